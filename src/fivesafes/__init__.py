@@ -1,0 +1,1 @@
+"""fivesafes: secure access to register microdata."""
