@@ -1,0 +1,1 @@
+"""Views of the accounts app: sign-in with two factors, enrolment, account and API tokens."""

@@ -1,0 +1,19 @@
+"""The NinjaAPI instance; each capability adds its router here."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from fivesafes.api.security import AUTH
+from fivesafes.api.me import router as me_router
+
+api = NinjaAPI(
+    title="fivesafes API",
+    version="1",
+    description="Secure access to register microdata. Authenticate with a personal API token "
+    "(`Authorization: Bearer fs_...`) created in a two-factor web session.",
+    auth=AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+)
+api.add_router("/me", me_router, tags=["accounts"])

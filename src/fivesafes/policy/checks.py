@@ -1,0 +1,62 @@
+"""`check_*` raise AccessDenied with a reason a person can act on; `can_*` answer yes or no.
+
+The rule for a signed-in person: an active account, a two-factor session, no current
+exclusion, and the permission the route needs. Later capabilities (institution authorisation,
+researcher agreements, certification, sanctions) add their conditions here, in one place.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from fivesafes.policy.permissions import Permission, permissions_of
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+
+class AccessDenied(Exception):
+    """Refused, with a reason and the HTTP status that fits it."""
+
+    def __init__(self, reason: str, *, status: int = 403, sign_in: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+        self.sign_in = sign_in
+
+
+def check_signed_in(user: Any) -> None:
+    if user is None or not user.is_authenticated:
+        raise AccessDenied("Sign in to see this page.", status=401, sign_in=True)
+    if not user.is_active:
+        raise AccessDenied("This account is disabled. Contact the research service.", status=403)
+    if not user.is_verified():
+        raise AccessDenied(
+            "This page needs a two-factor session: sign in again with your authenticator code.",
+            status=401,
+            sign_in=True,
+        )
+
+
+def check_permission(user: Any, permission: Permission) -> None:
+    check_signed_in(user)
+    if permission not in permissions_of(user.roles):
+        raise AccessDenied(
+            f"Your roles do not include the permission '{permission.value}' this page needs."
+        )
+
+
+def can(user: Any, permission: Permission) -> bool:
+    try:
+        check_permission(user, permission)
+    except AccessDenied:
+        return False
+    return True
+
+
+def check_request(request: HttpRequest, permissions: tuple[Permission, ...]) -> None:
+    """The whole rule for one request; raises AccessDenied naming the first failed condition."""
+    user = getattr(request, "user", None)
+    check_signed_in(user)
+    for permission in permissions:
+        check_permission(user, permission)

@@ -1,0 +1,84 @@
+"""Applies the access policy to every request, failing closed.
+
+Web routes carry their rule (see decorators.py); Django's admin needs the administrator role;
+the JSON API (namespace `api`) is guarded per operation by fivesafes.api.security. A route with
+no rule is refused, and a test checks that no route lacks one.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+
+from fivesafes.policy.checks import AccessDenied, check_request
+from fivesafes.policy.decorators import AccessRule, rule_of
+from fivesafes.policy.permissions import Permission
+
+logger = logging.getLogger("fivesafes.policy")
+
+ADMIN_RULE = AccessRule(public=False, permissions=(Permission.ADMINISTER_SYSTEM,))
+API_NAMESPACE = "api"
+
+
+def rule_for(request: HttpRequest, view_func: Any) -> AccessRule | None:
+    match = request.resolver_match
+    if match is not None and "admin" in match.namespaces:
+        return ADMIN_RULE
+    return rule_of(view_func)
+
+
+def refuse(request: HttpRequest, reason: str, status: int = 403) -> HttpResponse:
+    return render(request, "web/denied.html", {"reason": reason}, status=status)
+
+
+class AccessPolicyMiddleware:
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from fivesafes.accounts.sessions import note_expired_session
+
+        note_expired_session(request)
+        response = self.get_response(request)
+        from fivesafes.accounts.sessions import mark_session_cookie
+
+        return mark_session_cookie(request, response)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Any, args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        match = request.resolver_match
+        if match is not None and API_NAMESPACE in match.namespaces:
+            return None
+        rule = rule_for(request, view_func)
+        if rule is None:
+            logger.error("Route %s declares no access rule; refused.", request.path)
+            return refuse(request, "This page declares no access rule, so it is refused.")
+        if rule.public:
+            return None
+        try:
+            check_request(request, rule.permissions)
+        except AccessDenied as denial:
+            if denial.sign_in:
+                target = reverse(settings.LOGIN_URL) + "?" + urlencode({"next": request.get_full_path()})
+                if getattr(request, "htmx", False):
+                    response = HttpResponse(status=401)
+                    response["HX-Redirect"] = target
+                    return response
+                return HttpResponseRedirect(target)
+            from fivesafes.audit.services import record
+
+            record(
+                action="access.denied",
+                actor=request.user,
+                request=request,
+                data={"path": request.path, "reason": denial.reason},
+            )
+            return refuse(request, denial.reason, denial.status)
+        return None

@@ -1,0 +1,184 @@
+"""Django settings for fivesafes, read from the environment with safe defaults.
+
+Three modes, chosen by FIVESAFES_ENV: `demo` (default: SQLite, local files, console e-mail),
+`test` (as demo, set by the test suite) and `production`, which refuses to start with an unsafe
+setting and says which (see fivesafes.config).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+
+from fivesafes import config
+
+ENV = config.environment()
+PROJECT_DIR = Path(__file__).resolve().parent
+DATA_DIR = config.data_dir()
+
+SECRET_KEY = config.secret_key(ENV, DATA_DIR)
+DEBUG = config.flag("FIVESAFES_DEBUG", default=False)
+ALLOWED_HOSTS = config.allowed_hosts(ENV)
+CSRF_TRUSTED_ORIGINS = config.list_setting("FIVESAFES_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "fivesafes.accounts",
+    "fivesafes.audit",
+    "fivesafes.jobs",
+    "fivesafes.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "fivesafes.policy.middleware.AccessPolicyMiddleware",
+]
+
+ROOT_URLCONF = "fivesafes.urls"
+WSGI_APPLICATION = "fivesafes.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PROJECT_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "fivesafes.web.context.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'fivesafes.sqlite3'}",
+        conn_max_age=0 if ENV == "test" else 60,
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # WAL lets the web server and the worker read while the other writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "fivesafes.accounts.backends.UsernameOrEmailBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:dashboard"
+
+# Sessions end after 30 idle minutes (every request renews the clock) and with the browser.
+SESSION_COOKIE_AGE = config.integer("FIVESAFES_IDLE_TIMEOUT_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE = ENV == "production"
+SESSION_COOKIE_SECURE = config.flag("FIVESAFES_SECURE_COOKIES", default=SECURE)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = config.flag("FIVESAFES_SSL_REDIRECT", default=SECURE)
+SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
+
+# Failed logins: five wrong passwords for one username lock it for 15 minutes.
+AXES_FAILURE_LIMIT = config.integer("FIVESAFES_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "fivesafes.accounts.views.login.locked_out"
+AXES_VERBOSE = False
+AXES_ENABLED = True
+
+OTP_TOTP_ISSUER = "fivesafes"
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+EMAIL_BACKEND, EMAIL_SETTINGS = config.email(ENV)
+globals().update(EMAIL_SETTINGS)
+DEFAULT_FROM_EMAIL = os.environ.get("FIVESAFES_FROM_EMAIL", "research-service@fivesafes.invalid")
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/Copenhagen"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [PROJECT_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": DATA_DIR / "files"}},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if ENV == "production"
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = ENV != "production"
+
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# The keyed hash chain of the audit log uses its own key, kept outside the database.
+FIVESAFES_AUDIT_KEY = config.audit_key(ENV, DATA_DIR, SECRET_KEY)
+# How long a worker may be silent before its running jobs are taken to have died.
+FIVESAFES_WORKER_STALE_AFTER = timedelta(seconds=config.integer("FIVESAFES_WORKER_STALE_SECONDS", 60))
+FIVESAFES_API_TOKEN_DAYS = config.integer("FIVESAFES_API_TOKEN_DAYS", 90)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"fivesafes": {"level": "INFO"}},
+}
+
+config.refuse_unsafe_production(globals())

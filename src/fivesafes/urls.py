@@ -1,0 +1,21 @@
+"""Root URL configuration: every route here passes the access policy (fivesafes.policy)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from fivesafes.api.root import api
+from fivesafes.policy.checks import can
+from fivesafes.policy.permissions import Permission
+
+admin.site.site_header = "fivesafes administration"
+admin.site.has_permission = lambda request: can(request.user, Permission.ADMINISTER_SYSTEM)  # type: ignore[method-assign]
+
+urlpatterns = [
+    path("", include("fivesafes.web.urls")),
+    path("accounts/", include("fivesafes.accounts.urls")),
+    path("audit/", include("fivesafes.audit.urls")),
+    path("jobs/", include("fivesafes.jobs.urls")),
+    path("healthz", include("fivesafes.jobs.health_urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]

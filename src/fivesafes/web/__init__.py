@@ -1,0 +1,1 @@
+"""The web frame: layout, navigation per role, start page and dashboards."""

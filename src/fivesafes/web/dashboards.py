@@ -1,0 +1,46 @@
+"""What each role sees first: a dashboard panel per role, as data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fivesafes.policy.permissions import Role
+
+
+@dataclass(frozen=True)
+class Panel:
+    title: str
+    text: str
+
+
+PANELS: dict[Role, tuple[Panel, ...]] = {
+    Role.RESEARCHER: (
+        Panel("Your projects", "Projects you are a member of, with your access and its conditions."),
+        Panel("Certification", "Your data-security certification and when it must be renewed."),
+        Panel("Output releases", "Tables and results you asked to take out, and their checks."),
+    ),
+    Role.INSTITUTION_MANAGER: (
+        Panel("Your institution", "Its authorisation, agreements and the researchers attached."),
+        Panel("Affiliations", "Foreign researchers your institution takes responsibility for."),
+    ),
+    Role.CASE_HANDLER: (
+        Panel("Cases to evaluate", "Authorisation cases and project applications waiting for you."),
+        Panel("Questions", "Clarifying questions sent and answers received."),
+    ),
+    Role.SECRETARY: (
+        Panel("To register", "Signed agreements waiting to be registered."),
+    ),
+    Role.APPROVER: (
+        Panel("Awaiting decision", "Recommendations that need a second person's decision."),
+        Panel("Breaches", "Breach cases waiting for a sanction decision."),
+    ),
+    Role.OUTPUT_CHECKER: (
+        Panel("Release requests", "Outputs flagged by the automatic checks, waiting for two reviews."),
+    ),
+    Role.AUDITOR: (
+        Panel("Audit log", "Every state change, hash-chained; filter by person, action or object."),
+    ),
+    Role.ADMINISTRATOR: (
+        Panel("System", "Users, roles and jobs; the administration pages."),
+    ),
+}

@@ -1,0 +1,11 @@
+"""URLs of the web frame."""
+
+from django.urls import path
+
+from fivesafes.web import views
+
+app_name = "web"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+]

@@ -1,0 +1,26 @@
+"""Start page and the per-role dashboard."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from fivesafes.policy.decorators import public, requires
+from fivesafes.policy.permissions import Permission
+from fivesafes.web.dashboards import PANELS
+
+
+@public
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.user.is_verified():
+        return redirect("web:dashboard")
+    return render(request, "web/home.html")
+
+
+@requires(Permission.VIEW_DASHBOARD)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    sections = [
+        {"role": role.label, "panels": PANELS[role]}
+        for role in sorted(request.user.roles, key=lambda r: list(PANELS).index(r))
+    ]
+    return render(request, "web/dashboard.html", {"sections": sections})

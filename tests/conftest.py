@@ -1,0 +1,60 @@
+"""Shared fixtures: people with roles, and clients signed in with two factors."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from fivesafes.policy.permissions import Role
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., Any]:
+    """Create a person with roles and a confirmed authenticator (TOTP) device."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from fivesafes.accounts.models import RoleAssignment, User
+
+    def make(*roles: Role, username: str | None = None, password: str = "correct horse battery 9",
+             active: bool = True, with_device: bool = True) -> User:
+        name = username or f"person{next(_counter)}"
+        user = User.objects.create_user(username=name, email=f"{name}@example.org",
+                                        password=password, full_name=name.title(),
+                                        is_active=active)
+        for role in roles:
+            RoleAssignment.objects.create(user=user, role=role.value)
+        if with_device:
+            TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        return user
+
+    return make
+
+
+def verified_client(user: Any) -> Client:
+    """A test client signed in as `user` with a two-factor session."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client = Client()
+    client.force_login(user, backend="fivesafes.accounts.backends.UsernameOrEmailBackend")
+    device = user.totpdevice_set.filter(confirmed=True).first()
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def client_as(make_user: Callable[..., Any]) -> Callable[..., Client]:
+    """`client_as(Role.AUDITOR)` -> a two-factor client for a new person with that role."""
+
+    def make(*roles: Role, **kwargs: Any) -> Client:
+        client = verified_client(make_user(*roles, **kwargs))
+        return client
+
+    return make
