@@ -1,0 +1,192 @@
+"""The ACRO-shaped Python API: build an output from microdata and check it in one call.
+
+Call shapes follow pandas/statsmodels (and ACRO): `crosstab(df.region, df.sex)`,
+`crosstab(df.region, df.sex, values=df.income, aggfunc="mean", margins=True)`,
+`pivot_table(df, values="income", index="region", columns="sex", aggfunc=["mean", "std"])`.
+Data may be a pandas or polars DataFrame (or Series), a pyarrow Table, a DuckDB relation or
+a Parquet path; aggregation runs in DuckDB. Each call returns a `CheckedOutput`, which
+unpacks as `table, verdict, findings`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from .aggregate import aggregate, normalise_aggfuncs
+from .config import DEFAULT_RULES, RuleSet
+from .errors import SdcInputError
+from .output import CheckedOutput, build_table_output
+from .rules import check_cells
+
+__all__ = ["crosstab", "pivot_table"]
+
+
+def _as_list(x: Any) -> list[Any]:
+    if x is None:
+        return []
+    if isinstance(x, list | tuple):
+        return list(x)
+    return [x]
+
+
+def _series_frame(
+    index: list[Any], columns: list[Any], values: Any, contributor: Any
+) -> tuple[Any, list[str], list[str], str | None, str | None]:
+    """Assemble series arguments into one frame with unique column names."""
+    import numpy as np
+
+    named: dict[str, Any] = {}
+    length: int | None = None
+
+    def add(obj: Any, prefix: str, i: int) -> str:
+        nonlocal length
+        name = getattr(obj, "name", None)
+        name = str(name) if name not in (None, "") else f"{prefix}_{i}"
+        base, k = name, 1
+        while name in named:
+            k += 1
+            name = f"{base}_{k}"
+        try:
+            import polars as pl
+
+            if isinstance(obj, pl.Series):
+                obj = obj.to_pandas()
+        except ImportError:  # pragma: no cover
+            pass
+        arr = obj.to_numpy() if isinstance(obj, pd.Series) else np.asarray(obj)
+        if arr.ndim != 1:
+            raise SdcInputError("expected a one-dimensional column", field=name)
+        if length is None:
+            length = len(arr)
+        elif len(arr) != length:
+            raise SdcInputError(
+                f"has {len(arr)} entries but the first variable has {length}", field=name
+            )
+        named[name] = obj.reset_index(drop=True) if isinstance(obj, pd.Series) else arr
+        return name
+
+    rows = [add(s, "row", i) for i, s in enumerate(index)]
+    cols = [add(s, "col", i) for i, s in enumerate(columns)]
+    vname = add(values, "values", 0) if values is not None else None
+    cname = add(contributor, "contributor", 0) if contributor is not None else None
+    return pd.DataFrame(named), rows, cols, vname, cname
+
+
+def crosstab(
+    index: Any,
+    columns: Any = None,
+    values: Any = None,
+    aggfunc: str | list[str] | None = None,
+    margins: bool = False,
+    *,
+    data: Any = None,
+    rownames: Sequence[str] | None = None,
+    colnames: Sequence[str] | None = None,
+    contributor: Any = None,
+    rules: RuleSet | None = None,
+    structural_zeros: Iterable[dict[str, str]] = (),
+) -> CheckedOutput:
+    """Cross-tabulate and check. Series arguments, or column names with `data=`."""
+    idx, col = _as_list(index), _as_list(columns)
+    if data is None:
+        if any(isinstance(x, str) for x in [*idx, *col, values, contributor]):
+            raise SdcInputError("column names need data=; otherwise pass the columns", field="data")
+        frame, rows, cols, vname, cname = _series_frame(idx, col, values, contributor)
+        if rownames:
+            frame = frame.rename(columns=dict(zip(rows, rownames, strict=False)))
+            rows = [*list(rownames)[: len(rows)], *rows[len(rownames) :]]
+        if colnames:
+            frame = frame.rename(columns=dict(zip(cols, colnames, strict=False)))
+            cols = [*list(colnames)[: len(cols)], *cols[len(colnames) :]]
+        source: Any = frame
+    else:
+        source = data
+        rows, cols = [str(x) for x in idx], [str(x) for x in col]
+        vname = None if values is None else str(values)
+        cname = None if contributor is None else str(contributor)
+    return _table(
+        "crosstab", source, rows, cols, vname, aggfunc, margins, cname, rules, structural_zeros
+    )
+
+
+def pivot_table(
+    data: Any,
+    values: str | None = None,
+    index: str | list[str] | None = None,
+    columns: str | list[str] | None = None,
+    aggfunc: str | list[str] = "mean",
+    margins: bool = False,
+    *,
+    contributor: str | None = None,
+    rules: RuleSet | None = None,
+    structural_zeros: Iterable[dict[str, str]] = (),
+) -> CheckedOutput:
+    """A spreadsheet-style pivot table of `values` by `index` and `columns`, checked."""
+    if isinstance(values, list):
+        if len(values) != 1:
+            raise SdcInputError("give exactly one values column", field="values")
+        values = values[0]
+    agg: str | list[str] | None = aggfunc
+    if values is None:
+        if aggfunc not in ("count", ["count"]):
+            raise SdcInputError("a pivot table needs a values column", field="values")
+        agg = None
+    return _table(
+        "pivot_table",
+        data,
+        [str(x) for x in _as_list(index)],
+        [str(x) for x in _as_list(columns)],
+        values,
+        agg,
+        margins,
+        contributor,
+        rules,
+        structural_zeros,
+    )
+
+
+def _table(
+    method: str,
+    source: Any,
+    rows: list[str],
+    cols: list[str],
+    values: str | None,
+    aggfunc: str | list[str] | None,
+    margins: bool,
+    contributor: str | None,
+    rules: RuleSet | None,
+    structural_zeros: Iterable[dict[str, str]],
+) -> CheckedOutput:
+    rules = rules or DEFAULT_RULES
+    if not rows:
+        raise SdcInputError("a table needs at least one row variable", field="index")
+    funcs = normalise_aggfuncs(aggfunc, values)
+    top_n = max(rules.dominance.nk_n, 2)
+    stats = aggregate(
+        source,
+        rows,
+        cols,
+        values,
+        funcs,
+        margins=margins,
+        top_n=top_n,
+        contributor=contributor,
+        max_cells=rules.limits.max_cells,
+    )
+    structural = list(structural_zeros)
+    found = check_cells(stats, rules, structural)
+    request = {
+        "method": method,
+        "index": rows,
+        "columns": cols,
+        "values": values,
+        "aggfunc": funcs,
+        "margins": margins,
+        "contributor": contributor,
+        "structural_zeros": structural,
+        "input_rows": stats.n_input_rows,
+    }
+    return build_table_output(stats, found, rules, request)

@@ -1,0 +1,149 @@
+"""Zeros that reveal, and class disclosure (everyone in a group shares one category).
+
+A row or column (a "line") of the table body whose contributors all fall in a single cell
+tells the reader that every member of the group has that attribute. The lone non-zero cell
+is a class disclosure; the zeros beside it are the zeros that reveal it. Zeros declared
+structural (impossible combinations) reveal nothing and are never flagged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from ..aggregate import CellStats
+from ..config import RuleSet
+from ..findings import Finding
+from .base import CellFinding, describe, labels_of
+
+
+def _lines(stats: CellStats) -> list[tuple[list[str], list[str]]]:
+    """(grouping dims, varying dims) for each direction of the body."""
+    if stats.rows and stats.columns:
+        return [(stats.rows, stats.columns), (stats.columns, stats.rows)]
+    return [([], stats.dims)]
+
+
+def _line_stats(body: pd.DataFrame, group: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    nz = (body["n"] > 0).astype("int64")
+    if group:
+        g = body.groupby(group, sort=False, observed=True)
+        nonzero = g["n"].transform(lambda s: int((s > 0).sum())).to_numpy()
+        cells = g["n"].transform("size").to_numpy()
+        total = g["n"].transform("sum").to_numpy()
+    else:
+        nonzero = np.full(len(body), int(nz.sum()))
+        cells = np.full(len(body), len(body))
+        total = np.full(len(body), int(body["n"].sum()))
+    return nonzero, cells, total
+
+
+def _structural_mask(stats: CellStats, structural: Iterable[dict[str, str]]) -> np.ndarray:
+    frame = stats.frame
+    mask = np.zeros(len(frame), bool)
+    for cell in structural:
+        m = np.ones(len(frame), bool)
+        for d, v in cell.items():
+            if d not in frame.columns:
+                continue
+            m &= frame[d].astype(str).to_numpy() == str(v)
+        mask |= m
+    return mask
+
+
+def check_zeros(
+    stats: CellStats, rules: RuleSet, structural_zeros: Iterable[dict[str, str]] = ()
+) -> list[CellFinding]:
+    mode = rules.zeros.mode
+    if mode == "none":
+        return []
+    frame = stats.frame
+    n = frame["n"].to_numpy()
+    structural = _structural_mask(stats, structural_zeros)
+    out: list[CellFinding] = []
+    if mode == "all":
+        hits = np.flatnonzero((n == 0) & ~structural)
+        for hit_pos, cell in zip(hits, labels_of(frame.iloc[hits], stats.dims), strict=True):
+            out.append(
+                CellFinding(
+                    int(hit_pos),
+                    Finding(
+                        rule="zeros",
+                        severity=rules.zeros.severity,
+                        cell=cell,
+                        values={"contributors": 0},
+                        reason="an empty cell: the rule set treats every zero as disclosive",
+                    ),
+                )
+            )
+        return out
+    body_pos = np.flatnonzero(~frame["_margin"].to_numpy())
+    body = frame.iloc[body_pos]
+    seen: set[int] = set()
+    for group, varying in _lines(stats):
+        nonzero, cells, total = _line_stats(body, group)
+        hit = (body["n"].to_numpy() == 0) & (nonzero == 1) & (cells > 1) & (total > 0)
+        hit &= ~structural[body_pos]
+        idx = np.flatnonzero(hit)
+        for i, cell in zip(idx, labels_of(body.iloc[idx], stats.dims), strict=True):
+            pos = int(body_pos[i])
+            if pos in seen:
+                continue
+            seen.add(pos)
+            line = {d: cell[d] for d in group} or {"table": "whole"}
+            out.append(
+                CellFinding(
+                    pos,
+                    Finding(
+                        rule="zeros",
+                        severity=rules.zeros.severity,
+                        cell=cell,
+                        values={"line_contributors": int(total[i]), "line_nonzero_cells": 1},
+                        reason=(
+                            f"this zero, with the other zeros of {describe(line)}, shows that all "
+                            f"{int(total[i])} contributors there share one value of "
+                            f"{'/'.join(varying)}"
+                        ),
+                    ),
+                )
+            )
+    return out
+
+
+def check_class_disclosure(stats: CellStats, rules: RuleSet) -> list[CellFinding]:
+    if not rules.class_disclosure.enabled:
+        return []
+    frame = stats.frame
+    body_pos = np.flatnonzero(~frame["_margin"].to_numpy())
+    body = frame.iloc[body_pos]
+    out: list[CellFinding] = []
+    seen: set[int] = set()
+    for group, varying in _lines(stats):
+        nonzero, cells, total = _line_stats(body, group)
+        hit = (body["n"].to_numpy() > 0) & (nonzero == 1) & (cells > 1)
+        idx = np.flatnonzero(hit)
+        for i, cell in zip(idx, labels_of(body.iloc[idx], stats.dims), strict=True):
+            where = int(body_pos[i])
+            if where in seen:
+                continue
+            seen.add(where)
+            line = {d: cell[d] for d in group} or {"table": "whole"}
+            attr = {d: cell[d] for d in varying}
+            out.append(
+                CellFinding(
+                    where,
+                    Finding(
+                        rule="class_disclosure",
+                        severity=rules.class_disclosure.severity,
+                        cell=cell,
+                        values={"line_contributors": int(total[i]), "line_cells": int(cells[i])},
+                        reason=(
+                            f"all {int(total[i])} contributors of {describe(line)} have "
+                            f"{describe(attr)}: publishing it tells that about every one of them"
+                        ),
+                    ),
+                )
+            )
+    return out

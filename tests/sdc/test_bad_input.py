@@ -1,0 +1,64 @@
+"""Bad input to the API is reported with a precise error type, field and reason."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from fivesafes.sdc import crosstab, pivot_table
+from fivesafes.sdc.errors import (
+    EmptyTableError,
+    NonFiniteValueError,
+    NonNumericCellError,
+    SdcInputError,
+)
+
+
+def test_empty_frame():
+    df = pd.DataFrame({"a": pd.Series([], dtype=object), "b": pd.Series([], dtype=object)})
+    with pytest.raises(EmptyTableError):
+        crosstab(df["a"], df["b"])
+
+
+def test_all_keys_missing():
+    df = pd.DataFrame({"a": [None, None], "b": ["x", "y"]})
+    with pytest.raises(EmptyTableError):
+        crosstab(df["a"], df["b"])
+
+
+def test_infinite_values():
+    df = pd.DataFrame({"a": ["x"] * 12, "v": [1.0] * 11 + [np.inf]})
+    with pytest.raises(NonFiniteValueError) as info:
+        pivot_table(df, values="v", index="a", aggfunc="sum")
+    assert info.value.field == "v"
+
+
+def test_text_values():
+    df = pd.DataFrame({"a": ["x"] * 12, "v": ["12"] * 12})
+    with pytest.raises(NonNumericCellError) as info:
+        pivot_table(df, values="v", index="a", aggfunc="sum")
+    assert info.value.field == "v"
+
+
+def test_unknown_column_and_aggregation():
+    df = pd.DataFrame({"a": ["x"] * 12, "v": [1.0] * 12})
+    with pytest.raises(SdcInputError) as info:
+        pivot_table(df, values="w", index="a", aggfunc="sum")
+    assert info.value.field == "w"
+    with pytest.raises(SdcInputError) as info:
+        pivot_table(df, values="v", index="a", aggfunc="mode")
+    assert info.value.field == "aggfunc"
+
+
+def test_lengths_differ():
+    with pytest.raises(SdcInputError) as info:
+        crosstab(pd.Series(["x"] * 3, name="a"), pd.Series(["p"] * 4, name="b"))
+    assert info.value.field == "b"
+
+
+def test_category_called_like_the_margin():
+    df = pd.DataFrame({"a": ["All"] * 12 + ["x"] * 12, "b": ["p", "q"] * 12})
+    with pytest.raises(SdcInputError) as info:
+        crosstab(df["a"], df["b"], margins=True)
+    assert info.value.cell == "All"
