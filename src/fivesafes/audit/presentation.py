@@ -1,0 +1,38 @@
+"""How an event's before/after is shown: one row per field that differs."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from fivesafes.audit.models import AuditEvent
+
+MISSING = object()
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: str
+    after: str
+
+
+def show(value: Any) -> str:
+    if value is MISSING:
+        return "—"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def changes(event: AuditEvent) -> list[Change]:
+    """Fields of before/after side by side; unchanged fields are left out."""
+    before = event.before if isinstance(event.before, dict) else {}
+    after = event.after if isinstance(event.after, dict) else {}
+    rows = []
+    for field in sorted(set(before) | set(after)):
+        old, new = before.get(field, MISSING), after.get(field, MISSING)
+        if old != new:
+            rows.append(Change(field, show(old), show(new)))
+    return rows
