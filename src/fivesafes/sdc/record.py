@@ -75,7 +75,7 @@ def table_section(out: CheckedOutput) -> dict[str, Any]:
             {
                 "labels": {d: label_cols[j][i] for j, d in enumerate(stats.dims)},
                 "margin": bool(margin[i]),
-                "contributors": int(n[i]),
+                "contributors": None if n[i] is None or n[i] != n[i] or n[i] < 0 else int(n[i]),
                 "values": {f: _num(stat_cols[f][i]) for f in stats.aggfuncs},
             }
         )

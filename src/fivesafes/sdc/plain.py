@@ -1,0 +1,455 @@
+"""Plain tables (CSV, XLSX) a researcher hands in, checked by what each column is declared to hold.
+
+Declarations map every column to a role:
+
+- `label`: a classification variable (region, sex); a label equal to the total label
+  (`Total` by default) marks a margin;
+- `frequency`: a count of persons or enterprises (the contributors themselves);
+- `magnitude`: a sum of values (income, turnover); `mean`, `median`, `min`, `max`, `std`:
+  other statistics. All need a `contributors` column for the frequency rule; dominance needs
+  the individual contributions, which a plain table never has, so it becomes review;
+- `contributors`: the number of contributors behind each row's statistics;
+- `ignore`: not part of the output (e.g. a comment column).
+
+Long layout: one row per cell. Wide layout: label columns, then one column per category of
+the column variable, every cell holding the declared `cells` role.
+
+Everything that makes a table uncheckable is refused with a precise `SdcInputError`: files
+over the size limit, undecodable bytes, a wrong delimiter, duplicate labels or headers,
+non-numeric, negative or fractional counts, NaN/inf, totals that do not add up.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .aggregate import CellStats
+from .config import DEFAULT_RULES, RuleSet
+from .errors import (
+    DeclarationError,
+    DuplicateLabelError,
+    EmptyTableError,
+    FileFormatError,
+    FileTooLargeError,
+    MarginMismatchError,
+    NonFiniteValueError,
+    NonNumericCellError,
+)
+from .findings import Finding
+from .output import CheckedOutput, build_table_output
+from .rules import check_cells
+
+ROLES = (
+    "label",
+    "frequency",
+    "magnitude",
+    "mean",
+    "median",
+    "min",
+    "max",
+    "std",
+    "contributors",
+    "ignore",
+)
+STAT_OF_ROLE = {"frequency": "count", "magnitude": "sum"}
+TOTAL_LABELS_DEFAULT = ("Total", "All")
+
+
+@dataclass
+class Declaration:
+    roles: dict[str, str]
+    layout: str = "long"
+    cells: str | None = None  # wide layout: the role of every cell
+    column_variable: str = "column"
+    total_labels: tuple[str, ...] = TOTAL_LABELS_DEFAULT
+    structural_zeros: list[dict[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "roles": self.roles,
+            "layout": self.layout,
+            "cells": self.cells,
+            "column_variable": self.column_variable,
+            "total_labels": list(self.total_labels),
+        }
+
+
+def parse_declarations(items: list[str]) -> dict[str, str]:
+    """`["region=label", "n=frequency"]` -> {"region": "label", "n": "frequency"}."""
+    roles: dict[str, str] = {}
+    for item in items:
+        if "=" not in item:
+            raise DeclarationError("write declarations as COLUMN=ROLE", field=item)
+        name, role = item.rsplit("=", 1)
+        name, role = name.strip(), role.strip().lower()
+        if role not in ROLES:
+            raise DeclarationError(f"unknown role {role!r}; roles: {', '.join(ROLES)}", field=name)
+        if name in roles:
+            raise DeclarationError("declared twice", field=name)
+        roles[name] = role
+    return roles
+
+
+def read_rows(
+    path: str | Path,
+    *,
+    delimiter: str | None = None,
+    encoding: str = "utf-8-sig",
+    sheet: str | None = None,
+    max_bytes: int = DEFAULT_RULES.limits.max_input_bytes,
+) -> tuple[list[str], list[list[Any]], str]:
+    """Header, rows and the SHA-256 of the file; refuses what cannot be read safely."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise FileFormatError(f"cannot read the file: {exc.strerror}", field=str(path)) from exc
+    if size > max_bytes:
+        raise FileTooLargeError(
+            f"the file is {size / 1e6:.1f} MB, over the limit of {max_bytes / 1e6:.1f} MB for "
+            "a table; an aggregated output is small, so this looks like microdata",
+            field=str(path),
+        )
+    if size == 0:
+        raise EmptyTableError("the file is empty", field=str(path))
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        header, rows = _read_xlsx(raw, path, sheet)
+    elif suffix in (".csv", ".tsv", ".txt"):
+        header, rows = _read_csv(raw, path, delimiter, encoding)
+    else:
+        raise FileFormatError(f"cannot read {suffix or 'this'} files as tables", field=str(path))
+    if not header or all(str(h).strip() == "" for h in header):
+        raise EmptyTableError("the file has no header row", field=str(path))
+    if not rows:
+        raise EmptyTableError("the table has a header but no rows", field=str(path))
+    header = [str(h).strip() for h in header]
+    seen: set[str] = set()
+    for h in header:
+        if h in seen:
+            raise DuplicateLabelError("two columns have this header", field=h)
+        seen.add(h)
+    for i, row in enumerate(rows):
+        if len(row) != len(header):
+            raise FileFormatError(
+                f"line {i + 2} has {len(row)} fields but the header has {len(header)}",
+                field=str(path),
+            )
+    return header, rows, digest
+
+
+def _read_csv(
+    raw: bytes, path: Path, delimiter: str | None, encoding: str
+) -> tuple[list[str], list[list[Any]]]:
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise FileFormatError(
+            f"byte {exc.start} (line {line}) is not valid {encoding}; give the file's encoding, "
+            "e.g. --encoding latin-1",
+            field=str(path),
+        ) from exc
+    except LookupError as exc:
+        raise FileFormatError(f"unknown encoding {encoding!r}", field=str(path)) from exc
+    if "\x00" in text:
+        raise FileFormatError("the file holds NUL bytes; it is not a text table", field=str(path))
+    first = text.split("\n", 1)[0]
+    candidates = [",", ";", "\t", "|"]
+    if delimiter is None:
+        counts = {d: first.count(d) for d in candidates}
+        delimiter = max(candidates, key=lambda d: counts[d])
+        if counts[delimiter] == 0:
+            delimiter = ","
+    else:
+        if delimiter == "\\t":
+            delimiter = "\t"
+        if first.count(delimiter) == 0:
+            others = [d for d in candidates if d != delimiter and first.count(d) > 0]
+            if others:
+                shown = "tab" if others[0] == "\t" else repr(others[0])
+                raise FileFormatError(
+                    f"the header has no {delimiter!r} but has {shown}: wrong delimiter?",
+                    field=str(path),
+                )
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        lines = [row for row in reader if any(c.strip() for c in row)]
+    except csv.Error as exc:
+        raise FileFormatError(f"not a valid CSV file: {exc}", field=str(path)) from exc
+    if not lines:
+        raise EmptyTableError("the file has no rows", field=str(path))
+    return lines[0], [list(r) for r in lines[1:]]
+
+
+def _read_xlsx(raw: bytes, path: Path, sheet: str | None) -> tuple[list[str], list[list[Any]]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise FileFormatError(f"not a readable XLSX workbook: {exc}", field=str(path)) from exc
+    if sheet is not None and sheet not in book.sheetnames:
+        raise FileFormatError(
+            f"no sheet {sheet!r}; sheets: {', '.join(book.sheetnames)}", field=str(path)
+        )
+    ws = book[sheet] if sheet else book.worksheets[0]
+    lines = [
+        ["" if v is None else v for v in row]
+        for row in ws.iter_rows(values_only=True)
+        if any(v is not None and str(v).strip() for v in row)
+    ]
+    book.close()
+    if not lines:
+        raise EmptyTableError("the sheet is empty", field=str(path))
+    width = max(len(r) for r in lines)
+    lines = [r + [""] * (width - len(r)) for r in lines]
+    while width > 0 and all(str(r[width - 1]).strip() == "" for r in lines):
+        width -= 1
+        lines = [r[:width] for r in lines]
+    return [str(h) for h in lines[0]], lines[1:]
+
+
+def _number(value: Any, column: str, cell: Any, whole: bool) -> float:
+    if isinstance(value, bool):
+        raise NonNumericCellError("holds true/false, not a number", field=column, cell=cell)
+    if isinstance(value, int | float):
+        f = float(value)
+    else:
+        text = str(value).strip().replace("\u2212", "-")
+        if text == "":
+            raise NonNumericCellError(
+                "is empty; write 0 for an empty cell or leave the row out", field=column, cell=cell
+            )
+        try:
+            f = float(text.replace(" ", ""))
+        except ValueError:
+            raise NonNumericCellError(
+                f"holds {text!r}, not a number (suppression marks are not allowed in input)",
+                field=column,
+                cell=cell,
+            ) from None
+    if math.isnan(f) or math.isinf(f):
+        raise NonFiniteValueError(f"holds {value!r}", field=column, cell=cell)
+    if whole and (f < 0 or not f.is_integer()):
+        raise NonNumericCellError(
+            f"holds {value!r}; counts must be whole numbers of at least 0", field=column, cell=cell
+        )
+    return f
+
+
+def _to_long(
+    header: list[str], rows: list[list[Any]], decl: Declaration
+) -> tuple[pd.DataFrame, list[str], str, str | None]:
+    """A frame with label columns, `value` (the statistic) and `n` (contributors or NaN)."""
+    missing = [c for c in header if c not in decl.roles]
+    unknown = [c for c in decl.roles if c not in header]
+    if unknown:
+        hint = ""
+        if len(header) == 1:
+            hint = "; the file has one column only: is the delimiter right?"
+        raise DeclarationError(
+            f"declared but not in the file, which has columns {', '.join(header)}{hint}",
+            field=unknown[0],
+        )
+    if missing:
+        raise DeclarationError(
+            "not declared; declare every column (use role 'ignore' to leave one out)",
+            field=missing[0],
+        )
+    labels = [c for c in header if decl.roles[c] == "label"]
+    if not labels:
+        raise DeclarationError("no column is declared as a label", field="declare")
+    pos = {c: i for i, c in enumerate(header)}
+    if decl.layout == "wide":
+        if decl.cells not in STAT_OF_ROLE and decl.cells not in (
+            "mean",
+            "median",
+            "min",
+            "max",
+            "std",
+        ):
+            raise DeclarationError(
+                "a wide table needs cells=frequency|magnitude|...", field="cells"
+            )
+        cell_cols = [c for c in header if decl.roles[c] not in ("label", "ignore")]
+        if not cell_cols:
+            raise DeclarationError("no cell columns in the wide table", field="declare")
+        records = []
+        for row in rows:
+            lab = [str(row[pos[c]]).strip() for c in labels]
+            for c in cell_cols:
+                cell = (*lab, c)
+                v = _number(row[pos[c]], c, cell, whole=decl.cells == "frequency")
+                records.append([*lab, c, v])
+        frame = pd.DataFrame(records, columns=[*labels, decl.column_variable, "value"])
+        dims = [*labels, decl.column_variable]
+        stat_role = decl.cells
+        frame["n"] = frame["value"] if stat_role == "frequency" else np.nan
+        return frame, dims, stat_role, None
+    stats = [c for c in header if decl.roles[c] not in ("label", "ignore", "contributors")]
+    contrib = [c for c in header if decl.roles[c] == "contributors"]
+    if len(stats) != 1:
+        raise DeclarationError(
+            f"a long table needs exactly one statistic column, found {len(stats)}",
+            field=",".join(stats) or "declare",
+        )
+    if len(contrib) > 1:
+        raise DeclarationError("only one contributors column", field=contrib[1])
+    stat_col = stats[0]
+    stat_role = decl.roles[stat_col]
+    records = []
+    for row in rows:
+        lab = [str(row[pos[c]]).strip() for c in labels]
+        cell = tuple(lab)
+        v = _number(row[pos[stat_col]], stat_col, cell, whole=stat_role == "frequency")
+        n = (
+            _number(row[pos[contrib[0]]], contrib[0], cell, whole=True)
+            if contrib
+            else (v if stat_role == "frequency" else np.nan)
+        )
+        records.append([*lab, v, n])
+    frame = pd.DataFrame(records, columns=[*labels, "value", "n"])
+    return frame, labels, stat_role, contrib[0] if contrib else None
+
+
+def _check_duplicates(frame: pd.DataFrame, dims: list[str]) -> None:
+    dup = frame.duplicated(subset=dims, keep="first")
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        cell = tuple(frame.iloc[i][d] for d in dims)
+        raise DuplicateLabelError("this combination of labels appears twice", cell=cell)
+
+
+def _check_margins(frame: pd.DataFrame, dims: list[str], decl: Declaration, role: str) -> None:
+    """Each total equals the sum of the cells it totals (magnitudes to 1e-6 relative)."""
+    if role not in ("frequency", "magnitude"):
+        return
+    total_set = set(decl.total_labels)
+    is_total = {d: frame[d].isin(total_set).to_numpy() for d in dims}
+    for d in dims:
+        if not is_total[d].any():
+            continue
+        others = [o for o in dims if o != d]
+        parts = frame[~is_total[d]]
+        totals = frame[is_total[d]]
+        if others:
+            sums = parts.groupby(others, sort=False)["value"].sum()
+            keyed = totals.set_index(others)["value"]
+            sums_d = sums.to_dict()
+            for key, tot in keyed.items():
+                if key not in sums_d:
+                    cell = dict(zip(others, key if isinstance(key, tuple) else (key,), strict=True))
+                    raise MarginMismatchError(
+                        f"a total of {d} with no cells to add up", cell={d: "total", **cell}
+                    )
+                _compare(float(tot), float(sums_d[key]), d, key, others)
+        else:
+            _compare(float(totals["value"].iloc[0]), float(parts["value"].sum()), d, (), others)
+
+
+def _compare(total: float, parts: float, d: str, key: Any, others: list[str]) -> None:
+    if abs(total - parts) > 1e-6 * max(1.0, abs(total), abs(parts)):
+        keys = key if isinstance(key, tuple) else (key,)
+        cell = {d: "total", **{o: str(k) for o, k in zip(others, keys, strict=False)}}
+        raise MarginMismatchError(
+            f"the declared total of {d} is {total:g} but its cells add up to {parts:g}: "
+            "it is not their total",
+            field=d,
+            cell=cell,
+        )
+
+
+def check_plain_table(
+    path: str | Path,
+    decl: Declaration,
+    rules: RuleSet | None = None,
+    *,
+    delimiter: str | None = None,
+    encoding: str = "utf-8-sig",
+    sheet: str | None = None,
+) -> CheckedOutput:
+    rules = rules or DEFAULT_RULES
+    header, rows, digest = read_rows(
+        path,
+        delimiter=delimiter,
+        encoding=encoding,
+        sheet=sheet,
+        max_bytes=rules.limits.max_input_bytes,
+    )
+    frame, dims, role, contrib = _to_long(header, rows, decl)
+    if frame.empty:
+        raise EmptyTableError("the table has no cells", field=str(path))
+    _check_duplicates(frame, dims)
+    _check_margins(frame, dims, decl, role)
+    stat = STAT_OF_ROLE.get(role, role)
+    total_set = set(decl.total_labels)
+    margin = np.zeros(len(frame), bool)
+    for d in dims:
+        margin |= frame[d].isin(total_set).to_numpy()
+    rows_dims = dims[:-1] if len(dims) > 1 else dims
+    cols_dims = dims[-1:] if len(dims) > 1 else []
+    known_n = not frame["n"].isna().any()
+    cells = pd.DataFrame({d: frame[d].astype(str) for d in dims})
+    cells["_margin"] = margin
+    cells["n"] = frame["n"].fillna(-1).astype("int64")
+    cells["n_rows"] = cells["n"]
+    cells["stat:" + stat] = frame["value"].astype("float64")
+    stats = CellStats(cells, rows_dims, cols_dims, None, [stat], 2, len(frame))
+    extra: list[Finding] = []
+    if known_n:
+        found = check_cells(stats, rules, decl.structural_zeros)
+    else:
+        extra.append(
+            Finding(
+                rule="frequency",
+                severity="review",
+                reason=(
+                    f"the table declares no contributor counts for its {role} cells, so the "
+                    "minimum-frequency rule cannot be applied; a person must check them"
+                ),
+                values={"column_role": role},
+            )
+        )
+        found = [
+            cf
+            for cf in check_cells(stats, rules, decl.structural_zeros)
+            if cf.finding.rule == "extremes"
+        ]
+    if role in ("magnitude", "mean"):
+        extra.append(
+            Finding(
+                rule="dominance_nk",
+                severity="review",
+                reason=(
+                    "dominance (n,k and p%) needs the individual contributions, which a plain "
+                    "table does not hold; a person must check the largest contributors"
+                ),
+                values={"column_role": role},
+            )
+        )
+    request = {
+        "method": "plain_table",
+        "path": str(path),
+        "input_sha256": digest,
+        "declarations": decl.as_dict(),
+        "structural_zeros": decl.structural_zeros,
+    }
+    out = build_table_output(stats, found, rules, request, extra)
+    out.kind = "plain_table"
+    if not known_n:
+        out.stats = CellStats(
+            cells.assign(n=np.nan), rows_dims, cols_dims, None, [stat], 2, len(frame)
+        )
+    return out

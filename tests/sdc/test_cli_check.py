@@ -1,0 +1,167 @@
+"""`fivesafes sdc check` on plain tables and other files: verdicts, exit codes, bad input."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pytest
+
+from fivesafes.sdc.cli import main
+from fivesafes.sdc.record import validate_record
+
+DECL = ["--declare", "region=label", "--declare", "sex=label", "--declare", "n=frequency"]
+
+
+def write(tmp_path, name, text, encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return str(path)
+
+
+GOOD = "region,sex,n\nNorth,F,17\nNorth,M,30\nSouth,F,25\nSouth,M,40\nTotal,F,42\nTotal,M,70\n"
+
+
+def test_pass_exit_0(tmp_path, capsys):
+    assert main(["check", write(tmp_path, "t.csv", GOOD), *DECL]) == 0
+    assert "verdict: pass" in capsys.readouterr().out
+
+
+def test_fail_exit_1_names_cell_and_rule_in_json(tmp_path, capsys):
+    path = write(
+        tmp_path,
+        "t.csv",
+        GOOD.replace("North,F,17", "North,F,7").replace("Total,F,42", "Total,F,32"),
+    )
+    assert main(["check", path, *DECL, "--json"]) == 1
+    rec = json.loads(capsys.readouterr().out)
+    validate_record(rec)
+    assert rec["verdict"]["status"] == "fail"
+    [f] = [f for f in rec["findings"] if f["severity"] == "fail"]
+    assert f["rule"] == "frequency" and f["cell"] == {"region": "North", "sex": "F"}
+    assert rec["checksums"]["input_sha256"]
+
+
+def test_magnitudes_without_contributors_need_review(tmp_path, capsys):
+    text = "region,sex,income\nNorth,F,1700\nNorth,M,3000\n"
+    args = ["--declare", "region=label", "--declare", "sex=label", "--declare", "income=magnitude"]
+    assert main(["check", write(tmp_path, "m.csv", text), *args]) == 2
+    out = capsys.readouterr().out
+    assert "cannot be applied" in out and "dominance" in out
+
+
+def test_magnitudes_with_contributors(tmp_path):
+    text = "region,sex,income,n\nNorth,F,1700,4\nNorth,M,3000,40\nSouth,F,1000,20\nSouth,M,900,30\n"
+    args = [
+        "--declare",
+        "region=label",
+        "--declare",
+        "sex=label",
+        "--declare",
+        "income=magnitude",
+        "--declare",
+        "n=contributors",
+    ]
+    # frequency fails (4 contributors) before anything needs review
+    assert main(["check", write(tmp_path, "m.csv", text), *args]) == 1
+
+
+def test_wide_layout_and_xlsx(tmp_path):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["region", "F", "M"])
+    ws.append(["North", 17, 30])
+    ws.append(["South", 5, 40])
+    path = tmp_path / "w.xlsx"
+    book.save(path)
+    args = [
+        "--layout",
+        "wide",
+        "--cells",
+        "frequency",
+        "--declare",
+        "region=label",
+        "--declare",
+        "F=frequency",
+        "--declare",
+        "M=frequency",
+        "--column-variable",
+        "sex",
+    ]
+    assert main(["check", str(path), *args]) == 1
+
+
+def test_image_needs_manual_review(tmp_path, capsys):
+    path = tmp_path / "plot.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n")
+    assert main(["check", str(path)]) == 2
+    assert "manual_review" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("text", "extra", "kind", "where"),
+    [
+        (GOOD.replace("North,F,17", "North,F,x"), [], "non_numeric_cell", "n"),
+        (GOOD.replace("North,F,17", "North,F,1.5"), [], "non_numeric_cell", "n"),
+        (GOOD.replace("North,F,17", "North,F,-3"), [], "non_numeric_cell", "n"),
+        (GOOD.replace("North,F,17", "North,F,nan"), [], "non_finite_value", "n"),
+        (GOOD.replace("North,F,17", "North,F,inf"), [], "non_finite_value", "n"),
+        (GOOD.replace("Total,F,42", "Total,F,43"), [], "margin_mismatch", "region"),
+        (GOOD.replace("South,M,40", "North,F,40"), [], "duplicate_label", None),
+        ("region,sex,n\n", [], "empty_table", None),
+        ("", [], "empty_table", None),
+        (GOOD.replace(",", ";"), ["--delimiter", ","], "bad_file_format", None),
+        (
+            GOOD.replace(",", ";"),
+            ["--delimiter", ";", "--declare", "extra=label"],
+            "bad_declaration",
+            "extra",
+        ),
+        ("region,region,n\nNorth,F,17\n", [], "duplicate_label", "region"),
+        (GOOD + "South,F\n", [], "bad_file_format", None),
+    ],
+)
+def test_bad_input_exit_3_with_reason(tmp_path, capsys, text, extra, kind, where):
+    path = write(tmp_path, "bad.csv", text)
+    assert main(["check", path, *DECL, *extra, "--json"]) == 3
+    err = json.loads(capsys.readouterr().out)
+    assert err["error"] == kind
+    assert err["reason"]
+    if where:
+        assert err["field"] == where
+
+
+def test_undeclared_column(tmp_path, capsys):
+    path = write(tmp_path, "t.csv", GOOD)
+    assert (
+        main(["check", path, "--declare", "region=label", "--declare", "n=frequency", "--json"])
+        == 3
+    )
+    err = json.loads(capsys.readouterr().out)
+    assert err["error"] == "bad_declaration" and err["field"] == "sex"
+
+
+def test_wrong_encoding(tmp_path, capsys):
+    path = write(tmp_path, "t.csv", GOOD.replace("North", "Nørre"), encoding="latin-1")
+    assert main(["check", path, *DECL, "--json"]) == 3
+    err = json.loads(capsys.readouterr().out)
+    assert "latin-1" in err["reason"] and "line 2" in err["reason"]
+    assert main(["check", path, *DECL, "--encoding", "latin-1"]) == 0
+
+
+def test_file_over_size_limit(tmp_path, capsys):
+    cfg = tmp_path / "rules.toml"
+    cfg.write_text("[defaults.limits]\nmax_input_bytes = 50\n")
+    path = write(tmp_path, "t.csv", GOOD)
+    assert main(["check", path, *DECL, "--config", str(cfg), "--json"]) == 3
+    assert json.loads(capsys.readouterr().out)["error"] == "file_too_large"
+
+
+def test_bad_config_is_bad_input(tmp_path):
+    cfg = tmp_path / "rules.toml"
+    cfg.write_text("[defaults.frequency]\nthreshold = -1\n")
+    assert main(["check", write(tmp_path, "t.csv", GOOD), *DECL, "--config", str(cfg)]) == 3
+
+
+def test_usage_error_is_bad_input():
+    assert main(["check"]) == 3
