@@ -14,6 +14,8 @@ from django.contrib import messages
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 
+from fivesafes.policy.checks import is_two_factor
+
 PENDING_KEY = "fivesafes.pending_user"
 PENDING_SECONDS = 300
 MARKER_COOKIE = "fivesafes_signed_in"
@@ -59,7 +61,7 @@ def note_expired_session(request: HttpRequest) -> None:
 
 def mark_session_cookie(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and user.is_verified():
+    if user is not None and user.is_authenticated and is_two_factor(user):
         if MARKER_COOKIE not in request.COOKIES:
             from django.conf import settings
 

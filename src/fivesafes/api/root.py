@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from fivesafes.api.security import AUTH
 from fivesafes.api.me import router as me_router
+from fivesafes.api.security import AUTH
 
 api = NinjaAPI(
     title="fivesafes API",

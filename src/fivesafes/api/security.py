@@ -18,7 +18,7 @@ from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from fivesafes.accounts.models import TOKEN_PREFIX, ApiToken, hash_token
-from fivesafes.policy.checks import AccessDenied, check_permission
+from fivesafes.policy.checks import AccessDenied, check_permission, is_two_factor
 from fivesafes.policy.decorators import ATTRIBUTE, AccessRule
 from fivesafes.policy.permissions import Permission
 
@@ -59,7 +59,7 @@ class TwoFactorSessionAuth(APIKeyCookie):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_verified() and user.is_active:
+        if user is not None and user.is_authenticated and is_two_factor(user) and user.is_active:
             return user
         return None
 

@@ -25,12 +25,20 @@ class AccessDenied(Exception):
         self.sign_in = sign_in
 
 
+def is_two_factor(user: Any) -> bool:
+    """Whether this person's session passed the second factor (django-otp marks it)."""
+    verified = getattr(user, "is_verified", None)
+    if callable(verified):
+        return bool(verified())
+    return getattr(user, "otp_device", None) is not None
+
+
 def check_signed_in(user: Any) -> None:
     if user is None or not user.is_authenticated:
         raise AccessDenied("Sign in to see this page.", status=401, sign_in=True)
     if not user.is_active:
         raise AccessDenied("This account is disabled. Contact the research service.", status=403)
-    if not user.is_verified():
+    if not is_two_factor(user):
         raise AccessDenied(
             "This page needs a two-factor session: sign in again with your authenticator code.",
             status=401,

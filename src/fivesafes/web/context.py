@@ -7,13 +7,13 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from fivesafes.policy.checks import can
+from fivesafes.policy.checks import can, is_two_factor
 from fivesafes.web.navigation import NAVIGATION
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not user.is_verified():
+    if user is None or not user.is_authenticated or not is_two_factor(user):
         return {"nav_items": [], "user_roles": []}
     items = []
     for entry in NAVIGATION:

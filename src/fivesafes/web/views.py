@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from fivesafes.policy.checks import is_two_factor
 from fivesafes.policy.decorators import public, requires
 from fivesafes.policy.permissions import Permission
 from fivesafes.web.dashboards import PANELS
@@ -12,7 +13,7 @@ from fivesafes.web.dashboards import PANELS
 
 @public
 def home(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated and request.user.is_verified():
+    if request.user.is_authenticated and is_two_factor(request.user):
         return redirect("web:dashboard")
     return render(request, "web/home.html")
 

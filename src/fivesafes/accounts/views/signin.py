@@ -21,6 +21,7 @@ from fivesafes.accounts import sessions, twofactor
 from fivesafes.accounts.forms import CodeForm, EnrolForm, SignInForm
 from fivesafes.accounts.models import User
 from fivesafes.audit.services import record
+from fivesafes.policy.checks import is_two_factor
 from fivesafes.policy.decorators import public
 
 BACKEND = "fivesafes.accounts.backends.UsernameOrEmailBackend"
@@ -45,7 +46,7 @@ def _disabled_with_right_password(username: str, password: str) -> bool:
 
 @public
 def sign_in(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated and request.user.is_verified():
+    if request.user.is_authenticated and is_two_factor(request.user):
         return redirect(_safe_next(request, request.GET.get("next")))
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

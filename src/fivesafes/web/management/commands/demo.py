@@ -1,0 +1,61 @@
+"""`fivesafes demo`: prepare the embedded defaults and run the web server and a job worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from fivesafes.accounts.demo_users import DEMO_USERS, ensure_demo_users
+from fivesafes.web.demo_data import prepare_demo_data
+
+
+class Command(BaseCommand):
+    help = "Set up the demo (database, demo users, synthetic registers) and run server and worker."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--setup-only", action="store_true",
+                            help="prepare everything, then exit without serving")
+
+    def handle(self, *args: Any, port: int, host: str, setup_only: bool, **options: Any) -> None:
+        if settings.ENV == "production":
+            raise CommandError("demo is refused in production; run migrate and a WSGI server.")
+        self.stdout.write("== preparing the database")
+        call_command("migrate", interactive=False, verbosity=0)
+        ensure_demo_users()
+        prepare_demo_data(self.stdout)
+        if setup_only:
+            self.stdout.write("Set-up done.")
+            return
+        self._print_logins(host, port)
+        worker = subprocess.Popen([sys.executable, "-m", "fivesafes.cli", "worker"])  # noqa: S603
+        try:
+            server = [sys.executable, "-m", "fivesafes.cli", "runserver", f"{host}:{port}", "--noreload"]
+            subprocess.run(server, check=False)  # noqa: S603 - our own interpreter and module
+        except KeyboardInterrupt:
+            pass
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+    def _print_logins(self, host: str, port: int) -> None:
+        out = self.stdout.write
+        out("")
+        out(f"fivesafes demo: http://{host}:{port}/")
+        out("Demo logins (password, then the code printed by `.venv/bin/fivesafes totp USERNAME`):")
+        for demo in DEMO_USERS:
+            roles = ", ".join(role.label for role in demo.roles)
+            out(f"  {demo.username:<12} {demo.password:<26} {roles}")
+        out("Two-factor sign-in stays on for every user. Stop with Ctrl+C.")
+        out("")
