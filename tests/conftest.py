@@ -21,12 +21,21 @@ def make_user(db: Any) -> Callable[..., Any]:
 
     from fivesafes.accounts.models import RoleAssignment, User
 
-    def make(*roles: Role, username: str | None = None, password: str = "correct horse battery 9",
-             active: bool = True, with_device: bool = True) -> User:
+    def make(
+        *roles: Role,
+        username: str | None = None,
+        password: str = "correct horse battery 9",
+        active: bool = True,
+        with_device: bool = True,
+    ) -> User:
         name = username or f"person{next(_counter)}"
-        user = User.objects.create_user(username=name, email=f"{name}@example.org",
-                                        password=password, full_name=name.title(),
-                                        is_active=active)
+        user = User.objects.create_user(
+            username=name,
+            email=f"{name}@example.org",
+            password=password,
+            full_name=name.title(),
+            is_active=active,
+        )
         for role in roles:
             RoleAssignment.objects.create(user=user, role=role.value)
         if with_device:

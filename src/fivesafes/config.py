@@ -132,9 +132,13 @@ def production_problems(values: dict[str, Any]) -> list[str]:
         problems.append("FIVESAFES_DEBUG is on: debug pages would show settings and data.")
     key = str(values.get("SECRET_KEY", ""))
     if len(key) < 40 or any(marker in key.lower() for marker in DEFAULT_SECRET_MARKERS):
-        problems.append("FIVESAFES_SECRET_KEY is short or a default value: use 50 random characters.")
+        problems.append(
+            "FIVESAFES_SECRET_KEY is short or a default value: use 50 random characters."
+        )
     if not values.get("SESSION_COOKIE_SECURE") or not values.get("CSRF_COOKIE_SECURE"):
-        problems.append("FIVESAFES_SECURE_COOKIES is off: session cookies would travel over plain HTTP.")
+        problems.append(
+            "FIVESAFES_SECURE_COOKIES is off: session cookies would travel over plain HTTP."
+        )
     if not values.get("SECURE_SSL_REDIRECT"):
         problems.append("FIVESAFES_SSL_REDIRECT is off: the service would answer over plain HTTP.")
     engine = values.get("DATABASES", {}).get("default", {}).get("ENGINE", "")

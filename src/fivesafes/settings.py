@@ -99,8 +99,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -159,8 +161,10 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": DATA_DIR / "files"}},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": DATA_DIR / "files"},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if ENV == "production"
@@ -175,7 +179,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The keyed hash chain of the audit log uses its own key, kept outside the database.
 FIVESAFES_AUDIT_KEY = config.audit_key(ENV, DATA_DIR, SECRET_KEY)
 # How long a worker may be silent before its running jobs are taken to have died.
-FIVESAFES_WORKER_STALE_AFTER = timedelta(seconds=config.integer("FIVESAFES_WORKER_STALE_SECONDS", 60))
+FIVESAFES_WORKER_STALE_AFTER = timedelta(
+    seconds=config.integer("FIVESAFES_WORKER_STALE_SECONDS", 60)
+)
 FIVESAFES_API_TOKEN_DAYS = config.integer("FIVESAFES_API_TOKEN_DAYS", 90)
 
 LOGGING = {

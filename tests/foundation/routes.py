@@ -12,8 +12,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from fivesafes.policy.decorators import AccessRule, rule_of
 from fivesafes.policy.middleware import ADMIN_RULE, API_NAMESPACE
 
-SAMPLE_BY_CONVERTER = {"IntConverter": 1, "StringConverter": "sample", "SlugConverter": "sample",
-                       "UUIDConverter": uuid.UUID(int=1), "PathConverter": "sample"}
+SAMPLE_BY_CONVERTER = {
+    "IntConverter": 1,
+    "StringConverter": "sample",
+    "SlugConverter": "sample",
+    "UUIDConverter": uuid.UUID(int=1),
+    "PathConverter": "sample",
+}
 
 
 @dataclass(frozen=True)
@@ -23,7 +28,9 @@ class Route:
     rule: AccessRule | None
 
 
-def _walk(resolver: URLResolver, namespaces: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], URLPattern]]:
+def _walk(
+    resolver: URLResolver, namespaces: tuple[str, ...]
+) -> Iterator[tuple[tuple[str, ...], URLPattern]]:
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
             extra = (entry.namespace,) if entry.namespace else ()
@@ -62,6 +69,8 @@ def api_operations() -> list[tuple[str, str, Any]]:
         for path, path_view in router.path_operations.items():
             for operation in path_view.operations:
                 for method in operation.methods:
-                    full = "/api/v1/" + "/".join(p.strip("/") for p in (prefix, path) if p.strip("/"))
+                    full = "/api/v1/" + "/".join(
+                        p.strip("/") for p in (prefix, path) if p.strip("/")
+                    )
                     found.append((method, full, operation.view_func))
     return found

@@ -41,7 +41,10 @@ def test_token_form_names_the_field_and_reason(make_user) -> None:
     client = verified_client(make_user(Role.RESEARCHER))
     response = client.post(reverse("accounts:create_token"), {"name": "x", "days": 1000})
     assert response.status_code == 400
-    assert "Valid for (days): Ensure this value is less than or equal to 365." in response.content.decode()
+    assert (
+        "Valid for (days): Ensure this value is less than or equal to 365."
+        in response.content.decode()
+    )
     assert not ApiToken.objects.exists()
 
 

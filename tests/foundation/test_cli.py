@@ -7,14 +7,24 @@ import sys
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "fivesafes.cli", *args],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "fivesafes.cli", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_help_lists_core_service_and_django_commands() -> None:
     result = run("--help")
     assert result.returncode == 0, result.stderr
-    for name in ("sdc", "generate-registers", "bench", "worker", "audit", "totp", "demo", "migrate"):
+    for name in (
+        "sdc",
+        "generate-registers",
+        "bench",
+        "worker",
+        "audit",
+        "totp",
+        "demo",
+        "migrate",
+    ):
         assert name in result.stdout, name
 
 

@@ -44,25 +44,43 @@ def test_demo_mode_is_not_judged_as_production() -> None:
 
 def test_production_without_secret_refuses_to_start(tmp_path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FIVESAFES_", "SECRET_KEY"))}
-    env.update({"FIVESAFES_ENV": "production", "FIVESAFES_DATA_DIR": str(tmp_path),
-                "DJANGO_SETTINGS_MODULE": "fivesafes.settings"})
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"],
-                            env=env, capture_output=True, text=True)
+    env.update(
+        {
+            "FIVESAFES_ENV": "production",
+            "FIVESAFES_DATA_DIR": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "fivesafes.settings",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode != 0
     assert "FIVESAFES_SECRET_KEY must be set in production" in result.stderr
 
 
 def test_production_with_debug_on_names_debug(tmp_path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FIVESAFES_")}
-    env.update({
-        "FIVESAFES_ENV": "production", "FIVESAFES_DATA_DIR": str(tmp_path),
-        "FIVESAFES_SECRET_KEY": SAFE["SECRET_KEY"], "FIVESAFES_AUDIT_KEY": "k" * 50,
-        "FIVESAFES_ALLOWED_HOSTS": "research.example.org", "FIVESAFES_DEBUG": "true",
-        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
-        "DJANGO_SETTINGS_MODULE": "fivesafes.settings",
-    })
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"],
-                            env=env, capture_output=True, text=True)
+    env.update(
+        {
+            "FIVESAFES_ENV": "production",
+            "FIVESAFES_DATA_DIR": str(tmp_path),
+            "FIVESAFES_SECRET_KEY": SAFE["SECRET_KEY"],
+            "FIVESAFES_AUDIT_KEY": "k" * 50,
+            "FIVESAFES_ALLOWED_HOSTS": "research.example.org",
+            "FIVESAFES_DEBUG": "true",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
+            "DJANGO_SETTINGS_MODULE": "fivesafes.settings",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode != 0
     assert "will not start in production" in result.stderr
     assert "FIVESAFES_DEBUG is on" in result.stderr

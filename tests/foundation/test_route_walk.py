@@ -11,7 +11,6 @@ from fivesafes.policy.permissions import Permission, Role, permissions_of
 from tests.conftest import verified_client
 from tests.foundation.routes import api_operations, web_routes
 
-
 HEALTH = "health:healthz"  # answers 503 by design while no worker runs
 
 
@@ -52,7 +51,9 @@ def test_each_role_reaches_exactly_the_routes_its_permissions_allow(role, make_u
         if allowed:
             assert not denied_by_policy(response), route.name
             assert response.status_code != 401, route.name
-            assert not (response.status_code == 302 and "/accounts/login/" in response.url), route.name
+            assert not (response.status_code == 302 and "/accounts/login/" in response.url), (
+                route.name
+            )
         else:
             assert denied_by_policy(response), (route.name, response.status_code)
 
@@ -88,7 +89,9 @@ def test_disabled_account_with_a_live_session_is_refused(make_user) -> None:
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_each_role_reaches_exactly_the_api_operations_its_permissions_allow(role, make_user) -> None:
+def test_each_role_reaches_exactly_the_api_operations_its_permissions_allow(
+    role, make_user
+) -> None:
     from fivesafes.accounts.models import ApiToken
 
     user = make_user(role)

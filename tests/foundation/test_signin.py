@@ -71,7 +71,10 @@ def test_wrong_code_and_reused_code_are_refused(researcher) -> None:
     device = researcher.totpdevice_set.get()
     client = Client()
     sign_in_password(client, "rikke")
-    response = client.post(reverse("accounts:verify"), {"code": "000000" if current_code(device) != "000000" else "111111"})
+    response = client.post(
+        reverse("accounts:verify"),
+        {"code": "000000" if current_code(device) != "000000" else "111111"},
+    )
     assert response.status_code == 400
     assert "That code is wrong, expired or already used." in response.content.decode()
     assert actions()[-1] == "login.second_factor_failed"
@@ -113,7 +116,9 @@ def test_first_sign_in_enrols_an_authenticator_and_shows_recovery_codes(make_use
     response = client.post(reverse("accounts:enrol"), {"code": current_code(device)})
     assert response.url == reverse("accounts:recovery_codes")
     codes_page = client.get(reverse("accounts:recovery_codes")).content.decode()
-    stored = list(StaticToken.objects.filter(device__user__username="newbie").values_list("token", flat=True))
+    stored = list(
+        StaticToken.objects.filter(device__user__username="newbie").values_list("token", flat=True)
+    )
     assert len(stored) == 10 and all(code in codes_page for code in stored)
     # shown once only
     assert client.get(reverse("accounts:recovery_codes")).status_code == 302
@@ -165,7 +170,10 @@ def test_sign_out_ends_the_session(client_as) -> None:
 
 def test_open_redirect_after_sign_in_is_ignored(researcher) -> None:
     client = Client()
-    client.post(reverse("accounts:login") + "?next=https://evil.example/", {"username": "rikke", "password": PASSWORD})
+    client.post(
+        reverse("accounts:login") + "?next=https://evil.example/",
+        {"username": "rikke", "password": PASSWORD},
+    )
     device = researcher.totpdevice_set.get()
     response = client.post(reverse("accounts:verify"), {"code": current_code(device)})
     assert response.url == reverse("web:dashboard")

@@ -15,5 +15,10 @@ def code_at(key: bytes, when: float, *, step: int = 30, t0: int = 0, digits: int
 
 
 def current_code(device: Any, *, offset_steps: int = 0) -> str:
-    return code_at(device.bin_key, time.time() + offset_steps * device.step, step=device.step,
-                   t0=device.t0, digits=device.digits)
+    return code_at(
+        device.bin_key,
+        time.time() + offset_steps * device.step,
+        step=device.step,
+        t0=device.t0,
+        digits=device.digits,
+    )

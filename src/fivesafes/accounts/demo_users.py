@@ -44,16 +44,21 @@ def ensure_demo_users() -> list[DemoUser]:
     for demo in DEMO_USERS:
         user, was_created = User.objects.get_or_create(
             username=demo.username,
-            defaults={"email": f"{demo.username}@demo.fivesafes.invalid", "full_name": demo.full_name,
-                      "is_staff": Role.ADMINISTRATOR in demo.roles,
-                      "is_superuser": Role.ADMINISTRATOR in demo.roles},
+            defaults={
+                "email": f"{demo.username}@demo.fivesafes.invalid",
+                "full_name": demo.full_name,
+                "is_staff": Role.ADMINISTRATOR in demo.roles,
+                "is_superuser": Role.ADMINISTRATOR in demo.roles,
+            },
         )
         if was_created:
             user.set_password(demo.password)
             user.save(update_fields=["password"])
             TOTPDevice.objects.create(user=user, name="demo authenticator", confirmed=True)
             new_recovery_codes(user)
-            record(action="demo.user_created", obj=user, after={"roles": [r.value for r in demo.roles]})
+            record(
+                action="demo.user_created", obj=user, after={"roles": [r.value for r in demo.roles]}
+            )
             created.append(demo)
         for role in demo.roles:
             RoleAssignment.objects.get_or_create(user=user, role=role.value)

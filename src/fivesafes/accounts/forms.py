@@ -7,10 +7,16 @@ from django.conf import settings
 
 
 class SignInForm(forms.Form):
-    username = forms.CharField(label="Username or e-mail address", max_length=254,
-                               widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}))
-    password = forms.CharField(label="Password", strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        label="Username or e-mail address",
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 class CodeForm(forms.Form):
@@ -18,8 +24,9 @@ class CodeForm(forms.Form):
         label="Authenticator code",
         max_length=32,
         help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                      "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
     )
 
     def clean_code(self) -> str:
@@ -31,16 +38,20 @@ class EnrolForm(forms.Form):
         label="Code shown by your authenticator app",
         regex=r"^\s*\d{6}\s*$",
         error_messages={"invalid": "Enter the 6 digits your app shows, without spaces."},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                      "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
     )
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=100,
-                           help_text="What the token is for, so you recognise it later.")
+    name = forms.CharField(
+        label="Name", max_length=100, help_text="What the token is for, so you recognise it later."
+    )
     days = forms.IntegerField(
-        label="Valid for (days)", min_value=1, max_value=365,
+        label="Valid for (days)",
+        min_value=1,
+        max_value=365,
         initial=lambda: settings.FIVESAFES_API_TOKEN_DAYS,
         help_text="The token stops working after this many days (at most 365).",
     )

@@ -29,7 +29,9 @@ class User(AbstractUser):
     def roles(self) -> frozenset[Role]:
         cached = getattr(self, "_roles_cache", None)
         if cached is None:
-            cached = frozenset(Role(r) for r in self.role_assignments.values_list("role", flat=True))
+            cached = frozenset(
+                Role(r) for r in self.role_assignments.values_list("role", flat=True)
+            )
             self._roles_cache = cached
         return cached
 
@@ -51,7 +53,9 @@ class RoleAssignment(models.Model):
     )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "role"], name="one_assignment_per_role")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="one_assignment_per_role")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} as {self.get_role_display()}"
@@ -72,7 +76,9 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
 class ApiToken(models.Model):
     """A personal API token: shown once, stored as a hash, revocable and expiring."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'my laptop'.")
     key_id = models.CharField(max_length=16, unique=True, editable=False)
     secret_hash = models.CharField(max_length=64, editable=False)

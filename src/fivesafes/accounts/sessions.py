@@ -54,8 +54,7 @@ def note_expired_session(request: HttpRequest) -> None:
     from fivesafes.audit.services import record
 
     user = User.objects.filter(pk=user_id).first()
-    record(action="session.expired", actor=user, request=request,
-           data={"path": request.path})
+    record(action="session.expired", actor=user, request=request, data={"path": request.path})
     messages.warning(request, "Your session ended after a period without activity. Sign in again.")
 
 
@@ -65,8 +64,13 @@ def mark_session_cookie(request: HttpRequest, response: HttpResponse) -> HttpRes
         if MARKER_COOKIE not in request.COOKIES:
             from django.conf import settings
 
-            response.set_cookie(MARKER_COOKIE, signing.dumps(user.pk, salt=MARKER_SALT),
-                                httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+            response.set_cookie(
+                MARKER_COOKIE,
+                signing.dumps(user.pk, salt=MARKER_SALT),
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
     elif getattr(request, "fivesafes_clear_marker", False) or getattr(
         request, "fivesafes_signed_out", False
     ):

@@ -39,8 +39,9 @@ def secret_text(device: TOTPDevice) -> str:
 
 
 def new_recovery_codes(user: Any) -> list[str]:
-    device, _ = StaticDevice.objects.get_or_create(user=user, name="recovery codes",
-                                                   defaults={"confirmed": True})
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name="recovery codes", defaults={"confirmed": True}
+    )
     device.token_set.all().delete()
     codes = []
     for _ in range(RECOVERY_CODE_COUNT):

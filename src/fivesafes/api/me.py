@@ -32,13 +32,25 @@ class TokenOut(Schema):
 @api_requires(Permission.VIEW_DASHBOARD)
 def me(request: HttpRequest) -> MeOut:
     user = request.auth  # type: ignore[attr-defined]
-    return MeOut(username=user.username, full_name=user.full_name, email=user.email,
-                 roles=sorted(r.value for r in user.roles))
+    return MeOut(
+        username=user.username,
+        full_name=user.full_name,
+        email=user.email,
+        roles=sorted(r.value for r in user.roles),
+    )
 
 
 @router.get("/tokens", response=list[TokenOut], summary="Your API tokens (never their secrets)")
 @api_requires(Permission.USE_API_TOKENS)
 def tokens(request: HttpRequest) -> list[TokenOut]:
     user = request.auth  # type: ignore[attr-defined]
-    return [TokenOut(name=t.name, key_id=t.key_id, created_at=t.created_at,
-                     expires_at=t.expires_at, state=t.state) for t in user.api_tokens.all()]
+    return [
+        TokenOut(
+            name=t.name,
+            key_id=t.key_id,
+            created_at=t.created_at,
+            expires_at=t.expires_at,
+            state=t.state,
+        )
+        for t in user.api_tokens.all()
+    ]

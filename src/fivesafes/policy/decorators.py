@@ -1,7 +1,7 @@
 """How a route declares its access rule. A route without a declaration is refused.
 
-    @public                      anyone, signed in or not (login pages, health, public catalogue)
-    @requires(Permission.X, ...) a signed-in, two-factor, permitted person
+@public                      anyone, signed in or not (login pages, health, public catalogue)
+@requires(Permission.X, ...) a signed-in, two-factor, permitted person
 """
 
 from __future__ import annotations

@@ -66,7 +66,9 @@ class AccessPolicyMiddleware:
             check_request(request, rule.permissions)
         except AccessDenied as denial:
             if denial.sign_in:
-                target = reverse(settings.LOGIN_URL) + "?" + urlencode({"next": request.get_full_path()})
+                target = (
+                    reverse(settings.LOGIN_URL) + "?" + urlencode({"next": request.get_full_path()})
+                )
                 if getattr(request, "htmx", False):
                     response = HttpResponse(status=401)
                     response["HX-Redirect"] = target

@@ -37,8 +37,14 @@ ROLE_LABELS: dict[Role, str] = {
 
 # Roles held by the statistics office's own staff (as opposed to researchers and institutions).
 STAFF_ROLES = frozenset(
-    {Role.CASE_HANDLER, Role.SECRETARY, Role.APPROVER, Role.OUTPUT_CHECKER, Role.AUDITOR,
-     Role.ADMINISTRATOR}
+    {
+        Role.CASE_HANDLER,
+        Role.SECRETARY,
+        Role.APPROVER,
+        Role.OUTPUT_CHECKER,
+        Role.AUDITOR,
+        Role.ADMINISTRATOR,
+    }
 )
 
 
@@ -53,8 +59,12 @@ class Permission(StrEnum):
 
 
 _EVERYONE = frozenset(
-    {Permission.VIEW_DASHBOARD, Permission.MANAGE_OWN_ACCOUNT, Permission.USE_API_TOKENS,
-     Permission.VIEW_OWN_JOBS}
+    {
+        Permission.VIEW_DASHBOARD,
+        Permission.MANAGE_OWN_ACCOUNT,
+        Permission.USE_API_TOKENS,
+        Permission.VIEW_OWN_JOBS,
+    }
 )
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -65,8 +75,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.APPROVER: _EVERYONE,
     Role.OUTPUT_CHECKER: _EVERYONE,
     Role.AUDITOR: _EVERYONE | {Permission.VIEW_AUDIT_LOG, Permission.VIEW_ALL_JOBS},
-    Role.ADMINISTRATOR: _EVERYONE
-    | {Permission.ADMINISTER_SYSTEM, Permission.VIEW_ALL_JOBS},
+    Role.ADMINISTRATOR: _EVERYONE | {Permission.ADMINISTER_SYSTEM, Permission.VIEW_ALL_JOBS},
 }
 
 

@@ -23,6 +23,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": entry.label, "url": url, "current": request.path.startswith(url)
-                      and (url != "/" or request.path == "/")})
+        items.append(
+            {
+                "label": entry.label,
+                "url": url,
+                "current": request.path.startswith(url) and (url != "/" or request.path == "/"),
+            }
+        )
     return {"nav_items": items, "user_roles": sorted(role.label for role in user.roles)}

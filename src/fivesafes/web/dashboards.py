@@ -15,7 +15,9 @@ class Panel:
 
 PANELS: dict[Role, tuple[Panel, ...]] = {
     Role.RESEARCHER: (
-        Panel("Your projects", "Projects you are a member of, with your access and its conditions."),
+        Panel(
+            "Your projects", "Projects you are a member of, with your access and its conditions."
+        ),
         Panel("Certification", "Your data-security certification and when it must be renewed."),
         Panel("Output releases", "Tables and results you asked to take out, and their checks."),
     ),
@@ -27,20 +29,18 @@ PANELS: dict[Role, tuple[Panel, ...]] = {
         Panel("Cases to evaluate", "Authorisation cases and project applications waiting for you."),
         Panel("Questions", "Clarifying questions sent and answers received."),
     ),
-    Role.SECRETARY: (
-        Panel("To register", "Signed agreements waiting to be registered."),
-    ),
+    Role.SECRETARY: (Panel("To register", "Signed agreements waiting to be registered."),),
     Role.APPROVER: (
         Panel("Awaiting decision", "Recommendations that need a second person's decision."),
         Panel("Breaches", "Breach cases waiting for a sanction decision."),
     ),
     Role.OUTPUT_CHECKER: (
-        Panel("Release requests", "Outputs flagged by the automatic checks, waiting for two reviews."),
+        Panel(
+            "Release requests", "Outputs flagged by the automatic checks, waiting for two reviews."
+        ),
     ),
     Role.AUDITOR: (
         Panel("Audit log", "Every state change, hash-chained; filter by person, action or object."),
     ),
-    Role.ADMINISTRATOR: (
-        Panel("System", "Users, roles and jobs; the administration pages."),
-    ),
+    Role.ADMINISTRATOR: (Panel("System", "Users, roles and jobs; the administration pages."),),
 }

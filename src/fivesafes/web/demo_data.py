@@ -20,6 +20,8 @@ def prepare_demo_data(out: TextIO | Any) -> None:
     out.write(f"== generating synthetic registers for {DEMO_PERSONS:,} persons (once)")
     from fivesafes.synthetic.cli import main as generate
 
-    code = generate(["--persons", str(DEMO_PERSONS), "--seed", str(DEMO_SEED), "--out", str(registers)])
+    code = generate(
+        ["--persons", str(DEMO_PERSONS), "--seed", str(DEMO_SEED), "--out", str(registers)]
+    )
     if code == 0:
         (registers / ".complete").write_text("ok\n")

@@ -20,16 +20,26 @@ from fivesafes.policy.permissions import Permission
 
 
 @requires(Permission.MANAGE_OWN_ACCOUNT)
-def account(request: HttpRequest, token_form: TokenForm | None = None,
-            new_token: str | None = None, status: int = 200) -> HttpResponse:
+def account(
+    request: HttpRequest,
+    token_form: TokenForm | None = None,
+    new_token: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
     user = request.user
-    return render(request, "accounts/account.html", {
-        "roles": sorted(role.label for role in user.roles),
-        "codes_left": twofactor.recovery_codes_left(user),
-        "tokens": user.api_tokens.all(),
-        "token_form": token_form or TokenForm(initial={"days": settings.FIVESAFES_API_TOKEN_DAYS}),
-        "new_token": new_token,
-    }, status=status)
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "roles": sorted(role.label for role in user.roles),
+            "codes_left": twofactor.recovery_codes_left(user),
+            "tokens": user.api_tokens.all(),
+            "token_form": token_form
+            or TokenForm(initial={"days": settings.FIVESAFES_API_TOKEN_DAYS}),
+            "new_token": new_token,
+        },
+        status=status,
+    )
 
 
 @requires(Permission.MANAGE_OWN_ACCOUNT)
@@ -42,7 +52,9 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
         return render(request, "accounts/recovery_codes.html", {"codes": codes})
     codes = request.session.pop(CODES_KEY, None)
     if not codes:
-        messages.info(request, "Recovery codes are shown only once. Make a new set if you lost them.")
+        messages.info(
+            request, "Recovery codes are shown only once. Make a new set if you lost them."
+        )
         return redirect("accounts:account")
     return render(request, "accounts/recovery_codes.html", {"codes": codes})
 
@@ -54,11 +66,20 @@ def create_token(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return account(request, token_form=form, status=400)
     with transaction.atomic():
-        token, plain = ApiToken.issue(user=request.user, name=form.cleaned_data["name"],
-                                      days=form.cleaned_data["days"])
-        record(action="api_token.created", actor=request.user, obj=token, request=request,
-               after={"name": token.name, "key_id": token.key_id,
-                      "expires_at": token.expires_at.isoformat()})
+        token, plain = ApiToken.issue(
+            user=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+        )
+        record(
+            action="api_token.created",
+            actor=request.user,
+            obj=token,
+            request=request,
+            after={
+                "name": token.name,
+                "key_id": token.key_id,
+                "expires_at": token.expires_at.isoformat(),
+            },
+        )
     messages.success(request, "Token created. Copy it now: it will not be shown again.")
     return account(request, new_token=plain)
 
@@ -71,7 +92,13 @@ def revoke_token(request: HttpRequest, key_id: str) -> HttpResponse:
         with transaction.atomic():
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
-            record(action="api_token.revoked", actor=request.user, obj=token, request=request,
-                   before={"state": "active"}, after={"state": "revoked"})
+            record(
+                action="api_token.revoked",
+                actor=request.user,
+                obj=token,
+                request=request,
+                before={"state": "active"},
+                after={"state": "revoked"},
+            )
         messages.success(request, f"Token '{token.name}' is revoked.")
     return redirect("accounts:account")

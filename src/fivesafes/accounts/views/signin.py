@@ -31,8 +31,9 @@ CODES_KEY = "fivesafes.new_recovery_codes"
 
 
 def _safe_next(request: HttpRequest, value: str | None) -> str:
-    if value and url_has_allowed_host_and_scheme(value, {request.get_host()},
-                                                 require_https=request.is_secure()):
+    if value and url_has_allowed_host_and_scheme(
+        value, {request.get_host()}, require_https=request.is_secure()
+    ):
         return value
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
@@ -57,8 +58,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             return render(request, "accounts/sign_in.html", {"form": form}, status=429)
         if user is None:
             if _disabled_with_right_password(username, password):
-                record(action="login.refused_disabled", request=request,
-                       data={"username": username[:150]})
+                record(
+                    action="login.refused_disabled",
+                    request=request,
+                    data={"username": username[:150]},
+                )
                 form.add_error(None, "This account is disabled. Contact the research service.")
             else:
                 record(action="login.failed", request=request, data={"username": username[:150]})
@@ -71,15 +75,22 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             if twofactor.has_authenticator(user):
                 return redirect("accounts:verify")
             return redirect("accounts:enrol")
-    return render(request, "accounts/sign_in.html",
-                  {"form": form, "next": request.GET.get("next", "")},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/sign_in.html",
+        {"form": form, "next": request.GET.get("next", "")},
+        status=400 if form.errors else 200,
+    )
 
 
 def locked_out(request: HttpRequest, response: Any, credentials: Any) -> HttpResponse:
     """Axes calls this when a username has too many failed sign-ins."""
-    return render(request, "accounts/locked_out.html",
-                  {"minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)}, status=429)
+    return render(
+        request,
+        "accounts/locked_out.html",
+        {"minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)},
+        status=429,
+    )
 
 
 def _complete(request: HttpRequest, user: User, device: Any) -> None:
@@ -88,15 +99,25 @@ def _complete(request: HttpRequest, user: User, device: Any) -> None:
     otp_login(request, device)
     request.session[NEXT_KEY] = next_url
     sessions.clear_pending(request)
-    record(action="login.succeeded", actor=user, request=request,
-           data={"second_factor": "recovery code" if isinstance(device, StaticDevice) else "authenticator"})
+    record(
+        action="login.succeeded",
+        actor=user,
+        request=request,
+        data={
+            "second_factor": "recovery code"
+            if isinstance(device, StaticDevice)
+            else "authenticator"
+        },
+    )
 
 
 @public
 def verify(request: HttpRequest) -> HttpResponse:
     user = sessions.pending_user(request)
     if user is None:
-        messages.info(request, "Sign in with your password first (the code step lasts five minutes).")
+        messages.info(
+            request, "Sign in with your password first (the code step lasts five minutes)."
+        )
         return redirect("accounts:login")
     if not twofactor.has_authenticator(user):
         return redirect("accounts:enrol")
@@ -105,18 +126,29 @@ def verify(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             device, problem = twofactor.verify_code(user, form.cleaned_data["code"])
             if device is None:
-                record(action="login.second_factor_failed", actor=user, request=request,
-                       data={"reason": problem})
+                record(
+                    action="login.second_factor_failed",
+                    actor=user,
+                    request=request,
+                    data={"reason": problem},
+                )
                 form.add_error("code", problem)
             else:
                 _complete(request, user, device)
                 if isinstance(device, StaticDevice):
                     left = twofactor.recovery_codes_left(user)
-                    messages.warning(request, f"You used a recovery code; {left} remain. "
-                                     "Make new ones on your account page.")
+                    messages.warning(
+                        request,
+                        f"You used a recovery code; {left} remain. "
+                        "Make new ones on your account page.",
+                    )
                 return redirect(request.session.pop(NEXT_KEY, None) or settings.LOGIN_REDIRECT_URL)
-    return render(request, "accounts/verify.html", {"form": form, "pending": user},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/verify.html",
+        {"form": form, "pending": user},
+        status=400 if form.errors else 200,
+    )
 
 
 @public
@@ -142,11 +174,22 @@ def enrol(request: HttpRequest) -> HttpResponse:
             request.session[CODES_KEY] = codes
             return redirect("accounts:recovery_codes")
         record(action="two_factor.enrol_code_wrong", actor=user, request=request)
-        form.add_error("code", "That code does not match. Check the clock of your phone and "
-                       "enter the code the app shows now.")
-    return render(request, "accounts/enrol.html",
-                  {"form": form, "qr": twofactor.qr_svg(device), "secret": twofactor.secret_text(device),
-                   "pending": user}, status=400 if form.errors else 200)
+        form.add_error(
+            "code",
+            "That code does not match. Check the clock of your phone and "
+            "enter the code the app shows now.",
+        )
+    return render(
+        request,
+        "accounts/enrol.html",
+        {
+            "form": form,
+            "qr": twofactor.qr_svg(device),
+            "secret": twofactor.secret_text(device),
+            "pending": user,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @public

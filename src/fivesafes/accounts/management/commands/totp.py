@@ -23,8 +23,9 @@ class Command(BaseCommand):
         device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
         if device is None:
             raise CommandError(f"No confirmed authenticator for user {username!r}.")
-        code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits,
-                    drift=device.drift)
+        code = totp(
+            device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift
+        )
         left = device.step - int(time.time() - device.t0) % device.step
         self.stdout.write(f"{code:0{device.digits}d}")
         self.stderr.write(f"(valid for {left} more seconds; each code works once)")

@@ -22,8 +22,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--setup-only", action="store_true",
-                            help="prepare everything, then exit without serving")
+        parser.add_argument(
+            "--setup-only",
+            action="store_true",
+            help="prepare everything, then exit without serving",
+        )
 
     def handle(self, *args: Any, port: int, host: str, setup_only: bool, **options: Any) -> None:
         if settings.ENV == "production":
@@ -38,7 +41,14 @@ class Command(BaseCommand):
         self._print_logins(host, port)
         worker = subprocess.Popen([sys.executable, "-m", "fivesafes.cli", "worker"])  # noqa: S603
         try:
-            server = [sys.executable, "-m", "fivesafes.cli", "runserver", f"{host}:{port}", "--noreload"]
+            server = [
+                sys.executable,
+                "-m",
+                "fivesafes.cli",
+                "runserver",
+                f"{host}:{port}",
+                "--noreload",
+            ]
             subprocess.run(server, check=False)  # noqa: S603 - our own interpreter and module
         except KeyboardInterrupt:
             pass
