@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -37,16 +38,23 @@ HASHED_FIELDS = (
 )
 
 
-def _normalise(value: Any) -> Any:
-    """JSON values as the database gives them back: integral floats become integers.
+def clean_text(value: str) -> str:
+    """Text as every database stores it: no NUL characters, no lone surrogates."""
+    return value.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
 
-    PostgreSQL's jsonb keeps numbers as decimals, so 1e20 comes back as 100000000000000000000;
-    the canonical form must not depend on which of the two we hold.
+
+def _normalise(value: Any) -> Any:
+    """JSON values as every database gives them back.
+
+    PostgreSQL's jsonb keeps numbers as exact decimals, so the float 1e20 comes back as the
+    integer 100000000000000000000: integral floats become the integer their decimal form names.
     """
     if isinstance(value, float) and value.is_integer():
-        return int(value)
+        return int(Decimal(repr(value)))
+    if isinstance(value, str):
+        return clean_text(value)
     if isinstance(value, dict):
-        return {str(k): _normalise(v) for k, v in value.items()}
+        return {clean_text(str(k)): _normalise(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_normalise(v) for v in value]
     return value

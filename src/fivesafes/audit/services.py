@@ -14,7 +14,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from fivesafes.audit.chain import compute_hash, to_json_value
+from fivesafes.audit.chain import clean_text, compute_hash, to_json_value
 from fivesafes.audit.models import AuditChainHead, AuditEvent
 
 
@@ -55,8 +55,8 @@ def object_fields(obj: Model | None) -> dict[str, str]:
         return {"object_type": "", "object_id": "", "object_label": ""}
     return {
         "object_type": obj._meta.label_lower,
-        "object_id": str(obj.pk)[:64],
-        "object_label": str(obj)[:200],
+        "object_id": clean_text(str(obj.pk))[:64],
+        "object_label": clean_text(str(obj))[:200],
     }
 
 
@@ -85,7 +85,7 @@ def record(
             occurred_at=timezone.now(),
             actor=person,
             actor_pk=person.pk if person is not None else None,
-            actor_label=(person.get_username() if person is not None else "")[:150],
+            actor_label=clean_text(person.get_username() if person is not None else "")[:150],
             action=action,
             before=to_json_value(before),
             after=to_json_value(after),

@@ -1,0 +1,51 @@
+"""Audit test helpers: tampering with the table as someone with direct database access."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+
+
+def as_intruder(sql: str, params: list[Any] | None = None) -> None:
+    """Run raw SQL the way a database superuser could, bypassing the PostgreSQL triggers.
+
+    On PostgreSQL the append-only triggers do not fire in `session_replication_role = replica`,
+    which only a superuser may set; SET LOCAL limits it to the test's transaction, and we switch
+    back at once. On SQLite there are no triggers: the raw SQL simply runs.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        try:
+            cursor.execute(sql, params or [])
+        finally:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL session_replication_role = origin")
+
+
+@pytest.fixture
+def tamper() -> Callable[..., None]:
+    return as_intruder
+
+
+@pytest.fixture
+def record_events(db: Any) -> Callable[..., list[Any]]:
+    """`record_events(n)` -> n recorded events with varied contents, oldest first."""
+    from fivesafes.audit.services import record
+
+    def make(count: int, **kwargs: Any) -> list[Any]:
+        return [
+            record(
+                action=f"test.event_{i}",
+                data={"n": i, "note": f"event {i}"},
+                before={"state": "old"},
+                after={"state": f"new {i}"},
+                **kwargs,
+            )
+            for i in range(1, count + 1)
+        ]
+
+    return make

@@ -1,0 +1,47 @@
+"""On PostgreSQL the database itself refuses to change, delete or truncate audit events."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from fivesafes.audit.chain import verify
+from fivesafes.audit.models import AuditEvent
+from fivesafes.audit.services import record
+
+ON_POSTGRESQL = connection.vendor == "postgresql"
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(not ON_POSTGRESQL, reason="the triggers exist only on PostgreSQL"),
+]
+
+
+def refused(sql: str, params: list | None = None) -> str:
+    with pytest.raises(DatabaseError) as failure, transaction.atomic(), connection.cursor() as cur:
+        cur.execute(sql, params or [])
+    return str(failure.value)
+
+
+def test_update_delete_and_truncate_are_refused_by_the_database(make_user) -> None:
+    person = make_user()
+    record(action="test.one", actor=person, data={"n": 1})
+    record(action="test.two")
+    assert "append-only: UPDATE of audit event #1 refused" in refused(
+        "UPDATE audit_auditevent SET action = 'test.other' WHERE sequence = 1"
+    )
+    assert "append-only: DELETE of audit event #2 refused" in refused(
+        "DELETE FROM audit_auditevent WHERE sequence = 2"
+    )
+    with connection.cursor() as cursor:  # run the deferred foreign-key checks first
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    assert "TRUNCATE of audit_auditevent refused" in refused("TRUNCATE audit_auditevent CASCADE")
+    # Clearing the actor is allowed only on its own, as when an account is deleted.
+    assert "refused" in refused(
+        "UPDATE audit_auditevent SET actor_id = NULL, actor_label = 'x' WHERE sequence = 1"
+    )
+    assert list(AuditEvent.objects.order_by("sequence").values_list("action", flat=True)) == [
+        "test.one",
+        "test.two",
+    ]
+    assert verify().ok
