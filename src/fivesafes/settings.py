@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "fivesafes.audit",
     "fivesafes.jobs",
     "fivesafes.web",
+    "fivesafes.people",
+    "fivesafes.projects",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ admin.site.has_permission = lambda request: can(request.user, Permission.ADMINIS
 urlpatterns = [
     path("", include("fivesafes.web.urls")),
     path("accounts/", include("fivesafes.accounts.urls")),
+    path("people/", include("fivesafes.people.urls")),
     path("audit/", include("fivesafes.audit.urls")),
     path("jobs/", include("fivesafes.jobs.urls")),
     path("healthz", include("fivesafes.jobs.health_urls")),

@@ -1,0 +1,1 @@
+"""Safe people: authorised institutions, researchers, agreements, certification and sanctions."""

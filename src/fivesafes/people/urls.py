@@ -1,0 +1,4 @@
+"""URLs of safe people."""
+
+app_name = "people"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Safe projects: projects, applications, rule checks, decisions, quotes, change requests, closure."""
