@@ -263,10 +263,10 @@ class _Checker:
                 PARTITION BY {idq} ORDER BY {sq}, {eq} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
               ) AS prev_end FROM data)
             WHERE prev_end IS NOT NULL AND {sq} <= prev_end"""
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE overlaps AS {overlap_sql}")
-        count, units = self.rows("SELECT count(*), count(DISTINCT id) FROM overlaps")[0]
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE overlapping AS {overlap_sql}")
+        count, units = self.rows("SELECT count(*), count(DISTINCT id) FROM overlapping")[0]
         if count:
-            ex = self.rows(f"SELECT id, s, e, prev_end FROM overlaps ORDER BY id, s LIMIT {self.k}")
+            ex = self.rows(f"SELECT id, s, e, prev_end FROM overlapping ORDER BY id, s LIMIT {self.k}")
             self.add(
                 "overlap", None,
                 f"periods overlapping an earlier period of the same unit ({units:,} unit(s))", count,

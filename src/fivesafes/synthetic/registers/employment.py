@@ -1,0 +1,170 @@
+"""EMPLOYMENT: IDA-like job spells (EVENT per job) linking persons to workplaces and enterprises.
+
+Each person of working age gets up to six consecutive spells between the end of education and
+retirement, with gaps of non-employment that are longer for the less educated. Spells still
+running at the end of 2025 have no stop date. While drawing spells this module counts each
+enterprise's employees on 30 November and each person's days worked per year (for INCOME).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fivesafes.metadata.model import DataType, Register, Role, SubjectArea, Temporality, TimeCoverage, UpdateFrequency
+from fivesafes.synthetic import codelists
+from fivesafes.synthetic.enterprises import pick_employers
+from fivesafes.synthetic.people import Y
+from fivesafes.synthetic.registers._common import (
+    OFFICE,
+    SYNTHETIC_NOTE,
+    VERSION,
+    Chunk,
+    code_domain,
+    date_var,
+    described,
+    dictionary_of,
+    person_number,
+    quality,
+    t,
+    var,
+)
+from fivesafes.synthetic.timeline import END, FIRST_YEAR, START, YEARS, year_of, year_start
+from fivesafes.synthetic.writer import coded, dates, fixed_strings, numbers
+
+NAME = "EMPLOYMENT"
+SPELLS = 6
+EMPLOYMENT_RATE = np.array([0.55, 0.65, 0.75, 0.8, 0.85, 0.88, 0.9, 0.92])  # by final ISCED index
+PAY_BY_EDU = np.array([0.75, 0.8, 0.9, 0.95, 1.05, 1.15, 1.45, 1.6])
+MAJOR_BY_EDU = np.array([  # occupation major group 1..9 by final education
+    [0.01, 0.0, 0.02, 0.06, 0.25, 0.05, 0.2, 0.2, 0.21],
+    [0.02, 0.01, 0.04, 0.1, 0.25, 0.04, 0.18, 0.16, 0.2],
+    [0.05, 0.08, 0.15, 0.2, 0.25, 0.02, 0.1, 0.07, 0.08],
+    [0.04, 0.02, 0.1, 0.12, 0.22, 0.04, 0.28, 0.12, 0.06],
+    [0.1, 0.1, 0.4, 0.15, 0.12, 0.01, 0.07, 0.03, 0.02],
+    [0.1, 0.45, 0.3, 0.07, 0.05, 0.0, 0.02, 0.005, 0.005],
+    [0.2, 0.65, 0.1, 0.03, 0.02, 0.0, 0.0, 0.0, 0.0],
+    [0.15, 0.8, 0.05, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+])
+
+METADATA = Register(
+    short_name=NAME,
+    version=VERSION,
+    title=t("Job spells (employment)", "Jobforløb (beskæftigelse)"),
+    description=t(
+        "Employment spells linking persons to workplaces and enterprises, with industry and occupation.",
+        "Ansættelsesforløb der kobler personer til arbejdssteder og virksomheder, med branche og stilling.",
+    ),
+    subject_area=SubjectArea.LABOUR_MARKET,
+    data_owner=OFFICE,
+    unit_type="job",
+    temporality=Temporality.EVENT,
+    time_coverage=TimeCoverage(1980, 2025),
+    update_frequency=UpdateFrequency.YEARLY,
+    quality=quality(
+        ("Labour market careers, mobility between employers, matched employer-employee research.",
+         "Arbejdsmarkedsforløb, mobilitet mellem arbejdsgivere, koblet arbejdsgiver-lønmodtager-forskning."),
+        ("Integrated database of labour market research since 1980; " + SYNTHETIC_NOTE.en,
+         "Integreret database for arbejdsmarkedsforskning siden 1980; " + SYNTHETIC_NOTE.da),
+        ("Employers' reports of employment and pay (administrative).", "Arbejdsgivernes indberetninger af ansættelse og løn (administrativt)."),
+        ("Main jobs only; short secondary jobs are not included.", "Kun hovedbeskæftigelse; korte bijob er ikke med."),
+        ("Spells with start and stop day; open spells run beyond 2025.", "Forløb med start- og slutdag; åbne forløb løber ud over 2025."),
+        ("Industry codes are given in one classification for the whole period.", "Branchekoder er givet i én klassifikation for hele perioden."),
+    ),
+    variables=(
+        var("job_id", ("Job", "Job"), ("Identifier of the job spell.", "Id for jobforløbet."), DataType.INTEGER,
+            described("Positive integer", "Positivt heltal", minimum=1), role=Role.IDENTIFIER),
+        person_number("pnr", role=Role.MEASURE, label=("Employee's person number", "Lønmodtagerens personnummer")),
+        var("workplace_id", ("Workplace", "Arbejdssted"), ("Identifier of the workplace.", "Id for arbejdsstedet."), DataType.INTEGER,
+            described("Positive integer", "Positivt heltal", minimum=1), links_to="workplace", business=True),
+        var("enterprise_no", ("Enterprise number", "Virksomhedsnummer"), ("CVR-like enterprise number of the employer.", "CVR-lignende nummer på arbejdsgiveren."),
+            DataType.STRING, described("Eight digits with a modulus-11 check digit", "Otte cifre med modulus-11-kontrolciffer", pattern="^[1-9][0-9]{7}$"),
+            links_to="enterprise", business=True),
+        var("industry", ("Industry", "Branche"), ("Industry of the employer.", "Arbejdsgiverens branche."), DataType.STRING,
+            code_domain(codelists.industries().code_list)),
+        var("occupation", ("Occupation", "Stilling"), ("Occupation in the job (ISCO-like unit group).", "Stilling i jobbet (DISCO-lignende enhedsgruppe)."),
+            DataType.STRING, code_domain(codelists.occupations().code_list)),
+        date_var("start_date", ("Start of job", "Jobstart"), ("First day of the spell.", "Første dag i forløbet."), role=Role.START),
+        date_var("stop_date", ("End of job", "Jobophør"), ("Last day of the spell; empty if still running.", "Sidste dag i forløbet; tom hvis det stadig løber."),
+                 role=Role.STOP, nullable=True),
+    ),
+)
+
+_IND = codelists.industries()
+_OCC = codelists.occupations()
+_IND_DICT, _IND_POS = dictionary_of(_IND.code_list)
+_OCC_DICT, _OCC_POS = dictionary_of(_OCC.code_list)
+_IND_LEAF_POS = np.array([_IND_POS[x] for x in _IND.leaves], dtype=np.int32)
+_OCC_LEAF_POS = np.array([_OCC_POS[x] for x in _OCC.leaves], dtype=np.int32)
+_INDUSTRY_PAY = np.random.default_rng(62).uniform(0.8, 1.35, len(_IND.leaves))
+
+
+def _occupations(rng: np.random.Generator, final_edu: np.ndarray) -> np.ndarray:
+    cum = np.cumsum(MAJOR_BY_EDU / MAJOR_BY_EDU.sum(axis=1, keepdims=True), axis=1)
+    major = (rng.random(len(final_edu))[:, None] > cum[final_edu]).sum(axis=1).clip(0, 8)
+    leaf = np.zeros(len(final_edu), dtype=np.int64)
+    for g in range(9):
+        rows = np.flatnonzero(major == g)
+        members = np.flatnonzero(_OCC.leaf_group == g)
+        w = _OCC.weights[members]
+        leaf[rows] = members[rng.choice(len(members), size=len(rows), p=w / w.sum())]
+    return leaf
+
+
+def generate(c: Chunk) -> None:
+    p, rng, ent = c.people, c.rng, c.enterprises
+    n = p.n
+    done = np.where(np.isfinite(p.edu_ages), p.edu_ages, 0).max(axis=1)
+    work_from = p.birth + (np.maximum(np.maximum(done, 16.0), 18.0 * (rng.random(n) < 0.8)) * Y).astype(np.int64)
+    w0 = np.maximum(np.maximum(work_from, p.entry), START)
+    retire = p.birth + (rng.uniform(60, 68, n) * Y).astype(np.int64)
+    w1 = np.minimum(np.minimum(retire, p.exit), END + 1)  # exclusive
+    rate = EMPLOYMENT_RATE[p.edu_final] * np.where(p.male, 1.0, 0.93)
+    mean_gap = 2.0 * (1 - rate) / rate
+    gaps = (rng.exponential(1.0, (n, SPELLS)) * mean_gap[:, None] * Y).astype(np.int64)
+    already = (w0 == START) & (work_from < START) & (rng.random(n) < rate)
+    gaps[already, 0] = 0
+    durations = (rng.exponential(6.0, (n, SPELLS)) * Y).astype(np.int64) + 30
+    starts = w0[:, None] + np.cumsum(gaps + np.c_[np.zeros(n, dtype=np.int64), durations[:, :-1]], axis=1)
+    stops = starts + durations - 1
+    valid = (starts < w1[:, None]) & (w0 < w1)[:, None]
+    person, k = np.nonzero(valid)
+    start = starts[person, k]
+    stop = np.minimum(stops[person, k], w1[person] - 1)
+    employer = pick_employers(rng, ent, start)
+    stop = np.minimum(stop, ent.closed[employer] - 1)
+    workplace = ent.wp_first[employer] + (rng.random(len(employer)) * ent.wp_count[employer]).astype(np.int64)
+    occupation = _occupations(rng, p.edu_final[person])
+    open_ = stop >= END
+    c.sink.write_by_year(NAME, {
+        "job_id": numbers(c.next_ids("job", len(start))),
+        "pnr": fixed_strings(p.pnr[person]),
+        "workplace_id": numbers(ent.wp_id[workplace]),
+        "enterprise_no": fixed_strings(ent.number_str[employer]),
+        "industry": coded(_IND_LEAF_POS[ent.industry[employer]], _IND_DICT),
+        "occupation": coded(_OCC_LEAF_POS[occupation], _OCC_DICT),
+        "start_date": dates(start),
+        "stop_date": dates(stop, ~open_),
+    }, start)
+    _count(c, person, employer, start, np.minimum(stop, END))
+
+
+def _count(c: Chunk, person: np.ndarray, employer: np.ndarray, start: np.ndarray, stop: np.ndarray) -> None:
+    """Employees on 30 November per enterprise-year; days worked and pay-weighted days per person-year."""
+    n_years = len(YEARS)
+    y0, y1 = year_of(start), year_of(stop)
+    span = y1 - y0 + 1
+    rep = np.repeat(np.arange(len(start)), span)
+    years = y0[rep] + (np.arange(len(rep)) - np.repeat(np.cumsum(span) - span, span))
+    jan1 = year_start(years)
+    dec31 = year_start(years + 1) - 1
+    days = np.minimum(stop[rep], dec31) - np.maximum(start[rep], jan1) + 1
+    yi = years - FIRST_YEAR
+    n = c.people.n
+    key = person[rep] * n_years + yi
+    c.work_days = np.bincount(key, weights=days, minlength=n * n_years).reshape(n, n_years)
+    pay = _INDUSTRY_PAY[c.enterprises.industry[employer[rep]]] * days
+    c.pay_factor = np.bincount(key, weights=pay, minlength=n * n_years).reshape(n, n_years)
+    nov30 = dec31 - 31
+    on_nov30 = (start[rep] <= nov30) & (nov30 <= stop[rep])
+    ekey = employer[rep][on_nov30] * n_years + yi[on_nov30]
+    c.enterprises.employees += np.bincount(ekey, minlength=c.enterprises.employees.size).reshape(c.enterprises.employees.shape)
