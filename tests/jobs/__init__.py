@@ -1,0 +1,1 @@
+"""Tests of background jobs, the worker and the health check."""
