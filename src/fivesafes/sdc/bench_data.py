@@ -74,6 +74,7 @@ def persons(n: int, seed: int = 1, per_region: int = 20) -> pd.DataFrame:
             "industry": pd.Categorical(industry),
             "employer": employer,
             "income": income,
+            "earnings": np.maximum(income, 0.0),
             "outcome": outcome,
             "years": years,
         }
