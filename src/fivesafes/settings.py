@@ -87,6 +87,9 @@ DATABASES = {
         conn_max_age=0 if ENV == "test" else 60,
     )
 }
+if ENV == "test" and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # One test database per test run, so that runs side by side never share one.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_fivesafes_{os.getpid()}"}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets the web server and the worker read while the other writes.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
