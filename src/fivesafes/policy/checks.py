@@ -1,8 +1,9 @@
 """`check_*` raise AccessDenied with a reason a person can act on; `can_*` answer yes or no.
 
 The rule for a signed-in person: an active account, a two-factor session, no current
-exclusion, and the permission the route needs. Later capabilities (institution authorisation,
-researcher agreements, certification, sanctions) add their conditions here, in one place.
+exclusion (R24), and the permission the route needs. Work in a project adds the conditions of
+safe people (`fivesafes.people.access`): authorised institution and owner, a current
+researcher agreement, certification, an allowed address.
 """
 
 from __future__ import annotations
@@ -44,6 +45,16 @@ def check_signed_in(user: Any) -> None:
             status=401,
             sign_in=True,
         )
+    excluded = exclusion_reason(user)
+    if excluded:
+        raise AccessDenied(excluded, status=403)
+
+
+def exclusion_reason(user: Any) -> str | None:
+    """R24: why this person is excluded from everything today, or None."""
+    from fivesafes.people.access import exclusion_reason as reason
+
+    return reason(user)
 
 
 def check_permission(user: Any, permission: Permission) -> None:
@@ -68,3 +79,21 @@ def check_request(request: HttpRequest, permissions: tuple[Permission, ...]) -> 
     check_signed_in(user)
     for permission in permissions:
         check_permission(user, permission)
+
+
+def check_project_access(user: Any, project: Any, request: HttpRequest | None = None) -> None:
+    """R1, R7-R10, R24: may this person work in `project` now? Raises naming the failed condition."""
+    from fivesafes.people.access import project_access
+
+    check_permission(user, Permission.WORK_IN_PROJECTS)
+    answer = project_access(user, project, request=request)
+    if not answer.allowed:
+        raise AccessDenied(f"You cannot work in project {project.number}. {answer.reason}.")
+
+
+def can_work_in_project(user: Any, project: Any, request: HttpRequest | None = None) -> bool:
+    try:
+        check_project_access(user, project, request)
+    except AccessDenied:
+        return False
+    return True

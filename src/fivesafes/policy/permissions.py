@@ -56,6 +56,19 @@ class Permission(StrEnum):
     VIEW_ALL_JOBS = "view_all_jobs"
     VIEW_AUDIT_LOG = "view_audit_log"
     ADMINISTER_SYSTEM = "administer_system"
+    # Safe people (issue 4)
+    APPLY_FOR_AUTHORISATION = "apply_for_authorisation"
+    SIGN_FOR_INSTITUTION = "sign_for_institution"
+    MANAGE_INSTITUTION_RESEARCHERS = "manage_institution_researchers"
+    WORK_IN_PROJECTS = "work_in_projects"
+    VIEW_PEOPLE_CASES = "view_people_cases"
+    EVALUATE_AUTHORISATIONS = "evaluate_authorisations"
+    DECIDE_AUTHORISATIONS = "decide_authorisations"
+    REGISTER_AUTHORISATIONS = "register_authorisations"
+    EDIT_CERTIFICATION_QUESTIONS = "edit_certification_questions"
+    REPORT_BREACHES = "report_breaches"
+    DECIDE_SANCTIONS = "decide_sanctions"
+    VIEW_ACCESS_REPORT = "view_access_report"
 
 
 _EVERYONE = frozenset(
@@ -67,14 +80,33 @@ _EVERYONE = frozenset(
     }
 )
 
+# Staff who read the safe-people cases and the "who has access to what" report.
+_PEOPLE_READERS = frozenset({Permission.VIEW_PEOPLE_CASES, Permission.VIEW_ACCESS_REPORT})
+
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.RESEARCHER: _EVERYONE,
-    Role.INSTITUTION_MANAGER: _EVERYONE,
-    Role.CASE_HANDLER: _EVERYONE | {Permission.VIEW_ALL_JOBS},
-    Role.SECRETARY: _EVERYONE,
-    Role.APPROVER: _EVERYONE,
-    Role.OUTPUT_CHECKER: _EVERYONE,
-    Role.AUDITOR: _EVERYONE | {Permission.VIEW_AUDIT_LOG, Permission.VIEW_ALL_JOBS},
+    Role.RESEARCHER: _EVERYONE | {Permission.WORK_IN_PROJECTS},
+    Role.INSTITUTION_MANAGER: _EVERYONE
+    | {
+        Permission.APPLY_FOR_AUTHORISATION,
+        Permission.SIGN_FOR_INSTITUTION,
+        Permission.MANAGE_INSTITUTION_RESEARCHERS,
+    },
+    Role.CASE_HANDLER: _EVERYONE
+    | _PEOPLE_READERS
+    | {
+        Permission.VIEW_ALL_JOBS,
+        Permission.EVALUATE_AUTHORISATIONS,
+        Permission.EDIT_CERTIFICATION_QUESTIONS,
+        Permission.REPORT_BREACHES,
+    },
+    Role.SECRETARY: _EVERYONE | _PEOPLE_READERS | {Permission.REGISTER_AUTHORISATIONS},
+    Role.APPROVER: _EVERYONE
+    | _PEOPLE_READERS
+    | {Permission.DECIDE_AUTHORISATIONS, Permission.DECIDE_SANCTIONS},
+    Role.OUTPUT_CHECKER: _EVERYONE | {Permission.REPORT_BREACHES},
+    Role.AUDITOR: _EVERYONE
+    | _PEOPLE_READERS
+    | {Permission.VIEW_AUDIT_LOG, Permission.VIEW_ALL_JOBS},
     Role.ADMINISTRATOR: _EVERYONE | {Permission.ADMINISTER_SYSTEM, Permission.VIEW_ALL_JOBS},
 }
 

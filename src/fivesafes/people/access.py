@@ -1,0 +1,194 @@
+"""THE access rule of safe people, in one place (R1, R7-R10, R24, process 1 model).
+
+A researcher may work in project P only if every condition below holds; `project_access`
+answers with each condition, met or not, in words, so the policy can refuse with the first
+failed one and the "who has access to what" report can show why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from fivesafes.people import rules
+
+
+@dataclass(frozen=True)
+class Condition:
+    name: str
+    met: bool
+    why: str
+
+
+@dataclass
+class AccessAnswer:
+    conditions: list[Condition] = field(default_factory=list)
+
+    @property
+    def allowed(self) -> bool:
+        return all(c.met for c in self.conditions)
+
+    @property
+    def failed(self) -> list[Condition]:
+        return [c for c in self.conditions if not c.met]
+
+    @property
+    def reason(self) -> str:
+        first = next(iter(self.failed), None)
+        return "" if first is None else f"{first.name}: {first.why}"
+
+
+def exclusion_reason(person: Any, on: date | None = None) -> str | None:
+    """Why the person is refused everywhere (R24), or None when not excluded."""
+    from fivesafes.people.models import Sanction
+
+    if person is None or getattr(person, "pk", None) is None:
+        return None
+    sanction = (
+        Sanction.objects.in_force(on)
+        .filter(kind=Sanction.Kind.EXCLUSION, person_id=person.pk)
+        .order_by("-ends_on")
+        .first()
+    )
+    if sanction is None:
+        return None
+    until = f"until {sanction.ends_on}" if sanction.ends_on else "permanently"
+    return (
+        f"You are excluded from the research schemes {until} after a breach of the rules (R24). "
+        "Contact the research service."
+    )
+
+
+def _institution_condition(person: Any, day: date) -> tuple[Condition, Any]:
+    from fivesafes.people.models import Attachment
+
+    attachments = list(
+        Attachment.objects.current(day).select_related("institution").filter(researcher=person)
+    )
+    if not attachments:
+        return Condition("Institution", False, "you are not attached to any institution (R1)"), None
+    for attachment in attachments:
+        if not attachment.is_accepted:
+            continue
+        if attachment.institution.is_authorised(day):
+            how = "affiliated to" if attachment.kind == "affiliated" else "attached to"
+            abroad = (
+                ", working abroad under its responsibility" if attachment.working_abroad else ""
+            )
+            return (
+                Condition(
+                    "Institution", True, f"{how} {attachment.institution}, authorised{abroad}"
+                ),
+                attachment,
+            )
+    names = ", ".join(str(a.institution) for a in attachments)
+    return (
+        Condition(
+            "Institution",
+            False,
+            f"your institution ({names}) is not authorised today, or your affiliation is not "
+            "yet accepted (R1, R7)",
+        ),
+        None,
+    )
+
+
+def project_access(
+    person: Any, project: Any, *, request: Any = None, on: date | None = None
+) -> AccessAnswer:
+    """Every condition for `person` working in `project` today (request-bound ones if given)."""
+    from fivesafes.people.models import ResearcherAgreement
+    from fivesafes.people.services.certification import current_certification, last_passed
+
+    day = on or timezone.localdate()
+    answer = AccessAnswer()
+    add = answer.conditions.append
+
+    excluded = exclusion_reason(person, day)
+    add(Condition("Not sanctioned", excluded is None, excluded or "no exclusion in force (R24)"))
+
+    institution_condition, _attachment = _institution_condition(person, day)
+    add(institution_condition)
+
+    owner_ok = project.institution.is_authorised(day)
+    add(
+        Condition(
+            "Project owner",
+            owner_ok,
+            f"project {project.number} is owned by {project.institution}, "
+            + ("an authorised institution" if owner_ok else "which is not authorised today (R1)"),
+        )
+    )
+
+    agreements = list(
+        ResearcherAgreement.objects.select_related("authorisation__institution")
+        .filter(researcher=person, project=project)
+        .order_by("-starts_on")
+    )
+    current = None
+    why = f"you have no researcher agreement for project {project.number} (R8)"
+    for agreement in agreements:
+        ok, text = agreement.status(day)
+        if ok:
+            current, why = agreement, f"agreement R-{agreement.pk}: {text}"
+            break
+        why = f"agreement R-{agreement.pk}: {text}"
+    add(Condition("Researcher agreement", current is not None, why))
+
+    certification = current_certification(person, day)
+    if certification is not None:
+        add(Condition("Certification", True, f"certified until {certification.valid_until} (R9)"))
+    else:
+        previous = last_passed(person)
+        text = (
+            f"your certification lapsed on {previous.valid_until}; take the test again (R9)"
+            if previous
+            else "you have not passed the certification test (R9)"
+        )
+        add(Condition("Certification", False, text))
+
+    if request is not None:
+        from fivesafes.audit.services import client_ip
+        from fivesafes.policy.checks import is_two_factor
+
+        user = getattr(request, "user", person)
+        add(
+            Condition(
+                "Two-factor session",
+                is_two_factor(user),
+                "signed in with two factors (R10)"
+                if is_two_factor(user)
+                else "this session did not pass two-factor sign-in (R10)",
+            )
+        )
+        address = client_ip(request)
+        if current is None:
+            add(Condition("Allowed address", False, "no current agreement lists allowed addresses"))
+        else:
+            allowed = rules.address_allowed(address, current.allowed_networks)
+            add(
+                Condition(
+                    "Allowed address",
+                    allowed,
+                    f"{address or 'unknown address'} is "
+                    + ("" if allowed else "not ")
+                    + "among the addresses of the agreement (R8)",
+                )
+            )
+    return answer
+
+
+def projects_within_reach(person: Any) -> list[Any]:
+    """Projects the person has an agreement for or is a member of."""
+    from django.db.models import Q
+
+    from fivesafes.projects.models import Project
+
+    return list(
+        Project.objects.filter(Q(agreements__researcher=person) | Q(members=person))
+        .select_related("institution")
+        .distinct()
+    )

@@ -1,0 +1,25 @@
+"""The models of safe people, one concern per module."""
+
+from fivesafes.people.models.agreement import ResearcherAgreement
+from fivesafes.people.models.authorisation import (
+    Authorisation,
+    ClarifyingQuestion,
+    SignatureEvent,
+)
+from fivesafes.people.models.certification import CertificationAttempt, CertificationQuestion
+from fivesafes.people.models.institution import Institution
+from fivesafes.people.models.researcher import Attachment
+from fivesafes.people.models.sanction import Breach, Sanction
+
+__all__ = [
+    "Attachment",
+    "Authorisation",
+    "Breach",
+    "CertificationAttempt",
+    "CertificationQuestion",
+    "ClarifyingQuestion",
+    "Institution",
+    "ResearcherAgreement",
+    "Sanction",
+    "SignatureEvent",
+]

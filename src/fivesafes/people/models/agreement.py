@@ -1,0 +1,68 @@
+"""The researcher agreement per project (R8): period, allowed networks, two signatures."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+USER = settings.AUTH_USER_MODEL
+
+
+class ResearcherAgreement(models.Model):
+    """Access for one researcher to one project, under one authorisation of the institution.
+
+    It lapses by itself: when its period ends, or the authorisation it was made under is no
+    longer the institution's authorisation in force (expired, withdrawn or changed).
+    """
+
+    researcher = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="agreements")
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, related_name="agreements"
+    )
+    authorisation = models.ForeignKey(
+        "people.Authorisation", on_delete=models.PROTECT, related_name="researcher_agreements"
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    allowed_networks = models.TextField(
+        help_text="Allowed IP addresses or CIDR ranges, one per line (e.g. 192.0.2.0/24)."
+    )
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    researcher_signed_at = models.DateTimeField(null=True, blank=True)
+    countersigned_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    countersigned_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Agreement R-{self.pk}: {self.researcher} in {self.project}"
+
+    def status(self, on: date | None = None) -> tuple[bool, str]:
+        """(current, why) for this agreement on `on` (today)."""
+        day = on or timezone.localdate()
+        if self.ended_at is not None:
+            return False, f"the agreement was ended ({self.end_reason or 'no reason given'})"
+        if self.researcher_signed_at is None:
+            return False, "the researcher has not signed the agreement"
+        if self.countersigned_at is None:
+            return False, "the institution's manager has not countersigned the agreement"
+        if day < self.starts_on:
+            return False, f"the access period starts on {self.starts_on}"
+        if day > self.ends_on:
+            return False, f"the access period ended on {self.ends_on}"
+        current = self.authorisation.institution.current_authorisation(day)
+        if current is None or current.pk != self.authorisation_id:
+            return False, (
+                "the institution's authorisation it was made under has expired or changed, "
+                "so it lapsed (R8)"
+            )
+        return True, f"signed and countersigned, valid {self.starts_on} to {self.ends_on}"

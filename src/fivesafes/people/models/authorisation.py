@@ -1,0 +1,142 @@
+"""The authorisation case of an institution, its clarifying questions and signature events."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from fivesafes.people.workflow import CaseState
+
+USER = settings.AUTH_USER_MODEL
+
+
+def _person(related: str) -> models.ForeignKey:
+    return models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name=related
+    )
+
+
+class AuthorisationQuerySet(models.QuerySet["Authorisation"]):
+    def in_force(self, on: date | None = None) -> AuthorisationQuerySet:
+        """Registered (or terminated with notice running) and inside the period on `on`."""
+        day = on or timezone.localdate()
+        return self.filter(
+            Q(state=CaseState.REGISTERED) | Q(state=CaseState.TERMINATED),
+            valid_from__lte=day,
+            valid_until__gte=day,
+        ).order_by("-valid_from")
+
+    def open(self) -> AuthorisationQuerySet:
+        from fivesafes.people.workflow import OPEN_STATES
+
+        return self.filter(state__in=[s.value for s in OPEN_STATES])
+
+
+class Authorisation(models.Model):
+    """One application for authorisation, from applied to registered (and on to its end)."""
+
+    institution = models.ForeignKey(
+        "people.Institution", on_delete=models.PROTECT, related_name="authorisations"
+    )
+    state = models.CharField(
+        max_length=30,
+        choices=[(s.value, s.label) for s in CaseState],
+        default=CaseState.APPLIED.value,
+    )
+    application_text = models.TextField(
+        help_text="The research environment: its purpose, staff and research experience."
+    )
+    research_group = models.TextField(
+        help_text="R5: the researchers/analysts of the environment, one per line."
+    )
+    applied_by = _person("+")
+    applied_at = models.DateTimeField(default=timezone.now)
+    due_on = models.DateField(help_text="When the office should have finished its evaluation.")
+    case_handler = _person("+")
+    credibility_assessment = models.TextField(
+        blank=True, help_text="R6: ownership, staff qualifications, research experience, clients."
+    )
+    prepared_by = _person("+")
+    recommended_by = _person("+")
+    recommendation = models.TextField(blank=True)
+    decided_by = _person("+")
+    decision_note = models.TextField(blank=True)
+    sent_by = _person("+")
+    signed_by = _person("+")
+    registered_by = _person("+")
+    valid_from = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+    withdrawn_until = models.DateField(null=True, blank=True)
+    notice_given_on = models.DateField(null=True, blank=True)
+    business_data_exemption = models.BooleanField(
+        default=False, help_text="R3: the approver's exemption for a consultancy firm."
+    )
+    exemption_reason = models.TextField(blank=True)
+    exemption_guarantee = models.FileField(upload_to="people/guarantees/", blank=True)
+    agreement_document = models.CharField(max_length=300, blank=True)
+    agreement_sha256 = models.CharField(max_length=64, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    objects = AuthorisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Authorisation A-{self.pk} of {self.institution}"
+
+    @property
+    def state_enum(self) -> CaseState:
+        return CaseState(self.state)
+
+    @property
+    def is_overdue(self) -> bool:
+        from fivesafes.people.workflow import OPEN_STATES
+
+        return self.state_enum in OPEN_STATES and self.due_on < timezone.localdate()
+
+
+class ClarifyingQuestion(models.Model):
+    """A question the case handler sends the applicant, answered in the system (R6)."""
+
+    authorisation = models.ForeignKey(
+        Authorisation, on_delete=models.CASCADE, related_name="questions"
+    )
+    question = models.TextField()
+    asked_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(blank=True)
+    answered_by = _person("+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Question {self.pk} on {self.authorisation}"
+
+
+class SignatureEvent(models.Model):
+    """Who signed the agreement document for which party, and which document (its hash)."""
+
+    class Party(models.TextChoices):
+        OFFICE = "office", "The statistics office"
+        INSTITUTION = "institution", "The institution"
+
+    authorisation = models.ForeignKey(
+        Authorisation, on_delete=models.CASCADE, related_name="signatures"
+    )
+    party = models.CharField(max_length=20, choices=Party.choices)
+    signer = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(default=timezone.now)
+    document_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["signed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_party_display()} signed by {self.signer}"

@@ -1,0 +1,87 @@
+"""Breach cases and the sanctions an approver decides on them (R24)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Breach(models.Model):
+    """What happened, the evidence, and the approver's decision."""
+
+    class State(models.TextChoices):
+        REPORTED = "reported", "Reported"
+        DECIDED = "decided", "Decided"
+
+    researcher = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="breaches")
+    institution = models.ForeignKey(
+        "people.Institution",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="breaches",
+    )
+    what_happened = models.TextField()
+    evidence = models.TextField(
+        help_text="Where the evidence is: log references, files, statements."
+    )
+    reported_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.REPORTED)
+    decided_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-reported_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Breach B-{self.pk} by {self.researcher}"
+
+
+class SanctionQuerySet(models.QuerySet["Sanction"]):
+    def in_force(self, on: date | None = None) -> SanctionQuerySet:
+        day = on or timezone.localdate()
+        return self.filter(starts_on__lte=day).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+
+
+class Sanction(models.Model):
+    """An exclusion of a person, or a withdrawal of an institution's authorisation, for a period."""
+
+    class Kind(models.TextChoices):
+        EXCLUSION = "exclusion", "Exclusion of the researcher"
+        WITHDRAWAL = "withdrawal", "Withdrawal of the institution's authorisation"
+
+    breach = models.ForeignKey(Breach, on_delete=models.PROTECT, related_name="sanctions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    person = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="sanctions"
+    )
+    institution = models.ForeignKey(
+        "people.Institution",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sanctions",
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True, help_text="Empty: permanent.")
+    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+
+    objects = SanctionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+
+    def __str__(self) -> str:
+        until = self.ends_on or "permanently"
+        who = self.person or self.institution
+        return f"{self.get_kind_display()}: {who} until {until}"

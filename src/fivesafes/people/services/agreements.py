@@ -1,0 +1,169 @@
+"""Process 2, second half: the researcher agreement per project (R8) and its signatures."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from fivesafes.audit.services import record
+from fivesafes.people import rules
+from fivesafes.people.models import Attachment, Authorisation, ResearcherAgreement
+from fivesafes.people.rules import RuleViolation
+from fivesafes.people.services.common import require, snapshot
+from fivesafes.policy.permissions import Permission
+
+FIELDS = ("researcher", "project", "authorisation", "starts_on", "ends_on", "allowed_networks")
+
+
+def create(
+    *,
+    actor: Any,
+    researcher: Any,
+    project: Any,
+    starts_on: date,
+    ends_on: date,
+    allowed_networks: str,
+    request: Any = None,
+) -> ResearcherAgreement:
+    """The manager of the researcher's institution draws up the agreement for a project."""
+    from fivesafes.projects.models import ProjectMembership
+
+    require(actor, Permission.MANAGE_INSTITUTION_RESEARCHERS)
+    attachment = (
+        Attachment.objects.current(starts_on)
+        .select_related("institution")
+        .filter(researcher=researcher)
+        .first()
+    )
+    if attachment is None:
+        raise RuleViolation(
+            "R1", "researcher", f"{researcher} is not attached to an institution on {starts_on}."
+        )
+    institution = attachment.institution
+    if institution.manager_id != actor.pk:
+        raise RuleViolation(
+            "Appendix 3",
+            "institution",
+            f"Only the manager of {institution} makes agreements for its researchers.",
+        )
+    if not attachment.is_accepted:
+        raise RuleViolation("R7", "researcher", "The affiliation has not been accepted yet.")
+    authorisation = institution.current_authorisation()
+    rules.refuse_if(
+        rules.period_findings(
+            starts_on=starts_on,
+            ends_on=ends_on,
+            authorised_from=authorisation.valid_from if authorisation else None,
+            authorised_until=authorisation.valid_until if authorisation else None,
+        )
+    )
+    networks, findings = rules.parse_networks(allowed_networks)
+    rules.refuse_if(findings)
+    if not project.institution.is_authorised():
+        raise RuleViolation(
+            "R1", "project", f"Project {project.number} is not owned by an authorised institution."
+        )
+    if ends_on > project.ends_on or starts_on < project.starts_on:
+        raise RuleViolation(
+            "R8",
+            "ends_on",
+            f"The access period must lie inside the project's period "
+            f"({project.starts_on} to {project.ends_on}).",
+        )
+    assert authorisation is not None  # period_findings refused otherwise
+    with transaction.atomic():
+        agreement = ResearcherAgreement.objects.create(
+            researcher=researcher,
+            project=project,
+            authorisation=authorisation,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            allowed_networks="\n".join(str(n) for n in networks),
+            created_by=actor,
+        )
+        ProjectMembership.objects.get_or_create(project=project, person=researcher)
+        record(
+            action="agreement.created",
+            actor=actor,
+            obj=agreement,
+            after=snapshot(agreement, FIELDS),
+            request=request,
+        )
+    return agreement
+
+
+def sign(*, actor: Any, agreement: ResearcherAgreement, request: Any = None) -> ResearcherAgreement:
+    """The researcher signs their own agreement, never someone else's."""
+    require(actor, Permission.WORK_IN_PROJECTS)
+    with transaction.atomic():
+        agreement = ResearcherAgreement.objects.select_for_update().get(pk=agreement.pk)
+        if agreement.researcher_id != actor.pk:
+            raise RuleViolation(
+                "R8", "researcher", "Only the researcher named in the agreement signs it."
+            )
+        if agreement.researcher_signed_at is not None or agreement.ended_at is not None:
+            raise RuleViolation("R8", "state", "This agreement cannot be signed now.")
+        agreement.researcher_signed_at = timezone.now()
+        agreement.save(update_fields=["researcher_signed_at"])
+        record(action="agreement.signed", actor=actor, obj=agreement, request=request)
+    return agreement
+
+
+def countersign(
+    *, actor: Any, agreement: ResearcherAgreement, request: Any = None
+) -> ResearcherAgreement:
+    """The manager who signed the institution's authorisation countersigns (Appendix 3)."""
+    require(actor, Permission.SIGN_FOR_INSTITUTION)
+    with transaction.atomic():
+        agreement = (
+            ResearcherAgreement.objects.select_for_update()
+            .select_related("authorisation__institution")
+            .get(pk=agreement.pk)
+        )
+        institution = agreement.authorisation.institution
+        if institution.manager_id != actor.pk:
+            raise RuleViolation(
+                "Appendix 3",
+                "institution",
+                f"Only the manager of {institution} countersigns; you cannot sign for another "
+                "institution.",
+            )
+        if agreement.researcher_signed_at is None:
+            raise RuleViolation("R8", "state", "The researcher signs first.")
+        if agreement.countersigned_at is not None or agreement.ended_at is not None:
+            raise RuleViolation("R8", "state", "This agreement cannot be countersigned now.")
+        agreement.countersigned_by = actor
+        agreement.countersigned_at = timezone.now()
+        agreement.save(update_fields=["countersigned_by", "countersigned_at"])
+        record(action="agreement.countersigned", actor=actor, obj=agreement, request=request)
+    return agreement
+
+
+def end_agreements_under(authorisation: Authorisation, *, reason: str, actor: Any = None) -> int:
+    """Every open agreement made under `authorisation` lapses (called inside the caller's transaction)."""
+    count = 0
+    for agreement in ResearcherAgreement.objects.filter(
+        authorisation=authorisation, ended_at__isnull=True
+    ):
+        count += _end(agreement, reason, actor)
+    return count
+
+
+def end_agreements_of(person: Any, *, reason: str, actor: Any = None) -> int:
+    count = 0
+    for agreement in ResearcherAgreement.objects.filter(researcher=person, ended_at__isnull=True):
+        count += _end(agreement, reason, actor)
+    return count
+
+
+def _end(agreement: ResearcherAgreement, reason: str, actor: Any) -> int:
+    agreement.ended_at = timezone.now()
+    agreement.end_reason = reason[:200]
+    agreement.save(update_fields=["ended_at", "end_reason"])
+    record(
+        action="agreement.lapsed", actor=actor, obj=agreement, data={"reason": agreement.end_reason}
+    )
+    return 1

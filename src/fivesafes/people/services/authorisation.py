@@ -1,0 +1,379 @@
+"""Process 1: an institution applies, the office evaluates, prepares, decides, sends, registers.
+
+`take_step` walks the state machine of `people/workflow.py`; the other functions record what a
+step needs (credibility assessment, questions and answers, exemption). Every function runs in
+one transaction with its audit event.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from fivesafes.audit.services import record
+from fivesafes.people import rules
+from fivesafes.people.models import Authorisation, ClarifyingQuestion, Institution, SignatureEvent
+from fivesafes.people.rules import RuleViolation
+from fivesafes.people.services.common import require, snapshot
+from fivesafes.people.workflow import TRANSITIONS, CaseState, Transition
+from fivesafes.policy.permissions import Permission
+
+EVALUATION_DAYS = 30
+DEFAULT_YEARS = 5
+FOUR_EYES = "Four eyes"
+SIGNATORY = "Appendix 2"
+
+
+def _locked(authorisation: Authorisation) -> Authorisation:
+    return (
+        Authorisation.objects.select_for_update()
+        .select_related("institution")
+        .get(pk=authorisation.pk)
+    )
+
+
+def group_size(research_group: str) -> int:
+    return len([line for line in research_group.splitlines() if line.strip()])
+
+
+def eligibility(authorisation: Authorisation) -> list[rules.Finding]:
+    institution = authorisation.institution
+    return rules.eligibility_findings(
+        rules.InstitutionFacts(
+            kind=institution.kind_enum,
+            country=institution.country,
+            has_manager=institution.manager_id is not None,
+            researcher_count=group_size(authorisation.research_group),
+        )
+    )
+
+
+def apply(
+    *,
+    actor: Any,
+    name: str,
+    kind: str,
+    country: str,
+    recognition: str,
+    address: str,
+    application_text: str,
+    research_group: str,
+    request: Any = None,
+) -> Authorisation:
+    """An institution's manager applies; the institution is created with them as manager."""
+    require(actor, Permission.APPLY_FOR_AUTHORISATION)
+    try:
+        kind_enum = rules.InstitutionKind(kind)
+    except ValueError:
+        raise RuleViolation("R2", "kind", f"'{kind}' is not a kind of institution.") from None
+    if kind_enum == rules.InstitutionKind.FOREIGN or country.upper() != rules.DOMESTIC_COUNTRY:
+        rules.refuse_if(
+            [
+                rules.Finding(
+                    "R7",
+                    "country",
+                    "Institutions abroad cannot be authorised. A foreign researcher is "
+                    "affiliated to an authorised domestic institution instead.",
+                )
+            ]
+        )
+    if group_size(research_group) < 2:
+        raise RuleViolation(
+            "R5",
+            "research_group",
+            "List the group of researchers (at least two, one per line): no authorisation to "
+            "single persons.",
+        )
+    with transaction.atomic():
+        if Institution.objects.filter(name__iexact=name.strip()).exists():
+            raise RuleViolation("R1", "name", f"An institution named '{name}' already exists.")
+        institution = Institution.objects.create(
+            name=name.strip(),
+            kind=kind_enum.value,
+            country=country.upper(),
+            recognition=recognition,
+            address=address,
+            manager=actor,
+        )
+        case = Authorisation.objects.create(
+            institution=institution,
+            application_text=application_text,
+            research_group=research_group,
+            applied_by=actor,
+            due_on=timezone.localdate() + timedelta(days=EVALUATION_DAYS),
+        )
+        record(
+            action="institution.created",
+            actor=actor,
+            obj=institution,
+            after=snapshot(institution, ("name", "kind", "country", "recognition", "manager")),
+            request=request,
+        )
+        record(
+            action="authorisation.applied",
+            actor=actor,
+            obj=case,
+            after={"state": case.state, "due_on": case.due_on},
+            request=request,
+        )
+    return case
+
+
+def record_credibility(
+    *, actor: Any, authorisation: Authorisation, assessment: str, request: Any = None
+) -> Authorisation:
+    """R6: the case handler's assessment of the applicant's credibility."""
+    require(actor, Permission.EVALUATE_AUTHORISATIONS)
+    if not assessment.strip():
+        raise RuleViolation("R6", "credibility_assessment", "Write the credibility assessment.")
+    with transaction.atomic():
+        case = _locked(authorisation)
+        if case.state != CaseState.UNDER_EVALUATION:
+            raise RuleViolation(
+                "R6", "state", "The credibility assessment is recorded while under evaluation."
+            )
+        before = {"credibility_assessment": case.credibility_assessment}
+        case.credibility_assessment = assessment.strip()
+        case.changed_at = timezone.now()
+        case.save(update_fields=["credibility_assessment", "changed_at"])
+        record(
+            action="authorisation.credibility_assessed",
+            actor=actor,
+            obj=case,
+            before=before,
+            after={"credibility_assessment": case.credibility_assessment},
+            request=request,
+        )
+    return case
+
+
+def ask_question(
+    *, actor: Any, authorisation: Authorisation, question: str, request: Any = None
+) -> ClarifyingQuestion:
+    require(actor, Permission.EVALUATE_AUTHORISATIONS)
+    if not question.strip():
+        raise RuleViolation("R6", "question", "Write the question.")
+    with transaction.atomic():
+        case = _locked(authorisation)
+        if case.state != CaseState.UNDER_EVALUATION:
+            raise RuleViolation("R6", "state", "Questions are asked while under evaluation.")
+        asked = ClarifyingQuestion.objects.create(
+            authorisation=case, question=question.strip(), asked_by=actor
+        )
+        record(
+            action="authorisation.question_asked",
+            actor=actor,
+            obj=case,
+            data={"question_id": asked.pk, "question": asked.question},
+            request=request,
+        )
+    return asked
+
+
+def answer_question(
+    *, actor: Any, question: ClarifyingQuestion, answer: str, request: Any = None
+) -> ClarifyingQuestion:
+    """Only the applying institution's manager answers, once."""
+    require(actor, Permission.APPLY_FOR_AUTHORISATION)
+    if not answer.strip():
+        raise RuleViolation("R6", "answer", "Write the answer.")
+    with transaction.atomic():
+        asked = ClarifyingQuestion.objects.select_for_update().get(pk=question.pk)
+        institution = asked.authorisation.institution
+        if institution.manager_id != actor.pk:
+            raise RuleViolation(
+                SIGNATORY,
+                "institution",
+                f"Only the responsible manager of {institution} answers its questions.",
+            )
+        if asked.answered_at is not None:
+            raise RuleViolation("R6", "answer", "This question has been answered already.")
+        asked.answer = answer.strip()
+        asked.answered_by = actor
+        asked.answered_at = timezone.now()
+        asked.save(update_fields=["answer", "answered_by", "answered_at"])
+        record(
+            action="authorisation.question_answered",
+            actor=actor,
+            obj=asked.authorisation,
+            data={"question_id": asked.pk, "answer": asked.answer},
+            request=request,
+        )
+    return asked
+
+
+def grant_exemption(
+    *,
+    actor: Any,
+    authorisation: Authorisation,
+    reason: str,
+    client_is_public_or_eligible_ngo: bool,
+    guarantee: Any,
+    request: Any = None,
+) -> Authorisation:
+    """R3: the approver exempts a consultancy firm, with the client's written guarantee."""
+    require(actor, Permission.DECIDE_AUTHORISATIONS)
+    with transaction.atomic():
+        case = _locked(authorisation)
+        rules.refuse_if(
+            rules.exemption_findings(
+                case.institution.kind_enum,
+                client_is_public_or_eligible_ngo=client_is_public_or_eligible_ngo,
+                has_written_guarantee=guarantee is not None,
+            )
+        )
+        if not reason.strip():
+            raise RuleViolation("R3", "reason", "Name the client and the assignment.")
+        case.business_data_exemption = True
+        case.exemption_reason = reason.strip()
+        case.exemption_guarantee.save(f"guarantee-{case.pk}.pdf", guarantee, save=False)
+        case.save(
+            update_fields=["business_data_exemption", "exemption_reason", "exemption_guarantee"]
+        )
+        record(
+            action="authorisation.exemption_granted",
+            actor=actor,
+            obj=case,
+            after={"business_data_exemption": True, "exemption_reason": case.exemption_reason},
+            request=request,
+        )
+    return case
+
+
+def _check_four_eyes(case: Authorisation, transition: Transition, actor: Any) -> None:
+    for field in transition.not_by:
+        if getattr(case, f"{field}_id") == actor.pk:
+            raise RuleViolation(
+                FOUR_EYES,
+                field,
+                f"You cannot {transition.label.lower()} a case you "
+                f"{field.replace('_by', '').replace('_', ' ')} yourself: "
+                "a second person must decide.",
+            )
+
+
+def _before_step(
+    case: Authorisation,
+    transition: Transition,
+    actor: Any,
+    valid_from: date | None,
+    valid_until: date | None,
+) -> None:
+    """What must hold before each step (beyond state and permission)."""
+    name = transition.name
+    if name == "prepare_agreement":
+        rules.refuse_if(eligibility(case))
+        if not case.credibility_assessment:
+            raise RuleViolation(
+                "R6", "credibility_assessment", "Record the credibility assessment first."
+            )
+        if case.questions.filter(answered_at__isnull=True).exists():
+            raise RuleViolation("R6", "questions", "A clarifying question is still unanswered.")
+        start = valid_from or timezone.localdate()
+        end = valid_until or rules.add_years(start, DEFAULT_YEARS)
+        if end <= start:
+            raise RuleViolation("R1", "valid_until", "The authorisation must end after it starts.")
+        case.valid_from, case.valid_until = start, end
+    if name == "sign" and case.institution.manager_id != actor.pk:
+        raise RuleViolation(
+            SIGNATORY,
+            "institution",
+            f"Only the responsible manager of {case.institution} signs for it; you cannot sign "
+            "for another institution.",
+        )
+    if name == "approve":
+        rules.refuse_if(eligibility(case))
+
+
+def take_step(
+    *,
+    actor: Any,
+    authorisation: Authorisation,
+    step: str,
+    note: str = "",
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+    request: Any = None,
+) -> Authorisation:
+    """Move the case along one transition of the state machine, or refuse with the rule."""
+    transition = TRANSITIONS.get(step)
+    if transition is None:
+        raise RuleViolation("R1", "step", f"'{step}' is not a step of the authorisation case.")
+    if actor is not None:
+        require(actor, transition.permission)
+    with transaction.atomic():
+        case = _locked(authorisation)
+        state = case.state_enum
+        if state not in transition.sources:
+            raise RuleViolation(
+                "R1",
+                "state",
+                f"A case that is '{state.label}' cannot '{transition.label.lower()}'.",
+            )
+        if actor is not None:
+            _check_four_eyes(case, transition, actor)
+        _before_step(case, transition, actor, valid_from, valid_until)
+        before = snapshot(case, ("state", "valid_from", "valid_until"))
+        case.state = transition.target
+        if transition.actor_field and actor is not None:
+            setattr(case, transition.actor_field, actor)
+        if note:
+            if step == "recommend":
+                case.recommendation = note
+            elif step in ("approve", "refuse"):
+                case.decision_note = note
+        if step == "terminate":
+            today = timezone.localdate()
+            case.notice_given_on = today
+            case.valid_until = min(case.valid_until or today, rules.add_months(today, 3))
+        case.changed_at = timezone.now()
+        case.save()
+        if step == "prepare_agreement":
+            from fivesafes.people.services.document import store_agreement
+
+            name, digest = store_agreement(case)
+            case.agreement_document, case.agreement_sha256 = name, digest
+            case.save(update_fields=["agreement_document", "agreement_sha256"])
+        if step in ("approve", "sign"):
+            SignatureEvent.objects.create(
+                authorisation=case,
+                party=SignatureEvent.Party.OFFICE
+                if step == "approve"
+                else SignatureEvent.Party.INSTITUTION,
+                signer=actor,
+                document_sha256=case.agreement_sha256,
+            )
+        if step in ("withdraw", "expire", "terminate"):
+            from fivesafes.people.services.agreements import end_agreements_under
+
+            end_agreements_under(
+                case, reason=f"authorisation {transition.target.value} (R8)", actor=actor
+            )
+        record(
+            action=transition.audit_action,
+            actor=actor,
+            obj=case,
+            before=before,
+            after=snapshot(case, ("state", "valid_from", "valid_until")),
+            data={"note": note} if note else None,
+            request=request,
+        )
+    return case
+
+
+def expire_due(*, on: date | None = None) -> int:
+    """The daily sweep: registered authorisations past their period become expired."""
+    day = on or timezone.localdate()
+    count = 0
+    for case in Authorisation.objects.filter(
+        state__in=[CaseState.REGISTERED, CaseState.TERMINATED, CaseState.WITHDRAWN],
+        valid_until__lt=day,
+    ):
+        if case.state == CaseState.TERMINATED:
+            continue  # terminated is final; its period just ran out
+        take_step(actor=None, authorisation=case, step="expire")
+        count += 1
+    return count

@@ -1,0 +1,29 @@
+"""Helpers shared by the services: the permission check and plain snapshots for the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model
+
+from fivesafes.policy.checks import AccessDenied
+from fivesafes.policy.permissions import Permission, permissions_of
+
+
+def require(actor: Any, permission: Permission) -> None:
+    """The actor's roles must grant `permission` (the web/API layer has checked two factors)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise AccessDenied("Sign in first.", status=401, sign_in=True)
+    if permission not in permissions_of(actor.roles):
+        raise AccessDenied(
+            f"Your roles do not include the permission '{permission.value}' this step needs."
+        )
+
+
+def snapshot(obj: Model, fields: tuple[str, ...]) -> dict[str, Any]:
+    """The named fields of `obj` as plain values (foreign keys by id)."""
+    values: dict[str, Any] = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        values[name] = getattr(obj, field.attname)
+    return values

@@ -1,0 +1,161 @@
+"""Process 2, first half: attaching researchers to institutions and affiliating foreign ones (R7)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from fivesafes.audit.services import record
+from fivesafes.people.models import Attachment, Institution, Sanction
+from fivesafes.people.rules import RuleViolation
+from fivesafes.people.services.common import require, snapshot
+from fivesafes.policy.permissions import Permission
+
+FIELDS = (
+    "researcher",
+    "institution",
+    "kind",
+    "starts_on",
+    "ends_on",
+    "working_abroad",
+    "contact_person",
+)
+
+
+def _check_manager(actor: Any, institution: Institution) -> None:
+    if institution.manager_id != actor.pk:
+        raise RuleViolation(
+            "Appendix 2",
+            "institution",
+            f"Only the responsible manager of {institution} manages its researchers.",
+        )
+
+
+def exclusion_of(person: Any, on: date | None = None) -> Sanction | None:
+    return (
+        Sanction.objects.in_force(on)
+        .filter(kind=Sanction.Kind.EXCLUSION, person=person)
+        .order_by("ends_on")
+        .last()
+    )
+
+
+def attach(
+    *,
+    actor: Any,
+    institution: Institution,
+    researcher: Any,
+    starts_on: date | None = None,
+    working_abroad: bool = False,
+    affiliated: bool = False,
+    contact_person: Any = None,
+    accepts_responsibility: bool = False,
+    request: Any = None,
+) -> Attachment:
+    """Attach (or affiliate) a researcher; an open attachment elsewhere ends the day before."""
+    require(actor, Permission.MANAGE_INSTITUTION_RESEARCHERS)
+    start = starts_on or timezone.localdate()
+    with transaction.atomic():
+        institution = Institution.objects.select_for_update().get(pk=institution.pk)
+        _check_manager(actor, institution)
+        withdrawal = (
+            Sanction.objects.in_force(start)
+            .filter(kind=Sanction.Kind.WITHDRAWAL, institution=institution)
+            .first()
+        )
+        if withdrawal is not None:
+            raise RuleViolation(
+                "R24",
+                "institution",
+                f"{institution}'s authorisation is withdrawn until {withdrawal.ends_on} after a "
+                "breach; no researcher can be attached to it.",
+            )
+        if not institution.is_authorised(start):
+            raise RuleViolation(
+                "R1",
+                "institution",
+                f"{institution} is not an authorised institution on {start}, so no researcher "
+                "can be attached to it.",
+            )
+        excluded = exclusion_of(researcher, start)
+        if excluded is not None:
+            until = excluded.ends_on or "permanently"
+            raise RuleViolation(
+                "R24",
+                "researcher",
+                f"{researcher} is excluded from the research schemes until {until} and cannot "
+                "be attached to any institution.",
+            )
+        if affiliated:
+            if contact_person is None:
+                raise RuleViolation(
+                    "R7", "contact_person", "Appoint a contact person for the foreign researcher."
+                )
+            if not accepts_responsibility:
+                raise RuleViolation(
+                    "R7",
+                    "accepts_responsibility",
+                    "The institution must accept responsibility for the foreign researcher.",
+                )
+        current = Attachment.objects.current(start).filter(researcher=researcher)
+        if current.filter(institution=institution).exists():
+            raise RuleViolation(
+                "R1", "researcher", f"{researcher} is already attached to {institution}."
+            )
+        for old in current:
+            before = snapshot(old, ("ends_on",))
+            old.ends_on = start - timedelta(days=1)
+            old.save(update_fields=["ends_on"])
+            record(
+                action="researcher.attachment_ended",
+                actor=actor,
+                obj=old,
+                before=before,
+                after=snapshot(old, ("ends_on",)),
+                data={"reason": f"moved to {institution}"},
+                request=request,
+            )
+        now = timezone.now()
+        attachment = Attachment.objects.create(
+            researcher=researcher,
+            institution=institution,
+            kind=Attachment.Kind.AFFILIATED if affiliated else Attachment.Kind.ATTACHED,
+            starts_on=start,
+            working_abroad=working_abroad,
+            contact_person=contact_person if affiliated else None,
+            accepted_by=actor if affiliated else None,
+            accepted_at=now if affiliated else None,
+            created_by=actor,
+        )
+        record(
+            action="researcher.affiliated" if affiliated else "researcher.attached",
+            actor=actor,
+            obj=attachment,
+            after=snapshot(attachment, FIELDS),
+            request=request,
+        )
+    return attachment
+
+
+def end_attachment(
+    *, actor: Any, attachment: Attachment, ends_on: date | None = None, request: Any = None
+) -> Attachment:
+    require(actor, Permission.MANAGE_INSTITUTION_RESEARCHERS)
+    with transaction.atomic():
+        attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
+        _check_manager(actor, attachment.institution)
+        before = snapshot(attachment, ("ends_on",))
+        attachment.ends_on = ends_on or timezone.localdate()
+        attachment.save(update_fields=["ends_on"])
+        record(
+            action="researcher.attachment_ended",
+            actor=actor,
+            obj=attachment,
+            before=before,
+            after=snapshot(attachment, ("ends_on",)),
+            request=request,
+        )
+    return attachment

@@ -1,0 +1,174 @@
+"""R24: breach cases and sanctions, taking effect at once everywhere.
+
+An exclusion ends the person's sessions, revokes their API tokens and ends their researcher
+agreements in the same transaction as the decision; the access policy (`check_signed_in`)
+refuses them from the very next request.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+
+from fivesafes.audit.services import record
+from fivesafes.people import rules
+from fivesafes.people.models import Breach, Institution, Sanction
+from fivesafes.people.rules import RuleViolation
+from fivesafes.people.services.common import require
+from fivesafes.people.workflow import CaseState
+from fivesafes.policy.permissions import Permission
+
+
+def report_breach(
+    *,
+    actor: Any,
+    researcher: Any,
+    what_happened: str,
+    evidence: str,
+    request: Any = None,
+) -> Breach:
+    require(actor, Permission.REPORT_BREACHES)
+    if not what_happened.strip():
+        raise RuleViolation("R24", "what_happened", "Describe what happened.")
+    if not evidence.strip():
+        raise RuleViolation("R24", "evidence", "Say where the evidence is.")
+    from fivesafes.people.models import Attachment
+
+    attachment = Attachment.objects.current().filter(researcher=researcher).first()
+    with transaction.atomic():
+        breach = Breach.objects.create(
+            researcher=researcher,
+            institution=attachment.institution if attachment else None,
+            what_happened=what_happened.strip(),
+            evidence=evidence.strip(),
+            reported_by=actor,
+        )
+        record(
+            action="breach.reported",
+            actor=actor,
+            obj=breach,
+            after={"researcher": researcher.pk, "institution": breach.institution_id},
+            request=request,
+        )
+    return breach
+
+
+def end_sessions_of(person: Any) -> int:
+    """Delete every live database session of `person`."""
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()):
+        if str(session.get_decoded().get("_auth_user_id")) == str(person.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+def revoke_tokens_of(person: Any) -> int:
+    from fivesafes.accounts.models import ApiToken
+
+    return ApiToken.objects.filter(user=person, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def decide(
+    *,
+    actor: Any,
+    breach: Breach,
+    decision: str,
+    permanent: bool,
+    exclusion_ends_on: date | None,
+    withdraw_institution_until: date | None = None,
+    request: Any = None,
+) -> Breach:
+    """The approver decides: exclusion (permanent or >= 3 years), optionally a withdrawal."""
+    require(actor, Permission.DECIDE_SANCTIONS)
+    today = timezone.localdate()
+    rules.refuse_if(
+        rules.exclusion_findings(starts_on=today, ends_on=exclusion_ends_on, permanent=permanent)
+    )
+    if withdraw_institution_until is not None:
+        rules.refuse_if(
+            rules.withdrawal_findings(starts_on=today, ends_on=withdraw_institution_until)
+        )
+    if not decision.strip():
+        raise RuleViolation("R24", "decision", "Write the reasons for the decision.")
+    from fivesafes.people.services.agreements import end_agreements_of
+    from fivesafes.people.services.authorisation import take_step
+
+    with transaction.atomic():
+        breach = Breach.objects.select_for_update().select_related("researcher").get(pk=breach.pk)
+        if breach.state != Breach.State.REPORTED:
+            raise RuleViolation("R24", "state", "This breach has been decided already.")
+        if breach.reported_by_id == actor.pk:
+            raise RuleViolation(
+                "Four eyes", "decided_by", "The person who reported a breach does not decide it."
+            )
+        if withdraw_institution_until is not None and breach.institution_id is None:
+            raise RuleViolation(
+                "R24",
+                "withdraw_institution_until",
+                "The researcher was attached to no institution when the breach was reported.",
+            )
+        person = breach.researcher
+        breach.state = Breach.State.DECIDED
+        breach.decided_by, breach.decided_at = actor, timezone.now()
+        breach.decision = decision.strip()
+        breach.save(update_fields=["state", "decided_by", "decided_at", "decision"])
+        exclusion = Sanction.objects.create(
+            breach=breach,
+            kind=Sanction.Kind.EXCLUSION,
+            person=person,
+            starts_on=today,
+            ends_on=None if permanent else exclusion_ends_on,
+            decided_by=actor,
+        )
+        sessions = end_sessions_of(person)
+        tokens = revoke_tokens_of(person)
+        agreements = end_agreements_of(person, reason="researcher excluded (R24)", actor=actor)
+        record(
+            action="sanction.exclusion",
+            actor=actor,
+            obj=exclusion,
+            after={"person": person.pk, "starts_on": today, "ends_on": exclusion.ends_on},
+            data={
+                "sessions_ended": sessions,
+                "tokens_revoked": tokens,
+                "agreements_ended": agreements,
+            },
+            request=request,
+        )
+        if withdraw_institution_until is not None and breach.institution_id is not None:
+            institution = Institution.objects.get(pk=breach.institution_id)
+            withdrawal = Sanction.objects.create(
+                breach=breach,
+                kind=Sanction.Kind.WITHDRAWAL,
+                institution=institution,
+                starts_on=today,
+                ends_on=withdraw_institution_until,
+                decided_by=actor,
+            )
+            current = institution.current_authorisation()
+            if current is not None and current.state == CaseState.REGISTERED:
+                current.withdrawn_until = withdraw_institution_until
+                current.save(update_fields=["withdrawn_until"])
+                take_step(actor=actor, authorisation=current, step="withdraw", request=request)
+            record(
+                action="sanction.withdrawal",
+                actor=actor,
+                obj=withdrawal,
+                after={"institution": institution.pk, "ends_on": withdraw_institution_until},
+                request=request,
+            )
+        record(
+            action="breach.decided",
+            actor=actor,
+            obj=breach,
+            after={"state": breach.state, "permanent": permanent, "ends_on": exclusion.ends_on},
+            request=request,
+        )
+    return breach
