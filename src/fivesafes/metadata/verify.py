@@ -241,6 +241,8 @@ class _Checker:
             self._duplicates([idq, sq], "units with more than one row for the same status date")
         elif stop is not None and stop.name in self.usable:
             self._periods(idq, sq, _q(stop.name))
+        elif stop is None:  # point events: one per unit and day
+            self._duplicates([idq, sq], "units with more than one event on the same day")
         self._coverage(sq)
 
     def _duplicates(self, cols: list[str], message: str) -> None:

@@ -32,3 +32,7 @@ def main(argv: list[str]) -> int:
     print(f"{'total':<16} {result.total_rows:>14,} rows in {result.seconds:.1f} s "
           f"({result.total_rows / max(result.seconds, 1e-9):,.0f} rows/s); metadata in {result.out}/metadata/")
     return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main(sys.argv[1:]))

@@ -20,7 +20,7 @@ from fivesafes.metadata.codec import register_to_json
 from fivesafes.synthetic.enterprises import make_enterprises
 from fivesafes.synthetic.people import make_people
 from fivesafes.synthetic.pnr import SerialAllocator
-from fivesafes.synthetic.registers import ENTERPRISE_REGISTERS, PERSON_REGISTERS, all_metadata
+from fivesafes.synthetic.registers import PERSON_REGISTERS, all_metadata, business, workplaces
 from fivesafes.synthetic.registers._common import Chunk
 from fivesafes.synthetic.writer import RegisterSink
 
@@ -35,6 +35,7 @@ class RunResult:
     seed: int
     seconds: float
     rows: dict[str, int] = field(default_factory=dict)
+    register_seconds: dict[str, float] = field(default_factory=dict)  # time drawing each register
 
     @property
     def total_rows(self) -> int:
@@ -69,6 +70,7 @@ def generate(out: str | Path, persons: int, seed: int, *, chunk_size: int = DEFA
     sink = RegisterSink(out, metadata)
     serials = SerialAllocator()
     ids: dict[str, int] = {}
+    spent: dict[str, float] = {}
     chunks = (persons + chunk_size - 1) // chunk_size
     try:
         for i in range(chunks):
@@ -80,7 +82,9 @@ def generate(out: str | Path, persons: int, seed: int, *, chunk_size: int = DEFA
             people = make_people(rng, first, n, serials)
             chunk = Chunk(rng=rng, people=people, enterprises=enterprises, sink=sink, persons_total=persons, ids=ids)
             for module in PERSON_REGISTERS:
+                t1 = time.perf_counter()
                 module.generate(chunk)
+                spent[module.NAME] = spent.get(module.NAME, 0.0) + time.perf_counter() - t1
             if progress is not None:
                 dt = time.perf_counter() - t0
                 rows = sum(sink.rows.values()) - rows_before
@@ -89,13 +93,20 @@ def generate(out: str | Path, persons: int, seed: int, *, chunk_size: int = DEFA
                 progress(f"chunk {i + 1}/{chunks}: {n:,} persons, {rows:,} rows in {dt:.1f} s "
                          f"({rows / max(dt, 1e-9):,.0f} rows/s); total {sum(sink.rows.values()):,} rows, "
                          f"{elapsed:.0f} s elapsed, about {eta:.0f} s to go")
-        rng = np.random.default_rng([seed, 0xB5])
-        for module in ENTERPRISE_REGISTERS:
-            module.generate(rng, enterprises, sink) if module.NAME == "BUSINESS" else module.generate(enterprises, sink)  # type: ignore[call-arg, arg-type]
+        t1 = time.perf_counter()
+        business.generate(np.random.default_rng([seed, 0xB5]), enterprises, sink)
+        spent[business.NAME] = time.perf_counter() - t1
+        t1 = time.perf_counter()
+        workplaces.generate(enterprises, sink)
+        spent[workplaces.NAME] = time.perf_counter() - t1
+        t1 = time.perf_counter()
     finally:
         sink.close()
-    result = RunResult(out, persons, seed, time.perf_counter() - began, dict(sink.rows))
+    flush = time.perf_counter() - t1
+    result = RunResult(out, persons, seed, time.perf_counter() - began, dict(sink.rows), spent)
     (out / "generation.json").write_text(json.dumps(
-        {"persons": persons, "seed": seed, "chunk_size": chunk_size, "seconds": round(result.seconds, 1), "rows": result.rows},
+        {"persons": persons, "seed": seed, "chunk_size": chunk_size, "seconds": round(result.seconds, 1),
+         "final_flush_seconds": round(flush, 1), "rows": result.rows,
+         "register_seconds": {k: round(v, 2) for k, v in spent.items()}},
         indent=2) + "\n", encoding="utf-8")
     return result

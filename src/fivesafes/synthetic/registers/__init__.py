@@ -1,7 +1,7 @@
 """The synthetic registers, one module each: METADATA (a Register) and a generate function.
 
 PERSON_REGISTERS are generated per chunk of persons, in this order (EMPLOYMENT before INCOME,
-which uses its days worked); ENTERPRISE_REGISTERS once at the end of a run.
+which uses its days worked); ENTERPRISE_REGISTERS (business, workplaces) once at the end of a run.
 """
 
 from __future__ import annotations

@@ -99,8 +99,8 @@ def generate(c: Chunk) -> None:
         if len(rows) == 0:
             continue
         a = age[rows]
-        level = 105_000 * 1.042 ** (year - FIRST_YEAR)  # average full-time wage
-        age_curve = np.clip(0.45 + 0.055 * (a - 18) - 0.0009 * (a - 18) ** 2, 0.35, 1.3)
+        level = 90_000 * 1.04 ** (year - FIRST_YEAR)  # average full-time wage
+        age_curve = np.clip(0.5 + 0.035 * (a - 18) - 0.0006 * (a - 18) ** 2, 0.35, 1.1)
         wage = level * c.pay_factor[rows, yi] / 365 * age_curve * edu_pay[rows] * person_factor[rows]
         wage *= rng.lognormal(0, 0.08, len(rows))
         present_days = np.minimum(p.exit[rows], dec31 + 1) - np.maximum(p.entry[rows], jan1)

@@ -110,7 +110,8 @@ def generate(c: Chunk) -> None:
         kids = np.flatnonzero((p.mother >= 0) & (age < 18))
         kids = kids[present[p.mother[kids]]]
         mothers = p.mother[kids]
-        eff_muni[kids], eff_addr[kids], family[kids] = eff_muni[mothers], eff_addr[mothers], family[mothers]
+        for _generation in range(2):  # twice, so that a teenage mother's child follows her to her mother
+            eff_muni[kids], eff_addr[kids], family[kids] = eff_muni[mothers], eff_addr[mothers], family[mothers]
         rows = np.flatnonzero(present)
         m, a = eff_muni[rows], eff_addr[rows]
         if year < REFORM_YEAR:
