@@ -30,7 +30,11 @@ def test_a_valid_file_loads_with_every_field(tmp_path: Path) -> None:
     reg = load_register(write(tmp_path, "visits.json", visits_doc()))
     assert isinstance(reg, Register)
     assert reg.short_name == "VISITS" and reg.temporality is Temporality.EVENT
-    assert reg.identifier.name == "visit_id" and reg.start is not None and reg.start.name == "start_date"
+    assert (
+        reg.identifier.name == "visit_id"
+        and reg.start is not None
+        and reg.start.name == "start_date"
+    )
     assert reg.variable("pnr").sensitivity.directly_identifying
     assert reg.variable("pnr").links_to == "person"
     reason = reg.variable("reason")
@@ -63,7 +67,10 @@ def test_unknown_keys_are_named_with_their_path(tmp_path: Path) -> None:
     doc["owner"] = "me"
     found = issues_of([write(tmp_path, "keys.json", doc)])
     paths = {p: r for _f, p, r in found}
-    assert "$.variables[4].colour" in paths and "unknown key 'colour'" in paths["$.variables[4].colour"]
+    assert (
+        "$.variables[4].colour" in paths
+        and "unknown key 'colour'" in paths["$.variables[4].colour"]
+    )
     assert "$.owner" in paths
 
 
@@ -83,13 +90,20 @@ def test_overlapping_validity_of_a_code_is_refused(tmp_path: Path) -> None:
     codes = doc["variables"][4]["valueDomain"]["codeList"]["codes"]
     codes.append(code("OLD", valid_from="2020-06-01", valid_until="2021-06-30"))
     found = issues_of([write(tmp_path, "overlap.json", doc)])
-    assert found == [("overlap.json", "$.variables[4].valueDomain.codeList.codes[4]",
-                      "code 'OLD' has a validity period overlapping the one at codes[2]")]
+    assert found == [
+        (
+            "overlap.json",
+            "$.variables[4].valueDomain.codeList.codes[4]",
+            "code 'OLD' has a validity period overlapping the one at codes[2]",
+        )
+    ]
 
 
 def test_a_code_may_come_back_after_a_gap(tmp_path: Path) -> None:
     doc = visits_doc()
-    doc["variables"][4]["valueDomain"]["codeList"]["codes"].append(code("OLD", valid_from="2023-01-01"))
+    doc["variables"][4]["valueDomain"]["codeList"]["codes"].append(
+        code("OLD", valid_from="2023-01-01")
+    )
     assert load_register(write(tmp_path, "gap.json", doc)).short_name == "VISITS"
 
 
@@ -111,7 +125,9 @@ def test_unknown_unit_types_are_refused(tmp_path: Path) -> None:
         ("STATUS", "a STATUS register has no stop variable"),
     ],
 )
-def test_time_variables_must_fit_the_temporality(tmp_path: Path, temporality: str, expected: str) -> None:
+def test_time_variables_must_fit_the_temporality(
+    tmp_path: Path, temporality: str, expected: str
+) -> None:
     doc = visits_doc()
     doc["temporality"] = temporality
     reasons = [r for _f, _p, r in issues_of([write(tmp_path, "t.json", doc)])]
@@ -122,7 +138,11 @@ def test_accumulated_needs_a_stop_in_every_row(tmp_path: Path) -> None:
     doc = visits_doc()
     doc["temporality"] = "ACCUMULATED"
     found = issues_of([write(tmp_path, "acc.json", doc)])
-    assert ("acc.json", "$.variables[3].nullable", "an ACCUMULATED period needs a stop date in every row") in found
+    assert (
+        "acc.json",
+        "$.variables[3].nullable",
+        "an ACCUMULATED period needs a stop date in every row",
+    ) in found
 
 
 def test_value_domain_is_description_or_code_list(tmp_path: Path) -> None:
@@ -152,7 +172,13 @@ def test_two_files_for_one_register_are_refused(tmp_path: Path) -> None:
     write(tmp_path, "one.json", visits_doc())
     write(tmp_path, "two.json", visits_doc())
     found = issues_of([tmp_path])
-    assert found == [("two.json", "$.shortName", f"register 'VISITS' is also described by {tmp_path / 'one.json'}")]
+    assert found == [
+        (
+            "two.json",
+            "$.shortName",
+            f"register 'VISITS' is also described by {tmp_path / 'one.json'}",
+        )
+    ]
 
 
 def test_duplicate_variable_names_and_identifiers(tmp_path: Path) -> None:
@@ -172,7 +198,13 @@ def test_code_list_hierarchy_must_name_existing_parents(tmp_path: Path) -> None:
     codes.append(code("Z1", level=2, parent="Z"))
     doc["variables"][4]["valueDomain"]["codeList"]["codes"][0]["level"] = 1
     found = issues_of([write(tmp_path, "h.json", doc)])
-    assert found == [("h.json", "$.variables[4].valueDomain.codeList.codes[5].parent", "parent 'Z' of code 'Z1' is not in the code list")]
+    assert found == [
+        (
+            "h.json",
+            "$.variables[4].valueDomain.codeList.codes[5].parent",
+            "parent 'Z' of code 'Z1' is not in the code list",
+        )
+    ]
 
 
 def test_a_missing_file_is_reported(tmp_path: Path) -> None:

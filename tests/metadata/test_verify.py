@@ -16,8 +16,16 @@ from tests.metadata.helpers import visits_doc
 
 D = dt.date
 REG: Register = register_from_dict(visits_doc())
-SCHEMA = pa.schema([("visit_id", pa.int64()), ("pnr", pa.string()), ("start_date", pa.date32()),
-                    ("stop_date", pa.date32()), ("reason", pa.string()), ("amount", pa.float64())])
+SCHEMA = pa.schema(
+    [
+        ("visit_id", pa.int64()),
+        ("pnr", pa.string()),
+        ("start_date", pa.date32()),
+        ("stop_date", pa.date32()),
+        ("reason", pa.string()),
+        ("amount", pa.float64()),
+    ]
+)
 
 
 def rows(*items: tuple[Any, ...]) -> dict[str, list[Any]]:
@@ -25,16 +33,28 @@ def rows(*items: tuple[Any, ...]) -> dict[str, list[Any]]:
 
 
 GOOD = {
-    2020: rows((1, "0101801234", D(2020, 3, 1), D(2020, 3, 4), "A", 10.0), (2, "0101801234", D(2020, 5, 1), None, "OLD", None)),
-    2021: rows((3, "0202851235", D(2021, 1, 9), D(2021, 1, 9), "NEW", 0.0), (4, "0202851235", D(2021, 2, 1), D(2021, 2, 3), "99", 5.5)),
+    2020: rows(
+        (1, "0101801234", D(2020, 3, 1), D(2020, 3, 4), "A", 10.0),
+        (2, "0101801234", D(2020, 5, 1), None, "OLD", None),
+    ),
+    2021: rows(
+        (3, "0202851235", D(2021, 1, 9), D(2021, 1, 9), "NEW", 0.0),
+        (4, "0202851235", D(2021, 2, 1), D(2021, 2, 3), "99", 5.5),
+    ),
     2022: rows((5, "0303901236", D(2022, 7, 7), D(2022, 7, 8), "B", 1.0)),
 }
 
 
-def write_data(folder: Path, parts: dict[int, dict[str, list[Any]]], schema: pa.Schema = SCHEMA) -> Path:
+def write_data(
+    folder: Path, parts: dict[int, dict[str, list[Any]]], schema: pa.Schema = SCHEMA
+) -> Path:
     for year, columns in parts.items():
         (folder / f"year={year}").mkdir(parents=True, exist_ok=True)
-        pq.write_table(pa.table(columns, schema=schema), folder / f"year={year}" / "data.parquet", compression="zstd")
+        pq.write_table(
+            pa.table(columns, schema=schema),
+            folder / f"year={year}" / "data.parquet",
+            compression="zstd",
+        )
     return folder
 
 
@@ -49,11 +69,20 @@ def test_data_that_agree_pass(tmp_path: Path) -> None:
     assert "OK" in report.to_text()
 
 
-def test_overlapping_events_and_codes_outside_the_list_are_reported_with_counts_and_examples(tmp_path: Path) -> None:
+def test_overlapping_events_and_codes_outside_the_list_are_reported_with_counts_and_examples(
+    tmp_path: Path,
+) -> None:
     broken = dict(GOOD)
     broken[2022] = rows(
         (5, "0303901236", D(2022, 7, 7), D(2022, 7, 20), "B", 1.0),
-        (5, "0303901236", D(2022, 7, 10), D(2022, 7, 12), "XYZ", 1.0),  # same visit again, inside the first
+        (
+            5,
+            "0303901236",
+            D(2022, 7, 10),
+            D(2022, 7, 12),
+            "XYZ",
+            1.0,
+        ),  # same visit again, inside the first
         (6, "0303901236", D(2022, 8, 1), D(2022, 8, 2), "XYZ", 1.0),
         (7, "0303901236", D(2022, 9, 1), D(2022, 9, 2), "QQ", 1.0),
     )
@@ -62,7 +91,9 @@ def test_overlapping_events_and_codes_outside_the_list_are_reported_with_counts_
     assert set(found) == {"overlap", "code_list:reason"}
     overlap = found["overlap"]
     assert overlap.count == 1
-    assert overlap.examples == ["visit_id=5: 2022-07-10..2022-07-12 starts before an earlier period ends (2022-07-20)"]
+    assert overlap.examples == [
+        "visit_id=5: 2022-07-10..2022-07-12 starts before an earlier period ends (2022-07-20)"
+    ]
     codes = found["code_list:reason"]
     assert codes.count == 3 and codes.examples == ["'XYZ': 2 row(s)", "'QQ': 1 row(s)"]
     text = report.to_text()
@@ -72,9 +103,11 @@ def test_overlapping_events_and_codes_outside_the_list_are_reported_with_counts_
 
 
 def test_an_open_event_overlaps_every_later_one(tmp_path: Path) -> None:
-    parts = {2020: rows((1, "0101801234", D(2020, 1, 1), None, "A", 1.0)),
-             2021: rows((1, "0101801234", D(2021, 6, 1), D(2021, 6, 2), "A", 1.0)),
-             2022: rows((2, "0101801234", D(2022, 1, 1), D(2022, 1, 1), "A", 1.0))}
+    parts = {
+        2020: rows((1, "0101801234", D(2020, 1, 1), None, "A", 1.0)),
+        2021: rows((1, "0101801234", D(2021, 6, 1), D(2021, 6, 2), "A", 1.0)),
+        2022: rows((2, "0101801234", D(2022, 1, 1), D(2022, 1, 1), "A", 1.0)),
+    }
     assert by_check(verify_register(REG, write_data(tmp_path, parts)))["overlap"].count == 1
 
 
@@ -88,7 +121,10 @@ def test_codes_used_outside_their_validity(tmp_path: Path) -> None:
 
 def test_nulls_ranges_patterns_and_period_order(tmp_path: Path) -> None:
     parts = dict(GOOD)
-    parts[2022] = rows((5, "12345", D(2022, 7, 7), D(2022, 7, 1), None, -3.0), (None, "0303901236", D(2022, 8, 1), None, "A", 1.0))
+    parts[2022] = rows(
+        (5, "12345", D(2022, 7, 7), D(2022, 7, 1), None, -3.0),
+        (None, "0303901236", D(2022, 8, 1), None, "A", 1.0),
+    )
     found = by_check(verify_register(REG, write_data(tmp_path, parts)))
     assert found["null:visit_id"].count == 1
     assert found["value_domain:pnr"].examples == ["'12345'"]
@@ -97,8 +133,11 @@ def test_nulls_ranges_patterns_and_period_order(tmp_path: Path) -> None:
 
 
 def test_coverage_gaps_rows_outside_coverage_and_wrong_folders(tmp_path: Path) -> None:
-    parts = {2020: GOOD[2020], 2023: rows((9, "0101801234", D(2023, 1, 1), D(2023, 1, 2), "B", 1.0)),
-             2021: rows((8, "0101801234", D(2020, 12, 1), D(2020, 12, 2), "A", 1.0))}
+    parts = {
+        2020: GOOD[2020],
+        2023: rows((9, "0101801234", D(2023, 1, 1), D(2023, 1, 2), "B", 1.0)),
+        2021: rows((8, "0101801234", D(2020, 12, 1), D(2020, 12, 2), "A", 1.0)),
+    }
     found = by_check(verify_register(REG, write_data(tmp_path, parts)))
     assert found["coverage"].examples == ["2023: 1 row(s)"]
     assert found["coverage_gap"].examples == ["2021", "2022"]
@@ -106,10 +145,24 @@ def test_coverage_gaps_rows_outside_coverage_and_wrong_folders(tmp_path: Path) -
 
 
 def test_missing_extra_and_wrongly_typed_columns(tmp_path: Path) -> None:
-    schema = pa.schema([("visit_id", pa.string()), ("pnr", pa.string()), ("start_date", pa.date32()),
-                        ("stop_date", pa.date32()), ("reason", pa.string()), ("colour", pa.string())])
-    parts = {y: {**{k: v for k, v in cols.items() if k != "amount"}, "visit_id": [str(x) for x in cols["visit_id"]],
-                 "colour": ["red"] * len(cols["pnr"])} for y, cols in GOOD.items()}
+    schema = pa.schema(
+        [
+            ("visit_id", pa.string()),
+            ("pnr", pa.string()),
+            ("start_date", pa.date32()),
+            ("stop_date", pa.date32()),
+            ("reason", pa.string()),
+            ("colour", pa.string()),
+        ]
+    )
+    parts = {
+        y: {
+            **{k: v for k, v in cols.items() if k != "amount"},
+            "visit_id": [str(x) for x in cols["visit_id"]],
+            "colour": ["red"] * len(cols["pnr"]),
+        }
+        for y, cols in GOOD.items()
+    }
     found = by_check(verify_register(REG, write_data(tmp_path, parts, schema)))
     assert found["missing_column:amount"].count == 3
     assert found["extra_column:colour"].count == 3
@@ -122,7 +175,15 @@ def test_fixed_registers_need_unique_units_and_no_year_folders(tmp_path: Path) -
     doc["variables"] = [v for v in doc["variables"] if v.get("role") not in ("start", "stop")]
     reg = register_from_dict(doc)
     schema = pa.schema([f for f in SCHEMA if f.name not in ("start_date", "stop_date")])
-    table = pa.table({"visit_id": [1, 1, 2], "pnr": ["0101801234"] * 3, "reason": ["A", "B", "A"], "amount": [1.0, 2.0, 3.0]}, schema=schema)
+    table = pa.table(
+        {
+            "visit_id": [1, 1, 2],
+            "pnr": ["0101801234"] * 3,
+            "reason": ["A", "B", "A"],
+            "amount": [1.0, 2.0, 3.0],
+        },
+        schema=schema,
+    )
     pq.write_table(table, tmp_path / "data.parquet")
     found = by_check(verify_register(reg, tmp_path))
     assert list(found) == ["duplicate"]
@@ -140,9 +201,16 @@ def test_no_data_at_all(tmp_path: Path) -> None:
 @pytest.mark.parametrize("examples", [1, 3])
 def test_examples_are_limited(tmp_path: Path, examples: int) -> None:
     parts = dict(GOOD)
-    parts[2022] = rows(*[(10 + i, "0101801234", D(2022, 1, 1 + i), D(2022, 1, 1 + i), f"X{i}", 1.0) for i in range(5)])
+    parts[2022] = rows(
+        *[
+            (10 + i, "0101801234", D(2022, 1, 1 + i), D(2022, 1, 1 + i), f"X{i}", 1.0)
+            for i in range(5)
+        ]
+    )
     found = by_check(verify_register(REG, write_data(tmp_path, parts), examples=examples))
-    assert found["code_list:reason"].count == 5 and len(found["code_list:reason"].examples) == examples
+    assert (
+        found["code_list:reason"].count == 5 and len(found["code_list:reason"].examples) == examples
+    )
 
 
 def test_point_events_without_stop_are_unique_per_unit_and_day(tmp_path: Path) -> None:
@@ -154,4 +222,6 @@ def test_point_events_without_stop_are_unique_per_unit_and_day(tmp_path: Path) -
     assert verify_register(reg, write_data(tmp_path, parts, schema)).ok
     parts[2022] = {k: v * 2 for k, v in parts[2022].items()}
     found = by_check(verify_register(reg, write_data(tmp_path, parts, schema)))
-    assert list(found) == ["duplicate"] and found["duplicate"].examples == ["visit_id=5, start_date=2022-07-07, rows=2"]
+    assert list(found) == ["duplicate"] and found["duplicate"].examples == [
+        "visit_id=5, start_date=2022-07-07, rows=2"
+    ]

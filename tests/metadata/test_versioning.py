@@ -63,7 +63,10 @@ def test_codes_added_are_minor_codes_removed_or_revalidated_are_major() -> None:
     cl = reason.value_domain.code_list
     assert cl is not None
     added = replace(cl, codes=(*cl.codes, Code("C", Text("c", "c"), cl.codes[0].valid_from)))
-    ended = replace(cl, codes=tuple(replace(c, valid_until=c.valid_from) if c.code == "A" else c for c in cl.codes))
+    ended = replace(
+        cl,
+        codes=tuple(replace(c, valid_until=c.valid_from) if c.code == "A" else c for c in cl.codes),
+    )
 
     def using(code_list: object) -> Register:
         var = replace(reason, value_domain=replace(reason.value_domain, code_list=code_list))
@@ -86,7 +89,9 @@ def test_the_declared_version_must_be_high_enough() -> None:
     assert check_new_version(BASE, replace(added, version="2.0.0")) == []
     [problem] = check_new_version(BASE, replace(added, version="1.0.1"))
     assert "needs version 1.1.0 or later, not 1.0.1" in problem
-    assert check_new_version(BASE, replace(BASE, version="1.0.1")) == ["content unchanged but version changed from 1.0.0 to 1.0.1"]
+    assert check_new_version(BASE, replace(BASE, version="1.0.1")) == [
+        "content unchanged but version changed from 1.0.0 to 1.0.1"
+    ]
 
 
 @given(
@@ -94,14 +99,23 @@ def test_the_declared_version_must_be_high_enough() -> None:
     added=st.integers(min_value=0, max_value=3),
     retitled=st.booleans(),
 )
-def test_the_bump_is_the_largest_kind_of_change(removed: set[str], added: int, retitled: bool) -> None:
+def test_the_bump_is_the_largest_kind_of_change(
+    removed: set[str], added: int, retitled: bool
+) -> None:
     kept = tuple(v for v in BASE.variables if v.name not in removed)
     extra = tuple(replace(BASE.variable("amount"), name=f"extra_{i}") for i in range(added))
     new = with_variables(BASE, kept + extra)
     if retitled:
         new = replace(new, title=Text("New title", "Ny titel"))
-    expected = Bump.MAJOR if removed else Bump.MINOR if added else Bump.PATCH if retitled else Bump.NONE
+    expected = (
+        Bump.MAJOR if removed else Bump.MINOR if added else Bump.PATCH if retitled else Bump.NONE
+    )
     change = version_change(BASE, new)
     assert change.bump is expected
-    assert next_version("1.4.2", change.bump) == {Bump.MAJOR: "2.0.0", Bump.MINOR: "1.5.0", Bump.PATCH: "1.4.3", Bump.NONE: "1.4.2"}[expected]
+    assert (
+        next_version("1.4.2", change.bump)
+        == {Bump.MAJOR: "2.0.0", Bump.MINOR: "1.5.0", Bump.PATCH: "1.4.3", Bump.NONE: "1.4.2"}[
+            expected
+        ]
+    )
     assert version_change(new, new).bump is Bump.NONE

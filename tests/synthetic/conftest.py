@@ -25,5 +25,8 @@ def db(base: RunResult) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     for folder in sorted(Path(base.out).iterdir()):
         if folder.is_dir() and folder.name != "metadata":
-            con.execute(f"CREATE TABLE {folder.name.lower()} AS SELECT * FROM read_parquet('{folder}/*/**/*.parquet', hive_partitioning = false)")
+            con.execute(
+                f"CREATE TABLE {folder.name.lower()} AS SELECT * FROM "  # noqa: S608 (our own folder names)
+                f"read_parquet('{folder}/*/**/*.parquet', hive_partitioning = false)"
+            )
     return con

@@ -20,7 +20,9 @@ EPOCH = dt.date(1970, 1, 1)
     male=st.booleans(),
     serial=st.integers(min_value=0, max_value=1999),
 )
-def test_a_person_number_encodes_birth_date_and_sex(birth: dt.date, male: bool, serial: int) -> None:
+def test_a_person_number_encodes_birth_date_and_sex(
+    birth: dt.date, male: bool, serial: int
+) -> None:
     [pnr] = encode(np.array([(birth - EPOCH).days]), np.array([male]), np.array([serial]))
     text = pnr.decode()
     assert len(text) == 10 and text.isdigit()

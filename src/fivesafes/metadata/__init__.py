@@ -7,8 +7,19 @@ The Django catalogue layer calls:
 - `verify_register(register, data_dir)` -> `VerificationReport` (`.ok`, `.to_text()`, `.to_json()`).
 """
 
-from fivesafes.metadata.codec import fingerprint, register_from_dict, register_to_dict, register_to_json
-from fivesafes.metadata.loader import MetadataError, MetadataIssue, check_document, load_register, load_registers
+from fivesafes.metadata.codec import (
+    fingerprint,
+    register_from_dict,
+    register_to_dict,
+    register_to_json,
+)
+from fivesafes.metadata.loader import (
+    MetadataError,
+    MetadataIssue,
+    check_document,
+    load_register,
+    load_registers,
+)
 from fivesafes.metadata.model import (
     Code,
     CodeList,
@@ -29,8 +40,19 @@ from fivesafes.metadata.model import (
     Variable,
 )
 from fivesafes.metadata.unittypes import UNIT_TYPES
-from fivesafes.metadata.verify import VerificationReport, Violation, register_data_dir, verify_register
-from fivesafes.metadata.versioning import Bump, VersionChange, check_new_version, next_version, version_change
+from fivesafes.metadata.verify import (
+    VerificationReport,
+    Violation,
+    register_data_dir,
+    verify_register,
+)
+from fivesafes.metadata.versioning import (
+    Bump,
+    VersionChange,
+    check_new_version,
+    next_version,
+    version_change,
+)
 
 __all__ = [
     "UNIT_TYPES",

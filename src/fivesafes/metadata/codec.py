@@ -193,7 +193,9 @@ def register_to_dict(r: Register) -> dict[str, Any]:
             "lastYear": r.time_coverage.last_year,
         },
         "updateFrequency": r.update_frequency.value,
-        "qualityDeclaration": {key: _text_dict(getattr(r.quality, attr)) for attr, key in _QUALITY_KEYS},
+        "qualityDeclaration": {
+            key: _text_dict(getattr(r.quality, attr)) for attr, key in _QUALITY_KEYS
+        },
         "variables": [_variable_dict(v) for v in r.variables],
     }
 
@@ -204,5 +206,7 @@ def register_to_json(r: Register) -> str:
 
 def fingerprint(r: Register) -> str:
     """A hash of the register's canonical content: equal for equal metadata, whatever the layout."""
-    canonical = json.dumps(register_to_dict(r), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    canonical = json.dumps(
+        register_to_dict(r), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

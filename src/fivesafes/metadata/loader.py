@@ -49,7 +49,11 @@ class MetadataError(Exception):
 @cache
 def register_schema() -> dict[str, Any]:
     """The JSON Schema of a register metadata file."""
-    text = resources.files("fivesafes.metadata").joinpath("schema/register.schema.json").read_text("utf-8")
+    text = (
+        resources.files("fivesafes.metadata")
+        .joinpath("schema/register.schema.json")
+        .read_text("utf-8")
+    )
     schema: dict[str, Any] = json.loads(text)
     return schema
 
@@ -70,7 +74,13 @@ def _schema_issues(file: str, doc: Any) -> list[MetadataIssue]:
             allowed = set(err.schema.get("properties", {}))
             for key in sorted(set(err.instance) - allowed):
                 known = ", ".join(sorted(allowed))
-                issues.append(MetadataIssue(file, _json_path([*parts, key]), f"unknown key {key!r} (allowed here: {known})"))
+                issues.append(
+                    MetadataIssue(
+                        file,
+                        _json_path([*parts, key]),
+                        f"unknown key {key!r} (allowed here: {known})",
+                    )
+                )
             continue
         if err.validator == "oneOf" and parts and parts[-1] == "valueDomain":
             reason = "a value domain has either a description (with optional minimum, maximum, pattern) or a codeList, not both and not neither"
@@ -93,7 +103,9 @@ def _parse_date(value: str) -> dt.date | None:
         return None
 
 
-def _code_list_issues(file: str, base: str, doc: Mapping[str, Any], data_type: str) -> list[MetadataIssue]:
+def _code_list_issues(
+    file: str, base: str, doc: Mapping[str, Any], data_type: str
+) -> list[MetadataIssue]:
     issues: list[MetadataIssue] = []
     codes = doc["codeList"]["codes"]
     periods: dict[str, list[tuple[dt.date, dt.date, int]]] = {}
@@ -104,20 +116,42 @@ def _code_list_issues(file: str, base: str, doc: Mapping[str, Any], data_type: s
         until = code.get("validUntil")
         end = dt.date.max if until is None else _parse_date(until)
         if start is None:
-            issues.append(MetadataIssue(file, f"{path}.validFrom", f"{code['validFrom']!r} is not a valid date"))
+            issues.append(
+                MetadataIssue(
+                    file, f"{path}.validFrom", f"{code['validFrom']!r} is not a valid date"
+                )
+            )
             continue
         if end is None:
-            issues.append(MetadataIssue(file, f"{path}.validUntil", f"{until!r} is not a valid date"))
+            issues.append(
+                MetadataIssue(file, f"{path}.validUntil", f"{until!r} is not a valid date")
+            )
             continue
         if end < start:
-            issues.append(MetadataIssue(file, path, f"code {code['code']!r} is valid until {until} before it is valid from {code['validFrom']}"))
+            issues.append(
+                MetadataIssue(
+                    file,
+                    path,
+                    f"code {code['code']!r} is valid until {until} before it is valid from {code['validFrom']}",
+                )
+            )
             continue
         if data_type == "integer" and not re.fullmatch(r"-?[0-9]+", code["code"]):
-            issues.append(MetadataIssue(file, f"{path}.code", f"code {code['code']!r} is not an integer, but the variable's dataType is integer"))
+            issues.append(
+                MetadataIssue(
+                    file,
+                    f"{path}.code",
+                    f"code {code['code']!r} is not an integer, but the variable's dataType is integer",
+                )
+            )
         for other_start, other_end, j in periods.get(code["code"], []):
             if start <= other_end and other_start <= end:
                 issues.append(
-                    MetadataIssue(file, path, f"code {code['code']!r} has a validity period overlapping the one at codes[{j}]")
+                    MetadataIssue(
+                        file,
+                        path,
+                        f"code {code['code']!r} has a validity period overlapping the one at codes[{j}]",
+                    )
                 )
         periods.setdefault(code["code"], []).append((start, end, i))
         levels.setdefault(code["code"], code.get("level"))
@@ -127,12 +161,34 @@ def _code_list_issues(file: str, base: str, doc: Mapping[str, Any], data_type: s
             continue
         path = f"{base}.codeList.codes[{i}].parent"
         if parent not in levels:
-            issues.append(MetadataIssue(file, path, f"parent {parent!r} of code {code['code']!r} is not in the code list"))
-        elif code.get("level") is not None and levels[parent] is not None and levels[parent] != code["level"] - 1:
-            issues.append(MetadataIssue(file, path, f"parent {parent!r} is at level {levels[parent]}, code {code['code']!r} at level {code['level']}"))
+            issues.append(
+                MetadataIssue(
+                    file,
+                    path,
+                    f"parent {parent!r} of code {code['code']!r} is not in the code list",
+                )
+            )
+        elif (
+            code.get("level") is not None
+            and levels[parent] is not None
+            and levels[parent] != code["level"] - 1
+        ):
+            issues.append(
+                MetadataIssue(
+                    file,
+                    path,
+                    f"parent {parent!r} is at level {levels[parent]}, code {code['code']!r} at level {code['level']}",
+                )
+            )
     for i, sentinel in enumerate(doc.get("sentinels", [])):
         if sentinel["code"] in periods:
-            issues.append(MetadataIssue(file, f"{base}.sentinels[{i}]", f"sentinel {sentinel['code']!r} is also a code of the code list"))
+            issues.append(
+                MetadataIssue(
+                    file,
+                    f"{base}.sentinels[{i}]",
+                    f"sentinel {sentinel['code']!r} is also a code of the code list",
+                )
+            )
     return issues
 
 
@@ -144,15 +200,27 @@ _TIME_ROLES: dict[str, tuple[bool, bool]] = {  # temporality -> (start required,
 }
 
 
-def _semantic_issues(file: str, doc: Mapping[str, Any], unit_types: Mapping[str, UnitType]) -> list[MetadataIssue]:
+def _semantic_issues(
+    file: str, doc: Mapping[str, Any], unit_types: Mapping[str, UnitType]
+) -> list[MetadataIssue]:
     """Rules the schema cannot express; `doc` is schema-valid."""
     issues: list[MetadataIssue] = []
     known = ", ".join(sorted(unit_types))
     if doc["unitType"] not in unit_types:
-        issues.append(MetadataIssue(file, "$.unitType", f"unknown unit type {doc['unitType']!r} (known: {known})"))
+        issues.append(
+            MetadataIssue(
+                file, "$.unitType", f"unknown unit type {doc['unitType']!r} (known: {known})"
+            )
+        )
     cov = doc["timeCoverage"]
     if cov["firstYear"] > cov["lastYear"]:
-        issues.append(MetadataIssue(file, "$.timeCoverage", f"firstYear {cov['firstYear']} is after lastYear {cov['lastYear']}"))
+        issues.append(
+            MetadataIssue(
+                file,
+                "$.timeCoverage",
+                f"firstYear {cov['firstYear']} is after lastYear {cov['lastYear']}",
+            )
+        )
     temporality = doc["temporality"]
     seen: dict[str, int] = {}
     by_role: dict[str, list[int]] = {}
@@ -160,48 +228,124 @@ def _semantic_issues(file: str, doc: Mapping[str, Any], unit_types: Mapping[str,
         base = f"$.variables[{i}]"
         name = var["name"]
         if name in seen:
-            issues.append(MetadataIssue(file, f"{base}.name", f"variable {name!r} is already defined at variables[{seen[name]}]"))
+            issues.append(
+                MetadataIssue(
+                    file,
+                    f"{base}.name",
+                    f"variable {name!r} is already defined at variables[{seen[name]}]",
+                )
+            )
         seen.setdefault(name, i)
         role = var.get("role", "measure")
         by_role.setdefault(role, []).append(i)
         links = var.get("linksTo")
         if links is not None and links not in unit_types:
-            issues.append(MetadataIssue(file, f"{base}.linksTo", f"unknown unit type {links!r} (known: {known})"))
+            issues.append(
+                MetadataIssue(
+                    file, f"{base}.linksTo", f"unknown unit type {links!r} (known: {known})"
+                )
+            )
         if links is not None and role != "measure":
-            issues.append(MetadataIssue(file, f"{base}.linksTo", f"only measure variables link to other units; this one is {role}"))
+            issues.append(
+                MetadataIssue(
+                    file,
+                    f"{base}.linksTo",
+                    f"only measure variables link to other units; this one is {role}",
+                )
+            )
         if role in ("start", "stop") and var["dataType"] != "date":
-            issues.append(MetadataIssue(file, f"{base}.dataType", f"the {role} variable must be a date, not {var['dataType']}"))
+            issues.append(
+                MetadataIssue(
+                    file,
+                    f"{base}.dataType",
+                    f"the {role} variable must be a date, not {var['dataType']}",
+                )
+            )
         if role in ("identifier", "start") and var.get("nullable", False):
-            issues.append(MetadataIssue(file, f"{base}.nullable", f"the {role} variable cannot be nullable"))
+            issues.append(
+                MetadataIssue(file, f"{base}.nullable", f"the {role} variable cannot be nullable")
+            )
         if role == "stop" and temporality == "ACCUMULATED" and var.get("nullable", False):
-            issues.append(MetadataIssue(file, f"{base}.nullable", "an ACCUMULATED period needs a stop date in every row"))
+            issues.append(
+                MetadataIssue(
+                    file, f"{base}.nullable", "an ACCUMULATED period needs a stop date in every row"
+                )
+            )
         vd = var["valueDomain"]
         if "codeList" in vd:
             issues.extend(_code_list_issues(file, f"{base}.valueDomain", vd, var["dataType"]))
             if var["dataType"] not in ("string", "integer"):
-                issues.append(MetadataIssue(file, f"{base}.dataType", f"a code list needs dataType string or integer, not {var['dataType']}"))
+                issues.append(
+                    MetadataIssue(
+                        file,
+                        f"{base}.dataType",
+                        f"a code list needs dataType string or integer, not {var['dataType']}",
+                    )
+                )
         if "pattern" in vd:
             try:
                 re.compile(vd["pattern"])
             except re.error as exc:
-                issues.append(MetadataIssue(file, f"{base}.valueDomain.pattern", f"not a regular expression: {exc}"))
+                issues.append(
+                    MetadataIssue(
+                        file, f"{base}.valueDomain.pattern", f"not a regular expression: {exc}"
+                    )
+                )
         if "minimum" in vd and "maximum" in vd and vd["minimum"] > vd["maximum"]:
-            issues.append(MetadataIssue(file, f"{base}.valueDomain", "minimum is larger than maximum"))
+            issues.append(
+                MetadataIssue(file, f"{base}.valueDomain", "minimum is larger than maximum")
+            )
     identifiers = by_role.get("identifier", [])
     if len(identifiers) != 1:
-        issues.append(MetadataIssue(file, "$.variables", f"a register has exactly one identifier variable, this one has {len(identifiers)}"))
+        issues.append(
+            MetadataIssue(
+                file,
+                "$.variables",
+                f"a register has exactly one identifier variable, this one has {len(identifiers)}",
+            )
+        )
     start_required, stop_allowed = _TIME_ROLES[temporality]
     starts, stops = by_role.get("start", []), by_role.get("stop", [])
     if start_required and len(starts) != 1:
-        issues.append(MetadataIssue(file, "$.variables", f"a {temporality} register has exactly one start variable, this one has {len(starts)}"))
+        issues.append(
+            MetadataIssue(
+                file,
+                "$.variables",
+                f"a {temporality} register has exactly one start variable, this one has {len(starts)}",
+            )
+        )
     if not start_required and starts:
-        issues.append(MetadataIssue(file, f"$.variables[{starts[0]}].role", f"a {temporality} register has no start variable"))
+        issues.append(
+            MetadataIssue(
+                file,
+                f"$.variables[{starts[0]}].role",
+                f"a {temporality} register has no start variable",
+            )
+        )
     if not stop_allowed and stops:
-        issues.append(MetadataIssue(file, f"$.variables[{stops[0]}].role", f"a {temporality} register has no stop variable"))
+        issues.append(
+            MetadataIssue(
+                file,
+                f"$.variables[{stops[0]}].role",
+                f"a {temporality} register has no stop variable",
+            )
+        )
     if len(stops) > 1:
-        issues.append(MetadataIssue(file, "$.variables", f"a register has at most one stop variable, this one has {len(stops)}"))
+        issues.append(
+            MetadataIssue(
+                file,
+                "$.variables",
+                f"a register has at most one stop variable, this one has {len(stops)}",
+            )
+        )
     if temporality == "ACCUMULATED" and not stops:
-        issues.append(MetadataIssue(file, "$.variables", "an ACCUMULATED register needs a stop variable (the end of each period)"))
+        issues.append(
+            MetadataIssue(
+                file,
+                "$.variables",
+                "an ACCUMULATED register needs a stop variable (the end of each period)",
+            )
+        )
     return issues
 
 
@@ -218,10 +362,16 @@ def _read(path: Path) -> tuple[Any, list[MetadataIssue]]:
     try:
         return json.loads(text), []
     except json.JSONDecodeError as exc:
-        return None, [MetadataIssue(file, "$", f"malformed JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]
+        return None, [
+            MetadataIssue(
+                file, "$", f"malformed JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+            )
+        ]
 
 
-def check_document(file: str, doc: Any, unit_types: Mapping[str, UnitType] = UNIT_TYPES) -> list[MetadataIssue]:
+def check_document(
+    file: str, doc: Any, unit_types: Mapping[str, UnitType] = UNIT_TYPES
+) -> list[MetadataIssue]:
     """All problems of one parsed metadata document (schema first, then the semantic rules)."""
     issues = _schema_issues(file, doc)
     if issues:
@@ -229,7 +379,9 @@ def check_document(file: str, doc: Any, unit_types: Mapping[str, UnitType] = UNI
     return _semantic_issues(file, doc, unit_types)
 
 
-def load_registers(paths: Iterable[str | Path], unit_types: Mapping[str, UnitType] = UNIT_TYPES) -> list[Register]:
+def load_registers(
+    paths: Iterable[str | Path], unit_types: Mapping[str, UnitType] = UNIT_TYPES
+) -> list[Register]:
     """Read, validate and return the registers of `paths`, or raise MetadataError with every issue.
 
     A directory stands for the `*.json` files directly inside it. Two files may not describe the
@@ -252,7 +404,13 @@ def load_registers(paths: Iterable[str | Path], unit_types: Mapping[str, UnitTyp
             continue
         name = doc["shortName"]
         if name in owners:
-            issues.append(MetadataIssue(str(path), "$.shortName", f"register {name!r} is also described by {owners[name]}"))
+            issues.append(
+                MetadataIssue(
+                    str(path),
+                    "$.shortName",
+                    f"register {name!r} is also described by {owners[name]}",
+                )
+            )
             continue
         owners[name] = str(path)
         docs.append((str(path), doc))
@@ -266,4 +424,3 @@ def load_registers(paths: Iterable[str | Path], unit_types: Mapping[str, UnitTyp
 def load_register(path: str | Path, unit_types: Mapping[str, UnitType] = UNIT_TYPES) -> Register:
     """The one register of a single file (MetadataError if it is invalid)."""
     return load_registers([path], unit_types)[0]
-

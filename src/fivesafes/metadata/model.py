@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Temporality(str, Enum):
+class Temporality(StrEnum):
     """How a register's values relate to time (after microdata.no's four kinds)."""
 
     FIXED = "FIXED"  # one value per unit for all time (birth date)
@@ -26,7 +26,7 @@ class Temporality(str, Enum):
     EVENT = "EVENT"  # something with a start and an optional stop (hospital admission)
 
 
-class DataType(str, Enum):
+class DataType(StrEnum):
     STRING = "string"
     INTEGER = "integer"
     DECIMAL = "decimal"
@@ -34,7 +34,7 @@ class DataType(str, Enum):
     BOOLEAN = "boolean"
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """What a variable is for within its register."""
 
     IDENTIFIER = "identifier"  # identifies the register's unit
@@ -43,7 +43,7 @@ class Role(str, Enum):
     MEASURE = "measure"  # everything else, including links to other units
 
 
-class SubjectArea(str, Enum):
+class SubjectArea(StrEnum):
     POPULATION = "population"
     FAMILY = "family"
     LABOUR_MARKET = "labour_market"
@@ -57,7 +57,7 @@ class SubjectArea(str, Enum):
     OTHER = "other"
 
 
-class UpdateFrequency(str, Enum):
+class UpdateFrequency(StrEnum):
     DAILY = "daily"
     MONTHLY = "monthly"
     QUARTERLY = "quarterly"

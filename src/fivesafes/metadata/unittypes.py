@@ -30,4 +30,6 @@ def unit_type(name: str) -> UnitType:
     try:
         return UNIT_TYPES[name]
     except KeyError:
-        raise KeyError(f"unknown unit type {name!r}; known: {', '.join(sorted(UNIT_TYPES))}") from None
+        raise KeyError(
+            f"unknown unit type {name!r}; known: {', '.join(sorted(UNIT_TYPES))}"
+        ) from None

@@ -9,6 +9,10 @@ and overlapping periods per unit (ACCUMULATED, EVENT), rows outside the time cov
 years without rows, and rows stored in the wrong year folder.
 """
 
+# SQL is built from metadata names (schema-checked: ^[a-z][a-z0-9_]*$, quoted by _q) and
+# literals escaped by _lit; values from data files never become SQL text.
+# ruff: noqa: S608
+
 from __future__ import annotations
 
 import json
@@ -91,7 +95,9 @@ def _lit(value: str) -> str:
 
 
 class _Checker:
-    def __init__(self, register: Register, data_dir: Path, con: duckdb.DuckDBPyConnection, examples: int):
+    def __init__(
+        self, register: Register, data_dir: Path, con: duckdb.DuckDBPyConnection, examples: int
+    ):
         self.r = register
         self.dir = data_dir
         self.con = con
@@ -99,8 +105,12 @@ class _Checker:
         self.report = VerificationReport(register.short_name, register.version, str(data_dir))
         self.usable: set[str] = set()
 
-    def add(self, check: str, variable: str | None, message: str, count: int, examples: list[str]) -> None:
-        self.report.violations.append(Violation(check, variable, message, int(count), examples[: self.k]))
+    def add(
+        self, check: str, variable: str | None, message: str, count: int, examples: list[str]
+    ) -> None:
+        self.report.violations.append(
+            Violation(check, variable, message, int(count), examples[: self.k])
+        )
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         return self.con.execute(sql).fetchall()
@@ -115,11 +125,17 @@ class _Checker:
         bad_partition = []
         for f in files:
             rel = f.relative_to(self.dir)
-            in_year = len(rel.parts) == 2 and re.fullmatch(r"year=[0-9]{4}", rel.parts[0]) is not None
+            in_year = (
+                len(rel.parts) == 2 and re.fullmatch(r"year=[0-9]{4}", rel.parts[0]) is not None
+            )
             if self.r.partitioned_by_year != in_year:
                 bad_partition.append(str(rel))
         if bad_partition:
-            want = "in year=YYYY folders" if self.r.partitioned_by_year else "directly in the version folder"
+            want = (
+                "in year=YYYY folders"
+                if self.r.partitioned_by_year
+                else "directly in the version folder"
+            )
             self.add("partition", None, f"files must lie {want}", len(bad_partition), bad_partition)
         expected = {v.name: v for v in self.r.variables}
         usable = set(expected)
@@ -128,21 +144,33 @@ class _Checker:
         wrong: dict[str, list[str]] = {}
         for f in files:
             schema = pq.read_schema(f)
-            rel = str(f.relative_to(self.dir))
+            rel_name = str(f.relative_to(self.dir))
             names = set(schema.names)
             for name in expected.keys() - names:
-                missing.setdefault(name, []).append(rel)
+                missing.setdefault(name, []).append(rel_name)
             for name in names - expected.keys():
-                extra.setdefault(name, []).append(rel)
+                extra.setdefault(name, []).append(rel_name)
             for name in expected.keys() & names:
                 t = schema.field(name).type
                 if not _type_ok(expected[name].data_type, t):
-                    wrong.setdefault(name, []).append(f"{rel}: {t}")
+                    wrong.setdefault(name, []).append(f"{rel_name}: {t}")
         for name, where in missing.items():
-            self.add("missing_column", name, "column of the metadata missing in the data", len(where), where)
+            self.add(
+                "missing_column",
+                name,
+                "column of the metadata missing in the data",
+                len(where),
+                where,
+            )
             usable.discard(name)
         for name, where in extra.items():
-            self.add("extra_column", name, "column in the data but not in the metadata", len(where), where)
+            self.add(
+                "extra_column",
+                name,
+                "column in the data but not in the metadata",
+                len(where),
+                where,
+            )
         for name, where in wrong.items():
             want = expected[name].data_type.value
             self.add("type", name, f"column type does not fit dataType {want}", len(where), where)
@@ -156,8 +184,16 @@ class _Checker:
             return
         n = self.rows(f"SELECT count(*) FROM data WHERE {_q(var.name)} IS NULL")[0][0]
         if n:
-            ex = self.rows(f"SELECT DISTINCT filename FROM data WHERE {_q(var.name)} IS NULL LIMIT {self.k}")
-            self.add("null", var.name, "missing values in a variable that is not nullable", n, [str(Path(e[0]).relative_to(self.dir)) for e in ex])
+            ex = self.rows(
+                f"SELECT DISTINCT filename FROM data WHERE {_q(var.name)} IS NULL LIMIT {self.k}"
+            )
+            self.add(
+                "null",
+                var.name,
+                "missing values in a variable that is not nullable",
+                n,
+                [str(Path(e[0]).relative_to(self.dir)) for e in ex],
+            )
 
     def _ref_date_sql(self) -> str | None:
         start = self.r.start
@@ -168,13 +204,17 @@ class _Checker:
         assert cl is not None
         col = f"CAST({_q(var.name)} AS VARCHAR)"
         sentinels = [s.code for s in var.value_domain.sentinels]
-        self.con.execute("CREATE OR REPLACE TEMP TABLE codes (code VARCHAR, valid_from DATE, valid_until DATE)")
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE codes (code VARCHAR, valid_from DATE, valid_until DATE)"
+        )
         self.con.executemany(
             "INSERT INTO codes VALUES (?, ?, ?)",
             [(c.code, c.valid_from, c.valid_until) for c in cl.codes],
         )
         ref = self._ref_date_sql() or "NULL::DATE"
-        not_sentinel = f"AND v NOT IN ({', '.join(_lit(s) for s in sentinels)})" if sentinels else ""
+        not_sentinel = (
+            f"AND v NOT IN ({', '.join(_lit(s) for s in sentinels)})" if sentinels else ""
+        )
         self.con.execute(
             f"""CREATE OR REPLACE TEMP TABLE grouped AS
                 SELECT {col} AS v, {ref} AS ref, count(*) AS n FROM data
@@ -186,8 +226,11 @@ class _Checker:
         )
         if unknown:
             self.add(
-                "code_list", var.name, f"values not in code list {cl.name}",
-                sum(int(n) for _v, n in unknown), [f"{v!r}: {int(n):,} row(s)" for v, n in unknown],
+                "code_list",
+                var.name,
+                f"values not in code list {cl.name}",
+                sum(int(n) for _v, n in unknown),
+                [f"{v!r}: {int(n):,} row(s)" for v, n in unknown],
             )
         if self._ref_date_sql() is None:
             return
@@ -200,7 +243,9 @@ class _Checker:
         )
         if invalid:
             self.add(
-                "code_validity", var.name, f"codes of {cl.name} used on a date outside their validity",
+                "code_validity",
+                var.name,
+                f"codes of {cl.name} used on a date outside their validity",
                 sum(int(r[3]) for r in invalid),
                 [f"{v!r} on {lo}..{hi}: {int(n):,} row(s)" for v, lo, hi, n in invalid],
             )
@@ -209,18 +254,31 @@ class _Checker:
         vd = var.value_domain
         col = _q(var.name)
         sentinels = [s.code for s in vd.sentinels]
-        skip = f"AND CAST({col} AS VARCHAR) NOT IN ({', '.join(_lit(s) for s in sentinels)})" if sentinels else ""
+        skip = (
+            f"AND CAST({col} AS VARCHAR) NOT IN ({', '.join(_lit(s) for s in sentinels)})"
+            if sentinels
+            else ""
+        )
         conds = []
         if vd.minimum is not None:
             conds.append((f"{col} < {vd.minimum!r}", f"values below the minimum {vd.minimum}"))
         if vd.maximum is not None:
             conds.append((f"{col} > {vd.maximum!r}", f"values above the maximum {vd.maximum}"))
         if vd.pattern is not None:
-            conds.append((f"NOT regexp_full_match(CAST({col} AS VARCHAR), {_lit(vd.pattern)})", f"values not matching the pattern {vd.pattern}"))
+            conds.append(
+                (
+                    f"NOT regexp_full_match(CAST({col} AS VARCHAR), {_lit(vd.pattern)})",
+                    f"values not matching the pattern {vd.pattern}",
+                )
+            )
         for cond, message in conds:
-            n = self.rows(f"SELECT count(*) FROM data WHERE {col} IS NOT NULL {skip} AND {cond}")[0][0]
+            n = self.rows(f"SELECT count(*) FROM data WHERE {col} IS NOT NULL {skip} AND {cond}")[
+                0
+            ][0]
             if n:
-                ex = self.rows(f"SELECT DISTINCT CAST({col} AS VARCHAR) FROM data WHERE {col} IS NOT NULL {skip} AND {cond} LIMIT {self.k}")
+                ex = self.rows(
+                    f"SELECT DISTINCT CAST({col} AS VARCHAR) FROM data WHERE {col} IS NOT NULL {skip} AND {cond} LIMIT {self.k}"
+                )
                 self.add("value_domain", var.name, message, n, [repr(e[0]) for e in ex])
 
     # -- temporality -------------------------------------------------------------------------
@@ -251,14 +309,28 @@ class _Checker:
             f"""SELECT count(*), sum(n) FROM (SELECT {key}, count(*) AS n FROM data GROUP BY ALL HAVING count(*) > 1)"""
         )[0]
         if dups[0]:
-            ex = self.rows(f"SELECT {key}, count(*) AS n FROM data GROUP BY ALL HAVING count(*) > 1 ORDER BY n DESC LIMIT {self.k}")
-            self.add("duplicate", None, f"{message} ({dups[0]:,} distinct key(s))", dups[1], [_fmt_row(cols, e) for e in ex])
+            ex = self.rows(
+                f"SELECT {key}, count(*) AS n FROM data GROUP BY ALL HAVING count(*) > 1 ORDER BY n DESC LIMIT {self.k}"
+            )
+            self.add(
+                "duplicate",
+                None,
+                f"{message} ({dups[0]:,} distinct key(s))",
+                dups[1],
+                [_fmt_row(cols, e) for e in ex],
+            )
 
     def _periods(self, idq: str, sq: str, eq: str) -> None:
         n = self.rows(f"SELECT count(*) FROM data WHERE {eq} < {sq}")[0][0]
         if n:
             ex = self.rows(f"SELECT {idq}, {sq}, {eq} FROM data WHERE {eq} < {sq} LIMIT {self.k}")
-            self.add("period_order", None, "periods that stop before they start", n, [_fmt_row([idq, sq, eq], e) for e in ex])
+            self.add(
+                "period_order",
+                None,
+                "periods that stop before they start",
+                n,
+                [_fmt_row([idq, sq, eq], e) for e in ex],
+            )
         overlap_sql = f"""
             SELECT {idq} AS id, {sq} AS s, {eq} AS e, prev_end FROM (
               SELECT {idq}, {sq}, {eq}, max(coalesce({eq}, DATE '9999-12-31')) OVER (
@@ -268,11 +340,18 @@ class _Checker:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE overlapping AS {overlap_sql}")
         count, units = self.rows("SELECT count(*), count(DISTINCT id) FROM overlapping")[0]
         if count:
-            ex = self.rows(f"SELECT id, s, e, prev_end FROM overlapping ORDER BY id, s LIMIT {self.k}")
+            ex = self.rows(
+                f"SELECT id, s, e, prev_end FROM overlapping ORDER BY id, s LIMIT {self.k}"
+            )
             self.add(
-                "overlap", None,
-                f"periods overlapping an earlier period of the same unit ({units:,} unit(s))", count,
-                [f"{self.r.identifier.name}={i!r}: {s}..{e if e is not None else 'open'} starts before an earlier period ends ({p})" for i, s, e, p in ex],
+                "overlap",
+                None,
+                f"periods overlapping an earlier period of the same unit ({units:,} unit(s))",
+                count,
+                [
+                    f"{self.r.identifier.name}={i!r}: {s}..{e if e is not None else 'open'} starts before an earlier period ends ({p})"
+                    for i, s, e, p in ex
+                ],
             )
 
     def _coverage(self, sq: str) -> None:
@@ -283,27 +362,41 @@ class _Checker:
         )
         if outside:
             self.add(
-                "coverage", None, f"rows dated outside the time coverage {cov.first_year}-{cov.last_year}",
-                sum(int(n) for _y, n in outside), [f"{y}: {int(n):,} row(s)" for y, n in outside],
+                "coverage",
+                None,
+                f"rows dated outside the time coverage {cov.first_year}-{cov.last_year}",
+                sum(int(n) for _y, n in outside),
+                [f"{y}: {int(n):,} row(s)" for y, n in outside],
             )
         present = {int(y) for (y,) in self.rows(f"SELECT DISTINCT year({sq}) FROM data")}
         gaps = [y for y in cov.years() if y not in present]
         if gaps:
-            self.add("coverage_gap", None, "years of the time coverage without any rows", len(gaps), [str(y) for y in gaps])
+            self.add(
+                "coverage_gap",
+                None,
+                "years of the time coverage without any rows",
+                len(gaps),
+                [str(y) for y in gaps],
+            )
         wrong = self.rows(
             f"""SELECT regexp_extract(filename, 'year=([0-9]{{4}})', 1) AS folder, year({sq}) AS y, count(*) AS n
                 FROM data WHERE folder <> '' AND CAST(folder AS INTEGER) <> year({sq}) GROUP BY ALL ORDER BY n DESC"""
         )
         if wrong:
             self.add(
-                "partition", None, "rows stored in the folder of another year",
-                sum(int(r[2]) for r in wrong), [f"year={f}: {int(n):,} row(s) of {y}" for f, y, n in wrong],
+                "partition",
+                None,
+                "rows stored in the folder of another year",
+                sum(int(r[2]) for r in wrong),
+                [f"year={f}: {int(n):,} row(s) of {y}" for f, y, n in wrong],
             )
 
 
 def _fmt_row(cols: list[str], row: tuple[Any, ...]) -> str:
     names = [c.strip('"') for c in cols]
-    parts = [f"{n}={v!r}" if isinstance(v, str) else f"{n}={v}" for n, v in zip(names, row, strict=False)]
+    parts = [
+        f"{n}={v!r}" if isinstance(v, str) else f"{n}={v}" for n, v in zip(names, row, strict=False)
+    ]
     if len(row) > len(cols):
         parts.append(f"rows={row[len(cols)]}")
     return ", ".join(parts)

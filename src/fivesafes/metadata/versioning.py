@@ -56,28 +56,44 @@ def _variable_changes(old: Variable, new: Variable) -> list[tuple[Bump, str]]:
             out.append((Bump.MAJOR, f"variable {name!r}: {attr} changed"))
     od, nd = old.value_domain, new.value_domain
     if (od.code_list is None) != (nd.code_list is None):
-        out.append((Bump.MAJOR, f"variable {name!r}: value domain changed between described and code list"))
+        out.append(
+            (Bump.MAJOR, f"variable {name!r}: value domain changed between described and code list")
+        )
     elif od.code_list is not None and nd.code_list is not None:
         old_codes = {_code_key(c) for c in od.code_list.codes}
         new_codes = {_code_key(c) for c in nd.code_list.codes}
         old_values = {c.code for c in od.code_list.codes}
         removed = old_codes - new_codes
         if removed:
-            out.append((Bump.MAJOR, f"variable {name!r}: {len(removed)} code(s) removed or their validity changed"))
+            out.append(
+                (
+                    Bump.MAJOR,
+                    f"variable {name!r}: {len(removed)} code(s) removed or their validity changed",
+                )
+            )
         added = [k for k in new_codes - old_codes if k[0] not in old_values]
         if added:
             out.append((Bump.MINOR, f"variable {name!r}: {len(added)} code(s) added"))
-        old_labels = {(c.code, c.valid_from): (c.label, c.level, c.parent) for c in od.code_list.codes}
-        if any(old_labels.get((c.code, c.valid_from), (c.label, c.level, c.parent)) != (c.label, c.level, c.parent) for c in nd.code_list.codes):
+        old_labels = {
+            (c.code, c.valid_from): (c.label, c.level, c.parent) for c in od.code_list.codes
+        }
+        if any(
+            old_labels.get((c.code, c.valid_from), (c.label, c.level, c.parent))
+            != (c.label, c.level, c.parent)
+            for c in nd.code_list.codes
+        ):
             out.append((Bump.PATCH, f"variable {name!r}: code labels or hierarchy changed"))
     for attr in ("minimum", "maximum", "pattern"):
         if getattr(od, attr) != getattr(nd, attr):
             out.append((Bump.MAJOR, f"variable {name!r}: value domain {attr} changed"))
     if {s.code for s in od.sentinels} != {s.code for s in nd.sentinels}:
         out.append((Bump.MAJOR, f"variable {name!r}: sentinel codes changed"))
-    if (old.label, old.description, od.description, od.sentinels) != (new.label, new.description, nd.description, nd.sentinels) and not any(
-        b is Bump.MAJOR and "sentinel" in r for b, r in out
-    ):
+    if (old.label, old.description, od.description, od.sentinels) != (
+        new.label,
+        new.description,
+        nd.description,
+        nd.sentinels,
+    ) and not any(b is Bump.MAJOR and "sentinel" in r for b, r in out):
         out.append((Bump.PATCH, f"variable {name!r}: labels or descriptions changed"))
     return out
 
@@ -103,7 +119,14 @@ def version_change(old: Register, new: Register) -> VersionChange:
         found.append((Bump.MAJOR, "time coverage shortened"))
     elif nc != oc:
         found.append((Bump.MINOR, "time coverage extended"))
-    for attr in ("title", "description", "subject_area", "data_owner", "update_frequency", "quality"):
+    for attr in (
+        "title",
+        "description",
+        "subject_area",
+        "data_owner",
+        "update_frequency",
+        "quality",
+    ):
         if getattr(old, attr) != getattr(new, attr):
             found.append((Bump.PATCH, f"{attr} changed"))
     if not found:  # e.g. only the order of variables changed
@@ -122,7 +145,9 @@ def check_new_version(old: Register, new: Register) -> list[str]:
     problems: list[str] = []
     if change.bump is Bump.NONE:
         if new.version != old.version:
-            problems.append(f"content unchanged but version changed from {old.version} to {new.version}")
+            problems.append(
+                f"content unchanged but version changed from {old.version} to {new.version}"
+            )
         return problems
     need = next_version(old.version, change.bump)
     if _parse(new.version) < _parse(need):

@@ -27,18 +27,40 @@ def _disk_bytes(folder: Path) -> int:
     return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
 
 
-def run_generator_bench(persons: int, seed: int, *, out: str | Path | None = None, keep: bool = False,
-                        chunk_size: int | None = None, echo: bool = True) -> dict[str, Any]:
+def run_generator_bench(
+    persons: int,
+    seed: int,
+    *,
+    out: str | Path | None = None,
+    keep: bool = False,
+    chunk_size: int | None = None,
+    echo: bool = True,
+) -> dict[str, Any]:
     """Generate `persons` persons in a child process; print and return the figures."""
     folder = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="fivesafes-bench-"))
-    cmd = [sys.executable, "-m", "fivesafes.synthetic.cli", "--persons", str(persons), "--seed", str(seed),
-           "--out", str(folder)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "fivesafes.synthetic.cli",
+        "--persons",
+        str(persons),
+        "--seed",
+        str(seed),
+        "--out",
+        str(folder),
+    ]
     if chunk_size is not None:
         cmd += ["--chunk-size", str(chunk_size)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     began = time.perf_counter()
     try:
-        proc = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=None if echo else subprocess.DEVNULL, text=True)  # noqa: S603
+        proc = subprocess.run(  # noqa: S603 (our own interpreter and module, no shell)
+            cmd,
+            check=True,
+            stdout=subprocess.PIPE,
+            stderr=None if echo else subprocess.DEVNULL,
+            text=True,
+        )
         wall = time.perf_counter() - began
         peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         info = json.loads((folder / "generation.json").read_text(encoding="utf-8"))
@@ -58,11 +80,17 @@ def run_generator_bench(persons: int, seed: int, *, out: str | Path | None = Non
         "total_rows": total,
         "rows_per_second": round(total / wall),
         "peak_rss_mib": round(peak_kib / 1024, 1),
-        "peak_rss_note": "max RSS of the generator child" if peak_kib > before else "max RSS over this process's children",
+        "peak_rss_note": "max RSS of the generator child"
+        if peak_kib > before
+        else "max RSS over this process's children",
         "disk_mib": round(disk / 2**20, 1),
         "cpus": os.cpu_count(),
         "registers": {
-            name: {"rows": rows[name], "seconds": spent.get(name), "rows_per_second": round(rows[name] / spent[name]) if spent.get(name) else None}
+            name: {
+                "rows": rows[name],
+                "seconds": spent.get(name),
+                "rows_per_second": round(rows[name] / spent[name]) if spent.get(name) else None,
+            }
             for name in sorted(rows)
         },
     }
@@ -72,18 +100,26 @@ def run_generator_bench(persons: int, seed: int, *, out: str | Path | None = Non
 
 
 def format_figures(f: dict[str, Any]) -> str:
-    lines = [f"generator: {f['persons']:,} persons, seed {f['seed']}, {f['cpus']} CPU(s)",
-             f"  {'register':<16} {'rows':>14} {'draw s':>8} {'rows/s':>14}"]
+    lines = [
+        f"generator: {f['persons']:,} persons, seed {f['seed']}, {f['cpus']} CPU(s)",
+        f"  {'register':<16} {'rows':>14} {'draw s':>8} {'rows/s':>14}",
+    ]
     for name, r in f["registers"].items():
         rps = f"{r['rows_per_second']:,}" if r["rows_per_second"] else "-"
         lines.append(f"  {name:<16} {r['rows']:>14,} {r['seconds'] or 0:>8.1f} {rps:>14}")
-    lines.append(f"  {'total':<16} {f['total_rows']:>14,} {f['wall_seconds']:>8.1f} {f['rows_per_second']:>14,}")
-    lines.append(f"  wall time {f['wall_seconds']:.1f} s, peak memory {f['peak_rss_mib']:,.0f} MiB, on disk {f['disk_mib']:,.0f} MiB")
+    lines.append(
+        f"  {'total':<16} {f['total_rows']:>14,} {f['wall_seconds']:>8.1f} {f['rows_per_second']:>14,}"
+    )
+    lines.append(
+        f"  wall time {f['wall_seconds']:.1f} s, peak memory {f['peak_rss_mib']:,.0f} MiB, on disk {f['disk_mib']:,.0f} MiB"
+    )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m fivesafes.synthetic.bench", description="Benchmark the register generator.")
+    parser = argparse.ArgumentParser(
+        prog="python -m fivesafes.synthetic.bench", description="Benchmark the register generator."
+    )
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", help="folder to generate into (default: a temporary folder)")
@@ -91,8 +127,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chunk-size", type=int)
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    figures = run_generator_bench(args.persons, args.seed, out=args.out, keep=args.keep or args.out is not None,
-                                  chunk_size=args.chunk_size)
+    figures = run_generator_bench(
+        args.persons,
+        args.seed,
+        out=args.out,
+        keep=args.keep or args.out is not None,
+        chunk_size=args.chunk_size,
+    )
     if args.json:
         print(json.dumps(figures, indent=2))
     return 0

@@ -14,10 +14,24 @@ def main(argv: list[str]) -> int:
         description="Write synthetic registers (Parquet data, zstd) and their metadata JSON files. "
         "The output is the same for the same --persons, --seed and --chunk-size.",
     )
-    parser.add_argument("--persons", type=int, default=100_000, help="persons ever resident 1980-2025 (default 100,000)")
+    parser.add_argument(
+        "--persons",
+        type=int,
+        default=100_000,
+        help="persons ever resident 1980-2025 (default 100,000)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    parser.add_argument("--out", required=True, help="output folder; OUT/REGISTER/VERSION/ and OUT/metadata/ are written")
-    parser.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK, help=f"persons per chunk (default {DEFAULT_CHUNK:,})")
+    parser.add_argument(
+        "--out",
+        required=True,
+        help="output folder; OUT/REGISTER/VERSION/ and OUT/metadata/ are written",
+    )
+    parser.add_argument(
+        "--chunk-size",
+        type=int,
+        default=DEFAULT_CHUNK,
+        help=f"persons per chunk (default {DEFAULT_CHUNK:,})",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     args = parser.parse_args(argv)
     if args.persons < 1 or args.chunk_size < 1:
@@ -26,11 +40,19 @@ def main(argv: list[str]) -> int:
     def say(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
-    result = generate(args.out, args.persons, args.seed, chunk_size=args.chunk_size, progress=None if args.quiet else say)
+    result = generate(
+        args.out,
+        args.persons,
+        args.seed,
+        chunk_size=args.chunk_size,
+        progress=None if args.quiet else say,
+    )
     for name, rows in sorted(result.rows.items()):
         print(f"{name:<16} {rows:>14,} rows")
-    print(f"{'total':<16} {result.total_rows:>14,} rows in {result.seconds:.1f} s "
-          f"({result.total_rows / max(result.seconds, 1e-9):,.0f} rows/s); metadata in {result.out}/metadata/")
+    print(
+        f"{'total':<16} {result.total_rows:>14,} rows in {result.seconds:.1f} s "
+        f"({result.total_rows / max(result.seconds, 1e-9):,.0f} rows/s); metadata in {result.out}/metadata/"
+    )
     return 0
 
 

@@ -26,7 +26,9 @@ def cvr_valid(numbers: np.ndarray) -> np.ndarray:
 
 def _cvr_numbers(rng: np.random.Generator, n: int) -> np.ndarray:
     prefixes = rng.choice(np.arange(1_000_000, 10_000_000), size=int(n * 1.2) + 20, replace=False)
-    check = (-(((prefixes[:, None] // 10 ** np.arange(6, -1, -1)) % 10) * _CVR_WEIGHTS[:7]).sum(axis=1)) % 11
+    check = (
+        -(((prefixes[:, None] // 10 ** np.arange(6, -1, -1)) % 10) * _CVR_WEIGHTS[:7]).sum(axis=1)
+    ) % 11
     ok = check < 10
     numbers = prefixes[ok] * 10 + check[ok]
     return numbers[:n]
@@ -64,8 +66,11 @@ def make_enterprises(rng: np.random.Generator, persons: int) -> Enterprises:
     industry = rng.choice(len(ind.leaves), size=n, p=ind.weights)
     weight = (rng.pareto(1.1, n) + 0.05) * rng.uniform(0.5, 1.5, n)
     long_lived = rng.random(n) < 0.5
-    founded = np.where(long_lived, START - (rng.uniform(0, 60, n) * Y).astype(np.int64),
-                       START + (rng.random(n) * (END - START)).astype(np.int64))
+    founded = np.where(
+        long_lived,
+        START - (rng.uniform(0, 60, n) * Y).astype(np.int64),
+        START + (rng.random(n) * (END - START)).astype(np.int64),
+    )
     closed = founded + (rng.exponential(15, n) * Y).astype(np.int64)
     closed = np.where(long_lived | (closed > END), NEVER, closed)
     for i in range(len(ind.leaves)):  # two dominant enterprises per industry
@@ -83,22 +88,37 @@ def make_enterprises(rng: np.random.Generator, persons: int) -> Enterprises:
     wp_count = np.minimum(1 + rng.poisson(np.sqrt(weight)), 25)
     wp_first = np.r_[0, np.cumsum(wp_count)[:-1]]
     wp_enterprise = np.repeat(np.arange(n), wp_count)
-    wp_municipality = np.where(rng.random(len(wp_enterprise)) < 0.7, municipality[wp_enterprise],
-                               rng.choice(len(muni.weight), size=len(wp_enterprise), p=muni.weight))
+    wp_municipality = np.where(
+        rng.random(len(wp_enterprise)) < 0.7,
+        municipality[wp_enterprise],
+        rng.choice(len(muni.weight), size=len(wp_enterprise), p=muni.weight),
+    )
     number = _cvr_numbers(rng, n)
     return Enterprises(
-        number=number, number_str=np.char.zfill(number.astype(str), 8).astype("S8"), industry=industry,
-        municipality=municipality, old_sub=old_sub, weight=weight, founded=founded, closed=closed,
-        productivity=productivity, wp_first=wp_first, wp_count=wp_count,
-        wp_id=np.arange(1, len(wp_enterprise) + 1, dtype=np.int64) + 100_000_000, wp_enterprise=wp_enterprise,
-        wp_municipality=wp_municipality, employees=np.zeros((n, len(YEARS)), dtype=np.int64),
-        cum_weight=np.cumsum(weight), long_lived=np.flatnonzero(long_lived),
+        number=number,
+        number_str=np.char.zfill(number.astype(str), 8).astype("S8"),
+        industry=industry,
+        municipality=municipality,
+        old_sub=old_sub,
+        weight=weight,
+        founded=founded,
+        closed=closed,
+        productivity=productivity,
+        wp_first=wp_first,
+        wp_count=wp_count,
+        wp_id=np.arange(1, len(wp_enterprise) + 1, dtype=np.int64) + 100_000_000,
+        wp_enterprise=wp_enterprise,
+        wp_municipality=wp_municipality,
+        employees=np.zeros((n, len(YEARS)), dtype=np.int64),
+        cum_weight=np.cumsum(weight),
+        long_lived=np.flatnonzero(long_lived),
         long_cum=np.cumsum(weight[long_lived]),
     )
 
 
 def pick_employers(rng: np.random.Generator, ent: Enterprises, start: np.ndarray) -> np.ndarray:
     """An enterprise active on each start day, chosen with probability by its weight."""
+
     def draw(cum: np.ndarray, k: int) -> np.ndarray:
         return np.minimum(np.searchsorted(cum, rng.random(k) * cum[-1], side="right"), len(cum) - 1)
 

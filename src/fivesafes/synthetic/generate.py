@@ -54,8 +54,14 @@ def write_metadata(out: Path) -> list[Path]:
     return paths
 
 
-def generate(out: str | Path, persons: int, seed: int, *, chunk_size: int = DEFAULT_CHUNK,
-             progress: Callable[[str], None] | None = None) -> RunResult:
+def generate(
+    out: str | Path,
+    persons: int,
+    seed: int,
+    *,
+    chunk_size: int = DEFAULT_CHUNK,
+    progress: Callable[[str], None] | None = None,
+) -> RunResult:
     """Write all registers for `persons` persons into `out` (replacing the registers' folders there)."""
     if persons < 1:
         raise ValueError("persons must be at least 1")
@@ -80,7 +86,14 @@ def generate(out: str | Path, persons: int, seed: int, *, chunk_size: int = DEFA
             n = min(chunk_size, persons - first)
             rng = np.random.default_rng([seed, i])
             people = make_people(rng, first, n, serials)
-            chunk = Chunk(rng=rng, people=people, enterprises=enterprises, sink=sink, persons_total=persons, ids=ids)
+            chunk = Chunk(
+                rng=rng,
+                people=people,
+                enterprises=enterprises,
+                sink=sink,
+                persons_total=persons,
+                ids=ids,
+            )
             for module in PERSON_REGISTERS:
                 t1 = time.perf_counter()
                 module.generate(chunk)
@@ -90,9 +103,11 @@ def generate(out: str | Path, persons: int, seed: int, *, chunk_size: int = DEFA
                 rows = sum(sink.rows.values()) - rows_before
                 elapsed = time.perf_counter() - began
                 eta = elapsed / (i + 1) * (chunks - i - 1)
-                progress(f"chunk {i + 1}/{chunks}: {n:,} persons, {rows:,} rows in {dt:.1f} s "
-                         f"({rows / max(dt, 1e-9):,.0f} rows/s); total {sum(sink.rows.values()):,} rows, "
-                         f"{elapsed:.0f} s elapsed, about {eta:.0f} s to go")
+                progress(
+                    f"chunk {i + 1}/{chunks}: {n:,} persons, {rows:,} rows in {dt:.1f} s "
+                    f"({rows / max(dt, 1e-9):,.0f} rows/s); total {sum(sink.rows.values()):,} rows, "
+                    f"{elapsed:.0f} s elapsed, about {eta:.0f} s to go"
+                )
         t1 = time.perf_counter()
         business.generate(np.random.default_rng([seed, 0xB5]), enterprises, sink)
         spent[business.NAME] = time.perf_counter() - t1
@@ -104,9 +119,20 @@ def generate(out: str | Path, persons: int, seed: int, *, chunk_size: int = DEFA
         sink.close()
     flush = time.perf_counter() - t1
     result = RunResult(out, persons, seed, time.perf_counter() - began, dict(sink.rows), spent)
-    (out / "generation.json").write_text(json.dumps(
-        {"persons": persons, "seed": seed, "chunk_size": chunk_size, "seconds": round(result.seconds, 1),
-         "final_flush_seconds": round(flush, 1), "rows": result.rows,
-         "register_seconds": {k: round(v, 2) for k, v in spent.items()}},
-        indent=2) + "\n", encoding="utf-8")
+    (out / "generation.json").write_text(
+        json.dumps(
+            {
+                "persons": persons,
+                "seed": seed,
+                "chunk_size": chunk_size,
+                "seconds": round(result.seconds, 1),
+                "final_flush_seconds": round(flush, 1),
+                "rows": result.rows,
+                "register_seconds": {k: round(v, 2) for k, v in spent.items()},
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     return result

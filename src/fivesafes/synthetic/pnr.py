@@ -68,7 +68,9 @@ def encode(birth_day: np.ndarray, male: np.ndarray, serial: np.ndarray) -> np.nd
     last3 = (serial % PER_DIGIT) * 2 + male.astype(np.int64)
     digits = np.empty((len(birth_day), 10), dtype=np.uint8)
     yy = year % 100
-    for i, (value, div) in enumerate([(day, 10), (day, 1), (month, 10), (month, 1), (yy, 10), (yy, 1)]):
+    for i, (value, div) in enumerate(
+        [(day, 10), (day, 1), (month, 10), (month, 1), (yy, 10), (yy, 1)]
+    ):
         digits[:, i] = (value // div) % 10
     digits[:, 6] = seventh
     digits[:, 7] = last3 // 100

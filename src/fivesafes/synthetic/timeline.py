@@ -14,7 +14,12 @@ DAYS_PER_YEAR = 365.2425
 
 def day(year: int, month: int = 1, dom: int = 1) -> int:
     """Days since 1970-01-01 of a calendar date."""
-    return int((np.datetime64(f"{year:04d}-{month:02d}-{dom:02d}", "D") - np.datetime64("1970-01-01", "D")).astype(np.int64))
+    return int(
+        (
+            np.datetime64(f"{year:04d}-{month:02d}-{dom:02d}", "D")
+            - np.datetime64("1970-01-01", "D")
+        ).astype(np.int64)
+    )
 
 
 START = day(FIRST_YEAR)  # 1980-01-01
@@ -39,7 +44,9 @@ def year_of(days: np.ndarray) -> np.ndarray:
 
 def year_start(years: np.ndarray) -> np.ndarray:
     """Day number of 1 January of each year."""
-    return (np.asarray(years) - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
+    return (
+        (np.asarray(years) - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
+    )
 
 
 def age_years(birth: np.ndarray, on: np.ndarray | int) -> np.ndarray:

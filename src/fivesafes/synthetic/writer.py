@@ -27,7 +27,11 @@ MAX_PENDING = 6
 
 def arrow_type(var: Variable) -> pa.DataType:
     if var.data_type is DataType.STRING:
-        return pa.dictionary(pa.int32(), pa.string()) if var.value_domain.code_list is not None else pa.string()
+        return (
+            pa.dictionary(pa.int32(), pa.string())
+            if var.value_domain.code_list is not None
+            else pa.string()
+        )
     return {
         DataType.INTEGER: pa.int64(),
         DataType.DECIMAL: pa.float64(),
@@ -37,7 +41,9 @@ def arrow_type(var: Variable) -> pa.DataType:
 
 
 def arrow_schema(register: Register) -> pa.Schema:
-    return pa.schema([pa.field(v.name, arrow_type(v), nullable=v.nullable) for v in register.variables])
+    return pa.schema(
+        [pa.field(v.name, arrow_type(v), nullable=v.nullable) for v in register.variables]
+    )
 
 
 def fixed_strings(values: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
@@ -50,7 +56,12 @@ def fixed_strings(values: np.ndarray, valid: np.ndarray | None = None) -> pa.Arr
     if valid is not None:
         nulls = int(n - valid.sum())
         bitmap = pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None
-    return pa.Array.from_buffers(pa.string(), n, [bitmap, pa.py_buffer(offsets), pa.py_buffer(values.view(np.uint8))], null_count=nulls)
+    return pa.Array.from_buffers(
+        pa.string(),
+        n,
+        [bitmap, pa.py_buffer(offsets), pa.py_buffer(values.view(np.uint8))],
+        null_count=nulls,
+    )
 
 
 def coded(indices: np.ndarray, dictionary: pa.Array, valid: np.ndarray | None = None) -> pa.Array:
@@ -92,7 +103,10 @@ class RegisterSink:
             schema = self.schemas[name]
             dict_cols = [f.name for f in schema if pa.types.is_dictionary(f.type)]
             self.writers[key] = pq.ParquetWriter(
-                folder / "data.parquet", schema, compression="zstd", use_dictionary=dict_cols or False,
+                folder / "data.parquet",
+                schema,
+                compression="zstd",
+                use_dictionary=dict_cols or False,
             )
         return self.writers[key]
 
@@ -112,13 +126,17 @@ class RegisterSink:
         if table.num_rows:
             self._submit(name, table, year)
 
-    def write_by_year(self, name: str, columns: Mapping[str, pa.Array], start_days: np.ndarray) -> None:
+    def write_by_year(
+        self, name: str, columns: Mapping[str, pa.Array], start_days: np.ndarray
+    ) -> None:
         """Append rows of a temporal register, split into the folders of their start years."""
         years = year_of(start_days)
         order = np.argsort(years, kind="stable")
         sorted_years = years[order]
         schema = self.schemas[name]
-        table = pa.Table.from_arrays([columns[f.name] for f in schema], schema=schema).take(pa.array(order))
+        table = pa.Table.from_arrays([columns[f.name] for f in schema], schema=schema).take(
+            pa.array(order)
+        )
         bounds = np.flatnonzero(np.diff(sorted_years)) + 1
         for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(order)], strict=True):
             if hi > lo:

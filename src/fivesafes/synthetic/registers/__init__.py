@@ -22,8 +22,18 @@ from fivesafes.synthetic.registers import (
     workplaces,
 )
 
-PERSON_REGISTERS = [population, parents, couples, residence, education, employment, income, hospital, prescriptions,
-                    causes_of_death]
+PERSON_REGISTERS = [
+    population,
+    parents,
+    couples,
+    residence,
+    education,
+    employment,
+    income,
+    hospital,
+    prescriptions,
+    causes_of_death,
+]
 ENTERPRISE_REGISTERS = [business, workplaces]
 
 

@@ -8,8 +8,14 @@ from fivesafes.synthetic.people import People
 from fivesafes.synthetic.timeline import DAYS_PER_YEAR
 
 
-def draw_events(rng: np.random.Generator, p: People, first_day: int, rate_base: float, rate_per_age: float,
-                frailty_shape: float) -> tuple[np.ndarray, np.ndarray]:
+def draw_events(
+    rng: np.random.Generator,
+    p: People,
+    first_day: int,
+    rate_base: float,
+    rate_per_age: float,
+    frailty_shape: float,
+) -> tuple[np.ndarray, np.ndarray]:
     """(person index, event day) for events in each person's presence from `first_day` on.
 
     The yearly rate is rate_base + rate_per_age * mean age in the exposure, times a gamma frailty

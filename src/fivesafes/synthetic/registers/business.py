@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from fivesafes.metadata.model import DataType, Register, Role, SubjectArea, Temporality, TimeCoverage, UpdateFrequency
+from fivesafes.metadata.model import (
+    DataType,
+    Register,
+    Role,
+    SubjectArea,
+    Temporality,
+    TimeCoverage,
+    UpdateFrequency,
+)
 from fivesafes.synthetic import codelists
 from fivesafes.synthetic.enterprises import Enterprises
 from fivesafes.synthetic.registers._common import (
@@ -44,26 +52,89 @@ METADATA = Register(
     time_coverage=TimeCoverage(1980, 2025),
     update_frequency=UpdateFrequency.YEARLY,
     quality=quality(
-        ("Business demography and structure; frame for business statistics.", "Erhvervsdemografi og -struktur; ramme for erhvervsstatistik."),
-        ("Business register since 1980; " + SYNTHETIC_NOTE.en, "Erhvervsregistret siden 1980; " + SYNTHETIC_NOTE.da),
-        ("Central business register and tax data (administrative).", "Det centrale virksomhedsregister og skattedata (administrativt)."),
-        ("Turnover of the smallest enterprises is partly imputed.", "Omsætning for de mindste virksomheder er delvist imputeret."),
-        ("30 November each year; turnover for the calendar year.", "30. november hvert år; omsætning for kalenderåret."),
-        ("Municipality codes change at the 2007 reform.", "Kommunekoder ændres ved reformen i 2007."),
+        (
+            "Business demography and structure; frame for business statistics.",
+            "Erhvervsdemografi og -struktur; ramme for erhvervsstatistik.",
+        ),
+        (
+            "Business register since 1980; " + SYNTHETIC_NOTE.en,
+            "Erhvervsregistret siden 1980; " + SYNTHETIC_NOTE.da,
+        ),
+        (
+            "Central business register and tax data (administrative).",
+            "Det centrale virksomhedsregister og skattedata (administrativt).",
+        ),
+        (
+            "Turnover of the smallest enterprises is partly imputed.",
+            "Omsætning for de mindste virksomheder er delvist imputeret.",
+        ),
+        (
+            "30 November each year; turnover for the calendar year.",
+            "30. november hvert år; omsætning for kalenderåret.",
+        ),
+        (
+            "Municipality codes change at the 2007 reform.",
+            "Kommunekoder ændres ved reformen i 2007.",
+        ),
     ),
     variables=(
-        var("enterprise_no", ("Enterprise number", "Virksomhedsnummer"), ("CVR-like enterprise number.", "CVR-lignende virksomhedsnummer."),
-            DataType.STRING, described("Eight digits with a modulus-11 check digit", "Otte cifre med modulus-11-kontrolciffer", pattern="^[1-9][0-9]{7}$"),
-            role=Role.IDENTIFIER, business=True),
-        date_var("ref_date", ("Reference date", "Opgørelsesdato"), ("30 November of the year.", "30. november i året."), role=Role.START),
-        var("industry", ("Industry", "Branche"), ("Main industry.", "Hovedbranche."), DataType.STRING,
-            code_domain(codelists.industries().code_list), business=True),
-        var("municipality", ("Municipality", "Kommune"), ("Municipality of the head office.", "Hovedkontorets kommune."), DataType.STRING,
-            code_domain(codelists.municipalities().code_list), business=True),
-        var("employees", ("Employees", "Ansatte"), ("Employees on 30 November.", "Ansatte pr. 30. november."), DataType.INTEGER,
-            described("Count", "Antal", minimum=0), unit=("persons", "personer"), business=True),
-        var("turnover", ("Turnover", "Omsætning"), ("Turnover in the year, 1,000 DKK.", "Omsætning i året, 1.000 kr."), DataType.DECIMAL,
-            described("Amount in 1,000 DKK, current prices", "Beløb i 1.000 kr., løbende priser", minimum=0), unit=("1,000 DKK", "1.000 kr."), business=True),
+        var(
+            "enterprise_no",
+            ("Enterprise number", "Virksomhedsnummer"),
+            ("CVR-like enterprise number.", "CVR-lignende virksomhedsnummer."),
+            DataType.STRING,
+            described(
+                "Eight digits with a modulus-11 check digit",
+                "Otte cifre med modulus-11-kontrolciffer",
+                pattern="^[1-9][0-9]{7}$",
+            ),
+            role=Role.IDENTIFIER,
+            business=True,
+        ),
+        date_var(
+            "ref_date",
+            ("Reference date", "Opgørelsesdato"),
+            ("30 November of the year.", "30. november i året."),
+            role=Role.START,
+        ),
+        var(
+            "industry",
+            ("Industry", "Branche"),
+            ("Main industry.", "Hovedbranche."),
+            DataType.STRING,
+            code_domain(codelists.industries().code_list),
+            business=True,
+        ),
+        var(
+            "municipality",
+            ("Municipality", "Kommune"),
+            ("Municipality of the head office.", "Hovedkontorets kommune."),
+            DataType.STRING,
+            code_domain(codelists.municipalities().code_list),
+            business=True,
+        ),
+        var(
+            "employees",
+            ("Employees", "Ansatte"),
+            ("Employees on 30 November.", "Ansatte pr. 30. november."),
+            DataType.INTEGER,
+            described("Count", "Antal", minimum=0),
+            unit=("persons", "personer"),
+            business=True,
+        ),
+        var(
+            "turnover",
+            ("Turnover", "Omsætning"),
+            ("Turnover in the year, 1,000 DKK.", "Omsætning i året, 1.000 kr."),
+            DataType.DECIMAL,
+            described(
+                "Amount in 1,000 DKK, current prices",
+                "Beløb i 1.000 kr., løbende priser",
+                minimum=0,
+            ),
+            unit=("1,000 DKK", "1.000 kr."),
+            business=True,
+        ),
     ),
 )
 
@@ -72,7 +143,13 @@ _IND = codelists.industries()
 _MUNI_DICT, _MUNI_POS = dictionary_of(_MUNI.code_list)
 _IND_DICT, _IND_POS = dictionary_of(_IND.code_list)
 _NEW = np.array([_MUNI_POS[c] for c in _MUNI.new_codes], dtype=np.int32)
-_OLD = np.array([[_MUNI_POS[c] if c else _MUNI_POS[_MUNI.new_codes[i]] for c in row] for i, row in enumerate(_MUNI.old_codes)], dtype=np.int32)
+_OLD = np.array(
+    [
+        [_MUNI_POS[c] if c else _MUNI_POS[_MUNI.new_codes[i]] for c in row]
+        for i, row in enumerate(_MUNI.old_codes)
+    ],
+    dtype=np.int32,
+)
 _IND_LEAF = np.array([_IND_POS[x] for x in _IND.leaves], dtype=np.int32)
 
 
@@ -84,12 +161,20 @@ def generate(rng: np.random.Generator, ent: Enterprises, sink: RegisterSink) -> 
         price = 1.025 ** (year - FIRST_YEAR) * 0.35
         turnover = (emp + 0.3) * ent.productivity[rows] * price * rng.lognormal(0, 0.25, len(rows))
         m = ent.municipality[rows]
-        muni = np.where(_MUNI.n_old[m] > 0, _OLD[m, ent.old_sub[rows]], _NEW[m]) if year < REFORM_YEAR else _NEW[m]
-        sink.write(NAME, {
-            "enterprise_no": fixed_strings(ent.number_str[rows]),
-            "ref_date": dates(np.full(len(rows), d, dtype=np.int64)),
-            "industry": coded(_IND_LEAF[ent.industry[rows]], _IND_DICT),
-            "municipality": coded(muni, _MUNI_DICT),
-            "employees": numbers(emp.astype(np.int64)),
-            "turnover": numbers(np.round(turnover, 1)),
-        }, year=int(year))
+        muni = (
+            np.where(_MUNI.n_old[m] > 0, _OLD[m, ent.old_sub[rows]], _NEW[m])
+            if year < REFORM_YEAR
+            else _NEW[m]
+        )
+        sink.write(
+            NAME,
+            {
+                "enterprise_no": fixed_strings(ent.number_str[rows]),
+                "ref_date": dates(np.full(len(rows), d, dtype=np.int64)),
+                "industry": coded(_IND_LEAF[ent.industry[rows]], _IND_DICT),
+                "municipality": coded(muni, _MUNI_DICT),
+                "employees": numbers(emp.astype(np.int64)),
+                "turnover": numbers(np.round(turnover, 1)),
+            },
+            year=int(year),
+        )

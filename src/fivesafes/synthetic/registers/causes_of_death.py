@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from fivesafes.metadata.model import DataType, Register, SubjectArea, Temporality, TimeCoverage, UpdateFrequency
+from fivesafes.metadata.model import (
+    DataType,
+    Register,
+    SubjectArea,
+    Temporality,
+    TimeCoverage,
+    UpdateFrequency,
+)
 from fivesafes.synthetic import codelists
 from fivesafes.synthetic.people import NEVER
 from fivesafes.synthetic.registers._common import (
@@ -32,7 +39,10 @@ METADATA = Register(
     short_name=NAME,
     version=VERSION,
     title=t("Causes of death", "Dødsårsager"),
-    description=t("Underlying cause of death of every person who died in the country.", "Den underliggende dødsårsag for alle døde i landet."),
+    description=t(
+        "Underlying cause of death of every person who died in the country.",
+        "Den underliggende dødsårsag for alle døde i landet.",
+    ),
     subject_area=SubjectArea.HEALTH,
     data_owner=HEALTH_AUTHORITY,
     unit_type="person",
@@ -41,18 +51,37 @@ METADATA = Register(
     update_frequency=UpdateFrequency.YEARLY,
     quality=quality(
         ("Mortality by cause.", "Dødelighed efter årsag."),
-        ("Cause of death register; " + SYNTHETIC_NOTE.en, "Dødsårsagsregistret; " + SYNTHETIC_NOTE.da),
+        (
+            "Cause of death register; " + SYNTHETIC_NOTE.en,
+            "Dødsårsagsregistret; " + SYNTHETIC_NOTE.da,
+        ),
         ("Death certificates filled in by physicians.", "Dødsattester udfyldt af læger."),
-        ("The underlying cause is uncertain for the oldest; some are coded as ill-defined (chapter XVIII).",
-         "Den underliggende årsag er usikker for de ældste; nogle kodes som mangelfuldt defineret (kapitel XVIII)."),
+        (
+            "The underlying cause is uncertain for the oldest; some are coded as ill-defined (chapter XVIII).",
+            "Den underliggende årsag er usikker for de ældste; nogle kodes som mangelfuldt defineret (kapitel XVIII).",
+        ),
         ("Date of death.", "Dødsdato."),
         ("Coding practice changes over time.", "Kodepraksis ændres over tid."),
     ),
     variables=(
         person_number(),
-        date_var("death_date", ("Date of death", "Dødsdato"), ("Date of death.", "Dødsdato."), particularly=True),
-        var("cause", ("Underlying cause of death", "Underliggende dødsårsag"), ("ICD-10-like code of the underlying cause.", "ICD-10-lignende kode for den underliggende årsag."),
-            DataType.STRING, code_domain(codelists.icd10().code_list), special=True),
+        date_var(
+            "death_date",
+            ("Date of death", "Dødsdato"),
+            ("Date of death.", "Dødsdato."),
+            particularly=True,
+        ),
+        var(
+            "cause",
+            ("Underlying cause of death", "Underliggende dødsårsag"),
+            (
+                "ICD-10-like code of the underlying cause.",
+                "ICD-10-lignende kode for den underliggende årsag.",
+            ),
+            DataType.STRING,
+            code_domain(codelists.icd10().code_list),
+            special=True,
+        ),
     ),
 )
 
@@ -70,7 +99,9 @@ def generate(c: Chunk) -> None:
     age = (p.death[dead] - p.birth[dead]) / DAYS_PER_YEAR
     t_old = np.clip((age - 20) / 50, 0, 1)[:, None]
     probs = (1 - t_old) * _YOUNG + t_old * _OLD
-    chapter = (rng.random(len(dead))[:, None] > np.cumsum(probs / probs.sum(axis=1, keepdims=True), axis=1)).sum(axis=1)
+    chapter = (
+        rng.random(len(dead))[:, None] > np.cumsum(probs / probs.sum(axis=1, keepdims=True), axis=1)
+    ).sum(axis=1)
     chapter = chapter.clip(0, len(_CHAPTERS) - 1)
     leaf = np.zeros(len(dead), dtype=np.int64)
     for i, roman in enumerate(_CHAPTERS):
@@ -78,8 +109,11 @@ def generate(c: Chunk) -> None:
         members = np.flatnonzero(_ICD.leaf_group == codelists.icd_chapter_index(roman))
         w = _ICD.weights[members]
         leaf[rows] = members[rng.choice(len(members), size=len(rows), p=w / w.sum())]
-    c.sink.write(NAME, {
-        "pnr": fixed_strings(p.pnr[dead]),
-        "death_date": dates(p.death[dead]),
-        "cause": coded(_LEAF_POS[leaf], _DICT),
-    })
+    c.sink.write(
+        NAME,
+        {
+            "pnr": fixed_strings(p.pnr[dead]),
+            "death_date": dates(p.death[dead]),
+            "cause": coded(_LEAF_POS[leaf], _DICT),
+        },
+    )

@@ -51,17 +51,35 @@ METADATA = Register(
     quality=quality(
         ("Educational attainment of the population.", "Befolkningens uddannelsesniveau."),
         ("Yearly since 1980; " + SYNTHETIC_NOTE.en, "Årligt siden 1980; " + SYNTHETIC_NOTE.da),
-        ("Completions reported by educational institutions; surveys for immigrants.",
-         "Fuldførelser indberettet af uddannelsesinstitutionerne; spørgeskemaer for indvandrere."),
-        ("About 20 % of immigrants have unknown education (code 99).", "Ca. 20 % af indvandrerne har uoplyst uddannelse (kode 99)."),
+        (
+            "Completions reported by educational institutions; surveys for immigrants.",
+            "Fuldførelser indberettet af uddannelsesinstitutionerne; spørgeskemaer for indvandrere.",
+        ),
+        (
+            "About 20 % of immigrants have unknown education (code 99).",
+            "Ca. 20 % af indvandrerne har uoplyst uddannelse (kode 99).",
+        ),
         ("1 October each year.", "1. oktober hvert år."),
-        ("Levels are mapped to one ISCED-like scale for the whole period.", "Niveauer er omsat til én ISCED-lignende skala for hele perioden."),
+        (
+            "Levels are mapped to one ISCED-like scale for the whole period.",
+            "Niveauer er omsat til én ISCED-lignende skala for hele perioden.",
+        ),
     ),
     variables=(
         person_number(),
-        date_var("ref_date", ("Reference date", "Opgørelsesdato"), ("1 October of the year.", "1. oktober i året."), role=Role.START),
-        var("isced", ("Education level", "Uddannelsesniveau"), ("Highest completed level.", "Højeste fuldførte niveau."),
-            DataType.STRING, code_domain(codelists.education_code_list(), [UNKNOWN])),
+        date_var(
+            "ref_date",
+            ("Reference date", "Opgørelsesdato"),
+            ("1 October of the year.", "1. oktober i året."),
+            role=Role.START,
+        ),
+        var(
+            "isced",
+            ("Education level", "Uddannelsesniveau"),
+            ("Highest completed level.", "Højeste fuldførte niveau."),
+            DataType.STRING,
+            code_domain(codelists.education_code_list(), [UNKNOWN]),
+        ),
     ),
 )
 
@@ -84,8 +102,12 @@ def generate(c: Chunk) -> None:
         rows = np.flatnonzero((p.entry <= d) & (d < p.exit) & (age >= 15))
         level = level_at(c, age)[rows]
         pos = np.where(p.edu_unknown[rows], _POS[codelists.EDUCATION_UNKNOWN], _LEVEL_POS[level])
-        c.sink.write(NAME, {
-            "pnr": fixed_strings(p.pnr[rows]),
-            "ref_date": dates(np.full(len(rows), d, dtype=np.int64)),
-            "isced": coded(pos, _DICT),
-        }, year=int(year))
+        c.sink.write(
+            NAME,
+            {
+                "pnr": fixed_strings(p.pnr[rows]),
+                "ref_date": dates(np.full(len(rows), d, dtype=np.int64)),
+                "isced": coded(pos, _DICT),
+            },
+            year=int(year),
+        )

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from fivesafes.metadata.model import DataType, Register, Role, SubjectArea, Temporality, TimeCoverage, UpdateFrequency
+from fivesafes.metadata.model import (
+    DataType,
+    Register,
+    Role,
+    SubjectArea,
+    Temporality,
+    TimeCoverage,
+    UpdateFrequency,
+)
 from fivesafes.synthetic import codelists
 from fivesafes.synthetic.enterprises import pick_employers
 from fivesafes.synthetic.people import Y
@@ -35,16 +43,18 @@ NAME = "EMPLOYMENT"
 SPELLS = 6
 EMPLOYMENT_RATE = np.array([0.55, 0.65, 0.75, 0.8, 0.85, 0.88, 0.9, 0.92])  # by final ISCED index
 PAY_BY_EDU = np.array([0.75, 0.8, 0.9, 0.95, 1.05, 1.15, 1.45, 1.6])
-MAJOR_BY_EDU = np.array([  # occupation major group 1..9 by final education
-    [0.01, 0.0, 0.02, 0.06, 0.25, 0.05, 0.2, 0.2, 0.21],
-    [0.02, 0.01, 0.04, 0.1, 0.25, 0.04, 0.18, 0.16, 0.2],
-    [0.05, 0.08, 0.15, 0.2, 0.25, 0.02, 0.1, 0.07, 0.08],
-    [0.04, 0.02, 0.1, 0.12, 0.22, 0.04, 0.28, 0.12, 0.06],
-    [0.1, 0.1, 0.4, 0.15, 0.12, 0.01, 0.07, 0.03, 0.02],
-    [0.1, 0.45, 0.3, 0.07, 0.05, 0.0, 0.02, 0.005, 0.005],
-    [0.2, 0.65, 0.1, 0.03, 0.02, 0.0, 0.0, 0.0, 0.0],
-    [0.15, 0.8, 0.05, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
-])
+MAJOR_BY_EDU = np.array(
+    [  # occupation major group 1..9 by final education
+        [0.01, 0.0, 0.02, 0.06, 0.25, 0.05, 0.2, 0.2, 0.21],
+        [0.02, 0.01, 0.04, 0.1, 0.25, 0.04, 0.18, 0.16, 0.2],
+        [0.05, 0.08, 0.15, 0.2, 0.25, 0.02, 0.1, 0.07, 0.08],
+        [0.04, 0.02, 0.1, 0.12, 0.22, 0.04, 0.28, 0.12, 0.06],
+        [0.1, 0.1, 0.4, 0.15, 0.12, 0.01, 0.07, 0.03, 0.02],
+        [0.1, 0.45, 0.3, 0.07, 0.05, 0.0, 0.02, 0.005, 0.005],
+        [0.2, 0.65, 0.1, 0.03, 0.02, 0.0, 0.0, 0.0, 0.0],
+        [0.15, 0.8, 0.05, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    ]
+)
 
 METADATA = Register(
     short_name=NAME,
@@ -61,31 +71,103 @@ METADATA = Register(
     time_coverage=TimeCoverage(1980, 2025),
     update_frequency=UpdateFrequency.YEARLY,
     quality=quality(
-        ("Labour market careers, mobility between employers, matched employer-employee research.",
-         "Arbejdsmarkedsforløb, mobilitet mellem arbejdsgivere, koblet arbejdsgiver-lønmodtager-forskning."),
-        ("Integrated database of labour market research since 1980; " + SYNTHETIC_NOTE.en,
-         "Integreret database for arbejdsmarkedsforskning siden 1980; " + SYNTHETIC_NOTE.da),
-        ("Employers' reports of employment and pay (administrative).", "Arbejdsgivernes indberetninger af ansættelse og løn (administrativt)."),
-        ("Main jobs only; short secondary jobs are not included.", "Kun hovedbeskæftigelse; korte bijob er ikke med."),
-        ("Spells with start and stop day; open spells run beyond 2025.", "Forløb med start- og slutdag; åbne forløb løber ud over 2025."),
-        ("Industry codes are given in one classification for the whole period.", "Branchekoder er givet i én klassifikation for hele perioden."),
+        (
+            "Labour market careers, mobility between employers, matched employer-employee research.",
+            "Arbejdsmarkedsforløb, mobilitet mellem arbejdsgivere, koblet arbejdsgiver-lønmodtager-forskning.",
+        ),
+        (
+            "Integrated database of labour market research since 1980; " + SYNTHETIC_NOTE.en,
+            "Integreret database for arbejdsmarkedsforskning siden 1980; " + SYNTHETIC_NOTE.da,
+        ),
+        (
+            "Employers' reports of employment and pay (administrative).",
+            "Arbejdsgivernes indberetninger af ansættelse og løn (administrativt).",
+        ),
+        (
+            "Main jobs only; short secondary jobs are not included.",
+            "Kun hovedbeskæftigelse; korte bijob er ikke med.",
+        ),
+        (
+            "Spells with start and stop day; open spells run beyond 2025.",
+            "Forløb med start- og slutdag; åbne forløb løber ud over 2025.",
+        ),
+        (
+            "Industry codes are given in one classification for the whole period.",
+            "Branchekoder er givet i én klassifikation for hele perioden.",
+        ),
     ),
     variables=(
-        var("job_id", ("Job", "Job"), ("Identifier of the job spell.", "Id for jobforløbet."), DataType.INTEGER,
-            described("Positive integer", "Positivt heltal", minimum=1), role=Role.IDENTIFIER),
-        person_number("pnr", role=Role.MEASURE, label=("Employee's person number", "Lønmodtagerens personnummer")),
-        var("workplace_id", ("Workplace", "Arbejdssted"), ("Identifier of the workplace.", "Id for arbejdsstedet."), DataType.INTEGER,
-            described("Positive integer", "Positivt heltal", minimum=1), links_to="workplace", business=True),
-        var("enterprise_no", ("Enterprise number", "Virksomhedsnummer"), ("CVR-like enterprise number of the employer.", "CVR-lignende nummer på arbejdsgiveren."),
-            DataType.STRING, described("Eight digits with a modulus-11 check digit", "Otte cifre med modulus-11-kontrolciffer", pattern="^[1-9][0-9]{7}$"),
-            links_to="enterprise", business=True),
-        var("industry", ("Industry", "Branche"), ("Industry of the employer.", "Arbejdsgiverens branche."), DataType.STRING,
-            code_domain(codelists.industries().code_list)),
-        var("occupation", ("Occupation", "Stilling"), ("Occupation in the job (ISCO-like unit group).", "Stilling i jobbet (DISCO-lignende enhedsgruppe)."),
-            DataType.STRING, code_domain(codelists.occupations().code_list)),
-        date_var("start_date", ("Start of job", "Jobstart"), ("First day of the spell.", "Første dag i forløbet."), role=Role.START),
-        date_var("stop_date", ("End of job", "Jobophør"), ("Last day of the spell; empty if still running.", "Sidste dag i forløbet; tom hvis det stadig løber."),
-                 role=Role.STOP, nullable=True),
+        var(
+            "job_id",
+            ("Job", "Job"),
+            ("Identifier of the job spell.", "Id for jobforløbet."),
+            DataType.INTEGER,
+            described("Positive integer", "Positivt heltal", minimum=1),
+            role=Role.IDENTIFIER,
+        ),
+        person_number(
+            "pnr",
+            role=Role.MEASURE,
+            label=("Employee's person number", "Lønmodtagerens personnummer"),
+        ),
+        var(
+            "workplace_id",
+            ("Workplace", "Arbejdssted"),
+            ("Identifier of the workplace.", "Id for arbejdsstedet."),
+            DataType.INTEGER,
+            described("Positive integer", "Positivt heltal", minimum=1),
+            links_to="workplace",
+            business=True,
+        ),
+        var(
+            "enterprise_no",
+            ("Enterprise number", "Virksomhedsnummer"),
+            (
+                "CVR-like enterprise number of the employer.",
+                "CVR-lignende nummer på arbejdsgiveren.",
+            ),
+            DataType.STRING,
+            described(
+                "Eight digits with a modulus-11 check digit",
+                "Otte cifre med modulus-11-kontrolciffer",
+                pattern="^[1-9][0-9]{7}$",
+            ),
+            links_to="enterprise",
+            business=True,
+        ),
+        var(
+            "industry",
+            ("Industry", "Branche"),
+            ("Industry of the employer.", "Arbejdsgiverens branche."),
+            DataType.STRING,
+            code_domain(codelists.industries().code_list),
+        ),
+        var(
+            "occupation",
+            ("Occupation", "Stilling"),
+            (
+                "Occupation in the job (ISCO-like unit group).",
+                "Stilling i jobbet (DISCO-lignende enhedsgruppe).",
+            ),
+            DataType.STRING,
+            code_domain(codelists.occupations().code_list),
+        ),
+        date_var(
+            "start_date",
+            ("Start of job", "Jobstart"),
+            ("First day of the spell.", "Første dag i forløbet."),
+            role=Role.START,
+        ),
+        date_var(
+            "stop_date",
+            ("End of job", "Jobophør"),
+            (
+                "Last day of the spell; empty if still running.",
+                "Sidste dag i forløbet; tom hvis det stadig løber.",
+            ),
+            role=Role.STOP,
+            nullable=True,
+        ),
     ),
 )
 
@@ -114,7 +196,9 @@ def generate(c: Chunk) -> None:
     p, rng, ent = c.people, c.rng, c.enterprises
     n = p.n
     done = np.where(np.isfinite(p.edu_ages), p.edu_ages, 0).max(axis=1)
-    work_from = p.birth + (np.maximum(np.maximum(done, 16.0), 18.0 * (rng.random(n) < 0.8)) * Y).astype(np.int64)
+    work_from = p.birth + (
+        np.maximum(np.maximum(done, 16.0), 18.0 * (rng.random(n) < 0.8)) * Y
+    ).astype(np.int64)
     w0 = np.maximum(np.maximum(work_from, p.entry), START)
     retire = p.birth + (rng.uniform(60, 68, n) * Y).astype(np.int64)
     w1 = np.minimum(np.minimum(retire, p.exit), END + 1)  # exclusive
@@ -124,7 +208,9 @@ def generate(c: Chunk) -> None:
     already = (w0 == START) & (work_from < START) & (rng.random(n) < rate)
     gaps[already, 0] = 0
     durations = (rng.exponential(6.0, (n, SPELLS)) * Y).astype(np.int64) + 30
-    starts = w0[:, None] + np.cumsum(gaps + np.c_[np.zeros(n, dtype=np.int64), durations[:, :-1]], axis=1)
+    starts = w0[:, None] + np.cumsum(
+        gaps + np.c_[np.zeros(n, dtype=np.int64), durations[:, :-1]], axis=1
+    )
     stops = starts + durations - 1
     valid = (starts < w1[:, None]) & (w0 < w1)[:, None]
     person, k = np.nonzero(valid)
@@ -132,23 +218,31 @@ def generate(c: Chunk) -> None:
     stop = np.minimum(stops[person, k], w1[person] - 1)
     employer = pick_employers(rng, ent, start)
     stop = np.minimum(stop, ent.closed[employer] - 1)
-    workplace = ent.wp_first[employer] + (rng.random(len(employer)) * ent.wp_count[employer]).astype(np.int64)
+    workplace = ent.wp_first[employer] + (
+        rng.random(len(employer)) * ent.wp_count[employer]
+    ).astype(np.int64)
     occupation = _occupations(rng, p.edu_final[person])
     open_ = stop >= END
-    c.sink.write_by_year(NAME, {
-        "job_id": numbers(c.next_ids("job", len(start))),
-        "pnr": fixed_strings(p.pnr[person]),
-        "workplace_id": numbers(ent.wp_id[workplace]),
-        "enterprise_no": fixed_strings(ent.number_str[employer]),
-        "industry": coded(_IND_LEAF_POS[ent.industry[employer]], _IND_DICT),
-        "occupation": coded(_OCC_LEAF_POS[occupation], _OCC_DICT),
-        "start_date": dates(start),
-        "stop_date": dates(stop, ~open_),
-    }, start)
+    c.sink.write_by_year(
+        NAME,
+        {
+            "job_id": numbers(c.next_ids("job", len(start))),
+            "pnr": fixed_strings(p.pnr[person]),
+            "workplace_id": numbers(ent.wp_id[workplace]),
+            "enterprise_no": fixed_strings(ent.number_str[employer]),
+            "industry": coded(_IND_LEAF_POS[ent.industry[employer]], _IND_DICT),
+            "occupation": coded(_OCC_LEAF_POS[occupation], _OCC_DICT),
+            "start_date": dates(start),
+            "stop_date": dates(stop, ~open_),
+        },
+        start,
+    )
     _count(c, person, employer, start, np.minimum(stop, END))
 
 
-def _count(c: Chunk, person: np.ndarray, employer: np.ndarray, start: np.ndarray, stop: np.ndarray) -> None:
+def _count(
+    c: Chunk, person: np.ndarray, employer: np.ndarray, start: np.ndarray, stop: np.ndarray
+) -> None:
     """Employees on 30 November per enterprise-year; days worked and pay-weighted days per person-year."""
     n_years = len(YEARS)
     y0, y1 = year_of(start), year_of(stop)
@@ -167,4 +261,6 @@ def _count(c: Chunk, person: np.ndarray, employer: np.ndarray, start: np.ndarray
     nov30 = dec31 - 31
     on_nov30 = (start[rep] <= nov30) & (nov30 <= stop[rep])
     ekey = employer[rep][on_nov30] * n_years + yi[on_nov30]
-    c.enterprises.employees += np.bincount(ekey, minlength=c.enterprises.employees.size).reshape(c.enterprises.employees.shape)
+    c.enterprises.employees += np.bincount(ekey, minlength=c.enterprises.employees.size).reshape(
+        c.enterprises.employees.shape
+    )

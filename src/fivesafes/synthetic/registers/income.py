@@ -40,9 +40,21 @@ NAME = "INCOME"
 DKK = ("DKK", "kr.")
 
 
-def _amount(name: str, label: tuple[str, str], description: tuple[str, str], minimum: float | None = 0) -> Variable:
-    return var(name, label, description, DataType.DECIMAL,
-               described("Amount in Danish kroner, current prices", "Beløb i kroner, løbende priser", minimum=minimum), unit=DKK)
+def _amount(
+    name: str, label: tuple[str, str], description: tuple[str, str], minimum: float | None = 0
+) -> Variable:
+    return var(
+        name,
+        label,
+        description,
+        DataType.DECIMAL,
+        described(
+            "Amount in Danish kroner, current prices",
+            "Beløb i kroner, løbende priser",
+            minimum=minimum,
+        ),
+        unit=DKK,
+    )
 
 
 METADATA = Register(
@@ -60,28 +72,78 @@ METADATA = Register(
     time_coverage=TimeCoverage(1980, 2025),
     update_frequency=UpdateFrequency.YEARLY,
     quality=quality(
-        ("Income distribution, inequality and the economic situation of households.", "Indkomstfordeling, ulighed og husstandenes økonomi."),
-        ("Income statistics since 1980; " + SYNTHETIC_NOTE.en, "Indkomststatistik siden 1980; " + SYNTHETIC_NOTE.da),
-        ("Tax returns and employers' and authorities' reports (administrative).", "Selvangivelser og indberetninger fra arbejdsgivere og myndigheder (administrativt)."),
-        ("Very precise for wages and transfers; capital income less so; some very large values.",
-         "Meget præcis for løn og overførsler; kapitalindkomst mindre; enkelte meget store værdier."),
+        (
+            "Income distribution, inequality and the economic situation of households.",
+            "Indkomstfordeling, ulighed og husstandenes økonomi.",
+        ),
+        (
+            "Income statistics since 1980; " + SYNTHETIC_NOTE.en,
+            "Indkomststatistik siden 1980; " + SYNTHETIC_NOTE.da,
+        ),
+        (
+            "Tax returns and employers' and authorities' reports (administrative).",
+            "Selvangivelser og indberetninger fra arbejdsgivere og myndigheder (administrativt).",
+        ),
+        (
+            "Very precise for wages and transfers; capital income less so; some very large values.",
+            "Meget præcis for løn og overførsler; kapitalindkomst mindre; enkelte meget store værdier.",
+        ),
         ("Calendar year.", "Kalenderår."),
-        ("Nominal amounts: deflate before comparing years.", "Nominelle beløb: deflatér før sammenligning over år."),
+        (
+            "Nominal amounts: deflate before comparing years.",
+            "Nominelle beløb: deflatér før sammenligning over år.",
+        ),
     ),
     variables=(
         person_number(),
-        date_var("period_start", ("Start of income year", "Indkomstårets start"), ("1 January of the income year.", "1. januar i indkomståret."), role=Role.START),
-        date_var("period_stop", ("End of income year", "Indkomstårets slut"), ("31 December of the income year.", "31. december i indkomståret."), role=Role.STOP),
-        _amount("wage_income", ("Wage income", "Lønindkomst"), ("Wages and salaries before tax.", "Løn før skat.")),
-        _amount("transfer_income", ("Public transfers", "Offentlige overførsler"), ("Pensions, benefits and grants before tax.", "Pensioner, ydelser og stipendier før skat.")),
-        _amount("capital_income", ("Capital income", "Kapitalindkomst"), ("Interest, dividends and gains, net; may be negative.", "Renter, udbytter og gevinster, netto; kan være negativ."), None),
-        _amount("disposable_income", ("Disposable income", "Disponibel indkomst"), ("Income after tax and interest.", "Indkomst efter skat og renter."), None),
+        date_var(
+            "period_start",
+            ("Start of income year", "Indkomstårets start"),
+            ("1 January of the income year.", "1. januar i indkomståret."),
+            role=Role.START,
+        ),
+        date_var(
+            "period_stop",
+            ("End of income year", "Indkomstårets slut"),
+            ("31 December of the income year.", "31. december i indkomståret."),
+            role=Role.STOP,
+        ),
+        _amount(
+            "wage_income",
+            ("Wage income", "Lønindkomst"),
+            ("Wages and salaries before tax.", "Løn før skat."),
+        ),
+        _amount(
+            "transfer_income",
+            ("Public transfers", "Offentlige overførsler"),
+            (
+                "Pensions, benefits and grants before tax.",
+                "Pensioner, ydelser og stipendier før skat.",
+            ),
+        ),
+        _amount(
+            "capital_income",
+            ("Capital income", "Kapitalindkomst"),
+            (
+                "Interest, dividends and gains, net; may be negative.",
+                "Renter, udbytter og gevinster, netto; kan være negativ.",
+            ),
+            None,
+        ),
+        _amount(
+            "disposable_income",
+            ("Disposable income", "Disponibel indkomst"),
+            ("Income after tax and interest.", "Indkomst efter skat og renter."),
+            None,
+        ),
     ),
 )
 
 
 def _tax(gross: np.ndarray) -> np.ndarray:
-    return 0.08 * gross + 0.3 * np.maximum(gross - 50_000, 0) + 0.15 * np.maximum(gross - 550_000, 0)
+    return (
+        0.08 * gross + 0.3 * np.maximum(gross - 50_000, 0) + 0.15 * np.maximum(gross - 550_000, 0)
+    )
 
 
 def generate(c: Chunk) -> None:
@@ -101,13 +163,21 @@ def generate(c: Chunk) -> None:
         a = age[rows]
         level = 90_000 * 1.04 ** (year - FIRST_YEAR)  # average full-time wage
         age_curve = np.clip(0.5 + 0.035 * (a - 18) - 0.0006 * (a - 18) ** 2, 0.35, 1.1)
-        wage = level * c.pay_factor[rows, yi] / 365 * age_curve * edu_pay[rows] * person_factor[rows]
+        wage = (
+            level * c.pay_factor[rows, yi] / 365 * age_curve * edu_pay[rows] * person_factor[rows]
+        )
         wage *= rng.lognormal(0, 0.08, len(rows))
         present_days = np.minimum(p.exit[rows], dec31 + 1) - np.maximum(p.entry[rows], jan1)
         idle = np.clip(present_days - c.work_days[rows, yi], 0, 366) / 365
         pension = np.where(a >= 65, level * 0.45 * rng.lognormal(0, 0.3, len(rows)) * idle, 0)
-        student = (a >= 18) & (a < 26) & (p.edu_ages[rows].max(axis=1, initial=0, where=np.isfinite(p.edu_ages[rows])) > a)
-        benefit = np.where((a >= 18) & (a < 65) & (rng.random(len(rows)) < 0.55), level * 0.6 * idle, 0)
+        student = (
+            (a >= 18)
+            & (a < 26)
+            & (p.edu_ages[rows].max(axis=1, initial=0, where=np.isfinite(p.edu_ages[rows])) > a)
+        )
+        benefit = np.where(
+            (a >= 18) & (a < 65) & (rng.random(len(rows)) < 0.55), level * 0.6 * idle, 0
+        )
         grant = np.where(student, level * 0.2 * idle, 0)
         transfers = np.where(a >= 65, pension, np.where(student, grant, benefit))
         capital = np.where(rng.random(len(rows)) < 0.6, rng.normal(0, 0.02, len(rows)) * level, 0)
@@ -115,12 +185,16 @@ def generate(c: Chunk) -> None:
         capital[big] = rng.lognormal(np.log(level * 8), 1.2, int(big.sum()))
         gross = wage + transfers
         disposable = gross - _tax(gross) + capital * 0.58
-        c.sink.write(NAME, {
-            "pnr": fixed_strings(p.pnr[rows]),
-            "period_start": dates(np.full(len(rows), jan1, dtype=np.int64)),
-            "period_stop": dates(np.full(len(rows), dec31, dtype=np.int64)),
-            "wage_income": numbers(np.round(wage)),
-            "transfer_income": numbers(np.round(transfers)),
-            "capital_income": numbers(np.round(capital)),
-            "disposable_income": numbers(np.round(disposable)),
-        }, year=int(year))
+        c.sink.write(
+            NAME,
+            {
+                "pnr": fixed_strings(p.pnr[rows]),
+                "period_start": dates(np.full(len(rows), jan1, dtype=np.int64)),
+                "period_stop": dates(np.full(len(rows), dec31, dtype=np.int64)),
+                "wage_income": numbers(np.round(wage)),
+                "transfer_income": numbers(np.round(transfers)),
+                "capital_income": numbers(np.round(capital)),
+                "disposable_income": numbers(np.round(disposable)),
+            },
+            year=int(year),
+        )

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from fivesafes.metadata.model import DataType, Register, Role, SubjectArea, Temporality, TimeCoverage, UpdateFrequency
+from fivesafes.metadata.model import (
+    DataType,
+    Register,
+    Role,
+    SubjectArea,
+    Temporality,
+    TimeCoverage,
+    UpdateFrequency,
+)
 from fivesafes.synthetic import codelists
 from fivesafes.synthetic.registers._common import (
     OFFICE,
@@ -48,38 +56,89 @@ METADATA = Register(
     time_coverage=TimeCoverage(1980, 2025),
     update_frequency=UpdateFrequency.YEARLY,
     quality=quality(
-        ("Where people live, who they live with: the basis of regional and household statistics.",
-         "Hvor folk bor, og hvem de bor med: grundlaget for regional- og husstandsstatistik."),
-        ("Yearly status since 1980. The 2007 reform merged municipalities; codes before 2007 are the old ones. " + SYNTHETIC_NOTE.en,
-         "Årlig status siden 1980. Kommunalreformen 2007 lagde kommuner sammen; koder før 2007 er de gamle. " + SYNTHETIC_NOTE.da),
-        ("Administrative register: addresses reported to the civil registration system.",
-         "Administrativt register: adresser indberettet til CPR."),
-        ("Complete for residents; a household is the persons at one address.",
-         "Fuldstændig for bosiddende; en husstand er personerne på én adresse."),
+        (
+            "Where people live, who they live with: the basis of regional and household statistics.",
+            "Hvor folk bor, og hvem de bor med: grundlaget for regional- og husstandsstatistik.",
+        ),
+        (
+            "Yearly status since 1980. The 2007 reform merged municipalities; codes before 2007 are the old ones. "
+            + SYNTHETIC_NOTE.en,
+            "Årlig status siden 1980. Kommunalreformen 2007 lagde kommuner sammen; koder før 2007 er de gamle. "
+            + SYNTHETIC_NOTE.da,
+        ),
+        (
+            "Administrative register: addresses reported to the civil registration system.",
+            "Administrativt register: adresser indberettet til CPR.",
+        ),
+        (
+            "Complete for residents; a household is the persons at one address.",
+            "Fuldstændig for bosiddende; en husstand er personerne på én adresse.",
+        ),
         ("1 January each year.", "1. januar hvert år."),
-        ("Municipalities change at 1 January 2007; use the code list's validity to map old to new codes.",
-         "Kommuner ændres 1. januar 2007; brug kodelistens gyldighed til at omsætte gamle til nye koder."),
+        (
+            "Municipalities change at 1 January 2007; use the code list's validity to map old to new codes.",
+            "Kommuner ændres 1. januar 2007; brug kodelistens gyldighed til at omsætte gamle til nye koder.",
+        ),
     ),
     variables=(
         person_number(),
-        date_var("ref_date", ("Reference date", "Opgørelsesdato"), ("1 January of the year.", "1. januar i året."), role=Role.START),
-        var("municipality", ("Municipality", "Kommune"), ("Municipality of residence.", "Bopælskommune."), DataType.STRING,
-            code_domain(codelists.municipalities().code_list)),
-        var("address_id", ("Address", "Adresse"), ("Identifier of the dwelling address.", "Id for boligadressen."), DataType.INTEGER,
-            described("Positive integer", "Positivt heltal", minimum=1), links_to="address", particularly=True),
-        var("household_id", ("Household", "Husstand"), ("Identifier of the household (the persons at one address).",
-                                                        "Id for husstanden (personerne på én adresse)."),
-            DataType.INTEGER, described("Positive integer", "Positivt heltal", minimum=1), links_to="household"),
-        var("family_id", ("Family", "Familie"), ("Identifier of the family: a couple or a single adult and children under 18.",
-                                                 "Id for familien: et par eller en enlig voksen og børn under 18."),
-            DataType.INTEGER, described("Positive integer", "Positivt heltal", minimum=1), links_to="family"),
+        date_var(
+            "ref_date",
+            ("Reference date", "Opgørelsesdato"),
+            ("1 January of the year.", "1. januar i året."),
+            role=Role.START,
+        ),
+        var(
+            "municipality",
+            ("Municipality", "Kommune"),
+            ("Municipality of residence.", "Bopælskommune."),
+            DataType.STRING,
+            code_domain(codelists.municipalities().code_list),
+        ),
+        var(
+            "address_id",
+            ("Address", "Adresse"),
+            ("Identifier of the dwelling address.", "Id for boligadressen."),
+            DataType.INTEGER,
+            described("Positive integer", "Positivt heltal", minimum=1),
+            links_to="address",
+            particularly=True,
+        ),
+        var(
+            "household_id",
+            ("Household", "Husstand"),
+            (
+                "Identifier of the household (the persons at one address).",
+                "Id for husstanden (personerne på én adresse).",
+            ),
+            DataType.INTEGER,
+            described("Positive integer", "Positivt heltal", minimum=1),
+            links_to="household",
+        ),
+        var(
+            "family_id",
+            ("Family", "Familie"),
+            (
+                "Identifier of the family: a couple or a single adult and children under 18.",
+                "Id for familien: et par eller en enlig voksen og børn under 18.",
+            ),
+            DataType.INTEGER,
+            described("Positive integer", "Positivt heltal", minimum=1),
+            links_to="family",
+        ),
     ),
 )
 
 _MUNI = codelists.municipalities()
 _DICT, _POS = dictionary_of(_MUNI.code_list)
 _NEW_POS = np.array([_POS[c] for c in _MUNI.new_codes], dtype=np.int32)
-_OLD_POS = np.array([[_POS[c] if c else _POS[_MUNI.new_codes[i]] for c in row] for i, row in enumerate(_MUNI.old_codes)], dtype=np.int32)
+_OLD_POS = np.array(
+    [
+        [_POS[c] if c else _POS[_MUNI.new_codes[i]] for c in row]
+        for i, row in enumerate(_MUNI.old_codes)
+    ],
+    dtype=np.int32,
+)
 
 
 def _addresses_per_municipality(persons_total: int) -> np.ndarray:
@@ -104,14 +163,26 @@ def generate(c: Chunk) -> None:
         present = (p.entry <= d) & (d < p.exit)
         eff_muni, eff_addr = muni.copy(), addr.copy()
         family = p.gid + FAMILY_OFFSET
-        in_couple = has_partner[(p.couple_start[has_partner] <= d) & (d < p.couple_stop[has_partner])]
+        in_couple = has_partner[
+            (p.couple_start[has_partner] <= d) & (d < p.couple_stop[has_partner])
+        ]
         men = p.partner[in_couple]
-        eff_muni[men], eff_addr[men], family[men] = eff_muni[in_couple], eff_addr[in_couple], family[in_couple]
+        eff_muni[men], eff_addr[men], family[men] = (
+            eff_muni[in_couple],
+            eff_addr[in_couple],
+            family[in_couple],
+        )
         kids = np.flatnonzero((p.mother >= 0) & (age < 18))
         kids = kids[present[p.mother[kids]]]
         mothers = p.mother[kids]
-        for _generation in range(2):  # twice, so that a teenage mother's child follows her to her mother
-            eff_muni[kids], eff_addr[kids], family[kids] = eff_muni[mothers], eff_addr[mothers], family[mothers]
+        for _generation in range(
+            2
+        ):  # twice, so that a teenage mother's child follows her to her mother
+            eff_muni[kids], eff_addr[kids], family[kids] = (
+                eff_muni[mothers],
+                eff_addr[mothers],
+                family[mothers],
+            )
         rows = np.flatnonzero(present)
         m, a = eff_muni[rows], eff_addr[rows]
         if year < REFORM_YEAR:
@@ -120,11 +191,15 @@ def generate(c: Chunk) -> None:
         else:
             code_pos = _NEW_POS[m]
         address_id = ADDRESS_BASE + m * 10_000_000 + a
-        c.sink.write(NAME, {
-            "pnr": fixed_strings(p.pnr[rows]),
-            "ref_date": dates(np.full(len(rows), d, dtype=np.int64)),
-            "municipality": coded(code_pos, _DICT),
-            "address_id": numbers(address_id),
-            "household_id": numbers(address_id),
-            "family_id": numbers(family[rows]),
-        }, year=int(year))
+        c.sink.write(
+            NAME,
+            {
+                "pnr": fixed_strings(p.pnr[rows]),
+                "ref_date": dates(np.full(len(rows), d, dtype=np.int64)),
+                "municipality": coded(code_pos, _DICT),
+                "address_id": numbers(address_id),
+                "household_id": numbers(address_id),
+                "family_id": numbers(family[rows]),
+            },
+            year=int(year),
+        )
