@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from fivesafes.api.me import router as me_router
 from fivesafes.api.security import AUTH
+from fivesafes.people.api import router as people_router
 
 api = NinjaAPI(
     title="fivesafes API",
@@ -17,3 +18,4 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/me", me_router, tags=["accounts"])
+api.add_router("/people", people_router, tags=["safe people"])

@@ -16,23 +16,35 @@ class Panel:
 PANELS: dict[Role, tuple[Panel, ...]] = {
     Role.RESEARCHER: (
         Panel(
-            "Your projects", "Projects you are a member of, with your access and its conditions."
+            "Your projects",
+            "Projects you are a member of, with your access and its conditions: see My access.",
         ),
-        Panel("Certification", "Your data-security certification and when it must be renewed."),
+        Panel(
+            "Certification",
+            "Your data-security certification and when it must be renewed (yearly, R9).",
+        ),
         Panel("Output releases", "Tables and results you asked to take out, and their checks."),
     ),
     Role.INSTITUTION_MANAGER: (
-        Panel("Your institution", "Its authorisation, agreements and the researchers attached."),
+        Panel(
+            "Your institution",
+            "Its authorisation, agreements and the researchers attached: see Institution.",
+        ),
         Panel("Affiliations", "Foreign researchers your institution takes responsibility for."),
     ),
     Role.CASE_HANDLER: (
-        Panel("Cases to evaluate", "Authorisation cases and project applications waiting for you."),
+        Panel(
+            "Cases to evaluate",
+            "Authorisation cases and project applications waiting for you, by due date: see Cases.",
+        ),
         Panel("Questions", "Clarifying questions sent and answers received."),
     ),
-    Role.SECRETARY: (Panel("To register", "Signed agreements waiting to be registered."),),
+    Role.SECRETARY: (
+        Panel("To register", "Approved agreements to send, signed ones to register: see Cases."),
+    ),
     Role.APPROVER: (
         Panel("Awaiting decision", "Recommendations that need a second person's decision."),
-        Panel("Breaches", "Breach cases waiting for a sanction decision."),
+        Panel("Breaches", "Breach cases waiting for a sanction decision (R24): see Breaches."),
     ),
     Role.OUTPUT_CHECKER: (
         Panel(

@@ -16,6 +16,13 @@ class NavEntry:
 
 NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Dashboard", "web:dashboard", Permission.VIEW_DASHBOARD),
+    NavEntry("My access", "people:my_access", Permission.WORK_IN_PROJECTS),
+    NavEntry("Institution", "people:my_institutions", Permission.MANAGE_INSTITUTION_RESEARCHERS),
+    NavEntry("Cases", "people:cases", Permission.VIEW_PEOPLE_CASES),
+    NavEntry("Breaches", "people:breaches", Permission.VIEW_PEOPLE_CASES),
+    NavEntry("Report a breach", "people:report_breach", Permission.REPORT_BREACHES),
+    NavEntry("Access report", "people:access_report", Permission.VIEW_ACCESS_REPORT),
+    NavEntry("Question bank", "people:question_bank", Permission.EDIT_CERTIFICATION_QUESTIONS),
     NavEntry("Jobs", "jobs:list", Permission.VIEW_OWN_JOBS),
     NavEntry("Audit log", "audit:list", Permission.VIEW_AUDIT_LOG),
     NavEntry("Account", "accounts:account", Permission.MANAGE_OWN_ACCOUNT),

@@ -1,0 +1,521 @@
+"""`/api/v1/people/...`: the same services as the pages, as JSON (in the OpenAPI document).
+
+A rule refusal answers 400 with the rule, the field and the reason; a role refusal 403.
+"""
+
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from fivesafes.accounts.models import User
+from fivesafes.api.security import api_requires
+from fivesafes.people.access import AccessAnswer, project_access, projects_within_reach
+from fivesafes.people.models import (
+    Authorisation,
+    Breach,
+    CertificationQuestion,
+    ClarifyingQuestion,
+    Institution,
+    ResearcherAgreement,
+)
+from fivesafes.people.report import access_report
+from fivesafes.people.rules import RuleViolation
+from fivesafes.people.services import agreements, certification, researchers, sanctions
+from fivesafes.people.services import authorisation as cases
+from fivesafes.people.views.common import may_see_institution
+from fivesafes.people.workflow import OPEN_STATES, TRANSITIONS
+from fivesafes.policy.checks import AccessDenied, check_permission
+from fivesafes.policy.permissions import Permission
+from fivesafes.projects.models import Project
+
+router = Router()
+T = TypeVar("T")
+
+
+def _call(fn: Callable[[], T]) -> T:
+    try:
+        return fn()
+    except RuleViolation as violation:
+        raise HttpError(
+            400, f"{violation.rule} ({violation.field}): {violation.finding.message}"
+        ) from None
+    except AccessDenied as denial:
+        raise HttpError(403, denial.reason) from None
+
+
+def _person(text: str) -> Any:
+    person = (
+        User.objects.filter(username=text).first()
+        or User.objects.filter(email__iexact=text).first()
+    )
+    if person is None:
+        raise HttpError(400, f"researcher: no person with the username or e-mail '{text}'.")
+    return person
+
+
+class ConditionOut(Schema):
+    name: str
+    met: bool
+    why: str
+
+
+class AccessOut(Schema):
+    person: str
+    project: str
+    allowed: bool
+    conditions: list[ConditionOut]
+
+
+def _access(person: Any, project: Any, answer: AccessAnswer) -> AccessOut:
+    return AccessOut(
+        person=person.username,
+        project=project.number,
+        allowed=answer.allowed,
+        conditions=[ConditionOut(name=c.name, met=c.met, why=c.why) for c in answer.conditions],
+    )
+
+
+class CaseOut(Schema):
+    id: int
+    institution: str
+    kind: str
+    state: str
+    due_on: date
+    valid_from: date | None
+    valid_until: date | None
+    credibility_assessment: str
+    next_steps: list[str]
+
+
+def _case(case: Authorisation) -> CaseOut:
+    return CaseOut(
+        id=case.pk,
+        institution=case.institution.name,
+        kind=case.institution.kind,
+        state=case.state,
+        due_on=case.due_on,
+        valid_from=case.valid_from,
+        valid_until=case.valid_until,
+        credibility_assessment=case.credibility_assessment,
+        next_steps=[t.name for t in TRANSITIONS.values() if case.state_enum in t.sources],
+    )
+
+
+class ApplyIn(Schema):
+    name: str
+    kind: str
+    country: str = "DK"
+    recognition: str = ""
+    address: str = ""
+    application_text: str
+    research_group: str
+
+
+class StepIn(Schema):
+    note: str = ""
+    valid_from: date | None = None
+    valid_until: date | None = None
+
+
+class TextIn(Schema):
+    text: str
+
+
+class QuestionOut(Schema):
+    id: int
+    question: str
+    answer: str
+    answered_at: datetime | None
+
+
+@router.get("/my-access", response=list[AccessOut], summary="My projects: access today and why")
+@api_requires(Permission.WORK_IN_PROJECTS)
+def my_access(request: HttpRequest) -> list[AccessOut]:
+    user = request.auth  # type: ignore[attr-defined]
+    return [
+        _access(user, p, project_access(user, p, request=request))
+        for p in projects_within_reach(user)
+    ]
+
+
+@router.get(
+    "/projects/{project_id}/access", response=AccessOut, summary="May I work in this project now?"
+)
+@api_requires(Permission.WORK_IN_PROJECTS)
+def project_access_now(request: HttpRequest, project_id: int) -> AccessOut:
+    user = request.auth  # type: ignore[attr-defined]
+    project = get_object_or_404(Project, pk=project_id)
+    return _access(user, project, project_access(user, project, request=request))
+
+
+@router.get(
+    "/cases", response=list[CaseOut], summary="Authorisation cases (open ones unless state=all)"
+)
+@api_requires(Permission.VIEW_PEOPLE_CASES)
+def case_list(request: HttpRequest, state: str = "") -> list[CaseOut]:
+    found = Authorisation.objects.select_related("institution")
+    if state == "all":
+        pass
+    elif state:
+        found = found.filter(state=state)
+    else:
+        found = found.filter(state__in=[s.value for s in OPEN_STATES])
+    return [_case(c) for c in found]
+
+
+def _visible_case(request: HttpRequest, case_id: int) -> Authorisation:
+    case = get_object_or_404(Authorisation.objects.select_related("institution"), pk=case_id)
+    if not may_see_institution(request.auth, case.institution):  # type: ignore[attr-defined]
+        raise HttpError(403, "This case belongs to another institution.")
+    return case
+
+
+@router.get("/cases/{case_id}", response=CaseOut, summary="One authorisation case")
+@api_requires(Permission.VIEW_DASHBOARD)
+def case_detail(request: HttpRequest, case_id: int) -> CaseOut:
+    return _case(_visible_case(request, case_id))
+
+
+@router.post("/cases", response={201: CaseOut}, summary="Apply for authorisation of an institution")
+@api_requires(Permission.APPLY_FOR_AUTHORISATION)
+def apply(request: HttpRequest, payload: ApplyIn) -> tuple[int, CaseOut]:
+    case = _call(lambda: cases.apply(actor=request.auth, request=request, **payload.dict()))  # type: ignore[attr-defined]
+    return 201, _case(case)
+
+
+@router.post("/cases/{case_id}/steps/{step}", response=CaseOut, summary="Take one step of the case")
+@api_requires(Permission.VIEW_DASHBOARD)
+def take_step(request: HttpRequest, case_id: int, step: str, payload: StepIn) -> CaseOut:
+    transition = TRANSITIONS.get(step)
+    if transition is None:
+        raise HttpError(404, f"'{step}' is not a step of the authorisation case.")
+    _call(lambda: check_permission(request.auth, transition.permission))  # type: ignore[attr-defined]
+    case = _visible_case(request, case_id)
+    return _case(
+        _call(
+            lambda: cases.take_step(
+                actor=request.auth,  # type: ignore[attr-defined]
+                authorisation=case,
+                step=step,
+                request=request,
+                **payload.dict(),
+            )
+        )
+    )
+
+
+@router.post(
+    "/cases/{case_id}/credibility",
+    response=CaseOut,
+    summary="Record the credibility assessment (R6)",
+)
+@api_requires(Permission.EVALUATE_AUTHORISATIONS)
+def credibility(request: HttpRequest, case_id: int, payload: TextIn) -> CaseOut:
+    case = get_object_or_404(Authorisation, pk=case_id)
+    return _case(
+        _call(
+            lambda: cases.record_credibility(
+                actor=request.auth,
+                authorisation=case,
+                assessment=payload.text,
+                request=request,  # type: ignore[attr-defined]
+            )
+        )
+    )
+
+
+@router.post(
+    "/cases/{case_id}/questions",
+    response={201: QuestionOut},
+    summary="Ask the applicant a question",
+)
+@api_requires(Permission.EVALUATE_AUTHORISATIONS)
+def ask(request: HttpRequest, case_id: int, payload: TextIn) -> tuple[int, QuestionOut]:
+    case = get_object_or_404(Authorisation, pk=case_id)
+    asked = _call(
+        lambda: cases.ask_question(
+            actor=request.auth, authorisation=case, question=payload.text, request=request
+        )  # type: ignore[attr-defined]
+    )
+    return 201, QuestionOut(id=asked.pk, question=asked.question, answer="", answered_at=None)
+
+
+@router.post(
+    "/questions/{question_id}/answer", response=QuestionOut, summary="Answer a clarifying question"
+)
+@api_requires(Permission.APPLY_FOR_AUTHORISATION)
+def answer(request: HttpRequest, question_id: int, payload: TextIn) -> QuestionOut:
+    question = get_object_or_404(ClarifyingQuestion, pk=question_id)
+    done = _call(
+        lambda: cases.answer_question(
+            actor=request.auth, question=question, answer=payload.text, request=request
+        )  # type: ignore[attr-defined]
+    )
+    return QuestionOut(
+        id=done.pk, question=done.question, answer=done.answer, answered_at=done.answered_at
+    )
+
+
+class InstitutionOut(Schema):
+    id: int
+    name: str
+    kind: str
+    country: str
+    authorised: bool
+
+
+@router.get("/institutions/mine", response=list[InstitutionOut], summary="Institutions I manage")
+@api_requires(Permission.MANAGE_INSTITUTION_RESEARCHERS)
+def my_institutions(request: HttpRequest) -> list[InstitutionOut]:
+    return [
+        InstitutionOut(
+            id=i.pk, name=i.name, kind=i.kind, country=i.country, authorised=i.is_authorised()
+        )
+        for i in Institution.objects.filter(manager=request.auth)  # type: ignore[attr-defined]
+    ]
+
+
+class AttachIn(Schema):
+    researcher: str
+    starts_on: date | None = None
+    working_abroad: bool = False
+    affiliated: bool = False
+    contact_person: str | None = None
+    accepts_responsibility: bool = False
+
+
+class AttachmentOut(Schema):
+    id: int
+    researcher: str
+    institution: str
+    kind: str
+    starts_on: date
+
+
+@router.post(
+    "/institutions/{institution_id}/attachments",
+    response={201: AttachmentOut},
+    summary="Attach or affiliate a researcher",
+)
+@api_requires(Permission.MANAGE_INSTITUTION_RESEARCHERS)
+def attach(
+    request: HttpRequest, institution_id: int, payload: AttachIn
+) -> tuple[int, AttachmentOut]:
+    institution = get_object_or_404(Institution, pk=institution_id)
+    data = payload.dict()
+    data["researcher"] = _person(data["researcher"])
+    data["contact_person"] = _person(data["contact_person"]) if data["contact_person"] else None
+    done = _call(
+        lambda: researchers.attach(
+            actor=request.auth, institution=institution, request=request, **data
+        )
+    )  # type: ignore[attr-defined]
+    return 201, AttachmentOut(
+        id=done.pk,
+        researcher=done.researcher.username,
+        institution=institution.name,
+        kind=done.kind,
+        starts_on=done.starts_on,
+    )
+
+
+class AgreementIn(Schema):
+    researcher: str
+    project: str
+    starts_on: date
+    ends_on: date
+    allowed_networks: str
+
+
+class AgreementOut(Schema):
+    id: int
+    researcher: str
+    project: str
+    starts_on: date
+    ends_on: date
+    allowed_networks: list[str]
+    researcher_signed_at: datetime | None
+    countersigned_at: datetime | None
+    current: bool
+    status: str
+
+
+def _agreement(agreement: ResearcherAgreement) -> AgreementOut:
+    current, why = agreement.status()
+    return AgreementOut(
+        id=agreement.pk,
+        researcher=agreement.researcher.username,
+        project=agreement.project.number,
+        starts_on=agreement.starts_on,
+        ends_on=agreement.ends_on,
+        allowed_networks=agreement.allowed_networks.split(),
+        researcher_signed_at=agreement.researcher_signed_at,
+        countersigned_at=agreement.countersigned_at,
+        current=current,
+        status=why,
+    )
+
+
+@router.post(
+    "/agreements", response={201: AgreementOut}, summary="Draw up a researcher agreement (R8)"
+)
+@api_requires(Permission.MANAGE_INSTITUTION_RESEARCHERS)
+def new_agreement(request: HttpRequest, payload: AgreementIn) -> tuple[int, AgreementOut]:
+    project = Project.objects.filter(number=payload.project).first()
+    if project is None:
+        raise HttpError(400, f"project: no project numbered '{payload.project}'.")
+    data = payload.dict()
+    data["researcher"], data["project"] = _person(data["researcher"]), project
+    done = _call(lambda: agreements.create(actor=request.auth, request=request, **data))  # type: ignore[attr-defined]
+    return 201, _agreement(done)
+
+
+@router.post("/agreements/{agreement_id}/sign", response=AgreementOut, summary="Sign my agreement")
+@api_requires(Permission.WORK_IN_PROJECTS)
+def sign(request: HttpRequest, agreement_id: int) -> AgreementOut:
+    agreement = get_object_or_404(ResearcherAgreement, pk=agreement_id)
+    return _agreement(
+        _call(lambda: agreements.sign(actor=request.auth, agreement=agreement, request=request))
+    )  # type: ignore[attr-defined]
+
+
+@router.post(
+    "/agreements/{agreement_id}/countersign",
+    response=AgreementOut,
+    summary="Countersign as the manager",
+)
+@api_requires(Permission.SIGN_FOR_INSTITUTION)
+def countersign(request: HttpRequest, agreement_id: int) -> AgreementOut:
+    agreement = get_object_or_404(ResearcherAgreement, pk=agreement_id)
+    return _agreement(
+        _call(
+            lambda: agreements.countersign(actor=request.auth, agreement=agreement, request=request)
+        )
+    )  # type: ignore[attr-defined]
+
+
+class TestQuestionOut(Schema):
+    id: int
+    text: str
+    choices: list[str]
+
+
+class AnswersIn(Schema):
+    answers: dict[int, int]
+
+
+class AttemptOut(Schema):
+    correct: int
+    total: int
+    passed: bool
+    valid_until: date | None
+
+
+@router.get(
+    "/certification/questions",
+    response=list[TestQuestionOut],
+    summary="The certification test (R9)",
+)
+@api_requires(Permission.WORK_IN_PROJECTS)
+def test_questions(request: HttpRequest) -> list[TestQuestionOut]:
+    return [
+        TestQuestionOut(id=q.pk, text=q.text, choices=q.choices)
+        for q in CertificationQuestion.objects.filter(active=True)
+    ]
+
+
+@router.post(
+    "/certification/attempts", response={201: AttemptOut}, summary="Take the certification test"
+)
+@api_requires(Permission.WORK_IN_PROJECTS)
+def take_test(request: HttpRequest, payload: AnswersIn) -> tuple[int, AttemptOut]:
+    done = _call(
+        lambda: certification.take_test(
+            actor=request.auth, answers=payload.answers, request=request
+        )
+    )  # type: ignore[attr-defined]
+    return 201, AttemptOut(
+        correct=done.correct,
+        total=done.total,
+        passed=done.passed,
+        valid_until=done.valid_until if done.passed else None,
+    )
+
+
+class BreachIn(Schema):
+    researcher: str
+    what_happened: str
+    evidence: str
+
+
+class DecisionIn(Schema):
+    decision: str
+    permanent: bool = False
+    exclusion_ends_on: date | None = None
+    withdraw_institution_until: date | None = None
+
+
+class BreachOut(Schema):
+    id: int
+    researcher: str
+    state: str
+    decision: str
+
+
+def _breach(breach: Breach) -> BreachOut:
+    return BreachOut(
+        id=breach.pk,
+        researcher=breach.researcher.username,
+        state=breach.state,
+        decision=breach.decision,
+    )
+
+
+@router.get("/breaches", response=list[BreachOut], summary="Breach cases")
+@api_requires(Permission.VIEW_PEOPLE_CASES)
+def breach_list(request: HttpRequest) -> list[BreachOut]:
+    return [_breach(b) for b in Breach.objects.select_related("researcher")]
+
+
+@router.post("/breaches", response={201: BreachOut}, summary="Report a breach (R24)")
+@api_requires(Permission.REPORT_BREACHES)
+def report_breach(request: HttpRequest, payload: BreachIn) -> tuple[int, BreachOut]:
+    data = payload.dict()
+    data["researcher"] = _person(data["researcher"])
+    return 201, _breach(
+        _call(lambda: sanctions.report_breach(actor=request.auth, request=request, **data))
+    )  # type: ignore[attr-defined]
+
+
+@router.post(
+    "/breaches/{breach_id}/decision", response=BreachOut, summary="Decide the sanction (R24)"
+)
+@api_requires(Permission.DECIDE_SANCTIONS)
+def decide(request: HttpRequest, breach_id: int, payload: DecisionIn) -> BreachOut:
+    breach = get_object_or_404(Breach, pk=breach_id)
+    return _breach(
+        _call(
+            lambda: sanctions.decide(
+                actor=request.auth, breach=breach, request=request, **payload.dict()
+            )
+        )
+    )  # type: ignore[attr-defined]
+
+
+@router.get(
+    "/access-report", response=list[AccessOut], summary="Who has access to what today, and why"
+)
+@api_requires(Permission.VIEW_ACCESS_REPORT)
+def report(
+    request: HttpRequest, person: str = "", project: str = "", institution: str = ""
+) -> list[AccessOut]:
+    rows = access_report(
+        person=person or None, project=project or None, institution=institution or None
+    )
+    return [_access(r.person, r.project, r.answer) for r in rows]

@@ -1,0 +1,165 @@
+"""Forms of safe people: they check the shape of input; the services check the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from fivesafes.people.rules import KIND_LABELS, InstitutionKind
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ApplyForm(forms.Form):
+    name = forms.CharField(label="Name of the institution", max_length=200)
+    kind = forms.ChoiceField(
+        label="Kind of institution", choices=[(k.value, KIND_LABELS[k]) for k in InstitutionKind]
+    )
+    country = forms.CharField(label="Country code", max_length=2, initial="DK")
+    recognition = forms.CharField(
+        label="Recognised by",
+        required=False,
+        help_text="e.g. a research council or Eurostat; leave empty if not recognised.",
+    )
+    address = forms.CharField(label="Address", widget=forms.Textarea(attrs={"rows": 2}))
+    application_text = forms.CharField(
+        label="The research environment",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Purpose, ownership, staff qualifications, research experience, clients.",
+    )
+    research_group = forms.CharField(
+        label="Researchers and analysts",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One name per line; at least two (no authorisation to single persons, R5).",
+    )
+
+
+class CredibilityForm(forms.Form):
+    assessment = forms.CharField(
+        label="Credibility assessment (R6)", widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class QuestionForm(forms.Form):
+    question = forms.CharField(
+        label="Clarifying question to the applicant", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label="Your answer", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class StepForm(forms.Form):
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    valid_from = forms.DateField(label="Authorised from", required=False, widget=DATE)
+    valid_until = forms.DateField(label="Authorised until", required=False, widget=DATE)
+
+
+class PersonField(forms.CharField):
+    """A person named by username or e-mail address."""
+
+    def clean(self, value: Any) -> Any:
+        from fivesafes.accounts.models import User
+
+        text = super().clean(value)
+        if not text:
+            return None
+        person = (
+            User.objects.filter(username=text).first()
+            or User.objects.filter(email__iexact=text).first()
+        )
+        if person is None:
+            raise forms.ValidationError(f"No person with the username or e-mail '{text}'.")
+        return person
+
+
+class AttachForm(forms.Form):
+    researcher = PersonField(label="Researcher (username or e-mail)")
+    starts_on = forms.DateField(label="Attached from", required=False, widget=DATE)
+    working_abroad = forms.BooleanField(label="Works abroad for a period", required=False)
+    affiliated = forms.BooleanField(
+        label="Foreign researcher (affiliation)",
+        required=False,
+        help_text="A foreign researcher is affiliated under the institution's responsibility (R7).",
+    )
+    contact_person = PersonField(label="Contact person (for an affiliation)", required=False)
+    accepts_responsibility = forms.BooleanField(
+        label="The institution accepts responsibility for the foreign researcher", required=False
+    )
+
+
+class AgreementForm(forms.Form):
+    researcher = PersonField(label="Researcher (username or e-mail)")
+    project = forms.CharField(label="Project number", max_length=20)
+    starts_on = forms.DateField(label="Access from", widget=DATE)
+    ends_on = forms.DateField(label="Access until", widget=DATE)
+    allowed_networks = forms.CharField(
+        label="Allowed IP addresses or ranges",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One per line, e.g. 192.0.2.10 or 192.0.2.0/24 (CIDR).",
+    )
+
+    def clean_project(self) -> Any:
+        from fivesafes.projects.models import Project
+
+        number = self.cleaned_data["project"].strip()
+        project = Project.objects.filter(number=number).select_related("institution").first()
+        if project is None:
+            raise forms.ValidationError(f"No project numbered '{number}'.")
+        return project
+
+
+class BreachForm(forms.Form):
+    researcher = PersonField(label="Researcher (username or e-mail)")
+    what_happened = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.CharField(label="Evidence", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(forms.Form):
+    decision = forms.CharField(
+        label="Decision and reasons", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    permanent = forms.BooleanField(label="Exclude permanently", required=False)
+    exclusion_ends_on = forms.DateField(
+        label="Exclusion ends on",
+        required=False,
+        widget=DATE,
+        help_text="At least three years from today (R24), unless permanent.",
+    )
+    withdraw_institution_until = forms.DateField(
+        label="Withdraw the institution's authorisation until",
+        required=False,
+        widget=DATE,
+        help_text="Leave empty to keep the institution's authorisation.",
+    )
+
+
+class QuestionBankForm(forms.Form):
+    text = forms.CharField(label="Question", widget=forms.Textarea(attrs={"rows": 2}))
+    choices = forms.CharField(
+        label="Answers", widget=forms.Textarea(attrs={"rows": 4}), help_text="One per line."
+    )
+    correct = forms.IntegerField(label="Number of the right answer", min_value=1)
+    active = forms.BooleanField(label="In use", required=False, initial=True)
+
+
+class ReportFilterForm(forms.Form):
+    person = forms.CharField(label="Person", required=False)
+    project = forms.CharField(label="Project number", required=False)
+    institution = forms.CharField(label="Institution", required=False)
+
+
+class CaseFilterForm(forms.Form):
+    state = forms.ChoiceField(label="State", required=False)
+    overdue = forms.BooleanField(label="Overdue only", required=False)
+    q = forms.CharField(label="Institution", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from fivesafes.people.workflow import CaseState
+
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", "Any open"), ("all", "Any")] + [
+            (s.value, s.label) for s in CaseState
+        ]

@@ -1,0 +1,153 @@
+"""Staff pages: the certification question bank, breaches and sanctions, the access report."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from fivesafes.accounts.models import User
+from fivesafes.people.forms import BreachForm, DecisionForm, QuestionBankForm, ReportFilterForm
+from fivesafes.people.models import Breach, CertificationQuestion
+from fivesafes.people.report import access_report
+from fivesafes.people.services import certification, sanctions
+from fivesafes.people.views.common import Refused, attempt
+from fivesafes.policy.checks import can
+from fivesafes.policy.decorators import requires
+from fivesafes.policy.permissions import Permission
+
+
+@requires(Permission.EDIT_CERTIFICATION_QUESTIONS)
+def question_bank(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    question = get_object_or_404(CertificationQuestion, pk=pk) if pk else None
+    initial = None
+    if question is not None:
+        initial = {
+            "text": question.text,
+            "choices": "\n".join(question.choices),
+            "correct": question.correct_choice + 1,
+            "active": question.active,
+        }
+    form = QuestionBankForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            attempt(
+                request,
+                lambda: certification.save_question(
+                    actor=request.user,
+                    text=data["text"],
+                    choices=data["choices"].splitlines(),
+                    correct_choice=data["correct"] - 1,
+                    active=data["active"],
+                    question=question,
+                    request=request,
+                ),
+                form,
+            )
+        except Refused:
+            pass
+        else:
+            messages.success(request, "Question saved.")
+            return redirect("people:question_bank")
+    return render(
+        request,
+        "people/question_bank.html",
+        {"form": form, "question": question, "questions": CertificationQuestion.objects.all()},
+        status=400 if form.errors else 200,
+    )
+
+
+@requires(Permission.VIEW_PEOPLE_CASES)
+def breach_list(request: HttpRequest) -> HttpResponse:
+    breaches = Breach.objects.select_related("researcher", "institution", "reported_by")
+    return render(request, "people/breach_list.html", {"breaches": breaches})
+
+
+@requires(Permission.REPORT_BREACHES)
+def report_breach(request: HttpRequest) -> HttpResponse:
+    form = BreachForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            breach = attempt(
+                request,
+                lambda: sanctions.report_breach(
+                    actor=request.user, request=request, **form.cleaned_data
+                ),
+                form,
+            )
+        except Refused:
+            pass
+        else:
+            messages.success(request, f"Breach B-{breach.pk} reported; an approver decides.")
+            if can(request.user, Permission.VIEW_PEOPLE_CASES):
+                return redirect("people:breach", pk=breach.pk)
+            return redirect("people:report_breach")
+    return render(
+        request, "people/report_breach.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _breach_page(
+    request: HttpRequest, breach: Breach, form: DecisionForm | None = None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "people/breach.html",
+        {
+            "breach": breach,
+            "sanctions": breach.sanctions.select_related("person", "institution"),
+            "form": form or DecisionForm(),
+            "may_decide": can(request.user, Permission.DECIDE_SANCTIONS)
+            and breach.state == Breach.State.REPORTED,
+        },
+        status=status,
+    )
+
+
+@requires(Permission.VIEW_PEOPLE_CASES)
+def breach_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _breach_page(request, get_object_or_404(Breach, pk=pk))
+
+
+@require_POST
+@requires(Permission.DECIDE_SANCTIONS)
+def decide_breach(request: HttpRequest, pk: int) -> HttpResponse:
+    breach = get_object_or_404(Breach, pk=pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            attempt(
+                request,
+                lambda: sanctions.decide(
+                    actor=request.user, breach=breach, request=request, **form.cleaned_data
+                ),
+                form,
+            )
+        except Refused:
+            pass
+        else:
+            messages.success(request, "Decision recorded; the sanction is in force now.")
+            return redirect("people:breach", pk=breach.pk)
+    return _breach_page(request, breach, form, status=400)
+
+
+@requires(Permission.VIEW_ACCESS_REPORT)
+def report(request: HttpRequest) -> HttpResponse:
+    form = ReportFilterForm(request.GET or None)
+    rows = []
+    if form.is_valid() and any(form.cleaned_data.values()):
+        data = form.cleaned_data
+        rows = access_report(
+            person=data["person"] or None,
+            project=data["project"] or None,
+            institution=data["institution"] or None,
+        )
+    elif not form.is_bound:
+        rows = access_report()
+    people = User.objects.filter(Q(attachments__isnull=False)).distinct().count()
+    return render(
+        request, "people/access_report.html", {"form": form, "rows": rows, "people": people}
+    )
