@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "fivesafes.jobs",
     "fivesafes.web",
     "fivesafes.people",
+    "fivesafes.data",
     "fivesafes.projects",
 ]
 

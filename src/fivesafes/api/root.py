@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from fivesafes.api.me import router as me_router
 from fivesafes.api.security import AUTH
+from fivesafes.data.api import router as catalogue_router
 from fivesafes.people.api import router as people_router
 
 api = NinjaAPI(
@@ -18,4 +19,5 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/me", me_router, tags=["accounts"])
+api.add_router("/catalogue", catalogue_router, tags=["catalogue"])
 api.add_router("/people", people_router, tags=["safe people"])

@@ -1,4 +1,4 @@
-"""Template context: the navigation entries the signed-in person may use."""
+"""Template context: the navigation entries the visitor may use."""
 
 from __future__ import annotations
 
@@ -13,21 +13,16 @@ from fivesafes.web.navigation import NAVIGATION
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not is_two_factor(user):
-        return {"nav_items": [], "user_roles": []}
+    signed_in = user is not None and user.is_authenticated and is_two_factor(user)
     items = []
     for entry in NAVIGATION:
-        if not can(user, entry.permission):
+        if entry.permission is not None and not (signed_in and can(user, entry.permission)):
             continue
         try:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        items.append(
-            {
-                "label": entry.label,
-                "url": url,
-                "current": request.path.startswith(url) and (url != "/" or request.path == "/"),
-            }
-        )
-    return {"nav_items": items, "user_roles": sorted(role.label for role in user.roles)}
+        current = request.path.startswith(url) and (url != "/" or request.path == "/")
+        items.append({"label": entry.label, "url": url, "current": current})
+    roles = sorted(role.label for role in user.roles) if signed_in else []
+    return {"nav_items": items, "user_roles": roles}

@@ -11,11 +11,13 @@ from fivesafes.policy.permissions import Permission
 class NavEntry:
     label: str
     url_name: str
-    permission: Permission
+    permission: Permission | None  # None: everyone, signed in or not
 
 
 NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Dashboard", "web:dashboard", Permission.VIEW_DASHBOARD),
+    NavEntry("Catalogue", "data:catalogue", None),
+    NavEntry("Data basket", "data:basket", Permission.USE_DATA_BASKET),
     NavEntry("My access", "people:my_access", Permission.WORK_IN_PROJECTS),
     NavEntry("Institution", "people:my_institutions", Permission.MANAGE_INSTITUTION_RESEARCHERS),
     NavEntry("Cases", "people:cases", Permission.VIEW_PEOPLE_CASES),

@@ -1,0 +1,1 @@
+"""Safe data: the catalogue of registers, extraction, pseudonymisation and delivery."""

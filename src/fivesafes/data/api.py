@@ -1,0 +1,153 @@
+"""`/api/v1/catalogue/...`: registers and variables with their code lists. Public, metadata only."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from fivesafes.api.security import api_public
+from fivesafes.data.catalogue.search import Filters, search_registers, search_variables
+from fivesafes.data.models import CatalogueRegister, CatalogueVariable
+
+router = Router(auth=None)
+
+
+class RegisterOut(Schema):
+    short_name: str
+    version: str
+    title_en: str
+    title_da: str
+    subject_area: str
+    unit_type: str
+    temporality: str
+    first_year: int
+    last_year: int
+
+
+class CodeOut(Schema):
+    code: str
+    label_en: str
+    label_da: str
+    valid_from: str
+    valid_until: str | None
+    is_sentinel: bool
+
+
+class VariableOut(Schema):
+    register_name: str
+    name: str
+    label_en: str
+    label_da: str
+    data_type: str
+    role: str
+    links_to: str
+    sensitivity: list[str]
+
+
+class VariableDetailOut(VariableOut):
+    description_en: str
+    description_da: str
+    codes: list[CodeOut]
+
+
+def _register(r: CatalogueRegister) -> RegisterOut:
+    v = r.current
+    return RegisterOut(
+        short_name=r.short_name,
+        version=v.version,
+        title_en=v.title_en,
+        title_da=v.title_da,
+        subject_area=r.subject_area,
+        unit_type=r.unit_type,
+        temporality=v.temporality,
+        first_year=v.first_year,
+        last_year=v.last_year,
+    )
+
+
+def _variable(v: CatalogueVariable) -> dict:
+    return {
+        "register_name": v.version.register.short_name,
+        "name": v.name,
+        "label_en": v.label_en,
+        "label_da": v.label_da,
+        "data_type": v.data_type,
+        "role": v.role,
+        "links_to": v.links_to,
+        "sensitivity": v.sensitivity_labels,
+    }
+
+
+@router.get("/registers", response=list[RegisterOut], summary="Registers, optionally searched")
+@api_public
+def registers(
+    request: HttpRequest,
+    q: str = "",
+    unit_type: str = "",
+    temporality: str = "",
+    subject_area: str = "",
+) -> list[RegisterOut]:
+    filters = Filters.parse(
+        q=q, unit_type=unit_type, temporality=temporality, subject_area=subject_area
+    )
+    return [_register(r) for r in search_registers(filters)]
+
+
+@router.get("/registers/{short_name}", response=RegisterOut, summary="One register")
+@api_public
+def register(request: HttpRequest, short_name: str) -> RegisterOut:
+    return _register(
+        get_object_or_404(
+            CatalogueRegister.objects.select_related("current"),
+            short_name=short_name,
+            current__isnull=False,
+        )
+    )
+
+
+@router.get("/variables", response=list[VariableOut], summary="Search variables by words")
+@api_public
+def variables(
+    request: HttpRequest,
+    q: str = "",
+    unit_type: str = "",
+    temporality: str = "",
+    sensitivity: str = "",
+) -> list[dict]:
+    filters = Filters.parse(
+        q=q, unit_type=unit_type, temporality=temporality, sensitivity=sensitivity
+    )
+    return [_variable(v) for v in search_variables(filters)]
+
+
+@router.get(
+    "/registers/{short_name}/variables/{name}",
+    response=VariableDetailOut,
+    summary="One variable with its code list",
+)
+@api_public
+def variable(request: HttpRequest, short_name: str, name: str) -> dict:
+    reg = get_object_or_404(CatalogueRegister, short_name=short_name, current__isnull=False)
+    var = get_object_or_404(
+        CatalogueVariable.objects.select_related("version__register"),
+        version=reg.current,
+        name=name,
+    )
+    codes = [
+        {
+            "code": c.code,
+            "label_en": c.label_en,
+            "label_da": c.label_da,
+            "valid_from": c.valid_from.isoformat(),
+            "valid_until": c.valid_until.isoformat() if c.valid_until else None,
+            "is_sentinel": c.is_sentinel,
+        }
+        for c in var.codes.all()
+    ]
+    return {
+        **_variable(var),
+        "description_en": var.description_en,
+        "description_da": var.description_da,
+        "codes": codes,
+    }

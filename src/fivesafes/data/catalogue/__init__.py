@@ -1,0 +1,1 @@
+"""The catalogue's business logic: importing metadata, searching, coverage and charts."""

@@ -1,0 +1,201 @@
+"""`catalogue import`: validate metadata files and store them, all or nothing.
+
+Re-importing an unchanged file changes nothing; a changed one becomes a new version (the version
+number must follow the revision rule: adding variables bumps minor, changing or removing bumps
+major) and the old version stays. Every error names the file, the JSON path and the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from fivesafes.audit.services import record
+from fivesafes.data.catalogue.coverage import rows_by_year
+from fivesafes.data.models import (
+    CatalogueCode,
+    CatalogueRegister,
+    CatalogueVariable,
+    RegisterVersion,
+)
+from fivesafes.metadata import (
+    MetadataError,
+    MetadataIssue,
+    Register,
+    check_new_version,
+    fingerprint,
+    load_registers,
+    register_data_dir,
+    register_to_dict,
+)
+
+
+@dataclass
+class ImportResult:
+    created: list[str] = field(default_factory=list)
+    new_versions: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def metadata_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The JSON files named, or found inside named folders."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        files.extend(sorted(path.rglob("*.json")) if path.is_dir() else [path])
+    return files
+
+
+def data_root() -> Path:
+    return Path(settings.DATA_DIR) / "registers"
+
+
+def _search_text(var: dict[str, Any]) -> str:
+    words = [var["name"], *var["label"].values(), *var["description"].values()]
+    return " ".join(words).lower()
+
+
+def _store_version(
+    reg: Register, register: CatalogueRegister, source: str, actor: Any
+) -> RegisterVersion:
+    doc = register_to_dict(reg)
+    version = RegisterVersion.objects.create(
+        register=register,
+        version=reg.version,
+        fingerprint=fingerprint(reg),
+        document=doc,
+        title_en=reg.title.en,
+        title_da=reg.title.da,
+        description_en=reg.description.en,
+        description_da=reg.description.da,
+        temporality=reg.temporality.value,
+        first_year=reg.time_coverage.first_year,
+        last_year=reg.time_coverage.last_year,
+        data_owner=reg.data_owner.name.en,
+        owner_is_office=reg.data_owner.is_statistics_office,
+        rows_by_year=rows_by_year(register_data_dir(data_root(), reg)),
+        source_file=source[:500],
+        imported_by=actor,
+    )
+    codes: list[CatalogueCode] = []
+    for position, (var, var_doc) in enumerate(zip(reg.variables, doc["variables"], strict=True)):
+        domain = var.value_domain
+        stored = CatalogueVariable.objects.create(
+            version=version,
+            name=var.name,
+            position=position,
+            label_en=var.label.en,
+            label_da=var.label.da,
+            description_en=var.description.en,
+            description_da=var.description.da,
+            data_type=var.data_type.value,
+            role=var.role.value,
+            unit_of_measure=var.unit_of_measure.en if var.unit_of_measure else "",
+            links_to=var.links_to or "",
+            code_list_name=domain.code_list.name if domain.code_list else "",
+            directly_identifying=var.sensitivity.directly_identifying,
+            particularly_identifying=var.sensitivity.particularly_identifying,
+            special_category=var.sensitivity.special_category,
+            business_data=var.sensitivity.business_data,
+            search_text=_search_text(var_doc),
+        )
+        for code in domain.code_list.codes if domain.code_list else ():
+            codes.append(
+                CatalogueCode(
+                    variable=stored,
+                    code=code.code,
+                    label_en=code.label.en,
+                    label_da=code.label.da,
+                    valid_from=code.valid_from,
+                    valid_until=code.valid_until,
+                    level=code.level,
+                    parent=code.parent or "",
+                )
+            )
+        for sentinel in domain.sentinels:
+            codes.append(
+                CatalogueCode(
+                    variable=stored,
+                    code=sentinel.code,
+                    label_en=sentinel.label.en,
+                    label_da=sentinel.label.da,
+                    valid_from="1900-01-01",
+                    is_sentinel=True,
+                )
+            )
+    CatalogueCode.objects.bulk_create(codes, batch_size=2000)
+    register.current = version
+    register.subject_area = reg.subject_area.value
+    register.unit_type = reg.unit_type
+    register.save(update_fields=["current", "subject_area", "unit_type"])
+    return version
+
+
+def import_registers(paths: Iterable[str | Path], *, actor: Any = None) -> ImportResult:
+    """Validate every file first; store all of them in one transaction, or nothing."""
+    files = metadata_files(paths)
+    if not files:
+        raise MetadataError(
+            [
+                MetadataIssue(
+                    file=", ".join(map(str, paths)),
+                    path="$",
+                    reason="no metadata files (*.json) found",
+                )
+            ]
+        )
+    registers = load_registers(files)
+    by_name: dict[str, Register] = {}
+    issues: list[MetadataIssue] = []
+    for file, reg in zip(files, registers, strict=True):
+        if reg.short_name in by_name:
+            issues.append(
+                MetadataIssue(
+                    str(file), "$.shortName", f"register {reg.short_name} is in more than one file"
+                )
+            )
+        by_name[reg.short_name] = reg
+    result = ImportResult()
+    with transaction.atomic():
+        for file, reg in zip(files, registers, strict=True):
+            register, created = CatalogueRegister.objects.select_for_update().get_or_create(
+                short_name=reg.short_name,
+                defaults={"subject_area": reg.subject_area.value, "unit_type": reg.unit_type},
+            )
+            current = register.current
+            if current is not None and current.fingerprint == fingerprint(reg):
+                result.unchanged.append(reg.short_name)
+                continue
+            if current is not None:
+                problems = check_new_version(current.model(), reg)
+                if RegisterVersion.objects.filter(register=register, version=reg.version).exists():
+                    problems.append(f"version {reg.version} exists already with other content")
+                issues.extend(MetadataIssue(str(file), "$.version", p) for p in problems)
+                if problems:
+                    continue
+            version = _store_version(reg, register, str(file), actor)
+            (result.created if created else result.new_versions).append(
+                f"{reg.short_name} {reg.version}"
+            )
+            record(
+                action="catalogue.register_imported",
+                actor=actor,
+                obj=version,
+                after={
+                    "register": reg.short_name,
+                    "version": reg.version,
+                    "variables": len(reg.variables),
+                    "file": str(file),
+                },
+                before={"version": current.version} if current else None,
+            )
+        if issues:
+            transaction.set_rollback(True)
+    if issues:
+        raise MetadataError(issues)
+    return result

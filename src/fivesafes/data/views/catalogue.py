@@ -1,0 +1,136 @@
+"""The catalogue in the web UI: public read access to metadata, never to data (R26, R20)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count, F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import mark_safe
+
+from fivesafes.data.catalogue.chart import coverage_svg
+from fivesafes.data.catalogue.search import (
+    SENSITIVITY_FIELDS,
+    Filters,
+    search_registers,
+    search_variables,
+)
+from fivesafes.data.models import CatalogueRegister, CatalogueVariable, RegisterVersion
+from fivesafes.metadata import SubjectArea, Temporality
+from fivesafes.metadata.unittypes import UNIT_TYPES
+from fivesafes.policy.checks import can
+from fivesafes.policy.decorators import public
+from fivesafes.policy.permissions import Permission
+
+
+def _filters(request: HttpRequest) -> tuple[Filters, str | None]:
+    try:
+        return Filters.parse(
+            **{
+                k: request.GET.get(k, "")
+                for k in ("q", "temporality", "unit_type", "subject_area", "year", "sensitivity")
+            }
+        ), None
+    except ValueError:
+        return Filters.parse(q=request.GET.get("q", "")), "Year: enter a year such as 2015."
+
+
+def _choices() -> dict[str, object]:
+    return {
+        "temporalities": [t.value for t in Temporality],
+        "unit_types": sorted(UNIT_TYPES.items()),
+        "subject_areas": [a.value for a in SubjectArea],
+        "sensitivities": SENSITIVITY_FIELDS.items(),
+    }
+
+
+@public
+def index(request: HttpRequest) -> HttpResponse:
+    filters, problem = _filters(request)
+    searching = any(
+        [
+            filters.words,
+            filters.temporality,
+            filters.unit_type,
+            filters.subject_area,
+            filters.year,
+            filters.sensitivity,
+        ]
+    )
+    context = {
+        "filters": filters,
+        "q": request.GET.get("q", ""),
+        "problem": problem,
+        "searching": searching,
+        "params": request.GET,
+        **_choices(),
+    }
+    if searching:
+        context["variables"] = list(search_variables(filters))
+        context["registers"] = list(search_registers(filters))
+    else:
+        grouped: dict[str, list[CatalogueRegister]] = defaultdict(list)
+        registers = (
+            CatalogueRegister.objects.filter(current__isnull=False)
+            .select_related("current")
+            .annotate(n_variables=Count("current__variables"))
+        )
+        for register in registers:
+            grouped[register.subject_area].append(register)
+        context["by_area"] = sorted(grouped.items())
+    template = "data/_results.html" if request.htmx and searching else "data/catalogue.html"
+    return render(request, template, context)
+
+
+@public
+def register_page(
+    request: HttpRequest, short_name: str, version: str | None = None
+) -> HttpResponse:
+    register = get_object_or_404(CatalogueRegister, short_name=short_name, current__isnull=False)
+    shown = (
+        get_object_or_404(RegisterVersion, register=register, version=version)
+        if version
+        else register.current
+    )
+    return render(
+        request,
+        "data/register.html",
+        {
+            "register": register,
+            "shown": shown,
+            "versions": register.versions.order_by("-imported_at"),
+            "variables": shown.variables.all(),
+            "chart": mark_safe(coverage_svg(shown.rows_by_year)),  # noqa: S308 - built from numbers only
+            "total_rows": sum(shown.rows_by_year.values()),
+            "unit_type": UNIT_TYPES.get(register.unit_type),
+        },
+    )
+
+
+@public
+def variable_page(request: HttpRequest, short_name: str, name: str) -> HttpResponse:
+    register = get_object_or_404(CatalogueRegister, short_name=short_name, current__isnull=False)
+    variable = get_object_or_404(CatalogueVariable, version=register.current, name=name)
+    linked_by = []
+    if variable.role == "identifier":
+        linked_by = list(
+            CatalogueVariable.objects.filter(
+                version__register__current=F("version"), links_to=register.unit_type
+            ).select_related("version__register")[:50]
+        )
+    return render(
+        request,
+        "data/variable.html",
+        {
+            "variable": variable,
+            "register": register,
+            "codes": variable.codes.all()[:2000],
+            "code_count": variable.codes.count(),
+            "linked_by": linked_by,
+            "links_to": UNIT_TYPES.get(variable.links_to),
+            "can_basket": can(request.user, Permission.USE_DATA_BASKET),
+            "in_basket": request.user.is_authenticated
+            and request.user.basket.filter(variable=variable).exists(),
+        },
+    )

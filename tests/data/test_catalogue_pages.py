@@ -1,0 +1,147 @@
+"""The catalogue in the browser's words: search, register and variable pages, API; never data."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from django.test import Client
+from django.urls import reverse
+
+from fivesafes.data.models import BasketItem, CatalogueVariable
+from fivesafes.policy.permissions import Role
+from tests.conftest import verified_client
+
+
+def test_anonymous_visitors_browse_by_subject_area(catalogue: Path) -> None:
+    page = Client().get(reverse("data:catalogue")).content.decode()
+    for name in ("POPULATION", "PRESCRIPTIONS", "BUSINESS", "INCOME"):
+        assert name in page
+
+
+def test_search_finds_variables_by_english_and_danish_words(catalogue: Path) -> None:
+    english = Client().get(reverse("data:catalogue"), {"q": "birth"}).content.decode()
+    assert "birth_date" in english
+    danish = Client().get(reverse("data:catalogue"), {"q": "fødsel"}).content.decode()
+    assert "birth_date" in danish
+
+
+def test_sensitivity_filter_lists_only_flagged_variables(catalogue: Path) -> None:
+    response = Client().get(reverse("data:catalogue"), {"sensitivity": "particularly_identifying"})
+    names = set(
+        CatalogueVariable.objects.filter(particularly_identifying=True).values_list(
+            "name", flat=True
+        )
+    )
+    assert names, "the synthetic registers flag some variables"
+    page = response.content.decode()
+    assert all(name in page for name in names)
+    assert "prescription_id" not in page or "prescription_id" in names
+
+
+def test_bad_year_filter_is_named(catalogue: Path) -> None:
+    page = (
+        Client().get(reverse("data:catalogue"), {"q": "income", "year": "twenty"}).content.decode()
+    )
+    assert "Year: enter a year such as 2015." in page
+
+
+def test_register_page_shows_quality_declaration_and_coverage_chart(catalogue: Path) -> None:
+    page = Client().get(reverse("data:register", args=["PRESCRIPTIONS"])).content.decode()
+    assert "Quality declaration" in page and "Comparability over time" in page
+    assert "<svg" in page and "rows</title>" in page
+
+
+def test_variable_page_shows_code_list_with_validity(catalogue: Path) -> None:
+    variable = (
+        CatalogueVariable.objects.filter(version__register__short_name="PRESCRIPTIONS")
+        .exclude(code_list_name="")
+        .first()
+    )
+    page = (
+        Client()
+        .get(reverse("data:variable", args=["PRESCRIPTIONS", variable.name]))
+        .content.decode()
+    )
+    code = variable.codes.filter(is_sentinel=False).first()
+    assert code.code in page and code.valid_from.isoformat() in page
+
+
+def test_basket_collects_variables_with_years_and_exports_a_variable_list(
+    catalogue: Path, make_user
+) -> None:
+    client = verified_client(make_user(Role.RESEARCHER))
+    variable = CatalogueVariable.objects.filter(version__register__short_name="INCOME").first()
+    first = variable.version.first_year
+    client.post(
+        reverse("data:basket_add", args=[variable.pk]),
+        {"first_year": first, "last_year": first + 2},
+    )
+    exported = client.get(reverse("data:basket_export")).content.decode()
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    assert rows == [
+        {
+            **rows[0],
+            "register": "INCOME",
+            "variable": variable.name,
+            "first_year": str(first),
+            "last_year": str(first + 2),
+        }
+    ]
+
+
+def test_basket_refuses_years_outside_the_register_naming_the_field(
+    catalogue: Path, make_user
+) -> None:
+    client = verified_client(make_user(Role.RESEARCHER))
+    variable = CatalogueVariable.objects.filter(version__register__short_name="INCOME").first()
+    response = client.post(
+        reverse("data:basket_add", args=[variable.pk]),
+        {"first_year": 1800, "last_year": 1801},
+        follow=True,
+    )
+    assert "Years:" in response.content.decode() and "outside" in response.content.decode()
+    assert not BasketItem.objects.exists()
+
+
+def test_api_lists_and_describes_public_metadata(catalogue: Path) -> None:
+    registers = Client().get("/api/v1/catalogue/registers").json()
+    assert {r["short_name"] for r in registers} == {
+        "POPULATION",
+        "PRESCRIPTIONS",
+        "BUSINESS",
+        "INCOME",
+    }
+    found = Client().get("/api/v1/catalogue/variables", {"q": "birth"}).json()
+    assert any(v["name"] == "birth_date" for v in found)
+    detail = Client().get(f"/api/v1/catalogue/registers/POPULATION/variables/{found[0]['name']}")
+    assert detail.status_code == 200 and "codes" in detail.json()
+
+
+def test_no_catalogue_route_shows_microdata(catalogue: Path, register_base: Path) -> None:
+    """R20: person numbers that are in the data never appear in a catalogue page or API answer."""
+    files = sorted((register_base / "POPULATION").rglob("*.parquet"))
+    table = pq.read_table(files[0])
+    identifier = table.column_names[0]
+    values = [str(v) for v in table.column(identifier).to_pylist()[:25]]
+    urls = [
+        reverse("data:catalogue"),
+        reverse("data:catalogue") + "?q=person",
+        reverse("data:register", args=["POPULATION"]),
+        "/api/v1/catalogue/registers",
+        "/api/v1/catalogue/variables?q=person",
+    ]
+    urls += [
+        reverse("data:variable", args=["POPULATION", v.name])
+        for v in CatalogueVariable.objects.filter(version__register__short_name="POPULATION")
+    ]
+    urls += [
+        f"/api/v1/catalogue/registers/POPULATION/variables/{v.name}"
+        for v in CatalogueVariable.objects.filter(version__register__short_name="POPULATION")
+    ]
+    for url in urls:
+        body = Client().get(url).content.decode()
+        leaked = [v for v in values if v in body]
+        assert not leaked, (url, leaked[:3])

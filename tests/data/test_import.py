@@ -1,0 +1,123 @@
+"""`catalogue import`: all or nothing, precise errors, versions kept."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from fivesafes.audit.models import AuditEvent
+from fivesafes.data.catalogue.importing import import_registers
+from fivesafes.data.models import (
+    CatalogueCode,
+    CatalogueRegister,
+    CatalogueVariable,
+    RegisterVersion,
+)
+from fivesafes.metadata import MetadataError
+
+
+def test_import_stores_registers_variables_and_code_lists(catalogue: Path) -> None:
+    assert set(CatalogueRegister.objects.values_list("short_name", flat=True)) == {
+        "POPULATION",
+        "PRESCRIPTIONS",
+        "BUSINESS",
+        "INCOME",
+    }
+    population = CatalogueRegister.objects.get(short_name="POPULATION")
+    doc = json.loads((catalogue / "population.json").read_text())
+    assert population.current.version == doc["version"]
+    assert population.current.variables.count() == len(doc["variables"])
+    assert CatalogueCode.objects.filter(
+        variable__version__register__short_name="PRESCRIPTIONS"
+    ).exists()
+    assert AuditEvent.objects.filter(action="catalogue.register_imported").count() == 4
+    # rows per year come from the Parquet files
+    prescriptions = CatalogueRegister.objects.get(short_name="PRESCRIPTIONS").current
+    assert sum(prescriptions.rows_by_year.values()) > 1500
+
+
+def test_reimporting_unchanged_files_changes_nothing(catalogue: Path) -> None:
+    before = (
+        RegisterVersion.objects.count(),
+        CatalogueVariable.objects.count(),
+        AuditEvent.objects.count(),
+    )
+    result = import_registers([catalogue])
+    assert sorted(result.unchanged) == ["BUSINESS", "INCOME", "POPULATION", "PRESCRIPTIONS"]
+    assert (
+        RegisterVersion.objects.count(),
+        CatalogueVariable.objects.count(),
+        AuditEvent.objects.count(),
+    ) == before
+
+
+def _add_variable(doc: dict) -> None:
+    extra = json.loads(json.dumps(doc["variables"][-1]))
+    extra["name"] = "extra_measure"
+    doc["variables"].append(extra)
+
+
+def test_a_changed_file_becomes_a_new_version_and_the_old_stays(catalogue: Path) -> None:
+    path = catalogue / "income.json"
+    doc = json.loads(path.read_text())
+    old_version = doc["version"]
+    _add_variable(doc)
+    major, minor, _patch = (int(x) for x in old_version.split("."))
+    doc["version"] = f"{major}.{minor + 1}.0"
+    path.write_text(json.dumps(doc))
+    result = import_registers([path])
+    assert result.new_versions == [f"INCOME {doc['version']}"]
+    income = CatalogueRegister.objects.get(short_name="INCOME")
+    assert income.current.version == doc["version"]
+    assert set(income.versions.values_list("version", flat=True)) == {old_version, doc["version"]}
+
+
+def test_a_changed_file_with_the_wrong_version_is_refused_naming_file_and_path(
+    catalogue: Path,
+) -> None:
+    path = catalogue / "income.json"
+    doc = json.loads(path.read_text())
+    _add_variable(doc)  # changed, but the version number was not raised
+    path.write_text(json.dumps(doc))
+    with pytest.raises(MetadataError) as caught:
+        import_registers([path])
+    assert any(
+        issue.file == str(path) and issue.path == "$.version" for issue in caught.value.issues
+    )
+    assert RegisterVersion.objects.filter(register__short_name="INCOME").count() == 1
+
+
+def test_one_bad_file_means_nothing_is_imported(db, metadata_dir: Path) -> None:
+    bad = metadata_dir / "zz_broken.json"
+    bad.write_text('{"shortName": "BROKEN", "version": 1')
+    with pytest.raises(MetadataError) as caught:
+        import_registers([metadata_dir])
+    assert any(issue.file == str(bad) for issue in caught.value.issues)
+    assert CatalogueRegister.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="catalogue.register_imported").exists()
+
+
+def test_unknown_key_and_unknown_unit_type_are_named(db, metadata_dir: Path) -> None:
+    path = metadata_dir / "business.json"
+    doc = json.loads(path.read_text())
+    doc["unitType"] = "spaceship"
+    doc["colour"] = "blue"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(CommandError):
+        call_command("catalogue", "import", str(path))
+    assert CatalogueRegister.objects.count() == 0
+
+
+def test_verify_command_agrees_with_generated_data(catalogue: Path, capsys) -> None:
+    call_command("catalogue", "verify", "POPULATION", "PRESCRIPTIONS")
+    out = capsys.readouterr().out
+    assert "POPULATION" in out and "data agree with the metadata" in out
+
+
+def test_verify_command_fails_when_data_are_missing(catalogue: Path, tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="do not agree"):
+        call_command("catalogue", "verify", "POPULATION", "--data", str(tmp_path))
