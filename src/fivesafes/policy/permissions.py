@@ -56,6 +56,7 @@ class Permission(StrEnum):
     VIEW_ALL_JOBS = "view_all_jobs"
     VIEW_AUDIT_LOG = "view_audit_log"
     ADMINISTER_SYSTEM = "administer_system"
+    USE_DATA_BASKET = "use_data_basket"
     # Safe people (issue 4)
     APPLY_FOR_AUTHORISATION = "apply_for_authorisation"
     SIGN_FOR_INSTITUTION = "sign_for_institution"
@@ -84,12 +85,13 @@ _EVERYONE = frozenset(
 _PEOPLE_READERS = frozenset({Permission.VIEW_PEOPLE_CASES, Permission.VIEW_ACCESS_REPORT})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.RESEARCHER: _EVERYONE | {Permission.WORK_IN_PROJECTS},
+    Role.RESEARCHER: _EVERYONE | {Permission.WORK_IN_PROJECTS, Permission.USE_DATA_BASKET},
     Role.INSTITUTION_MANAGER: _EVERYONE
     | {
         Permission.APPLY_FOR_AUTHORISATION,
         Permission.SIGN_FOR_INSTITUTION,
         Permission.MANAGE_INSTITUTION_RESEARCHERS,
+        Permission.USE_DATA_BASKET,
     },
     Role.CASE_HANDLER: _EVERYONE
     | _PEOPLE_READERS
