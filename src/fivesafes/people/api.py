@@ -3,7 +3,6 @@
 A rule refusal answers 400 with the rule, the field and the reason; a role refusal 403.
 """
 
-
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, TypeVar

@@ -33,14 +33,14 @@ def create(
 
     require(actor, Permission.MANAGE_INSTITUTION_RESEARCHERS)
     attachment = (
-        Attachment.objects.current(starts_on)
+        Attachment.objects.current()
         .select_related("institution")
         .filter(researcher=researcher)
         .first()
     )
     if attachment is None:
         raise RuleViolation(
-            "R1", "researcher", f"{researcher} is not attached to an institution on {starts_on}."
+            "R1", "researcher", f"{researcher} is not attached to an institution today."
         )
     institution = attachment.institution
     if institution.manager_id != actor.pk:
