@@ -53,7 +53,7 @@ def run_acro_comparison(sizes: list[int], strings: bool, stream: Any) -> dict[st
         data = persons(n, seed=7)
         if strings:
             data = _as_strings(data)
-        rows = []
+        rows: list[dict[str, Any]] = []
         print(f"\n{n:,} rows ({'string' if strings else 'categorical'} label columns)", file=stream)
         print(
             f"  {'request':48} {'cells':>6} {'ACRO s':>8} {'ours s':>8} {'speed-up':>8} {'agree':>7}",
@@ -81,8 +81,8 @@ def run_acro_comparison(sizes: list[int], strings: bool, stream: Any) -> dict[st
                     "our_failing": r.our_failing,
                 }
             )
-        acro_sum = sum(x["acro_s"] for x in rows)
-        our_sum = sum(x["ours_s"] for x in rows)
+        acro_sum = float(sum(float(x["acro_s"]) for x in rows))
+        our_sum = float(sum(float(x["ours_s"]) for x in rows))
         print(
             f"  {'all requests':48} {'':6} {acro_sum:8.3f} {our_sum:8.3f} {acro_sum / our_sum:7.1f}x",
             file=stream,

@@ -97,9 +97,6 @@ class SuppressionSettings:
     cost: Literal["value", "cells"] = "value"
     # totals are made dearer to suppress by this factor
     total_cost_factor: float = 5.0
-    # "lp": LP flow heuristic per primary; "milp": exact integer programme per sub-table
-    method: Literal["lp", "milp"] = "lp"
-    milp_time_limit: float = 20.0
 
 
 @dataclass(frozen=True)
@@ -207,7 +204,6 @@ _ALLOWED: dict[str, tuple[str, ...]] = {
     "extreme_bins_severity": SEVERITIES,
     "mode": ("revealing", "all", "none"),
     "cost": ("value", "cells"),
-    "method": ("lp", "milp"),
 }
 
 
