@@ -32,7 +32,8 @@ def _sqlite_test_database_in_a_file() -> None:
     if database["ENGINE"].endswith("sqlite3"):
         test = database.setdefault("TEST", {})
         if not test.get("NAME"):
-            test["NAME"] = str(Path(settings.DATA_DIR) / "test-database.sqlite3")
+            # One file per test run, so two runs at once do not share (and clobber) it.
+            test["NAME"] = str(Path(settings.DATA_DIR) / f"test-database-{os.getpid()}.sqlite3")
 
 
 _sqlite_test_database_in_a_file()

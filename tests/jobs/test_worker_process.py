@@ -28,6 +28,11 @@ def fraction_of(progress: JobProgress) -> float:
     return JobProgress.objects.values_list("fraction", flat=True).get(pk=progress.pk)
 
 
+def audited(progress: JobProgress, action: str) -> bool:
+    """The worker audits a job's end just after storing its result: wait for both."""
+    return event_stream_for(progress).filter(action=action).exists()
+
+
 def test_a_worker_runs_a_job_to_the_end_with_visible_progress(start_worker, make_user) -> None:
     owner = make_user(Role.RESEARCHER)
     job = enqueue(self_check, owner=owner, title="Self-check", kwargs={"steps": 4, "pause": 0.4})
@@ -41,6 +46,7 @@ def test_a_worker_runs_a_job_to_the_end_with_visible_progress(start_worker, make
     wait_for(
         lambda: status_of(job) == "SUCCESSFUL", what="the job finishing", log=lambda: worker.output
     )
+    wait_for(lambda: audited(job, "job.succeeded"), what="the audit event of the job's end")
 
     job.refresh_from_db()
     assert job.fraction == 1.0
@@ -119,6 +125,7 @@ def test_a_retry_safe_job_is_started_again_once_after_its_worker_is_killed(
         what="the restarted job finishing",
         log=lambda: second.output,
     )
+    wait_for(lambda: audited(job, "job.succeeded"), what="the audit event of the job's end")
     job.refresh_from_db()
     assert job.restarts == 1
     assert DBTaskResult.objects.get(pk=job.pk).worker_ids == [first.worker_id, second.worker_id]
