@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from fivesafes.audit.chain import verify
@@ -23,7 +25,7 @@ def refused(sql: str, params: list | None = None) -> str:
     return str(failure.value)
 
 
-def test_update_delete_and_truncate_are_refused_by_the_database(make_user) -> None:
+def test_update_delete_and_truncate_are_refused_by_the_database(make_user, settings) -> None:
     person = make_user()
     record(action="test.one", actor=person, data={"n": 1})
     record(action="test.two")
@@ -45,3 +47,13 @@ def test_update_delete_and_truncate_are_refused_by_the_database(make_user) -> No
         "test.two",
     ]
     assert verify().ok
+
+    # `flush` empties the database: refused outside test mode, allowed in it (between tests).
+    settings.ENV = "demo"
+    with pytest.raises(CommandError) as failure, transaction.atomic():
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    assert "TRUNCATE of audit_auditevent refused" in str(failure.value.__cause__)
+    assert AuditEvent.objects.count() == 2
+    settings.ENV = "test"
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    assert AuditEvent.objects.count() == 0

@@ -1,10 +1,9 @@
 """Jobs test helpers: real worker processes against the test database, and waiting for them.
 
 A worker runs in its own process, so it must reach the test database: on SQLite that means a
-file, not the in-memory default, so this conftest names a file for it (see the report; the
-project settings may take this over). Tests that use a worker commit their data
-(`flushable_db`), and on PostgreSQL the flush after such a test needs the audit table's
-append-only triggers out of the way: only a superuser may do that, as the test database user is.
+file, not the in-memory default, so this conftest names a file for it (the project settings
+may take this over). Tests that use a worker commit their data (`transactional_db`); the flush
+after them empties the audit table too (see fivesafes/audit/management/commands/flush.py).
 """
 
 from __future__ import annotations
@@ -37,16 +36,6 @@ def _sqlite_test_database_in_a_file() -> None:
 
 
 _sqlite_test_database_in_a_file()
-
-
-@pytest.fixture
-def flushable_db(transactional_db: Any) -> Iterator[None]:
-    """A committed-data test database that the flush afterwards can empty, audit table included."""
-    yield
-    if connection.vendor == "postgresql":
-        # Session-level; Django closes this connection right after its flush.
-        with connection.cursor() as cursor:
-            cursor.execute("SET session_replication_role = replica")
 
 
 def database_url() -> str:
@@ -107,7 +96,7 @@ class WorkerProcess:
 
 @pytest.fixture
 def start_worker(
-    flushable_db: None, tmp_path: Path, settings: Any
+    transactional_db: None, tmp_path: Path, settings: Any
 ) -> Iterator[Callable[[], WorkerProcess]]:
     """`start_worker()` -> a running worker process; all are stopped after the test."""
     settings.FIVESAFES_WORKER_STALE_AFTER = timedelta(seconds=STALE_SECONDS)
