@@ -49,6 +49,13 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--environment", help="environment section of the configuration")
     p.add_argument("--project-type", help="project-type section of the configuration")
     p.add_argument("--json", action="store_true", help="print the JSON record")
+    p.add_argument(
+        "--hierarchy",
+        action="append",
+        default=[],
+        metavar="VAR=FILE",
+        help="parent,child pairs (CSV) of a label variable's hierarchy",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,18 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     _common(check)
     supp = sub.add_parser("suppress", help="suppress primary and secondary cells, then audit")
     _common(supp)
-    supp.add_argument(
-        "--hierarchy",
-        action="append",
-        default=[],
-        metavar="VAR=FILE",
-        help="parent,child pairs (CSV) of a label variable's hierarchy",
-    )
     supp.add_argument("--output", "-o", required=True, help="protected table (CSV)")
     supp.add_argument("--report", help="audit report (JSON); default OUTPUT.audit.json")
     rnd = sub.add_parser("round", help="controlled rounding keeping totals additive")
     _common(rnd)
-    rnd.add_argument("--hierarchy", action="append", default=[], metavar="VAR=FILE")
     rnd.add_argument("--base", type=int, help="rounding base (default from the rules: 5)")
     rnd.add_argument("--output", "-o", required=True, help="rounded table (CSV)")
     rnd.add_argument("--report", help="report (JSON); default OUTPUT.report.json")
@@ -180,13 +179,17 @@ def check(args: argparse.Namespace) -> int:
     if path.suffix.lower() not in TABLE_SUFFIXES:
         out = manual_review(path, rules)
     else:
+        from .protect_cli import read_hierarchies
+
+        decl = declaration_from(args)
         out = check_plain_table(
             path,
-            declaration_from(args),
+            decl,
             rules,
             delimiter=args.delimiter,
             encoding=args.encoding,
             sheet=args.sheet,
+            hierarchies=read_hierarchies(args.hierarchy, decl.total_labels),
         )
     if args.json:
         print(json.dumps(out.record(), indent=2, ensure_ascii=False))

@@ -25,6 +25,7 @@ import csv
 import hashlib
 import io
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ from .errors import (
     NonNumericCellError,
 )
 from .findings import Finding
+from .hierarchy import Hierarchy, table_from_frame
 from .output import CheckedOutput, build_table_output
 from .rules import check_cells
 
@@ -332,9 +334,19 @@ def _check_duplicates(frame: pd.DataFrame, dims: list[str]) -> None:
         raise DuplicateLabelError("this combination of labels appears twice", cell=cell)
 
 
-def _check_margins(frame: pd.DataFrame, dims: list[str], decl: Declaration, role: str) -> None:
+def _check_margins(
+    frame: pd.DataFrame,
+    dims: list[str],
+    decl: Declaration,
+    role: str,
+    hierarchies: Mapping[str, Hierarchy],
+) -> None:
     """Each total equals the sum of the cells it totals (magnitudes to 1e-6 relative)."""
     if role not in ("frequency", "magnitude"):
+        return
+    if hierarchies:
+        # totals at several levels: the hierarchy says what adds up to what
+        table_from_frame(frame, dims, "value", hierarchies, decl.total_labels)
         return
     total_set = set(decl.total_labels)
     is_total = {d: frame[d].isin(total_set).to_numpy() for d in dims}
@@ -379,8 +391,10 @@ def check_plain_table(
     delimiter: str | None = None,
     encoding: str = "utf-8-sig",
     sheet: str | None = None,
+    hierarchies: Mapping[str, Hierarchy] | None = None,
 ) -> CheckedOutput:
     rules = rules or DEFAULT_RULES
+    hierarchies = dict(hierarchies or {})
     header, rows, digest = read_rows(
         path,
         delimiter=delimiter,
@@ -392,12 +406,21 @@ def check_plain_table(
     if frame.empty:
         raise EmptyTableError("the table has no cells", field=str(path))
     _check_duplicates(frame, dims)
-    _check_margins(frame, dims, decl, role)
+    unknown = [h for h in hierarchies if h not in dims]
+    if unknown:
+        raise DeclarationError(
+            "a hierarchy for a variable the table does not have", field=unknown[0]
+        )
+    _check_margins(frame, dims, decl, role, hierarchies)
     stat = STAT_OF_ROLE.get(role, role)
     total_set = set(decl.total_labels)
     margin = np.zeros(len(frame), bool)
     for d in dims:
-        margin |= frame[d].isin(total_set).to_numpy()
+        if d in hierarchies:
+            h = hierarchies[d]
+            margin |= frame[d].map(lambda c, h=h: not h.is_leaf(c)).to_numpy(dtype=bool)
+        else:
+            margin |= frame[d].isin(total_set).to_numpy()
     rows_dims = dims[:-1] if len(dims) > 1 else dims
     cols_dims = dims[-1:] if len(dims) > 1 else []
     known_n = not frame["n"].isna().any()

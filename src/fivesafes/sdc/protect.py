@@ -1,0 +1,161 @@
+"""Protecting a checked table: primary cells from the findings, then suppression or rounding.
+
+Works on long tables (one row per cell, totals included) from the CLI's plain tables and on
+`CheckedOutput`s from the API made with `margins=True`. The protected table keeps one row per
+cell with the published value (empty where suppressed) and the cell's status; the report is
+the record of the check extended with a `protection` section holding the audit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .audit import AuditReport, audit
+from .config import RuleSet
+from .errors import SdcInputError
+from .hierarchy import Hierarchy, HierTable, table_from_frame
+from .output import CheckedOutput
+from .rounding import RoundingResult, controlled_round
+from .suppression import Protection, SuppressionResult, frequency_protection, suppress
+
+
+@dataclass
+class ProtectedTable:
+    frame: pd.DataFrame  # dims..., value (NaN if suppressed), status
+    method: str
+    table: HierTable
+    suppression: SuppressionResult | None = None
+    audit: AuditReport | None = None
+    rounding: RoundingResult | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        if self.audit is not None:
+            return self.audit.passed
+        return bool(self.rounding and self.rounding.additive)
+
+    def protection_section(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"method": self.method, "passed": self.passed, "notes": self.notes}
+        if self.suppression is not None:
+            out["primary"] = int(self.suppression.primary.sum())
+            out["secondary"] = int(self.suppression.secondary.sum())
+            out["programmes_solved"] = self.suppression.lp_solved
+            out["blocks_widened"] = self.suppression.blocks_widened
+        if self.audit is not None:
+            out["audit"] = self.audit.as_dict()
+        if self.rounding is not None:
+            r = self.rounding
+            out["rounding"] = {
+                "base": r.base,
+                "max_deviation": r.max_deviation,
+                "total_deviation": r.total_deviation,
+                "additive": r.additive,
+                "optimal": r.optimal,
+            }
+        return out
+
+
+def _primary_mask(table: HierTable, out: CheckedOutput) -> np.ndarray:
+    mask = np.zeros(table.n_cells, bool)
+    names = [h.name for h in table.dims]
+    for f in out.finding_list:
+        if f.severity != "fail" or f.cell is None:
+            continue
+        labels = tuple(f.cell[n] for n in names)
+        mask[table.flat_index(labels)] = True
+    return mask
+
+
+def _long_frame(out: CheckedOutput) -> tuple[pd.DataFrame, list[str], str]:
+    stats = out.stats
+    if stats is None or len(stats.aggfuncs) != 1:
+        raise SdcInputError("protect a table of one statistic", field="aggfunc")
+    stat = stats.aggfuncs[0]
+    if stat not in ("count", "sum"):
+        raise SdcInputError(
+            f"suppression and rounding need additive cells (counts or sums), not {stat}",
+            field="aggfunc",
+        )
+    frame = stats.frame[[*stats.dims, "stat:" + stat]].copy()
+    for d in stats.dims:
+        frame[d] = frame[d].astype(str)
+    return frame.rename(columns={"stat:" + stat: "value"}), stats.dims, stat
+
+
+def protect_by_suppression(
+    out: CheckedOutput,
+    hierarchies: Mapping[str, Hierarchy] | None = None,
+    rules: RuleSet | None = None,
+    total_labels: tuple[str, ...] = ("Total", "All"),
+) -> ProtectedTable:
+    rules = rules or out.rules
+    frame, dims, stat = _long_frame(out)
+    table = table_from_frame(frame, dims, "value", hierarchies, total_labels)
+    primary = _primary_mask(table, out)
+    settings = rules.suppression
+    if stat == "count":
+        prot = frequency_protection(
+            table.values, primary, rules.frequency.threshold, settings.frequency_protection
+        )
+    else:
+        share = np.maximum(1.0, settings.frequency_protection * np.abs(table.values))
+        prot = Protection(
+            np.where(primary, share, 0.0), np.where(primary, np.minimum(share, table.values), 0.0)
+        )
+    result = suppress(table, primary, prot, settings)
+    report = audit(table, result.suppressed, result.protection)
+    status = np.where(
+        result.primary, "primary", np.where(result.secondary, "secondary", "published")
+    )
+    protected = table.to_frame(np.where(result.suppressed, np.nan, table.values))
+    protected["status"] = status
+    return ProtectedTable(protected, "suppression", table, result, report, notes=result.notes)
+
+
+def protect_by_rounding(
+    out: CheckedOutput,
+    hierarchies: Mapping[str, Hierarchy] | None = None,
+    base: int | None = None,
+    rules: RuleSet | None = None,
+    total_labels: tuple[str, ...] = ("Total", "All"),
+) -> ProtectedTable:
+    rules = rules or out.rules
+    frame, dims, stat = _long_frame(out)
+    if stat != "count":
+        raise SdcInputError("controlled rounding is for frequency tables", field="aggfunc")
+    table = table_from_frame(frame, dims, "value", hierarchies, total_labels)
+    result = controlled_round(table, base or rules.rounding.base, rules.rounding.time_limit)
+    protected = table.to_frame(result.values)
+    protected["status"] = "rounded"
+    return ProtectedTable(protected, "controlled_rounding", table, rounding=result)
+
+
+def protected_record(out: CheckedOutput, protected: ProtectedTable) -> dict[str, Any]:
+    """The check's record with the protected cells and the protection section."""
+    record = out.record()
+    record["output_type"] = "protected_table"
+    by_key = {
+        tuple(str(row[h.name]) for h in protected.table.dims): (row["value"], row["status"])
+        for row in protected.frame.to_dict(orient="records")
+    }
+    names = [h.name for h in protected.table.dims]
+    for cell in record["table"]["cells"]:
+        key = tuple(cell["labels"][n] for n in names)
+        value, status = by_key[key]
+        cell["status"] = status
+        stat = next(iter(cell["values"]))
+        cell["values"][stat] = None if value != value else float(value)
+    record["protection"] = protected.protection_section()
+    from .record import sha256
+
+    record["checksums"]["table_sha256"] = sha256(record["table"])
+    record["checksums"]["record_sha256"] = sha256(
+        {k: v for k, v in record.items() if k != "checksums"}
+    )
+    return record

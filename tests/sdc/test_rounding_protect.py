@@ -1,0 +1,173 @@
+"""Controlled rounding, and `fivesafes sdc suppress|round` writing protected tables."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fivesafes.sdc import crosstab
+from fivesafes.sdc.bench_tables import hierarchical_table
+from fivesafes.sdc.cli import main
+from fivesafes.sdc.protect import protect_by_rounding, protect_by_suppression
+from fivesafes.sdc.record import validate_record
+from fivesafes.sdc.rounding import RoundingImpossible, controlled_round
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.integers(1, 4),
+    st.integers(1, 4),
+    st.integers(1, 3),
+    st.integers(1, 4),
+    st.integers(0, 9999),
+    st.sampled_from([3, 5, 10]),
+)
+def test_property_rounding_keeps_additivity_and_stays_within_one_base(g1, k1, g2, k2, seed, base):
+    t = hierarchical_table(0, 2, seed=seed, layout=[(g1, k1), (g2, k2)])
+    r = controlled_round(t, base)
+    assert np.all(np.abs(t.A @ r.values) < 1e-9)
+    assert np.all(r.values % base == 0)
+    assert np.all(np.abs(r.values - t.values) < base)
+    # multiples of the base stay as they are
+    fixed = t.values % base == 0
+    assert np.all(r.values[fixed] == t.values[fixed])
+
+
+def test_rounding_three_dimensional_tables_round_additively_or_say_they_cannot():
+    rounded = impossible = 0
+    for seed in range(6):
+        t = hierarchical_table(0, 3, seed=seed, layout=[(1, 3), (1, 2), (1, 2)])
+        try:
+            r = controlled_round(t, 5)
+        except RoundingImpossible:
+            impossible += 1
+            continue
+        rounded += 1
+        assert r.additive and np.all(np.abs(t.A @ r.values) < 1e-9)
+        assert np.all(r.values % 5 == 0)
+    assert rounded > 0
+
+
+def _frame(seed=2, n=600):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {
+            "area": rng.choice(["A", "B", "C", "D"], n, p=[0.01, 0.3, 0.3, 0.39]),
+            "sex": rng.choice(["F", "M"], n),
+        }
+    )
+
+
+def test_api_suppression_of_a_crosstab_with_margins():
+    df = _frame()
+    out = crosstab(df["area"], df["sex"], margins=True)
+    assert out.status == "fail"
+    protected = protect_by_suppression(out)
+    assert protected.passed
+    f = protected.frame
+    small = f[(f["area"] == "A") & (f["sex"] != "All")]
+    assert small["value"].isna().all()
+    assert set(small["status"]) == {"primary"}
+    # the published cells are the crosstab's own
+    pub = f[f["status"] == "published"]
+    for row in pub.itertuples():
+        assert out.table.loc[row.area, row.sex] == row.value
+
+
+def test_api_rounding_of_a_crosstab_with_margins():
+    df = _frame()
+    out = crosstab(df["area"], df["sex"], margins=True)
+    rounded = protect_by_rounding(out)
+    f = rounded.frame.set_index(["area", "sex"])["value"]
+    assert (f % 5 == 0).all()
+    for a in ["A", "B", "C", "D", "All"]:
+        assert f[(a, "F")] + f[(a, "M")] == f[(a, "All")]
+
+
+def test_mean_tables_cannot_be_suppressed_by_additivity():
+    df = _frame().assign(v=1.0)
+    out = crosstab(df["area"], df["sex"], values=df["v"], aggfunc="mean", margins=True)
+    with pytest.raises(Exception, match="additive"):
+        protect_by_suppression(out)
+
+
+TABLE = """region,sex,n
+North,F,7
+North,M,30
+North,Total,37
+South,F,25
+South,M,40
+South,Total,65
+East,F,22
+East,M,41
+East,Total,63
+Total,F,54
+Total,M,111
+Total,Total,165
+"""
+DECL = ["--declare", "region=label", "--declare", "sex=label", "--declare", "n=frequency"]
+
+
+def test_cli_suppress_writes_table_and_passing_audit(tmp_path):
+    src = tmp_path / "t.csv"
+    src.write_text(TABLE)
+    dst = tmp_path / "out.csv"
+    assert main(["suppress", str(src), *DECL, "-o", str(dst)]) == 0
+    out = pd.read_csv(dst)
+    row = out[(out.region == "North") & (out.sex == "F")].iloc[0]
+    assert np.isnan(row["value"]) and row["status"] == "primary"
+    # North,F can no longer be recomputed from North's row
+    north = out[(out.region == "North")]
+    assert north["value"].isna().sum() >= 2
+    report = json.loads((tmp_path / "out.csv.audit.json").read_text())
+    validate_record(report)
+    assert report["protection"]["audit"]["passed"] is True
+    cell = report["protection"]["audit"]["cells"][0]
+    assert cell["interval"][1] >= 10
+
+
+def test_cli_round(tmp_path):
+    src = tmp_path / "t.csv"
+    src.write_text(TABLE)
+    dst = tmp_path / "r.csv"
+    assert main(["round", str(src), *DECL, "-o", str(dst), "--base", "5"]) == 0
+    out = pd.read_csv(dst).set_index(["region", "sex"])["value"]
+    assert (out % 5 == 0).all()
+    assert out[("Total", "Total")] == out[("Total", "F")] + out[("Total", "M")]
+
+
+def test_cli_suppress_with_hierarchy_file(tmp_path):
+    rows = ["geo,sex,n"]
+    leaves = {"N1": (12, 30), "N2": (4, 25), "S1": (40, 33), "S2": (21, 18)}
+    tot = {"F": 0, "M": 0}
+    for g, (f, m) in leaves.items():
+        rows += [f"{g},F,{f}", f"{g},M,{m}", f"{g},Total,{f + m}"]
+    for reg, kids in {"N": ["N1", "N2"], "S": ["S1", "S2"]}.items():
+        f = sum(leaves[k][0] for k in kids)
+        m = sum(leaves[k][1] for k in kids)
+        tot["F"] += f
+        tot["M"] += m
+        rows += [f"{reg},F,{f}", f"{reg},M,{m}", f"{reg},Total,{f + m}"]
+    rows += [f"Total,F,{tot['F']}", f"Total,M,{tot['M']}", f"Total,Total,{tot['F'] + tot['M']}"]
+    src = tmp_path / "h.csv"
+    src.write_text("\n".join(rows) + "\n")
+    hier = tmp_path / "geo.csv"
+    hier.write_text("parent,child\nTotal,N\nTotal,S\nN,N1\nN,N2\nS,S1\nS,S2\n")
+    dst = tmp_path / "o.csv"
+    args = ["--declare", "geo=label", "--declare", "sex=label", "--declare", "n=frequency"]
+    assert main(["suppress", str(src), *args, "--hierarchy", f"geo={hier}", "-o", str(dst)]) == 0
+    report = json.loads((tmp_path / "o.csv.audit.json").read_text())
+    assert report["protection"]["primary"] == 1
+    assert report["protection"]["audit"]["passed"]
+
+
+def test_cli_suppress_refuses_inconsistent_totals(tmp_path, capsys):
+    src = tmp_path / "t.csv"
+    src.write_text(TABLE.replace("Total,Total,165", "Total,Total,166"))
+    assert main(["suppress", str(src), *DECL, "-o", str(tmp_path / "o.csv"), "--json"]) == 3
+    assert json.loads(capsys.readouterr().out)["error"] == "margin_mismatch"
