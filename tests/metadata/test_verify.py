@@ -225,3 +225,25 @@ def test_point_events_without_stop_are_unique_per_unit_and_day(tmp_path: Path) -
     assert list(found) == ["duplicate"] and found["duplicate"].examples == [
         "visit_id=5, start_date=2022-07-07, rows=2"
     ]
+
+
+def test_the_command_prints_reports_and_fails_on_violations(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fivesafes.metadata.cli import main
+    from tests.metadata.helpers import write
+
+    meta = write(tmp_path, "visits.json", visits_doc())
+    write_data(tmp_path / "data" / "VISITS" / "1.0.0", GOOD)
+    assert main(["validate", str(meta)]) == 0
+    assert main(["verify", "--data", str(tmp_path / "data"), str(meta)]) == 0
+    assert "OK: data agree" in capsys.readouterr().out
+    broken = dict(GOOD)
+    broken[2022] = rows((5, "0303901236", D(2022, 7, 7), D(2022, 7, 8), "XYZ", 1.0))
+    write_data(tmp_path / "data" / "VISITS" / "1.0.0", broken)
+    assert main(["verify", "--json", "--data", str(tmp_path / "data"), str(meta)]) == 1
+    [report] = json.loads(capsys.readouterr().out)
+    assert report["violations"][0]["check"] == "code_list"
+    bad = write(tmp_path, "bad.json", "{")
+    assert main(["validate", str(bad)]) == 1
+    assert "bad.json: $: malformed JSON" in capsys.readouterr().err

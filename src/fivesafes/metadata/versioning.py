@@ -1,9 +1,10 @@
 """Which version bump a metadata revision needs, and why.
 
 The rule: removing a variable or changing what existing data mean (type, role, unit, link, code
-list codes or validity, temporality, unit type, sensitivity) is a MAJOR change; adding variables or
-adding new codes is MINOR; changes of documentation text only (titles, descriptions, labels,
-quality declaration, coverage extended at the end) are PATCH; identical content is NONE.
+list codes or validity, temporality, unit type, sensitivity, shorter coverage) is a MAJOR change;
+adding variables, adding codes or extending the time coverage is MINOR; changes of documentation
+only (titles, descriptions, labels, quality declaration, owner, frequency) are PATCH; identical
+content is NONE.
 """
 
 from __future__ import annotations

@@ -38,15 +38,31 @@ def civil_from_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return year, month, dom
 
 
-def year_of(days: np.ndarray) -> np.ndarray:
+def _calendar_year(days: np.ndarray) -> np.ndarray:
     return np.asarray(days).astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
 
 
+_TABLE_FROM = day(1850)
+_YEAR_TABLE = _calendar_year(np.arange(_TABLE_FROM, day(2100))).astype(np.int64)
+
+
+def year_of(days: np.ndarray) -> np.ndarray:
+    """Calendar year of day numbers (a table lookup for 1850-2099, the calendar outside)."""
+    d = np.asarray(days)
+    idx = d - _TABLE_FROM
+    if d.size and (idx.min() < 0 or idx.max() >= len(_YEAR_TABLE)):
+        return _calendar_year(d)
+    return _YEAR_TABLE[idx]
+
+
+_JAN1 = (
+    (np.arange(1850, 2101) - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
+)
+
+
 def year_start(years: np.ndarray) -> np.ndarray:
-    """Day number of 1 January of each year."""
-    return (
-        (np.asarray(years) - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
-    )
+    """Day number of 1 January of each year (1850-2100)."""
+    return _JAN1[np.asarray(years) - 1850]
 
 
 def age_years(birth: np.ndarray, on: np.ndarray | int) -> np.ndarray:

@@ -71,7 +71,8 @@ def coded(indices: np.ndarray, dictionary: pa.Array, valid: np.ndarray | None = 
 
 
 def dates(days: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
-    return pa.array(days.astype("datetime64[D]"), mask=None if valid is None else ~valid)
+    """A date32 column from day numbers (values under `valid == False` become null)."""
+    return pa.array(days.astype(np.int32), mask=None if valid is None else ~valid).view(pa.date32())
 
 
 def numbers(values: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
@@ -130,17 +131,19 @@ class RegisterSink:
         self, name: str, columns: Mapping[str, pa.Array], start_days: np.ndarray
     ) -> None:
         """Append rows of a temporal register, split into the folders of their start years."""
-        years = year_of(start_days)
-        order = np.argsort(years, kind="stable")
-        sorted_years = years[order]
+        years = year_of(start_days).astype(np.int16)
         schema = self.schemas[name]
-        table = pa.Table.from_arrays([columns[f.name] for f in schema], schema=schema).take(
-            pa.array(order)
-        )
-        bounds = np.flatnonzero(np.diff(sorted_years)) + 1
-        for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(order)], strict=True):
+        table = pa.Table.from_arrays([columns[f.name] for f in schema], schema=schema)
+        if len(years) > 1 and np.any(
+            years[1:] < years[:-1]
+        ):  # most callers draw rows in year order
+            order = np.argsort(years, kind="stable")
+            years = years[order]
+            table = table.take(pa.array(order))
+        bounds = np.flatnonzero(np.diff(years)) + 1
+        for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(years)], strict=True):
             if hi > lo:
-                self._submit(name, table.slice(int(lo), int(hi - lo)), int(sorted_years[lo]))
+                self._submit(name, table.slice(int(lo), int(hi - lo)), int(years[lo]))
 
     def close(self) -> None:
         for fut in self.pending:

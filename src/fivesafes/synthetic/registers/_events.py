@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from fivesafes.synthetic.people import People
-from fivesafes.synthetic.timeline import DAYS_PER_YEAR
+from fivesafes.synthetic.timeline import DAYS_PER_YEAR, year_of
 
 
 def draw_events(
@@ -16,7 +16,8 @@ def draw_events(
     rate_per_age: float,
     frailty_shape: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(person index, event day) for events in each person's presence from `first_day` on.
+    """(person index, event day) for events in each person's presence from `first_day` on,
+    ordered by year.
 
     The yearly rate is rate_base + rate_per_age * mean age in the exposure, times a gamma frailty
     (mean 1), so a few persons have many events and many have none.
@@ -30,4 +31,5 @@ def draw_events(
     counts = rng.poisson(lam)
     person = np.repeat(np.arange(p.n), counts)
     when = lo[person] + (rng.random(len(person)) * exposure[person]).astype(np.int64)
-    return person, when
+    by_year = np.argsort(year_of(when).astype(np.int16), kind="stable")  # the writer splits by year
+    return person[by_year], when[by_year]

@@ -214,6 +214,8 @@ def generate(c: Chunk) -> None:
     stops = starts + durations - 1
     valid = (starts < w1[:, None]) & (w0 < w1)[:, None]
     person, k = np.nonzero(valid)
+    by_year = np.argsort(year_of(starts[person, k]).astype(np.int16), kind="stable")
+    person, k = person[by_year], k[by_year]  # ordered by start year, so the writer need not reorder
     start = starts[person, k]
     stop = np.minimum(stops[person, k], w1[person] - 1)
     employer = pick_employers(rng, ent, start)
@@ -261,6 +263,4 @@ def _count(
     nov30 = dec31 - 31
     on_nov30 = (start[rep] <= nov30) & (nov30 <= stop[rep])
     ekey = employer[rep][on_nov30] * n_years + yi[on_nov30]
-    c.enterprises.employees += np.bincount(ekey, minlength=c.enterprises.employees.size).reshape(
-        c.enterprises.employees.shape
-    )
+    np.add.at(c.enterprises.employees.reshape(-1), ekey, 1)  # a view: the counts land in the matrix

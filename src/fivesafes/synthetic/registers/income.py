@@ -182,7 +182,7 @@ def generate(c: Chunk) -> None:
         transfers = np.where(a >= 65, pension, np.where(student, grant, benefit))
         capital = np.where(rng.random(len(rows)) < 0.6, rng.normal(0, 0.02, len(rows)) * level, 0)
         big = rich[rows] & (rng.random(len(rows)) < 0.5)
-        capital[big] = rng.lognormal(np.log(level * 8), 1.2, int(big.sum()))
+        capital[big] = level * 4 * (1 + rng.pareto(1.1, int(big.sum())))  # a few very large values
         gross = wage + transfers
         disposable = gross - _tax(gross) + capital * 0.58
         c.sink.write(
