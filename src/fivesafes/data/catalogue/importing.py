@@ -21,6 +21,7 @@ from fivesafes.data.models import (
     CatalogueCode,
     CatalogueRegister,
     CatalogueVariable,
+    RegisterDocument,
     RegisterVersion,
 )
 from fivesafes.metadata import (
@@ -68,7 +69,6 @@ def _store_version(
         register=register,
         version=reg.version,
         fingerprint=fingerprint(reg),
-        document=doc,
         title_en=reg.title.en,
         title_da=reg.title.da,
         description_en=reg.description.en,
@@ -82,6 +82,7 @@ def _store_version(
         source_file=source[:500],
         imported_by=actor,
     )
+    RegisterDocument.objects.create(version=version, document=doc)
     codes: list[CatalogueCode] = []
     for position, (var, var_doc) in enumerate(zip(reg.variables, doc["variables"], strict=True)):
         domain = var.value_domain

@@ -55,22 +55,30 @@ def search_variables(filters: Filters, limit: int = 200) -> QuerySet[CatalogueVa
         qs = qs.filter(version__first_year__lte=filters.year, version__last_year__gte=filters.year)
     if filters.sensitivity in SENSITIVITY_FIELDS:
         qs = qs.filter(**{filters.sensitivity: True})
-    return qs.select_related("version", "version__register").order_by(
-        "version__register__short_name", "position"
-    )[:limit]
+    return (
+        qs.select_related("version", "version__register")
+        .defer("version__rows_by_year")
+        .order_by("version__register__short_name", "position")[:limit]
+    )
 
 
 def search_registers(filters: Filters) -> QuerySet[CatalogueRegister]:
-    qs = CatalogueRegister.objects.filter(current__isnull=False).select_related("current")
-    for word in filters.words:
-        qs = qs.filter(
-            Q(short_name__icontains=word)
-            | Q(current__title_en__icontains=word)
-            | Q(current__title_da__icontains=word)
-            | Q(current__description_en__icontains=word)
-            | Q(current__description_da__icontains=word)
-            | Q(current__variables__search_text__contains=word)
-        )
+    """Registers whose own texts contain every word, or that hold a variable that does."""
+    qs = CatalogueRegister.objects.filter(current__isnull=False)
+    if filters.words:
+        own = Q()
+        for word in filters.words:
+            own &= (
+                Q(short_name__icontains=word)
+                | Q(current__title_en__icontains=word)
+                | Q(current__title_da__icontains=word)
+                | Q(current__description_en__icontains=word)
+                | Q(current__description_da__icontains=word)
+            )
+        variables = CatalogueVariable.objects.filter(version__register__current=F("version"))
+        for word in filters.words:
+            variables = variables.filter(search_text__contains=word)
+        qs = qs.filter(own | Q(current__in=variables.values("version")))
     if filters.temporality:
         qs = qs.filter(current__temporality=filters.temporality)
     if filters.unit_type:
@@ -79,4 +87,8 @@ def search_registers(filters: Filters) -> QuerySet[CatalogueRegister]:
         qs = qs.filter(subject_area=filters.subject_area)
     if filters.year is not None:
         qs = qs.filter(current__first_year__lte=filters.year, current__last_year__gte=filters.year)
-    return qs.distinct().order_by("subject_area", "short_name")
+    return (
+        qs.select_related("current")
+        .defer("current__rows_by_year")
+        .order_by("subject_area", "short_name")
+    )

@@ -5,6 +5,7 @@ from fivesafes.data.models.catalogue import (
     CatalogueCode,
     CatalogueRegister,
     CatalogueVariable,
+    RegisterDocument,
     RegisterVersion,
 )
 
@@ -13,5 +14,6 @@ __all__ = [
     "CatalogueCode",
     "CatalogueRegister",
     "CatalogueVariable",
+    "RegisterDocument",
     "RegisterVersion",
 ]

@@ -1,6 +1,6 @@
 """The catalogue as stored: registers, their versions, variables and code lists (R26).
 
-The metadata document of each version is kept whole (`document`), so any version can be turned
+The metadata document of each version is kept whole (`RegisterDocument`), so any version can be turned
 back into the framework-free model (`fivesafes.metadata.register_from_dict`); the columns beside
 it are what browsing and search need.
 """
@@ -39,7 +39,6 @@ class RegisterVersion(models.Model):
     )
     version = models.CharField(max_length=20)
     fingerprint = models.CharField(max_length=64)
-    document = models.JSONField()
     title_en = models.CharField(max_length=300)
     title_da = models.CharField(max_length=300)
     description_en = models.TextField()
@@ -68,11 +67,21 @@ class RegisterVersion(models.Model):
         return f"{self.register.short_name} {self.version}"
 
     def model(self) -> Register:
-        return register_from_dict(self.document)
+        return register_from_dict(self.source.document)
 
     @property
     def quality(self) -> dict[str, Any]:
-        return dict(self.document.get("quality", {}))
+        return dict(self.source.document.get("quality", {}))
+
+
+class RegisterDocument(models.Model):
+    """The whole metadata document of a version, kept apart so that scans of versions stay small."""
+
+    version = models.OneToOneField(RegisterVersion, on_delete=models.CASCADE, related_name="source")
+    document = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"metadata of {self.version}"
 
 
 class CatalogueVariable(models.Model):
