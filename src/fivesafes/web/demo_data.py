@@ -1,8 +1,7 @@
-"""Demo data beyond users: synthetic registers (once), written under the data folder."""
+"""Demo data beyond users: synthetic registers (generated once) imported into the catalogue."""
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any, TextIO
 
 from django.conf import settings
@@ -12,16 +11,21 @@ DEMO_SEED = 2026
 
 
 def prepare_demo_data(out: TextIO | Any) -> None:
-    registers = settings.DATA_DIR / "registers"
-    if importlib.util.find_spec("fivesafes.synthetic.cli") is None:
-        return
-    if (registers / ".complete").exists():
-        return
-    out.write(f"== generating synthetic registers for {DEMO_PERSONS:,} persons (once)")
+    from fivesafes.data.catalogue.importing import import_registers
     from fivesafes.synthetic.cli import main as generate
 
-    code = generate(
-        ["--persons", str(DEMO_PERSONS), "--seed", str(DEMO_SEED), "--out", str(registers)]
-    )
-    if code == 0:
+    registers = settings.DATA_DIR / "registers"
+    if not (registers / ".complete").exists():
+        out.write(f"== generating synthetic registers for {DEMO_PERSONS:,} persons (once)")
+        code = generate(
+            ["--persons", str(DEMO_PERSONS), "--seed", str(DEMO_SEED), "--out", str(registers)]
+        )
+        if code != 0:
+            raise RuntimeError("generating the synthetic registers failed; see the lines above")
         (registers / ".complete").write_text("ok\n")
+    result = import_registers([registers / "metadata"])
+    if result.created or result.new_versions:
+        out.write(
+            f"== catalogue: {len(result.created)} registers imported, "
+            f"{len(result.new_versions)} new versions"
+        )
