@@ -134,5 +134,3 @@ def db_state() -> dict[str, Any]:
         "tokens": list(ApiToken.objects.values_list("pk", "revoked_at")),
         "signatures": m.SignatureEvent.objects.count(),
     }
-
-

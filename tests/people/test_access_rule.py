@@ -48,9 +48,14 @@ def test_all_conditions_met(world) -> None:
 
 def test_excluded_researcher(world, make_user) -> None:
     breach = sanctions.report_breach(
-        actor=make_user(Role.OUTPUT_CHECKER), researcher=world.researcher, what_happened="a", evidence="b"
+        actor=make_user(Role.OUTPUT_CHECKER),
+        researcher=world.researcher,
+        what_happened="a",
+        evidence="b",
     )
-    sanctions.decide(actor=world.approver, breach=breach, decision="d", permanent=True, exclusion_ends_on=None)
+    sanctions.decide(
+        actor=world.approver, breach=breach, decision="d", permanent=True, exclusion_ends_on=None
+    )
     names, answer = failed_names(world)
     assert names[0] == "Not sanctioned"
     assert "excluded" in answer.reason and "R24" in answer.reason
@@ -143,9 +148,13 @@ def test_no_two_factor_session(world) -> None:
 def test_address_outside_the_agreement(world, address) -> None:
     names, answer = failed_names(world, request=request_for(world.researcher, address=address))
     assert names == ["Allowed address"]
-    assert not can_work_in_project(world.researcher, world.project, request_for(world.researcher, address))
+    assert not can_work_in_project(
+        world.researcher, world.project, request_for(world.researcher, address)
+    )
     with pytest.raises(AccessDenied, match="Allowed address"):
-        check_project_access(world.researcher, world.project, request_for(world.researcher, address))
+        check_project_access(
+            world.researcher, world.project, request_for(world.researcher, address)
+        )
 
 
 def test_project_page_uses_the_rule(world, make_user) -> None:

@@ -195,7 +195,7 @@ def test_sanction_shorter_than_three_years_is_refused(world, make_user) -> None:
             exclusion_ends_on=almost,
         ),
         "R24",
-        "ends_on",
+        "exclusion_ends_on",
     )
     refused(
         lambda: sanctions.decide(

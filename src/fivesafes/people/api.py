@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from fivesafes.accounts.models import User
@@ -183,9 +183,9 @@ def case_detail(request: HttpRequest, case_id: int) -> CaseOut:
 
 @router.post("/cases", response={201: CaseOut}, summary="Apply for authorisation of an institution")
 @api_requires(Permission.APPLY_FOR_AUTHORISATION)
-def apply(request: HttpRequest, payload: ApplyIn) -> tuple[int, CaseOut]:
+def apply(request: HttpRequest, payload: ApplyIn) -> Status[CaseOut]:
     case = _call(lambda: cases.apply(actor=request.auth, request=request, **payload.dict()))  # type: ignore[attr-defined]
-    return 201, _case(case)
+    return Status(201, _case(case))
 
 
 @router.post("/cases/{case_id}/steps/{step}", response=CaseOut, summary="Take one step of the case")
@@ -235,14 +235,16 @@ def credibility(request: HttpRequest, case_id: int, payload: TextIn) -> CaseOut:
     summary="Ask the applicant a question",
 )
 @api_requires(Permission.EVALUATE_AUTHORISATIONS)
-def ask(request: HttpRequest, case_id: int, payload: TextIn) -> tuple[int, QuestionOut]:
+def ask(request: HttpRequest, case_id: int, payload: TextIn) -> Status[QuestionOut]:
     case = get_object_or_404(Authorisation, pk=case_id)
     asked = _call(
         lambda: cases.ask_question(
             actor=request.auth, authorisation=case, question=payload.text, request=request
         )  # type: ignore[attr-defined]
     )
-    return 201, QuestionOut(id=asked.pk, question=asked.question, answer="", answered_at=None)
+    return Status(
+        201, QuestionOut(id=asked.pk, question=asked.question, answer="", answered_at=None)
+    )
 
 
 @router.post(
@@ -303,9 +305,7 @@ class AttachmentOut(Schema):
     summary="Attach or affiliate a researcher",
 )
 @api_requires(Permission.MANAGE_INSTITUTION_RESEARCHERS)
-def attach(
-    request: HttpRequest, institution_id: int, payload: AttachIn
-) -> tuple[int, AttachmentOut]:
+def attach(request: HttpRequest, institution_id: int, payload: AttachIn) -> Status[AttachmentOut]:
     institution = get_object_or_404(Institution, pk=institution_id)
     data = payload.dict()
     data["researcher"] = _person(data["researcher"])
@@ -315,12 +315,15 @@ def attach(
             actor=request.auth, institution=institution, request=request, **data
         )
     )  # type: ignore[attr-defined]
-    return 201, AttachmentOut(
-        id=done.pk,
-        researcher=done.researcher.username,
-        institution=institution.name,
-        kind=done.kind,
-        starts_on=done.starts_on,
+    return Status(
+        201,
+        AttachmentOut(
+            id=done.pk,
+            researcher=done.researcher.username,
+            institution=institution.name,
+            kind=done.kind,
+            starts_on=done.starts_on,
+        ),
     )
 
 
@@ -365,14 +368,14 @@ def _agreement(agreement: ResearcherAgreement) -> AgreementOut:
     "/agreements", response={201: AgreementOut}, summary="Draw up a researcher agreement (R8)"
 )
 @api_requires(Permission.MANAGE_INSTITUTION_RESEARCHERS)
-def new_agreement(request: HttpRequest, payload: AgreementIn) -> tuple[int, AgreementOut]:
+def new_agreement(request: HttpRequest, payload: AgreementIn) -> Status[AgreementOut]:
     project = Project.objects.filter(number=payload.project).first()
     if project is None:
         raise HttpError(400, f"project: no project numbered '{payload.project}'.")
     data = payload.dict()
     data["researcher"], data["project"] = _person(data["researcher"]), project
     done = _call(lambda: agreements.create(actor=request.auth, request=request, **data))  # type: ignore[attr-defined]
-    return 201, _agreement(done)
+    return Status(201, _agreement(done))
 
 
 @router.post("/agreements/{agreement_id}/sign", response=AgreementOut, summary="Sign my agreement")
@@ -433,17 +436,20 @@ def test_questions(request: HttpRequest) -> list[TestQuestionOut]:
     "/certification/attempts", response={201: AttemptOut}, summary="Take the certification test"
 )
 @api_requires(Permission.WORK_IN_PROJECTS)
-def take_test(request: HttpRequest, payload: AnswersIn) -> tuple[int, AttemptOut]:
+def take_test(request: HttpRequest, payload: AnswersIn) -> Status[AttemptOut]:
     done = _call(
         lambda: certification.take_test(
             actor=request.auth, answers=payload.answers, request=request
         )
     )  # type: ignore[attr-defined]
-    return 201, AttemptOut(
-        correct=done.correct,
-        total=done.total,
-        passed=done.passed,
-        valid_until=done.valid_until if done.passed else None,
+    return Status(
+        201,
+        AttemptOut(
+            correct=done.correct,
+            total=done.total,
+            passed=done.passed,
+            valid_until=done.valid_until if done.passed else None,
+        ),
     )
 
 
@@ -484,12 +490,12 @@ def breach_list(request: HttpRequest) -> list[BreachOut]:
 
 @router.post("/breaches", response={201: BreachOut}, summary="Report a breach (R24)")
 @api_requires(Permission.REPORT_BREACHES)
-def report_breach(request: HttpRequest, payload: BreachIn) -> tuple[int, BreachOut]:
+def report_breach(request: HttpRequest, payload: BreachIn) -> Status[BreachOut]:
     data = payload.dict()
     data["researcher"] = _person(data["researcher"])
-    return 201, _breach(
-        _call(lambda: sanctions.report_breach(actor=request.auth, request=request, **data))
-    )  # type: ignore[attr-defined]
+    user = request.auth  # type: ignore[attr-defined]
+    breach = _call(lambda: sanctions.report_breach(actor=user, request=request, **data))
+    return Status(201, _breach(breach))
 
 
 @router.post(

@@ -89,7 +89,12 @@ def decide(
     require(actor, Permission.DECIDE_SANCTIONS)
     today = timezone.localdate()
     rules.refuse_if(
-        rules.exclusion_findings(starts_on=today, ends_on=exclusion_ends_on, permanent=permanent)
+        [
+            rules.Finding(f.rule, "exclusion_ends_on", f.message)
+            for f in rules.exclusion_findings(
+                starts_on=today, ends_on=exclusion_ends_on, permanent=permanent
+            )
+        ]
     )
     if withdraw_institution_until is not None:
         rules.refuse_if(

@@ -27,7 +27,7 @@ def my_institutions(request: HttpRequest) -> HttpResponse:
 
 @requires(Permission.APPLY_FOR_AUTHORISATION)
 def apply(request: HttpRequest) -> HttpResponse:
-    form = ApplyForm(request.POST or None)
+    form = ApplyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             case = attempt(

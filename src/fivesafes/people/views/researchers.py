@@ -72,7 +72,7 @@ def _test_form(questions: list[CertificationQuestion], data=None) -> forms.Form:
 @requires(Permission.WORK_IN_PROJECTS)
 def certification_test(request: HttpRequest) -> HttpResponse:
     questions = list(CertificationQuestion.objects.filter(active=True))
-    form = _test_form(questions, request.POST or None)
+    form = _test_form(questions, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         answers = {q.pk: form.cleaned_data[f"q{q.pk}"] for q in questions}
         try:

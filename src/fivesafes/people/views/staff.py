@@ -30,7 +30,7 @@ def question_bank(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "correct": question.correct_choice + 1,
             "active": question.active,
         }
-    form = QuestionBankForm(request.POST or None, initial=initial)
+    form = QuestionBankForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -68,7 +68,7 @@ def breach_list(request: HttpRequest) -> HttpResponse:
 
 @requires(Permission.REPORT_BREACHES)
 def report_breach(request: HttpRequest) -> HttpResponse:
-    form = BreachForm(request.POST or None)
+    form = BreachForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             breach = attempt(

@@ -1,0 +1,100 @@
+"""The JSON API under /api/v1/people: the same services, the same refusals."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.test import Client
+from django.utils import timezone
+
+from fivesafes.accounts.models import ApiToken
+from fivesafes.policy.permissions import Role
+
+
+def api_client(user) -> Client:
+    _token, plain = ApiToken.issue(user=user, name="test", days=1)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {plain}")
+
+
+def test_my_access_lists_conditions(world) -> None:
+    response = api_client(world.researcher).get("/api/v1/people/my-access")
+    assert response.status_code == 200
+    [row] = response.json()
+    assert row["project"] == "P-2026-001"
+    names = [c["name"] for c in row["conditions"]]
+    assert "Allowed address" in names and "Certification" in names
+
+
+def test_apply_and_walk_a_case_through_the_api(make_user, staff) -> None:
+    manager = make_user(Role.INSTITUTION_MANAGER)
+    response = api_client(manager).post(
+        "/api/v1/people/cases",
+        {
+            "name": "API Institute",
+            "kind": "university",
+            "application_text": "x",
+            "research_group": "A\nB",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    case_id = response.json()["id"]
+    handler = api_client(staff["case_handler"])
+    assert (
+        handler.post(
+            f"/api/v1/people/cases/{case_id}/steps/start_evaluation",
+            {},
+            content_type="application/json",
+        ).status_code
+        == 200
+    )
+    asked = handler.post(
+        f"/api/v1/people/cases/{case_id}/questions",
+        {"text": "Who owns you?"},
+        content_type="application/json",
+    )
+    assert asked.status_code == 201
+    answer = api_client(manager).post(
+        f"/api/v1/people/questions/{asked.json()['id']}/answer",
+        {"text": "The state."},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200 and answer.json()["answer"] == "The state."
+    # preparing before the credibility assessment is refused with the rule
+    refused = handler.post(
+        f"/api/v1/people/cases/{case_id}/steps/prepare_agreement",
+        {},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+    assert refused.json()["detail"].startswith("R6 (credibility_assessment)")
+    # a manager cannot approve
+    response = api_client(manager).post(
+        f"/api/v1/people/cases/{case_id}/steps/approve", {}, content_type="application/json"
+    )
+    assert response.status_code == 403
+
+
+def test_short_sanction_refused_over_the_api(world, make_user) -> None:
+    checker = api_client(make_user(Role.OUTPUT_CHECKER))
+    breach = checker.post(
+        "/api/v1/people/breaches",
+        {"researcher": "rikke", "what_happened": "a", "evidence": "b"},
+        content_type="application/json",
+    )
+    assert breach.status_code == 201
+    response = api_client(world.approver).post(
+        f"/api/v1/people/breaches/{breach.json()['id']}/decision",
+        {"decision": "d", "exclusion_ends_on": str(timezone.localdate() + timedelta(days=365))},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("R24 (exclusion_ends_on)")
+
+
+def test_access_report_over_the_api(world, make_user) -> None:
+    response = api_client(make_user(Role.APPROVER)).get(
+        "/api/v1/people/access-report", {"person": "rikke"}
+    )
+    assert response.status_code == 200
+    assert response.json()[0]["person"] == "rikke"
