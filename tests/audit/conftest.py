@@ -1,12 +1,31 @@
-"""Audit test helpers: tampering with the table as someone with direct database access."""
+"""Audit test helpers: tampering with the table as someone with direct database access.
+
+Concurrent appends run in threads with their own connections, so on SQLite the test database
+must be a file (as for the worker tests in tests/jobs), not the in-memory default.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connection
+
+
+def _sqlite_test_database_in_a_file() -> None:
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        test = database.setdefault("TEST", {})
+        if not test.get("NAME"):
+            # One file per test run, so two runs at once do not share (and clobber) it.
+            test["NAME"] = str(Path(settings.DATA_DIR) / f"test-database-{os.getpid()}.sqlite3")
+
+
+_sqlite_test_database_in_a_file()
 
 
 def as_intruder(sql: str, params: list[Any] | None = None) -> None:

@@ -71,6 +71,19 @@ def test_a_running_job_page_polls_and_a_finished_one_stops(people, jobs) -> None
     assert "&quot;steps&quot;: 5" in body
 
 
+def test_a_waiting_job_says_when_no_worker_is_running(people, jobs) -> None:
+    from django.utils import timezone
+
+    from fivesafes.jobs.models import WorkerHeartbeat
+
+    client = verified_client(people[0])
+    page = client.get(reverse("jobs:detail", args=[jobs[0].pk])).content.decode()
+    assert "Waiting" in page and "No job worker is running at the moment" in page
+    WorkerHeartbeat.objects.create(worker_id="w", host="h", pid=1, last_seen=timezone.now())
+    page = client.get(reverse("jobs:detail", args=[jobs[0].pk])).content.decode()
+    assert "No job worker is running" not in page
+
+
 def test_a_failed_job_shows_its_error(people, jobs) -> None:
     DBTaskResult.objects.get(pk=jobs[0].pk).set_failed(ValueError("the register was empty"))
     page = verified_client(people[0]).get(reverse("jobs:detail", args=[jobs[0].pk]))

@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from fivesafes.audit.services import record
 from fivesafes.jobs import services
 from fivesafes.jobs.presentation import job_view
+from fivesafes.jobs.sweep import live_worker_ids
 from fivesafes.jobs.tasks import self_check
 from fivesafes.policy.checks import can
 from fivesafes.policy.decorators import requires
@@ -41,6 +42,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
             "sees_all": sees_all,
             "only_mine": only_mine,
             "may_start_check": can(request.user, Permission.ADMINISTER_SYSTEM),
+            "worker_alive": bool(live_worker_ids()),
         },
     )
 
@@ -58,6 +60,7 @@ def job_detail(request: HttpRequest, task_id: UUID) -> HttpResponse:
         "job": job_view(result),
         "poll_seconds": POLL_SECONDS,
         "full_errors": can(request.user, Permission.VIEW_ALL_JOBS),
+        "worker_alive": bool(live_worker_ids()),
     }
     if getattr(request, "htmx", False):
         return render(request, "jobs/_job_status.html", context)
