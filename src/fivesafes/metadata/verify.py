@@ -296,28 +296,48 @@ class _Checker:
             return
         sq = _q(start.name)
         if r.temporality is Temporality.STATUS:
-            self._duplicates([idq, sq], "units with more than one row for the same status date")
+            self._duplicates([idq, sq], "units with more than one row for the same status date", sq)
         elif stop is not None and stop.name in self.usable:
             self._periods(idq, sq, _q(stop.name))
         elif stop is None:  # point events: one per unit and day
-            self._duplicates([idq, sq], "units with more than one event on the same day")
+            self._duplicates([idq, sq], "units with more than one event on the same day", sq)
         self._coverage(sq)
 
-    def _duplicates(self, cols: list[str], message: str) -> None:
+    def _duplicates(self, cols: list[str], message: str, date_col: str | None = None) -> None:
+        """Keys occurring more than once; with a date column, one year at a time (the key
+        includes the date, so duplicates share a year, and each pass stays small)."""
         key = ", ".join(cols)
-        dups = self.rows(
-            f"""SELECT count(*), sum(n) FROM (SELECT {key}, count(*) AS n FROM data GROUP BY ALL HAVING count(*) > 1)"""
-        )[0]
-        if dups[0]:
-            ex = self.rows(
-                f"SELECT {key}, count(*) AS n FROM data GROUP BY ALL HAVING count(*) > 1 ORDER BY n DESC LIMIT {self.k}"
+        slices = [""]
+        if date_col is not None:
+            years = [
+                int(y)
+                for (y,) in self.rows(
+                    f"SELECT DISTINCT year({date_col}) FROM data WHERE {date_col} IS NOT NULL ORDER BY 1"
+                )
+            ]
+            slices = [
+                f"WHERE {date_col} >= DATE '{y:04d}-01-01' AND {date_col} < DATE '{y + 1:04d}-01-01'"
+                for y in years
+            ]
+        keys = rows = 0
+        examples: list[tuple[Any, ...]] = []
+        for where in slices:
+            grouped = (
+                f"SELECT {key}, count(*) AS n FROM data {where} GROUP BY ALL HAVING count(*) > 1"
             )
+            count, total = self.rows(f"SELECT count(*), coalesce(sum(n), 0) FROM ({grouped})")[0]
+            if count:
+                keys += int(count)
+                rows += int(total)
+                examples.extend(self.rows(f"{grouped} ORDER BY n DESC LIMIT {self.k}"))
+        if keys:
+            examples.sort(key=lambda r: -int(r[-1]))
             self.add(
                 "duplicate",
                 None,
-                f"{message} ({dups[0]:,} distinct key(s))",
-                dups[1],
-                [_fmt_row(cols, e) for e in ex],
+                f"{message} ({keys:,} distinct key(s))",
+                rows,
+                [_fmt_row(cols, e) for e in examples[: self.k]],
             )
 
     def _periods(self, idq: str, sq: str, eq: str) -> None:
