@@ -20,11 +20,11 @@ def test_invalid_cidr_in_the_agreement_form(world) -> None:
     response = client.post(
         reverse("people:new_agreement", kwargs={"pk": world.institution.pk}),
         {
-            "researcher": "rikke",
-            "project": "P-2026-001",
-            "starts_on": today,
-            "ends_on": today + timedelta(days=10),
-            "allowed_networks": "192.0.2.1/24",
+            "agreement-researcher": "rikke",
+            "agreement-project": "P-2026-001",
+            "agreement-starts_on": today,
+            "agreement-ends_on": today + timedelta(days=10),
+            "agreement-allowed_networks": "192.0.2.1/24",
         },
     )
     assert response.status_code == 400

@@ -69,8 +69,8 @@ def _institution_page(
         .select_related("researcher", "project", "authorisation__institution")
         .order_by("-created_at"),
         "is_manager": is_manager and can(request.user, Permission.MANAGE_INSTITUTION_RESEARCHERS),
-        "attach_form": attach_form or AttachForm(),
-        "agreement_form": agreement_form or AgreementForm(),
+        "attach_form": attach_form or AttachForm(prefix="attach"),
+        "agreement_form": agreement_form or AgreementForm(prefix="agreement"),
         "today": today,
     }
     return render(request, "people/institution.html", context, status=status)
@@ -88,7 +88,7 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Permission.MANAGE_INSTITUTION_RESEARCHERS)
 def attach(request: HttpRequest, pk: int) -> HttpResponse:
     institution = get_object_or_404(Institution, pk=pk)
-    form = AttachForm(request.POST)
+    form = AttachForm(request.POST, prefix="attach")
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -122,7 +122,7 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Permission.MANAGE_INSTITUTION_RESEARCHERS)
 def new_agreement(request: HttpRequest, pk: int) -> HttpResponse:
     institution = get_object_or_404(Institution, pk=pk)
-    form = AgreementForm(request.POST)
+    form = AgreementForm(request.POST, prefix="agreement")
     if form.is_valid():
         try:
             agreement = attempt(
