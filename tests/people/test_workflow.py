@@ -70,6 +70,7 @@ def test_the_agreement_pdf_is_generated_from_the_institution(world) -> None:
 def pdf_text(content: bytes) -> str:
     """The text drawn by reportlab's page streams (ASCII85 + Flate, or plain)."""
     import base64
+    import contextlib
     import re
     import zlib
 
@@ -79,9 +80,7 @@ def pdf_text(content: bytes) -> str:
         try:
             data = zlib.decompress(base64.a85decode(data, adobe=True))
         except ValueError:
-            try:
+            with contextlib.suppress(zlib.error):
                 data = zlib.decompress(data)
-            except zlib.error:
-                pass
         shown += re.findall(rb"\((.*?)\) Tj", data)
     return " ".join(part.decode("latin-1") for part in shown)

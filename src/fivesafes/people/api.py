@@ -37,6 +37,11 @@ router = Router()
 T = TypeVar("T")
 
 
+def _user(request: HttpRequest) -> Any:
+    """The authenticated person (token or two-factor session)."""
+    return getattr(request, "auth", None)
+
+
 def _call(fn: Callable[[], T]) -> T:
     try:
         return fn()
@@ -136,7 +141,7 @@ class QuestionOut(Schema):
 @router.get("/my-access", response=list[AccessOut], summary="My projects: access today and why")
 @api_requires(Permission.WORK_IN_PROJECTS)
 def my_access(request: HttpRequest) -> list[AccessOut]:
-    user = request.auth  # type: ignore[attr-defined]
+    user = _user(request)
     return [
         _access(user, p, project_access(user, p, request=request))
         for p in projects_within_reach(user)
@@ -148,7 +153,7 @@ def my_access(request: HttpRequest) -> list[AccessOut]:
 )
 @api_requires(Permission.WORK_IN_PROJECTS)
 def project_access_now(request: HttpRequest, project_id: int) -> AccessOut:
-    user = request.auth  # type: ignore[attr-defined]
+    user = _user(request)
     project = get_object_or_404(Project, pk=project_id)
     return _access(user, project, project_access(user, project, request=request))
 
@@ -170,7 +175,7 @@ def case_list(request: HttpRequest, state: str = "") -> list[CaseOut]:
 
 def _visible_case(request: HttpRequest, case_id: int) -> Authorisation:
     case = get_object_or_404(Authorisation.objects.select_related("institution"), pk=case_id)
-    if not may_see_institution(request.auth, case.institution):  # type: ignore[attr-defined]
+    if not may_see_institution(_user(request), case.institution):
         raise HttpError(403, "This case belongs to another institution.")
     return case
 
@@ -184,7 +189,7 @@ def case_detail(request: HttpRequest, case_id: int) -> CaseOut:
 @router.post("/cases", response={201: CaseOut}, summary="Apply for authorisation of an institution")
 @api_requires(Permission.APPLY_FOR_AUTHORISATION)
 def apply(request: HttpRequest, payload: ApplyIn) -> Status[CaseOut]:
-    case = _call(lambda: cases.apply(actor=request.auth, request=request, **payload.dict()))  # type: ignore[attr-defined]
+    case = _call(lambda: cases.apply(actor=_user(request), request=request, **payload.dict()))
     return Status(201, _case(case))
 
 
@@ -194,12 +199,12 @@ def take_step(request: HttpRequest, case_id: int, step: str, payload: StepIn) ->
     transition = TRANSITIONS.get(step)
     if transition is None:
         raise HttpError(404, f"'{step}' is not a step of the authorisation case.")
-    _call(lambda: check_permission(request.auth, transition.permission))  # type: ignore[attr-defined]
+    _call(lambda: check_permission(_user(request), transition.permission))
     case = _visible_case(request, case_id)
     return _case(
         _call(
             lambda: cases.take_step(
-                actor=request.auth,  # type: ignore[attr-defined]
+                actor=_user(request),
                 authorisation=case,
                 step=step,
                 request=request,
@@ -220,10 +225,10 @@ def credibility(request: HttpRequest, case_id: int, payload: TextIn) -> CaseOut:
     return _case(
         _call(
             lambda: cases.record_credibility(
-                actor=request.auth,
+                actor=_user(request),
                 authorisation=case,
                 assessment=payload.text,
-                request=request,  # type: ignore[attr-defined]
+                request=request,
             )
         )
     )
@@ -239,8 +244,8 @@ def ask(request: HttpRequest, case_id: int, payload: TextIn) -> Status[QuestionO
     case = get_object_or_404(Authorisation, pk=case_id)
     asked = _call(
         lambda: cases.ask_question(
-            actor=request.auth, authorisation=case, question=payload.text, request=request
-        )  # type: ignore[attr-defined]
+            actor=_user(request), authorisation=case, question=payload.text, request=request
+        )
     )
     return Status(
         201, QuestionOut(id=asked.pk, question=asked.question, answer="", answered_at=None)
@@ -255,8 +260,8 @@ def answer(request: HttpRequest, question_id: int, payload: TextIn) -> QuestionO
     question = get_object_or_404(ClarifyingQuestion, pk=question_id)
     done = _call(
         lambda: cases.answer_question(
-            actor=request.auth, question=question, answer=payload.text, request=request
-        )  # type: ignore[attr-defined]
+            actor=_user(request), question=question, answer=payload.text, request=request
+        )
     )
     return QuestionOut(
         id=done.pk, question=done.question, answer=done.answer, answered_at=done.answered_at
@@ -278,7 +283,7 @@ def my_institutions(request: HttpRequest) -> list[InstitutionOut]:
         InstitutionOut(
             id=i.pk, name=i.name, kind=i.kind, country=i.country, authorised=i.is_authorised()
         )
-        for i in Institution.objects.filter(manager=request.auth)  # type: ignore[attr-defined]
+        for i in Institution.objects.filter(manager=_user(request))
     ]
 
 
@@ -312,9 +317,9 @@ def attach(request: HttpRequest, institution_id: int, payload: AttachIn) -> Stat
     data["contact_person"] = _person(data["contact_person"]) if data["contact_person"] else None
     done = _call(
         lambda: researchers.attach(
-            actor=request.auth, institution=institution, request=request, **data
+            actor=_user(request), institution=institution, request=request, **data
         )
-    )  # type: ignore[attr-defined]
+    )
     return Status(
         201,
         AttachmentOut(
@@ -374,7 +379,7 @@ def new_agreement(request: HttpRequest, payload: AgreementIn) -> Status[Agreemen
         raise HttpError(400, f"project: no project numbered '{payload.project}'.")
     data = payload.dict()
     data["researcher"], data["project"] = _person(data["researcher"]), project
-    done = _call(lambda: agreements.create(actor=request.auth, request=request, **data))  # type: ignore[attr-defined]
+    done = _call(lambda: agreements.create(actor=_user(request), request=request, **data))
     return Status(201, _agreement(done))
 
 
@@ -383,8 +388,8 @@ def new_agreement(request: HttpRequest, payload: AgreementIn) -> Status[Agreemen
 def sign(request: HttpRequest, agreement_id: int) -> AgreementOut:
     agreement = get_object_or_404(ResearcherAgreement, pk=agreement_id)
     return _agreement(
-        _call(lambda: agreements.sign(actor=request.auth, agreement=agreement, request=request))
-    )  # type: ignore[attr-defined]
+        _call(lambda: agreements.sign(actor=_user(request), agreement=agreement, request=request))
+    )
 
 
 @router.post(
@@ -397,9 +402,11 @@ def countersign(request: HttpRequest, agreement_id: int) -> AgreementOut:
     agreement = get_object_or_404(ResearcherAgreement, pk=agreement_id)
     return _agreement(
         _call(
-            lambda: agreements.countersign(actor=request.auth, agreement=agreement, request=request)
+            lambda: agreements.countersign(
+                actor=_user(request), agreement=agreement, request=request
+            )
         )
-    )  # type: ignore[attr-defined]
+    )
 
 
 class TestQuestionOut(Schema):
@@ -439,9 +446,9 @@ def test_questions(request: HttpRequest) -> list[TestQuestionOut]:
 def take_test(request: HttpRequest, payload: AnswersIn) -> Status[AttemptOut]:
     done = _call(
         lambda: certification.take_test(
-            actor=request.auth, answers=payload.answers, request=request
+            actor=_user(request), answers=payload.answers, request=request
         )
-    )  # type: ignore[attr-defined]
+    )
     return Status(
         201,
         AttemptOut(
@@ -493,7 +500,7 @@ def breach_list(request: HttpRequest) -> list[BreachOut]:
 def report_breach(request: HttpRequest, payload: BreachIn) -> Status[BreachOut]:
     data = payload.dict()
     data["researcher"] = _person(data["researcher"])
-    user = request.auth  # type: ignore[attr-defined]
+    user = _user(request)
     breach = _call(lambda: sanctions.report_breach(actor=user, request=request, **data))
     return Status(201, _breach(breach))
 
@@ -507,10 +514,10 @@ def decide(request: HttpRequest, breach_id: int, payload: DecisionIn) -> BreachO
     return _breach(
         _call(
             lambda: sanctions.decide(
-                actor=request.auth, breach=breach, request=request, **payload.dict()
+                actor=_user(request), breach=breach, request=request, **payload.dict()
             )
         )
-    )  # type: ignore[attr-defined]
+    )
 
 
 @router.get(
