@@ -136,3 +136,10 @@ def test_a_visitor_who_is_not_signed_in_is_sent_to_sign_in(client) -> None:
     response = client.get(reverse("audit:list"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_an_event_shows_its_details(history, auditor) -> None:
+    event = AuditEvent.objects.get(action="login.failed")
+    body = auditor.get(reverse("audit:detail", args=[event.sequence])).content.decode()
+    assert "<dt>username</dt><dd>alice</dd>" in body
+    assert "— (no signed-in person)" in body

@@ -26,6 +26,12 @@ def show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+def details(event: AuditEvent) -> list[tuple[str, str]]:
+    """The event's extra data as (key, shown value) pairs, in key order."""
+    data = event.data if isinstance(event.data, dict) else {}
+    return [(key, show(data[key])) for key in sorted(data)]
+
+
 def changes(event: AuditEvent) -> list[Change]:
     """Fields of before/after side by side; unchanged fields are left out."""
     before = event.before if isinstance(event.before, dict) else {}

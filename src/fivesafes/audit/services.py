@@ -55,7 +55,7 @@ def object_fields(obj: Model | None) -> dict[str, str]:
         return {"object_type": "", "object_id": "", "object_label": ""}
     return {
         "object_type": obj._meta.label_lower,
-        "object_id": clean_text(str(obj.pk))[:64],
+        "object_id": "" if obj.pk is None else clean_text(str(obj.pk))[:64],
         "object_label": clean_text(str(obj))[:200],
     }
 

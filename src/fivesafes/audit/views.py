@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 
 from fivesafes.audit.filters import AuditFilterForm, filter_events
 from fivesafes.audit.models import AuditEvent
-from fivesafes.audit.presentation import changes
+from fivesafes.audit.presentation import changes, details
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
 
@@ -33,4 +33,5 @@ def event_list(request: HttpRequest) -> HttpResponse:
 @requires(Permission.VIEW_AUDIT_LOG)
 def event_detail(request: HttpRequest, sequence: int) -> HttpResponse:
     event = get_object_or_404(AuditEvent, sequence=sequence)
-    return render(request, "audit/event_detail.html", {"event": event, "changes": changes(event)})
+    context = {"event": event, "changes": changes(event), "details": details(event)}
+    return render(request, "audit/event_detail.html", context)
