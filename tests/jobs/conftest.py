@@ -116,7 +116,7 @@ def wait_for(
     condition: Callable[[], Any],
     *,
     what: str,
-    timeout: float = 45.0,
+    timeout: float = 90.0,
     every: float = 0.05,
     log: Callable[[], str] | None = None,
 ) -> Any:

@@ -35,7 +35,7 @@ def audited(progress: JobProgress, action: str) -> bool:
 
 def test_a_worker_runs_a_job_to_the_end_with_visible_progress(start_worker, make_user) -> None:
     owner = make_user(Role.RESEARCHER)
-    job = enqueue(self_check, owner=owner, title="Self-check", kwargs={"steps": 4, "pause": 0.4})
+    job = enqueue(self_check, owner=owner, title="Self-check", kwargs={"steps": 5, "pause": 0.5})
     worker = start_worker()
 
     wait_for(
@@ -50,9 +50,9 @@ def test_a_worker_runs_a_job_to_the_end_with_visible_progress(start_worker, make
 
     job.refresh_from_db()
     assert job.fraction == 1.0
-    assert job.message == "Checked 4 of 4 steps"
+    assert job.message == "Checked 5 of 5 steps"
     result = DBTaskResult.objects.get(pk=job.pk)
-    assert result.return_value == {"steps": 4, "database": "ok"}
+    assert result.return_value == {"steps": 5, "database": "ok"}
     assert result.worker_ids == [worker.worker_id]
 
     page = verified_client(owner).get(reverse("jobs:detail", args=[job.pk])).content.decode()
