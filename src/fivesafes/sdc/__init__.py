@@ -7,7 +7,7 @@ secondary suppression with an independent LP audit, controlled rounding and diff
 
 from __future__ import annotations
 
-from .api import crosstab, pivot_table
+from .api import crosstab, hist, logit, ols, pivot_table, probit, survival_table
 from .config import ACRO_COMPATIBLE_RULES, DEFAULT_RULES, RuleSet, load_rules
 from .errors import SdcInputError
 from .findings import Finding, Verdict
@@ -22,6 +22,11 @@ __all__ = [
     "SdcInputError",
     "Verdict",
     "crosstab",
+    "hist",
     "load_rules",
+    "logit",
+    "ols",
     "pivot_table",
+    "probit",
+    "survival_table",
 ]

@@ -18,10 +18,13 @@ import pandas as pd
 from .aggregate import aggregate, normalise_aggfuncs
 from .config import DEFAULT_RULES, RuleSet
 from .errors import SdcInputError
+from .histogram import hist
+from .models import logit, ols, probit
 from .output import CheckedOutput, build_table_output
 from .rules import check_cells
+from .survival import survival_table
 
-__all__ = ["crosstab", "pivot_table"]
+__all__ = ["crosstab", "hist", "logit", "ols", "pivot_table", "probit", "survival_table"]
 
 
 def _as_list(x: Any) -> list[Any]:
@@ -88,8 +91,12 @@ def crosstab(
     contributor: Any = None,
     rules: RuleSet | None = None,
     structural_zeros: Iterable[dict[str, str]] = (),
+    population: dict[str, list[str]] | None = None,
 ) -> CheckedOutput:
-    """Cross-tabulate and check. Series arguments, or column names with `data=`."""
+    """Cross-tabulate and check. Series arguments, or column names with `data=`.
+
+    `population` declares how the data were restricted (for differencing), e.g.
+    {"age_band": ["18-29", "30-44"]}."""
     idx, col = _as_list(index), _as_list(columns)
     if data is None:
         if any(isinstance(x, str) for x in [*idx, *col, values, contributor]):
@@ -108,7 +115,17 @@ def crosstab(
         vname = None if values is None else str(values)
         cname = None if contributor is None else str(contributor)
     return _table(
-        "crosstab", source, rows, cols, vname, aggfunc, margins, cname, rules, structural_zeros
+        "crosstab",
+        source,
+        rows,
+        cols,
+        vname,
+        aggfunc,
+        margins,
+        cname,
+        rules,
+        structural_zeros,
+        population,
     )
 
 
@@ -123,6 +140,7 @@ def pivot_table(
     contributor: str | None = None,
     rules: RuleSet | None = None,
     structural_zeros: Iterable[dict[str, str]] = (),
+    population: dict[str, list[str]] | None = None,
 ) -> CheckedOutput:
     """A spreadsheet-style pivot table of `values` by `index` and `columns`, checked."""
     if isinstance(values, list):
@@ -145,6 +163,7 @@ def pivot_table(
         contributor,
         rules,
         structural_zeros,
+        population,
     )
 
 
@@ -159,6 +178,7 @@ def _table(
     contributor: str | None,
     rules: RuleSet | None,
     structural_zeros: Iterable[dict[str, str]],
+    population: dict[str, list[str]] | None = None,
 ) -> CheckedOutput:
     rules = rules or DEFAULT_RULES
     if not rows:
@@ -188,5 +208,6 @@ def _table(
         "contributor": contributor,
         "structural_zeros": structural,
         "input_rows": stats.n_input_rows,
+        "population": {k: sorted(map(str, v)) for k, v in (population or {}).items()},
     }
     return build_table_output(stats, found, rules, request)

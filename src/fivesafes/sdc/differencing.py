@@ -1,0 +1,144 @@
+"""Differencing: a new table against the project's earlier checked tables.
+
+Two tables over the same variables whose populations are nested (e.g. "all ages" and
+"age 18-64") can be subtracted cell by cell; the difference counts the contributors in the
+part of the larger population outside the smaller one ("under 18 or over 64"). A cell where
+that difference is between 1 and `frequency.threshold - 1` discloses a small group even when
+both tables pass on their own, so the new table's cell fails.
+
+Populations are declared as filters, `{"age_band": ["18-29", "30-44", "45-64"]}`: a variable
+not named is unrestricted. Population A contains B when every filter of A is also in B with
+B's labels a subset of A's. Earlier tables are given as JSON records (record-format.md) or
+`CheckedOutput`s; their `input.population` holds the filter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+
+from .config import RuleSet
+from .errors import SdcInputError
+from .findings import Finding, verdict_from
+from .output import CheckedOutput
+
+Population = Mapping[str, Iterable[str]]
+
+
+def normalise(pop: Population | None) -> dict[str, frozenset[str]]:
+    if pop is None:
+        return {}
+    if not isinstance(pop, Mapping):
+        raise SdcInputError("a population is a mapping of variable to labels", field="population")
+    return {str(k): frozenset(str(x) for x in v) for k, v in pop.items()}
+
+
+def contains(big: Population | None, small: Population | None) -> bool:
+    """True when every member of `small` is in `big`."""
+    b, s = normalise(big), normalise(small)
+    return all(var in s and s[var] <= labels for var, labels in b.items())
+
+
+def _cells(record: Mapping[str, Any]) -> tuple[list[str], pd.DataFrame]:
+    table = record["table"]
+    dims = [*table["rows"], *table["columns"]]
+    rows = [
+        {**c["labels"], "_n": c.get("contributors")}
+        for c in table["cells"]
+        if c.get("contributors") is not None
+    ]
+    return dims, pd.DataFrame(rows, columns=[*dims, "_n"])
+
+
+def differencing_findings(
+    new: Mapping[str, Any], earlier: Iterable[Mapping[str, Any]], rules: RuleSet
+) -> list[Finding]:
+    """Findings for the cells of `new` that differencing against `earlier` exposes."""
+    t = rules.frequency.threshold
+    new_pop = new["input"].get("population")
+    dims, cells = _cells(new)
+    found: list[Finding] = []
+    for k, old in enumerate(earlier):
+        old_dims, old_cells = _cells(old)
+        if sorted(old_dims) != sorted(dims) or cells.empty or old_cells.empty:
+            continue
+        old_pop = old["input"].get("population")
+        same = normalise(new_pop) == normalise(old_pop)
+        if same:
+            continue
+        if contains(old_pop, new_pop):
+            sign = 1  # old is the larger population
+        elif contains(new_pop, old_pop):
+            sign = -1
+        else:
+            continue
+        merged = cells.merge(old_cells, on=dims, suffixes=("_new", "_old"))
+        diff = (merged["_n_old"] - merged["_n_new"]) * sign
+        hit = merged[(diff > 0) & (diff < t)]
+        name = old.get("name") or old.get("checksums", {}).get("record_sha256", f"#{k}")[:12]
+        for row, d in zip(hit.to_dict(orient="records"), diff[hit.index], strict=True):
+            cell = {dim: str(row[dim]) for dim in dims}
+            found.append(
+                Finding(
+                    rule="differencing",
+                    severity=rules.frequency.severity,
+                    cell=cell,
+                    values={
+                        "difference": int(d),
+                        "threshold": t,
+                        "earlier_table": str(name),
+                        "contributors_new": int(row["_n_new"]),
+                        "contributors_earlier": int(row["_n_old"]),
+                    },
+                    reason=(
+                        f"subtracting this cell from the same cell of the earlier table {name} "
+                        f"(a {'larger' if sign > 0 else 'smaller'} nested population) leaves "
+                        f"{int(d)} contributors, fewer than {t}"
+                    ),
+                )
+            )
+    return found
+
+
+def check_against(
+    out: CheckedOutput,
+    earlier: Iterable[Mapping[str, Any] | CheckedOutput],
+    population: Population | None = None,
+) -> CheckedOutput:
+    """`out` with differencing findings added and its verdict recomputed."""
+    request = dict(out.request)
+    if population is not None:
+        request["population"] = {k: sorted(v) for k, v in normalise(population).items()}
+    current = replace(out, request=request)
+    records = [e.record() if isinstance(e, CheckedOutput) else e for e in earlier]
+    found = differencing_findings(current.record(), records, out.rules)
+    if not found:
+        return current
+    findings = out.findings.copy()
+    stats = out.stats
+    for f in found:
+        assert f.cell is not None
+        if stats is None:
+            break
+        row_key = tuple(f.cell[d] for d in stats.rows)
+        col_key = tuple(f.cell[d] for d in stats.columns)
+        rk: Any = row_key[0] if len(row_key) == 1 else row_key
+        ck: Any = col_key[0] if len(col_key) == 1 else col_key
+        str_index = [tuple(map(str, x)) if isinstance(x, tuple) else str(x) for x in findings.index]
+        cols = list(findings.columns)
+        for j, c in enumerate(cols):
+            c_key = c[1:] if isinstance(c, tuple) and len(stats.aggfuncs) > 1 else c
+            c_str = tuple(map(str, c_key)) if isinstance(c_key, tuple) else str(c_key)
+            if c_str != (ck if not isinstance(ck, tuple) else tuple(ck)):
+                continue
+            for i, r in enumerate(str_index):
+                if r == rk:
+                    old = str(findings.iat[i, j])
+                    findings.iat[i, j] = "differencing" if old == "ok" else old + "; differencing"
+    all_found = [*out.finding_list, *found]
+    return replace(
+        current, findings=findings, finding_list=all_found, verdict=verdict_from(all_found)
+    )

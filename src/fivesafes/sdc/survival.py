@@ -1,0 +1,113 @@
+"""Survival (Kaplan-Meier) tables: numbers at risk and events per step, checked.
+
+Each step of the table needs at least `survival.threshold` persons at risk, and a step with
+events needs at least that many events (otherwise the drop in the curve shows what happened
+to a handful of people). Grouping time into intervals (`interval=`) is the usual remedy.
+Aggregation is done by DuckDB.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .aggregate import _quote, _Source
+from .config import DEFAULT_RULES, RuleSet
+from .errors import EmptyTableError, SdcInputError
+from .findings import Finding, verdict_from
+from .output import CheckedOutput
+
+
+def survival_table(
+    data: Any,
+    time: str,
+    event: str,
+    *,
+    interval: float | None = None,
+    rules: RuleSet | None = None,
+) -> CheckedOutput:
+    rules = rules or DEFAULT_RULES
+    if interval is not None and interval <= 0:
+        raise SdcInputError("the interval must be positive", field="interval")
+    source = _Source(data)
+    try:
+        for c in (time, event):
+            if c not in source.columns:
+                raise SdcInputError("no such column", field=c)
+        qt, qe = _quote(time), _quote(event)
+        step = f"floor({qt} / {float(interval)!r}) * {float(interval)!r}" if interval else qt
+        bad = source.query(
+            f"SELECT count(*) FILTER (WHERE {qe} NOT IN (0, 1)) AS bad_event, "  # noqa: S608
+            f"count(*) FILTER (WHERE {qt} < 0) AS bad_time FROM {{src}} "
+            f"WHERE {qt} IS NOT NULL AND {qe} IS NOT NULL"
+        ).iloc[0]
+        if int(bad["bad_event"]):
+            raise SdcInputError("the event indicator must be 0 or 1", field=event)
+        if int(bad["bad_time"]):
+            raise SdcInputError("times must not be negative", field=time)
+        steps = source.query(
+            f"SELECT {step} AS t, count(*) AS leaving, sum({qe}) AS events FROM {{src}} "  # noqa: S608
+            f"WHERE {qt} IS NOT NULL AND {qe} IS NOT NULL GROUP BY 1 ORDER BY 1"
+        )
+    finally:
+        source.close()
+    if steps.empty:
+        raise EmptyTableError("no rows with both time and event", field=time)
+    leaving = steps["leaving"].to_numpy(dtype="int64")
+    events = steps["events"].to_numpy(dtype="int64")
+    at_risk = leaving[::-1].cumsum()[::-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        surv = np.cumprod(1.0 - events / at_risk)
+    table = pd.DataFrame(
+        {
+            "time": steps["t"].to_numpy(),
+            "at_risk": at_risk,
+            "events": events,
+            "censored": leaving - events,
+            "survival": surv,
+        }
+    ).set_index("time")
+    t = rules.survival.threshold
+    found: list[Finding] = []
+    notes = pd.DataFrame("ok", index=table.index, columns=table.columns)
+    for i, when in enumerate(table.index):
+        cell = {"time": f"{when:g}"}
+        names = []
+        if at_risk[i] < t:
+            names.append("survival")
+            found.append(
+                Finding(
+                    rule="survival",
+                    severity=rules.survival.severity,
+                    cell=cell,
+                    values={"at_risk": int(at_risk[i]), "threshold": t},
+                    reason=f"only {int(at_risk[i])} persons at risk at this step, fewer than {t}",
+                )
+            )
+        if 0 < events[i] < t:
+            names.append("survival")
+            found.append(
+                Finding(
+                    rule="survival",
+                    severity=rules.survival.severity,
+                    cell=cell,
+                    values={"events": int(events[i]), "threshold": t},
+                    reason=(
+                        f"{int(events[i])} events at this step, fewer than {t}: group time into "
+                        "longer intervals"
+                    ),
+                )
+            )
+        if names:
+            notes.iloc[i, :] = "survival"
+    return CheckedOutput(
+        kind="survival",
+        table=table,
+        verdict=verdict_from(found),
+        findings=notes,
+        finding_list=found,
+        rules=rules,
+        request={"method": "survival_table", "time": time, "event": event, "interval": interval},
+    )

@@ -1,0 +1,72 @@
+"""Differencing against earlier tables over nested populations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from fivesafes.sdc import crosstab
+from fivesafes.sdc.differencing import check_against, contains
+
+
+def people(seed=8, n=3000):
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame(
+        {
+            "region": rng.choice(["N", "S", "E"], n),
+            "sex": rng.choice(["F", "M"], n),
+            "age": rng.choice(["0-17", "18-64", "65+"], n, p=[0.2, 0.79, 0.01]),
+        }
+    )
+    return df
+
+
+def test_population_nesting():
+    assert contains({}, {"age": ["18-64"]})
+    assert contains({"age": ["18-64", "65+"]}, {"age": ["18-64"]})
+    assert not contains({"age": ["18-64"]}, {"age": ["18-64", "65+"]})
+    assert not contains({"age": ["18-64"]}, {})
+
+
+def test_all_ages_minus_working_age_isolates_small_groups():
+    df = people()
+    everyone = crosstab(df["region"], df["sex"], margins=True)
+    working = df[df.age.isin(["0-17", "18-64"])]
+    assert everyone.status == "pass"
+    new = crosstab(working["region"], working["sex"], margins=True)
+    assert new.status == "pass"  # on its own
+    checked = check_against(new, [everyone.record()], population={"age": ["0-17", "18-64"]})
+    # the difference is the 65+ group, about 1 % of each cell: fewer than 10 everywhere
+    diff = pd.crosstab(df.region, df.sex, margins=True) - pd.crosstab(
+        working.region, working.sex, margins=True
+    )
+    expected = {(r, s) for r in diff.index for s in diff.columns if 0 < diff.loc[r, s] < 10}
+    found = {
+        (f.cell["region"], f.cell["sex"]) for f in checked.finding_list if f.rule == "differencing"
+    }
+    assert expected and found == expected
+    assert checked.status == "fail"
+    r, s = sorted(expected)[0]
+    assert "differencing" in checked.findings.loc[r, s]
+
+
+def test_unrelated_populations_are_not_compared():
+    df = people()
+    a = df[df.age == "0-17"]
+    b = df[df.age == "65+"]
+    first = crosstab(a["region"], a["sex"], population={"age": ["0-17"]})
+    second = crosstab(b["region"], b["sex"])
+    checked = check_against(second, [first], population={"age": ["65+"]})
+    assert not any(f.rule == "differencing" for f in checked.finding_list)
+
+
+def test_large_differences_pass():
+    df = people()
+    everyone = crosstab(df["region"], df["sex"])
+    adults = df[df.age != "0-17"]
+    checked = check_against(
+        crosstab(adults["region"], adults["sex"]), [everyone], population={"age": ["18-64", "65+"]}
+    )
+    # the difference is the 0-17 group, about 200 per cell
+    assert not any(f.rule == "differencing" for f in checked.finding_list)
+    assert checked.status == "pass"
