@@ -45,6 +45,10 @@ def _choices() -> dict[str, object]:
     }
 
 
+SHOWN_VARIABLES = 50
+SHOWN_REGISTERS = 20
+
+
 @public
 def index(request: HttpRequest) -> HttpResponse:
     filters, problem = _filters(request)
@@ -67,8 +71,14 @@ def index(request: HttpRequest) -> HttpResponse:
         **_choices(),
     }
     if searching:
-        context["variables"] = list(search_variables(filters))
-        context["registers"] = list(search_registers(filters))
+        found = list(search_variables(filters, limit=SHOWN_VARIABLES + 1))
+        registers = search_registers(filters)
+        context.update(
+            variables=found[:SHOWN_VARIABLES],
+            more_variables=len(found) > SHOWN_VARIABLES,
+            registers=list(registers[:SHOWN_REGISTERS]),
+            register_count=registers.count(),
+        )
     else:
         grouped: dict[str, list[CatalogueRegister]] = defaultdict(list)
         registers = (
