@@ -116,7 +116,8 @@ class _Source:
         self.con = _connection()
         self.registered = False
         self.relation: duckdb.DuckDBPyRelation | None = None
-        self.from_sql = "src"
+        self.view = f"src_{id(self):x}"
+        self.from_sql = self.view
         if isinstance(data, pd.DataFrame):
             self._register(data)
             self.columns = [str(c) for c in data.columns]
@@ -162,7 +163,7 @@ class _Source:
         sql = sql.replace("{src}", self.from_sql)
         try:
             if self.relation is not None:
-                result = self.relation.query("src", sql)
+                result = self.relation.query(self.view, sql)
                 if result is None:  # pragma: no cover
                     raise SdcInputError("the query gave no result", field="data")
                 return result.df()
@@ -173,12 +174,12 @@ class _Source:
             raise SdcInputError(f"cannot aggregate: {exc}", field="values") from exc
 
     def _register(self, obj: Any) -> None:
-        self.con.register("src", obj)
+        self.con.register(self.view, obj)
         self.registered = True
 
     def close(self) -> None:
         if self.registered:
-            self.con.unregister("src")
+            self.con.unregister(self.view)
             self.registered = False
 
 
