@@ -165,3 +165,11 @@ def test_bad_config_is_bad_input(tmp_path):
 
 def test_usage_error_is_bad_input():
     assert main(["check"]) == 3
+
+
+def test_declared_total_label_must_exist(tmp_path, capsys):
+    path = write(tmp_path, "t.csv", GOOD)
+    assert main(["check", path, *DECL, "--total-label", "Sum", "--json"]) == 3
+    err = json.loads(capsys.readouterr().out)
+    assert err["error"] == "bad_declaration" and "Sum" in err["reason"]
+    assert main(["check", path, *DECL, "--total-label", "Total"]) == 0

@@ -172,3 +172,14 @@ def test_max_is_sent_for_review():
     assert out.findings.loc["x", "max"] == "extremes"
     assert out.findings.loc["x", "mean"] == "ok"
     assert out.status == "review"
+
+
+def test_quantiles_median_std_match_pandas():
+    rng = np.random.default_rng(9)
+    df = pd.DataFrame({"a": rng.choice(["x", "y"], 300), "v": rng.lognormal(3, 1, 300)})
+    out = pivot_table(df, values="v", index="a", aggfunc=["q25", "median", "std", "min"])
+    g = df.groupby("a")["v"]
+    np.testing.assert_allclose(out.table["q25"].to_numpy(), g.quantile(0.25).to_numpy(), rtol=1e-9)
+    np.testing.assert_allclose(out.table["median"].to_numpy(), g.median().to_numpy(), rtol=1e-9)
+    np.testing.assert_allclose(out.table["std"].to_numpy(), g.std().to_numpy(), rtol=1e-9)
+    np.testing.assert_allclose(out.table["min"].to_numpy(), g.min().to_numpy(), rtol=1e-9)

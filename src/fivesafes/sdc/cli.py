@@ -122,6 +122,7 @@ def declaration_from(args: argparse.Namespace) -> Declaration:
         cells=args.cells,
         column_variable=args.column_variable,
         total_labels=tuple(args.total_label) if args.total_label else ("Total", "All"),
+        totals_declared=bool(args.total_label),
         structural_zeros=_structural(args.structural_zero),
     )
 

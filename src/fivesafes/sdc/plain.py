@@ -74,6 +74,8 @@ class Declaration:
     column_variable: str = "column"
     total_labels: tuple[str, ...] = TOTAL_LABELS_DEFAULT
     structural_zeros: list[dict[str, str]] = field(default_factory=list)
+    # True when the user named the total labels: then they must occur in the table
+    totals_declared: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -350,6 +352,12 @@ def _check_margins(
         return
     total_set = set(decl.total_labels)
     is_total = {d: frame[d].isin(total_set).to_numpy() for d in dims}
+    if decl.totals_declared and not any(v.any() for v in is_total.values()):
+        raise DeclarationError(
+            f"no label {' or '.join(map(repr, decl.total_labels))} in any label column: the "
+            "declared total is not in the table",
+            field="total-label",
+        )
     for d in dims:
         if not is_total[d].any():
             continue
