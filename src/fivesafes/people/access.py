@@ -110,7 +110,7 @@ def project_access(
     excluded = exclusion_reason(person, day)
     add(Condition("Not sanctioned", excluded is None, excluded or "no exclusion in force (R24)"))
 
-    institution_condition, _attachment = _institution_condition(person, day)
+    institution_condition, attachment = _institution_condition(person, day)
     add(institution_condition)
 
     owner_ok = project.institution.is_authorised(day)
@@ -132,6 +132,13 @@ def project_access(
     why = f"you have no researcher agreement for project {project.number} (R8)"
     for agreement in agreements:
         ok, text = agreement.status(day)
+        made_with = agreement.authorisation.institution
+        if ok and attachment is not None and attachment.institution_id != made_with.pk:
+            ok, text = (
+                False,
+                f"it was made under {made_with}, but you are now with {attachment.institution}; "
+                "a new agreement is needed (R8)",
+            )
         if ok:
             current, why = agreement, f"agreement R-{agreement.pk}: {text}"
             break

@@ -163,3 +163,18 @@ class CaseFilterForm(forms.Form):
         self.fields["state"].choices = [("", "Any open"), ("all", "Any")] + [
             (s.value, s.label) for s in CaseState
         ]
+
+
+class ExemptionForm(forms.Form):
+    reason = forms.CharField(
+        label="Client and assignment",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The public authority or eligible NGO the firm works for, and the assignment.",
+    )
+    client_is_public_or_eligible_ngo = forms.BooleanField(
+        label="The client is a public authority or an NGO that would itself be eligible",
+        required=False,
+    )
+    guarantee = forms.FileField(
+        label="The client's written guarantee of correct use", required=False
+    )

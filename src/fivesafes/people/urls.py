@@ -18,6 +18,7 @@ urlpatterns = [
     path("cases/<int:pk>/", cases.case_detail, name="case"),
     path("cases/<int:pk>/steps/<slug:step>/", cases.take_step, name="step"),
     path("cases/<int:pk>/credibility/", cases.credibility, name="credibility"),
+    path("cases/<int:pk>/exemption/", cases.exemption, name="exemption"),
     path("cases/<int:pk>/questions/", cases.ask, name="ask"),
     path("cases/<int:pk>/agreement.pdf", cases.agreement_pdf, name="agreement_pdf"),
     path("questions/<int:pk>/answer/", cases.answer, name="answer"),

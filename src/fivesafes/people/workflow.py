@@ -184,6 +184,13 @@ TRANSITIONS: dict[str, Transition] = {
             S.TERMINATED,
             P.DECIDE_AUTHORISATIONS,
         ),
+        _t(
+            "give_notice",
+            "Give three months' notice for the institution",
+            {S.REGISTERED},
+            S.TERMINATED,
+            P.SIGN_FOR_INSTITUTION,
+        ),
     )
 }
 

@@ -277,7 +277,7 @@ def _before_step(
         if end <= start:
             raise RuleViolation("R1", "valid_until", "The authorisation must end after it starts.")
         case.valid_from, case.valid_until = start, end
-    if name == "sign" and case.institution.manager_id != actor.pk:
+    if name in ("sign", "give_notice") and case.institution.manager_id != actor.pk:
         raise RuleViolation(
             SIGNATORY,
             "institution",
@@ -325,7 +325,7 @@ def take_step(
                 case.recommendation = note
             elif step in ("approve", "refuse"):
                 case.decision_note = note
-        if step == "terminate":
+        if step in ("terminate", "give_notice"):
             today = timezone.localdate()
             case.notice_given_on = today
             case.valid_until = min(case.valid_until or today, rules.add_months(today, 3))
@@ -346,7 +346,8 @@ def take_step(
                 signer=actor,
                 document_sha256=case.agreement_sha256,
             )
-        if step in ("withdraw", "expire", "terminate"):
+        if step in ("withdraw", "expire"):
+            # After termination the agreements run until the notice ends, then lapse (R8).
             from fivesafes.people.services.agreements import end_agreements_under
 
             end_agreements_under(

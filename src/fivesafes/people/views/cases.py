@@ -15,6 +15,7 @@ from fivesafes.people.forms import (
     AnswerForm,
     CaseFilterForm,
     CredibilityForm,
+    ExemptionForm,
     QuestionForm,
     StepForm,
 )
@@ -60,7 +61,7 @@ def _case_page(
     user = request.user
     steps = [t for t in available(case.state_enum) if can(user, t.permission)]
     if case.institution.manager_id != user.pk:
-        steps = [t for t in steps if t.name != "sign"]
+        steps = [t for t in steps if t.name not in ("sign", "give_notice")]
     context = {
         "case": case,
         "institution": case.institution,
@@ -78,6 +79,11 @@ def _case_page(
         "may_answer": case.institution.manager_id == user.pk
         and can(user, Permission.APPLY_FOR_AUTHORISATION),
         "eligibility": service.eligibility(case),
+        "exemption_form": forms.get("exemption_form") or ExemptionForm(),
+        "may_exempt": can(user, Permission.DECIDE_AUTHORISATIONS)
+        and case.institution.kind == "consultancy"
+        and not case.business_data_exemption,
+        "business_data": business_data_findings(case),
     }
     return render(request, "people/case.html", context, status=status)
 
@@ -133,6 +139,42 @@ def take_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         return _case_page(request, case, status=400, step_form=form)
     messages.success(request, f"{transition.label}: done.")
     return redirect("people:case", pk=case.pk)
+
+
+def business_data_findings(case: Authorisation) -> list:
+    from fivesafes.people.rules import InstitutionKind, may_receive_business_data
+
+    return may_receive_business_data(
+        InstitutionKind(case.institution.kind), exemption=case.business_data_exemption
+    )
+
+
+@require_POST
+@requires(Permission.DECIDE_AUTHORISATIONS)
+def exemption(request: HttpRequest, pk: int) -> HttpResponse:
+    """R3: the approver exempts a consultancy firm, with the client's written guarantee."""
+    case = get_object_or_404(Authorisation.objects.select_related("institution"), pk=pk)
+    form = ExemptionForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            attempt(
+                request,
+                lambda: service.grant_exemption(
+                    actor=request.user,
+                    authorisation=case,
+                    reason=data["reason"],
+                    client_is_public_or_eligible_ngo=data["client_is_public_or_eligible_ngo"],
+                    guarantee=data["guarantee"],
+                    request=request,
+                ),
+                form,
+            )
+        except Refused:
+            return _case_page(request, case, status=400, exemption_form=form)
+        messages.success(request, "Business-data exemption granted (R3).")
+        return redirect("people:case", pk=case.pk)
+    return _case_page(request, case, status=400, exemption_form=form)
 
 
 @require_POST

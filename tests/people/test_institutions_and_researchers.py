@@ -1,0 +1,150 @@
+"""R3 exemption, termination at notice, affiliation of foreign researchers and moving (R7)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from fivesafes.people.access import project_access
+from fivesafes.people.models import Attachment
+from fivesafes.people.rules import add_months
+from fivesafes.people.services import authorisation as cases
+from fivesafes.people.services import researchers
+from fivesafes.policy.permissions import Role
+from tests.conftest import verified_client
+from tests.people.conftest import authorise, db_state
+
+
+def consultancy_case(make_user, staff):
+    manager = make_user(Role.INSTITUTION_MANAGER)
+    case = cases.apply(
+        actor=manager,
+        name="Numbers & Co Consulting",
+        kind="consultancy",
+        country="DK",
+        recognition="",
+        address="",
+        application_text="Evaluations for ministries.",
+        research_group="A\nB\nC",
+    )
+    cases.take_step(actor=staff["case_handler"], authorisation=case, step="start_evaluation")
+    return case
+
+
+def test_consultancy_exemption_needs_public_client_and_written_guarantee(make_user, staff) -> None:
+    case = consultancy_case(make_user, staff)
+    client = verified_client(staff["approver"])
+    page = client.get(reverse("people:case", kwargs={"pk": case.pk}))
+    assert "R3: Consultancy firms get no micro data with business data" in page.text
+    url = reverse("people:exemption", kwargs={"pk": case.pk})
+    before = db_state()
+    response = client.post(
+        url, {"reason": "Ministry of Labour evaluation", "client_is_public_or_eligible_ngo": "on"}
+    )
+    assert response.status_code == 400
+    assert "R3: The exemption needs the client&#x27;s written guarantee" in response.text
+    assert db_state() == before
+    guarantee = SimpleUploadedFile(
+        "guarantee.pdf", b"%PDF-1.4 guarantee", content_type="application/pdf"
+    )
+    response = client.post(
+        url,
+        {
+            "reason": "Ministry of Labour evaluation",
+            "client_is_public_or_eligible_ngo": "on",
+            "guarantee": guarantee,
+        },
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.business_data_exemption and case.exemption_guarantee.name
+    # a case handler cannot grant it
+    assert verified_client(staff["case_handler"]).post(url, {}).status_code == 403
+
+
+def test_the_manager_gives_three_months_notice(world, make_user) -> None:
+    stranger = make_user(Role.INSTITUTION_MANAGER)
+    before = db_state()
+    client = verified_client(stranger)
+    response = client.post(
+        reverse("people:step", kwargs={"pk": world.authorisation.pk, "step": "give_notice"})
+    )
+    assert response.status_code == 403  # not their institution's case
+    assert db_state() == before
+    cases.take_step(actor=world.manager, authorisation=world.authorisation, step="give_notice")
+    world.authorisation.refresh_from_db()
+    today = timezone.localdate()
+    assert world.authorisation.state == "terminated"
+    assert world.authorisation.valid_until == add_months(today, 3)
+    # access continues while the notice runs, and ends with it
+    assert project_access(world.researcher, world.project).allowed
+    later = add_months(today, 3) + timedelta(days=1)
+    answer = project_access(world.researcher, world.project, on=later)
+    assert "Institution" in [c.name for c in answer.failed]
+
+
+def test_foreign_researcher_is_affiliated_with_contact_person(world, make_user) -> None:
+    foreigner = make_user(Role.RESEARCHER, username="ingrid")
+    contact = make_user(Role.RESEARCHER, username="contact")
+    from fivesafes.people.rules import RuleViolation
+
+    try:
+        researchers.attach(
+            actor=world.manager,
+            institution=world.institution,
+            researcher=foreigner,
+            affiliated=True,
+        )
+    except RuleViolation as violation:
+        assert violation.rule == "R7" and violation.field == "contact_person"
+    else:
+        raise AssertionError("an affiliation without a contact person was accepted")
+    client = verified_client(world.manager)
+    response = client.post(
+        reverse("people:attach", kwargs={"pk": world.institution.pk}),
+        {
+            "attach-researcher": "ingrid",
+            "attach-affiliated": "on",
+            "attach-contact_person": "contact",
+        },
+    )
+    assert response.status_code == 400
+    assert "R7: The institution must accept responsibility" in response.text
+    response = client.post(
+        reverse("people:attach", kwargs={"pk": world.institution.pk}),
+        {
+            "attach-researcher": "ingrid",
+            "attach-affiliated": "on",
+            "attach-contact_person": "contact",
+            "attach-accepts_responsibility": "on",
+        },
+    )
+    assert response.status_code == 302
+    affiliation = Attachment.objects.get(researcher=foreigner)
+    assert affiliation.kind == "affiliated" and affiliation.contact_person == contact
+    assert affiliation.accepted_by == world.manager and affiliation.is_accepted
+
+
+def test_a_researcher_moves_to_another_institution(world, make_user, staff) -> None:
+    other_manager = make_user(Role.INSTITUTION_MANAGER, username="othermgr")
+    other = authorise(manager=other_manager, name="Aalborg University", **staff)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    researchers.attach(
+        actor=other_manager,
+        institution=other.institution,
+        researcher=world.researcher,
+        starts_on=tomorrow,
+    )
+    old = Attachment.objects.get(researcher=world.researcher, institution=world.institution)
+    assert old.ends_on == timezone.localdate()
+    # today still at the old institution; from tomorrow at the new one, where the agreement
+    # made under the old institution's authorisation no longer carries
+    assert project_access(world.researcher, world.project).allowed
+    answer = project_access(world.researcher, world.project, on=tomorrow)
+    institution = next(c for c in answer.conditions if c.name == "Institution")
+    assert institution.met and "Aalborg University" in institution.why
+    assert [c.name for c in answer.failed] == ["Researcher agreement"]
+    assert "a new agreement is needed" in answer.reason
