@@ -148,3 +148,21 @@ def test_a_researcher_moves_to_another_institution(world, make_user, staff) -> N
     assert institution.met and "Aalborg University" in institution.why
     assert [c.name for c in answer.failed] == ["Researcher agreement"]
     assert "a new agreement is needed" in answer.reason
+
+
+def test_the_manager_ends_an_attachment_and_access_ends(world, make_user) -> None:
+    attachment = Attachment.objects.get(researcher=world.researcher)
+    url = reverse("people:end_attachment", kwargs={"pk": attachment.pk})
+    stranger = verified_client(make_user(Role.INSTITUTION_MANAGER))
+    response = stranger.post(url, follow=True)
+    assert (
+        "Only the responsible manager of Aarhus University manages its researchers" in response.text
+    )
+    attachment.refresh_from_db()
+    assert attachment.ends_on is None
+    verified_client(world.manager).post(url)
+    attachment.refresh_from_db()
+    assert attachment.ends_on == timezone.localdate()
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    answer = project_access(world.researcher, world.project, on=tomorrow)
+    assert answer.failed[0].name == "Institution"

@@ -160,3 +160,23 @@ def countersign(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Agreement R-{agreement.pk} countersigned.")
     return redirect("people:institution", pk=agreement.authorisation.institution_id)
+
+
+@require_POST
+@requires(Permission.MANAGE_INSTITUTION_RESEARCHERS)
+def end_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """The manager ends a researcher's attachment today (the researcher left)."""
+    attachment = get_object_or_404(Attachment.objects.select_related("institution"), pk=pk)
+    try:
+        attempt(
+            request,
+            lambda: researchers.end_attachment(
+                actor=request.user, attachment=attachment, request=request
+            ),
+        )
+    except Refused as refused:
+        if refused.response:
+            return refused.response
+    else:
+        messages.success(request, f"{attachment.researcher} is no longer attached from today.")
+    return redirect("people:institution", pk=attachment.institution_id)
