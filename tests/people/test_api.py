@@ -98,3 +98,24 @@ def test_access_report_over_the_api(world, make_user) -> None:
     )
     assert response.status_code == 200
     assert response.json()[0]["person"] == "rikke"
+
+
+def test_question_bank_over_the_api(make_user) -> None:
+    staff = api_client(make_user(Role.CASE_HANDLER))
+    refused = staff.post(
+        "/api/v1/people/certification/bank",
+        {"text": "Q?", "choices": ["only one"], "correct_choice": 0},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and refused.json()["detail"].startswith("R9 (choices)")
+    added = staff.post(
+        "/api/v1/people/certification/bank",
+        {"text": "Q?", "choices": ["yes", "no"], "correct_choice": 1},
+        content_type="application/json",
+    )
+    assert added.status_code == 201
+    assert [q["text"] for q in staff.get("/api/v1/people/certification/bank").json()] == ["Q?"]
+    researcher = api_client(make_user(Role.RESEARCHER))
+    assert researcher.get("/api/v1/people/certification/bank").status_code == 403
+    questions = researcher.get("/api/v1/people/certification/questions").json()
+    assert "correct_choice" not in questions[0]

@@ -108,3 +108,19 @@ def test_sweep_expires_authorisations_past_their_period(world) -> None:
     world.agreement.refresh_from_db()
     assert world.authorisation.state == "expired"
     assert world.agreement.ended_at is not None and "expired" in world.agreement.end_reason
+
+
+def test_my_access_warns_before_the_certification_ends(make_user) -> None:
+    person = make_user(Role.RESEARCHER)
+    attempt = CertificationAttempt.objects.create(
+        person=person,
+        correct=5,
+        total=5,
+        passed=True,
+        taken_at=timezone.now() - timedelta(days=350),
+    )
+    response = verified_client(person).get(reverse("people:my_access"))
+    assert f"until {attempt.valid_until}" in response.text and "Renew soon" in response.text
+    attempt.taken_at = timezone.now()
+    attempt.save()
+    assert "Renew soon" not in verified_client(person).get(reverse("people:my_access")).text

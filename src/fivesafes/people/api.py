@@ -531,3 +531,78 @@ def report(
         person=person or None, project=project or None, institution=institution or None
     )
     return [_access(r.person, r.project, r.answer) for r in rows]
+
+
+@router.post(
+    "/attachments/{attachment_id}/end",
+    response=AttachmentOut,
+    summary="End a researcher's attachment today",
+)
+@api_requires(Permission.MANAGE_INSTITUTION_RESEARCHERS)
+def end_attachment(request: HttpRequest, attachment_id: int) -> AttachmentOut:
+    from fivesafes.people.models import Attachment
+
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("institution"), pk=attachment_id
+    )
+    done = _call(
+        lambda: researchers.end_attachment(
+            actor=_user(request), attachment=attachment, request=request
+        )
+    )
+    return AttachmentOut(
+        id=done.pk,
+        researcher=done.researcher.username,
+        institution=done.institution.name,
+        kind=done.kind,
+        starts_on=done.starts_on,
+    )
+
+
+class BankQuestionIn(Schema):
+    text: str
+    choices: list[str]
+    correct_choice: int
+    active: bool = True
+
+
+class BankQuestionOut(TestQuestionOut):
+    correct_choice: int
+    active: bool
+
+
+@router.get(
+    "/certification/bank", response=list[BankQuestionOut], summary="The question bank (staff)"
+)
+@api_requires(Permission.EDIT_CERTIFICATION_QUESTIONS)
+def question_bank(request: HttpRequest) -> list[BankQuestionOut]:
+    return [
+        BankQuestionOut(
+            id=q.pk,
+            text=q.text,
+            choices=q.choices,
+            correct_choice=q.correct_choice,
+            active=q.active,
+        )
+        for q in CertificationQuestion.objects.all()
+    ]
+
+
+@router.post(
+    "/certification/bank", response={201: BankQuestionOut}, summary="Add a question (staff)"
+)
+@api_requires(Permission.EDIT_CERTIFICATION_QUESTIONS)
+def add_question(request: HttpRequest, payload: BankQuestionIn) -> Status[BankQuestionOut]:
+    q = _call(
+        lambda: certification.save_question(actor=_user(request), request=request, **payload.dict())
+    )
+    return Status(
+        201,
+        BankQuestionOut(
+            id=q.pk,
+            text=q.text,
+            choices=q.choices,
+            correct_choice=q.correct_choice,
+            active=q.active,
+        ),
+    )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fivesafes.people.access import project_access, projects_within_reach
@@ -33,7 +36,10 @@ def my_access(request: HttpRequest) -> HttpResponse:
         "agreements": ResearcherAgreement.objects.filter(researcher=user).select_related(
             "project", "authorisation__institution"
         ),
-        "certification": certification_service.current_certification(user),
+        "certification": (current := certification_service.current_certification(user)),
+        "renew_soon": current is not None
+        and current.valid_until
+        <= timezone.localdate() + timedelta(days=certification_service.REMIND_DAYS_BEFORE),
         "last_passed": certification_service.last_passed(user),
         "attempts": user.certification_attempts.all()[:5],
     }
