@@ -141,6 +141,7 @@ def test_coverage_gaps_rows_outside_coverage_and_wrong_folders(tmp_path: Path) -
     found = by_check(verify_register(REG, write_data(tmp_path, parts)))
     assert found["coverage"].examples == ["2023: 1 row(s)"]
     assert found["coverage_gap"].examples == ["2021", "2022"]
+    assert found["coverage_gap"].counted == "years" and found["coverage"].counted == "rows"
     assert found["partition"].examples == ["year=2021: 1 row(s) of 2020"]
 
 

@@ -37,6 +37,16 @@ class Violation:
     message: str
     count: int
     examples: list[str] = field(default_factory=list)
+    counted: str = "rows"  # what `count` counts: rows, files or years
+
+
+_COUNTED = {
+    "no_data": "files",
+    "missing_column": "files",
+    "extra_column": "files",
+    "type": "files",
+    "coverage_gap": "years",
+}
 
 
 @dataclass
@@ -67,7 +77,7 @@ class VerificationReport:
         lines = [head, f"  {len(self.violations)} violation(s):"]
         for v in self.violations:
             where = f" [{v.variable}]" if v.variable else ""
-            lines.append(f"  - {v.check}{where}: {v.message} ({v.count:,} row(s))")
+            lines.append(f"  - {v.check}{where}: {v.message} ({v.count:,} {v.counted})")
             lines.extend(f"      e.g. {example}" for example in v.examples)
         return "\n".join(lines)
 
@@ -106,10 +116,17 @@ class _Checker:
         self.usable: set[str] = set()
 
     def add(
-        self, check: str, variable: str | None, message: str, count: int, examples: list[str]
+        self,
+        check: str,
+        variable: str | None,
+        message: str,
+        count: int,
+        examples: list[str],
+        counted: str | None = None,
     ) -> None:
+        counted = counted or _COUNTED.get(check, "rows")
         self.report.violations.append(
-            Violation(check, variable, message, int(count), examples[: self.k])
+            Violation(check, variable, message, int(count), examples[: self.k], counted)
         )
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
@@ -136,7 +153,14 @@ class _Checker:
                 if self.r.partitioned_by_year
                 else "directly in the version folder"
             )
-            self.add("partition", None, f"files must lie {want}", len(bad_partition), bad_partition)
+            self.add(
+                "partition",
+                None,
+                f"files must lie {want}",
+                len(bad_partition),
+                bad_partition,
+                "files",
+            )
         expected = {v.name: v for v in self.r.variables}
         usable = set(expected)
         missing: dict[str, list[str]] = {}
