@@ -138,3 +138,13 @@ def test_same_answer_from_pandas_polars_parquet_and_duckdb(tmp_path):
     # and the figures equal pandas' own
     ref = pd.pivot_table(df, values="v", index="a", columns="b", aggfunc="median")
     np.testing.assert_allclose(expected.table["median"].to_numpy(), ref.to_numpy(), rtol=1e-9)
+
+
+def test_the_documented_example_configuration_loads():
+    from pathlib import Path
+
+    path = Path(__file__).parents[2] / "docs" / "sdc" / "rules.example.toml"
+    rules = load_rules(path, environment="production", project_type="business")
+    assert rules.frequency.threshold == 20
+    assert rules.dominance.p == pytest.approx(0.15)
+    assert load_rules(path).frequency.threshold == 10
