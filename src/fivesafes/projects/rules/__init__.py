@@ -1,0 +1,27 @@
+"""The rule engine of safe projects, free of Django: facts in, findings out (R3-R4, R11-R15, R19).
+
+`evaluate(facts)` lists every finding for an application; `fast_track(facts, findings)` says
+whether it may take the fast track; `scope.diff` compares an approved scope with a new one.
+"""
+
+from fivesafes.projects.rules.engine import FastTrack, evaluate, fast_track, may_submit
+from fivesafes.projects.rules.facts import (
+    ApplicationFacts,
+    ExternalDataFacts,
+    MemberFacts,
+    VariableFacts,
+)
+from fivesafes.projects.rules.findings import Finding, Severity
+
+__all__ = [
+    "ApplicationFacts",
+    "ExternalDataFacts",
+    "FastTrack",
+    "Finding",
+    "MemberFacts",
+    "Severity",
+    "VariableFacts",
+    "evaluate",
+    "fast_track",
+    "may_submit",
+]

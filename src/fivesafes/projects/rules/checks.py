@@ -1,0 +1,412 @@
+"""One function per rule: each reads the facts and returns its findings (empty: rule met).
+
+The reason names the variable or member concerned, so the person who reads it can act.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fivesafes.people.rules import InstitutionKind, add_years, may_receive_business_data
+from fivesafes.projects.rules.facts import ApplicationFacts
+from fivesafes.projects.rules.findings import Finding, Severity
+
+B = Severity.BLOCKING
+J = Severity.NEEDS_JUSTIFICATION
+A = Severity.ADVICE
+
+# R19: a compilation across more statistical fields than this is a case of doubt.
+MANY_SUBJECT_AREAS = 3
+# R13: anonymised business data only one year after the reference period.
+BUSINESS_DATA_DELAY_YEARS = 1
+
+COARSENING_HINTS = {
+    "birth": "birth date to year or month",
+    "death": "date of death to year or month",
+    "post": "post code to municipality",
+    "address": "post code to municipality",
+}
+
+
+def _names(labels: list[str]) -> str:
+    return ", ".join(labels)
+
+
+def institution(facts: ApplicationFacts) -> list[Finding]:
+    """R1: the owning institution must be authorised today."""
+    if not facts.institution_name:
+        return [Finding(B, "R1", "institution", "Choose the institution that owns the project.")]
+    if not facts.institution_authorised:
+        return [
+            Finding(
+                B,
+                "R1",
+                "institution",
+                f"{facts.institution_name} is not an authorised institution today; only "
+                "authorised institutions can own a project.",
+            )
+        ]
+    return []
+
+
+def business_data(facts: ApplicationFacts) -> list[Finding]:
+    """R3/R4 (and R7 for institutions abroad): who may get micro data with business data."""
+    wanted = [v.label for v in facts.variables if v.business_data]
+    if not wanted or not facts.institution_kind:
+        return []
+    try:
+        kind = InstitutionKind(facts.institution_kind)
+    except ValueError:
+        return [Finding(B, "R2", "institution", f"Unknown kind '{facts.institution_kind}'.")]
+    findings = [
+        Finding(B, found.rule, "variables", f"{found.message} Requested: {_names(wanted)}.")
+        for found in may_receive_business_data(kind, exemption=facts.business_data_exemption)
+    ]
+    if not findings and kind == InstitutionKind.CONSULTANCY:
+        findings.append(
+            Finding(
+                J,
+                "R3",
+                "variables",
+                f"Business data ({_names(wanted)}) for a consultancy firm under the approver's "
+                "exemption: the work must be for the client named in the exemption.",
+            )
+        )
+    return findings
+
+
+def latest_business_year(today: date) -> int:
+    """The last reference year of business data that may be accessed on `today` (R13)."""
+    year = today.year - BUSINESS_DATA_DELAY_YEARS
+    while add_years(date(year, 12, 31), BUSINESS_DATA_DELAY_YEARS) > today:
+        year -= 1
+    return year
+
+
+def business_data_delay(facts: ApplicationFacts) -> list[Finding]:
+    """R13: business data only one year after the end of its reference period."""
+    findings = []
+    for variable in facts.variables:
+        if not variable.business_data:
+            continue
+        period_end = date(variable.last_year, 12, 31)
+        available = add_years(period_end, BUSINESS_DATA_DELAY_YEARS)
+        if facts.today < available:
+            latest = latest_business_year(facts.today)
+            findings.append(
+                Finding(
+                    B,
+                    "R13",
+                    f"variable:{variable.label}",
+                    f"{variable.label} is business data; year {variable.last_year} can be "
+                    f"accessed from {available} (one year after its reference period). "
+                    f"Ask for years up to {latest}.",
+                )
+            )
+    return findings
+
+
+def directly_identifying(facts: ApplicationFacts) -> list[Finding]:
+    """R14: name, ID number and address are never delivered."""
+    return [
+        Finding(
+            B,
+            "R14",
+            f"variable:{v.label}",
+            f"{v.label} is directly identifying and is never delivered; the project gets a "
+            "project-specific pseudonym instead. Remove it.",
+        )
+        for v in facts.variables
+        if v.directly_identifying
+    ]
+
+
+def justifications(facts: ApplicationFacts) -> list[Finding]:
+    """R11: each variable justified; particularly identifying ones separately."""
+    findings: list[Finding] = []
+    if not facts.variables:
+        findings.append(
+            Finding(B, "R11", "variables", "The variable list is empty: add the variables needed.")
+        )
+    for v in facts.variables:
+        where = f"variable:{v.label}"
+        if not v.justification.strip():
+            findings.append(
+                Finding(
+                    B,
+                    "R11",
+                    where,
+                    f"{v.label} has no justification: say why the project's purpose needs it.",
+                )
+            )
+        if not v.particularly_identifying:
+            continue
+        if not v.identifying_justification.strip():
+            findings.append(
+                Finding(
+                    B,
+                    "R11",
+                    where,
+                    f"{v.label} is particularly identifying: give a separate justification for it.",
+                )
+            )
+        else:
+            findings.append(
+                Finding(
+                    J,
+                    "R11",
+                    where,
+                    f"{v.label} is particularly identifying; the case handler weighs its "
+                    "separate justification.",
+                )
+            )
+        if not v.coarsening.strip():
+            hint = next(
+                (text for key, text in COARSENING_HINTS.items() if key in v.name.lower()),
+                "a coarser grouping",
+            )
+            findings.append(
+                Finding(
+                    A,
+                    "R11",
+                    where,
+                    f"Consider coarsening {v.label} ({hint}) if the purpose allows it.",
+                )
+            )
+    return findings
+
+
+def years(facts: ApplicationFacts) -> list[Finding]:
+    """R11: the years asked for exist in the register and are in order."""
+    findings = []
+    for v in facts.variables:
+        where = f"variable:{v.label}"
+        if v.first_year > v.last_year:
+            findings.append(
+                Finding(
+                    B, "R11", where, f"{v.label}: first year {v.first_year} after {v.last_year}."
+                )
+            )
+            continue
+        low, high = v.available_from, v.available_to
+        if (low is not None and v.first_year < low) or (high is not None and v.last_year > high):
+            findings.append(
+                Finding(
+                    B,
+                    "R11",
+                    where,
+                    f"{v.label} exists for {low}-{high}; {v.first_year}-{v.last_year} was asked.",
+                )
+            )
+    return findings
+
+
+def population(facts: ApplicationFacts) -> list[Finding]:
+    """R11: a population definition; total population only when required, otherwise a sample."""
+    findings: list[Finding] = []
+    if not facts.population_definition.strip():
+        findings.append(
+            Finding(
+                B,
+                "R11",
+                "population_definition",
+                "Define the population (e.g. persons resident on 1 January 2020, born 1980-1990).",
+            )
+        )
+    if facts.total_population:
+        if not facts.total_population_reason.strip():
+            findings.append(
+                Finding(
+                    B,
+                    "R11",
+                    "total_population_reason",
+                    "The total population is given only when required: give the reason, or ask "
+                    "for a sample.",
+                )
+            )
+        else:
+            findings.append(
+                Finding(
+                    J,
+                    "R11",
+                    "total_population_reason",
+                    "Total population requested; the case handler weighs the reason against a "
+                    "sample.",
+                )
+            )
+    elif facts.sample_size is None or facts.sample_size <= 0:
+        findings.append(
+            Finding(
+                B,
+                "R11",
+                "sample_size",
+                "Give the sample size (a positive number), or ask for the total population with "
+                "a reason.",
+            )
+        )
+    elif not facts.sample_reason.strip():
+        findings.append(
+            Finding(A, "R11", "sample_reason", "Say how the sample size was chosen (power, cost).")
+        )
+    return findings
+
+
+def description(facts: ApplicationFacts) -> list[Finding]:
+    """R12: title, purpose, project description and protocol."""
+    findings = []
+    for name, value, label in (
+        ("title", facts.title, "title"),
+        ("purpose", facts.purpose, "purpose"),
+        ("description", facts.description, "project description"),
+    ):
+        if not value.strip():
+            findings.append(Finding(B, "R12", name, f"Write the {label}."))
+    if not facts.has_protocol:
+        findings.append(
+            Finding(B, "R12", "protocol", "Upload the research protocol or project description.")
+        )
+    return findings
+
+
+def legal_basis(facts: ApplicationFacts) -> list[Finding]:
+    """R12: GDPR art. 6 always; art. 9 when special-category data are asked for."""
+    findings = []
+    if not facts.legal_basis_art6.strip():
+        findings.append(
+            Finding(B, "R12", "legal_basis_art6", "Give the legal basis under GDPR article 6.")
+        )
+    special = [v.label for v in facts.variables if v.special_category]
+    if special and not facts.legal_basis_art9.strip():
+        findings.append(
+            Finding(
+                B,
+                "R12",
+                "legal_basis_art9",
+                f"{_names(special)} are special-category data: give the legal basis under GDPR "
+                "article 9.",
+            )
+        )
+    return findings
+
+
+def dpia(facts: ApplicationFacts) -> list[Finding]:
+    """R12: a DPIA, or the reason none is needed."""
+    if facts.has_dpia or facts.no_dpia_reason.strip():
+        return []
+    return [
+        Finding(
+            B,
+            "R12",
+            "dpia",
+            "Upload the data protection impact assessment (DPIA), or give the reason none is "
+            "needed.",
+        )
+    ]
+
+
+def period(facts: ApplicationFacts) -> list[Finding]:
+    """The project's period: both dates, in order, not ending in the past."""
+    if facts.starts_on is None or facts.ends_on is None:
+        return [Finding(B, "R12", "period", "Give the project's start and end dates.")]
+    if facts.ends_on < facts.starts_on:
+        return [
+            Finding(
+                B,
+                "R12",
+                "period",
+                f"The project ends ({facts.ends_on}) before it starts ({facts.starts_on}).",
+            )
+        ]
+    if facts.ends_on < facts.today:
+        return [Finding(B, "R12", "period", f"The end date {facts.ends_on} has passed.")]
+    return []
+
+
+def external_data(facts: ApplicationFacts) -> list[Finding]:
+    """R15: linked data from other sources need the data-protection approval on file."""
+    findings = []
+    for item in facts.external_data:
+        if not item.approval_reference.strip():
+            findings.append(
+                Finding(
+                    B,
+                    "R15",
+                    "external_data",
+                    f"External data from {item.source}: give the reference of its "
+                    "data-protection approval; it must be on file before processing.",
+                )
+            )
+    if facts.external_data:
+        findings.append(
+            Finding(
+                A,
+                "R15",
+                "external_data",
+                "External data are linked by distributed linking or by the office; the office "
+                "must receive them before processing starts.",
+            )
+        )
+    return findings
+
+
+def members(facts: ApplicationFacts) -> list[Finding]:
+    """R1/R7/R9: members attached to an authorised institution and certified."""
+    findings: list[Finding] = []
+    if not facts.members:
+        findings.append(Finding(B, "R12", "members", "Add the project's members."))
+    for member in facts.members:
+        if not member.attached:
+            findings.append(
+                Finding(
+                    B,
+                    "R1",
+                    f"member:{member.name}",
+                    f"{member.name} is not attached to (or an accepted affiliate of) an "
+                    "authorised institution.",
+                )
+            )
+        if not member.certified:
+            findings.append(
+                Finding(
+                    A,
+                    "R9",
+                    f"member:{member.name}",
+                    f"{member.name} has not passed the certification test; they get no access "
+                    "until they do.",
+                )
+            )
+    return findings
+
+
+def compilation(facts: ApplicationFacts) -> list[Finding]:
+    """R19: compilations across many statistical fields are cases of doubt (data quality)."""
+    areas = sorted({v.subject_area for v in facts.variables if v.subject_area})
+    if len(areas) > MANY_SUBJECT_AREAS:
+        return [
+            Finding(
+                J,
+                "R19",
+                "variables",
+                f"The variables come from {len(areas)} statistical fields ({_names(areas)}); "
+                "data quality across fields is checked and a case of doubt goes to the approver.",
+            )
+        ]
+    return []
+
+
+ALL_CHECKS = (
+    institution,
+    business_data,
+    business_data_delay,
+    directly_identifying,
+    description,
+    legal_basis,
+    dpia,
+    period,
+    population,
+    justifications,
+    years,
+    external_data,
+    members,
+    compilation,
+)

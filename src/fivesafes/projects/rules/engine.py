@@ -1,0 +1,54 @@
+"""Run every rule over an application, and decide the fast track (R17)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fivesafes.projects.rules.checks import ALL_CHECKS
+from fivesafes.projects.rules.facts import ApplicationFacts
+from fivesafes.projects.rules.findings import Finding, Severity, ordered
+
+
+def evaluate(facts: ApplicationFacts) -> list[Finding]:
+    """Every finding, strongest first. The same list the researcher and the staff see."""
+    findings: list[Finding] = []
+    for check in ALL_CHECKS:
+        findings.extend(check(facts))
+    return ordered(findings)
+
+
+def blocking(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity == Severity.BLOCKING]
+
+
+def may_submit(findings: list[Finding]) -> bool:
+    return not blocking(findings)
+
+
+@dataclass(frozen=True)
+class FastTrack:
+    """Whether the application may go through the fast track, and if not, why not."""
+
+    eligible: bool
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        if self.eligible:
+            return "Fast track: no findings above advice and only the office's standard registers."
+        return "Ordinary review: " + "; ".join(self.reasons)
+
+
+def fast_track(facts: ApplicationFacts, findings: list[Finding]) -> FastTrack:
+    """R17: no findings above advice and only standard registers. Still decided by a person."""
+    reasons = []
+    above = [f for f in findings if f.severity != Severity.ADVICE]
+    if above:
+        rules = sorted({f.rule for f in above})
+        reasons.append(f"{len(above)} finding(s) above advice ({', '.join(rules)})")
+    other = sorted({v.register for v in facts.variables if not v.standard_register})
+    if other:
+        reasons.append(f"registers outside the standard ones: {', '.join(other)}")
+    if facts.external_data:
+        reasons.append("external data to be linked")
+    return FastTrack(eligible=not reasons, reasons=reasons)

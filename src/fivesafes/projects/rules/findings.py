@@ -1,0 +1,74 @@
+"""A finding: one rule an application does not (yet) meet, its severity and a plain reason."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    """How much a finding weighs, strongest first.
+
+    BLOCKING: the application cannot be submitted (or approved) until it changes.
+    NEEDS_JUSTIFICATION: allowed by the rules, but only on a justification a person must weigh;
+    the case goes to ordinary review, not the fast track.
+    ADVICE: worth knowing; nothing stops.
+    """
+
+    BLOCKING = "blocking"
+    NEEDS_JUSTIFICATION = "needs_justification"
+    ADVICE = "advice"
+
+    @property
+    def label(self) -> str:
+        return SEVERITY_LABELS[self]
+
+    @property
+    def rank(self) -> int:
+        return SEVERITY_RANK[self]
+
+
+SEVERITY_LABELS = {
+    Severity.BLOCKING: "Blocking",
+    Severity.NEEDS_JUSTIFICATION: "Needs justification",
+    Severity.ADVICE: "Advice",
+}
+SEVERITY_RANK = {Severity.BLOCKING: 0, Severity.NEEDS_JUSTIFICATION: 1, Severity.ADVICE: 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """`rule` (e.g. "R11"), the application `field` it concerns, and what to do, in words."""
+
+    severity: Severity
+    rule: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.rule} ({self.severity.label.lower()}): {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        values = asdict(self)
+        values["severity"] = self.severity.value
+        return values
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> Finding:
+        return cls(
+            severity=Severity(values["severity"]),
+            rule=str(values["rule"]),
+            field=str(values["field"]),
+            message=str(values["message"]),
+        )
+
+
+def ordered(findings: list[Finding]) -> list[Finding]:
+    """Strongest first, then by rule, keeping the order within one rule."""
+    return sorted(findings, key=lambda f: (f.severity.rank, _rule_number(f.rule)))
+
+
+def _rule_number(rule: str) -> int:
+    digits = "".join(ch for ch in rule if ch.isdigit())
+    return int(digits) if digits else 0
