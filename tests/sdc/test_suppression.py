@@ -147,3 +147,53 @@ def test_property_audit_always_passes_after_suppression(t, threshold):
     assert report.passed, [c.as_dict() for c in report.failures[:2]]
     # every primary is suppressed and no published cell needed protection
     assert np.all(result.suppressed[result.primary])
+
+
+@st.composite
+def small_tables(draw):
+    layout = [(draw(st.integers(1, 2)), draw(st.integers(2, 3))) for _ in range(2)]
+    return hierarchical_table(0, 2, seed=draw(st.integers(0, 10_000)), layout=layout)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_tables())
+def test_property_exact_programme_is_safe_and_never_dearer_than_the_lp_heuristic(t):
+    from fivesafes.sdc.config import SuppressionSettings
+    from fivesafes.sdc.suppression import _weights
+    from fivesafes.sdc.suppression_exact import suppress_exact
+
+    exact = suppress_exact(t, time_limit=30)
+    heuristic = suppress(t)
+    assert audit(t, exact.suppressed, exact.protection).passed
+    w = _weights(t, SuppressionSettings())
+    if not exact.notes:  # solved to optimality
+        assert w[exact.suppressed].sum() <= w[heuristic.suppressed].sum() + 1e-6
+    assert np.array_equal(exact.primary, heuristic.primary)
+
+
+def test_cli_exact_method(tmp_path):
+    from fivesafes.sdc.cli import main
+
+    src = tmp_path / "t.csv"
+    rows = [
+        "a,b,n",
+        "x,p,3",
+        "x,q,20",
+        "x,Total,23",
+        "y,p,15",
+        "y,q,25",
+        "y,Total,40",
+        "z,p,30",
+        "z,q,12",
+        "z,Total,42",
+        "Total,p,48",
+        "Total,q,57",
+        "Total,Total,105",
+    ]
+    src.write_text("\n".join(rows) + "\n")
+    decl = ["--declare", "a=label", "--declare", "b=label", "--declare", "n=frequency"]
+    assert (
+        main(["suppress", str(src), *decl, "--method", "exact", "-o", str(tmp_path / "o.csv")]) == 0
+    )
+    out = pd.read_csv(tmp_path / "o.csv")
+    assert out["value"].isna().sum() == 4  # the cheapest rectangle

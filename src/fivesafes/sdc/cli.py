@@ -68,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     supp = sub.add_parser("suppress", help="suppress primary and secondary cells, then audit")
     _common(supp)
     supp.add_argument("--output", "-o", required=True, help="protected table (CSV)")
+    supp.add_argument(
+        "--method",
+        choices=("lp", "exact"),
+        help="lp: LP per primary cell on sub-tables (default); exact: one MILP, small tables",
+    )
     supp.add_argument("--report", help="audit report (JSON); default OUTPUT.audit.json")
     rnd = sub.add_parser("round", help="controlled rounding keeping totals additive")
     _common(rnd)

@@ -97,6 +97,9 @@ class SuppressionSettings:
     cost: Literal["value", "cells"] = "value"
     # totals are made dearer to suppress by this factor
     total_cost_factor: float = 5.0
+    # "lp": LP per primary on HiTaS-style blocks (any size); "exact": one MILP (small tables)
+    method: Literal["lp", "exact"] = "lp"
+    exact_time_limit: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -204,6 +207,7 @@ _ALLOWED: dict[str, tuple[str, ...]] = {
     "extreme_bins_severity": SEVERITIES,
     "mode": ("revealing", "all", "none"),
     "cost": ("value", "cells"),
+    "method": ("lp", "exact"),
 }
 
 

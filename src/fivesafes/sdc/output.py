@@ -141,7 +141,3 @@ def _index(keys: list[Any], dims: list[str]) -> pd.Index:
     if len(dims) == 1:
         return pd.Index(keys, name=dims[0], dtype=object)
     return pd.MultiIndex.from_tuples(keys, names=dims)
-
-
-def findings_from(cell_findings: list[CellFinding]) -> list[Finding]:
-    return [cf.finding for cf in cell_findings]

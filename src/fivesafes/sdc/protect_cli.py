@@ -46,6 +46,8 @@ def read_hierarchies(items: list[str], total_labels: tuple[str, ...]) -> dict[st
 
 def protect(args: argparse.Namespace) -> int:
     rules = rules_from(args)
+    if getattr(args, "method", None):
+        rules = rules.with_overrides({"suppression": {"method": args.method}})
     decl = declaration_from(args)
     hierarchies = read_hierarchies(args.hierarchy, decl.total_labels)
     out = check_plain_table(

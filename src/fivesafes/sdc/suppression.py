@@ -46,7 +46,6 @@ class SuppressionResult:
     protection: Protection
     blocks_widened: int = 0
     lp_solved: int = 0
-    method: str = "lp"
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -213,6 +212,12 @@ def suppress(
     without `protection`, frequency-rule protection levels apply.
     """
     settings = settings or SuppressionSettings()
+    if settings.method == "exact":
+        from .suppression_exact import suppress_exact
+
+        return suppress_exact(
+            table, primary, protection, settings, threshold, settings.exact_time_limit
+        )
     values = table.values
     if np.any(values < 0):
         raise StructureError("suppression needs non-negative cell values", field="values")
@@ -232,7 +237,8 @@ def suppress(
 
 
 def _order(table: HierTable, primary: np.ndarray) -> np.ndarray:
-    """Primaries by block, larger protection first within a block (HiTaS works top-down)."""
+    """Primaries from the top of the hierarchies down (as HiTaS does), so that suppressions
+    made for high-level cells are there to be reused by the cells below them."""
     idx = np.flatnonzero(primary)
     depth = np.zeros(table.n_cells)
     for d, h in enumerate(table.dims):
