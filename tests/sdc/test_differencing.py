@@ -70,3 +70,27 @@ def test_large_differences_pass():
     # the difference is the 0-17 group, about 200 per cell
     assert not any(f.rule == "differencing" for f in checked.finding_list)
     assert checked.status == "pass"
+
+
+def test_cli_differencing_against_an_earlier_record(tmp_path, capsys):
+    import json
+
+    from fivesafes.sdc.cli import main
+
+    decl = ["--declare", "region=label", "--declare", "sex=label", "--declare", "n=frequency"]
+    (tmp_path / "all.csv").write_text("region,sex,n\nN,F,40\nN,M,52\nS,F,61\nS,M,47\n")
+    (tmp_path / "adults.csv").write_text("region,sex,n\nN,F,35\nN,M,30\nS,F,58\nS,M,40\n")
+    assert main(["check", str(tmp_path / "all.csv"), *decl, "--json"]) == 0
+    (tmp_path / "all.json").write_text(capsys.readouterr().out)
+    args = ["check", str(tmp_path / "adults.csv"), *decl, "--population", "age=18-64|65+"]
+    assert main([*args, "--earlier", str(tmp_path / "all.json"), "--json"]) == 1
+    rec = json.loads(capsys.readouterr().out)
+    cells = {
+        (f["cell"]["region"], f["cell"]["sex"])
+        for f in rec["findings"]
+        if f["rule"] == "differencing"
+    }
+    # 40-35 = 5, 61-58 = 3, 47-40 = 7 are below 10; 52-30 = 22 is not
+    assert cells == {("N", "F"), ("S", "F"), ("S", "M")}
+    assert rec["input"]["population"] == {"age": ["18-64", "65+"]}
+    assert main([*args]) == 0

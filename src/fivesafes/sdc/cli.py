@@ -50,6 +50,20 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--project-type", help="project-type section of the configuration")
     p.add_argument("--json", action="store_true", help="print the JSON record")
     p.add_argument(
+        "--population",
+        action="append",
+        default=[],
+        metavar="VAR=LABEL|LABEL...",
+        help="how the table's population was restricted (recorded; used for differencing)",
+    )
+    p.add_argument(
+        "--earlier",
+        action="append",
+        default=[],
+        metavar="RECORD.json",
+        help="an earlier checked table of the project (its JSON record), for differencing",
+    )
+    p.add_argument(
         "--hierarchy",
         action="append",
         default=[],
@@ -197,11 +211,40 @@ def check(args: argparse.Namespace) -> int:
             sheet=args.sheet,
             hierarchies=read_hierarchies(args.hierarchy, decl.total_labels),
         )
+    population = _population(args.population)
+    if args.earlier or population:
+        from .differencing import check_against
+
+        out = check_against(out, [_read_record(p) for p in args.earlier], population or {})
     if args.json:
         print(json.dumps(out.record(), indent=2, ensure_ascii=False))
     else:
         print_text(out)
     return EXIT[out.status]
+
+
+def _population(items: list[str]) -> dict[str, list[str]]:
+    pop: dict[str, list[str]] = {}
+    for item in items:
+        if "=" not in item:
+            raise SdcInputError("write populations as VAR=LABEL|LABEL", field=item)
+        var, labels = item.split("=", 1)
+        pop[var.strip()] = [x.strip() for x in labels.split("|") if x.strip()]
+    return pop
+
+
+def _read_record(path: str) -> dict[str, Any]:
+    from .record import validate_record
+
+    try:
+        record = json.loads(Path(path).read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SdcInputError(f"cannot read the earlier record: {exc}", field=path) from exc
+    try:
+        validate_record(record)
+    except Exception as exc:  # jsonschema.ValidationError
+        raise SdcInputError(f"not a check record: {exc}".splitlines()[0], field=path) from exc
+    return dict(record)
 
 
 def main(argv: list[str] | None = None) -> int:
