@@ -149,3 +149,15 @@ def test_agreement_signing_by_the_researcher_and_countersigning(world, make_user
     verified_client(world.manager).post(reverse("people:countersign", kwargs={"pk": agreement.pk}))
     agreement = ResearcherAgreement.objects.get(pk=agreement.pk)
     assert agreement.researcher_signed_at and agreement.countersigned_by == world.manager
+
+
+def test_case_filter_answers_htmx_with_the_table_only(world) -> None:
+    client = verified_client(world.case_handler)
+    response = client.get(
+        reverse("people:cases"),
+        {"state": "registered"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="case-results",
+    )
+    assert response.status_code == 200
+    assert "<html" not in response.text and "Aarhus University" in response.text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import uuid
 from io import BytesIO
 from pathlib import Path
 
@@ -47,8 +48,9 @@ TERMS: tuple[str, ...] = (
 )
 
 
-def agreement_path(authorisation: Authorisation) -> str:
-    return f"people/agreements/authorisation-{authorisation.pk}.pdf"
+def agreement_path(authorisation: Authorisation, digest: str) -> str:
+    """Named by case and content: a regenerated document never overwrites a signed one."""
+    return f"people/agreements/authorisation-{authorisation.pk}-{digest[:16]}.pdf"
 
 
 def render_agreement(authorisation: Authorisation) -> bytes:
@@ -115,13 +117,14 @@ def render_agreement(authorisation: Authorisation) -> bytes:
 def store_agreement(authorisation: Authorisation) -> tuple[str, str]:
     """Render and store the agreement; returns (storage name, sha256)."""
     content = render_agreement(authorisation)
-    name = agreement_path(authorisation)
+    digest = hashlib.sha256(content).hexdigest()
+    name = agreement_path(authorisation, digest)
     target = Path(default_storage.path(name))
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_suffix(".pdf.tmp")
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     with open(temporary, "wb") as handle:
         handle.write(content)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, target)
-    return name, hashlib.sha256(content).hexdigest()
+    return name, digest
