@@ -1,3 +1,4 @@
+# ruff: noqa: S608  (SQL over the test's own temporary Parquet paths)
 """The ACRO comparison on tables built from the project's synthetic registers
 (`fivesafes.synthetic`): population, residence, income and business registers."""
 
