@@ -183,3 +183,26 @@ def test_quantiles_median_std_match_pandas():
     np.testing.assert_allclose(out.table["median"].to_numpy(), g.median().to_numpy(), rtol=1e-9)
     np.testing.assert_allclose(out.table["std"].to_numpy(), g.std().to_numpy(), rtol=1e-9)
     np.testing.assert_allclose(out.table["min"].to_numpy(), g.min().to_numpy(), rtol=1e-9)
+
+
+def test_contributor_counted_once_in_margins_and_dominance_per_contributor():
+    # enterprise 1 has establishments in both regions; margins must count it once
+    rows = [("N", 1, 500.0), ("S", 1, 500.0)] + [("N", e, 10.0) for e in range(2, 12)]
+    rows += [("S", e, 10.0) for e in range(12, 22)]
+    df = pd.DataFrame(rows, columns=["reg", "ent", "turnover"]).assign(ind="X")
+    out = pivot_table(
+        df,
+        values="turnover",
+        index="ind",
+        columns="reg",
+        aggfunc="sum",
+        margins=True,
+        contributor="ent",
+    )
+    cells = {tuple(c["labels"].values()): c["contributors"] for c in out.record()["table"]["cells"]}
+    assert cells[("X", "N")] == 11 and cells[("X", "S")] == 11
+    assert cells[("X", "All")] == 21  # not 22
+    # enterprise 1 holds 1000 of 1200 in the margin: (n,k) with n=2: (1000+10)/1200 = 84 % < 90 %
+    # p%: 1200 - 1000 - 10 = 190 >= 100 -> passes too; within N: (500+10)/600 = 85 %
+    assert "dominance" not in out.findings.loc["X", ("All")]
+    assert out.table.loc["X", "All"] == pytest.approx(1200.0)
