@@ -14,6 +14,18 @@ from fivesafes.policy.permissions import Role
 _counter = itertools.count(1)
 
 
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Tests marked `postgresql` run only in the PostgreSQL run; elsewhere they are deselected."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    kept = [item for item in items if item.get_closest_marker("postgresql") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., Any]:
     """Create a person with roles and a confirmed authenticator (TOTP) device."""

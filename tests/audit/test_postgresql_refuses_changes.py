@@ -11,12 +11,8 @@ from fivesafes.audit.chain import verify
 from fivesafes.audit.models import AuditEvent
 from fivesafes.audit.services import record
 
-ON_POSTGRESQL = connection.vendor == "postgresql"
-
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(not ON_POSTGRESQL, reason="the triggers exist only on PostgreSQL"),
-]
+# Collected only in the PostgreSQL run (tests/conftest.py deselects it on SQLite).
+pytestmark = [pytest.mark.django_db, pytest.mark.postgresql]
 
 
 def refused(sql: str, params: list | None = None) -> str:
