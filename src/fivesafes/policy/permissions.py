@@ -70,6 +70,15 @@ class Permission(StrEnum):
     REPORT_BREACHES = "report_breaches"
     DECIDE_SANCTIONS = "decide_sanctions"
     VIEW_ACCESS_REPORT = "view_access_report"
+    # Safe projects (issue 5)
+    APPLY_FOR_PROJECTS = "apply_for_projects"
+    VIEW_PROJECT_APPLICATIONS = "view_project_applications"
+    REVIEW_PROJECT_APPLICATIONS = "review_project_applications"
+    DECIDE_PROJECT_APPLICATIONS = "decide_project_applications"
+    EDIT_PRICE_LIST = "edit_price_list"
+    ACCEPT_QUOTES = "accept_quotes"
+    CLOSE_PROJECTS = "close_projects"
+    RECORD_SCRUTINY = "record_scrutiny"
 
 
 _EVERYONE = frozenset(
@@ -83,31 +92,49 @@ _EVERYONE = frozenset(
 
 # Staff who read the safe-people cases and the "who has access to what" report.
 _PEOPLE_READERS = frozenset({Permission.VIEW_PEOPLE_CASES, Permission.VIEW_ACCESS_REPORT})
+# Staff who read project applications, their findings and history (safe projects).
+_PROJECT_READERS = frozenset({Permission.VIEW_PROJECT_APPLICATIONS})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.RESEARCHER: _EVERYONE | {Permission.WORK_IN_PROJECTS, Permission.USE_DATA_BASKET},
+    Role.RESEARCHER: _EVERYONE
+    | {Permission.WORK_IN_PROJECTS, Permission.USE_DATA_BASKET, Permission.APPLY_FOR_PROJECTS},
     Role.INSTITUTION_MANAGER: _EVERYONE
     | {
         Permission.APPLY_FOR_AUTHORISATION,
         Permission.SIGN_FOR_INSTITUTION,
         Permission.MANAGE_INSTITUTION_RESEARCHERS,
         Permission.USE_DATA_BASKET,
+        Permission.ACCEPT_QUOTES,
     },
     Role.CASE_HANDLER: _EVERYONE
     | _PEOPLE_READERS
+    | _PROJECT_READERS
     | {
+        Permission.REVIEW_PROJECT_APPLICATIONS,
+        Permission.EDIT_PRICE_LIST,
+        Permission.CLOSE_PROJECTS,
+        Permission.RECORD_SCRUTINY,
         Permission.VIEW_ALL_JOBS,
         Permission.EVALUATE_AUTHORISATIONS,
         Permission.EDIT_CERTIFICATION_QUESTIONS,
         Permission.REPORT_BREACHES,
     },
-    Role.SECRETARY: _EVERYONE | _PEOPLE_READERS | {Permission.REGISTER_AUTHORISATIONS},
+    Role.SECRETARY: _EVERYONE
+    | _PEOPLE_READERS
+    | _PROJECT_READERS
+    | {Permission.REGISTER_AUTHORISATIONS, Permission.EDIT_PRICE_LIST},
     Role.APPROVER: _EVERYONE
     | _PEOPLE_READERS
-    | {Permission.DECIDE_AUTHORISATIONS, Permission.DECIDE_SANCTIONS},
+    | _PROJECT_READERS
+    | {
+        Permission.DECIDE_AUTHORISATIONS,
+        Permission.DECIDE_SANCTIONS,
+        Permission.DECIDE_PROJECT_APPLICATIONS,
+    },
     Role.OUTPUT_CHECKER: _EVERYONE | {Permission.REPORT_BREACHES},
     Role.AUDITOR: _EVERYONE
     | _PEOPLE_READERS
+    | _PROJECT_READERS
     | {Permission.VIEW_AUDIT_LOG, Permission.VIEW_ALL_JOBS},
     Role.ADMINISTRATOR: _EVERYONE | {Permission.ADMINISTER_SYSTEM, Permission.VIEW_ALL_JOBS},
 }

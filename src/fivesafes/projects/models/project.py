@@ -1,7 +1,8 @@
-"""The minimal project the access rule needs: number, title, owner, period, people.
+"""The project: number, title, owning institution, period, responsible researcher, members.
 
-The next issue (applications, decisions) extends it; here a project only says who owns it
-(an institution, process 1 rule 2) and who is a member.
+The access rule (`people/access.py`) reads number, institution and members. An approved
+application creates the project with its approved scope (variables with years, population,
+members, period); a change request (R16) updates it; closure (R25) ends it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,10 @@ from django.db import models
 
 
 class Project(models.Model):
+    class State(models.TextChoices):
+        ACTIVE = "active", "Active"
+        CLOSED = "closed", "Closed"
+
     number = models.CharField(max_length=20, unique=True, help_text="e.g. P-2026-001")
     title = models.CharField(max_length=200)
     institution = models.ForeignKey(
@@ -24,12 +29,32 @@ class Project(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="ProjectMembership", related_name="projects"
     )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
+    approved_scope = models.JSONField(
+        default=dict, blank=True, help_text="The scope of the last decision (R16)."
+    )
+    deletion_deadline = models.DateField(
+        null=True, blank=True, help_text="Data are deleted by this date after the end (R25)."
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closure_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["number"]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == self.State.CLOSED
 
 
 class ProjectMembership(models.Model):

@@ -1,0 +1,22 @@
+"""Models of safe projects: project, application with its lists, uploaded documents."""
+
+from fivesafes.projects.models.application import (
+    Application,
+    ApplicationMember,
+    ApplicationQuestion,
+    ApplicationVariable,
+    ExternalDataSource,
+)
+from fivesafes.projects.models.document import UploadedDocument
+from fivesafes.projects.models.project import Project, ProjectMembership
+
+__all__ = [
+    "Application",
+    "ApplicationMember",
+    "ApplicationQuestion",
+    "ApplicationVariable",
+    "ExternalDataSource",
+    "Project",
+    "ProjectMembership",
+    "UploadedDocument",
+]

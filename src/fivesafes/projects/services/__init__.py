@@ -1,0 +1,1 @@
+"""Services of safe projects: every state change runs here, in one transaction with its audit event."""

@@ -1,0 +1,431 @@
+"""Writing an application: the draft, its variable list from the basket, members, external data,
+documents. Every function checks who may do it, runs in one transaction with its audit event
+and recomputes the findings of the rule engine (R17: the same rules for all, on every save).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from fivesafes.audit.services import record
+from fivesafes.people.rules import RuleViolation
+from fivesafes.people.services.common import require
+from fivesafes.policy.checks import AccessDenied, can
+from fivesafes.policy.permissions import Permission
+from fivesafes.projects.models import (
+    Application,
+    ApplicationMember,
+    ApplicationVariable,
+    ExternalDataSource,
+    UploadedDocument,
+)
+from fivesafes.projects.rules import Finding, evaluate, fast_track
+from fivesafes.projects.services import uploads
+from fivesafes.projects.services.facts import application_facts
+from fivesafes.projects.workflow import EDITABLE_STATES
+
+# The fields the applicant edits on the application itself.
+DRAFT_FIELDS: tuple[str, ...] = (
+    "title",
+    "purpose",
+    "description",
+    "legal_basis_art6",
+    "legal_basis_art9",
+    "no_dpia_reason",
+    "population_definition",
+    "starts_on",
+    "ends_on",
+    "total_population",
+    "total_population_reason",
+    "sample_size",
+    "sample_reason",
+    "change_summary",
+)
+TEXT_LIMITS = {"title": 200, "legal_basis_art6": 300, "legal_basis_art9": 300}
+
+
+def institutions_for(person: Any, on: date | None = None) -> list[Any]:
+    """Institutions the person may apply for: current accepted attachments, or managed ones."""
+    from fivesafes.people.models import Attachment, Institution
+
+    day = on or timezone.localdate()
+    ids = {
+        a.institution_id
+        for a in Attachment.objects.current(day).filter(researcher=person)
+        if a.is_accepted
+    }
+    ids |= set(Institution.objects.filter(manager=person).values_list("pk", flat=True))
+    return list(Institution.objects.filter(pk__in=ids).order_by("name"))
+
+
+def may_see(person: Any, application: Application) -> bool:
+    """Applicant, members, the institution's manager, and staff who read applications."""
+    if can(person, Permission.VIEW_PROJECT_APPLICATIONS):
+        return True
+    if person.pk in (application.applicant_id, application.institution.manager_id):
+        return True
+    return application.members.filter(person=person).exists()
+
+
+def check_may_see(person: Any, application: Application) -> None:
+    if not may_see(person, application):
+        raise AccessDenied(
+            f"Application {application.reference} is not yours, and your roles do not include "
+            "reading applications."
+        )
+
+
+def stored_findings(application: Application) -> list[Finding]:
+    return [Finding.from_dict(values) for values in application.findings]
+
+
+def compute_findings(application: Application) -> tuple[list[Finding], bool]:
+    facts = application_facts(application)
+    findings = evaluate(facts)
+    return findings, fast_track(facts, findings).eligible
+
+
+def refresh_findings(application: Application) -> list[Finding]:
+    """Recompute and store the findings (inside the caller's transaction)."""
+    findings, eligible = compute_findings(application)
+    application.findings = [f.as_dict() for f in findings]
+    application.fast_track = eligible
+    application.findings_at = timezone.now()
+    application.changed_at = timezone.now()
+    application.save(update_fields=["findings", "fast_track", "findings_at", "changed_at"])
+    return findings
+
+
+def _editable(actor: Any, application: Application) -> Application:
+    """Lock the application; only its applicant edits it, and only as a draft or returned."""
+    require(actor, Permission.APPLY_FOR_PROJECTS)
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.applicant_id != actor.pk:
+        raise AccessDenied(f"Only the applicant edits application {locked.reference}.")
+    if locked.state_enum not in EDITABLE_STATES:
+        raise RuleViolation(
+            "R16",
+            "state",
+            f"Application {locked.reference} is {locked.state_enum.label.lower()}; it can be "
+            "changed only as a draft or when returned for changes (after approval: a change "
+            "request).",
+        )
+    return locked
+
+
+def _clean(name: str, value: Any) -> Any:
+    """One field's value, or a refusal naming the field."""
+    if name in ("starts_on", "ends_on"):
+        if value in (None, ""):
+            return None
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise RuleViolation("R12", name, f"'{value}' is not a date (YYYY-MM-DD).") from None
+    if name == "sample_size":
+        if value in (None, ""):
+            return None
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise RuleViolation("R11", name, f"'{value}' is not a whole number.") from None
+        if number <= 0:
+            raise RuleViolation("R11", name, "The sample size must be a positive number.")
+        return number
+    if name == "total_population":
+        return bool(value)
+    text = "" if value is None else str(value).strip()
+    limit = TEXT_LIMITS.get(name)
+    if limit and len(text) > limit:
+        raise RuleViolation("R12", name, f"At most {limit} characters, not {len(text)}.")
+    if name == "title" and not text:
+        raise RuleViolation("R12", "title", "Give the project a title.")
+    return text
+
+
+def create_draft(
+    *,
+    actor: Any,
+    institution: Any,
+    title: str,
+    from_basket: bool = True,
+    request: Any = None,
+) -> Application:
+    """Start an application for `institution`; the applicant is a member; the basket is copied."""
+    require(actor, Permission.APPLY_FOR_PROJECTS)
+    if institution is None or institution.pk not in {i.pk for i in institutions_for(actor)}:
+        raise RuleViolation(
+            "R1",
+            "institution",
+            "You can apply only for an institution you are attached to (or manage).",
+        )
+    title = _clean("title", title)
+    with transaction.atomic():
+        application = Application.objects.create(
+            applicant=actor, institution=institution, title=title
+        )
+        ApplicationMember.objects.create(application=application, person=actor)
+        added = _copy_basket(actor, application) if from_basket else []
+        record(
+            action="application.created",
+            actor=actor,
+            obj=application,
+            after={"title": title, "institution": institution.pk, "variables": added},
+            request=request,
+        )
+        refresh_findings(application)
+    return application
+
+
+def _copy_basket(actor: Any, application: Application) -> list[str]:
+    from fivesafes.data.models import BasketItem
+
+    present = set(application.variables.values_list("variable_id", flat=True))
+    added = []
+    for item in BasketItem.objects.filter(user=actor).select_related("variable__version__register"):
+        if item.variable_id in present:
+            continue
+        line = ApplicationVariable.objects.create(
+            application=application,
+            variable=item.variable,
+            register=item.variable.version.register.short_name,
+            name=item.variable.name,
+            first_year=item.first_year,
+            last_year=item.last_year,
+        )
+        added.append(line.label)
+    return added
+
+
+def add_from_basket(*, actor: Any, application: Application, request: Any = None) -> list[str]:
+    """Turn the basket into lines of the variable list (those not yet there)."""
+    with transaction.atomic():
+        locked = _editable(actor, application)
+        added = _copy_basket(actor, locked)
+        record(
+            action="application.variables_added",
+            actor=actor,
+            obj=locked,
+            after={"variables": added},
+            request=request,
+        )
+        refresh_findings(locked)
+    return added
+
+
+def update(
+    *, actor: Any, application: Application, changes: dict[str, Any], request: Any = None
+) -> Application:
+    """Save the application's own fields (a draft may be incomplete; findings say what is missing)."""
+    unknown = sorted(set(changes) - set(DRAFT_FIELDS))
+    if unknown:
+        raise RuleViolation("R12", unknown[0], f"'{unknown[0]}' is not a field of an application.")
+    cleaned = {name: _clean(name, value) for name, value in changes.items()}
+    with transaction.atomic():
+        locked = _editable(actor, application)
+        before = {name: getattr(locked, name) for name in cleaned}
+        changed = {k: v for k, v in cleaned.items() if before[k] != v}
+        for name, value in changed.items():
+            setattr(locked, name, value)
+        if changed:
+            locked.save(update_fields=[*changed])
+            record(
+                action="application.updated",
+                actor=actor,
+                obj=locked,
+                before={k: before[k] for k in changed},
+                after=changed,
+                request=request,
+            )
+        refresh_findings(locked)
+    return locked
+
+
+def update_variable(
+    *,
+    actor: Any,
+    line: ApplicationVariable,
+    first_year: int,
+    last_year: int,
+    justification: str,
+    identifying_justification: str = "",
+    coarsening: str = "",
+    request: Any = None,
+) -> ApplicationVariable:
+    """Years, justification(s) and coarsening of one line of the variable list (R11)."""
+    where = f"variable:{line.label}"
+    if first_year > last_year:
+        raise RuleViolation(
+            "R11", where, f"{line.label}: the first year {first_year} is after {last_year}."
+        )
+    if coarsening not in ApplicationVariable.Coarsening.values:
+        raise RuleViolation("R11", where, f"'{coarsening}' is not a kind of coarsening.")
+    with transaction.atomic():
+        application = _editable(actor, line.application)
+        locked = ApplicationVariable.objects.select_for_update().get(pk=line.pk)
+        fields = ("first_year", "last_year", "justification", "identifying_justification")
+        before = {name: getattr(locked, name) for name in (*fields, "coarsening")}
+        locked.first_year, locked.last_year = first_year, last_year
+        locked.justification = justification.strip()
+        locked.identifying_justification = identifying_justification.strip()
+        locked.coarsening = coarsening
+        locked.save()
+        after = {name: getattr(locked, name) for name in before}
+        record(
+            action="application.variable_updated",
+            actor=actor,
+            obj=application,
+            before=before,
+            after=after,
+            data={"variable": locked.label},
+            request=request,
+        )
+        refresh_findings(application)
+    return locked
+
+
+def remove_variable(*, actor: Any, line: ApplicationVariable, request: Any = None) -> None:
+    with transaction.atomic():
+        application = _editable(actor, line.application)
+        label = line.label
+        ApplicationVariable.objects.filter(pk=line.pk).delete()
+        record(
+            action="application.variable_removed",
+            actor=actor,
+            obj=application,
+            data={"variable": label},
+            request=request,
+        )
+        refresh_findings(application)
+
+
+def add_member(
+    *, actor: Any, application: Application, username: str, request: Any = None
+) -> ApplicationMember:
+    from fivesafes.accounts.models import User
+
+    person = User.objects.filter(username=username.strip()).first()
+    if person is None:
+        raise RuleViolation("R12", "member", f"No person with the user name '{username}'.")
+    with transaction.atomic():
+        locked = _editable(actor, application)
+        if locked.members.filter(person=person).exists():
+            raise RuleViolation("R12", "member", f"{username} is already a member.")
+        member = ApplicationMember.objects.create(application=locked, person=person)
+        record(
+            action="application.member_added",
+            actor=actor,
+            obj=locked,
+            data={"member": person.get_username()},
+            request=request,
+        )
+        refresh_findings(locked)
+    return member
+
+
+def remove_member(*, actor: Any, member: ApplicationMember, request: Any = None) -> None:
+    with transaction.atomic():
+        locked = _editable(actor, member.application)
+        if member.person_id == locked.applicant_id:
+            raise RuleViolation("R12", "member", "The applicant stays a member.")
+        name = member.person.get_username()
+        ApplicationMember.objects.filter(pk=member.pk).delete()
+        record(
+            action="application.member_removed",
+            actor=actor,
+            obj=locked,
+            data={"member": name},
+            request=request,
+        )
+        refresh_findings(locked)
+
+
+def add_external_data(
+    *,
+    actor: Any,
+    application: Application,
+    source: str,
+    approval_reference: str = "",
+    description: str = "",
+    request: Any = None,
+) -> ExternalDataSource:
+    """R15: data from another source; the approval reference may follow, the findings remind."""
+    if not source.strip():
+        raise RuleViolation("R15", "source", "Name the source of the external data.")
+    with transaction.atomic():
+        locked = _editable(actor, application)
+        item = ExternalDataSource.objects.create(
+            application=locked,
+            source=source.strip()[:200],
+            approval_reference=approval_reference.strip()[:100],
+            description=description.strip(),
+        )
+        record(
+            action="application.external_data_added",
+            actor=actor,
+            obj=locked,
+            after={"source": item.source, "approval_reference": item.approval_reference},
+            request=request,
+        )
+        refresh_findings(locked)
+    return item
+
+
+def remove_external_data(*, actor: Any, item: ExternalDataSource, request: Any = None) -> None:
+    with transaction.atomic():
+        locked = _editable(actor, item.application)
+        source = item.source
+        ExternalDataSource.objects.filter(pk=item.pk).delete()
+        record(
+            action="application.external_data_removed",
+            actor=actor,
+            obj=locked,
+            data={"source": source},
+            request=request,
+        )
+        refresh_findings(locked)
+
+
+def attach_document(
+    *, actor: Any, application: Application, kind: str, upload: Any, request: Any = None
+) -> UploadedDocument:
+    """The protocol or the DPIA: checked by content, stored under a generated name (R12)."""
+    if kind not in (UploadedDocument.Kind.PROTOCOL, UploadedDocument.Kind.DPIA):
+        raise RuleViolation("R12", "kind", f"'{kind}' is not a document of an application.")
+    # Check the person and the state before reading the file.
+    with transaction.atomic():
+        _editable(actor, application)
+    content, extension, name = uploads.read_upload(upload, kind)
+    stored = uploads.store(content, extension)
+    try:
+        with transaction.atomic():
+            locked = _editable(actor, application)
+            document = UploadedDocument.objects.create(
+                kind=kind,
+                original_name=name,
+                stored_name=stored,
+                content_type=uploads.ALLOWED[extension],
+                size=len(content),
+                sha256=uploads.digest(content),
+                uploaded_by=actor,
+            )
+            setattr(locked, kind, document)
+            locked.save(update_fields=[kind])
+            record(
+                action="application.document_attached",
+                actor=actor,
+                obj=locked,
+                after={"kind": kind, "name": name, "sha256": document.sha256},
+                request=request,
+            )
+            refresh_findings(locked)
+    except Exception:
+        uploads.path_of(stored).unlink(missing_ok=True)
+        raise
+    return document

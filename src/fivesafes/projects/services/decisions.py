@@ -1,0 +1,192 @@
+"""Walking the application's state machine (`projects/workflow.py`), questions and answers.
+
+Submission re-runs the rule engine and is refused while a finding is blocking (R17). Approval
+and refusal are taken by a different person from the applicant, the case handler and the
+recommender (four eyes, R17); approval creates the project with its approved scope, or, for a
+change request, changes the project (R16). Each step is one transaction with its audit event.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from fivesafes.audit.services import record
+from fivesafes.people.rules import RuleViolation
+from fivesafes.people.services.common import require
+from fivesafes.policy.checks import AccessDenied
+from fivesafes.policy.permissions import Permission
+from fivesafes.projects.models import Application, ApplicationQuestion
+from fivesafes.projects.rules.engine import blocking
+from fivesafes.projects.services import projects
+from fivesafes.projects.services.applications import compute_findings, refresh_findings
+from fivesafes.projects.workflow import TRANSITIONS, ApplicationState, Transition
+
+FOUR_EYES = "R17"
+# R25: unless the decision says otherwise, data are deleted within this many days of the end.
+DEFAULT_DELETION_DAYS = 30
+ROLE_WORDS = {
+    "applicant": "applied",
+    "case_handler": "handled the review",
+    "recommended_by": "recommended it",
+}
+
+
+def _refuse_blocking(application: Application, when: str) -> None:
+    findings, _ = compute_findings(application)
+    stopping = blocking(findings)
+    if stopping:
+        first = stopping[0]
+        more = f" ({len(stopping) - 1} more blocking finding(s))" if len(stopping) > 1 else ""
+        raise RuleViolation(
+            first.rule,
+            first.field,
+            f"{when} is refused while findings block: {first.message}{more}",
+        )
+
+
+def _check_actor(actor: Any, application: Application, transition: Transition) -> None:
+    require(actor, transition.permission)
+    if transition.applicant_only and application.applicant_id != actor.pk:
+        raise AccessDenied(f"Only the applicant can {transition.label.lower()}.")
+    for field in transition.not_by:
+        if getattr(application, f"{field}_id") == actor.pk:
+            raise RuleViolation(
+                FOUR_EYES,
+                "decided_by",
+                f"Four eyes: you {ROLE_WORDS.get(field, field)} on application "
+                f"{application.reference}, so a different person must "
+                f"{transition.label.lower()}.",
+            )
+
+
+def take_step(
+    *,
+    actor: Any,
+    application: Application,
+    step: str,
+    note: str = "",
+    deletion_deadline: date | None = None,
+    request: Any = None,
+) -> Application:
+    transition = TRANSITIONS.get(step)
+    if transition is None:
+        raise RuleViolation(FOUR_EYES, "step", f"'{step}' is not a step of an application.")
+    require(actor, transition.permission)
+    note = note.strip()
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        state = locked.state_enum
+        if state not in transition.sources:
+            raise RuleViolation(
+                FOUR_EYES,
+                "state",
+                f"Application {locked.reference} is {state.label.lower()}; "
+                f"'{transition.label}' is not possible now.",
+            )
+        _check_actor(actor, locked, transition)
+        if transition.needs_note and not note:
+            raise RuleViolation(FOUR_EYES, "note", f"'{transition.label}' needs a note.")
+        if step == "submit":
+            _refuse_blocking(locked, "Submission")
+        if step == "approve":
+            _refuse_blocking(locked, "Approval")
+            if locked.kind == Application.Kind.CHANGE:
+                projects.check_change_is_current(locked)
+        before = {"state": locked.state}
+        locked.state = transition.target.value
+        now = timezone.now()
+        fields = ["state", "changed_at"]
+        if transition.actor_field:
+            setattr(locked, transition.actor_field, actor)
+            fields.append(transition.actor_field)
+        if step == "submit":
+            locked.submitted_at = now
+            fields.append("submitted_at")
+        if step == "recommend":
+            locked.recommendation = note
+            fields.append("recommendation")
+        if step in ("approve", "refuse"):
+            locked.decided_at = now
+            locked.decision_note = note
+            fields += ["decided_at", "decision_note"]
+        if step == "approve":
+            locked.deletion_deadline = deletion_deadline or (
+                (locked.ends_on or timezone.localdate()) + timedelta(days=DEFAULT_DELETION_DAYS)
+            )
+            fields.append("deletion_deadline")
+        locked.changed_at = now
+        locked.save(update_fields=fields)
+        after: dict[str, Any] = {"state": locked.state}
+        if step == "approve":
+            project = projects.apply_decision(actor=actor, application=locked, request=request)
+            after["project"] = project.number
+        record(
+            action=transition.audit_action,
+            actor=actor,
+            obj=locked,
+            before=before,
+            after=after,
+            data={"note": note} if note else None,
+            request=request,
+        )
+        if step == "submit":
+            refresh_findings(locked)
+    return locked
+
+
+def ask_question(
+    *, actor: Any, application: Application, text: str, request: Any = None
+) -> ApplicationQuestion:
+    """The case handler asks the applicant a clarifying question during the review."""
+    require(actor, Permission.REVIEW_PROJECT_APPLICATIONS)
+    if not text.strip():
+        raise RuleViolation("R17", "text", "Write the question.")
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.state_enum != ApplicationState.UNDER_REVIEW:
+            raise RuleViolation(
+                "R17", "text", "Questions are asked while the application is under review."
+            )
+        question = ApplicationQuestion.objects.create(
+            application=locked, text=text.strip(), asked_by=actor
+        )
+        record(
+            action="application.question_asked",
+            actor=actor,
+            obj=locked,
+            data={"question": question.pk, "text": question.text},
+            request=request,
+        )
+    return question
+
+
+def answer_question(
+    *, actor: Any, question: ApplicationQuestion, text: str, request: Any = None
+) -> ApplicationQuestion:
+    """The applicant answers; an answer is given once."""
+    require(actor, Permission.APPLY_FOR_PROJECTS)
+    if not text.strip():
+        raise RuleViolation("R17", "answer", "Write the answer.")
+    with transaction.atomic():
+        locked = ApplicationQuestion.objects.select_for_update().get(pk=question.pk)
+        application = locked.application
+        if application.applicant_id != actor.pk:
+            raise AccessDenied("Only the applicant answers the office's questions.")
+        if locked.answered_at is not None:
+            raise RuleViolation("R17", "answer", "This question has been answered already.")
+        locked.answer = text.strip()
+        locked.answered_by = actor
+        locked.answered_at = timezone.now()
+        locked.save(update_fields=["answer", "answered_by", "answered_at"])
+        record(
+            action="application.question_answered",
+            actor=actor,
+            obj=application,
+            data={"question": locked.pk, "answer": locked.answer},
+            request=request,
+        )
+    return locked

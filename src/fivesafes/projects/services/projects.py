@@ -1,0 +1,206 @@
+"""The project an approval creates, change requests against its approved scope (R16), and
+small changes recorded without a decision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from fivesafes.audit.services import record
+from fivesafes.people.rules import RuleViolation
+from fivesafes.people.services.common import require
+from fivesafes.policy.checks import AccessDenied
+from fivesafes.policy.permissions import Permission
+from fivesafes.projects.models import (
+    Application,
+    ApplicationMember,
+    Project,
+    ProjectMembership,
+)
+from fivesafes.projects.rules import scope as scopes
+from fivesafes.projects.services.applications import refresh_findings
+from fivesafes.projects.services.facts import scope_of
+from fivesafes.projects.workflow import FINAL_STATES
+
+
+def next_number(year: int) -> str:
+    prefix = f"P-{year}-"
+    taken = set(Project.objects.filter(number__startswith=prefix).values_list("number", flat=True))
+    n = len(taken) + 1
+    while f"{prefix}{n:03d}" in taken:
+        n += 1
+    return f"{prefix}{n:03d}"
+
+
+def _sync_members(project: Project, application: Application) -> None:
+    wanted = set(application.members.values_list("person_id", flat=True))
+    ProjectMembership.objects.filter(project=project).exclude(person_id__in=wanted).delete()
+    present = set(project.memberships.values_list("person_id", flat=True))
+    for person_id in wanted - present:
+        ProjectMembership.objects.create(project=project, person_id=person_id)
+
+
+def apply_decision(*, actor: Any, application: Application, request: Any = None) -> Project:
+    """Approval: create the project (new) or bring it to the new scope (change request)."""
+    scope = scope_of(application)
+    if application.kind == Application.Kind.CHANGE and application.project_id:
+        project = Project.objects.select_for_update().get(pk=application.project_id)
+        before = project.approved_scope
+        project.title = application.title
+        project.starts_on = application.starts_on
+        project.ends_on = application.ends_on
+        project.approved_scope = scope
+        project.deletion_deadline = application.deletion_deadline
+        project.save()
+        _sync_members(project, application)
+        record(
+            action="project.changed",
+            actor=actor,
+            obj=project,
+            data={
+                "application": application.reference,
+                "changes": [c.description for c in scopes.diff(before, scope)],
+            },
+            request=request,
+        )
+        return project
+    project = Project.objects.create(
+        number=next_number(timezone.localdate().year),
+        title=application.title,
+        institution=application.institution,
+        starts_on=application.starts_on,
+        ends_on=application.ends_on,
+        responsible=application.applicant,
+        approved_scope=scope,
+        deletion_deadline=application.deletion_deadline,
+    )
+    _sync_members(project, application)
+    application.project = project
+    application.save(update_fields=["project"])
+    record(
+        action="project.created",
+        actor=actor,
+        obj=project,
+        after={"number": project.number, "application": application.reference},
+        request=request,
+    )
+    return project
+
+
+def open_change_request(project: Project) -> Application | None:
+    return (
+        Application.objects.filter(project=project, kind=Application.Kind.CHANGE)
+        .exclude(state__in=[s.value for s in FINAL_STATES])
+        .first()
+    )
+
+
+def start_change_request(
+    *, actor: Any, project: Project, summary: str, request: Any = None
+) -> Application:
+    """R16: a change request starts as a copy of the approved scope for the responsible researcher."""
+    require(actor, Permission.APPLY_FOR_PROJECTS)
+    if project.responsible_id != actor.pk:
+        raise AccessDenied(f"Only the responsible researcher of {project.number} asks for changes.")
+    if project.is_closed:
+        raise RuleViolation("R16", "project", f"Project {project.number} is closed.")
+    if not summary.strip():
+        raise RuleViolation("R16", "change_summary", "Say what should change and why.")
+    with transaction.atomic():
+        Project.objects.select_for_update().get(pk=project.pk)
+        if open_change_request(project) is not None:
+            raise RuleViolation(
+                "R16", "project", f"Project {project.number} already has an open change request."
+            )
+        base = _approved_application(project)
+        change = Application.objects.get(pk=base.pk)
+        change.pk = None
+        change.kind = Application.Kind.CHANGE
+        change.state = Application._meta.get_field("state").default
+        change.applicant = actor
+        change.change_summary = summary.strip()
+        for field in ("case_handler", "recommended_by", "decided_by"):
+            setattr(change, field, None)
+        change.recommendation = change.decision_note = ""
+        change.decided_at = change.submitted_at = None
+        change.created_at = change.changed_at = timezone.now()
+        change.save()
+        for line in base.variables.all():
+            line.pk, line.application = None, change
+            line.save()
+        for item in base.external_data.all():
+            item.pk, item.application = None, change
+            item.save()
+        for person_id in project.memberships.values_list("person_id", flat=True):
+            ApplicationMember.objects.create(application=change, person_id=person_id)
+        record(
+            action="application.change_request_started",
+            actor=actor,
+            obj=change,
+            data={"project": project.number, "summary": change.change_summary},
+            request=request,
+        )
+        refresh_findings(change)
+    return change
+
+
+def _approved_application(project: Project) -> Application:
+    approved = (
+        Application.objects.filter(project=project, state="approved")
+        .order_by("-decided_at")
+        .first()
+    )
+    if approved is None:
+        raise RuleViolation("R16", "project", f"Project {project.number} has no approved scope.")
+    return approved
+
+
+def changes_of(change: Application) -> list[scopes.Change]:
+    """The difference between the project's approved scope and the change request's scope."""
+    project = change.project
+    return scopes.diff(project.approved_scope if project else {}, scope_of(change))
+
+
+def check_change_is_current(change: Application) -> None:
+    if not changes_of(change):
+        raise RuleViolation("R16", "change_summary", "The change request changes nothing.")
+
+
+def record_small_change(*, actor: Any, change: Application, request: Any = None) -> Project:
+    """R16: a change that only narrows the scope (e.g. removing a member) is recorded without a
+    decision; one that widens it must go through review and a four-eyes decision."""
+    require(actor, Permission.APPLY_FOR_PROJECTS)
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=change.pk)
+        if locked.kind != Application.Kind.CHANGE or locked.applicant_id != actor.pk:
+            raise AccessDenied("Only the applicant records their own change request.")
+        if locked.state not in ("draft", "returned"):
+            raise RuleViolation("R16", "state", "This change request is no longer a draft.")
+        changes = changes_of(locked)
+        if not changes:
+            raise RuleViolation("R16", "change_summary", "The change request changes nothing.")
+        if scopes.widens(changes):
+            wide = [c.description for c in changes if c.widens]
+            raise RuleViolation(
+                "R16",
+                "change_summary",
+                "These changes go beyond the approved scope and need a decision: "
+                + "; ".join(wide)
+                + ". Submit the change request instead.",
+            )
+        locked.state = "approved"
+        locked.decided_at = timezone.now()
+        locked.decision_note = "Narrowing change recorded without a decision (R16)."
+        locked.deletion_deadline = locked.project.deletion_deadline
+        locked.save()
+        project = apply_decision(actor=actor, application=locked, request=request)
+        record(
+            action="application.small_change_recorded",
+            actor=actor,
+            obj=locked,
+            data={"changes": [c.description for c in changes]},
+            request=request,
+        )
+    return project

@@ -1,0 +1,120 @@
+"""Uploaded documents: size limit, type by content (PDF, DOCX, ODT, TXT), sanitised names.
+
+The file is written under a temporary name in `DATA_DIR/files/projects/` and renamed into
+place once complete, so no half-written file is ever seen under its final name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import unicodedata
+import uuid
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from fivesafes.people.rules import RuleViolation
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+ALLOWED = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "txt": "text/plain",
+}
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+# Letters NFKD does not take apart.
+TRANSLITERATE = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "oe", "Ø": "Oe", "ß": "ss", "đ": "d"})
+
+
+def upload_dir() -> Path:
+    return Path(settings.DATA_DIR) / "files" / "projects"
+
+
+def sanitise_name(name: str, extension: str) -> str:
+    """A plain, safe display name: no path, ASCII letters, digits, dot, dash, underscore."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = (
+        unicodedata.normalize("NFKD", base.translate(TRANSLITERATE))
+        .encode("ascii", "ignore")
+        .decode()
+    )
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", stem).strip("._-")[:80] or "document"
+    return f"{stem}.{extension}"
+
+
+def detect_type(content: bytes) -> str | None:
+    """The allowed type the bytes really are, or None."""
+    if content.startswith(b"%PDF-"):
+        return "pdf"
+    if content.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                names = set(archive.namelist())
+                if "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
+                    return "odt"
+                if "[Content_Types].xml" in names and "word/document.xml" in names:
+                    return "docx"
+        except (zipfile.BadZipFile, KeyError, OSError):
+            return None
+        return None
+    if b"\x00" in content:
+        return None
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return "txt"
+
+
+def read_upload(upload: Any, field: str) -> tuple[bytes, str, str]:
+    """Check one upload; returns (content, extension, sanitised name) or refuses naming `field`."""
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_UPLOAD_BYTES:
+        raise RuleViolation(
+            "R12", field, f"The file is {size} bytes; the limit is {MAX_UPLOAD_BYTES} bytes."
+        )
+    content = upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise RuleViolation(
+            "R12", field, f"The file is larger than the limit of {MAX_UPLOAD_BYTES} bytes."
+        )
+    if not content:
+        raise RuleViolation("R12", field, "The file is empty.")
+    extension = detect_type(content)
+    if extension is None:
+        raise RuleViolation(
+            "R12",
+            field,
+            "Only PDF, DOCX, ODT and plain text files are accepted, checked by their content; "
+            "this file is none of them.",
+        )
+    return content, extension, sanitise_name(getattr(upload, "name", "") or "", extension)
+
+
+def store(content: bytes, extension: str) -> str:
+    """Write to a temporary name, then rename into place; returns the stored name."""
+    directory = upload_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    stored = f"{uuid.uuid4().hex}.{extension}"
+    temporary = directory / f".{stored}.part"
+    with open(temporary, "wb") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, directory / stored)
+    return stored
+
+
+def path_of(stored_name: str) -> Path:
+    return upload_dir() / Path(stored_name).name
+
+
+def digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()

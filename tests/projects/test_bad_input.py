@@ -1,0 +1,210 @@
+"""Each bad input is refused with the rule named, and nothing changes: not the database, not
+the audit log, not the upload directory."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from fivesafes.people.rules import RuleViolation
+from fivesafes.policy.checks import AccessDenied
+from fivesafes.policy.permissions import Role
+from fivesafes.projects.services import applications as service
+from fivesafes.projects.services import decisions, uploads
+from tests.projects.conftest import PDF, complete, db_state, pdf_upload
+
+
+def refused(call, rule: str | None = None, field: str | None = None):
+    before = db_state()
+    with pytest.raises((RuleViolation, AccessDenied)) as caught:
+        call()
+    assert db_state() == before
+    if rule is not None:
+        assert isinstance(caught.value, RuleViolation), caught.value
+        assert caught.value.rule == rule, caught.value
+    if field is not None:
+        assert caught.value.field == field
+    return caught.value
+
+
+def test_submission_with_blocking_findings_is_refused_naming_the_rule(pw, draft) -> None:
+    violation = refused(
+        lambda: decisions.take_step(actor=pw.researcher, application=draft, step="submit")
+    )
+    assert "Submission is refused" in str(violation)
+    assert violation.rule in {"R11", "R12"}
+
+
+def test_submission_blocked_by_a_missing_justification_names_the_variable(pw, draft) -> None:
+    complete(draft, pw.researcher)
+    line = draft.variables.get(name="income")
+    service.update_variable(
+        actor=pw.researcher, line=line, first_year=2010, last_year=2020, justification=""
+    )
+    violation = refused(
+        lambda: decisions.take_step(actor=pw.researcher, application=draft, step="submit"),
+        rule="R11",
+        field="variable:persons.income",
+    )
+    assert "persons.income" in str(violation)
+
+
+def test_business_data_recent_years_block_submission_r13(pw, draft) -> None:
+    from fivesafes.data.models import BasketItem
+
+    BasketItem.objects.create(
+        user=pw.researcher, variable=pw.variables["turnover"], first_year=2020, last_year=2025
+    )
+    service.add_from_basket(actor=pw.researcher, application=draft)
+    complete(draft, pw.researcher)
+    refused(
+        lambda: decisions.take_step(actor=pw.researcher, application=draft, step="submit"),
+        rule="R13",
+        field="variable:firms.turnover",
+    )
+
+
+def test_an_approver_cannot_approve_their_own_recommendation(pw, submitted, make_user) -> None:
+    both = make_user(Role.CASE_HANDLER, Role.APPROVER, username="dual")
+    decisions.take_step(actor=both, application=submitted, step="start_review")
+    decisions.take_step(actor=both, application=submitted, step="recommend", note="Fine.")
+    violation = refused(
+        lambda: decisions.take_step(actor=both, application=submitted, step="approve"), rule="R17"
+    )
+    assert "Four eyes" in str(violation)
+    refused(lambda: decisions.take_step(actor=both, application=submitted, step="refuse", note="x"))
+
+
+def test_an_applicant_cannot_decide_their_own_application(pw, recommended) -> None:
+    from fivesafes.accounts.models import RoleAssignment, User
+
+    RoleAssignment.objects.create(user=pw.researcher, role=Role.APPROVER.value)
+    applicant = User.objects.get(pk=pw.researcher.pk)
+    refused(
+        lambda: decisions.take_step(actor=applicant, application=recommended, step="approve"),
+        rule="R17",
+    )
+
+
+def test_only_the_applicant_edits_and_only_while_a_draft(pw, submitted, make_user) -> None:
+    other = make_user(Role.RESEARCHER)
+    refused(lambda: service.update(actor=other, application=submitted, changes={"title": "Mine"}))
+    refused(
+        lambda: service.update(actor=pw.researcher, application=submitted, changes={"title": "X"}),
+        rule="R16",
+    )
+
+
+def test_bad_field_values_name_the_field(pw, draft) -> None:
+    refused(
+        lambda: service.update(
+            actor=pw.researcher, application=draft, changes={"starts_on": "soon"}
+        ),
+        field="starts_on",
+    )
+    refused(
+        lambda: service.update(actor=pw.researcher, application=draft, changes={"sample_size": -3}),
+        field="sample_size",
+    )
+    refused(
+        lambda: service.update(actor=pw.researcher, application=draft, changes={"title": " "}),
+        field="title",
+    )
+    line = draft.variables.first()
+    refused(
+        lambda: service.update_variable(
+            actor=pw.researcher, line=line, first_year=2020, last_year=2010, justification="x"
+        ),
+        rule="R11",
+    )
+
+
+def test_draft_only_for_an_institution_the_person_belongs_to(pw, make_user) -> None:
+    stranger = make_user(Role.RESEARCHER)
+    refused(
+        lambda: service.create_draft(actor=stranger, institution=pw.institution, title="T"),
+        rule="R1",
+    )
+
+
+def _docx() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+    return buffer.getvalue()
+
+
+def _odt() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", "<office/>")
+    return buffer.getvalue()
+
+
+def _zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("evil.exe", "MZ")
+    return buffer.getvalue()
+
+
+def test_detect_type_by_content() -> None:
+    assert uploads.detect_type(PDF) == "pdf"
+    assert uploads.detect_type(_docx()) == "docx"
+    assert uploads.detect_type(_odt()) == "odt"
+    assert uploads.detect_type("Plain text, æøå".encode()) == "txt"
+    assert uploads.detect_type(_zip()) is None
+    assert uploads.detect_type(b"MZ\x90\x00\x03") is None
+    assert uploads.detect_type(b"\xff\xfe\x00bad") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("protocol.pdf", b"MZ\x90\x00 an executable"),
+        ("protocol.docx", b"PK\x03\x04broken"),
+        ("p.docx", None),
+        ("empty.txt", b""),
+    ],
+)
+def test_uploads_of_the_wrong_type_are_refused(pw, draft, upload_dir, name, content) -> None:
+    data = _zip() if content is None else content
+    refused(
+        lambda: service.attach_document(
+            actor=pw.researcher, application=draft, kind="protocol", upload=pdf_upload(name, data)
+        ),
+        rule="R12",
+        field="protocol",
+    )
+    assert not upload_dir.exists() or list(upload_dir.iterdir()) == []
+
+
+def test_too_large_upload_is_refused(pw, draft, upload_dir, monkeypatch) -> None:
+    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 100)
+    refused(
+        lambda: service.attach_document(
+            actor=pw.researcher, application=draft, kind="dpia", upload=pdf_upload(content=PDF * 10)
+        ),
+        rule="R12",
+        field="dpia",
+    )
+    assert not upload_dir.exists() or list(upload_dir.iterdir()) == []
+
+
+def test_names_are_sanitised_and_the_type_comes_from_the_content(pw, draft, upload_dir) -> None:
+    document = service.attach_document(
+        actor=pw.researcher,
+        application=draft,
+        kind="protocol",
+        upload=pdf_upload("../../etc/Prøtocol <v2>.txt", PDF),
+    )
+    assert document.original_name == "Proetocol_v2.pdf"
+    assert document.content_type == "application/pdf"
+    stored = list(upload_dir.iterdir())
+    assert [p.name for p in stored] == [document.stored_name]
+    assert stored[0].read_bytes() == PDF
+    assert uploads.sanitise_name("...", "txt") == "document.txt"
