@@ -121,3 +121,11 @@ def test_verify_command_agrees_with_generated_data(catalogue: Path, capsys) -> N
 def test_verify_command_fails_when_data_are_missing(catalogue: Path, tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="do not agree"):
         call_command("catalogue", "verify", "POPULATION", "--data", str(tmp_path))
+
+
+def test_a_generator_output_folder_imports_its_metadata_subfolder(db, register_base: Path) -> None:
+    from fivesafes.data.catalogue.importing import metadata_files
+
+    files = metadata_files([register_base])
+    assert files and all(f.parent.name == "metadata" for f in files)
+    assert not any(f.name == "generation.json" for f in files)

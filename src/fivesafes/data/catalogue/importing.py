@@ -44,11 +44,16 @@ class ImportResult:
 
 
 def metadata_files(paths: Iterable[str | Path]) -> list[Path]:
-    """The JSON files named, or found inside named folders."""
+    """The JSON files named, or those inside named folders (a generator's output folder holds
+    them in its `metadata/` subfolder, beside files that are not register metadata)."""
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        files.extend(sorted(path.rglob("*.json")) if path.is_dir() else [path])
+        if path.is_dir():
+            folder = path / "metadata" if (path / "metadata").is_dir() else path
+            files.extend(sorted(folder.glob("*.json")))
+        else:
+            files.append(path)
     return files
 
 
