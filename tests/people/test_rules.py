@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fivesafes.people import rules
@@ -67,6 +67,11 @@ def test_exemption_needs_consultancy_public_client_and_written_guarantee() -> No
     assert [(f.rule, f.field) for f in missing] == [("R3", "guarantee")]
 
 
+# Generous settings: on a busy test machine input generation can be slow; the property holds.
+PROPERTY = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY
 @given(
     start=st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)),
     days=st.integers(min_value=0, max_value=4000),
@@ -134,6 +139,7 @@ def test_cidr_validation(text, valid) -> None:
         assert found[0].rule == "R8" and found[0].field == "allowed_networks"
 
 
+@PROPERTY
 @given(st.ip_addresses(v=4), st.integers(min_value=8, max_value=32))
 def test_address_allowed_matches_the_network(ip, prefix) -> None:
     import ipaddress
