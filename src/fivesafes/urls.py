@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("fivesafes.web.urls")),
     path("accounts/", include("fivesafes.accounts.urls")),
     path("people/", include("fivesafes.people.urls")),
+    path("projects/", include("fivesafes.projects.urls")),
     path("data/", include("fivesafes.data.urls")),
     path("audit/", include("fivesafes.audit.urls")),
     path("jobs/", include("fivesafes.jobs.urls")),

@@ -8,6 +8,7 @@ from fivesafes.api.me import router as me_router
 from fivesafes.api.security import AUTH
 from fivesafes.data.api import router as catalogue_router
 from fivesafes.people.api import router as people_router
+from fivesafes.projects.api import router as projects_router
 
 api = NinjaAPI(
     title="fivesafes API",
@@ -21,3 +22,4 @@ api = NinjaAPI(
 api.add_router("/me", me_router, tags=["accounts"])
 api.add_router("/catalogue", catalogue_router, tags=["catalogue"])
 api.add_router("/people", people_router, tags=["safe people"])
+api.add_router("/projects", projects_router, tags=["safe projects"])

@@ -1,0 +1,387 @@
+"""`/api/v1/projects/...`: the same services as the pages, as JSON (in the OpenAPI document).
+
+A rule refusal answers 400 with the rule, the field and the reason; a role or ownership
+refusal 403; a missing object 404.
+"""
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from fivesafes.api.security import api_requires
+from fivesafes.people.models import Institution
+from fivesafes.people.rules import RuleViolation
+from fivesafes.policy.checks import AccessDenied, can
+from fivesafes.policy.permissions import Permission
+from fivesafes.projects.models import Application, ApplicationQuestion, ApplicationVariable, Project
+from fivesafes.projects.services import applications as service
+from fivesafes.projects.services import decisions
+from fivesafes.projects.services import projects as project_service
+from fivesafes.projects.views.projects import may_see_project
+from fivesafes.projects.workflow import OPEN_STATES, available
+
+router = Router()
+T = TypeVar("T")
+
+
+def _user(request: HttpRequest) -> Any:
+    return getattr(request, "auth", None)
+
+
+def _call(fn: Callable[[], T]) -> T:
+    try:
+        return fn()
+    except RuleViolation as violation:
+        raise HttpError(
+            400, f"{violation.rule} ({violation.field}): {violation.finding.message}"
+        ) from None
+    except AccessDenied as denial:
+        raise HttpError(403, denial.reason) from None
+
+
+class FindingOut(Schema):
+    severity: str
+    rule: str
+    field: str
+    message: str
+
+
+class VariableOut(Schema):
+    id: int
+    variable: str
+    first_year: int
+    last_year: int
+    justification: str
+    identifying_justification: str
+    coarsening: str
+
+
+class ApplicationOut(Schema):
+    id: int
+    reference: str
+    kind: str
+    state: str
+    title: str
+    institution: str
+    applicant: str
+    purpose: str
+    description: str
+    legal_basis_art6: str
+    legal_basis_art9: str
+    has_protocol: bool
+    has_dpia: bool
+    no_dpia_reason: str
+    population_definition: str
+    starts_on: date | None
+    ends_on: date | None
+    total_population: bool
+    total_population_reason: str
+    sample_size: int | None
+    sample_reason: str
+    variables: list[VariableOut]
+    members: list[str]
+    external_data: list[dict[str, str]]
+    findings: list[FindingOut]
+    fast_track: bool
+    next_steps: list[str]
+    project: str | None
+    submitted_at: datetime | None
+    decided_at: datetime | None
+
+
+def _application(a: Application) -> ApplicationOut:
+    return ApplicationOut(
+        id=a.pk,
+        reference=a.reference,
+        kind=a.kind,
+        state=a.state,
+        title=a.title,
+        institution=a.institution.name,
+        applicant=a.applicant.get_username(),
+        purpose=a.purpose,
+        description=a.description,
+        legal_basis_art6=a.legal_basis_art6,
+        legal_basis_art9=a.legal_basis_art9,
+        has_protocol=a.protocol_id is not None,
+        has_dpia=a.dpia_id is not None,
+        no_dpia_reason=a.no_dpia_reason,
+        population_definition=a.population_definition,
+        starts_on=a.starts_on,
+        ends_on=a.ends_on,
+        total_population=a.total_population,
+        total_population_reason=a.total_population_reason,
+        sample_size=a.sample_size,
+        sample_reason=a.sample_reason,
+        variables=[
+            VariableOut(
+                id=v.pk,
+                variable=v.label,
+                first_year=v.first_year,
+                last_year=v.last_year,
+                justification=v.justification,
+                identifying_justification=v.identifying_justification,
+                coarsening=v.coarsening,
+            )
+            for v in a.variables.all()
+        ],
+        members=[m.person.get_username() for m in a.members.select_related("person")],
+        external_data=[
+            {"source": e.source, "approval_reference": e.approval_reference}
+            for e in a.external_data.all()
+        ],
+        findings=[FindingOut(**f) for f in a.findings],
+        fast_track=a.fast_track,
+        next_steps=[t.name for t in available(a.state_enum)],
+        project=a.project.number if a.project_id else None,
+        submitted_at=a.submitted_at,
+        decided_at=a.decided_at,
+    )
+
+
+def _visible(request: HttpRequest, application_id: int) -> Application:
+    application = get_object_or_404(
+        Application.objects.select_related("institution", "applicant", "project"),
+        pk=application_id,
+    )
+    _call(lambda: service.check_may_see(_user(request), application))
+    return application
+
+
+class NewApplicationIn(Schema):
+    institution_id: int
+    title: str
+    from_basket: bool = True
+
+
+class ApplicationChangesIn(Schema):
+    title: str | None = None
+    purpose: str | None = None
+    description: str | None = None
+    legal_basis_art6: str | None = None
+    legal_basis_art9: str | None = None
+    no_dpia_reason: str | None = None
+    population_definition: str | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    total_population: bool | None = None
+    total_population_reason: str | None = None
+    sample_size: int | None = None
+    sample_reason: str | None = None
+    change_summary: str | None = None
+
+
+class VariableIn(Schema):
+    first_year: int
+    last_year: int
+    justification: str = ""
+    identifying_justification: str = ""
+    coarsening: str = ""
+
+
+class StepIn(Schema):
+    note: str = ""
+    deletion_deadline: date | None = None
+
+
+class TextIn(Schema):
+    text: str
+
+
+class ProjectOut(Schema):
+    id: int
+    number: str
+    title: str
+    institution: str
+    state: str
+    starts_on: date
+    ends_on: date
+    deletion_deadline: date | None
+    responsible: str
+    members: list[str]
+    approved_scope: dict[str, Any]
+
+
+def _project(p: Project) -> ProjectOut:
+    return ProjectOut(
+        id=p.pk,
+        number=p.number,
+        title=p.title,
+        institution=p.institution.name,
+        state=p.state,
+        starts_on=p.starts_on,
+        ends_on=p.ends_on,
+        deletion_deadline=p.deletion_deadline,
+        responsible=p.responsible.get_username(),
+        members=[m.person.get_username() for m in p.memberships.select_related("person")],
+        approved_scope=p.approved_scope,
+    )
+
+
+@router.get(
+    "/applications",
+    response=list[ApplicationOut],
+    summary="My applications; for staff who read applications, those waiting for the office",
+)
+@api_requires(Permission.VIEW_DASHBOARD)
+def application_list(request: HttpRequest, state: str = "") -> list[ApplicationOut]:
+    user = _user(request)
+    found = Application.objects.select_related("institution", "applicant", "project")
+    if can(user, Permission.VIEW_PROJECT_APPLICATIONS):
+        if state == "all":
+            pass
+        elif state:
+            found = found.filter(state=state)
+        else:
+            found = found.filter(state__in=[s.value for s in OPEN_STATES])
+    else:
+        found = found.filter(Q(applicant=user) | Q(members__person=user)).distinct()
+        if state and state != "all":
+            found = found.filter(state=state)
+    return [_application(a) for a in found[:200]]
+
+
+@router.post("/applications", response={201: ApplicationOut}, summary="Start a draft application")
+@api_requires(Permission.APPLY_FOR_PROJECTS)
+def create_application(request: HttpRequest, payload: NewApplicationIn) -> Status[ApplicationOut]:
+    institution = Institution.objects.filter(pk=payload.institution_id).first()
+    application = _call(
+        lambda: service.create_draft(
+            actor=_user(request),
+            institution=institution,
+            title=payload.title,
+            from_basket=payload.from_basket,
+            request=request,
+        )
+    )
+    return Status(201, _application(application))
+
+
+@router.get("/applications/{application_id}", response=ApplicationOut, summary="One application")
+@api_requires(Permission.VIEW_DASHBOARD)
+def application_detail(request: HttpRequest, application_id: int) -> ApplicationOut:
+    return _application(_visible(request, application_id))
+
+
+@router.patch(
+    "/applications/{application_id}",
+    response=ApplicationOut,
+    summary="Save fields of a draft; the findings are recomputed",
+)
+@api_requires(Permission.APPLY_FOR_PROJECTS)
+def update_application(
+    request: HttpRequest, application_id: int, payload: ApplicationChangesIn
+) -> ApplicationOut:
+    application = _visible(request, application_id)
+    changes = payload.dict(exclude_unset=True)
+    updated = _call(
+        lambda: service.update(
+            actor=_user(request), application=application, changes=changes, request=request
+        )
+    )
+    return _application(updated)
+
+
+@router.put(
+    "/applications/{application_id}/variables/{line_id}",
+    response=ApplicationOut,
+    summary="Years, justifications and coarsening of one variable",
+)
+@api_requires(Permission.APPLY_FOR_PROJECTS)
+def update_variable(
+    request: HttpRequest, application_id: int, line_id: int, payload: VariableIn
+) -> ApplicationOut:
+    application = _visible(request, application_id)
+    line = get_object_or_404(ApplicationVariable, pk=line_id, application=application)
+    _call(
+        lambda: service.update_variable(
+            actor=_user(request), line=line, request=request, **payload.dict()
+        )
+    )
+    application.refresh_from_db()
+    return _application(application)
+
+
+@router.post(
+    "/applications/{application_id}/steps/{step}",
+    response=ApplicationOut,
+    summary="Take one step: submit, start_review, return_for_changes, recommend, approve, ...",
+)
+@api_requires(Permission.VIEW_DASHBOARD)
+def take_step(
+    request: HttpRequest, application_id: int, step: str, payload: StepIn
+) -> ApplicationOut:
+    application = _visible(request, application_id)
+    updated = _call(
+        lambda: decisions.take_step(
+            actor=_user(request),
+            application=application,
+            step=step,
+            note=payload.note,
+            deletion_deadline=payload.deletion_deadline,
+            request=request,
+        )
+    )
+    return _application(updated)
+
+
+@router.post(
+    "/applications/{application_id}/questions",
+    response={201: dict[str, Any]},
+    summary="Ask the applicant a question during the review",
+)
+@api_requires(Permission.REVIEW_PROJECT_APPLICATIONS)
+def ask(request: HttpRequest, application_id: int, payload: TextIn) -> Status[dict[str, Any]]:
+    application = _visible(request, application_id)
+    question = _call(
+        lambda: decisions.ask_question(
+            actor=_user(request), application=application, text=payload.text, request=request
+        )
+    )
+    return Status(201, {"id": question.pk, "text": question.text})
+
+
+@router.post(
+    "/questions/{question_id}/answer", response=dict[str, Any], summary="Answer a question"
+)
+@api_requires(Permission.APPLY_FOR_PROJECTS)
+def answer(request: HttpRequest, question_id: int, payload: TextIn) -> dict[str, Any]:
+    question = get_object_or_404(ApplicationQuestion, pk=question_id)
+    done = _call(
+        lambda: decisions.answer_question(
+            actor=_user(request), question=question, text=payload.text, request=request
+        )
+    )
+    return {"id": done.pk, "text": done.text, "answer": done.answer}
+
+
+@router.get("/{project_id}", response=ProjectOut, summary="A project with its approved scope")
+@api_requires(Permission.VIEW_DASHBOARD)
+def project_detail(request: HttpRequest, project_id: int) -> ProjectOut:
+    project = get_object_or_404(
+        Project.objects.select_related("institution", "responsible"), pk=project_id
+    )
+    if not may_see_project(_user(request), project):
+        raise HttpError(403, f"You are not a member of project {project.number}.")
+    return _project(project)
+
+
+@router.post(
+    "/{project_id}/change-requests",
+    response={201: ApplicationOut},
+    summary="Start a change request (R16) as a draft copy of the approved scope",
+)
+@api_requires(Permission.APPLY_FOR_PROJECTS)
+def start_change(request: HttpRequest, project_id: int, payload: TextIn) -> Status[ApplicationOut]:
+    project = get_object_or_404(Project, pk=project_id)
+    change = _call(
+        lambda: project_service.start_change_request(
+            actor=_user(request), project=project, summary=payload.text, request=request
+        )
+    )
+    return Status(201, _application(change))

@@ -1,0 +1,132 @@
+"""Forms of safe projects: they check the shape of input; the services check the rules."""
+
+from __future__ import annotations
+
+from django import forms
+
+from fivesafes.projects.models import ApplicationVariable
+
+DATE = forms.DateInput(attrs={"type": "date"})
+TEXT = forms.Textarea(attrs={"rows": 3})
+
+
+class NewApplicationForm(forms.Form):
+    institution = forms.ModelChoiceField(
+        label="Institution that owns the project", queryset=None, empty_label=None
+    )
+    title = forms.CharField(label="Project title", max_length=200)
+    from_basket = forms.BooleanField(
+        label="Start the variable list from my data basket", required=False, initial=True
+    )
+
+    def __init__(self, *args, institutions=None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        from fivesafes.people.models import Institution
+
+        ids = [i.pk for i in institutions or []]
+        self.fields["institution"].queryset = Institution.objects.filter(pk__in=ids)
+
+
+class ProjectStepForm(forms.Form):
+    title = forms.CharField(label="Project title", max_length=200)
+    purpose = forms.CharField(label="Purpose", required=False, widget=TEXT)
+    description = forms.CharField(
+        label="Project description",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Each variable is justified against this description (R11).",
+    )
+
+
+class LegalStepForm(forms.Form):
+    legal_basis_art6 = forms.CharField(
+        label="Legal basis (GDPR art. 6)", max_length=300, required=False
+    )
+    legal_basis_art9 = forms.CharField(
+        label="Legal basis for special categories (GDPR art. 9)",
+        max_length=300,
+        required=False,
+        help_text="Needed when special-category data (e.g. health) are requested (R12).",
+    )
+    no_dpia_reason = forms.CharField(
+        label="Reason no DPIA is needed",
+        required=False,
+        widget=TEXT,
+        help_text="Leave empty if you upload the DPIA.",
+    )
+
+
+class PopulationStepForm(forms.Form):
+    population_definition = forms.CharField(
+        label="Population",
+        required=False,
+        widget=TEXT,
+        help_text="e.g. persons resident on 1 January 2015, born 1980-1990, with a diagnosis.",
+    )
+    starts_on = forms.DateField(label="Project starts", required=False, widget=DATE)
+    ends_on = forms.DateField(label="Project ends", required=False, widget=DATE)
+    total_population = forms.BooleanField(label="Total population", required=False)
+    total_population_reason = forms.CharField(
+        label="Why the total population is required", required=False, widget=TEXT
+    )
+    sample_size = forms.IntegerField(label="Sample size", required=False, min_value=1)
+    sample_reason = forms.CharField(label="How the sample size was chosen", required=False)
+
+
+STEP_FORMS: dict[str, type[forms.Form]] = {
+    "project": ProjectStepForm,
+    "legal": LegalStepForm,
+    "population": PopulationStepForm,
+}
+
+
+class VariableForm(forms.Form):
+    first_year = forms.IntegerField(label="From year")
+    last_year = forms.IntegerField(label="To year")
+    justification = forms.CharField(label="Justification", required=False, widget=TEXT)
+    identifying_justification = forms.CharField(
+        label="Separate justification (particularly identifying)", required=False, widget=TEXT
+    )
+    coarsening = forms.ChoiceField(
+        label="Coarsening", required=False, choices=ApplicationVariable.Coarsening.choices
+    )
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(label="File (PDF, DOCX, ODT or TXT)")
+
+
+class MemberForm(forms.Form):
+    username = forms.CharField(label="User name of the member", max_length=150)
+
+
+class ExternalDataForm(forms.Form):
+    source = forms.CharField(label="Source of the external data", max_length=200)
+    approval_reference = forms.CharField(
+        label="Data-protection approval reference",
+        max_length=100,
+        required=False,
+        help_text="Must be on file before processing (R15).",
+    )
+
+
+class StepForm(forms.Form):
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    deletion_deadline = forms.DateField(
+        label="Deletion deadline (approval)",
+        required=False,
+        widget=DATE,
+        help_text="Data are deleted by this date after the project ends (R25).",
+    )
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label="Question to the applicant", widget=TEXT)
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(label="Your answer", widget=TEXT)
+
+
+class ChangeRequestForm(forms.Form):
+    summary = forms.CharField(label="What should change, and why", widget=TEXT)

@@ -1,0 +1,412 @@
+"""The applicant's pages: my applications, a new application, the wizard with save-as-draft and
+inline findings (htmx), the variable list, members, external data, documents, submission."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from fivesafes.people.views.common import Refused, attempt
+from fivesafes.policy.checks import AccessDenied
+from fivesafes.policy.decorators import requires
+from fivesafes.policy.middleware import refuse
+from fivesafes.policy.permissions import Permission
+from fivesafes.projects.forms import (
+    STEP_FORMS,
+    AnswerForm,
+    DocumentForm,
+    ExternalDataForm,
+    MemberForm,
+    NewApplicationForm,
+    StepForm,
+    VariableForm,
+)
+from fivesafes.projects.models import (
+    Application,
+    ApplicationMember,
+    ApplicationQuestion,
+    ApplicationVariable,
+    ExternalDataSource,
+    UploadedDocument,
+)
+from fivesafes.projects.services import applications as service
+from fivesafes.projects.services import decisions, uploads
+from fivesafes.projects.views.common import (
+    WIZARD,
+    WIZARD_SLUGS,
+    findings_context,
+    get_application,
+    may_edit,
+)
+
+
+@requires(Permission.APPLY_FOR_PROJECTS)
+def my_applications(request: HttpRequest) -> HttpResponse:
+    mine = Application.objects.filter(applicant=request.user).select_related("project")
+    member_of = Application.objects.filter(members__person=request.user).exclude(
+        applicant=request.user
+    )
+    return render(
+        request,
+        "projects/my_applications.html",
+        {"applications": mine, "member_of": member_of},
+    )
+
+
+@requires(Permission.APPLY_FOR_PROJECTS)
+def new_application(request: HttpRequest) -> HttpResponse:
+    institutions = service.institutions_for(request.user)
+    form = NewApplicationForm(request.POST or None, institutions=institutions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = attempt(
+                request,
+                lambda: service.create_draft(
+                    actor=request.user,
+                    institution=form.cleaned_data["institution"],
+                    title=form.cleaned_data["title"],
+                    from_basket=form.cleaned_data["from_basket"],
+                    request=request,
+                ),
+                form,
+            )
+        except Refused as refused:
+            if refused.response is not None:
+                return refused.response
+        else:
+            messages.success(request, f"Draft {application.reference} saved.")
+            return redirect("projects:wizard", pk=application.pk, step="project")
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "projects/new_application.html",
+        {"form": form, "institutions": institutions},
+        status=status,
+    )
+
+
+def _initial(application: Application, step: str) -> dict:
+    form_class = STEP_FORMS.get(step)
+    if form_class is None:
+        return {}
+    return {name: getattr(application, name) for name in form_class.base_fields}
+
+
+def _wizard_page(
+    request: HttpRequest, application: Application, step: str, status: int = 200, **forms
+) -> HttpResponse:
+    form_class = STEP_FORMS.get(step)
+    index = WIZARD_SLUGS.index(step)
+    context = {
+        **findings_context(application),
+        "wizard": WIZARD,
+        "step": step,
+        "step_title": WIZARD[index][1],
+        "next_step": WIZARD_SLUGS[index + 1] if index + 1 < len(WIZARD) else None,
+        "previous_step": WIZARD_SLUGS[index - 1] if index > 0 else None,
+        "form": forms.get("form")
+        or (form_class(initial=_initial(application, step)) if form_class else None),
+        "document_form": DocumentForm(),
+        "member_form": forms.get("member_form") or MemberForm(),
+        "external_form": forms.get("external_form") or ExternalDataForm(),
+        "variable_lines": [
+            (
+                line,
+                forms.get(f"line_{line.pk}")
+                or VariableForm(
+                    prefix=f"v{line.pk}",
+                    initial={
+                        "first_year": line.first_year,
+                        "last_year": line.last_year,
+                        "justification": line.justification,
+                        "identifying_justification": line.identifying_justification,
+                        "coarsening": line.coarsening,
+                    },
+                ),
+            )
+            for line in application.variables.select_related("variable__version")
+        ],
+        "members": application.members.select_related("person"),
+        "external_data": application.external_data.all(),
+        "questions": application.questions.all(),
+        "answer_form": AnswerForm(),
+        "step_form": StepForm(),
+    }
+    return render(request, "projects/wizard.html", context, status=status)
+
+
+@requires(Permission.APPLY_FOR_PROJECTS)
+def wizard(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """One step of the application; POST saves the draft (htmx: answers with the findings)."""
+    if step not in WIZARD_SLUGS:
+        raise Http404("No such step.")
+    try:
+        application = get_application(request, pk)
+    except AccessDenied as denial:
+        return refuse(request, denial.reason)
+    if not may_edit(request.user, application):
+        return redirect("projects:application", pk=pk)
+    form_class = STEP_FORMS.get(step)
+    if request.method != "POST" or form_class is None:
+        return _wizard_page(request, application, step)
+    form = form_class(request.POST)
+    htmx = getattr(request, "htmx", False)
+    if form.is_valid():
+        try:
+            application = attempt(
+                request,
+                lambda: service.update(
+                    actor=request.user,
+                    application=application,
+                    changes=form.cleaned_data,
+                    request=request,
+                ),
+                form,
+            )
+        except Refused as refused:
+            if refused.response is not None:
+                return refused.response
+        else:
+            if htmx:
+                return render(request, "projects/_findings.html", findings_context(application))
+            messages.success(request, "Draft saved.")
+            target = request.POST.get("go") or step
+            if target not in WIZARD_SLUGS:
+                target = step
+            return redirect("projects:wizard", pk=pk, step=target)
+    if htmx:
+        context = findings_context(application)
+        context["form_errors"] = [
+            f"{form.fields[name].label if name in form.fields else name}: {error}"
+            for name, errors in form.errors.items()
+            for error in errors
+        ]
+        return render(request, "projects/_findings.html", context, status=400)
+    return _wizard_page(request, application, step, status=400, form=form)
+
+
+@require_POST
+@requires(Permission.APPLY_FOR_PROJECTS)
+def save_variable(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_object_or_404(ApplicationVariable.objects.select_related("application"), pk=pk)
+    application = line.application
+    form = VariableForm(request.POST, prefix=f"v{line.pk}")
+    if form.is_valid():
+        try:
+            attempt(
+                request,
+                lambda: service.update_variable(
+                    actor=request.user,
+                    line=line,
+                    request=request,
+                    **{
+                        **form.cleaned_data,
+                        "coarsening": form.cleaned_data.get("coarsening") or "",
+                    },
+                ),
+                form,
+            )
+        except Refused as refused:
+            if refused.response is not None:
+                return refused.response
+        else:
+            application.refresh_from_db()
+            if getattr(request, "htmx", False):
+                return render(request, "projects/_findings.html", findings_context(application))
+            messages.success(request, f"{line.label} saved.")
+            return redirect("projects:wizard", pk=application.pk, step="variables")
+    try:
+        get_application(request, application.pk)
+    except AccessDenied as denial:
+        return refuse(request, denial.reason)
+    return _wizard_page(request, application, "variables", status=400, **{f"line_{line.pk}": form})
+
+
+def _act(request: HttpRequest, application: Application, call, step: str) -> HttpResponse:  # noqa: ANN001
+    """Run a small service call from the wizard and go back to its step."""
+    try:
+        attempt(request, call)
+    except Refused as refused:
+        if refused.response is not None:
+            return refused.response
+    return redirect("projects:wizard", pk=application.pk, step=step)
+
+
+@require_POST
+@requires(Permission.APPLY_FOR_PROJECTS)
+def remove_variable(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_object_or_404(ApplicationVariable.objects.select_related("application"), pk=pk)
+    return _act(
+        request,
+        line.application,
+        lambda: service.remove_variable(actor=request.user, line=line, request=request),
+        "variables",
+    )
+
+
+@require_POST
+@requires(Permission.APPLY_FOR_PROJECTS)
+def add_from_basket(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(Application, pk=pk)
+    return _act(
+        request,
+        application,
+        lambda: service.add_from_basket(
+            actor=request.user, application=application, request=request
+        ),
+        "variables",
+    )
+
+
+@require_POST
+@requires(Permission.APPLY_FOR_PROJECTS)
+def add_member(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(Application, pk=pk)
+    form = MemberForm(request.POST)
+    if not form.is_valid():
+        return _wizard_page(request, application, "people", status=400, member_form=form)
+    try:
+        attempt(
+            request,
+            lambda: service.add_member(
+                actor=request.user,
+                application=application,
+                username=form.cleaned_data["username"],
+                request=request,
+            ),
+            form,
+        )
+    except Refused as refused:
+        if refused.response is not None:
+            return refused.response
+        return _wizard_page(request, application, "people", status=400, member_form=form)
+    return redirect("projects:wizard", pk=pk, step="people")
+
+
+@require_POST
+@requires(Permission.APPLY_FOR_PROJECTS)
+def remove_member(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_object_or_404(ApplicationMember.objects.select_related("application"), pk=pk)
+    return _act(
+        request,
+        member.application,
+        lambda: service.remove_member(actor=request.user, member=member, request=request),
+        "people",
+    )
+
+
+@require_POST
+@requires(Permission.APPLY_FOR_PROJECTS)
+def add_external_data(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(Application, pk=pk)
+    form = ExternalDataForm(request.POST)
+    if not form.is_valid():
+        return _wizard_page(request, application, "people", status=400, external_form=form)
+    return _act(
+        request,
+        application,
+        lambda: service.add_external_data(
+            actor=request.user, application=application, request=request, **form.cleaned_data
+        ),
+        "people",
+    )
+
+
+@require_POST
+@requires(Permission.APPLY_FOR_PROJECTS)
+def remove_external_data(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(ExternalDataSource.objects.select_related("application"), pk=pk)
+    return _act(
+        request,
+        item.application,
+        lambda: service.remove_external_data(actor=request.user, item=item, request=request),
+        "people",
+    )
+
+
+@require_POST
+@requires(Permission.APPLY_FOR_PROJECTS)
+def upload_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    application = get_object_or_404(Application, pk=pk)
+    if kind not in (UploadedDocument.Kind.PROTOCOL, UploadedDocument.Kind.DPIA):
+        raise Http404("No such document.")
+    step = "project" if kind == UploadedDocument.Kind.PROTOCOL else "legal"
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "R12: choose a file to upload.")
+        return redirect("projects:wizard", pk=pk, step=step)
+    return _act(
+        request,
+        application,
+        lambda: service.attach_document(
+            actor=request.user, application=application, kind=kind, upload=upload, request=request
+        ),
+        step,
+    )
+
+
+@requires(Permission.VIEW_DASHBOARD)
+def document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Download the protocol or DPIA of an application the person may see."""
+    try:
+        application = get_application(request, pk)
+    except AccessDenied as denial:
+        return refuse(request, denial.reason)
+    stored = getattr(application, kind, None) if kind in ("protocol", "dpia") else None
+    if stored is None:
+        raise Http404("No such document.")
+    path = uploads.path_of(stored.stored_name)
+    if not path.exists():
+        raise Http404("The file is missing.")
+    return FileResponse(
+        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.content_type,
+    )
+
+
+@require_POST
+@requires(Permission.APPLY_FOR_PROJECTS)
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(Application, pk=pk)
+    try:
+        attempt(
+            request,
+            lambda: decisions.take_step(
+                actor=request.user, application=application, step="submit", request=request
+            ),
+        )
+    except Refused as refused:
+        if refused.response is not None:
+            return refused.response
+        return redirect("projects:wizard", pk=pk, step="submit")
+    messages.success(request, f"Application {application.reference} submitted.")
+    return redirect(reverse("projects:application", kwargs={"pk": pk}))
+
+
+@require_POST
+@requires(Permission.APPLY_FOR_PROJECTS)
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    question = get_object_or_404(ApplicationQuestion.objects.select_related("application"), pk=pk)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            attempt(
+                request,
+                lambda: decisions.answer_question(
+                    actor=request.user,
+                    question=question,
+                    text=form.cleaned_data["text"],
+                    request=request,
+                ),
+            )
+        except Refused as refused:
+            if refused.response is not None:
+                return refused.response
+    else:
+        messages.error(request, "Your answer: write the answer.")
+    return redirect("projects:application", pk=question.application_id)

@@ -1,0 +1,94 @@
+"""The project page with its timeline (decisions, changes, closure), and change requests (R16)."""
+
+from __future__ import annotations
+
+from itertools import chain
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from fivesafes.audit.services import event_stream_for
+from fivesafes.people.views.common import Refused, attempt
+from fivesafes.policy.checks import can
+from fivesafes.policy.decorators import requires
+from fivesafes.policy.middleware import refuse
+from fivesafes.policy.permissions import Permission
+from fivesafes.projects.forms import ChangeRequestForm
+from fivesafes.projects.models import Application, Project
+from fivesafes.projects.services import projects as service
+
+
+def may_see_project(user, project: Project) -> bool:  # noqa: ANN001
+    return (
+        can(user, Permission.VIEW_PROJECT_APPLICATIONS)
+        or user.pk in (project.responsible_id, project.institution.manager_id)
+        or project.memberships.filter(person=user).exists()
+    )
+
+
+@requires(Permission.VIEW_DASHBOARD)
+def project_page(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(Project.objects.select_related("institution", "responsible"), pk=pk)
+    if not may_see_project(request.user, project):
+        return refuse(request, f"You are not a member of project {project.number}.")
+    applications = list(project.applications.order_by("created_at"))
+    events = sorted(
+        chain(event_stream_for(project), *(event_stream_for(a) for a in applications)),
+        key=lambda e: e.sequence,
+    )
+    return render(
+        request,
+        "projects/project.html",
+        {
+            "project": project,
+            "applications": applications,
+            "members": project.memberships.select_related("person"),
+            "events": events,
+            "scope": project.approved_scope,
+            "open_change": service.open_change_request(project),
+            "may_change": project.responsible_id == request.user.pk
+            and can(request.user, Permission.APPLY_FOR_PROJECTS)
+            and not project.is_closed,
+            "change_form": ChangeRequestForm(),
+        },
+    )
+
+
+@require_POST
+@requires(Permission.APPLY_FOR_PROJECTS)
+def start_change(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(Project, pk=pk)
+    form = ChangeRequestForm(request.POST)
+    summary = form.cleaned_data["summary"] if form.is_valid() else ""
+    try:
+        change = attempt(
+            request,
+            lambda: service.start_change_request(
+                actor=request.user, project=project, summary=summary, request=request
+            ),
+        )
+    except Refused as refused:
+        if refused.response is not None:
+            return refused.response
+        return redirect("projects:project", pk=pk)
+    messages.success(request, f"Change request {change.reference} started as a draft.")
+    return redirect("projects:wizard", pk=change.pk, step="variables")
+
+
+@require_POST
+@requires(Permission.APPLY_FOR_PROJECTS)
+def record_small_change(request: HttpRequest, pk: int) -> HttpResponse:
+    change = get_object_or_404(Application, pk=pk)
+    try:
+        project = attempt(
+            request,
+            lambda: service.record_small_change(actor=request.user, change=change, request=request),
+        )
+    except Refused as refused:
+        if refused.response is not None:
+            return refused.response
+        return redirect("projects:wizard", pk=pk, step="submit")
+    messages.success(request, "The change was recorded without a decision (it narrows the scope).")
+    return redirect("projects:project", pk=project.pk)

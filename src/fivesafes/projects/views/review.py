@@ -1,0 +1,135 @@
+"""The application page (applicant, members, manager and staff), the staff review list, the
+steps of the state machine (review, recommendation, four-eyes decision) and questions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from fivesafes.audit.services import event_stream_for
+from fivesafes.people.views.common import Refused, attempt
+from fivesafes.policy.checks import AccessDenied, can
+from fivesafes.policy.decorators import requires
+from fivesafes.policy.middleware import refuse
+from fivesafes.policy.permissions import Permission
+from fivesafes.projects.forms import AnswerForm, QuestionForm, StepForm
+from fivesafes.projects.models import Application
+from fivesafes.projects.services import decisions
+from fivesafes.projects.services.projects import changes_of
+from fivesafes.projects.views.common import findings_context, get_application, may_edit
+from fivesafes.projects.workflow import OPEN_STATES, STATE_LABELS, TRANSITIONS, available
+
+
+@requires(Permission.VIEW_PROJECT_APPLICATIONS)
+def review_list(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "")
+    found = Application.objects.select_related("institution", "applicant", "case_handler")
+    if state == "all":
+        pass
+    elif state in {s.value for s in STATE_LABELS}:
+        found = found.filter(state=state)
+    else:
+        found = found.filter(state__in=[s.value for s in OPEN_STATES])
+    return render(
+        request,
+        "projects/review_list.html",
+        {
+            "applications": found.order_by("submitted_at", "pk")[:200],
+            "state": state,
+            "states": [(s.value, label) for s, label in STATE_LABELS.items()],
+        },
+    )
+
+
+def _steps(request: HttpRequest, application: Application) -> list:
+    user = request.user
+    steps = []
+    for transition in available(application.state_enum):
+        if not can(user, transition.permission):
+            continue
+        if transition.applicant_only and application.applicant_id != user.pk:
+            continue
+        if transition.name == "submit":
+            continue  # the wizard's last step submits
+        steps.append(transition)
+    return steps
+
+
+@requires(Permission.VIEW_DASHBOARD)
+def application_page(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        application = get_application(request, pk)
+    except AccessDenied as denial:
+        return refuse(request, denial.reason)
+    context = {
+        **findings_context(application),
+        "may_edit": may_edit(request.user, application),
+        "variables": application.variables.select_related("variable"),
+        "members": application.members.select_related("person"),
+        "external_data": application.external_data.all(),
+        "questions": application.questions.select_related("asked_by", "answered_by"),
+        "events": event_stream_for(application),
+        "steps": _steps(request, application),
+        "step_form": StepForm(),
+        "question_form": QuestionForm(),
+        "answer_form": AnswerForm(),
+        "may_ask": can(request.user, Permission.REVIEW_PROJECT_APPLICATIONS)
+        and application.state == "under_review",
+        "is_applicant": application.applicant_id == request.user.pk,
+        "changes": changes_of(application) if application.kind == "change" else [],
+    }
+    return render(request, "projects/application.html", context)
+
+
+@require_POST
+@requires(Permission.VIEW_DASHBOARD)
+def take_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    transition = TRANSITIONS.get(step)
+    if transition is None:
+        raise Http404("No such step.")
+    try:
+        application = get_application(request, pk)
+    except AccessDenied as denial:
+        return refuse(request, denial.reason)
+    form = StepForm(request.POST)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    try:
+        attempt(
+            request,
+            lambda: decisions.take_step(
+                actor=request.user,
+                application=application,
+                step=step,
+                note=data.get("note") or "",
+                deletion_deadline=data.get("deletion_deadline"),
+                request=request,
+            ),
+        )
+    except Refused as refused:
+        if refused.response is not None:
+            return refused.response
+    else:
+        messages.success(request, f"{transition.label}: done.")
+    return redirect("projects:application", pk=pk)
+
+
+@require_POST
+@requires(Permission.REVIEW_PROJECT_APPLICATIONS)
+def ask(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(Application, pk=pk)
+    form = QuestionForm(request.POST)
+    text = form.cleaned_data["text"] if form.is_valid() else ""
+    try:
+        attempt(
+            request,
+            lambda: decisions.ask_question(
+                actor=request.user, application=application, text=text, request=request
+            ),
+        )
+    except Refused as refused:
+        if refused.response is not None:
+            return refused.response
+    return redirect("projects:application", pk=pk)

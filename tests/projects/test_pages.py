@@ -1,0 +1,123 @@
+"""The pages: a new application from the basket, the wizard saving drafts with inline findings,
+uploads, submission refused with the rule named, the staff review and the four-eyes decision."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from fivesafes.projects.models import Application, Project
+from tests.conftest import verified_client
+from tests.projects.conftest import PDF, complete, db_state
+
+
+def test_new_application_from_the_basket_and_the_wizard(pw) -> None:
+    client = verified_client(pw.researcher)
+    page = client.get(reverse("projects:new_application"))
+    assert page.status_code == 200
+    response = client.post(
+        reverse("projects:new_application"),
+        {"institution": pw.institution.pk, "title": "Incomes", "from_basket": "on"},
+    )
+    application = Application.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("projects:wizard", args=[application.pk, "project"])
+    page = client.get(response.url)
+    assert b"R12" in page.content and b"Upload the research protocol" in page.content
+    variables = client.get(reverse("projects:wizard", args=[application.pk, "variables"]))
+    assert b"persons.birth_date" in variables.content
+    assert b"particularly identifying" in variables.content
+
+
+def test_saving_a_step_with_htmx_answers_with_the_findings(pw, draft) -> None:
+    client = verified_client(pw.researcher)
+    url = reverse("projects:wizard", args=[draft.pk, "population"])
+    response = client.post(
+        url,
+        {"population_definition": "Residents 2010", "total_population": "on"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert b'id="findings"' in response.content
+    assert b"total population is given only when required" in response.content
+    draft.refresh_from_db()
+    assert draft.population_definition == "Residents 2010" and draft.total_population
+
+
+def test_bad_date_names_the_field_and_changes_nothing(pw, draft) -> None:
+    client = verified_client(pw.researcher)
+    before = db_state()
+    response = client.post(
+        reverse("projects:wizard", args=[draft.pk, "population"]), {"starts_on": "tomorrow"}
+    )
+    assert response.status_code == 400
+    assert b"Project starts:" in response.content
+    assert db_state() == before
+
+
+def test_upload_by_page_and_wrong_type_refused(pw, draft) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = verified_client(pw.researcher)
+    url = reverse("projects:upload_document", args=[draft.pk, "protocol"])
+    before = db_state()
+    bad = client.post(
+        url, {"file": SimpleUploadedFile("p.pdf", b"MZ\x90 exe", "application/pdf")}, follow=True
+    )
+    assert b"R12: Only PDF, DOCX, ODT and plain text" in bad.content
+    assert db_state() == before
+    client.post(url, {"file": SimpleUploadedFile("My protocol.pdf", PDF, "application/pdf")})
+    draft.refresh_from_db()
+    assert draft.protocol.original_name == "My_protocol.pdf"
+    download = client.get(reverse("projects:document", args=[draft.pk, "protocol"]))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+
+
+def test_submission_with_blocking_findings_is_refused_on_the_page(pw, draft) -> None:
+    client = verified_client(pw.researcher)
+    before = db_state()
+    response = client.post(reverse("projects:submit", args=[draft.pk]), follow=True)
+    assert b"Submission is refused while findings block" in response.content
+    assert db_state() == before
+
+
+def test_review_recommend_and_a_second_person_approves(pw, draft, client_as) -> None:
+    complete(draft, pw.researcher)
+    researcher = verified_client(pw.researcher)
+    assert researcher.post(reverse("projects:submit", args=[draft.pk])).status_code == 302
+    handler = verified_client(pw.case_handler)
+    listing = handler.get(reverse("projects:review"))
+    assert draft.reference.encode() in listing.content
+    step = lambda c, name, **data: c.post(  # noqa: E731
+        reverse("projects:step", args=[draft.pk, name]), data, follow=True
+    )
+    step(handler, "start_review")
+    handler.post(reverse("projects:ask", args=[draft.pk]), {"text": "Why birth date?"})
+    question = draft.questions.get()
+    researcher.post(reverse("projects:answer", args=[question.pk]), {"text": "Age in months."})
+    step(handler, "recommend", note="Meets the rules.")
+    page = verified_client(pw.approver).get(reverse("projects:application", args=[draft.pk]))
+    assert b"Approve" in page.content and b"Age in months." in page.content
+    deadline = (timezone.localdate() + timedelta(days=900)).isoformat()
+    step(verified_client(pw.approver), "approve", deletion_deadline=deadline)
+    draft.refresh_from_db()
+    assert draft.state == "approved"
+    project = Project.objects.get()
+    assert project.deletion_deadline.isoformat() == deadline
+    project_page = researcher.get(reverse("projects:project", args=[project.pk]))
+    assert (
+        b"application.approve" in project_page.content and b"persons.income" in project_page.content
+    )
+
+
+def test_strangers_see_neither_applications_nor_projects(pw, submitted, client_as) -> None:
+    from fivesafes.policy.permissions import Role
+
+    other = client_as(Role.RESEARCHER)
+    assert other.get(reverse("projects:application", args=[submitted.pk])).status_code == 403
+    assert other.get(reverse("projects:wizard", args=[submitted.pk, "project"])).status_code == 403
+    assert (
+        other.get(reverse("projects:document", args=[submitted.pk, "protocol"])).status_code == 403
+    )
