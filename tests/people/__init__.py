@@ -1,0 +1,1 @@
+"""Tests of safe people: rules, services, the access rule, pages and API."""

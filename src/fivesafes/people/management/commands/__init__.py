@@ -1,0 +1,1 @@
+"""`fivesafes people_sweep`."""
