@@ -124,3 +124,13 @@ def test_my_access_warns_before_the_certification_ends(make_user) -> None:
     attempt.taken_at = timezone.now()
     attempt.save()
     assert "Renew soon" not in verified_client(person).get(reverse("people:my_access")).text
+
+
+def test_the_sweep_command(db) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("people_sweep", stdout=out)
+    assert out.getvalue().strip() == "0 expired, 0 reinstated, 0 reminded"
