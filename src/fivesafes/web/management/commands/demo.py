@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from fivesafes.accounts.demo_users import DEMO_USERS, ensure_demo_users
+from fivesafes.people.demo import ensure_demo_people
 from fivesafes.web.demo_data import prepare_demo_data
 
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         self.stdout.write("== preparing the database")
         call_command("migrate", interactive=False, verbosity=0)
         ensure_demo_users()
+        ensure_demo_people()
         prepare_demo_data(self.stdout)
         if setup_only:
             self.stdout.write("Set-up done.")
