@@ -6,6 +6,7 @@ refusal 403; a missing object 404.
 
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db.models import Q
@@ -19,9 +20,16 @@ from fivesafes.people.models import Institution
 from fivesafes.people.rules import RuleViolation
 from fivesafes.policy.checks import AccessDenied, can
 from fivesafes.policy.permissions import Permission
-from fivesafes.projects.models import Application, ApplicationQuestion, ApplicationVariable, Project
+from fivesafes.projects.models import (
+    Application,
+    ApplicationQuestion,
+    ApplicationVariable,
+    PriceItem,
+    Project,
+    Quote,
+)
 from fivesafes.projects.services import applications as service
-from fivesafes.projects.services import decisions
+from fivesafes.projects.services import decisions, pricing
 from fivesafes.projects.services import projects as project_service
 from fivesafes.projects.views.projects import may_see_project
 from fivesafes.projects.workflow import OPEN_STATES, available
@@ -360,6 +368,91 @@ def answer(request: HttpRequest, question_id: int, payload: TextIn) -> dict[str,
     return {"id": done.pk, "text": done.text, "answer": done.answer}
 
 
+class PriceOut(Schema):
+    code: str
+    label: str
+    unit: str
+    unit_price: Decimal
+
+
+class QuoteOut(Schema):
+    id: int
+    reference: str
+    application: str
+    state: str
+    lines: list[dict[str, str]]
+    subtotal: Decimal
+    vat: Decimal
+    total: Decimal
+    delivery_days: int
+    estimated_delivery_on: date
+    invoice_to: str
+    accepted_by: str | None
+    contract_sha256: str
+
+
+class QuoteIn(Schema):
+    coordination_hours: Decimal
+    outside_list_hours: Decimal = Decimal(0)
+
+
+def _quote(q: Quote) -> QuoteOut:
+    return QuoteOut(
+        id=q.pk,
+        reference=q.reference,
+        application=q.application.reference,
+        state=q.state,
+        lines=q.lines,
+        subtotal=q.subtotal,
+        vat=q.vat,
+        total=q.total,
+        delivery_days=q.delivery_days,
+        estimated_delivery_on=q.estimated_delivery_on,
+        invoice_to=q.invoice_to.name,
+        accepted_by=q.accepted_by.get_username() if q.accepted_by else None,
+        contract_sha256=q.contract_sha256,
+    )
+
+
+@router.get("/prices", response=list[PriceOut], summary="The price list (R18)")
+@api_requires(Permission.EDIT_PRICE_LIST)
+def price_list(request: HttpRequest) -> list[PriceOut]:
+    return [
+        PriceOut(code=p.code, label=p.label, unit=p.unit, unit_price=p.unit_price)
+        for p in PriceItem.objects.all()
+    ]
+
+
+@router.post(
+    "/applications/{application_id}/quotes",
+    response={201: QuoteOut},
+    summary="Offer a quote computed from an approved application (R18)",
+)
+@api_requires(Permission.REVIEW_PROJECT_APPLICATIONS)
+def issue_quote(request: HttpRequest, application_id: int, payload: QuoteIn) -> Status[QuoteOut]:
+    application = _visible(request, application_id)
+    quote = _call(
+        lambda: pricing.issue_quote(
+            actor=_user(request), application=application, request=request, **payload.dict()
+        )
+    )
+    return Status(201, _quote(quote))
+
+
+@router.post(
+    "/quotes/{quote_id}/accept",
+    response=QuoteOut,
+    summary="Accept a quote: only the owning institution's manager (R18)",
+)
+@api_requires(Permission.ACCEPT_QUOTES)
+def accept_quote(request: HttpRequest, quote_id: int) -> QuoteOut:
+    quote = get_object_or_404(Quote, pk=quote_id)
+    return _quote(
+        _call(lambda: pricing.accept_quote(actor=_user(request), quote=quote, request=request))
+    )
+
+
+# Operations on /{project_id} come last, so that named paths (/prices) match first.
 @router.get("/{project_id}", response=ProjectOut, summary="A project with its approved scope")
 @api_requires(Permission.VIEW_DASHBOARD)
 def project_detail(request: HttpRequest, project_id: int) -> ProjectOut:

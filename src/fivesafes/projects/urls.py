@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from fivesafes.projects.views import applications, projects, review
+from fivesafes.projects.views import applications, pricing, projects, review
 
 app_name = "projects"
 urlpatterns = [
@@ -30,6 +30,12 @@ urlpatterns = [
     path("review/", review.review_list, name="review"),
     path("applications/<int:pk>/steps/<slug:step>/", review.take_step, name="step"),
     path("applications/<int:pk>/questions/", review.ask, name="ask"),
+    # Price list, quotes, decision letter and contract (R18)
+    path("prices/", pricing.price_list, name="prices"),
+    path("applications/<int:pk>/quotes/", pricing.issue_quote, name="issue_quote"),
+    path("applications/<int:pk>/decision.pdf", pricing.decision_pdf, name="decision_pdf"),
+    path("quotes/<int:pk>/accept/", pricing.accept_quote, name="accept_quote"),
+    path("quotes/<int:pk>/contract.pdf", pricing.contract_pdf, name="contract_pdf"),
     # Projects and change requests
     path("<int:pk>/", projects.project_page, name="project"),
     path("<int:pk>/change/", projects.start_change, name="start_change"),

@@ -23,6 +23,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Applications", "projects:my_applications", Permission.APPLY_FOR_PROJECTS),
     NavEntry("Cases", "people:cases", Permission.VIEW_PEOPLE_CASES),
     NavEntry("Project applications", "projects:review", Permission.VIEW_PROJECT_APPLICATIONS),
+    NavEntry("Price list", "projects:prices", Permission.EDIT_PRICE_LIST),
     NavEntry("Breaches", "people:breaches", Permission.VIEW_PEOPLE_CASES),
     NavEntry("Report a breach", "people:report_breach", Permission.REPORT_BREACHES),
     NavEntry("Access report", "people:access_report", Permission.VIEW_ACCESS_REPORT),

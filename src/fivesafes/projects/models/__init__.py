@@ -8,6 +8,7 @@ from fivesafes.projects.models.application import (
     ExternalDataSource,
 )
 from fivesafes.projects.models.document import UploadedDocument
+from fivesafes.projects.models.pricing import PriceItem, Quote
 from fivesafes.projects.models.project import Project, ProjectMembership
 
 __all__ = [
@@ -16,7 +17,9 @@ __all__ = [
     "ApplicationQuestion",
     "ApplicationVariable",
     "ExternalDataSource",
+    "PriceItem",
     "Project",
     "ProjectMembership",
+    "Quote",
     "UploadedDocument",
 ]

@@ -19,6 +19,7 @@ from fivesafes.projects.models import Application
 from fivesafes.projects.services import decisions
 from fivesafes.projects.services.projects import changes_of
 from fivesafes.projects.views.common import findings_context, get_application, may_edit
+from fivesafes.projects.views.pricing import QuoteForm
 from fivesafes.projects.workflow import OPEN_STATES, STATE_LABELS, TRANSITIONS, available
 
 
@@ -79,6 +80,13 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
         and application.state == "under_review",
         "is_applicant": application.applicant_id == request.user.pk,
         "changes": changes_of(application) if application.kind == "change" else [],
+        "quotes": application.quotes.select_related("accepted_by", "invoice_to"),
+        "may_issue_quote": can(request.user, Permission.REVIEW_PROJECT_APPLICATIONS)
+        and application.state == "approved"
+        and not application.quotes.filter(state="accepted").exists(),
+        "may_accept_quotes": can(request.user, Permission.ACCEPT_QUOTES)
+        and application.institution.manager_id == request.user.pk,
+        "quote_form": QuoteForm(),
     }
     return render(request, "projects/application.html", context)
 

@@ -1,0 +1,63 @@
+"""The price list staff edit, and the quote offered for an approved application (R18)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class PriceItem(models.Model):
+    code = models.CharField(max_length=40, unique=True)
+    label = models.CharField(max_length=200)
+    unit = models.CharField(max_length=40)
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.unit_price} per {self.unit}"
+
+
+class Quote(models.Model):
+    class State(models.TextChoices):
+        OFFERED = "offered", "Offered"
+        ACCEPTED = "accepted", "Accepted"
+        SUPERSEDED = "superseded", "Superseded"
+
+    application = models.ForeignKey(
+        "projects.Application", on_delete=models.PROTECT, related_name="quotes"
+    )
+    state = models.CharField(max_length=12, choices=State.choices, default=State.OFFERED)
+    lines = models.JSONField(default=list)
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2)
+    vat = models.DecimalField(max_digits=12, decimal_places=2)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    delivery_days = models.PositiveIntegerField()
+    estimated_delivery_on = models.DateField()
+    invoice_to = models.ForeignKey("people.Institution", on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    contract_name = models.CharField(max_length=200, blank=True)
+    contract_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Quote Q-{self.pk} for {self.application.reference}: {self.total} DKK"
+
+    @property
+    def reference(self) -> str:
+        return f"Q-{self.pk or 0:05d}"

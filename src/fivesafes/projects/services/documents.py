@@ -1,0 +1,145 @@
+"""The decision letter and the contract as PDFs (R18), written under a temporary name and
+renamed into place so no reader sees half a document."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from io import BytesIO
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from django.conf import settings
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
+
+from fivesafes.projects.models import Application, Quote
+
+CONTRACT_TERMS: tuple[str, ...] = (
+    "The data themselves are free; the office charges for its time as itemised in the quote.",
+    "Prices are stated with 25 % VAT. The invoice is addressed to the institution that owns "
+    "the project.",
+    "The data are delivered to the project's workspace on the research server and never leave "
+    "it; only aggregated, checked results may be taken out.",
+    "Published results are submitted to the office for scrutiny.",
+    "At the end of the project the data are deleted by the deadline in the access decision.",
+)
+
+
+def _doc(buffer: BytesIO, title: str) -> SimpleDocTemplate:
+    return SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=2.5 * cm,
+        rightMargin=2.5 * cm,
+        title=title,
+        author="fivesafes research service",
+    )
+
+
+def _p(text: str, style: str = "Normal"):  # noqa: ANN202 - a reportlab Paragraph
+    return Paragraph(escape(text), getSampleStyleSheet()[style])
+
+
+def render_decision_letter(application: Application) -> bytes:
+    """The access decision: approved scope, period, deletion deadline; or the refusal."""
+    buffer = BytesIO()
+    doc = _doc(buffer, f"Decision on {application.reference}")
+    approved = application.state == "approved"
+    story = [
+        _p("ACCESS DECISION", "Title"),
+        _p(f"Application {application.reference}: {application.title}", "Heading2"),
+        _p(f"Applicant: {application.applicant.get_username()}, {application.institution}"),
+        Spacer(1, 8),
+        _p(
+            ("The application is APPROVED." if approved else "The application is REFUSED.")
+            + (f" {application.decision_note}" if application.decision_note else "")
+        ),
+    ]
+    if approved:
+        project = application.project
+        story += [
+            _p(f"Project number: {project.number if project else '-'}"),
+            _p(f"Period: {application.starts_on} to {application.ends_on}"),
+            _p(f"Data are deleted by {application.deletion_deadline} at the latest (R25)."),
+            _p("Approved variables:", "Heading3"),
+            Table(
+                [["Variable", "Years", "Coarsening"]]
+                + [
+                    [line.label, f"{line.first_year}-{line.last_year}", line.coarsening or "-"]
+                    for line in application.variables.all()
+                ]
+            ),
+            _p(f"Population: {application.population_definition}"),
+        ]
+    story += [
+        Spacer(1, 12),
+        _p(
+            f"Recommended by {application.recommended_by or '-'}; decided by "
+            f"{application.decided_by or '-'} on {application.decided_at:%Y-%m-%d}."
+            if application.decided_at
+            else "Not decided."
+        ),
+    ]
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def render_contract(quote: Quote) -> bytes:
+    application = quote.application
+    buffer = BytesIO()
+    doc = _doc(buffer, f"Contract {quote.reference}")
+    rows = [["Item", "Quantity", "Unit price", "Amount"]] + [
+        [
+            line["label"] + (f" ({line['detail']})" if line["detail"] else ""),
+            line["quantity"],
+            line["unit_price"],
+            line["amount"],
+        ]
+        for line in quote.lines
+    ]
+    rows += [
+        ["Subtotal", "", "", str(quote.subtotal)],
+        ["VAT 25 %", "", "", str(quote.vat)],
+        ["Total DKK", "", "", str(quote.total)],
+    ]
+    story = [
+        _p("CONTRACT", "Title"),
+        _p(f"Quote {quote.reference} for application {application.reference}", "Heading2"),
+        _p(f"Project: {application.title}"),
+        _p(f"Invoice to: {quote.invoice_to}"),
+        Spacer(1, 8),
+        Table(rows),
+        Spacer(1, 8),
+        _p(f"Estimated delivery: {quote.delivery_days} days, by {quote.estimated_delivery_on}."),
+    ]
+    story += [_p(f"{n}. {term}") for n, term in enumerate(CONTRACT_TERMS, 1)]
+    if quote.accepted_by:
+        story.append(
+            _p(f"Accepted for {quote.invoice_to} by {quote.accepted_by} on {quote.accepted_at}.")
+        )
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def documents_dir() -> Path:
+    return Path(settings.DATA_DIR) / "files" / "projects" / "contracts"
+
+
+def store_contract(quote: Quote) -> tuple[str, str]:
+    """Render and store the contract; returns (file name, sha256)."""
+    content = render_contract(quote)
+    digest = hashlib.sha256(content).hexdigest()
+    directory = documents_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    name = f"contract-{quote.pk}-{digest[:16]}.pdf"
+    temporary = directory / f".{name}.{uuid.uuid4().hex}.tmp"
+    with open(temporary, "wb") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, directory / name)
+    return name, digest

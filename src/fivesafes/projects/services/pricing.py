@@ -1,0 +1,197 @@
+"""The price list and quotes (R18): staff edit prices; the case handler issues a quote computed
+from an approved application; only the owning institution's manager accepts it, which
+produces the contract. Invoices go to the owning institution (for affiliated foreign
+researchers, that is the domestic institution they are affiliated to)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from fivesafes.audit.services import record
+from fivesafes.people.rules import RuleViolation
+from fivesafes.people.services.common import require
+from fivesafes.policy.checks import AccessDenied
+from fivesafes.policy.permissions import Permission
+from fivesafes.projects.models import Application, PriceItem, Quote
+from fivesafes.projects.rules import pricing
+
+EVENT_TEMPORALITY = "EVENT"
+
+
+def prices() -> dict[str, Decimal]:
+    return {item.code: item.unit_price for item in PriceItem.objects.all()}
+
+
+def set_price(*, actor: Any, code: str, unit_price: Any, request: Any = None) -> PriceItem:
+    require(actor, Permission.EDIT_PRICE_LIST)
+    try:
+        value = Decimal(str(unit_price))
+    except (InvalidOperation, ValueError):
+        raise RuleViolation("R18", "unit_price", f"'{unit_price}' is not an amount.") from None
+    if not value.is_finite() or value < 0 or value >= Decimal("1e10"):
+        raise RuleViolation("R18", "unit_price", "A price is an amount of zero or more.")
+    with transaction.atomic():
+        item = PriceItem.objects.select_for_update().filter(code=code).first()
+        if item is None:
+            raise RuleViolation("R18", "code", f"'{code}' is not an item of the price list.")
+        before = {"unit_price": item.unit_price}
+        item.unit_price = value.quantize(pricing.CENT)
+        item.changed_at = timezone.now()
+        item.changed_by = actor
+        item.save()
+        record(
+            action="price_list.changed",
+            actor=actor,
+            obj=item,
+            before=before,
+            after={"unit_price": item.unit_price},
+            request=request,
+        )
+    return item
+
+
+def quote_input(
+    application: Application, coordination_hours: Decimal, outside_list_hours: Decimal
+) -> pricing.QuoteInput:
+    """The application's scope in the terms of the price list."""
+    areas: set[str] = set()
+    event_tables: set[str] = set()
+    for line in application.variables.select_related("variable__version__register"):
+        version = line.variable.version
+        if version.temporality == EVENT_TEMPORALITY:
+            event_tables.add(version.register.short_name)
+        else:
+            areas.add(version.register.subject_area)
+    return pricing.QuoteInput(
+        statistical_areas=tuple(sorted(areas)),
+        event_history_tables=tuple(sorted(event_tables)),
+        populations=1,
+        third_party_sources=tuple(e.source for e in application.external_data.all()),
+        coordination_hours=coordination_hours,
+        outside_list_hours=outside_list_hours,
+    )
+
+
+def _hours(value: Any, field: str) -> Decimal:
+    try:
+        hours = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise RuleViolation("R18", field, f"'{value}' is not a number of hours.") from None
+    if not hours.is_finite() or hours < 0 or hours > 10000:
+        raise RuleViolation("R18", field, "Hours are a number from 0 to 10000.")
+    return hours
+
+
+def issue_quote(
+    *,
+    actor: Any,
+    application: Application,
+    coordination_hours: Any,
+    outside_list_hours: Any = 0,
+    request: Any = None,
+) -> Quote:
+    """Compute and offer a quote for an approved application; an earlier offer is superseded."""
+    require(actor, Permission.REVIEW_PROJECT_APPLICATIONS)
+    coordination = _hours(coordination_hours, "coordination_hours")
+    outside = _hours(outside_list_hours, "outside_list_hours")
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.state != "approved":
+            raise RuleViolation(
+                "R18", "state", f"A quote is offered once {locked.reference} is approved."
+            )
+        if locked.quotes.filter(state=Quote.State.ACCEPTED).exists():
+            raise RuleViolation(
+                "R18", "state", f"The quote for {locked.reference} has been accepted already."
+            )
+        computed = pricing.compute_quote(prices(), quote_input(locked, coordination, outside))
+        superseded = list(
+            locked.quotes.filter(state=Quote.State.OFFERED).values_list("pk", flat=True)
+        )
+        Quote.objects.filter(pk__in=superseded).update(state=Quote.State.SUPERSEDED)
+        quote = Quote.objects.create(
+            application=locked,
+            lines=[
+                {
+                    "code": line.code,
+                    "label": line.label,
+                    "detail": line.detail,
+                    "quantity": str(line.quantity),
+                    "unit_price": str(line.unit_price),
+                    "amount": str(line.amount),
+                }
+                for line in computed.lines
+            ],
+            subtotal=computed.subtotal,
+            vat=computed.vat,
+            total=computed.total,
+            delivery_days=computed.delivery_days,
+            estimated_delivery_on=timezone.localdate() + timedelta(days=computed.delivery_days),
+            invoice_to=locked.institution,
+            issued_by=actor,
+        )
+        record(
+            action="quote.issued",
+            actor=actor,
+            obj=locked,
+            after={
+                "quote": quote.reference,
+                "total": quote.total,
+                "delivery_days": quote.delivery_days,
+            },
+            data={"superseded": superseded},
+            request=request,
+        )
+    return quote
+
+
+def accept_quote(*, actor: Any, quote: Quote, request: Any = None) -> Quote:
+    """R18: only the manager of the owning institution accepts; the contract PDF is written."""
+    from fivesafes.projects.services.documents import store_contract
+
+    require(actor, Permission.ACCEPT_QUOTES)
+    with transaction.atomic():
+        locked = (
+            Quote.objects.select_for_update()
+            .select_related("application__institution")
+            .get(pk=quote.pk)
+        )
+        institution = locked.application.institution
+        if institution.manager_id != actor.pk:
+            raise RuleViolation(
+                "R18",
+                "accepted_by",
+                f"Only the manager of {institution}, which owns the project and pays the "
+                "invoices, accepts the quote.",
+            )
+        if locked.state != Quote.State.OFFERED:
+            raise RuleViolation(
+                "R18", "state", f"Quote {locked.reference} is {locked.get_state_display()}."
+            )
+        locked.state = Quote.State.ACCEPTED
+        locked.accepted_by = actor
+        locked.accepted_at = timezone.now()
+        locked.contract_name, locked.contract_sha256 = store_contract(locked)
+        locked.save()
+        record(
+            action="quote.accepted",
+            actor=actor,
+            obj=locked.application,
+            after={
+                "quote": locked.reference,
+                "total": locked.total,
+                "contract_sha256": locked.contract_sha256,
+            },
+            request=request,
+        )
+    return locked
+
+
+def check_may_accept(actor: Any, quote: Quote) -> None:
+    if quote.application.institution.manager_id != getattr(actor, "pk", None):
+        raise AccessDenied("Only the institution's manager accepts this quote.")

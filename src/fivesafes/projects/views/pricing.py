@@ -1,0 +1,138 @@
+"""The price list (staff edit it), quotes on the application page, the decision letter and the
+contract as PDFs (R18)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from fivesafes.people.views.common import Refused, attempt
+from fivesafes.policy.checks import AccessDenied
+from fivesafes.policy.decorators import requires
+from fivesafes.policy.middleware import refuse
+from fivesafes.policy.permissions import Permission
+from fivesafes.projects.models import Application, PriceItem, Quote
+from fivesafes.projects.services import applications as application_service
+from fivesafes.projects.services import pricing
+from fivesafes.projects.services.documents import documents_dir, render_decision_letter
+from fivesafes.projects.views.common import get_application
+
+
+class PriceForm(forms.Form):
+    unit_price = forms.DecimalField(label="Price (DKK, before VAT)", min_value=0, decimal_places=2)
+
+
+class QuoteForm(forms.Form):
+    coordination_hours = forms.DecimalField(
+        label="Coordination, clarification, quote and agreement (hours)", min_value=0, initial=4
+    )
+    outside_list_hours = forms.DecimalField(
+        label="Extraction outside the variable lists (hours)", min_value=0, initial=0
+    )
+
+
+@requires(Permission.EDIT_PRICE_LIST)
+def price_list(request: HttpRequest) -> HttpResponse:
+    items = list(PriceItem.objects.all())
+    if request.method == "POST":
+        code = request.POST.get("code", "")
+        form = PriceForm(request.POST)
+        if form.is_valid():
+            try:
+                attempt(
+                    request,
+                    lambda: pricing.set_price(
+                        actor=request.user,
+                        code=code,
+                        unit_price=form.cleaned_data["unit_price"],
+                        request=request,
+                    ),
+                )
+            except Refused as refused:
+                if refused.response is not None:
+                    return refused.response
+            else:
+                messages.success(request, "The price was changed.")
+                return redirect("projects:prices")
+        else:
+            messages.error(request, "Price: give an amount of zero or more.")
+    return render(
+        request,
+        "projects/prices.html",
+        {"items": [(item, PriceForm(initial={"unit_price": item.unit_price})) for item in items]},
+    )
+
+
+@require_POST
+@requires(Permission.REVIEW_PROJECT_APPLICATIONS)
+def issue_quote(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(Application, pk=pk)
+    form = QuoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Hours: give numbers of zero or more.")
+        return redirect("projects:application", pk=pk)
+    try:
+        quote = attempt(
+            request,
+            lambda: pricing.issue_quote(
+                actor=request.user, application=application, request=request, **form.cleaned_data
+            ),
+        )
+    except Refused as refused:
+        if refused.response is not None:
+            return refused.response
+    else:
+        messages.success(request, f"Quote {quote.reference} offered: {quote.total} DKK.")
+    return redirect("projects:application", pk=pk)
+
+
+@require_POST
+@requires(Permission.ACCEPT_QUOTES)
+def accept_quote(request: HttpRequest, pk: int) -> HttpResponse:
+    quote = get_object_or_404(Quote.objects.select_related("application"), pk=pk)
+    try:
+        attempt(
+            request,
+            lambda: pricing.accept_quote(actor=request.user, quote=quote, request=request),
+        )
+    except Refused as refused:
+        if refused.response is not None:
+            return refused.response
+    else:
+        messages.success(request, f"Quote {quote.reference} accepted; the contract is ready.")
+    return redirect("projects:application", pk=quote.application_id)
+
+
+@requires(Permission.VIEW_DASHBOARD)
+def contract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    quote = get_object_or_404(Quote.objects.select_related("application__institution"), pk=pk)
+    try:
+        application_service.check_may_see(request.user, quote.application)
+    except AccessDenied as denial:
+        return refuse(request, denial.reason)
+    if not quote.contract_name:
+        raise Http404("The contract is written when the quote is accepted.")
+    path = documents_dir() / quote.contract_name
+    if not path.exists():
+        raise Http404("The contract file is missing.")
+    return FileResponse(
+        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        filename=f"contract-{quote.reference}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@requires(Permission.VIEW_DASHBOARD)
+def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        application = get_application(request, pk)
+    except AccessDenied as denial:
+        return refuse(request, denial.reason)
+    if application.state not in ("approved", "refused"):
+        raise Http404("There is no decision yet.")
+    response = HttpResponse(render_decision_letter(application), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="decision-{application.reference}.pdf"'
+    return response
