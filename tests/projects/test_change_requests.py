@@ -1,0 +1,137 @@
+"""R16: after approval, changes are change requests. The difference to the approved scope is
+shown; narrowing changes are recorded without a decision; widening ones need the same
+four-eyes decision; the project follows the decision."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from fivesafes.people.rules import RuleViolation
+from fivesafes.projects.models import Project
+from fivesafes.projects.rules import scope
+from fivesafes.projects.services import applications as service
+from fivesafes.projects.services import decisions
+from fivesafes.projects.services import projects as project_service
+from tests.conftest import verified_client
+from tests.projects.conftest import db_state
+
+
+@pytest.fixture
+def project(pw, recommended) -> Project:
+    approved = decisions.take_step(actor=pw.approver, application=recommended, step="approve")
+    return approved.project
+
+
+def test_scope_diff_says_what_widens() -> None:
+    old = {
+        "variables": {"p.a": {"first_year": 2010, "last_year": 2015, "coarsening": "year"}},
+        "members": {"1": "ann", "2": "bo"},
+        "period": {"starts_on": "2027-01-01", "ends_on": "2028-01-01"},
+        "population": {"definition": "X", "total": False, "sample_size": 100},
+    }
+    new = {
+        "variables": {
+            "p.a": {"first_year": 2010, "last_year": 2016, "coarsening": ""},
+            "p.b": {"first_year": 2010, "last_year": 2010, "coarsening": ""},
+        },
+        "members": {"1": "ann"},
+        "period": {"starts_on": "2027-01-01", "ends_on": "2027-06-01"},
+        "population": {"definition": "X", "total": False, "sample_size": 50},
+    }
+    changes = {c.description: c.widens for c in scope.diff(old, new)}
+    assert changes == {
+        "add p.b 2010-2010": True,
+        "p.a years 2010-2015 -> 2010-2016": True,
+        "p.a coarsening 'year' -> 'none'": True,
+        "sample 100 -> 50": False,
+        "remove member bo": False,
+        "end 2028-01-01 -> 2027-06-01": False,
+    }
+    assert scope.widens(list(scope.diff(old, new)))
+    assert scope.diff(old, old) == []
+
+
+def test_removing_a_member_is_recorded_without_a_decision(pw, project, make_user) -> None:
+    from fivesafes.people.services import researchers
+    from fivesafes.policy.permissions import Role
+
+    bo = make_user(Role.RESEARCHER, username="bo")
+    researchers.attach(actor=pw.manager, institution=pw.institution, researcher=bo)
+    # Give the project a second member through a widening change first.
+    change = project_service.start_change_request(
+        actor=pw.researcher, project=project, summary="Add Bo."
+    )
+    service.add_member(actor=pw.researcher, application=change, username="bo")
+    assert [c.description for c in project_service.changes_of(change)] == ["add member bo"]
+    decisions.take_step(actor=pw.researcher, application=change, step="submit")
+    decisions.take_step(actor=pw.case_handler, application=change, step="start_review")
+    decisions.take_step(actor=pw.case_handler, application=change, step="recommend", note="ok")
+    decisions.take_step(actor=pw.approver, application=change, step="approve")
+    project.refresh_from_db()
+    assert set(project.members.values_list("username", flat=True)) == {"rikke", "bo"}
+
+    small = project_service.start_change_request(
+        actor=pw.researcher, project=project, summary="Bo left."
+    )
+    member = small.members.get(person=bo)
+    service.remove_member(actor=pw.researcher, member=member)
+    project_service.record_small_change(actor=pw.researcher, change=small)
+    project.refresh_from_db()
+    assert list(project.members.values_list("username", flat=True)) == ["rikke"]
+    assert "bo" not in project.approved_scope["members"].values()
+
+
+def test_a_widening_change_without_a_decision_is_refused(pw, project) -> None:
+    change = project_service.start_change_request(
+        actor=pw.researcher, project=project, summary="Longer."
+    )
+    service.update(
+        actor=pw.researcher,
+        application=change,
+        changes={"ends_on": project.ends_on + timedelta(days=365)},
+    )
+    before = db_state()
+    with pytest.raises(RuleViolation) as caught:
+        project_service.record_small_change(actor=pw.researcher, change=change)
+    assert caught.value.rule == "R16" and "need a decision" in str(caught.value)
+    assert db_state() == before
+    page = verified_client(pw.case_handler).get(reverse("projects:application", args=[change.pk]))
+    assert page.status_code == 200
+
+
+def test_a_change_request_that_changes_nothing_is_refused(pw, project) -> None:
+    change = project_service.start_change_request(
+        actor=pw.researcher, project=project, summary="Nothing."
+    )
+    with pytest.raises(RuleViolation) as caught:
+        project_service.record_small_change(actor=pw.researcher, change=change)
+    assert caught.value.rule == "R16"
+
+
+def test_one_open_change_request_at_a_time_and_only_by_the_responsible(pw, project) -> None:
+    project_service.start_change_request(actor=pw.researcher, project=project, summary="A")
+    with pytest.raises(RuleViolation):
+        project_service.start_change_request(actor=pw.researcher, project=project, summary="B")
+
+
+def test_change_request_page_shows_the_difference(pw, project) -> None:
+    client = verified_client(pw.researcher)
+    response = client.post(
+        reverse("projects:start_change", args=[project.pk]), {"summary": "More years."}
+    )
+    assert response.status_code == 302
+    change = project.applications.get(kind="change")
+    line = change.variables.get(name="income")
+    service.update_variable(
+        actor=pw.researcher,
+        line=line,
+        first_year=2010,
+        last_year=2022,
+        justification=line.justification,
+    )
+    page = client.get(reverse("projects:application", args=[change.pk]))
+    assert b"persons.income years 2010-2020 -&gt; 2010-2022" in page.content
+    assert b"widens" in page.content
