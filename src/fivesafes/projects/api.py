@@ -26,10 +26,11 @@ from fivesafes.projects.models import (
     ApplicationVariable,
     PriceItem,
     Project,
+    Publication,
     Quote,
 )
 from fivesafes.projects.services import applications as service
-from fivesafes.projects.services import decisions, pricing
+from fivesafes.projects.services import closure, decisions, pricing
 from fivesafes.projects.services import projects as project_service
 from fivesafes.projects.views.projects import may_see_project
 from fivesafes.projects.workflow import OPEN_STATES, available
@@ -452,6 +453,75 @@ def accept_quote(request: HttpRequest, quote_id: int) -> QuoteOut:
     )
 
 
+class PublicationOut(Schema):
+    id: int
+    project: str
+    title: str
+    authors: str
+    reference: str
+    scrutiny: str
+    scrutiny_note: str
+
+
+class PublicationIn(Schema):
+    title: str
+    authors: str = ""
+    reference: str = ""
+
+
+class ScrutinyIn(Schema):
+    result: str
+    note: str = ""
+
+
+class CloseIn(Schema):
+    reason: str
+
+
+def _publication(p: Publication) -> PublicationOut:
+    return PublicationOut(
+        id=p.pk,
+        project=p.project.number,
+        title=p.title,
+        authors=p.authors,
+        reference=p.reference,
+        scrutiny=p.scrutiny,
+        scrutiny_note=p.scrutiny_note,
+    )
+
+
+@router.get(
+    "/publications", response=list[PublicationOut], summary="Publications waiting for scrutiny"
+)
+@api_requires(Permission.RECORD_SCRUTINY)
+def scrutiny_queue(request: HttpRequest) -> list[PublicationOut]:
+    pending = Publication.objects.filter(scrutiny="pending").select_related("project")
+    return [_publication(p) for p in pending]
+
+
+@router.post(
+    "/publications/{publication_id}/scrutiny",
+    response=PublicationOut,
+    summary="Record the scrutiny result of a publication (R23)",
+)
+@api_requires(Permission.RECORD_SCRUTINY)
+def record_scrutiny(
+    request: HttpRequest, publication_id: int, payload: ScrutinyIn
+) -> PublicationOut:
+    publication = get_object_or_404(Publication, pk=publication_id)
+    return _publication(
+        _call(
+            lambda: closure.record_scrutiny(
+                actor=_user(request),
+                publication=publication,
+                result=payload.result,
+                note=payload.note,
+                request=request,
+            )
+        )
+    )
+
+
 # Operations on /{project_id} come last, so that named paths (/prices) match first.
 @router.get("/{project_id}", response=ProjectOut, summary="A project with its approved scope")
 @api_requires(Permission.VIEW_DASHBOARD)
@@ -478,3 +548,34 @@ def start_change(request: HttpRequest, project_id: int, payload: TextIn) -> Stat
         )
     )
     return Status(201, _application(change))
+
+
+@router.post("/{project_id}/close", response=ProjectOut, summary="Close the project now (R25)")
+@api_requires(Permission.VIEW_DASHBOARD)
+def close_project(request: HttpRequest, project_id: int, payload: CloseIn) -> ProjectOut:
+    project = get_object_or_404(Project, pk=project_id)
+    return _project(
+        _call(
+            lambda: closure.close(
+                actor=_user(request), project=project, reason=payload.reason, request=request
+            )
+        )
+    )
+
+
+@router.post(
+    "/{project_id}/publications",
+    response={201: PublicationOut},
+    summary="Register a publication from the project for scrutiny (R23)",
+)
+@api_requires(Permission.WORK_IN_PROJECTS)
+def register_publication(
+    request: HttpRequest, project_id: int, payload: PublicationIn
+) -> Status[PublicationOut]:
+    project = get_object_or_404(Project, pk=project_id)
+    publication = _call(
+        lambda: closure.register_publication(
+            actor=_user(request), project=project, request=request, **payload.dict()
+        )
+    )
+    return Status(201, _publication(publication))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from fivesafes.projects.views import applications, pricing, projects, review
+from fivesafes.projects.views import applications, closure, pricing, projects, review
 
 app_name = "projects"
 urlpatterns = [
@@ -40,4 +40,10 @@ urlpatterns = [
     path("<int:pk>/", projects.project_page, name="project"),
     path("<int:pk>/change/", projects.start_change, name="start_change"),
     path("changes/<int:pk>/record/", projects.record_small_change, name="record_small_change"),
+    # Closure and follow-up (R23, R25)
+    path("<int:pk>/close/", closure.close_project, name="close"),
+    path("<int:pk>/deleted/", closure.confirm_deletion, name="confirm_deletion"),
+    path("<int:pk>/publications/", closure.register_publication, name="register_publication"),
+    path("publications/", closure.scrutiny_queue, name="scrutiny_queue"),
+    path("publications/<int:pk>/scrutiny/", closure.record_scrutiny, name="scrutiny"),
 ]

@@ -10,6 +10,7 @@ from fivesafes.projects.models.application import (
 from fivesafes.projects.models.document import UploadedDocument
 from fivesafes.projects.models.pricing import PriceItem, Quote
 from fivesafes.projects.models.project import Project, ProjectMembership
+from fivesafes.projects.models.publication import Publication
 
 __all__ = [
     "Application",
@@ -20,6 +21,7 @@ __all__ = [
     "PriceItem",
     "Project",
     "ProjectMembership",
+    "Publication",
     "Quote",
     "UploadedDocument",
 ]

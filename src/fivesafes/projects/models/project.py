@@ -45,6 +45,20 @@ class Project(models.Model):
         related_name="+",
     )
     closure_reason = models.TextField(blank=True)
+    end_reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    transfer_area_emptied_by = models.DateField(
+        null=True, blank=True, help_text="Transfer areas are emptied six months after (R25)."
+    )
+    documentation_archived_at = models.DateTimeField(null=True, blank=True)
+    archive_name = models.CharField(max_length=200, blank=True)
+    data_deleted_on = models.DateField(null=True, blank=True)
+    data_deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["number"]

@@ -18,6 +18,8 @@ from fivesafes.policy.permissions import Permission
 from fivesafes.projects.forms import ChangeRequestForm
 from fivesafes.projects.models import Application, Project
 from fivesafes.projects.services import projects as service
+from fivesafes.projects.services.closure import is_in_project
+from fivesafes.projects.views.closure import CloseForm, PublicationForm, ScrutinyForm
 
 
 def may_see_project(user, project: Project) -> bool:  # noqa: ANN001
@@ -52,6 +54,22 @@ def project_page(request: HttpRequest, pk: int) -> HttpResponse:
             and can(request.user, Permission.APPLY_FOR_PROJECTS)
             and not project.is_closed,
             "change_form": ChangeRequestForm(),
+            "publications": project.publications.select_related("registered_by"),
+            "may_close": not project.is_closed
+            and (
+                can(request.user, Permission.CLOSE_PROJECTS)
+                or (
+                    project.responsible_id == request.user.pk
+                    and can(request.user, Permission.APPLY_FOR_PROJECTS)
+                )
+            ),
+            "may_confirm_deletion": can(request.user, Permission.CLOSE_PROJECTS),
+            "may_publish": can(request.user, Permission.WORK_IN_PROJECTS)
+            and is_in_project(request.user, project),
+            "may_scrutinise": can(request.user, Permission.RECORD_SCRUTINY),
+            "close_form": CloseForm(),
+            "publication_form": PublicationForm(),
+            "scrutiny_form": ScrutinyForm(),
         },
     )
 

@@ -1,0 +1,289 @@
+"""Closure and follow-up (process 6 and 7; R23, R25).
+
+At the end date (the daily job) or on request, a project closes: its researcher agreements
+lapse, so access ends at once through the access rule; the deletion deadline of the decision
+stands (a default if none was set); transfer areas are emptied within six months; the
+documentation is archived as a JSON file. Reminders go out before the end date. Researchers
+register publications; staff record the scrutiny result.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from fivesafes.audit.services import event_stream_for, record
+from fivesafes.people.rules import RuleViolation, add_months
+from fivesafes.people.services.common import require
+from fivesafes.policy.checks import AccessDenied
+from fivesafes.policy.permissions import Permission, permissions_of
+from fivesafes.projects.models import Project, Publication
+
+REMIND_DAYS_BEFORE_END = 30
+TRANSFER_AREA_MONTHS = 6
+DEFAULT_DELETION_DAYS = 30
+
+
+def archive_dir() -> Path:
+    return Path(settings.DATA_DIR) / "files" / "projects" / "archive"
+
+
+def _archive(project: Project) -> str:
+    """The project's documentation as one JSON file, written to a temporary name then renamed."""
+    applications = []
+    for application in project.applications.order_by("created_at"):
+        applications.append(
+            {
+                "reference": application.reference,
+                "kind": application.kind,
+                "state": application.state,
+                "title": application.title,
+                "purpose": application.purpose,
+                "legal_basis_art6": application.legal_basis_art6,
+                "legal_basis_art9": application.legal_basis_art9,
+                "findings": application.findings,
+                "recommended_by": str(application.recommended_by or ""),
+                "decided_by": str(application.decided_by or ""),
+                "decided_at": application.decided_at.isoformat()
+                if application.decided_at
+                else None,
+                "events": [e.sequence for e in event_stream_for(application)],
+            }
+        )
+    content = {
+        "project": project.number,
+        "title": project.title,
+        "institution": project.institution.name,
+        "period": [project.starts_on.isoformat(), project.ends_on.isoformat()],
+        "approved_scope": project.approved_scope,
+        "deletion_deadline": project.deletion_deadline.isoformat()
+        if project.deletion_deadline
+        else None,
+        "applications": applications,
+        "events": [e.sequence for e in event_stream_for(project)],
+        "archived_at": timezone.now().isoformat(),
+    }
+    directory = archive_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    name = f"{project.number}-{uuid.uuid4().hex[:8]}.json"
+    temporary = directory / f".{name}.tmp"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(content, handle, indent=2, default=str)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, directory / name)
+    return name
+
+
+def _end_agreements(project: Project, actor: Any) -> int:
+    """The project's researcher agreements lapse: access ends through the access rule (R8)."""
+    from fivesafes.people.models import ResearcherAgreement
+    from fivesafes.people.services.agreements import _end  # the people app's one way to end
+
+    count = 0
+    for agreement in ResearcherAgreement.objects.filter(project=project, ended_at__isnull=True):
+        count += _end(agreement, f"project {project.number} closed", actor)
+    return count
+
+
+def close(
+    *, actor: Any, project: Project, reason: str, on: date | None = None, request: Any = None
+) -> Project:
+    """Close the project; `actor=None` is the scheduled job at the end date."""
+    if actor is not None:
+        responsible = (
+            project.responsible_id == actor.pk
+            and Permission.APPLY_FOR_PROJECTS in permissions_of(actor.roles)
+        )
+        if not responsible:
+            require(actor, Permission.CLOSE_PROJECTS)
+    if not reason.strip():
+        raise RuleViolation("R25", "closure_reason", "Say why the project closes.")
+    day = on or timezone.localdate()
+    with transaction.atomic():
+        locked = (
+            Project.objects.select_for_update().select_related("institution").get(pk=project.pk)
+        )
+        if locked.is_closed:
+            raise RuleViolation("R25", "state", f"Project {locked.number} is closed already.")
+        locked.state = Project.State.CLOSED
+        locked.closed_at = timezone.now()
+        locked.closed_by = actor
+        locked.closure_reason = reason.strip()
+        if locked.deletion_deadline is None:
+            locked.deletion_deadline = day + timedelta(days=DEFAULT_DELETION_DAYS)
+        locked.transfer_area_emptied_by = add_months(day, TRANSFER_AREA_MONTHS)
+        lapsed = _end_agreements(locked, actor)
+        locked.archive_name = _archive(locked)
+        locked.documentation_archived_at = timezone.now()
+        locked.save()
+        record(
+            action="project.closed",
+            actor=actor,
+            obj=locked,
+            after={
+                "state": locked.state,
+                "deletion_deadline": locked.deletion_deadline,
+                "transfer_area_emptied_by": locked.transfer_area_emptied_by,
+                "archive": locked.archive_name,
+            },
+            data={"reason": locked.closure_reason, "agreements_lapsed": lapsed},
+            request=request,
+        )
+    return locked
+
+
+def close_ended(*, on: date | None = None) -> int:
+    """The daily job: close every active project whose end date has passed."""
+    day = on or timezone.localdate()
+    closed = 0
+    for project in Project.objects.filter(state=Project.State.ACTIVE, ends_on__lt=day):
+        close(actor=None, project=project, reason="The end date has passed.", on=day)
+        closed += 1
+    return closed
+
+
+def send_end_reminders(*, on: date | None = None) -> int:
+    """Remind the responsible researcher and members once, 30 days before the end date."""
+    day = on or timezone.localdate()
+    sent = 0
+    for project in Project.objects.filter(
+        state=Project.State.ACTIVE,
+        end_reminder_sent_at__isnull=True,
+        ends_on__gte=day,
+        ends_on__lte=day + timedelta(days=REMIND_DAYS_BEFORE_END),
+    ).select_related("responsible"):
+        people = {project.responsible, *project.members.all()}
+        with transaction.atomic():
+            send_mail(
+                f"Project {project.number} ends on {project.ends_on}",
+                f"Project {project.number} ({project.title}) ends on {project.ends_on}. Access "
+                "ends then and the data are deleted by the deadline of the decision "
+                f"({project.deletion_deadline}). Register your publications for scrutiny, or "
+                "ask for a longer period with a change request.",
+                None,
+                sorted(p.email for p in people if p.email),
+            )
+            project.end_reminder_sent_at = timezone.now()
+            project.save(update_fields=["end_reminder_sent_at"])
+            record(
+                action="project.end_reminder_sent",
+                obj=project,
+                data={"ends_on": project.ends_on, "to": sorted(p.get_username() for p in people)},
+            )
+        sent += 1
+    return sent
+
+
+def confirm_deletion(
+    *, actor: Any, project: Project, deleted_on: date | None = None, request: Any = None
+) -> Project:
+    """Staff record that the project's data were deleted (R25)."""
+    require(actor, Permission.CLOSE_PROJECTS)
+    day = deleted_on or timezone.localdate()
+    with transaction.atomic():
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        if not locked.is_closed:
+            raise RuleViolation(
+                "R25", "data_deleted_on", "Data are deleted after the project has closed."
+            )
+        if locked.data_deleted_on is not None:
+            raise RuleViolation("R25", "data_deleted_on", "The deletion is recorded already.")
+        if day > timezone.localdate():
+            raise RuleViolation(
+                "R25", "data_deleted_on", "The deletion date cannot be in the future."
+            )
+        locked.data_deleted_on = day
+        locked.data_deleted_by = actor
+        locked.save(update_fields=["data_deleted_on", "data_deleted_by"])
+        late = bool(locked.deletion_deadline and day > locked.deletion_deadline)
+        record(
+            action="project.data_deleted",
+            actor=actor,
+            obj=locked,
+            after={"data_deleted_on": day},
+            data={"deadline": locked.deletion_deadline, "after_deadline": late},
+            request=request,
+        )
+    return locked
+
+
+def is_in_project(person: Any, project: Project) -> bool:
+    return project.responsible_id == person.pk or project.memberships.filter(person=person).exists()
+
+
+def register_publication(
+    *,
+    actor: Any,
+    project: Project,
+    title: str,
+    authors: str = "",
+    reference: str = "",
+    request: Any = None,
+) -> Publication:
+    """R23: a researcher of the project submits a publication for scrutiny (also after closure)."""
+    require(actor, Permission.WORK_IN_PROJECTS)
+    if not is_in_project(actor, project):
+        raise AccessDenied(f"You are not a member of project {project.number}.")
+    if not title.strip():
+        raise RuleViolation("R23", "title", "Give the publication's title.")
+    if len(title.strip()) > 300 or len(authors) > 300 or len(reference) > 300:
+        raise RuleViolation("R23", "title", "Title, authors and reference: at most 300 characters.")
+    with transaction.atomic():
+        publication = Publication.objects.create(
+            project=project,
+            title=title.strip(),
+            authors=authors.strip(),
+            reference=reference.strip(),
+            registered_by=actor,
+        )
+        record(
+            action="publication.registered",
+            actor=actor,
+            obj=project,
+            after={"publication": publication.pk, "title": publication.title},
+            request=request,
+        )
+    return publication
+
+
+def record_scrutiny(
+    *, actor: Any, publication: Publication, result: str, note: str = "", request: Any = None
+) -> Publication:
+    """R23: the office's scrutiny result; an objection says why."""
+    require(actor, Permission.RECORD_SCRUTINY)
+    if result not in (Publication.Scrutiny.NO_OBJECTION, Publication.Scrutiny.OBJECTION):
+        raise RuleViolation("R23", "scrutiny", f"'{result}' is not a scrutiny result.")
+    if result == Publication.Scrutiny.OBJECTION and not note.strip():
+        raise RuleViolation("R23", "scrutiny_note", "An objection says what identifies whom.")
+    with transaction.atomic():
+        locked = Publication.objects.select_for_update().get(pk=publication.pk)
+        if locked.scrutiny != Publication.Scrutiny.PENDING:
+            raise RuleViolation("R23", "scrutiny", "The scrutiny result is recorded already.")
+        if locked.registered_by_id == actor.pk:
+            raise RuleViolation(
+                "R17", "scrutiny", "Four eyes: you registered this publication yourself."
+            )
+        locked.scrutiny = result
+        locked.scrutiny_note = note.strip()
+        locked.scrutinised_by = actor
+        locked.scrutinised_at = timezone.now()
+        locked.save()
+        record(
+            action="publication.scrutinised",
+            actor=actor,
+            obj=locked.project,
+            after={"publication": locked.pk, "scrutiny": result},
+            data={"note": locked.scrutiny_note} if locked.scrutiny_note else None,
+            request=request,
+        )
+    return locked
