@@ -1,0 +1,176 @@
+"""Journey 3 of the mission in a real browser, each person in their own browser.
+
+The researcher browses the catalogue, puts variables in the data basket, writes an
+application with justifications, sees the automatic findings, submits; a case handler
+reviews and recommends; a second person approves; the institution's manager accepts the quote.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from fivesafes.policy.permissions import Role
+from tests.browser.test_people_journeys import person_page, sign_in  # noqa: F401 - fixtures
+from tests.data.conftest import catalogue, metadata_dir, register_base  # noqa: F401 - fixtures
+from tests.people.conftest import authorise, certify
+from tests.projects.conftest import PDF
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def people(make_user) -> dict[str, Any]:
+    from fivesafes.people.services import researchers
+
+    staff = {
+        "case_handler": make_user(Role.CASE_HANDLER, username="handler"),
+        "approver": make_user(Role.APPROVER, username="chief"),
+        "secretary": make_user(Role.SECRETARY, username="clerk"),
+    }
+    manager = make_user(Role.INSTITUTION_MANAGER, username="head")
+    researcher = make_user(Role.RESEARCHER, username="ida")
+    case = authorise(manager=manager, **staff)
+    researchers.attach(actor=manager, institution=case.institution, researcher=researcher)
+    certify(researcher)
+    return {"manager": manager, "researcher": researcher, **staff}
+
+
+def add_to_basket(tab: Any, register: str, variable: str, first: int, last: int) -> None:
+    tab.goto(f"/data/catalogue/{register}/{variable}/")
+    tab.get_by_label("From year").fill(str(first))
+    tab.get_by_label("To year").fill(str(last))
+    tab.get_by_role("button", name="Add to data basket").click()
+    expect(tab.get_by_text("In your basket")).to_be_visible()
+
+
+def settle(tab: Any) -> None:
+    """Leave the field and wait for the draft save with inline findings (htmx) to answer, so
+    that the next click does not race it."""
+    with tab.expect_response(lambda response: response.request.method == "POST"):
+        tab.keyboard.press("Tab")
+
+
+def step(tab: Any, label: str) -> None:
+    tab.get_by_role("button", name=label, exact=True).click()
+    expect(tab.locator(".message.success")).to_contain_text(f"{label}: done.")
+
+
+def test_journey_3_application_to_accepted_quote(
+    person_page,  # noqa: F811
+    people,
+    catalogue,  # noqa: F811
+    tmp_path,
+) -> None:
+    today = timezone.localdate()
+    r = person_page(people["researcher"])
+
+    # Browse the catalogue and fill the data basket.
+    r.get_by_role("navigation", name="Main").get_by_role("link", name="Catalogue").click()
+    expect(r.get_by_role("link", name="POPULATION").first).to_be_visible()
+    add_to_basket(r, "POPULATION", "sex", 2010, 2020)
+    add_to_basket(r, "POPULATION", "birth_date", 2010, 2010)
+
+    # Start an application: the basket becomes the variable list.
+    r.get_by_role("navigation", name="Main").get_by_role("link", name="Applications").click()
+    r.get_by_role("link", name="Start a new application").click()
+    r.get_by_label("Project title").fill("Sex differences in life courses")
+    r.get_by_role("button", name="Save as draft").click()
+    expect(r.locator(".message.success")).to_contain_text("saved")
+    findings = r.get_by_test_id("findings")
+    expect(findings).to_contain_text("R11")
+    expect(findings).to_contain_text("POPULATION.birth_date is particularly identifying")
+
+    # Step 1: the project and its protocol.
+    r.get_by_label("Purpose").fill("How life courses differ between the sexes.")
+    r.get_by_label("Project description").fill("A register study of cohorts born 1980-1990.")
+    settle(r)
+    r.get_by_role("button", name="Save draft").click()
+    protocol = tmp_path / "protocol.pdf"
+    protocol.write_bytes(PDF)
+    r.get_by_label("File (PDF, DOCX, ODT or TXT)").set_input_files(str(protocol))
+    r.get_by_role("button", name="Upload").click()
+    expect(r.get_by_text("On file: protocol.pdf")).to_be_visible()
+
+    # Step 2: legal basis; no DPIA, with the reason.
+    r.get_by_role("link", name="Legal basis and DPIA").click()
+    r.get_by_label("Legal basis (GDPR art. 6)").fill("Art. 6(1)(e), task in the public interest")
+    r.get_by_label("Reason no DPIA is needed").fill("Pseudonymised register data; our DPO agrees.")
+    settle(r)
+    r.get_by_role("button", name="Save and continue").click()
+
+    # Step 3: population and period, a sample with its reason.
+    r.get_by_label("Population", exact=True).fill("Persons resident on 1 January 2010")
+    r.get_by_label("Project starts").fill((today + timedelta(days=14)).isoformat())
+    r.get_by_label("Project ends").fill((today + timedelta(days=730)).isoformat())
+    r.get_by_label("Sample size", exact=True).fill("5000")
+    r.get_by_label("How the sample size was chosen").fill("Power calculation")
+    settle(r)
+    r.get_by_role("button", name="Save and continue").click()
+
+    # Step 4: the variable list with justifications; a separate one for the birth date.
+    sex = r.locator('section[data-variable="POPULATION.sex"]')
+    sex.get_by_label("Justification", exact=True).fill("The exposure of the study.")
+    settle(r)
+    sex.get_by_role("button", name="Save POPULATION.sex").click()
+    birth = r.locator('section[data-variable="POPULATION.birth_date"]')
+    birth.get_by_label("Justification", exact=True).fill("Age defines the cohorts.")
+    birth.get_by_label("Separate justification (particularly identifying)").fill(
+        "Age in months at school start."
+    )
+    with r.expect_response(lambda response: response.request.method == "POST"):
+        birth.get_by_label("Coarsening").select_option(label="To year and month")
+    birth.get_by_role("button", name="Save POPULATION.birth_date").click()
+
+    # The findings: nothing blocks; the birth date needs the case handler's weighing.
+    r.get_by_role("link", name="Findings and submission").click()
+    expect(r.get_by_test_id("findings")).to_contain_text("0 blocking")
+    expect(r.get_by_test_id("findings")).to_contain_text("weighs its separate justification")
+    r.get_by_role("button", name="Submit the application").click()
+    expect(r.get_by_test_id("application-state")).to_have_text("Submitted")
+    application_url = r.url
+
+    # The case handler reviews, asks, gets an answer and recommends.
+    h = person_page(people["case_handler"])
+    h.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Project applications"
+    ).click()
+    h.get_by_role("link", name="A-").first.click()
+    step(h, "Start the review")
+    h.get_by_label("Question to the applicant").fill("Why months, not years?")
+    h.get_by_role("button", name="Send the question").click()
+    r.goto(application_url)
+    r.get_by_label("Your answer").fill("School start depends on the birth month.")
+    r.get_by_role("button", name="Send the answer").click()
+    h.goto(application_url)
+    expect(h.get_by_text("School start depends on the birth month.")).to_be_visible()
+    h.get_by_label("Note").fill("Meets the rules; the months are needed.")
+    step(h, "Recommend approval")
+    expect(h.get_by_role("button", name="Approve", exact=True)).to_have_count(0)
+
+    # A second person approves: the project exists.
+    a = person_page(people["approver"])
+    a.goto(application_url)
+    step(a, "Approve")
+    expect(a.get_by_test_id("application-state")).to_have_text("Approved")
+    expect(a.get_by_role("link", name="P-")).to_be_visible()
+
+    # The case handler offers a quote; the institution's manager accepts it.
+    h.goto(application_url)
+    h.get_by_role("button", name="Offer a quote").click()
+    expect(h.get_by_test_id("quote")).to_contain_text("VAT 25 %")
+    m = person_page(people["manager"])
+    m.goto(application_url)
+    m.get_by_role("button", name="Accept the quote").click()
+    expect(m.get_by_test_id("quote")).to_contain_text("Accepted")
+    contract = m.request.get(m.get_by_role("link", name="The contract (PDF)").get_attribute("href"))
+    assert contract.ok and contract.body().startswith(b"%PDF")
+
+    # The project page shows the timeline.
+    m.get_by_role("link", name="P-").first.click()
+    expect(m.get_by_role("heading", level=1)).to_contain_text("Sex differences in life courses")
+    expect(m.get_by_text("quote.accepted")).to_be_visible()
