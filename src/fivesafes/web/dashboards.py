@@ -24,6 +24,11 @@ PANELS: dict[Role, tuple[Panel, ...]] = {
             "Your data-security certification and when it must be renewed (yearly, R9).",
         ),
         Panel("Output releases", "Tables and results you asked to take out, and their checks."),
+        Panel(
+            "Applications",
+            "Your project applications with their findings, drafts and change requests: see "
+            "Applications.",
+        ),
     ),
     Role.INSTITUTION_MANAGER: (
         Panel(
@@ -31,6 +36,7 @@ PANELS: dict[Role, tuple[Panel, ...]] = {
             "Its authorisation, agreements and the researchers attached: see Institution.",
         ),
         Panel("Affiliations", "Foreign researchers your institution takes responsibility for."),
+        Panel("Quotes", "Price quotes for your institution's approved projects, to accept (R18)."),
     ),
     Role.CASE_HANDLER: (
         Panel(
@@ -38,6 +44,11 @@ PANELS: dict[Role, tuple[Panel, ...]] = {
             "Authorisation cases and project applications waiting for you, by due date: see Cases.",
         ),
         Panel("Questions", "Clarifying questions sent and answers received."),
+        Panel(
+            "Project applications",
+            "Submitted applications with their findings, to review and recommend; quotes, "
+            "closures and publications for scrutiny.",
+        ),
     ),
     Role.SECRETARY: (
         Panel("To register", "Approved agreements to send, signed ones to register: see Cases."),
