@@ -174,3 +174,91 @@ def test_journey_3_application_to_accepted_quote(
     m.get_by_role("link", name="P-").first.click()
     expect(m.get_by_role("heading", level=1)).to_contain_text("Sex differences in life courses")
     expect(m.get_by_text("quote.accepted")).to_be_visible()
+
+
+@pytest.fixture
+def running_project(people) -> Any:
+    """An approved project that started yesterday, with the researcher's signed agreement."""
+    from fivesafes.data.models import BasketItem
+    from fivesafes.people.services import agreements
+    from fivesafes.projects.models import Application
+    from fivesafes.projects.services import applications as service
+    from fivesafes.projects.services import decisions
+    from tests.projects.conftest import complete, make_catalogue
+
+    researcher = people["researcher"]
+    variables = make_catalogue()
+    BasketItem.objects.create(
+        user=researcher, variable=variables["income"], first_year=2010, last_year=2020
+    )
+    institution = researcher.attachments.get().institution
+    draft = service.create_draft(actor=researcher, institution=institution, title="Incomes")
+    complete(draft, researcher)
+    today = timezone.localdate()
+    service.update(
+        actor=researcher,
+        application=draft,
+        changes={"starts_on": today, "ends_on": today + timedelta(days=20)},
+    )
+    for name, actor in (("submit", researcher), ("start_review", people["case_handler"])):
+        decisions.take_step(actor=actor, application=draft, step=name)
+    decisions.take_step(
+        actor=people["case_handler"], application=draft, step="recommend", note="Fine."
+    )
+    decisions.take_step(actor=people["approver"], application=draft, step="approve")
+    project = Application.objects.get(pk=draft.pk).project
+    agreement = agreements.create(
+        actor=people["manager"],
+        researcher=researcher,
+        project=project,
+        starts_on=today,
+        ends_on=project.ends_on,
+        allowed_networks="127.0.0.1\n::1",
+    )
+    agreements.sign(actor=researcher, agreement=agreement)
+    agreements.countersign(actor=people["manager"], agreement=agreement)
+    return project
+
+
+def test_journey_7_project_ends_data_deleted_publication_scrutinised(
+    person_page,  # noqa: F811
+    people,
+    running_project,
+    tmp_path,
+    settings,
+) -> None:
+    from fivesafes.projects.services.closure import close_ended
+
+    settings.DATA_DIR = tmp_path
+    project = running_project
+    r = person_page(people["researcher"])
+    r.goto(f"/people/projects/{project.pk}/")
+    expect(r.get_by_role("heading", level=1)).to_contain_text(project.number)
+
+    # The researcher registers a publication for scrutiny.
+    r.get_by_role("navigation", name="Main").get_by_role("link", name="Projects").click()
+    r.get_by_role("link", name=project.number).click()
+    r.get_by_label("Title").fill("Incomes by age: a register study")
+    r.get_by_label("Journal, report series, DOI or URL").fill("Working paper 2027:1")
+    r.get_by_role("button", name="Register the publication for scrutiny").click()
+    expect(r.get_by_test_id("publication")).to_contain_text("Waiting for scrutiny")
+
+    # The end date passes: the daily job closes the project and access ends at once.
+    assert close_ended(on=project.ends_on + timedelta(days=1)) == 1
+    r.reload()
+    expect(r.get_by_test_id("project-state")).to_have_text("Closed")
+    denied = r.goto(f"/people/projects/{project.pk}/")
+    assert denied.status == 403
+    expect(r.get_by_text("Researcher agreement")).to_be_visible()
+
+    # Staff record the deletion of the data and the scrutiny result.
+    h = person_page(people["case_handler"])
+    h.goto(f"/projects/{project.pk}/")
+    h.get_by_role("button", name="Record that the data are deleted").click()
+    expect(h.locator(".message.success")).to_contain_text("The deletion of the data is recorded")
+    h.get_by_role("navigation", name="Main").get_by_role("link", name="Scrutiny").click()
+    h.get_by_role("link", name=project.number).click()
+    h.get_by_label("Result").select_option(label="No objection")
+    h.get_by_role("button", name="Record the scrutiny").click()
+    expect(h.get_by_test_id("publication")).to_contain_text("No objection")
+    expect(h.get_by_text("project.closed")).to_be_visible()

@@ -121,3 +121,16 @@ def test_strangers_see_neither_applications_nor_projects(pw, submitted, client_a
     assert (
         other.get(reverse("projects:document", args=[submitted.pk, "protocol"])).status_code == 403
     )
+
+
+def test_project_list_shows_only_ones_own_projects_to_researchers(
+    pw, recommended, client_as
+) -> None:
+    from fivesafes.policy.permissions import Role
+    from fivesafes.projects.services import decisions
+
+    approved = decisions.take_step(actor=pw.approver, application=recommended, step="approve")
+    number = approved.project.number.encode()
+    assert number in verified_client(pw.researcher).get(reverse("projects:projects")).content
+    assert number in verified_client(pw.case_handler).get(reverse("projects:projects")).content
+    assert number not in client_as(Role.RESEARCHER).get(reverse("projects:projects")).content

@@ -37,6 +37,7 @@ urlpatterns = [
     path("quotes/<int:pk>/accept/", pricing.accept_quote, name="accept_quote"),
     path("quotes/<int:pk>/contract.pdf", pricing.contract_pdf, name="contract_pdf"),
     # Projects and change requests
+    path("", projects.project_list, name="projects"),
     path("<int:pk>/", projects.project_page, name="project"),
     path("<int:pk>/change/", projects.start_change, name="start_change"),
     path("changes/<int:pk>/record/", projects.record_small_change, name="record_small_change"),

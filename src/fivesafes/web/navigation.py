@@ -20,6 +20,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Data basket", "data:basket", Permission.USE_DATA_BASKET),
     NavEntry("My access", "people:my_access", Permission.WORK_IN_PROJECTS),
     NavEntry("Institution", "people:my_institutions", Permission.MANAGE_INSTITUTION_RESEARCHERS),
+    NavEntry("Projects", "projects:projects", Permission.VIEW_DASHBOARD),
     NavEntry("Applications", "projects:my_applications", Permission.APPLY_FOR_PROJECTS),
     NavEntry("Cases", "people:cases", Permission.VIEW_PEOPLE_CASES),
     NavEntry("Project applications", "projects:review", Permission.VIEW_PROJECT_APPLICATIONS),

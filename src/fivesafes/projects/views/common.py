@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from fivesafes.projects.models import Application
 from fivesafes.projects.rules import Severity
 from fivesafes.projects.services import applications as service
-from fivesafes.projects.workflow import EDITABLE_STATES
+from fivesafes.projects.workflow import EDITABLE_STATES, FINAL_STATES
 
 # The wizard's steps, in order: (slug, title).
 WIZARD: tuple[tuple[str, str], ...] = (
@@ -39,7 +39,12 @@ def may_edit(user: Any, application: Application) -> bool:
 
 
 def findings_context(application: Application) -> dict[str, Any]:
-    findings = service.stored_findings(application)
+    """The findings as of now for an open application (dates, certifications and
+    authorisations change without a save), as stored for a decided one."""
+    if application.state_enum in FINAL_STATES:
+        findings = service.stored_findings(application)
+    else:
+        findings, _ = service.compute_findings(application)
     return {
         "application": application,
         "findings": findings,

@@ -31,6 +31,24 @@ def may_see_project(user, project: Project) -> bool:  # noqa: ANN001
 
 
 @requires(Permission.VIEW_DASHBOARD)
+def project_list(request: HttpRequest) -> HttpResponse:
+    """Projects the person is responsible for or a member of, or all for staff who read them."""
+    from django.db.models import Q
+
+    found = Project.objects.select_related("institution", "responsible")
+    if not can(request.user, Permission.VIEW_PROJECT_APPLICATIONS):
+        found = found.filter(
+            Q(responsible=request.user)
+            | Q(memberships__person=request.user)
+            | Q(institution__manager=request.user)
+        ).distinct()
+    state = request.GET.get("state", "")
+    if state in Project.State.values:
+        found = found.filter(state=state)
+    return render(request, "projects/project_list.html", {"projects": found[:500], "state": state})
+
+
+@requires(Permission.VIEW_DASHBOARD)
 def project_page(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("institution", "responsible"), pk=pk)
     if not may_see_project(request.user, project):
