@@ -133,3 +133,22 @@ def test_quote_pages(pw, approved) -> None:
     assert quote.state == "accepted"
     prices = verified_client(pw.secretary).get(reverse("projects:prices"))
     assert b"Extraction from variable lists" in prices.content
+
+
+def test_invoice_to_the_owning_institution_once_the_quote_is_accepted(pw, approved) -> None:
+    quote = pricing.issue_quote(actor=pw.case_handler, application=approved, coordination_hours=4)
+    before = db_state()
+    with pytest.raises(RuleViolation) as caught:
+        pricing.issue_invoice(actor=pw.secretary, quote=quote)
+    assert caught.value.rule == "R18" and db_state() == before
+    pricing.accept_quote(actor=pw.manager, quote=quote)
+    with pytest.raises(AccessDenied):
+        pricing.issue_invoice(actor=pw.researcher, quote=quote)
+    page = verified_client(pw.secretary).post(
+        reverse("projects:issue_invoice", args=[quote.pk]), follow=True
+    )
+    assert b"Invoice INV-" in page.content
+    invoice = Quote.objects.get(pk=quote.pk).invoice
+    assert invoice.addressed_to == pw.institution and invoice.total == quote.total
+    with pytest.raises(RuleViolation):
+        pricing.issue_invoice(actor=pw.secretary, quote=quote)

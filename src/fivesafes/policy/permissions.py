@@ -79,6 +79,7 @@ class Permission(StrEnum):
     ACCEPT_QUOTES = "accept_quotes"
     CLOSE_PROJECTS = "close_projects"
     RECORD_SCRUTINY = "record_scrutiny"
+    ISSUE_INVOICES = "issue_invoices"
 
 
 _EVERYONE = frozenset(
@@ -122,7 +123,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SECRETARY: _EVERYONE
     | _PEOPLE_READERS
     | _PROJECT_READERS
-    | {Permission.REGISTER_AUTHORISATIONS, Permission.EDIT_PRICE_LIST},
+    | {Permission.REGISTER_AUTHORISATIONS, Permission.EDIT_PRICE_LIST, Permission.ISSUE_INVOICES},
     Role.APPROVER: _EVERYONE
     | _PEOPLE_READERS
     | _PROJECT_READERS

@@ -522,6 +522,41 @@ def record_scrutiny(
     )
 
 
+class InvoiceOut(Schema):
+    number: str
+    quote: str
+    addressed_to: str
+    subtotal: Decimal
+    vat: Decimal
+    total: Decimal
+    due_on: date
+
+
+@router.post(
+    "/quotes/{quote_id}/invoice",
+    response={201: InvoiceOut},
+    summary="Invoice an accepted quote to the owning institution (R18)",
+)
+@api_requires(Permission.ISSUE_INVOICES)
+def issue_invoice(request: HttpRequest, quote_id: int) -> Status[InvoiceOut]:
+    quote = get_object_or_404(Quote, pk=quote_id)
+    invoice = _call(
+        lambda: pricing.issue_invoice(actor=_user(request), quote=quote, request=request)
+    )
+    return Status(
+        201,
+        InvoiceOut(
+            number=invoice.number,
+            quote=quote.reference,
+            addressed_to=invoice.addressed_to.name,
+            subtotal=invoice.subtotal,
+            vat=invoice.vat,
+            total=invoice.total,
+            due_on=invoice.due_on,
+        ),
+    )
+
+
 # Operations on /{project_id} come last, so that named paths (/prices) match first.
 @router.get("/{project_id}", response=ProjectOut, summary="A project with its approved scope")
 @api_requires(Permission.VIEW_DASHBOARD)

@@ -36,6 +36,7 @@ urlpatterns = [
     path("applications/<int:pk>/decision.pdf", pricing.decision_pdf, name="decision_pdf"),
     path("quotes/<int:pk>/accept/", pricing.accept_quote, name="accept_quote"),
     path("quotes/<int:pk>/contract.pdf", pricing.contract_pdf, name="contract_pdf"),
+    path("quotes/<int:pk>/invoice/", pricing.issue_invoice, name="issue_invoice"),
     # Projects and change requests
     path("", projects.project_list, name="projects"),
     path("<int:pk>/", projects.project_page, name="project"),

@@ -8,7 +8,7 @@ from fivesafes.projects.models.application import (
     ExternalDataSource,
 )
 from fivesafes.projects.models.document import UploadedDocument
-from fivesafes.projects.models.pricing import PriceItem, Quote
+from fivesafes.projects.models.pricing import Invoice, PriceItem, Quote
 from fivesafes.projects.models.project import Project, ProjectMembership
 from fivesafes.projects.models.publication import Publication
 
@@ -18,6 +18,7 @@ __all__ = [
     "ApplicationQuestion",
     "ApplicationVariable",
     "ExternalDataSource",
+    "Invoice",
     "PriceItem",
     "Project",
     "ProjectMembership",

@@ -61,3 +61,29 @@ class Quote(models.Model):
     @property
     def reference(self) -> str:
         return f"Q-{self.pk or 0:05d}"
+
+
+class Invoice(models.Model):
+    """The invoice for an accepted quote, addressed to the institution that owns the project
+    (R7, R18: for affiliated foreign researchers, the domestic institution)."""
+
+    quote = models.OneToOneField(Quote, on_delete=models.PROTECT, related_name="invoice")
+    number = models.CharField(max_length=20, unique=True)
+    addressed_to = models.ForeignKey(
+        "people.Institution", on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.TextField(blank=True)
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2)
+    vat = models.DecimalField(max_digits=12, decimal_places=2)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+    due_on = models.DateField()
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Invoice {self.number} to {self.addressed_to}: {self.total} DKK"

@@ -17,7 +17,7 @@ from fivesafes.people.rules import RuleViolation
 from fivesafes.people.services.common import require
 from fivesafes.policy.checks import AccessDenied
 from fivesafes.policy.permissions import Permission
-from fivesafes.projects.models import Application, PriceItem, Quote
+from fivesafes.projects.models import Application, Invoice, PriceItem, Quote
 from fivesafes.projects.rules import pricing
 
 EVENT_TEMPORALITY = "EVENT"
@@ -195,3 +195,48 @@ def accept_quote(*, actor: Any, quote: Quote, request: Any = None) -> Quote:
 def check_may_accept(actor: Any, quote: Quote) -> None:
     if quote.application.institution.manager_id != getattr(actor, "pk", None):
         raise AccessDenied("Only the institution's manager accepts this quote.")
+
+
+PAYMENT_DAYS = 30
+
+
+def _invoice_number(year: int) -> str:
+    prefix = f"INV-{year}-"
+    taken = set(Invoice.objects.filter(number__startswith=prefix).values_list("number", flat=True))
+    n = len(taken) + 1
+    while f"{prefix}{n:04d}" in taken:
+        n += 1
+    return f"{prefix}{n:04d}"
+
+
+def issue_invoice(*, actor: Any, quote: Quote, request: Any = None) -> Invoice:
+    """The invoice for an accepted quote, to the institution that owns the project (R7, R18)."""
+    require(actor, Permission.ISSUE_INVOICES)
+    with transaction.atomic():
+        locked = Quote.objects.select_for_update().select_related("invoice_to").get(pk=quote.pk)
+        if locked.state != Quote.State.ACCEPTED:
+            raise RuleViolation(
+                "R18", "state", f"Quote {locked.reference} is not accepted; nothing to invoice."
+            )
+        if Invoice.objects.filter(quote=locked).exists():
+            raise RuleViolation("R18", "state", f"Quote {locked.reference} is invoiced already.")
+        institution = locked.invoice_to
+        invoice = Invoice.objects.create(
+            quote=locked,
+            number=_invoice_number(timezone.localdate().year),
+            addressed_to=institution,
+            address=institution.address,
+            subtotal=locked.subtotal,
+            vat=locked.vat,
+            total=locked.total,
+            issued_by=actor,
+            due_on=timezone.localdate() + timedelta(days=PAYMENT_DAYS),
+        )
+        record(
+            action="invoice.issued",
+            actor=actor,
+            obj=locked.application,
+            after={"invoice": invoice.number, "to": institution.name, "total": invoice.total},
+            request=request,
+        )
+    return invoice

@@ -136,3 +136,19 @@ def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(render_decision_letter(application), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="decision-{application.reference}.pdf"'
     return response
+
+
+@require_POST
+@requires(Permission.ISSUE_INVOICES)
+def issue_invoice(request: HttpRequest, pk: int) -> HttpResponse:
+    quote = get_object_or_404(Quote, pk=pk)
+    try:
+        invoice = attempt(
+            request, lambda: pricing.issue_invoice(actor=request.user, quote=quote, request=request)
+        )
+    except Refused as refused:
+        if refused.response is not None:
+            return refused.response
+    else:
+        messages.success(request, f"Invoice {invoice.number} issued to {invoice.addressed_to}.")
+    return redirect("projects:application", pk=quote.application_id)

@@ -87,6 +87,7 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
         "may_accept_quotes": can(request.user, Permission.ACCEPT_QUOTES)
         and application.institution.manager_id == request.user.pk,
         "quote_form": QuoteForm(),
+        "may_issue_invoices": can(request.user, Permission.ISSUE_INVOICES),
     }
     return render(request, "projects/application.html", context)
 
