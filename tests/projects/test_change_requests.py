@@ -8,6 +8,8 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fivesafes.people.rules import RuleViolation
 from fivesafes.projects.models import Project
@@ -135,3 +137,28 @@ def test_change_request_page_shows_the_difference(pw, project) -> None:
     page = client.get(reverse("projects:application", args=[change.pk]))
     assert b"persons.income years 2010-2020 -&gt; 2010-2022" in page.content
     assert b"widens" in page.content
+
+
+_years = st.tuples(st.integers(2000, 2025), st.integers(0, 5)).map(
+    lambda t: {"first_year": t[0], "last_year": t[0] + t[1], "coarsening": ""}
+)
+_scopes = st.fixed_dictionaries(
+    {
+        "variables": st.dictionaries(st.sampled_from(["p.a", "p.b", "p.c", "q.d"]), _years),
+        "members": st.dictionaries(st.sampled_from(["1", "2", "3"]), st.just("x")),
+        "external_data": st.lists(st.sampled_from(["survey", "clinic"]), unique=True),
+    }
+)
+
+
+@given(_scopes, st.data())
+def test_dropping_parts_of_a_scope_never_widens_it(old, data) -> None:
+    assert scope.diff(old, old) == []
+    keep = data.draw(st.sets(st.sampled_from(sorted(old["variables"]) or ["none"])))
+    narrower = {
+        "variables": {k: v for k, v in old["variables"].items() if k in keep},
+        "members": dict(list(old["members"].items())[:1]),
+        "external_data": old["external_data"][:1],
+    }
+    assert not scope.widens(scope.diff(old, narrower))
+    assert scope.widens(scope.diff(narrower, old)) == bool(scope.diff(narrower, old))
