@@ -134,3 +134,17 @@ def test_project_list_shows_only_ones_own_projects_to_researchers(
     assert number in verified_client(pw.researcher).get(reverse("projects:projects")).content
     assert number in verified_client(pw.case_handler).get(reverse("projects:projects")).content
     assert number not in client_as(Role.RESEARCHER).get(reverse("projects:projects")).content
+
+
+def test_refused_forms_show_nothing_of_someone_elses_application(pw, draft, client_as) -> None:
+    from fivesafes.policy.permissions import Role
+
+    other = client_as(Role.RESEARCHER)
+    for url in (
+        reverse("projects:add_member", args=[draft.pk]),
+        reverse("projects:add_external", args=[draft.pk]),
+        reverse("projects:save_variable", args=[draft.variables.first().pk]),
+    ):
+        response = other.post(url, {})
+        assert response.status_code == 403, url
+        assert b"Incomes" not in response.content

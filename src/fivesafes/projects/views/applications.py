@@ -218,11 +218,14 @@ def save_variable(request: HttpRequest, pk: int) -> HttpResponse:
                 return render(request, "projects/_findings.html", findings_context(application))
             messages.success(request, f"{line.label} saved.")
             return redirect("projects:wizard", pk=application.pk, step="variables")
-    try:
-        get_application(request, application.pk)
-    except AccessDenied as denial:
-        return refuse(request, denial.reason)
-    return _wizard_page(request, application, "variables", status=400, **{f"line_{line.pk}": form})
+    return _back(request, application, "variables", **{f"line_{line.pk}": form})
+
+
+def _back(request: HttpRequest, application: Application, step: str, **forms) -> HttpResponse:  # noqa: ANN003
+    """The wizard step again with the refused form, only for the applicant who may edit."""
+    if not may_edit(request.user, application):
+        return refuse(request, f"Only the applicant edits application {application.reference}.")
+    return _wizard_page(request, application, step, status=400, **forms)
 
 
 def _act(request: HttpRequest, application: Application, call, step: str) -> HttpResponse:  # noqa: ANN001
@@ -267,7 +270,7 @@ def add_member(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     form = MemberForm(request.POST)
     if not form.is_valid():
-        return _wizard_page(request, application, "people", status=400, member_form=form)
+        return _back(request, application, "people", member_form=form)
     try:
         attempt(
             request,
@@ -282,7 +285,7 @@ def add_member(request: HttpRequest, pk: int) -> HttpResponse:
     except Refused as refused:
         if refused.response is not None:
             return refused.response
-        return _wizard_page(request, application, "people", status=400, member_form=form)
+        return _back(request, application, "people", member_form=form)
     return redirect("projects:wizard", pk=pk, step="people")
 
 
@@ -304,7 +307,7 @@ def add_external_data(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     form = ExternalDataForm(request.POST)
     if not form.is_valid():
-        return _wizard_page(request, application, "people", status=400, external_form=form)
+        return _back(request, application, "people", external_form=form)
     return _act(
         request,
         application,
