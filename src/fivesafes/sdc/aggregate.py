@@ -9,7 +9,6 @@ values, and the statistics the researcher asked for.
 # ruff: noqa: S608  (SQL is built only from identifiers quoted by _quote and fixed syntax)
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +19,10 @@ import numpy as np
 import pandas as pd
 
 from .errors import EmptyTableError, NonFiniteValueError, NonNumericCellError, SdcInputError
+from .order_stats import OrderStatistics, order_fraction
 
 MARGIN = "All"
 
-_QUANTILE = re.compile(r"^(?:q|p)(\d{1,2}(?:\.\d+)?)$")
 AGGFUNCS = ("count", "sum", "mean", "median", "std", "var", "min", "max")
 
 
@@ -67,10 +66,9 @@ def statistic_sql(aggfunc: str, col: str) -> str:
             return f"min({v})"
         case "max":
             return f"max({v})"
-    m = _QUANTILE.match(aggfunc)
-    if m:
-        q = float(m.group(1)) / 100
-        return f"quantile_cont({v}, {q})"
+    q = order_fraction(aggfunc)
+    if q is not None:
+        return f"quantile_cont({v}, {q!r})"
     raise SdcInputError(
         f"unknown aggregation {aggfunc!r}; use one of {', '.join(AGGFUNCS)} or qNN (quantile)",
         field="aggfunc",
@@ -116,10 +114,12 @@ class _Source:
         self.con = _connection()
         self.registered = False
         self.relation: duckdb.DuckDBPyRelation | None = None
+        self.pandas: pd.DataFrame | None = None
         self.view = f"src_{id(self):x}"
         self.from_sql = self.view
         if isinstance(data, pd.DataFrame):
             self._register(data)
+            self.pandas = data
             self.columns = [str(c) for c in data.columns]
         elif isinstance(data, str | Path):
             path = str(data)
@@ -173,6 +173,23 @@ class _Source:
         except duckdb.BinderException as exc:
             raise SdcInputError(f"cannot aggregate: {exc}", field="values") from exc
 
+    def table_rows(self, dims: list[str], values: str) -> pd.DataFrame:
+        """The rows with every dimension present: the dimensions and the values column
+        (straight from a pandas frame, otherwise by a narrow DuckDB query)."""
+        names = [*dims, values]
+        frame = self.pandas
+        if frame is not None and all(n in frame.columns for n in names):
+            cols = {n: frame[n] for n in names}
+            if not any(isinstance(c, pd.DataFrame) for c in cols.values()):
+                keep = np.ones(len(frame), bool)
+                for d in dims:
+                    keep &= cols[d].notna().to_numpy()
+                out = pd.DataFrame({n: c.to_numpy() for n, c in cols.items()})
+                return out if keep.all() else out[keep]
+        select = ", ".join(_quote(c) for c in names)
+        where = " AND ".join(f"{_quote(d)} IS NOT NULL" for d in dims)
+        return self.query(f"SELECT {select} FROM {{src}} WHERE {where}")
+
     def _register(self, obj: Any) -> None:
         self.con.register(self.view, obj)
         self.registered = True
@@ -215,6 +232,16 @@ def aggregate(
         _check_columns(source, needed)
         _check_numeric(source, values)
         frame = _run(source, rows, columns, values, aggfuncs, margins, top_n, contributor)
+        if values is not None and contributor is None and any(map(_in_numpy, aggfuncs)):
+            # quantiles exactly as pandas computes them, in a second, narrower pass
+            OrderStatistics(
+                source.table_rows(dims, values),
+                dims,
+                {},
+                values,
+                [f for f in aggfuncs if _in_numpy(f)],
+                _grouping_sets(rows, columns, margins),
+            ).fill(frame)
         if frame.empty:
             raise EmptyTableError("the data have no rows with every table variable", field="data")
         _check_finite(frame, values)
@@ -229,6 +256,11 @@ def _check_numeric(source: _Source, values: str | None) -> None:
     """Refuse a values column that does not hold numbers."""
     if values is None:
         return
+    frame = source.pandas
+    if frame is not None and values in frame.columns:
+        column = frame[values]
+        if isinstance(column, pd.Series) and getattr(column.dtype, "kind", "O") in ("i", "u", "f"):
+            return  # numpy or pandas integers or floats: no need to ask DuckDB
     types = source.query(f"SELECT {_quote(values)} FROM {{src}} LIMIT 0")
     t = str(types.dtypes.iloc[0]).lower()
     if not any(k in t for k in ("int", "float", "decimal")):
@@ -255,8 +287,19 @@ def _grouping_sets(rows: list[str], columns: list[str], margins: bool) -> list[l
     return sets
 
 
+def _in_numpy(aggfunc: str) -> bool:
+    """Quantiles are computed by order_stats: DuckDB's quantile_cont interpolates with other
+    rounding than pandas. DuckDB's exact median equals pandas' and needs no second pass."""
+    return aggfunc != "median" and order_fraction(aggfunc) is not None
+
+
 def _stat_exprs(
-    values: str | None, aggfuncs: list[str], top_n: int, n_expr: str, rows_expr: str
+    values: str | None,
+    aggfuncs: list[str],
+    top_n: int,
+    n_expr: str,
+    rows_expr: str,
+    order_in_sql: bool = True,
 ) -> list[str]:
     stats = [f"{n_expr} AS n", f"{rows_expr} AS n_rows"]
     if values is not None:
@@ -272,6 +315,8 @@ def _stat_exprs(
                 f"max(abs({qv}), {int(top_n)}) AS top",
             ]
     for f in aggfuncs:
+        if not order_in_sql and _in_numpy(f):
+            continue  # computed afterwards by order_stats, exactly as pandas does
         expr = rows_expr if f == "count" else statistic_sql(f, values or "")
         stats.append(f"{expr} AS {_quote('stat:' + f)}")
     return stats
@@ -292,7 +337,7 @@ def _run(
     sets = _grouping_sets(rows, columns, margins)
     if contributor is None:
         n_expr = "count(*)" if values is None else f"count({_quote(values)})"
-        stats = _stat_exprs(values, aggfuncs, top_n, n_expr, "count(*)")
+        stats = _stat_exprs(values, aggfuncs, top_n, n_expr, "count(*)", order_in_sql=False)
         sel = ", ".join(_quote(d) for d in dims)
         margin = f"grouping({sel}) > 0" if margins else "false"
         gsets = ", ".join("(" + ", ".join(_quote(d) for d in g) + ")" for g in sets)
