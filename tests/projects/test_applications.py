@@ -109,3 +109,32 @@ def test_unknown_or_impossible_steps_are_refused(pw, draft, step) -> None:
     with pytest.raises(RuleViolation):
         decisions.take_step(actor=pw.approver, application=draft, step=step, note="x")
     assert db_state() == before
+
+
+def test_fast_track_skips_the_review_but_a_second_person_still_decides(
+    pw, draft, make_user
+) -> None:
+    from fivesafes.policy.permissions import Role
+
+    dual = make_user(Role.CASE_HANDLER, Role.APPROVER)
+    service.remove_variable(actor=pw.researcher, line=draft.variables.get(name="birth_date"))
+    complete(draft, pw.researcher)
+    decisions.take_step(actor=pw.researcher, application=draft, step="submit")
+    recommended = decisions.take_step(actor=dual, application=draft, step="recommend_fast_track")
+    assert recommended.state == "recommended" and recommended.recommendation.startswith("Fast")
+    with pytest.raises(RuleViolation) as caught:
+        decisions.take_step(actor=dual, application=draft, step="approve")
+    assert caught.value.rule == "R17"
+    assert decisions.take_step(actor=pw.approver, application=draft, step="approve").project_id
+
+
+def test_fast_track_refused_when_a_finding_needs_justification(pw, submitted) -> None:
+    from tests.projects.conftest import db_state
+
+    before = db_state()
+    with pytest.raises(RuleViolation) as caught:
+        decisions.take_step(
+            actor=pw.case_handler, application=submitted, step="recommend_fast_track"
+        )
+    assert caught.value.rule == "R17" and "Ordinary review" in str(caught.value)
+    assert db_state() == before

@@ -115,6 +115,15 @@ TRANSITIONS: dict[str, Transition] = {
             not_by=("applicant",),
         ),
         _t(
+            "recommend_fast_track",
+            "Recommend on the fast track",
+            {S.SUBMITTED},
+            S.RECOMMENDED,
+            P.REVIEW_PROJECT_APPLICATIONS,
+            actor_field="recommended_by",
+            not_by=("applicant",),
+        ),
+        _t(
             "return_for_changes",
             "Return for changes",
             {S.UNDER_REVIEW, S.RECOMMENDED},

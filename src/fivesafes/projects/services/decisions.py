@@ -20,9 +20,10 @@ from fivesafes.people.services.common import require
 from fivesafes.policy.checks import AccessDenied
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Application, ApplicationQuestion
-from fivesafes.projects.rules.engine import blocking
+from fivesafes.projects.rules.engine import FastTrack, blocking, evaluate, fast_track
 from fivesafes.projects.services import projects
 from fivesafes.projects.services.applications import compute_findings, refresh_findings
+from fivesafes.projects.services.facts import application_facts
 from fivesafes.projects.workflow import TRANSITIONS, ApplicationState, Transition
 
 FOUR_EYES = "R17"
@@ -46,6 +47,11 @@ def _refuse_blocking(application: Application, when: str) -> None:
             first.field,
             f"{when} is refused while findings block: {first.message}{more}",
         )
+
+
+def _fast_track_verdict(application: Application) -> FastTrack:
+    facts = application_facts(application)
+    return fast_track(facts, evaluate(facts))
 
 
 def _check_actor(actor: Any, application: Application, transition: Transition) -> None:
@@ -92,6 +98,12 @@ def take_step(
             raise RuleViolation(FOUR_EYES, "note", f"'{transition.label}' needs a note.")
         if step == "submit":
             _refuse_blocking(locked, "Submission")
+        if step == "recommend_fast_track":
+            verdict = _fast_track_verdict(locked)
+            if not verdict.eligible:
+                raise RuleViolation("R17", "fast_track", verdict.summary)
+            locked.case_handler = actor
+            note = note or verdict.summary
         if step == "approve":
             _refuse_blocking(locked, "Approval")
             if locked.kind == Application.Kind.CHANGE:
@@ -106,9 +118,11 @@ def take_step(
         if step == "submit":
             locked.submitted_at = now
             fields.append("submitted_at")
-        if step == "recommend":
+        if step in ("recommend", "recommend_fast_track"):
             locked.recommendation = note
             fields.append("recommendation")
+        if step == "recommend_fast_track":
+            fields.append("case_handler")
         if step in ("approve", "refuse"):
             locked.decided_at = now
             locked.decision_note = note

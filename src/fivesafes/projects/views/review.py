@@ -54,6 +54,8 @@ def _steps(request: HttpRequest, application: Application) -> list:
             continue
         if transition.name == "submit":
             continue  # the wizard's last step submits
+        if transition.name == "recommend_fast_track" and not application.fast_track:
+            continue
         steps.append(transition)
     return steps
 
