@@ -159,6 +159,14 @@ def end_agreements_of(person: Any, *, reason: str, actor: Any = None) -> int:
     return count
 
 
+def end_agreements_for_project(project: Any, *, reason: str, actor: Any = None) -> int:
+    """Every open agreement for `project` lapses, e.g. when the project closes (R8, R25)."""
+    count = 0
+    for agreement in ResearcherAgreement.objects.filter(project=project, ended_at__isnull=True):
+        count += _end(agreement, reason, actor)
+    return count
+
+
 def _end(agreement: ResearcherAgreement, reason: str, actor: Any) -> int:
     agreement.ended_at = timezone.now()
     agreement.end_reason = reason[:200]

@@ -86,13 +86,9 @@ def _archive(project: Project) -> str:
 
 def _end_agreements(project: Project, actor: Any) -> int:
     """The project's researcher agreements lapse: access ends through the access rule (R8)."""
-    from fivesafes.people.models import ResearcherAgreement
-    from fivesafes.people.services.agreements import _end  # the people app's one way to end
+    from fivesafes.people.services.agreements import end_agreements_for_project
 
-    count = 0
-    for agreement in ResearcherAgreement.objects.filter(project=project, ended_at__isnull=True):
-        count += _end(agreement, f"project {project.number} closed", actor)
-    return count
+    return end_agreements_for_project(project, reason=f"project {project.number} closed", actor=actor)
 
 
 def close(
