@@ -28,6 +28,19 @@ def test_search_finds_variables_by_english_and_danish_words(catalogue: Path) -> 
     assert "birth_date" in danish
 
 
+def test_register_search_matches_register_texts_in_both_languages(catalogue: Path) -> None:
+    from fivesafes.data.catalogue.search import Filters, register_names
+
+    assert register_names(Filters.parse(q="pharmacy")) == ["PRESCRIPTIONS"]  # description, en
+    assert register_names(Filters.parse(q="apotek")) == ["PRESCRIPTIONS"]  # description, da
+    assert register_names(Filters.parse(q="erhvervsregister")) == ["BUSINESS"]  # title, da
+    both = register_names(Filters.parse(q="municipality"))
+    assert "BUSINESS" in both and "PRESCRIPTIONS" not in both
+    assert register_names(Filters.parse(q="pharmacy", temporality="FIXED")) == []
+    page = Client().get(reverse("data:catalogue"), {"q": "apotek"}).content.decode()
+    assert "1 matching register." in page and "PRESCRIPTIONS" in page
+
+
 def test_sensitivity_filter_lists_only_flagged_variables(catalogue: Path) -> None:
     response = Client().get(reverse("data:catalogue"), {"sensitivity": "particularly_identifying"})
     names = set(

@@ -61,6 +61,10 @@ def data_root() -> Path:
     return Path(settings.DATA_DIR) / "registers"
 
 
+def register_search_text(*texts: str) -> str:
+    return " ".join(texts).lower()
+
+
 def _search_text(var: dict[str, Any]) -> str:
     words = [var["name"], *var["label"].values(), *var["description"].values()]
     return " ".join(words).lower()
@@ -84,6 +88,9 @@ def _store_version(
         data_owner=reg.data_owner.name.en,
         owner_is_office=reg.data_owner.is_statistics_office,
         rows_by_year=rows_by_year(register_data_dir(data_root(), reg)),
+        search_text=register_search_text(
+            reg.short_name, reg.title.en, reg.title.da, reg.description.en, reg.description.da
+        ),
         source_file=source[:500],
         imported_by=actor,
     )

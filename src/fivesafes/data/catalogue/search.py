@@ -57,7 +57,7 @@ def search_variables(filters: Filters, limit: int = 200) -> QuerySet[CatalogueVa
         qs = qs.filter(**{filters.sensitivity: True})
     return (
         qs.select_related("version", "version__register")
-        .defer("version__rows_by_year")
+        .defer("version__rows_by_year", "version__search_text")
         .order_by("version__register__short_name", "position")[:limit]
     )
 
@@ -68,13 +68,7 @@ def search_registers(filters: Filters) -> QuerySet[CatalogueRegister]:
     if filters.words:
         own = Q()
         for word in filters.words:
-            own &= (
-                Q(short_name__icontains=word)
-                | Q(current__title_en__icontains=word)
-                | Q(current__title_da__icontains=word)
-                | Q(current__description_en__icontains=word)
-                | Q(current__description_da__icontains=word)
-            )
+            own &= Q(current__search_text__contains=word)
         variables = CatalogueVariable.objects.filter(version__register__current=F("version"))
         for word in filters.words:
             variables = variables.filter(search_text__contains=word)
@@ -89,6 +83,11 @@ def search_registers(filters: Filters) -> QuerySet[CatalogueRegister]:
         qs = qs.filter(current__first_year__lte=filters.year, current__last_year__gte=filters.year)
     return (
         qs.select_related("current")
-        .defer("current__rows_by_year")
+        .defer("current__rows_by_year", "current__search_text")
         .order_by("subject_area", "short_name")
     )
+
+
+def register_names(filters: Filters) -> list[str]:
+    """Short names of the matching registers, in display order (one query, no heavy columns)."""
+    return list(search_registers(filters).values_list("short_name", flat=True))

@@ -49,6 +49,8 @@ class RegisterVersion(models.Model):
     data_owner = models.CharField(max_length=200)
     owner_is_office = models.BooleanField(default=True)
     rows_by_year = models.JSONField(default=dict, blank=True)
+    # Lower-cased short name, titles and descriptions in both languages, for word search.
+    search_text = models.TextField(default="", blank=True)
     source_file = models.CharField(max_length=500, blank=True)
     imported_at = models.DateTimeField(default=timezone.now)
     imported_by = models.ForeignKey(

@@ -13,7 +13,7 @@ from fivesafes.data.catalogue.chart import coverage_svg
 from fivesafes.data.catalogue.search import (
     SENSITIVITY_FIELDS,
     Filters,
-    search_registers,
+    register_names,
     search_variables,
 )
 from fivesafes.data.models import CatalogueRegister, CatalogueVariable, RegisterVersion
@@ -72,12 +72,12 @@ def index(request: HttpRequest) -> HttpResponse:
     }
     if searching:
         found = list(search_variables(filters, limit=SHOWN_VARIABLES + 1))
-        registers = search_registers(filters)
+        names = register_names(filters)
         context.update(
             variables=found[:SHOWN_VARIABLES],
             more_variables=len(found) > SHOWN_VARIABLES,
-            registers=list(registers[:SHOWN_REGISTERS]),
-            register_count=registers.count(),
+            registers=names[:SHOWN_REGISTERS],
+            register_count=len(names),
         )
     else:
         grouped: dict[str, list[CatalogueRegister]] = defaultdict(list)
