@@ -134,7 +134,7 @@ def test_nulls_ranges_patterns_and_period_order(tmp_path: Path) -> None:
 
 def test_coverage_gaps_rows_outside_coverage_and_wrong_folders(tmp_path: Path) -> None:
     parts = {
-        2020: GOOD[2020],
+        2020: rows((1, "0101801234", D(2020, 3, 1), D(2020, 3, 4), "A", 10.0)),
         2023: rows((9, "0101801234", D(2023, 1, 1), D(2023, 1, 2), "B", 1.0)),
         2021: rows((8, "0101801234", D(2020, 12, 1), D(2020, 12, 2), "A", 1.0)),
     }
@@ -143,6 +143,16 @@ def test_coverage_gaps_rows_outside_coverage_and_wrong_folders(tmp_path: Path) -
     assert found["coverage_gap"].examples == ["2021", "2022"]
     assert found["coverage_gap"].counted == "years" and found["coverage"].counted == "rows"
     assert found["partition"].examples == ["year=2021: 1 row(s) of 2020"]
+
+
+def test_a_period_covers_every_year_it_spans_and_an_open_one_up_to_the_last(
+    tmp_path: Path,
+) -> None:
+    spanning = {2020: rows((1, "0101801234", D(2020, 3, 1), D(2021, 2, 1), "A", 1.0))}
+    found = by_check(verify_register(REG, write_data(tmp_path / "spanning", spanning)))
+    assert found["coverage_gap"].examples == ["2022"]
+    still_open = {2020: rows((1, "0101801234", D(2020, 3, 1), None, "A", 1.0))}
+    assert verify_register(REG, write_data(tmp_path / "open", still_open)).ok
 
 
 def test_missing_extra_and_wrongly_typed_columns(tmp_path: Path) -> None:

@@ -323,6 +323,8 @@ class _Checker:
             self._duplicates([idq, sq], "units with more than one row for the same status date", sq)
         elif stop is not None and stop.name in self.usable:
             self._periods(idq, sq, _q(stop.name))
+            self._coverage(sq, _q(stop.name))
+            return
         elif stop is None:  # point events: one per unit and day
             self._duplicates([idq, sq], "units with more than one event on the same day", sq)
         self._coverage(sq)
@@ -398,7 +400,9 @@ class _Checker:
                 ],
             )
 
-    def _coverage(self, sq: str) -> None:
+    def _coverage(self, sq: str, eq: str | None = None) -> None:
+        """Rows dated inside the coverage, and no year of it empty; a period (start and stop)
+        covers every year it spans, an open one up to the last year."""
         cov = self.r.time_coverage
         outside = self.rows(
             f"""SELECT year({sq}) AS y, count(*) FROM data WHERE year({sq}) < {cov.first_year} OR year({sq}) > {cov.last_year}
@@ -412,7 +416,14 @@ class _Checker:
                 sum(int(n) for _y, n in outside),
                 [f"{y}: {int(n):,} row(s)" for y, n in outside],
             )
-        present = {int(y) for (y,) in self.rows(f"SELECT DISTINCT year({sq}) FROM data")}
+        if eq is None:
+            present = {int(y) for (y,) in self.rows(f"SELECT DISTINCT year({sq}) FROM data")}
+        else:
+            spans = self.rows(
+                f"""SELECT DISTINCT year({sq}), coalesce(year({eq}), {cov.last_year}) FROM data
+                    WHERE {sq} IS NOT NULL"""
+            )
+            present = {y for a, b in spans for y in range(int(a), max(int(a), int(b)) + 1)}
         gaps = [y for y in cov.years() if y not in present]
         if gaps:
             self.add(
