@@ -54,6 +54,14 @@ def test_an_auditor_sees_everyones_jobs_and_their_details(make_user, jobs) -> No
     assert "Rut&#x27;s extraction" not in mine
 
 
+def test_staff_see_the_daily_jobs_and_their_last_run_researchers_do_not(people, make_user) -> None:
+    auditor = verified_client(make_user(Role.AUDITOR)).get(reverse("jobs:list")).content.decode()
+    assert "Jobs that run every day" in auditor
+    assert "Daily sweep of safe people" in auditor and "Daily sweep of safe projects" in auditor
+    researcher = verified_client(people[0]).get(reverse("jobs:list")).content.decode()
+    assert "Jobs that run every day" not in researcher
+
+
 def test_a_running_job_page_polls_and_a_finished_one_stops(people, jobs) -> None:
     client = verified_client(people[0])
     job = jobs[0]

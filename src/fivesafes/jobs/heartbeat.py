@@ -1,7 +1,8 @@
 """A worker's heartbeat: a row it updates from a background thread, and periodic sweeps.
 
 The thread writes `last_seen` every `beat_every` seconds and runs the orphaned-job sweep every
-`sweep_every` seconds, so a dead worker's jobs are settled by whichever worker is still alive.
+`sweep_every` seconds, so a dead worker's jobs are settled by whichever worker is still alive;
+with the sweep it enqueues the scheduled jobs that are due (fivesafes.jobs.schedule).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from fivesafes.jobs.models import WorkerHeartbeat
+from fivesafes.jobs.schedule import enqueue_due
 from fivesafes.jobs.sweep import sweep
 
 logger = logging.getLogger("fivesafes.jobs")
@@ -73,6 +75,7 @@ class HeartbeatThread(threading.Thread):
                     if since_sweep >= self.sweep_every:
                         since_sweep = 0.0
                         sweep(by_worker=self.worker_id)
+                        enqueue_due()
                 except Exception:
                     logger.exception("Heartbeat of worker %s failed; trying again.", self.worker_id)
         finally:

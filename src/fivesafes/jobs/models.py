@@ -64,3 +64,23 @@ class JobProgress(models.Model):
     @property
     def percent(self) -> int:
         return round(self.fraction * 100)
+
+
+class ScheduledRun(models.Model):
+    """One day's run of a scheduled job: the row is the claim, so each runs once a day."""
+
+    name = models.CharField(max_length=100)
+    day = models.DateField()
+    enqueued_at = models.DateTimeField(default=timezone.now)
+    task_result = models.ForeignKey(
+        DBTaskResult, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-day", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "day"], name="one_scheduled_run_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} on {self.day}"

@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from fivesafes.audit.services import record
 from fivesafes.jobs import services
 from fivesafes.jobs.presentation import job_view
+from fivesafes.jobs.schedule import SCHEDULE, last_runs
 from fivesafes.jobs.sweep import live_worker_ids
 from fivesafes.jobs.tasks import self_check
 from fivesafes.policy.checks import can
@@ -21,6 +22,14 @@ from fivesafes.policy.middleware import refuse
 from fivesafes.policy.permissions import Permission
 
 PAGE_SIZE = 25
+
+
+def scheduled_overview() -> list[dict[str, object]]:
+    """The daily jobs with their last run, for staff who see every job."""
+    runs = last_runs()
+    return [{"entry": entry, "run": runs.get(entry.name)} for entry in SCHEDULE]
+
+
 POLL_SECONDS = 2
 
 
@@ -43,6 +52,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
             "only_mine": only_mine,
             "may_start_check": can(request.user, Permission.ADMINISTER_SYSTEM),
             "worker_alive": bool(live_worker_ids()),
+            "schedule": scheduled_overview() if sees_all else [],
         },
     )
 

@@ -1,0 +1,85 @@
+"""Jobs that run on their own every day, and the claim that makes each run happen once.
+
+The schedule is data: a task's dotted path and the local time of day after which it is due.
+Every worker's heartbeat thread calls `enqueue_due()`; the first worker to insert the
+(name, day) row of a due entry enqueues it, the others find the row taken. A day missed while
+no worker ran is not replayed: the sweeps read dates, so the next run catches up. Each run is
+audited when it is enqueued, like any other job (fivesafes.jobs.services.enqueue).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from fivesafes.jobs.models import ScheduledRun
+from fivesafes.jobs.services import enqueue
+
+logger = logging.getLogger("fivesafes.jobs")
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    name: str
+    task: str
+    at: time
+    title: str
+
+
+SCHEDULE: tuple[Scheduled, ...] = (
+    Scheduled(
+        "people.daily_sweep",
+        "fivesafes.people.tasks.daily_sweep",
+        time(2, 0),
+        "Daily sweep of safe people: expiries, reinstatements, certification reminders",
+    ),
+    Scheduled(
+        "projects.daily_sweep",
+        "fivesafes.projects.tasks.daily_sweep",
+        time(2, 15),
+        "Daily sweep of safe projects: closures at the end date, end reminders",
+    ),
+)
+
+
+def current_time() -> datetime:
+    return timezone.now()
+
+
+def due(entry: Scheduled, now: datetime) -> bool:
+    return timezone.localtime(now).time() >= entry.at
+
+
+def enqueue_due(
+    now: datetime | None = None, schedule: tuple[Scheduled, ...] = SCHEDULE
+) -> list[str]:
+    """Enqueue every entry due today that no worker has enqueued yet; the names enqueued."""
+    now = now or current_time()
+    today = timezone.localtime(now).date()
+    enqueued: list[str] = []
+    for entry in schedule:
+        if not due(entry, now) or ScheduledRun.objects.filter(name=entry.name, day=today).exists():
+            continue
+        try:
+            with transaction.atomic():
+                run = ScheduledRun.objects.create(name=entry.name, day=today)
+                progress = enqueue(import_string(entry.task), owner=None, title=entry.title)
+                run.task_result_id = progress.task_result_id
+                run.save(update_fields=["task_result"])
+        except IntegrityError:  # another worker claimed it first
+            continue
+        logger.info("Scheduled job %s enqueued for %s.", entry.name, today)
+        enqueued.append(entry.name)
+    return enqueued
+
+
+def last_runs() -> dict[str, ScheduledRun]:
+    runs: dict[str, ScheduledRun] = {}
+    for run in ScheduledRun.objects.select_related("task_result").order_by("day"):
+        runs[run.name] = run
+    return runs
