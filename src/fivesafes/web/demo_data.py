@@ -10,15 +10,15 @@ DEMO_PERSONS = 100_000
 DEMO_SEED = 2026
 
 
-def prepare_demo_data(out: TextIO | Any) -> None:
+def prepare_demo_data(out: TextIO | Any, persons: int = DEMO_PERSONS) -> None:
     from fivesafes.data.catalogue.importing import import_registers
     from fivesafes.synthetic.cli import main as generate
 
     registers = settings.DATA_DIR / "registers"
     if not (registers / ".complete").exists():
-        out.write(f"== generating synthetic registers for {DEMO_PERSONS:,} persons (once)")
+        out.write(f"== generating synthetic registers for {persons:,} persons (once)")
         code = generate(
-            ["--persons", str(DEMO_PERSONS), "--seed", str(DEMO_SEED), "--out", str(registers)]
+            ["--persons", str(persons), "--seed", str(DEMO_SEED), "--out", str(registers)]
         )
         if code != 0:
             raise RuntimeError("generating the synthetic registers failed; see the lines above")

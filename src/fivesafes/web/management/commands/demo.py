@@ -14,7 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fivesafes.accounts.demo_users import DEMO_USERS, ensure_demo_users
 from fivesafes.people.demo import ensure_demo_people
-from fivesafes.web.demo_data import prepare_demo_data
+from fivesafes.projects.demo import ensure_demo_projects
+from fivesafes.web.demo_data import DEMO_PERSONS, prepare_demo_data
 
 
 class Command(BaseCommand):
@@ -24,19 +25,29 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument(
+            "--persons",
+            type=int,
+            default=DEMO_PERSONS,
+            help="persons in the synthetic registers, when they are generated the first time",
+        )
+        parser.add_argument(
             "--setup-only",
             action="store_true",
             help="prepare everything, then exit without serving",
         )
 
-    def handle(self, *args: Any, port: int, host: str, setup_only: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, port: int, host: str, persons: int, setup_only: bool, **options: Any
+    ) -> None:
         if settings.ENV == "production":
             raise CommandError("demo is refused in production; run migrate and a WSGI server.")
         self.stdout.write("== preparing the database")
         call_command("migrate", interactive=False, verbosity=0)
         ensure_demo_users()
         ensure_demo_people()
-        prepare_demo_data(self.stdout)
+        prepare_demo_data(self.stdout, persons)
+        if ensure_demo_projects():
+            self.stdout.write("== a draft application for the demo researcher")
         if setup_only:
             self.stdout.write("Set-up done.")
             return

@@ -1,0 +1,37 @@
+"""`fivesafes demo --setup-only` leaves a demo a visitor can use: logins, catalogue, a draft."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_setup_prepares_users_people_catalogue_and_a_draft_application(
+    settings: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fivesafes.accounts.models import User
+    from fivesafes.data.models import CatalogueRegister
+    from fivesafes.people.demo import DEMO_INSTITUTION
+    from fivesafes.people.models import Institution
+    from fivesafes.projects.demo import DEMO_TITLE
+    from fivesafes.projects.models import Application
+
+    settings.DATA_DIR = tmp_path
+    call_command("demo", "--setup-only", "--persons", "1500")
+    out = capsys.readouterr().out
+    assert "generating synthetic registers for 1,500 persons" in out
+    assert "Set-up done." in out
+    assert User.objects.filter(username="researcher").exists()
+    assert Institution.objects.filter(name=DEMO_INSTITUTION).exists()
+    assert CatalogueRegister.objects.filter(short_name="POPULATION").exists()
+    draft = Application.objects.get(applicant__username="researcher")
+    assert draft.title == DEMO_TITLE
+    call_command("demo", "--setup-only")  # a second run changes nothing and generates nothing
+    again = capsys.readouterr().out
+    assert "generating" not in again
+    assert Application.objects.filter(applicant__username="researcher").count() == 1
