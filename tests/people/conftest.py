@@ -62,6 +62,15 @@ def certify(person) -> Any:
     return CertificationAttempt.objects.create(person=person, correct=5, total=5, passed=True)
 
 
+@pytest.fixture(autouse=True)
+def people_files(settings, tmp_path):
+    """Documents and evidence go to a directory of this test, not the shared test data."""
+    storages = {name: dict(options) for name, options in settings.STORAGES.items()}
+    storages["default"] = {**storages["default"], "OPTIONS": {"location": tmp_path / "files"}}
+    settings.STORAGES = storages
+    return tmp_path / "files"
+
+
 @pytest.fixture
 def staff(make_user):
     return {

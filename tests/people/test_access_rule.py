@@ -38,6 +38,7 @@ def test_all_conditions_met(world) -> None:
         "Not sanctioned",
         "Institution",
         "Project owner",
+        "Project active",
         "Researcher agreement",
         "Certification",
         "Two-factor session",
@@ -175,3 +176,69 @@ def test_my_access_explains(world) -> None:
     assert response.status_code == 200
     assert "P-2026-001" in response.text
     assert "certified until" in response.text
+
+
+def test_a_closed_project_gives_no_access_and_says_so(world) -> None:
+    world.project.state = "closed"
+    world.project.closed_at = timezone.now()
+    world.project.save()
+    names, answer = failed_names(world)
+    assert names == ["Project active"]
+    assert answer.reason == (
+        f"Project active: project P-2026-001 was closed on {timezone.localdate()} (R25)"
+    )
+    with pytest.raises(AccessDenied, match="Project active: project P-2026-001 was closed"):
+        check_project_access(world.researcher, world.project, request_for(world.researcher))
+
+
+def test_a_project_outside_its_period_gives_no_access(world) -> None:
+    ended = timezone.localdate() - timedelta(days=1)
+    world.project.ends_on = ended
+    world.project.save()
+    names, answer = failed_names(world)
+    assert "Project active" in names
+    assert f"project P-2026-001's period ended on {ended} (R25)" in answer.reason
+    world.project.starts_on = timezone.localdate() + timedelta(days=3)
+    world.project.ends_on = timezone.localdate() + timedelta(days=300)
+    world.project.save()
+    names, answer = failed_names(world)
+    assert names == ["Project active"]
+    assert f"starts on {world.project.starts_on}" in answer.reason
+
+
+def test_the_project_page_names_the_closed_project(world) -> None:
+    world.project.state = "closed"
+    world.project.save()
+    response = verified_client(world.researcher).get(
+        reverse("people:project_entry", kwargs={"pk": world.project.pk})
+    )
+    assert response.status_code == 403
+    assert "Project active: project P-2026-001 was closed" in response.text
+
+
+def test_one_request_asks_for_exclusions_once(world) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = verified_client(world.researcher)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("people:project_entry", kwargs={"pk": world.project.pk}))
+    assert response.status_code == 200
+    asked = [q["sql"] for q in queries if '"kind" = \'exclusion\'' in q["sql"]]
+    assert len(asked) == 1, asked
+
+
+def test_a_decided_exclusion_is_seen_at_once_by_the_same_person_object(world, make_user) -> None:
+    assert project_access(world.researcher, world.project).allowed  # the answer is kept
+    breach = sanctions.report_breach(
+        actor=make_user(Role.OUTPUT_CHECKER),
+        researcher=world.researcher,
+        what_happened="a",
+        evidence="b",
+    )
+    sanctions.decide(
+        actor=world.approver, breach=breach, decision="d", permanent=True, exclusion_ends_on=None
+    )
+    answer = project_access(world.researcher, world.project)
+    assert answer.failed[0].name == "Not sanctioned"
+    assert "permanently" in answer.failed[0].why

@@ -1,12 +1,18 @@
-"""THE access rule of safe people, in one place (R1, R7-R10, R24, process 1 model).
+"""THE access rule of safe people, in one place (R1, R7-R10, R24, R25, process 1 model).
 
 A researcher may work in project P only if every condition below holds; `project_access`
 answers with each condition, met or not, in words, so the policy can refuse with the first
 failed one and the "who has access to what" report can show why.
+
+The exclusion check (R24) runs on every private request, often several times (the sign-in
+rule, each permission, the project rule). Its answer is kept on the person object, which
+Django builds anew for each request, so one request asks the database once; a sanction
+decided in this process clears every kept answer at once.
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -41,12 +47,33 @@ class AccessAnswer:
         return "" if first is None else f"{first.name}: {first.why}"
 
 
+CACHE_ATTRIBUTE = "_people_exclusion"
+_generation = [0]
+
+
+def forget_exclusions(**_kwargs: Any) -> None:
+    """A sanction changed: every answer kept on a person object is out of date."""
+    _generation[0] += 1
+
+
 def exclusion_reason(person: Any, on: date | None = None) -> str | None:
     """Why the person is refused everywhere (R24), or None when not excluded."""
-    from fivesafes.people.models import Sanction
-
     if person is None or getattr(person, "pk", None) is None:
         return None
+    day = on or timezone.localdate()
+    key = (_generation[0], person.pk, day)
+    kept = getattr(person, CACHE_ATTRIBUTE, None)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    reason = _exclusion_reason(person, day)
+    with contextlib.suppress(AttributeError):  # an object that takes no attributes
+        setattr(person, CACHE_ATTRIBUTE, (key, reason))
+    return reason
+
+
+def _exclusion_reason(person: Any, on: date) -> str | None:
+    from fivesafes.people.models import Sanction
+
     sanction = (
         Sanction.objects.in_force(on)
         .filter(kind=Sanction.Kind.EXCLUSION, person_id=person.pk)
@@ -107,7 +134,7 @@ def project_access(
     answer = AccessAnswer()
     add = answer.conditions.append
 
-    excluded = exclusion_reason(person, day)
+    excluded = exclusion_reason(person, on)
     add(Condition("Not sanctioned", excluded is None, excluded or "no exclusion in force (R24)"))
 
     institution_condition, attachment = _institution_condition(person, day)
@@ -122,6 +149,7 @@ def project_access(
             + ("an authorised institution" if owner_ok else "which is not authorised today (R1)"),
         )
     )
+    add(project_condition(project, day))
 
     agreements = list(
         ResearcherAgreement.objects.select_related("authorisation__institution")
@@ -186,6 +214,27 @@ def project_access(
                 )
             )
     return answer
+
+
+def project_condition(project: Any, day: date) -> Condition:
+    """The project itself: active (not closed) and inside its period on `day` (R8, R25)."""
+    name = "Project active"
+    if project.is_closed:
+        when = f" on {timezone.localdate(project.closed_at)}" if project.closed_at else ""
+        return Condition(name, False, f"project {project.number} was closed{when} (R25)")
+    if day < project.starts_on:
+        return Condition(
+            name, False, f"project {project.number} starts on {project.starts_on} (R8)"
+        )
+    if day > project.ends_on:
+        return Condition(
+            name, False, f"project {project.number}'s period ended on {project.ends_on} (R25)"
+        )
+    return Condition(
+        name,
+        True,
+        f"project {project.number} is active, {project.starts_on} to {project.ends_on}",
+    )
 
 
 def projects_within_reach(person: Any) -> list[Any]:

@@ -1,56 +1,46 @@
 """`/api/v1/people/...`: the same services as the pages, as JSON (in the OpenAPI document).
 
-A rule refusal answers 400 with the rule, the field and the reason; a role refusal 403.
+A rule refusal answers 400 with the rule, the field and the reason; a role refusal 403
+(`fivesafes.api.errors`). Documents (agreement PDFs, evidence, the R3 guarantee) come back as
+files, to the same people who may open them on the pages.
 """
 
-from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from django.http import HttpRequest
+from django.db.models import Q
+from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 
 from fivesafes.accounts.models import User
+from fivesafes.api.errors import call_service as _call
+from fivesafes.api.errors import caller as _user
 from fivesafes.api.security import api_requires
 from fivesafes.people.access import AccessAnswer, project_access, projects_within_reach
 from fivesafes.people.models import (
     Authorisation,
     Breach,
+    BreachEvidence,
     CertificationQuestion,
     ClarifyingQuestion,
     Institution,
     ResearcherAgreement,
 )
 from fivesafes.people.report import access_report
-from fivesafes.people.rules import RuleViolation
 from fivesafes.people.services import agreements, certification, researchers, sanctions
 from fivesafes.people.services import authorisation as cases
+from fivesafes.people.services.files import CONTENT_TYPES
 from fivesafes.people.views.common import may_see_institution
+from fivesafes.people.views.documents import send_file
 from fivesafes.people.workflow import OPEN_STATES, TRANSITIONS
-from fivesafes.policy.checks import AccessDenied, check_permission
+from fivesafes.policy.checks import check_permission
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Project
 
 router = Router()
-T = TypeVar("T")
-
-
-def _user(request: HttpRequest) -> Any:
-    """The authenticated person (token or two-factor session)."""
-    return getattr(request, "auth", None)
-
-
-def _call(fn: Callable[[], T]) -> T:
-    try:
-        return fn()
-    except RuleViolation as violation:
-        raise HttpError(
-            400, f"{violation.rule} ({violation.field}): {violation.finding.message}"
-        ) from None
-    except AccessDenied as denial:
-        raise HttpError(403, denial.reason) from None
 
 
 def _person(text: str) -> Any:
@@ -94,6 +84,11 @@ class CaseOut(Schema):
     valid_from: date | None
     valid_until: date | None
     credibility_assessment: str
+    business_data_exemption: bool
+    exemption_reason: str
+    exemption_decided_by: str | None
+    exemption_decided_at: datetime | None
+    exemption_guarantee_sha256: str
     next_steps: list[str]
 
 
@@ -107,6 +102,13 @@ def _case(case: Authorisation) -> CaseOut:
         valid_from=case.valid_from,
         valid_until=case.valid_until,
         credibility_assessment=case.credibility_assessment,
+        business_data_exemption=case.business_data_exemption,
+        exemption_reason=case.exemption_reason,
+        exemption_decided_by=(
+            case.exemption_decided_by.username if case.exemption_decided_by_id else None
+        ),
+        exemption_decided_at=case.exemption_decided_at,
+        exemption_guarantee_sha256=case.exemption_guarantee_sha256,
         next_steps=[t.name for t in TRANSITIONS.values() if case.state_enum in t.sources],
     )
 
@@ -268,6 +270,64 @@ def answer(request: HttpRequest, question_id: int, payload: TextIn) -> QuestionO
     )
 
 
+@router.post(
+    "/cases/{case_id}/exemption",
+    response=CaseOut,
+    summary="Grant a consultancy firm the business-data exemption (R3), with the guarantee",
+)
+@api_requires(Permission.DECIDE_AUTHORISATIONS)
+def exemption(
+    request: HttpRequest,
+    case_id: int,
+    reason: Form[str],
+    client_is_public_or_eligible_ngo: Form[bool] = False,
+    guarantee: File[UploadedFile] | None = None,
+) -> CaseOut:
+    """Multipart form: `reason`, `client_is_public_or_eligible_ngo`, and the `guarantee` file
+    (PDF, text, PNG or JPEG, checked by content)."""
+    case = get_object_or_404(Authorisation.objects.select_related("institution"), pk=case_id)
+    return _case(
+        _call(
+            lambda: cases.grant_exemption(
+                actor=_user(request),
+                authorisation=case,
+                reason=reason,
+                client_is_public_or_eligible_ngo=client_is_public_or_eligible_ngo,
+                guarantee=guarantee,
+                request=request,
+            )
+        )
+    )
+
+
+@router.get(
+    "/cases/{case_id}/exemption/guarantee",
+    response={200: bytes},
+    summary="The client's written guarantee behind the R3 exemption",
+)
+@api_requires(Permission.VIEW_DASHBOARD)
+def exemption_guarantee(request: HttpRequest, case_id: int) -> FileResponse:
+    case = _visible_case(request, case_id)
+    name = case.exemption_guarantee.name
+    extension = name.rsplit(".", 1)[-1] if name else ""
+    return send_file(
+        name,
+        f"guarantee-A-{case.pk}.{extension}",
+        CONTENT_TYPES.get(extension, "application/octet-stream"),
+    )
+
+
+@router.get(
+    "/cases/{case_id}/agreement",
+    response={200: bytes},
+    summary="The authorisation agreement (PDF)",
+)
+@api_requires(Permission.VIEW_DASHBOARD)
+def authorisation_agreement(request: HttpRequest, case_id: int) -> FileResponse:
+    case = _visible_case(request, case_id)
+    return send_file(case.agreement_document, f"authorisation-A-{case.pk}.pdf", "application/pdf")
+
+
 class InstitutionOut(Schema):
     id: int
     name: str
@@ -340,6 +400,13 @@ class AgreementIn(Schema):
     allowed_networks: str
 
 
+class SignatureOut(Schema):
+    party: str
+    signer: str
+    signed_at: datetime
+    document_sha256: str
+
+
 class AgreementOut(Schema):
     id: int
     researcher: str
@@ -351,6 +418,8 @@ class AgreementOut(Schema):
     countersigned_at: datetime | None
     current: bool
     status: str
+    document_sha256: str
+    signatures: list[SignatureOut]
 
 
 def _agreement(agreement: ResearcherAgreement) -> AgreementOut:
@@ -366,6 +435,51 @@ def _agreement(agreement: ResearcherAgreement) -> AgreementOut:
         countersigned_at=agreement.countersigned_at,
         current=current,
         status=why,
+        document_sha256=agreement.document_sha256,
+        signatures=[
+            SignatureOut(
+                party=s.party,
+                signer=s.signer.username,
+                signed_at=s.signed_at,
+                document_sha256=s.document_sha256,
+            )
+            for s in agreement.signatures.select_related("signer")
+        ],
+    )
+
+
+@router.get(
+    "/agreements",
+    response=list[AgreementOut],
+    summary="Researcher agreements: mine, and those of the institutions I manage",
+)
+@api_requires(Permission.VIEW_DASHBOARD)
+def agreement_list(request: HttpRequest) -> list[AgreementOut]:
+    user = _user(request)
+    found = (
+        ResearcherAgreement.objects.filter(
+            Q(researcher=user) | Q(authorisation__institution__manager=user)
+        )
+        .select_related("researcher", "project", "authorisation__institution")
+        .distinct()
+    )
+    return [_agreement(a) for a in found]
+
+
+@router.get(
+    "/agreements/{agreement_id}/document",
+    response={200: bytes},
+    summary="The researcher agreement (PDF): the researcher, their manager and staff",
+)
+@api_requires(Permission.VIEW_DASHBOARD)
+def agreement_document(request: HttpRequest, agreement_id: int) -> FileResponse:
+    agreement = get_object_or_404(
+        ResearcherAgreement.objects.select_related("authorisation__institution"), pk=agreement_id
+    )
+    _call(lambda: agreements.check_may_read(_user(request), agreement))
+    agreements.ensure_document(agreement, actor=_user(request))
+    return send_file(
+        agreement.document, f"researcher-agreement-R-{agreement.pk}.pdf", "application/pdf"
     )
 
 
@@ -473,11 +587,36 @@ class DecisionIn(Schema):
     withdraw_institution_until: date | None = None
 
 
+class EvidenceOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: datetime
+
+
 class BreachOut(Schema):
     id: int
     researcher: str
     state: str
+    what_happened: str
+    evidence: str
     decision: str
+    files: list[EvidenceOut]
+
+
+def _evidence(e: BreachEvidence) -> EvidenceOut:
+    return EvidenceOut(
+        id=e.pk,
+        name=e.name,
+        content_type=e.content_type,
+        size=e.size,
+        sha256=e.sha256,
+        uploaded_by=e.uploaded_by.username,
+        uploaded_at=e.uploaded_at,
+    )
 
 
 def _breach(breach: Breach) -> BreachOut:
@@ -485,7 +624,10 @@ def _breach(breach: Breach) -> BreachOut:
         id=breach.pk,
         researcher=breach.researcher.username,
         state=breach.state,
+        what_happened=breach.what_happened,
+        evidence=breach.evidence,
         decision=breach.decision,
+        files=[_evidence(e) for e in breach.files.select_related("uploaded_by")],
     )
 
 
@@ -505,6 +647,41 @@ def report_breach(request: HttpRequest, payload: BreachIn) -> Status[BreachOut]:
     return Status(201, _breach(breach))
 
 
+@router.get("/breaches/{breach_id}", response=BreachOut, summary="One breach case")
+@api_requires(Permission.VIEW_PEOPLE_CASES)
+def breach_detail(request: HttpRequest, breach_id: int) -> BreachOut:
+    return _breach(get_object_or_404(Breach.objects.select_related("researcher"), pk=breach_id))
+
+
+@router.post(
+    "/breaches/{breach_id}/evidence",
+    response={201: list[EvidenceOut]},
+    summary="Attach evidence files to a breach not yet decided (PDF, text, PNG, JPEG)",
+)
+@api_requires(Permission.REPORT_BREACHES)
+def add_evidence(
+    request: HttpRequest, breach_id: int, files: File[list[UploadedFile]]
+) -> Status[list[EvidenceOut]]:
+    breach = get_object_or_404(Breach, pk=breach_id)
+    added = _call(
+        lambda: sanctions.add_evidence(
+            actor=_user(request), breach=breach, files=files, request=request
+        )
+    )
+    return Status(201, [_evidence(e) for e in added])
+
+
+@router.get(
+    "/breaches/{breach_id}/evidence/{evidence_id}",
+    response={200: bytes},
+    summary="One evidence file of a breach (staff)",
+)
+@api_requires(Permission.VIEW_PEOPLE_CASES)
+def evidence_file(request: HttpRequest, breach_id: int, evidence_id: int) -> FileResponse:
+    evidence = get_object_or_404(BreachEvidence, pk=evidence_id, breach_id=breach_id)
+    return send_file(sanctions.evidence_path(evidence), evidence.name, evidence.content_type)
+
+
 @router.post(
     "/breaches/{breach_id}/decision", response=BreachOut, summary="Decide the sanction (R24)"
 )
@@ -520,17 +697,44 @@ def decide(request: HttpRequest, breach_id: int, payload: DecisionIn) -> BreachO
     )
 
 
+class ReportRowOut(AccessOut):
+    variables: list[str]
+    registers: list[str]
+
+
 @router.get(
-    "/access-report", response=list[AccessOut], summary="Who has access to what today, and why"
+    "/access-report",
+    response=list[ReportRowOut],
+    summary="Who has access to what today, and why",
 )
 @api_requires(Permission.VIEW_ACCESS_REPORT)
 def report(
-    request: HttpRequest, person: str = "", project: str = "", institution: str = ""
-) -> list[AccessOut]:
-    rows = access_report(
-        person=person or None, project=project or None, institution=institution or None
+    request: HttpRequest,
+    person: str = "",
+    project: str = "",
+    institution: str = "",
+    register_name: str = Query("", alias="register"),
+    only_with_access: bool = False,
+) -> list[ReportRowOut]:
+    """Filter by person, project, institution or register (a catalogue short name): a register
+    is reached through the projects whose approved scope holds its variables."""
+    rows = _call(
+        lambda: access_report(
+            person=person or None,
+            project=project or None,
+            institution=institution or None,
+            register=register_name or None,
+            only_with_access=only_with_access,
+        )
     )
-    return [_access(r.person, r.project, r.answer) for r in rows]
+    return [
+        ReportRowOut(
+            **_access(r.person, r.project, r.answer).dict(),
+            variables=r.variables,
+            registers=r.registers(),
+        )
+        for r in rows
+    ]
 
 
 @router.post(

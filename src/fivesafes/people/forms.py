@@ -111,10 +111,40 @@ class AgreementForm(forms.Form):
         return project
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; the service checks each by its content."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+EVIDENCE_HELP = "PDF, plain text, PNG or JPEG, up to 20 MB each; checked by their content."
+
+
 class BreachForm(forms.Form):
     researcher = PersonField(label="Researcher (username or e-mail)")
     what_happened = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 3}))
-    evidence = forms.CharField(label="Evidence", widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = forms.CharField(
+        label="Evidence",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Where the evidence is: log references, requests, statements.",
+    )
+    files = MultipleFileField(label="Evidence files", required=False, help_text=EVIDENCE_HELP)
+
+
+class EvidenceForm(forms.Form):
+    files = MultipleFileField(label="Evidence files", help_text=EVIDENCE_HELP)
 
 
 class DecisionForm(forms.Form):
@@ -149,6 +179,12 @@ class ReportFilterForm(forms.Form):
     person = forms.CharField(label="Person", required=False)
     project = forms.CharField(label="Project number", required=False)
     institution = forms.CharField(label="Institution", required=False)
+    register = forms.CharField(
+        label="Register",
+        required=False,
+        help_text="A register's short name in the catalogue: who reaches it, through which project.",
+    )
+    only_with_access = forms.BooleanField(label="Only those with access today", required=False)
 
 
 class CaseFilterForm(forms.Form):
@@ -176,5 +212,7 @@ class ExemptionForm(forms.Form):
         required=False,
     )
     guarantee = forms.FileField(
-        label="The client's written guarantee of correct use", required=False
+        label="The client's written guarantee of correct use",
+        required=False,
+        help_text="PDF, plain text, PNG or JPEG scan, up to 20 MB; checked by its content.",
     )

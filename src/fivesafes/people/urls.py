@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from fivesafes.people.views import cases, institutions, researchers, staff
+from fivesafes.people.views import cases, documents, institutions, researchers, staff
 
 app_name = "people"
 urlpatterns = [
@@ -23,10 +23,16 @@ urlpatterns = [
     path("cases/<int:pk>/questions/", cases.ask, name="ask"),
     path("cases/<int:pk>/agreement.pdf", cases.agreement_pdf, name="agreement_pdf"),
     path("questions/<int:pk>/answer/", cases.answer, name="answer"),
+    path("cases/<int:pk>/guarantee/", documents.exemption_guarantee, name="guarantee"),
     # The researcher
     path("my-access/", researchers.my_access, name="my_access"),
     path("certification/", researchers.certification_test, name="certification"),
     path("agreements/<int:pk>/sign/", researchers.sign_agreement, name="sign_agreement"),
+    path(
+        "agreements/<int:pk>/agreement.pdf",
+        documents.researcher_agreement_pdf,
+        name="researcher_agreement_pdf",
+    ),
     path("projects/<int:pk>/", researchers.project_entry, name="project_entry"),
     # Staff
     path("question-bank/", staff.question_bank, name="question_bank"),
@@ -35,5 +41,7 @@ urlpatterns = [
     path("breaches/report/", staff.report_breach, name="report_breach"),
     path("breaches/<int:pk>/", staff.breach_detail, name="breach"),
     path("breaches/<int:pk>/decide/", staff.decide_breach, name="decide_breach"),
+    path("breaches/<int:pk>/evidence/", staff.add_evidence, name="add_evidence"),
+    path("evidence/<int:pk>/", documents.evidence_file, name="evidence_file"),
     path("access-report/", staff.report, name="access_report"),
 ]

@@ -1,6 +1,6 @@
 """The models of safe people, one concern per module."""
 
-from fivesafes.people.models.agreement import ResearcherAgreement
+from fivesafes.people.models.agreement import AgreementSignature, ResearcherAgreement
 from fivesafes.people.models.authorisation import (
     Authorisation,
     ClarifyingQuestion,
@@ -9,12 +9,14 @@ from fivesafes.people.models.authorisation import (
 from fivesafes.people.models.certification import CertificationAttempt, CertificationQuestion
 from fivesafes.people.models.institution import Institution
 from fivesafes.people.models.researcher import Attachment
-from fivesafes.people.models.sanction import Breach, Sanction
+from fivesafes.people.models.sanction import Breach, BreachEvidence, Sanction
 
 __all__ = [
+    "AgreementSignature",
     "Attachment",
     "Authorisation",
     "Breach",
+    "BreachEvidence",
     "CertificationAttempt",
     "CertificationQuestion",
     "ClarifyingQuestion",

@@ -39,6 +39,10 @@ class ResearcherAgreement(models.Model):
     countersigned_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=200, blank=True)
+    document = models.CharField(
+        max_length=300, blank=True, help_text="The agreement as a PDF, in the file storage."
+    )
+    document_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-starts_on", "pk"]
@@ -66,3 +70,25 @@ class ResearcherAgreement(models.Model):
                 "so it lapsed (R8)"
             )
         return True, f"signed and countersigned, valid {self.starts_on} to {self.ends_on}"
+
+
+class AgreementSignature(models.Model):
+    """The researcher's signature or the manager's countersignature, naming the document."""
+
+    class Party(models.TextChoices):
+        RESEARCHER = "researcher", "The researcher"
+        INSTITUTION = "institution", "The institution's manager"
+
+    agreement = models.ForeignKey(
+        ResearcherAgreement, on_delete=models.CASCADE, related_name="signatures"
+    )
+    party = models.CharField(max_length=20, choices=Party.choices)
+    signer = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(default=timezone.now)
+    document_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["signed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_party_display()} signed by {self.signer}"

@@ -47,6 +47,25 @@ class Breach(models.Model):
         return f"Breach B-{self.pk} by {self.researcher}"
 
 
+class BreachEvidence(models.Model):
+    """A file attached to a breach case: checked by content, stored under a random name."""
+
+    breach = models.ForeignKey(Breach, on_delete=models.PROTECT, related_name="files")
+    name = models.CharField(max_length=120, help_text="The sanitised name shown to staff.")
+    stored_name = models.CharField(max_length=120, unique=True)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} on breach B-{self.breach_id}"
+
+
 class SanctionQuerySet(models.QuerySet["Sanction"]):
     def in_force(self, on: date | None = None) -> SanctionQuerySet:
         day = on or timezone.localdate()

@@ -10,7 +10,12 @@ from django.utils import timezone
 
 from fivesafes.audit.services import record
 from fivesafes.people import rules
-from fivesafes.people.models import Attachment, Authorisation, ResearcherAgreement
+from fivesafes.people.models import (
+    AgreementSignature,
+    Attachment,
+    Authorisation,
+    ResearcherAgreement,
+)
 from fivesafes.people.rules import RuleViolation
 from fivesafes.people.services.common import require, snapshot
 from fivesafes.policy.permissions import Permission
@@ -62,6 +67,18 @@ def create(
     )
     networks, findings = rules.parse_networks(allowed_networks)
     rules.refuse_if(findings)
+    if project.is_closed:
+        raise RuleViolation(
+            "R8", "project", f"Project {project.number} is closed; no new agreement is made for it."
+        )
+    from fivesafes.people.access import exclusion_reason
+
+    if exclusion_reason(researcher) is not None:
+        raise RuleViolation(
+            "R24",
+            "researcher",
+            f"{researcher} is excluded from the research schemes; no agreement is made.",
+        )
     if not project.institution.is_authorised():
         raise RuleViolation(
             "R1", "project", f"Project {project.number} is not owned by an authorised institution."
@@ -85,14 +102,56 @@ def create(
             created_by=actor,
         )
         ProjectMembership.objects.get_or_create(project=project, person=researcher)
+        ensure_document(
+            agreement, affiliated=attachment.kind == Attachment.Kind.AFFILIATED, actor=actor
+        )
         record(
             action="agreement.created",
             actor=actor,
             obj=agreement,
-            after=snapshot(agreement, FIELDS),
+            after=snapshot(agreement, FIELDS + ("document_sha256",)),
             request=request,
         )
     return agreement
+
+
+def ensure_document(
+    agreement: ResearcherAgreement, *, affiliated: bool | None = None, actor: Any = None
+) -> None:
+    """Generate the agreement's PDF once (when drawn up, or for an agreement made before
+    documents were kept); signatures name its hash (R8, Appendix 3)."""
+    if agreement.document:
+        return
+    from fivesafes.people.services.document import store_researcher_agreement
+
+    if affiliated is None:
+        affiliated = Attachment.objects.filter(
+            researcher_id=agreement.researcher_id,
+            institution_id=agreement.authorisation.institution_id,
+            kind=Attachment.Kind.AFFILIATED,
+        ).exists()
+    with transaction.atomic():
+        agreement.document, agreement.document_sha256 = store_researcher_agreement(
+            agreement, affiliated=affiliated
+        )
+        agreement.save(update_fields=["document", "document_sha256"])
+        record(
+            action="agreement.document_generated",
+            actor=actor,
+            obj=agreement,
+            data={"document_sha256": agreement.document_sha256},
+        )
+
+
+def _signed(agreement: ResearcherAgreement, party: str, signer: Any) -> AgreementSignature:
+    ensure_document(agreement, actor=signer)
+    return AgreementSignature.objects.create(
+        agreement=agreement,
+        party=party,
+        signer=signer,
+        signed_at=timezone.now(),
+        document_sha256=agreement.document_sha256,
+    )
 
 
 def sign(*, actor: Any, agreement: ResearcherAgreement, request: Any = None) -> ResearcherAgreement:
@@ -106,9 +165,16 @@ def sign(*, actor: Any, agreement: ResearcherAgreement, request: Any = None) -> 
             )
         if agreement.researcher_signed_at is not None or agreement.ended_at is not None:
             raise RuleViolation("R8", "state", "This agreement cannot be signed now.")
-        agreement.researcher_signed_at = timezone.now()
+        signature = _signed(agreement, AgreementSignature.Party.RESEARCHER, actor)
+        agreement.researcher_signed_at = signature.signed_at
         agreement.save(update_fields=["researcher_signed_at"])
-        record(action="agreement.signed", actor=actor, obj=agreement, request=request)
+        record(
+            action="agreement.signed",
+            actor=actor,
+            obj=agreement,
+            data={"document_sha256": signature.document_sha256},
+            request=request,
+        )
     return agreement
 
 
@@ -135,10 +201,17 @@ def countersign(
             raise RuleViolation("R8", "state", "The researcher signs first.")
         if agreement.countersigned_at is not None or agreement.ended_at is not None:
             raise RuleViolation("R8", "state", "This agreement cannot be countersigned now.")
+        signature = _signed(agreement, AgreementSignature.Party.INSTITUTION, actor)
         agreement.countersigned_by = actor
-        agreement.countersigned_at = timezone.now()
+        agreement.countersigned_at = signature.signed_at
         agreement.save(update_fields=["countersigned_by", "countersigned_at"])
-        record(action="agreement.countersigned", actor=actor, obj=agreement, request=request)
+        record(
+            action="agreement.countersigned",
+            actor=actor,
+            obj=agreement,
+            data={"document_sha256": signature.document_sha256},
+            request=request,
+        )
     return agreement
 
 
@@ -175,3 +248,26 @@ def _end(agreement: ResearcherAgreement, reason: str, actor: Any) -> int:
         action="agreement.lapsed", actor=actor, obj=agreement, data={"reason": agreement.end_reason}
     )
     return 1
+
+
+def may_read(person: Any, agreement: ResearcherAgreement) -> bool:
+    """The researcher, the institution's manager and the office's staff read the agreement."""
+    from fivesafes.policy.checks import can
+
+    if person is None or not getattr(person, "is_authenticated", False):
+        return False
+    if agreement.researcher_id == person.pk:
+        return True
+    if agreement.authorisation.institution.manager_id == person.pk:
+        return True
+    return can(person, Permission.VIEW_PEOPLE_CASES)
+
+
+def check_may_read(person: Any, agreement: ResearcherAgreement) -> None:
+    from fivesafes.policy.checks import AccessDenied
+
+    if not may_read(person, agreement):
+        raise AccessDenied(
+            f"Agreement R-{agreement.pk} is read only by its researcher, the manager of their "
+            "institution and the research service."
+        )

@@ -18,7 +18,7 @@ from fivesafes.people import rules
 from fivesafes.people.models import Authorisation, ClarifyingQuestion, Institution, SignatureEvent
 from fivesafes.people.rules import RuleViolation
 from fivesafes.people.services.common import require, snapshot
-from fivesafes.people.workflow import TRANSITIONS, CaseState, Transition
+from fivesafes.people.workflow import FINAL_STATES, TRANSITIONS, CaseState, Transition
 from fivesafes.policy.permissions import Permission
 
 EVALUATION_DAYS = 30
@@ -214,7 +214,10 @@ def grant_exemption(
     guarantee: Any,
     request: Any = None,
 ) -> Authorisation:
-    """R3: the approver exempts a consultancy firm, with the client's written guarantee."""
+    """R3: the approver's decision to exempt a consultancy firm, with the client's written
+    guarantee of correct use attached (PDF, text or a scan, checked by content)."""
+    from fivesafes.people.services.files import check_upload, store_checked
+
     require(actor, Permission.DECIDE_AUTHORISATIONS)
     with transaction.atomic():
         case = _locked(authorisation)
@@ -227,17 +230,40 @@ def grant_exemption(
         )
         if not reason.strip():
             raise RuleViolation("R3", "reason", "Name the client and the assignment.")
+        if case.business_data_exemption:
+            raise RuleViolation("R3", "state", "The exemption has been granted already.")
+        if case.state_enum in FINAL_STATES:
+            raise RuleViolation(
+                "R3", "state", f"A case that is '{case.state_enum.label}' takes no exemption."
+            )
+        checked = check_upload(guarantee, rule="R3", field="guarantee")
         case.business_data_exemption = True
         case.exemption_reason = reason.strip()
-        case.exemption_guarantee.save(f"guarantee-{case.pk}.pdf", guarantee, save=False)
+        case.exemption_decided_by = actor
+        case.exemption_decided_at = timezone.now()
+        case.exemption_guarantee_sha256 = checked.sha256
+        case.exemption_guarantee.name = store_checked(checked, "people/guarantees")
+        case.changed_at = timezone.now()
         case.save(
-            update_fields=["business_data_exemption", "exemption_reason", "exemption_guarantee"]
+            update_fields=[
+                "business_data_exemption",
+                "exemption_reason",
+                "exemption_guarantee",
+                "exemption_guarantee_sha256",
+                "exemption_decided_by",
+                "exemption_decided_at",
+                "changed_at",
+            ]
         )
         record(
             action="authorisation.exemption_granted",
             actor=actor,
             obj=case,
-            after={"business_data_exemption": True, "exemption_reason": case.exemption_reason},
+            after={
+                "business_data_exemption": True,
+                "exemption_reason": case.exemption_reason,
+                "guarantee_sha256": checked.sha256,
+            },
             request=request,
         )
     return case

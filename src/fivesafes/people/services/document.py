@@ -1,24 +1,24 @@
-"""The authorisation agreement as a PDF, generated from the institution's data (Appendix 2).
+"""The agreements as PDFs: the institution's authorisation (Appendix 2) and each researcher's
+agreement per project (Appendix 3), generated from the data they are made of.
 
-The terms are the office's standard form in our own wording. The file is written under a
-temporary name and renamed into place, so a reader never sees half a document.
+The terms are the office's standard forms in our own wording. A file is written under a
+temporary name and renamed into place, so a reader never sees half a document; its SHA-256 is
+what the signature events name.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import uuid
 from io import BytesIO
-from pathlib import Path
+from xml.sax.saxutils import escape
 
-from django.core.files.storage import default_storage
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
 
-from fivesafes.people.models import Authorisation
+from fivesafes.people.models import Authorisation, ResearcherAgreement
+from fivesafes.people.services.files import write_atomically
 
 TERMS: tuple[str, ...] = (
     "Each project is described in a project description that states its objectives and lets "
@@ -69,10 +69,12 @@ def render_agreement(authorisation: Authorisation) -> bytes:
         Paragraph("AUTHORISATION", styles["Title"]),
         Paragraph("The statistics office hereby grants", styles["Normal"]),
         Spacer(1, 6),
-        Paragraph(f"<b>{institution.name}</b>", styles["Heading2"]),
+        Paragraph(f"<b>{escape(institution.name)}</b>", styles["Heading2"]),
         Paragraph(
-            f"{institution.get_kind_display()}, {institution.country}"
-            + (f"; recognised by {institution.recognition}" if institution.recognition else ""),
+            escape(
+                f"{institution.get_kind_display()}, {institution.country}"
+                + (f"; recognised by {institution.recognition}" if institution.recognition else "")
+            ),
             styles["Normal"],
         ),
         Spacer(1, 6),
@@ -86,7 +88,7 @@ def render_agreement(authorisation: Authorisation) -> bytes:
         ),
         Spacer(1, 8),
         Paragraph(
-            f"Responsible manager: {institution.manager or '(not named)'}. "
+            f"Responsible manager: {escape(str(institution.manager or '(not named)'))}. "
             f"Period: {authorisation.valid_from} to {authorisation.valid_until}. "
             "Either party may terminate this agreement at three months' notice.",
             styles["Normal"],
@@ -96,7 +98,7 @@ def render_agreement(authorisation: Authorisation) -> bytes:
         story.append(
             Paragraph(
                 "Exemption (R3): business data may be used for the client named in the "
-                f"exemption decision: {authorisation.exemption_reason}",
+                f"exemption decision: {escape(authorisation.exemption_reason)}",
                 styles["Normal"],
             )
         )
@@ -107,7 +109,8 @@ def render_agreement(authorisation: Authorisation) -> bytes:
         ),
         Spacer(1, 18),
         Paragraph(
-            f"For {institution.name}: ______________________  date: ________", styles["Normal"]
+            f"For {escape(institution.name)}: ______________________  date: ________",
+            styles["Normal"],
         ),
     ]
     doc.build(story)
@@ -118,13 +121,110 @@ def store_agreement(authorisation: Authorisation) -> tuple[str, str]:
     """Render and store the agreement; returns (storage name, sha256)."""
     content = render_agreement(authorisation)
     digest = hashlib.sha256(content).hexdigest()
-    name = agreement_path(authorisation, digest)
-    target = Path(default_storage.path(name))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(content)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, target)
-    return name, digest
+    return write_atomically(agreement_path(authorisation, digest), content), digest
+
+
+RESEARCHER_TERMS: tuple[str, ...] = (
+    "The datasets made available are confidential under the rules on confidentiality in public "
+    "administration and criminal law.",
+    "The researcher works on the data only from the authorised research environment, or from a "
+    "linked home computer under the office's guidelines.",
+    "A computer connected to the office is never left at the disposal of others; when not in "
+    "use it is disconnected.",
+    "The personal credentials, the second factor and the token issued for the project are the "
+    "researcher's alone and are never passed on.",
+    "Neither the data nor any dataset derived from them may be downloaded, directly or indirectly.",
+    "Output (tables, analytical results) leaves only through the office's controlled channel, "
+    "which logs every transfer.",
+    "Individual records are never printed; output is aggregated so that no person or enterprise "
+    "can be identified directly or indirectly, and no attempt at identification is made.",
+    "Nothing that identifies a person or an enterprise is published; publications from the "
+    "project are submitted to the office for scrutiny.",
+    "The token issued for the project is returned to the office when this agreement ends.",
+    "This agreement lapses when the period ends, or when the institution's authorisation it is "
+    "made under expires, is withdrawn or changes.",
+    "A breach of these terms excludes the researcher from all the office's research schemes "
+    "permanently or for no less than three years.",
+)
+AFFILIATE_TERMS: tuple[str, ...] = (
+    "The institution's responsible manager accepts responsibility that the affiliated "
+    "researcher keeps every rule on access to micro data, and informs the researcher of them.",
+    "The affiliated researcher's access passes through the authorised institution.",
+)
+
+
+def researcher_agreement_path(agreement: ResearcherAgreement, digest: str) -> str:
+    return f"people/agreements/researcher-{agreement.pk}-{digest[:16]}.pdf"
+
+
+def render_researcher_agreement(
+    agreement: ResearcherAgreement, *, affiliated: bool = False
+) -> bytes:
+    """Appendix 3 in our words, from the agreement's researcher, project, period and addresses."""
+    styles = getSampleStyleSheet()
+    normal = styles["Normal"]
+    project = agreement.project
+    authorisation = agreement.authorisation
+    institution = authorisation.institution
+    researcher = agreement.researcher
+    who = getattr(researcher, "full_name", "") or researcher.get_username()
+    buffer = BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=2.5 * cm,
+        rightMargin=2.5 * cm,
+        title=f"Researcher agreement R-{agreement.pk}",
+        author="fivesafes research service",
+    )
+    addresses = [line for line in agreement.allowed_networks.split() if line]
+    terms = list(RESEARCHER_TERMS) + (list(AFFILIATE_TERMS) if affiliated else [])
+    story = [
+        Paragraph("RESEARCHER AGREEMENT", styles["Title"]),
+        Paragraph(f"Agreement R-{agreement.pk} between the statistics office and", normal),
+        Spacer(1, 6),
+        Paragraph(
+            f"<b>{escape(who)}</b> ({escape(researcher.get_username())})", styles["Heading2"]
+        ),
+        Paragraph(
+            "on access by remote connection to selected datasets for the research project",
+            normal,
+        ),
+        Spacer(1, 6),
+        Paragraph(f"<b>{escape(project.number)} {escape(project.title)}</b>", styles["Heading3"]),
+        Paragraph(
+            escape(
+                f"under the authorisation of {institution.name} (case A-{authorisation.pk}, "
+                f"{authorisation.valid_from} to {authorisation.valid_until})."
+            ),
+            normal,
+        ),
+        Spacer(1, 8),
+        Paragraph(f"Access period: {agreement.starts_on} to {agreement.ends_on}.", normal),
+        Paragraph(
+            "Allowed IP addresses or ranges: " + escape(", ".join(addresses) or "(none)") + ".",
+            normal,
+        ),
+        Spacer(1, 8),
+        Paragraph("The agreement is subject to these terms:", normal),
+        ListFlowable([ListItem(Paragraph(term, normal)) for term in terms], bulletType="1"),
+        Spacer(1, 24),
+        Paragraph(f"The researcher, {escape(who)}: ______________________  date: ________", normal),
+        Spacer(1, 18),
+        Paragraph(
+            f"For {escape(institution.name)}, its responsible manager: "
+            "______________________  date: ________",
+            normal,
+        ),
+    ]
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def store_researcher_agreement(
+    agreement: ResearcherAgreement, *, affiliated: bool = False
+) -> tuple[str, str]:
+    """Render and store the researcher agreement; returns (storage name, sha256)."""
+    content = render_researcher_agreement(agreement, affiliated=affiliated)
+    digest = hashlib.sha256(content).hexdigest()
+    return write_atomically(researcher_agreement_path(agreement, digest), content), digest

@@ -1,4 +1,4 @@
-"""R24: breach cases and sanctions, taking effect at once everywhere.
+"""R24: breach cases with their evidence files, and sanctions taking effect at once everywhere.
 
 An exclusion ends the person's sessions, revokes their API tokens and ends their researcher
 agreements in the same transaction as the decision; the access policy (`check_signed_in`)
@@ -16,11 +16,49 @@ from django.utils import timezone
 
 from fivesafes.audit.services import record
 from fivesafes.people import rules
-from fivesafes.people.models import Breach, Institution, Sanction
+from fivesafes.people.models import Breach, BreachEvidence, Institution, Sanction
 from fivesafes.people.rules import RuleViolation
 from fivesafes.people.services.common import require
+from fivesafes.people.services.files import CheckedFile, check_upload, store_checked
 from fivesafes.people.workflow import CaseState
 from fivesafes.policy.permissions import Permission
+
+EVIDENCE_FOLDER = "people/evidence"
+MAX_EVIDENCE_FILES = 10
+
+
+def _check_files(uploads: Any) -> list[CheckedFile]:
+    uploads = [u for u in (uploads or []) if u is not None]
+    if len(uploads) > MAX_EVIDENCE_FILES:
+        raise RuleViolation(
+            "R24", "files", f"Attach at most {MAX_EVIDENCE_FILES} evidence files at a time."
+        )
+    return [check_upload(u, rule="R24", field="files") for u in uploads]
+
+
+def _store_evidence(
+    breach: Breach, checked: list[CheckedFile], actor: Any, request: Any
+) -> list[BreachEvidence]:
+    stored = []
+    for item in checked:
+        evidence = BreachEvidence.objects.create(
+            breach=breach,
+            name=item.name,
+            stored_name=store_checked(item, EVIDENCE_FOLDER),
+            content_type=item.content_type,
+            size=len(item.content),
+            sha256=item.sha256,
+            uploaded_by=actor,
+        )
+        record(
+            action="breach.evidence_added",
+            actor=actor,
+            obj=breach,
+            data={"file": evidence.name, "sha256": evidence.sha256, "size": evidence.size},
+            request=request,
+        )
+        stored.append(evidence)
+    return stored
 
 
 def report_breach(
@@ -29,13 +67,16 @@ def report_breach(
     researcher: Any,
     what_happened: str,
     evidence: str,
+    files: Any = (),
     request: Any = None,
 ) -> Breach:
+    """Record what happened and the evidence (a description and, if any, files)."""
     require(actor, Permission.REPORT_BREACHES)
     if not what_happened.strip():
         raise RuleViolation("R24", "what_happened", "Describe what happened.")
     if not evidence.strip():
         raise RuleViolation("R24", "evidence", "Say where the evidence is.")
+    checked = _check_files(files)
     from fivesafes.people.models import Attachment
 
     attachment = Attachment.objects.current().filter(researcher=researcher).first()
@@ -54,7 +95,29 @@ def report_breach(
             after={"researcher": researcher.pk, "institution": breach.institution_id},
             request=request,
         )
+        _store_evidence(breach, checked, actor, request)
     return breach
+
+
+def add_evidence(
+    *, actor: Any, breach: Breach, files: Any, request: Any = None
+) -> list[BreachEvidence]:
+    """More evidence for a breach not yet decided."""
+    require(actor, Permission.REPORT_BREACHES)
+    checked = _check_files(files)
+    if not checked:
+        raise RuleViolation("R24", "files", "Attach at least one evidence file.")
+    with transaction.atomic():
+        breach = Breach.objects.select_for_update().get(pk=breach.pk)
+        if breach.state != Breach.State.REPORTED:
+            raise RuleViolation(
+                "R24", "files", "The breach has been decided; its evidence is closed."
+            )
+        return _store_evidence(breach, checked, actor, request)
+
+
+def evidence_path(evidence: BreachEvidence) -> str:
+    return f"{EVIDENCE_FOLDER}/{evidence.stored_name}"
 
 
 def end_sessions_of(person: Any) -> int:

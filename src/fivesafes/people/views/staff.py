@@ -9,7 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from fivesafes.accounts.models import User
-from fivesafes.people.forms import BreachForm, DecisionForm, QuestionBankForm, ReportFilterForm
+from fivesafes.people.forms import (
+    BreachForm,
+    DecisionForm,
+    EvidenceForm,
+    QuestionBankForm,
+    ReportFilterForm,
+)
 from fivesafes.people.models import Breach, CertificationQuestion
 from fivesafes.people.report import access_report
 from fivesafes.people.services import certification, sanctions
@@ -68,8 +74,9 @@ def breach_list(request: HttpRequest) -> HttpResponse:
 
 @requires(Permission.REPORT_BREACHES)
 def report_breach(request: HttpRequest) -> HttpResponse:
-    form = BreachForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = BreachForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
         try:
             breach = attempt(
                 request,
@@ -91,20 +98,52 @@ def report_breach(request: HttpRequest) -> HttpResponse:
 
 
 def _breach_page(
-    request: HttpRequest, breach: Breach, form: DecisionForm | None = None, status: int = 200
+    request: HttpRequest,
+    breach: Breach,
+    form: DecisionForm | None = None,
+    status: int = 200,
+    evidence_form: EvidenceForm | None = None,
 ) -> HttpResponse:
+    reported = breach.state == Breach.State.REPORTED
     return render(
         request,
         "people/breach.html",
         {
             "breach": breach,
             "sanctions": breach.sanctions.select_related("person", "institution"),
+            "files": breach.files.select_related("uploaded_by"),
             "form": form or DecisionForm(),
-            "may_decide": can(request.user, Permission.DECIDE_SANCTIONS)
-            and breach.state == Breach.State.REPORTED,
+            "evidence_form": evidence_form or EvidenceForm(),
+            "may_decide": can(request.user, Permission.DECIDE_SANCTIONS) and reported,
+            "may_add_evidence": can(request.user, Permission.REPORT_BREACHES) and reported,
         },
         status=status,
     )
+
+
+@require_POST
+@requires(Permission.REPORT_BREACHES, Permission.VIEW_PEOPLE_CASES)
+def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    breach = get_object_or_404(Breach, pk=pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            added = attempt(
+                request,
+                lambda: sanctions.add_evidence(
+                    actor=request.user,
+                    breach=breach,
+                    files=form.cleaned_data["files"],
+                    request=request,
+                ),
+                form,
+            )
+        except Refused:
+            pass
+        else:
+            messages.success(request, f"{len(added)} evidence file(s) attached.")
+            return redirect("people:breach", pk=breach.pk)
+    return _breach_page(request, breach, status=400, evidence_form=form)
 
 
 @requires(Permission.VIEW_PEOPLE_CASES)
@@ -140,14 +179,26 @@ def report(request: HttpRequest) -> HttpResponse:
     rows = []
     if form.is_valid() and any(form.cleaned_data.values()):
         data = form.cleaned_data
-        rows = access_report(
-            person=data["person"] or None,
-            project=data["project"] or None,
-            institution=data["institution"] or None,
-        )
+        try:
+            rows = attempt(
+                request,
+                lambda: access_report(
+                    person=data["person"] or None,
+                    project=data["project"] or None,
+                    institution=data["institution"] or None,
+                    register=data["register"] or None,
+                    only_with_access=data["only_with_access"],
+                ),
+                form,
+            )
+        except Refused:
+            rows = []
     elif not form.is_bound:
         rows = access_report()
     people = User.objects.filter(Q(attachments__isnull=False)).distinct().count()
     return render(
-        request, "people/access_report.html", {"form": form, "rows": rows, "people": people}
+        request,
+        "people/access_report.html",
+        {"form": form, "rows": rows, "people": people, "register": form.data.get("register")},
+        status=400 if form.errors else 200,
     )
