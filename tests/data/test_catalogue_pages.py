@@ -21,6 +21,18 @@ def test_anonymous_visitors_browse_by_subject_area(catalogue: Path) -> None:
         assert name in page
 
 
+def test_visitors_browse_by_unit_type_too(catalogue: Path) -> None:
+    from fivesafes.metadata.unittypes import UNIT_TYPES
+
+    page = Client().get(reverse("data:catalogue"), {"by": "unit_type"}).content.decode()
+    enterprise = UNIT_TYPES["enterprise"].label.en
+    assert f"<h2>{enterprise[:1].upper()}{enterprise[1:]}</h2>" in page
+    section = page.split(f"<h2>{enterprise[:1].upper()}{enterprise[1:]}</h2>")[1].split(
+        "</section>"
+    )[0]
+    assert "BUSINESS" in section and "POPULATION" not in section
+
+
 def test_search_finds_variables_by_english_and_danish_words(catalogue: Path) -> None:
     english = Client().get(reverse("data:catalogue"), {"q": "birth"}).content.decode()
     assert "birth_date" in english

@@ -80,15 +80,22 @@ def index(request: HttpRequest) -> HttpResponse:
             register_count=len(names),
         )
     else:
+        by_unit = request.GET.get("by") == "unit_type"
         grouped: dict[str, list[CatalogueRegister]] = defaultdict(list)
         registers = (
             CatalogueRegister.objects.filter(current__isnull=False)
             .select_related("current")
+            .defer("current__rows_by_year", "current__search_text")
             .annotate(n_variables=Count("current__variables"))
         )
         for register in registers:
-            grouped[register.subject_area].append(register)
+            if by_unit:
+                unit = UNIT_TYPES.get(register.unit_type)
+                grouped[unit.label.en if unit else register.unit_type].append(register)
+            else:
+                grouped[register.subject_area].append(register)
         context["by_area"] = sorted(grouped.items())
+        context["by_unit"] = by_unit
     template = "data/_results.html" if request.htmx and searching else "data/catalogue.html"
     return render(request, template, context)
 
