@@ -224,7 +224,7 @@ def test_one_request_asks_for_exclusions_once(world) -> None:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("people:project_entry", kwargs={"pk": world.project.pk}))
     assert response.status_code == 200
-    asked = [q["sql"] for q in queries if '"kind" = \'exclusion\'' in q["sql"]]
+    asked = [q["sql"] for q in queries if "\"kind\" = 'exclusion'" in q["sql"]]
     assert len(asked) == 1, asked
 
 

@@ -41,6 +41,7 @@ from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Project
 
 router = Router()
+NO_FILE = File(None)  # an optional file part of a multipart form
 
 
 def _person(text: str) -> Any:
@@ -281,7 +282,7 @@ def exemption(
     case_id: int,
     reason: Form[str],
     client_is_public_or_eligible_ngo: Form[bool] = False,
-    guarantee: File[UploadedFile] | None = None,
+    guarantee: UploadedFile | None = NO_FILE,
 ) -> CaseOut:
     """Multipart form: `reason`, `client_is_public_or_eligible_ngo`, and the `guarantee` file
     (PDF, text, PNG or JPEG, checked by content)."""

@@ -173,7 +173,7 @@ def exemption_findings(
         findings.append(
             Finding(
                 "R3",
-                "client",
+                "client_is_public_or_eligible_ngo",
                 "The exemption needs work for a public authority or an NGO that would itself be "
                 "eligible.",
             )

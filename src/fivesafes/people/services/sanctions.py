@@ -44,7 +44,7 @@ def _store_evidence(
         evidence = BreachEvidence.objects.create(
             breach=breach,
             name=item.name,
-            stored_name=store_checked(item, EVIDENCE_FOLDER),
+            stored_name=store_checked(item, EVIDENCE_FOLDER).rsplit("/", 1)[-1],
             content_type=item.content_type,
             size=len(item.content),
             sha256=item.sha256,

@@ -136,7 +136,8 @@ def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
                     files=form.cleaned_data["files"],
                     request=request,
                 ),
-                form,
+                # a decided breach shows no evidence form: the refusal is a message then
+                form if breach.state == Breach.State.REPORTED else None,
             )
         except Refused:
             pass

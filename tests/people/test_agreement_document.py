@@ -1,0 +1,84 @@
+"""The researcher agreement per project as a PDF (R8, Appendix 3), its signatures and readers."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.files.storage import default_storage
+from django.urls import reverse
+
+from fivesafes.audit.models import AuditEvent
+from fivesafes.people.models import AgreementSignature
+from fivesafes.policy.permissions import Role
+from tests.conftest import verified_client
+from tests.people.test_api import api_client
+from tests.people.test_workflow import pdf_text
+
+
+def test_the_agreement_is_a_pdf_of_its_project_period_and_addresses(world) -> None:
+    agreement = world.agreement
+    content = default_storage.open(agreement.document, "rb").read()
+    assert content.startswith(b"%PDF")
+    assert hashlib.sha256(content).hexdigest() == agreement.document_sha256
+    text = pdf_text(content)
+    assert "RESEARCHER AGREEMENT" in text
+    assert "P-2026-001 Labour market careers" in text
+    assert f"Access period: {agreement.starts_on} to {agreement.ends_on}." in text
+    assert "127.0.0.1/32, 192.0.2.0/24" in text
+    assert "Aarhus University" in text
+    assert "token" in text
+
+
+def test_both_signatures_name_the_document(world) -> None:
+    signatures = list(
+        AgreementSignature.objects.filter(agreement=world.agreement).values_list(
+            "party", "signer__username", "document_sha256"
+        )
+    )
+    digest = world.agreement.document_sha256
+    assert signatures == [("researcher", "rikke", digest), ("institution", "mads", digest)]
+    signed = AuditEvent.objects.get(action="agreement.signed")
+    assert signed.data["document_sha256"] == digest
+
+
+def test_researcher_manager_and_staff_download_it_others_do_not(world, make_user) -> None:
+    url = reverse("people:researcher_agreement_pdf", kwargs={"pk": world.agreement.pk})
+    for reader in (world.researcher, world.manager, world.case_handler, world.approver):
+        response = verified_client(reader).get(url)
+        assert response.status_code == 200, reader
+        assert response["Content-Type"] == "application/pdf"
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+    colleague = make_user(Role.RESEARCHER)
+    other_manager = make_user(Role.INSTITUTION_MANAGER)
+    checker = make_user(Role.OUTPUT_CHECKER)
+    for stranger in (colleague, other_manager, checker):
+        response = verified_client(stranger).get(url)
+        assert response.status_code == 403, stranger
+        assert "read only by its researcher" in response.text
+
+
+def test_the_pages_link_to_the_pdf(world) -> None:
+    link = reverse("people:researcher_agreement_pdf", kwargs={"pk": world.agreement.pk})
+    mine = verified_client(world.researcher).get(reverse("people:my_access"))
+    assert link in mine.text and f"Agreement R-{world.agreement.pk} (PDF)" in mine.text
+    institution = verified_client(world.manager).get(
+        reverse("people:institution", kwargs={"pk": world.institution.pk})
+    )
+    assert link in institution.text
+
+
+def test_the_api_lists_agreements_with_signatures_and_serves_the_pdf(world, make_user) -> None:
+    client = api_client(world.researcher)
+    [listed] = client.get("/api/v1/people/agreements").json()
+    assert listed["document_sha256"] == world.agreement.document_sha256
+    assert [s["party"] for s in listed["signatures"]] == ["researcher", "institution"]
+    response = client.get(f"/api/v1/people/agreements/{world.agreement.pk}/document")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert api_client(world.manager).get("/api/v1/people/agreements").json()[0]["id"] == (
+        world.agreement.pk
+    )
+    stranger = api_client(make_user(Role.RESEARCHER))
+    assert stranger.get("/api/v1/people/agreements").json() == []
+    refused = stranger.get(f"/api/v1/people/agreements/{world.agreement.pk}/document")
+    assert refused.status_code == 403
