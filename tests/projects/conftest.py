@@ -28,7 +28,7 @@ class ProjectWorld:
     variables: dict[str, Any]
 
 
-def _variable(version, name, position, **flags):
+def _variable(version, name, position, data_type="integer", **flags):
     from fivesafes.data.models import CatalogueVariable
 
     return CatalogueVariable.objects.create(
@@ -39,11 +39,19 @@ def _variable(version, name, position, **flags):
         label_da=name,
         description_en=name,
         description_da=name,
-        data_type="int",
+        data_type=data_type,
         role="attribute",
         search_text=name,
         **flags,
     )
+
+
+# The diagnosis code list: two current codes and one that ended in 2005.
+DIAGNOSES = (
+    ("E10", "Type 1 diabetes", date(2000, 1, 1), None),
+    ("E11", "Type 2 diabetes", date(2000, 1, 1), None),
+    ("Z99", "Retired code", date(2000, 1, 1), date(2005, 12, 31)),
+)
 
 
 def make_catalogue() -> dict[str, Any]:
@@ -74,13 +82,48 @@ def make_catalogue() -> dict[str, Any]:
         register.current = version
         register.save()
         out[short] = version
+    from fivesafes.data.models import CatalogueCode
+
+    diagnosis = _variable(
+        out["persons"],
+        "diagnosis",
+        3,
+        data_type="string",
+        special_category=True,
+        code_list_name="icd10",
+    )
+    for code, label, valid_from, valid_until in DIAGNOSES:
+        CatalogueCode.objects.create(
+            variable=diagnosis,
+            code=code,
+            label_en=label,
+            label_da=label,
+            valid_from=valid_from,
+            valid_until=valid_until,
+        )
     return {
         "income": _variable(out["persons"], "income", 1),
-        "birth_date": _variable(out["persons"], "birth_date", 2, particularly_identifying=True),
-        "diagnosis": _variable(out["persons"], "diagnosis", 3, special_category=True),
+        "birth_date": _variable(
+            out["persons"], "birth_date", 2, data_type="date", particularly_identifying=True
+        ),
+        "diagnosis": diagnosis,
         "turnover": _variable(out["firms"], "turnover", 1, business_data=True),
         "cpr": _variable(out["persons"], "cpr", 4, directly_identifying=True),
     }
+
+
+# A population over the tiny catalogue: resident in 2010, born 1950-1990.
+POPULATION = {
+    "unit": "person",
+    "criteria": [
+        {"variable": "persons.income", "operator": "present", "on": "2010-01-01"},
+        {
+            "variable": "persons.birth_date",
+            "operator": "between",
+            "values": ["1950-01-01", "1990-12-31"],
+        },
+    ],
+}
 
 
 @pytest.fixture
@@ -130,6 +173,7 @@ def pdf_upload(name: str = "protocol.pdf", content: bytes = PDF) -> io.BytesIO:
 def complete(application, actor) -> Any:
     """Fill in everything an application needs so that no finding blocks."""
     from fivesafes.projects.services import applications as service
+    from fivesafes.projects.services import population
 
     today = timezone.localdate()
     service.update(
@@ -147,6 +191,7 @@ def complete(application, actor) -> Any:
             "sample_reason": "Power calculation",
         },
     )
+    population.set_population(actor=actor, application=application, definition=POPULATION)
     service.attach_document(
         actor=actor, application=application, kind="protocol", upload=pdf_upload()
     )
@@ -200,7 +245,16 @@ def db_state() -> dict[str, Any]:
         "audit": AuditEvent.objects.count(),
         "applications": list(
             m.Application.objects.values_list(
-                "pk", "state", "title", "findings", "decided_by", "recommended_by", "project"
+                "pk",
+                "state",
+                "title",
+                "findings",
+                "decided_by",
+                "recommended_by",
+                "project",
+                "population",
+                "case_handler",
+                "due_on",
             )
         ),
         "variables": list(
@@ -216,4 +270,4 @@ def db_state() -> dict[str, Any]:
     }
 
 
-__all__ = ["PDF", "ProjectWorld", "complete", "date", "db_state", "pdf_upload"]
+__all__ = ["PDF", "POPULATION", "ProjectWorld", "complete", "date", "db_state", "pdf_upload"]

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
@@ -24,13 +24,14 @@ from fivesafes.projects.models import (
     Application,
     ApplicationQuestion,
     ApplicationVariable,
+    Invoice,
     PriceItem,
     Project,
     Publication,
     Quote,
 )
 from fivesafes.projects.services import applications as service
-from fivesafes.projects.services import closure, decisions, pricing
+from fivesafes.projects.services import assignment, closure, decisions, population, pricing
 from fivesafes.projects.services import projects as project_service
 from fivesafes.projects.views.projects import may_see_project
 from fivesafes.projects.workflow import OPEN_STATES, available
@@ -71,6 +72,19 @@ class VariableOut(Schema):
     coarsening: str
 
 
+class PopulationOut(Schema):
+    unit: str
+    criteria: list[dict[str, Any]]
+    readable: list[str]
+
+
+class PopulationIn(Schema):
+    """All criteria must hold; see docs/projects/README.md for the operators."""
+
+    unit: str = "person"
+    criteria: list[dict[str, Any]]
+
+
 class ApplicationOut(Schema):
     id: int
     reference: str
@@ -87,6 +101,7 @@ class ApplicationOut(Schema):
     has_dpia: bool
     no_dpia_reason: str
     population_definition: str
+    population: PopulationOut
     starts_on: date | None
     ends_on: date | None
     total_population: bool
@@ -100,6 +115,8 @@ class ApplicationOut(Schema):
     fast_track: bool
     next_steps: list[str]
     project: str | None
+    case_handler: str | None
+    due_on: date | None
     submitted_at: datetime | None
     decided_at: datetime | None
 
@@ -121,6 +138,11 @@ def _application(a: Application) -> ApplicationOut:
         has_dpia=a.dpia_id is not None,
         no_dpia_reason=a.no_dpia_reason,
         population_definition=a.population_definition,
+        population=PopulationOut(
+            unit=population.definition_of(a).unit,
+            criteria=population.definition_of(a).as_dict()["criteria"],
+            readable=population.readable(a),
+        ),
         starts_on=a.starts_on,
         ends_on=a.ends_on,
         total_population=a.total_population,
@@ -148,6 +170,8 @@ def _application(a: Application) -> ApplicationOut:
         fast_track=a.fast_track,
         next_steps=[t.name for t in available(a.state_enum)],
         project=a.project.number if a.project_id else None,
+        case_handler=a.case_handler.get_username() if a.case_handler_id else None,
+        due_on=a.due_on,
         submitted_at=a.submitted_at,
         decided_at=a.decided_at,
     )
@@ -238,7 +262,10 @@ def _project(p: Project) -> ProjectOut:
     summary="My applications; for staff who read applications, those waiting for the office",
 )
 @api_requires(Permission.VIEW_DASHBOARD)
-def application_list(request: HttpRequest, state: str = "") -> list[ApplicationOut]:
+def application_list(
+    request: HttpRequest, state: str = "", handler: str = "", due: str = ""
+) -> list[ApplicationOut]:
+    """Staff filter by `handler` ("mine", "none" or a user name) and `due` ("overdue", "week")."""
     user = _user(request)
     found = Application.objects.select_related("institution", "applicant", "project")
     if can(user, Permission.VIEW_PROJECT_APPLICATIONS):
@@ -248,6 +275,7 @@ def application_list(request: HttpRequest, state: str = "") -> list[ApplicationO
             found = found.filter(state=state)
         else:
             found = found.filter(state__in=[s.value for s in OPEN_STATES])
+        found = assignment.filter_cases(found, person=user, handler=handler, due=due)
     else:
         found = found.filter(Q(applicant=user) | Q(members__person=user)).distinct()
         if state and state != "all":
@@ -314,6 +342,61 @@ def update_variable(
     )
     application.refresh_from_db()
     return _application(application)
+
+
+@router.put(
+    "/applications/{application_id}/population",
+    response=ApplicationOut,
+    summary="Replace the population's criteria, checked against the catalogue (R11)",
+)
+@api_requires(Permission.APPLY_FOR_PROJECTS)
+def set_population(
+    request: HttpRequest, application_id: int, payload: PopulationIn
+) -> ApplicationOut:
+    application = _visible(request, application_id)
+    updated = _call(
+        lambda: population.set_population(
+            actor=_user(request),
+            application=application,
+            definition=payload.dict(),
+            request=request,
+        )
+    )
+    return _application(updated)
+
+
+class AssignIn(Schema):
+    handler: str | None = None
+    due_on: date | None = None
+
+
+@router.post(
+    "/applications/{application_id}/assign",
+    response=ApplicationOut,
+    summary="Take the case (no handler) or assign it to a case handler, with a due date",
+)
+@api_requires(Permission.REVIEW_PROJECT_APPLICATIONS)
+def assign(request: HttpRequest, application_id: int, payload: AssignIn) -> ApplicationOut:
+    from fivesafes.accounts.models import User
+
+    application = _visible(request, application_id)
+    handler = None
+    if payload.handler:
+        handler = User.objects.filter(username=payload.handler).first()
+        if handler is None:
+            raise HttpError(
+                400, f"R17 (case_handler): No person with the user name '{payload.handler}'."
+            )
+    updated = _call(
+        lambda: assignment.assign(
+            actor=_user(request),
+            application=application,
+            handler=handler,
+            due_on=payload.due_on,
+            request=request,
+        )
+    )
+    return _application(updated)
 
 
 @router.post(
@@ -523,6 +606,7 @@ def record_scrutiny(
 
 
 class InvoiceOut(Schema):
+    id: int
     number: str
     quote: str
     addressed_to: str
@@ -546,6 +630,7 @@ def issue_invoice(request: HttpRequest, quote_id: int) -> Status[InvoiceOut]:
     return Status(
         201,
         InvoiceOut(
+            id=invoice.pk,
             number=invoice.number,
             quote=quote.reference,
             addressed_to=invoice.addressed_to.name,
@@ -555,6 +640,24 @@ def issue_invoice(request: HttpRequest, quote_id: int) -> Status[InvoiceOut]:
             due_on=invoice.due_on,
         ),
     )
+
+
+@router.get(
+    "/invoices/{invoice_id}/pdf",
+    summary="The invoice as PDF: the addressed institution's manager and the office's staff",
+)
+@api_requires(Permission.VIEW_DASHBOARD)
+def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    from fivesafes.projects.services.documents import render_invoice
+
+    invoice = get_object_or_404(
+        Invoice.objects.select_related("addressed_to", "quote__application__project"),
+        pk=invoice_id,
+    )
+    _call(lambda: pricing.check_may_see_invoice(_user(request), invoice))
+    response = HttpResponse(render_invoice(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="invoice-{invoice.number}.pdf"'
+    return response
 
 
 # Operations on /{project_id} come last, so that named paths (/prices) match first.

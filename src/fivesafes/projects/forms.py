@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from fivesafes.projects.models import ApplicationVariable
+from fivesafes.projects.rules.population import Operator
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -58,10 +59,10 @@ class LegalStepForm(forms.Form):
 
 class PopulationStepForm(forms.Form):
     population_definition = forms.CharField(
-        label="Population",
+        label="Population in words",
         required=False,
         widget=TEXT,
-        help_text="e.g. persons resident on 1 January 2015, born 1980-1990, with a diagnosis.",
+        help_text="Optional: explain the criteria below in your own words.",
     )
     starts_on = forms.DateField(label="Project starts", required=False, widget=DATE)
     ends_on = forms.DateField(label="Project ends", required=False, widget=DATE)
@@ -78,6 +79,37 @@ STEP_FORMS: dict[str, type[forms.Form]] = {
     "legal": LegalStepForm,
     "population": PopulationStepForm,
 }
+
+
+class CriterionForm(forms.Form):
+    """One criterion of the population; the service checks it against the catalogue."""
+
+    variable = forms.CharField(
+        label="Catalogue variable",
+        max_length=140,
+        help_text="REGISTER.variable, e.g. RESIDENCE.municipality or POPULATION.birth_date.",
+        widget=forms.TextInput(attrs={"list": "population-variables"}),
+    )
+    operator = forms.ChoiceField(label="Condition", choices=[(o.value, o.label) for o in Operator])
+    values = forms.CharField(
+        label="Values",
+        required=False,
+        help_text="Codes separated by commas (is one of), or low, high (is between).",
+    )
+    on = forms.DateField(label="On the date", required=False, widget=DATE)
+    period_from = forms.DateField(label="In the period from", required=False, widget=DATE)
+    period_to = forms.DateField(label="to", required=False, widget=DATE)
+
+    def criterion(self) -> dict[str, object]:
+        data = self.cleaned_data
+        return {
+            "variable": data["variable"],
+            "operator": data["operator"],
+            "values": data.get("values") or "",
+            "on": data.get("on"),
+            "from": data.get("period_from"),
+            "to": data.get("period_to"),
+        }
 
 
 class VariableForm(forms.Form):

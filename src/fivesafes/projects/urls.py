@@ -13,6 +13,12 @@ urlpatterns = [
     path("applications/<int:pk>/edit/<slug:step>/", applications.wizard, name="wizard"),
     path("applications/<int:pk>/basket/", applications.add_from_basket, name="add_from_basket"),
     path("applications/<int:pk>/members/", applications.add_member, name="add_member"),
+    path("applications/<int:pk>/population/", applications.add_criterion, name="add_criterion"),
+    path(
+        "applications/<int:pk>/population/<int:number>/remove/",
+        applications.remove_criterion,
+        name="remove_criterion",
+    ),
     path("applications/<int:pk>/external/", applications.add_external_data, name="add_external"),
     path(
         "applications/<int:pk>/documents/<slug:kind>/upload/",
@@ -30,6 +36,7 @@ urlpatterns = [
     path("review/", review.review_list, name="review"),
     path("applications/<int:pk>/steps/<slug:step>/", review.take_step, name="step"),
     path("applications/<int:pk>/questions/", review.ask, name="ask"),
+    path("applications/<int:pk>/assign/", review.assign, name="assign"),
     # Price list, quotes, decision letter and contract (R18)
     path("prices/", pricing.price_list, name="prices"),
     path("applications/<int:pk>/quotes/", pricing.issue_quote, name="issue_quote"),
@@ -37,6 +44,7 @@ urlpatterns = [
     path("quotes/<int:pk>/accept/", pricing.accept_quote, name="accept_quote"),
     path("quotes/<int:pk>/contract.pdf", pricing.contract_pdf, name="contract_pdf"),
     path("quotes/<int:pk>/invoice/", pricing.issue_invoice, name="issue_invoice"),
+    path("invoices/<int:pk>/invoice.pdf", pricing.invoice_pdf, name="invoice_pdf"),
     # Projects and change requests
     path("", projects.project_list, name="projects"),
     path("<int:pk>/", projects.project_page, name="project"),

@@ -67,7 +67,14 @@ class Application(models.Model):
         related_name="+",
     )
     no_dpia_reason = models.TextField("Reason no DPIA is needed", blank=True)
-    population_definition = models.TextField(blank=True)
+    population_definition = models.TextField(
+        "Population in words", blank=True, help_text="Explains the criteria; optional."
+    )
+    population = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Criteria over catalogue variables (rules/population.py), as JSON.",
+    )
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
     total_population = models.BooleanField(default=False)
@@ -81,6 +88,10 @@ class Application(models.Model):
     findings_at = models.DateTimeField(null=True, blank=True)
 
     case_handler = _person("+")
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    due_on = models.DateField(
+        null=True, blank=True, help_text="When the office means to have answered (case handling)."
+    )
     recommended_by = _person("+")
     recommendation = models.TextField(blank=True)
     decided_by = _person("+")
@@ -105,6 +116,14 @@ class Application(models.Model):
     @property
     def state_enum(self) -> ApplicationState:
         return ApplicationState(self.state)
+
+    @property
+    def is_overdue(self) -> bool:
+        from fivesafes.projects.workflow import OPEN_STATES
+
+        return bool(
+            self.due_on and self.state_enum in OPEN_STATES and self.due_on < timezone.localdate()
+        )
 
 
 class ApplicationVariable(models.Model):

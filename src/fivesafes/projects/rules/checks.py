@@ -10,6 +10,7 @@ from datetime import date
 from fivesafes.people.rules import InstitutionKind, add_years, may_receive_business_data
 from fivesafes.projects.rules.facts import ApplicationFacts
 from fivesafes.projects.rules.findings import Finding, Severity
+from fivesafes.projects.rules.population import validate as validate_population
 
 B = Severity.BLOCKING
 J = Severity.NEEDS_JUSTIFICATION
@@ -52,6 +53,7 @@ def institution(facts: ApplicationFacts) -> list[Finding]:
 def business_data(facts: ApplicationFacts) -> list[Finding]:
     """R3/R4 (and R7 for institutions abroad): who may get micro data with business data."""
     wanted = [v.label for v in facts.variables if v.business_data]
+    wanted += [f"{e.label} (population)" for e in facts.population_entries() if e.business_data]
     if not wanted or not facts.institution_kind:
         return []
     try:
@@ -108,7 +110,7 @@ def business_data_delay(facts: ApplicationFacts) -> list[Finding]:
 
 def directly_identifying(facts: ApplicationFacts) -> list[Finding]:
     """R14: name, ID number and address are never delivered."""
-    return [
+    findings = [
         Finding(
             B,
             "R14",
@@ -119,6 +121,19 @@ def directly_identifying(facts: ApplicationFacts) -> list[Finding]:
         for v in facts.variables
         if v.directly_identifying
     ]
+    for n, c in enumerate(facts.population.criteria, 1):
+        entry = facts.population_catalogue.get(c.variable)
+        if entry is not None and entry.directly_identifying:
+            findings.append(
+                Finding(
+                    B,
+                    "R14",
+                    f"population:{n}",
+                    f"Criterion {n} selects on {entry.label}, which is directly identifying; "
+                    "a list of persons of your own is linked as external data (R15) instead.",
+                )
+            )
+    return findings
 
 
 def justifications(facts: ApplicationFacts) -> list[Finding]:
@@ -204,15 +219,18 @@ def years(facts: ApplicationFacts) -> list[Finding]:
 def population(facts: ApplicationFacts) -> list[Finding]:
     """R11: a population definition; total population only when required, otherwise a sample."""
     findings: list[Finding] = []
-    if not facts.population_definition.strip():
+    if facts.population.is_empty:
         findings.append(
             Finding(
                 B,
                 "R11",
-                "population_definition",
-                "Define the population (e.g. persons resident on 1 January 2020, born 1980-1990).",
+                "population",
+                "Define the population with criteria over catalogue variables (e.g. persons "
+                "resident on 1 January 2020, born 1980-1990, with a diagnosis in a list).",
             )
         )
+    for problem in validate_population(facts.population, facts.population_catalogue, facts.today):
+        findings.append(Finding(B, "R11", problem.field, problem.message))
     if facts.total_population:
         if not facts.total_population_reason.strip():
             findings.append(
@@ -276,6 +294,7 @@ def legal_basis(facts: ApplicationFacts) -> list[Finding]:
             Finding(B, "R12", "legal_basis_art6", "Give the legal basis under GDPR article 6.")
         )
     special = [v.label for v in facts.variables if v.special_category]
+    special += [f"{e.label} (population)" for e in facts.population_entries() if e.special_category]
     if special and not facts.legal_basis_art9.strip():
         findings.append(
             Finding(

@@ -46,7 +46,10 @@ def fast_track(facts: ApplicationFacts, findings: list[Finding]) -> FastTrack:
     if above:
         rules = sorted({f.rule for f in above})
         reasons.append(f"{len(above)} finding(s) above advice ({', '.join(rules)})")
-    other = sorted({v.register for v in facts.variables if not v.standard_register})
+    other = sorted(
+        {v.register for v in facts.variables if not v.standard_register}
+        | {e.label.split(".")[0] for e in facts.population_entries() if not e.standard_register}
+    )
     if other:
         reasons.append(f"registers outside the standard ones: {', '.join(other)}")
     if facts.external_data:

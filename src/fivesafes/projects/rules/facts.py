@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+
+from fivesafes.projects.rules.population import CatalogueEntry, PopulationDefinition
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,9 @@ class ApplicationFacts:
     has_dpia: bool = False
     no_dpia_reason: str = ""
     population_definition: str = ""
+    population: PopulationDefinition = field(default_factory=PopulationDefinition)
+    # What the catalogue says about each variable the population's criteria refer to.
+    population_catalogue: Mapping[str, CatalogueEntry] = field(default_factory=dict)
     starts_on: date | None = None
     ends_on: date | None = None
     total_population: bool = False
@@ -73,3 +79,11 @@ class ApplicationFacts:
     variables: tuple[VariableFacts, ...] = field(default_factory=tuple)
     external_data: tuple[ExternalDataFacts, ...] = field(default_factory=tuple)
     members: tuple[MemberFacts, ...] = field(default_factory=tuple)
+
+    def population_entries(self) -> list[CatalogueEntry]:
+        """The catalogue entries of the variables the population selects on."""
+        return [
+            self.population_catalogue[name]
+            for name in self.population.variables
+            if name in self.population_catalogue
+        ]

@@ -1,6 +1,7 @@
 """The scope of a decision and the difference between two scopes (R16), free of Django.
 
-A scope is a plain dict: variables (label -> years and coarsening), population, members
+A scope is a plain dict: variables (label -> years and coarsening), population (criteria over
+catalogue variables, see `population.py`, with words, total or sample size), members
 (id -> name), period and external data sources. `diff` lists each change and whether it widens
 the scope; only a change that widens it needs a change application and a decision.
 """
@@ -61,10 +62,104 @@ def _variables(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     return changes
 
 
-def _population(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+def _criterion_text(c: dict[str, Any]) -> str:
+    values = ", ".join(c.get("values") or [])
+    when = c.get("on") or (f"{c.get('from')} to {c.get('to')}" if c.get("from") else "")
+    return " ".join(
+        part for part in (c.get("variable", "?"), c.get("operator", "?"), values, when) if part
+    )
+
+
+def _span(c: dict[str, Any]) -> tuple[str, str] | None:
+    if c.get("on"):
+        return c["on"], c["on"]
+    if c.get("from") and c.get("to"):
+        return c["from"], c["to"]
+    return None
+
+
+def _criterion_narrows(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether `after` selects no unit that `before` did not (same variable and operator)."""
+    old_span, new_span = _span(before), _span(after)
+    if old_span != new_span:
+        # A single date is a different population; a period may only shrink.
+        if before.get("on") or after.get("on") or old_span is None or new_span is None:
+            return False
+        if not (old_span[0] <= new_span[0] and new_span[1] <= old_span[1]):
+            return False
+    old_values, new_values = before.get("values") or [], after.get("values") or []
+    operator = after.get("operator")
+    if operator == "in":
+        return set(new_values) <= set(old_values)
+    if operator == "not_in":
+        return set(new_values) >= set(old_values)
+    if operator == "between" and len(old_values) == 2 and len(new_values) == 2:
+        return _bound(old_values[0]) <= _bound(new_values[0]) and _bound(new_values[1]) <= _bound(
+            old_values[1]
+        )
+    return old_values == new_values
+
+
+def _bound(value: str) -> tuple[int, Any]:
+    """Compare numbers as numbers and dates as text (ISO dates sort as text)."""
+    try:
+        return (0, float(value))
+    except ValueError:
+        return (1, value)
+
+
+def _criteria(
+    old: list[dict[str, Any]], new: list[dict[str, Any]], known: set[str]
+) -> list[Change]:
+    """All criteria must hold: dropping one widens the population, adding one narrows it
+    (unless it selects on data outside the approved scope)."""
+
+    def keyed(items: list[dict[str, Any]]) -> dict[tuple[str, str, int], dict[str, Any]]:
+        seen: dict[tuple[str, str], int] = {}
+        out = {}
+        for c in items:
+            key = (c.get("variable", ""), c.get("operator", ""))
+            seen[key] = seen.get(key, 0) + 1
+            out[(*key, seen[key])] = c
+        return out
+
+    before, after = keyed(old), keyed(new)
     changes = []
-    if old.get("definition", "").strip() != new.get("definition", "").strip():
-        changes.append(Change("population", "definition", "population definition changed", True))
+    for key in sorted(set(before) | set(after)):
+        b, a = before.get(key), after.get(key)
+        if b is not None and a is None:
+            text = f"population no longer limited by {_criterion_text(b)}"
+            changes.append(Change("population", key[0], text, True))
+        elif a is not None and b is None:
+            new_data = key[0] not in known
+            text = f"population limited by {_criterion_text(a)}" + (
+                " (selects on data outside the approved scope)" if new_data else ""
+            )
+            changes.append(Change("population", key[0], text, new_data))
+        elif a is not None and b is not None and a != b:
+            text = f"population criterion {_criterion_text(b)} -> {_criterion_text(a)}"
+            changes.append(Change("population", key[0], text, not _criterion_narrows(b, a)))
+    return changes
+
+
+def _population(
+    old: dict[str, Any], new: dict[str, Any], variables: dict[str, Any] | None = None
+) -> list[Change]:
+    changes = []
+    old_criteria, new_criteria = old.get("criteria") or [], new.get("criteria") or []
+    old_text = (old.get("definition") or "").strip()
+    new_text = (new.get("definition") or "").strip()
+    if (old.get("unit") or "person") != (new.get("unit") or "person"):
+        changes.append(
+            Change("population", "unit", f"unit {old.get('unit')} -> {new.get('unit')}", True)
+        )
+    known = {c.get("variable", "") for c in old_criteria} | set(variables or {})
+    changes += _criteria(old_criteria, new_criteria, known)
+    if old_text != new_text:
+        # The words explain the criteria; only without criteria are they the definition.
+        only_words = not old_criteria and not new_criteria
+        text = "population definition changed" if only_words else "population description reworded"
+        changes.append(Change("population", "definition", text, only_words))
     if bool(old.get("total")) != bool(new.get("total")):
         widened = bool(new.get("total"))
         text = "sample -> total population" if widened else "total population -> sample"
@@ -111,7 +206,9 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     """Every change from `old` to `new`, in a stable order."""
     return (
         _variables(old.get("variables", {}), new.get("variables", {}))
-        + _population(old.get("population", {}), new.get("population", {}))
+        + _population(
+            old.get("population", {}), new.get("population", {}), old.get("variables", {})
+        )
         + _members(old.get("members", {}), new.get("members", {}))
         + _period(old.get("period", {}), new.get("period", {}))
         + _external(old.get("external_data", []), new.get("external_data", []))

@@ -100,7 +100,7 @@ def refresh_findings(application: Application) -> list[Finding]:
     return findings
 
 
-def _editable(actor: Any, application: Application) -> Application:
+def editable(actor: Any, application: Application) -> Application:
     """Lock the application; only its applicant edits it, and only as a draft or returned."""
     require(actor, Permission.APPLY_FOR_PROJECTS)
     locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -206,7 +206,7 @@ def _copy_basket(actor: Any, application: Application) -> list[str]:
 def add_from_basket(*, actor: Any, application: Application, request: Any = None) -> list[str]:
     """Turn the basket into lines of the variable list (those not yet there)."""
     with transaction.atomic():
-        locked = _editable(actor, application)
+        locked = editable(actor, application)
         added = _copy_basket(actor, locked)
         record(
             action="application.variables_added",
@@ -228,7 +228,7 @@ def update(
         raise RuleViolation("R12", unknown[0], f"'{unknown[0]}' is not a field of an application.")
     cleaned = {name: _clean(name, value) for name, value in changes.items()}
     with transaction.atomic():
-        locked = _editable(actor, application)
+        locked = editable(actor, application)
         before = {name: getattr(locked, name) for name in cleaned}
         changed = {k: v for k, v in cleaned.items() if before[k] != v}
         for name, value in changed.items():
@@ -267,7 +267,7 @@ def update_variable(
     if coarsening not in ApplicationVariable.Coarsening.values:
         raise RuleViolation("R11", where, f"'{coarsening}' is not a kind of coarsening.")
     with transaction.atomic():
-        application = _editable(actor, line.application)
+        application = editable(actor, line.application)
         locked = ApplicationVariable.objects.select_for_update().get(pk=line.pk)
         fields = ("first_year", "last_year", "justification", "identifying_justification")
         before = {name: getattr(locked, name) for name in (*fields, "coarsening")}
@@ -292,7 +292,7 @@ def update_variable(
 
 def remove_variable(*, actor: Any, line: ApplicationVariable, request: Any = None) -> None:
     with transaction.atomic():
-        application = _editable(actor, line.application)
+        application = editable(actor, line.application)
         label = line.label
         ApplicationVariable.objects.filter(pk=line.pk).delete()
         record(
@@ -314,7 +314,7 @@ def add_member(
     if person is None:
         raise RuleViolation("R12", "member", f"No person with the user name '{username}'.")
     with transaction.atomic():
-        locked = _editable(actor, application)
+        locked = editable(actor, application)
         if locked.members.filter(person=person).exists():
             raise RuleViolation("R12", "member", f"{username} is already a member.")
         member = ApplicationMember.objects.create(application=locked, person=person)
@@ -331,7 +331,7 @@ def add_member(
 
 def remove_member(*, actor: Any, member: ApplicationMember, request: Any = None) -> None:
     with transaction.atomic():
-        locked = _editable(actor, member.application)
+        locked = editable(actor, member.application)
         if member.person_id == locked.applicant_id:
             raise RuleViolation("R12", "member", "The applicant stays a member.")
         name = member.person.get_username()
@@ -359,7 +359,7 @@ def add_external_data(
     if not source.strip():
         raise RuleViolation("R15", "source", "Name the source of the external data.")
     with transaction.atomic():
-        locked = _editable(actor, application)
+        locked = editable(actor, application)
         item = ExternalDataSource.objects.create(
             application=locked,
             source=source.strip()[:200],
@@ -379,7 +379,7 @@ def add_external_data(
 
 def remove_external_data(*, actor: Any, item: ExternalDataSource, request: Any = None) -> None:
     with transaction.atomic():
-        locked = _editable(actor, item.application)
+        locked = editable(actor, item.application)
         source = item.source
         ExternalDataSource.objects.filter(pk=item.pk).delete()
         record(
@@ -400,12 +400,12 @@ def attach_document(
         raise RuleViolation("R12", "kind", f"'{kind}' is not a document of an application.")
     # Check the person and the state before reading the file.
     with transaction.atomic():
-        _editable(actor, application)
+        editable(actor, application)
     content, extension, name = uploads.read_upload(upload, kind)
     stored = uploads.store(content, extension)
     try:
         with transaction.atomic():
-            locked = _editable(actor, application)
+            locked = editable(actor, application)
             document = UploadedDocument.objects.create(
                 kind=kind,
                 original_name=name,

@@ -88,7 +88,9 @@ def _end_agreements(project: Project, actor: Any) -> int:
     """The project's researcher agreements lapse: access ends through the access rule (R8)."""
     from fivesafes.people.services.agreements import end_agreements_for_project
 
-    return end_agreements_for_project(project, reason=f"project {project.number} closed", actor=actor)
+    return end_agreements_for_project(
+        project, reason=f"project {project.number} closed", actor=actor
+    )
 
 
 def close(

@@ -21,7 +21,7 @@ from fivesafes.policy.checks import AccessDenied
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Application, ApplicationQuestion
 from fivesafes.projects.rules.engine import FastTrack, blocking, evaluate, fast_track
-from fivesafes.projects.services import projects
+from fivesafes.projects.services import assignment, projects
 from fivesafes.projects.services.applications import compute_findings, refresh_findings
 from fivesafes.projects.services.facts import application_facts
 from fivesafes.projects.workflow import TRANSITIONS, ApplicationState, Transition
@@ -98,6 +98,8 @@ def take_step(
             raise RuleViolation(FOUR_EYES, "note", f"'{transition.label}' needs a note.")
         if step == "submit":
             _refuse_blocking(locked, "Submission")
+        if step in ("start_review", "recommend_fast_track"):
+            assignment.check_may_start_review(actor, locked)
         if step == "recommend_fast_track":
             verdict = _fast_track_verdict(locked)
             if not verdict.eligible:
@@ -117,7 +119,11 @@ def take_step(
             fields.append(transition.actor_field)
         if step == "submit":
             locked.submitted_at = now
-            fields.append("submitted_at")
+            locked.due_on = assignment.due_after_submission()
+            fields += ["submitted_at", "due_on"]
+        if transition.actor_field == "case_handler" or step == "recommend_fast_track":
+            locked.assigned_at = locked.assigned_at or now
+            fields.append("assigned_at")
         if step in ("recommend", "recommend_fast_track"):
             locked.recommendation = note
             fields.append("recommendation")

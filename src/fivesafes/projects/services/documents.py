@@ -1,5 +1,6 @@
-"""The decision letter and the contract as PDFs (R18), written under a temporary name and
-renamed into place so no reader sees half a document."""
+"""The decision letter, the contract and the invoice as PDFs (R18). The contract is stored,
+written under a temporary name and renamed into place so no reader sees half a document; the
+letter and the invoice are rendered on request from their records, which do not change."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
-from fivesafes.projects.models import Application, Quote
+from fivesafes.projects.models import Application, Invoice, Quote
+from fivesafes.projects.services.population import readable
 
 CONTRACT_TERMS: tuple[str, ...] = (
     "The data themselves are free; the office charges for its time as itemised in the quote.",
@@ -73,8 +75,11 @@ def render_decision_letter(application: Application) -> bytes:
                     for line in application.variables.all()
                 ]
             ),
-            _p(f"Population: {application.population_definition}"),
+            _p("Population (all criteria hold):", "Heading3"),
+            *[_p(f"- {line}") for line in readable(application) or ["no criteria"]],
         ]
+        if application.population_definition:
+            story.append(_p(f"In words: {application.population_definition}"))
     story += [
         Spacer(1, 12),
         _p(
@@ -92,15 +97,7 @@ def render_contract(quote: Quote) -> bytes:
     application = quote.application
     buffer = BytesIO()
     doc = _doc(buffer, f"Contract {quote.reference}")
-    rows = [["Item", "Quantity", "Unit price", "Amount"]] + [
-        [
-            line["label"] + (f" ({line['detail']})" if line["detail"] else ""),
-            line["quantity"],
-            line["unit_price"],
-            line["amount"],
-        ]
-        for line in quote.lines
-    ]
+    rows = _quote_rows(quote)
     rows += [
         ["Subtotal", "", "", str(quote.subtotal)],
         ["VAT 25 %", "", "", str(quote.vat)],
@@ -121,6 +118,58 @@ def render_contract(quote: Quote) -> bytes:
         story.append(
             _p(f"Accepted for {quote.invoice_to} by {quote.accepted_by} on {quote.accepted_at}.")
         )
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def _quote_rows(quote: Quote) -> list[list[str]]:
+    return [["Item", "Quantity", "Unit price", "Amount"]] + [
+        [
+            line["label"] + (f" ({line['detail']})" if line["detail"] else ""),
+            line["quantity"],
+            line["unit_price"],
+            line["amount"],
+        ]
+        for line in quote.lines
+    ]
+
+
+def render_invoice(invoice: Invoice) -> bytes:
+    """The invoice to the institution that owns the project (R7, R18): the accepted quote's
+    items, 25 % VAT, the total and the due date."""
+    quote = invoice.quote
+    application = quote.application
+    buffer = BytesIO()
+    doc = _doc(buffer, f"Invoice {invoice.number}")
+    rows = _quote_rows(quote) + [
+        ["Subtotal", "", "", str(invoice.subtotal)],
+        ["VAT 25 %", "", "", str(invoice.vat)],
+        ["Total DKK", "", "", str(invoice.total)],
+    ]
+    story = [
+        _p("INVOICE", "Title"),
+        _p(f"Invoice {invoice.number}", "Heading2"),
+        _p(f"To: {invoice.addressed_to}"),
+        *[_p(line) for line in invoice.address.splitlines() if line.strip()],
+        Spacer(1, 8),
+        _p(f"Issued {invoice.issued_at:%Y-%m-%d}; payment due by {invoice.due_on}."),
+        _p(
+            f"For: quote {quote.reference}, accepted {quote.accepted_at:%Y-%m-%d}"
+            if quote.accepted_at
+            else f"For: quote {quote.reference}"
+        ),
+        _p(
+            f"Application {application.reference}: {application.title}"
+            + (f" (project {application.project.number})" if application.project else "")
+        ),
+        Spacer(1, 8),
+        Table(rows),
+        Spacer(1, 8),
+        _p(
+            "The data themselves are free; the office charges for its time (R18). Please quote "
+            f"the invoice number {invoice.number} with the payment."
+        ),
+    ]
     doc.build(story)
     return buffer.getvalue()
 

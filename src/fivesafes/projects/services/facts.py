@@ -14,6 +14,7 @@ from fivesafes.projects.rules import (
     MemberFacts,
     VariableFacts,
 )
+from fivesafes.projects.services.population import catalogue_entries, definition_of
 
 
 def member_facts(person: Any, day: date) -> MemberFacts:
@@ -38,6 +39,7 @@ def application_facts(application: Application, on: date | None = None) -> Appli
     day = on or timezone.localdate()
     institution = application.institution
     authorisation = institution.current_authorisation(day)
+    population = definition_of(application)
     variables = tuple(
         VariableFacts(
             register=line.register,
@@ -73,6 +75,8 @@ def application_facts(application: Application, on: date | None = None) -> Appli
         has_dpia=application.dpia_id is not None,
         no_dpia_reason=application.no_dpia_reason,
         population_definition=application.population_definition,
+        population=population,
+        population_catalogue=catalogue_entries(population.variables),
         starts_on=application.starts_on,
         ends_on=application.ends_on,
         total_population=application.total_population,
@@ -103,6 +107,7 @@ def scope_of(application: Application) -> dict[str, Any]:
         },
         "population": {
             "definition": application.population_definition,
+            **definition_of(application).as_dict(),
             "total": application.total_population,
             "sample_size": application.sample_size,
         },

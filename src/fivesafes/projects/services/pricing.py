@@ -15,7 +15,7 @@ from django.utils import timezone
 from fivesafes.audit.services import record
 from fivesafes.people.rules import RuleViolation
 from fivesafes.people.services.common import require
-from fivesafes.policy.checks import AccessDenied
+from fivesafes.policy.checks import AccessDenied, can
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Application, Invoice, PriceItem, Quote
 from fivesafes.projects.rules import pricing
@@ -240,3 +240,19 @@ def issue_invoice(*, actor: Any, quote: Quote, request: Any = None) -> Invoice:
             request=request,
         )
     return invoice
+
+
+def may_see_invoice(person: Any, invoice: Invoice) -> bool:
+    """The manager of the institution it is addressed to, and the office's staff who issue
+    invoices or read applications."""
+    if can(person, Permission.ISSUE_INVOICES) or can(person, Permission.VIEW_PROJECT_APPLICATIONS):
+        return True
+    return invoice.addressed_to.manager_id == getattr(person, "pk", None)
+
+
+def check_may_see_invoice(person: Any, invoice: Invoice) -> None:
+    if not may_see_invoice(person, invoice):
+        raise AccessDenied(
+            f"Invoice {invoice.number} is addressed to {invoice.addressed_to}; only its manager "
+            "and the office's staff see it."
+        )

@@ -17,6 +17,7 @@ from fivesafes.policy.permissions import Permission
 from fivesafes.projects.forms import (
     STEP_FORMS,
     AnswerForm,
+    CriterionForm,
     DocumentForm,
     ExternalDataForm,
     MemberForm,
@@ -34,6 +35,7 @@ from fivesafes.projects.models import (
 )
 from fivesafes.projects.services import applications as service
 from fivesafes.projects.services import decisions, uploads
+from fivesafes.projects.services import population as population_service
 from fivesafes.projects.views.common import (
     WIZARD,
     WIZARD_SLUGS,
@@ -131,6 +133,12 @@ def _wizard_page(
         ],
         "members": application.members.select_related("person"),
         "external_data": application.external_data.all(),
+        "population_lines": population_service.readable(application),
+        "criterion_form": forms.get("criterion_form") or CriterionForm(),
+        "variable_labels": sorted(
+            {line.label for line in application.variables.all()}
+            | set(population_service.definition_of(application).variables)
+        ),
         "questions": application.questions.all(),
         "answer_form": AnswerForm(),
         "step_form": StepForm(),
@@ -261,6 +269,47 @@ def add_from_basket(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, application=application, request=request
         ),
         "variables",
+    )
+
+
+@require_POST
+@requires(Permission.APPLY_FOR_PROJECTS)
+def add_criterion(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add one criterion to the population (R11), checked against the catalogue."""
+    application = get_object_or_404(Application, pk=pk)
+    form = CriterionForm(request.POST)
+    if not form.is_valid():
+        return _back(request, application, "population", criterion_form=form)
+    try:
+        attempt(
+            request,
+            lambda: population_service.add_criterion(
+                actor=request.user,
+                application=application,
+                criterion=form.criterion(),
+                request=request,
+            ),
+            form,
+        )
+    except Refused as refused:
+        if refused.response is not None:
+            return refused.response
+        return _back(request, application, "population", criterion_form=form)
+    messages.success(request, "The criterion was added to the population.")
+    return redirect("projects:wizard", pk=pk, step="population")
+
+
+@require_POST
+@requires(Permission.APPLY_FOR_PROJECTS)
+def remove_criterion(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    application = get_object_or_404(Application, pk=pk)
+    return _act(
+        request,
+        application,
+        lambda: population_service.remove_criterion(
+            actor=request.user, application=application, number=number, request=request
+        ),
+        "population",
     )
 
 

@@ -1,5 +1,5 @@
-"""The price list (staff edit it), quotes on the application page, the decision letter and the
-contract as PDFs (R18)."""
+"""The price list (staff edit it), quotes on the application page, the decision letter, the
+contract and the invoice as PDFs (R18)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,14 @@ from fivesafes.policy.checks import AccessDenied
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.middleware import refuse
 from fivesafes.policy.permissions import Permission
-from fivesafes.projects.models import Application, PriceItem, Quote
+from fivesafes.projects.models import Application, Invoice, PriceItem, Quote
 from fivesafes.projects.services import applications as application_service
 from fivesafes.projects.services import pricing
-from fivesafes.projects.services.documents import documents_dir, render_decision_letter
+from fivesafes.projects.services.documents import (
+    documents_dir,
+    render_decision_letter,
+    render_invoice,
+)
 from fivesafes.projects.views.common import get_application
 
 
@@ -152,3 +156,18 @@ def issue_invoice(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Invoice {invoice.number} issued to {invoice.addressed_to}.")
     return redirect("projects:application", pk=quote.application_id)
+
+
+@requires(Permission.VIEW_DASHBOARD)
+def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The invoice, for the manager of the institution it is addressed to and office staff."""
+    invoice = get_object_or_404(
+        Invoice.objects.select_related("addressed_to", "quote__application__project"), pk=pk
+    )
+    try:
+        pricing.check_may_see_invoice(request.user, invoice)
+    except AccessDenied as denial:
+        return refuse(request, denial.reason)
+    response = HttpResponse(render_invoice(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="invoice-{invoice.number}.pdf"'
+    return response

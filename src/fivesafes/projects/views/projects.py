@@ -22,6 +22,18 @@ from fivesafes.projects.services.closure import is_in_project
 from fivesafes.projects.views.closure import CloseForm, PublicationForm, ScrutinyForm
 
 
+def scope_population(project: Project) -> list[str]:
+    """The approved population's criteria in words, with the catalogue's labels."""
+    from fivesafes.projects.rules.population import PopulationError, describe_all, from_dict
+    from fivesafes.projects.services.population import catalogue_entries
+
+    try:
+        definition = from_dict(project.approved_scope.get("population") or {})
+    except PopulationError:
+        return []
+    return describe_all(definition, catalogue_entries(definition.variables))
+
+
 def may_see_project(user, project: Project) -> bool:  # noqa: ANN001
     return (
         can(user, Permission.VIEW_PROJECT_APPLICATIONS)
@@ -67,6 +79,7 @@ def project_page(request: HttpRequest, pk: int) -> HttpResponse:
             "members": project.memberships.select_related("person"),
             "events": events,
             "scope": project.approved_scope,
+            "population_lines": scope_population(project),
             "open_change": service.open_change_request(project),
             "may_change": project.responsible_id == request.user.pk
             and can(request.user, Permission.APPLY_FOR_PROJECTS)

@@ -3,7 +3,9 @@ steps of the state machine (review, recommendation, four-eyes decision) and ques
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -16,7 +18,7 @@ from fivesafes.policy.middleware import refuse
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.forms import AnswerForm, QuestionForm, StepForm
 from fivesafes.projects.models import Application
-from fivesafes.projects.services import decisions
+from fivesafes.projects.services import assignment, decisions, population
 from fivesafes.projects.services.projects import changes_of
 from fivesafes.projects.views.common import findings_context, get_application, may_edit
 from fivesafes.projects.views.pricing import QuoteForm
@@ -25,7 +27,10 @@ from fivesafes.projects.workflow import OPEN_STATES, STATE_LABELS, TRANSITIONS, 
 
 @requires(Permission.VIEW_PROJECT_APPLICATIONS)
 def review_list(request: HttpRequest) -> HttpResponse:
+    """Cases for the office, filtered by state, handler and due date; the earliest due first."""
     state = request.GET.get("state", "")
+    handler = request.GET.get("handler", "")
+    due = request.GET.get("due", "")
     found = Application.objects.select_related("institution", "applicant", "case_handler")
     if state == "all":
         pass
@@ -33,15 +38,78 @@ def review_list(request: HttpRequest) -> HttpResponse:
         found = found.filter(state=state)
     else:
         found = found.filter(state__in=[s.value for s in OPEN_STATES])
+    found = assignment.filter_cases(found, person=request.user, handler=handler, due=due)
     return render(
         request,
         "projects/review_list.html",
         {
-            "applications": found.order_by("submitted_at", "pk")[:200],
+            "applications": found.order_by(F("due_on").asc(nulls_last=True), "submitted_at", "pk")[
+                :200
+            ],
             "state": state,
             "states": [(s.value, label) for s, label in STATE_LABELS.items()],
+            "handler": handler,
+            "handlers": assignment.handlers(),
+            "due": due,
+            "due_filters": assignment.DUE_FILTERS.items(),
+            "may_take": can(request.user, Permission.REVIEW_PROJECT_APPLICATIONS),
         },
     )
+
+
+class AssignForm(forms.Form):
+    handler = forms.ChoiceField(label="Case handler", required=False)
+    due_on = forms.DateField(
+        label="Due date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="When the office means to have answered.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].choices = [("", "Me")] + [
+            (person.get_username(), person.get_username()) for person in assignment.handlers()
+        ]
+
+
+@require_POST
+@requires(Permission.REVIEW_PROJECT_APPLICATIONS)
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take the case (no handler chosen) or assign it to another case handler."""
+    from fivesafes.accounts.models import User
+
+    application = get_object_or_404(Application, pk=pk)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Case handler: choose a case handler; due date: YYYY-MM-DD.")
+        return redirect(request.POST.get("next") or "projects:review")
+    name = form.cleaned_data.get("handler") or ""
+    handler = User.objects.filter(username=name).first() if name else None
+    try:
+        done = attempt(
+            request,
+            lambda: assignment.assign(
+                actor=request.user,
+                application=application,
+                handler=handler,
+                due_on=form.cleaned_data.get("due_on"),
+                request=request,
+            ),
+        )
+    except Refused as refused:
+        if refused.response is not None:
+            return refused.response
+    else:
+        messages.success(
+            request,
+            f"{done.reference} is handled by {done.case_handler.get_username()}, due "
+            f"{done.due_on or 'without a date'}.",
+        )
+    target = request.POST.get("next", "")
+    if target == "review":
+        return redirect("projects:review")
+    return redirect("projects:application", pk=pk)
 
 
 def _steps(request: HttpRequest, application: Application) -> list:
@@ -72,12 +140,23 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
         "variables": application.variables.select_related("variable"),
         "members": application.members.select_related("person"),
         "external_data": application.external_data.all(),
+        "population_lines": population.readable(application),
         "questions": application.questions.select_related("asked_by", "answered_by"),
         "events": event_stream_for(application),
         "steps": _steps(request, application),
         "step_form": StepForm(),
         "question_form": QuestionForm(),
         "answer_form": AnswerForm(),
+        "may_assign": can(request.user, Permission.REVIEW_PROJECT_APPLICATIONS)
+        and application.state_enum in assignment.ASSIGNABLE_STATES,
+        "assign_form": AssignForm(
+            initial={
+                "handler": application.case_handler.get_username()
+                if application.case_handler
+                else "",
+                "due_on": application.due_on,
+            }
+        ),
         "may_ask": can(request.user, Permission.REVIEW_PROJECT_APPLICATIONS)
         and application.state == "under_review",
         "is_applicant": application.applicant_id == request.user.pk,
@@ -90,6 +169,9 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
         and application.institution.manager_id == request.user.pk,
         "quote_form": QuoteForm(),
         "may_issue_invoices": can(request.user, Permission.ISSUE_INVOICES),
+        "may_see_invoices": can(request.user, Permission.ISSUE_INVOICES)
+        or can(request.user, Permission.VIEW_PROJECT_APPLICATIONS)
+        or application.institution.manager_id == request.user.pk,
     }
     return render(request, "projects/application.html", context)
 

@@ -1,0 +1,138 @@
+"""Case handling of applications (R17): a case handler takes a case or assigns it to another,
+with the date by which the office means to answer. Submission sets the due date; the staff
+lists show and filter by handler and due date.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from fivesafes.audit.services import record
+from fivesafes.people.rules import RuleViolation
+from fivesafes.people.services.common import require
+from fivesafes.policy.permissions import Permission, Role, permissions_of
+from fivesafes.projects.models import Application
+from fivesafes.projects.workflow import OPEN_STATES, ApplicationState
+
+# The office answers an application within this many days of its submission, unless a case
+# handler sets another date.
+CASE_DAYS = 30
+ASSIGNABLE_STATES = OPEN_STATES | {ApplicationState.RETURNED}
+# Filters of the staff lists: handler ("mine", "none" or a user name) and due ("overdue", "week").
+DUE_FILTERS = {"overdue": "Overdue", "week": "Due within 7 days"}
+
+
+def due_after_submission(day: date | None = None) -> date:
+    return (day or timezone.localdate()) + timedelta(days=CASE_DAYS)
+
+
+def may_handle(person: Any) -> bool:
+    return Permission.REVIEW_PROJECT_APPLICATIONS in permissions_of(person.roles)
+
+
+def handlers() -> list[Any]:
+    """People whose roles let them handle cases, for the assignment form."""
+    from fivesafes.accounts.models import User
+
+    roles = [
+        role.value
+        for role in Role
+        if Permission.REVIEW_PROJECT_APPLICATIONS in permissions_of({role})
+    ]
+    return list(
+        User.objects.filter(role_assignments__role__in=roles, is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def assign(
+    *,
+    actor: Any,
+    application: Application,
+    handler: Any = None,
+    due_on: date | None = None,
+    request: Any = None,
+) -> Application:
+    """Give the case to `handler` (default: the actor takes it), optionally with a new due date."""
+    require(actor, Permission.REVIEW_PROJECT_APPLICATIONS)
+    handler = handler or actor
+    if not may_handle(handler):
+        raise RuleViolation(
+            "R17",
+            "case_handler",
+            f"{handler.get_username()} does not handle cases; choose a case handler.",
+        )
+    if due_on is not None and due_on < timezone.localdate():
+        raise RuleViolation(
+            "R17", "due_on", f"The due date {due_on} has passed; choose a later one."
+        )
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.state_enum not in ASSIGNABLE_STATES:
+            raise RuleViolation(
+                "R17",
+                "state",
+                f"Application {locked.reference} is {locked.state_enum.label.lower()}; only "
+                "cases with the office are assigned.",
+            )
+        if handler.pk == locked.applicant_id:
+            raise RuleViolation(
+                "R17",
+                "case_handler",
+                f"Four eyes: {handler.get_username()} applied for {locked.reference} and cannot "
+                "handle it.",
+            )
+        before = {"case_handler": locked.case_handler_id, "due_on": locked.due_on}
+        locked.case_handler = handler
+        locked.assigned_at = timezone.now()
+        if due_on is not None:
+            locked.due_on = due_on
+        locked.save(update_fields=["case_handler", "assigned_at", "due_on"])
+        record(
+            action="application.assigned",
+            actor=actor,
+            obj=locked,
+            before=before,
+            after={"case_handler": handler.pk, "due_on": locked.due_on},
+            data={"handler": handler.get_username()},
+            request=request,
+        )
+    return locked
+
+
+def check_may_start_review(actor: Any, application: Application) -> None:
+    """A case assigned to someone else is taken over first, so the history says who handles it."""
+    if application.case_handler_id and application.case_handler_id != actor.pk:
+        raise RuleViolation(
+            "R17",
+            "case_handler",
+            f"Application {application.reference} is assigned to "
+            f"{application.case_handler.get_username()}; take the case over first.",
+        )
+
+
+def filter_cases(
+    found: QuerySet[Application], *, person: Any, handler: str = "", due: str = ""
+) -> QuerySet[Application]:
+    """Narrow a list of applications by handler ("mine", "none", a user name) and due date."""
+    today = timezone.localdate()
+    if handler == "mine":
+        found = found.filter(case_handler=person)
+    elif handler == "none":
+        found = found.filter(case_handler__isnull=True)
+    elif handler:
+        found = found.filter(case_handler__username=handler)
+    open_states = [s.value for s in OPEN_STATES]
+    if due == "overdue":
+        found = found.filter(due_on__lt=today, state__in=open_states)
+    elif due == "week":
+        found = found.filter(
+            due_on__gte=today, due_on__lte=today + timedelta(days=7), state__in=open_states
+        )
+    return found

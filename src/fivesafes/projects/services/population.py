@@ -1,0 +1,159 @@
+"""The population of an application as criteria over the catalogue (R11): read the catalogue
+entries the criteria need, validate, save with its audit event, and read it out in words.
+
+A definition that does not hold against the catalogue (unknown variable, code not in its code
+list, dates outside the register or out of order) is refused with the criterion named, and
+nothing changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from fivesafes.audit.services import record
+from fivesafes.people.rules import RuleViolation
+from fivesafes.projects.models import Application
+from fivesafes.projects.rules.population import (
+    CatalogueEntry,
+    CodeEntry,
+    PopulationDefinition,
+    PopulationError,
+    criterion_from_dict,
+    describe_all,
+    from_dict,
+    validate,
+)
+
+
+def catalogue_entries(labels: Iterable[str]) -> dict[str, CatalogueEntry]:
+    """The current catalogue's view of each "REGISTER.name" that exists (others are left out)."""
+    from fivesafes.data.models import CatalogueRegister, CatalogueVariable
+
+    wanted: dict[str, set[str]] = {}
+    for label in labels:
+        register, _, name = label.partition(".")
+        if register and name:
+            wanted.setdefault(register, set()).add(name)
+    entries: dict[str, CatalogueEntry] = {}
+    registers = CatalogueRegister.objects.filter(
+        short_name__in=wanted, current__isnull=False
+    ).select_related("current")
+    for register in registers:
+        version = register.current
+        links = set(
+            CatalogueVariable.objects.filter(version=version)
+            .exclude(links_to="")
+            .values_list("links_to", flat=True)
+        )
+        units = frozenset({register.unit_type, *links})
+        for variable in CatalogueVariable.objects.filter(
+            version=version, name__in=wanted[register.short_name]
+        ).prefetch_related("codes"):
+            codes = None
+            if variable.code_list_name or variable.codes.all():
+                codes = {
+                    c.code: CodeEntry(c.label_en, c.valid_from, c.valid_until)
+                    for c in variable.codes.all()
+                }
+            label = f"{register.short_name}.{variable.name}"
+            entries[label] = CatalogueEntry(
+                label=label,
+                title=variable.label_en if variable.label_en != variable.name else "",
+                data_type=variable.data_type,
+                temporality=version.temporality.upper(),
+                first_year=version.first_year,
+                last_year=version.last_year,
+                units=units,
+                codes=codes,
+                directly_identifying=variable.directly_identifying,
+                special_category=variable.special_category,
+                business_data=variable.business_data,
+                standard_register=version.owner_is_office,
+            )
+    return entries
+
+
+def definition_of(application: Application) -> PopulationDefinition:
+    """The stored definition (stored ones were validated; an unreadable one reads as empty)."""
+    try:
+        return from_dict(application.population)
+    except PopulationError:
+        return PopulationDefinition()
+
+
+def readable(application: Application) -> list[str]:
+    """The criteria in words, with the catalogue's labels and code texts."""
+    definition = definition_of(application)
+    if definition.is_empty:
+        return []
+    return describe_all(definition, catalogue_entries(definition.variables))
+
+
+def checked(data: Any) -> PopulationDefinition:
+    """Parse and validate a definition against the catalogue, or refuse naming the criterion."""
+    try:
+        definition = from_dict(data)
+    except PopulationError as error:
+        raise RuleViolation("R11", error.field, error.message) from None
+    problems = validate(definition, catalogue_entries(definition.variables), timezone.localdate())
+    if problems:
+        more = f" ({len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        raise RuleViolation("R11", problems[0].field, problems[0].message + more)
+    return definition
+
+
+def set_population(
+    *, actor: Any, application: Application, definition: Any, request: Any = None
+) -> Application:
+    """Replace the population's criteria (and unit) of a draft; the findings are recomputed."""
+    from fivesafes.projects.services.applications import editable, refresh_findings
+
+    new = checked(definition).as_dict()
+    with transaction.atomic():
+        locked = editable(actor, application)
+        before = locked.population or {}
+        if before != new:
+            locked.population = new
+            locked.save(update_fields=["population"])
+            record(
+                action="application.population_changed",
+                actor=actor,
+                obj=locked,
+                before={"population": before},
+                after={"population": new},
+                request=request,
+            )
+        refresh_findings(locked)
+    return locked
+
+
+def add_criterion(
+    *, actor: Any, application: Application, criterion: dict[str, Any], request: Any = None
+) -> Application:
+    current = definition_of(application)
+    try:
+        parsed = criterion_from_dict(criterion, len(current.criteria) + 1)
+    except PopulationError as error:
+        raise RuleViolation("R11", error.field, error.message) from None
+    return set_population(
+        actor=actor,
+        application=application,
+        definition=current.with_criterion(parsed).as_dict(),
+        request=request,
+    )
+
+
+def remove_criterion(
+    *, actor: Any, application: Application, number: int, request: Any = None
+) -> Application:
+    try:
+        kept = definition_of(application).without(number)
+    except PopulationError as error:
+        raise RuleViolation("R11", error.field, error.message) from None
+    return set_population(
+        actor=actor, application=application, definition=kept.as_dict(), request=request
+    )
