@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 
 from fivesafes.api.me import router as me_router
@@ -23,3 +25,13 @@ api.add_router("/me", me_router, tags=["accounts"])
 api.add_router("/catalogue", catalogue_router, tags=["catalogue"])
 api.add_router("/people", people_router, tags=["safe people"])
 api.add_router("/projects", projects_router, tags=["safe projects"])
+
+
+@api.exception_handler(MultiPartParserError)
+def bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    """A file upload whose body is not multipart/form-data gets a JSON answer saying so."""
+    return api.create_response(
+        request,
+        {"detail": f"The body must be multipart/form-data with the file in a part: {exc}"},
+        status=400,
+    )
