@@ -249,6 +249,16 @@ def test_journey_2_researcher_joins_certifies_and_gets_access(page, person_page,
     m.get_by_role("button", name="Countersign R-").click()
     expect(m.locator(".message.success")).to_contain_text("countersigned")
 
+    # The agreement is a PDF naming the project, period and addresses, for the researcher.
+    page.reload()
+    link = page.get_by_role("link", name="(PDF)").first
+    pdf = page.request.get(link.get_attribute("href"))
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
+    from tests.people.test_workflow import pdf_text
+
+    assert "P-2026-042 Health after retirement" in pdf_text(pdf.body())
+
     # Now the researcher has access, and sees why.
     page.reload()
     expect(page.get_by_text("Certified", exact=True)).to_be_visible()
@@ -293,7 +303,26 @@ def test_journey_8_breach_excludes_for_three_years(person_page, make_user) -> No
     ).click()
     checker.get_by_label("Researcher (username or e-mail)").fill("breacher")
     checker.get_by_label("What happened").fill("Tried to take out individual records.")
-    checker.get_by_label("Evidence").fill("Output request 17, transfer log 2026-11-21.")
+    checker.get_by_role("textbox", name="Evidence").fill(
+        "Output request 17, transfer log 2026-11-21."
+    )
+    # A program passed off as a PDF is refused by its content; a real text file is taken.
+    checker.get_by_label("Evidence files").set_input_files(
+        [{"name": "log.pdf", "mimeType": "application/pdf", "buffer": b"MZ\x90\x00 program"}]
+    )
+    checker.get_by_role("button", name="Report the breach").click()
+    expect(checker.locator(".field.has-error .error")).to_contain_text(
+        "R24: Only PDF, plain text, PNG and JPEG files are accepted"
+    )
+    checker.get_by_label("Evidence files").set_input_files(
+        [
+            {
+                "name": "transfer log 2026-11-21.txt",
+                "mimeType": "text/plain",
+                "buffer": b"17:02 request 17 refused: 3 individual records",
+            }
+        ]
+    )
     checker.get_by_role("button", name="Report the breach").click()
     expect(checker.locator(".message.success")).to_contain_text("reported; an approver decides")
 
@@ -301,6 +330,10 @@ def test_journey_8_breach_excludes_for_three_years(person_page, make_user) -> No
     a = person_page(world["approver"])
     a.get_by_role("navigation", name="Main").get_by_role("link", name="Breaches").click()
     a.get_by_role("link", name="B-").first.click()
+    evidence = a.get_by_role("link", name="transfer_log_2026-11-21.txt")
+    expect(evidence).to_be_visible()
+    body = a.request.get(evidence.get_attribute("href")).body()
+    assert body == b"17:02 request 17 refused: 3 individual records"
     a.get_by_label("Decision and reasons").fill("Minor breach: excluded for three years.")
     a.get_by_label("Exclusion ends on").fill((today + timedelta(days=730)).isoformat())
     a.get_by_role("button", name="Decide the sanction").click()

@@ -250,3 +250,35 @@ def test_steps_out_of_order_and_reporter_deciding_are_refused(world, make_user) 
         ),
         "Four eyes",
     )
+
+
+def test_no_new_agreement_for_an_excluded_researcher_or_a_closed_project(world, make_user) -> None:
+    today = timezone.localdate()
+
+    def new_agreement():
+        return agreements.create(
+            actor=world.manager,
+            researcher=world.researcher,
+            project=world.project,
+            starts_on=today,
+            ends_on=today + timedelta(days=30),
+            allowed_networks="192.0.2.0/24",
+        )
+
+    world.project.state = "closed"
+    world.project.save()
+    violation = refused(new_agreement, "R8", "project")
+    assert "P-2026-001 is closed" in str(violation)
+    world.project.state = "active"
+    world.project.save()
+    breach = sanctions.report_breach(
+        actor=make_user(Role.OUTPUT_CHECKER),
+        researcher=world.researcher,
+        what_happened="x",
+        evidence="log 1",
+    )
+    sanctions.decide(
+        actor=world.approver, breach=breach, decision="d", permanent=True, exclusion_ends_on=None
+    )
+    violation = refused(new_agreement, "R24", "researcher")
+    assert "excluded from the research schemes" in str(violation)
