@@ -242,3 +242,18 @@ def test_a_decided_exclusion_is_seen_at_once_by_the_same_person_object(world, ma
     answer = project_access(world.researcher, world.project)
     assert answer.failed[0].name == "Not sanctioned"
     assert "permanently" in answer.failed[0].why
+
+
+def test_a_closed_project_names_every_failed_condition(world) -> None:
+    agreements.end_agreements_for_project(world.project, reason="project closed (R25)")
+    world.project.state = "closed"
+    world.project.save()
+    names, answer = failed_names(world)
+    assert names == ["Project active", "Researcher agreement", "Allowed address"]
+    response = verified_client(world.researcher).get(
+        reverse("people:project_entry", kwargs={"pk": world.project.pk})
+    )
+    assert response.status_code == 403
+    assert "Project active: project P-2026-001 was closed" in response.text
+    assert "Researcher agreement: agreement R-" in response.text
+    assert "the agreement was ended (project closed (R25))" in response.text

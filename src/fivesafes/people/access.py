@@ -1,8 +1,8 @@
 """THE access rule of safe people, in one place (R1, R7-R10, R24, R25, process 1 model).
 
 A researcher may work in project P only if every condition below holds; `project_access`
-answers with each condition, met or not, in words, so the policy can refuse with the first
-failed one and the "who has access to what" report can show why.
+answers with each condition, met or not, in words, so the policy can refuse naming every
+failed one (first the first) and the "who has access to what" report can show why.
 
 The exclusion check (R24) runs on every private request, often several times (the sign-in
 rule, each permission, the project rule). Its answer is kept on the person object, which
@@ -43,8 +43,8 @@ class AccessAnswer:
 
     @property
     def reason(self) -> str:
-        first = next(iter(self.failed), None)
-        return "" if first is None else f"{first.name}: {first.why}"
+        """Every failed condition, named, in the order of the rule ("" when allowed)."""
+        return "; ".join(f"{c.name}: {c.why}" for c in self.failed)
 
 
 CACHE_ATTRIBUTE = "_people_exclusion"

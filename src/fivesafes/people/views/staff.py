@@ -200,6 +200,6 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/access_report.html",
-        {"form": form, "rows": rows, "people": people, "register": form.data.get("register")},
+        {"form": form, "rows": rows, "people": people},
         status=400 if form.errors else 200,
     )
