@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .aggregate import _quote, _Source
 from .config import DEFAULT_RULES, RuleSet
 from .errors import EmptyTableError, NonFiniteValueError, NonNumericCellError, SdcInputError
 from .findings import Finding, verdict_from
 from .output import CheckedOutput
+from .source import Source, dim_key, quote
 
 
 def hist(
@@ -30,11 +30,9 @@ def hist(
     filename: str | None = None,
 ) -> CheckedOutput:
     rules = rules or DEFAULT_RULES
-    source = _Source(data)
+    source = Source(data, [column], None, None)
     try:
-        if column not in source.columns:
-            raise SdcInputError("no such column", field=column)
-        q = _quote(column)
+        q = quote(dim_key(0))
         probe = source.query(f"SELECT {q} FROM {{src}} LIMIT 0")  # noqa: S608
         if not any(k in str(probe.dtypes.iloc[0]).lower() for k in ("int", "float", "decimal")):
             raise NonNumericCellError("a histogram needs numbers", field=column)

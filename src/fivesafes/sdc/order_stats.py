@@ -169,21 +169,18 @@ class OrderStatistics:
     """Medians and quantiles of every cell of a table, margins included.
 
     Construct with the data rows that have every dimension (the heavy part), then `fill()`
-    the cells that DuckDB computed the other statistics of.
-    Dimensions named in `coded` (name -> number of labels) hold integer codes both in
-    `rows` and in the cells; the others are matched by value."""
+    the cells that DuckDB computed the other statistics of; cells are matched to groups by
+    their labels in the columns `dims` of both frames."""
 
     def __init__(
         self,
         rows: pd.DataFrame,
         dims: list[str],
-        coded: dict[str, int],
         values: str,
         aggfuncs: list[str],
         grouping_sets: list[list[str]],
     ) -> None:
         self.dims = dims
-        self.coded = coded
         self.funcs = [f for f in aggfuncs if order_fraction(f) is not None]
         self.labels: dict[str, pd.Index] = {}
         self.sets: dict[tuple[str, ...], tuple[_Numbering, np.ndarray]] = {}
@@ -193,14 +190,10 @@ class OrderStatistics:
         codes: dict[str, np.ndarray] = {}
         sizes: dict[str, int] = {}
         for d in dims:
-            if d in coded:
-                codes[d] = rows[d].to_numpy()
-                sizes[d] = coded[d]
-            else:
-                found, uniques = pd.factorize(rows[d])
-                codes[d] = found.astype(np.int64)
-                sizes[d] = len(uniques)
-                self.labels[d] = pd.Index(uniques)
+            found, uniques = pd.factorize(rows[d])
+            codes[d] = found.astype(np.int64)
+            sizes[d] = len(uniques)
+            self.labels[d] = pd.Index(uniques)
         for gset in grouping_sets:
             group, numbering = _numbering(
                 [codes[d] for d in gset], [sizes[d] for d in gset], len(x)
@@ -208,18 +201,16 @@ class OrderStatistics:
             stats = group_order_stats(group, x, numbering.size, self.funcs)
             self.sets[tuple(gset)] = (numbering, stats)
 
-    def _cell_codes(self, cells: pd.DataFrame, d: str) -> np.ndarray:
-        if d in self.coded:
-            return cells[d].to_numpy(dtype=np.float64, na_value=-1).astype(np.int64)
-        return np.asarray(self.labels[d].get_indexer(pd.Index(cells[d])), dtype=np.int64)
-
     def fill(self, cells: pd.DataFrame) -> None:
         """Set the `stat:<median|qNN>` columns of `cells` (one row per cell, a margin's
         rolled-up dimensions missing)."""
         if not self.funcs or cells.empty:
             return
         present = cells[self.dims].notna().to_numpy()
-        codes = {d: self._cell_codes(cells, d) for d in self.dims}
+        codes = {
+            d: np.asarray(self.labels[d].get_indexer(pd.Index(cells[d])), dtype=np.int64)
+            for d in self.dims
+        }
         result = np.full((len(cells), len(self.funcs)), np.nan)
         for gset, (numbering, stats) in self.sets.items():
             pattern = np.asarray([d in gset for d in self.dims])

@@ -64,8 +64,8 @@ def build_table_output(
     """Lay the per-cell statistics and findings out as pandas-shaped frames."""
     frame = stats.frame
     rows, cols = stats.rows, stats.columns
-    row_codes, row_keys = _factorize(frame, rows)
-    col_codes, col_keys = _factorize(frame, cols)
+    row_codes, row_keys = _factorize(frame, [stats.key(d) for d in rows])
+    col_codes, col_keys = _factorize(frame, [stats.key(d) for d in cols])
     nr, nc = len(row_keys), len(col_keys)
     multi = len(stats.aggfuncs) > 1 or not cols
     tables: list[np.ndarray] = []

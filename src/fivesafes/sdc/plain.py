@@ -49,6 +49,7 @@ from .findings import Finding
 from .hierarchy import Hierarchy, table_from_frame
 from .output import CheckedOutput, build_table_output
 from .rules import check_cells
+from .source import dim_key, free_name
 
 ROLES = (
     "label",
@@ -256,7 +257,8 @@ def _number(value: Any, column: str, cell: Any, whole: bool) -> float:
 def _to_long(
     header: list[str], rows: list[list[Any]], decl: Declaration
 ) -> tuple[pd.DataFrame, list[str], str, str | None]:
-    """A frame with label columns, `value` (the statistic) and `n` (contributors or NaN)."""
+    """A frame with label columns, `value` (the statistic) and `n` (contributors or NaN),
+    those two renamed by `_internal` when a label column has the name."""
     missing = [c for c in header if c not in decl.roles]
     unknown = [c for c in decl.roles if c not in header]
     if unknown:
@@ -297,10 +299,15 @@ def _to_long(
                 cell = (*lab, c)
                 v = _number(row[pos[c]], c, cell, whole=decl.cells == "frequency")
                 records.append([*lab, c, v])
-        frame = pd.DataFrame(records, columns=[*labels, decl.column_variable, "value"])
         dims = [*labels, decl.column_variable]
+        if len(set(dims)) != len(dims):
+            raise DuplicateLabelError(
+                "the column variable has the name of a label column", field=decl.column_variable
+            )
+        value_col, n_col = _internal(dims)
+        frame = pd.DataFrame(records, columns=[*dims, value_col])
         stat_role = decl.cells
-        frame["n"] = frame["value"] if stat_role == "frequency" else np.nan
+        frame[n_col] = frame[value_col] if stat_role == "frequency" else np.nan
         return frame, dims, stat_role, None
     stats = [c for c in header if decl.roles[c] not in ("label", "ignore", "contributors")]
     contrib = [c for c in header if decl.roles[c] == "contributors"]
@@ -324,8 +331,13 @@ def _to_long(
             else (v if stat_role == "frequency" else np.nan)
         )
         records.append([*lab, v, n])
-    frame = pd.DataFrame(records, columns=[*labels, "value", "n"])
+    frame = pd.DataFrame(records, columns=[*labels, *_internal(labels)])
     return frame, labels, stat_role, contrib[0] if contrib else None
+
+
+def _internal(dims: list[str]) -> tuple[str, str]:
+    """Names of the value and contributor-count columns of the long frame, never a label's."""
+    return free_name("value", dims), free_name("n", dims)
 
 
 def _check_duplicates(frame: pd.DataFrame, dims: list[str]) -> None:
@@ -346,9 +358,10 @@ def _check_margins(
     """Each total equals the sum of the cells it totals (magnitudes to 1e-6 relative)."""
     if role not in ("frequency", "magnitude"):
         return
+    value = _internal(dims)[0]
     if hierarchies:
         # totals at several levels: the hierarchy says what adds up to what
-        table_from_frame(frame, dims, "value", hierarchies, decl.total_labels)
+        table_from_frame(frame, dims, value, hierarchies, decl.total_labels)
         return
     total_set = set(decl.total_labels)
     is_total = {d: frame[d].isin(total_set).to_numpy() for d in dims}
@@ -365,8 +378,8 @@ def _check_margins(
         parts = frame[~is_total[d]]
         totals = frame[is_total[d]]
         if others:
-            sums = parts.groupby(others, sort=False)["value"].sum()
-            keyed = totals.set_index(others)["value"]
+            sums = parts.groupby(others, sort=False)[value].sum()
+            keyed = totals.set_index(others)[value]
             sums_d = sums.to_dict()
             for key, tot in keyed.items():
                 if key not in sums_d:
@@ -376,7 +389,7 @@ def _check_margins(
                     )
                 _compare(float(tot), float(sums_d[key]), d, key, others)
         else:
-            _compare(float(totals["value"].iloc[0]), float(parts["value"].sum()), d, (), others)
+            _compare(float(totals[value].iloc[0]), float(parts[value].sum()), d, (), others)
 
 
 def _compare(total: float, parts: float, d: str, key: Any, others: list[str]) -> None:
@@ -431,12 +444,13 @@ def check_plain_table(
             margin |= frame[d].isin(total_set).to_numpy()
     rows_dims = dims[:-1] if len(dims) > 1 else dims
     cols_dims = dims[-1:] if len(dims) > 1 else []
-    known_n = not frame["n"].isna().any()
-    cells = pd.DataFrame({d: frame[d].astype(str) for d in dims})
+    value, n = _internal(dims)
+    known_n = not frame[n].isna().any()
+    cells = pd.DataFrame({dim_key(i): frame[d].astype(str) for i, d in enumerate(dims)})
     cells["_margin"] = margin
-    cells["n"] = frame["n"].fillna(-1).astype("int64")
+    cells["n"] = frame[n].fillna(-1).astype("int64")
     cells["n_rows"] = cells["n"]
-    cells["stat:" + stat] = frame["value"].astype("float64")
+    cells["stat:" + stat] = frame[value].astype("float64")
     stats = CellStats(cells, rows_dims, cols_dims, None, [stat], 2, len(frame))
     extra: list[Finding] = []
     if known_n:

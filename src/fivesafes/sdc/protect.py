@@ -21,6 +21,7 @@ from .errors import SdcInputError
 from .hierarchy import Hierarchy, HierTable, table_from_frame
 from .output import CheckedOutput
 from .rounding import RoundingResult, controlled_round
+from .source import free_name
 from .suppression import Protection, SuppressionResult, frequency_protection, suppress
 
 
@@ -33,6 +34,8 @@ class ProtectedTable:
     audit: AuditReport | None = None
     rounding: RoundingResult | None = None
     notes: list[str] = field(default_factory=list)
+    value_column: str = "value"
+    status_column: str = "status"
 
     @property
     def passed(self) -> bool:
@@ -72,7 +75,9 @@ def _primary_mask(table: HierTable, out: CheckedOutput) -> np.ndarray:
     return mask
 
 
-def _long_frame(out: CheckedOutput) -> tuple[pd.DataFrame, list[str], str]:
+def _long_frame(out: CheckedOutput) -> tuple[pd.DataFrame, list[str], str, str]:
+    """One row per cell: the labels by dimension name and the value in a column named
+    `value` unless a dimension already is (then `value_`)."""
     stats = out.stats
     if stats is None or len(stats.aggfuncs) != 1:
         raise SdcInputError("protect a table of one statistic", field="aggfunc")
@@ -82,10 +87,10 @@ def _long_frame(out: CheckedOutput) -> tuple[pd.DataFrame, list[str], str]:
             f"suppression and rounding need additive cells (counts or sums), not {stat}",
             field="aggfunc",
         )
-    frame = stats.frame[[*stats.dims, "stat:" + stat]].copy()
-    for d in stats.dims:
-        frame[d] = frame[d].astype(str)
-    return frame.rename(columns={"stat:" + stat: "value"}), stats.dims, stat
+    frame = pd.DataFrame({d: stats.labels(d).astype(str) for d in stats.dims})
+    value = free_name("value", stats.dims)
+    frame[value] = stats.frame["stat:" + stat].to_numpy()
+    return frame, stats.dims, stat, value
 
 
 def protect_by_suppression(
@@ -95,8 +100,8 @@ def protect_by_suppression(
     total_labels: tuple[str, ...] = ("Total", "All"),
 ) -> ProtectedTable:
     rules = rules or out.rules
-    frame, dims, stat = _long_frame(out)
-    table = table_from_frame(frame, dims, "value", hierarchies, total_labels)
+    frame, dims, stat, value = _long_frame(out)
+    table = table_from_frame(frame, dims, value, hierarchies, total_labels)
     primary = _primary_mask(table, out)
     settings = rules.suppression
     if stat == "count":
@@ -113,9 +118,19 @@ def protect_by_suppression(
     status = np.where(
         result.primary, "primary", np.where(result.secondary, "secondary", "published")
     )
-    protected = table.to_frame(np.where(result.suppressed, np.nan, table.values))
-    protected["status"] = status
-    return ProtectedTable(protected, "suppression", table, result, report, notes=result.notes)
+    protected = table.to_frame(np.where(result.suppressed, np.nan, table.values), value)
+    status_column = free_name("status", dims)
+    protected[status_column] = status
+    return ProtectedTable(
+        protected,
+        "suppression",
+        table,
+        result,
+        report,
+        notes=result.notes,
+        value_column=value,
+        status_column=status_column,
+    )
 
 
 def protect_by_rounding(
@@ -126,14 +141,22 @@ def protect_by_rounding(
     total_labels: tuple[str, ...] = ("Total", "All"),
 ) -> ProtectedTable:
     rules = rules or out.rules
-    frame, dims, stat = _long_frame(out)
+    frame, dims, stat, value = _long_frame(out)
     if stat != "count":
         raise SdcInputError("controlled rounding is for frequency tables", field="aggfunc")
-    table = table_from_frame(frame, dims, "value", hierarchies, total_labels)
+    table = table_from_frame(frame, dims, value, hierarchies, total_labels)
     result = controlled_round(table, base or rules.rounding.base, rules.rounding.time_limit)
-    protected = table.to_frame(result.values)
-    protected["status"] = "rounded"
-    return ProtectedTable(protected, "controlled_rounding", table, rounding=result)
+    protected = table.to_frame(result.values, value)
+    status_column = free_name("status", dims)
+    protected[status_column] = "rounded"
+    return ProtectedTable(
+        protected,
+        "controlled_rounding",
+        table,
+        rounding=result,
+        value_column=value,
+        status_column=status_column,
+    )
 
 
 def protected_record(out: CheckedOutput, protected: ProtectedTable) -> dict[str, Any]:
@@ -141,7 +164,10 @@ def protected_record(out: CheckedOutput, protected: ProtectedTable) -> dict[str,
     record = out.record()
     record["output_type"] = "protected_table"
     by_key = {
-        tuple(str(row[h.name]) for h in protected.table.dims): (row["value"], row["status"])
+        tuple(str(row[h.name]) for h in protected.table.dims): (
+            row[protected.value_column],
+            row[protected.status_column],
+        )
         for row in protected.frame.to_dict(orient="records")
     }
     names = [h.name for h in protected.table.dims]

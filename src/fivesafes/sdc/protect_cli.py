@@ -66,7 +66,8 @@ def protect(args: argparse.Namespace) -> int:
         protected = protect_by_rounding(out, hierarchies, args.base, rules, decl.total_labels)
         report_path = args.report or f"{args.output}.report.json"
     frame = protected.frame.copy()
-    frame["value"] = frame["value"].map(lambda v: "" if v != v else f"{v:g}")
+    value = protected.value_column
+    frame[value] = frame[value].map(lambda v: "" if v != v else f"{v:g}")
     frame.to_csv(args.output, index=False)
     record = protected_record(out, protected)
     Path(report_path).write_text(json.dumps(record, indent=2, ensure_ascii=False), "utf-8")

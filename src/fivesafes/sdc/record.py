@@ -66,7 +66,7 @@ def table_section(out: CheckedOutput) -> dict[str, Any]:
         }
     frame = stats.frame
     cells = []
-    label_cols = [frame[d].astype(str).tolist() for d in stats.dims]
+    label_cols = [frame[k].astype(str).tolist() for k in stats.keys]
     stat_cols = {f: frame["stat:" + f].tolist() for f in stats.aggfuncs}
     n = frame["n"].tolist()
     margin = frame["_margin"].tolist()

@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .aggregate import _quote, _Source
 from .config import DEFAULT_RULES, RuleSet
 from .errors import EmptyTableError, SdcInputError
 from .findings import Finding, verdict_from
 from .output import CheckedOutput
+from .source import Source, dim_key, quote
 
 
 def survival_table(
@@ -31,12 +31,11 @@ def survival_table(
     rules = rules or DEFAULT_RULES
     if interval is not None and interval <= 0:
         raise SdcInputError("the interval must be positive", field="interval")
-    source = _Source(data)
+    if time == event:
+        raise SdcInputError("time and event must be two columns", field=event)
+    source = Source(data, [time, event], None, None)
     try:
-        for c in (time, event):
-            if c not in source.columns:
-                raise SdcInputError("no such column", field=c)
-        qt, qe = _quote(time), _quote(event)
+        qt, qe = quote(dim_key(0)), quote(dim_key(1))
         step = f"floor({qt} / {float(interval)!r}) * {float(interval)!r}" if interval else qt
         bad = source.query(
             f"SELECT count(*) FILTER (WHERE {qe} NOT IN (0, 1)) AS bad_event, "  # noqa: S608

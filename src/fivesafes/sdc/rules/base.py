@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
+import numpy as np
 
 from ..aggregate import CellStats
 from ..findings import Finding
@@ -20,14 +20,14 @@ class CellFinding:
 
 
 def cell_labels(stats: CellStats, position: int) -> dict[str, str]:
-    row = stats.frame.iloc[position]
-    return {d: str(row[d]) for d in stats.dims}
+    return labels_of(stats, np.asarray([position]))[0]
 
 
-def labels_of(frame: pd.DataFrame, dims: list[str]) -> list[dict[str, str]]:
-    """Labels of every row of `frame`, as text, without a Python loop per dimension value."""
-    cols = [frame[d].astype(str).tolist() for d in dims]
-    return [dict(zip(dims, vals, strict=True)) for vals in zip(*cols, strict=True)]
+def labels_of(stats: CellStats, positions: np.ndarray) -> list[dict[str, str]]:
+    """Labels (as text, by dimension name) of the cells at `positions` of `stats.frame`."""
+    rows = stats.frame.iloc[positions]
+    cols = [rows[k].astype(str).tolist() for k in stats.keys]
+    return [dict(zip(stats.dims, vals, strict=True)) for vals in zip(*cols, strict=True)]
 
 
 def describe(cell: dict[str, str]) -> str:

@@ -47,7 +47,7 @@ def check_dominance(stats: CellStats, rules: RuleSet) -> list[CellFinding]:
     out: list[CellFinding] = []
     for mask, rule in ((nk_hit, "dominance_nk"), (p_hit, "dominance_p"), (neg, "negative_values")):
         idx = np.flatnonzero(mask)
-        for pos, cell in zip(idx, labels_of(frame.iloc[idx], stats.dims), strict=True):
+        for pos, cell in zip(idx, labels_of(stats, idx), strict=True):
             if rule == "dominance_nk":
                 values = {"n": r.nk_n, "k": r.nk_k, "top_share": round(float(share[pos]), 4)}
                 reason = (

@@ -15,7 +15,7 @@ def check_frequency(stats: CellStats, rules: RuleSet) -> list[CellFinding]:
     n = stats.frame["n"].to_numpy()
     # empty cells are the zeros rule's business
     hits = np.flatnonzero((n > 0) & (n < t))
-    labels = labels_of(stats.frame.iloc[hits], stats.dims)
+    labels = labels_of(stats, hits)
     who = "contributors" if stats.values is None else "contributors with a value"
     return [
         CellFinding(

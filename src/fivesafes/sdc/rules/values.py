@@ -29,7 +29,7 @@ def check_missing(stats: CellStats, rules: RuleSet) -> list[CellFinding]:
                 ),
             ),
         )
-        for pos, cell in zip(idx, labels_of(stats.frame.iloc[idx], stats.dims), strict=True)
+        for pos, cell in zip(idx, labels_of(stats, idx), strict=True)
     ]
 
 
@@ -54,5 +54,5 @@ def check_extremes(stats: CellStats, rules: RuleSet) -> list[CellFinding]:
                 ),
             ),
         )
-        for pos, cell in zip(idx, labels_of(stats.frame.iloc[idx], stats.dims), strict=True)
+        for pos, cell in zip(idx, labels_of(stats, idx), strict=True)
     ]

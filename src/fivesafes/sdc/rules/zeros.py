@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..aggregate import CellStats
 from ..config import RuleSet
+from ..errors import SdcInputError
 from ..findings import Finding
 from .base import CellFinding, describe, labels_of
 
@@ -26,17 +27,19 @@ def _lines(stats: CellStats) -> list[tuple[list[str], list[str]]]:
     return [([], stats.dims)]
 
 
-def _line_stats(body: pd.DataFrame, group: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    nz = (body["n"] > 0).astype("int64")
-    if group:
-        g = body.groupby(group, sort=False, observed=True)
-        nonzero = g["n"].transform(lambda s: int((s > 0).sum())).to_numpy()
-        cells = g["n"].transform("size").to_numpy()
-        total = g["n"].transform("sum").to_numpy()
-    else:
-        nonzero = np.full(len(body), int(nz.sum()))
-        cells = np.full(len(body), len(body))
-        total = np.full(len(body), int(body["n"].sum()))
+def _line_stats(
+    stats: CellStats, body: pd.DataFrame, group: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per body cell: non-zero cells, cells and contributors of its line."""
+    n = body["n"].to_numpy()
+    if not group:
+        nonzero = np.full(len(body), int((n > 0).sum()))
+        return nonzero, np.full(len(body), len(body)), np.full(len(body), int(n.sum()))
+    line = body.groupby([stats.key(d) for d in group], sort=False, observed=True).ngroup()
+    at = line.to_numpy()
+    nonzero = np.bincount(at, weights=n > 0)[at].astype(np.int64)
+    cells = np.bincount(at)[at]
+    total = np.bincount(at, weights=n)[at].astype(np.int64)
     return nonzero, cells, total
 
 
@@ -46,9 +49,11 @@ def _structural_mask(stats: CellStats, structural: Iterable[dict[str, str]]) -> 
     for cell in structural:
         m = np.ones(len(frame), bool)
         for d, v in cell.items():
-            if d not in frame.columns:
-                continue
-            m &= frame[d].astype(str).to_numpy() == str(v)
+            if d not in stats.dims:
+                raise SdcInputError(
+                    "a structural zero names a variable the table does not have", field=str(d)
+                )
+            m &= stats.labels(d).astype(str).to_numpy() == str(v)
         mask |= m
     return mask
 
@@ -65,7 +70,7 @@ def check_zeros(
     out: list[CellFinding] = []
     if mode == "all":
         hits = np.flatnonzero((n == 0) & ~structural)
-        for hit_pos, cell in zip(hits, labels_of(frame.iloc[hits], stats.dims), strict=True):
+        for hit_pos, cell in zip(hits, labels_of(stats, hits), strict=True):
             out.append(
                 CellFinding(
                     int(hit_pos),
@@ -83,11 +88,11 @@ def check_zeros(
     body = frame.iloc[body_pos]
     seen: set[int] = set()
     for group, varying in _lines(stats):
-        nonzero, cells, total = _line_stats(body, group)
+        nonzero, cells, total = _line_stats(stats, body, group)
         hit = (body["n"].to_numpy() == 0) & (nonzero == 1) & (cells > 1) & (total > 0)
         hit &= ~structural[body_pos]
         idx = np.flatnonzero(hit)
-        for i, cell in zip(idx, labels_of(body.iloc[idx], stats.dims), strict=True):
+        for i, cell in zip(idx, labels_of(stats, body_pos[idx]), strict=True):
             pos = int(body_pos[i])
             if pos in seen:
                 continue
@@ -121,10 +126,10 @@ def check_class_disclosure(stats: CellStats, rules: RuleSet) -> list[CellFinding
     out: list[CellFinding] = []
     seen: set[int] = set()
     for group, varying in _lines(stats):
-        nonzero, cells, total = _line_stats(body, group)
+        nonzero, cells, total = _line_stats(stats, body, group)
         hit = (body["n"].to_numpy() > 0) & (nonzero == 1) & (cells > 1)
         idx = np.flatnonzero(hit)
-        for i, cell in zip(idx, labels_of(body.iloc[idx], stats.dims), strict=True):
+        for i, cell in zip(idx, labels_of(stats, body_pos[idx]), strict=True):
             where = int(body_pos[i])
             if where in seen:
                 continue
