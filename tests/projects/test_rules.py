@@ -22,9 +22,28 @@ from fivesafes.projects.rules import (
     may_submit,
 )
 from fivesafes.projects.rules.checks import latest_business_year
+from fivesafes.projects.rules.population import CatalogueEntry, from_dict
 
 TODAY = date(2026, 11, 22)
 INCOME = VariableFacts("income", "wage", 2015, 2020, justification="Outcome of the study.")
+RESIDENT = from_dict(
+    {
+        "criteria": [
+            {"variable": "residence.municipality", "operator": "present", "on": "2015-01-01"}
+        ]
+    }
+)
+RESIDENCE = {
+    "residence.municipality": CatalogueEntry(
+        "residence.municipality",
+        "Municipality",
+        "string",
+        "STATUS",
+        1980,
+        2025,
+        frozenset({"person"}),
+    )
+}
 
 
 def good(**changes) -> ApplicationFacts:
@@ -40,6 +59,8 @@ def good(**changes) -> ApplicationFacts:
         legal_basis_art6="Art. 6(1)(e), public task",
         has_dpia=True,
         population_definition="Persons resident on 1 January 2015",
+        population=RESIDENT,
+        population_catalogue=RESIDENCE,
         starts_on=date(2027, 1, 1),
         ends_on=date(2029, 12, 31),
         sample_size=10000,
@@ -222,3 +243,49 @@ def test_the_rule_engine_imports_no_django() -> None:
         "bad=[m for m in sys.modules if m.split('.')[0]=='django']; assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_population_without_criteria_is_blocking_r11() -> None:
+    assert ("R11", "population") in rules_of(good(population=from_dict({})), Severity.BLOCKING)
+
+
+def test_population_criteria_are_checked_against_the_catalogue_r11() -> None:
+    unknown = from_dict(
+        {"criteria": [{"variable": "x.y", "operator": "present", "on": "2015-01-01"}]}
+    )
+    assert ("R11", "population:1") in rules_of(good(population=unknown), Severity.BLOCKING)
+
+
+def test_population_on_special_category_data_needs_art_9_and_leaves_the_fast_track() -> None:
+    diagnosis = CatalogueEntry(
+        "hospital.diagnosis",
+        "Diagnosis",
+        "string",
+        "EVENT",
+        1980,
+        2025,
+        frozenset({"person"}),
+        codes=None,
+        special_category=True,
+        standard_register=False,
+    )
+    population = from_dict(
+        {
+            "criteria": [
+                {"variable": "residence.municipality", "operator": "present", "on": "2015-01-01"},
+                {
+                    "variable": "hospital.diagnosis",
+                    "operator": "in",
+                    "values": ["E11"],
+                    "on": "2015-01-01",
+                },
+            ]
+        }
+    )
+    facts = good(
+        population=population,
+        population_catalogue={**RESIDENCE, "hospital.diagnosis": diagnosis},
+    )
+    assert ("R12", "legal_basis_art9") in rules_of(facts, Severity.BLOCKING)
+    verdict = fast_track(facts, evaluate(facts))
+    assert not verdict.eligible and "hospital" in verdict.summary

@@ -12,8 +12,9 @@ from typing import Any, TypeVar
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import File, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 
 from fivesafes.api.security import api_requires
 from fivesafes.people.models import Institution
@@ -22,6 +23,7 @@ from fivesafes.policy.checks import AccessDenied, can
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import (
     Application,
+    ApplicationMember,
     ApplicationQuestion,
     ApplicationVariable,
     Invoice,
@@ -363,6 +365,137 @@ def set_population(
         )
     )
     return _application(updated)
+
+
+class MemberIn(Schema):
+    username: str
+
+
+class ExternalDataIn(Schema):
+    source: str
+    approval_reference: str = ""
+    description: str = ""
+
+
+@router.post(
+    "/applications/{application_id}/members",
+    response=ApplicationOut,
+    summary="Add a member to a draft by user name",
+)
+@api_requires(Permission.APPLY_FOR_PROJECTS)
+def add_member(request: HttpRequest, application_id: int, payload: MemberIn) -> ApplicationOut:
+    application = _visible(request, application_id)
+    _call(
+        lambda: service.add_member(
+            actor=_user(request),
+            application=application,
+            username=payload.username,
+            request=request,
+        )
+    )
+    application.refresh_from_db()
+    return _application(application)
+
+
+@router.delete(
+    "/applications/{application_id}/members/{username}",
+    response=ApplicationOut,
+    summary="Remove a member from a draft (a change request records it as narrowing, R16)",
+)
+@api_requires(Permission.APPLY_FOR_PROJECTS)
+def remove_member(request: HttpRequest, application_id: int, username: str) -> ApplicationOut:
+    application = _visible(request, application_id)
+    member = get_object_or_404(
+        ApplicationMember, application=application, person__username=username
+    )
+    _call(lambda: service.remove_member(actor=_user(request), member=member, request=request))
+    application.refresh_from_db()
+    return _application(application)
+
+
+@router.delete(
+    "/applications/{application_id}/variables/{line_id}",
+    response=ApplicationOut,
+    summary="Remove one variable from a draft",
+)
+@api_requires(Permission.APPLY_FOR_PROJECTS)
+def remove_variable(request: HttpRequest, application_id: int, line_id: int) -> ApplicationOut:
+    application = _visible(request, application_id)
+    line = get_object_or_404(ApplicationVariable, pk=line_id, application=application)
+    _call(lambda: service.remove_variable(actor=_user(request), line=line, request=request))
+    application.refresh_from_db()
+    return _application(application)
+
+
+@router.post(
+    "/applications/{application_id}/basket",
+    response=ApplicationOut,
+    summary="Add the variables of my data basket to a draft",
+)
+@api_requires(Permission.APPLY_FOR_PROJECTS)
+def add_from_basket(request: HttpRequest, application_id: int) -> ApplicationOut:
+    application = _visible(request, application_id)
+    _call(
+        lambda: service.add_from_basket(
+            actor=_user(request), application=application, request=request
+        )
+    )
+    application.refresh_from_db()
+    return _application(application)
+
+
+@router.post(
+    "/applications/{application_id}/external-data",
+    response=ApplicationOut,
+    summary="Add external data to be linked, with its data-protection approval (R15)",
+)
+@api_requires(Permission.APPLY_FOR_PROJECTS)
+def add_external_data(
+    request: HttpRequest, application_id: int, payload: ExternalDataIn
+) -> ApplicationOut:
+    application = _visible(request, application_id)
+    _call(
+        lambda: service.add_external_data(
+            actor=_user(request), application=application, request=request, **payload.dict()
+        )
+    )
+    application.refresh_from_db()
+    return _application(application)
+
+
+@router.post(
+    "/applications/{application_id}/documents/{kind}",
+    response=ApplicationOut,
+    summary="Upload the protocol or the DPIA (PDF, DOCX, ODT or TXT, checked by content)",
+)
+@api_requires(Permission.APPLY_FOR_PROJECTS)
+def upload_document(
+    request: HttpRequest, application_id: int, kind: str, file: File[UploadedFile]
+) -> ApplicationOut:
+    application = _visible(request, application_id)
+    _call(
+        lambda: service.attach_document(
+            actor=_user(request), application=application, kind=kind, upload=file, request=request
+        )
+    )
+    application.refresh_from_db()
+    return _application(application)
+
+
+@router.post(
+    "/applications/{application_id}/record-change",
+    response=ProjectOut,
+    summary="Record a change request that only narrows the scope, without a decision (R16)",
+)
+@api_requires(Permission.APPLY_FOR_PROJECTS)
+def record_small_change(request: HttpRequest, application_id: int) -> ProjectOut:
+    application = _visible(request, application_id)
+    project = _call(
+        lambda: project_service.record_small_change(
+            actor=_user(request), change=application, request=request
+        )
+    )
+    return _project(project)
 
 
 class AssignIn(Schema):

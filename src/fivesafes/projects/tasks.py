@@ -1,11 +1,14 @@
 """Scheduled work of safe projects, as a background job (run daily, R25).
 
 `daily_sweep` closes projects past their end date (their agreements lapse, so access ends) and
-reminds researchers 30 days before the end. Safe to run again: each step skips what is done.
+reminds researchers 30 days before the end. Idempotent: a second run on the same day (even one
+running at the same time) closes nothing twice and sends no reminder twice, because each step
+locks the project and re-checks before it acts.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.utils import timezone
@@ -15,10 +18,11 @@ from fivesafes.jobs.progress import report
 from fivesafes.jobs.retry import retry_safe
 
 
-def run_daily_sweep() -> dict[str, Any]:
+def run_daily_sweep(on: date | None = None) -> dict[str, Any]:
+    """Close what has ended, then remind; `on` is the day to sweep for (default today)."""
     from fivesafes.projects.services.closure import close_ended, send_end_reminders
 
-    today = timezone.localdate()
+    today = on or timezone.localdate()
     report(0.1, "Closing projects past their end date")
     closed = close_ended(on=today)
     report(0.6, "Reminding researchers of projects that end soon")

@@ -141,27 +141,51 @@ def close(
 
 
 def close_ended(*, on: date | None = None) -> int:
-    """The daily job: close every active project whose end date has passed."""
+    """The daily job: close every active project whose end date has passed. A project another
+    run (or a person) closed meanwhile is skipped, so running twice closes nothing twice."""
     day = on or timezone.localdate()
     closed = 0
     for project in Project.objects.filter(state=Project.State.ACTIVE, ends_on__lt=day):
-        close(actor=None, project=project, reason="The end date has passed.", on=day)
+        try:
+            close(actor=None, project=project, reason="The end date has passed.", on=day)
+        except RuleViolation:
+            if Project.objects.filter(pk=project.pk, state=Project.State.CLOSED).exists():
+                continue
+            raise
         closed += 1
     return closed
 
 
-def send_end_reminders(*, on: date | None = None) -> int:
-    """Remind the responsible researcher and members once, 30 days before the end date."""
-    day = on or timezone.localdate()
-    sent = 0
-    for project in Project.objects.filter(
+def _due_for_reminder(day: date) -> Any:
+    return Project.objects.filter(
         state=Project.State.ACTIVE,
         end_reminder_sent_at__isnull=True,
         ends_on__gte=day,
         ends_on__lte=day + timedelta(days=REMIND_DAYS_BEFORE_END),
-    ).select_related("responsible"):
-        people = {project.responsible, *project.members.all()}
+    )
+
+
+def send_end_reminders(*, on: date | None = None) -> int:
+    """Remind the responsible researcher and members once, 30 days before the end date.
+
+    Each project is locked and checked again before its mail goes out and the reminder is
+    marked in the same transaction, so two runs on one day (even at once) send one reminder.
+    A change request that moves the end date makes the project due for a new reminder.
+    """
+    day = on or timezone.localdate()
+    sent = 0
+    for candidate in _due_for_reminder(day).values_list("pk", flat=True):
         with transaction.atomic():
+            project = (
+                _due_for_reminder(day)
+                .select_for_update(of=("self",))
+                .select_related("responsible")
+                .filter(pk=candidate)
+                .first()
+            )
+            if project is None:
+                continue
+            people = {project.responsible, *project.members.all()}
             send_mail(
                 f"Project {project.number} ends on {project.ends_on}",
                 f"Project {project.number} ({project.title}) ends on {project.ends_on}. Access "

@@ -50,6 +50,9 @@ def apply_decision(*, actor: Any, application: Application, request: Any = None)
         before = project.approved_scope
         project.title = application.title
         project.starts_on = application.starts_on
+        if project.ends_on != application.ends_on:
+            # A new end date deserves its own reminder before it (R25).
+            project.end_reminder_sent_at = None
         project.ends_on = application.ends_on
         project.approved_scope = scope
         project.deletion_deadline = application.deletion_deadline

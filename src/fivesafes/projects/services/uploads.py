@@ -1,4 +1,5 @@
-"""Uploaded documents: size limit, type by content (PDF, DOCX, ODT, TXT), sanitised names.
+"""Uploaded documents: size limit, type by content (PDF, DOCX, ODT, TXT; no programs, no macro
+documents), sanitised names.
 
 The file is written under a temporary name in `DATA_DIR/files/projects/` and renamed into
 place once complete, so no half-written file is ever seen under its final name.
@@ -49,8 +50,32 @@ def sanitise_name(name: str, extension: str) -> str:
     return f"{stem}.{extension}"
 
 
+# Programs, by their first bytes: whatever the name says, they are refused.
+EXECUTABLES: tuple[tuple[bytes, str], ...] = (
+    (b"\x7fELF", "a Linux program (ELF)"),
+    (b"MZ", "a Windows program"),
+    (b"#!", "a script"),
+    (b"\xcf\xfa\xed\xfe", "a macOS program"),
+    (b"\xce\xfa\xed\xfe", "a macOS program"),
+    (b"\xca\xfe\xba\xbe", "a macOS or Java program"),
+)
+
+
+def executable_kind(content: bytes) -> str | None:
+    """What kind of program the bytes are, or None."""
+    return next((kind for magic, kind in EXECUTABLES if content.startswith(magic)), None)
+
+
+def _has_macros(archive: zipfile.ZipFile, names: set[str]) -> bool:
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        return True
+    return b"macroenabled" in archive.read("[Content_Types].xml").lower()
+
+
 def detect_type(content: bytes) -> str | None:
-    """The allowed type the bytes really are, or None."""
+    """The allowed type the bytes really are, or None (programs and macro documents: None)."""
+    if executable_kind(content):
+        return None
     if content.startswith(b"%PDF-"):
         return "pdf"
     if content.startswith(b"PK\x03\x04"):
@@ -60,7 +85,7 @@ def detect_type(content: bytes) -> str | None:
                 if "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
                     return "odt"
                 if "[Content_Types].xml" in names and "word/document.xml" in names:
-                    return "docx"
+                    return None if _has_macros(archive, names) else "docx"
         except (zipfile.BadZipFile, KeyError, OSError):
             return None
         return None
@@ -87,6 +112,14 @@ def read_upload(upload: Any, field: str) -> tuple[bytes, str, str]:
         )
     if not content:
         raise RuleViolation("R12", field, "The file is empty.")
+    program = executable_kind(content)
+    if program:
+        raise RuleViolation(
+            "R12",
+            field,
+            f"The file is {program}, whatever its name says; only PDF, DOCX, ODT and plain "
+            "text documents are accepted.",
+        )
     extension = detect_type(content)
     if extension is None:
         raise RuleViolation(
