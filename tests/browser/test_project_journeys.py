@@ -1,8 +1,11 @@
-"""Journey 3 of the mission in a real browser, each person in their own browser.
+"""Journeys 3 and 7 of the mission in a real browser, each person in their own browser.
 
-The researcher browses the catalogue, puts variables in the data basket, writes an
-application with justifications, sees the automatic findings, submits; a case handler
-reviews and recommends; a second person approves; the institution's manager accepts the quote.
+Journey 3: the researcher browses the catalogue, puts variables in the data basket, writes an
+application with justifications and a population over catalogue variables, sees the automatic
+findings, submits; a case handler takes the case, reviews and recommends; a second person
+approves; the institution's manager accepts the quote and downloads the invoice.
+Journey 7: a publication is registered, the daily job reminds and then closes the project,
+access ends, the deletion and the scrutiny are recorded.
 """
 
 from __future__ import annotations
@@ -46,6 +49,14 @@ def add_to_basket(tab: Any, register: str, variable: str, first: int, last: int)
     tab.get_by_label("To year").fill(str(last))
     tab.get_by_role("button", name="Add to data basket").click()
     expect(tab.get_by_text("In your basket")).to_be_visible()
+
+
+def add_criterion(tab: Any, variable: str, condition: str, values: str) -> None:
+    form = tab.get_by_role("form", name="Add a criterion")
+    form.get_by_label("Catalogue variable").fill(variable)
+    form.get_by_label("Condition").select_option(label=condition)
+    form.get_by_label("Values").fill(values)
+    form.get_by_role("button", name="Add the criterion").click()
 
 
 def settle(tab: Any) -> None:
@@ -104,13 +115,27 @@ def test_journey_3_application_to_accepted_quote(
     r.get_by_role("button", name="Save and continue").click()
 
     # Step 3: population and period, a sample with its reason.
-    r.get_by_label("Population", exact=True).fill("Persons resident on 1 January 2010")
+    r.get_by_label("Population in words").fill("Women born 1980-1990")
     r.get_by_label("Project starts").fill((today + timedelta(days=14)).isoformat())
     r.get_by_label("Project ends").fill((today + timedelta(days=730)).isoformat())
     r.get_by_label("Sample size", exact=True).fill("5000")
     r.get_by_label("How the sample size was chosen").fill("Power calculation")
     settle(r)
-    r.get_by_role("button", name="Save and continue").click()
+    r.get_by_role("button", name="Save draft").click()
+    expect(r.get_by_test_id("findings")).to_contain_text("Define the population with criteria")
+    # The population as criteria over the catalogue: a code not in the code list is refused.
+    add_criterion(r, "POPULATION.sex", "is one of", "9")
+    expect(r.get_by_text("9 is not in the code list of POPULATION.sex")).to_be_visible()
+    expect(r.get_by_test_id("criterion")).to_have_count(0)
+    add_criterion(r, "POPULATION.sex", "is one of", "2")
+    add_criterion(r, "POPULATION.birth_date", "is between", "1980-01-01, 1990-12-31")
+    criteria = r.get_by_test_id("criterion")
+    expect(criteria).to_have_count(2)
+    expect(criteria.first).to_contain_text("POPULATION.sex")
+    expect(criteria.first).to_contain_text("is one of 2 Female")
+    expect(criteria.nth(1)).to_contain_text("is between 1980-01-01 and 1990-12-31")
+    expect(r.get_by_test_id("findings")).not_to_contain_text("Define the population")
+    r.get_by_role("link", name="Variable list").click()
 
     # Step 4: the variable list with justifications; a separate one for the birth date.
     sex = r.locator('section[data-variable="POPULATION.sex"]')
@@ -134,12 +159,22 @@ def test_journey_3_application_to_accepted_quote(
     expect(r.get_by_test_id("application-state")).to_have_text("Submitted")
     application_url = r.url
 
-    # The case handler reviews, asks, gets an answer and recommends.
+    # The case handler takes the case from the list, finds it among their own, reviews, asks,
+    # gets an answer and recommends.
     h = person_page(people["case_handler"])
     h.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Project applications"
     ).click()
+    due = (today + timedelta(days=30)).isoformat()
+    expect(h.get_by_test_id("case").first).to_contain_text(due)
+    h.get_by_role("button", name="Take A-").first.click()
+    expect(h.locator(".message.success")).to_contain_text(f"is handled by handler, due {due}")
+    h.get_by_label("Case handler").select_option(label="Mine")
+    h.get_by_role("button", name="Show").click()
+    expect(h.get_by_test_id("case")).to_have_count(1)
     h.get_by_role("link", name="A-").first.click()
+    expect(h.get_by_test_id("case")).to_contain_text(f"Case handler: handler · due {due}")
+    expect(h.get_by_test_id("population")).to_contain_text("POPULATION.birth_date")
     step(h, "Start the review")
     h.get_by_label("Question to the applicant").fill("Why months, not years?")
     h.get_by_role("button", name="Send the question").click()
@@ -169,6 +204,18 @@ def test_journey_3_application_to_accepted_quote(
     expect(m.get_by_test_id("quote")).to_contain_text("Accepted")
     contract = m.request.get(m.get_by_role("link", name="The contract (PDF)").get_attribute("href"))
     assert contract.ok and contract.body().startswith(b"%PDF")
+
+    # The secretary invoices the institution; its manager downloads the invoice.
+    c = person_page(people["secretary"])
+    c.goto(application_url)
+    c.get_by_role("button", name="Issue the invoice").click()
+    expect(c.get_by_test_id("invoice")).to_contain_text("Invoice INV-")
+    m.reload()
+    invoice = m.request.get(m.get_by_role("link", name="The invoice (PDF)").get_attribute("href"))
+    assert invoice.ok and invoice.body().startswith(b"%PDF")
+    r.goto(application_url)
+    expect(r.get_by_test_id("invoice")).to_be_visible()
+    expect(r.get_by_role("link", name="The invoice (PDF)")).to_have_count(0)
 
     # The project page shows the timeline.
     m.get_by_role("link", name="P-").first.click()
@@ -227,7 +274,9 @@ def test_journey_7_project_ends_data_deleted_publication_scrutinised(
     tmp_path,
     settings,
 ) -> None:
-    from fivesafes.projects.services.closure import close_ended
+    from django.core import mail
+
+    from fivesafes.projects.tasks import run_daily_sweep
 
     settings.DATA_DIR = tmp_path
     project = running_project
@@ -243,8 +292,20 @@ def test_journey_7_project_ends_data_deleted_publication_scrutinised(
     r.get_by_role("button", name="Register the publication for scrutiny").click()
     expect(r.get_by_test_id("publication")).to_contain_text("Waiting for scrutiny")
 
+    # The project page shows the approved population in words.
+    expect(r.get_by_test_id("population")).to_contain_text(
+        "persons.income is recorded on 2010-01-01"
+    )
+
+    # Before the end the daily job reminds once, however often it runs.
+    soon = project.ends_on - timedelta(days=5)
+    assert run_daily_sweep(on=soon) == {"closed": 0, "reminded": 1}
+    assert run_daily_sweep(on=soon) == {"closed": 0, "reminded": 0}
+    reminders = [m for m in mail.outbox if m.subject.startswith(f"Project {project.number}")]
+    assert [m.subject for m in reminders] == [f"Project {project.number} ends on {project.ends_on}"]
+
     # The end date passes: the daily job closes the project and access ends at once.
-    assert close_ended(on=project.ends_on + timedelta(days=1)) == 1
+    assert run_daily_sweep(on=project.ends_on + timedelta(days=1))["closed"] == 1
     r.reload()
     expect(r.get_by_test_id("project-state")).to_have_text("Closed")
     denied = r.goto(f"/people/projects/{project.pk}/")

@@ -19,3 +19,5 @@ def test_demo_projects(catalogue) -> None:  # noqa: F811
     assert {"POPULATION.sex", "POPULATION.birth_date"} <= labels and len(labels) == 3
     rules = {(f["rule"], f["severity"]) for f in application.findings}
     assert ("R11", "blocking") in rules
+    assert application.population["criteria"][0]["variable"] == "POPULATION.birth_date"
+    assert not any(f["field"] == "population" for f in application.findings)

@@ -8,6 +8,7 @@ shows findings of every severity (a missing separate justification blocks).
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
 from django.utils import timezone
@@ -15,6 +16,11 @@ from django.utils import timezone
 from fivesafes.accounts.models import User
 
 DEMO_TITLE = "Incomes over the life course"
+DEMO_BORN_1960_TO_1990 = {
+    "variable": "POPULATION.birth_date",
+    "operator": "between",
+    "values": ["1960-01-01", "1990-12-31"],
+}
 DEMO_VARIABLES = (("POPULATION", "sex"), ("POPULATION", "birth_date"), ("INCOME", None))
 
 
@@ -23,8 +29,10 @@ def ensure_demo_projects() -> bool:
     from fivesafes.data.models import BasketItem, CatalogueVariable
     from fivesafes.people.demo import DEMO_INSTITUTION
     from fivesafes.people.models import Institution
+    from fivesafes.people.rules import RuleViolation
     from fivesafes.projects.models import Application
     from fivesafes.projects.services import applications as service
+    from fivesafes.projects.services import population
 
     researcher = User.objects.filter(username="researcher").first()
     institution = Institution.objects.filter(name=DEMO_INSTITUTION).first()
@@ -68,6 +76,13 @@ def ensure_demo_projects() -> bool:
             "sample_reason": "Power calculation for differences of 2 %",
         },
     )
+    # A catalogue without POPULATION.birth_date leaves it empty: the findings ask for criteria.
+    with contextlib.suppress(RuleViolation):
+        population.set_population(
+            actor=researcher,
+            application=application,
+            definition={"criteria": [DEMO_BORN_1960_TO_1990]},
+        )
     for line in application.variables.all():
         if line.name == "sex":
             service.update_variable(
