@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from fivesafes.sdc.cli import main
@@ -118,6 +119,8 @@ def test_image_needs_manual_review(tmp_path, capsys):
             "extra",
         ),
         ("region,region,n\nNorth,F,17\n", [], "duplicate_label", "region"),
+        (GOOD.replace("North,M,30", "North,,30"), [], "bad_file_format", "sex"),
+        (GOOD.replace("South,F,25", " ,F,25"), [], "bad_file_format", "region"),
         (GOOD + "South,F\n", [], "bad_file_format", None),
     ],
 )
@@ -173,3 +176,100 @@ def test_declared_total_label_must_exist(tmp_path, capsys):
     err = json.loads(capsys.readouterr().out)
     assert err["error"] == "bad_declaration" and "Sum" in err["reason"]
     assert main(["check", path, *DECL, "--total-label", "Total"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("notes.txt", b"The model converged after 12 iterations.\n"),
+        ("run.log", b"2026-11-22 08:00 fitted 3 models\n"),
+        ("output.docx", b"PK\x03\x04"),
+    ],
+)
+def test_text_logs_and_unknown_formats_need_manual_review(tmp_path, capsys, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert main(["check", str(path), "--json"]) == 2
+    record = json.loads(capsys.readouterr().out)
+    validate_record(record)
+    assert record["verdict"]["status"] == "review"
+    assert [f["rule"] for f in record["findings"]] == ["manual_review"]
+
+
+def test_a_declared_txt_file_is_checked_as_a_table(tmp_path):
+    assert main(["check", write(tmp_path, "t.txt", GOOD), *DECL]) == 0
+
+
+def test_a_huge_file_for_manual_review_is_refused_before_reading(tmp_path, capsys):
+    big = tmp_path / "plot.png"
+    with open(big, "wb") as fh:
+        fh.truncate(2 * 1024**3)  # sparse: nothing is written to disk
+    assert main(["check", str(big), "--json"]) == 3
+    assert json.loads(capsys.readouterr().out)["error"] == "file_too_large"
+
+
+def test_missing_file_is_bad_input(tmp_path, capsys):
+    assert main(["check", str(tmp_path / "nothing.png"), "--json"]) == 3
+    assert main(["check", str(tmp_path / "nothing.csv"), *DECL, "--json"]) == 3
+
+
+def _xlsx(tmp_path, rows):
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("rows", "kind", "field", "reason"),
+    [
+        (
+            [["region", "sex", "n"], ["North", "F", 17], ["North", "M", "x"]],
+            "non_numeric_cell",
+            "n",
+            "'x'",
+        ),
+        (
+            [["region", "sex", "n"], ["North", "F", 17], ["North", "M", None]],
+            "non_numeric_cell",
+            "n",
+            "empty",
+        ),
+        (
+            [["region", "sex", "n"], ["North", "F", 17], ["North", None, 30]],
+            "bad_file_format",
+            "sex",
+            "no label",
+        ),
+        (
+            [["region", "sex", "n"], ["North", "F", 17], ["North", "M", "#DIV/0!"]],
+            "non_numeric_cell",
+            "n",
+            "'#DIV/0!'",
+        ),
+        ([["region", "sex", "n"]], "empty_table", None, "no rows"),
+    ],
+)
+def test_bad_xlsx_cells_are_named(tmp_path, capsys, rows, kind, field, reason):
+    assert main(["check", _xlsx(tmp_path, rows), *DECL, "--json"]) == 3
+    err = json.loads(capsys.readouterr().out)
+    assert err["error"] == kind and reason in err["reason"]
+    if field:
+        assert err["field"] == field
+
+
+def test_a_cell_left_out_stays_absent_and_is_not_a_zero(tmp_path, capsys):
+    text = "region,sex,n\nNorth,F,17\nSouth,F,25\nSouth,M,40\n"
+    assert main(["check", write(tmp_path, "t.csv", text), *DECL, "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    cells = {(c["labels"]["region"], c["labels"]["sex"]) for c in record["table"]["cells"]}
+    assert cells == {("North", "F"), ("South", "F"), ("South", "M")}
+    from fivesafes.sdc.plain import Declaration, check_plain_table
+
+    decl = Declaration(roles={"region": "label", "sex": "label", "n": "frequency"})
+    out = check_plain_table(write(tmp_path, "t.csv", text), decl)
+    assert out.table.loc["North", "M"] is pd.NA
+    assert out.findings.loc["North", "M"] == "absent"
+    assert out.table.loc["South", "M"] == 40

@@ -124,3 +124,26 @@ def test_cli_plain_table_with_label_columns_called_n_and_value(tmp_path, capsys)
     assert list(protected.columns) == ["n", "value", "value_", "status"]
     row = protected[(protected["n"] == "B") & (protected["value"] == "M")].iloc[0]
     assert np.isnan(row["value_"]) and row["status"] == "primary"
+
+
+def test_every_input_kind_accepts_variables_named_like_statistics(tmp_path):
+    import duckdb
+    import polars as pl
+
+    df = _renamed(_data(), "n", "count", "sum")
+    request = {"values": "sum", "index": "n", "columns": "count", "aggfunc": ["sum", "q25"]}
+    expected = pivot_table(df, margins=True, **request)
+    path = tmp_path / "d.parquet"
+    df.to_parquet(path)
+    for data in (pl.from_pandas(df), str(path), duckdb.connect().read_parquet(str(path))):
+        out = pivot_table(data, margins=True, **request)
+        pd.testing.assert_frame_equal(out.table, expected.table, check_exact=False, rtol=1e-12)
+        pd.testing.assert_frame_equal(out.findings, expected.findings)
+
+
+def test_a_path_that_is_not_parquet_is_bad_input(tmp_path):
+    path = tmp_path / "table.parquet"
+    path.write_text("region,sex\nNorth,F\n")
+    with pytest.raises(SdcInputError, match="Parquet") as err:
+        crosstab("region", "sex", data=str(path))
+    assert err.value.field == str(path)

@@ -44,7 +44,7 @@ def hierarchical_table(
         means = means * w.reshape(shape)
     means = means / means.mean() * 60.0
     leaves = rng.poisson(means).astype("float64")
-    return _with_totals(hs, leaves)
+    return table_with_totals(hs, leaves)
 
 
 def _guess(size: int, dims: int) -> list[tuple[int, int]]:
@@ -53,8 +53,9 @@ def _guess(size: int, dims: int) -> list[tuple[int, int]]:
     return [(g, max(2, (per - 1 - g) // g))] * dims
 
 
-def _with_totals(hs: list[Hierarchy], leaves: np.ndarray) -> HierTable:
-    """Fill totals bottom-up from the leaf cube."""
+def table_with_totals(hs: list[Hierarchy], leaves: np.ndarray) -> HierTable:
+    """The table whose leaf cells are `leaves` (in the order of each hierarchy's leaf codes),
+    totals filled bottom-up."""
     full = leaves
     for d, h in enumerate(hs):
         leaf_codes = [c for c in h.codes if h.is_leaf(c)]

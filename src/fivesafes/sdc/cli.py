@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import RuleSet, load_rules
-from .errors import SdcInputError
+from .errors import FileTooLargeError, SdcInputError
 from .findings import Finding
 from .output import CheckedOutput
 from .plain import Declaration, check_plain_table, parse_declarations
@@ -158,9 +158,21 @@ def manual_review(path: Path, rules: RuleSet) -> CheckedOutput:
 
     from .findings import verdict_from
 
-    if not path.exists():
+    if not path.is_file():
         raise SdcInputError("no such file", field=str(path))
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    size = path.stat().st_size
+    limit = rules.limits.max_input_bytes
+    if size > limit:
+        raise FileTooLargeError(
+            f"the file is {size / 1e6:.1f} MB, over the limit of {limit / 1e6:.1f} MB for an "
+            "output; split it or ask the office",
+            field=str(path),
+        )
+    sha = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            sha.update(chunk)
+    digest = sha.hexdigest()
     finding = Finding(
         rule="manual_review",
         severity="review",
@@ -196,7 +208,9 @@ def print_text(out: CheckedOutput, stream: Any = None) -> None:
 def check(args: argparse.Namespace) -> int:
     rules = rules_from(args)
     path = Path(args.file)
-    if path.suffix.lower() not in TABLE_SUFFIXES:
+    suffix = path.suffix.lower()
+    if suffix not in TABLE_SUFFIXES or (suffix == ".txt" and not args.declare):
+        # a .txt is a table only when its columns are declared; otherwise it is text
         out = manual_review(path, rules)
     else:
         from .protect_cli import read_hierarchies

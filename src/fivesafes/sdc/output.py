@@ -20,6 +20,8 @@ from .config import RuleSet
 from .findings import Finding, Verdict, verdict_from
 from .rules.base import CellFinding
 
+ABSENT = "absent"  # the findings entry of a cell a plain table leaves out
+
 
 @dataclass
 class CheckedOutput:
@@ -70,6 +72,8 @@ def build_table_output(
     multi = len(stats.aggfuncs) > 1 or not cols
     tables: list[np.ndarray] = []
     notes: list[np.ndarray] = []
+    present = np.zeros((nr, nc), bool)
+    present[row_codes, col_codes] = True
     per_cell: list[list[str]] = [[] for _ in range(len(frame))]
     per_cell_stat: list[dict[str, list[str]]] = [{} for _ in range(len(frame))]
     for cf in cell_findings:
@@ -84,7 +88,7 @@ def build_table_output(
     for stat in stats.aggfuncs:
         values = np.full((nr, nc), np.nan)
         values[row_codes, col_codes] = frame["stat:" + stat].to_numpy(dtype="float64")
-        note = np.full((nr, nc), "ok", dtype=object)
+        note = np.where(present, "ok", ABSENT).astype(object)
         for pos in range(len(frame)):
             names = per_cell[pos] + per_cell_stat[pos].get(stat, [])
             if names:
@@ -110,7 +114,8 @@ def build_table_output(
         table = pd.DataFrame(np.hstack(tables), index=index, columns=columns)
         findings = pd.DataFrame(np.hstack(notes), index=index, columns=columns)
     if stats.aggfuncs == ["count"]:
-        table = table.astype("int64")
+        # a plain table may leave cells out: those stay missing (<NA>), not zero
+        table = table.astype("int64" if present.all() else "Int64")
     found = [cf.finding for cf in cell_findings] + list(extra_findings or [])
     return CheckedOutput(
         kind="table",

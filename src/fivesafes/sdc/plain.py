@@ -226,13 +226,27 @@ def _read_xlsx(raw: bytes, path: Path, sheet: str | None) -> tuple[list[str], li
     return [str(h) for h in lines[0]], lines[1:]
 
 
+def _labels(row: list[Any], columns: list[str], pos: dict[str, int], line: int) -> list[str]:
+    """The row's labels as text; an empty label names no category and is refused."""
+    out = []
+    for c in columns:
+        value = row[pos[c]]
+        text = "" if value is None else str(value).strip()
+        if text == "":
+            raise FileFormatError(
+                f"line {line} has no label; name every category (e.g. 'unknown')", field=c
+            )
+        out.append(text)
+    return out
+
+
 def _number(value: Any, column: str, cell: Any, whole: bool) -> float:
     if isinstance(value, bool):
         raise NonNumericCellError("holds true/false, not a number", field=column, cell=cell)
     if isinstance(value, int | float):
         f = float(value)
     else:
-        text = str(value).strip().replace("\u2212", "-")
+        text = "" if value is None else str(value).strip().replace("\u2212", "-")
         if text == "":
             raise NonNumericCellError(
                 "is empty; write 0 for an empty cell or leave the row out", field=column, cell=cell
@@ -293,8 +307,8 @@ def _to_long(
         if not cell_cols:
             raise DeclarationError("no cell columns in the wide table", field="declare")
         records = []
-        for row in rows:
-            lab = [str(row[pos[c]]).strip() for c in labels]
+        for line, row in enumerate(rows, start=2):
+            lab = _labels(row, labels, pos, line)
             for c in cell_cols:
                 cell = (*lab, c)
                 v = _number(row[pos[c]], c, cell, whole=decl.cells == "frequency")
@@ -321,8 +335,8 @@ def _to_long(
     stat_col = stats[0]
     stat_role = decl.roles[stat_col]
     records = []
-    for row in rows:
-        lab = [str(row[pos[c]]).strip() for c in labels]
+    for line, row in enumerate(rows, start=2):
+        lab = _labels(row, labels, pos, line)
         cell = tuple(lab)
         v = _number(row[pos[stat_col]], stat_col, cell, whole=stat_role == "frequency")
         n = (

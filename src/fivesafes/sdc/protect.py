@@ -50,6 +50,8 @@ class ProtectedTable:
             out["secondary"] = int(self.suppression.secondary.sum())
             out["programmes_solved"] = self.suppression.lp_solved
             out["blocks_widened"] = self.suppression.blocks_widened
+            out["largest_block_cells"] = self.suppression.largest_block
+            out["table_cells"] = self.table.n_cells
         if self.audit is not None:
             out["audit"] = self.audit.as_dict()
         if self.rounding is not None:

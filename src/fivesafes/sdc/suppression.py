@@ -46,6 +46,7 @@ class SuppressionResult:
     protection: Protection
     blocks_widened: int = 0
     lp_solved: int = 0
+    largest_block: int = 0  # cells of the largest sub-table a programme was solved on
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -271,6 +272,7 @@ def _protect_with_widening(
         cost = np.where(suppressed[lp.cells], 1e-6, weights[lp.cells])
         touched = lp.solve(where, float(protection.upper[p]), float(protection.lower[p]), cost)
         result.lp_solved += 1
+        result.largest_block = max(result.largest_block, len(lp.cells))
         if touched is not None:
             suppressed[lp.cells[touched]] = True
             if level:

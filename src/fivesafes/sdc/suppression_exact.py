@@ -103,6 +103,7 @@ def suppress_exact(
     z = res.x[:n] > 0.5
     result.secondary = z & ~primary
     result.lp_solved = 1
+    result.largest_block = table.n_cells
     if res.status != 0:
         result.notes.append("time limit reached: the pattern is feasible but may not be optimal")
     return result
