@@ -161,6 +161,19 @@ def test_expired_session_says_so_and_is_audited(client_as, settings) -> None:
     assert "session.expired" in actions()
 
 
+def test_an_api_call_with_a_token_does_not_count_as_an_expired_session(client_as, settings) -> None:
+    from fivesafes.accounts.models import ApiToken, User
+
+    client = client_as(Role.RESEARCHER, username="tokenuser")
+    assert client.get(reverse("web:dashboard")).status_code == 200  # sets the marker cookie
+    client.session.flush()
+    client.cookies.pop(settings.SESSION_COOKIE_NAME)
+    user = User.objects.get(username="tokenuser")
+    _token, plain = ApiToken.issue(user=user, name="t", days=1)
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {plain}").status_code == 200
+    assert "session.expired" not in actions()
+
+
 def test_sign_out_ends_the_session(client_as) -> None:
     client = client_as(Role.RESEARCHER)
     client.post(reverse("accounts:logout"))

@@ -43,8 +43,8 @@ def clear_pending(request: HttpRequest) -> None:
 def note_expired_session(request: HttpRequest) -> None:
     """If a signed-in marker arrives without a live session, the session timed out."""
     marker = request.COOKIES.get(MARKER_COOKIE)
-    if not marker or request.user.is_authenticated:
-        return
+    if not marker or request.user.is_authenticated or "HTTP_AUTHORIZATION" in request.META:
+        return  # an API call with a token says nothing about the browser session
     request.fivesafes_clear_marker = True  # type: ignore[attr-defined]
     try:
         user_id = signing.loads(marker, salt=MARKER_SALT)
