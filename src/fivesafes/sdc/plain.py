@@ -21,9 +21,6 @@ non-numeric, negative or fractional counts, NaN/inf, totals that do not add up.
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -40,7 +37,6 @@ from .errors import (
     DuplicateLabelError,
     EmptyTableError,
     FileFormatError,
-    FileTooLargeError,
     MarginMismatchError,
     NonFiniteValueError,
     NonNumericCellError,
@@ -50,6 +46,7 @@ from .hierarchy import Hierarchy, table_from_frame
 from .output import CheckedOutput, build_table_output
 from .rules import check_cells
 from .source import dim_key, free_name
+from .table_files import read_rows
 
 ROLES = (
     "label",
@@ -102,128 +99,6 @@ def parse_declarations(items: list[str]) -> dict[str, str]:
             raise DeclarationError("declared twice", field=name)
         roles[name] = role
     return roles
-
-
-def read_rows(
-    path: str | Path,
-    *,
-    delimiter: str | None = None,
-    encoding: str = "utf-8-sig",
-    sheet: str | None = None,
-    max_bytes: int = DEFAULT_RULES.limits.max_input_bytes,
-) -> tuple[list[str], list[list[Any]], str]:
-    """Header, rows and the SHA-256 of the file; refuses what cannot be read safely."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise FileFormatError(f"cannot read the file: {exc.strerror}", field=str(path)) from exc
-    if size > max_bytes:
-        raise FileTooLargeError(
-            f"the file is {size / 1e6:.1f} MB, over the limit of {max_bytes / 1e6:.1f} MB for "
-            "a table; an aggregated output is small, so this looks like microdata",
-            field=str(path),
-        )
-    if size == 0:
-        raise EmptyTableError("the file is empty", field=str(path))
-    raw = path.read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        header, rows = _read_xlsx(raw, path, sheet)
-    elif suffix in (".csv", ".tsv", ".txt"):
-        header, rows = _read_csv(raw, path, delimiter, encoding)
-    else:
-        raise FileFormatError(f"cannot read {suffix or 'this'} files as tables", field=str(path))
-    if not header or all(str(h).strip() == "" for h in header):
-        raise EmptyTableError("the file has no header row", field=str(path))
-    if not rows:
-        raise EmptyTableError("the table has a header but no rows", field=str(path))
-    header = [str(h).strip() for h in header]
-    seen: set[str] = set()
-    for h in header:
-        if h in seen:
-            raise DuplicateLabelError("two columns have this header", field=h)
-        seen.add(h)
-    for i, row in enumerate(rows):
-        if len(row) != len(header):
-            raise FileFormatError(
-                f"line {i + 2} has {len(row)} fields but the header has {len(header)}",
-                field=str(path),
-            )
-    return header, rows, digest
-
-
-def _read_csv(
-    raw: bytes, path: Path, delimiter: str | None, encoding: str
-) -> tuple[list[str], list[list[Any]]]:
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise FileFormatError(
-            f"byte {exc.start} (line {line}) is not valid {encoding}; give the file's encoding, "
-            "e.g. --encoding latin-1",
-            field=str(path),
-        ) from exc
-    except LookupError as exc:
-        raise FileFormatError(f"unknown encoding {encoding!r}", field=str(path)) from exc
-    if "\x00" in text:
-        raise FileFormatError("the file holds NUL bytes; it is not a text table", field=str(path))
-    first = text.split("\n", 1)[0]
-    candidates = [",", ";", "\t", "|"]
-    if delimiter is None:
-        counts = {d: first.count(d) for d in candidates}
-        delimiter = max(candidates, key=lambda d: counts[d])
-        if counts[delimiter] == 0:
-            delimiter = ","
-    else:
-        if delimiter == "\\t":
-            delimiter = "\t"
-        if first.count(delimiter) == 0:
-            others = [d for d in candidates if d != delimiter and first.count(d) > 0]
-            if others:
-                shown = "tab" if others[0] == "\t" else repr(others[0])
-                raise FileFormatError(
-                    f"the header has no {delimiter!r} but has {shown}: wrong delimiter?",
-                    field=str(path),
-                )
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    try:
-        lines = [row for row in reader if any(c.strip() for c in row)]
-    except csv.Error as exc:
-        raise FileFormatError(f"not a valid CSV file: {exc}", field=str(path)) from exc
-    if not lines:
-        raise EmptyTableError("the file has no rows", field=str(path))
-    return lines[0], [list(r) for r in lines[1:]]
-
-
-def _read_xlsx(raw: bytes, path: Path, sheet: str | None) -> tuple[list[str], list[list[Any]]]:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise FileFormatError(f"not a readable XLSX workbook: {exc}", field=str(path)) from exc
-    if sheet is not None and sheet not in book.sheetnames:
-        raise FileFormatError(
-            f"no sheet {sheet!r}; sheets: {', '.join(book.sheetnames)}", field=str(path)
-        )
-    ws = book[sheet] if sheet else book.worksheets[0]
-    lines = [
-        ["" if v is None else v for v in row]
-        for row in ws.iter_rows(values_only=True)
-        if any(v is not None and str(v).strip() for v in row)
-    ]
-    book.close()
-    if not lines:
-        raise EmptyTableError("the sheet is empty", field=str(path))
-    width = max(len(r) for r in lines)
-    lines = [r + [""] * (width - len(r)) for r in lines]
-    while width > 0 and all(str(r[width - 1]).strip() == "" for r in lines):
-        width -= 1
-        lines = [r[:width] for r in lines]
-    return [str(h) for h in lines[0]], lines[1:]
 
 
 def _labels(row: list[Any], columns: list[str], pos: dict[str, int], line: int) -> list[str]:
