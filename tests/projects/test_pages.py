@@ -66,7 +66,7 @@ def test_upload_by_page_and_wrong_type_refused(pw, draft) -> None:
     bad = client.post(
         url, {"file": SimpleUploadedFile("p.pdf", b"MZ\x90 exe", "application/pdf")}, follow=True
     )
-    assert b"R12: Only PDF, DOCX, ODT and plain text" in bad.content
+    assert b"R12: The file is a Windows program, whatever its name says" in bad.content
     assert db_state() == before
     client.post(url, {"file": SimpleUploadedFile("My protocol.pdf", PDF, "application/pdf")})
     draft.refresh_from_db()
