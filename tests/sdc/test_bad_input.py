@@ -62,3 +62,14 @@ def test_category_called_like_the_margin():
     with pytest.raises(SdcInputError) as info:
         crosstab(df["a"], df["b"], margins=True)
     assert info.value.cell == "All"
+
+
+def test_nan_label_in_a_duckdb_relation_is_named():
+    import duckdb
+
+    rel = duckdb.connect().sql(
+        "SELECT * FROM (VALUES (1.5, 'x'), ('nan'::DOUBLE, 'y'), (1.5, 'y')) t(a, b)"
+    )
+    with pytest.raises(SdcInputError, match="NaN") as err:
+        crosstab("a", "b", data=rel)
+    assert err.value.field == "a"

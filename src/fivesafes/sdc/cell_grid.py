@@ -42,6 +42,10 @@ def _levels(
                 f"a category is called {MARGIN!r}, the margin label", field=name, cell=MARGIN
             )
         code = pd.Index(labels, dtype=object).get_indexer(col.astype(object))
+        if (code[body] < 0).any():  # NaN in a float column read from Parquet or Arrow
+            raise SdcInputError(
+                "the variable holds NaN; make it missing (null) or a category", field=name
+            )
         if margins:
             code = np.where(col.isna().to_numpy(), len(labels), code)
             labels = [*labels, MARGIN]
@@ -111,6 +115,7 @@ def complete_cells(
     out: dict[str, Any] = {}
     is_margin = np.zeros(len(keep), bool)
     for i, labels in enumerate(levels):
+        # (the extra None keeps a 1-D object array even when labels are tuples)
         out[dim_key(i)] = np.asarray(labels + [None], dtype=object)[:-1][grid[i]]
         if margins:
             is_margin |= grid[i] == len(labels) - 1
