@@ -132,3 +132,17 @@ def test_assignment_and_filters_by_api(pw, submitted, make_user) -> None:
         content_type="application/json",
     )
     assert refused.status_code == 400 and refused.json()["detail"].startswith("R17 (case_handler)")
+
+
+def test_a_bad_assignment_form_names_the_fields_and_changes_nothing(pw, submitted) -> None:
+    client = verified_client(pw.case_handler)
+    before = db_state()
+    page = client.post(
+        reverse("projects:assign", args=[submitted.pk]),
+        {"handler": "nobody", "due_on": "soon"},
+        follow=True,
+    )
+    assert page.status_code == 200
+    assert "Case handler: choose a case handler; due date: YYYY-MM-DD." in page.content.decode()
+    assert page.redirect_chain[-1][0] == reverse("projects:application", args=[submitted.pk])
+    assert db_state() == before

@@ -399,3 +399,23 @@ def test_the_approved_scope_holds_the_criteria_and_a_change_shows_the_difference
 def test_complete_fixture_population_passes(pw, draft) -> None:
     complete(draft, pw.researcher)
     assert draft.population == core.from_dict(POPULATION).as_dict()
+
+
+def test_the_decision_letter_and_the_pages_show_the_population_in_words(pw, recommended) -> None:
+    from django.urls import reverse
+
+    from fivesafes.projects.services import decisions
+    from tests.people.test_workflow import pdf_text
+
+    approved = decisions.take_step(actor=pw.approver, application=recommended, step="approve")
+    client = verified_client(pw.researcher)
+    letter = client.get(reverse("projects:decision_pdf", args=[approved.pk]))
+    text = pdf_text(letter.content)
+    assert "persons.income is recorded on 2010-01-01" in text
+    assert "persons.birth_date is between 1950-01-01 and 1990-12-31" in text
+    for url in (
+        reverse("projects:application", args=[approved.pk]),
+        reverse("projects:project", args=[approved.project_id]),
+    ):
+        page = verified_client(pw.case_handler).get(url).content.decode()
+        assert "persons.birth_date is between 1950-01-01 and 1990-12-31" in page, url

@@ -80,10 +80,15 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     from fivesafes.accounts.models import User
 
     application = get_object_or_404(Application, pk=pk)
+    back = (
+        redirect("projects:review")
+        if request.POST.get("next") == "review"
+        else redirect("projects:application", pk=pk)
+    )
     form = AssignForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Case handler: choose a case handler; due date: YYYY-MM-DD.")
-        return redirect(request.POST.get("next") or "projects:review")
+        return back
     name = form.cleaned_data.get("handler") or ""
     handler = User.objects.filter(username=name).first() if name else None
     try:
@@ -106,10 +111,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             f"{done.reference} is handled by {done.case_handler.get_username()}, due "
             f"{done.due_on or 'without a date'}.",
         )
-    target = request.POST.get("next", "")
-    if target == "review":
-        return redirect("projects:review")
-    return redirect("projects:application", pk=pk)
+    return back
 
 
 def _steps(request: HttpRequest, application: Application) -> list:
