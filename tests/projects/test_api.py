@@ -73,3 +73,77 @@ def test_staff_list_shows_submitted_applications(pw, draft) -> None:
     _json(verified_client(pw.researcher), "post", f"/applications/{draft.pk}/steps/submit")
     listing = _json(verified_client(pw.case_handler), "get", "/applications")
     assert [a["reference"] for a in listing.json()] == [draft.reference]
+
+
+def test_price_change_by_api_staff_only(pw) -> None:
+    from decimal import Decimal
+
+    from fivesafes.projects.models import PriceItem
+
+    changed = _json(
+        verified_client(pw.secretary), "put", "/prices/population", {"unit_price": "5000"}
+    )
+    assert changed.status_code == 200 and Decimal(changed.json()["unit_price"]) == Decimal("5000")
+    before = list(PriceItem.objects.values_list("code", "unit_price"))
+    negative = _json(
+        verified_client(pw.secretary), "put", "/prices/population", {"unit_price": "-1"}
+    )
+    assert negative.status_code == 400 and negative.json()["detail"].startswith("R18 (unit_price)")
+    refused = _json(
+        verified_client(pw.researcher), "put", "/prices/population", {"unit_price": "1"}
+    )
+    assert refused.status_code == 403
+    assert list(PriceItem.objects.values_list("code", "unit_price")) == before
+
+
+def test_members_external_data_and_documents_by_api(pw, draft, make_user) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fivesafes.people.services import researchers
+    from fivesafes.policy.permissions import Role
+    from tests.projects.conftest import PDF
+
+    bo = make_user(Role.RESEARCHER, username="bo")
+    researchers.attach(actor=pw.manager, institution=pw.institution, researcher=bo)
+    client = verified_client(pw.researcher)
+    added = _json(client, "post", f"/applications/{draft.pk}/members", {"username": "bo"})
+    assert added.status_code == 200 and added.json()["members"] == ["rikke", "bo"]
+    unknown = _json(client, "post", f"/applications/{draft.pk}/members", {"username": "zed"})
+    assert unknown.status_code == 400 and unknown.json()["detail"].startswith("R12 (member)")
+    survey = _json(
+        client, "post", f"/applications/{draft.pk}/external-data", {"source": "Our survey"}
+    )
+    assert survey.json()["external_data"] == [{"source": "Our survey", "approval_reference": ""}]
+    assert any(f["rule"] == "R15" for f in survey.json()["findings"])
+    item = draft.external_data.get()
+    gone = _json(client, "delete", f"/applications/{draft.pk}/external-data/{item.pk}")
+    assert gone.status_code == 200 and gone.json()["external_data"] == []
+    uploaded = client.post(
+        f"/api/v1/projects/applications/{draft.pk}/documents/protocol",
+        {"file": SimpleUploadedFile("Protokol.pdf", PDF)},
+    )
+    assert uploaded.status_code == 200 and uploaded.json()["has_protocol"]
+    bad = client.post(
+        f"/api/v1/projects/applications/{draft.pk}/documents/dpia",
+        {"file": SimpleUploadedFile("dpia.pdf", b"\x7fELF\x02\x01")},
+    )
+    assert bad.status_code == 400 and bad.json()["detail"].startswith("R12 (dpia)")
+    assert not _json(client, "get", f"/applications/{draft.pk}").json()["has_dpia"]
+
+
+def test_deletion_recorded_by_api_after_closure(pw, recommended) -> None:
+    from fivesafes.projects.services import closure, decisions
+
+    project = decisions.take_step(
+        actor=pw.approver, application=recommended, step="approve"
+    ).project
+    handler = verified_client(pw.case_handler)
+    early = _json(handler, "post", f"/{project.pk}/data-deleted", {})
+    assert early.status_code == 400 and early.json()["detail"].startswith("R25")
+    closure.close(actor=pw.case_handler, project=project, reason="Done.")
+    done = _json(handler, "post", f"/{project.pk}/data-deleted", {})
+    assert done.status_code == 200 and done.json()["data_deleted_on"]
+    assert (
+        _json(verified_client(pw.researcher), "post", f"/{project.pk}/data-deleted", {}).status_code
+        == 403
+    )

@@ -289,3 +289,40 @@ def test_population_on_special_category_data_needs_art_9_and_leaves_the_fast_tra
     assert ("R12", "legal_basis_art9") in rules_of(facts, Severity.BLOCKING)
     verdict = fast_track(facts, evaluate(facts))
     assert not verdict.eligible and "hospital" in verdict.summary
+
+
+def test_population_on_recent_business_data_is_blocking_r13() -> None:
+    turnover = CatalogueEntry(
+        "firms.turnover",
+        "Turnover",
+        "decimal",
+        "ACCUMULATED",
+        2000,
+        2026,
+        frozenset({"person"}),
+        business_data=True,
+    )
+    recent = from_dict(
+        {
+            "criteria": [
+                {"variable": "residence.municipality", "operator": "present", "on": "2015-01-01"},
+                {
+                    "variable": "firms.turnover",
+                    "operator": "between",
+                    "values": ["0", "1000000"],
+                    "on": "2026-01-01",
+                },
+            ]
+        }
+    )
+    facts = good(population=recent, population_catalogue={**RESIDENCE, "firms.turnover": turnover})
+    assert ("R13", "population:2") in rules_of(facts, Severity.BLOCKING)
+    older = from_dict(
+        {
+            "criteria": [
+                {**recent.criteria[0].as_dict()},
+                {**recent.criteria[1].as_dict(), "on": "2024-01-01"},
+            ]
+        }
+    )
+    assert ("R13", "population:2") not in rules_of(dataclasses.replace(facts, population=older))

@@ -26,6 +26,7 @@ from fivesafes.projects.models import (
     ApplicationMember,
     ApplicationQuestion,
     ApplicationVariable,
+    ExternalDataSource,
     Invoice,
     PriceItem,
     Project,
@@ -240,6 +241,7 @@ class ProjectOut(Schema):
     responsible: str
     members: list[str]
     approved_scope: dict[str, Any]
+    data_deleted_on: date | None
 
 
 def _project(p: Project) -> ProjectOut:
@@ -255,6 +257,7 @@ def _project(p: Project) -> ProjectOut:
         responsible=p.responsible.get_username(),
         members=[m.person.get_username() for m in p.memberships.select_related("person")],
         approved_scope=p.approved_scope,
+        data_deleted_on=p.data_deleted_on,
     )
 
 
@@ -463,6 +466,20 @@ def add_external_data(
     return _application(application)
 
 
+@router.delete(
+    "/applications/{application_id}/external-data/{item_id}",
+    response=ApplicationOut,
+    summary="Stop linking one source of external data",
+)
+@api_requires(Permission.APPLY_FOR_PROJECTS)
+def remove_external_data(request: HttpRequest, application_id: int, item_id: int) -> ApplicationOut:
+    application = _visible(request, application_id)
+    item = get_object_or_404(ExternalDataSource, pk=item_id, application=application)
+    _call(lambda: service.remove_external_data(actor=_user(request), item=item, request=request))
+    application.refresh_from_db()
+    return _application(application)
+
+
 @router.post(
     "/applications/{application_id}/documents/{kind}",
     response=ApplicationOut,
@@ -638,6 +655,21 @@ def price_list(request: HttpRequest) -> list[PriceOut]:
         PriceOut(code=p.code, label=p.label, unit=p.unit, unit_price=p.unit_price)
         for p in PriceItem.objects.all()
     ]
+
+
+class PriceIn(Schema):
+    unit_price: Decimal
+
+
+@router.put("/prices/{code}", response=PriceOut, summary="Change one price (R18; audited)")
+@api_requires(Permission.EDIT_PRICE_LIST)
+def set_price(request: HttpRequest, code: str, payload: PriceIn) -> PriceOut:
+    item = _call(
+        lambda: pricing.set_price(
+            actor=_user(request), code=code, unit_price=payload.unit_price, request=request
+        )
+    )
+    return PriceOut(code=item.code, label=item.label, unit=item.unit, unit_price=item.unit_price)
 
 
 @router.post(
@@ -829,6 +861,30 @@ def close_project(request: HttpRequest, project_id: int, payload: CloseIn) -> Pr
         _call(
             lambda: closure.close(
                 actor=_user(request), project=project, reason=payload.reason, request=request
+            )
+        )
+    )
+
+
+class DeletedIn(Schema):
+    deleted_on: date | None = None
+
+
+@router.post(
+    "/{project_id}/data-deleted",
+    response=ProjectOut,
+    summary="Record that a closed project's data were deleted (R25)",
+)
+@api_requires(Permission.CLOSE_PROJECTS)
+def confirm_deletion(request: HttpRequest, project_id: int, payload: DeletedIn) -> ProjectOut:
+    project = get_object_or_404(Project, pk=project_id)
+    return _project(
+        _call(
+            lambda: closure.confirm_deletion(
+                actor=_user(request),
+                project=project,
+                deleted_on=payload.deleted_on,
+                request=request,
             )
         )
     )

@@ -108,6 +108,29 @@ def business_data_delay(facts: ApplicationFacts) -> list[Finding]:
     return findings
 
 
+def population_business_delay(facts: ApplicationFacts) -> list[Finding]:
+    """R13 for the population: selecting on business data of a too recent reference year."""
+    findings = []
+    for n, c in enumerate(facts.population.criteria, 1):
+        entry = facts.population_catalogue.get(c.variable)
+        day = c.on or c.end
+        if entry is None or not entry.business_data or day is None:
+            continue
+        available = add_years(date(day.year, 12, 31), BUSINESS_DATA_DELAY_YEARS)
+        if facts.today < available:
+            findings.append(
+                Finding(
+                    B,
+                    "R13",
+                    f"population:{n}",
+                    f"Criterion {n} selects on {entry.label}, business data of {day.year}, which "
+                    f"can be used from {available}. Use a date up to "
+                    f"{latest_business_year(facts.today)}.",
+                )
+            )
+    return findings
+
+
 def directly_identifying(facts: ApplicationFacts) -> list[Finding]:
     """R14: name, ID number and address are never delivered."""
     findings = [
@@ -417,6 +440,7 @@ ALL_CHECKS = (
     institution,
     business_data,
     business_data_delay,
+    population_business_delay,
     directly_identifying,
     description,
     legal_basis,
