@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -124,6 +125,8 @@ def search_bench(variables: int, repeats: int, database_url: str | None) -> dict
             t0 = time.perf_counter()
             list(search_variables(Filters.parse(**params)))
             core_ms.append((time.perf_counter() - t0) * 1000)
+    connection.close()
+    shutil.rmtree(workdir, ignore_errors=True)  # the throw-away catalogue and its metadata
     return {
         "database": connection.vendor,
         "variables": loaded,
