@@ -147,3 +147,27 @@ def test_a_path_that_is_not_parquet_is_bad_input(tmp_path):
     with pytest.raises(SdcInputError, match="Parquet") as err:
         crosstab("region", "sex", data=str(path))
     assert err.value.field == str(path)
+
+
+def test_differencing_with_variables_called_n_and__n():
+    from fivesafes.sdc.differencing import check_against
+
+    rng = np.random.default_rng(8)
+    k = 3000
+    df = pd.DataFrame(
+        {
+            "_n": rng.choice(["N", "S", "E"], k),
+            "n": rng.choice(["F", "M"], k),
+            "age": rng.choice(["0-17", "18-64", "65+"], k, p=[0.2, 0.79, 0.01]),
+        }
+    )
+    everyone = crosstab(df["_n"], df["n"], margins=True)
+    working = df[df.age != "65+"]
+    new = crosstab(working["_n"], working["n"], margins=True)
+    checked = check_against(new, [everyone], population={"age": ["0-17", "18-64"]})
+    diff = pd.crosstab(df["_n"], df["n"], margins=True) - pd.crosstab(
+        working["_n"], working["n"], margins=True
+    )
+    expected = {(r, s) for r in diff.index for s in diff.columns if 0 < diff.loc[r, s] < 10}
+    found = {(f.cell["_n"], f.cell["n"]) for f in checked.finding_list if f.rule == "differencing"}
+    assert expected and found == expected

@@ -24,6 +24,7 @@ from .config import RuleSet
 from .errors import SdcInputError
 from .findings import Finding, verdict_from
 from .output import CheckedOutput
+from .source import dim_key
 
 Population = Mapping[str, Iterable[str]]
 
@@ -42,15 +43,18 @@ def contains(big: Population | None, small: Population | None) -> bool:
     return all(var in s and s[var] <= labels for var, labels in b.items())
 
 
-def _cells(record: Mapping[str, Any]) -> tuple[list[str], pd.DataFrame]:
-    table = record["table"]
-    dims = [*table["rows"], *table["columns"]]
+def _dims(record: Mapping[str, Any]) -> list[str]:
+    return [*record["table"]["rows"], *record["table"]["columns"]]
+
+
+def _cells(record: Mapping[str, Any], dims: list[str]) -> pd.DataFrame:
+    """Cells with known contributors: labels in `dim:i` (in the order of `dims`), and `_n`."""
     rows = [
-        {**c["labels"], "_n": c.get("contributors")}
-        for c in table["cells"]
+        [*(c["labels"][d] for d in dims), c["contributors"]]
+        for c in record["table"]["cells"]
         if c.get("contributors") is not None
     ]
-    return dims, pd.DataFrame(rows, columns=[*dims, "_n"])
+    return pd.DataFrame(rows, columns=[*(dim_key(i) for i in range(len(dims))), "_n"])
 
 
 def differencing_findings(
@@ -59,11 +63,15 @@ def differencing_findings(
     """Findings for the cells of `new` that differencing against `earlier` exposes."""
     t = rules.frequency.threshold
     new_pop = new["input"].get("population")
-    dims, cells = _cells(new)
+    dims = _dims(new)
+    cells = _cells(new, dims)
+    keys = [dim_key(i) for i in range(len(dims))]
     found: list[Finding] = []
     for k, old in enumerate(earlier):
-        old_dims, old_cells = _cells(old)
-        if sorted(old_dims) != sorted(dims) or cells.empty or old_cells.empty:
+        if sorted(_dims(old)) != sorted(dims):
+            continue
+        old_cells = _cells(old, dims)
+        if cells.empty or old_cells.empty:
             continue
         old_pop = old["input"].get("population")
         same = normalise(new_pop) == normalise(old_pop)
@@ -75,12 +83,12 @@ def differencing_findings(
             sign = -1
         else:
             continue
-        merged = cells.merge(old_cells, on=dims, suffixes=("_new", "_old"))
+        merged = cells.merge(old_cells, on=keys, suffixes=("_new", "_old"))
         diff = (merged["_n_old"] - merged["_n_new"]) * sign
         hit = merged[(diff > 0) & (diff < t)]
         name = old.get("name") or old.get("checksums", {}).get("record_sha256", f"#{k}")[:12]
         for row, d in zip(hit.to_dict(orient="records"), diff[hit.index], strict=True):
-            cell = {dim: str(row[dim]) for dim in dims}
+            cell = {dim: str(row[key]) for dim, key in zip(dims, keys, strict=True)}
             found.append(
                 Finding(
                     rule="differencing",
