@@ -273,3 +273,15 @@ def test_a_cell_left_out_stays_absent_and_is_not_a_zero(tmp_path, capsys):
     assert out.table.loc["North", "M"] is pd.NA
     assert out.findings.loc["North", "M"] == "absent"
     assert out.table.loc["South", "M"] == 40
+
+
+def test_messages_give_the_line_of_the_file_counting_blank_lines(tmp_path, capsys):
+    text = "region,sex,n\n\nNorth,F,17\n\nNorth,,30\nSouth,F,25\n"
+    assert main(["check", write(tmp_path, "t.csv", text), *DECL, "--json"]) == 3
+    assert "line 5 " in json.loads(capsys.readouterr().out)["reason"]
+    text = "region,sex,n\nNorth,F,17\n\nNorth,M\n"
+    assert main(["check", write(tmp_path, "t.csv", text), *DECL, "--json"]) == 3
+    assert "line 4 has 2 fields" in json.loads(capsys.readouterr().out)["reason"]
+    rows = [["region", "sex", "n"], ["North", "F", 17], [None, None, None], ["South", None, 4]]
+    assert main(["check", _xlsx(tmp_path, rows), *DECL, "--json"]) == 3
+    assert "line 4 " in json.loads(capsys.readouterr().out)["reason"]

@@ -144,7 +144,7 @@ def _number(value: Any, column: str, cell: Any, whole: bool) -> float:
 
 
 def _to_long(
-    header: list[str], rows: list[list[Any]], decl: Declaration
+    header: list[str], rows: list[list[Any]], lines: list[int], decl: Declaration
 ) -> tuple[pd.DataFrame, list[str], str, str | None]:
     """A frame with label columns, `value` (the statistic) and `n` (contributors or NaN),
     those two renamed by `_internal` when a label column has the name."""
@@ -182,7 +182,7 @@ def _to_long(
         if not cell_cols:
             raise DeclarationError("no cell columns in the wide table", field="declare")
         records = []
-        for line, row in enumerate(rows, start=2):
+        for line, row in zip(lines, rows, strict=True):
             lab = _labels(row, labels, pos, line)
             for c in cell_cols:
                 cell = (*lab, c)
@@ -210,7 +210,7 @@ def _to_long(
     stat_col = stats[0]
     stat_role = decl.roles[stat_col]
     records = []
-    for line, row in enumerate(rows, start=2):
+    for line, row in zip(lines, rows, strict=True):
         lab = _labels(row, labels, pos, line)
         cell = tuple(lab)
         v = _number(row[pos[stat_col]], stat_col, cell, whole=stat_role == "frequency")
@@ -305,14 +305,14 @@ def check_plain_table(
 ) -> CheckedOutput:
     rules = rules or DEFAULT_RULES
     hierarchies = dict(hierarchies or {})
-    header, rows, digest = read_rows(
+    header, rows, digest, lines = read_rows(
         path,
         delimiter=delimiter,
         encoding=encoding,
         sheet=sheet,
         max_bytes=rules.limits.max_input_bytes,
     )
-    frame, dims, role, contrib = _to_long(header, rows, decl)
+    frame, dims, role, contrib = _to_long(header, rows, lines, decl)
     if frame.empty:
         raise EmptyTableError("the table has no cells", field=str(path))
     _check_duplicates(frame, dims)

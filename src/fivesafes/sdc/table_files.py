@@ -20,8 +20,9 @@ def read_rows(
     encoding: str = "utf-8-sig",
     sheet: str | None = None,
     max_bytes: int = DEFAULT_RULES.limits.max_input_bytes,
-) -> tuple[list[str], list[list[Any]], str]:
-    """Header, rows and the SHA-256 of the file; refuses what cannot be read safely."""
+) -> tuple[list[str], list[list[Any]], str, list[int]]:
+    """Header, rows, the SHA-256 of the file and each row's line (CSV) or sheet row (XLSX)
+    number for messages; blank lines are left out. Refuses what cannot be read safely."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -39,9 +40,9 @@ def read_rows(
     digest = hashlib.sha256(raw).hexdigest()
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        header, rows = _read_xlsx(raw, path, sheet)
+        header, rows, lines = _read_xlsx(raw, path, sheet)
     elif suffix in (".csv", ".tsv", ".txt"):
-        header, rows = _read_csv(raw, path, delimiter, encoding)
+        header, rows, lines = _read_csv(raw, path, delimiter, encoding)
     else:
         raise FileFormatError(f"cannot read {suffix or 'this'} files as tables", field=str(path))
     if not header or all(str(h).strip() == "" for h in header):
@@ -57,15 +58,15 @@ def read_rows(
     for i, row in enumerate(rows):
         if len(row) != len(header):
             raise FileFormatError(
-                f"line {i + 2} has {len(row)} fields but the header has {len(header)}",
+                f"line {lines[i]} has {len(row)} fields but the header has {len(header)}",
                 field=str(path),
             )
-    return header, rows, digest
+    return header, rows, digest, lines
 
 
 def _read_csv(
     raw: bytes, path: Path, delimiter: str | None, encoding: str
-) -> tuple[list[str], list[list[Any]]]:
+) -> tuple[list[str], list[list[Any]], list[int]]:
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -99,15 +100,17 @@ def _read_csv(
                 )
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        lines = [row for row in reader if any(c.strip() for c in row)]
+        kept = [(reader.line_num, row) for row in reader if any(c.strip() for c in row)]
     except csv.Error as exc:
         raise FileFormatError(f"not a valid CSV file: {exc}", field=str(path)) from exc
-    if not lines:
+    if not kept:
         raise EmptyTableError("the file has no rows", field=str(path))
-    return lines[0], [list(r) for r in lines[1:]]
+    return kept[0][1], [list(r) for _, r in kept[1:]], [n for n, _ in kept[1:]]
 
 
-def _read_xlsx(raw: bytes, path: Path, sheet: str | None) -> tuple[list[str], list[list[Any]]]:
+def _read_xlsx(
+    raw: bytes, path: Path, sheet: str | None
+) -> tuple[list[str], list[list[Any]], list[int]]:
     import openpyxl
 
     try:
@@ -119,12 +122,14 @@ def _read_xlsx(raw: bytes, path: Path, sheet: str | None) -> tuple[list[str], li
             f"no sheet {sheet!r}; sheets: {', '.join(book.sheetnames)}", field=str(path)
         )
     ws = book[sheet] if sheet else book.worksheets[0]
-    lines = [
-        ["" if v is None else v for v in row]
-        for row in ws.iter_rows(values_only=True)
+    kept = [
+        (number, ["" if v is None else v for v in row])
+        for number, row in enumerate(ws.iter_rows(values_only=True), start=1)
         if any(v is not None and str(v).strip() for v in row)
     ]
     book.close()
+    numbers = [n for n, _ in kept[1:]]
+    lines = [r for _, r in kept]
     if not lines:
         raise EmptyTableError("the sheet is empty", field=str(path))
     width = max(len(r) for r in lines)
@@ -132,4 +137,4 @@ def _read_xlsx(raw: bytes, path: Path, sheet: str | None) -> tuple[list[str], li
     while width > 0 and all(str(r[width - 1]).strip() == "" for r in lines):
         width -= 1
         lines = [r[:width] for r in lines]
-    return [str(h) for h in lines[0]], lines[1:]
+    return [str(h) for h in lines[0]], lines[1:], numbers
