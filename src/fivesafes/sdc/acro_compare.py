@@ -58,7 +58,8 @@ class CaseResult:
 
 
 def _acro_instance() -> Any:
-    logging.getLogger("acro").setLevel(logging.WARNING)
+    for name in ("acro", "acro:records", "acro:summary"):  # ACRO's loggers ("acro:x" is no child)
+        logging.getLogger(name).setLevel(logging.WARNING)
     from acro import ACRO
 
     return ACRO(suppress=False)
