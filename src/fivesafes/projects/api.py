@@ -4,10 +4,9 @@ A rule refusal answers 400 with the rule, the field and the reason; a role or ow
 refusal 403; a missing object 404.
 """
 
-from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -16,10 +15,11 @@ from ninja import File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from fivesafes.api.errors import call_service as _call
+from fivesafes.api.errors import caller as _user
 from fivesafes.api.security import api_requires
 from fivesafes.people.models import Institution
-from fivesafes.people.rules import RuleViolation
-from fivesafes.policy.checks import AccessDenied, can
+from fivesafes.policy.checks import can
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import (
     Application,
@@ -40,22 +40,6 @@ from fivesafes.projects.views.projects import may_see_project
 from fivesafes.projects.workflow import OPEN_STATES, available
 
 router = Router()
-T = TypeVar("T")
-
-
-def _user(request: HttpRequest) -> Any:
-    return getattr(request, "auth", None)
-
-
-def _call(fn: Callable[[], T]) -> T:
-    try:
-        return fn()
-    except RuleViolation as violation:
-        raise HttpError(
-            400, f"{violation.rule} ({violation.field}): {violation.finding.message}"
-        ) from None
-    except AccessDenied as denial:
-        raise HttpError(403, denial.reason) from None
 
 
 class FindingOut(Schema):
