@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from fivesafes.policy.permissions import Role
+from fivesafes.web import panel_figures
+from fivesafes.web.panel_figures import Figure
 
 
 @dataclass(frozen=True)
 class Panel:
     title: str
     text: str
+    figures: Callable[[Any], list[Figure]] | None = None
 
 
 PANELS: dict[Role, tuple[Panel, ...]] = {
@@ -42,6 +47,7 @@ PANELS: dict[Role, tuple[Panel, ...]] = {
         Panel(
             "Cases to evaluate",
             "Authorisation cases and project applications waiting for you, by due date: see Cases.",
+            panel_figures.applications_to_handle,
         ),
         Panel("Questions", "Clarifying questions sent and answers received."),
         Panel(
@@ -54,8 +60,16 @@ PANELS: dict[Role, tuple[Panel, ...]] = {
         Panel("To register", "Approved agreements to send, signed ones to register: see Cases."),
     ),
     Role.APPROVER: (
-        Panel("Awaiting decision", "Recommendations that need a second person's decision."),
-        Panel("Breaches", "Breach cases waiting for a sanction decision (R24): see Breaches."),
+        Panel(
+            "Awaiting decision",
+            "Recommendations that need a second person's decision.",
+            panel_figures.decisions_awaited,
+        ),
+        Panel(
+            "Breaches",
+            "Breach cases waiting for a sanction decision (R24): see Breaches.",
+            panel_figures.breaches_to_decide,
+        ),
     ),
     Role.OUTPUT_CHECKER: (
         Panel(

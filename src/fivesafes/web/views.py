@@ -21,7 +21,13 @@ def home(request: HttpRequest) -> HttpResponse:
 @requires(Permission.VIEW_DASHBOARD)
 def dashboard(request: HttpRequest) -> HttpResponse:
     sections = [
-        {"role": role.label, "panels": PANELS[role]}
+        {
+            "role": role.label,
+            "panels": [
+                {"panel": panel, "figures": panel.figures(request.user) if panel.figures else []}
+                for panel in PANELS[role]
+            ],
+        }
         for role in sorted(request.user.roles, key=lambda r: list(PANELS).index(r))
     ]
     return render(request, "web/dashboard.html", {"sections": sections})
