@@ -419,3 +419,38 @@ def test_the_decision_letter_and_the_pages_show_the_population_in_words(pw, reco
     ):
         page = verified_client(pw.case_handler).get(url).content.decode()
         assert "persons.birth_date is between 1950-01-01 and 1990-12-31" in page, url
+
+
+ATC = {
+    "N": core.CodeEntry("Nervous system", date(2000, 1, 1)),
+    "N02": core.CodeEntry("Analgesics", date(2000, 1, 1), parent="N"),
+    "N02BE": core.CodeEntry("Anilides", date(2000, 1, 1), parent="N02"),
+    "N02BE01": core.CodeEntry("Paracetamol", date(2000, 1, 1), parent="N02BE"),
+    "N02BE51": core.CodeEntry("Paracetamol, combinations", date(2000, 1, 1), parent="N02BE"),
+    "N05": core.CodeEntry("Psycholeptics", date(2000, 1, 1), parent="N"),
+}
+
+
+def test_a_code_in_a_hierarchy_selects_the_codes_below_it_and_says_so() -> None:
+    assert core.expand_codes(("N02BE",), ATC) == {"N02BE", "N02BE01", "N02BE51"}
+    assert core.expand_codes(("N02", "N05"), ATC) == {"N02", "N02BE", "N02BE01", "N02BE51", "N05"}
+    assert core.expand_codes(("N02BE01",), ATC) == {"N02BE01"}
+    entry = core.CatalogueEntry(
+        "PRESCRIPTIONS.atc", "Drug", "string", "EVENT", 1995, 2025, frozenset({"person"}), ATC
+    )
+    criterion = core.from_dict(
+        {
+            "criteria": [
+                {
+                    "variable": "PRESCRIPTIONS.atc",
+                    "operator": "in",
+                    "values": ["N02BE", "N02BE01"],
+                    "from": "2010-01-01",
+                    "to": "2010-12-31",
+                }
+            ]
+        }
+    ).criteria[0]
+    text = core.describe(criterion, entry)
+    assert "N02BE Anilides (with the 2 codes below it)" in text
+    assert "N02BE01 Paracetamol at some time" in text  # a leaf: nothing below it

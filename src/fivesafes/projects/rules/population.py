@@ -6,7 +6,8 @@ hold. Each criterion refers to a catalogue variable as "REGISTER.name" and says 
 - `present`: the unit has a record in the variable's register on a date (`on`) or in a period
   (`from`-`to`); e.g. RESIDENCE.municipality present on 2015-01-01 = resident on that day;
 - `in` / `not_in`: the variable's value is (not) one of `values`; codes must be in its code list
-  and valid on the date or in the period;
+  and valid on the date or in the period; in a hierarchical code list a code stands for itself
+  and every code below it (ATC "N02BE" selects N02BE01, N02BE51, ...: see `expand_codes`);
 - `between`: `values` are a low and a high bound (numbers, or dates for date variables).
 
 Temporal registers need the date or the period; fixed ones (one value per unit) take none.
@@ -182,6 +183,7 @@ class CodeEntry:
     label: str
     valid_from: date
     valid_until: date | None = None
+    parent: str = ""
 
     def valid_between(self, start: date, end: date) -> bool:
         return self.valid_from <= end and (self.valid_until is None or start <= self.valid_until)
@@ -353,10 +355,35 @@ def validate(
     return problems
 
 
+def _children(codes: Mapping[str, CodeEntry]) -> dict[str, list[str]]:
+    children: dict[str, list[str]] = {}
+    for code, entry in codes.items():
+        if entry.parent and entry.parent != code:
+            children.setdefault(entry.parent, []).append(code)
+    return children
+
+
+def expand_codes(values: tuple[str, ...], codes: Mapping[str, CodeEntry]) -> frozenset[str]:
+    """The codes a criterion selects: each value and every code below it in the hierarchy."""
+    children = _children(codes)
+    selected: set[str] = set()
+    waiting = list(values)
+    while waiting:
+        code = waiting.pop()
+        if code not in selected:
+            selected.add(code)
+            waiting.extend(children.get(code, ()))
+    return frozenset(selected)
+
+
 def _code_text(code: str, entry: CatalogueEntry | None) -> str:
-    if entry and entry.codes and code in entry.codes and entry.codes[code].label:
-        return f"{code} {entry.codes[code].label}"
-    return code
+    if not (entry and entry.codes and code in entry.codes):
+        return code
+    text = f"{code} {entry.codes[code].label}" if entry.codes[code].label else code
+    below = len(expand_codes((code,), entry.codes)) - 1
+    if below:
+        text += f" (with the {below} code{'s' if below > 1 else ''} below it)"
+    return text
 
 
 def describe(criterion: Criterion, entry: CatalogueEntry | None = None) -> str:

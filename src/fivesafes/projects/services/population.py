@@ -56,7 +56,7 @@ def catalogue_entries(labels: Iterable[str]) -> dict[str, CatalogueEntry]:
             codes = None
             if variable.code_list_name or variable.codes.all():
                 codes = {
-                    c.code: CodeEntry(c.label_en, c.valid_from, c.valid_until)
+                    c.code: CodeEntry(c.label_en, c.valid_from, c.valid_until, c.parent)
                     for c in variable.codes.all()
                 }
             label = f"{register.short_name}.{variable.name}"
