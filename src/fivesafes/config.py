@@ -66,13 +66,17 @@ def _stored_secret(path: Path) -> str:
     """Read a secret from a file, creating it (readable by the owner only) on first use."""
     if path.exists():
         return path.read_text().strip()
-    value = secrets.token_urlsafe(50)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
-        handle.write(value)
-    os.replace(tmp, path)
-    return value
+        handle.write(secrets.token_urlsafe(50))
+    try:
+        os.link(tmp, path)  # atomic and refused if another process created it first
+    except FileExistsError:
+        pass  # theirs wins, so every process reads the same secret
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path.read_text().strip()
 
 
 def secret_key(env: str, data: Path) -> str:

@@ -84,3 +84,22 @@ def test_production_with_debug_on_names_debug(tmp_path) -> None:
     assert result.returncode != 0
     assert "will not start in production" in result.stderr
     assert "FIVESAFES_DEBUG is on" in result.stderr
+
+
+def test_processes_starting_at_once_agree_on_a_generated_secret(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    code = "import sys; from pathlib import Path; from fivesafes.config import _stored_secret; print(_stored_secret(Path(sys.argv[1])))"
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(tmp_path / "audit_key")],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(6)
+    ]
+    answers = {run.communicate(timeout=60)[0].strip() for run in runs}
+    assert len(answers) == 1 and len(answers.pop()) > 40
+    assert (tmp_path / "audit_key").stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["audit_key"]  # no temporary files left
