@@ -128,7 +128,11 @@ POPULATION = {
 
 @pytest.fixture
 def upload_dir(tmp_path, settings):
+    """Files of the test go to its own directory: DATA_DIR and the file store below it."""
     settings.DATA_DIR = tmp_path
+    storages = {name: dict(options) for name, options in settings.STORAGES.items()}
+    storages["default"] = {**storages["default"], "OPTIONS": {"location": tmp_path / "files"}}
+    settings.STORAGES = storages
     return tmp_path / "files" / "projects"
 
 

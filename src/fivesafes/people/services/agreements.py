@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from fivesafes import files
 from fivesafes.audit.services import record
 from fivesafes.people import rules
 from fivesafes.people.models import (
@@ -130,7 +131,7 @@ def ensure_document(
             institution_id=agreement.authorisation.institution_id,
             kind=Attachment.Kind.AFFILIATED,
         ).exists()
-    with transaction.atomic():
+    with files.kept_if_committed(), transaction.atomic():
         agreement.document, agreement.document_sha256 = store_researcher_agreement(
             agreement, affiliated=affiliated
         )

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from fivesafes import files
 from fivesafes.audit.services import record
 from fivesafes.people import rules
 from fivesafes.people.models import Authorisation, ClarifyingQuestion, Institution, SignatureEvent
@@ -219,7 +220,7 @@ def grant_exemption(
     from fivesafes.people.services.files import check_upload, store_checked
 
     require(actor, Permission.DECIDE_AUTHORISATIONS)
-    with transaction.atomic():
+    with files.kept_if_committed(), transaction.atomic():
         case = _locked(authorisation)
         rules.refuse_if(
             rules.exemption_findings(
@@ -330,7 +331,7 @@ def take_step(
         raise RuleViolation("R1", "step", f"'{step}' is not a step of the authorisation case.")
     if actor is not None:
         require(actor, transition.permission)
-    with transaction.atomic():
+    with files.kept_if_committed(), transaction.atomic():
         case = _locked(authorisation)
         state = case.state_enum
         if state not in transition.sources:

@@ -17,8 +17,8 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
 
+from fivesafes import files
 from fivesafes.people.models import Authorisation, ResearcherAgreement
-from fivesafes.people.services.files import write_atomically
 
 TERMS: tuple[str, ...] = (
     "Each project is described in a project description that states its objectives and lets "
@@ -121,7 +121,7 @@ def store_agreement(authorisation: Authorisation) -> tuple[str, str]:
     """Render and store the agreement; returns (storage name, sha256)."""
     content = render_agreement(authorisation)
     digest = hashlib.sha256(content).hexdigest()
-    return write_atomically(agreement_path(authorisation, digest), content), digest
+    return files.write(agreement_path(authorisation, digest), content), digest
 
 
 RESEARCHER_TERMS: tuple[str, ...] = (
@@ -227,4 +227,4 @@ def store_researcher_agreement(
     """Render and store the researcher agreement; returns (storage name, sha256)."""
     content = render_researcher_agreement(agreement, affiliated=affiliated)
     digest = hashlib.sha256(content).hexdigest()
-    return write_atomically(researcher_agreement_path(agreement, digest), content), digest
+    return files.write(researcher_agreement_path(agreement, digest), content), digest

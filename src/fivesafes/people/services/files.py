@@ -2,21 +2,17 @@
 
 An upload is checked by the projects' upload checker (size limit, type by content, sanitised
 name), widened here to scanned images (PNG, JPEG) and narrowed to the types evidence comes
-in. Every file is written under a temporary name and renamed into place, so nobody ever sees
-half a file under its final name.
+in, and kept in the file store (fivesafes.files).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from django.core.files.storage import default_storage
-
+from fivesafes import files
 from fivesafes.people.rules import RuleViolation
 from fivesafes.projects.services.uploads import MAX_UPLOAD_BYTES, detect_type, sanitise_name
 
@@ -83,22 +79,6 @@ def check_upload(upload: Any, *, rule: str, field: str) -> CheckedFile:
     )
 
 
-def write_atomically(name: str, content: bytes) -> str:
-    """Write `content` to the storage name `name` via a temporary file; returns `name`."""
-    target = Path(default_storage.path(name))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(temporary, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return name
-
-
 def store_checked(checked: CheckedFile, folder: str) -> str:
     """Store under a random name in `folder`; the sanitised name is only ever displayed."""
-    return write_atomically(f"{folder}/{uuid.uuid4().hex}.{checked.extension}", checked.content)
+    return files.write(f"{folder}/{uuid.uuid4().hex}.{checked.extension}", checked.content)

@@ -14,6 +14,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
+from fivesafes import files as file_store
 from fivesafes.audit.services import record
 from fivesafes.people import rules
 from fivesafes.people.models import Breach, BreachEvidence, Institution, Sanction
@@ -80,7 +81,7 @@ def report_breach(
     from fivesafes.people.models import Attachment
 
     attachment = Attachment.objects.current().filter(researcher=researcher).first()
-    with transaction.atomic():
+    with file_store.kept_if_committed(), transaction.atomic():
         breach = Breach.objects.create(
             researcher=researcher,
             institution=attachment.institution if attachment else None,
@@ -107,7 +108,7 @@ def add_evidence(
     checked = _check_files(files)
     if not checked:
         raise RuleViolation("R24", "files", "Attach at least one evidence file.")
-    with transaction.atomic():
+    with file_store.kept_if_committed(), transaction.atomic():
         breach = Breach.objects.select_for_update().get(pk=breach.pk)
         if breach.state != Breach.State.REPORTED:
             raise RuleViolation(

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from fivesafes import files
 from fivesafes.audit.services import record
 from fivesafes.people.rules import RuleViolation
 from fivesafes.people.services.common import require
@@ -402,30 +403,26 @@ def attach_document(
     with transaction.atomic():
         editable(actor, application)
     content, extension, name = uploads.read_upload(upload, kind)
-    stored = uploads.store(content, extension)
-    try:
-        with transaction.atomic():
-            locked = editable(actor, application)
-            document = UploadedDocument.objects.create(
-                kind=kind,
-                original_name=name,
-                stored_name=stored,
-                content_type=uploads.ALLOWED[extension],
-                size=len(content),
-                sha256=uploads.digest(content),
-                uploaded_by=actor,
-            )
-            setattr(locked, kind, document)
-            locked.save(update_fields=[kind])
-            record(
-                action="application.document_attached",
-                actor=actor,
-                obj=locked,
-                after={"kind": kind, "name": name, "sha256": document.sha256},
-                request=request,
-            )
-            refresh_findings(locked)
-    except Exception:
-        uploads.path_of(stored).unlink(missing_ok=True)
-        raise
+    with files.kept_if_committed(), transaction.atomic():
+        stored = uploads.store(content, extension)
+        locked = editable(actor, application)
+        document = UploadedDocument.objects.create(
+            kind=kind,
+            original_name=name,
+            stored_name=stored,
+            content_type=uploads.ALLOWED[extension],
+            size=len(content),
+            sha256=uploads.digest(content),
+            uploaded_by=actor,
+        )
+        setattr(locked, kind, document)
+        locked.save(update_fields=[kind])
+        record(
+            action="application.document_attached",
+            actor=actor,
+            obj=locked,
+            after={"kind": kind, "name": name, "sha256": document.sha256},
+            request=request,
+        )
+        refresh_findings(locked)
     return document

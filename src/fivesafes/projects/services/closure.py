@@ -10,17 +10,16 @@ register publications; staff record the scrutiny result.
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from fivesafes import files
 from fivesafes.audit.services import event_stream_for, record
 from fivesafes.people.rules import RuleViolation, add_months
 from fivesafes.people.services.common import require
@@ -33,8 +32,11 @@ TRANSFER_AREA_MONTHS = 6
 DEFAULT_DELETION_DAYS = 30
 
 
+ARCHIVE = "projects/archive"
+
+
 def archive_dir() -> Path:
-    return Path(settings.DATA_DIR) / "files" / "projects" / "archive"
+    return files.root() / ARCHIVE
 
 
 def _archive(project: Project) -> str:
@@ -72,15 +74,8 @@ def _archive(project: Project) -> str:
         "events": [e.sequence for e in event_stream_for(project)],
         "archived_at": timezone.now().isoformat(),
     }
-    directory = archive_dir()
-    directory.mkdir(parents=True, exist_ok=True)
     name = f"{project.number}-{uuid.uuid4().hex[:8]}.json"
-    temporary = directory / f".{name}.tmp"
-    with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(content, handle, indent=2, default=str)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, directory / name)
+    files.write(f"{ARCHIVE}/{name}", json.dumps(content, indent=2, default=str).encode())
     return name
 
 
@@ -107,7 +102,7 @@ def close(
     if not reason.strip():
         raise RuleViolation("R25", "closure_reason", "Say why the project closes.")
     day = on or timezone.localdate()
-    with transaction.atomic():
+    with files.kept_if_committed(), transaction.atomic():
         locked = (
             Project.objects.select_for_update().select_related("institution").get(pk=project.pk)
         )

@@ -5,18 +5,16 @@ letter and the invoice are rendered on request from their records, which do not 
 from __future__ import annotations
 
 import hashlib
-import os
-import uuid
 from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from django.conf import settings
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
+from fivesafes import files
 from fivesafes.projects.models import Application, Invoice, Quote
 from fivesafes.projects.services.population import readable
 
@@ -174,21 +172,17 @@ def render_invoice(invoice: Invoice) -> bytes:
     return buffer.getvalue()
 
 
-def documents_dir() -> Path:
-    return Path(settings.DATA_DIR) / "files" / "projects" / "contracts"
+CONTRACTS = "projects/contracts"
+
+
+def contract_path(name: str) -> Path:
+    return files.path_of(f"{CONTRACTS}/{Path(name).name}")
 
 
 def store_contract(quote: Quote) -> tuple[str, str]:
     """Render and store the contract; returns (file name, sha256)."""
     content = render_contract(quote)
     digest = hashlib.sha256(content).hexdigest()
-    directory = documents_dir()
-    directory.mkdir(parents=True, exist_ok=True)
     name = f"contract-{quote.pk}-{digest[:16]}.pdf"
-    temporary = directory / f".{name}.{uuid.uuid4().hex}.tmp"
-    with open(temporary, "wb") as handle:
-        handle.write(content)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, directory / name)
+    files.write(f"{CONTRACTS}/{name}", content)
     return name, digest

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from fivesafes import files
 from fivesafes.audit.services import record
 from fivesafes.people.rules import RuleViolation
 from fivesafes.people.services.common import require
@@ -155,7 +156,7 @@ def accept_quote(*, actor: Any, quote: Quote, request: Any = None) -> Quote:
     from fivesafes.projects.services.documents import store_contract
 
     require(actor, Permission.ACCEPT_QUOTES)
-    with transaction.atomic():
+    with files.kept_if_committed(), transaction.atomic():
         locked = (
             Quote.objects.select_for_update()
             .select_related("application__institution")

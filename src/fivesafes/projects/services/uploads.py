@@ -1,15 +1,14 @@
 """Uploaded documents: size limit, type by content (PDF, DOCX, ODT, TXT; no programs, no macro
 documents), sanitised names.
 
-The file is written under a temporary name in `DATA_DIR/files/projects/` and renamed into
-place once complete, so no half-written file is ever seen under its final name.
+The file is kept under `projects/` in the file store (fivesafes.files), written under a
+temporary name and renamed into place once complete.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 import unicodedata
 import uuid
@@ -17,8 +16,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-
+from fivesafes import files
 from fivesafes.people.rules import RuleViolation
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -33,8 +31,11 @@ ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 TRANSLITERATE = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "oe", "Ø": "Oe", "ß": "ss", "đ": "d"})
 
 
+FOLDER = "projects"
+
+
 def upload_dir() -> Path:
-    return Path(settings.DATA_DIR) / "files" / "projects"
+    return files.root() / FOLDER
 
 
 def sanitise_name(name: str, extension: str) -> str:
@@ -132,21 +133,14 @@ def read_upload(upload: Any, field: str) -> tuple[bytes, str, str]:
 
 
 def store(content: bytes, extension: str) -> str:
-    """Write to a temporary name, then rename into place; returns the stored name."""
-    directory = upload_dir()
-    directory.mkdir(parents=True, exist_ok=True)
+    """Keep the file under a generated name; returns that name (without the folder)."""
     stored = f"{uuid.uuid4().hex}.{extension}"
-    temporary = directory / f".{stored}.part"
-    with open(temporary, "wb") as handle:
-        handle.write(content)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, directory / stored)
+    files.write(f"{FOLDER}/{stored}", content)
     return stored
 
 
 def path_of(stored_name: str) -> Path:
-    return upload_dir() / Path(stored_name).name
+    return files.path_of(f"{FOLDER}/{Path(stored_name).name}")
 
 
 def digest(content: bytes) -> str:

@@ -18,7 +18,7 @@ from fivesafes.projects.models import Application, Invoice, PriceItem, Quote
 from fivesafes.projects.services import applications as application_service
 from fivesafes.projects.services import pricing
 from fivesafes.projects.services.documents import (
-    documents_dir,
+    contract_path,
     render_decision_letter,
     render_invoice,
 )
@@ -119,7 +119,7 @@ def contract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         return refuse(request, denial.reason)
     if not quote.contract_name:
         raise Http404("The contract is written when the quote is accepted.")
-    path = documents_dir() / quote.contract_name
+    path = contract_path(quote.contract_name)
     if not path.exists():
         raise Http404("The contract file is missing.")
     return FileResponse(
