@@ -255,7 +255,7 @@ def test_journey_2_researcher_joins_certifies_and_gets_access(page, person_page,
     pdf = page.request.get(link.get_attribute("href"))
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
     assert pdf.body().startswith(b"%PDF")
-    from tests.people.test_workflow import pdf_text
+    from tests.pdf import pdf_text
 
     assert "P-2026-042 Health after retirement" in pdf_text(pdf.body())
 

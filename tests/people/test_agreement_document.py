@@ -11,8 +11,8 @@ from fivesafes.audit.models import AuditEvent
 from fivesafes.people.models import AgreementSignature
 from fivesafes.policy.permissions import Role
 from tests.conftest import verified_client
+from tests.pdf import pdf_text
 from tests.people.test_api import api_client
-from tests.people.test_workflow import pdf_text
 
 
 def test_the_agreement_is_a_pdf_of_its_project_period_and_addresses(world) -> None:

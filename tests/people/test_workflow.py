@@ -6,6 +6,7 @@ from fivesafes.audit.models import AuditEvent
 from fivesafes.people.models import SignatureEvent
 from fivesafes.people.workflow import FINAL_STATES, TRANSITIONS, CaseState
 from fivesafes.policy.permissions import ROLE_PERMISSIONS, Role, permissions_of
+from tests.pdf import pdf_text
 
 
 def test_every_state_is_reachable_and_every_non_final_state_has_a_way_out() -> None:
@@ -65,22 +66,3 @@ def test_the_agreement_pdf_is_generated_from_the_institution(world) -> None:
     text = pdf_text(content)
     assert "Aarhus University" in text
     assert "three years" in text
-
-
-def pdf_text(content: bytes) -> str:
-    """The text drawn by reportlab's page streams (ASCII85 + Flate, or plain)."""
-    import base64
-    import contextlib
-    import re
-    import zlib
-
-    shown = []
-    for raw in re.findall(rb"stream\r?\n(.*?)endstream", content, re.S):
-        data = raw.strip()
-        try:
-            data = zlib.decompress(base64.a85decode(data, adobe=True))
-        except ValueError:
-            with contextlib.suppress(zlib.error):
-                data = zlib.decompress(data)
-        shown += re.findall(rb"\((.*?)\) Tj", data)
-    return " ".join(part.decode("latin-1") for part in shown)

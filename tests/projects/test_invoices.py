@@ -10,7 +10,7 @@ from django.urls import reverse
 from fivesafes.policy.permissions import Role
 from fivesafes.projects.services import decisions, pricing
 from tests.conftest import verified_client
-from tests.people.test_workflow import pdf_text
+from tests.pdf import pdf_text
 
 
 @pytest.fixture

@@ -405,7 +405,7 @@ def test_the_decision_letter_and_the_pages_show_the_population_in_words(pw, reco
     from django.urls import reverse
 
     from fivesafes.projects.services import decisions
-    from tests.people.test_workflow import pdf_text
+    from tests.pdf import pdf_text
 
     approved = decisions.take_step(actor=pw.approver, application=recommended, step="approve")
     client = verified_client(pw.researcher)
