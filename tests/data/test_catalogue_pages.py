@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from fivesafes.data.models import BasketItem, CatalogueVariable
 from fivesafes.policy.permissions import Role
@@ -76,6 +78,10 @@ def test_bad_year_filter_is_named(catalogue: Path) -> None:
 def test_register_page_shows_quality_declaration_and_coverage_chart(catalogue: Path) -> None:
     page = Client().get(reverse("data:register", args=["PRESCRIPTIONS"])).content.decode()
     assert "Quality declaration" in page and "Comparability over time" in page
+    declaration = json.loads((catalogue / "prescriptions.json").read_text())["qualityDeclaration"]
+    for key in ("purpose", "history", "collectionMethod", "accuracy", "comparability"):
+        assert escape(declaration[key]["en"]) in page, key  # the texts, not just the headings
+        assert escape(declaration[key]["da"]) in page, key
     assert "<svg" in page and "rows</title>" in page
 
 

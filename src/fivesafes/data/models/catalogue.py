@@ -7,13 +7,20 @@ it are what browsing and search need.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from fivesafes.metadata import Register, register_from_dict
+
+QUALITY_HEADINGS = (
+    ("purpose", "Purpose"),
+    ("history", "History"),
+    ("collectionMethod", "Collection method"),
+    ("accuracy", "Accuracy"),
+    ("referencePeriod", "Reference period"),
+    ("comparability", "Comparability over time"),
+)
 
 
 class CatalogueRegister(models.Model):
@@ -72,8 +79,10 @@ class RegisterVersion(models.Model):
         return register_from_dict(self.source.document)
 
     @property
-    def quality(self) -> dict[str, Any]:
-        return dict(self.source.document.get("quality", {}))
+    def quality(self) -> list[tuple[str, dict[str, str]]]:
+        """The quality declaration as (heading, {"en": ..., "da": ...}) in the document's order."""
+        declaration = self.source.document["qualityDeclaration"]
+        return [(heading, declaration[key]) for key, heading in QUALITY_HEADINGS]
 
 
 class RegisterDocument(models.Model):
