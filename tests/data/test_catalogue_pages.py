@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -98,6 +99,30 @@ def test_variable_page_shows_code_list_with_validity(catalogue: Path) -> None:
     )
     code = variable.codes.filter(is_sentinel=False).first()
     assert code.code in page and code.valid_from.isoformat() in page
+
+
+def _linked(page: str) -> list[str]:
+    """The REGISTER.variable links under "Registers that link to this unit"."""
+    if "Registers that link to this unit" not in page:
+        return []
+    section = page.split("Registers that link to this unit")[1].split("</ul>")[0]
+    return sorted(re.findall(r">([A-Z_]+\.[a-z_0-9]+)</a>", section))
+
+
+def test_variable_page_lists_every_register_that_links_to_its_unit(catalogue: Path) -> None:
+    # an identifier: registers of the same unit (INCOME's pnr identifies a person too) and
+    # variables referring to it (PRESCRIPTIONS.pnr links to a person)
+    population = Client().get(reverse("data:variable", args=["POPULATION", "pnr"]))
+    assert _linked(population.content.decode()) == ["INCOME.pnr", "PRESCRIPTIONS.pnr"]
+    # a link to another unit: where that unit is identified or referred to
+    prescriptions = Client().get(reverse("data:variable", args=["PRESCRIPTIONS", "pnr"]))
+    assert _linked(prescriptions.content.decode()) == ["INCOME.pnr", "POPULATION.pnr"]
+    # a measure with no link has no such list
+    income = CatalogueVariable.objects.filter(
+        version__register__short_name="INCOME", role="measure", links_to=""
+    ).first()
+    page = Client().get(reverse("data:variable", args=["INCOME", income.name])).content.decode()
+    assert _linked(page) == []
 
 
 def test_basket_collects_variables_with_years_and_exports_a_variable_list(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
@@ -129,12 +129,17 @@ def register_page(
 def variable_page(request: HttpRequest, short_name: str, name: str) -> HttpResponse:
     register = get_object_or_404(CatalogueRegister, short_name=short_name, current__isnull=False)
     variable = get_object_or_404(CatalogueVariable, version=register.current, name=name)
+    # The unit this variable identifies (its register's unit, or the one it links to), and every
+    # other variable of a current register that identifies or refers to the same unit.
+    unit = register.unit_type if variable.role == "identifier" else variable.links_to
     linked_by = []
-    if variable.role == "identifier":
+    if unit:
         linked_by = list(
-            CatalogueVariable.objects.filter(
-                version__register__current=F("version"), links_to=register.unit_type
-            ).select_related("version__register")[:50]
+            CatalogueVariable.objects.filter(version__register__current=F("version"))
+            .filter(Q(role="identifier", version__register__unit_type=unit) | Q(links_to=unit))
+            .exclude(pk=variable.pk)
+            .select_related("version__register")
+            .order_by("version__register__short_name", "position")[:100]
         )
     return render(
         request,
@@ -145,6 +150,7 @@ def variable_page(request: HttpRequest, short_name: str, name: str) -> HttpRespo
             "codes": variable.codes.all()[:2000],
             "code_count": variable.codes.count(),
             "linked_by": linked_by,
+            "unit": UNIT_TYPES.get(unit) if unit else None,
             "links_to": UNIT_TYPES.get(variable.links_to),
             "can_basket": can(request.user, Permission.USE_DATA_BASKET),
             "in_basket": request.user.is_authenticated
