@@ -282,3 +282,110 @@ def test_no_new_agreement_for_an_excluded_researcher_or_a_closed_project(world, 
     )
     violation = refused(new_agreement, "R24", "researcher")
     assert "excluded from the research schemes" in str(violation)
+
+
+def test_backdating_an_attachment_does_not_get_round_a_sanction(world, make_user, staff) -> None:
+    """An attachment dated before the decision would run on through the sanction (R24)."""
+    today = timezone.localdate()
+    yesterday = today - timedelta(days=1)
+    breach = sanctions.report_breach(
+        actor=make_user(Role.OUTPUT_CHECKER),
+        researcher=world.researcher,
+        what_happened="x",
+        evidence="log 1",
+    )
+    sanctions.decide(
+        actor=world.approver,
+        breach=breach,
+        decision="Serious",
+        permanent=True,
+        exclusion_ends_on=None,
+        withdraw_institution_until=today + timedelta(days=180),
+    )
+    elsewhere_manager = make_user(Role.INSTITUTION_MANAGER, username="elsewhere")
+    other = authorise(manager=elsewhere_manager, name="Roskilde University", **staff)
+    violation = refused(
+        lambda: researchers.attach(
+            actor=elsewhere_manager,
+            institution=other.institution,
+            researcher=world.researcher,
+            starts_on=yesterday,
+        ),
+        "R24",
+        "researcher",
+    )
+    assert "permanently" in str(violation)
+    refused(
+        lambda: researchers.attach(
+            actor=world.manager,
+            institution=world.institution,
+            researcher=make_user(Role.RESEARCHER),
+            starts_on=yesterday,
+        ),
+        "R24",
+        "institution",
+    )
+
+
+def test_backdating_an_attachment_does_not_get_round_an_ended_authorisation(
+    world, make_user
+) -> None:
+    """Authorised yesterday but not today: no researcher is attached, whatever the start (R1)."""
+    from fivesafes.people.models import Authorisation
+
+    yesterday = timezone.localdate() - timedelta(days=1)
+    Authorisation.objects.filter(pk=world.authorisation.pk).update(valid_until=yesterday)
+    violation = refused(
+        lambda: researchers.attach(
+            actor=world.manager,
+            institution=world.institution,
+            researcher=make_user(Role.RESEARCHER),
+            starts_on=yesterday,
+        ),
+        "R1",
+        "institution",
+    )
+    assert f"not an authorised institution on {timezone.localdate()}" in str(violation)
+
+
+def test_a_secretary_cannot_expire_an_authorisation_before_its_end(world) -> None:
+    """Expiry follows the period; ending it earlier is an approver's termination or withdrawal."""
+    violation = refused(
+        lambda: cases.take_step(
+            actor=world.secretary, authorisation=world.authorisation, step="expire"
+        ),
+        "R1",
+        "valid_until",
+    )
+    assert f"runs until {world.authorisation.valid_until}" in str(violation)
+    assert world.institution.is_authorised()
+
+
+def test_a_withdrawal_decided_on_a_breach_is_not_reinstated_before_its_end(
+    world, make_user
+) -> None:
+    until = timezone.localdate() + timedelta(days=90)
+    breach = sanctions.report_breach(
+        actor=make_user(Role.OUTPUT_CHECKER),
+        researcher=world.researcher,
+        what_happened="x",
+        evidence="log 1",
+    )
+    sanctions.decide(
+        actor=world.approver,
+        breach=breach,
+        decision="Serious",
+        permanent=True,
+        exclusion_ends_on=None,
+        withdraw_institution_until=until,
+    )
+    another_approver = make_user(Role.APPROVER)
+    violation = refused(
+        lambda: cases.take_step(
+            actor=another_approver, authorisation=world.authorisation, step="reinstate"
+        ),
+        "R24",
+        "withdrawn_until",
+    )
+    assert str(until) in str(violation)
+    assert not world.institution.is_authorised()

@@ -91,6 +91,22 @@ def test_foreign_researcher_is_affiliated_with_contact_person(world, make_user) 
     contact = make_user(Role.RESEARCHER, username="contact")
     from fivesafes.people.rules import RuleViolation
 
+    # The contact person must belong to the institution (R7: the institution appoints one).
+    client = verified_client(world.manager)
+    response = client.post(
+        reverse("people:attach", kwargs={"pk": world.institution.pk}),
+        {
+            "attach-researcher": "ingrid",
+            "attach-affiliated": "on",
+            "attach-contact_person": "contact",
+            "attach-accepts_responsibility": "on",
+        },
+    )
+    assert response.status_code == 400
+    assert "R7: The contact person must be the manager or someone attached" in response.text
+    assert not Attachment.objects.filter(researcher=foreigner).exists()
+    researchers.attach(actor=world.manager, institution=world.institution, researcher=contact)
+
     try:
         researchers.attach(
             actor=world.manager,

@@ -313,6 +313,24 @@ def _before_step(
         )
     if name == "approve":
         rules.refuse_if(eligibility(case))
+    withdrawn_until = case.withdrawn_until
+    if name == "reinstate" and withdrawn_until and withdrawn_until >= timezone.localdate():
+        raise RuleViolation(
+            "R24",
+            "withdrawn_until",
+            f"The authorisation was withdrawn after a breach until {withdrawn_until}; "
+            "it is reinstated only after that.",
+        )
+    if name == "expire" and case.valid_until is not None:
+        today = timezone.localdate()
+        if case.valid_until >= today:
+            raise RuleViolation(
+                "R1",
+                "valid_until",
+                f"The authorisation runs until {case.valid_until}; it expires only after that. "
+                "To end it earlier, an approver terminates it (three months' notice) or "
+                "withdraws it.",
+            )
 
 
 def take_step(

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from fivesafes.audit.services import record
@@ -34,12 +35,18 @@ def _check_manager(actor: Any, institution: Institution) -> None:
         )
 
 
-def exclusion_of(person: Any, on: date | None = None) -> Sanction | None:
+def _sanction_during(start: date, **who: Any) -> Sanction | None:
+    """A sanction in force on some day from `start` up to today (or on `start` if later).
+
+    An attachment runs from its start on, so one dated back before a sanction was decided
+    would still hold while the sanction is in force: the whole stretch is checked (R24).
+    """
+    last_day = max(start, timezone.localdate())
     return (
-        Sanction.objects.in_force(on)
-        .filter(kind=Sanction.Kind.EXCLUSION, person=person)
-        .order_by("ends_on")
-        .last()
+        Sanction.objects.filter(starts_on__lte=last_day, **who)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+        .order_by(F("ends_on").desc(nulls_first=True))
+        .first()
     )
 
 
@@ -61,11 +68,7 @@ def attach(
     with transaction.atomic():
         institution = Institution.objects.select_for_update().get(pk=institution.pk)
         _check_manager(actor, institution)
-        withdrawal = (
-            Sanction.objects.in_force(start)
-            .filter(kind=Sanction.Kind.WITHDRAWAL, institution=institution)
-            .first()
-        )
+        withdrawal = _sanction_during(start, kind=Sanction.Kind.WITHDRAWAL, institution=institution)
         if withdrawal is not None:
             raise RuleViolation(
                 "R24",
@@ -73,14 +76,15 @@ def attach(
                 f"{institution}'s authorisation is withdrawn until {withdrawal.ends_on} after a "
                 "breach; no researcher can be attached to it.",
             )
-        if not institution.is_authorised(start):
-            raise RuleViolation(
-                "R1",
-                "institution",
-                f"{institution} is not an authorised institution on {start}, so no researcher "
-                "can be attached to it.",
-            )
-        excluded = exclusion_of(researcher, start)
+        for day in sorted({start, max(start, timezone.localdate())}):
+            if not institution.is_authorised(day):
+                raise RuleViolation(
+                    "R1",
+                    "institution",
+                    f"{institution} is not an authorised institution on {day}, so no "
+                    "researcher can be attached to it.",
+                )
+        excluded = _sanction_during(start, kind=Sanction.Kind.EXCLUSION, person=researcher)
         if excluded is not None:
             until = excluded.ends_on or "permanently"
             raise RuleViolation(
@@ -93,6 +97,21 @@ def attach(
             if contact_person is None:
                 raise RuleViolation(
                     "R7", "contact_person", "Appoint a contact person for the foreign researcher."
+                )
+            if contact_person.pk != institution.manager_id and not (
+                Attachment.objects.current(start)
+                .filter(
+                    institution=institution,
+                    researcher=contact_person,
+                    kind=Attachment.Kind.ATTACHED,
+                )
+                .exists()
+            ):
+                raise RuleViolation(
+                    "R7",
+                    "contact_person",
+                    f"The contact person must be the manager or someone attached to "
+                    f"{institution}: {contact_person} is not.",
                 )
             if not accepts_responsibility:
                 raise RuleViolation(
