@@ -76,6 +76,28 @@ def test_a_changed_file_becomes_a_new_version_and_the_old_stays(catalogue: Path)
     assert set(income.versions.values_list("version", flat=True)) == {old_version, doc["version"]}
 
 
+def test_reimporting_the_file_of_an_earlier_version_changes_nothing(catalogue: Path) -> None:
+    """A folder still holding last year's file (or an archive of old files) imports cleanly."""
+    path = catalogue / "income.json"
+    original = path.read_text()
+    doc = json.loads(original)
+    old_version = doc["version"]
+    _add_variable(doc)
+    major, minor, _patch = (int(x) for x in old_version.split("."))
+    doc["version"] = f"{major}.{minor + 1}.0"
+    newer = catalogue.parent / "income-new.json"
+    newer.write_text(json.dumps(doc))
+    import_registers([newer])
+    events = AuditEvent.objects.count()
+    result = import_registers([path])  # the old file, unchanged
+    assert result.unchanged == [
+        f"INCOME {old_version} (an earlier version; the current one is {doc['version']})"
+    ]
+    income = CatalogueRegister.objects.get(short_name="INCOME")
+    assert income.current.version == doc["version"]
+    assert income.versions.count() == 2 and AuditEvent.objects.count() == events
+
+
 def test_a_changed_file_with_the_wrong_version_is_refused_naming_file_and_path(
     catalogue: Path,
 ) -> None:

@@ -184,6 +184,14 @@ def import_registers(paths: Iterable[str | Path], *, actor: Any = None) -> Impor
             if current is not None and current.fingerprint == fingerprint(reg):
                 result.unchanged.append(reg.short_name)
                 continue
+            if RegisterVersion.objects.filter(
+                register=register, version=reg.version, fingerprint=fingerprint(reg)
+            ).exists():  # the file of an earlier version, as it was imported: nothing to do
+                result.unchanged.append(
+                    f"{reg.short_name} {reg.version} (an earlier version; "
+                    f"the current one is {current.version if current else '-'})"
+                )
+                continue
             if current is not None:
                 problems = check_new_version(current.model(), reg)
                 if RegisterVersion.objects.filter(register=register, version=reg.version).exists():
