@@ -9,7 +9,14 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import verified_client
-from tests.projects.conftest import draft, pw, recommended, submitted, upload_dir  # noqa: F401
+from tests.projects.conftest import (  # noqa: F401
+    complete,
+    draft,
+    pw,
+    recommended,
+    submitted,
+    upload_dir,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +52,66 @@ def test_an_approver_sees_recommendations_made_by_others(pw, recommended) -> Non
         assert client.get(url).status_code == 200, url
 
 
-def test_a_researcher_sees_no_office_figures(pw) -> None:  # noqa: F811
-    page = verified_client(pw.researcher).get(reverse("web:dashboard")).content.decode()
-    assert figures(page) == {}
+OFFICE_LABELS = ("assigned to you", "not yet taken", "recommended applications")
+
+
+def test_a_researcher_sees_their_applications_and_access_but_no_office_figures(
+    pw,  # noqa: F811
+    draft,  # noqa: F811
+) -> None:
+    from fivesafes.projects.services import decisions
+
+    client = verified_client(pw.researcher)
+    page = client.get(reverse("web:dashboard")).content.decode()
+    shown = figures(page)
+    assert shown["drafts"][0] == 1 and shown["with the office"][0] == 0
+    assert shown["returned for changes"][0] == 0
+    assert shown["projects you can work in now"][0] == 0
+    assert not any(label in shown for label in OFFICE_LABELS)
+    assert re.search(r"<strong>Valid</strong> until \d\d \w{3} \d{4}", page)
+    for _count, url in shown.values():
+        assert client.get(url).status_code == 200, url
+
+    complete(draft, pw.researcher)
+    decisions.take_step(actor=pw.researcher, application=draft, step="submit")
+    shown = figures(client.get(reverse("web:dashboard")).content.decode())
+    assert shown["drafts"][0] == 0 and shown["with the office"][0] == 1
+
+
+def test_an_uncertified_researcher_is_sent_to_the_test(pw) -> None:  # noqa: F811
+    client = verified_client(pw.manager)
+    page = client.get(reverse("web:dashboard")).content.decode()
+    test_url = reverse("people:certification")
+    assert re.search(
+        rf'<a href="{test_url}" class="badge warn"><strong>Not certified</strong>', page
+    )
+    assert client.get(test_url).status_code == 200
+
+
+def test_a_manager_sees_the_quote_to_accept_and_the_link_opens_it(pw, recommended) -> None:  # noqa: F811
+    from fivesafes.projects.services import decisions, pricing
+
+    client = verified_client(pw.manager)
+    assert (
+        figures(client.get(reverse("web:dashboard")).content.decode())["quotes to accept"][0] == 0
+    )
+    approved = decisions.take_step(actor=pw.approver, application=recommended, step="approve")
+    pricing.issue_quote(actor=pw.case_handler, application=approved, coordination_hours=4)
+    count, url = figures(client.get(reverse("web:dashboard")).content.decode())["quotes to accept"]
+    assert count == 1 and url == reverse("projects:application", args=[approved.pk])
+    assert "Accept the quote" in client.get(url).content.decode()
+    assert (
+        figures(client.get(reverse("web:dashboard")).content.decode())["agreements to countersign"][
+            0
+        ]
+        == 0
+    )
+
+
+def test_a_secretary_sees_agreements_to_send_and_register(pw) -> None:  # noqa: F811
+    client = verified_client(pw.secretary)
+    shown = figures(client.get(reverse("web:dashboard")).content.decode())
+    assert shown["approved agreements to send"][0] == 0
+    assert shown["signed agreements to register"][0] == 0
+    for _count, url in shown.values():
+        assert client.get(url).status_code == 200, url

@@ -15,7 +15,7 @@ from fivesafes.web.panel_figures import Figure
 class Panel:
     title: str
     text: str
-    figures: Callable[[Any], list[Figure]] | None = None
+    figures: Callable[[Any], list[Figure]] | None = None  # takes the request
 
 
 PANELS: dict[Role, tuple[Panel, ...]] = {
@@ -23,25 +23,33 @@ PANELS: dict[Role, tuple[Panel, ...]] = {
         Panel(
             "Your projects",
             "Projects you are a member of, with your access and its conditions: see My access.",
+            panel_figures.projects_of_researcher,
         ),
         Panel(
             "Certification",
             "Your data-security certification and when it must be renewed (yearly, R9).",
+            panel_figures.certification_of_researcher,
         ),
         Panel("Output releases", "Tables and results you asked to take out, and their checks."),
         Panel(
             "Applications",
             "Your project applications with their findings, drafts and change requests: see "
             "Applications.",
+            panel_figures.applications_of_applicant,
         ),
     ),
     Role.INSTITUTION_MANAGER: (
         Panel(
             "Your institution",
             "Its authorisation, agreements and the researchers attached: see Institution.",
+            panel_figures.institution_to_do,
         ),
         Panel("Affiliations", "Foreign researchers your institution takes responsibility for."),
-        Panel("Quotes", "Price quotes for your institution's approved projects, to accept (R18)."),
+        Panel(
+            "Quotes",
+            "Price quotes for your institution's approved projects, to accept (R18).",
+            panel_figures.quotes_to_accept,
+        ),
     ),
     Role.CASE_HANDLER: (
         Panel(
@@ -57,7 +65,11 @@ PANELS: dict[Role, tuple[Panel, ...]] = {
         ),
     ),
     Role.SECRETARY: (
-        Panel("To register", "Approved agreements to send, signed ones to register: see Cases."),
+        Panel(
+            "To register",
+            "Approved agreements to send, signed ones to register: see Cases.",
+            panel_figures.agreements_to_register,
+        ),
     ),
     Role.APPROVER: (
         Panel(

@@ -1,8 +1,10 @@
 """Live figures on dashboard panels: how many cases wait for this person, with a link to them.
 
-Each function takes the signed-in person and answers a list of `Figure`s; the dashboard shows
-them in the panel they belong to (fivesafes.web.dashboards). They only count what the person's
-own pages would list, so a figure never reveals more than a click on its link.
+Each function takes the request and answers a list of `Figure`s for its signed-in person; the
+dashboard shows them in the panel they belong to (fivesafes.web.dashboards). They only count
+what the person's own pages would list, so a figure never reveals more than a click on its
+link. A figure is a count, or a short text where a count would say nothing (a certification's
+validity).
 """
 
 from __future__ import annotations
@@ -20,9 +22,19 @@ class Figure:
     label: str
     url: str
     urgent: bool = False
+    text: str = ""
+
+    @property
+    def shown(self) -> str:
+        return self.text or str(self.count)
+
+    @property
+    def warns(self) -> bool:
+        return self.urgent and bool(self.count or self.text)
 
 
-def applications_to_handle(person: Any) -> list[Figure]:
+def applications_to_handle(request: Any) -> list[Figure]:
+    person = request.user
     from fivesafes.projects.models import Application
     from fivesafes.projects.workflow import OPEN_STATES
 
@@ -45,7 +57,8 @@ def applications_to_handle(person: Any) -> list[Figure]:
     ]
 
 
-def decisions_awaited(person: Any) -> list[Figure]:
+def decisions_awaited(request: Any) -> list[Figure]:
+    person = request.user
     from fivesafes.projects.models import Application
     from fivesafes.projects.workflow import ApplicationState
 
@@ -55,8 +68,126 @@ def decisions_awaited(person: Any) -> list[Figure]:
     return [Figure(waiting.count(), "recommended applications", reverse("projects:review"))]
 
 
-def breaches_to_decide(person: Any) -> list[Figure]:
+def breaches_to_decide(request: Any) -> list[Figure]:
     from fivesafes.people.models import Breach
 
     reported = Breach.objects.filter(state=Breach.State.REPORTED)
     return [Figure(reported.count(), "breach cases to decide", reverse("people:breaches"))]
+
+
+def projects_of_researcher(request: Any) -> list[Figure]:
+    """Projects the researcher can work in now, and those where a condition fails (R1, R8-R10)."""
+    from fivesafes.people.access import project_access, projects_within_reach
+
+    answers = [
+        project_access(request.user, p, request=request)
+        for p in projects_within_reach(request.user)
+    ]
+    allowed = sum(1 for answer in answers if answer.allowed)
+    url = reverse("people:my_access")
+    return [
+        Figure(allowed, "projects you can work in now", url),
+        Figure(len(answers) - allowed, "without access now: see why", url, urgent=True),
+    ]
+
+
+def certification_of_researcher(request: Any) -> list[Figure]:
+    """The data-security certification: valid until when, renew soon, or missing (R9)."""
+    from datetime import timedelta
+
+    from fivesafes.people.services.certification import REMIND_DAYS_BEFORE, current_certification
+
+    current = current_certification(request.user)
+    test = reverse("people:certification")
+    if current is None:
+        return [
+            Figure(
+                0, "take the test to work in any project", test, urgent=True, text="Not certified"
+            )
+        ]
+    if current.valid_until <= timezone.localdate() + timedelta(days=REMIND_DAYS_BEFORE):
+        return [Figure(0, f"by {current.valid_until:%d %b %Y}", test, urgent=True, text="Renew")]
+    return [
+        Figure(
+            0, f"until {current.valid_until:%d %b %Y}", reverse("people:my_access"), text="Valid"
+        )
+    ]
+
+
+def applications_of_applicant(request: Any) -> list[Figure]:
+    """The person's own applications: drafts, those returned to them, those with the office."""
+    from fivesafes.projects.models import Application
+    from fivesafes.projects.workflow import ApplicationState as S
+
+    mine = Application.objects.filter(applicant=request.user)
+    url = reverse("projects:my_applications")
+    return [
+        Figure(
+            mine.filter(state=S.RETURNED.value).count(), "returned for changes", url, urgent=True
+        ),
+        Figure(mine.filter(state=S.DRAFT.value).count(), "drafts", url),
+        Figure(
+            mine.filter(
+                state__in=[S.SUBMITTED.value, S.UNDER_REVIEW.value, S.RECOMMENDED.value]
+            ).count(),
+            "with the office",
+            url,
+        ),
+    ]
+
+
+def institution_to_do(request: Any) -> list[Figure]:
+    """A manager's institution: researcher agreements waiting for the countersignature."""
+    from fivesafes.people.models import ResearcherAgreement
+
+    waiting = ResearcherAgreement.objects.filter(
+        authorisation__institution__manager=request.user,
+        researcher_signed_at__isnull=False,
+        countersigned_at__isnull=True,
+        ended_at__isnull=True,
+    )
+    return [
+        Figure(
+            waiting.count(),
+            "agreements to countersign",
+            reverse("people:my_institutions"),
+            urgent=True,
+        )
+    ]
+
+
+def quotes_to_accept(request: Any) -> list[Figure]:
+    """Price quotes offered to the manager's institutions (R18); the link opens the oldest."""
+    from fivesafes.projects.models import Quote
+
+    offered = Quote.objects.filter(
+        state=Quote.State.OFFERED, application__institution__manager=request.user
+    ).order_by("pk")
+    oldest = offered.first()
+    url = (
+        reverse("projects:application", args=[oldest.application_id])
+        if oldest
+        else reverse("people:my_institutions")
+    )
+    return [Figure(offered.count(), "quotes to accept", url, urgent=True)]
+
+
+def agreements_to_register(request: Any) -> list[Figure]:
+    """Authorisation agreements approved (to send) and signed (to register)."""
+    from fivesafes.people.models import Authorisation
+    from fivesafes.people.workflow import CaseState
+
+    cases = reverse("people:cases")
+    return [
+        Figure(
+            Authorisation.objects.filter(state=CaseState.APPROVED.value).count(),
+            "approved agreements to send",
+            f"{cases}?state={CaseState.APPROVED.value}",
+        ),
+        Figure(
+            Authorisation.objects.filter(state=CaseState.SIGNED.value).count(),
+            "signed agreements to register",
+            f"{cases}?state={CaseState.SIGNED.value}",
+            urgent=True,
+        ),
+    ]

@@ -24,7 +24,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "role": role.label,
             "panels": [
-                {"panel": panel, "figures": panel.figures(request.user) if panel.figures else []}
+                {"panel": panel, "figures": panel.figures(request) if panel.figures else []}
                 for panel in PANELS[role]
             ],
         }
