@@ -125,6 +125,32 @@ def test_variable_page_lists_every_register_that_links_to_its_unit(catalogue: Pa
     assert _linked(page) == []
 
 
+def test_an_earlier_version_links_to_its_own_variables(catalogue: Path, make_user) -> None:
+    """After a major revision removed a variable, the old version's page still documents it."""
+    from fivesafes.data.catalogue.importing import import_registers
+
+    path = catalogue / "income.json"
+    doc = json.loads(path.read_text())
+    old_version = doc["version"]
+    removed = doc["variables"].pop()["name"]
+    doc["version"] = f"{int(old_version.split('.')[0]) + 1}.0.0"
+    path.write_text(json.dumps(doc))
+    import_registers([path])
+
+    old_page = Client().get(reverse("data:register_version", args=["INCOME", old_version]))
+    link = reverse("data:variable_version", args=["INCOME", old_version, removed])
+    assert f'href="{link}"' in old_page.content.decode()
+    researcher = verified_client(make_user(Role.RESEARCHER))
+    response = researcher.get(link)
+    page = response.content.decode()
+    assert response.status_code == 200 and f"({removed})" in page
+    assert "an earlier version of INCOME. The current version is" in page
+    assert "Add to data basket" not in page  # the basket collects current variables only
+    current = Client().get(reverse("data:register", args=["INCOME"])).content.decode()
+    assert removed not in current
+    assert Client().get(reverse("data:variable", args=["INCOME", removed])).status_code == 404
+
+
 def test_basket_collects_variables_with_years_and_exports_a_variable_list(
     catalogue: Path, make_user
 ) -> None:

@@ -14,6 +14,11 @@ urlpatterns = [
         name="register_version",
     ),
     path("catalogue/<str:short_name>/<str:name>/", catalogue.variable_page, name="variable"),
+    path(
+        "catalogue/<str:short_name>/versions/<str:version>/<str:name>/",
+        catalogue.variable_page,
+        name="variable_version",
+    ),
     path("basket/", basket.basket, name="basket"),
     path("basket/add/<int:variable_id>/", basket.add, name="basket_add"),
     path("basket/remove/<int:item_id>/", basket.remove, name="basket_remove"),

@@ -126,9 +126,17 @@ def register_page(
 
 
 @public
-def variable_page(request: HttpRequest, short_name: str, name: str) -> HttpResponse:
+def variable_page(
+    request: HttpRequest, short_name: str, name: str, version: str | None = None
+) -> HttpResponse:
     register = get_object_or_404(CatalogueRegister, short_name=short_name, current__isnull=False)
-    variable = get_object_or_404(CatalogueVariable, version=register.current, name=name)
+    shown = (
+        get_object_or_404(RegisterVersion, register=register, version=version)
+        if version
+        else register.current
+    )
+    variable = get_object_or_404(CatalogueVariable, version=shown, name=name)
+    earlier = shown.pk != register.current_id
     # The unit this variable identifies (its register's unit, or the one it links to), and every
     # other variable of a current register that identifies or refers to the same unit.
     unit = register.unit_type if variable.role == "identifier" else variable.links_to
@@ -152,7 +160,8 @@ def variable_page(request: HttpRequest, short_name: str, name: str) -> HttpRespo
             "linked_by": linked_by,
             "unit": UNIT_TYPES.get(unit) if unit else None,
             "links_to": UNIT_TYPES.get(variable.links_to),
-            "can_basket": can(request.user, Permission.USE_DATA_BASKET),
+            "earlier": earlier,
+            "can_basket": not earlier and can(request.user, Permission.USE_DATA_BASKET),
             "in_basket": request.user.is_authenticated
             and request.user.basket.filter(variable=variable).exists(),
         },
