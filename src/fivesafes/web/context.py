@@ -1,4 +1,4 @@
-"""Template context: the navigation entries the visitor may use."""
+"""Template context: the navigation entries the visitor may use, and which one the page is in."""
 
 from __future__ import annotations
 
@@ -22,7 +22,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        current = request.path.startswith(url) and (url != "/" or request.path == "/")
-        items.append({"label": entry.label, "url": url, "current": current})
+        items.append({"label": entry.label, "url": url, "current": False})
+    # The page belongs to the entry with the longest URL it starts with: /projects/review/ is
+    # "Project applications", not also "Projects".
+    matching = [i for i in items if request.path.startswith(i["url"]) and i["url"] != "/"]
+    matching += [i for i in items if i["url"] == "/" == request.path]
+    if matching:
+        max(matching, key=lambda i: len(i["url"]))["current"] = True
     roles = sorted(role.label for role in user.roles) if signed_in else []
     return {"nav_items": items, "user_roles": roles}
