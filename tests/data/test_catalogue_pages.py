@@ -146,6 +146,11 @@ def test_an_earlier_version_links_to_its_own_variables(catalogue: Path, make_use
     assert response.status_code == 200 and f"({removed})" in page
     assert "an earlier version of INCOME. The current version is" in page
     assert "Add to data basket" not in page  # the basket collects current variables only
+    old_variable = CatalogueVariable.objects.get(
+        version__register__short_name="INCOME", version__version=old_version, name=removed
+    )
+    assert researcher.post(reverse("data:basket_add", args=[old_variable.pk])).status_code == 404
+    assert not BasketItem.objects.exists()
     current = Client().get(reverse("data:register", args=["INCOME"])).content.decode()
     assert removed not in current
     assert Client().get(reverse("data:variable", args=["INCOME", removed])).status_code == 404

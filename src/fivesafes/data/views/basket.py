@@ -6,6 +6,7 @@ import csv
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -43,7 +44,7 @@ def add(request: HttpRequest, variable_id: int) -> HttpResponse:
     variable = get_object_or_404(
         CatalogueVariable.objects.select_related("version__register"),
         pk=variable_id,
-        version__register__current__isnull=False,
+        version__register__current=F("version"),  # current versions only
     )
     years = _years(request, variable)
     if isinstance(years, str):
