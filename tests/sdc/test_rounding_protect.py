@@ -171,3 +171,76 @@ def test_cli_suppress_refuses_inconsistent_totals(tmp_path, capsys):
     src.write_text(TABLE.replace("Total,Total,165", "Total,Total,166"))
     assert main(["suppress", str(src), *DECL, "-o", str(tmp_path / "o.csv"), "--json"]) == 3
     assert json.loads(capsys.readouterr().out)["error"] == "margin_mismatch"
+
+
+def test_cli_suppress_writes_large_magnitudes_exactly(tmp_path):
+    """Turnover in the millions must come out as written, not as 1.16049e+07."""
+    src = tmp_path / "m.csv"
+    src.write_text(
+        "region,sex,turnover,firms\n"
+        "North,F,1234567,12\nNorth,M,2345678,3\nSouth,F,3456789,20\nSouth,M,4567890.25,25\n"
+        "Total,F,4691356,32\nTotal,M,6913568.25,28\nNorth,Total,3580245,15\n"
+        "South,Total,8024679.25,45\nTotal,Total,11604924.25,60\n"
+    )
+    dst = tmp_path / "o.csv"
+    decl = ["--declare", "region=label", "--declare", "sex=label"]
+    decl += ["--declare", "turnover=magnitude", "--declare", "firms=contributors"]
+    main(["suppress", str(src), *decl, "-o", str(dst)])
+    lines = dst.read_text().splitlines()
+    assert "Total,Total,11604924.25,published" in lines
+    assert "Total,F,4691356,published" in lines
+
+
+def test_cli_round_writes_large_counts_exactly(tmp_path):
+    src = tmp_path / "c.csv"
+    src.write_text("region,n\nNorth,1234567\nSouth,2345678\nTotal,3580245\n")
+    dst = tmp_path / "r.csv"
+    assert (
+        main(
+            [
+                "round",
+                str(src),
+                "--declare",
+                "region=label",
+                "--declare",
+                "n=frequency",
+                "-o",
+                str(dst),
+            ]
+        )
+        == 0
+    )
+    assert "Total,3580245,rounded" in dst.read_text().splitlines()
+
+
+def test_cli_round_does_not_pass_a_class_disclosure_it_leaves_visible(tmp_path, capsys):
+    """South: F=0, M=25. Rounding keeps the zero, so the rounded table still tells that
+    everyone in South is M; `sdc round` must not exit 0 on it."""
+    src = tmp_path / "t.csv"
+    src.write_text(
+        "region,sex,n\nNorth,F,12\nNorth,M,17\nSouth,F,0\nSouth,M,25\n"
+        "Total,F,12\nTotal,M,42\nNorth,Total,29\nSouth,Total,25\nTotal,Total,54\n"
+    )
+    dst = tmp_path / "r.csv"
+    assert main(["round", str(src), *DECL, "-o", str(dst)]) == 1
+    text = capsys.readouterr().out
+    assert "still FAIL class_disclosure at region=South, sex=M" in text
+    report = json.loads((tmp_path / "r.csv.report.json").read_text())
+    assert report["protection"]["passed"] is True  # the totals do add up
+    assert report["protection"]["status"] == "fail"
+    assert {f["rule"] for f in report["protection"]["remaining"]} == {"zeros", "class_disclosure"}
+
+
+def test_cli_suppress_of_a_magnitude_table_still_asks_for_review(tmp_path, capsys):
+    """Suppression settles the failing cells, not the dominance review a plain magnitude
+    table needs (its individual contributions are unknown): exit 2, not 0."""
+    src = tmp_path / "m.csv"
+    src.write_text("region,turnover,firms\nNorth,500,12\nSouth,900,3\nEast,700,30\nTotal,2100,45\n")
+    decl = ["--declare", "region=label", "--declare", "turnover=magnitude"]
+    decl += ["--declare", "firms=contributors"]
+    assert main(["suppress", str(src), *decl, "-o", str(tmp_path / "o.csv")]) == 2
+    assert "still REVIEW dominance_nk" in capsys.readouterr().out
+    report = json.loads((tmp_path / "o.csv.audit.json").read_text())
+    assert report["protection"]["audit"]["passed"] is True
+    assert report["protection"]["status"] == "review"
+    validate_record(report)

@@ -18,11 +18,16 @@ import pandas as pd
 from .audit import AuditReport, audit
 from .config import RuleSet
 from .errors import SdcInputError
+from .findings import Finding
 from .hierarchy import Hierarchy, HierTable, table_from_frame
 from .output import CheckedOutput
 from .rounding import RoundingResult, controlled_round
 from .source import free_name
 from .suppression import Protection, SuppressionResult, frequency_protection, suppress
+
+# the rules whose failures controlled rounding resolves: an intruder cannot tell a rounded
+# small count from any other count within one base
+ROUNDING_CURES = ("frequency",)
 
 
 @dataclass
@@ -36,15 +41,34 @@ class ProtectedTable:
     notes: list[str] = field(default_factory=list)
     value_column: str = "value"
     status_column: str = "status"
+    # findings of the check this protection does not resolve (reviews; for rounding also
+    # the zeros and class disclosures, which rounding leaves visible)
+    remaining: list[Finding] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
+        """The protection itself worked: the audit passed or the rounded totals add up."""
         if self.audit is not None:
             return self.audit.passed
         return bool(self.rounding and self.rounding.additive)
 
+    @property
+    def status(self) -> str:
+        """pass, fail or review for the protected table as a whole, `remaining` included."""
+        if not self.passed or any(f.severity == "fail" for f in self.remaining):
+            return "fail"
+        if any(f.severity == "review" for f in self.remaining):
+            return "review"
+        return "pass"
+
     def protection_section(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"method": self.method, "passed": self.passed, "notes": self.notes}
+        out: dict[str, Any] = {
+            "method": self.method,
+            "passed": self.passed,
+            "status": self.status,
+            "remaining": [f.as_dict() for f in self.remaining],
+            "notes": self.notes,
+        }
         if self.suppression is not None:
             out["primary"] = int(self.suppression.primary.sum())
             out["secondary"] = int(self.suppression.secondary.sum())
@@ -132,6 +156,8 @@ def protect_by_suppression(
         notes=result.notes,
         value_column=value,
         status_column=status_column,
+        # every failing cell became a primary; what asks for a person still does
+        remaining=[f for f in out.finding_list if f.severity == "review" or f.cell is None],
     )
 
 
@@ -158,6 +184,10 @@ def protect_by_rounding(
         rounding=result,
         value_column=value,
         status_column=status_column,
+        # rounding cures small counts, not a zero (zeros stay zeros) nor what needs a person
+        remaining=[
+            f for f in out.finding_list if f.severity == "review" or f.rule not in ROUNDING_CURES
+        ],
     )
 
 

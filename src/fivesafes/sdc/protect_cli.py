@@ -1,7 +1,10 @@
 """`fivesafes sdc suppress` and `fivesafes sdc round`: write the protected table and a report.
 
-Exit codes: 0 when the audit passes (suppression) or the rounded table is additive, 1 when
-not, 3 for bad input.
+Exit codes: 0 when the audit passes (suppression) or the rounded table is additive and the
+check left nothing else to resolve; 1 when the audit fails, the totals do not add up or a
+failure remains that the method does not cure (rounding leaves zeros and class disclosures
+visible); 2 when the check asked for review (e.g. dominance in a plain magnitude table, or
+no contributor counts), which protection does not settle; 3 for bad input.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import csv
 import json
 from pathlib import Path
 
-from .cli import BAD_INPUT, declaration_from, rules_from
+from .cli import BAD_INPUT, EXIT, declaration_from, rules_from
 from .errors import SdcInputError
 from .hierarchy import Hierarchy, hierarchy_from_pairs
 from .plain import check_plain_table
@@ -44,6 +47,16 @@ def read_hierarchies(items: list[str], total_labels: tuple[str, ...]) -> dict[st
     return out
 
 
+def cell_text(value: float) -> str:
+    """A cell as written to the protected table: empty when suppressed, whole numbers without
+    a decimal point, any other number exactly (never rounded to a few significant digits)."""
+    if value != value:
+        return ""
+    if float(value).is_integer():
+        return str(int(value))
+    return repr(float(value))
+
+
 def protect(args: argparse.Namespace) -> int:
     rules = rules_from(args)
     if getattr(args, "method", None):
@@ -67,7 +80,7 @@ def protect(args: argparse.Namespace) -> int:
         report_path = args.report or f"{args.output}.report.json"
     frame = protected.frame.copy()
     value = protected.value_column
-    frame[value] = frame[value].map(lambda v: "" if v != v else f"{v:g}")
+    frame[value] = frame[value].map(cell_text)
     frame.to_csv(args.output, index=False)
     record = protected_record(out, protected)
     Path(report_path).write_text(json.dumps(record, indent=2, ensure_ascii=False), "utf-8")
@@ -90,8 +103,11 @@ def protect(args: argparse.Namespace) -> int:
                 f"rounded to base {r.base}; largest change {r.max_deviation:g}; totals "
                 f"{'add up' if r.additive else 'DO NOT add up'}"
             )
+        for f in protected.remaining:
+            where = " at " + ", ".join(f"{k}={v}" for k, v in f.cell.items()) if f.cell else ""
+            print(f"  still {f.severity.upper()} {f.rule}{where}: {f.reason}")
         print(f"wrote {args.output} and {report_path}")
-    return 0 if protected.passed else 1
+    return EXIT[protected.status]
 
 
 __all__ = ["BAD_INPUT", "protect"]
