@@ -207,6 +207,33 @@ def test_api_lists_and_describes_public_metadata(catalogue: Path) -> None:
     assert detail.status_code == 200 and "codes" in detail.json()
 
 
+def test_api_register_gives_documentation_quality_versions_and_variables(
+    catalogue: Path,
+) -> None:
+    doc = json.loads((catalogue / "prescriptions.json").read_text())
+    answer = Client().get("/api/v1/catalogue/registers/PRESCRIPTIONS").json()
+    assert answer["description_da"] == doc["description"]["da"]
+    assert answer["quality"]["accuracy"] == doc["qualityDeclaration"]["accuracy"]
+    assert [v["version"] for v in answer["versions"]] == [doc["version"]]
+    assert [v["name"] for v in answer["variables"]] == [v["name"] for v in doc["variables"]]
+    coded = next(v for v in doc["variables"] if "codeList" in v["valueDomain"])
+    detail = Client().get(f"/api/v1/catalogue/registers/PRESCRIPTIONS/variables/{coded['name']}")
+    first = coded["valueDomain"]["codeList"]["codes"][0]
+    code = next(c for c in detail.json()["codes"] if c["code"] == first["code"])
+    assert code["level"] == first.get("level") and code["valid_from"] == first["validFrom"]
+
+
+def test_api_filters_by_year_and_subject_area_like_the_pages(catalogue: Path) -> None:
+    covering_1990 = Client().get("/api/v1/catalogue/registers", {"year": 1990}).json()
+    assert "PRESCRIPTIONS" not in {r["short_name"] for r in covering_1990}  # from 1995
+    assert "POPULATION" in {r["short_name"] for r in covering_1990}
+    health = Client().get("/api/v1/catalogue/variables", {"subject_area": "health"}).json()
+    assert health and {v["register_name"] for v in health} == {"PRESCRIPTIONS"}
+    early = Client().get("/api/v1/catalogue/variables", {"q": "atc", "year": 1990}).json()
+    assert early == []
+    assert Client().get("/api/v1/catalogue/variables", {"year": "soon"}).status_code == 422
+
+
 def test_no_catalogue_route_shows_microdata(catalogue: Path, register_base: Path) -> None:
     """R20: person numbers that are in the data never appear in a catalogue page or API answer."""
     files = sorted((register_base / "POPULATION").rglob("*.parquet"))

@@ -31,6 +31,8 @@ class CodeOut(Schema):
     label_da: str
     valid_from: str
     valid_until: str | None
+    level: int | None
+    parent: str
     is_sentinel: bool
 
 
@@ -48,7 +50,29 @@ class VariableOut(Schema):
 class VariableDetailOut(VariableOut):
     description_en: str
     description_da: str
+    unit_of_measure: str
+    code_list_name: str
     codes: list[CodeOut]
+
+
+class TextOut(Schema):
+    en: str
+    da: str
+
+
+class VersionOut(Schema):
+    version: str
+    imported_at: str
+
+
+class RegisterDetailOut(RegisterOut):
+    description_en: str
+    description_da: str
+    data_owner: str
+    owner_is_office: bool
+    quality: dict[str, TextOut]
+    versions: list[VersionOut]
+    variables: list[VariableOut]
 
 
 def _register(r: CatalogueRegister) -> RegisterOut:
@@ -87,23 +111,41 @@ def registers(
     unit_type: str = "",
     temporality: str = "",
     subject_area: str = "",
+    year: int | None = None,
 ) -> list[RegisterOut]:
     filters = Filters.parse(
-        q=q, unit_type=unit_type, temporality=temporality, subject_area=subject_area
+        q=q, unit_type=unit_type, temporality=temporality, subject_area=subject_area, year=year
     )
     return [_register(r) for r in search_registers(filters)]
 
 
-@router.get("/registers/{short_name}", response=RegisterOut, summary="One register")
+@router.get(
+    "/registers/{short_name}",
+    response=RegisterDetailOut,
+    summary="One register: documentation, quality declaration, versions and variables",
+)
 @api_public
-def register(request: HttpRequest, short_name: str) -> RegisterOut:
-    return _register(
-        get_object_or_404(
-            CatalogueRegister.objects.select_related("current"),
-            short_name=short_name,
-            current__isnull=False,
-        )
+def register(request: HttpRequest, short_name: str) -> dict:
+    reg = get_object_or_404(
+        CatalogueRegister.objects.select_related("current"),
+        short_name=short_name,
+        current__isnull=False,
     )
+    current = reg.current
+    variables = current.variables.select_related("version__register")
+    return {
+        **_register(reg).dict(),
+        "description_en": current.description_en,
+        "description_da": current.description_da,
+        "data_owner": current.data_owner,
+        "owner_is_office": current.owner_is_office,
+        "quality": current.source.document["qualityDeclaration"],
+        "versions": [
+            {"version": v.version, "imported_at": v.imported_at.isoformat()}
+            for v in reg.versions.order_by("-imported_at").only("version", "imported_at")
+        ],
+        "variables": [_variable(v) for v in variables],
+    }
 
 
 @router.get("/variables", response=list[VariableOut], summary="Search variables by words")
@@ -113,10 +155,17 @@ def variables(
     q: str = "",
     unit_type: str = "",
     temporality: str = "",
+    subject_area: str = "",
+    year: int | None = None,
     sensitivity: str = "",
 ) -> list[dict]:
     filters = Filters.parse(
-        q=q, unit_type=unit_type, temporality=temporality, sensitivity=sensitivity
+        q=q,
+        unit_type=unit_type,
+        temporality=temporality,
+        subject_area=subject_area,
+        year=year,
+        sensitivity=sensitivity,
     )
     return [_variable(v) for v in search_variables(filters)]
 
@@ -141,6 +190,8 @@ def variable(request: HttpRequest, short_name: str, name: str) -> dict:
             "label_da": c.label_da,
             "valid_from": c.valid_from.isoformat(),
             "valid_until": c.valid_until.isoformat() if c.valid_until else None,
+            "level": c.level,
+            "parent": c.parent,
             "is_sentinel": c.is_sentinel,
         }
         for c in var.codes.all()
@@ -149,5 +200,7 @@ def variable(request: HttpRequest, short_name: str, name: str) -> dict:
         **_variable(var),
         "description_en": var.description_en,
         "description_da": var.description_da,
+        "unit_of_measure": var.unit_of_measure,
+        "code_list_name": var.code_list_name,
         "codes": codes,
     }
