@@ -285,3 +285,30 @@ def test_messages_give_the_line_of_the_file_counting_blank_lines(tmp_path, capsy
     rows = [["region", "sex", "n"], ["North", "F", 17], [None, None, None], ["South", None, 4]]
     assert main(["check", _xlsx(tmp_path, rows), *DECL, "--json"]) == 3
     assert "line 4 " in json.loads(capsys.readouterr().out)["reason"]
+
+
+IALT = "region,F,M,I alt\nNorth,0,15,15\nSouth,20,25,45\nEast,30,10,40\n"
+WIDE = ["--declare", "region=label", "--layout", "wide", "--cells", "frequency"]
+WIDE += ["--column-variable", "sex"]
+WIDE += [f"--declare={c}=frequency" for c in ("F", "M", "I alt")]
+
+
+def test_a_total_under_an_undeclared_name_is_not_a_silent_pass(tmp_path, capsys):
+    """'I alt' (Danish for total) read as a category hides that everyone in North is M:
+    the check asks for review and says how to declare the total."""
+    path = write(tmp_path, "t.csv", IALT)
+    assert main(["check", path, *WIDE]) == 2
+    out = capsys.readouterr().out
+    assert "undeclared_total" in out and "--total-label 'I alt'" in out
+    # declared, the class disclosure it hid is found
+    assert main(["check", path, *WIDE, "--total-label", "I alt"]) == 1
+    out = capsys.readouterr().out
+    assert "class_disclosure at region=North, sex=M" in out
+    assert "undeclared_total" not in out
+
+
+def test_an_ordinary_category_is_not_taken_for_a_total(tmp_path, capsys):
+    path = write(tmp_path, "t.csv", "region,F,M,X\nNorth,12,15,17\nSouth,20,25,44\n")
+    args = ["--declare", "region=label", "--layout", "wide", "--cells", "frequency"]
+    args += [f"--declare={c}=frequency" for c in ("F", "M", "X")]
+    assert main(["check", path, *args]) == 0

@@ -293,6 +293,57 @@ def _compare(total: float, parts: float, d: str, key: Any, others: list[str]) ->
         )
 
 
+def _undeclared_totals(
+    frame: pd.DataFrame,
+    dims: list[str],
+    decl: Declaration,
+    role: str,
+    hierarchies: Mapping[str, Hierarchy],
+) -> list[Finding]:
+    """Labels that equal the sum of the other labels of their variable on every line of the
+    table: totals under a name not declared as one ("I alt", "Totalt", "Sum"). Read as an
+    ordinary category, such a total hides the lone non-zero cell of a line from the zeros and
+    class-disclosure rules, so the table asks for review instead of passing."""
+    if role not in ("frequency", "magnitude"):
+        return []
+    value = _internal(dims)[0]
+    total_set = set(decl.total_labels)
+    out: list[Finding] = []
+    for d in dims:
+        if d in hierarchies:
+            continue
+        parts = frame[~frame[d].isin(total_set)]
+        others = [o for o in dims if o != d]
+        if others:
+            grid = parts.pivot_table(index=others, columns=d, values=value, aggfunc="sum")
+        else:
+            grid = parts.set_index(d)[[value]].T
+        grid = grid.dropna(axis=0, how="any")
+        if grid.shape[1] < 3 or grid.empty:
+            continue
+        m = grid.to_numpy(dtype="float64")
+        rest = m.sum(axis=1, keepdims=True) - m
+        scale = np.maximum(1.0, np.abs(m))
+        equal = (np.abs(m - rest) <= 1e-9 * scale).all(axis=0) & (rest > 0).any(axis=0)
+        for label in grid.columns[equal]:
+            out.append(
+                Finding(
+                    rule="undeclared_total",
+                    severity="review",
+                    cell=None,
+                    values={"variable": d, "label": str(label), "lines": int(m.shape[0])},
+                    reason=(
+                        f"{d}={label} equals the sum of the other {d} labels on every line "
+                        f"({m.shape[0]}): it looks like a total, but only "
+                        f"{' and '.join(map(repr, decl.total_labels))} are read as totals, so "
+                        "zeros and class disclosures in its lines are not detected; if it is a "
+                        f"total, check again with --total-label {str(label)!r}"
+                    ),
+                )
+            )
+    return out
+
+
 def check_plain_table(
     path: str | Path,
     decl: Declaration,
@@ -322,6 +373,7 @@ def check_plain_table(
             "a hierarchy for a variable the table does not have", field=unknown[0]
         )
     _check_margins(frame, dims, decl, role, hierarchies)
+    undeclared = _undeclared_totals(frame, dims, decl, role, hierarchies)
     stat = STAT_OF_ROLE.get(role, role)
     total_set = set(decl.total_labels)
     margin = np.zeros(len(frame), bool)
@@ -341,7 +393,7 @@ def check_plain_table(
     cells["n_rows"] = cells["n"]
     cells["stat:" + stat] = frame[value].astype("float64")
     stats = CellStats(cells, rows_dims, cols_dims, None, [stat], 2, len(frame))
-    extra: list[Finding] = []
+    extra: list[Finding] = list(undeclared)
     if known_n:
         found = check_cells(stats, rules, decl.structural_zeros)
     else:
