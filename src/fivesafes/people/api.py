@@ -196,6 +196,29 @@ def apply(request: HttpRequest, payload: ApplyIn) -> Status[CaseOut]:
     return Status(201, _case(case))
 
 
+class ApplyAgainIn(Schema):
+    application_text: str
+    research_group: str
+
+
+@router.post(
+    "/institutions/{institution_id}/cases",
+    response={201: CaseOut},
+    summary="Apply again for a known institution (renewal, or after it ended)",
+)
+@api_requires(Permission.APPLY_FOR_AUTHORISATION)
+def apply_again(
+    request: HttpRequest, institution_id: int, payload: ApplyAgainIn
+) -> Status[CaseOut]:
+    institution = get_object_or_404(Institution, pk=institution_id)
+    case = _call(
+        lambda: cases.apply_again(
+            actor=_user(request), institution=institution, request=request, **payload.dict()
+        )
+    )
+    return Status(201, _case(case))
+
+
 @router.post("/cases/{case_id}/steps/{step}", response=CaseOut, summary="Take one step of the case")
 @api_requires(Permission.VIEW_DASHBOARD)
 def take_step(request: HttpRequest, case_id: int, step: str, payload: StepIn) -> CaseOut:

@@ -35,6 +35,13 @@ class ApplyForm(forms.Form):
     )
 
 
+class ApplyAgainForm(forms.Form):
+    """A known institution applies anew (renewal, or after expiry, termination or refusal)."""
+
+    application_text = ApplyForm.base_fields["application_text"]
+    research_group = ApplyForm.base_fields["research_group"]
+
+
 class CredibilityForm(forms.Form):
     assessment = forms.CharField(
         label="Credibility assessment (R6)", widget=forms.Textarea(attrs={"rows": 4})

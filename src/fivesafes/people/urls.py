@@ -10,6 +10,7 @@ urlpatterns = [
     path("institutions/mine/", institutions.my_institutions, name="my_institutions"),
     path("apply/", institutions.apply, name="apply"),
     path("institutions/<int:pk>/", institutions.institution_detail, name="institution"),
+    path("institutions/<int:pk>/apply-again/", institutions.apply_again, name="apply_again"),
     path("institutions/<int:pk>/attach/", institutions.attach, name="attach"),
     path("institutions/<int:pk>/agreements/", institutions.new_agreement, name="new_agreement"),
     path("attachments/<int:pk>/end/", institutions.end_attachment, name="end_attachment"),

@@ -90,7 +90,12 @@ def apply(
         )
     with transaction.atomic():
         if Institution.objects.filter(name__iexact=name.strip()).exists():
-            raise RuleViolation("R1", "name", f"An institution named '{name}' already exists.")
+            raise RuleViolation(
+                "R1",
+                "name",
+                f"An institution named '{name}' already exists; its manager applies again "
+                "from the institution's page.",
+            )
         institution = Institution.objects.create(
             name=name.strip(),
             kind=kind_enum.value,
@@ -118,6 +123,76 @@ def apply(
             actor=actor,
             obj=case,
             after={"state": case.state, "due_on": case.due_on},
+            request=request,
+        )
+    return case
+
+
+def apply_again(
+    *,
+    actor: Any,
+    institution: Institution,
+    application_text: str,
+    research_group: str,
+    request: Any = None,
+) -> Authorisation:
+    """The manager of a known institution applies anew: to renew an authorisation before it
+    ends, or after it expired, was terminated or refused. The new case is evaluated like the
+    first; agreements made under the old authorisation lapse when the new one takes over (R8).
+    """
+    from fivesafes.people.models import Sanction
+
+    require(actor, Permission.APPLY_FOR_AUTHORISATION)
+    if institution.manager_id != actor.pk:
+        raise RuleViolation(
+            SIGNATORY,
+            "institution",
+            f"Only the responsible manager of {institution} applies for it.",
+        )
+    if not application_text.strip():
+        raise RuleViolation("R6", "application_text", "Describe the research environment.")
+    if group_size(research_group) < 2:
+        raise RuleViolation(
+            "R5",
+            "research_group",
+            "List the group of researchers (at least two, one per line): no authorisation to "
+            "single persons.",
+        )
+    with transaction.atomic():
+        institution = Institution.objects.select_for_update().get(pk=institution.pk)
+        open_case = institution.authorisations.open().first()
+        if open_case is not None:
+            raise RuleViolation(
+                "R1",
+                "institution",
+                f"Case A-{open_case.pk} of {institution} is still being handled "
+                f"('{open_case.state_enum.label}'); follow it instead of applying again.",
+            )
+        withdrawal = (
+            Sanction.objects.in_force()
+            .filter(kind=Sanction.Kind.WITHDRAWAL, institution=institution)
+            .first()
+        )
+        if withdrawal is not None:
+            raise RuleViolation(
+                "R24",
+                "institution",
+                f"{institution}'s authorisation is withdrawn until {withdrawal.ends_on} after a "
+                "breach; it may apply again after that.",
+            )
+        case = Authorisation.objects.create(
+            institution=institution,
+            application_text=application_text.strip(),
+            research_group=research_group,
+            applied_by=actor,
+            due_on=timezone.localdate() + timedelta(days=EVALUATION_DAYS),
+        )
+        record(
+            action="authorisation.applied",
+            actor=actor,
+            obj=case,
+            after={"state": case.state, "due_on": case.due_on},
+            data={"again": True},
             request=request,
         )
     return case
@@ -282,6 +357,15 @@ def _check_four_eyes(case: Authorisation, transition: Transition, actor: Any) ->
             )
 
 
+def _renewal_start(case: Authorisation) -> date | None:
+    """A renewal starts, unless told otherwise, the day after the authorisation in force ends,
+    so the agreements under it run their course."""
+    current = case.institution.current_authorisation()
+    if current is None or current.pk == case.pk or current.valid_until is None:
+        return None
+    return current.valid_until + timedelta(days=1)
+
+
 def _before_step(
     case: Authorisation,
     transition: Transition,
@@ -299,7 +383,7 @@ def _before_step(
             )
         if case.questions.filter(answered_at__isnull=True).exists():
             raise RuleViolation("R6", "questions", "A clarifying question is still unanswered.")
-        start = valid_from or timezone.localdate()
+        start = valid_from or _renewal_start(case) or timezone.localdate()
         end = valid_until or rules.add_years(start, DEFAULT_YEARS)
         if end <= start:
             raise RuleViolation("R1", "valid_until", "The authorisation must end after it starts.")

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from fivesafes.people.forms import AgreementForm, ApplyForm, AttachForm
+from fivesafes.people.forms import AgreementForm, ApplyAgainForm, ApplyForm, AttachForm
 from fivesafes.people.models import Attachment, Institution, ResearcherAgreement
 from fivesafes.people.services import agreements, authorisation, researchers
 from fivesafes.people.views.common import Refused, attempt, may_see_institution, not_yours
@@ -51,6 +51,7 @@ def _institution_page(
     institution: Institution,
     attach_form: AttachForm | None = None,
     agreement_form: AgreementForm | None = None,
+    apply_again_form: ApplyAgainForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     today = timezone.localdate()
@@ -71,6 +72,9 @@ def _institution_page(
         "is_manager": is_manager and can(request.user, Permission.MANAGE_INSTITUTION_RESEARCHERS),
         "attach_form": attach_form or AttachForm(prefix="attach"),
         "agreement_form": agreement_form or AgreementForm(prefix="agreement"),
+        "open_case": institution.authorisations.open().first(),
+        "may_apply_again": is_manager and can(request.user, Permission.APPLY_FOR_AUTHORISATION),
+        "apply_again_form": apply_again_form or ApplyAgainForm(prefix="again"),
         "today": today,
     }
     return render(request, "people/institution.html", context, status=status)
@@ -82,6 +86,35 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not may_see_institution(request.user, institution):
         return not_yours(request, "institution")
     return _institution_page(request, institution)
+
+
+@require_POST
+@requires(Permission.APPLY_FOR_AUTHORISATION)
+def apply_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """The manager applies anew for the institution (renewal, or after it ended)."""
+    institution = get_object_or_404(Institution, pk=pk)
+    if not may_see_institution(request.user, institution):
+        return not_yours(request, "institution")
+    form = ApplyAgainForm(request.POST, prefix="again")
+    if form.is_valid():
+        try:
+            case = attempt(
+                request,
+                lambda: authorisation.apply_again(
+                    actor=request.user,
+                    institution=institution,
+                    request=request,
+                    **form.cleaned_data,
+                ),
+                form,
+            )
+        except Refused as refused:
+            if refused.response:
+                return refused.response
+        else:
+            messages.success(request, f"Application sent: case A-{case.pk}.")
+            return redirect("people:case", pk=case.pk)
+    return _institution_page(request, institution, apply_again_form=form, status=400)
 
 
 @require_POST
