@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,33 @@ def test_code_list_hierarchy_must_name_existing_parents(tmp_path: Path) -> None:
 def test_a_missing_file_is_reported(tmp_path: Path) -> None:
     [(file, path, reason)] = issues_of([tmp_path / "nope.json"])
     assert file == "nope.json" and path == "$" and reason.startswith("cannot read the file")
+
+
+def test_a_key_given_twice_is_named_not_silently_overwritten(tmp_path: Path) -> None:
+    text = json.dumps(visits_doc(), indent=2)
+    text = text.replace('"dataType": "decimal",', '"dataType": "decimal", "dataType": "integer",')
+    text = text.replace('"shortName": "VISITS",', '"shortName": "VISITS", "shortName": "VISITZ",')
+    found = issues_of([write(tmp_path, "twice.json", text)])
+    assert found == [
+        ("twice.json", "$.shortName", "key 'shortName' occurs more than once in this object"),
+        (
+            "twice.json",
+            "$.variables[5].dataType",
+            "key 'dataType' occurs more than once in this object",
+        ),
+    ]
+
+
+def test_a_code_with_a_bad_date_is_one_error_not_one_per_child(tmp_path: Path) -> None:
+    doc = visits_doc()
+    codes = doc["variables"][4]["valueDomain"]["codeList"]["codes"]
+    codes[0]["validFrom"] = "2020-02-30"  # code A, parent of the two below
+    codes.append(code("A1", level=2, parent="A"))
+    codes.append(code("A2", level=2, parent="A"))
+    assert issues_of([write(tmp_path, "d.json", doc)]) == [
+        (
+            "d.json",
+            "$.variables[4].valueDomain.codeList.codes[0].validFrom",
+            "'2020-02-30' is not a valid date",
+        )
+    ]

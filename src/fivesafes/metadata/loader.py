@@ -112,6 +112,7 @@ def _code_list_issues(
     levels: dict[str, int | None] = {}
     for i, code in enumerate(codes):
         path = f"{base}.codeList.codes[{i}]"
+        levels.setdefault(code["code"], code.get("level"))  # it exists, whatever its dates
         start = _parse_date(code["validFrom"])
         until = code.get("validUntil")
         end = dt.date.max if until is None else _parse_date(until)
@@ -154,7 +155,6 @@ def _code_list_issues(
                     )
                 )
         periods.setdefault(code["code"], []).append((start, end, i))
-        levels.setdefault(code["code"], code.get("level"))
     for i, code in enumerate(codes):
         parent = code.get("parent")
         if parent is None:
@@ -181,7 +181,7 @@ def _code_list_issues(
                 )
             )
     for i, sentinel in enumerate(doc.get("sentinels", [])):
-        if sentinel["code"] in periods:
+        if sentinel["code"] in levels:
             issues.append(
                 MetadataIssue(
                     file,
@@ -349,24 +349,63 @@ def _semantic_issues(
     return issues
 
 
-def _read(path: Path) -> tuple[Any, list[MetadataIssue]]:
+class _Object(dict[str, Any]):
+    """A JSON object as parsed, remembering keys that occurred more than once in it."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def _object(pairs: list[tuple[str, Any]]) -> _Object:
+    obj = _Object(pairs)
+    if len(obj) < len(pairs):
+        seen: set[str] = set()
+        duplicates: list[str] = []
+        for key, _value in pairs:
+            if key in seen and key not in duplicates:
+                duplicates.append(key)
+            seen.add(key)
+        obj.duplicates = tuple(duplicates)
+    return obj
+
+
+def _duplicate_key_issues(file: str, value: Any, parts: list[str | int]) -> list[MetadataIssue]:
+    """A key given twice in one object: JSON keeps the last silently, the office would not."""
+    issues: list[MetadataIssue] = []
+    if isinstance(value, dict):
+        for key in getattr(value, "duplicates", ()):
+            issues.append(
+                MetadataIssue(
+                    file,
+                    _json_path([*parts, key]),
+                    f"key {key!r} occurs more than once in this object",
+                )
+            )
+        for key, item in value.items():
+            issues.extend(_duplicate_key_issues(file, item, [*parts, key]))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            issues.extend(_duplicate_key_issues(file, item, [*parts, i]))
+    return issues
+
+
+def _read(path: Path) -> tuple[bool, Any, list[MetadataIssue]]:
+    """(parsed, document, issues): a parsed document may still have duplicate keys."""
     file = str(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return None, [MetadataIssue(file, "$", f"cannot read the file: {exc.strerror}")]
+        return False, None, [MetadataIssue(file, "$", f"cannot read the file: {exc.strerror}")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, [MetadataIssue(file, "$", f"not UTF-8 text: {exc.reason} at byte {exc.start}")]
+        reason = f"not UTF-8 text: {exc.reason} at byte {exc.start}"
+        return False, None, [MetadataIssue(file, "$", reason)]
     try:
-        return json.loads(text), []
+        doc = json.loads(text, object_pairs_hook=_object)
     except json.JSONDecodeError as exc:
-        return None, [
-            MetadataIssue(
-                file, "$", f"malformed JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-            )
-        ]
+        reason = f"malformed JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        return False, None, [MetadataIssue(file, "$", reason)]
+    return True, doc, _duplicate_key_issues(file, doc, [])
 
 
 def check_document(
@@ -394,13 +433,13 @@ def load_registers(
     docs: list[tuple[str, Any]] = []
     owners: dict[str, str] = {}
     for path in files:
-        doc, read_issues = _read(path)
-        if read_issues:
-            issues.extend(read_issues)
+        parsed, doc, read_issues = _read(path)
+        issues.extend(read_issues)
+        if not parsed:
             continue
         doc_issues = check_document(str(path), doc, unit_types)
         issues.extend(doc_issues)
-        if doc_issues:
+        if doc_issues or read_issues:
             continue
         name = doc["shortName"]
         if name in owners:
