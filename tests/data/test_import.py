@@ -151,3 +151,30 @@ def test_a_generator_output_folder_imports_its_metadata_subfolder(db, register_b
     files = metadata_files([register_base])
     assert files and all(f.parent.name == "metadata" for f in files)
     assert not any(f.name == "generation.json" for f in files)
+
+
+def test_data_placed_after_the_metadata_get_their_coverage_on_reimport(
+    db, metadata_dir: Path, register_base: Path, tmp_path: Path, settings, capsys
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    settings.DATA_DIR = tmp_path / "data"
+    settings.DATA_DIR.mkdir()
+    call_command("catalogue", "import", str(metadata_dir))  # metadata first, no data yet
+    income = RegisterVersion.objects.get(register__short_name="INCOME")
+    assert income.rows_by_year == {}
+    page = Client().get(reverse("data:register", args=["INCOME"])).content.decode()
+    assert "No data files are registered for this version." in page
+
+    (settings.DATA_DIR / "registers").symlink_to(register_base)  # the data arrive
+    capsys.readouterr()
+    call_command("catalogue", "import", str(metadata_dir))
+    out = capsys.readouterr().out
+    assert f"rows re-read  INCOME {income.version}" in out and "4 with new row counts" in out
+    income.refresh_from_db()
+    assert sum(income.rows_by_year.values()) > 1500 and "2020" in income.rows_by_year
+    assert RegisterVersion.objects.count() == 4  # no new versions
+    page = Client().get(reverse("data:register", args=["INCOME"])).content.decode()
+    assert "<svg" in page and "2020:" in page
+    assert AuditEvent.objects.filter(action="catalogue.coverage_refreshed").count() == 4

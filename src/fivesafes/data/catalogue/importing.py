@@ -1,8 +1,10 @@
 """`catalogue import`: validate metadata files and store them, all or nothing.
 
-Re-importing an unchanged file changes nothing; a changed one becomes a new version (the version
-number must follow the revision rule: adding variables bumps minor, changing or removing bumps
-major) and the old version stays. Every error names the file, the JSON path and the reason.
+Re-importing an unchanged file changes no metadata; a changed one becomes a new version (the
+version number must follow the revision rule: adding variables bumps minor, changing or removing
+bumps major) and the old version stays. Every error names the file, the JSON path and the reason.
+The rows per year shown as coverage are read from the data under DATA_DIR/registers at import;
+re-importing an unchanged file re-reads them, so data placed after the metadata get their chart.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class ImportResult:
     created: list[str] = field(default_factory=list)
     new_versions: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    coverage_refreshed: list[str] = field(default_factory=list)
 
 
 def metadata_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -149,6 +152,26 @@ def _store_version(
     return version
 
 
+def _refresh_coverage(
+    reg: Register, version: RegisterVersion, actor: Any, result: ImportResult
+) -> None:
+    """Re-read the rows per year of an unchanged version; store and audit them if they differ."""
+    counted = rows_by_year(register_data_dir(data_root(), reg))
+    if counted == version.rows_by_year:
+        return
+    before = sum(version.rows_by_year.values())
+    version.rows_by_year = counted
+    version.save(update_fields=["rows_by_year"])
+    result.coverage_refreshed.append(f"{reg.short_name} {reg.version}")
+    record(
+        action="catalogue.coverage_refreshed",
+        actor=actor,
+        obj=version,
+        before={"rows": before},
+        after={"rows": sum(counted.values()), "years": len(counted)},
+    )
+
+
 def import_registers(paths: Iterable[str | Path], *, actor: Any = None) -> ImportResult:
     """Validate every file first; store all of them in one transaction, or nothing."""
     files = metadata_files(paths)
@@ -183,6 +206,7 @@ def import_registers(paths: Iterable[str | Path], *, actor: Any = None) -> Impor
             current = register.current
             if current is not None and current.fingerprint == fingerprint(reg):
                 result.unchanged.append(reg.short_name)
+                _refresh_coverage(reg, current, actor, result)
                 continue
             if RegisterVersion.objects.filter(
                 register=register, version=reg.version, fingerprint=fingerprint(reg)

@@ -41,12 +41,18 @@ class Command(BaseCommand):
             ("new register", result.created),
             ("new version", result.new_versions),
             ("unchanged", result.unchanged),
+            ("rows re-read", result.coverage_refreshed),
         ):
             for name in names:
                 self.stdout.write(f"{label:<13} {name}")
         self.stdout.write(
             f"{len(result.created)} new, {len(result.new_versions)} new versions, "
-            f"{len(result.unchanged)} unchanged."
+            f"{len(result.unchanged)} unchanged"
+            + (
+                f" ({len(result.coverage_refreshed)} with new row counts)."
+                if result.coverage_refreshed
+                else "."
+            )
         )
 
     def _verify(self, names: list[str], data: str | None, as_json: bool) -> None:
