@@ -73,3 +73,14 @@ def test_nan_label_in_a_duckdb_relation_is_named():
     with pytest.raises(SdcInputError, match="NaN") as err:
         crosstab("a", "b", data=rel)
     assert err.value.field == "a"
+
+
+def test_pandas_and_acro_keywords_at_other_values_are_refused_with_the_reason():
+    df = pd.DataFrame({"a": list("xy") * 20, "b": list("uvw") * 13 + ["u"], "v": range(40)})
+    assert crosstab(df.a, df.b, margins_name="All", dropna=True).status in ("pass", "fail")
+    with pytest.raises(SdcInputError) as err:
+        crosstab(df.a, df.b, normalize="index")
+    assert err.value.field == "normalize" and "counts" in err.value.reason
+    with pytest.raises(SdcInputError) as err:
+        pivot_table(df, values="v", index="a", columns="b", fill_value=0)
+    assert err.value.field == "fill_value"

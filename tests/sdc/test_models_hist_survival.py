@@ -123,3 +123,50 @@ def test_survival_bad_event_indicator():
     with pytest.raises(SdcInputError) as info:
         survival_table(pd.DataFrame({"t": [1.0, 2.0], "e": [0, 2]}), "t", "e")
     assert info.value.field == "e"
+
+
+def test_ols_on_a_binary_outcome_applies_the_frequency_rule_to_it():
+    """A linear probability model with 5 ones describes 5 people, as a logit would."""
+    df = data().assign(rare=lambda d: (d.index < 5).astype(int))
+    out = ols(formula="rare ~ x", data=df)
+    assert out.status == "fail"
+    (f,) = [f for f in out.finding_list if f.rule == "model_category"]
+    assert f.cell == {"outcome": "1"} and f.values["contributors"] == 5
+    assert ols(formula="y ~ x", data=df).status == "pass"  # a continuous outcome is not
+
+
+def test_acro_formula_forms_and_surv_func():
+    from fivesafes.sdc import logitr, olsr, probitr, surv_func
+
+    df = data()
+    assert olsr("y ~ x + C(region)", df).status == "fail"  # the rare region W
+    assert logitr("b ~ x", df).status == "pass"
+    assert probitr("b ~ x", df).request["method"] == "probit"
+    rng = np.random.default_rng(3)
+    t = pd.Series(rng.integers(1, 5, 300), name="months")
+    e = pd.Series(rng.integers(0, 2, 300), name="died")
+    out = surv_func(t, e, "table")
+    assert out.request["time"] == "months" and out.table["at_risk"].iloc[0] == 300
+    with pytest.raises(SdcInputError):
+        surv_func(t, e, "plot")
+
+
+def test_survival_times_that_are_nan_inf_or_text_are_bad_input():
+    import pyarrow as pa
+
+    ok = {"t": [1.0, 2.0, 3.0] * 10, "e": [0, 1, 1] * 10}
+    for bad in (float("nan"), float("inf")):
+        table = pa.table({"t": [*ok["t"][:-1], bad], "e": ok["e"]})
+        with pytest.raises(NonFiniteValueError) as err:
+            survival_table(table, "t", "e")
+        assert err.value.field == "t"
+    with pytest.raises(SdcInputError) as err:
+        survival_table(pd.DataFrame({"t": ["1", "2"] * 10, "e": [0, 1] * 10}), "t", "e")
+    assert err.value.field == "t" and "not numbers" in err.value.reason
+
+
+def test_survival_rows_without_a_time_are_left_out_and_said_so():
+    df = pd.DataFrame({"t": [1.0, 2.0, None] * 10, "e": [0, 1, 1] * 10})
+    out = survival_table(df, "t", "e")
+    (f,) = [f for f in out.finding_list if f.rule == "missing_values"]
+    assert f.values["missing"] == 10 and out.table["at_risk"].iloc[0] == 20

@@ -7,7 +7,19 @@ secondary suppression with an independent LP audit, controlled rounding and diff
 
 from __future__ import annotations
 
-from .api import crosstab, hist, logit, ols, pivot_table, probit, survival_table
+from .api import (
+    crosstab,
+    hist,
+    logit,
+    logitr,
+    ols,
+    olsr,
+    pivot_table,
+    probit,
+    probitr,
+    surv_func,
+    survival_table,
+)
 from .config import ACRO_COMPATIBLE_RULES, DEFAULT_RULES, RuleSet, load_rules
 from .errors import SdcInputError
 from .findings import Finding, Verdict
@@ -25,8 +37,12 @@ __all__ = [
     "hist",
     "load_rules",
     "logit",
+    "logitr",
     "ols",
+    "olsr",
     "pivot_table",
     "probit",
+    "probitr",
+    "surv_func",
     "survival_table",
 ]

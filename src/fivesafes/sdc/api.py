@@ -19,12 +19,50 @@ from .aggregate import aggregate, normalise_aggfuncs
 from .config import DEFAULT_RULES, RuleSet
 from .errors import SdcInputError
 from .histogram import hist
-from .models import logit, ols, probit
+from .models import logit, logitr, ols, olsr, probit, probitr
 from .output import CheckedOutput, build_table_output
 from .rules import check_cells
-from .survival import survival_table
+from .survival import surv_func, survival_table
 
-__all__ = ["crosstab", "hist", "logit", "ols", "pivot_table", "probit", "survival_table"]
+__all__ = [
+    "crosstab",
+    "hist",
+    "logit",
+    "logitr",
+    "ols",
+    "olsr",
+    "pivot_table",
+    "probit",
+    "probitr",
+    "surv_func",
+    "survival_table",
+]
+
+
+def _pandas_options(**given: Any) -> None:
+    """pandas/ACRO keywords accepted for their call shape, at the values we implement; any
+    other value is refused with the reason rather than silently ignored."""
+    defaults = {
+        "margins_name": "All",
+        "dropna": True,
+        "normalize": False,
+        "show_suppressed": False,
+        "fill_value": None,
+        "observed": False,
+        "sort": True,
+    }
+    why = {
+        "margins_name": "margins are labelled 'All'",
+        "dropna": "rows missing a table variable are always left out",
+        "normalize": "shares hide the counts the rules need; check the counts, then divide",
+        "show_suppressed": "suppression is done by fivesafes.sdc.protect",
+        "fill_value": "empty cells stay empty (NaN), so a zero is never invented",
+        "observed": "only observed categories are shown",
+        "sort": "labels are always sorted",
+    }
+    for name, value in given.items():
+        if value is not defaults[name] and value != defaults[name]:
+            raise SdcInputError(f"{value!r} is not supported: {why[name]}", field=name)
 
 
 def _as_list(x: Any) -> list[Any]:
@@ -92,11 +130,22 @@ def crosstab(
     rules: RuleSet | None = None,
     structural_zeros: Iterable[dict[str, str]] = (),
     population: dict[str, list[str]] | None = None,
+    margins_name: str = "All",
+    dropna: bool = True,
+    normalize: bool | str = False,
+    show_suppressed: bool = False,
 ) -> CheckedOutput:
     """Cross-tabulate and check. Series arguments, or column names with `data=`.
 
     `population` declares how the data were restricted (for differencing), e.g.
-    {"age_band": ["18-29", "30-44"]}."""
+    {"age_band": ["18-29", "30-44"]}. pandas/ACRO's `margins_name`, `dropna`, `normalize`
+    and `show_suppressed` are accepted at their defaults only."""
+    _pandas_options(
+        margins_name=margins_name,
+        dropna=dropna,
+        normalize=normalize,
+        show_suppressed=show_suppressed,
+    )
     idx, col = _as_list(index), _as_list(columns)
     if data is None:
         if any(isinstance(x, str) for x in [*idx, *col, values, contributor]):
@@ -141,8 +190,22 @@ def pivot_table(
     rules: RuleSet | None = None,
     structural_zeros: Iterable[dict[str, str]] = (),
     population: dict[str, list[str]] | None = None,
+    fill_value: Any = None,
+    dropna: bool = True,
+    margins_name: str = "All",
+    observed: bool = False,
+    sort: bool = True,
 ) -> CheckedOutput:
-    """A spreadsheet-style pivot table of `values` by `index` and `columns`, checked."""
+    """A spreadsheet-style pivot table of `values` by `index` and `columns`, checked.
+    pandas/ACRO's `fill_value`, `dropna`, `margins_name`, `observed` and `sort` are accepted
+    at their defaults only."""
+    _pandas_options(
+        fill_value=fill_value,
+        dropna=dropna,
+        margins_name=margins_name,
+        observed=observed,
+        sort=sort,
+    )
     if isinstance(values, list):
         if len(values) != 1:
             raise SdcInputError("give exactly one values column", field="values")

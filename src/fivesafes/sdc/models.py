@@ -2,8 +2,9 @@
 
 Rules: residual degrees of freedom at least `models.min_dof`; the minimum-frequency rule on
 every category of a categorical regressor (and every dummy column) and on both values of a
-binary outcome. Call shapes follow statsmodels and ACRO: `ols(endog, exog)` or
-`ols(formula="y ~ x + C(region)", data=df)`; likewise `logit` and `probit`.
+binary outcome (also when OLS fits one: a linear probability model). Call shapes follow
+statsmodels and ACRO: `ols(endog, exog)` or `ols(formula="y ~ x + C(region)", data=df)`,
+and ACRO's formula forms `olsr(formula, data)`; likewise `logit`/`logitr`, `probit`/`probitr`.
 """
 
 from __future__ import annotations
@@ -112,8 +113,9 @@ def _check(kind: str, result: Any, rules: RuleSet) -> list[Finding]:
                     ),
                 )
             )
-    if kind in ("logit", "probit"):
-        y = np.asarray(result.model.endog)
+    y = np.asarray(result.model.endog)
+    if kind in ("logit", "probit") or (y.size and np.isin(y, (0.0, 1.0)).all()):
+        # a binary outcome, also in a linear probability model fitted by OLS
         for value in (0, 1):
             n = int((y == value).sum())
             if n < t:
@@ -209,3 +211,18 @@ def probit(
     rules: RuleSet | None = None,
 ) -> CheckedOutput:
     return _model_output("probit", endog, exog, formula, data, rules)
+
+
+def olsr(formula: str, data: Any, *, rules: RuleSet | None = None) -> CheckedOutput:
+    """ACRO's formula form of `ols`: `olsr("y ~ x + C(region)", df)`."""
+    return _model_output("ols", None, None, formula, data, rules)
+
+
+def logitr(formula: str, data: Any, *, rules: RuleSet | None = None) -> CheckedOutput:
+    """ACRO's formula form of `logit`."""
+    return _model_output("logit", None, None, formula, data, rules)
+
+
+def probitr(formula: str, data: Any, *, rules: RuleSet | None = None) -> CheckedOutput:
+    """ACRO's formula form of `probit`."""
+    return _model_output("probit", None, None, formula, data, rules)

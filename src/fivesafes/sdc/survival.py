@@ -3,7 +3,8 @@
 Each step of the table needs at least `survival.threshold` persons at risk, and a step with
 events needs at least that many events (otherwise the drop in the curve shows what happened
 to a handful of people). Grouping time into intervals (`interval=`) is the usual remedy.
-Aggregation is done by DuckDB.
+Aggregation is done by DuckDB. `surv_func(time, status, "table")` takes ACRO's call shape
+(two columns instead of a frame and column names).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .config import DEFAULT_RULES, RuleSet
-from .errors import EmptyTableError, SdcInputError
+from .errors import EmptyTableError, NonFiniteValueError, NonNumericCellError, SdcInputError
 from .findings import Finding, verdict_from
 from .output import CheckedOutput
 from .source import Source, dim_key, quote
@@ -36,12 +37,23 @@ def survival_table(
     source = Source(data, [time, event], None, None)
     try:
         qt, qe = quote(dim_key(0)), quote(dim_key(1))
+        probe = source.query(f"SELECT {qt}, {qe} FROM {{src}} LIMIT 0")  # noqa: S608
+        for name, dtype in zip((time, event), probe.dtypes, strict=True):
+            if not any(k in str(dtype).lower() for k in ("int", "float", "decimal", "bool")):
+                raise NonNumericCellError(f"holds {dtype}, not numbers", field=name)
         step = f"floor({qt} / {float(interval)!r}) * {float(interval)!r}" if interval else qt
         bad = source.query(
-            f"SELECT count(*) FILTER (WHERE {qe} NOT IN (0, 1)) AS bad_event, "  # noqa: S608
-            f"count(*) FILTER (WHERE {qt} < 0) AS bad_time FROM {{src}} "
-            f"WHERE {qt} IS NOT NULL AND {qe} IS NOT NULL"
+            f"SELECT count(*) FILTER (WHERE {qe}::DOUBLE NOT IN (0, 1)) AS bad_event, "  # noqa: S608
+            f"count(*) FILTER (WHERE {qt} < 0) AS bad_time, "
+            f"count(*) FILTER (WHERE isnan({qt}::DOUBLE) OR isinf({qt}::DOUBLE)) AS nonfinite, "
+            f"count(*) FILTER (WHERE {qt} IS NULL OR {qe} IS NULL) AS missing FROM {{src}}"
         ).iloc[0]
+        if int(bad["nonfinite"]):
+            raise NonFiniteValueError(
+                f"{int(bad['nonfinite'])} times are NaN or infinite; make them missing (null) "
+                "or give a time",
+                field=time,
+            )
         if int(bad["bad_event"]):
             raise SdcInputError("the event indicator must be 0 or 1", field=event)
         if int(bad["bad_time"]):
@@ -70,6 +82,18 @@ def survival_table(
     ).set_index("time")
     t = rules.survival.threshold
     found: list[Finding] = []
+    if int(bad["missing"]):
+        found.append(
+            Finding(
+                rule="missing_values",
+                severity=rules.missing_values.severity,
+                values={"missing": int(bad["missing"])},
+                reason=(
+                    f"{int(bad['missing'])} records have no {time} or no {event}; the table "
+                    "leaves them out"
+                ),
+            )
+        )
     notes = pd.DataFrame("ok", index=table.index, columns=table.columns)
     for i, when in enumerate(table.index):
         cell = {"time": f"{when:g}"}
@@ -110,3 +134,25 @@ def survival_table(
         rules=rules,
         request={"method": "survival_table", "time": time, "event": event, "interval": interval},
     )
+
+
+def surv_func(
+    time: Any,
+    status: Any,
+    output: str = "table",
+    *,
+    interval: float | None = None,
+    rules: RuleSet | None = None,
+) -> CheckedOutput:
+    """ACRO's call shape: `surv_func(df.time, df.status, "table")`, checked as
+    `survival_table`. Only the table is made; a plot drawn from it shows the same steps."""
+    if output != "table":
+        raise SdcInputError(
+            "only output='table' is made; draw the plot from the checked table", field="output"
+        )
+    t_name = str(getattr(time, "name", None) or "time")
+    e_name = str(getattr(status, "name", None) or "status")
+    if e_name == t_name:
+        e_name = t_name + "_status"
+    frame = pd.DataFrame({t_name: np.asarray(time), e_name: np.asarray(status)})
+    return survival_table(frame, t_name, e_name, interval=interval, rules=rules)
