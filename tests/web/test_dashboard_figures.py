@@ -39,6 +39,9 @@ def test_a_case_handler_sees_untaken_and_own_cases_and_may_follow_each_link(
     shown = figures(client.get(reverse("web:dashboard")).content.decode())
     assert shown["assigned to you"][0] == 1 and shown["not yet taken"][0] == 0
     assert shown["of them overdue"][0] == 0
+    # The institution of the test world is authorised already: no open authorisation case.
+    assert shown["open authorisation cases"][0] == 0
+    assert shown["to applicants, unanswered"][0] == 0
     for _count, url in shown.values():
         assert client.get(url).status_code == 200, url
 
@@ -115,3 +118,13 @@ def test_a_secretary_sees_agreements_to_send_and_register(pw) -> None:  # noqa: 
     assert shown["signed agreements to register"][0] == 0
     for _count, url in shown.values():
         assert client.get(url).status_code == 200, url
+
+
+def test_a_case_handler_sees_questions_waiting_for_applicants(pw, submitted) -> None:  # noqa: F811
+    from fivesafes.projects.services import decisions
+
+    decisions.take_step(actor=pw.case_handler, application=submitted, step="start_review")
+    decisions.ask_question(actor=pw.case_handler, application=submitted, text="Why 2010?")
+    client = verified_client(pw.case_handler)
+    shown = figures(client.get(reverse("web:dashboard")).content.decode())
+    assert shown["to applicants, unanswered"][0] == 1

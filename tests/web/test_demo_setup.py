@@ -1,4 +1,5 @@
-"""`fivesafes demo --setup-only` leaves a demo a visitor can use: logins, catalogue, a draft."""
+"""`fivesafes demo --setup-only` leaves a demo a visitor can use: logins, catalogue, a draft,
+and work waiting for each office role."""
 
 from __future__ import annotations
 
@@ -20,8 +21,12 @@ def test_demo_setup_prepares_users_people_catalogue_and_a_draft_application(
     from fivesafes.people.models import Institution
     from fivesafes.projects.demo import DEMO_TITLE
     from fivesafes.projects.models import Application
+    from fivesafes.web.demo_cases import RECOMMENDED_TITLE, SECOND_INSTITUTION, SUBMITTED_TITLE
 
     settings.DATA_DIR = tmp_path
+    storages = {name: dict(options) for name, options in settings.STORAGES.items()}
+    storages["default"] = {**storages["default"], "OPTIONS": {"location": tmp_path / "files"}}
+    settings.STORAGES = storages
     call_command("demo", "--setup-only", "--persons", "1500")
     out = capsys.readouterr().out
     assert "generating synthetic registers for 1,500 persons" in out
@@ -29,9 +34,22 @@ def test_demo_setup_prepares_users_people_catalogue_and_a_draft_application(
     assert User.objects.filter(username="researcher").exists()
     assert Institution.objects.filter(name=DEMO_INSTITUTION).exists()
     assert CatalogueRegister.objects.filter(short_name="POPULATION").exists()
-    draft = Application.objects.get(applicant__username="researcher")
-    assert draft.title == DEMO_TITLE
+    states = dict(
+        Application.objects.filter(applicant__username="researcher").values_list("title", "state")
+    )
+    assert states == {
+        DEMO_TITLE: "draft",
+        SUBMITTED_TITLE: "submitted",
+        RECOMMENDED_TITLE: "recommended",
+    }
+    # The office has work waiting: a case with a question for the demo manager to answer.
+    second = Institution.objects.get(name=SECOND_INSTITUTION)
+    case = second.authorisations.get()
+    assert case.state == "under_evaluation"
+    assert case.questions.filter(answered_at__isnull=True).count() == 1
+    assert "work waiting for the office" in out
     call_command("demo", "--setup-only")  # a second run changes nothing and generates nothing
     again = capsys.readouterr().out
     assert "generating" not in again
-    assert Application.objects.filter(applicant__username="researcher").count() == 1
+    assert Application.objects.filter(applicant__username="researcher").count() == 3
+    assert Institution.objects.filter(name=SECOND_INSTITUTION).count() == 1

@@ -53,15 +53,20 @@ PANELS: dict[Role, tuple[Panel, ...]] = {
     ),
     Role.CASE_HANDLER: (
         Panel(
-            "Cases to evaluate",
-            "Authorisation cases and project applications waiting for you, by due date: see Cases.",
-            panel_figures.applications_to_handle,
+            "Authorisation cases",
+            "Institutions applying for authorisation, by due date: see Cases.",
+            panel_figures.authorisation_cases,
         ),
-        Panel("Questions", "Clarifying questions sent and answers received."),
         Panel(
             "Project applications",
             "Submitted applications with their findings, to review and recommend; quotes, "
             "closures and publications for scrutiny.",
+            panel_figures.applications_to_handle,
+        ),
+        Panel(
+            "Questions",
+            "Clarifying questions sent and not yet answered.",
+            panel_figures.questions_unanswered,
         ),
     ),
     Role.SECRETARY: (

@@ -191,3 +191,40 @@ def agreements_to_register(request: Any) -> list[Figure]:
             urgent=True,
         ),
     ]
+
+
+def authorisation_cases(request: Any) -> list[Figure]:
+    """Open authorisation cases (institutions applying, R2-R7) and those past their due date."""
+    from fivesafes.people.models import Authorisation
+    from fivesafes.people.workflow import OPEN_STATES
+
+    open_cases = Authorisation.objects.filter(state__in=[s.value for s in OPEN_STATES])
+    cases = reverse("people:cases")
+    return [
+        Figure(open_cases.count(), "open authorisation cases", cases),
+        Figure(
+            open_cases.filter(due_on__lt=timezone.localdate()).count(),
+            "authorisation cases overdue",
+            f"{cases}?overdue=on",
+            urgent=True,
+        ),
+    ]
+
+
+def questions_unanswered(request: Any) -> list[Figure]:
+    """Clarifying questions the office sent that still wait for an answer."""
+    from fivesafes.people.models import ClarifyingQuestion
+    from fivesafes.people.workflow import OPEN_STATES as OPEN_CASES
+    from fivesafes.projects.models import ApplicationQuestion
+    from fivesafes.projects.workflow import OPEN_STATES as OPEN_APPLICATIONS
+
+    to_institutions = ClarifyingQuestion.objects.filter(
+        answered_at__isnull=True, authorisation__state__in=[s.value for s in OPEN_CASES]
+    )
+    to_applicants = ApplicationQuestion.objects.filter(
+        answered_at__isnull=True, application__state__in=[s.value for s in OPEN_APPLICATIONS]
+    )
+    return [
+        Figure(to_institutions.count(), "to institutions, unanswered", reverse("people:cases")),
+        Figure(to_applicants.count(), "to applicants, unanswered", reverse("projects:review")),
+    ]

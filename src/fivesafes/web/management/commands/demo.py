@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from fivesafes.accounts.demo_users import DEMO_USERS, ensure_demo_users
 from fivesafes.people.demo import ensure_demo_people
 from fivesafes.projects.demo import ensure_demo_projects
+from fivesafes.web.demo_cases import ensure_demo_cases
 from fivesafes.web.demo_data import DEMO_PERSONS, prepare_demo_data
 
 
@@ -48,6 +49,11 @@ class Command(BaseCommand):
         prepare_demo_data(self.stdout, persons)
         if ensure_demo_projects():
             self.stdout.write("== a draft application for the demo researcher")
+        if ensure_demo_cases():
+            self.stdout.write(
+                "== work waiting for the office: an authorisation case with a question for the "
+                "manager, a submitted application, a recommended one"
+            )
         if setup_only:
             self.stdout.write("Set-up done.")
             return
