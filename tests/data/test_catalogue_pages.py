@@ -69,6 +69,29 @@ def test_sensitivity_filter_lists_only_flagged_variables(catalogue: Path) -> Non
     assert "prescription_id" not in page or "prescription_id" in names
 
 
+def test_sensitivity_filter_counts_only_registers_holding_such_variables(catalogue: Path) -> None:
+    from fivesafes.data.catalogue.search import Filters, register_names
+
+    holding = sorted(
+        set(
+            CatalogueVariable.objects.filter(special_category=True).values_list(
+                "version__register__short_name", flat=True
+            )
+        )
+    )
+    assert holding and len(holding) < 4, "some of the four registers have art. 9 variables"
+    assert sorted(register_names(Filters.parse(sensitivity="special_category"))) == holding
+    page = (
+        Client()
+        .get(reverse("data:catalogue"), {"sensitivity": "special_category"})
+        .content.decode()
+    )
+    assert f"{len(holding)} matching register{'s' if len(holding) > 1 else ''}." in page
+    assert register_names(Filters.parse(q="enterprise", sensitivity="special_category")) == []
+    api = Client().get("/api/v1/catalogue/registers", {"sensitivity": "special_category"})
+    assert sorted(r["short_name"] for r in api.json()) == holding
+
+
 def test_bad_year_filter_is_named(catalogue: Path) -> None:
     page = (
         Client().get(reverse("data:catalogue"), {"q": "income", "year": "twenty"}).content.decode()

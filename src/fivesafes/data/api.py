@@ -112,9 +112,15 @@ def registers(
     temporality: str = "",
     subject_area: str = "",
     year: int | None = None,
+    sensitivity: str = "",
 ) -> list[RegisterOut]:
     filters = Filters.parse(
-        q=q, unit_type=unit_type, temporality=temporality, subject_area=subject_area, year=year
+        q=q,
+        unit_type=unit_type,
+        temporality=temporality,
+        subject_area=subject_area,
+        year=year,
+        sensitivity=sensitivity,
     )
     return [_register(r) for r in search_registers(filters)]
 

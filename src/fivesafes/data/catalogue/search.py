@@ -63,7 +63,8 @@ def search_variables(filters: Filters, limit: int = 200) -> QuerySet[CatalogueVa
 
 
 def search_registers(filters: Filters) -> QuerySet[CatalogueRegister]:
-    """Registers whose own texts contain every word, or that hold a variable that does."""
+    """Registers whose own texts contain every word, or that hold a variable that does; with a
+    sensitivity filter, only registers holding a variable so flagged."""
     qs = CatalogueRegister.objects.filter(current__isnull=False)
     if filters.words:
         own = Q()
@@ -81,6 +82,11 @@ def search_registers(filters: Filters) -> QuerySet[CatalogueRegister]:
         qs = qs.filter(subject_area=filters.subject_area)
     if filters.year is not None:
         qs = qs.filter(current__first_year__lte=filters.year, current__last_year__gte=filters.year)
+    if filters.sensitivity in SENSITIVITY_FIELDS:  # registers holding such a variable
+        flagged = CatalogueVariable.objects.filter(
+            version__register__current=F("version"), **{filters.sensitivity: True}
+        )
+        qs = qs.filter(current__in=flagged.values("version"))
     return (
         qs.select_related("current")
         .defer("current__rows_by_year", "current__search_text")
