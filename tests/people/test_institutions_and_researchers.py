@@ -176,9 +176,19 @@ def test_the_manager_ends_an_attachment_and_access_ends(world, make_user) -> Non
     )
     attachment.refresh_from_db()
     assert attachment.ends_on is None
-    verified_client(world.manager).post(url)
+    assert project_access(world.researcher, world.project).allowed
+    response = verified_client(world.manager).post(url, follow=True)
+    assert "is no longer attached from today" in response.text
     attachment.refresh_from_db()
-    assert attachment.ends_on == timezone.localdate()
-    tomorrow = timezone.localdate() + timedelta(days=1)
-    answer = project_access(world.researcher, world.project, on=tomorrow)
-    assert answer.failed[0].name == "Institution"
+    # The last day attached was yesterday: access through the institution ends at once, and
+    # the agreement the manager countersigned ends with the attachment (R8).
+    assert attachment.ends_on == timezone.localdate() - timedelta(days=1)
+    answer = project_access(world.researcher, world.project)
+    assert [c.name for c in answer.failed] == ["Institution", "Researcher agreement"]
+    world.agreement.refresh_from_db()
+    assert world.agreement.end_reason == "the researcher left Aarhus University (R8)"
+    # Ending it again is refused and changes nothing.
+    before = db_state()
+    response = verified_client(world.manager).post(url, follow=True)
+    assert "R1: Rikke&#x27;s attachment to Aarhus University ended on" in response.text
+    assert db_state() == before

@@ -226,9 +226,15 @@ def end_agreements_under(authorisation: Authorisation, *, reason: str, actor: An
     return count
 
 
-def end_agreements_of(person: Any, *, reason: str, actor: Any = None) -> int:
+def end_agreements_of(
+    person: Any, *, reason: str, actor: Any = None, institution: Any = None
+) -> int:
+    """Every open agreement of `person` (made under `institution`'s authorisations, if given)."""
+    found = ResearcherAgreement.objects.filter(researcher=person, ended_at__isnull=True)
+    if institution is not None:
+        found = found.filter(authorisation__institution=institution)
     count = 0
-    for agreement in ResearcherAgreement.objects.filter(researcher=person, ended_at__isnull=True):
+    for agreement in found:
         count += _end(agreement, reason, actor)
     return count
 

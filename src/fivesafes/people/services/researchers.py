@@ -162,12 +162,24 @@ def attach(
 def end_attachment(
     *, actor: Any, attachment: Attachment, ends_on: date | None = None, request: Any = None
 ) -> Attachment:
+    """The researcher left: the last day attached is `ends_on`, by default yesterday, so
+    access through this institution ends at once; their agreements under it end with it (R8)."""
+    from fivesafes.people.services.agreements import end_agreements_of
+
     require(actor, Permission.MANAGE_INSTITUTION_RESEARCHERS)
+    today = timezone.localdate()
     with transaction.atomic():
         attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
         _check_manager(actor, attachment.institution)
+        if attachment.ends_on is not None and attachment.ends_on < today:
+            raise RuleViolation(
+                "R1",
+                "ends_on",
+                f"{attachment.researcher}'s attachment to {attachment.institution} ended on "
+                f"{attachment.ends_on} already.",
+            )
         before = snapshot(attachment, ("ends_on",))
-        attachment.ends_on = ends_on or timezone.localdate()
+        attachment.ends_on = ends_on or today - timedelta(days=1)
         attachment.save(update_fields=["ends_on"])
         record(
             action="researcher.attachment_ended",
@@ -177,4 +189,11 @@ def end_attachment(
             after=snapshot(attachment, ("ends_on",)),
             request=request,
         )
+        if attachment.ends_on < today:
+            end_agreements_of(
+                attachment.researcher,
+                reason=f"the researcher left {attachment.institution} (R8)",
+                actor=actor,
+                institution=attachment.institution,
+            )
     return attachment

@@ -211,5 +211,9 @@ def end_attachment(request: HttpRequest, pk: int) -> HttpResponse:
         if refused.response:
             return refused.response
     else:
-        messages.success(request, f"{attachment.researcher} is no longer attached from today.")
+        messages.success(
+            request,
+            f"{attachment.researcher} is no longer attached from today; their agreements "
+            f"under {attachment.institution} have ended.",
+        )
     return redirect("people:institution", pk=attachment.institution_id)
