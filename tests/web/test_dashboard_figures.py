@@ -50,6 +50,7 @@ def test_an_approver_sees_recommendations_made_by_others(pw, recommended) -> Non
     client = verified_client(pw.approver)
     shown = figures(client.get(reverse("web:dashboard")).content.decode())
     assert shown["recommended applications"][0] == 1
+    assert shown["recommended authorisations"][0] == 0
     assert shown["breach cases to decide"][0] == 0
     for _count, url in shown.values():
         assert client.get(url).status_code == 200, url

@@ -65,7 +65,23 @@ def decisions_awaited(request: Any) -> list[Figure]:
     waiting = Application.objects.filter(state=ApplicationState.RECOMMENDED.value).exclude(
         recommended_by=person
     )
-    return [Figure(waiting.count(), "recommended applications", reverse("projects:review"))]
+    from fivesafes.people.models import Authorisation
+    from fivesafes.people.workflow import CaseState
+
+    recommended_cases = (
+        Authorisation.objects.filter(state=CaseState.RECOMMENDED.value)
+        .exclude(prepared_by=person)
+        .exclude(recommended_by=person)
+        .exclude(case_handler=person)
+    )
+    return [
+        Figure(waiting.count(), "recommended applications", reverse("projects:review")),
+        Figure(
+            recommended_cases.count(),
+            "recommended authorisations",
+            f"{reverse('people:cases')}?state={CaseState.RECOMMENDED.value}",
+        ),
+    ]
 
 
 def breaches_to_decide(request: Any) -> list[Figure]:
