@@ -208,3 +208,36 @@ def test_names_are_sanitised_and_the_type_comes_from_the_content(pw, draft, uplo
     assert [p.name for p in stored] == [document.stored_name]
     assert stored[0].read_bytes() == PDF
     assert uploads.sanitise_name("...", "txt") == "document.txt"
+
+
+def test_a_deletion_deadline_before_the_end_date_is_refused(pw, recommended) -> None:
+    """R25: the data are deleted after the project ends, not while it runs."""
+    from datetime import timedelta
+
+    from fivesafes.projects.models import Project
+
+    early = recommended.ends_on - timedelta(days=1)
+    refused(
+        lambda: decisions.take_step(
+            actor=pw.approver, application=recommended, step="approve", deletion_deadline=early
+        ),
+        rule="R25",
+        field="deletion_deadline",
+    )
+    assert not Project.objects.exists()
+
+
+def test_a_mistyped_deletion_deadline_on_the_page_approves_nothing(pw, recommended) -> None:
+    from django.urls import reverse
+
+    from tests.conftest import verified_client
+
+    before = db_state()
+    page = verified_client(pw.approver).post(
+        reverse("projects:step", args=[recommended.pk, "approve"]),
+        {"note": "", "deletion_deadline": "31.12.2030"},
+        follow=True,
+    )
+    assert page.status_code == 200
+    assert b"Approve: not done" in page.content and b"Deletion deadline" in page.content
+    assert db_state() == before

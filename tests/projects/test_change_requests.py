@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fivesafes.people.rules import RuleViolation
-from fivesafes.projects.models import Project
+from fivesafes.projects.models import Application, Project
 from fivesafes.projects.rules import scope
 from fivesafes.projects.services import applications as service
 from fivesafes.projects.services import decisions
@@ -162,3 +162,79 @@ def test_dropping_parts_of_a_scope_never_widens_it(old, data) -> None:
     }
     assert not scope.widens(scope.diff(old, narrower))
     assert scope.widens(scope.diff(narrower, old)) == bool(scope.diff(narrower, old))
+
+
+def _recommended_change(pw, project, **changes):
+    change = project_service.start_change_request(
+        actor=pw.researcher, project=project, summary="Longer."
+    )
+    service.update(actor=pw.researcher, application=change, changes=changes)
+    decisions.take_step(actor=pw.researcher, application=change, step="submit")
+    decisions.take_step(actor=pw.case_handler, application=change, step="start_review")
+    decisions.take_step(actor=pw.case_handler, application=change, step="recommend", note="ok")
+    return change
+
+
+def test_a_closed_project_takes_no_change(pw, project) -> None:
+    """R16/R25: once closed (access ended, data due for deletion), an open change request can
+    neither be approved nor recorded: the project keeps its end date and scope."""
+    from fivesafes.projects.services import closure
+
+    longer = project.ends_on + timedelta(days=365)
+    change = _recommended_change(pw, project, ends_on=longer)
+    small = Project.objects.get(pk=project.pk)
+    closure.close(actor=pw.researcher, project=project, reason="Finished early.")
+    before = db_state()
+    with pytest.raises(RuleViolation) as caught:
+        decisions.take_step(actor=pw.approver, application=change, step="approve")
+    assert caught.value.rule == "R16" and "was closed" in str(caught.value)
+    assert db_state() == before
+    closed = Project.objects.get(pk=project.pk)
+    assert closed.is_closed and closed.ends_on == small.ends_on
+    # It can still be refused, so that it leaves the office's list.
+    decisions.take_step(actor=pw.approver, application=change, step="refuse", note="Closed.")
+
+    narrowing = Application.objects.create(
+        kind="change",
+        applicant=pw.researcher,
+        institution=pw.institution,
+        project=closed,
+        title=closed.title,
+        ends_on=closed.ends_on - timedelta(days=10),
+    )
+    before = db_state()
+    with pytest.raises(RuleViolation) as caught:
+        project_service.record_small_change(actor=pw.researcher, change=narrowing)
+    assert caught.value.rule == "R16" and db_state() == before
+
+
+def test_a_change_keeps_the_deletion_deadline_of_the_decision(pw, recommended) -> None:
+    """R25: the approver's deadline (90 days after the end) survives a change request that does
+    not set one: unchanged end, unchanged deadline; a later end moves it by as much."""
+    custom = recommended.ends_on + timedelta(days=90)
+    project = decisions.take_step(
+        actor=pw.approver, application=recommended, step="approve", deletion_deadline=custom
+    ).project
+    assert project.deletion_deadline == custom
+    change = project_service.start_change_request(
+        actor=pw.researcher, project=project, summary="One more year of income."
+    )
+    line = change.variables.get(name="income")
+    service.update_variable(
+        actor=pw.researcher,
+        line=line,
+        first_year=line.first_year - 1,
+        last_year=line.last_year,
+        justification=line.justification,
+    )
+    decisions.take_step(actor=pw.researcher, application=change, step="submit")
+    decisions.take_step(actor=pw.case_handler, application=change, step="start_review")
+    decisions.take_step(actor=pw.case_handler, application=change, step="recommend", note="ok")
+    decisions.take_step(actor=pw.approver, application=change, step="approve")
+    project.refresh_from_db()
+    assert project.deletion_deadline == custom
+
+    later = _recommended_change(pw, project, ends_on=project.ends_on + timedelta(days=100))
+    decisions.take_step(actor=pw.approver, application=later, step="approve")
+    project.refresh_from_db()
+    assert project.deletion_deadline == custom + timedelta(days=100)

@@ -54,6 +54,33 @@ def _fast_track_verdict(application: Application) -> FastTrack:
     return fast_track(facts, evaluate(facts))
 
 
+# Steps that move a change request towards changing its project: refused once it is closed.
+CHANGING_STEPS = frozenset(
+    {"submit", "start_review", "recommend", "recommend_fast_track", "approve"}
+)
+
+
+def deletion_deadline_of(application: Application, given: date | None) -> date:
+    """R25: the date by which the data are deleted after the project ends. One given by the
+    approver may not fall before the end date; without one, a change request keeps the
+    project's deadline (moved with its end date) and a new project gets the default."""
+    end = application.ends_on or timezone.localdate()
+    if given is not None:
+        if given < end:
+            raise RuleViolation(
+                "R25",
+                "deletion_deadline",
+                f"The deletion deadline {given} is before the project's end date {end}; the "
+                "data are deleted after the project ends.",
+            )
+        return given
+    if application.kind == Application.Kind.CHANGE and application.project is not None:
+        kept = projects.deadline_after_change(application.project, application.ends_on)
+        if kept is not None:
+            return kept
+    return end + timedelta(days=DEFAULT_DELETION_DAYS)
+
+
 def _check_actor(actor: Any, application: Application, transition: Transition) -> None:
     require(actor, transition.permission)
     if transition.applicant_only and application.applicant_id != actor.pk:
@@ -96,6 +123,8 @@ def take_step(
         _check_actor(actor, locked, transition)
         if transition.needs_note and not note:
             raise RuleViolation(FOUR_EYES, "note", f"'{transition.label}' needs a note.")
+        if step in CHANGING_STEPS:
+            projects.check_project_open(locked)
         if step == "submit":
             _refuse_blocking(locked, "Submission")
         if step in ("start_review", "recommend_fast_track"):
@@ -110,6 +139,7 @@ def take_step(
             _refuse_blocking(locked, "Approval")
             if locked.kind == Application.Kind.CHANGE:
                 projects.check_change_is_current(locked)
+            deadline = deletion_deadline_of(locked, deletion_deadline)
         before = {"state": locked.state}
         locked.state = transition.target.value
         now = timezone.now()
@@ -134,9 +164,7 @@ def take_step(
             locked.decision_note = note
             fields += ["decided_at", "decision_note"]
         if step == "approve":
-            locked.deletion_deadline = deletion_deadline or (
-                (locked.ends_on or timezone.localdate()) + timedelta(days=DEFAULT_DELETION_DAYS)
-            )
+            locked.deletion_deadline = deadline
             fields.append("deletion_deadline")
         locked.changed_at = now
         locked.save(update_fields=fields)

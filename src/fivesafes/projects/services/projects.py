@@ -1,8 +1,9 @@
 """The project an approval creates, change requests against its approved scope (R16), and
-small changes recorded without a decision."""
+small changes recorded without a decision. A closed project (R25) takes no more changes."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -42,11 +43,40 @@ def _sync_members(project: Project, application: Application) -> None:
         ProjectMembership.objects.create(project=project, person_id=person_id)
 
 
+def refuse_if_closed(project: Project) -> None:
+    """R16/R25: a closed project's access has ended and its data are being deleted; a change
+    request can no longer change it (a new project needs a new application)."""
+    if project.is_closed:
+        when = f" on {timezone.localdate(project.closed_at)}" if project.closed_at else ""
+        raise RuleViolation(
+            "R16",
+            "project",
+            f"Project {project.number} was closed{when}; a change request can no longer change "
+            "it. Apply for a new project instead.",
+        )
+
+
+def check_project_open(change: Application) -> None:
+    """For a change request: its project is still active (see `refuse_if_closed`)."""
+    if change.kind == Application.Kind.CHANGE and change.project_id:
+        refuse_if_closed(Project.objects.get(pk=change.project_id))
+
+
+def deadline_after_change(project: Project, ends_on: date | None) -> date | None:
+    """R25: the deletion deadline of the decision moves with the end date, keeping its distance
+    from the end; a change that keeps the end date keeps the deadline."""
+    if project.deletion_deadline is None or ends_on is None:
+        return project.deletion_deadline
+    return max(ends_on, project.deletion_deadline + (ends_on - project.ends_on))
+
+
 def apply_decision(*, actor: Any, application: Application, request: Any = None) -> Project:
     """Approval: create the project (new) or bring it to the new scope (change request)."""
     scope = scope_of(application)
     if application.kind == Application.Kind.CHANGE and application.project_id:
         project = Project.objects.select_for_update().get(pk=application.project_id)
+        # Checked again under the lock: a closure may have come in since the step began.
+        refuse_if_closed(project)
         before = project.approved_scope
         project.title = application.title
         project.starts_on = application.starts_on
@@ -181,6 +211,7 @@ def record_small_change(*, actor: Any, change: Application, request: Any = None)
             raise AccessDenied("Only the applicant records their own change request.")
         if locked.state not in ("draft", "returned"):
             raise RuleViolation("R16", "state", "This change request is no longer a draft.")
+        check_project_open(locked)
         changes = changes_of(locked)
         if not changes:
             raise RuleViolation("R16", "change_summary", "The change request changes nothing.")
@@ -196,7 +227,7 @@ def record_small_change(*, actor: Any, change: Application, request: Any = None)
         locked.state = "approved"
         locked.decided_at = timezone.now()
         locked.decision_note = "Narrowing change recorded without a decision (R16)."
-        locked.deletion_deadline = locked.project.deletion_deadline
+        locked.deletion_deadline = deadline_after_change(locked.project, locked.ends_on)
         locked.save()
         project = apply_decision(actor=actor, application=locked, request=request)
         record(

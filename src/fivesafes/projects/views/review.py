@@ -189,8 +189,14 @@ def take_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     except AccessDenied as denial:
         return refuse(request, denial.reason)
     form = StepForm(request.POST)
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
+    if not form.is_valid():
+        # A mistyped deadline must not turn into the default one: nothing is done.
+        problems = "; ".join(
+            f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
+        )
+        messages.error(request, f"{transition.label}: not done. {problems}")
+        return redirect("projects:application", pk=pk)
+    data = form.cleaned_data
     try:
         attempt(
             request,
