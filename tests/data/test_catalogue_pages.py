@@ -22,6 +22,10 @@ def test_anonymous_visitors_browse_by_subject_area(catalogue: Path) -> None:
     page = Client().get(reverse("data:catalogue")).content.decode()
     for name in ("POPULATION", "PRESCRIPTIONS", "BUSINESS", "INCOME"):
         assert name in page
+    assert "<h2>Health</h2>" in page  # subject areas in words, not codes
+    assert '<option value="labour_market">Labour market</option>' in page
+    register = Client().get(reverse("data:register", args=["PRESCRIPTIONS"])).content.decode()
+    assert "Subject area: <strong>Health</strong>" in register
 
 
 def test_visitors_browse_by_unit_type_too(catalogue: Path) -> None:

@@ -40,9 +40,14 @@ def _choices() -> dict[str, object]:
     return {
         "temporalities": [t.value for t in Temporality],
         "unit_types": sorted(UNIT_TYPES.items()),
-        "subject_areas": [a.value for a in SubjectArea],
+        "subject_areas": [(a.value, area_label(a.value)) for a in SubjectArea],
         "sensitivities": SENSITIVITY_FIELDS.items(),
     }
+
+
+def area_label(subject_area: str) -> str:
+    """'labour_market' -> 'Labour market'."""
+    return subject_area.replace("_", " ").capitalize()
 
 
 SHOWN_VARIABLES = 50
@@ -93,7 +98,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 unit = UNIT_TYPES.get(register.unit_type)
                 grouped[unit.label.en if unit else register.unit_type].append(register)
             else:
-                grouped[register.subject_area].append(register)
+                grouped[area_label(register.subject_area)].append(register)
         context["by_area"] = sorted(grouped.items())
         context["by_unit"] = by_unit
     template = "data/_results.html" if request.htmx and searching else "data/catalogue.html"
@@ -121,6 +126,7 @@ def register_page(
             "chart": mark_safe(coverage_svg(shown.rows_by_year)),  # noqa: S308 - built from numbers only
             "total_rows": sum(shown.rows_by_year.values()),
             "unit_type": UNIT_TYPES.get(register.unit_type),
+            "subject_area": area_label(register.subject_area),
         },
     )
 
