@@ -4,9 +4,11 @@ that person may open."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import verified_client
 from tests.projects.conftest import (  # noqa: F401
@@ -129,3 +131,38 @@ def test_a_case_handler_sees_questions_waiting_for_applicants(pw, submitted) -> 
     client = verified_client(pw.case_handler)
     shown = figures(client.get(reverse("web:dashboard")).content.decode())
     assert shown["to applicants, unanswered"][0] == 1
+
+
+def test_a_recommended_authorisation_counts_for_another_approver_only(pw, make_user) -> None:  # noqa: F811
+    from fivesafes.people.services import authorisation as auth
+    from fivesafes.policy.permissions import Role
+
+    handler = make_user(Role.APPROVER, Role.CASE_HANDLER)  # handles this case, may approve others
+    case = auth.apply(
+        actor=pw.manager,
+        name="Second Institute",
+        kind="university",
+        country="DK",
+        recognition="Research council",
+        address="Main Street 2",
+        application_text="Labour economics.",
+        research_group="Ann\nBo",
+    )
+    auth.take_step(actor=handler, authorisation=case, step="start_evaluation")
+    auth.record_credibility(actor=handler, authorisation=case, assessment="Known.")
+    today = timezone.localdate()
+    auth.take_step(
+        actor=handler,
+        authorisation=case,
+        step="prepare_agreement",
+        valid_from=today,
+        valid_until=today + timedelta(days=365),
+    )
+    auth.take_step(actor=handler, authorisation=case, step="recommend", note="Fine.")
+    client = verified_client(pw.approver)
+    count, url = figures(client.get(reverse("web:dashboard")).content.decode())[
+        "recommended authorisations"
+    ]
+    assert count == 1 and "Second Institute" in client.get(url).content.decode()
+    shown = figures(verified_client(handler).get(reverse("web:dashboard")).content.decode())
+    assert shown["recommended authorisations"][0] == 0
