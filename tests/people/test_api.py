@@ -119,3 +119,50 @@ def test_question_bank_over_the_api(make_user) -> None:
     assert researcher.get("/api/v1/people/certification/bank").status_code == 403
     questions = researcher.get("/api/v1/people/certification/questions").json()
     assert "correct_choice" not in questions[0]
+
+
+def test_staff_change_and_retire_a_question_over_the_api(make_user) -> None:
+    staff = api_client(make_user(Role.CASE_HANDLER))
+    added = staff.post(
+        "/api/v1/people/certification/bank",
+        {"text": "May you download microdata?", "choices": ["yes", "no"], "correct_choice": 1},
+        content_type="application/json",
+    ).json()
+    url = f"/api/v1/people/certification/bank/{added['id']}"
+    refused = staff.put(
+        url,
+        {"text": "x", "choices": ["a", "b"], "correct_choice": 5},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and refused.json()["detail"].startswith("R9 (correct_choice)")
+    changed = staff.put(
+        url,
+        {
+            "text": "May you download microdata, directly or indirectly?",
+            "choices": ["yes", "no", "only aggregates"],
+            "correct_choice": 1,
+            "active": False,
+        },
+        content_type="application/json",
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["active"] is False and len(changed.json()["choices"]) == 3
+    researcher = api_client(make_user(Role.RESEARCHER))
+    assert researcher.get("/api/v1/people/certification/questions").json() == []
+    assert researcher.put(url, added, content_type="application/json").status_code == 403
+
+
+def test_the_manager_lists_the_researchers_over_the_api(world, make_user) -> None:
+    from fivesafes.people.services import researchers
+
+    attachment = world.researcher.attachments.get()
+    researchers.end_attachment(actor=world.manager, attachment=attachment)
+    url = f"/api/v1/people/institutions/{world.institution.pk}/attachments"
+    response = api_client(world.manager).get(url)
+    assert response.status_code == 200
+    [row] = response.json()
+    assert row["researcher"] == "rikke" and row["current"] is False
+    assert row["ends_on"] == str(timezone.localdate() - timedelta(days=1))
+    assert api_client(world.case_handler).get(url).status_code == 200
+    other_manager = api_client(make_user(Role.INSTITUTION_MANAGER))
+    assert other_manager.get(url).status_code == 403

@@ -386,6 +386,41 @@ class AttachmentOut(Schema):
     institution: str
     kind: str
     starts_on: date
+    ends_on: date | None = None
+    current: bool = True
+    working_abroad: bool = False
+    contact_person: str | None = None
+
+
+@router.get(
+    "/institutions/{institution_id}/attachments",
+    response=list[AttachmentOut],
+    summary="The institution's researchers and affiliations, current and past",
+)
+@api_requires(Permission.VIEW_DASHBOARD)
+def attachment_list(request: HttpRequest, institution_id: int) -> list[AttachmentOut]:
+    from fivesafes.people.models import Attachment
+
+    institution = get_object_or_404(Institution, pk=institution_id)
+    if not may_see_institution(_user(request), institution):
+        raise HttpError(403, "This institution is another's; you cannot see its researchers.")
+    current = set(
+        Attachment.objects.current().filter(institution=institution).values_list("pk", flat=True)
+    )
+    return [
+        AttachmentOut(
+            id=a.pk,
+            researcher=a.researcher.username,
+            institution=institution.name,
+            kind=a.kind,
+            starts_on=a.starts_on,
+            ends_on=a.ends_on,
+            current=a.pk in current and a.is_accepted,
+            working_abroad=a.working_abroad,
+            contact_person=a.contact_person.username if a.contact_person_id else None,
+        )
+        for a in institution.attachments.select_related("researcher", "contact_person")
+    ]
 
 
 @router.post(
@@ -816,6 +851,31 @@ def question_bank(request: HttpRequest) -> list[BankQuestionOut]:
     ]
 
 
+def _bank_question(q: CertificationQuestion) -> BankQuestionOut:
+    return BankQuestionOut(
+        id=q.pk, text=q.text, choices=q.choices, correct_choice=q.correct_choice, active=q.active
+    )
+
+
+@router.put(
+    "/certification/bank/{question_id}",
+    response=BankQuestionOut,
+    summary="Change or retire a question (staff)",
+)
+@api_requires(Permission.EDIT_CERTIFICATION_QUESTIONS)
+def edit_question(
+    request: HttpRequest, question_id: int, payload: BankQuestionIn
+) -> BankQuestionOut:
+    question = get_object_or_404(CertificationQuestion, pk=question_id)
+    return _bank_question(
+        _call(
+            lambda: certification.save_question(
+                actor=_user(request), question=question, request=request, **payload.dict()
+            )
+        )
+    )
+
+
 @router.post(
     "/certification/bank", response={201: BankQuestionOut}, summary="Add a question (staff)"
 )
@@ -824,13 +884,4 @@ def add_question(request: HttpRequest, payload: BankQuestionIn) -> Status[BankQu
     q = _call(
         lambda: certification.save_question(actor=_user(request), request=request, **payload.dict())
     )
-    return Status(
-        201,
-        BankQuestionOut(
-            id=q.pk,
-            text=q.text,
-            choices=q.choices,
-            correct_choice=q.correct_choice,
-            active=q.active,
-        ),
-    )
+    return Status(201, _bank_question(q))
