@@ -312,3 +312,27 @@ def test_an_ordinary_category_is_not_taken_for_a_total(tmp_path, capsys):
     args = ["--declare", "region=label", "--layout", "wide", "--cells", "frequency"]
     args += [f"--declare={c}=frequency" for c in ("F", "M", "X")]
     assert main(["check", path, *args]) == 0
+
+
+def test_a_directory_named_like_a_table_is_bad_input_not_a_crash(tmp_path, capsys):
+    (tmp_path / "t.csv").mkdir()
+    assert main(["check", str(tmp_path / "t.csv"), *DECL, "--json"]) == 3
+    err = json.loads(capsys.readouterr().out)
+    assert err["error"] == "bad_file_format" and "directory" in err["reason"].lower()
+
+
+def test_a_utf16_file_is_named_as_utf16(tmp_path, capsys):
+    path = tmp_path / "t.csv"
+    path.write_bytes(GOOD.encode("utf-16"))
+    assert main(["check", str(path), *DECL, "--json"]) == 3
+    assert "UTF-16" in json.loads(capsys.readouterr().out)["reason"]
+    assert main(["check", str(path), *DECL, "--encoding", "utf-16"]) == 0
+
+
+def test_a_margin_mismatch_names_the_total_as_the_table_labels_it(tmp_path, capsys):
+    path = write(tmp_path, "t.csv", GOOD.replace("Total,F,42", "Total,F,43"))
+    assert main(["check", path, *DECL, "--json"]) == 3
+    err = json.loads(capsys.readouterr().out)
+    assert err["error"] == "margin_mismatch"
+    assert err["cell"] == {"region": "Total", "sex": "F"}
+    assert "is 43 but its cells add up to 42" in err["reason"]

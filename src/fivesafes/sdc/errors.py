@@ -37,6 +37,8 @@ class SdcInputError(ValueError):
 
 
 def _jsonable(cell: Any) -> Any:
+    if isinstance(cell, dict):
+        return {str(k): str(v) for k, v in cell.items()}
     if isinstance(cell, tuple | list):
         return [str(c) for c in cell]
     return str(cell)

@@ -266,6 +266,7 @@ def _check_margins(
         others = [o for o in dims if o != d]
         parts = frame[~is_total[d]]
         totals = frame[is_total[d]]
+        label = "/".join(map(str, pd.unique(totals[d])))  # as the table writes it
         if others:
             sums = parts.groupby(others, sort=False)[value].sum()
             keyed = totals.set_index(others)[value]
@@ -274,17 +275,17 @@ def _check_margins(
                 if key not in sums_d:
                     cell = dict(zip(others, key if isinstance(key, tuple) else (key,), strict=True))
                     raise MarginMismatchError(
-                        f"a total of {d} with no cells to add up", cell={d: "total", **cell}
+                        f"a total of {d} with no cells to add up", cell={d: label, **cell}
                     )
-                _compare(float(tot), float(sums_d[key]), d, key, others)
+                _compare(float(tot), float(sums_d[key]), d, label, key, others)
         else:
-            _compare(float(totals[value].iloc[0]), float(parts[value].sum()), d, (), others)
+            _compare(float(totals[value].iloc[0]), float(parts[value].sum()), d, label, (), others)
 
 
-def _compare(total: float, parts: float, d: str, key: Any, others: list[str]) -> None:
+def _compare(total: float, parts: float, d: str, label: str, key: Any, others: list[str]) -> None:
     if abs(total - parts) > 1e-6 * max(1.0, abs(total), abs(parts)):
         keys = key if isinstance(key, tuple) else (key,)
-        cell = {d: "total", **{o: str(k) for o, k in zip(others, keys, strict=False)}}
+        cell = {d: label, **{o: str(k) for o, k in zip(others, keys, strict=False)}}
         raise MarginMismatchError(
             f"the declared total of {d} is {total:g} but its cells add up to {parts:g}: "
             "it is not their total",

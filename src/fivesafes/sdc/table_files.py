@@ -36,7 +36,10 @@ def read_rows(
         )
     if size == 0:
         raise EmptyTableError("the file is empty", field=str(path))
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:  # a directory, no permission, a device gone
+        raise FileFormatError(f"cannot read the file: {exc.strerror}", field=str(path)) from exc
     digest = hashlib.sha256(raw).hexdigest()
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
@@ -67,6 +70,13 @@ def read_rows(
 def _read_csv(
     raw: bytes, path: Path, delimiter: str | None, encoding: str
 ) -> tuple[list[str], list[list[Any]], list[int]]:
+    boms = {b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16"}
+    if encoding.lower().replace("_", "-").startswith("utf-8") and raw[:2] in boms:
+        raise FileFormatError(
+            "the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8 or "
+            "give --encoding utf-16",
+            field=str(path),
+        )
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
