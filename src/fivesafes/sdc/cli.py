@@ -275,11 +275,11 @@ def main(argv: list[str] | None = None) -> int:
         return protect(args)
     except OSError as exc:  # a file that cannot be read or written: bad input, not a verdict
         where = exc.filename if exc.filename is not None else "file"
-        exc = SdcInputError(f"cannot read or write it: {exc.strerror or exc}", field=str(where))
+        error = SdcInputError(f"cannot read or write it: {exc.strerror or exc}", field=str(where))
         if getattr(args, "json", False):
-            print(json.dumps(exc.as_dict(), indent=2))
+            print(json.dumps(error.as_dict(), indent=2))
         else:
-            print(f"bad input: {exc}", file=sys.stderr)
+            print(f"bad input: {error}", file=sys.stderr)
         return BAD_INPUT
     except SdcInputError as exc:
         if getattr(args, "json", False):
