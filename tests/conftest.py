@@ -79,3 +79,11 @@ def client_as(make_user: Callable[..., Any]) -> Callable[..., Client]:
         return client
 
     return make
+
+
+def use_file_store(settings: Any, location: Any) -> Any:
+    """Point the file store (the default storage) at `location` for one test; returns it."""
+    storages = {name: dict(options) for name, options in settings.STORAGES.items()}
+    storages["default"] = {**storages["default"], "OPTIONS": {"location": location}}
+    settings.STORAGES = storages
+    return location

@@ -5,14 +5,12 @@ from __future__ import annotations
 import pytest
 
 from fivesafes import files
+from tests.conftest import use_file_store
 
 
 @pytest.fixture
 def store(settings, tmp_path):
-    storages = {name: dict(options) for name, options in settings.STORAGES.items()}
-    storages["default"] = {**storages["default"], "OPTIONS": {"location": tmp_path / "files"}}
-    settings.STORAGES = storages
-    return tmp_path / "files"
+    return use_file_store(settings, tmp_path / "files")
 
 
 def test_write_puts_the_whole_file_under_its_name_and_nothing_else(store) -> None:

@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from tests.conftest import use_file_store
+
 pytestmark = pytest.mark.django_db
 
 
@@ -24,9 +26,7 @@ def test_demo_setup_prepares_users_people_catalogue_and_a_draft_application(
     from fivesafes.web.demo_cases import RECOMMENDED_TITLE, SECOND_INSTITUTION, SUBMITTED_TITLE
 
     settings.DATA_DIR = tmp_path
-    storages = {name: dict(options) for name, options in settings.STORAGES.items()}
-    storages["default"] = {**storages["default"], "OPTIONS": {"location": tmp_path / "files"}}
-    settings.STORAGES = storages
+    use_file_store(settings, tmp_path / "files")
     call_command("demo", "--setup-only", "--persons", "1500")
     out = capsys.readouterr().out
     assert "generating synthetic registers for 1,500 persons" in out
