@@ -128,6 +128,29 @@ def test_variable_page_shows_code_list_with_validity(catalogue: Path) -> None:
     assert code.code in page and code.valid_from.isoformat() in page
 
 
+def test_variable_page_describes_values_and_register_page_the_update_frequency(
+    catalogue: Path,
+) -> None:
+    doc = json.loads((catalogue / "prescriptions.json").read_text())
+    register = Client().get(reverse("data:register", args=["PRESCRIPTIONS"])).content.decode()
+    assert f"Updated: <strong>{doc['updateFrequency']}</strong>" in register
+    for var in doc["variables"]:
+        domain = var["valueDomain"]
+        page = (
+            Client()
+            .get(reverse("data:variable", args=["PRESCRIPTIONS", var["name"]]))
+            .content.decode()
+        )
+        values = page.split("Values:")[1].split("</p>")[0]
+        if "description" in domain:
+            assert escape(domain["description"]["en"]) in values, var["name"]
+        if "minimum" in domain:
+            assert f"at least <strong>{domain['minimum']}</strong>" in values, var["name"]
+        if "pattern" in domain:
+            assert f"pattern <code>{escape(domain['pattern'])}</code>" in values, var["name"]
+        assert ("may be empty" if var.get("nullable") else "never empty") in values, var["name"]
+
+
 def _linked(page: str) -> list[str]:
     """The REGISTER.variable links under "Registers that link to this unit"."""
     if "Registers that link to this unit" not in page:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse
@@ -127,8 +128,21 @@ def register_page(
             "total_rows": sum(shown.rows_by_year.values()),
             "unit_type": UNIT_TYPES.get(register.unit_type),
             "subject_area": area_label(register.subject_area),
+            "update_frequency": shown.source.document["updateFrequency"],
         },
     )
+
+
+def _described_domain(document: dict[str, Any]) -> dict[str, Any]:
+    """What the metadata say about the values besides a code list: text, bounds, pattern, empties."""
+    domain = document["valueDomain"]
+    return {
+        "description": domain.get("description"),
+        "minimum": domain.get("minimum"),
+        "maximum": domain.get("maximum"),
+        "pattern": domain.get("pattern"),
+        "nullable": document.get("nullable", False),
+    }
 
 
 @public
@@ -166,6 +180,7 @@ def variable_page(
             "linked_by": linked_by,
             "unit": UNIT_TYPES.get(unit) if unit else None,
             "links_to": UNIT_TYPES.get(variable.links_to),
+            "domain": _described_domain(shown.source.document["variables"][variable.position]),
             "earlier": earlier,
             "can_basket": not earlier and can(request.user, Permission.USE_DATA_BASKET),
             "in_basket": request.user.is_authenticated
