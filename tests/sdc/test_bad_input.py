@@ -84,3 +84,27 @@ def test_pandas_and_acro_keywords_at_other_values_are_refused_with_the_reason():
     with pytest.raises(SdcInputError) as err:
         pivot_table(df, values="v", index="a", columns="b", fill_value=0)
     assert err.value.field == "fill_value"
+
+
+def test_nan_values_from_arrow_polars_or_duckdb_are_refused_not_published():
+    """Arrow, polars and DuckDB keep NaN apart from null: a mean over it was NaN and passed."""
+    import duckdb
+    import polars as pl
+    import pyarrow as pa
+
+    from fivesafes.sdc import hist
+
+    table = pa.table({"g": ["a", "b", "c"] * 20, "x": [1.0, 2.0, float("nan")] + [3.0] * 57})
+    calls = [
+        lambda: crosstab("g", None, values="x", aggfunc="mean", data=table),
+        lambda: pivot_table(pl.from_arrow(table), values="x", index="g", aggfunc=["sum", "q50"]),
+        lambda: pivot_table(duckdb.arrow(table), values="x", index="g", aggfunc="mean"),
+        lambda: hist(table, "x", bins=3),
+    ]
+    for call in calls:
+        with pytest.raises(NonFiniteValueError) as err:
+            call()
+        assert err.value.field == "x" and "NaN" in err.value.reason
+    # pandas' NaN is a missing value: left out and said so
+    out = pivot_table(table.to_pandas(), values="x", index="g", aggfunc="mean")
+    assert [f.rule for f in out.finding_list] == ["missing_values"]

@@ -171,12 +171,21 @@ def _check_numeric(source: Source, values: str | None) -> None:
 
 
 def _check_finite(frame: pd.DataFrame, values: str | None) -> None:
+    """Refuse infinite values, and NaN (which Arrow, Parquet, polars and DuckDB keep apart
+    from a missing value; pandas' NaN arrives as missing and is reported as such)."""
     if values is None or "n_inf" not in frame:
         return
-    n_inf = int(frame.loc[~frame["_margin"].astype(bool), "n_inf"].fillna(0).sum())
+    body = ~frame["_margin"].astype(bool)
+    n_inf = int(frame.loc[body, "n_inf"].fillna(0).sum())
     if n_inf:
         raise NonFiniteValueError(
             f"{n_inf} values are infinite; remove or recode them", field=values
+        )
+    n_nan = int(frame.loc[body, "n_nan"].fillna(0).sum()) if "n_nan" in frame else 0
+    if n_nan:
+        raise NonFiniteValueError(
+            f"{n_nan} values are NaN (not a number); make them missing (null) or give a value",
+            field=values,
         )
 
 
@@ -209,6 +218,7 @@ def _stat_exprs(
         qv = quote(values)
         stats += [
             f"count(*) FILTER (WHERE isinf({qv}::DOUBLE)) AS n_inf",
+            f"count(*) FILTER (WHERE isnan({qv}::DOUBLE)) AS n_nan",
             f"count(*) FILTER (WHERE {qv} < 0) AS n_neg",
             f"{rows_expr} - count({qv}) AS n_missing",
         ]

@@ -18,7 +18,7 @@ from .source import dim_key
 
 MARGIN = "All"
 
-_COUNTS = ("n", "n_rows", "n_neg", "n_missing", "n_inf")
+_COUNTS = ("n", "n_rows", "n_neg", "n_missing", "n_inf", "n_nan")
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:

@@ -38,10 +38,16 @@ def hist(
             raise NonNumericCellError("a histogram needs numbers", field=column)
         summary = source.query(
             f"SELECT count({q}) AS n, min({q}) AS lo, max({q}) AS hi, "  # noqa: S608
-            f"count(*) FILTER (WHERE isinf({q}::DOUBLE)) AS inf FROM {{src}}"
+            f"count(*) FILTER (WHERE isinf({q}::DOUBLE)) AS inf, "
+            f"count(*) FILTER (WHERE isnan({q}::DOUBLE)) AS nan FROM {{src}}"
         ).iloc[0]
         if int(summary["inf"]):
             raise NonFiniteValueError(f"{int(summary['inf'])} values are infinite", field=column)
+        if int(summary["nan"]):
+            raise NonFiniteValueError(
+                f"{int(summary['nan'])} values are NaN (not a number); make them missing (null)",
+                field=column,
+            )
         if int(summary["n"]) == 0:
             raise EmptyTableError("the column has no values", field=column)
         lo, hi = float(summary["lo"]), float(summary["hi"])
