@@ -125,3 +125,66 @@ def test_the_decision_form_refuses_less_than_three_years(world, make_user) -> No
     assert "Exclusion ends on: R24: An exclusion lasts at least 3 years" in response.text
     assert AuditEvent.objects.count() == events
     assert not Sanction.objects.exists()
+
+
+def test_a_report_naming_the_wrong_person_is_dismissed_without_a_sanction(world, make_user) -> None:
+    from fivesafes.people.models import Breach
+    from tests.people.conftest import db_state
+
+    checker = make_user(Role.OUTPUT_CHECKER)
+    breach = sanctions.report_breach(
+        actor=checker,
+        researcher=world.researcher,
+        what_happened="Output with a single person's income",
+        evidence="Release request 17",
+    )
+    url = reverse("people:dismiss_breach", kwargs={"pk": breach.pk})
+    # The reporter does not decide, not even to dismiss; an empty reason is refused.
+    assert verified_client(checker).post(url, {"dismiss-reason": "Oops"}).status_code == 403
+    breach.refresh_from_db()
+    assert breach.state == Breach.State.REPORTED
+    approver = verified_client(world.approver)
+    before = db_state()
+    response = approver.post(url, {"dismiss-reason": ""})
+    assert response.status_code == 400 and "This field is required" in response.text
+    assert db_state() == before
+
+    page = approver.get(reverse("people:breach", kwargs={"pk": breach.pk}))
+    assert "Dismiss: no breach" in page.text
+    response = approver.post(
+        url, {"dismiss-reason": "The request was Rikke's colleague's; wrong person named."}
+    )
+    assert response.status_code == 302
+    breach.refresh_from_db()
+    assert breach.state == Breach.State.DISMISSED and breach.decided_by == world.approver
+    assert not Sanction.objects.exists()
+    assert verified_client(world.researcher).get(reverse("web:dashboard")).status_code == 200
+    event = AuditEvent.objects.get(action="breach.dismissed")
+    assert event.actor_label == world.approver.username
+    # Closed: neither a sanction nor a second dismissal over the API.
+    _token, plain = ApiToken.issue(user=world.approver, name="t", days=1)
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {plain}")
+    response = api.post(
+        f"/api/v1/people/breaches/{breach.pk}/decision",
+        {"decision": "d", "permanent": True},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and response.json()["detail"].startswith("R24 (state)")
+    assert not Sanction.objects.exists()
+
+
+def test_the_reporter_cannot_dismiss_over_the_api(world, make_user) -> None:
+    both = make_user(Role.APPROVER, Role.CASE_HANDLER)
+    breach = sanctions.report_breach(
+        actor=both, researcher=world.researcher, what_happened="x", evidence="y"
+    )
+    _token, plain = ApiToken.issue(user=both, name="t", days=1)
+    response = Client(HTTP_AUTHORIZATION=f"Bearer {plain}").post(
+        f"/api/v1/people/breaches/{breach.pk}/dismissal",
+        {"text": "Nothing happened."},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("Four eyes (decided_by)")
+    breach.refresh_from_db()
+    assert breach.state == "reported"

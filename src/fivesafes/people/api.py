@@ -756,6 +756,23 @@ def decide(request: HttpRequest, breach_id: int, payload: DecisionIn) -> BreachO
     )
 
 
+@router.post(
+    "/breaches/{breach_id}/dismissal",
+    response=BreachOut,
+    summary="Dismiss a breach report: no breach, no sanction (R24)",
+)
+@api_requires(Permission.DECIDE_SANCTIONS)
+def dismiss(request: HttpRequest, breach_id: int, payload: TextIn) -> BreachOut:
+    breach = get_object_or_404(Breach, pk=breach_id)
+    return _breach(
+        _call(
+            lambda: sanctions.dismiss(
+                actor=_user(request), breach=breach, decision=payload.text, request=request
+            )
+        )
+    )
+
+
 class ReportRowOut(AccessOut):
     variables: list[str]
     registers: list[str]

@@ -173,6 +173,14 @@ class DecisionForm(forms.Form):
     )
 
 
+class DismissForm(forms.Form):
+    reason = forms.CharField(
+        label="Why there was no breach",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="E.g. the wrong person was named, or the evidence shows no breach of the rules.",
+    )
+
+
 class QuestionBankForm(forms.Form):
     text = forms.CharField(label="Question", widget=forms.Textarea(attrs={"rows": 2}))
     choices = forms.CharField(

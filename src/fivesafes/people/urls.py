@@ -42,6 +42,7 @@ urlpatterns = [
     path("breaches/report/", staff.report_breach, name="report_breach"),
     path("breaches/<int:pk>/", staff.breach_detail, name="breach"),
     path("breaches/<int:pk>/decide/", staff.decide_breach, name="decide_breach"),
+    path("breaches/<int:pk>/dismiss/", staff.dismiss_breach, name="dismiss_breach"),
     path("breaches/<int:pk>/evidence/", staff.add_evidence, name="add_evidence"),
     path("evidence/<int:pk>/", documents.evidence_file, name="evidence_file"),
     path("access-report/", staff.report, name="access_report"),

@@ -18,6 +18,7 @@ class Breach(models.Model):
     class State(models.TextChoices):
         REPORTED = "reported", "Reported"
         DECIDED = "decided", "Decided"
+        DISMISSED = "dismissed", "Dismissed: no breach"
 
     researcher = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="breaches")
     institution = models.ForeignKey(

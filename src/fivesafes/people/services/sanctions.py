@@ -139,6 +139,40 @@ def revoke_tokens_of(person: Any) -> int:
     )
 
 
+def _open_breach(breach: Breach, actor: Any) -> Breach:
+    """The breach, locked, still to be decided, and not by the person who reported it."""
+    breach = Breach.objects.select_for_update().select_related("researcher").get(pk=breach.pk)
+    if breach.state != Breach.State.REPORTED:
+        raise RuleViolation("R24", "state", "This breach has been decided already.")
+    if breach.reported_by_id == actor.pk:
+        raise RuleViolation(
+            "Four eyes", "decided_by", "The person who reported a breach does not decide it."
+        )
+    return breach
+
+
+def dismiss(*, actor: Any, breach: Breach, decision: str, request: Any = None) -> Breach:
+    """The approver finds there was no breach (a wrong person, a false alarm): no sanction."""
+    require(actor, Permission.DECIDE_SANCTIONS)
+    if not decision.strip():
+        raise RuleViolation("R24", "decision", "Write why there was no breach.")
+    with transaction.atomic():
+        breach = _open_breach(breach, actor)
+        breach.state = Breach.State.DISMISSED
+        breach.decided_by, breach.decided_at = actor, timezone.now()
+        breach.decision = decision.strip()
+        breach.save(update_fields=["state", "decided_by", "decided_at", "decision"])
+        record(
+            action="breach.dismissed",
+            actor=actor,
+            obj=breach,
+            before={"state": Breach.State.REPORTED},
+            after={"state": breach.state, "decision": breach.decision},
+            request=request,
+        )
+    return breach
+
+
 def decide(
     *,
     actor: Any,
@@ -170,13 +204,7 @@ def decide(
     from fivesafes.people.services.authorisation import take_step
 
     with transaction.atomic():
-        breach = Breach.objects.select_for_update().select_related("researcher").get(pk=breach.pk)
-        if breach.state != Breach.State.REPORTED:
-            raise RuleViolation("R24", "state", "This breach has been decided already.")
-        if breach.reported_by_id == actor.pk:
-            raise RuleViolation(
-                "Four eyes", "decided_by", "The person who reported a breach does not decide it."
-            )
+        breach = _open_breach(breach, actor)
         if withdraw_institution_until is not None and breach.institution_id is None:
             raise RuleViolation(
                 "R24",

@@ -12,6 +12,7 @@ from fivesafes.accounts.models import User
 from fivesafes.people.forms import (
     BreachForm,
     DecisionForm,
+    DismissForm,
     EvidenceForm,
     QuestionBankForm,
     ReportFilterForm,
@@ -103,6 +104,7 @@ def _breach_page(
     form: DecisionForm | None = None,
     status: int = 200,
     evidence_form: EvidenceForm | None = None,
+    dismiss_form: DismissForm | None = None,
 ) -> HttpResponse:
     reported = breach.state == Breach.State.REPORTED
     return render(
@@ -114,6 +116,7 @@ def _breach_page(
             "files": breach.files.select_related("uploaded_by"),
             "form": form or DecisionForm(),
             "evidence_form": evidence_form or EvidenceForm(),
+            "dismiss_form": dismiss_form or DismissForm(prefix="dismiss"),
             "may_decide": can(request.user, Permission.DECIDE_SANCTIONS) and reported,
             "may_add_evidence": can(request.user, Permission.REPORT_BREACHES) and reported,
         },
@@ -172,6 +175,32 @@ def decide_breach(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Decision recorded; the sanction is in force now.")
             return redirect("people:breach", pk=breach.pk)
     return _breach_page(request, breach, form, status=400)
+
+
+@require_POST
+@requires(Permission.DECIDE_SANCTIONS)
+def dismiss_breach(request: HttpRequest, pk: int) -> HttpResponse:
+    """The approver finds there was no breach: the case closes without a sanction."""
+    breach = get_object_or_404(Breach, pk=pk)
+    form = DismissForm(request.POST, prefix="dismiss")
+    if form.is_valid():
+        try:
+            attempt(
+                request,
+                lambda: sanctions.dismiss(
+                    actor=request.user,
+                    breach=breach,
+                    decision=form.cleaned_data["reason"],
+                    request=request,
+                ),
+                form,
+            )
+        except Refused:
+            pass
+        else:
+            messages.success(request, "Dismissed: no breach, no sanction.")
+            return redirect("people:breach", pk=breach.pk)
+    return _breach_page(request, breach, status=400, dismiss_form=form)
 
 
 @requires(Permission.VIEW_ACCESS_REPORT)
