@@ -336,3 +336,33 @@ def test_a_margin_mismatch_names_the_total_as_the_table_labels_it(tmp_path, caps
     assert err["error"] == "margin_mismatch"
     assert err["cell"] == {"region": "Total", "sex": "F"}
     assert "is 43 but its cells add up to 42" in err["reason"]
+
+
+def test_a_table_of_too_many_short_rows_is_refused_while_reading(tmp_path, capsys):
+    """Under the byte limit, but more rows than limits.max_cells: refused before the rows
+    are all held in memory."""
+    config = tmp_path / "rules.toml"
+    config.write_text("[defaults.limits]\nmax_cells = 50\n")
+    rows = "".join(f"r{i},F,{i + 10}\n" for i in range(51))
+    path = write(tmp_path, "t.csv", "region,sex,n\n" + rows)
+    assert main(["check", path, *DECL, "--config", str(config), "--json"]) == 3
+    err = json.loads(capsys.readouterr().out)
+    assert err["error"] == "file_too_large" and "more than 50 rows" in err["reason"]
+    book = openpyxl.Workbook()
+    book.active.append(["region", "sex", "n"])
+    for i in range(51):
+        book.active.append([f"r{i}", "F", i + 10])
+    book.save(tmp_path / "t.xlsx")
+    assert main(["check", str(tmp_path / "t.xlsx"), *DECL, "--config", str(config)]) == 3
+    # 50 rows are fine
+    path = write(tmp_path, "ok.csv", "region,sex,n\n" + rows.split("\n", 1)[1])
+    assert main(["check", path, *DECL, "--config", str(config)]) in (0, 1, 2)
+
+
+def test_no_configuration_lets_a_two_gigabyte_file_be_read_whole(tmp_path, capsys):
+    config = tmp_path / "rules.toml"
+    config.write_text(f"[defaults.limits]\nmax_input_bytes = {3 * 1024**3}\n")
+    path = write(tmp_path, "t.csv", GOOD)
+    assert main(["check", path, *DECL, "--config", str(config), "--json"]) == 3
+    err = json.loads(capsys.readouterr().out)
+    assert err["error"] == "bad_config" and err["field"].endswith("max_input_bytes")

@@ -108,9 +108,14 @@ class RoundingSettings:
     time_limit: float = 60.0
 
 
+# no configuration may let a table file be read whole beyond this: a file that large is
+# microdata, not an aggregated output, and reading it whole would exhaust the server
+MAX_INPUT_BYTES_CEILING = 1024 * 1024 * 1024
+
+
 @dataclass(frozen=True)
 class Limits:
-    max_input_bytes: int = 200 * 1024 * 1024
+    max_input_bytes: int = 200 * 1024 * 1024  # at most MAX_INPUT_BYTES_CEILING
     max_cells: int = 2_000_000
 
 
@@ -182,6 +187,12 @@ def _check_value(current: Any, value: Any, where: str, key: str) -> Any:
             raise ConfigError(f"expected a whole number, got {value!r}", field=where)
         if value < 0 or (key in ("threshold", "nk_n", "base", "min_dof") and value < 1):
             raise ConfigError(f"value {value} is out of range", field=where)
+        if key == "max_input_bytes" and value > MAX_INPUT_BYTES_CEILING:
+            raise ConfigError(
+                f"at most {MAX_INPUT_BYTES_CEILING} bytes (1 GiB): a larger file is read whole "
+                "and is microdata rather than an output",
+                field=where,
+            )
         return value
     if isinstance(current, float):
         if isinstance(value, bool) or not isinstance(value, int | float):

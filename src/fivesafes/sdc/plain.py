@@ -363,6 +363,7 @@ def check_plain_table(
         encoding=encoding,
         sheet=sheet,
         max_bytes=rules.limits.max_input_bytes,
+        max_rows=rules.limits.max_cells,
     )
     frame, dims, role, contrib = _to_long(header, rows, lines, decl)
     if frame.empty:

@@ -20,9 +20,12 @@ def read_rows(
     encoding: str = "utf-8-sig",
     sheet: str | None = None,
     max_bytes: int = DEFAULT_RULES.limits.max_input_bytes,
+    max_rows: int = DEFAULT_RULES.limits.max_cells,
 ) -> tuple[list[str], list[list[Any]], str, list[int]]:
     """Header, rows, the SHA-256 of the file and each row's line (CSV) or sheet row (XLSX)
-    number for messages; blank lines are left out. Refuses what cannot be read safely."""
+    number for messages; blank lines are left out. Refuses what cannot be read safely: over
+    `max_bytes` before reading, over `max_rows` rows while reading (a file of short lines
+    under the byte limit would otherwise grow to gigabytes as Python lists)."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -43,9 +46,9 @@ def read_rows(
     digest = hashlib.sha256(raw).hexdigest()
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        header, rows, lines = _read_xlsx(raw, path, sheet)
+        header, rows, lines = _read_xlsx(raw, path, sheet, max_rows)
     elif suffix in (".csv", ".tsv", ".txt"):
-        header, rows, lines = _read_csv(raw, path, delimiter, encoding)
+        header, rows, lines = _read_csv(raw, path, delimiter, encoding, max_rows)
     else:
         raise FileFormatError(f"cannot read {suffix or 'this'} files as tables", field=str(path))
     if not header or all(str(h).strip() == "" for h in header):
@@ -67,8 +70,16 @@ def read_rows(
     return header, rows, digest, lines
 
 
+def _too_many(path: Path, max_rows: int) -> FileTooLargeError:
+    return FileTooLargeError(
+        f"the table has more than {max_rows} rows (limits.max_cells); an aggregated output is "
+        "small, so this looks like microdata",
+        field=str(path),
+    )
+
+
 def _read_csv(
-    raw: bytes, path: Path, delimiter: str | None, encoding: str
+    raw: bytes, path: Path, delimiter: str | None, encoding: str, max_rows: int
 ) -> tuple[list[str], list[list[Any]], list[int]]:
     boms = {b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16"}
     if encoding.lower().replace("_", "-").startswith("utf-8") and raw[:2] in boms:
@@ -109,8 +120,13 @@ def _read_csv(
                     field=str(path),
                 )
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    kept: list[tuple[int, list[str]]] = []
     try:
-        kept = [(reader.line_num, row) for row in reader if any(c.strip() for c in row)]
+        for row in reader:
+            if any(c.strip() for c in row):
+                if len(kept) > max_rows:  # the header and max_rows rows are allowed
+                    raise _too_many(path, max_rows)
+                kept.append((reader.line_num, row))
     except csv.Error as exc:
         raise FileFormatError(f"not a valid CSV file: {exc}", field=str(path)) from exc
     if not kept:
@@ -119,7 +135,7 @@ def _read_csv(
 
 
 def _read_xlsx(
-    raw: bytes, path: Path, sheet: str | None
+    raw: bytes, path: Path, sheet: str | None, max_rows: int
 ) -> tuple[list[str], list[list[Any]], list[int]]:
     import openpyxl
 
@@ -132,11 +148,13 @@ def _read_xlsx(
             f"no sheet {sheet!r}; sheets: {', '.join(book.sheetnames)}", field=str(path)
         )
     ws = book[sheet] if sheet else book.worksheets[0]
-    kept = [
-        (number, ["" if v is None else v for v in row])
-        for number, row in enumerate(ws.iter_rows(values_only=True), start=1)
-        if any(v is not None and str(v).strip() for v in row)
-    ]
+    kept: list[tuple[int, list[Any]]] = []
+    for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        if any(v is not None and str(v).strip() for v in row):
+            if len(kept) > max_rows:
+                book.close()
+                raise _too_many(path, max_rows)
+            kept.append((number, ["" if v is None else v for v in row]))
     book.close()
     numbers = [n for n, _ in kept[1:]]
     lines = [r for _, r in kept]
