@@ -284,6 +284,24 @@ def test_api_filters_by_year_and_subject_area_like_the_pages(catalogue: Path) ->
     assert Client().get("/api/v1/catalogue/variables", {"year": "soon"}).status_code == 422
 
 
+def test_api_variables_come_in_pages(catalogue: Path) -> None:
+    every = list(
+        CatalogueVariable.objects.order_by("version__register__short_name", "position").values_list(
+            "version__register__short_name", "name"
+        )
+    )
+    pages, offset = [], 0
+    while True:
+        answer = Client().get("/api/v1/catalogue/variables", {"limit": 7, "offset": offset}).json()
+        pages.extend((v["register_name"], v["name"]) for v in answer)
+        if len(answer) < 7:
+            break
+        offset += 7
+    assert pages == every
+    too_many = Client().get("/api/v1/catalogue/variables", {"limit": 5000})
+    assert too_many.status_code == 422
+
+
 def test_no_catalogue_route_shows_microdata(catalogue: Path, register_base: Path) -> None:
     """R20: person numbers that are in the data never appear in a catalogue page or API answer."""
     files = sorted((register_base / "POPULATION").rglob("*.parquet"))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from fivesafes.api.security import api_public
 from fivesafes.data.catalogue.search import Filters, search_registers, search_variables
 from fivesafes.data.models import CatalogueRegister, CatalogueVariable
 
 router = Router(auth=None)
+MAX_VARIABLES = 1000  # per answer of /variables
 
 
 class RegisterOut(Schema):
@@ -164,7 +165,10 @@ def variables(
     subject_area: str = "",
     year: int | None = None,
     sensitivity: str = "",
+    offset: int = Query(0, ge=0),
+    limit: int = Query(200, ge=1, le=MAX_VARIABLES),
 ) -> list[dict]:
+    """At most `limit` variables in register and position order; page on with `offset`."""
     filters = Filters.parse(
         q=q,
         unit_type=unit_type,
@@ -173,7 +177,7 @@ def variables(
         year=year,
         sensitivity=sensitivity,
     )
-    return [_variable(v) for v in search_variables(filters)]
+    return [_variable(v) for v in search_variables(filters, limit=limit, offset=offset)]
 
 
 @router.get(

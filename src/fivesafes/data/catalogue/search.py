@@ -40,8 +40,11 @@ class Filters:
         )
 
 
-def search_variables(filters: Filters, limit: int = 200) -> QuerySet[CatalogueVariable]:
-    """Variables of current register versions where every word occurs (names, labels, texts)."""
+def search_variables(
+    filters: Filters, limit: int = 200, offset: int = 0
+) -> QuerySet[CatalogueVariable]:
+    """Variables of current register versions where every word occurs (names, labels, texts),
+    by register and position; `offset` and `limit` give one page of them."""
     qs = CatalogueVariable.objects.filter(version__register__current=F("version"))
     for word in filters.words:
         qs = qs.filter(search_text__contains=word)
@@ -58,7 +61,7 @@ def search_variables(filters: Filters, limit: int = 200) -> QuerySet[CatalogueVa
     return (
         qs.select_related("version", "version__register")
         .defer("version__rows_by_year", "version__search_text")
-        .order_by("version__register__short_name", "position")[:limit]
+        .order_by("version__register__short_name", "position")[offset : offset + limit]
     )
 
 
