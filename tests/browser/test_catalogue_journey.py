@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from pathlib import Path
 
@@ -27,7 +28,19 @@ def test_a_visitor_searches_as_they_type_and_reads_a_register_page(page, catalog
     expect(page.get_by_role("heading", name="Coverage")).to_be_visible()
     expect(page.locator(".card svg").first).to_be_visible()
     expect(page.get_by_role("heading", name="Quality declaration")).to_be_visible()
+    purpose = json.loads((catalogue / "prescriptions.json").read_text())["qualityDeclaration"]
+    expect(page.locator("dl.card")).to_contain_text(purpose["purpose"]["en"])
     expect(page.get_by_role("button", name="Add to data basket")).to_have_count(0)
+
+
+def test_a_visitor_follows_a_person_number_to_the_registers_it_links(page, catalogue) -> None:  # noqa: F811
+    page.goto("/data/catalogue/PRESCRIPTIONS/")
+    page.get_by_role("link", name="pnr", exact=True).click()
+    expect(page.get_by_role("heading", name="Registers that link to this unit")).to_be_visible()
+    page.get_by_role("link", name="INCOME.pnr").click()
+    expect(page).to_have_url(re.compile(r"/data/catalogue/INCOME/pnr/$"))
+    page.get_by_role("link", name="INCOME", exact=True).click()
+    expect(page.get_by_role("heading", name=re.compile(r"INCOME"))).to_be_visible()
 
 
 def test_a_researcher_collects_a_variable_with_years_and_downloads_the_list(
