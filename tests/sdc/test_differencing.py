@@ -94,3 +94,27 @@ def test_cli_differencing_against_an_earlier_record(tmp_path, capsys):
     assert cells == {("N", "F"), ("S", "F"), ("S", "M")}
     assert rec["input"]["population"] == {"age": ["18-64", "65+"]}
     assert main([*args]) == 0
+
+
+def test_undeclared_nesting_is_inferred_and_asks_for_review():
+    """The researcher declares no population for either table; the second leaves out the
+    65+ group. Every cell of it is at most the first's, so the small differences are found."""
+    df = people()
+    everyone = crosstab(df["region"], df["sex"], margins=True)
+    younger = df[df.age != "65+"]
+    checked = check_against(crosstab(younger["region"], younger["sex"], margins=True), [everyone])
+    found = [f for f in checked.finding_list if f.rule == "differencing"]
+    assert found and all(f.severity == "review" for f in found)
+    assert all(0 < f.values["difference"] < 10 for f in found)
+    assert not found[0].values["populations_declared_nested"]
+    assert checked.status == "review"
+
+
+def test_tables_that_differ_both_ways_are_not_taken_for_nested():
+    df = people()
+    a, b = df.iloc[::2], df.iloc[1::2]
+    diff = pd.crosstab(a.region, a.sex) - pd.crosstab(b.region, b.sex)
+    assert (diff.to_numpy() > 0).any() and (diff.to_numpy() < 0).any()
+    assert (abs(diff.to_numpy()) < 10).any()
+    checked = check_against(crosstab(b["region"], b["sex"]), [crosstab(a["region"], a["sex"])])
+    assert not any(f.rule == "differencing" for f in checked.finding_list)

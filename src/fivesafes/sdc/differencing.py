@@ -6,6 +6,10 @@ part of the larger population outside the smaller one ("under 18 or over 64"). A
 that difference is between 1 and `frequency.threshold - 1` discloses a small group even when
 both tables pass on their own, so the new table's cell fails.
 
+When the two tables are declared over the same population (or neither declares one) but every
+cell of one is at most the same cell of the other, one population may well be part of the
+other although nobody said so; small differences then ask for review.
+
 Populations are declared as filters, `{"age_band": ["18-29", "30-44", "45-64"]}`: a variable
 not named is unrestricted. Population A contains B when every filter of A is also in B with
 B's labels a subset of A's. Earlier tables are given as JSON records (record-format.md) or
@@ -74,25 +78,42 @@ def differencing_findings(
         if cells.empty or old_cells.empty:
             continue
         old_pop = old["input"].get("population")
-        same = normalise(new_pop) == normalise(old_pop)
-        if same:
-            continue
-        if contains(old_pop, new_pop):
+        merged = cells.merge(old_cells, on=keys, suffixes=("_new", "_old"))
+        raw = merged["_n_old"] - merged["_n_new"]
+        declared = True
+        severity = rules.frequency.severity
+        if normalise(new_pop) == normalise(old_pop):
+            # declared alike (often: not declared at all), yet one table may still count a
+            # subset of the other's population: every cell at most the other's, some less
+            if (raw >= 0).all() and (raw > 0).any():
+                sign = 1
+            elif (raw <= 0).all() and (raw < 0).any():
+                sign = -1
+            else:
+                continue
+            declared = False
+            severity = "review"
+        elif contains(old_pop, new_pop):
             sign = 1  # old is the larger population
         elif contains(new_pop, old_pop):
             sign = -1
         else:
             continue
-        merged = cells.merge(old_cells, on=keys, suffixes=("_new", "_old"))
-        diff = (merged["_n_old"] - merged["_n_new"]) * sign
+        diff = raw * sign
         hit = merged[(diff > 0) & (diff < t)]
         name = old.get("name") or old.get("checksums", {}).get("record_sha256", f"#{k}")[:12]
+        nested = (
+            "a nested population"
+            if declared
+            else "declared as the same population, but every cell of one is at most the "
+            "other's, as if its population were a part of the other's"
+        )
         for row, d in zip(hit.to_dict(orient="records"), diff[hit.index], strict=True):
             cell = {dim: str(row[key]) for dim, key in zip(dims, keys, strict=True)}
             found.append(
                 Finding(
                     rule="differencing",
-                    severity=rules.frequency.severity,
+                    severity=severity,
                     cell=cell,
                     values={
                         "difference": int(d),
@@ -100,11 +121,13 @@ def differencing_findings(
                         "earlier_table": str(name),
                         "contributors_new": int(row["_n_new"]),
                         "contributors_earlier": int(row["_n_old"]),
+                        "populations_declared_nested": declared,
                     },
                     reason=(
-                        f"subtracting this cell from the same cell of the earlier table {name} "
-                        f"(a {'larger' if sign > 0 else 'smaller'} nested population) leaves "
-                        f"{int(d)} contributors, fewer than {t}"
+                        f"this cell and the same cell of the earlier table {name} "
+                        f"({'larger' if sign > 0 else 'smaller'}; {nested}) differ by {int(d)} "
+                        f"contributors, fewer than {t}: subtracting one from the other shows "
+                        "that small group"
                     ),
                 )
             )
