@@ -82,3 +82,42 @@ def test_the_api_lists_agreements_with_signatures_and_serves_the_pdf(world, make
     assert stranger.get("/api/v1/people/agreements").json() == []
     refused = stranger.get(f"/api/v1/people/agreements/{world.agreement.pk}/document")
     assert refused.status_code == 403
+
+
+def test_an_affiliated_researchers_agreement_names_the_contact_person_and_invoices(
+    world, make_user
+) -> None:
+    """R7, Appendix 3 terms 13-17: responsibility, contact person, invoices to the institution."""
+    from django.utils import timezone
+
+    from fivesafes.people.services import agreements, researchers
+
+    contact = make_user(Role.RESEARCHER, username="karen")
+    contact.full_name = "Karen Kontakt"
+    contact.save(update_fields=["full_name"])
+    researchers.attach(actor=world.manager, institution=world.institution, researcher=contact)
+    foreigner = make_user(Role.RESEARCHER, username="ingrid")
+    researchers.attach(
+        actor=world.manager,
+        institution=world.institution,
+        researcher=foreigner,
+        affiliated=True,
+        contact_person=contact,
+        accepts_responsibility=True,
+    )
+    today = timezone.localdate()
+    agreement = agreements.create(
+        actor=world.manager,
+        researcher=foreigner,
+        project=world.project,
+        starts_on=today,
+        ends_on=today.replace(year=today.year + 1),
+        allowed_networks="198.51.100.0/24",
+    )
+    text = " ".join(pdf_text(default_storage.open(agreement.document, "rb").read()).split())
+    assert "accepts responsibility" in text
+    assert "appoints Karen Kontakt, who is responsible for all contact" in text
+    assert "invoices concerning the affiliated researcher are sent to and paid by" in text
+    # an attached (not affiliated) researcher's agreement has none of these terms
+    own = " ".join(pdf_text(default_storage.open(world.agreement.document, "rb").read()).split())
+    assert "invoices" not in own and "contact person" not in own

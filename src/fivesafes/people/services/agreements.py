@@ -104,7 +104,10 @@ def create(
         )
         ProjectMembership.objects.get_or_create(project=project, person=researcher)
         ensure_document(
-            agreement, affiliated=attachment.kind == Attachment.Kind.AFFILIATED, actor=actor
+            agreement,
+            affiliated=attachment.kind == Attachment.Kind.AFFILIATED,
+            contact_person=attachment.contact_person,
+            actor=actor,
         )
         record(
             action="agreement.created",
@@ -117,23 +120,34 @@ def create(
 
 
 def ensure_document(
-    agreement: ResearcherAgreement, *, affiliated: bool | None = None, actor: Any = None
+    agreement: ResearcherAgreement,
+    *,
+    affiliated: bool | None = None,
+    contact_person: Any = None,
+    actor: Any = None,
 ) -> None:
     """Generate the agreement's PDF once (when drawn up, or for an agreement made before
-    documents were kept); signatures name its hash (R8, Appendix 3)."""
+    documents were kept); signatures name its hash (R8, Appendix 3). An affiliated foreign
+    researcher's agreement names the contact person the institution appointed (R7)."""
     if agreement.document:
         return
     from fivesafes.people.services.document import store_researcher_agreement
 
     if affiliated is None:
-        affiliated = Attachment.objects.filter(
-            researcher_id=agreement.researcher_id,
-            institution_id=agreement.authorisation.institution_id,
-            kind=Attachment.Kind.AFFILIATED,
-        ).exists()
+        affiliation = (
+            Attachment.objects.filter(
+                researcher_id=agreement.researcher_id,
+                institution_id=agreement.authorisation.institution_id,
+                kind=Attachment.Kind.AFFILIATED,
+            )
+            .select_related("contact_person")
+            .first()
+        )
+        affiliated = affiliation is not None
+        contact_person = affiliation.contact_person if affiliation else None
     with files.kept_if_committed(), transaction.atomic():
         agreement.document, agreement.document_sha256 = store_researcher_agreement(
-            agreement, affiliated=affiliated
+            agreement, affiliated=affiliated, contact_person=contact_person
         )
         agreement.save(update_fields=["document", "document_sha256"])
         record(

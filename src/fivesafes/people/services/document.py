@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from io import BytesIO
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
@@ -150,6 +151,10 @@ AFFILIATE_TERMS: tuple[str, ...] = (
     "The institution's responsible manager accepts responsibility that the affiliated "
     "researcher keeps every rule on access to micro data, and informs the researcher of them.",
     "The affiliated researcher's access passes through the authorised institution.",
+    "The institution appoints {contact}, who is responsible for all contact between the "
+    "affiliated researcher and the office.",
+    "All invoices concerning the affiliated researcher are sent to and paid by the authorised "
+    "institution, on the institution's terms of invoicing.",
 )
 
 
@@ -158,7 +163,7 @@ def researcher_agreement_path(agreement: ResearcherAgreement, digest: str) -> st
 
 
 def render_researcher_agreement(
-    agreement: ResearcherAgreement, *, affiliated: bool = False
+    agreement: ResearcherAgreement, *, affiliated: bool = False, contact_person: Any = None
 ) -> bytes:
     """Appendix 3 in our words, from the agreement's researcher, project, period and addresses."""
     styles = getSampleStyleSheet()
@@ -178,7 +183,13 @@ def render_researcher_agreement(
         author="fivesafes research service",
     )
     addresses = [line for line in agreement.allowed_networks.split() if line]
-    terms = list(RESEARCHER_TERMS) + (list(AFFILIATE_TERMS) if affiliated else [])
+    contact = (
+        (getattr(contact_person, "full_name", "") or contact_person.get_username())
+        if contact_person is not None
+        else "a contact person"
+    )
+    affiliate_terms = [escape(term.format(contact=contact)) for term in AFFILIATE_TERMS]
+    terms = list(RESEARCHER_TERMS) + (affiliate_terms if affiliated else [])
     story = [
         Paragraph("RESEARCHER AGREEMENT", styles["Title"]),
         Paragraph(f"Agreement R-{agreement.pk} between the statistics office and", normal),
@@ -222,9 +233,11 @@ def render_researcher_agreement(
 
 
 def store_researcher_agreement(
-    agreement: ResearcherAgreement, *, affiliated: bool = False
+    agreement: ResearcherAgreement, *, affiliated: bool = False, contact_person: Any = None
 ) -> tuple[str, str]:
     """Render and store the researcher agreement; returns (storage name, sha256)."""
-    content = render_researcher_agreement(agreement, affiliated=affiliated)
+    content = render_researcher_agreement(
+        agreement, affiliated=affiliated, contact_person=contact_person
+    )
     digest = hashlib.sha256(content).hexdigest()
     return files.write(researcher_agreement_path(agreement, digest), content), digest
