@@ -241,3 +241,23 @@ def test_a_code_with_a_bad_date_is_one_error_not_one_per_child(tmp_path: Path) -
             "'2020-02-30' is not a valid date",
         )
     ]
+
+
+def test_texts_longer_than_the_catalogue_keeps_are_refused_with_their_length(
+    tmp_path: Path,
+) -> None:
+    """The catalogue's columns have limits; a file beyond them is named, not a database crash."""
+    doc = visits_doc()
+    doc["title"]["da"] = "x" * 301
+    doc["variables"][5]["unitOfMeasure"]["en"] = "k" * 101
+    doc["variables"][4]["valueDomain"]["codeList"]["codes"][0]["code"] = "C" * 41
+    doc["variables"][4]["valueDomain"]["codeList"]["codes"][1]["label"]["en"] = "y" * 300  # fits
+    assert issues_of([write(tmp_path, "long.json", doc)]) == [
+        ("long.json", "$.title.da", "too long: 301 characters, at most 300"),
+        (
+            "long.json",
+            "$.variables[4].valueDomain.codeList.codes[0].code",
+            "too long: 41 characters, at most 40",
+        ),
+        ("long.json", "$.variables[5].unitOfMeasure.en", "too long: 101 characters, at most 100"),
+    ]

@@ -86,6 +86,8 @@ def _schema_issues(file: str, doc: Any) -> list[MetadataIssue]:
             reason = "a value domain has either a description (with optional minimum, maximum, pattern) or a codeList, not both and not neither"
         elif err.validator == "oneOf" and parts and parts[-1] == "validUntil":
             reason = f"{err.instance!r} is neither a date (YYYY-MM-DD) nor null"
+        elif err.validator == "maxLength":
+            reason = f"too long: {len(err.instance)} characters, at most {err.validator_value}"
         elif err.validator == "type":
             reason = f"wrong type: {err.instance!r} is not of type {err.validator_value!r}"
         elif err.validator == "required":
