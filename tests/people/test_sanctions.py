@@ -188,3 +188,42 @@ def test_the_reporter_cannot_dismiss_over_the_api(world, make_user) -> None:
     assert response.json()["detail"].startswith("Four eyes (decided_by)")
     breach.refresh_from_db()
     assert breach.state == "reported"
+
+
+def test_the_institution_is_reinstated_by_the_sweep_when_the_withdrawal_ends(
+    world, make_user
+) -> None:
+    from fivesafes.people.models import Authorisation
+    from fivesafes.people.services import researchers
+    from fivesafes.people.tasks import run_daily_sweep
+
+    breach = sanctions.report_breach(
+        actor=make_user(Role.OUTPUT_CHECKER),
+        researcher=world.researcher,
+        what_happened="a",
+        evidence="b",
+    )
+    today = timezone.localdate()
+    sanctions.decide(
+        actor=world.approver,
+        breach=breach,
+        decision="d",
+        permanent=True,
+        exclusion_ends_on=None,
+        withdraw_institution_until=today + timedelta(days=30),
+    )
+    assert run_daily_sweep()["reinstated"] == 0
+    # The withdrawal period is over (dates moved back instead of waiting a month).
+    yesterday = today - timedelta(days=1)
+    Authorisation.objects.filter(pk=world.authorisation.pk).update(withdrawn_until=yesterday)
+    Sanction.objects.filter(kind="withdrawal").update(ends_on=yesterday)
+    assert run_daily_sweep()["reinstated"] == 1
+    world.authorisation.refresh_from_db()
+    assert world.authorisation.state == "registered" and world.institution.is_authorised()
+    assert AuditEvent.objects.filter(action="authorisation.reinstate").count() == 1
+    # it takes researchers again; the excluded one stays out
+    researchers.attach(
+        actor=world.manager, institution=world.institution, researcher=make_user(Role.RESEARCHER)
+    )
+    world.agreement.refresh_from_db()
+    assert world.agreement.ended_at is not None
