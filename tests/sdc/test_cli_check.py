@@ -366,3 +366,19 @@ def test_no_configuration_lets_a_two_gigabyte_file_be_read_whole(tmp_path, capsy
     assert main(["check", path, *DECL, "--config", str(config), "--json"]) == 3
     err = json.loads(capsys.readouterr().out)
     assert err["error"] == "bad_config" and err["field"].endswith("max_input_bytes")
+
+
+def test_a_title_above_the_header_is_named_as_the_likely_cause(tmp_path, capsys):
+    book = openpyxl.Workbook()
+    book.active.append(["Table 1: persons by region and sex"])
+    book.active.append([])
+    book.active.append(["region", "sex", "n"])
+    book.active.append(["North", "F", 12])
+    book.save(tmp_path / "t.xlsx")
+    assert main(["check", str(tmp_path / "t.xlsx"), *DECL, "--json"]) == 3
+    err = json.loads(capsys.readouterr().out)
+    assert err["error"] == "bad_file_format" and "title" in err["reason"]
+    path = write(tmp_path, "t.csv", "Table 1: persons\n" + GOOD)
+    assert main(["check", path, *DECL, "--json"]) == 3
+    err = json.loads(capsys.readouterr().out)
+    assert "line 2 has 3 fields" in err["reason"] and "title" in err["reason"]

@@ -56,6 +56,14 @@ def read_rows(
     if not rows:
         raise EmptyTableError("the table has a header but no rows", field=str(path))
     header = [str(h).strip() for h in header]
+    unnamed = [i + 1 for i, h in enumerate(header) if h == ""]
+    if unnamed:
+        raise FileFormatError(
+            f"column {unnamed[0]} of the header ({', '.join(map(repr, header[:4]))}...) has no "
+            "name; the first non-empty line must be the header: is there a title or note above "
+            "it? Remove it, or name every column",
+            field=str(path),
+        )
     seen: set[str] = set()
     for h in header:
         if h in seen:
@@ -63,8 +71,11 @@ def read_rows(
         seen.add(h)
     for i, row in enumerate(rows):
         if len(row) != len(header):
+            hint = ""
+            if i == 0 and len(row) > len(header):
+                hint = " (is the first line a title above the header? remove it)"
             raise FileFormatError(
-                f"line {lines[i]} has {len(row)} fields but the header has {len(header)}",
+                f"line {lines[i]} has {len(row)} fields but the header has {len(header)}{hint}",
                 field=str(path),
             )
     return header, rows, digest, lines
