@@ -147,3 +147,56 @@ def test_deletion_recorded_by_api_after_closure(pw, recommended) -> None:
         _json(verified_client(pw.researcher), "post", f"/{project.pk}/data-deleted", {}).status_code
         == 403
     )
+
+
+def test_what_the_pages_show_is_in_the_api_too(pw, submitted, make_user) -> None:
+    """An API client can follow the whole case: the applicant reads the office's question to
+    answer it, the manager finds the quote to accept it, the researcher lists their projects
+    and reads the timeline, and a change request shows its difference to the approved scope."""
+    from fivesafes.policy.permissions import Role
+
+    handler, approver = verified_client(pw.case_handler), verified_client(pw.approver)
+    researcher, manager = verified_client(pw.researcher), verified_client(pw.manager)
+    app = f"/applications/{submitted.pk}"
+    assert _json(handler, "post", f"{app}/steps/start_review").status_code == 200
+    asked = _json(handler, "post", f"{app}/questions", {"text": "Why 2010?"})
+    assert asked.status_code == 201
+
+    seen = _json(researcher, "get", app).json()
+    [question] = seen["questions"]
+    assert question["text"] == "Why 2010?" and question["asked_by"] == "camilla"
+    assert question["answer"] == "" and question["answered_at"] is None
+    answered = _json(
+        researcher, "post", f"/questions/{question['id']}/answer", {"text": "Reform year."}
+    )
+    assert answered.status_code == 200
+    assert _json(handler, "get", app).json()["questions"][0]["answer"] == "Reform year."
+
+    assert _json(handler, "post", f"{app}/steps/recommend", {"note": "Fine."}).status_code == 200
+    approved = _json(approver, "post", f"{app}/steps/approve")
+    assert approved.status_code == 200
+    history = [e["action"] for e in approved.json()["history"]]
+    assert history.index("application.submit") < history.index("application.approve")
+    assert _json(handler, "post", f"{app}/quotes", {"coordination_hours": 2}).status_code == 201
+
+    [quote] = _json(manager, "get", app).json()["quotes"]
+    assert quote["state"] == "offered" and quote["invoice_to"] == pw.institution.name
+    accepted = _json(manager, "post", f"/quotes/{quote['id']}/accept")
+    assert accepted.status_code == 200 and accepted.json()["state"] == "accepted"
+
+    listed = _json(researcher, "get", "/")
+    assert listed.status_code == 200
+    [project] = listed.json()
+    assert project["number"] == approved.json()["project"] and project["state"] == "active"
+    stranger = verified_client(make_user(Role.RESEARCHER, username="stranger"))
+    assert _json(stranger, "get", "/").json() == []
+    detail = _json(researcher, "get", f"/{project['id']}").json()
+    assert "project.created" in [e["action"] for e in detail["timeline"]]
+    assert "quote.accepted" in [e["action"] for e in detail["timeline"]]
+
+    change = _json(researcher, "post", f"/{project['id']}/change-requests", {"text": "Longer."})
+    later = "2099-12-31"
+    changed = _json(researcher, "patch", f"/applications/{change.json()['id']}", {"ends_on": later})
+    [difference] = changed.json()["changes"]
+    assert difference["part"] == "period" and difference["widens"] is True
+    assert later in difference["description"]

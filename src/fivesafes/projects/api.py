@@ -18,6 +18,7 @@ from ninja.files import UploadedFile
 from fivesafes.api.errors import call_service as _call
 from fivesafes.api.errors import caller as _user
 from fivesafes.api.security import api_requires
+from fivesafes.audit.services import event_stream_for
 from fivesafes.people.models import Institution
 from fivesafes.policy.checks import can
 from fivesafes.policy.permissions import Permission
@@ -36,7 +37,7 @@ from fivesafes.projects.models import (
 from fivesafes.projects.services import applications as service
 from fivesafes.projects.services import assignment, closure, decisions, population, pricing
 from fivesafes.projects.services import projects as project_service
-from fivesafes.projects.views.projects import may_see_project
+from fivesafes.projects.views.projects import may_see_project, project_timeline, visible_projects
 from fivesafes.projects.workflow import OPEN_STATES, available
 
 router = Router()
@@ -70,6 +71,76 @@ class PopulationIn(Schema):
 
     unit: str = "person"
     criteria: list[dict[str, Any]]
+
+
+class QuoteOut(Schema):
+    id: int
+    reference: str
+    application: str
+    state: str
+    lines: list[dict[str, str]]
+    subtotal: Decimal
+    vat: Decimal
+    total: Decimal
+    delivery_days: int
+    estimated_delivery_on: date
+    invoice_to: str
+    accepted_by: str | None
+    contract_sha256: str
+
+
+class QuoteIn(Schema):
+    coordination_hours: Decimal
+    outside_list_hours: Decimal = Decimal(0)
+
+
+def _quote(q: Quote) -> QuoteOut:
+    return QuoteOut(
+        id=q.pk,
+        reference=q.reference,
+        application=q.application.reference,
+        state=q.state,
+        lines=q.lines,
+        subtotal=q.subtotal,
+        vat=q.vat,
+        total=q.total,
+        delivery_days=q.delivery_days,
+        estimated_delivery_on=q.estimated_delivery_on,
+        invoice_to=q.invoice_to.name,
+        accepted_by=q.accepted_by.get_username() if q.accepted_by else None,
+        contract_sha256=q.contract_sha256,
+    )
+
+
+class QuestionOut(Schema):
+    id: int
+    text: str
+    asked_by: str
+    asked_at: datetime
+    answer: str
+    answered_by: str | None
+    answered_at: datetime | None
+
+
+class ChangeOut(Schema):
+    """One difference between a change request and the approved scope (R16)."""
+
+    part: str
+    item: str
+    description: str
+    widens: bool
+
+
+class EventOut(Schema):
+    at: datetime
+    who: str
+    action: str
+
+
+def _events(events: Any) -> list[EventOut]:
+    return [
+        EventOut(at=e.occurred_at, who=e.actor_label or "system", action=e.action) for e in events
+    ]
 
 
 class ApplicationOut(Schema):
@@ -106,6 +177,12 @@ class ApplicationOut(Schema):
     due_on: date | None
     submitted_at: datetime | None
     decided_at: datetime | None
+    # What the application page shows besides: questions and answers, the difference to the
+    # approved scope (change requests), quotes, and the history.
+    questions: list[QuestionOut]
+    changes: list[ChangeOut]
+    quotes: list[QuoteOut]
+    history: list[EventOut]
 
 
 def _application(a: Application) -> ApplicationOut:
@@ -161,6 +238,26 @@ def _application(a: Application) -> ApplicationOut:
         due_on=a.due_on,
         submitted_at=a.submitted_at,
         decided_at=a.decided_at,
+        questions=[
+            QuestionOut(
+                id=q.pk,
+                text=q.text,
+                asked_by=q.asked_by.get_username(),
+                asked_at=q.asked_at,
+                answer=q.answer,
+                answered_by=q.answered_by.get_username() if q.answered_by else None,
+                answered_at=q.answered_at,
+            )
+            for q in a.questions.select_related("asked_by", "answered_by")
+        ],
+        changes=[
+            ChangeOut(part=c.part, item=c.item, description=c.description, widens=c.widens)
+            for c in (project_service.changes_of(a) if a.kind == Application.Kind.CHANGE else [])
+        ],
+        quotes=[
+            _quote(q) for q in a.quotes.select_related("application", "accepted_by", "invoice_to")
+        ],
+        history=_events(event_stream_for(a)),
     )
 
 
@@ -226,9 +323,12 @@ class ProjectOut(Schema):
     members: list[str]
     approved_scope: dict[str, Any]
     data_deleted_on: date | None
+    closed_at: datetime | None
+    # Decisions, changes, closure and follow-up, oldest first (GET /{project_id} only).
+    timeline: list[EventOut] = []
 
 
-def _project(p: Project) -> ProjectOut:
+def _project(p: Project, timeline: bool = False) -> ProjectOut:
     return ProjectOut(
         id=p.pk,
         number=p.number,
@@ -242,6 +342,8 @@ def _project(p: Project) -> ProjectOut:
         members=[m.person.get_username() for m in p.memberships.select_related("person")],
         approved_scope=p.approved_scope,
         data_deleted_on=p.data_deleted_on,
+        closed_at=p.closed_at,
+        timeline=_events(project_timeline(p)) if timeline else [],
     )
 
 
@@ -593,45 +695,6 @@ class PriceOut(Schema):
     unit_price: Decimal
 
 
-class QuoteOut(Schema):
-    id: int
-    reference: str
-    application: str
-    state: str
-    lines: list[dict[str, str]]
-    subtotal: Decimal
-    vat: Decimal
-    total: Decimal
-    delivery_days: int
-    estimated_delivery_on: date
-    invoice_to: str
-    accepted_by: str | None
-    contract_sha256: str
-
-
-class QuoteIn(Schema):
-    coordination_hours: Decimal
-    outside_list_hours: Decimal = Decimal(0)
-
-
-def _quote(q: Quote) -> QuoteOut:
-    return QuoteOut(
-        id=q.pk,
-        reference=q.reference,
-        application=q.application.reference,
-        state=q.state,
-        lines=q.lines,
-        subtotal=q.subtotal,
-        vat=q.vat,
-        total=q.total,
-        delivery_days=q.delivery_days,
-        estimated_delivery_on=q.estimated_delivery_on,
-        invoice_to=q.invoice_to.name,
-        accepted_by=q.accepted_by.get_username() if q.accepted_by else None,
-        contract_sha256=q.contract_sha256,
-    )
-
-
 @router.get("/prices", response=list[PriceOut], summary="The price list (R18)")
 @api_requires(Permission.EDIT_PRICE_LIST)
 def price_list(request: HttpRequest) -> list[PriceOut]:
@@ -809,6 +872,19 @@ def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
     return response
 
 
+@router.get(
+    "/",
+    response=list[ProjectOut],
+    summary="My projects (responsible, member, manager); all for staff who read applications",
+)
+@api_requires(Permission.VIEW_DASHBOARD)
+def project_list(request: HttpRequest, state: str = "") -> list[ProjectOut]:
+    found = visible_projects(_user(request)).select_related("institution", "responsible")
+    if state in Project.State.values:
+        found = found.filter(state=state)
+    return [_project(p) for p in found[:500]]
+
+
 # Operations on /{project_id} come last, so that named paths (/prices) match first.
 @router.get("/{project_id}", response=ProjectOut, summary="A project with its approved scope")
 @api_requires(Permission.VIEW_DASHBOARD)
@@ -818,7 +894,7 @@ def project_detail(request: HttpRequest, project_id: int) -> ProjectOut:
     )
     if not may_see_project(_user(request), project):
         raise HttpError(403, f"You are not a member of project {project.number}.")
-    return _project(project)
+    return _project(project, timeline=True)
 
 
 @router.post(

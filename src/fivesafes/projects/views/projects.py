@@ -5,10 +5,12 @@ from __future__ import annotations
 from itertools import chain
 
 from django.contrib import messages
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from fivesafes.audit.models import AuditEvent
 from fivesafes.audit.services import event_stream_for
 from fivesafes.people.views.common import Refused, attempt
 from fivesafes.policy.checks import can
@@ -42,18 +44,30 @@ def may_see_project(user, project: Project) -> bool:  # noqa: ANN001
     )
 
 
+def visible_projects(user) -> QuerySet[Project]:  # noqa: ANN001
+    """Projects the person is responsible for, a member of or manages; all for staff who read
+    applications (the same people `may_see_project` lets in)."""
+    found = Project.objects.all()
+    if not can(user, Permission.VIEW_PROJECT_APPLICATIONS):
+        found = found.filter(
+            Q(responsible=user) | Q(memberships__person=user) | Q(institution__manager=user)
+        ).distinct()
+    return found
+
+
+def project_timeline(project: Project) -> list[AuditEvent]:
+    """The events of the project and of its applications and change requests, oldest first."""
+    applications = project.applications.all()
+    return sorted(
+        chain(event_stream_for(project), *(event_stream_for(a) for a in applications)),
+        key=lambda e: e.sequence,
+    )
+
+
 @requires(Permission.VIEW_DASHBOARD)
 def project_list(request: HttpRequest) -> HttpResponse:
     """Projects the person is responsible for or a member of, or all for staff who read them."""
-    from django.db.models import Q
-
-    found = Project.objects.select_related("institution", "responsible")
-    if not can(request.user, Permission.VIEW_PROJECT_APPLICATIONS):
-        found = found.filter(
-            Q(responsible=request.user)
-            | Q(memberships__person=request.user)
-            | Q(institution__manager=request.user)
-        ).distinct()
+    found = visible_projects(request.user).select_related("institution", "responsible")
     state = request.GET.get("state", "")
     if state in Project.State.values:
         found = found.filter(state=state)
@@ -66,10 +80,7 @@ def project_page(request: HttpRequest, pk: int) -> HttpResponse:
     if not may_see_project(request.user, project):
         return refuse(request, f"You are not a member of project {project.number}.")
     applications = list(project.applications.order_by("created_at"))
-    events = sorted(
-        chain(event_stream_for(project), *(event_stream_for(a) for a in applications)),
-        key=lambda e: e.sequence,
-    )
+    events = project_timeline(project)
     return render(
         request,
         "projects/project.html",
