@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 import pytest
@@ -74,6 +75,16 @@ def test_codes_added_are_minor_codes_removed_or_revalidated_are_major() -> None:
 
     assert version_change(BASE, using(added)).bump is Bump.MINOR
     assert version_change(BASE, using(ended)).bump is Bump.MAJOR
+    # a withdrawn code brought back for a new period (its old period unchanged): more values
+    # are valid, as when a code is added
+    old = next(c for c in cl.codes if c.code == "OLD")
+    assert old.valid_until is not None
+    back = replace(
+        cl, codes=(*cl.codes, replace(old, valid_from=dt.date(2024, 1, 1), valid_until=None))
+    )
+    change = version_change(BASE, using(back))
+    assert change.bump is Bump.MINOR, change
+    assert change.reasons == ("variable 'reason': 1 code(s) or validity period(s) added",)
 
 
 def test_documentation_changes_are_a_patch() -> None:

@@ -63,7 +63,6 @@ def _variable_changes(old: Variable, new: Variable) -> list[tuple[Bump, str]]:
     elif od.code_list is not None and nd.code_list is not None:
         old_codes = {_code_key(c) for c in od.code_list.codes}
         new_codes = {_code_key(c) for c in nd.code_list.codes}
-        old_values = {c.code for c in od.code_list.codes}
         removed = old_codes - new_codes
         if removed:
             out.append(
@@ -72,9 +71,11 @@ def _variable_changes(old: Variable, new: Variable) -> list[tuple[Bump, str]]:
                     f"variable {name!r}: {len(removed)} code(s) removed or their validity changed",
                 )
             )
-        added = [k for k in new_codes - old_codes if k[0] not in old_values]
+        added = new_codes - old_codes  # new codes, or a withdrawn code valid again
         if added:
-            out.append((Bump.MINOR, f"variable {name!r}: {len(added)} code(s) added"))
+            out.append(
+                (Bump.MINOR, f"variable {name!r}: {len(added)} code(s) or validity period(s) added")
+            )
         old_labels = {
             (c.code, c.valid_from): (c.label, c.level, c.parent) for c in od.code_list.codes
         }
