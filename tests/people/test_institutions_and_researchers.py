@@ -192,3 +192,43 @@ def test_the_manager_ends_an_attachment_and_access_ends(world, make_user) -> Non
     response = verified_client(world.manager).post(url, follow=True)
     assert "R1: Rikke&#x27;s attachment to Aarhus University ended on" in response.text
     assert db_state() == before
+
+
+def test_the_manager_marks_a_researcher_as_working_abroad_and_back(world, make_user) -> None:
+    """R7: a researcher of a domestic institution works abroad under its responsibility."""
+    from tests.people.test_api import api_client
+
+    attachment = Attachment.objects.get(researcher=world.researcher)
+    url = reverse("people:working_abroad", kwargs={"pk": attachment.pk})
+    page = verified_client(world.manager).get(
+        reverse("people:institution", kwargs={"pk": world.institution.pk})
+    )
+    assert "Mark Rikke as working abroad" in page.text
+    stranger = verified_client(make_user(Role.INSTITUTION_MANAGER))
+    response = stranger.post(url, {"working_abroad": "on"}, follow=True)
+    assert "Only the responsible manager of Aarhus University" in response.text
+    attachment.refresh_from_db()
+    assert attachment.working_abroad is False
+
+    response = verified_client(world.manager).post(url, {"working_abroad": "on"}, follow=True)
+    assert "is marked as working abroad" in response.text
+    attachment.refresh_from_db()
+    assert attachment.working_abroad is True
+    answer = project_access(world.researcher, world.project)
+    assert answer.allowed
+    assert "working abroad under its responsibility" in answer.conditions[1].why
+
+    response = api_client(world.manager).post(
+        f"/api/v1/people/attachments/{attachment.pk}/working-abroad",
+        {"working_abroad": False},
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and response.json()["working_abroad"] is False
+    from fivesafes.audit.models import AuditEvent
+
+    assert list(
+        AuditEvent.objects.filter(action__startswith="researcher.", object_id=str(attachment.pk))
+        .exclude(action="researcher.attached")
+        .values_list("action", flat=True)
+        .order_by("sequence")
+    ) == ["researcher.working_abroad", "researcher.back_home"]

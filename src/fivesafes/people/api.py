@@ -839,6 +839,43 @@ def end_attachment(request: HttpRequest, attachment_id: int) -> AttachmentOut:
     )
 
 
+class WorkingAbroadIn(Schema):
+    working_abroad: bool
+
+
+@router.post(
+    "/attachments/{attachment_id}/working-abroad",
+    response=AttachmentOut,
+    summary="Mark a researcher as working abroad, or back home (R7)",
+)
+@api_requires(Permission.MANAGE_INSTITUTION_RESEARCHERS)
+def working_abroad(
+    request: HttpRequest, attachment_id: int, payload: WorkingAbroadIn
+) -> AttachmentOut:
+    from fivesafes.people.models import Attachment
+
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("institution"), pk=attachment_id
+    )
+    done = _call(
+        lambda: researchers.set_working_abroad(
+            actor=_user(request),
+            attachment=attachment,
+            working_abroad=payload.working_abroad,
+            request=request,
+        )
+    )
+    return AttachmentOut(
+        id=done.pk,
+        researcher=done.researcher.username,
+        institution=done.institution.name,
+        kind=done.kind,
+        starts_on=done.starts_on,
+        ends_on=done.ends_on,
+        working_abroad=done.working_abroad,
+    )
+
+
 class BankQuestionIn(Schema):
     text: str
     choices: list[str]

@@ -14,6 +14,9 @@ urlpatterns = [
     path("institutions/<int:pk>/attach/", institutions.attach, name="attach"),
     path("institutions/<int:pk>/agreements/", institutions.new_agreement, name="new_agreement"),
     path("attachments/<int:pk>/end/", institutions.end_attachment, name="end_attachment"),
+    path(
+        "attachments/<int:pk>/working-abroad/", institutions.working_abroad, name="working_abroad"
+    ),
     path("agreements/<int:pk>/countersign/", institutions.countersign, name="countersign"),
     # Authorisation cases
     path("cases/", cases.case_list, name="cases"),

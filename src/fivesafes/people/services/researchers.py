@@ -159,6 +159,47 @@ def attach(
     return attachment
 
 
+def set_working_abroad(
+    *, actor: Any, attachment: Attachment, working_abroad: bool, request: Any = None
+) -> Attachment:
+    """The manager marks a current researcher as working abroad for a period, under the
+    institution's responsibility, or back home (R7)."""
+    require(actor, Permission.MANAGE_INSTITUTION_RESEARCHERS)
+    with transaction.atomic():
+        attachment = (
+            Attachment.objects.select_for_update()
+            .select_related("institution", "researcher")
+            .get(pk=attachment.pk)
+        )
+        _check_manager(actor, attachment.institution)
+        if not Attachment.objects.current().filter(pk=attachment.pk).exists():
+            raise RuleViolation(
+                "R7",
+                "working_abroad",
+                f"{attachment.researcher}'s attachment to {attachment.institution} is not "
+                "current; only a current researcher is marked as working abroad.",
+            )
+        if attachment.kind == Attachment.Kind.AFFILIATED:
+            raise RuleViolation(
+                "R7",
+                "working_abroad",
+                "An affiliated foreign researcher works abroad by definition; the mark is for "
+                "the institution's own researchers.",
+            )
+        before = snapshot(attachment, ("working_abroad",))
+        attachment.working_abroad = working_abroad
+        attachment.save(update_fields=["working_abroad"])
+        record(
+            action="researcher.working_abroad" if working_abroad else "researcher.back_home",
+            actor=actor,
+            obj=attachment,
+            before=before,
+            after=snapshot(attachment, ("working_abroad",)),
+            request=request,
+        )
+    return attachment
+
+
 def end_attachment(
     *, actor: Any, attachment: Attachment, ends_on: date | None = None, request: Any = None
 ) -> Attachment:

@@ -197,6 +197,28 @@ def countersign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Permission.MANAGE_INSTITUTION_RESEARCHERS)
+def working_abroad(request: HttpRequest, pk: int) -> HttpResponse:
+    """The manager marks a researcher as working abroad, or back home (R7)."""
+    attachment = get_object_or_404(Attachment.objects.select_related("institution"), pk=pk)
+    abroad = request.POST.get("working_abroad") == "on"
+    try:
+        attempt(
+            request,
+            lambda: researchers.set_working_abroad(
+                actor=request.user, attachment=attachment, working_abroad=abroad, request=request
+            ),
+        )
+    except Refused as refused:
+        if refused.response:
+            return refused.response
+    else:
+        where = "working abroad, under the institution's responsibility" if abroad else "home"
+        messages.success(request, f"{attachment.researcher} is marked as {where}.")
+    return redirect("people:institution", pk=attachment.institution_id)
+
+
+@require_POST
+@requires(Permission.MANAGE_INSTITUTION_RESEARCHERS)
 def end_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     """The manager ends a researcher's attachment today (the researcher left)."""
     attachment = get_object_or_404(Attachment.objects.select_related("institution"), pk=pk)
