@@ -156,6 +156,14 @@ def test_no_address_is_never_allowed() -> None:
     assert not rules.address_allowed("127.0.0.1", "not a range")
 
 
+def test_an_ipv4_client_seen_by_a_dual_stack_server_is_matched() -> None:
+    """REMOTE_ADDR is ::ffff:192.0.2.7 when an IPv6 socket accepts an IPv4 client (R8)."""
+    assert rules.address_allowed("::ffff:192.0.2.7", "192.0.2.0/24")
+    assert rules.address_allowed("::ffff:c000:207", "192.0.2.0/24")
+    assert not rules.address_allowed("::ffff:198.51.100.7", "192.0.2.0/24")
+    assert rules.address_allowed("2001:db8::7", "2001:db8::/32")
+
+
 def test_pass_mark() -> None:
     assert rules.certification_passed(8, 10, 0.8)
     assert not rules.certification_passed(7, 10, 0.8)

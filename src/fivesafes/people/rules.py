@@ -317,9 +317,12 @@ def address_allowed(address: str | None, networks_text: str) -> bool:
     if not address:
         return False
     try:
-        ip = ipaddress.ip_address(address)
+        ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(address)
     except ValueError:
         return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        # A dual-stack server sees an IPv4 client as ::ffff:a.b.c.d; the agreement names a.b.c.d.
+        ip = ip.ipv4_mapped
     networks, _ = parse_networks(networks_text)
     return any(ip.version == net.version and ip in net for net in networks)
 
