@@ -238,3 +238,61 @@ def test_a_change_keeps_the_deletion_deadline_of_the_decision(pw, recommended) -
     decisions.take_step(actor=pw.approver, application=later, step="approve")
     project.refresh_from_db()
     assert project.deletion_deadline == custom + timedelta(days=100)
+
+
+def test_a_new_purpose_or_legal_basis_needs_a_decision(pw, project) -> None:
+    """R11/R16: need to know is judged against the purpose, so a change request that rewrites
+    the purpose (or the legal basis) cannot slip through as a small change; a new title can."""
+    change = project_service.start_change_request(
+        actor=pw.researcher, project=project, summary="Fewer years; new aim."
+    )
+    line = change.variables.get(name="income")
+    service.update_variable(
+        actor=pw.researcher,
+        line=line,
+        first_year=line.first_year + 1,
+        last_year=line.last_year,
+        justification=line.justification,
+    )
+    service.update(
+        actor=pw.researcher,
+        application=change,
+        changes={"purpose": "Marketing profiles.", "legal_basis_art6": "Art. 6(1)(f)"},
+    )
+    change.refresh_from_db()
+    described = {c.description: c.widens for c in project_service.changes_of(change)}
+    assert described["purpose changed"] and described["legal basis (art. 6) changed"]
+    before = db_state()
+    with pytest.raises(RuleViolation) as caught:
+        project_service.record_small_change(actor=pw.researcher, change=change)
+    assert caught.value.rule == "R16" and "purpose changed" in str(caught.value)
+    assert db_state() == before
+    page = verified_client(pw.case_handler).get(reverse("projects:application", args=[change.pk]))
+    assert b"purpose changed" in page.content
+
+    original = project.applications.get(kind="new")
+    service.update(
+        actor=pw.researcher,
+        application=change,
+        changes={
+            "purpose": original.purpose,
+            "legal_basis_art6": original.legal_basis_art6,
+            "title": "Incomes, 2011 on",
+        },
+    )
+    project_service.record_small_change(actor=pw.researcher, change=change)
+    project.refresh_from_db()
+    assert project.title == "Incomes, 2011 on"
+
+
+def test_a_scope_recorded_before_terms_compares_with_the_approved_application(pw, project) -> None:
+    scope = dict(project.approved_scope)
+    del scope["terms"]
+    Project.objects.filter(pk=project.pk).update(approved_scope=scope)
+    change = project_service.start_change_request(
+        actor=pw.researcher, project=Project.objects.get(pk=project.pk), summary="New aim."
+    )
+    assert project_service.changes_of(change) == []
+    service.update(actor=pw.researcher, application=change, changes={"purpose": "Other."})
+    change.refresh_from_db()
+    assert [c.description for c in project_service.changes_of(change)] == ["purpose changed"]

@@ -2,8 +2,11 @@
 
 A scope is a plain dict: variables (label -> years and coarsening), population (criteria over
 catalogue variables, see `population.py`, with words, total or sample size), members
-(id -> name), period and external data sources. `diff` lists each change and whether it widens
-the scope; only a change that widens it needs a change application and a decision.
+(id -> name), period, external data sources and the terms the decision weighed (purpose,
+description, protocol, legal basis, DPIA). `diff` lists each change and whether it widens
+the scope; only a change that widens it needs a change application and a decision. A new
+purpose, protocol, legal basis or DPIA is weighed anew (R11: need to know is judged against
+the purpose), so it widens; a new title does not.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Change:
-    part: str  # variables, population, members, period, external_data
+    part: str  # variables, population, members, period, external_data, terms
     item: str
     description: str
     widens: bool
@@ -202,6 +205,27 @@ def _external(old: list[str], new: list[str]) -> list[Change]:
     ]
 
 
+TERMS = {
+    "title": "title",
+    "purpose": "purpose",
+    "description": "project description",
+    "protocol": "protocol",
+    "legal_basis_art6": "legal basis (art. 6)",
+    "legal_basis_art9": "legal basis (art. 9)",
+    "dpia": "DPIA",
+}
+
+
+def _terms(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    if not old:
+        return []  # a scope recorded before terms were part of it
+    return [
+        Change("terms", key, f"{label} changed", key != "title")
+        for key, label in TERMS.items()
+        if (old.get(key) or "") != (new.get(key) or "")
+    ]
+
+
 def diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     """Every change from `old` to `new`, in a stable order."""
     return (
@@ -212,6 +236,7 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         + _members(old.get("members", {}), new.get("members", {}))
         + _period(old.get("period", {}), new.get("period", {}))
         + _external(old.get("external_data", []), new.get("external_data", []))
+        + _terms(old.get("terms", {}), new.get("terms", {}))
     )
 
 

@@ -120,4 +120,21 @@ def scope_of(application: Application) -> dict[str, Any]:
             "ends_on": application.ends_on.isoformat() if application.ends_on else None,
         },
         "external_data": [e.source for e in application.external_data.all()],
+        "terms": terms_of(application),
+    }
+
+
+def terms_of(application: Application) -> dict[str, str]:
+    """What the decision weighed besides the data: purpose, protocol, legal basis, DPIA (R12).
+    Documents count by their content (sha256), so a new upload of the same file is no change."""
+    return {
+        "title": application.title,
+        "purpose": application.purpose,
+        "description": application.description,
+        "protocol": application.protocol.sha256 if application.protocol else "",
+        "legal_basis_art6": application.legal_basis_art6,
+        "legal_basis_art9": application.legal_basis_art9,
+        "dpia": application.dpia.sha256
+        if application.dpia
+        else f"no DPIA: {application.no_dpia_reason}",
     }

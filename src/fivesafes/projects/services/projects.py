@@ -22,7 +22,7 @@ from fivesafes.projects.models import (
 )
 from fivesafes.projects.rules import scope as scopes
 from fivesafes.projects.services.applications import refresh_findings
-from fivesafes.projects.services.facts import scope_of
+from fivesafes.projects.services.facts import scope_of, terms_of
 from fivesafes.projects.workflow import FINAL_STATES
 
 
@@ -193,7 +193,18 @@ def _approved_application(project: Project) -> Application:
 def changes_of(change: Application) -> list[scopes.Change]:
     """The difference between the project's approved scope and the change request's scope."""
     project = change.project
-    return scopes.diff(project.approved_scope if project else {}, scope_of(change))
+    approved = dict(project.approved_scope) if project else {}
+    if project is not None and "terms" not in approved:
+        # Scopes recorded before the terms were part of them: take the approved application's.
+        base = (
+            Application.objects.filter(project=project, state="approved")
+            .exclude(pk=change.pk)
+            .order_by("-decided_at")
+            .first()
+        )
+        if base is not None:
+            approved["terms"] = terms_of(base)
+    return scopes.diff(approved, scope_of(change))
 
 
 def check_change_is_current(change: Application) -> None:
