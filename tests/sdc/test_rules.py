@@ -206,3 +206,30 @@ def test_contributor_counted_once_in_margins_and_dominance_per_contributor():
     # p%: 1200 - 1000 - 10 = 190 >= 100 -> passes too; within N: (500+10)/600 = 85 %
     assert "dominance" not in out.findings.loc["X", ("All")]
     assert out.table.loc["X", "All"] == pytest.approx(1200.0)
+
+
+def test_count_of_a_values_column_leaves_missing_values_out_as_pandas_does():
+    df = pd.DataFrame({"g": list("ab") * 30, "x": [1.0, 2.0, 3.0] * 20})
+    df.loc[::5, "x"] = np.nan
+    out = pivot_table(df, values="x", index="g", aggfunc=["count", "mean"], margins=True)
+    expected = pd.pivot_table(df, values="x", index="g", aggfunc=["count", "mean"], margins=True)
+    assert out.table["count"].tolist() == expected[("count", "x")].tolist()  # 24, 24, 48
+    by_pandas = pd.crosstab(df.g, "k", values=df.x, aggfunc="count")["k"]
+    assert crosstab(df.g, values=df.x, aggfunc="count").table["count"].tolist() == (
+        by_pandas.tolist()
+    )
+
+
+def test_several_records_of_one_contributor_are_not_reported_as_missing_values():
+    """Four establishments of each firm, every value present: no missing_values finding,
+    and the count is of the records with a value."""
+    df = pd.DataFrame(
+        {"g": list("ab") * 30, "x": [1.0, 2.0, 3.0] * 20, "firm": [i // 4 for i in range(60)]}
+    )
+    out = pivot_table(df, values="x", index="g", aggfunc=["sum", "count"], contributor="firm")
+    assert not [f for f in out.finding_list if f.rule == "missing_values"]
+    assert out.table["count"].tolist() == [30, 30]
+    df.loc[:3, "x"] = np.nan  # the first firm has no values: 2 records in each of a and b
+    out = pivot_table(df, values="x", index="g", aggfunc="count", contributor="firm")
+    missing = [f.values["missing"] for f in out.finding_list if f.rule == "missing_values"]
+    assert missing == [2, 2] and out.table["count"].tolist() == [28, 28]

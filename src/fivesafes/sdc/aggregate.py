@@ -212,15 +212,20 @@ def _stat_exprs(
     n_expr: str,
     rows_expr: str,
     order_in_sql: bool = True,
+    valued_expr: str | None = None,
 ) -> list[str]:
+    """SQL of the per-cell figures. `rows_expr` counts the records of a cell, `valued_expr`
+    those with a value (pandas' `count` of a values column, which leaves missing ones out)."""
     stats = [f"{n_expr} AS n", f"{rows_expr} AS n_rows"]
+    count_expr = rows_expr
     if values is not None:
         qv = quote(values)
+        count_expr = valued_expr or f"count({qv})"
         stats += [
             f"count(*) FILTER (WHERE isinf({qv}::DOUBLE)) AS n_inf",
             f"count(*) FILTER (WHERE isnan({qv}::DOUBLE)) AS n_nan",
             f"count(*) FILTER (WHERE {qv} < 0) AS n_neg",
-            f"{rows_expr} - count({qv}) AS n_missing",
+            f"{rows_expr} - {count_expr} AS n_missing",
         ]
         if any(f in ("sum", "mean") for f in aggfuncs):
             stats += [
@@ -230,7 +235,7 @@ def _stat_exprs(
     for f in aggfuncs:
         if not order_in_sql and _in_numpy(f):
             continue  # computed afterwards by order_stats, exactly as pandas does
-        expr = rows_expr if f == "count" else statistic_sql(f, values or "")
+        expr = count_expr if f == "count" else statistic_sql(f, values or "")
         stats.append(f"{expr} AS {quote('stat:' + f)}")
     return stats
 
@@ -275,7 +280,8 @@ def _run(
             f"WHERE {not_null} GROUP BY {cgroup})"
         )
         n_expr = "count(*)" if val is None else "count(*) FILTER (WHERE _nv > 0)"
-        stats = _stat_exprs(val, aggfuncs, top_n, n_expr, "sum(_rows)")
+        # per contributor: _rows records, _nv of them with a value
+        stats = _stat_exprs(val, aggfuncs, top_n, n_expr, "sum(_rows)", valued_expr="sum(_nv)")
         group = ", ".join(quote(k) for k in gset)
         group_sql = f"GROUP BY {group}" if group else ""
         parts.append(
