@@ -38,6 +38,12 @@ def test_generate_registers_refuses_nonsense(
         cli.main(["--persons", "0", "--out", str(tmp_path)])
     assert exc.value.code == 2
     assert "--persons and --chunk-size must be positive" in capsys.readouterr().err
+    a_file = tmp_path / "registers.txt"
+    a_file.write_text("not a folder")
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["--persons", "10", "--out", str(a_file)])
+    assert exc.value.code == 2
+    assert f"--out {a_file} is a file; give a folder" in capsys.readouterr().err
 
 
 def test_the_generator_bench_measures_a_child_run(
@@ -51,3 +57,17 @@ def test_the_generator_bench_measures_a_child_run(
     assert set(figures["registers"]) >= {"POPULATION", "PRESCRIPTIONS", "BUSINESS"}
     assert figures["registers"]["RESIDENCE"]["rows_per_second"] > 0
     assert not (tmp_path / "bench").exists()
+
+
+def test_a_write_failure_is_one_line_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import errno
+
+    def disk_full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "INCOME"))
+
+    monkeypatch.setattr(cli, "generate", disk_full)
+    assert cli.main(["--persons", "10", "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert f"cannot write {tmp_path / 'INCOME'}: No space left on device" in err

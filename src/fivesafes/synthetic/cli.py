@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from fivesafes.synthetic.generate import DEFAULT_CHUNK, generate
 
@@ -36,17 +37,25 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.persons < 1 or args.chunk_size < 1:
         parser.error("--persons and --chunk-size must be positive")
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        parser.error(f"--out {args.out} is a file; give a folder (it is created if missing)")
 
     def say(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
-    result = generate(
-        args.out,
-        args.persons,
-        args.seed,
-        chunk_size=args.chunk_size,
-        progress=None if args.quiet else say,
-    )
+    try:
+        result = generate(
+            args.out,
+            args.persons,
+            args.seed,
+            chunk_size=args.chunk_size,
+            progress=None if args.quiet else say,
+        )
+    except OSError as exc:  # a full disk, a folder one may not write to, ...
+        say(
+            f"fivesafes generate-registers: cannot write {exc.filename or args.out}: {exc.strerror}"
+        )
+        return 1
     for name, rows in sorted(result.rows.items()):
         print(f"{name:<16} {rows:>14,} rows")
     print(
