@@ -179,7 +179,9 @@ def test_what_the_pages_show_is_in_the_api_too(pw, submitted, make_user) -> None
     assert history.index("application.submit") < history.index("application.approve")
     assert _json(handler, "post", f"{app}/quotes", {"coordination_hours": 2}).status_code == 201
 
-    [quote] = _json(manager, "get", app).json()["quotes"]
+    listed = _json(manager, "get", "/applications?state=approved").json()
+    assert [a["id"] for a in listed] == [submitted.pk]
+    [quote] = listed[0]["quotes"]
     assert quote["state"] == "offered" and quote["invoice_to"] == pw.institution.name
     accepted = _json(manager, "post", f"/quotes/{quote['id']}/accept")
     assert accepted.status_code == 200 and accepted.json()["state"] == "accepted"

@@ -74,3 +74,51 @@ def test_invoice_pdf_by_api(pw, invoice) -> None:
     assert f"Invoice {invoice.number}" in pdf_text(response.content)
     refused = verified_client(pw.researcher).get(url)
     assert refused.status_code == 403 and "only its manager" in refused.json()["detail"]
+
+
+def test_a_foreign_researchers_project_is_invoiced_to_the_domestic_institution(
+    pw, make_user
+) -> None:
+    """R7: an affiliated foreign researcher applies through the domestic institution, which
+    takes responsibility and pays: its manager accepts the quote, the invoice is addressed to
+    it, and the researcher neither accepts nor downloads it."""
+    from fivesafes.data.models import BasketItem
+    from fivesafes.people.rules import RuleViolation
+    from fivesafes.people.services import researchers
+    from fivesafes.policy.checks import AccessDenied
+    from fivesafes.projects.services import applications as service
+    from tests.people.conftest import certify
+    from tests.projects.conftest import complete
+
+    foreign = make_user(Role.RESEARCHER, username="fritz")
+    researchers.attach(
+        actor=pw.manager,
+        institution=pw.institution,
+        researcher=foreign,
+        affiliated=True,
+        contact_person=pw.researcher,
+        accepts_responsibility=True,
+    )
+    certify(foreign)
+    assert service.institutions_for(foreign) == [pw.institution]
+    BasketItem.objects.create(
+        user=foreign, variable=pw.variables["income"], first_year=2010, last_year=2020
+    )
+    draft = service.create_draft(actor=foreign, institution=pw.institution, title="Abroad")
+    complete(draft, foreign)
+    decisions.take_step(actor=foreign, application=draft, step="submit")
+    decisions.take_step(actor=pw.case_handler, application=draft, step="start_review")
+    decisions.take_step(actor=pw.case_handler, application=draft, step="recommend", note="ok")
+    approved = decisions.take_step(actor=pw.approver, application=draft, step="approve")
+    quote = pricing.issue_quote(actor=pw.case_handler, application=approved, coordination_hours=1)
+    assert quote.invoice_to == pw.institution
+    with pytest.raises((AccessDenied, RuleViolation)):
+        pricing.accept_quote(actor=foreign, quote=quote)
+    pricing.accept_quote(actor=pw.manager, quote=quote)
+    invoice = pricing.issue_invoice(actor=pw.secretary, quote=quote)
+    assert invoice.addressed_to == pw.institution
+    got = verified_client(pw.manager).get(f"/projects/invoices/{invoice.pk}/invoice.pdf")
+    text = pdf_text(got.content)
+    assert pw.institution.name in text and invoice.number in text
+    refused = verified_client(foreign).get(f"/projects/invoices/{invoice.pk}/invoice.pdf")
+    assert refused.status_code == 403

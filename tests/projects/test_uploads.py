@@ -38,6 +38,14 @@ MACRO_DOCX = _zip(
     }
 )
 
+MACRO_ODT = _zip(
+    {
+        "mimetype": "application/vnd.oasis.opendocument.text",
+        "content.xml": "<office/>",
+        "Basic/Standard/Module1.xml": "<script:module>Shell(...)</script:module>",
+    }
+)
+
 
 def _upload(client, application, name: str, content: bytes, kind: str = "protocol"):
     url = reverse("projects:upload_document", args=[application.pk, kind])
@@ -85,6 +93,7 @@ def test_documents_are_accepted_by_their_content(
         ("protocol.docx", PE),
         ("protocol.txt", SCRIPT),
         ("protocol.docx", MACRO_DOCX),
+        ("protocol.odt", MACRO_ODT),
     ],
 )
 def test_renamed_executables_are_refused_and_nothing_is_stored(

@@ -350,7 +350,8 @@ def _project(p: Project, timeline: bool = False) -> ProjectOut:
 @router.get(
     "/applications",
     response=list[ApplicationOut],
-    summary="My applications; for staff who read applications, those waiting for the office",
+    summary="My applications (applicant, member, manager of the institution); for staff who "
+    "read applications, those waiting for the office",
 )
 @api_requires(Permission.VIEW_DASHBOARD)
 def application_list(
@@ -368,7 +369,11 @@ def application_list(
             found = found.filter(state__in=[s.value for s in OPEN_STATES])
         found = assignment.filter_cases(found, person=user, handler=handler, due=due)
     else:
-        found = found.filter(Q(applicant=user) | Q(members__person=user)).distinct()
+        # The same people the application page lets in: applicant, members, and the manager
+        # of the owning institution (who accepts its quotes, R18).
+        found = found.filter(
+            Q(applicant=user) | Q(members__person=user) | Q(institution__manager=user)
+        ).distinct()
         if state and state != "all":
             found = found.filter(state=state)
     return [_application(a) for a in found[:200]]

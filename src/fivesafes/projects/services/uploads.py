@@ -1,5 +1,5 @@
 """Uploaded documents: size limit, type by content (PDF, DOCX, ODT, TXT; no programs, no macro
-documents), sanitised names.
+documents: DOCX with a VBA project, ODT with Basic or script folders), sanitised names.
 
 The file is kept under `projects/` in the file store (fivesafes.files), written under a
 temporary name and renamed into place once complete.
@@ -73,6 +73,14 @@ def _has_macros(archive: zipfile.ZipFile, names: set[str]) -> bool:
     return b"macroenabled" in archive.read("[Content_Types].xml").lower()
 
 
+# Where an OpenDocument file keeps macros: Basic modules and scripts (Python, JavaScript, ...).
+ODF_MACRO_FOLDERS = ("basic/", "scripts/")
+
+
+def _odf_has_macros(names: set[str]) -> bool:
+    return any(name.lower().startswith(ODF_MACRO_FOLDERS) for name in names)
+
+
 def detect_type(content: bytes) -> str | None:
     """The allowed type the bytes really are, or None (programs and macro documents: None)."""
     if executable_kind(content):
@@ -84,7 +92,7 @@ def detect_type(content: bytes) -> str | None:
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
                 names = set(archive.namelist())
                 if "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
-                    return "odt"
+                    return None if _odf_has_macros(names) else "odt"
                 if "[Content_Types].xml" in names and "word/document.xml" in names:
                     return None if _has_macros(archive, names) else "docx"
         except (zipfile.BadZipFile, KeyError, OSError):
