@@ -38,6 +38,9 @@ def test_visitors_browse_by_unit_type_too(catalogue: Path) -> None:
         "</section>"
     )[0]
     assert "BUSINESS" in section and "POPULATION" not in section
+    by_area = Client().get(reverse("data:catalogue")).content.decode()
+    row = by_area.split(">PRESCRIPTIONS</a>")[1].split("</tr>")[0]
+    assert f"<td>{UNIT_TYPES['prescription'].label.en}</td>" in row  # the unit in words
 
 
 def test_search_finds_variables_by_english_and_danish_words(catalogue: Path) -> None:

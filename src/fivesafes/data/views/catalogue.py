@@ -95,9 +95,10 @@ def index(request: HttpRequest) -> HttpResponse:
             .annotate(n_variables=Count("current__variables"))
         )
         for register in registers:
+            unit = UNIT_TYPES.get(register.unit_type)
+            register.unit_label = unit.label.en if unit else register.unit_type  # type: ignore[attr-defined]
             if by_unit:
-                unit = UNIT_TYPES.get(register.unit_type)
-                grouped[unit.label.en if unit else register.unit_type].append(register)
+                grouped[register.unit_label].append(register)  # type: ignore[attr-defined]
             else:
                 grouped[area_label(register.subject_area)].append(register)
         context["by_area"] = sorted(grouped.items())
