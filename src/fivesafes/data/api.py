@@ -141,7 +141,7 @@ def register(request: HttpRequest, short_name: str) -> dict:
     current = reg.current
     variables = current.variables.select_related("version__register")
     return {
-        **_register(reg).dict(),
+        **_register(reg).model_dump(),
         "description_en": current.description_en,
         "description_da": current.description_da,
         "data_owner": current.data_owner,
