@@ -382,3 +382,21 @@ def test_a_title_above_the_header_is_named_as_the_likely_cause(tmp_path, capsys)
     assert main(["check", path, *DECL, "--json"]) == 3
     err = json.loads(capsys.readouterr().out)
     assert "line 2 has 3 fields" in err["reason"] and "title" in err["reason"]
+
+
+@pytest.mark.parametrize(
+    ("count", "says"),
+    [
+        ("1.000", "thousands separator"),
+        ("12.500.000", "thousands separator"),
+        ("1e20", "more than"),
+    ],
+)
+def test_counts_that_would_be_misread_are_refused(tmp_path, capsys, count, says):
+    """'1.000' (one thousand in a semicolon file) was read as 1; 1e20 overflowed to a
+    negative number of contributors."""
+    path = write(tmp_path, "t.csv", f"region;sex;n\nNorth;F;{count}\nNorth;M;15\n")
+    assert main(["check", path, *DECL, "--json"]) == 3
+    err = json.loads(capsys.readouterr().out)
+    assert err["error"] == "non_numeric_cell" and says in err["reason"]
+    assert err["cell"] == ["North", "F"]

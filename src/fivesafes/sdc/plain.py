@@ -22,6 +22,7 @@ non-numeric, negative or fractional counts, NaN/inf, totals that do not add up.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,10 @@ ROLES = (
     "ignore",
 )
 STAT_OF_ROLE = {"frequency": "count", "magnitude": "sum"}
+# counts above this are no population's and would not survive as whole numbers
+MAX_COUNT = 2**53
+# "1.000", "12.500.000": digits grouped by a point, a thousands separator in many locales
+_THOUSANDS = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")
 TOTAL_LABELS_DEFAULT = ("Total", "All")
 
 
@@ -126,6 +131,13 @@ def _number(value: Any, column: str, cell: Any, whole: bool) -> float:
             raise NonNumericCellError(
                 "is empty; write 0 for an empty cell or leave the row out", field=column, cell=cell
             )
+        if whole and _THOUSANDS.fullmatch(text):
+            raise NonNumericCellError(
+                f"holds {text!r}: a count with a thousands separator, or a fraction? write "
+                "counts as plain digits",
+                field=column,
+                cell=cell,
+            )
         try:
             f = float(text.replace(" ", ""))
         except ValueError:
@@ -139,6 +151,12 @@ def _number(value: Any, column: str, cell: Any, whole: bool) -> float:
     if whole and (f < 0 or not f.is_integer()):
         raise NonNumericCellError(
             f"holds {value!r}; counts must be whole numbers of at least 0", field=column, cell=cell
+        )
+    if whole and f > MAX_COUNT:
+        raise NonNumericCellError(
+            f"holds {value!r}, more than any population (at most {MAX_COUNT})",
+            field=column,
+            cell=cell,
         )
     return f
 
