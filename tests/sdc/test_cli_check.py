@@ -400,3 +400,12 @@ def test_counts_that_would_be_misread_are_refused(tmp_path, capsys, count, says)
     err = json.loads(capsys.readouterr().out)
     assert err["error"] == "non_numeric_cell" and says in err["reason"]
     assert err["cell"] == ["North", "F"]
+
+
+def test_a_statistic_of_no_contributors_is_refused(tmp_path, capsys):
+    path = write(tmp_path, "m.csv", "region,turnover,firms\nNorth,500,0\nSouth,900,30\nEast,0,0\n")
+    decl = ["--declare", "region=label", "--declare", "turnover=magnitude"]
+    assert main(["check", path, *decl, "--declare", "firms=contributors", "--json"]) == 3
+    err = json.loads(capsys.readouterr().out)
+    assert err["field"] == "firms" and err["cell"] == ["North"]
+    assert "value 500 but 0 contributors" in err["reason"]

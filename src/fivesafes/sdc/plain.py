@@ -407,6 +407,16 @@ def check_plain_table(
     cols_dims = dims[-1:] if len(dims) > 1 else []
     value, n = _internal(dims)
     known_n = not frame[n].isna().any()
+    if known_n and role != "frequency":
+        empty = frame[(frame[n] == 0) & (frame[value] != 0)]
+        if len(empty):
+            row = empty.iloc[0]
+            raise NonNumericCellError(
+                f"has the value {row[value]:g} but 0 contributors: a statistic of nobody; "
+                "write 0 contributors only beside an empty cell",
+                field=contrib or "contributors",
+                cell=tuple(str(row[d]) for d in dims),
+            )
     cells = pd.DataFrame({dim_key(i): frame[d].astype(str) for i, d in enumerate(dims)})
     cells["_margin"] = margin
     cells["n"] = frame[n].fillna(-1).astype("int64")

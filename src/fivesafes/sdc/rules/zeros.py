@@ -43,6 +43,11 @@ def _line_stats(
     return nonzero, cells, total
 
 
+def _where(line: dict[str, str]) -> str:
+    """The line of a finding in words: `region=North`, or the whole one-way table."""
+    return describe(line) if line else "the whole table"
+
+
 def _structural_mask(stats: CellStats, structural: Iterable[dict[str, str]]) -> np.ndarray:
     frame = stats.frame
     mask = np.zeros(len(frame), bool)
@@ -97,7 +102,7 @@ def check_zeros(
             if pos in seen:
                 continue
             seen.add(pos)
-            line = {d: cell[d] for d in group} or {"table": "whole"}
+            line = {d: cell[d] for d in group}
             out.append(
                 CellFinding(
                     pos,
@@ -107,7 +112,7 @@ def check_zeros(
                         cell=cell,
                         values={"line_contributors": int(total[i]), "line_nonzero_cells": 1},
                         reason=(
-                            f"this zero, with the other zeros of {describe(line)}, shows that all "
+                            f"this zero, with the other zeros of {_where(line)}, shows that all "
                             f"{int(total[i])} contributors there share one value of "
                             f"{'/'.join(varying)}"
                         ),
@@ -134,7 +139,7 @@ def check_class_disclosure(stats: CellStats, rules: RuleSet) -> list[CellFinding
             if where in seen:
                 continue
             seen.add(where)
-            line = {d: cell[d] for d in group} or {"table": "whole"}
+            line = {d: cell[d] for d in group}
             attr = {d: cell[d] for d in varying}
             out.append(
                 CellFinding(
@@ -145,7 +150,7 @@ def check_class_disclosure(stats: CellStats, rules: RuleSet) -> list[CellFinding
                         cell=cell,
                         values={"line_contributors": int(total[i]), "line_cells": int(cells[i])},
                         reason=(
-                            f"all {int(total[i])} contributors of {describe(line)} have "
+                            f"all {int(total[i])} contributors of {_where(line)} have "
                             f"{describe(attr)}: publishing it tells that about every one of them"
                         ),
                     ),
