@@ -356,7 +356,8 @@ def _undeclared_totals(
                         f"({m.shape[0]}): it looks like a total, but only "
                         f"{' and '.join(map(repr, decl.total_labels))} are read as totals, so "
                         "zeros and class disclosures in its lines are not detected; if it is a "
-                        f"total, check again with --total-label {str(label)!r}"
+                        f"total, check again with --total-label {str(label)!r} (a subtotal: "
+                        f"give --hierarchy {d}=FILE)"
                     ),
                 )
             )
