@@ -176,25 +176,28 @@ def _recommended_change(pw, project, **changes):
 
 
 def test_a_closed_project_takes_no_change(pw, project) -> None:
-    """R16/R25: once closed (access ended, data due for deletion), an open change request can
-    neither be approved nor recorded: the project keeps its end date and scope."""
+    """R16/R25: closing withdraws an open change request (audited), so it neither changes the
+    closed project nor waits in the office's list; a change request on a closed project is
+    neither submitted nor recorded."""
+    from fivesafes.audit.models import AuditEvent
     from fivesafes.projects.services import closure
 
     longer = project.ends_on + timedelta(days=365)
     change = _recommended_change(pw, project, ends_on=longer)
-    small = Project.objects.get(pk=project.pk)
     closure.close(actor=pw.researcher, project=project, reason="Finished early.")
+    change.refresh_from_db()
+    assert change.state == "withdrawn"
+    assert AuditEvent.objects.filter(
+        action="application.withdrawn_at_closure", object_id=str(change.pk)
+    ).exists()
     before = db_state()
-    with pytest.raises(RuleViolation) as caught:
+    with pytest.raises(RuleViolation):
         decisions.take_step(actor=pw.approver, application=change, step="approve")
-    assert caught.value.rule == "R16" and "was closed" in str(caught.value)
     assert db_state() == before
     closed = Project.objects.get(pk=project.pk)
-    assert closed.is_closed and closed.ends_on == small.ends_on
-    # It can still be refused, so that it leaves the office's list.
-    decisions.take_step(actor=pw.approver, application=change, step="refuse", note="Closed.")
+    assert closed.is_closed and closed.ends_on == project.ends_on
 
-    narrowing = Application.objects.create(
+    late = Application.objects.create(
         kind="change",
         applicant=pw.researcher,
         institution=pw.institution,
@@ -202,10 +205,15 @@ def test_a_closed_project_takes_no_change(pw, project) -> None:
         title=closed.title,
         ends_on=closed.ends_on - timedelta(days=10),
     )
-    before = db_state()
-    with pytest.raises(RuleViolation) as caught:
-        project_service.record_small_change(actor=pw.researcher, change=narrowing)
-    assert caught.value.rule == "R16" and db_state() == before
+    for attempt in (
+        lambda: project_service.record_small_change(actor=pw.researcher, change=late),
+        lambda: decisions.take_step(actor=pw.researcher, application=late, step="submit"),
+    ):
+        before = db_state()
+        with pytest.raises(RuleViolation) as caught:
+            attempt()
+        assert caught.value.rule == "R16" and "was closed" in str(caught.value)
+        assert db_state() == before
 
 
 def test_a_change_keeps_the_deletion_deadline_of_the_decision(pw, recommended) -> None:

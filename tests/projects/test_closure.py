@@ -54,6 +54,33 @@ def test_closing_on_request_ends_access_and_archives(pw, project, upload_dir) ->
     assert archive["project"] == project.number and archive["applications"]
 
 
+def test_the_archive_holds_what_the_decision_rested_on(pw, project, upload_dir) -> None:
+    """R25: after the data are deleted, the archive still shows what was asked for and why
+    (justifications, documents by hash, questions), who decided, the quote, the publications."""
+    from fivesafes.projects.services import pricing
+
+    approved = project.applications.get(kind="new")
+    quote = pricing.issue_quote(actor=pw.case_handler, application=approved, coordination_hours=1)
+    pricing.accept_quote(actor=pw.manager, quote=quote)
+    closure.register_publication(actor=pw.researcher, project=project, title="Incomes and age")
+    closed = closure.close(actor=pw.case_handler, project=project, reason="Finished.")
+    archive = json.loads((upload_dir / "archive" / closed.archive_name).read_text())
+    [record] = archive["applications"]
+    income = next(v for v in record["variables"] if v["variable"] == "persons.income")
+    assert income["justification"] == "income is the study's outcome."
+    birth = next(v for v in record["variables"] if v["variable"] == "persons.birth_date")
+    assert birth["identifying_justification"] and birth["coarsening"] == "month"
+    assert record["protocol"]["sha256"] == approved.protocol.sha256
+    assert record["decided_by"] == str(pw.approver) and record["recommendation"]
+    assert (
+        record["quotes"][0]["contract_sha256"]
+        == quote.__class__.objects.get(pk=quote.pk).contract_sha256
+    )
+    assert "application.approve" in [e["action"] for e in record["events"]]
+    assert archive["publications"][0]["title"] == "Incomes and age"
+    assert archive["closure_reason"] == "Finished."
+
+
 def test_the_daily_job_closes_projects_past_their_end_date(pw, project) -> None:
     assert closure.close_ended(on=project.ends_on) == 0
     assert closure.close_ended(on=project.ends_on + timedelta(days=1)) == 1

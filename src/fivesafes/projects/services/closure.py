@@ -1,9 +1,10 @@
 """Closure and follow-up (process 6 and 7; R23, R25).
 
 At the end date (the daily job) or on request, a project closes: its researcher agreements
-lapse, so access ends at once through the access rule; the deletion deadline of the decision
-stands (a default if none was set); transfer areas are emptied within six months; the
-documentation is archived as a JSON file. Reminders go out before the end date. Researchers
+lapse, so access ends at once through the access rule; an open change request is withdrawn;
+the deletion deadline of the decision stands (a default if none was set); transfer areas are
+emptied within six months; the documentation (applications with their justifications,
+documents by hash, questions, decisions, quotes, publications, history) is archived as JSON. Reminders go out before the end date. Researchers
 register publications; staff record the scrutiny result.
 """
 
@@ -39,39 +40,121 @@ def archive_dir() -> Path:
     return files.root() / ARCHIVE
 
 
-def _archive(project: Project) -> str:
-    """The project's documentation as one JSON file, written to a temporary name then renamed."""
-    applications = []
-    for application in project.applications.order_by("created_at"):
-        applications.append(
+def _document(document: Any) -> dict[str, Any] | None:
+    if document is None:
+        return None
+    return {
+        "name": document.original_name,
+        "stored_as": document.stored_name,
+        "sha256": document.sha256,
+        "size": document.size,
+    }
+
+
+def _events(obj: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "sequence": e.sequence,
+            "at": e.occurred_at.isoformat(),
+            "who": e.actor_label or "system",
+            "action": e.action,
+        }
+        for e in event_stream_for(obj)
+    ]
+
+
+def _application_record(application: Any) -> dict[str, Any]:
+    """What the office needs to show later what was applied for, why, and what was decided."""
+    return {
+        "reference": application.reference,
+        "kind": application.kind,
+        "state": application.state,
+        "title": application.title,
+        "purpose": application.purpose,
+        "description": application.description,
+        "change_summary": application.change_summary,
+        "protocol": _document(application.protocol),
+        "legal_basis_art6": application.legal_basis_art6,
+        "legal_basis_art9": application.legal_basis_art9,
+        "dpia": _document(application.dpia),
+        "no_dpia_reason": application.no_dpia_reason,
+        "population": application.population,
+        "population_definition": application.population_definition,
+        "total_population": application.total_population,
+        "total_population_reason": application.total_population_reason,
+        "sample_size": application.sample_size,
+        "sample_reason": application.sample_reason,
+        "variables": [
             {
-                "reference": application.reference,
-                "kind": application.kind,
-                "state": application.state,
-                "title": application.title,
-                "purpose": application.purpose,
-                "legal_basis_art6": application.legal_basis_art6,
-                "legal_basis_art9": application.legal_basis_art9,
-                "findings": application.findings,
-                "recommended_by": str(application.recommended_by or ""),
-                "decided_by": str(application.decided_by or ""),
-                "decided_at": application.decided_at.isoformat()
-                if application.decided_at
-                else None,
-                "events": [e.sequence for e in event_stream_for(application)],
+                "variable": line.label,
+                "years": [line.first_year, line.last_year],
+                "justification": line.justification,
+                "identifying_justification": line.identifying_justification,
+                "coarsening": line.coarsening,
             }
-        )
+            for line in application.variables.all()
+        ],
+        "external_data": [
+            {"source": e.source, "approval_reference": e.approval_reference}
+            for e in application.external_data.all()
+        ],
+        "members": [m.person.get_username() for m in application.members.select_related("person")],
+        "questions": [
+            {"question": q.text, "answer": q.answer} for q in application.questions.all()
+        ],
+        "findings": application.findings,
+        "recommended_by": str(application.recommended_by or ""),
+        "recommendation": application.recommendation,
+        "decided_by": str(application.decided_by or ""),
+        "decided_at": application.decided_at.isoformat() if application.decided_at else None,
+        "decision_note": application.decision_note,
+        "quotes": [
+            {
+                "reference": q.reference,
+                "state": q.state,
+                "total": str(q.total),
+                "accepted_by": str(q.accepted_by or ""),
+                "contract_sha256": q.contract_sha256,
+            }
+            for q in application.quotes.select_related("accepted_by")
+        ],
+        "events": _events(application),
+    }
+
+
+def _archive(project: Project) -> str:
+    """The project's documentation as one JSON file, written to a temporary name then renamed:
+    every application and change request with its justifications, documents (by name and
+    hash), questions, decision and quotes; the publications; and the history."""
+    applications = [
+        _application_record(a)
+        for a in project.applications.select_related(
+            "protocol", "dpia", "recommended_by", "decided_by"
+        ).order_by("created_at")
+    ]
     content = {
         "project": project.number,
         "title": project.title,
         "institution": project.institution.name,
+        "responsible": project.responsible.get_username(),
         "period": [project.starts_on.isoformat(), project.ends_on.isoformat()],
         "approved_scope": project.approved_scope,
         "deletion_deadline": project.deletion_deadline.isoformat()
         if project.deletion_deadline
         else None,
+        "closure_reason": project.closure_reason,
         "applications": applications,
-        "events": [e.sequence for e in event_stream_for(project)],
+        "publications": [
+            {
+                "title": p.title,
+                "authors": p.authors,
+                "reference": p.reference,
+                "scrutiny": p.scrutiny,
+                "scrutiny_note": p.scrutiny_note,
+            }
+            for p in project.publications.all()
+        ],
+        "events": _events(project),
         "archived_at": timezone.now().isoformat(),
     }
     name = f"{project.number}-{uuid.uuid4().hex[:8]}.json"
@@ -86,6 +169,35 @@ def _end_agreements(project: Project, actor: Any) -> int:
     return end_agreements_for_project(
         project, reason=f"project {project.number} closed", actor=actor
     )
+
+
+def _withdraw_open_changes(project: Project, actor: Any, request: Any) -> list[str]:
+    """An open change request of a closing project can no longer change it (R16): it is
+    withdrawn, so it leaves the office's list; each one audited."""
+    from fivesafes.projects.models import Application
+    from fivesafes.projects.workflow import FINAL_STATES, ApplicationState
+
+    withdrawn = []
+    for change in (
+        Application.objects.select_for_update()
+        .filter(project=project, kind=Application.Kind.CHANGE)
+        .exclude(state__in=[s.value for s in FINAL_STATES])
+    ):
+        before = {"state": change.state}
+        change.state = ApplicationState.WITHDRAWN.value
+        change.changed_at = timezone.now()
+        change.save(update_fields=["state", "changed_at"])
+        record(
+            action="application.withdrawn_at_closure",
+            actor=actor,
+            obj=change,
+            before=before,
+            after={"state": change.state},
+            data={"project": project.number},
+            request=request,
+        )
+        withdrawn.append(change.reference)
+    return withdrawn
 
 
 def close(
@@ -116,6 +228,7 @@ def close(
             locked.deletion_deadline = day + timedelta(days=DEFAULT_DELETION_DAYS)
         locked.transfer_area_emptied_by = add_months(day, TRANSFER_AREA_MONTHS)
         lapsed = _end_agreements(locked, actor)
+        withdrawn = _withdraw_open_changes(locked, actor, request)
         locked.archive_name = _archive(locked)
         locked.documentation_archived_at = timezone.now()
         locked.save()
@@ -129,7 +242,11 @@ def close(
                 "transfer_area_emptied_by": locked.transfer_area_emptied_by,
                 "archive": locked.archive_name,
             },
-            data={"reason": locked.closure_reason, "agreements_lapsed": lapsed},
+            data={
+                "reason": locked.closure_reason,
+                "agreements_lapsed": lapsed,
+                "change_requests_withdrawn": withdrawn,
+            },
             request=request,
         )
     return locked
