@@ -202,3 +202,31 @@ def test_what_the_pages_show_is_in_the_api_too(pw, submitted, make_user) -> None
     [difference] = changed.json()["changes"]
     assert difference["part"] == "period" and difference["widens"] is True
     assert later in difference["description"]
+
+
+def test_absurd_numbers_are_refused_naming_the_field(pw, draft) -> None:
+    """Years and sample sizes beyond any register are refused (400, rule and field named), not
+    a crash of the database, and nothing changes."""
+    client = verified_client(pw.researcher)
+    line = draft.variables.first()
+    before = db_state()
+    for path, method, body, field in (
+        (
+            f"/applications/{draft.pk}/variables/{line.pk}",
+            "put",
+            {"first_year": 10**20, "last_year": 10**20, "justification": "x"},
+            "variable:",
+        ),
+        (
+            f"/applications/{draft.pk}/variables/{line.pk}",
+            "put",
+            {"first_year": -5, "last_year": 2010, "justification": "x"},
+            "variable:",
+        ),
+        (f"/applications/{draft.pk}", "patch", {"sample_size": 10**20}, "sample_size"),
+    ):
+        response = _json(client, method, path, body)
+        assert response.status_code == 400, (path, response.status_code)
+        detail = response.json()["detail"]
+        assert detail.startswith("R11") and field in detail, detail
+    assert db_state() == before

@@ -47,6 +47,10 @@ DRAFT_FIELDS: tuple[str, ...] = (
     "change_summary",
 )
 TEXT_LIMITS = {"title": 200, "legal_basis_art6": 300, "legal_basis_art9": 300}
+# Bounds no register reaches; beyond them a number is a typing error (and would not fit the
+# database's integer columns).
+YEARS = (1800, 2200)
+LARGEST_SAMPLE = 1_000_000_000
 
 
 def institutions_for(person: Any, on: date | None = None) -> list[Any]:
@@ -138,6 +142,8 @@ def _clean(name: str, value: Any) -> Any:
             raise RuleViolation("R11", name, f"'{value}' is not a whole number.") from None
         if number <= 0:
             raise RuleViolation("R11", name, "The sample size must be a positive number.")
+        if number > LARGEST_SAMPLE:
+            raise RuleViolation("R11", name, f"{number} is more units than any register holds.")
         return number
     if name == "total_population":
         return bool(value)
@@ -261,6 +267,11 @@ def update_variable(
 ) -> ApplicationVariable:
     """Years, justification(s) and coarsening of one line of the variable list (R11)."""
     where = f"variable:{line.label}"
+    for year in (first_year, last_year):
+        if not YEARS[0] <= year <= YEARS[1]:
+            raise RuleViolation(
+                "R11", where, f"{line.label}: {year} is not a year of any register."
+            )
     if first_year > last_year:
         raise RuleViolation(
             "R11", where, f"{line.label}: the first year {first_year} is after {last_year}."
