@@ -409,3 +409,20 @@ def test_a_statistic_of_no_contributors_is_refused(tmp_path, capsys):
     err = json.loads(capsys.readouterr().out)
     assert err["field"] == "firms" and err["cell"] == ["North"]
     assert "value 500 but 0 contributors" in err["reason"]
+
+
+def test_an_xlsx_formula_without_a_saved_result_is_named_not_called_empty(tmp_path, capsys):
+    book = openpyxl.Workbook()
+    book.active.append(["region", "sex", "n"])
+    book.active.append(["North", "F", 12])
+    book.active.append(["North", "M", "=C2+3"])  # written by a program: no cached result
+    book.active.append(["South", "F", None])  # truly empty: still called empty
+    book.save(tmp_path / "t.xlsx")
+    assert main(["check", str(tmp_path / "t.xlsx"), *DECL, "--json"]) == 3
+    err = json.loads(capsys.readouterr().out)
+    assert "sheet row 3, column C holds the formula =C2+3" in err["reason"]
+    book.active["C3"] = 15
+    book.save(tmp_path / "t.xlsx")
+    assert main(["check", str(tmp_path / "t.xlsx"), *DECL, "--json"]) == 3
+    err = json.loads(capsys.readouterr().out)
+    assert err["error"] == "non_numeric_cell" and "is empty" in err["reason"]

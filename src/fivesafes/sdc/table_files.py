@@ -176,4 +176,39 @@ def _read_xlsx(
     while width > 0 and all(str(r[width - 1]).strip() == "" for r in lines):
         width -= 1
         lines = [r[:width] for r in lines]
+    blanks = {
+        (number, j)
+        for number, row in kept
+        for j, v in enumerate(row[:width])
+        if v == "" or v is None
+    }
+    if blanks:
+        _refuse_unsaved_formulas(raw, path, sheet, blanks)
     return [str(h) for h in lines[0]], lines[1:], numbers
+
+
+def _refuse_unsaved_formulas(
+    raw: bytes, path: Path, sheet: str | None, blanks: set[tuple[int, int]]
+) -> None:
+    """An empty cell may be a formula whose result was never saved (a workbook written by a
+    program, not a spreadsheet): say so instead of calling it empty."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+    try:
+        ws = book[sheet] if sheet else book.worksheets[0]
+        last = max(n for n, _ in blanks)
+        for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            if number > last:
+                break
+            for j, v in enumerate(row):
+                if (number, j) in blanks and isinstance(v, str) and v.startswith("="):
+                    raise FileFormatError(
+                        f"sheet row {number}, column {get_column_letter(j + 1)} holds the "
+                        f"formula {v} without a saved result; open and save the workbook in a "
+                        "spreadsheet program, or write the values",
+                        field=str(path),
+                    )
+    finally:
+        book.close()
