@@ -261,3 +261,34 @@ def test_texts_longer_than_the_catalogue_keeps_are_refused_with_their_length(
         ),
         ("long.json", "$.variables[5].unitOfMeasure.en", "too long: 101 characters, at most 100"),
     ]
+
+
+def test_bounds_only_for_numbers(tmp_path: Path) -> None:
+    """Verification compares bounds numerically; on a text or a date it could only fail."""
+    doc = visits_doc()
+    doc["variables"][1]["valueDomain"]["maximum"] = 5  # pnr, a string
+    doc["variables"][2]["valueDomain"]["minimum"] = 1900  # start_date, a date
+    assert issues_of([write(tmp_path, "b.json", doc)]) == [
+        (
+            "b.json",
+            "$.variables[1].valueDomain.maximum",
+            "a maximum needs dataType integer or decimal, not string",
+        ),
+        (
+            "b.json",
+            "$.variables[2].valueDomain.minimum",
+            "a minimum needs dataType integer or decimal, not date",
+        ),
+    ]
+
+
+def test_a_pattern_must_be_one_the_data_check_can_run(tmp_path: Path) -> None:
+    doc = visits_doc()
+    doc["variables"][1]["valueDomain"]["pattern"] = "^(?=[0-9])[0-9]{10}$"  # Python only
+    [(file, path, reason)] = issues_of([write(tmp_path, "p.json", doc)])
+    assert path == "$.variables[1].valueDomain.pattern"
+    assert reason.startswith("a regular expression the data check cannot run")
+    assert "(?=" in reason
+    doc["variables"][1]["valueDomain"]["pattern"] = "^([0-9]{10}$"
+    [(file, path, reason)] = issues_of([write(tmp_path, "p.json", doc)])
+    assert reason.startswith("not a regular expression: missing )")

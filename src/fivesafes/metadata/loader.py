@@ -194,6 +194,23 @@ def _code_list_issues(
     return issues
 
 
+def _pattern_problem(pattern: str) -> str | None:
+    """Why `pattern` cannot be used: data verification runs it in DuckDB (RE2 syntax), which
+    has no lookaround or backreferences."""
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return f"not a regular expression: {exc}"
+    import duckdb  # only when a file has a pattern
+
+    try:
+        duckdb.execute("SELECT regexp_full_match('', ?)", [pattern]).fetchall()
+    except duckdb.Error as exc:
+        detail = str(exc).split("Error: ", 1)[-1]
+        return f"a regular expression the data check cannot run (RE2 syntax: no lookaround or backreferences): {detail}"
+    return None
+
+
 _TIME_ROLES: dict[str, tuple[bool, bool]] = {  # temporality -> (start required, stop allowed)
     "FIXED": (False, False),
     "STATUS": (True, False),
@@ -285,12 +302,16 @@ def _semantic_issues(
                     )
                 )
         if "pattern" in vd:
-            try:
-                re.compile(vd["pattern"])
-            except re.error as exc:
+            problem = _pattern_problem(vd["pattern"])
+            if problem:
+                issues.append(MetadataIssue(file, f"{base}.valueDomain.pattern", problem))
+        for bound in ("minimum", "maximum"):
+            if bound in vd and var["dataType"] not in ("integer", "decimal"):
                 issues.append(
                     MetadataIssue(
-                        file, f"{base}.valueDomain.pattern", f"not a regular expression: {exc}"
+                        file,
+                        f"{base}.valueDomain.{bound}",
+                        f"a {bound} needs dataType integer or decimal, not {var['dataType']}",
                     )
                 )
         if "minimum" in vd and "maximum" in vd and vd["minimum"] > vd["maximum"]:
