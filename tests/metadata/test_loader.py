@@ -292,3 +292,27 @@ def test_a_pattern_must_be_one_the_data_check_can_run(tmp_path: Path) -> None:
     doc["variables"][1]["valueDomain"]["pattern"] = "^([0-9]{10}$"
     [(file, path, reason)] = issues_of([write(tmp_path, "p.json", doc)])
     assert reason.startswith("not a regular expression: missing )")
+
+
+@pytest.mark.parametrize(
+    ("number", "reason"),
+    [
+        ("NaN", "malformed JSON: NaN is not a number in JSON"),
+        ("-Infinity", "malformed JSON: -Infinity is not a number in JSON"),
+        ("1e400", "malformed JSON: 1e400 is too large a number"),
+    ],
+)
+def test_numbers_json_does_not_have_are_refused(tmp_path: Path, number: str, reason: str) -> None:
+    text = json.dumps(visits_doc()).replace('"minimum": 0', f'"minimum": {number}')
+    assert issues_of([write(tmp_path, "n.json", text)]) == [("n.json", "$", reason)]
+
+
+def test_integer_codes_are_written_as_the_data_hold_them(tmp_path: Path) -> None:
+    doc = visits_doc()
+    reason = doc["variables"][4]
+    reason["dataType"] = "integer"
+    reason["valueDomain"]["codeList"]["codes"] = [code("1"), code("0"), code("-3"), code("007")]
+    reason["valueDomain"]["sentinels"] = []
+    [(file, path, why)] = issues_of([write(tmp_path, "i.json", doc)])
+    assert path == "$.variables[4].valueDomain.codeList.codes[3].code"
+    assert why.startswith("code '007' is not an integer as the data hold it")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -139,12 +140,13 @@ def _code_list_issues(
                 )
             )
             continue
-        if data_type == "integer" and not re.fullmatch(r"-?[0-9]+", code["code"]):
+        if data_type == "integer" and not re.fullmatch(r"0|-?[1-9][0-9]*", code["code"]):
             issues.append(
                 MetadataIssue(
                     file,
                     f"{path}.code",
-                    f"code {code['code']!r} is not an integer, but the variable's dataType is integer",
+                    f"code {code['code']!r} is not an integer as the data hold it (no leading "
+                    "zeros or signs), but the variable's dataType is integer",
                 )
             )
         for other_start, other_end, j in periods.get(code["code"], []):
@@ -411,6 +413,17 @@ def _duplicate_key_issues(file: str, value: Any, parts: list[str | int]) -> list
     return issues
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number in JSON")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is too large a number")
+    return value
+
+
 def _read(path: Path) -> tuple[bool, Any, list[MetadataIssue]]:
     """(parsed, document, issues): a parsed document may still have duplicate keys."""
     file = str(path)
@@ -424,10 +437,14 @@ def _read(path: Path) -> tuple[bool, Any, list[MetadataIssue]]:
         reason = f"not UTF-8 text: {exc.reason} at byte {exc.start}"
         return False, None, [MetadataIssue(file, "$", reason)]
     try:
-        doc = json.loads(text, object_pairs_hook=_object)
+        doc = json.loads(
+            text, object_pairs_hook=_object, parse_constant=_no_constant, parse_float=_finite
+        )
     except json.JSONDecodeError as exc:
         reason = f"malformed JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         return False, None, [MetadataIssue(file, "$", reason)]
+    except ValueError as exc:  # from the two hooks
+        return False, None, [MetadataIssue(file, "$", f"malformed JSON: {exc}")]
     return True, doc, _duplicate_key_issues(file, doc, [])
 
 
