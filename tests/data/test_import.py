@@ -178,3 +178,23 @@ def test_data_placed_after_the_metadata_get_their_coverage_on_reimport(
     page = Client().get(reverse("data:register", args=["INCOME"])).content.decode()
     assert "<svg" in page and "2020:" in page
     assert AuditEvent.objects.filter(action="catalogue.coverage_refreshed").count() == 4
+
+
+def test_an_unreadable_data_file_is_named_and_nothing_is_imported(
+    db, metadata_dir: Path, register_base: Path, tmp_path: Path, settings
+) -> None:
+    import shutil
+
+    settings.DATA_DIR = tmp_path / "data"
+    income = settings.DATA_DIR / "registers" / "INCOME"
+    shutil.copytree(register_base / "INCOME", income)
+    broken = next(income.rglob("*.parquet"))
+    broken.write_bytes(broken.read_bytes()[:100])  # a copy cut short
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("catalogue", "import", str(metadata_dir))
+    with pytest.raises(MetadataError) as caught:
+        import_registers([metadata_dir])
+    [issue] = caught.value.issues
+    assert issue.file == str(metadata_dir / "income.json")
+    assert f"its data file {broken} cannot be read: not a readable Parquet file" in issue.reason
+    assert CatalogueRegister.objects.count() == 0

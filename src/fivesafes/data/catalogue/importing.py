@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 
 from fivesafes.audit.services import record
-from fivesafes.data.catalogue.coverage import rows_by_year
+from fivesafes.data.catalogue.coverage import UnreadableData, rows_by_year
 from fivesafes.data.models import (
     CatalogueCode,
     CatalogueRegister,
@@ -74,7 +74,7 @@ def _search_text(var: dict[str, Any]) -> str:
 
 
 def _store_version(
-    reg: Register, register: CatalogueRegister, source: str, actor: Any
+    reg: Register, register: CatalogueRegister, source: str, actor: Any, rows: dict[str, int]
 ) -> RegisterVersion:
     doc = register_to_dict(reg)
     version = RegisterVersion.objects.create(
@@ -90,7 +90,7 @@ def _store_version(
         last_year=reg.time_coverage.last_year,
         data_owner=reg.data_owner.name.en,
         owner_is_office=reg.data_owner.is_statistics_office,
-        rows_by_year=rows_by_year(register_data_dir(data_root(), reg)),
+        rows_by_year=rows,
         search_text=register_search_text(
             reg.short_name, reg.title.en, reg.title.da, reg.description.en, reg.description.da
         ),
@@ -152,11 +152,25 @@ def _store_version(
     return version
 
 
+def _count_rows(reg: Register, file: Path, issues: list[MetadataIssue]) -> dict[str, int] | None:
+    """Rows per year of the register's data, or None with the unreadable data file in `issues`."""
+    try:
+        return rows_by_year(register_data_dir(data_root(), reg))
+    except UnreadableData as exc:
+        issues.append(
+            MetadataIssue(str(file), "$", f"its data file {exc.file} cannot be read: {exc.reason}")
+        )
+        return None
+
+
 def _refresh_coverage(
-    reg: Register, version: RegisterVersion, actor: Any, result: ImportResult
+    reg: Register,
+    version: RegisterVersion,
+    actor: Any,
+    result: ImportResult,
+    counted: dict[str, int],
 ) -> None:
-    """Re-read the rows per year of an unchanged version; store and audit them if they differ."""
-    counted = rows_by_year(register_data_dir(data_root(), reg))
+    """Store and audit the re-read rows per year of an unchanged version if they differ."""
     if counted == version.rows_by_year:
         return
     before = sum(version.rows_by_year.values())
@@ -204,9 +218,12 @@ def import_registers(paths: Iterable[str | Path], *, actor: Any = None) -> Impor
                 defaults={"subject_area": reg.subject_area.value, "unit_type": reg.unit_type},
             )
             current = register.current
+            counted = _count_rows(reg, file, issues)
+            if counted is None:
+                continue
             if current is not None and current.fingerprint == fingerprint(reg):
                 result.unchanged.append(reg.short_name)
-                _refresh_coverage(reg, current, actor, result)
+                _refresh_coverage(reg, current, actor, result, counted)
                 continue
             if RegisterVersion.objects.filter(
                 register=register, version=reg.version, fingerprint=fingerprint(reg)
@@ -223,7 +240,7 @@ def import_registers(paths: Iterable[str | Path], *, actor: Any = None) -> Impor
                 issues.extend(MetadataIssue(str(file), "$.version", p) for p in problems)
                 if problems:
                     continue
-            version = _store_version(reg, register, str(file), actor)
+            version = _store_version(reg, register, str(file), actor, counted)
             (result.created if created else result.new_versions).append(
                 f"{reg.short_name} {reg.version}"
             )
