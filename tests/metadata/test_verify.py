@@ -258,3 +258,18 @@ def test_the_command_prints_reports_and_fails_on_violations(
     bad = write(tmp_path, "bad.json", "{")
     assert main(["validate", str(bad)]) == 1
     assert "bad.json: $: malformed JSON" in capsys.readouterr().err
+
+
+def test_an_unreadable_file_is_a_violation_and_the_others_are_still_checked(
+    tmp_path: Path,
+) -> None:
+    folder = write_data(tmp_path / "VISITS" / "1.0.0", GOOD)
+    broken = folder / "year=2021" / "data.parquet"
+    broken.write_bytes(broken.read_bytes()[:50])  # a copy cut short
+    report = verify_register(REG, folder)
+    found = {v.check: v for v in report.violations}
+    assert found["unreadable"].count == 1 and found["unreadable"].counted == "files"
+    assert found["unreadable"].examples[0].startswith("year=2021/data.parquet: ")
+    assert report.files == 3 and report.rows == 3  # the two readable years
+    assert set(found) == {"unreadable"}  # 2021 is still covered by 2020's open period
+    assert "unreadable: files that are not readable Parquet" in report.to_text()

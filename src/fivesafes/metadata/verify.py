@@ -2,11 +2,12 @@
 
 `verify_register(register, data_dir)` reads every `*.parquet` file under `data_dir` (one register
 version; `year=YYYY/` folders when the register is temporal) and reports every violation with its
-count and a few examples: missing or extra columns and wrong types per file, nulls where the
-metadata forbid them, values outside the code list or not valid on the row's date, values outside
-a described range or pattern, duplicate units (FIXED) or unit-dates (STATUS), stops before starts
-and overlapping periods per unit (ACCUMULATED, EVENT), rows outside the time coverage, covered
-years without rows, and rows stored in the wrong year folder.
+count and a few examples: files that are not readable Parquet, missing or extra columns and wrong
+types per file, nulls where the metadata forbid them, values outside the code list or not valid on
+the row's date, values outside a described range or pattern, duplicate units (FIXED) or
+unit-dates (STATUS), stops before starts and overlapping periods per unit (ACCUMULATED, EVENT),
+rows outside the time coverage, covered years without rows, and rows stored in the wrong year
+folder.
 """
 
 # SQL is built from metadata names (schema-checked: ^[a-z][a-z0-9_]*$, quoted by _q) and
@@ -45,6 +46,7 @@ _COUNTED = {
     "missing_column": "files",
     "extra_column": "files",
     "type": "files",
+    "unreadable": "files",
     "coverage_gap": "years",
 }
 
@@ -166,9 +168,16 @@ class _Checker:
         missing: dict[str, list[str]] = {}
         extra: dict[str, list[str]] = {}
         wrong: dict[str, list[str]] = {}
+        readable: list[Path] = []
+        unreadable: list[str] = []
         for f in files:
-            schema = pq.read_schema(f)
             rel_name = str(f.relative_to(self.dir))
+            try:
+                schema = pq.read_schema(f)
+            except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+                unreadable.append(f"{rel_name}: {exc}")
+                continue
+            readable.append(f)
             names = set(schema.names)
             for name in expected.keys() - names:
                 missing.setdefault(name, []).append(rel_name)
@@ -199,8 +208,16 @@ class _Checker:
             want = expected[name].data_type.value
             self.add("type", name, f"column type does not fit dataType {want}", len(where), where)
             usable.discard(name)
+        if unreadable:
+            self.add(
+                "unreadable",
+                None,
+                "files that are not readable Parquet (not checked further)",
+                len(unreadable),
+                unreadable,
+            )
         self.usable = usable
-        return files
+        return readable
 
     # -- values ----------------------------------------------------------------------------
     def check_nulls(self, var: Variable) -> None:
