@@ -22,7 +22,11 @@ from fivesafes.sdc.order_stats import group_order_stats
 FUNCS = ["median", "q10", "q25", "q33.3", "q50", "q90", "q99"]
 FRACTIONS = [0.5, 0.1, 0.25, 0.333, 0.5, 0.9, 0.99]
 
-finite = st.floats(min_value=-1e12, max_value=1e12, allow_nan=False, allow_infinity=False)
+# subnormal numbers (below 2.2e-308) are left out: DuckDB's median halves before adding and
+# may differ from pandas in their last bit (docs/sdc/README.md)
+finite = st.floats(
+    min_value=-1e12, max_value=1e12, allow_nan=False, allow_infinity=False, allow_subnormal=False
+)
 value = st.one_of(finite, st.just(float("nan")), st.sampled_from([0.0, -0.0, 1.0, 1e-300]))
 
 
