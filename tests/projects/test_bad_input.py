@@ -241,3 +241,36 @@ def test_a_mistyped_deletion_deadline_on_the_page_approves_nothing(pw, recommend
     assert page.status_code == 200
     assert b"Approve: not done" in page.content and b"Deletion deadline" in page.content
     assert db_state() == before
+
+
+def test_a_member_neither_handles_nor_decides_their_own_project(pw, make_user) -> None:
+    """R17: a member of the project who also works for the office (an approver or a case
+    handler with a research role) is kept out of its review and decision."""
+    from fivesafes.people.services import researchers
+    from fivesafes.projects.services import assignment
+    from tests.people.conftest import certify
+    from tests.projects.conftest import complete
+
+    insider = make_user(Role.RESEARCHER, Role.CASE_HANDLER, Role.APPROVER, username="insider")
+    researchers.attach(actor=pw.manager, institution=pw.institution, researcher=insider)
+    certify(insider)
+    draft = service.create_draft(actor=pw.researcher, institution=pw.institution, title="Ours")
+    service.add_member(actor=pw.researcher, application=draft, username="insider")
+    complete(draft, pw.researcher)
+    decisions.take_step(actor=pw.researcher, application=draft, step="submit")
+    refused(
+        lambda: assignment.assign(actor=pw.case_handler, application=draft, handler=insider),
+        rule="R17",
+    )
+    refused(
+        lambda: decisions.take_step(actor=insider, application=draft, step="start_review"),
+        rule="R17",
+    )
+    decisions.take_step(actor=pw.case_handler, application=draft, step="start_review")
+    decisions.take_step(actor=pw.case_handler, application=draft, step="recommend", note="ok")
+    violation = refused(
+        lambda: decisions.take_step(actor=insider, application=draft, step="approve"),
+        rule="R17",
+    )
+    assert "member" in str(violation)
+    decisions.take_step(actor=pw.approver, application=draft, step="approve")

@@ -81,11 +81,12 @@ def assign(
                 f"Application {locked.reference} is {locked.state_enum.label.lower()}; only "
                 "cases with the office are assigned.",
             )
-        if handler.pk == locked.applicant_id:
+        if handler.pk == locked.applicant_id or locked.members.filter(person=handler).exists():
+            role = "applied for" if handler.pk == locked.applicant_id else "is a member of"
             raise RuleViolation(
                 "R17",
                 "case_handler",
-                f"Four eyes: {handler.get_username()} applied for {locked.reference} and cannot "
+                f"Four eyes: {handler.get_username()} {role} {locked.reference} and cannot "
                 "handle it.",
             )
         before = {"case_handler": locked.case_handler_id, "due_on": locked.due_on}

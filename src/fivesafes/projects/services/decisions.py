@@ -2,8 +2,9 @@
 
 Submission re-runs the rule engine and is refused while a finding is blocking (R17). Approval
 and refusal are taken by a different person from the applicant, the case handler and the
-recommender (four eyes, R17); approval creates the project with its approved scope, or, for a
-change request, changes the project (R16). Each step is one transaction with its audit event.
+recommender (four eyes, R17); no member of the application reviews, recommends or decides
+it. Approval creates the project with its approved scope, or, for a change request, changes
+the project (R16). Each step is one transaction with its audit event.
 """
 
 from __future__ import annotations
@@ -85,6 +86,14 @@ def _check_actor(actor: Any, application: Application, transition: Transition) -
     require(actor, transition.permission)
     if transition.applicant_only and application.applicant_id != actor.pk:
         raise AccessDenied(f"Only the applicant can {transition.label.lower()}.")
+    if transition.not_by and application.members.filter(person=actor).exists():
+        # A member would review or decide on their own project (R17: nobody alone).
+        raise RuleViolation(
+            FOUR_EYES,
+            "decided_by",
+            f"Four eyes: you are a member of application {application.reference}, so a "
+            f"different person must {transition.label.lower()}.",
+        )
     for field in transition.not_by:
         if getattr(application, f"{field}_id") == actor.pk:
             raise RuleViolation(
