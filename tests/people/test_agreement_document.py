@@ -27,6 +27,7 @@ def test_the_agreement_is_a_pdf_of_its_project_period_and_addresses(world) -> No
     assert "127.0.0.1/32, 192.0.2.0/24" in text
     assert "Aarhus University" in text
     assert "token" in text
+    assert "three months' notice" in " ".join(text.split())
 
 
 def test_both_signatures_name_the_document(world) -> None:
@@ -121,3 +122,45 @@ def test_an_affiliated_researchers_agreement_names_the_contact_person_and_invoic
     # an attached (not affiliated) researcher's agreement has none of these terms
     own = " ".join(pdf_text(default_storage.open(world.agreement.document, "rb").read()).split())
     assert "invoices" not in own and "contact person" not in own
+
+
+def test_either_party_ends_the_agreement_at_three_months_notice(world, make_user) -> None:
+    """Appendix 3 (R25): the researcher or the manager gives notice; access ends with it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from fivesafes.people.access import project_access
+    from fivesafes.people.rules import add_months
+    from tests.people.conftest import db_state
+
+    agreement = world.agreement
+    url = reverse("people:agreement_notice", kwargs={"pk": agreement.pk})
+    # a colleague, another institution's manager: refused, nothing changes
+    colleague = verified_client(make_user(Role.RESEARCHER))
+    other_manager = api_client(make_user(Role.INSTITUTION_MANAGER))
+    before = db_state()
+    response = colleague.post(url, follow=True)
+    assert "Appendix 3: Only Rikke or the manager of Aarhus University gives notice" in (
+        response.text.replace("&#x27;", "'")
+    )
+    response = other_manager.post(f"/api/v1/people/agreements/{agreement.pk}/notice")
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("Appendix 3 (agreement)")
+    assert db_state() == before
+
+    page = verified_client(world.researcher).get(reverse("people:my_access"))
+    assert f"Give three months' notice on R-{agreement.pk}" in page.text
+    response = verified_client(world.researcher).post(url, follow=True)
+    last_day = add_months(timezone.localdate(), 3)
+    assert f"now ends on {last_day}" in response.text
+    agreement.refresh_from_db()
+    assert agreement.ends_on == last_day
+    assert project_access(world.researcher, world.project).allowed
+    later = project_access(world.researcher, world.project, on=last_day + timedelta(days=1))
+    assert "Researcher agreement" in [c.name for c in later.failed]
+    event = AuditEvent.objects.get(action="agreement.notice_given")
+    assert event.actor_label == "rikke"
+    # notice once: the manager's second notice is refused, naming the rule
+    response = api_client(world.manager).post(f"/api/v1/people/agreements/{agreement.pk}/notice")
+    assert response.status_code == 400 and response.json()["detail"].startswith("R25 (ends_on)")

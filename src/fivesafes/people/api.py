@@ -582,6 +582,23 @@ def countersign(request: HttpRequest, agreement_id: int) -> AgreementOut:
     )
 
 
+@router.post(
+    "/agreements/{agreement_id}/notice",
+    response=AgreementOut,
+    summary="End an agreement at three months' notice (the researcher or the manager)",
+)
+@api_requires(Permission.VIEW_DASHBOARD)
+def agreement_notice(request: HttpRequest, agreement_id: int) -> AgreementOut:
+    agreement = get_object_or_404(ResearcherAgreement, pk=agreement_id)
+    return _agreement(
+        _call(
+            lambda: agreements.give_notice(
+                actor=_user(request), agreement=agreement, request=request
+            )
+        )
+    )
+
+
 class TestQuestionOut(Schema):
     id: int
     text: str

@@ -32,6 +32,7 @@ urlpatterns = [
     path("my-access/", researchers.my_access, name="my_access"),
     path("certification/", researchers.certification_test, name="certification"),
     path("agreements/<int:pk>/sign/", researchers.sign_agreement, name="sign_agreement"),
+    path("agreements/<int:pk>/notice/", researchers.agreement_notice, name="agreement_notice"),
     path(
         "agreements/<int:pk>/agreement.pdf",
         documents.researcher_agreement_pdf,

@@ -230,6 +230,52 @@ def countersign(
     return agreement
 
 
+def give_notice(
+    *, actor: Any, agreement: ResearcherAgreement, request: Any = None
+) -> ResearcherAgreement:
+    """Either party ends the agreement at three months' notice (Appendix 3, R25): the researcher
+    named in it, or the manager of the institution it was made under. The access period then
+    ends three months from today, or earlier if it already did."""
+    with transaction.atomic():
+        agreement = (
+            ResearcherAgreement.objects.select_for_update()
+            .select_related("authorisation__institution", "researcher")
+            .get(pk=agreement.pk)
+        )
+        institution = agreement.authorisation.institution
+        parties = {agreement.researcher_id, institution.manager_id} - {None}
+        if not getattr(actor, "is_authenticated", False) or actor.pk not in parties:
+            raise RuleViolation(
+                "Appendix 3",
+                "agreement",
+                f"Only {agreement.researcher} or the manager of {institution} gives notice on "
+                f"agreement R-{agreement.pk}.",
+            )
+        today = timezone.localdate()
+        if agreement.ended_at is not None or agreement.ends_on < today:
+            raise RuleViolation("R8", "state", f"Agreement R-{agreement.pk} has ended already.")
+        last_day = rules.add_months(today, rules.NOTICE_MONTHS)
+        if agreement.ends_on <= last_day:
+            raise RuleViolation(
+                "R25",
+                "ends_on",
+                f"Agreement R-{agreement.pk} ends on {agreement.ends_on}, within three months' "
+                "notice already.",
+            )
+        before = snapshot(agreement, ("ends_on",))
+        agreement.ends_on = last_day
+        agreement.save(update_fields=["ends_on"])
+        record(
+            action="agreement.notice_given",
+            actor=actor,
+            obj=agreement,
+            before=before,
+            after=snapshot(agreement, ("ends_on",)),
+            request=request,
+        )
+    return agreement
+
+
 def end_agreements_under(authorisation: Authorisation, *, reason: str, actor: Any = None) -> int:
     """Every open agreement made under `authorisation` lapses (called inside the caller's transaction)."""
     count = 0

@@ -143,7 +143,8 @@ RESEARCHER_TERMS: tuple[str, ...] = (
     "project are submitted to the office for scrutiny.",
     "The token issued for the project is returned to the office when this agreement ends.",
     "This agreement lapses when the period ends, or when the institution's authorisation it is "
-    "made under expires, is withdrawn or changes.",
+    "made under expires, is withdrawn or changes. Either party may end it at three months' "
+    "notice.",
     "A breach of these terms excludes the researcher from all the office's research schemes "
     "permanently or for no less than three years.",
 )

@@ -42,6 +42,7 @@ def my_access(request: HttpRequest) -> HttpResponse:
         <= timezone.localdate() + timedelta(days=certification_service.REMIND_DAYS_BEFORE),
         "last_passed": certification_service.last_passed(user),
         "attempts": user.certification_attempts.all()[:5],
+        "today": timezone.localdate(),
     }
     return render(request, "people/my_access.html", context)
 
@@ -61,6 +62,34 @@ def sign_agreement(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"You signed agreement R-{agreement.pk}.")
     return redirect("people:my_access")
+
+
+@require_POST
+@requires(Permission.VIEW_DASHBOARD)
+def agreement_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The researcher or their manager ends the agreement at three months' notice."""
+    agreement = get_object_or_404(
+        ResearcherAgreement.objects.select_related("authorisation__institution"), pk=pk
+    )
+    try:
+        done = attempt(
+            request,
+            lambda: agreements.give_notice(
+                actor=request.user, agreement=agreement, request=request
+            ),
+        )
+    except Refused as refused:
+        if refused.response:
+            return refused.response
+    else:
+        messages.success(
+            request, f"Notice given: agreement R-{agreement.pk} now ends on {done.ends_on}."
+        )
+    if agreement.authorisation.institution.manager_id == request.user.pk:
+        return redirect("people:institution", pk=agreement.authorisation.institution_id)
+    if agreement.researcher_id == request.user.pk:
+        return redirect("people:my_access")
+    return redirect("web:dashboard")
 
 
 def _test_form(questions: list[CertificationQuestion], data=None) -> forms.Form:
