@@ -244,3 +244,20 @@ def test_cli_suppress_of_a_magnitude_table_still_asks_for_review(tmp_path, capsy
     assert report["protection"]["audit"]["passed"] is True
     assert report["protection"]["status"] == "review"
     validate_record(report)
+
+
+def test_suppression_refuses_a_table_whose_total_is_not_declared(tmp_path, capsys):
+    """'I alt' read as a category gives the programme no additivity: North,F=3 alone would
+    be suppressed and recomputed as 18 - 15 from the published cells."""
+    src = tmp_path / "t.csv"
+    src.write_text("region,F,M,I alt\nNorth,3,15,18\nSouth,20,25,45\nEast,30,10,40\n")
+    decl = ["--declare", "region=label", "--layout", "wide", "--cells", "frequency"]
+    decl += ["--column-variable", "sex"] + [f"--declare={c}=frequency" for c in ("F", "M", "I alt")]
+    dst = tmp_path / "o.csv"
+    assert main(["suppress", str(src), *decl, "-o", str(dst), "--json"]) == 3
+    assert json.loads(capsys.readouterr().out)["error"] == "bad_structure"
+    assert not dst.exists()
+    # declared, the row total is protected too
+    assert main(["suppress", str(src), *decl, "--total-label", "I alt", "-o", str(dst)]) == 0
+    north = pd.read_csv(dst).query("region == 'North'")
+    assert north["value"].isna().sum() >= 2

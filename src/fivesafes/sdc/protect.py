@@ -17,7 +17,7 @@ import pandas as pd
 
 from .audit import AuditReport, audit
 from .config import RuleSet
-from .errors import SdcInputError
+from .errors import SdcInputError, StructureError
 from .findings import Finding
 from .hierarchy import Hierarchy, HierTable, table_from_frame
 from .output import CheckedOutput
@@ -107,6 +107,16 @@ def _long_frame(out: CheckedOutput) -> tuple[pd.DataFrame, list[str], str, str]:
     stats = out.stats
     if stats is None or len(stats.aggfuncs) != 1:
         raise SdcInputError("protect a table of one statistic", field="aggfunc")
+    for f in out.finding_list:
+        if f.rule == "undeclared_total":
+            # protection computed without that total's additivity would let an intruder
+            # recompute a suppressed cell from it
+            raise StructureError(
+                f"{f.values['variable']}={f.values['label']} looks like a total that is not "
+                "declared; declare it (--total-label, or --hierarchy for a subtotal) before "
+                "protecting the table, since its cells must add up to it",
+                field=str(f.values["variable"]),
+            )
     stat = stats.aggfuncs[0]
     if stat not in ("count", "sum"):
         raise SdcInputError(
