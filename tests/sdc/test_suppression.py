@@ -197,3 +197,20 @@ def test_cli_exact_method(tmp_path):
     )
     out = pd.read_csv(tmp_path / "o.csv")
     assert out["value"].isna().sum() == 4  # the cheapest rectangle
+
+
+def test_an_audit_programme_the_solver_cannot_finish_fails_closed(monkeypatch):
+    """A solver failure must not crash the audit nor let the table pass."""
+    import fivesafes.sdc.audit as audit_module
+
+    t = small_table()
+    result = suppress(t, threshold=10)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("audit LP failed: Time limit reached")
+
+    monkeypatch.setattr(audit_module, "_intervals", broken)
+    report = audit(t, result.suppressed, result.protection)
+    assert not report.passed
+    assert report.errors and "Time limit reached" in report.errors[0]
+    assert report.as_dict()["errors"] == report.errors

@@ -5,7 +5,9 @@ the additivity structure and that cells are non-negative. For every primary cell
 the smallest and largest value consistent with that (two linear programmes, HiGHS) and fails
 the table if the interval does not reach `value - lower` and `value + upper` protection.
 Suppressed cells are split into independent groups (cells linked through constraints), and
-each group's programme is built once and re-solved with a new objective per cell.
+each group's programme is built once and re-solved with a new objective per cell. A programme
+the solver cannot finish leaves its cells failing (with the reason in `errors`), never
+passing and never a crash.
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ class AuditReport:
     cells: list[CellAudit] = field(default_factory=list)
     groups: int = 0
     largest_group: int = 0
+    # programmes the solver could not finish: their cells count as unprotected
+    errors: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -75,6 +79,7 @@ class AuditReport:
             "failures": [c.as_dict() for c in self.failures],
             "groups": self.groups,
             "largest_group": self.largest_group,
+            "errors": self.errors,
             "cells": [c.as_dict() for c in self.cells],
         }
 
@@ -129,9 +134,14 @@ def audit(
         rows = np.flatnonzero(np.diff(sub.indptr))
         sub = sub[rows].tocsc()
         b = np.asarray(rhs[rows], dtype="float64")
-        lows, highs = _intervals(
-            sub, b, len(members), [int(np.searchsorted(members, t)) for t in targets]
-        )
+        try:
+            lows, highs = _intervals(
+                sub, b, len(members), [int(np.searchsorted(members, t)) for t in targets]
+            )
+        except RuntimeError as exc:
+            # fail closed: a cell whose interval could not be computed is not shown protected
+            report.errors.append(f"{exc} (group of {len(members)} cells)")
+            lows = highs = [float(values[t]) for t in targets]
         for t, lo, hi in zip(targets, lows, highs, strict=True):
             report.cells.append(
                 CellAudit(
