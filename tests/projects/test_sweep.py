@@ -90,3 +90,45 @@ def test_a_new_end_date_gets_a_new_reminder(pw, project) -> None:  # noqa: F811
 
 def test_the_job_runs_the_sweep(pw, project) -> None:  # noqa: F811
     assert daily_sweep.call() == {"closed": 0, "reminded": 0}
+
+
+def test_one_project_that_cannot_close_does_not_keep_the_others_open(
+    pw,
+    project,  # noqa: F811
+    monkeypatch,
+) -> None:
+    """R25: the sweep closes every other project and sends the reminders, then fails naming
+    the broken one; the next run closes it once it can."""
+    import pytest
+
+    from fivesafes.projects.tasks import SweepIncomplete
+
+    day = project.ends_on + timedelta(days=1)
+    other = Project.objects.create(
+        number="P-2000-999",
+        title="Another",
+        institution=pw.institution,
+        starts_on=project.starts_on,
+        ends_on=project.ends_on,
+        responsible=pw.researcher,
+    )
+    first = min(project, other, key=lambda p: p.number)
+    archive = closure._archive
+
+    def broken(p):
+        if p.pk == first.pk:
+            raise OSError("disk full")
+        return archive(p)
+
+    monkeypatch.setattr(closure, "_archive", broken)
+    with pytest.raises(SweepIncomplete) as caught:
+        run_daily_sweep(on=day)
+    assert first.number in str(caught.value)
+    states = dict(Project.objects.values_list("number", "state"))
+    assert states[first.number] == "active"
+    assert [n for n, s in states.items() if s == "closed"] == [
+        p.number for p in (project, other) if p.pk != first.pk
+    ]
+    monkeypatch.setattr(closure, "_archive", archive)
+    assert run_daily_sweep(on=day)["closed"] == 1
+    assert _events("project.closed") == 2

@@ -11,6 +11,7 @@ register publications; staff record the scrutiny result.
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
@@ -27,6 +28,8 @@ from fivesafes.people.services.common import require
 from fivesafes.policy.checks import AccessDenied
 from fivesafes.policy.permissions import Permission, permissions_of
 from fivesafes.projects.models import Project, Publication
+
+logger = logging.getLogger(__name__)
 
 REMIND_DAYS_BEFORE_END = 30
 TRANSFER_AREA_MONTHS = 6
@@ -252,18 +255,26 @@ def close(
     return locked
 
 
-def close_ended(*, on: date | None = None) -> int:
+def close_ended(*, on: date | None = None, failed: list[str] | None = None) -> int:
     """The daily job: close every active project whose end date has passed. A project another
-    run (or a person) closed meanwhile is skipped, so running twice closes nothing twice."""
+    run (or a person) closed meanwhile is skipped, so running twice closes nothing twice.
+
+    With a `failed` list, a project that cannot be closed (its closure rolled back) is logged
+    and named there, and the others are still closed: one broken project must not keep
+    access open in all the projects after it (R25)."""
     day = on or timezone.localdate()
     closed = 0
     for project in Project.objects.filter(state=Project.State.ACTIVE, ends_on__lt=day):
         try:
             close(actor=None, project=project, reason="The end date has passed.", on=day)
-        except RuleViolation:
+        except Exception:
             if Project.objects.filter(pk=project.pk, state=Project.State.CLOSED).exists():
                 continue
-            raise
+            if failed is None:
+                raise
+            logger.exception("Closing project %s failed; the others go on", project.number)
+            failed.append(project.number)
+            continue
         closed += 1
     return closed
 
