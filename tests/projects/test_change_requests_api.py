@@ -38,6 +38,8 @@ def test_a_widening_change_goes_through_the_four_eyes_decision(pw, project) -> N
     change = started.json()
     assert change["kind"] == "change" and change["state"] == "draft"
     assert change["reference"].startswith("C-")
+    # A new case: no handler and no due date until it is submitted.
+    assert change["case_handler"] is None and change["due_on"] is None
     assert {v["variable"] for v in change["variables"]} == set(project.approved_scope["variables"])
     assert change["population"]["criteria"] == project.approved_scope["population"]["criteria"]
 

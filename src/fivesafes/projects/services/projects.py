@@ -157,7 +157,7 @@ def start_change_request(
         for field in ("case_handler", "recommended_by", "decided_by"):
             setattr(change, field, None)
         change.recommendation = change.decision_note = ""
-        change.decided_at = change.submitted_at = None
+        change.decided_at = change.submitted_at = change.assigned_at = change.due_on = None
         change.created_at = change.changed_at = timezone.now()
         change.save()
         for line in base.variables.all():
