@@ -213,12 +213,16 @@ def test_basket_collects_variables_with_years_and_exports_a_variable_list(
     catalogue: Path, make_user
 ) -> None:
     client = verified_client(make_user(Role.RESEARCHER))
-    variable = CatalogueVariable.objects.filter(version__register__short_name="INCOME").first()
+    variable = CatalogueVariable.objects.get(
+        version__register__short_name="INCOME", name="wage_income"
+    )
     first = variable.version.first_year
     client.post(
         reverse("data:basket_add", args=[variable.pk]),
         {"first_year": first, "last_year": first + 2},
     )
+    pnr = CatalogueVariable.objects.get(version__register__short_name="PRESCRIPTIONS", name="pnr")
+    client.post(reverse("data:basket_add", args=[pnr.pk]))  # all its years
     exported = client.get(reverse("data:basket_export")).content.decode()
     rows = list(csv.DictReader(io.StringIO(exported)))
     assert rows == [
@@ -228,7 +232,16 @@ def test_basket_collects_variables_with_years_and_exports_a_variable_list(
             "variable": variable.name,
             "first_year": str(first),
             "last_year": str(first + 2),
-        }
+            "directly_identifying": "False",
+        },
+        {
+            **rows[1],
+            "register": "PRESCRIPTIONS",
+            "variable": "pnr",
+            "first_year": str(pnr.version.first_year),
+            "last_year": str(pnr.version.last_year),
+            "directly_identifying": "True",  # the list says it is removed at extraction
+        },
     ]
 
 
