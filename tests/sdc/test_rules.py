@@ -233,3 +233,18 @@ def test_several_records_of_one_contributor_are_not_reported_as_missing_values()
     out = pivot_table(df, values="x", index="g", aggfunc="count", contributor="firm")
     missing = [f.values["missing"] for f in out.finding_list if f.rule == "missing_values"]
     assert missing == [2, 2] and out.table["count"].tolist() == [28, 28]
+
+
+def test_a_line_whose_other_cells_are_structural_zeros_is_no_class_disclosure():
+    """Every prostate patient is male by nature: declared structural, the lone non-zero cell
+    of that row (and of the column F) reveals nothing and passes."""
+    df = pd.DataFrame(
+        [("prostate", "M")] * 25 + [("flu", "F")] * 30 + [("flu", "M")] * 28,
+        columns=["diagnosis", "sex"],
+    )
+    plain = crosstab(df["diagnosis"], df["sex"])
+    assert {f.rule for f in plain.finding_list} == {"zeros", "class_disclosure"}
+    declared = crosstab(
+        df["diagnosis"], df["sex"], structural_zeros=[{"diagnosis": "prostate", "sex": "F"}]
+    )
+    assert declared.status == "pass", declared.verdict.reasons

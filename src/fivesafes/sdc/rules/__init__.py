@@ -26,8 +26,9 @@ def check_cells(
 ) -> list[CellFinding]:
     found: list[CellFinding] = []
     found += check_frequency(stats, rules)
-    found += check_zeros(stats, rules, structural_zeros)
-    found += check_class_disclosure(stats, rules)
+    structural = list(structural_zeros)
+    found += check_zeros(stats, rules, structural)
+    found += check_class_disclosure(stats, rules, structural)
     found += check_dominance(stats, rules)
     found += check_missing(stats, rules)
     found += check_extremes(stats, rules)

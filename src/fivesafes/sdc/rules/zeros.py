@@ -28,17 +28,23 @@ def _lines(stats: CellStats) -> list[tuple[list[str], list[str]]]:
 
 
 def _line_stats(
-    stats: CellStats, body: pd.DataFrame, group: list[str]
+    stats: CellStats,
+    body: pd.DataFrame,
+    group: list[str],
+    possible: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per body cell: non-zero cells, cells and contributors of its line."""
+    """Per body cell: non-zero cells, cells and contributors of its line. With `possible`
+    (False for declared structural zeros) only the cells that could hold anyone count."""
     n = body["n"].to_numpy()
+    weight = np.ones(len(body)) if possible is None else possible.astype(np.float64)
     if not group:
         nonzero = np.full(len(body), int((n > 0).sum()))
-        return nonzero, np.full(len(body), len(body)), np.full(len(body), int(n.sum()))
+        cells = np.full(len(body), int(weight.sum()))
+        return nonzero, cells, np.full(len(body), int(n.sum()))
     line = body.groupby([stats.key(d) for d in group], sort=False, observed=True).ngroup()
     at = line.to_numpy()
     nonzero = np.bincount(at, weights=n > 0)[at].astype(np.int64)
-    cells = np.bincount(at)[at]
+    cells = np.bincount(at, weights=weight)[at].astype(np.int64)
     total = np.bincount(at, weights=n)[at].astype(np.int64)
     return nonzero, cells, total
 
@@ -122,16 +128,21 @@ def check_zeros(
     return out
 
 
-def check_class_disclosure(stats: CellStats, rules: RuleSet) -> list[CellFinding]:
+def check_class_disclosure(
+    stats: CellStats, rules: RuleSet, structural_zeros: Iterable[dict[str, str]] = ()
+) -> list[CellFinding]:
+    """The lone non-zero cell of a line that has other cells which could hold someone: a
+    line whose other cells are all declared structural zeros tells nothing new."""
     if not rules.class_disclosure.enabled:
         return []
     frame = stats.frame
     body_pos = np.flatnonzero(~frame["_margin"].to_numpy())
     body = frame.iloc[body_pos]
+    possible = ~_structural_mask(stats, structural_zeros)[body_pos]
     out: list[CellFinding] = []
     seen: set[int] = set()
     for group, varying in _lines(stats):
-        nonzero, cells, total = _line_stats(stats, body, group)
+        nonzero, cells, total = _line_stats(stats, body, group, possible)
         hit = (body["n"].to_numpy() > 0) & (nonzero == 1) & (cells > 1)
         idx = np.flatnonzero(hit)
         for i, cell in zip(idx, labels_of(stats, body_pos[idx]), strict=True):
