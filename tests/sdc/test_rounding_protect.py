@@ -261,3 +261,15 @@ def test_suppression_refuses_a_table_whose_total_is_not_declared(tmp_path, capsy
     assert main(["suppress", str(src), *decl, "--total-label", "I alt", "-o", str(dst)]) == 0
     north = pd.read_csv(dst).query("region == 'North'")
     assert north["value"].isna().sum() >= 2
+
+
+def test_api_suppression_never_hides_a_declared_structural_zero():
+    rows = [("prostate", "M")] * 25 + [("flu", "F")] * 30 + [("flu", "M")] * 4
+    rows += [("cold", "F")] * 40 + [("cold", "M")] * 35
+    df = pd.DataFrame(rows, columns=["dx", "sex"])
+    out = crosstab(df.dx, df.sex, margins=True, structural_zeros=[{"dx": "prostate", "sex": "F"}])
+    protected = protect_by_suppression(out)
+    status = protected.frame.set_index(["dx", "sex"])["status"]
+    assert status[("flu", "M")] == "primary"
+    assert status[("prostate", "F")] == "published"
+    assert protected.passed

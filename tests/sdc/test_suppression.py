@@ -214,3 +214,34 @@ def test_an_audit_programme_the_solver_cannot_finish_fails_closed(monkeypatch):
     assert not report.passed
     assert report.errors and "Time limit reached" in report.errors[0]
     assert report.as_dict()["errors"] == report.errors
+
+
+@pytest.mark.parametrize("method", ["lp", "exact"])
+def test_a_structural_zero_is_never_a_complementary_suppression(method):
+    """prostate,F is 0 by nature and everyone knows it: hiding it protects nothing. Without
+    that knowledge the cheapest rectangle for flu,M runs through it (cost 1)."""
+    from fivesafes.sdc.config import SuppressionSettings
+
+    frame = pd.DataFrame(
+        [
+            ("prostate", "F", 0), ("prostate", "M", 25), ("prostate", "Total", 25),
+            ("flu", "F", 30), ("flu", "M", 4), ("flu", "Total", 34),
+            ("cold", "F", 40), ("cold", "M", 35), ("cold", "Total", 75),
+            ("Total", "F", 70), ("Total", "M", 64), ("Total", "Total", 134),
+        ],
+        columns=["dx", "sex", "n"],
+    )  # fmt: skip
+    t = table_from_frame(frame, ["dx", "sex"], "n")
+    zero = t.flat_index(("prostate", "F"))
+    primary = np.zeros(t.n_cells, bool)
+    primary[t.flat_index(("flu", "M"))] = True
+    settings = SuppressionSettings(method=method)
+    if method == "lp":  # (the exact optimum happens to avoid it on its own)
+        naive = suppress(t, primary, settings=settings)
+        assert naive.secondary[zero]  # the cheap, useless complement
+    known = np.zeros(t.n_cells, bool)
+    known[zero] = True
+    result = suppress(t, primary, settings=settings, known=known)
+    assert not result.suppressed[zero]
+    assert result.secondary[t.flat_index(("cold", "F"))]
+    assert audit(t, result.suppressed, result.protection).passed  # the zero counts as known

@@ -101,6 +101,23 @@ def _primary_mask(table: HierTable, out: CheckedOutput) -> np.ndarray:
     return mask
 
 
+def _structural(table: HierTable, out: CheckedOutput) -> np.ndarray:
+    """Cells declared structural zeros (impossible combinations): an intruder knows them."""
+    mask = np.zeros(table.n_cells, bool)
+    specs = out.request.get("structural_zeros") or []
+    if not specs:
+        return mask
+    grids = np.meshgrid(*[np.asarray(h.codes, dtype=object) for h in table.dims], indexing="ij")
+    labels = {h.name: g.ravel().astype(str) for h, g in zip(table.dims, grids, strict=True)}
+    for spec in specs:
+        match = np.ones(table.n_cells, bool)
+        for dim, label in spec.items():
+            if dim in labels:
+                match &= labels[dim] == str(label)
+        mask |= match
+    return mask & (table.values == 0)
+
+
 def _long_frame(out: CheckedOutput) -> tuple[pd.DataFrame, list[str], str, str]:
     """One row per cell: the labels by dimension name and the value in a column named
     `value` unless a dimension already is (then `value_`)."""
@@ -149,7 +166,7 @@ def protect_by_suppression(
         prot = Protection(
             np.where(primary, share, 0.0), np.where(primary, np.minimum(share, table.values), 0.0)
         )
-    result = suppress(table, primary, prot, settings)
+    result = suppress(table, primary, prot, settings, known=_structural(table, out))
     report = audit(table, result.suppressed, result.protection)
     status = np.where(
         result.primary, "primary", np.where(result.secondary, "secondary", "published")

@@ -92,12 +92,20 @@ class _BlockLP:
     block do not appear, i.e. they are held fixed.
     """
 
-    def __init__(self, cells: np.ndarray, A: sp.csr_matrix, values: np.ndarray) -> None:
+    def __init__(
+        self,
+        cells: np.ndarray,
+        A: sp.csr_matrix,
+        values: np.ndarray,
+        known: np.ndarray | None = None,
+    ) -> None:
         self.cells = cells
         n = len(cells)
         m = A.shape[0]
         self.n = n
         self.a = np.maximum(values[cells], 0.0)
+        # cells everyone knows (declared structural zeros) cannot move in any scenario
+        still = np.zeros(n, bool) if known is None else np.asarray(known[cells], bool)
         Z = sp.csr_matrix((m, n))
         M = sp.vstack([sp.hstack([A, -A, Z, Z]), sp.hstack([Z, Z, A, -A])], format="csc")
         h = highspy.Highs()
@@ -109,6 +117,7 @@ class _BlockLP:
         lp.col_lower_ = np.zeros(4 * n)
         inf = np.full(n, highspy.kHighsInf)
         self.ub = np.concatenate([inf, self.a, inf, self.a])
+        self.ub[np.concatenate([still, still, still, still])] = 0.0
         lp.col_upper_ = self.ub.copy()
         lp.row_lower_ = np.zeros(2 * m)
         lp.row_upper_ = np.zeros(2 * m)
@@ -146,8 +155,11 @@ class _BlockLP:
 class _Blocks:
     """Sub-tables (blocks): per variable, the subtree of an anchor code; programmes cached."""
 
-    def __init__(self, table: HierTable, cache_size: int = 512) -> None:
+    def __init__(
+        self, table: HierTable, cache_size: int = 512, known: np.ndarray | None = None
+    ) -> None:
         self.table = table
+        self.known = known
         self.A_csc = table.A.tocsc()
         self.cache: dict[tuple[str, ...], _BlockLP] = {}
         self.cache_size = cache_size
@@ -196,7 +208,7 @@ class _Blocks:
             rows = np.flatnonzero(np.diff(sub.indptr))
             if len(self.cache) >= self.cache_size:
                 self.cache.pop(next(iter(self.cache)))
-            self.cache[anchor] = _BlockLP(np.asarray(cells), sub[rows], t.values)
+            self.cache[anchor] = _BlockLP(np.asarray(cells), sub[rows], t.values, self.known)
         return self.cache[anchor]
 
 
@@ -206,18 +218,21 @@ def suppress(
     protection: Protection | None = None,
     settings: SuppressionSettings | None = None,
     threshold: int = 10,
+    known: np.ndarray | None = None,
 ) -> SuppressionResult:
     """Choose complementary suppressions for the primaries of `table`.
 
     Without `primary`, cells with 0 < value < threshold are primary (a frequency table);
-    without `protection`, frequency-rule protection levels apply.
+    without `protection`, frequency-rule protection levels apply. `known` marks cells an
+    intruder knows whether published or not (declared structural zeros): they are never
+    chosen as complements, since suppressing them hides nothing.
     """
     settings = settings or SuppressionSettings()
     if settings.method == "exact":
         from .suppression_exact import suppress_exact
 
         return suppress_exact(
-            table, primary, protection, settings, threshold, settings.exact_time_limit
+            table, primary, protection, settings, threshold, settings.exact_time_limit, known
         )
     values = table.values
     if np.any(values < 0):
@@ -229,7 +244,7 @@ def suppress(
         protection = frequency_protection(values, primary, threshold, settings.frequency_protection)
     suppressed = primary.copy()
     weights = _weights(table, settings)
-    blocks = _Blocks(table)
+    blocks = _Blocks(table, known=known)
     result = SuppressionResult(primary, np.zeros_like(primary), protection)
     for p in _order(table, primary):
         _protect_with_widening(table, int(p), suppressed, protection, weights, blocks, result)

@@ -31,6 +31,7 @@ def suppress_exact(
     settings: SuppressionSettings | None = None,
     threshold: int = 10,
     time_limit: float = 60.0,
+    known: np.ndarray | None = None,
 ) -> SuppressionResult:
     settings = settings or SuppressionSettings()
     a = table.values
@@ -62,6 +63,8 @@ def suppress_exact(
     ub = np.full(n_var, np.inf)
     ub[:n] = 1.0
     lb[P] = 1.0  # primaries are suppressed
+    if known is not None:
+        ub[:n][np.asarray(known, bool) & ~primary] = 0.0  # known cells hide nothing
     eye = sp.identity(n, format="csr")
     for j, p in enumerate(P):
         base = n + 4 * j * n
