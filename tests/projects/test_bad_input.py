@@ -267,6 +267,16 @@ def test_a_member_neither_handles_nor_decides_their_own_project(pw, make_user) -
         rule="R17",
     )
     decisions.take_step(actor=pw.case_handler, application=draft, step="start_review")
+    refused(
+        lambda: decisions.ask_question(actor=insider, application=draft, text="Fine?"),
+        rule="R17",
+    )
+    refused(
+        lambda: decisions.take_step(
+            actor=insider, application=draft, step="return_for_changes", note="x"
+        ),
+        rule="R17",
+    )
     decisions.take_step(actor=pw.case_handler, application=draft, step="recommend", note="ok")
     violation = refused(
         lambda: decisions.take_step(actor=insider, application=draft, step="approve"),

@@ -152,3 +152,23 @@ def test_invoice_to_the_owning_institution_once_the_quote_is_accepted(pw, approv
     assert invoice.addressed_to == pw.institution and invoice.total == quote.total
     with pytest.raises(RuleViolation):
         pricing.issue_invoice(actor=pw.secretary, quote=quote)
+
+
+def test_no_quote_offered_or_accepted_once_the_project_is_closed(pw, approved) -> None:
+    """R18/R25: a closed project gets no new offer and no contract; the offer stays open."""
+    from fivesafes.projects.services import closure
+
+    quote = pricing.issue_quote(actor=pw.case_handler, application=approved, coordination_hours=2)
+    closure.close(actor=pw.researcher, project=approved.project, reason="Stopped.")
+    before = db_state()
+    for attempt in (
+        lambda: pricing.accept_quote(actor=pw.manager, quote=quote),
+        lambda: pricing.issue_quote(
+            actor=pw.case_handler, application=approved, coordination_hours=1
+        ),
+    ):
+        with pytest.raises(RuleViolation) as caught:
+            attempt()
+        assert caught.value.rule == "R18" and "is closed" in str(caught.value)
+    assert db_state() == before
+    assert list(Quote.objects.values_list("state", "contract_name")) == [("offered", "")]

@@ -129,6 +129,7 @@ TRANSITIONS: dict[str, Transition] = {
             {S.UNDER_REVIEW, S.RECOMMENDED},
             S.RETURNED,
             P.REVIEW_PROJECT_APPLICATIONS,
+            not_by=("applicant",),
             needs_note=True,
         ),
         _t(

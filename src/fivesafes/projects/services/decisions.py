@@ -208,6 +208,13 @@ def ask_question(
             raise RuleViolation(
                 "R17", "text", "Questions are asked while the application is under review."
             )
+        if locked.applicant_id == actor.pk or locked.members.filter(person=actor).exists():
+            raise RuleViolation(
+                FOUR_EYES,
+                "text",
+                f"Four eyes: you are in application {locked.reference}; a case handler outside "
+                "it asks the questions.",
+            )
         question = ApplicationQuestion.objects.create(
             application=locked, text=text.strip(), asked_by=actor
         )

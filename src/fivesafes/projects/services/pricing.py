@@ -88,6 +88,17 @@ def _hours(value: Any, field: str) -> Decimal:
     return hours
 
 
+def _refuse_if_closed(application: Application) -> None:
+    """No new offer or contract for a closed project (R25): its access has ended."""
+    project = application.project
+    if project is not None and project.is_closed:
+        raise RuleViolation(
+            "R18",
+            "state",
+            f"Project {project.number} is closed; no quote is offered or accepted for it.",
+        )
+
+
 def issue_quote(
     *,
     actor: Any,
@@ -106,6 +117,7 @@ def issue_quote(
             raise RuleViolation(
                 "R18", "state", f"A quote is offered once {locked.reference} is approved."
             )
+        _refuse_if_closed(locked)
         if locked.quotes.filter(state=Quote.State.ACCEPTED).exists():
             raise RuleViolation(
                 "R18", "state", f"The quote for {locked.reference} has been accepted already."
@@ -174,6 +186,7 @@ def accept_quote(*, actor: Any, quote: Quote, request: Any = None) -> Quote:
             raise RuleViolation(
                 "R18", "state", f"Quote {locked.reference} is {locked.get_state_display()}."
             )
+        _refuse_if_closed(locked.application)
         locked.state = Quote.State.ACCEPTED
         locked.accepted_by = actor
         locked.accepted_at = timezone.now()
