@@ -284,3 +284,32 @@ def test_a_member_neither_handles_nor_decides_their_own_project(pw, make_user) -
     )
     assert "member" in str(violation)
     decisions.take_step(actor=pw.approver, application=draft, step="approve")
+
+
+def test_a_coarsening_that_does_not_fit_the_variable_is_refused(pw, draft) -> None:
+    """R11: "to year" coarsens a date, not an amount; the refusal names the variable."""
+    income = draft.variables.get(name="income")
+    birth = draft.variables.get(name="birth_date")
+    for line, coarsening in ((income, "year"), (income, "month"), (birth, "municipality")):
+        violation = refused(
+            lambda line=line, coarsening=coarsening: service.update_variable(
+                actor=pw.researcher,
+                line=line,
+                first_year=line.first_year,
+                last_year=line.last_year,
+                justification="x",
+                coarsening=coarsening,
+            ),
+            rule="R11",
+            field=f"variable:{line.label}",
+        )
+        assert "does not apply" in str(violation)
+    for line, coarsening in ((income, "groups"), (birth, "year")):
+        service.update_variable(
+            actor=pw.researcher,
+            line=line,
+            first_year=line.first_year,
+            last_year=line.last_year,
+            justification="x",
+            coarsening=coarsening,
+        )

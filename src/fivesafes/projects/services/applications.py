@@ -47,6 +47,13 @@ DRAFT_FIELDS: tuple[str, ...] = (
     "change_summary",
 )
 TEXT_LIMITS = {"title": 200, "legal_basis_art6": 300, "legal_basis_art9": 300}
+# Which values each coarsening applies to (the catalogue's data types).
+COARSENING_TYPES = {
+    "year": {"date"},
+    "month": {"date"},
+    "groups": {"integer", "decimal", "date"},
+    "municipality": {"string", "integer"},
+}
 # Bounds no register reaches; beyond them a number is a typing error (and would not fit the
 # database's integer columns).
 YEARS = (1800, 2200)
@@ -278,6 +285,14 @@ def update_variable(
         )
     if coarsening not in ApplicationVariable.Coarsening.values:
         raise RuleViolation("R11", where, f"'{coarsening}' is not a kind of coarsening.")
+    data_type = line.variable.data_type
+    if coarsening and data_type not in COARSENING_TYPES[coarsening]:
+        label = ApplicationVariable.Coarsening(coarsening).label.lower()
+        raise RuleViolation(
+            "R11",
+            where,
+            f"{line.label} holds {data_type} values; '{label}' does not apply to it.",
+        )
     with transaction.atomic():
         application = editable(actor, line.application)
         locked = ApplicationVariable.objects.select_for_update().get(pk=line.pk)
