@@ -230,3 +230,15 @@ def test_absurd_numbers_are_refused_naming_the_field(pw, draft) -> None:
         detail = response.json()["detail"]
         assert detail.startswith("R11") and field in detail, detail
     assert db_state() == before
+
+
+def test_an_open_application_shows_the_findings_as_of_now(pw, submitted) -> None:
+    """The same findings as the page: a member whose certification has lapsed since the last
+    save shows up (R9) without anyone saving the application again."""
+    from fivesafes.people.models import CertificationAttempt
+
+    CertificationAttempt.objects.filter(person=pw.researcher).delete()
+    page = verified_client(pw.case_handler).get(f"/projects/applications/{submitted.pk}/")
+    assert b"has not passed the certification test" in page.content
+    body = _json(verified_client(pw.case_handler), "get", f"/applications/{submitted.pk}").json()
+    assert any(f["rule"] == "R9" and f["field"] == "member:rikke" for f in body["findings"])

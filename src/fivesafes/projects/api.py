@@ -37,6 +37,7 @@ from fivesafes.projects.models import (
 from fivesafes.projects.services import applications as service
 from fivesafes.projects.services import assignment, closure, decisions, population, pricing
 from fivesafes.projects.services import projects as project_service
+from fivesafes.projects.views.common import findings_context
 from fivesafes.projects.views.projects import may_see_project, project_timeline, visible_projects
 from fivesafes.projects.workflow import OPEN_STATES, available
 
@@ -398,7 +399,12 @@ def create_application(request: HttpRequest, payload: NewApplicationIn) -> Statu
 @router.get("/applications/{application_id}", response=ApplicationOut, summary="One application")
 @api_requires(Permission.VIEW_DASHBOARD)
 def application_detail(request: HttpRequest, application_id: int) -> ApplicationOut:
-    return _application(_visible(request, application_id))
+    """The findings as of now for an open application, as the page shows them (certifications
+    and authorisations change without a save); as stored once decided."""
+    application = _visible(request, application_id)
+    out = _application(application)
+    out.findings = [FindingOut(**f.as_dict()) for f in findings_context(application)["findings"]]
+    return out
 
 
 @router.patch(
