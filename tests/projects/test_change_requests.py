@@ -304,3 +304,25 @@ def test_a_scope_recorded_before_terms_compares_with_the_approved_application(pw
     service.update(actor=pw.researcher, application=change, changes={"purpose": "Other."})
     change.refresh_from_db()
     assert [c.description for c in project_service.changes_of(change)] == ["purpose changed"]
+
+
+def test_a_narrowing_change_that_breaks_the_scope_is_refused(pw, project) -> None:
+    """A later start and an earlier end both narrow, but a period that ends before it starts
+    is no scope: refused with the rule named, the project unchanged."""
+    change = project_service.start_change_request(
+        actor=pw.researcher, project=project, summary="Shorter."
+    )
+    service.update(
+        actor=pw.researcher,
+        application=change,
+        changes={
+            "starts_on": project.ends_on - timedelta(days=1),
+            "ends_on": project.starts_on + timedelta(days=1),
+        },
+    )
+    before = db_state()
+    with pytest.raises(RuleViolation) as caught:
+        project_service.record_small_change(actor=pw.researcher, change=change)
+    assert (caught.value.rule, caught.value.field) == ("R12", "period")
+    assert "does not hold" in str(caught.value)
+    assert db_state() == before

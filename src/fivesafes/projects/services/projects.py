@@ -212,6 +212,29 @@ def check_change_is_current(change: Application) -> None:
         raise RuleViolation("R16", "change_summary", "The change request changes nothing.")
 
 
+# Findings that say the scope itself does not hold (a period that ends before it starts, no
+# variables left, a population that no longer validates): even a narrowing change is refused.
+SCOPE_FIELDS = ("period", "variables", "population")
+
+
+def _refuse_broken_scope(change: Application) -> None:
+    from fivesafes.projects.rules.engine import blocking
+    from fivesafes.projects.services.applications import compute_findings
+
+    findings, _ = compute_findings(change)
+    broken = [
+        f
+        for f in blocking(findings)
+        if f.field in SCOPE_FIELDS or f.field.startswith("population:")
+    ]
+    if broken:
+        raise RuleViolation(
+            broken[0].rule,
+            broken[0].field,
+            f"The changed scope does not hold: {broken[0].message}",
+        )
+
+
 def record_small_change(*, actor: Any, change: Application, request: Any = None) -> Project:
     """R16: a change that only narrows the scope (e.g. removing a member) is recorded without a
     decision; one that widens it must go through review and a four-eyes decision."""
@@ -226,6 +249,7 @@ def record_small_change(*, actor: Any, change: Application, request: Any = None)
         changes = changes_of(locked)
         if not changes:
             raise RuleViolation("R16", "change_summary", "The change request changes nothing.")
+        _refuse_broken_scope(locked)
         if scopes.widens(changes):
             wide = [c.description for c in changes if c.widens]
             raise RuleViolation(
