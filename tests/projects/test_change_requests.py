@@ -326,3 +326,47 @@ def test_a_narrowing_change_that_breaks_the_scope_is_refused(pw, project) -> Non
     assert (caught.value.rule, caught.value.field) == ("R12", "period")
     assert "does not hold" in str(caught.value)
     assert db_state() == before
+
+
+def test_a_member_removed_by_a_change_loses_access_at_once(pw, project, make_user) -> None:
+    """R1/R11: removing a member (a small change, or an approved one) ends their agreement for
+    the project, so the access rule refuses them at once; the others keep theirs."""
+    from fivesafes.people.access import project_access
+    from fivesafes.people.services import agreements, researchers
+    from fivesafes.policy.permissions import Role
+    from tests.people.conftest import certify
+
+    bo = make_user(Role.RESEARCHER, username="bo")
+    researchers.attach(actor=pw.manager, institution=pw.institution, researcher=bo)
+    certify(bo)
+    change = project_service.start_change_request(
+        actor=pw.researcher, project=project, summary="Add Bo."
+    )
+    service.add_member(actor=pw.researcher, application=change, username="bo")
+    decisions.take_step(actor=pw.researcher, application=change, step="submit")
+    decisions.take_step(actor=pw.case_handler, application=change, step="start_review")
+    decisions.take_step(actor=pw.case_handler, application=change, step="recommend", note="ok")
+    decisions.take_step(actor=pw.approver, application=change, step="approve")
+    project.refresh_from_db()
+    for person in (pw.researcher, bo):
+        agreement = agreements.create(
+            actor=pw.manager,
+            researcher=person,
+            project=project,
+            starts_on=project.starts_on,
+            ends_on=project.ends_on,
+            allowed_networks="127.0.0.1",
+        )
+        agreements.sign(actor=person, agreement=agreement)
+        agreements.countersign(actor=pw.manager, agreement=agreement)
+    day = project.starts_on
+    assert project_access(bo, project, on=day).allowed
+
+    small = project_service.start_change_request(
+        actor=pw.researcher, project=project, summary="Bo left."
+    )
+    service.remove_member(actor=pw.researcher, member=small.members.get(person=bo))
+    project_service.record_small_change(actor=pw.researcher, change=small)
+    answer = project_access(bo, project, on=day)
+    assert not answer.allowed and "Researcher agreement" in answer.reason
+    assert project_access(pw.researcher, project, on=day).allowed

@@ -35,9 +35,11 @@ def next_number(year: int) -> str:
     return f"{prefix}{n:03d}"
 
 
-def _sync_members(project: Project, application: Application) -> None:
+def _sync_members(project: Project, application: Application, actor: Any = None) -> None:
     wanted = set(application.members.values_list("person_id", flat=True))
-    ProjectMembership.objects.filter(project=project).exclude(person_id__in=wanted).delete()
+    leaving = ProjectMembership.objects.filter(project=project).exclude(person_id__in=wanted)
+    _end_agreements_of_leavers(project, [m.person_id for m in leaving], actor)
+    leaving.delete()
     present = set(project.memberships.values_list("person_id", flat=True))
     for person_id in wanted - present:
         ProjectMembership.objects.create(project=project, person_id=person_id)
@@ -70,6 +72,21 @@ def deadline_after_change(project: Project, ends_on: date | None) -> date | None
     return max(ends_on, project.deletion_deadline + (ends_on - project.ends_on))
 
 
+def _end_agreements_of_leavers(project: Project, person_ids: list[int], actor: Any) -> None:
+    """A person who leaves the project leaves its data: their agreement for this project lapses
+    now (audited by the agreement service), so the access rule refuses them at once (R1, R8)."""
+    if not person_ids:
+        return
+    from fivesafes.people.models import ResearcherAgreement
+    from fivesafes.people.services import agreements
+
+    for agreement in ResearcherAgreement.objects.select_for_update().filter(
+        project=project, researcher_id__in=person_ids, ended_at__isnull=True
+    ):
+        # The people service has no public "end one person's agreement for one project" yet.
+        agreements._end(agreement, f"removed from project {project.number}", actor)
+
+
 def apply_decision(*, actor: Any, application: Application, request: Any = None) -> Project:
     """Approval: create the project (new) or bring it to the new scope (change request)."""
     scope = scope_of(application)
@@ -87,7 +104,7 @@ def apply_decision(*, actor: Any, application: Application, request: Any = None)
         project.approved_scope = scope
         project.deletion_deadline = application.deletion_deadline
         project.save()
-        _sync_members(project, application)
+        _sync_members(project, application, actor)
         record(
             action="project.changed",
             actor=actor,
