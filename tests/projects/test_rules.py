@@ -326,3 +326,14 @@ def test_population_on_recent_business_data_is_blocking_r13() -> None:
         }
     )
     assert ("R13", "population:2") not in rules_of(dataclasses.replace(facts, population=older))
+
+
+def test_a_period_outlasting_the_authorisation_is_advice_r8() -> None:
+    """The case handler and the researcher see that access would lapse with the institution's
+    authorisation before the project ends; the fast track stays open (advice only)."""
+    short = good(institution_authorised_until=date(2028, 6, 30))
+    [finding] = evaluate(short)
+    assert (finding.severity, finding.rule, finding.field) == (Severity.ADVICE, "R8", "period")
+    assert "2028-06-30" in finding.message and "2029-12-31" in finding.message
+    assert fast_track(short, evaluate(short)).eligible
+    assert evaluate(good(institution_authorised_until=date(2030, 1, 1))) == []

@@ -347,7 +347,8 @@ def dpia(facts: ApplicationFacts) -> list[Finding]:
 
 
 def period(facts: ApplicationFacts) -> list[Finding]:
-    """The project's period: both dates, in order, not ending in the past."""
+    """The project's period: both dates, in order, not ending in the past; advice when it
+    outlasts the institution's authorisation (R8: agreements lapse with it)."""
     if facts.starts_on is None or facts.ends_on is None:
         return [Finding(B, "R12", "period", "Give the project's start and end dates.")]
     if facts.ends_on < facts.starts_on:
@@ -361,6 +362,18 @@ def period(facts: ApplicationFacts) -> list[Finding]:
         ]
     if facts.ends_on < facts.today:
         return [Finding(B, "R12", "period", f"The end date {facts.ends_on} has passed.")]
+    until = facts.institution_authorised_until
+    if facts.institution_authorised and until is not None and facts.ends_on > until:
+        return [
+            Finding(
+                A,
+                "R8",
+                "period",
+                f"{facts.institution_name}'s authorisation runs until {until}, before the "
+                f"project ends ({facts.ends_on}); the researchers' agreements lapse then "
+                "unless the authorisation is renewed.",
+            )
+        ]
     return []
 
 

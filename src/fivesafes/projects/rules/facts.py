@@ -57,6 +57,8 @@ class ApplicationFacts:
     institution_name: str = ""
     institution_kind: str = ""
     institution_authorised: bool = False
+    # The last day of the institution's current authorisation (None: open-ended or unknown).
+    institution_authorised_until: date | None = None
     business_data_exemption: bool = False
     title: str = ""
     purpose: str = ""

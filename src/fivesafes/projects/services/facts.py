@@ -65,6 +65,7 @@ def application_facts(application: Application, on: date | None = None) -> Appli
         institution_name=institution.name,
         institution_kind=institution.kind,
         institution_authorised=authorisation is not None,
+        institution_authorised_until=authorisation.valid_until if authorisation else None,
         business_data_exemption=bool(authorisation and authorisation.business_data_exemption),
         title=application.title,
         purpose=application.purpose,
