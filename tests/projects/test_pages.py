@@ -94,12 +94,16 @@ def test_review_recommend_and_a_second_person_approves(pw, draft, client_as) -> 
         reverse("projects:step", args=[draft.pk, name]), data, follow=True
     )
     step(handler, "start_review")
+    # Only an approval sets the deletion deadline: nobody else is asked for it.
+    handler_page = handler.get(reverse("projects:application", args=[draft.pk]))
+    assert b"Recommend" in handler_page.content and b"Deletion deadline" not in handler_page.content
     handler.post(reverse("projects:ask", args=[draft.pk]), {"text": "Why birth date?"})
     question = draft.questions.get()
     researcher.post(reverse("projects:answer", args=[question.pk]), {"text": "Age in months."})
     step(handler, "recommend", note="Meets the rules.")
     page = verified_client(pw.approver).get(reverse("projects:application", args=[draft.pk]))
     assert b"Approve" in page.content and b"Age in months." in page.content
+    assert b"Deletion deadline (approval)" in page.content
     deadline = (timezone.localdate() + timedelta(days=900)).isoformat()
     step(verified_client(pw.approver), "approve", deletion_deadline=deadline)
     draft.refresh_from_db()

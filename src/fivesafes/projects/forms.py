@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from fivesafes.projects.models import ApplicationVariable
@@ -150,6 +152,11 @@ class StepForm(forms.Form):
         widget=DATE,
         help_text="Data are deleted by this date after the project ends (R25).",
     )
+
+    def __init__(self, *args: Any, approving: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not approving:  # only an approval sets the deadline; nobody else is asked for it
+            del self.fields["deletion_deadline"]
 
 
 class QuestionForm(forms.Form):

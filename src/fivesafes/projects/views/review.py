@@ -145,8 +145,8 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
         "population_lines": population.readable(application),
         "questions": application.questions.select_related("asked_by", "answered_by"),
         "events": event_stream_for(application),
-        "steps": _steps(request, application),
-        "step_form": StepForm(),
+        "steps": (steps := _steps(request, application)),
+        "step_form": StepForm(approving=any(t.name == "approve" for t in steps)),
         "question_form": QuestionForm(),
         "answer_form": AnswerForm(),
         "may_assign": can(request.user, Permission.REVIEW_PROJECT_APPLICATIONS)
