@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from fivesafes.policy.permissions import Role
+from tests.conftest import use_file_store
 
 
 @dataclass
@@ -65,9 +66,7 @@ def certify(person) -> Any:
 @pytest.fixture(autouse=True)
 def people_files(settings, tmp_path):
     """Documents and evidence go to a directory of this test, not the shared test data."""
-    storages = {name: dict(options) for name, options in settings.STORAGES.items()}
-    storages["default"] = {**storages["default"], "OPTIONS": {"location": tmp_path / "files"}}
-    settings.STORAGES = storages
+    use_file_store(settings, tmp_path / "files")
     return tmp_path / "files"
 
 

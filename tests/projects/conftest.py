@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from fivesafes.policy.permissions import Role
+from tests.conftest import use_file_store
 from tests.people.conftest import authorise, certify
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -130,9 +131,7 @@ POPULATION = {
 def upload_dir(tmp_path, settings):
     """Files of the test go to its own directory: DATA_DIR and the file store below it."""
     settings.DATA_DIR = tmp_path
-    storages = {name: dict(options) for name, options in settings.STORAGES.items()}
-    storages["default"] = {**storages["default"], "OPTIONS": {"location": tmp_path / "files"}}
-    settings.STORAGES = storages
+    use_file_store(settings, tmp_path / "files")
     return tmp_path / "files" / "projects"
 
 
