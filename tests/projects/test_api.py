@@ -186,12 +186,12 @@ def test_what_the_pages_show_is_in_the_api_too(pw, submitted, make_user) -> None
     accepted = _json(manager, "post", f"/quotes/{quote['id']}/accept")
     assert accepted.status_code == 200 and accepted.json()["state"] == "accepted"
 
-    listed = _json(researcher, "get", "/")
+    listed = _json(researcher, "get", "")
     assert listed.status_code == 200
     [project] = listed.json()
     assert project["number"] == approved.json()["project"] and project["state"] == "active"
     stranger = verified_client(make_user(Role.RESEARCHER, username="stranger"))
-    assert _json(stranger, "get", "/").json() == []
+    assert _json(stranger, "get", "").json() == []
     detail = _json(researcher, "get", f"/{project['id']}").json()
     assert "project.created" in [e["action"] for e in detail["timeline"]]
     assert "quote.accepted" in [e["action"] for e in detail["timeline"]]

@@ -884,7 +884,7 @@ def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 
 @router.get(
-    "/",
+    "",
     response=list[ProjectOut],
     summary="My projects (responsible, member, manager); all for staff who read applications",
 )
