@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from fivesafes.policy.permissions import Role
 from fivesafes.projects.models import Application, Project
 from tests.conftest import verified_client
 from tests.projects.conftest import PDF, complete, db_state
@@ -152,3 +153,27 @@ def test_refused_forms_show_nothing_of_someone_elses_application(pw, draft, clie
         response = other.post(url, {})
         assert response.status_code == 403, url
         assert b"Incomes" not in response.content
+
+
+def test_the_institution_page_lists_its_applications_for_the_manager_only(
+    pw, recommended, make_user
+) -> None:
+    from fivesafes.people.services import researchers
+    from fivesafes.projects.services import decisions, pricing
+
+    approved = decisions.take_step(actor=pw.approver, application=recommended, step="approve")
+    pricing.issue_quote(actor=pw.case_handler, application=approved, coordination_hours=2)
+    url = reverse("people:institution", args=[pw.institution.pk])
+    page = verified_client(pw.manager).get(url).content.decode()
+    assert "Project applications" in page and approved.reference in page
+    assert "to accept" in page
+    colleague = make_user(Role.RESEARCHER, username="colleague")
+    researchers.attach(actor=pw.manager, institution=pw.institution, researcher=colleague)
+    seen_by_colleague = verified_client(colleague).get(url)  # the manager's page, not theirs
+    assert seen_by_colleague.status_code == 403
+    assert approved.reference not in seen_by_colleague.content.decode()
+    # Staff who read applications see the list too, and follow it to the application.
+    handler = verified_client(pw.case_handler)
+    assert approved.reference in handler.get(url).content.decode()
+    application_url = reverse("projects:application", args=[approved.pk])
+    assert handler.get(application_url).status_code == 200

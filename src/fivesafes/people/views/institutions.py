@@ -1,6 +1,8 @@
-"""The manager's pages: apply, the institution with its researchers and agreements."""
+"""The manager's pages: apply, the institution with its researchers, agreements and applications."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -76,8 +78,24 @@ def _institution_page(
         "may_apply_again": is_manager and can(request.user, Permission.APPLY_FOR_AUTHORISATION),
         "apply_again_form": apply_again_form or ApplyAgainForm(prefix="again"),
         "today": today,
+        "applications": _applications_of(request.user, institution, is_manager),
     }
     return render(request, "people/institution.html", context, status=status)
+
+
+def _applications_of(person: Any, institution: Institution, is_manager: bool) -> Any:
+    """The institution's project applications with their quotes, for its manager and for staff
+    who read applications (as the application pages let them); None for anyone else."""
+    from fivesafes.projects.models import Application
+
+    if not (is_manager or can(person, Permission.VIEW_PROJECT_APPLICATIONS)):
+        return None
+    return (
+        Application.objects.filter(institution=institution)
+        .select_related("applicant", "project")
+        .prefetch_related("quotes")
+        .order_by("-created_at")
+    )
 
 
 @requires(Permission.VIEW_DASHBOARD)
