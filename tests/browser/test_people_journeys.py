@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 from fivesafes.policy.permissions import Role
 from tests.browser.test_sign_in_journey import PASSWORD, code_for_key
 from tests.foundation.twofactor_helpers import current_code
+from tests.people.conftest import add_member
 
 pytestmark = pytest.mark.browser
 
@@ -180,7 +181,9 @@ CORRECT_ANSWERS = (
 
 def test_journey_2_researcher_joins_certifies_and_gets_access(page, person_page, make_user) -> None:
     world = authorised_world(make_user)
-    make_user(Role.RESEARCHER, username="newresearcher", with_device=False)
+    newcomer = make_user(Role.RESEARCHER, username="newresearcher", with_device=False)
+    # The project's approved application names the newcomer as a member (R16).
+    add_member(world["project"], newcomer)
 
     # The manager attaches the researcher.
     m = person_page(world["manager"])
@@ -279,6 +282,7 @@ def test_journey_8_breach_excludes_for_three_years(person_page, make_user) -> No
         actor=world["manager"], institution=world["institution"], researcher=researcher
     )
     certify(researcher)
+    add_member(world["project"], researcher)
     today = timezone.localdate()
     agreement = agreements.create(
         actor=world["manager"],

@@ -57,6 +57,13 @@ def authorise(*, manager, case_handler, approver, secretary, name="Aarhus Univer
     return auth.take_step(actor=secretary, authorisation=case, step="register")
 
 
+def add_member(project, person) -> None:
+    """Make `person` a member of `project`, as an approved application or change would."""
+    from fivesafes.projects.models import ProjectMembership
+
+    ProjectMembership.objects.get_or_create(project=project, person=person)
+
+
 def certify(person) -> Any:
     from fivesafes.people.models import CertificationAttempt
 
@@ -82,7 +89,7 @@ def staff(make_user):
 @pytest.fixture
 def world(make_user, staff) -> World:
     from fivesafes.people.services import agreements, researchers
-    from fivesafes.projects.models import Project
+    from fivesafes.projects.models import Project, ProjectMembership
 
     manager = make_user(Role.INSTITUTION_MANAGER, Role.RESEARCHER, username="mads")
     researcher = make_user(Role.RESEARCHER, username="rikke")
@@ -98,6 +105,7 @@ def world(make_user, staff) -> World:
         ends_on=today + timedelta(days=700),
         responsible=manager,
     )
+    ProjectMembership.objects.create(project=project, person=researcher)
     agreement = agreements.create(
         actor=manager,
         researcher=researcher,

@@ -24,7 +24,7 @@ def catalogue(*names: str) -> None:
 
 def second_project(world, number="P-2026-002"):
     from fivesafes.people.services import agreements
-    from fivesafes.projects.models import Project
+    from fivesafes.projects.models import Project, ProjectMembership
 
     today = timezone.localdate()
     project = Project.objects.create(
@@ -36,6 +36,7 @@ def second_project(world, number="P-2026-002"):
         responsible=world.manager,
         approved_scope={"variables": {"FIRM.turnover": {"first_year": 2010, "last_year": 2020}}},
     )
+    ProjectMembership.objects.create(project=project, person=world.researcher)
     agreement = agreements.create(
         actor=world.manager,
         researcher=world.researcher,

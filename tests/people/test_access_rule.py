@@ -15,7 +15,7 @@ from fivesafes.people.services import authorisation as cases
 from fivesafes.policy.checks import AccessDenied, can_work_in_project, check_project_access
 from fivesafes.policy.permissions import Role
 from tests.conftest import verified_client
-from tests.people.conftest import authorise
+from tests.people.conftest import add_member, authorise
 
 
 def request_for(user, address="192.0.2.15", verified=True):
@@ -104,6 +104,7 @@ def test_no_agreement(world, make_user) -> None:
 def test_agreement_not_countersigned(world, make_user) -> None:
     other = make_user(Role.RESEARCHER)
     researchers.attach(actor=world.manager, institution=world.institution, researcher=other)
+    add_member(world.project, other)
     today = timezone.localdate()
     agreement = agreements.create(
         actor=world.manager,

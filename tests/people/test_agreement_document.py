@@ -12,6 +12,7 @@ from fivesafes.people.models import AgreementSignature
 from fivesafes.policy.permissions import Role
 from tests.conftest import verified_client
 from tests.pdf import pdf_text
+from tests.people.conftest import add_member
 from tests.people.test_api import api_client
 
 
@@ -106,6 +107,7 @@ def test_an_affiliated_researchers_agreement_names_the_contact_person_and_invoic
         contact_person=contact,
         accepts_responsibility=True,
     )
+    add_member(world.project, foreigner)
     today = timezone.localdate()
     agreement = agreements.create(
         actor=world.manager,

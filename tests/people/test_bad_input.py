@@ -389,3 +389,24 @@ def test_a_withdrawal_decided_on_a_breach_is_not_reinstated_before_its_end(
     )
     assert str(until) in str(violation)
     assert not world.institution.is_authorised()
+
+
+def test_no_agreement_for_someone_who_is_not_a_project_member(world, make_user) -> None:
+    """Members come from the approved application; an agreement adds nobody (R16)."""
+    outsider = make_user(Role.RESEARCHER, username="outsider")
+    researchers.attach(actor=world.manager, institution=world.institution, researcher=outsider)
+    today = timezone.localdate()
+    violation = refused(
+        lambda: agreements.create(
+            actor=world.manager,
+            researcher=outsider,
+            project=world.project,
+            starts_on=today,
+            ends_on=today + timedelta(days=30),
+            allowed_networks="192.0.2.0/24",
+        ),
+        "R16",
+        "researcher",
+    )
+    assert "is not a member of project P-2026-001" in str(violation)
+    assert not world.project.members.filter(pk=outsider.pk).exists()

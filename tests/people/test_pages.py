@@ -10,7 +10,7 @@ from django.utils import timezone
 from fivesafes.people.models import Authorisation, ResearcherAgreement
 from fivesafes.policy.permissions import Role
 from tests.conftest import verified_client
-from tests.people.conftest import db_state
+from tests.people.conftest import add_member, db_state
 
 
 def test_invalid_cidr_in_the_agreement_form(world) -> None:
@@ -131,6 +131,7 @@ def test_agreement_signing_by_the_researcher_and_countersigning(world, make_user
     from fivesafes.people.services import agreements, researchers
 
     researchers.attach(actor=world.manager, institution=world.institution, researcher=other)
+    add_member(world.project, other)
     today = timezone.localdate()
     agreement = agreements.create(
         actor=world.manager,

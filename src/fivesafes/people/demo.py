@@ -77,7 +77,7 @@ def ensure_demo_people() -> bool:
     """Create the demo institution, project and agreement once; True when created now."""
     from fivesafes.people.services import agreements, researchers
     from fivesafes.people.services import authorisation as cases
-    from fivesafes.projects.models import Project
+    from fivesafes.projects.models import Project, ProjectMembership
 
     users = {
         u.username: u
@@ -138,6 +138,7 @@ def ensure_demo_people() -> bool:
         },
     )
     if not ResearcherAgreement.objects.filter(researcher=researcher, project=project).exists():
+        ProjectMembership.objects.get_or_create(project=project, person=researcher)
         agreement = agreements.create(
             actor=manager,
             researcher=researcher,

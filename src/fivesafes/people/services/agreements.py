@@ -80,6 +80,14 @@ def create(
             "researcher",
             f"{researcher} is excluded from the research schemes; no agreement is made.",
         )
+    if not ProjectMembership.objects.filter(project=project, person=researcher).exists():
+        raise RuleViolation(
+            "R16",
+            "researcher",
+            f"{researcher} is not a member of project {project.number}. Members come from the "
+            "approved application; a new member is added by a change request, then the "
+            "agreement is made.",
+        )
     if not project.institution.is_authorised():
         raise RuleViolation(
             "R1", "project", f"Project {project.number} is not owned by an authorised institution."
@@ -102,7 +110,6 @@ def create(
             allowed_networks="\n".join(str(n) for n in networks),
             created_by=actor,
         )
-        ProjectMembership.objects.get_or_create(project=project, person=researcher)
         ensure_document(
             agreement,
             affiliated=attachment.kind == Attachment.Kind.AFFILIATED,
