@@ -314,6 +314,18 @@ def end_agreements_for_project(project: Any, *, reason: str, actor: Any = None) 
     return count
 
 
+def end_agreements_of_members(
+    project: Any, person_ids: Any, *, reason: str, actor: Any = None
+) -> int:
+    """The open agreements of these persons for `project` lapse (members removed, R16)."""
+    count = 0
+    for agreement in ResearcherAgreement.objects.select_for_update().filter(
+        project=project, researcher_id__in=list(person_ids), ended_at__isnull=True
+    ):
+        count += _end(agreement, reason, actor)
+    return count
+
+
 def _end(agreement: ResearcherAgreement, reason: str, actor: Any) -> int:
     agreement.ended_at = timezone.now()
     agreement.end_reason = reason[:200]

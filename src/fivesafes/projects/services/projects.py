@@ -77,14 +77,11 @@ def _end_agreements_of_leavers(project: Project, person_ids: list[int], actor: A
     now (audited by the agreement service), so the access rule refuses them at once (R1, R8)."""
     if not person_ids:
         return
-    from fivesafes.people.models import ResearcherAgreement
     from fivesafes.people.services import agreements
 
-    for agreement in ResearcherAgreement.objects.select_for_update().filter(
-        project=project, researcher_id__in=person_ids, ended_at__isnull=True
-    ):
-        # The people service has no public "end one person's agreement for one project" yet.
-        agreements._end(agreement, f"removed from project {project.number}", actor)
+    agreements.end_agreements_of_members(
+        project, person_ids, reason=f"removed from project {project.number}", actor=actor
+    )
 
 
 def apply_decision(*, actor: Any, application: Application, request: Any = None) -> Project:
