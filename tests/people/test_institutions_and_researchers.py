@@ -8,11 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from fivesafes.audit.models import AuditEvent
 from fivesafes.people.access import project_access
 from fivesafes.people.models import Attachment
 from fivesafes.people.rules import add_months
+from fivesafes.people.services import agreements, researchers
 from fivesafes.people.services import authorisation as cases
-from fivesafes.people.services import researchers
 from fivesafes.policy.permissions import Role
 from tests.conftest import verified_client
 from tests.people.conftest import authorise, db_state
@@ -164,6 +165,24 @@ def test_a_researcher_moves_to_another_institution(world, make_user, staff) -> N
     assert institution.met and "Aalborg University" in institution.why
     assert [c.name for c in answer.failed] == ["Researcher agreement"]
     assert "a new agreement is needed" in answer.reason
+    # The agreement stays valid today; the sweep of the day after ends it, naming why (R8).
+    assert agreements.end_agreements_of_leavers() == 0
+    assert agreements.end_agreements_of_leavers(on=tomorrow) == 1
+    world.agreement.refresh_from_db()
+    assert world.agreement.ended_at is not None
+    assert "no longer attached to" in world.agreement.end_reason
+
+
+def test_a_move_from_today_ends_the_old_agreements_at_once(world, make_user, staff) -> None:
+    other_manager = make_user(Role.INSTITUTION_MANAGER, username="othermgr")
+    other = authorise(manager=other_manager, name="Aalborg University", **staff)
+    researchers.attach(
+        actor=other_manager, institution=other.institution, researcher=world.researcher
+    )
+    world.agreement.refresh_from_db()
+    assert world.agreement.ended_at is not None
+    assert "moved to Aalborg University" in world.agreement.end_reason
+    assert AuditEvent.objects.filter(action="agreement.lapsed").exists()
 
 
 def test_the_manager_ends_an_attachment_and_access_ends(world, make_user) -> None:

@@ -1,7 +1,8 @@
 """Scheduled work of safe people, as background jobs (run daily).
 
 `daily_sweep` expires authorisations past their period (their agreements lapse with them,
-R8), reinstates institutions whose withdrawal period ended (R24), and reminds people whose
+R8), reinstates institutions whose withdrawal period ended (R24), ends the agreements of
+researchers no longer attached to the institution they were made under (R8), and reminds people whose
 certification ends within 30 days (R9). Access itself never waits for the sweep: the access
 rule reads the dates on every request.
 """
@@ -19,6 +20,7 @@ from fivesafes.jobs.retry import retry_safe
 
 def run_daily_sweep() -> dict[str, Any]:
     from fivesafes.people.models import Authorisation
+    from fivesafes.people.services.agreements import end_agreements_of_leavers
     from fivesafes.people.services.authorisation import expire_due, take_step
     from fivesafes.people.services.certification import send_reminders
     from fivesafes.people.workflow import CaseState
@@ -33,10 +35,20 @@ def run_daily_sweep() -> dict[str, Any]:
     ):
         take_step(actor=None, authorisation=case, step="reinstate")
         reinstated += 1
+    report(0.6, "Ending the agreements of researchers who left their institution")
+    left = end_agreements_of_leavers(on=today)
     report(0.7, "Sending certification reminders")
     reminded = send_reminders(on=today)
-    report(1.0, f"{expired} expired, {reinstated} reinstated, {reminded} reminded")
-    return {"expired": expired, "reinstated": reinstated, "reminded": reminded}
+    report(
+        1.0,
+        f"{expired} expired, {reinstated} reinstated, {left} agreements ended, {reminded} reminded",
+    )
+    return {
+        "expired": expired,
+        "reinstated": reinstated,
+        "agreements_ended": left,
+        "reminded": reminded,
+    }
 
 
 @retry_safe

@@ -306,6 +306,23 @@ def end_agreements_of(
     return count
 
 
+def end_agreements_of_leavers(*, on: Any = None, actor: Any = None) -> int:
+    """Open agreements whose researcher is no longer attached to the institution they were
+    made under lapse (R8): a move or an ended attachment leaves no agreement shown as signed."""
+    day = on or timezone.localdate()
+    attached = set(Attachment.objects.current(day).values_list("researcher_id", "institution_id"))
+    count = 0
+    for agreement in ResearcherAgreement.objects.filter(ended_at__isnull=True).select_related(
+        "authorisation__institution"
+    ):
+        institution = agreement.authorisation.institution
+        if (agreement.researcher_id, institution.pk) not in attached:
+            count += _end(
+                agreement, f"the researcher is no longer attached to {institution} (R8)", actor
+            )
+    return count
+
+
 def end_agreements_for_project(project: Any, *, reason: str, actor: Any = None) -> int:
     """Every open agreement for `project` lapses, e.g. when the project closes (R8, R25)."""
     count = 0

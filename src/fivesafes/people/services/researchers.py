@@ -137,6 +137,15 @@ def attach(
                 data={"reason": f"moved to {institution}"},
                 request=request,
             )
+            if old.ends_on < timezone.localdate():
+                from fivesafes.people.services.agreements import end_agreements_of
+
+                end_agreements_of(
+                    researcher,
+                    reason=f"the researcher moved to {institution} (R8)",
+                    actor=actor,
+                    institution=old.institution,
+                )
         now = timezone.now()
         attachment = Attachment.objects.create(
             researcher=researcher,
