@@ -12,7 +12,7 @@ from fivesafes.people.rules import RuleViolation
 from fivesafes.policy.checks import AccessDenied
 from fivesafes.policy.permissions import Role
 from fivesafes.projects.services import applications as service
-from fivesafes.projects.services import decisions, uploads
+from fivesafes.projects.services import assignment, decisions, uploads
 from tests.projects.conftest import PDF, complete, db_state, pdf_upload
 
 
@@ -313,3 +313,25 @@ def test_a_coarsening_that_does_not_fit_the_variable_is_refused(pw, draft) -> No
             justification="x",
             coarsening=coarsening,
         )
+
+
+def test_an_earlier_recommender_does_not_approve_after_another_round(pw, draft, make_user) -> None:
+    """Four eyes over every round (R17): who recommended once, before the application came
+    back for changes and someone else recommended it, still may not decide it."""
+    first = make_user(Role.CASE_HANDLER, Role.APPROVER, username="first_round")
+    complete(draft, pw.researcher)
+    take = decisions.take_step
+    take(actor=pw.researcher, application=draft, step="submit")
+    take(actor=first, application=draft, step="start_review")
+    take(actor=first, application=draft, step="recommend", note="Fine.")
+    take(actor=pw.case_handler, application=draft, step="return_for_changes", note="Fix years.")
+    take(actor=pw.researcher, application=draft, step="submit")
+    assignment.assign(actor=pw.case_handler, application=draft, handler=pw.case_handler)
+    take(actor=pw.case_handler, application=draft, step="start_review")
+    recommended = take(actor=pw.case_handler, application=draft, step="recommend", note="Ok.")
+    assert recommended.recommended_by == pw.case_handler
+    violation = refused(
+        lambda: take(actor=first, application=recommended, step="approve"), "R17", "decided_by"
+    )
+    assert "different person" in str(violation)
+    assert take(actor=pw.approver, application=recommended, step="approve").state == "approved"

@@ -15,7 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from fivesafes.audit.services import record
+from fivesafes.audit.services import event_stream_for, record
 from fivesafes.people.rules import RuleViolation
 from fivesafes.people.services.common import require
 from fivesafes.policy.checks import AccessDenied
@@ -95,7 +95,9 @@ def _check_actor(actor: Any, application: Application, transition: Transition) -
             f"different person must {transition.label.lower()}.",
         )
     for field in transition.not_by:
-        if getattr(application, f"{field}_id") == actor.pk:
+        if getattr(application, f"{field}_id") == actor.pk or _took_earlier(
+            actor, application, field
+        ):
             raise RuleViolation(
                 FOUR_EYES,
                 "decided_by",
@@ -103,6 +105,15 @@ def _check_actor(actor: Any, application: Application, transition: Transition) -
                 f"{application.reference}, so a different person must "
                 f"{transition.label.lower()}.",
             )
+
+
+def _took_earlier(actor: Any, application: Application, field: str) -> bool:
+    """Did `actor` once take a step recorded in `field` (e.g. recommended it before it was
+    returned and recommended again by someone else)? The audit trail remembers every round."""
+    actions = [t.audit_action for t in TRANSITIONS.values() if t.actor_field == field]
+    if not actions or application.pk is None:
+        return False
+    return event_stream_for(application).filter(action__in=actions, actor_pk=actor.pk).exists()
 
 
 def take_step(
