@@ -46,6 +46,27 @@ def test_fail_then_pass_and_results_are_kept(make_user) -> None:
     ) == [True, False]
 
 
+def test_after_three_failed_attempts_the_test_pauses_until_tomorrow(make_user) -> None:
+    """R9: answers cannot be tried until the pass mark comes up."""
+    ensure_questions()
+    person = make_user(Role.RESEARCHER)
+    client = verified_client(person)
+    for _ in range(3):
+        client.post(reverse("people:certification"), answers(2))
+    page = client.get(reverse("people:certification")).text
+    assert "3 attempts failed today" in page and "Submit my answers" not in page
+    response = client.post(reverse("people:certification"), answers(5))
+    assert response.status_code == 400 and "take the test tomorrow" in response.text
+    assert CertificationAttempt.objects.filter(person=person).count() == 3
+    assert current_certification(person) is None
+    # Attempts of an earlier day do not count.
+    CertificationAttempt.objects.filter(person=person).update(
+        taken_at=timezone.now() - timedelta(days=1)
+    )
+    response = client.post(reverse("people:certification"), answers(5), follow=True)
+    assert "Passed: 5 of 5 right" in response.text
+
+
 def test_unanswered_questions_are_refused(make_user) -> None:
     ensure_questions()
     client = verified_client(make_user(Role.RESEARCHER))

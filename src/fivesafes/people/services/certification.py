@@ -18,6 +18,9 @@ from fivesafes.people.services.common import require
 from fivesafes.policy.permissions import Permission
 
 REMIND_DAYS_BEFORE = 30
+# Failed attempts allowed in one day: the test checks knowledge, not how fast answers can be
+# tried until the pass mark comes up.
+FAILED_ATTEMPTS_PER_DAY = 3
 
 
 def current_certification(person: Any, on: date | None = None) -> CertificationAttempt | None:
@@ -33,9 +36,28 @@ def last_passed(person: Any) -> CertificationAttempt | None:
     return CertificationAttempt.objects.filter(person=person, passed=True).first()
 
 
+def failed_today(person: Any) -> int:
+    today_start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return CertificationAttempt.objects.filter(
+        person=person, passed=False, taken_at__gte=today_start
+    ).count()
+
+
+def check_may_take_test(person: Any) -> None:
+    """Refuse a further attempt after FAILED_ATTEMPTS_PER_DAY failed ones today (R9)."""
+    if failed_today(person) >= FAILED_ATTEMPTS_PER_DAY:
+        raise RuleViolation(
+            "R9",
+            "answers",
+            f"{FAILED_ATTEMPTS_PER_DAY} attempts failed today; read the data security rules "
+            "again and take the test tomorrow.",
+        )
+
+
 def take_test(*, actor: Any, answers: dict[int, int], request: Any = None) -> CertificationAttempt:
     """Score the answers (question id -> chosen position) against the active question bank."""
     require(actor, Permission.WORK_IN_PROJECTS)
+    check_may_take_test(actor)
     questions = list(CertificationQuestion.objects.filter(active=True))
     if not questions:
         raise RuleViolation("R9", "questions", "The question bank is empty; ask the office.")

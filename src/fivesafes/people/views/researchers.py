@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from fivesafes.people.access import project_access, projects_within_reach
 from fivesafes.people.models import Attachment, CertificationQuestion, ResearcherAgreement
+from fivesafes.people.rules import RuleViolation
 from fivesafes.people.services import agreements
 from fivesafes.people.services import certification as certification_service
 from fivesafes.people.views.common import Refused, attempt
@@ -134,10 +135,15 @@ def certification_test(request: HttpRequest) -> HttpResponse:
                     f"{int(result.pass_mark * 100)} % are needed. Read the rules and try again.",
                 )
             return redirect("people:my_access")
+    try:
+        certification_service.check_may_take_test(request.user)
+        paused = ""
+    except RuleViolation as violation:
+        paused = str(violation)
     return render(
         request,
         "people/certification.html",
-        {"form": form, "questions": questions},
+        {"form": form, "questions": questions, "paused": paused},
         status=400 if form.errors else 200,
     )
 
