@@ -22,7 +22,7 @@ from fivesafes.policy.checks import AccessDenied
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Application, ApplicationQuestion
 from fivesafes.projects.rules.engine import FastTrack, blocking, evaluate, fast_track
-from fivesafes.projects.services import assignment, projects
+from fivesafes.projects.services import assignment, notify, projects
 from fivesafes.projects.services.applications import compute_findings, refresh_findings
 from fivesafes.projects.services.facts import application_facts
 from fivesafes.projects.workflow import TRANSITIONS, ApplicationState, Transition
@@ -203,6 +203,7 @@ def take_step(
         )
         if step == "submit":
             refresh_findings(locked)
+        notify.step_taken(locked, step, note)
     return locked
 
 
@@ -236,6 +237,7 @@ def ask_question(
             data={"question": question.pk, "text": question.text},
             request=request,
         )
+        notify.question_asked(locked)
     return question
 
 

@@ -20,6 +20,7 @@ from fivesafes.policy.checks import AccessDenied, can
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Application, Invoice, PriceItem, Quote
 from fivesafes.projects.rules import pricing
+from fivesafes.projects.services import notify
 
 EVENT_TEMPORALITY = "EVENT"
 
@@ -160,6 +161,7 @@ def issue_quote(
             data={"superseded": superseded},
             request=request,
         )
+        notify.quote_offered(quote)
     return quote
 
 
