@@ -3,6 +3,7 @@ uploads, submission refused with the rule named, the staff review and the four-e
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.urls import reverse
@@ -177,3 +178,20 @@ def test_the_institution_page_lists_its_applications_for_the_manager_only(
     assert approved.reference in handler.get(url).content.decode()
     application_url = reverse("projects:application", args=[approved.pk])
     assert handler.get(application_url).status_code == 200
+
+
+def test_the_wizard_offers_only_coarsenings_that_fit_each_variable(pw, draft) -> None:
+    page = verified_client(pw.researcher).get(
+        reverse("projects:wizard", args=[draft.pk, "variables"])
+    )
+    text = page.content.decode()
+    lines = {line.name: line.pk for line in draft.variables.all()}
+
+    def offered(name: str) -> set[str]:
+        select = re.search(rf'<select name="v{lines[name]}-coarsening".*?</select>', text, re.S)
+        assert select is not None, name
+        return set(re.findall(r'<option value="([^"]*)"', select.group(0)))
+
+    assert offered("birth_date") == {"", "year", "month", "groups"}
+    # An amount (integer) is never cut to a year or month.
+    assert offered("income") == {"", "groups", "municipality"}

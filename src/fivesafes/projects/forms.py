@@ -125,6 +125,20 @@ class VariableForm(forms.Form):
         label="Coarsening", required=False, choices=ApplicationVariable.Coarsening.choices
     )
 
+    def __init__(self, *args: Any, data_type: str | None = None, **kwargs: Any) -> None:
+        """With the variable's data type, offer only the coarsenings that apply to it (R11)."""
+        super().__init__(*args, **kwargs)
+        if data_type is not None:
+            from fivesafes.projects.services.applications import COARSENING_TYPES
+
+            field = self.fields["coarsening"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [
+                (value, label)
+                for value, label in ApplicationVariable.Coarsening.choices
+                if not value or data_type in COARSENING_TYPES[value]
+            ]
+
 
 class DocumentForm(forms.Form):
     file = forms.FileField(label="File (PDF, DOCX, ODT or TXT)")

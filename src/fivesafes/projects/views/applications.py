@@ -120,6 +120,7 @@ def _wizard_page(
                 forms.get(f"line_{line.pk}")
                 or VariableForm(
                     prefix=f"v{line.pk}",
+                    data_type=line.variable.data_type if line.variable else None,
                     initial={
                         "first_year": line.first_year,
                         "last_year": line.last_year,
@@ -201,7 +202,11 @@ def wizard(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 def save_variable(request: HttpRequest, pk: int) -> HttpResponse:
     line = get_object_or_404(ApplicationVariable.objects.select_related("application"), pk=pk)
     application = line.application
-    form = VariableForm(request.POST, prefix=f"v{line.pk}")
+    form = VariableForm(
+        request.POST,
+        prefix=f"v{line.pk}",
+        data_type=line.variable.data_type if line.variable else None,
+    )
     if form.is_valid():
         try:
             attempt(
