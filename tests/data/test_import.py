@@ -198,3 +198,17 @@ def test_an_unreadable_data_file_is_named_and_nothing_is_imported(
     assert issue.file == str(metadata_dir / "income.json")
     assert f"its data file {broken} cannot be read: not a readable Parquet file" in issue.reason
     assert CatalogueRegister.objects.count() == 0
+
+
+def test_the_import_command_names_the_staff_member_in_the_audit_log(
+    db, metadata_dir: Path, make_user
+) -> None:
+    from fivesafes.policy.permissions import Role
+
+    with pytest.raises(CommandError, match="--by: no active user is called 'nobody'"):
+        call_command("catalogue", "import", str(metadata_dir), "--by", "nobody")
+    assert CatalogueRegister.objects.count() == 0
+    clerk = make_user(Role.CASE_HANDLER, username="metadata_clerk")
+    call_command("catalogue", "import", str(metadata_dir), "--by", "metadata_clerk")
+    events = AuditEvent.objects.filter(action="catalogue.register_imported")
+    assert events.exists() and all(e.actor_pk == clerk.pk for e in events)

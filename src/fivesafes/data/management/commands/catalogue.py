@@ -1,4 +1,4 @@
-"""`fivesafes catalogue import PATH...` and `fivesafes catalogue verify [REGISTER...]`."""
+"""`fivesafes catalogue import PATH... [--by USERNAME]` and `fivesafes catalogue verify [REGISTER...]`."""
 
 from __future__ import annotations
 
@@ -19,6 +19,11 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         imp = sub.add_parser("import", help="validate and import metadata files, all or nothing")
         imp.add_argument("paths", nargs="+", help="metadata JSON files or folders holding them")
+        imp.add_argument(
+            "--by",
+            metavar="USERNAME",
+            help="the staff member importing: named as the actor in the audit log",
+        )
         ver = sub.add_parser("verify", help="check register data against the catalogue's metadata")
         ver.add_argument("registers", nargs="*", help="short names (default: every register)")
         ver.add_argument("--data", help="data root (default: DATA_DIR/registers)")
@@ -26,13 +31,20 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "import":
-            self._import(options["paths"])
+            self._import(options["paths"], options.get("by"))
         else:
             self._verify(options["registers"], options.get("data"), options["json"])
 
-    def _import(self, paths: list[str]) -> None:
+    def _import(self, paths: list[str], by: str | None) -> None:
+        actor = None
+        if by is not None:
+            from fivesafes.accounts.models import User
+
+            actor = User.objects.filter(username=by, is_active=True).first()
+            if actor is None:
+                raise CommandError(f"--by: no active user is called '{by}'; nothing was imported.")
         try:
-            result = import_registers(paths)
+            result = import_registers(paths, actor=actor)
         except MetadataError as error:
             for issue in error.issues:
                 self.stderr.write(str(issue))
