@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from ninja.errors import HttpError
 
-from fivesafes.api.errors import call_service
-from fivesafes.people.rules import RuleViolation
-from fivesafes.policy.checks import AccessDenied
+from fivesafes.shared.api import call_service
+from fivesafes.shared.refusals import AccessDenied, RuleViolation
 
 
 def raising(error: Exception):

@@ -10,10 +10,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from fivesafes.people.rules import RuleViolation
 from fivesafes.people.services import agreements, researchers, sanctions
 from fivesafes.people.services import authorisation as cases
 from fivesafes.policy.permissions import Role
+from fivesafes.shared.refusals import RuleViolation
 from tests.people.conftest import authorise, db_state
 
 

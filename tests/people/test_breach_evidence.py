@@ -72,13 +72,14 @@ def test_a_file_of_another_type_refuses_the_whole_report(world, people_files) ->
         ],
     )
     assert response.status_code == 400
-    assert "R24: Only PDF, plain text, PNG and JPEG files are accepted" in response.text
+    assert "R24: The file is a Windows program, whatever its name says." in response.text
+    assert "Only PDF, plain text, PNG and JPEG files are accepted" in response.text
     assert db_state() == before
     assert not Breach.objects.exists() and files_in(people_files) == []
 
 
 def test_too_large_and_empty_files_are_refused(world, people_files, monkeypatch) -> None:
-    monkeypatch.setattr("fivesafes.people.services.files.MAX_UPLOAD_BYTES", 10)
+    monkeypatch.setattr("fivesafes.shared.uploads.MAX_UPLOAD_BYTES", 10)
     client = verified_client(world.case_handler)
     response = report(client, files=[SimpleUploadedFile("big.txt", b"x" * 11)])
     assert response.status_code == 400

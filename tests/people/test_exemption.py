@@ -127,5 +127,6 @@ def test_the_exemption_form_refuses_a_guarantee_that_is_no_document(make_user, s
         },
     )
     assert response.status_code == 400
-    assert "R3: Only PDF, plain text, PNG and JPEG files are accepted" in response.text
+    assert "R3: The file is a Windows program, whatever its name says." in response.text
+    assert "Only PDF, plain text, PNG and JPEG files are accepted" in response.text
     assert db_state() == before

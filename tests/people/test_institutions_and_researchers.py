@@ -90,7 +90,7 @@ def test_the_manager_gives_three_months_notice(world, make_user) -> None:
 def test_foreign_researcher_is_affiliated_with_contact_person(world, make_user) -> None:
     foreigner = make_user(Role.RESEARCHER, username="ingrid")
     contact = make_user(Role.RESEARCHER, username="contact")
-    from fivesafes.people.rules import RuleViolation
+    from fivesafes.shared.refusals import RuleViolation
 
     # The contact person must belong to the institution (R7: the institution appoints one).
     client = verified_client(world.manager)

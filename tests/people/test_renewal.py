@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from fivesafes.people.access import project_access
 from fivesafes.people.models import Authorisation
-from fivesafes.people.rules import RuleViolation
 from fivesafes.people.services import authorisation as cases
 from fivesafes.people.services import sanctions
 from fivesafes.policy.permissions import Role
+from fivesafes.shared.refusals import RuleViolation
 from tests.conftest import verified_client
 from tests.people.conftest import db_state
 from tests.people.test_api import api_client

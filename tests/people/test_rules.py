@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from fivesafes.people import rules
 from fivesafes.people.rules import InstitutionFacts, InstitutionKind
+from fivesafes.shared.refusals import Finding, RuleViolation, refuse_if
 
 
 def facts(kind=InstitutionKind.UNIVERSITY, country="DK", manager=True, researchers=3):
@@ -171,6 +172,6 @@ def test_pass_mark() -> None:
 
 
 def test_rule_violation_names_the_rule() -> None:
-    with pytest.raises(rules.RuleViolation, match="R24") as caught:
-        rules.refuse_if([rules.Finding("R24", "ends_on", "too short")])
+    with pytest.raises(RuleViolation, match="R24") as caught:
+        refuse_if([Finding("R24", "ends_on", "too short")])
     assert caught.value.field == "ends_on"

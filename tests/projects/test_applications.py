@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from fivesafes.audit.models import AuditEvent
-from fivesafes.people.rules import RuleViolation
 from fivesafes.projects.models import Project
 from fivesafes.projects.services import applications as service
 from fivesafes.projects.services import decisions
+from fivesafes.shared.refusals import RuleViolation
 from tests.projects.conftest import complete, db_state
 
 

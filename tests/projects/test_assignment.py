@@ -10,11 +10,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from fivesafes.people.rules import RuleViolation
-from fivesafes.policy.checks import AccessDenied
 from fivesafes.policy.permissions import Role
 from fivesafes.projects.models import Application
 from fivesafes.projects.services import assignment, decisions
+from fivesafes.shared.refusals import AccessDenied, RuleViolation
 from tests.conftest import verified_client
 from tests.projects.conftest import db_state
 

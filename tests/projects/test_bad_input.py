@@ -8,11 +8,11 @@ import zipfile
 
 import pytest
 
-from fivesafes.people.rules import RuleViolation
-from fivesafes.policy.checks import AccessDenied
 from fivesafes.policy.permissions import Role
 from fivesafes.projects.services import applications as service
-from fivesafes.projects.services import assignment, decisions, uploads
+from fivesafes.projects.services import assignment, decisions
+from fivesafes.shared import uploads
+from fivesafes.shared.refusals import AccessDenied, RuleViolation
 from tests.projects.conftest import PDF, complete, db_state, pdf_upload
 
 

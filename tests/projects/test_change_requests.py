@@ -11,12 +11,12 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fivesafes.people.rules import RuleViolation
 from fivesafes.projects.models import Application, Project
 from fivesafes.projects.rules import scope
 from fivesafes.projects.services import applications as service
 from fivesafes.projects.services import decisions
 from fivesafes.projects.services import projects as project_service
+from fivesafes.shared.refusals import RuleViolation
 from tests.conftest import verified_client
 from tests.projects.conftest import db_state
 

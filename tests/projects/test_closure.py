@@ -14,11 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fivesafes.people.access import project_access
-from fivesafes.people.rules import RuleViolation
-from fivesafes.policy.checks import AccessDenied
 from fivesafes.policy.permissions import Role
 from fivesafes.projects.models import Project
 from fivesafes.projects.services import closure, decisions
+from fivesafes.shared.refusals import AccessDenied, RuleViolation
 from tests.conftest import verified_client
 from tests.projects.conftest import db_state
 

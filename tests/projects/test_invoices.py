@@ -83,10 +83,9 @@ def test_a_foreign_researchers_project_is_invoiced_to_the_domestic_institution(
     takes responsibility and pays: its manager accepts the quote, the invoice is addressed to
     it, and the researcher neither accepts nor downloads it."""
     from fivesafes.data.models import BasketItem
-    from fivesafes.people.rules import RuleViolation
     from fivesafes.people.services import researchers
-    from fivesafes.policy.checks import AccessDenied
     from fivesafes.projects.services import applications as service
+    from fivesafes.shared.refusals import AccessDenied, RuleViolation
     from tests.people.conftest import certify
     from tests.projects.conftest import complete
 

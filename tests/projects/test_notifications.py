@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from fivesafes.policy.checks import AccessDenied
 from fivesafes.projects.services import decisions, pricing
+from fivesafes.shared.refusals import AccessDenied
 from tests.projects.conftest import complete
 
 

@@ -9,10 +9,10 @@ from datetime import date
 
 import pytest
 
-from fivesafes.people.rules import RuleViolation
 from fivesafes.projects.rules import population as core
 from fivesafes.projects.rules import scope as scopes
 from fivesafes.projects.services import population as service
+from fivesafes.shared.refusals import RuleViolation
 from tests.conftest import verified_client
 from tests.projects.conftest import POPULATION, complete, db_state
 

@@ -10,12 +10,11 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fivesafes.people.rules import RuleViolation
-from fivesafes.policy.checks import AccessDenied
 from fivesafes.policy.permissions import Role
 from fivesafes.projects.models import PriceItem, Quote
 from fivesafes.projects.rules.pricing import PRICE_ITEMS, QuoteInput, compute_quote
 from fivesafes.projects.services import decisions, pricing
+from fivesafes.shared.refusals import AccessDenied, RuleViolation
 from tests.conftest import verified_client
 from tests.projects.conftest import db_state
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from fivesafes.api.me import router as me_router
 from fivesafes.api.security import AUTH
 from fivesafes.data.api import router as catalogue_router
 from fivesafes.people.api import router as people_router
 from fivesafes.projects.api import router as projects_router
+from fivesafes.shared.api import validation_error
 
 api = NinjaAPI(
     title="fivesafes API",
@@ -35,3 +37,9 @@ def bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpRespon
         {"detail": f"The body must be multipart/form-data with the file in a part: {exc}"},
         status=400,
     )
+
+
+@api.exception_handler(ValidationError)
+def invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A malformed request answers 422 in the one error format, naming each field."""
+    return api.create_response(request, validation_error(exc), status=422)

@@ -18,9 +18,10 @@ from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from fivesafes.accounts.models import TOKEN_PREFIX, ApiToken, hash_token
-from fivesafes.policy.checks import AccessDenied, check_permission, is_two_factor
+from fivesafes.policy.checks import check_permission, is_two_factor
 from fivesafes.policy.decorators import ATTRIBUTE, AccessRule
 from fivesafes.policy.permissions import Permission
+from fivesafes.shared.refusals import AccessDenied
 
 F = TypeVar("F", bound=Callable[..., Any])
 

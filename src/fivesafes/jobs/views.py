@@ -18,8 +18,8 @@ from fivesafes.jobs.sweep import live_worker_ids
 from fivesafes.jobs.tasks import self_check
 from fivesafes.policy.checks import can
 from fivesafes.policy.decorators import requires
-from fivesafes.policy.middleware import refuse
 from fivesafes.policy.permissions import Permission
+from fivesafes.shared.pages import refuse
 
 PAGE_SIZE = 25
 

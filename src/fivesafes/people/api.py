@@ -16,8 +16,6 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from fivesafes.accounts.models import User
-from fivesafes.api.errors import call_service as _call
-from fivesafes.api.errors import caller as _user
 from fivesafes.api.security import api_requires
 from fivesafes.people.access import AccessAnswer, project_access, projects_within_reach
 from fivesafes.people.models import (
@@ -32,13 +30,15 @@ from fivesafes.people.models import (
 from fivesafes.people.report import access_report
 from fivesafes.people.services import agreements, certification, researchers, sanctions
 from fivesafes.people.services import authorisation as cases
-from fivesafes.people.services.files import CONTENT_TYPES
 from fivesafes.people.views.common import may_see_institution
 from fivesafes.people.views.documents import send_file
 from fivesafes.people.workflow import OPEN_STATES, TRANSITIONS
 from fivesafes.policy.checks import check_permission
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Project
+from fivesafes.shared.api import call_service as _call
+from fivesafes.shared.api import caller as _user
+from fivesafes.shared.uploads import CONTENT_TYPES
 
 router = Router()
 NO_FILE = File(None)  # an optional file part of a multipart form

@@ -28,11 +28,13 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from fivesafes import files
-        from fivesafes.people.access import forget_exclusions
+        from fivesafes.people.access import exclusion_reason, forget_exclusions
         from fivesafes.people.models import Sanction
+        from fivesafes.policy.checks import register_exclusion_check
 
         post_save.connect(forget_exclusions, sender=Sanction, dispatch_uid="people-exclusions")
         post_delete.connect(forget_exclusions, sender=Sanction, dispatch_uid="people-exclusions-d")
+        register_exclusion_check(exclusion_reason)
         files.register_references(stored_files)
         # Every version of an agreement stays: a signature names the document it was made on.
         files.register_kept_folder("people/agreements")

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q
 
 from fivesafes.people.access import AccessAnswer, project_access
-from fivesafes.people.rules import RuleViolation
+from fivesafes.shared.refusals import RuleViolation
 
 
 @dataclass

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from fivesafes.shared.refusals import Finding
+
 DOMESTIC_COUNTRY = "DK"
 MINIMUM_EXCLUSION_YEARS = 3
 CERTIFICATION_VALID_DAYS = 365
@@ -56,41 +58,6 @@ PUBLIC_KINDS = frozenset(
 PRIVATE_KINDS = frozenset(
     {InstitutionKind.NGO, InstitutionKind.CONSULTANCY, InstitutionKind.OTHER_ENTERPRISE}
 )
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One rule not met: the rule's number, the field it concerns and what to do."""
-
-    rule: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.rule}: {self.message}"
-
-
-class RuleViolation(Exception):
-    """A service refuses: the state is left unchanged and the finding says why."""
-
-    def __init__(self, rule: str, field: str, message: str) -> None:
-        self.finding = Finding(rule, field, message)
-        super().__init__(str(self.finding))
-
-    @property
-    def rule(self) -> str:
-        return self.finding.rule
-
-    @property
-    def field(self) -> str:
-        return self.finding.field
-
-
-def refuse_if(findings: list[Finding]) -> None:
-    """Raise the first finding as a RuleViolation."""
-    if findings:
-        first = findings[0]
-        raise RuleViolation(first.rule, first.field, first.message)
 
 
 @dataclass(frozen=True)

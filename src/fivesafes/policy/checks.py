@@ -8,22 +8,25 @@ researcher agreement, certification, an allowed address.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from fivesafes.policy.permissions import Permission, permissions_of
+from fivesafes.shared.refusals import AccessDenied
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
 
-class AccessDenied(Exception):
-    """Refused, with a reason and the HTTP status that fits it."""
+# Who says whether a person is excluded (R24): safe people registers its answer when the app
+# is ready (`people/apps.py`), so this module needs nothing from the rooms above it.
+_exclusion_checks: list[Callable[[Any], str | None]] = []
 
-    def __init__(self, reason: str, *, status: int = 403, sign_in: bool = False) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.status = status
-        self.sign_in = sign_in
+
+def register_exclusion_check(check: Callable[[Any], str | None]) -> None:
+    """Add a function answering why a person is excluded from everything today, or None."""
+    if check not in _exclusion_checks:
+        _exclusion_checks.append(check)
 
 
 def is_two_factor(user: Any) -> bool:
@@ -51,10 +54,15 @@ def check_signed_in(user: Any) -> None:
 
 
 def exclusion_reason(user: Any) -> str | None:
-    """R24: why this person is excluded from everything today, or None."""
-    from fivesafes.people.access import exclusion_reason as reason
-
-    return reason(user)
+    """R24: why this person is excluded from everything today, or None. Fails closed: with no
+    exclusion check registered nobody gets in, since nobody can say who is excluded."""
+    if not _exclusion_checks:
+        return "The exclusion register cannot be read, so access is refused (R24)."
+    for check in _exclusion_checks:
+        reason = check(user)
+        if reason:
+            return reason
+    return None
 
 
 def check_permission(user: Any, permission: Permission) -> None:

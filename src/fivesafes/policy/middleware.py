@@ -13,12 +13,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import reverse
 
-from fivesafes.policy.checks import AccessDenied, check_request
+from fivesafes.policy.checks import check_request
 from fivesafes.policy.decorators import AccessRule, rule_of
 from fivesafes.policy.permissions import Permission
+from fivesafes.shared.pages import refuse
+from fivesafes.shared.refusals import AccessDenied
 
 logger = logging.getLogger("fivesafes.policy")
 
@@ -31,10 +32,6 @@ def rule_for(request: HttpRequest, view_func: Any) -> AccessRule | None:
     if match is not None and "admin" in match.namespaces:
         return ADMIN_RULE
     return rule_of(view_func)
-
-
-def refuse(request: HttpRequest, reason: str, status: int = 403) -> HttpResponse:
-    return render(request, "web/denied.html", {"reason": reason}, status=status)
 
 
 class AccessPolicyMiddleware:

@@ -15,8 +15,6 @@ from ninja import File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from fivesafes.api.errors import call_service as _call
-from fivesafes.api.errors import caller as _user
 from fivesafes.api.security import api_requires
 from fivesafes.audit.services import event_stream_for
 from fivesafes.people.models import Institution
@@ -40,6 +38,8 @@ from fivesafes.projects.services import projects as project_service
 from fivesafes.projects.views.common import findings_context
 from fivesafes.projects.views.projects import may_see_project, project_timeline, visible_projects
 from fivesafes.projects.workflow import OPEN_STATES, available
+from fivesafes.shared.api import call_service as _call
+from fivesafes.shared.api import caller as _user
 
 router = Router()
 

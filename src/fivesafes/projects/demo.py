@@ -29,10 +29,10 @@ def ensure_demo_projects() -> bool:
     from fivesafes.data.models import BasketItem, CatalogueVariable
     from fivesafes.people.demo import DEMO_INSTITUTION
     from fivesafes.people.models import Institution
-    from fivesafes.people.rules import RuleViolation
     from fivesafes.projects.models import Application
     from fivesafes.projects.services import applications as service
     from fivesafes.projects.services import population
+    from fivesafes.shared.refusals import RuleViolation
 
     researcher = User.objects.filter(username="researcher").first()
     institution = Institution.objects.filter(name=DEMO_INSTITUTION).first()

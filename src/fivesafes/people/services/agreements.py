@@ -17,9 +17,9 @@ from fivesafes.people.models import (
     Authorisation,
     ResearcherAgreement,
 )
-from fivesafes.people.rules import RuleViolation
-from fivesafes.people.services.common import require, snapshot
 from fivesafes.policy.permissions import Permission
+from fivesafes.shared.refusals import RuleViolation, refuse_if
+from fivesafes.shared.services import require, snapshot
 
 FIELDS = ("researcher", "project", "authorisation", "starts_on", "ends_on", "allowed_networks")
 
@@ -58,7 +58,7 @@ def create(
     if not attachment.is_accepted:
         raise RuleViolation("R7", "researcher", "The affiliation has not been accepted yet.")
     authorisation = institution.current_authorisation()
-    rules.refuse_if(
+    refuse_if(
         rules.period_findings(
             starts_on=starts_on,
             ends_on=ends_on,
@@ -67,7 +67,7 @@ def create(
         )
     )
     networks, findings = rules.parse_networks(allowed_networks)
-    rules.refuse_if(findings)
+    refuse_if(findings)
     if project.is_closed:
         raise RuleViolation(
             "R8", "project", f"Project {project.number} is closed; no new agreement is made for it."
@@ -367,7 +367,7 @@ def may_read(person: Any, agreement: ResearcherAgreement) -> bool:
 
 
 def check_may_read(person: Any, agreement: ResearcherAgreement) -> None:
-    from fivesafes.policy.checks import AccessDenied
+    from fivesafes.shared.refusals import AccessDenied
 
     if not may_read(person, agreement):
         raise AccessDenied(

@@ -17,10 +17,10 @@ from fivesafes import files
 from fivesafes.audit.services import record
 from fivesafes.people import rules
 from fivesafes.people.models import Authorisation, ClarifyingQuestion, Institution, SignatureEvent
-from fivesafes.people.rules import RuleViolation
-from fivesafes.people.services.common import require, snapshot
 from fivesafes.people.workflow import FINAL_STATES, TRANSITIONS, CaseState, Transition
 from fivesafes.policy.permissions import Permission
+from fivesafes.shared.refusals import Finding, RuleViolation, refuse_if
+from fivesafes.shared.services import require, snapshot
 
 EVALUATION_DAYS = 30
 DEFAULT_YEARS = 5
@@ -40,7 +40,7 @@ def group_size(research_group: str) -> int:
     return len([line for line in research_group.splitlines() if line.strip()])
 
 
-def eligibility(authorisation: Authorisation) -> list[rules.Finding]:
+def eligibility(authorisation: Authorisation) -> list[Finding]:
     institution = authorisation.institution
     return rules.eligibility_findings(
         rules.InstitutionFacts(
@@ -71,9 +71,9 @@ def apply(
     except ValueError:
         raise RuleViolation("R2", "kind", f"'{kind}' is not a kind of institution.") from None
     if kind_enum == rules.InstitutionKind.FOREIGN or country.upper() != rules.DOMESTIC_COUNTRY:
-        rules.refuse_if(
+        refuse_if(
             [
-                rules.Finding(
+                Finding(
                     "R7",
                     "country",
                     "Institutions abroad cannot be authorised. A foreign researcher is "
@@ -297,7 +297,7 @@ def grant_exemption(
     require(actor, Permission.DECIDE_AUTHORISATIONS)
     with files.kept_if_committed(), transaction.atomic():
         case = _locked(authorisation)
-        rules.refuse_if(
+        refuse_if(
             rules.exemption_findings(
                 case.institution.kind_enum,
                 client_is_public_or_eligible_ngo=client_is_public_or_eligible_ngo,
@@ -376,7 +376,7 @@ def _before_step(
     """What must hold before each step (beyond state and permission)."""
     name = transition.name
     if name == "prepare_agreement":
-        rules.refuse_if(eligibility(case))
+        refuse_if(eligibility(case))
         if not case.credibility_assessment:
             raise RuleViolation(
                 "R6", "credibility_assessment", "Record the credibility assessment first."
@@ -396,7 +396,7 @@ def _before_step(
             "for another institution.",
         )
     if name == "approve":
-        rules.refuse_if(eligibility(case))
+        refuse_if(eligibility(case))
     withdrawn_until = case.withdrawn_until
     if name == "reinstate" and withdrawn_until and withdrawn_until >= timezone.localdate():
         raise RuleViolation(

@@ -13,9 +13,9 @@ from fivesafes.audit.services import record
 from fivesafes.people import rules
 from fivesafes.people.models import CertificationAttempt, CertificationQuestion
 from fivesafes.people.models.certification import PASS_MARK
-from fivesafes.people.rules import RuleViolation
-from fivesafes.people.services.common import require
 from fivesafes.policy.permissions import Permission
+from fivesafes.shared.refusals import RuleViolation
+from fivesafes.shared.services import require
 
 REMIND_DAYS_BEFORE = 30
 # Failed attempts allowed in one day: the test checks knowledge, not how fast answers can be

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from fivesafes.audit.services import record
 from fivesafes.people.models import Attachment, Institution, Sanction
-from fivesafes.people.rules import RuleViolation
-from fivesafes.people.services.common import require, snapshot
 from fivesafes.policy.permissions import Permission
+from fivesafes.shared.refusals import RuleViolation
+from fivesafes.shared.services import require, snapshot
 
 FIELDS = (
     "researcher",

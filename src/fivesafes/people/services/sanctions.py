@@ -18,11 +18,11 @@ from fivesafes import files as file_store
 from fivesafes.audit.services import record
 from fivesafes.people import rules
 from fivesafes.people.models import Breach, BreachEvidence, Institution, Sanction
-from fivesafes.people.rules import RuleViolation
-from fivesafes.people.services.common import require
 from fivesafes.people.services.files import CheckedFile, check_upload, store_checked
 from fivesafes.people.workflow import CaseState
 from fivesafes.policy.permissions import Permission
+from fivesafes.shared.refusals import Finding, RuleViolation, refuse_if
+from fivesafes.shared.services import require
 
 EVIDENCE_FOLDER = "people/evidence"
 MAX_EVIDENCE_FILES = 10
@@ -186,18 +186,16 @@ def decide(
     """The approver decides: exclusion (permanent or >= 3 years), optionally a withdrawal."""
     require(actor, Permission.DECIDE_SANCTIONS)
     today = timezone.localdate()
-    rules.refuse_if(
+    refuse_if(
         [
-            rules.Finding(f.rule, "exclusion_ends_on", f.message)
+            Finding(f.rule, "exclusion_ends_on", f.message)
             for f in rules.exclusion_findings(
                 starts_on=today, ends_on=exclusion_ends_on, permanent=permanent
             )
         ]
     )
     if withdraw_institution_until is not None:
-        rules.refuse_if(
-            rules.withdrawal_findings(starts_on=today, ends_on=withdraw_institution_until)
-        )
+        refuse_if(rules.withdrawal_findings(starts_on=today, ends_on=withdraw_institution_until))
     if not decision.strip():
         raise RuleViolation("R24", "decision", "Write the reasons for the decision.")
     from fivesafes.people.services.agreements import end_agreements_of

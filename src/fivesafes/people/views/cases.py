@@ -21,12 +21,13 @@ from fivesafes.people.forms import (
 )
 from fivesafes.people.models import Authorisation, ClarifyingQuestion
 from fivesafes.people.services import authorisation as service
-from fivesafes.people.views.common import Refused, attempt, may_see_institution, not_yours
+from fivesafes.people.views.common import may_see_institution, not_yours
 from fivesafes.people.workflow import OPEN_STATES, TRANSITIONS, available
-from fivesafes.policy.checks import AccessDenied, can, check_permission
+from fivesafes.policy.checks import can, check_permission
 from fivesafes.policy.decorators import requires
-from fivesafes.policy.middleware import refuse
 from fivesafes.policy.permissions import Permission
+from fivesafes.shared.pages import Refused, attempt, refuse
+from fivesafes.shared.refusals import AccessDenied
 
 
 @requires(Permission.VIEW_PEOPLE_CASES)

@@ -13,12 +13,12 @@ from django.shortcuts import get_object_or_404
 
 from fivesafes.people.models import Authorisation, BreachEvidence, ResearcherAgreement
 from fivesafes.people.services import agreements, sanctions
-from fivesafes.people.services.files import CONTENT_TYPES
 from fivesafes.people.views.common import may_see_institution, not_yours
-from fivesafes.policy.checks import AccessDenied
 from fivesafes.policy.decorators import requires
-from fivesafes.policy.middleware import refuse
 from fivesafes.policy.permissions import Permission
+from fivesafes.shared.pages import refuse
+from fivesafes.shared.refusals import AccessDenied
+from fivesafes.shared.uploads import CONTENT_TYPES
 
 
 def send_file(name: str, filename: str, content_type: str) -> FileResponse:

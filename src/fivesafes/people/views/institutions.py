@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 from fivesafes.people.forms import AgreementForm, ApplyAgainForm, ApplyForm, AttachForm
 from fivesafes.people.models import Attachment, Institution, ResearcherAgreement
 from fivesafes.people.services import agreements, authorisation, researchers
-from fivesafes.people.views.common import Refused, attempt, may_see_institution, not_yours
+from fivesafes.people.views.common import may_see_institution, not_yours
 from fivesafes.policy.checks import can
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
+from fivesafes.shared.pages import Refused, attempt
 
 
 @requires(Permission.MANAGE_INSTITUTION_RESEARCHERS)

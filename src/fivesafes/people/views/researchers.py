@@ -13,15 +13,14 @@ from django.views.decorators.http import require_POST
 
 from fivesafes.people.access import project_access, projects_within_reach
 from fivesafes.people.models import Attachment, CertificationQuestion, ResearcherAgreement
-from fivesafes.people.rules import RuleViolation
 from fivesafes.people.services import agreements
 from fivesafes.people.services import certification as certification_service
-from fivesafes.people.views.common import Refused, attempt
-from fivesafes.policy.checks import AccessDenied, check_project_access
+from fivesafes.policy.checks import check_project_access
 from fivesafes.policy.decorators import requires
-from fivesafes.policy.middleware import refuse
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Project
+from fivesafes.shared.pages import Refused, attempt, refuse
+from fivesafes.shared.refusals import AccessDenied, RuleViolation
 
 
 @requires(Permission.WORK_IN_PROJECTS)

@@ -20,10 +20,10 @@ from fivesafes.people.forms import (
 from fivesafes.people.models import Breach, CertificationQuestion
 from fivesafes.people.report import access_report
 from fivesafes.people.services import certification, sanctions
-from fivesafes.people.views.common import Refused, attempt
 from fivesafes.policy.checks import can
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
+from fivesafes.shared.pages import Refused, attempt
 
 
 @requires(Permission.EDIT_CERTIFICATION_QUESTIONS)

@@ -13,9 +13,7 @@ from django.utils import timezone
 
 from fivesafes import files
 from fivesafes.audit.services import record
-from fivesafes.people.rules import RuleViolation
-from fivesafes.people.services.common import require
-from fivesafes.policy.checks import AccessDenied, can
+from fivesafes.policy.checks import can
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import (
     Application,
@@ -28,6 +26,9 @@ from fivesafes.projects.rules import Finding, evaluate, fast_track
 from fivesafes.projects.services import uploads
 from fivesafes.projects.services.facts import application_facts
 from fivesafes.projects.workflow import EDITABLE_STATES
+from fivesafes.shared.refusals import AccessDenied, RuleViolation
+from fivesafes.shared.services import require
+from fivesafes.shared.uploads import CONTENT_TYPES
 
 # The fields the applicant edits on the application itself.
 DRAFT_FIELDS: tuple[str, ...] = (
@@ -436,7 +437,7 @@ def attach_document(
             kind=kind,
             original_name=name,
             stored_name=stored,
-            content_type=uploads.ALLOWED[extension],
+            content_type=CONTENT_TYPES[extension],
             size=len(content),
             sha256=uploads.digest(content),
             uploaded_by=actor,

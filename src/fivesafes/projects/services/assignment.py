@@ -13,11 +13,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from fivesafes.audit.services import record
-from fivesafes.people.rules import RuleViolation
-from fivesafes.people.services.common import require
 from fivesafes.policy.permissions import Permission, Role, permissions_of
 from fivesafes.projects.models import Application
 from fivesafes.projects.workflow import OPEN_STATES, ApplicationState
+from fivesafes.shared.refusals import RuleViolation
+from fivesafes.shared.services import require
 
 # The office answers an application within this many days of its submission, unless a case
 # handler sets another date.

@@ -23,11 +23,11 @@ from django.utils import timezone
 
 from fivesafes import files
 from fivesafes.audit.services import event_stream_for, record
-from fivesafes.people.rules import RuleViolation, add_months
-from fivesafes.people.services.common import require
-from fivesafes.policy.checks import AccessDenied
+from fivesafes.people.rules import add_months
 from fivesafes.policy.permissions import Permission, permissions_of
 from fivesafes.projects.models import Project, Publication
+from fivesafes.shared.refusals import AccessDenied, RuleViolation
+from fivesafes.shared.services import require
 
 logger = logging.getLogger(__name__)
 

@@ -16,9 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from fivesafes.audit.services import event_stream_for, record
-from fivesafes.people.rules import RuleViolation
-from fivesafes.people.services.common import require
-from fivesafes.policy.checks import AccessDenied
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Application, ApplicationQuestion
 from fivesafes.projects.rules.engine import FastTrack, blocking, evaluate, fast_track
@@ -26,6 +23,8 @@ from fivesafes.projects.services import assignment, notify, projects
 from fivesafes.projects.services.applications import compute_findings, refresh_findings
 from fivesafes.projects.services.facts import application_facts
 from fivesafes.projects.workflow import TRANSITIONS, ApplicationState, Transition
+from fivesafes.shared.refusals import AccessDenied, RuleViolation
+from fivesafes.shared.services import require
 
 FOUR_EYES = "R17"
 # R25: unless the decision says otherwise, data are deleted within this many days of the end.

@@ -15,7 +15,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from fivesafes.audit.services import record
-from fivesafes.people.rules import RuleViolation
 from fivesafes.projects.models import Application
 from fivesafes.projects.rules.population import (
     CatalogueEntry,
@@ -27,6 +26,7 @@ from fivesafes.projects.rules.population import (
     from_dict,
     validate,
 )
+from fivesafes.shared.refusals import RuleViolation
 
 
 def catalogue_entries(labels: Iterable[str]) -> dict[str, CatalogueEntry]:

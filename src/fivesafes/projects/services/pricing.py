@@ -14,13 +14,13 @@ from django.utils import timezone
 
 from fivesafes import files
 from fivesafes.audit.services import record
-from fivesafes.people.rules import RuleViolation
-from fivesafes.people.services.common import require
-from fivesafes.policy.checks import AccessDenied, can
+from fivesafes.policy.checks import can
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Application, Invoice, PriceItem, Quote
 from fivesafes.projects.rules import pricing
 from fivesafes.projects.services import notify
+from fivesafes.shared.refusals import AccessDenied, RuleViolation
+from fivesafes.shared.services import require
 
 EVENT_TEMPORALITY = "EVENT"
 

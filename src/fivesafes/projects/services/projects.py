@@ -10,9 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from fivesafes.audit.services import record
-from fivesafes.people.rules import RuleViolation
-from fivesafes.people.services.common import require
-from fivesafes.policy.checks import AccessDenied
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import (
     Application,
@@ -24,6 +21,8 @@ from fivesafes.projects.rules import scope as scopes
 from fivesafes.projects.services.applications import refresh_findings
 from fivesafes.projects.services.facts import scope_of, terms_of
 from fivesafes.projects.workflow import FINAL_STATES
+from fivesafes.shared.refusals import AccessDenied, RuleViolation
+from fivesafes.shared.services import require
 
 
 def next_number(year: int) -> str:

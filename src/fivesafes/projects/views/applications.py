@@ -9,10 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from fivesafes.people.views.common import Refused, attempt
-from fivesafes.policy.checks import AccessDenied
 from fivesafes.policy.decorators import requires
-from fivesafes.policy.middleware import refuse
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.forms import (
     STEP_FORMS,
@@ -43,6 +40,8 @@ from fivesafes.projects.views.common import (
     get_application,
     may_edit,
 )
+from fivesafes.shared.pages import Refused, attempt, refuse
+from fivesafes.shared.refusals import AccessDenied
 
 
 @requires(Permission.APPLY_FOR_PROJECTS)

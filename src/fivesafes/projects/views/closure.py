@@ -9,11 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from fivesafes.people.views.common import Refused, attempt
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Project, Publication
 from fivesafes.projects.services import closure
+from fivesafes.shared.pages import Refused, attempt
 
 
 class CloseForm(forms.Form):

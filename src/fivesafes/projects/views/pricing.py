@@ -9,10 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from fivesafes.people.views.common import Refused, attempt
-from fivesafes.policy.checks import AccessDenied
 from fivesafes.policy.decorators import requires
-from fivesafes.policy.middleware import refuse
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Application, Invoice, PriceItem, Quote
 from fivesafes.projects.services import applications as application_service
@@ -23,6 +20,8 @@ from fivesafes.projects.services.documents import (
     render_invoice,
 )
 from fivesafes.projects.views.common import get_application
+from fivesafes.shared.pages import Refused, attempt, refuse
+from fivesafes.shared.refusals import AccessDenied
 
 
 class PriceForm(forms.Form):

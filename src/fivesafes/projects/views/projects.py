@@ -12,16 +12,15 @@ from django.views.decorators.http import require_POST
 
 from fivesafes.audit.models import AuditEvent
 from fivesafes.audit.services import event_stream_for
-from fivesafes.people.views.common import Refused, attempt
 from fivesafes.policy.checks import can
 from fivesafes.policy.decorators import requires
-from fivesafes.policy.middleware import refuse
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.forms import ChangeRequestForm
 from fivesafes.projects.models import Application, Project
 from fivesafes.projects.services import projects as service
 from fivesafes.projects.services.closure import is_in_project
 from fivesafes.projects.views.closure import CloseForm, PublicationForm, ScrutinyForm
+from fivesafes.shared.pages import Refused, attempt, refuse
 
 
 def scope_population(project: Project) -> list[str]:

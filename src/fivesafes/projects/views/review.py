@@ -11,10 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from fivesafes.audit.services import event_stream_for
-from fivesafes.people.views.common import Refused, attempt
-from fivesafes.policy.checks import AccessDenied, can
+from fivesafes.policy.checks import can
 from fivesafes.policy.decorators import requires
-from fivesafes.policy.middleware import refuse
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.forms import AnswerForm, QuestionForm, StepForm
 from fivesafes.projects.models import Application
@@ -23,6 +21,8 @@ from fivesafes.projects.services.projects import changes_of
 from fivesafes.projects.views.common import findings_context, get_application, may_edit
 from fivesafes.projects.views.pricing import QuoteForm
 from fivesafes.projects.workflow import OPEN_STATES, STATE_LABELS, TRANSITIONS, available
+from fivesafes.shared.pages import Refused, attempt, refuse
+from fivesafes.shared.refusals import AccessDenied
 
 
 @requires(Permission.VIEW_PROJECT_APPLICATIONS)

@@ -1,13 +1,18 @@
-"""Helpers shared by the services: the permission check and plain snapshots for the audit log."""
+"""What every service shares: the permission a step needs, and plain snapshots for the audit log.
+
+The object-level questions ("may this person do this to this object now") are the policy's
+`check_*` functions; `require` is only the role check under them.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Model
-
-from fivesafes.policy.checks import AccessDenied
 from fivesafes.policy.permissions import Permission, permissions_of
+from fivesafes.shared.refusals import AccessDenied
+
+if TYPE_CHECKING:
+    from django.db.models import Model
 
 
 def require(actor: Any, permission: Permission) -> None:

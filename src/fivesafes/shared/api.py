@@ -1,0 +1,100 @@
+"""How an API operation runs: load the object through its policy check, call the service,
+map refusals to the one error format, page lists without a silent cut.
+
+Every error the API gives is `{"detail": "<words naming the field and the reason>"}`: a
+`RuleViolation` answers 400 with `"<rule> (<field>): <reason>"`, an `AccessDenied` its own
+status (403 unless it says otherwise), a malformed request 422 naming each field
+(`validation_error`, installed on the API in `fivesafes.api.root`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Schema
+from ninja.errors import HttpError, ValidationError
+from ninja.pagination import LimitOffsetPagination
+
+from fivesafes.shared.refusals import AccessDenied, RuleViolation
+
+T = TypeVar("T")
+M = TypeVar("M", bound=Model)
+
+# Lists answer at most this many rows a page; `offset` is bounded so no database overflows.
+MAX_PAGE = 500
+MAX_OFFSET = 10**9
+
+
+def caller(request: HttpRequest) -> Any:
+    """The authenticated person (API token or two-factor session), as ninja's auth set it."""
+    return getattr(request, "auth", None)
+
+
+def rule_error(violation: RuleViolation) -> HttpError:
+    return HttpError(400, f"{violation.rule} ({violation.field}): {violation.finding.message}")
+
+
+def access_error(denial: AccessDenied) -> HttpError:
+    return HttpError(denial.status if denial.status >= 400 else 403, denial.reason)
+
+
+def call_service(fn: Callable[[], T]) -> T:
+    """Run a service call; a rule refusal is 400, a role or ownership refusal 403."""
+    try:
+        return fn()
+    except RuleViolation as violation:
+        raise rule_error(violation) from None
+    except AccessDenied as denial:
+        raise access_error(denial) from None
+
+
+Check = Callable[[Any, Any], None]
+
+
+def load(
+    request: HttpRequest,
+    source: type[M] | QuerySet[M],
+    check: Check | None = None,
+    /,
+    **lookup: Any,
+) -> M:
+    """The object (404 when there is none), passed through the policy's `check(user, obj)`."""
+    obj = get_object_or_404(source, **lookup)
+    if check is not None:
+        call_service(lambda: check(caller(request), obj))
+    return obj
+
+
+def act(
+    request: HttpRequest,
+    source: type[M] | QuerySet[M],
+    pk: Any,
+    service: Callable[[Any, M], T],
+    *,
+    check: Check | None = None,
+) -> T:
+    """Load the object through its check and call `service(user, obj)`, refusals mapped."""
+    obj = load(request, source, check, pk=pk)
+    return call_service(lambda: service(caller(request), obj))
+
+
+class Paging(LimitOffsetPagination):
+    """`limit`/`offset` paging that answers `{"items": [...], "count": total}`, bounded."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=MAX_PAGE, description=f"rows a page (1 to {MAX_PAGE})")
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="rows to skip")
+
+
+def validation_error(exc: ValidationError) -> dict[str, Any]:
+    """A 422 body in the one error format: the words first, each field named."""
+    parts = []
+    for error in exc.errors:
+        location = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path")]
+        where = ".".join(location) or "request"
+        parts.append(f"{where}: {error.get('msg', 'invalid')}")
+    return {"detail": "; ".join(parts) or "The request is not valid.", "errors": exc.errors}

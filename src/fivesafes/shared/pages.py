@@ -1,0 +1,89 @@
+"""How a page runs a service: a refusal names the rule, lands on the field, changes nothing.
+
+`attempt` runs one service call and turns a `RuleViolation` into a form error (or a message)
+and an `AccessDenied` into the refusal page. `form_action` is the whole POST handler most pages
+need: validate the form, run the service, say what happened, redirect, or show the form again
+with the refusal on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from fivesafes.shared.refusals import AccessDenied, RuleViolation
+
+
+def refuse(request: HttpRequest, reason: str, status: int = 403) -> HttpResponse:
+    """The refusal page, with the reason a person can act on."""
+    return render(request, "web/denied.html", {"reason": reason}, status=status)
+
+
+class Refused(Exception):
+    """Raised by `attempt` after the refusal has been shown; carries the response if any."""
+
+    def __init__(self, response: HttpResponse | None = None) -> None:
+        self.response = response
+
+
+def attempt(request: HttpRequest, call: Callable[[], Any], form: forms.Form | None = None) -> Any:
+    """Run a service call; on a rule refusal put it on the form (or in a message) and raise."""
+    try:
+        return call()
+    except RuleViolation as violation:
+        text = str(violation)
+        if form is not None:
+            field = violation.field if violation.field in form.fields else None
+            form.add_error(field, text)
+        else:
+            messages.error(request, text)
+        raise Refused() from None
+    except AccessDenied as denial:
+        raise Refused(refuse(request, denial.reason, denial.status)) from None
+
+
+def form_action(
+    request: HttpRequest,
+    form: forms.Form,
+    call: Callable[[dict[str, Any]], Any],
+    *,
+    done: Callable[[Any], HttpResponse],
+    again: Callable[[forms.Form], HttpResponse],
+    success: str | Callable[[Any], str] = "",
+) -> HttpResponse:
+    """Validate `form`, run `call(cleaned_data)`, then `done(result)` with the success message;
+    an invalid form or a rule refusal shows `again(form)` (status 400 is the caller's), an
+    access refusal the refusal page."""
+    if not form.is_valid():
+        return again(form)
+    try:
+        result = attempt(request, lambda: call(form.cleaned_data), form)
+    except Refused as refused:
+        return refused.response or again(form)
+    if success:
+        messages.success(request, success if isinstance(success, str) else success(result))
+    return done(result)
+
+
+def run_action(
+    request: HttpRequest,
+    call: Callable[[], Any],
+    *,
+    done: Callable[[Any], HttpResponse],
+    failed: Callable[[], HttpResponse],
+    success: str | Callable[[Any], str] = "",
+) -> HttpResponse:
+    """A POST without a form (a button): run `call`, say what happened, then `done(result)`;
+    a rule refusal becomes a message and `failed()`, an access refusal the refusal page."""
+    try:
+        result = attempt(request, call)
+    except Refused as refused:
+        return refused.response or failed()
+    if success:
+        messages.success(request, success if isinstance(success, str) else success(result))
+    return done(result)

@@ -1,0 +1,55 @@
+"""How the system says no: a `Finding` (one rule not met), a `RuleViolation` (a service refuses
+and changes nothing) and `AccessDenied` (this person may not do this, with the HTTP status).
+
+Framework-free: the rule cores, the policy, the services, the pages and the API all raise and
+catch these same three types, so a refusal reads the same wherever it is met.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule not met: the rule's number, the field it concerns and what to do."""
+
+    rule: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.message}"
+
+
+class RuleViolation(Exception):
+    """A service refuses: the state is left unchanged and the finding says why."""
+
+    def __init__(self, rule: str, field: str, message: str) -> None:
+        self.finding = Finding(rule, field, message)
+        super().__init__(str(self.finding))
+
+    @property
+    def rule(self) -> str:
+        return self.finding.rule
+
+    @property
+    def field(self) -> str:
+        return self.finding.field
+
+
+def refuse_if(findings: list[Finding]) -> None:
+    """Raise the first finding as a RuleViolation."""
+    if findings:
+        first = findings[0]
+        raise RuleViolation(first.rule, first.field, first.message)
+
+
+class AccessDenied(Exception):
+    """Refused, with a reason a person can act on and the HTTP status that fits it."""
+
+    def __init__(self, reason: str, *, status: int = 403, sign_in: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+        self.sign_in = sign_in
