@@ -45,6 +45,44 @@ def as_intruder(sql: str, params: list[Any] | None = None) -> None:
                 cursor.execute("SET LOCAL session_replication_role = origin")
 
 
+# The made-up actions these tests write, declared for them only (record refuses any other).
+TEST_ACTIONS = {
+    **{f"test.event_{i}": "An event the chain tests write" for i in range(1, 21)},
+    **{f"test.bulk_{i:02d}": "An event the paging test writes" for i in range(60)},
+    **dict.fromkeys(
+        [
+            "test.a",
+            "test.b",
+            "test.c",
+            "test.any_json",
+            "test.before_leaving",
+            "test.by_someone",
+            "test.concurrent",
+            "test.fixed",
+            "test.kept",
+            "test.next",
+            "test.on_behalf",
+            "test.one",
+            "test.seen",
+            "test.touched",
+            "test.two",
+            "test.undone",
+            "test.values",
+        ],
+        "An event the audit tests write",
+    ),
+}
+
+
+@pytest.fixture(autouse=True)
+def declared_test_actions() -> Any:
+    from fivesafes.audit.actions import REGISTRY
+
+    REGISTRY.declare("tests.audit", TEST_ACTIONS)
+    yield
+    REGISTRY.forget("tests.audit")
+
+
 @pytest.fixture
 def tamper() -> Callable[..., None]:
     return as_intruder

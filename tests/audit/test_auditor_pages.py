@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from fivesafes.audit.actions import REGISTRY
 from fivesafes.audit.models import AuditEvent
 from fivesafes.audit.services import record
 from fivesafes.policy.permissions import Role
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def listed_actions(response) -> list[str]:
-    return re.findall(r"<td><code>([^<]+)</code></td>", response.content.decode())
+    return re.findall(r'<code class="muted action">([^<]+)</code>', response.content.decode())
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def history(make_user):
     record(action="login.succeeded", actor=alice)
     record(action="login.failed", data={"username": "alice"})
     record(
-        action="project.approved",
+        action="application.approve",
         actor=bob,
         obj=alice,
         before={"state": "submitted"},
@@ -47,7 +48,7 @@ def test_the_auditor_sees_every_event_newest_first(history, auditor) -> None:
     assert response.status_code == 200
     assert listed_actions(response) == [
         "login.succeeded",
-        "project.approved",
+        "application.approve",
         "login.failed",
         "login.succeeded",
     ]
@@ -61,7 +62,7 @@ def test_filter_by_action_prefix(history, auditor) -> None:
 
 def test_filter_by_person(history, auditor) -> None:
     response = auditor.get(reverse("audit:list"), {"person": "bob"})
-    assert listed_actions(response) == ["login.succeeded", "project.approved"]
+    assert listed_actions(response) == ["login.succeeded", "application.approve"]
 
 
 def test_filter_by_object(history, auditor) -> None:
@@ -69,7 +70,7 @@ def test_filter_by_object(history, auditor) -> None:
     response = auditor.get(
         reverse("audit:list"), {"object_type": "accounts.user", "object_id": str(alice.pk)}
     )
-    assert listed_actions(response) == ["project.approved"]
+    assert listed_actions(response) == ["application.approve"]
 
 
 def test_filter_by_date_range(history, auditor) -> None:
@@ -94,13 +95,33 @@ def test_a_reversed_date_range_is_explained_at_the_field(history, auditor) -> No
 def test_htmx_filtering_returns_only_the_results(history, auditor) -> None:
     response = auditor.get(
         reverse("audit:list"),
-        {"action": "project."},
+        {"action": "application."},
         HTTP_HX_REQUEST="true",
         HTTP_HX_TARGET="audit-results",
     )
     body = response.content.decode()
     assert "<html" not in body
-    assert listed_actions(response) == ["project.approved"]
+    assert listed_actions(response) == ["application.approve"]
+
+
+def test_the_log_reads_in_words_first(history, auditor) -> None:
+    body = auditor.get(reverse("audit:list")).content.decode()
+    cells = re.findall(r'<td>([^<]+)<br><code class="muted action">([^<]+)</code>', body)
+    assert cells[1:3] == [
+        ("The application was approved (four eyes, R17)", "application.approve"),
+        ("A sign-in failed: wrong username or password", "login.failed"),
+    ]
+    event = AuditEvent.objects.get(action="login.succeeded", actor_label="alice")
+    detail = auditor.get(reverse("audit:detail", args=[event.sequence])).content.decode()
+    assert f"Audit event #{event.sequence}: Signed in with both factors (R10)</h1>" in detail
+
+
+def test_an_event_no_longer_declared_still_reads_in_words(auditor) -> None:
+    REGISTRY.declare("tests.old", {"login.wrong_password": "An action since renamed"})
+    record(action="login.wrong_password")
+    REGISTRY.forget("tests.old")
+    body = auditor.get(reverse("audit:list")).content.decode()
+    assert 'Login wrong password<br><code class="muted action">login.wrong_password' in body
 
 
 def test_the_log_is_paginated(auditor) -> None:
@@ -114,7 +135,7 @@ def test_the_log_is_paginated(auditor) -> None:
 
 
 def test_an_event_shows_what_changed(history, auditor) -> None:
-    event = AuditEvent.objects.get(action="project.approved")
+    event = AuditEvent.objects.get(action="application.approve")
     response = auditor.get(reverse("audit:detail", args=[event.sequence]))
     body = response.content.decode()
     assert response.status_code == 200

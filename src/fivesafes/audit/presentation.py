@@ -1,4 +1,4 @@
-"""How an event's before/after is shown: one row per field that differs."""
+"""How an event is shown: its action in words first, and one row per field that differs."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from fivesafes.audit.actions import meaning
 from fivesafes.audit.models import AuditEvent
 
 MISSING = object()
@@ -24,6 +25,15 @@ def show(value: Any) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def in_words(action: str) -> str:
+    """What the action means, as declared by the room that records it. An old event whose name
+    is no longer declared reads as its name in words ('quote.issued' -> 'Quote issued')."""
+    declared = meaning(action)
+    if declared is not None:
+        return declared
+    return action.replace(".", " ").replace("_", " ").capitalize()
 
 
 def details(event: AuditEvent) -> list[tuple[str, str]]:

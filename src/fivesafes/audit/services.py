@@ -14,6 +14,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from fivesafes.audit.actions import require_declared
 from fivesafes.audit.chain import clean_text, compute_hash, to_json_value
 from fivesafes.audit.models import AuditChainHead, AuditEvent
 
@@ -74,9 +75,11 @@ def record(
 
     `actor` defaults to the signed-in person of `request`; `obj` is the model instance the event
     is about; `before`/`after` hold the changed fields where it matters; `data` anything else.
+    `action` must be declared (`fivesafes.audit.actions`): an undeclared one is a ValueError.
     """
     if not action or len(action) > 100:
         raise ValueError("An audit action is a dotted name of 1 to 100 characters.")
+    require_declared(action)
     person = _actor(actor, request)
     with transaction.atomic():
         head = _locked_head()
