@@ -33,7 +33,7 @@ def metadata_dir(register_base: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def catalogue(db: Any, metadata_dir: Path, register_base: Path, settings: Any) -> Path:
     """The four registers imported, with their data where the catalogue looks for it."""
-    from fivesafes.data.catalogue.importing import import_registers
+    from fivesafes.data.services.catalogue import import_registers
 
     data_dir = settings.DATA_DIR
     settings.DATA_DIR = register_base.parent / f"data-{register_base.name}"

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
@@ -51,7 +52,7 @@ def test_search_finds_variables_by_english_and_danish_words(catalogue: Path) -> 
 
 
 def test_register_search_matches_register_texts_in_both_languages(catalogue: Path) -> None:
-    from fivesafes.data.catalogue.search import Filters, register_names
+    from fivesafes.data.queries import Filters, register_names
 
     assert register_names(Filters.parse(q="pharmacy")) == ["PRESCRIPTIONS"]  # description, en
     assert register_names(Filters.parse(q="apotek")) == ["PRESCRIPTIONS"]  # description, da
@@ -77,7 +78,7 @@ def test_sensitivity_filter_lists_only_flagged_variables(catalogue: Path) -> Non
 
 
 def test_sensitivity_filter_counts_only_registers_holding_such_variables(catalogue: Path) -> None:
-    from fivesafes.data.catalogue.search import Filters, register_names
+    from fivesafes.data.queries import Filters, register_names
 
     holding = sorted(
         set(
@@ -180,7 +181,7 @@ def test_variable_page_lists_every_register_that_links_to_its_unit(catalogue: Pa
 
 def test_an_earlier_version_links_to_its_own_variables(catalogue: Path, make_user) -> None:
     """After a major revision removed a variable, the old version's page still documents it."""
-    from fivesafes.data.catalogue.importing import import_registers
+    from fivesafes.data.services.catalogue import import_registers
 
     path = catalogue / "income.json"
     doc = json.loads(path.read_text())
@@ -267,7 +268,7 @@ def test_api_lists_and_describes_public_metadata(catalogue: Path) -> None:
         "BUSINESS",
         "INCOME",
     }
-    found = Client().get("/api/v1/catalogue/variables", {"q": "birth"}).json()
+    found = Client().get("/api/v1/catalogue/variables", {"q": "birth"}).json()["items"]
     assert any(v["name"] == "birth_date" for v in found)
     detail = Client().get(f"/api/v1/catalogue/registers/POPULATION/variables/{found[0]['name']}")
     assert detail.status_code == 200 and "codes" in detail.json()
@@ -294,9 +295,10 @@ def test_api_filters_by_year_and_subject_area_like_the_pages(catalogue: Path) ->
     assert "PRESCRIPTIONS" not in {r["short_name"] for r in covering_1990}  # from 1995
     assert "POPULATION" in {r["short_name"] for r in covering_1990}
     health = Client().get("/api/v1/catalogue/variables", {"subject_area": "health"}).json()
+    health = health["items"]
     assert health and {v["register_name"] for v in health} == {"PRESCRIPTIONS"}
     early = Client().get("/api/v1/catalogue/variables", {"q": "atc", "year": 1990}).json()
-    assert early == []
+    assert early == {"items": [], "count": 0}
     assert Client().get("/api/v1/catalogue/variables", {"year": "soon"}).status_code == 422
 
 
@@ -309,13 +311,41 @@ def test_api_variables_come_in_pages(catalogue: Path) -> None:
     pages, offset = [], 0
     while True:
         answer = Client().get("/api/v1/catalogue/variables", {"limit": 7, "offset": offset}).json()
-        pages.extend((v["register_name"], v["name"]) for v in answer)
-        if len(answer) < 7:
+        assert answer["count"] == len(every)  # the total, on every page
+        pages.extend((v["register_name"], v["name"]) for v in answer["items"])
+        if len(answer["items"]) < 7:
             break
         offset += 7
     assert pages == every
     too_many = Client().get("/api/v1/catalogue/variables", {"limit": 5000})
     assert too_many.status_code == 422
+    assert too_many.json()["detail"].startswith("limit: ")
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"offset": "9223372036854775808"}, "offset"),
+        ({"offset": "-1"}, "offset"),
+        ({"limit": "0"}, "limit"),
+        ({"year": "9223372036854775808"}, "year"),
+        ({"year": "soon"}, "year"),
+    ],
+)
+def test_api_bad_numbers_are_refused_naming_the_field(catalogue: Path, query, field) -> None:
+    response = Client().get("/api/v1/catalogue/variables", query)
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith(f"{field}: ")
+    registers = Client().get("/api/v1/catalogue/registers", {"year": "99999999999999999999"})
+    assert registers.status_code == 422 and registers.json()["detail"].startswith("year: ")
+
+
+def test_a_page_with_a_huge_year_is_refused_in_words(catalogue: Path) -> None:
+    response = Client().get(
+        reverse("data:catalogue"), {"q": "income", "year": "9223372036854775808"}
+    )
+    assert response.status_code == 200
+    assert "Year: enter a year such as 2015." in response.content.decode()
 
 
 def test_no_catalogue_route_shows_microdata(catalogue: Path, register_base: Path) -> None:

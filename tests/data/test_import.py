@@ -10,13 +10,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from fivesafes.audit.models import AuditEvent
-from fivesafes.data.catalogue.importing import import_registers
 from fivesafes.data.models import (
     CatalogueCode,
     CatalogueRegister,
     CatalogueVariable,
     RegisterVersion,
 )
+from fivesafes.data.services.catalogue import import_registers
 from fivesafes.metadata import MetadataError
 
 

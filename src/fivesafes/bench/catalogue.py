@@ -91,9 +91,9 @@ def search_bench(variables: int, repeats: int, database_url: str | None) -> dict
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from fivesafes.data.catalogue.importing import import_registers
-    from fivesafes.data.catalogue.search import Filters, search_variables
     from fivesafes.data.models import CatalogueVariable
+    from fivesafes.data.queries import Filters, search_variables
+    from fivesafes.data.services.catalogue import import_registers
     from fivesafes.synthetic.cli import main as generate
 
     setup_test_environment()

@@ -1,17 +1,25 @@
-"""`/api/v1/catalogue/...`: registers and variables with their code lists. Public, metadata only."""
+"""`/api/v1/catalogue/...`: registers and variables with their code lists. Public, metadata only.
+
+It reads through `fivesafes.data.queries`, like the catalogue pages. `/variables` pages with
+`limit`/`offset` and answers the total (`shared.api.Paging`); every number a query names is
+bounded, so a malformed request is a 422 in the one error format, never a server error.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
+from ninja.pagination import paginate
 
 from fivesafes.api.security import api_public
-from fivesafes.data.catalogue.search import Filters, search_registers, search_variables
-from fivesafes.data.models import CatalogueRegister, CatalogueVariable
+from fivesafes.data import queries
+from fivesafes.data.models import CatalogueCode, CatalogueRegister, CatalogueVariable
+from fivesafes.data.queries import FIRST_YEAR, LAST_YEAR, Filters
+from fivesafes.shared.api import Paging
 
 router = Router(auth=None)
-MAX_VARIABLES = 1000  # per answer of /variables
 
 
 class RegisterOut(Schema):
@@ -36,6 +44,14 @@ class CodeOut(Schema):
     parent: str
     is_sentinel: bool
 
+    @staticmethod
+    def resolve_valid_from(code: CatalogueCode) -> str:
+        return code.valid_from.isoformat()
+
+    @staticmethod
+    def resolve_valid_until(code: CatalogueCode) -> str | None:
+        return code.valid_until.isoformat() if code.valid_until else None
+
 
 class VariableOut(Schema):
     register_name: str
@@ -47,6 +63,14 @@ class VariableOut(Schema):
     links_to: str
     sensitivity: list[str]
 
+    @staticmethod
+    def resolve_register_name(variable: CatalogueVariable) -> str:
+        return variable.version.register.short_name
+
+    @staticmethod
+    def resolve_sensitivity(variable: CatalogueVariable) -> list[str]:
+        return variable.sensitivity_labels
+
 
 class VariableDetailOut(VariableOut):
     description_en: str
@@ -54,6 +78,10 @@ class VariableDetailOut(VariableOut):
     unit_of_measure: str
     code_list_name: str
     codes: list[CodeOut]
+
+    @staticmethod
+    def resolve_codes(variable: CatalogueVariable) -> list[CatalogueCode]:
+        return list(variable.codes.all())
 
 
 class TextOut(Schema):
@@ -91,19 +119,6 @@ def _register(r: CatalogueRegister) -> RegisterOut:
     )
 
 
-def _variable(v: CatalogueVariable) -> dict:
-    return {
-        "register_name": v.version.register.short_name,
-        "name": v.name,
-        "label_en": v.label_en,
-        "label_da": v.label_da,
-        "data_type": v.data_type,
-        "role": v.role,
-        "links_to": v.links_to,
-        "sensitivity": v.sensitivity_labels,
-    }
-
-
 @router.get("/registers", response=list[RegisterOut], summary="Registers, optionally searched")
 @api_public
 def registers(
@@ -112,7 +127,7 @@ def registers(
     unit_type: str = "",
     temporality: str = "",
     subject_area: str = "",
-    year: int | None = None,
+    year: int | None = Query(None, ge=FIRST_YEAR, le=LAST_YEAR),
     sensitivity: str = "",
 ) -> list[RegisterOut]:
     filters = Filters.parse(
@@ -123,7 +138,7 @@ def registers(
         year=year,
         sensitivity=sensitivity,
     )
-    return [_register(r) for r in search_registers(filters)]
+    return [_register(r) for r in queries.search_registers(filters)]
 
 
 @router.get(
@@ -132,14 +147,9 @@ def registers(
     summary="One register: documentation, quality declaration, versions and variables",
 )
 @api_public
-def register(request: HttpRequest, short_name: str) -> dict:
-    reg = get_object_or_404(
-        CatalogueRegister.objects.select_related("current"),
-        short_name=short_name,
-        current__isnull=False,
-    )
-    current = reg.current
-    variables = current.variables.select_related("version__register")
+def register(request: HttpRequest, short_name: str) -> dict[str, Any]:
+    reg = queries.current_register(short_name)
+    current = queries.shown_version(reg)
     return {
         **_register(reg).model_dump(),
         "description_en": current.description_en,
@@ -149,26 +159,26 @@ def register(request: HttpRequest, short_name: str) -> dict:
         "quality": current.source.document["qualityDeclaration"],
         "versions": [
             {"version": v.version, "imported_at": v.imported_at.isoformat()}
-            for v in reg.versions.order_by("-imported_at").only("version", "imported_at")
+            for v in queries.versions_of(reg).only("version", "imported_at")
         ],
-        "variables": [_variable(v) for v in variables],
+        "variables": list(queries.variables_of(current)),
     }
 
 
 @router.get("/variables", response=list[VariableOut], summary="Search variables by words")
 @api_public
+@paginate(Paging)
 def variables(
     request: HttpRequest,
     q: str = "",
     unit_type: str = "",
     temporality: str = "",
     subject_area: str = "",
-    year: int | None = None,
+    year: int | None = Query(None, ge=FIRST_YEAR, le=LAST_YEAR),
     sensitivity: str = "",
-    offset: int = Query(0, ge=0),
-    limit: int = Query(200, ge=1, le=MAX_VARIABLES),
-) -> list[dict]:
-    """At most `limit` variables in register and position order; page on with `offset`."""
+) -> Any:
+    """The variables in register and position order, `limit` a page from `offset`, with the
+    total in `count`."""
     filters = Filters.parse(
         q=q,
         unit_type=unit_type,
@@ -177,7 +187,7 @@ def variables(
         year=year,
         sensitivity=sensitivity,
     )
-    return [_variable(v) for v in search_variables(filters, limit=limit, offset=offset)]
+    return queries.find_variables(filters)
 
 
 @router.get(
@@ -186,31 +196,6 @@ def variables(
     summary="One variable with its code list",
 )
 @api_public
-def variable(request: HttpRequest, short_name: str, name: str) -> dict:
-    reg = get_object_or_404(CatalogueRegister, short_name=short_name, current__isnull=False)
-    var = get_object_or_404(
-        CatalogueVariable.objects.select_related("version__register"),
-        version=reg.current,
-        name=name,
-    )
-    codes = [
-        {
-            "code": c.code,
-            "label_en": c.label_en,
-            "label_da": c.label_da,
-            "valid_from": c.valid_from.isoformat(),
-            "valid_until": c.valid_until.isoformat() if c.valid_until else None,
-            "level": c.level,
-            "parent": c.parent,
-            "is_sentinel": c.is_sentinel,
-        }
-        for c in var.codes.all()
-    ]
-    return {
-        **_variable(var),
-        "description_en": var.description_en,
-        "description_da": var.description_da,
-        "unit_of_measure": var.unit_of_measure,
-        "code_list_name": var.code_list_name,
-        "codes": codes,
-    }
+def variable(request: HttpRequest, short_name: str, name: str) -> CatalogueVariable:
+    register = queries.current_register(short_name)
+    return queries.variable_of(queries.shown_version(register), name)

@@ -11,7 +11,7 @@ DEMO_SEED = 2026
 
 
 def prepare_demo_data(out: TextIO | Any, persons: int = DEMO_PERSONS) -> None:
-    from fivesafes.data.catalogue.importing import import_registers
+    from fivesafes.data.services.catalogue import import_registers
     from fivesafes.synthetic.cli import main as generate
 
     registers = settings.DATA_DIR / "registers"

@@ -5,65 +5,56 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from fivesafes.audit.services import record
+from fivesafes.data import queries
 from fivesafes.data.models import BasketItem, CatalogueVariable
+from fivesafes.data.services import basket as service
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
+from fivesafes.shared.refusals import RuleViolation
 
 
-def _years(request: HttpRequest, variable: CatalogueVariable) -> tuple[int, int] | str:
-    """The requested years, or the reason they are refused (field named)."""
-    low, high = variable.version.first_year, variable.version.last_year
-    try:
-        first = int(request.POST.get("first_year") or low)
-        last = int(request.POST.get("last_year") or high)
-    except ValueError:
-        return "Years: enter whole years such as 2010."
-    if first > last:
-        return f"Years: the first year ({first}) is after the last ({last})."
-    if first < low or last > high:
-        return f"Years: {variable} covers {low}-{high}; {first}-{last} is outside it."
-    return first, last
+def _year(request: HttpRequest, name: str) -> int | None:
+    """A year from the form (None when left empty); ValueError when it is not a whole number."""
+    value = (request.POST.get(name) or "").strip()
+    return int(value) if value else None
 
 
 @requires(Permission.USE_DATA_BASKET)
 def basket(request: HttpRequest) -> HttpResponse:
-    items = request.user.basket.select_related("variable__version__register")
-    return render(request, "data/basket.html", {"items": items})
+    return render(request, "data/basket.html", {"items": queries.basket_of(request.user)})
+
+
+def _put_in_basket(
+    request: HttpRequest, variable: CatalogueVariable, first: int | None, last: int | None
+) -> None:
+    try:
+        item = service.add_variable(
+            actor=request.user, variable=variable, first_year=first, last_year=last, request=request
+        )
+    except service.AlreadyInBasket as already:
+        messages.info(request, already.finding.message)
+    except RuleViolation as refusal:
+        messages.error(request, refusal.finding.message)
+    else:
+        messages.success(
+            request, f"{variable} ({item.first_year}-{item.last_year}) is in your basket."
+        )
 
 
 @requires(Permission.USE_DATA_BASKET)
 @require_POST
 def add(request: HttpRequest, variable_id: int) -> HttpResponse:
-    variable = get_object_or_404(
-        CatalogueVariable.objects.select_related("version__register"),
-        pk=variable_id,
-        version__register__current=F("version"),  # current versions only
-    )
-    years = _years(request, variable)
-    if isinstance(years, str):
-        messages.error(request, years)
+    variable = queries.current_variable(variable_id)  # current versions only
+    try:
+        years = _year(request, "first_year"), _year(request, "last_year")
+    except ValueError:
+        messages.error(request, "Years: enter whole years such as 2010.")
     else:
-        try:
-            with transaction.atomic():
-                item = BasketItem.objects.create(
-                    user=request.user, variable=variable, first_year=years[0], last_year=years[1]
-                )
-                record(
-                    action="basket.variable_added",
-                    request=request,
-                    obj=item,
-                    after={"variable": str(variable), "years": list(years)},
-                )
-            messages.success(request, f"{variable} ({years[0]}-{years[1]}) is in your basket.")
-        except IntegrityError:
-            messages.info(request, f"{variable} is already in your basket.")
+        _put_in_basket(request, variable, *years)
     if request.htmx:
         return render(
             request, "data/_basket_button.html", {"variable": variable, "in_basket": True}
@@ -75,14 +66,7 @@ def add(request: HttpRequest, variable_id: int) -> HttpResponse:
 @require_POST
 def remove(request: HttpRequest, item_id: int) -> HttpResponse:
     item = get_object_or_404(BasketItem, pk=item_id, user=request.user)
-    with transaction.atomic():
-        record(
-            action="basket.variable_removed",
-            request=request,
-            obj=item,
-            before={"variable": str(item.variable)},
-        )
-        item.delete()
+    service.remove_item(actor=request.user, item=item, request=request)
     return redirect("data:basket")
 
 
@@ -106,7 +90,7 @@ def export(request: HttpRequest) -> HttpResponse:
             "business_data",
         ]
     )
-    for item in request.user.basket.select_related("variable__version__register"):
+    for item in queries.basket_of(request.user):
         var = item.variable
         writer.writerow(
             [

@@ -5,19 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
+from fivesafes.data import queries
 from fivesafes.data.catalogue.chart import coverage_svg
-from fivesafes.data.catalogue.search import (
-    SENSITIVITY_FIELDS,
-    Filters,
-    register_names,
-    search_variables,
-)
-from fivesafes.data.models import CatalogueRegister, CatalogueVariable, RegisterVersion
+from fivesafes.data.models import CatalogueRegister
+from fivesafes.data.queries import SENSITIVITY_FIELDS, Filters
 from fivesafes.metadata import SubjectArea, Temporality
 from fivesafes.metadata.unittypes import UNIT_TYPES
 from fivesafes.policy.checks import can
@@ -77,8 +72,8 @@ def index(request: HttpRequest) -> HttpResponse:
         **_choices(),
     }
     if searching:
-        found = list(search_variables(filters, limit=SHOWN_VARIABLES + 1))
-        names = register_names(filters)
+        found = list(queries.search_variables(filters, limit=SHOWN_VARIABLES + 1))
+        names = queries.register_names(filters)
         context.update(
             variables=found[:SHOWN_VARIABLES],
             more_variables=len(found) > SHOWN_VARIABLES,
@@ -88,17 +83,11 @@ def index(request: HttpRequest) -> HttpResponse:
     else:
         by_unit = request.GET.get("by") == "unit_type"
         grouped: dict[str, list[CatalogueRegister]] = defaultdict(list)
-        registers = (
-            CatalogueRegister.objects.filter(current__isnull=False)
-            .select_related("current")
-            .defer("current__rows_by_year", "current__search_text")
-            .annotate(n_variables=Count("current__variables"))
-        )
-        for register in registers:
+        for register in queries.current_registers():
             unit = UNIT_TYPES.get(register.unit_type)
-            register.unit_label = unit.label.en if unit else register.unit_type  # type: ignore[attr-defined]
+            register.unit_label = unit.label.en if unit else register.unit_type
             if by_unit:
-                grouped[register.unit_label].append(register)  # type: ignore[attr-defined]
+                grouped[register.unit_label].append(register)
             else:
                 grouped[area_label(register.subject_area)].append(register)
         context["by_area"] = sorted(grouped.items())
@@ -111,20 +100,16 @@ def index(request: HttpRequest) -> HttpResponse:
 def register_page(
     request: HttpRequest, short_name: str, version: str | None = None
 ) -> HttpResponse:
-    register = get_object_or_404(CatalogueRegister, short_name=short_name, current__isnull=False)
-    shown = (
-        get_object_or_404(RegisterVersion, register=register, version=version)
-        if version
-        else register.current
-    )
+    register = queries.current_register(short_name)
+    shown = queries.shown_version(register, version)
     return render(
         request,
         "data/register.html",
         {
             "register": register,
             "shown": shown,
-            "versions": register.versions.order_by("-imported_at"),
-            "variables": shown.variables.all(),
+            "versions": queries.versions_of(register),
+            "variables": queries.variables_of(shown),
             "chart": mark_safe(coverage_svg(shown.rows_by_year)),  # noqa: S308 - built from numbers only
             "total_rows": sum(shown.rows_by_year.values()),
             "unit_type": UNIT_TYPES.get(register.unit_type),
@@ -150,26 +135,14 @@ def _described_domain(document: dict[str, Any]) -> dict[str, Any]:
 def variable_page(
     request: HttpRequest, short_name: str, name: str, version: str | None = None
 ) -> HttpResponse:
-    register = get_object_or_404(CatalogueRegister, short_name=short_name, current__isnull=False)
-    shown = (
-        get_object_or_404(RegisterVersion, register=register, version=version)
-        if version
-        else register.current
-    )
-    variable = get_object_or_404(CatalogueVariable, version=shown, name=name)
+    register = queries.current_register(short_name)
+    shown = queries.shown_version(register, version)
+    variable = queries.variable_of(shown, name)
     earlier = shown.pk != register.current_id
     # The unit this variable identifies (its register's unit, or the one it links to), and every
     # other variable of a current register that identifies or refers to the same unit.
     unit = register.unit_type if variable.role == "identifier" else variable.links_to
-    linked_by = []
-    if unit:
-        linked_by = list(
-            CatalogueVariable.objects.filter(version__register__current=F("version"))
-            .filter(Q(role="identifier", version__register__unit_type=unit) | Q(links_to=unit))
-            .exclude(pk=variable.pk)
-            .select_related("version__register")
-            .order_by("version__register__short_name", "position")[:100]
-        )
+    linked_by = queries.linked_variables(variable, unit) if unit else []
     return render(
         request,
         "data/variable.html",
@@ -184,7 +157,6 @@ def variable_page(
             "domain": _described_domain(shown.source.document["variables"][variable.position]),
             "earlier": earlier,
             "can_basket": not earlier and can(request.user, Permission.USE_DATA_BASKET),
-            "in_basket": request.user.is_authenticated
-            and request.user.basket.filter(variable=variable).exists(),
+            "in_basket": queries.in_basket(request.user, variable),
         },
     )

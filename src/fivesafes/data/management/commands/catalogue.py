@@ -7,8 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from fivesafes.data.catalogue.importing import data_root, import_registers
+from fivesafes.data.catalogue.importing import data_root
 from fivesafes.data.models import CatalogueRegister
+from fivesafes.data.services.catalogue import import_registers
 from fivesafes.metadata import MetadataError, register_data_dir, verify_register
 
 
