@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from fivesafes.accounts import twofactor
+from fivesafes.accounts import services, twofactor
 from fivesafes.accounts.forms import TokenForm
 from fivesafes.accounts.models import ApiToken
 from fivesafes.accounts.views.signin import CODES_KEY
-from fivesafes.audit.services import record
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
 
@@ -46,9 +43,7 @@ def account(
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """Shows freshly made recovery codes once; POST makes a new set and voids the old."""
     if request.method == "POST":
-        with transaction.atomic():
-            codes = twofactor.new_recovery_codes(request.user)
-            record(action="two_factor.recovery_codes_renewed", actor=request.user, request=request)
+        codes = services.renew_recovery_codes(actor=request.user, request=request)
         return render(request, "accounts/recovery_codes.html", {"codes": codes})
     codes = request.session.pop(CODES_KEY, None)
     if not codes:
@@ -65,21 +60,12 @@ def create_token(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if not form.is_valid():
         return account(request, token_form=form, status=400)
-    with transaction.atomic():
-        token, plain = ApiToken.issue(
-            user=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
-        )
-        record(
-            action="api_token.created",
-            actor=request.user,
-            obj=token,
-            request=request,
-            after={
-                "name": token.name,
-                "key_id": token.key_id,
-                "expires_at": token.expires_at.isoformat(),
-            },
-        )
+    _token, plain = services.create_token(
+        actor=request.user,
+        name=form.cleaned_data["name"],
+        days=form.cleaned_data["days"],
+        request=request,
+    )
     messages.success(request, "Token created. Copy it now: it will not be shown again.")
     return account(request, new_token=plain)
 
@@ -88,17 +74,6 @@ def create_token(request: HttpRequest) -> HttpResponse:
 @require_POST
 def revoke_token(request: HttpRequest, key_id: str) -> HttpResponse:
     token = get_object_or_404(ApiToken, key_id=key_id, user=request.user)
-    if token.revoked_at is None:
-        with transaction.atomic():
-            token.revoked_at = timezone.now()
-            token.save(update_fields=["revoked_at"])
-            record(
-                action="api_token.revoked",
-                actor=request.user,
-                obj=token,
-                request=request,
-                before={"state": "active"},
-                after={"state": "revoked"},
-            )
+    if services.revoke_token(actor=request.user, token=token, request=request):
         messages.success(request, f"Token '{token.name}' is revoked.")
     return redirect("accounts:account")

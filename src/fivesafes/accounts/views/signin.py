@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from fivesafes.accounts import sessions, twofactor
+from fivesafes.accounts import services, sessions, twofactor
 from fivesafes.accounts.forms import CodeForm, EnrolForm, SignInForm
 from fivesafes.accounts.models import User
 from fivesafes.audit.services import record
@@ -165,10 +165,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"].strip()):
             with transaction.atomic():
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-                codes = twofactor.new_recovery_codes(user)
-                record(action="two_factor.enrolled", actor=user, request=request)
+                codes = services.confirm_authenticator(person=user, device=device, request=request)
                 _complete(request, user, device)
             request.session.pop(ENROL_KEY, None)
             request.session[CODES_KEY] = codes
