@@ -8,7 +8,7 @@ from fivesafes.policy.checks import can
 from fivesafes.policy.permissions import Permission
 
 admin.site.site_header = "fivesafes administration"
-admin.site.has_permission = lambda request: can(request.user, Permission.ADMINISTER_SYSTEM)  # type: ignore[method-assign]
+admin.site.has_permission = lambda request: can(request.user, Permission.ADMINISTER_SYSTEM)
 
 urlpatterns = [
     path("", include("fivesafes.web.urls")),

@@ -8,7 +8,7 @@ from a visitor who never signed in.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core import signing
@@ -16,18 +16,21 @@ from django.http import HttpRequest, HttpResponse
 
 from fivesafes.policy.checks import is_two_factor
 
+if TYPE_CHECKING:
+    from fivesafes.accounts.models import User
+
 PENDING_KEY = "fivesafes.pending_user"
 PENDING_SECONDS = 300
 MARKER_COOKIE = "fivesafes_signed_in"
 MARKER_SALT = "fivesafes.session-marker"
 
 
-def set_pending(request: HttpRequest, user: Any) -> None:
+def set_pending(request: HttpRequest, user: User) -> None:
     request.session.cycle_key()
     request.session[PENDING_KEY] = {"id": user.pk, "at": time.time()}
 
 
-def pending_user(request: HttpRequest) -> Any:
+def pending_user(request: HttpRequest) -> User | None:
     from fivesafes.accounts.models import User
 
     pending = request.session.get(PENDING_KEY)
@@ -45,7 +48,7 @@ def note_expired_session(request: HttpRequest) -> None:
     marker = request.COOKIES.get(MARKER_COOKIE)
     if not marker or request.user.is_authenticated or "HTTP_AUTHORIZATION" in request.META:
         return  # an API call with a token says nothing about the browser session
-    request.fivesafes_clear_marker = True  # type: ignore[attr-defined]
+    request.fivesafes_clear_marker = True
     try:
         user_id = signing.loads(marker, salt=MARKER_SALT)
     except signing.BadSignature:

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import qrcode
 import qrcode.image.svg
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+if TYPE_CHECKING:
+    from fivesafes.accounts.models import User
+
 RECOVERY_CODE_COUNT = 10
 
 
-def has_authenticator(user: Any) -> bool:
+def has_authenticator(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def enrolment_device(user: Any, device_id: int | None) -> TOTPDevice:
+def enrolment_device(user: User, device_id: int | None) -> TOTPDevice:
     """The unconfirmed device being enrolled; kept across page loads so the QR code holds."""
     if device_id:
         device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
@@ -38,7 +41,7 @@ def secret_text(device: TOTPDevice) -> str:
     return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
-def new_recovery_codes(user: Any) -> list[str]:
+def new_recovery_codes(user: User) -> list[str]:
     device, _ = StaticDevice.objects.get_or_create(
         user=user, name="recovery codes", defaults={"confirmed": True}
     )
@@ -51,11 +54,11 @@ def new_recovery_codes(user: Any) -> list[str]:
     return codes
 
 
-def recovery_codes_left(user: Any) -> int:
+def recovery_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
-def verify_code(user: Any, code: str) -> tuple[Any, str | None]:
+def verify_code(user: User, code: str) -> tuple[Any, str | None]:
     """Return (device, None) for a good code, else (None, the reason to show)."""
     for device in TOTPDevice.objects.filter(user=user, confirmed=True):
         allowed, info = device.verify_is_allowed()

@@ -31,7 +31,7 @@ class TokenOut(Schema):
 @router.get("", response=MeOut, summary="The signed-in person")
 @api_requires(Permission.VIEW_DASHBOARD)
 def me(request: HttpRequest) -> MeOut:
-    user = request.auth  # type: ignore[attr-defined]
+    user = request.auth
     return MeOut(
         username=user.username,
         full_name=user.full_name,
@@ -43,7 +43,7 @@ def me(request: HttpRequest) -> MeOut:
 @router.get("/tokens", response=list[TokenOut], summary="Your API tokens (never their secrets)")
 @api_requires(Permission.USE_API_TOKENS)
 def tokens(request: HttpRequest) -> list[TokenOut]:
-    user = request.auth  # type: ignore[attr-defined]
+    user = request.auth
     return [
         TokenOut(
             name=t.name,

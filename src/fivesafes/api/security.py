@@ -49,7 +49,7 @@ class TokenAuth(HttpBearer):
         user = stored.user
         user.is_verified = lambda: True  # a token can only be created in a two-factor session
         request.user = user
-        request.api_token = stored  # type: ignore[attr-defined]
+        request.api_token = stored
         return user
 
 

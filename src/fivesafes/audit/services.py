@@ -7,7 +7,7 @@ records: it opens a savepoint, so when the caller's transaction rolls back the e
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
@@ -17,6 +17,10 @@ from django.utils import timezone
 from fivesafes.audit.actions import require_declared
 from fivesafes.audit.chain import clean_text, compute_hash, to_json_value
 from fivesafes.audit.models import AuditChainHead, AuditEvent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 
 def _locked_head() -> AuditChainHead:
@@ -32,7 +36,7 @@ def _locked_head() -> AuditChainHead:
     return head
 
 
-def _actor(actor: Any, request: HttpRequest | None) -> Any:
+def _actor(actor: AbstractBaseUser | AnonymousUser | None, request: HttpRequest | None) -> Any:
     if actor is None and request is not None:
         actor = getattr(request, "user", None)
     if actor is None or not getattr(actor, "is_authenticated", False) or actor.pk is None:
@@ -64,7 +68,7 @@ def object_fields(obj: Model | None) -> dict[str, str]:
 def record(
     *,
     action: str,
-    actor: Any = None,
+    actor: AbstractBaseUser | AnonymousUser | None = None,  # below the rooms: Django's types
     obj: Model | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,

@@ -7,12 +7,17 @@ version or variable by name (404 when there is none), and a person's basket.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from fivesafes.data.models import BasketItem, CatalogueRegister, CatalogueVariable, RegisterVersion
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from fivesafes.accounts.models import User
 
 SENSITIVITY_FIELDS = {
     "directly_identifying": "directly identifying",
@@ -182,12 +187,12 @@ def linked_variables(variable: CatalogueVariable, unit: str, limit: int = 100) -
     )
 
 
-def basket_of(person: Any) -> QuerySet[BasketItem]:
+def basket_of(person: User) -> QuerySet[BasketItem]:
     """The person's basket, in register and position order."""
     return BasketItem.objects.filter(user=person).select_related("variable__version__register")
 
 
-def in_basket(person: Any, variable: CatalogueVariable) -> bool:
+def in_basket(person: User | AnonymousUser, variable: CatalogueVariable) -> bool:
     return (
         bool(person.is_authenticated)
         and BasketItem.objects.filter(user=person, variable=variable).exists()

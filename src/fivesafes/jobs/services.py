@@ -7,7 +7,7 @@ transaction, so a worker never sees a job without its owner.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -19,11 +19,14 @@ from fivesafes.jobs.retry import is_retry_safe
 from fivesafes.policy.checks import can
 from fivesafes.policy.permissions import Permission
 
+if TYPE_CHECKING:
+    from fivesafes.accounts.models import User
+
 
 def enqueue(
     task: Any,
     *,
-    owner: Any,
+    owner: User | None,
     title: str,
     args: Sequence[Any] = (),
     kwargs: dict[str, Any] | None = None,
@@ -54,7 +57,7 @@ def enqueue(
     return progress
 
 
-def visible_jobs(user: Any) -> QuerySet[DBTaskResult]:
+def visible_jobs(user: User) -> QuerySet[DBTaskResult]:
     """Task results the person may see: their own, or everyone's with VIEW_ALL_JOBS."""
     results = DBTaskResult.objects.select_related("progress", "progress__owner").order_by(
         "-enqueued_at"
@@ -64,7 +67,7 @@ def visible_jobs(user: Any) -> QuerySet[DBTaskResult]:
     return results.filter(progress__owner=user)
 
 
-def may_see(user: Any, result: DBTaskResult) -> bool:
+def may_see(user: User, result: DBTaskResult) -> bool:
     if can(user, Permission.VIEW_ALL_JOBS):
         return True
     progress = getattr(result, "progress", None)

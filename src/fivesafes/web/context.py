@@ -29,5 +29,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     matching += [i for i in items if i["url"] == "/" == request.path]
     if matching:
         max(matching, key=lambda i: len(i["url"]))["current"] = True
-    roles = sorted(role.label for role in user.roles) if signed_in else []
+    roles = sorted(role.label for role in user.roles) if user is not None and signed_in else []
     return {"nav_items": items, "user_roles": roles}

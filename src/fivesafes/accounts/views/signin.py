@@ -195,6 +195,6 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         record(action="logout", actor=request.user, request=request)
     auth_logout(request)
-    request.fivesafes_signed_out = True  # type: ignore[attr-defined]
+    request.fivesafes_signed_out = True
     messages.success(request, "You are signed out.")
     return redirect("accounts:login")
