@@ -1,11 +1,13 @@
-"""Starting jobs and finding the jobs a person may see.
+"""Starting jobs, finding the jobs a person may see, and the file store's housekeeping.
 
 `enqueue` puts a task on the queue, creates its progress row and audits it, all in one
-transaction, so a worker never sees a job without its owner.
+transaction, so a worker never sees a job without its owner. `remove_orphan` deletes a file no
+record refers to, audited with its name, size and SHA-256.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +15,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django_tasks_db.models import DBTaskResult
 
+from fivesafes import files
 from fivesafes.audit.services import record
 from fivesafes.jobs.models import JobProgress
 from fivesafes.jobs.retry import is_retry_safe
@@ -72,3 +75,15 @@ def may_see(user: User, result: DBTaskResult) -> bool:
         return True
     progress = getattr(result, "progress", None)
     return progress is not None and progress.owner_id == user.pk
+
+
+def remove_orphan(orphan: files.Orphan) -> None:
+    """Delete a file of the store that no record refers to; the audit event keeps its digest."""
+    path = files.path_of(orphan.name)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with transaction.atomic():
+        record(
+            action="files.orphan_removed",
+            data={"name": orphan.name, "size": orphan.size, "sha256": digest},
+        )
+        path.unlink(missing_ok=True)

@@ -8,14 +8,12 @@ is touched) and audits each removal with the file's name, size and SHA-256.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
 from fivesafes import files
-from fivesafes.audit.services import record
+from fivesafes.jobs.services import remove_orphan
 
 
 class Command(BaseCommand):
@@ -47,12 +45,5 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(found)} orphaned files; --delete removes them.")
             return
         for orphan in found:
-            path = files.path_of(orphan.name)
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            with transaction.atomic():
-                record(
-                    action="files.orphan_removed",
-                    data={"name": orphan.name, "size": orphan.size, "sha256": digest},
-                )
-                path.unlink(missing_ok=True)
+            remove_orphan(orphan)
         self.stdout.write(f"Removed {len(found)} orphaned files.")
