@@ -3,14 +3,13 @@
 It reads through `fivesafes.data.queries`, like the catalogue pages. `/variables` pages with
 `limit`/`offset` and answers the total (`shared.api.Paging`); every number a query names is
 bounded, so a malformed request is a 422 in the one error format, never a server error.
+(No postponed annotations here: ninja reads `Query[FiltersIn]` when the module loads.)
 """
-
-from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from fivesafes.api.security import api_public
@@ -20,6 +19,20 @@ from fivesafes.data.queries import FIRST_YEAR, LAST_YEAR, Filters
 from fivesafes.shared.api import Paging
 
 router = Router(auth=None)
+
+
+class FiltersIn(Schema):
+    """The search of the catalogue pages: words and filters (a year is bounded)."""
+
+    q: str = ""
+    unit_type: str = ""
+    temporality: str = ""
+    subject_area: str = ""
+    year: int | None = Field(None, ge=FIRST_YEAR, le=LAST_YEAR)
+    sensitivity: str = ""
+
+    def parsed(self) -> Filters:
+        return Filters.parse(**self.model_dump())
 
 
 class RegisterOut(Schema):
@@ -121,24 +134,8 @@ def _register(r: CatalogueRegister) -> RegisterOut:
 
 @router.get("/registers", response=list[RegisterOut], summary="Registers, optionally searched")
 @api_public
-def registers(
-    request: HttpRequest,
-    q: str = "",
-    unit_type: str = "",
-    temporality: str = "",
-    subject_area: str = "",
-    year: int | None = Query(None, ge=FIRST_YEAR, le=LAST_YEAR),
-    sensitivity: str = "",
-) -> list[RegisterOut]:
-    filters = Filters.parse(
-        q=q,
-        unit_type=unit_type,
-        temporality=temporality,
-        subject_area=subject_area,
-        year=year,
-        sensitivity=sensitivity,
-    )
-    return [_register(r) for r in queries.search_registers(filters)]
+def registers(request: HttpRequest, filters: Query[FiltersIn]) -> list[RegisterOut]:
+    return [_register(r) for r in queries.search_registers(filters.parsed())]
 
 
 @router.get(
@@ -168,26 +165,10 @@ def register(request: HttpRequest, short_name: str) -> dict[str, Any]:
 @router.get("/variables", response=list[VariableOut], summary="Search variables by words")
 @api_public
 @paginate(Paging)
-def variables(
-    request: HttpRequest,
-    q: str = "",
-    unit_type: str = "",
-    temporality: str = "",
-    subject_area: str = "",
-    year: int | None = Query(None, ge=FIRST_YEAR, le=LAST_YEAR),
-    sensitivity: str = "",
-) -> Any:
+def variables(request: HttpRequest, filters: Query[FiltersIn]) -> Any:
     """The variables in register and position order, `limit` a page from `offset`, with the
     total in `count`."""
-    filters = Filters.parse(
-        q=q,
-        unit_type=unit_type,
-        temporality=temporality,
-        subject_area=subject_area,
-        year=year,
-        sensitivity=sensitivity,
-    )
-    return queries.find_variables(filters)
+    return queries.find_variables(filters.parsed())
 
 
 @router.get(
