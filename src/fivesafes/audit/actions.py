@@ -12,13 +12,12 @@ nothing). The auditor's pages show the meaning before the raw name.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from importlib import import_module
 from importlib.util import find_spec
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-
-from fivesafes.shared.workflow import MACHINES
 
 MODULE = "audit_actions"
 NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
@@ -44,6 +43,13 @@ class Registry:
         self._tables: dict[str, dict[str, str]] = {}
         self._loaded = False
         self._cache: tuple[tuple[int, ...], dict[str, str]] | None = None
+        # Where the state machines come from: set at start-up (`audit/apps.py`) to the shared
+        # workflow's registry, so this module imports nothing that imports the audit log.
+        self.machine_source: Callable[[], Sequence[Any]] = tuple
+
+    def machines(self) -> Sequence[Any]:
+        """The registered state machines, whose steps are declared actions."""
+        return self.machine_source()
 
     def declare(self, owner: str, table: Mapping[str, str]) -> None:
         """Add `owner`'s table; a name another owner gave another meaning is refused."""
@@ -90,7 +96,7 @@ class Registry:
         self.load()
         found = {
             t.audit_action: f"workflow:{sm.name}"
-            for sm in MACHINES
+            for sm in self.machines()
             for t in sm.transitions.values()
         }
         for owner, table in self._tables.items():
@@ -100,12 +106,12 @@ class Registry:
     def declared(self) -> dict[str, str]:
         """Every declared name with its meaning; a room's words beat a step's label."""
         self.load()
-        key = tuple(id(sm) for sm in MACHINES)  # a machine declared since changes the answer
+        key = tuple(id(sm) for sm in self.machines())  # a machine declared since changes the answer
         if self._cache is not None and self._cache[0] == key:
             return self._cache[1]
         found = {
             t.audit_action: f"{t.label} (a step of the {sm.subject})"
-            for sm in MACHINES
+            for sm in self.machines()
             for t in sm.transitions.values()
         }
         for table in self._tables.values():

@@ -11,5 +11,7 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         # Every app's audit_actions module, now: a broken or conflicting table stops start-up.
         from fivesafes.audit.actions import REGISTRY
+        from fivesafes.shared.workflow import MACHINES
 
+        REGISTRY.machine_source = lambda: MACHINES
         REGISTRY.load()
