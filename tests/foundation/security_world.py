@@ -162,7 +162,15 @@ def build(make_user: Callable[..., Any]) -> SecurityWorld:
     money = {"subtotal": Decimal("100.00"), "vat": Decimal("25.00"), "total": Decimal("125.00")}
     quote_b = Quote.objects.create(
         application=application_b,
-        lines=[{"label": f"{OTHER_INSTITUTION} extraction", "amount": "100.00"}],
+        lines=[
+            {
+                "label": f"{OTHER_INSTITUTION} extraction",
+                "detail": "",
+                "quantity": "1",
+                "unit_price": "100.00",
+                "amount": "100.00",
+            }
+        ],
         delivery_days=30,
         estimated_delivery_on=today + timedelta(days=30),
         invoice_to=institution_b,

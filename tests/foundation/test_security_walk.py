@@ -224,6 +224,55 @@ def api_path(path: str, targets: Targets) -> tuple[str, bool] | None:
     return filled, owned
 
 
+def minimal_bodies() -> dict[tuple[str, str], tuple[str, Any]]:
+    """(method, path) -> (content type, the smallest body the operation's schema accepts):
+    the required fields only, each with a plain value of its type. A write that gets past
+    validation reaches the object check, which is what the walk is after."""
+    from fivesafes.api.root import api
+
+    document = api.get_openapi_schema()
+    schemas = document["components"]["schemas"]
+    bodies = {}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            content = operation.get("requestBody", {}).get("content", {})
+            for content_type, media in content.items():
+                bodies[(method.upper(), path)] = (content_type, _example(media["schema"], schemas))
+    return bodies
+
+
+def _example(schema: dict[str, Any], schemas: dict[str, Any]) -> Any:
+    from django.utils import timezone
+
+    if "$ref" in schema:
+        return _example(schemas[schema["$ref"].rsplit("/", 1)[1]], schemas)
+    for key in ("anyOf", "oneOf", "allOf"):
+        if key in schema:
+            options = [o for o in schema[key] if o.get("type") != "null"]
+            return _example(options[0], schemas) if options else None
+    if schema.get("default") is not None:
+        return schema["default"]
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object":
+        required = schema.get("required", [])
+        properties = schema.get("properties", {})
+        return {name: _example(properties[name], schemas) for name in required}
+    if kind == "array":
+        return [_example(schema.get("items", {}), schemas)] if schema.get("minItems") else []
+    if kind == "integer" or kind == "number":
+        return 1
+    if kind == "boolean":
+        return False
+    return {
+        "date": timezone.localdate().isoformat(),
+        "date-time": timezone.now().isoformat(),
+        "email": "walk@example.org",
+        "binary": None,
+    }.get(schema.get("format", ""), "Walk")
+
+
 def body_of(response: Any) -> bytes:
     if getattr(response, "streaming", False):
         return b"".join(response.streaming_content)
@@ -277,15 +326,21 @@ class Walk:
         self.may_see = may_see
         self.marker = targets.marker.encode()
         self.leaks: list[str] = []
+        # Refusals that name the other side's objects (the owner of an object asked by id).
+        self.named: list[str] = []
         self.seen: list[str] = []
 
     def read(self, label: str, response: Any, names_object: bool) -> None:
         status = response.status_code
-        if not 200 <= status < 300:
-            return
-        content_type = response.get("Content-Type", "")
         body = body_of(response)
         shows = self.marker in body
+        if not 200 <= status < 300:
+            if shows and not self.may_see:
+                self.named.append(
+                    f"GET {label} refused ({status}) but names {_around(body, self.marker)}"
+                )
+            return
+        content_type = response.get("Content-Type", "")
         served_file = names_object and not content_type.startswith(TEXT_TYPES)
         if shows or served_file:
             self.seen.append(label)
@@ -304,12 +359,31 @@ class Walk:
             table for table, rows in database_state().items() if rows != before_state.get(table)
         ]
         events = [a for a in audit_since(before_head) if a not in REFUSALS]
+        body = body_of(response)
+        if self.marker in body:
+            self.named.append(
+                f"{label} answered {response.status_code} naming {_around(body, self.marker)}"
+            )
         if changed or events:
             self.leaks.append(
                 f"{label} answered {response.status_code} and changed "
                 f"{', '.join(changed) or 'nothing in the tables'}"
                 f"{'; audit: ' + ', '.join(events) if events else ''}"
             )
+
+
+def _sender(client: Client, method: str, url: str, content_type: str, body: Any) -> Any:
+    """Send `body` as JSON, or as a form with a small PDF for each file field."""
+    if content_type.startswith("multipart/"):
+        from tests.projects.conftest import pdf_upload
+
+        form = {
+            name: (pdf_upload() if value is None else value) for name, value in (body or {}).items()
+        }
+        form = {k: ([pdf_upload()] if v == [] else v) for k, v in form.items()}
+        return lambda: client.post(url, form)
+    send = getattr(client, method.lower())
+    return lambda: send(url, body, content_type="application/json")
 
 
 @pytest.fixture
@@ -348,20 +422,19 @@ def walk_side(role: Role, world: SecurityWorld, targets: Targets, may_see: bool)
         if filled is None:
             continue
         url, names_object = filled
-        operations.append((method, url, names_object))
+        operations.append((method, path, url, names_object))
         if method == "GET":
             walk.read(url, api.get(url), names_object)
     if not may_see:
         for name, url, names_object in pages:
             if names_object:
                 walk.write(f"POST {url} ({name})", lambda url=url: browser.post(url, {}))
-        for method, url, names_object in operations:
-            if method != "GET" and names_object:
-                send = getattr(api, method.lower())
-                walk.write(
-                    f"{method} {url}",
-                    lambda send=send, url=url: send(url, {}, content_type="application/json"),
-                )
+        bodies = minimal_bodies()
+        for method, template, url, names_object in operations:
+            if method == "GET" or not names_object:
+                continue
+            content_type, body = bodies.get((method, template), ("application/json", {}))
+            walk.write(f"{method} {url}", _sender(api, method, url, content_type, body))
     return walk
 
 
@@ -377,6 +450,17 @@ def test_no_role_sees_or_changes_another_institutions_objects_unless_the_policy_
             blind.append(role.value)
     assert not leaks, "people of institution A reach B's objects:\n" + "\n".join(leaks)
     assert not blind, f"{blind} may read B's objects, but no page or answer showed them one"
+
+
+def test_a_refusal_names_nothing_of_another_institution(world: SecurityWorld) -> None:
+    """Asking for B's object by id, a person who may not see it learns nothing of it: the
+    refusal does not name B (nor its institution), so ids cannot be walked to list them."""
+    named = []
+    for role in Role:
+        if not MAY_SEE_OTHER_INSTITUTIONS[role]:
+            walk = walk_side(role, world, world.other_institution, may_see=False)
+            named += [f"{role.value}: {line}" for line in walk.named]
+    assert not named, "refusals name B's objects:\n" + "\n".join(named)
 
 
 def test_a_researcher_sees_only_their_own_projects_of_their_institution(
@@ -405,6 +489,7 @@ def test_the_walk_notices_a_change_an_event_and_a_page_that_shows_the_marker(
 ) -> None:
     """The detectors can fail: B's case page shows the marker to a case handler, and a write
     that changes a row or writes an audit event other than a refusal is caught."""
+    from django.http import HttpResponse
     from django.urls import reverse
 
     from fivesafes.audit.services import record
@@ -418,13 +503,15 @@ def test_the_walk_notices_a_change_an_event_and_a_page_that_shows_the_marker(
 
     def change_a_row() -> Any:
         Breach.objects.filter(pk=world.other_institution.ids["breach"]).update(decision="Out.")
-        return handler.get(page)
+        return HttpResponse("Done.")
 
     def write_an_event() -> Any:
         record(action="breach.decided", actor=world.people[Role.APPROVER])
-        return handler.get(page)
+        return HttpResponse("Done.")
 
     walk.write("row", change_a_row)
     walk.write("event", write_an_event)
-    walk.write("nothing", lambda: handler.get(page))
+    walk.write("nothing", lambda: HttpResponse("Done."))
+    walk.write("refusal", lambda: HttpResponse(b"Only the manager of SECRET-B may", status=403))
     assert [leak.split(" answered")[0] for leak in walk.leaks] == ["GET case page", "row", "event"]
+    assert [named.split(" answered")[0] for named in walk.named] == ["refusal"]
