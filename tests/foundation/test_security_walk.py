@@ -4,8 +4,10 @@ The role table says who may open a kind of page; this walk asks the question beh
 this person open *that* object? Each path parameter is filled with the id of an object of
 another institution (B) and, for projects, of another project of the person's own
 institution. A person who may not see them must never get a page, a file or an answer showing
-them (their names carry a marker), and no write (an empty POST, PUT, PATCH or DELETE) may
-change anything: the database stays as it was, and the audit log gains only refusals.
+them (their names carry a marker), and no write may change anything: an empty form to each
+page, the smallest body its schema accepts to each API operation, and afterwards the database
+is as it was and the audit log has gained only refusals. A refusal should not name the other
+side's objects either (a separate test, so the two kinds of finding read apart).
 
 Who may see the other side's objects is the policy, written here as data.
 """
@@ -120,7 +122,6 @@ FIXED = {
     ("data", "short_name"): "nowhere",
     ("data", "version"): "1",
     ("data", "name"): "nothing",
-    ("api", "step"): "withdraw",
     ("api", "kind"): "protocol",
     ("api", "short_name"): "nowhere",
     ("api", "name"): "nothing",
@@ -157,7 +158,7 @@ TEXT_TYPES = ("text/html", "application/json", "text/plain")
 
 
 class NotMapped(LookupError):
-    pass
+    """The side has no object of the kind a path parameter names."""
 
 
 def object_routes(targets: Targets) -> list[tuple[str, str, bool]]:
@@ -373,7 +374,8 @@ class Walk:
 
 
 def _sender(client: Client, method: str, url: str, content_type: str, body: Any) -> Any:
-    """Send `body` as JSON, or as a form with a small PDF for each file field."""
+    """Send `body` as JSON, as a form ("form"), or as a multipart form with a small PDF for
+    each file field."""
     if content_type.startswith("multipart/"):
         from tests.projects.conftest import pdf_upload
 
@@ -383,6 +385,8 @@ def _sender(client: Client, method: str, url: str, content_type: str, body: Any)
         form = {k: ([pdf_upload()] if v == [] else v) for k, v in form.items()}
         return lambda: client.post(url, form)
     send = getattr(client, method.lower())
+    if content_type == "form":
+        return lambda: send(url, body)
     return lambda: send(url, body, content_type="application/json")
 
 
@@ -428,7 +432,7 @@ def walk_side(role: Role, world: SecurityWorld, targets: Targets, may_see: bool)
     if not may_see:
         for name, url, names_object in pages:
             if names_object:
-                walk.write(f"POST {url} ({name})", lambda url=url: browser.post(url, {}))
+                walk.write(f"POST {url} ({name})", _sender(browser, "POST", url, "form", {}))
         bodies = minimal_bodies()
         for method, template, url, names_object in operations:
             if method == "GET" or not names_object:
