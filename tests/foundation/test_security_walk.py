@@ -9,7 +9,8 @@ page, the smallest body its schema accepts to each API operation, and afterwards
 is as it was and the audit log has gained only refusals. A refusal should not name the other
 side's objects either (a separate test, so the two kinds of finding read apart).
 
-Who may see the other side's objects is the policy, written here as data.
+Who may see the other side's objects, and who may act on them, is the policy, written here as
+data.
 """
 
 from __future__ import annotations
@@ -43,6 +44,12 @@ MAY_SEE_OTHER_INSTITUTIONS: dict[Role, bool] = {
 MAY_SEE_OTHER_PROJECTS: dict[Role, bool] = {
     **MAY_SEE_OTHER_INSTITUTIONS,
     Role.INSTITUTION_MANAGER: True,
+}
+# Who may act on another institution's objects at all (the office's case handlers, secretaries
+# and approvers, each within their permissions); the auditor reads and never writes.
+MAY_CHANGE_OTHER_INSTITUTIONS: dict[Role, bool] = {
+    **MAY_SEE_OTHER_INSTITUTIONS,
+    Role.AUDITOR: False,
 }
 
 # What object each web route's `pk` (or other id) names; a new route with a parameter must be
@@ -398,13 +405,18 @@ def world(make_user, settings, tmp_path) -> SecurityWorld:
 
 
 def test_the_policy_names_every_role_and_matches_the_readers_permissions() -> None:
-    assert set(MAY_SEE_OTHER_INSTITUTIONS) == set(Role)
+    assert set(MAY_SEE_OTHER_INSTITUTIONS) == set(MAY_CHANGE_OTHER_INSTITUTIONS) == set(Role)
+    assert all(
+        MAY_SEE_OTHER_INSTITUTIONS[r] for r, may in MAY_CHANGE_OTHER_INSTITUTIONS.items() if may
+    )
     readers = {Permission.VIEW_PEOPLE_CASES, Permission.VIEW_PROJECT_APPLICATIONS}
     for role, may_see in MAY_SEE_OTHER_INSTITUTIONS.items():
         assert may_see == (readers <= permissions_of({role})), role
 
 
-def walk_side(role: Role, world: SecurityWorld, targets: Targets, may_see: bool) -> Walk:
+def walk_side(
+    role: Role, world: SecurityWorld, targets: Targets, may_see: bool, may_change: bool = False
+) -> Walk:
     from fivesafes.accounts.models import ApiToken
 
     person = world.people[role]
@@ -429,7 +441,7 @@ def walk_side(role: Role, world: SecurityWorld, targets: Targets, may_see: bool)
         operations.append((method, path, url, names_object))
         if method == "GET":
             walk.read(url, api.get(url), names_object)
-    if not may_see:
+    if not may_change:
         for name, url, names_object in pages:
             if names_object:
                 walk.write(f"POST {url} ({name})", _sender(browser, "POST", url, "form", {}))
@@ -448,7 +460,8 @@ def test_no_role_sees_or_changes_another_institutions_objects_unless_the_policy_
     leaks, blind = [], []
     for role in Role:
         may_see = MAY_SEE_OTHER_INSTITUTIONS[role]
-        walk = walk_side(role, world, world.other_institution, may_see)
+        may_change = MAY_CHANGE_OTHER_INSTITUTIONS[role]
+        walk = walk_side(role, world, world.other_institution, may_see, may_change)
         leaks += [f"{role.value}: {leak}" for leak in walk.leaks]
         if may_see and not walk.seen:
             blind.append(role.value)
@@ -473,7 +486,7 @@ def test_a_researcher_sees_only_their_own_projects_of_their_institution(
     leaks, blind = [], []
     for role in (Role.RESEARCHER, Role.INSTITUTION_MANAGER):
         may_see = MAY_SEE_OTHER_PROJECTS[role]
-        walk = walk_side(role, world, world.other_project, may_see)
+        walk = walk_side(role, world, world.other_project, may_see, may_change=may_see)
         leaks += [f"{role.value}: {leak}" for leak in walk.leaks]
         if may_see and not walk.seen:
             blind.append(role.value)
@@ -485,7 +498,7 @@ def test_people_of_institution_a_see_their_own_objects(world: SecurityWorld) -> 
     """The walk reaches real pages: A's own objects show up for A's people."""
     own = Targets(marker=security_world.OWN, ids={})
     for role in (Role.RESEARCHER, Role.INSTITUTION_MANAGER):
-        assert walk_side(role, world, own, may_see=True).seen, role
+        assert walk_side(role, world, own, may_see=True, may_change=True).seen, role
 
 
 def test_the_walk_notices_a_change_an_event_and_a_page_that_shows_the_marker(
