@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,12 @@ class Route:
     name: str
     url: str
     rule: AccessRule | None
+    # The path parameters, in the order of the pattern (empty for a route without any).
+    params: tuple[str, ...] = ()
+
+
+# Chooses the value of one path parameter: fill(route name, parameter name, sample value).
+Fill = Callable[[str, str, Any], Any]
 
 
 def _walk(
@@ -39,13 +45,19 @@ def _walk(
             yield namespaces, entry
 
 
-def _kwargs(pattern: URLPattern) -> dict[str, Any]:
+def _kwargs(pattern: URLPattern, name: str = "", fill: Fill | None = None) -> dict[str, Any]:
     converters = getattr(pattern.pattern, "converters", {})
-    return {name: SAMPLE_BY_CONVERTER[type(conv).__name__] for name, conv in converters.items()}
+    samples = {key: SAMPLE_BY_CONVERTER[type(conv).__name__] for key, conv in converters.items()}
+    if fill is None:
+        return samples
+    return {key: fill(name, key, sample) for key, sample in samples.items()}
 
 
-def web_routes() -> list[Route]:
-    """Named routes outside the API, with their declared access rule (None: none declared)."""
+def web_routes(fill: Fill | None = None) -> list[Route]:
+    """Named routes outside the API, with their declared access rule (None: none declared).
+
+    `fill` chooses the path parameters (e.g. the ids of another institution's objects);
+    without it every parameter gets a sample value of its type."""
     routes = []
     for namespaces, pattern in _walk(get_resolver(), ()):
         if API_NAMESPACE in namespaces or not pattern.name:
@@ -59,8 +71,11 @@ def web_routes() -> list[Route]:
             url = reverse(name, kwargs=_kwargs(pattern))
         except Exception:  # noqa: BLE001 - regex admin routes with odd arguments
             continue
+        if fill is not None:
+            url = reverse(name, kwargs=_kwargs(pattern, name, fill))
         rule = ADMIN_RULE if "admin" in namespaces else rule_of(pattern.callback)
-        routes.append(Route(name, url, rule))
+        params = tuple(getattr(pattern.pattern, "converters", {}))
+        routes.append(Route(name, url, rule, params))
     return routes
 
 
