@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from fivesafes.people.report import access_report
+from fivesafes.policy.access_report import access_report
 from fivesafes.policy.permissions import Role
 from tests.conftest import verified_client
 from tests.people.test_api import api_client

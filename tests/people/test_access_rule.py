@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from fivesafes.people.access import project_access
+from fivesafes.policy.project_access import project_access
 from fivesafes.people.services import agreements, researchers, sanctions
 from fivesafes.people.services import authorisation as cases
 from fivesafes.policy.checks import can_work_in_project, check_project_access

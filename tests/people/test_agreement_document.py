@@ -132,7 +132,7 @@ def test_either_party_ends_the_agreement_at_three_months_notice(world, make_user
 
     from django.utils import timezone
 
-    from fivesafes.people.access import project_access
+    from fivesafes.policy.project_access import project_access
     from fivesafes.people.rules import add_months
     from tests.people.conftest import db_state
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fivesafes.audit.models import AuditEvent
-from fivesafes.people.access import project_access
+from fivesafes.policy.project_access import project_access
 from fivesafes.people.models import Attachment
 from fivesafes.people.rules import add_months
 from fivesafes.people.services import agreements, researchers

@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from fivesafes.people.access import project_access
+from fivesafes.policy.project_access import project_access
 from fivesafes.people.models import Authorisation
 from fivesafes.people.services import authorisation as cases
 from fivesafes.people.services import sanctions

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from fivesafes.people.access import project_access
+from fivesafes.policy.project_access import project_access
 from fivesafes.policy.permissions import Role
 from fivesafes.projects.models import Project
 from fivesafes.projects.services import closure, decisions

@@ -11,13 +11,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from fivesafes.people.access import project_access, projects_within_reach
 from fivesafes.people.models import Attachment, CertificationQuestion, ResearcherAgreement
 from fivesafes.people.services import agreements
 from fivesafes.people.services import certification as certification_service
-from fivesafes.policy.checks import check_project_access
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
+from fivesafes.policy.project_access import (
+    check_project_access,
+    project_access,
+    projects_within_reach,
+)
 from fivesafes.projects.models import Project
 from fivesafes.shared.pages import Refused, attempt, refuse
 from fivesafes.shared.refusals import AccessDenied, RuleViolation

@@ -18,8 +18,8 @@ from fivesafes.people.forms import (
     ReportFilterForm,
 )
 from fivesafes.people.models import Breach, CertificationQuestion
-from fivesafes.people.report import access_report
 from fivesafes.people.services import certification, sanctions
+from fivesafes.policy.access_report import access_report
 from fivesafes.policy.checks import can
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
