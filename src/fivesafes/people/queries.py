@@ -12,9 +12,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
-    BooleanField,
     Count,
-    ExpressionWrapper,
+    Exists,
     OuterRef,
     Prefetch,
     Q,
@@ -30,6 +29,7 @@ from fivesafes.people.models import (
     Breach,
     BreachEvidence,
     CertificationAttempt,
+    ClarifyingQuestion,
     Institution,
     ResearcherAgreement,
     Sanction,
@@ -110,18 +110,13 @@ def accepted_attachment(attachments: list[Attachment], on: date | None = None) -
 
 
 def institution_attachments(institution: Institution) -> QuerySet[Attachment]:
-    """The institution's researchers and affiliations, past and present, each marked `current`
-    (an accepted attachment running today)."""
-    today = timezone.localdate()
-    running = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-    accepted = Q(kind=Attachment.Kind.ATTACHED) | Q(
-        accepted_at__isnull=False, contact_person__isnull=False
-    )
-    return (
-        institution.attachments.select_related("researcher", "institution", "contact_person")
-        .annotate(is_current=ExpressionWrapper(running & accepted, output_field=BooleanField()))
-        .order_by(*Attachment._meta.ordering)
-    )
+    """The institution's researchers and affiliations, past and present, with the people."""
+    return institution.attachments.select_related("researcher", "institution", "contact_person")
+
+
+def attachment_rows() -> QuerySet[Attachment]:
+    """Attachments with what their answers show (for loading one by its id)."""
+    return Attachment.objects.select_related("researcher", "institution", "contact_person")
 
 
 def current_attachment_ids(institution: Institution) -> set[int]:
@@ -131,8 +126,14 @@ def current_attachment_ids(institution: Institution) -> set[int]:
 
 
 def managed_institutions(person: User | Any) -> QuerySet[Institution]:
-    """The institutions `person` is the responsible manager of, with their cases."""
-    return Institution.objects.filter(manager=person).prefetch_related("authorisations")
+    """The institutions `person` is the responsible manager of, with their cases, each marked
+    `authorised_now` when an authorisation is in force today."""
+    in_force = Authorisation.objects.in_force().filter(institution=OuterRef("pk"))
+    return (
+        Institution.objects.filter(manager=person)
+        .prefetch_related("authorisations")
+        .annotate(authorised_now=Exists(in_force))
+    )
 
 
 # --- certification (R9) ---
@@ -151,6 +152,14 @@ def current_certification(
 
 def last_passed(person: User | Any) -> CertificationAttempt | None:
     return CertificationAttempt.objects.filter(person=person, passed=True).first()
+
+
+def failed_today(person: User | Any) -> int:
+    """The person's failed attempts since midnight."""
+    today_start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return CertificationAttempt.objects.filter(
+        person=person, passed=False, taken_at__gte=today_start
+    ).count()
 
 
 # --- authorisation cases ---
@@ -175,11 +184,15 @@ def cases(state: str = "", *, name: str = "", overdue: bool = False) -> QuerySet
     return found.order_by("due_on", "pk")
 
 
-def case(pk: int) -> QuerySet[Authorisation]:
-    """One case with what its page and its API answer show."""
+def case_rows() -> QuerySet[Authorisation]:
+    """Cases with what their page and their API answer show (for loading one by its id)."""
     return Authorisation.objects.select_related(
         "institution", "exemption_decided_by", "case_handler"
-    ).filter(pk=pk)
+    )
+
+
+def question_rows() -> QuerySet[ClarifyingQuestion]:
+    return ClarifyingQuestion.objects.select_related("authorisation__institution")
 
 
 # --- researcher agreements (R8) ---
@@ -215,8 +228,9 @@ def institution_agreements(institution: Institution) -> QuerySet[ResearcherAgree
     ).order_by("-created_at")
 
 
-def agreement(pk: int) -> QuerySet[ResearcherAgreement]:
-    return _with_signatures(ResearcherAgreement.objects.filter(pk=pk))
+def agreement_rows() -> QuerySet[ResearcherAgreement]:
+    """Agreements with their parties and signatures (for loading one by its id)."""
+    return _with_signatures(ResearcherAgreement.objects.all())
 
 
 def researcher_agreements(person: User | Any) -> QuerySet[ResearcherAgreement]:
@@ -234,8 +248,8 @@ def breaches() -> QuerySet[Breach]:
     ).prefetch_related(Prefetch("files", BreachEvidence.objects.select_related("uploaded_by")))
 
 
-def breach(pk: int) -> QuerySet[Breach]:
-    return breaches().filter(pk=pk)
+def evidence_rows() -> QuerySet[BreachEvidence]:
+    return BreachEvidence.objects.select_related("breach", "uploaded_by")
 
 
 def attached_people_count() -> int:
@@ -243,3 +257,13 @@ def attached_people_count() -> int:
     from fivesafes.accounts.models import User
 
     return User.objects.filter(attachments__isnull=False).distinct().count()
+
+
+def person_named(text: str) -> User | None:
+    """The person with this username, or else this e-mail address (any case)."""
+    from fivesafes.accounts.models import User
+
+    return (
+        User.objects.filter(username=text).first()
+        or User.objects.filter(email__iexact=text).first()
+    )

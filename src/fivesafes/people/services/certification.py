@@ -13,6 +13,7 @@ from fivesafes.audit.services import record
 from fivesafes.people import queries, rules
 from fivesafes.people.models import CertificationAttempt, CertificationQuestion
 from fivesafes.people.models.certification import PASS_MARK
+from fivesafes.policy.certification import check_take_test
 from fivesafes.policy.permissions import Permission
 from fivesafes.shared.refusals import RuleViolation
 from fivesafes.shared.services import require
@@ -23,9 +24,6 @@ if TYPE_CHECKING:
     from fivesafes.accounts.models import User
 
 REMIND_DAYS_BEFORE = 30
-# Failed attempts allowed in one day: the test checks knowledge, not how fast answers can be
-# tried until the pass mark comes up.
-FAILED_ATTEMPTS_PER_DAY = 3
 
 
 # The reads live with safe people's queries; named here too for the callers of this service.
@@ -33,30 +31,12 @@ current_certification = queries.current_certification
 last_passed = queries.last_passed
 
 
-def failed_today(person: User) -> int:
-    today_start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    return CertificationAttempt.objects.filter(
-        person=person, passed=False, taken_at__gte=today_start
-    ).count()
-
-
-def check_may_take_test(person: User) -> None:
-    """Refuse a further attempt after FAILED_ATTEMPTS_PER_DAY failed ones today (R9)."""
-    if failed_today(person) >= FAILED_ATTEMPTS_PER_DAY:
-        raise RuleViolation(
-            "R9",
-            "answers",
-            f"{FAILED_ATTEMPTS_PER_DAY} attempts failed today; read the data security rules "
-            "again and take the test tomorrow.",
-        )
-
-
 def take_test(
     *, actor: User, answers: dict[int, int], request: HttpRequest | None = None
 ) -> CertificationAttempt:
     """Score the answers (question id -> chosen position) against the active question bank."""
     require(actor, Permission.WORK_IN_PROJECTS)
-    check_may_take_test(actor)
+    check_take_test(actor)
     questions = list(CertificationQuestion.objects.filter(active=True))
     if not questions:
         raise RuleViolation("R9", "questions", "The question bank is empty; ask the office.")
