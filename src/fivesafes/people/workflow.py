@@ -208,7 +208,3 @@ CASE: StateMachine[CaseState] = machine(
 TRANSITIONS = CASE.transitions
 # Steps only the institution's responsible manager takes, signing for it (Appendix 2).
 SIGNATORY_STEPS = frozenset({"sign", "give_notice"})
-
-
-def available(state: CaseState) -> list[Transition[CaseState]]:
-    return CASE.available(state)

@@ -1,14 +1,15 @@
 """What the people API reads and answers: input schemas, and answers read from the objects.
 
 Every answer schema is filled from the object itself (`from_attributes`): a field named like
-the model's is read as it is, a person or a project is named by `resolve_*`. `next_steps`
-depends on who asks: the policy's one answer to "what may this person do next".
+the model's is read as it is, a person or a project by a dotted alias (`researcher.username`),
+what needs a little computing by `resolve_*`. `next_steps` depends on who asks: the policy's
+one answer to "what may this person do next".
 """
 
 from datetime import date, datetime
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from fivesafes.shared.api import caller
 
@@ -94,6 +95,11 @@ class DecisionIn(Schema):
 # --- answers ---
 
 
+def _named(path: str) -> Any:
+    """A field read from the object along `path` (None when a link on the way is empty)."""
+    return Field(None, alias=path)
+
+
 class ConditionOut(Schema):
     name: str
     met: bool
@@ -103,26 +109,10 @@ class ConditionOut(Schema):
 class AccessOut(Schema):
     """One person and one project: may they work in it now, and each condition why."""
 
-    person: str
-    project: str
-    allowed: bool
-    conditions: list[ConditionOut]
-
-    @staticmethod
-    def resolve_person(row: Any) -> str:
-        return str(row.person.username)
-
-    @staticmethod
-    def resolve_project(row: Any) -> str:
-        return str(row.project.number)
-
-    @staticmethod
-    def resolve_allowed(row: Any) -> bool:
-        return bool(row.answer.allowed)
-
-    @staticmethod
-    def resolve_conditions(row: Any) -> list[Any]:
-        return list(row.answer.conditions)
+    person: str = _named("person.username")
+    project: str = _named("project.number")
+    allowed: bool = _named("answer.allowed")
+    conditions: list[ConditionOut] = _named("answer.conditions")
 
 
 class ReportRowOut(AccessOut):
@@ -132,8 +122,8 @@ class ReportRowOut(AccessOut):
 
 class CaseOut(Schema):
     id: int
-    institution: str
-    kind: str
+    institution: str = _named("institution.name")
+    kind: str = _named("institution.kind")
     state: str
     due_on: date
     valid_from: date | None
@@ -141,23 +131,10 @@ class CaseOut(Schema):
     credibility_assessment: str
     business_data_exemption: bool
     exemption_reason: str
-    exemption_decided_by: str | None
+    exemption_decided_by: str | None = _named("exemption_decided_by.username")
     exemption_decided_at: datetime | None
     exemption_guarantee_sha256: str
     next_steps: list[str]
-
-    @staticmethod
-    def resolve_institution(case: Any) -> str:
-        return str(case.institution.name)
-
-    @staticmethod
-    def resolve_kind(case: Any) -> str:
-        return str(case.institution.kind)
-
-    @staticmethod
-    def resolve_exemption_decided_by(case: Any) -> str | None:
-        decided = case.exemption_decided_by
-        return decided.username if decided is not None else None
 
     @staticmethod
     def resolve_next_steps(case: Any, context: Any) -> list[str]:
@@ -188,49 +165,32 @@ class InstitutionOut(Schema):
 
 class AttachmentOut(Schema):
     id: int
-    researcher: str
-    institution: str
+    researcher: str = _named("researcher.username")
+    institution: str = _named("institution.name")
     kind: str
     starts_on: date
-    ends_on: date | None = None
-    current: bool = True
-    working_abroad: bool = False
-    contact_person: str | None = None
-
-    @staticmethod
-    def resolve_researcher(attachment: Any) -> str:
-        return str(attachment.researcher.username)
-
-    @staticmethod
-    def resolve_institution(attachment: Any) -> str:
-        return str(attachment.institution.name)
+    ends_on: date | None
+    current: bool
+    working_abroad: bool
+    contact_person: str | None = _named("contact_person.username")
 
     @staticmethod
     def resolve_current(attachment: Any) -> bool:
         """Running today, and (for an affiliation) accepted: it ties the person now."""
         return bool(attachment.runs_on() and attachment.is_accepted)
 
-    @staticmethod
-    def resolve_contact_person(attachment: Any) -> str | None:
-        contact = attachment.contact_person
-        return contact.username if contact is not None else None
-
 
 class SignatureOut(Schema):
     party: str
-    signer: str
+    signer: str = _named("signer.username")
     signed_at: datetime
     document_sha256: str
-
-    @staticmethod
-    def resolve_signer(signature: Any) -> str:
-        return str(signature.signer.username)
 
 
 class AgreementOut(Schema):
     id: int
-    researcher: str
-    project: str
+    researcher: str = _named("researcher.username")
+    project: str = _named("project.number")
     starts_on: date
     ends_on: date
     allowed_networks: list[str]
@@ -240,14 +200,6 @@ class AgreementOut(Schema):
     status: str
     document_sha256: str
     signatures: list[SignatureOut]
-
-    @staticmethod
-    def resolve_researcher(agreement: Any) -> str:
-        return str(agreement.researcher.username)
-
-    @staticmethod
-    def resolve_project(agreement: Any) -> str:
-        return str(agreement.project.number)
 
     @staticmethod
     def resolve_allowed_networks(agreement: Any) -> list[str]:
@@ -260,10 +212,6 @@ class AgreementOut(Schema):
     @staticmethod
     def resolve_status(agreement: Any) -> str:
         return str(agreement.status()[1])
-
-    @staticmethod
-    def resolve_signatures(agreement: Any) -> list[Any]:
-        return list(agreement.signatures.all())
 
 
 class TestQuestionOut(Schema):
@@ -294,27 +242,15 @@ class EvidenceOut(Schema):
     content_type: str
     size: int
     sha256: str
-    uploaded_by: str
+    uploaded_by: str = _named("uploaded_by.username")
     uploaded_at: datetime
-
-    @staticmethod
-    def resolve_uploaded_by(evidence: Any) -> str:
-        return str(evidence.uploaded_by.username)
 
 
 class BreachOut(Schema):
     id: int
-    researcher: str
+    researcher: str = _named("researcher.username")
     state: str
     what_happened: str
     evidence: str
     decision: str
     files: list[EvidenceOut]
-
-    @staticmethod
-    def resolve_researcher(breach: Any) -> str:
-        return str(breach.researcher.username)
-
-    @staticmethod
-    def resolve_files(breach: Any) -> list[Any]:
-        return list(breach.files.all())
