@@ -109,6 +109,17 @@ def accepted_attachment(attachments: list[Attachment], on: date | None = None) -
     return None
 
 
+def authorised_attachment(person: User | Any, on: date | None = None) -> Attachment | None:
+    """The person's accepted attachment to an institution authorised on `on`, if any (R1, R7):
+    what the access rule and a project's member facts both ask."""
+    return accepted_attachment(current_attachments(person, on), on)
+
+
+def accepted_institution_ids(person: User | Any, on: date | None = None) -> set[int]:
+    """The institutions the person is currently attached to, affiliations once accepted."""
+    return {a.institution_id for a in current_attachments(person, on) if a.is_accepted}
+
+
 def institution_attachments(institution: Institution) -> QuerySet[Attachment]:
     """The institution's researchers and affiliations, past and present, with the people."""
     return institution.attachments.select_related("researcher", "institution", "contact_person")
