@@ -7,7 +7,7 @@ The services ask the same checks on the locked agreement before they change it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -24,11 +24,11 @@ if TYPE_CHECKING:
 COUNTERPARTY = "Appendix 3"
 
 
-def _is(user: User | Any, pk: int | None) -> bool:
+def _is(user: User | None, pk: int | None) -> bool:
     return user is not None and pk is not None and getattr(user, "pk", None) == pk
 
 
-def check_read_agreement(user: User | Any, agreement: ResearcherAgreement) -> None:
+def check_read_agreement(user: User | None, agreement: ResearcherAgreement) -> None:
     """The researcher, the manager of the institution and the office's staff read it."""
     signed_in = user is not None and getattr(user, "is_authenticated", False)
     if signed_in and (
@@ -43,7 +43,7 @@ def check_read_agreement(user: User | Any, agreement: ResearcherAgreement) -> No
     )
 
 
-def can_read_agreement(user: User | Any, agreement: ResearcherAgreement) -> bool:
+def can_read_agreement(user: User | None, agreement: ResearcherAgreement) -> bool:
     try:
         check_read_agreement(user, agreement)
     except AccessDenied:
@@ -51,7 +51,7 @@ def can_read_agreement(user: User | Any, agreement: ResearcherAgreement) -> bool
     return True
 
 
-def check_make_agreement(user: User | Any, attachment: Attachment) -> None:
+def check_make_agreement(user: User | None, attachment: Attachment) -> None:
     """The manager of the researcher's institution makes it, once the affiliation is
     accepted (R7)."""
     institution = attachment.institution
@@ -65,7 +65,7 @@ def check_make_agreement(user: User | Any, attachment: Attachment) -> None:
         raise RuleViolation("R7", "researcher", "The affiliation has not been accepted yet.")
 
 
-def check_sign_agreement(user: User | Any, agreement: ResearcherAgreement) -> None:
+def check_sign_agreement(user: User | None, agreement: ResearcherAgreement) -> None:
     """The researcher named in it signs it, once, while it runs (R8)."""
     if not _is(user, agreement.researcher_id):
         raise RuleViolation(
@@ -75,7 +75,7 @@ def check_sign_agreement(user: User | Any, agreement: ResearcherAgreement) -> No
         raise RuleViolation("R8", "state", "This agreement cannot be signed now.")
 
 
-def can_sign_agreement(user: User | Any, agreement: ResearcherAgreement) -> bool:
+def can_sign_agreement(user: User | None, agreement: ResearcherAgreement) -> bool:
     try:
         check_sign_agreement(user, agreement)
     except RuleViolation:
@@ -83,7 +83,7 @@ def can_sign_agreement(user: User | Any, agreement: ResearcherAgreement) -> bool
     return True
 
 
-def check_countersign(user: User | Any, agreement: ResearcherAgreement) -> None:
+def check_countersign(user: User | None, agreement: ResearcherAgreement) -> None:
     """The manager of the institution it is made under countersigns, after the researcher."""
     institution = agreement.authorisation.institution
     if not _is(user, institution.manager_id):
@@ -99,7 +99,7 @@ def check_countersign(user: User | Any, agreement: ResearcherAgreement) -> None:
         raise RuleViolation("R8", "state", "This agreement cannot be countersigned now.")
 
 
-def can_countersign(user: User | Any, agreement: ResearcherAgreement) -> bool:
+def can_countersign(user: User | None, agreement: ResearcherAgreement) -> bool:
     try:
         check_countersign(user, agreement)
     except RuleViolation:
@@ -107,13 +107,13 @@ def can_countersign(user: User | Any, agreement: ResearcherAgreement) -> bool:
     return True
 
 
-def check_give_notice(user: User | Any, agreement: ResearcherAgreement) -> None:
+def check_give_notice(user: User | None, agreement: ResearcherAgreement) -> None:
     """Either party ends it at three months' notice (Appendix 3, R25): the researcher or the
     manager of the institution it was made under; not once it ended, nor when it ends within
     the notice anyway."""
     institution = agreement.authorisation.institution
     parties = {agreement.researcher_id, institution.manager_id} - {None}
-    if not getattr(user, "is_authenticated", False) or user.pk not in parties:
+    if user is None or not user.is_authenticated or user.pk not in parties:
         raise RuleViolation(
             COUNTERPARTY,
             "agreement",
@@ -132,7 +132,7 @@ def check_give_notice(user: User | Any, agreement: ResearcherAgreement) -> None:
         )
 
 
-def can_give_notice(user: User | Any, agreement: ResearcherAgreement) -> bool:
+def can_give_notice(user: User | None, agreement: ResearcherAgreement) -> bool:
     try:
         check_give_notice(user, agreement)
     except RuleViolation:

@@ -8,7 +8,7 @@ institution's responsible manager signs for it or gives its notice (Appendix 2).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fivesafes.people.workflow import CASE, SIGNATORY_STEPS, CaseState
 from fivesafes.policy.checks import can
@@ -28,12 +28,12 @@ def describe(case: Authorisation) -> str:
     return f"Case A-{case.pk}"
 
 
-def check_see_case(user: User | Any, case: Authorisation) -> None:
+def check_see_case(user: User | None, case: Authorisation) -> None:
     """The applying institution's manager and the office's staff see the case."""
     check_see_institution(user, case.institution, "case")
 
 
-def can_see_case(user: User | Any, case: Authorisation) -> bool:
+def can_see_case(user: User | None, case: Authorisation) -> bool:
     try:
         check_see_case(user, case)
     except AccessDenied:
@@ -41,7 +41,7 @@ def can_see_case(user: User | Any, case: Authorisation) -> bool:
     return True
 
 
-def _signs_for(user: User | Any, case: Authorisation, transition: Transition[CaseState]) -> None:
+def _signs_for(user: User | None, case: Authorisation, transition: Transition[CaseState]) -> None:
     if transition.name in SIGNATORY_STEPS:
         check_act_for(
             user,
@@ -50,7 +50,7 @@ def _signs_for(user: User | Any, case: Authorisation, transition: Transition[Cas
         )
 
 
-def check_step(user: User | Any, case: Authorisation, step: str) -> Transition[CaseState]:
+def check_step(user: User | None, case: Authorisation, step: str) -> Transition[CaseState]:
     """May `user` take `step` on `case` now? Raises naming the rule and the failed condition:
     the state (R1), the permission, four eyes (R17), the signatory (Appendix 2)."""
     transition = CASE.step(step)
@@ -61,7 +61,7 @@ def check_step(user: User | Any, case: Authorisation, step: str) -> Transition[C
     return transition
 
 
-def can_step(user: User | Any, case: Authorisation, step: str) -> bool:
+def can_step(user: User | None, case: Authorisation, step: str) -> bool:
     try:
         check_step(user, case, step)
     except (AccessDenied, RuleViolation):
@@ -69,7 +69,7 @@ def can_step(user: User | Any, case: Authorisation, step: str) -> bool:
     return True
 
 
-def next_steps(user: User | Any, case: Authorisation) -> list[Transition[CaseState]]:
+def next_steps(user: User | None, case: Authorisation) -> list[Transition[CaseState]]:
     """The steps `user` may take on `case` now, in the table's order (never the sweep's)."""
 
     def signs_for(transition: Transition[CaseState]) -> bool:
@@ -78,14 +78,14 @@ def next_steps(user: User | Any, case: Authorisation) -> list[Transition[CaseSta
     return steps_for(CASE, case, user, extra=signs_for)
 
 
-def check_evaluate(user: User | Any, case: Authorisation, what: str) -> None:
+def check_evaluate(user: User | None, case: Authorisation, what: str) -> None:
     """The case handler records the assessment and asks questions while evaluating (R6)."""
     require(user, Permission.EVALUATE_AUTHORISATIONS)
     if case.state != CaseState.UNDER_EVALUATION:
         raise RuleViolation("R6", "state", f"{what} while under evaluation.")
 
 
-def can_evaluate(user: User | Any, case: Authorisation) -> bool:
+def can_evaluate(user: User | None, case: Authorisation) -> bool:
     try:
         check_evaluate(user, case, "Evaluation happens")
     except (AccessDenied, RuleViolation):
@@ -93,19 +93,19 @@ def can_evaluate(user: User | Any, case: Authorisation) -> bool:
     return True
 
 
-def check_answer(user: User | Any, question: ClarifyingQuestion) -> None:
+def check_answer(user: User | None, question: ClarifyingQuestion) -> None:
     """Only the applying institution's manager answers its questions, once (R6)."""
     check_act_for(user, question.authorisation.institution, "answers its questions")
     if question.answered_at is not None:
         raise RuleViolation("R6", "answer", "This question has been answered already.")
 
 
-def can_answer(user: User | Any, case: Authorisation) -> bool:
+def can_answer(user: User | None, case: Authorisation) -> bool:
     """Whether `user` answers the questions on `case` (the page shows the answer form)."""
     return is_manager_of(user, case.institution) and can(user, Permission.APPLY_FOR_AUTHORISATION)
 
 
-def can_exempt(user: User | Any, case: Authorisation) -> bool:
+def can_exempt(user: User | None, case: Authorisation) -> bool:
     """R3: an approver may exempt a consultancy firm that has no exemption yet."""
     return (
         can(user, Permission.DECIDE_AUTHORISATIONS)

@@ -3,7 +3,7 @@ the test checks knowledge, not how fast answers can be tried until the pass mark
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fivesafes.people import queries
 from fivesafes.shared.refusals import RuleViolation
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 FAILED_ATTEMPTS_PER_DAY = 3
 
 
-def check_take_test(person: User | Any) -> None:
+def check_take_test(person: User | None) -> None:
     """Refuse a further attempt after FAILED_ATTEMPTS_PER_DAY failed ones today (R9)."""
     if queries.failed_today(person) >= FAILED_ATTEMPTS_PER_DAY:
         raise RuleViolation(
@@ -26,7 +26,7 @@ def check_take_test(person: User | Any) -> None:
         )
 
 
-def can_take_test(person: User | Any) -> bool:
+def can_take_test(person: User | None) -> bool:
     try:
         check_take_test(person)
     except RuleViolation:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.utils import timezone
@@ -54,7 +54,7 @@ class AccessAnswer:
         return "; ".join(f"{c.name}: {c.why}" for c in self.failed)
 
 
-def _institution_condition(person: User | Any, day: date) -> tuple[Condition, Attachment | None]:
+def _institution_condition(person: User | None, day: date) -> tuple[Condition, Attachment | None]:
     attachments = queries.current_attachments(person, day)
     if not attachments:
         return Condition("Institution", False, "you are not attached to any institution (R1)"), None
@@ -79,7 +79,7 @@ def _institution_condition(person: User | Any, day: date) -> tuple[Condition, At
 
 
 def project_access(
-    person: User | Any,
+    person: User | None,
     project: Project,
     *,
     request: HttpRequest | None = None,
@@ -192,7 +192,7 @@ def project_condition(project: Project, day: date) -> Condition:
     )
 
 
-def projects_within_reach(person: User | Any) -> list[Project]:
+def projects_within_reach(person: User | None) -> list[Project]:
     """Projects the person has an agreement for or is a member of."""
     from fivesafes.projects.models import Project
 
@@ -204,7 +204,7 @@ def projects_within_reach(person: User | Any) -> list[Project]:
 
 
 def check_project_access(
-    user: User | Any, project: Project, request: HttpRequest | None = None
+    user: User | None, project: Project, request: HttpRequest | None = None
 ) -> None:
     """R1, R7-R10, R24: may this person work in `project` now? Raises naming every failed
     condition."""
@@ -215,7 +215,7 @@ def check_project_access(
 
 
 def can_work_in_project(
-    user: User | Any, project: Project, request: HttpRequest | None = None
+    user: User | None, project: Project, request: HttpRequest | None = None
 ) -> bool:
     try:
         check_project_access(user, project, request)

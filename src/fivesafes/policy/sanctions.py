@@ -6,7 +6,7 @@ breach page's forms. The services ask the same checks on the locked breach.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fivesafes.people.models import Breach
 from fivesafes.policy.checks import can
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from fivesafes.accounts.models import User
 
 
-def check_decide_breach(user: User | Any, breach: Breach) -> None:
+def check_decide_breach(user: User | None, breach: Breach) -> None:
     """A breach is decided (or dismissed) once, and not by the person who reported it."""
     if breach.state != Breach.State.REPORTED:
         raise RuleViolation("R24", "state", "This breach has been decided already.")
@@ -27,7 +27,7 @@ def check_decide_breach(user: User | Any, breach: Breach) -> None:
         )
 
 
-def can_decide_breach(user: User | Any, breach: Breach) -> bool:
+def can_decide_breach(user: User | None, breach: Breach) -> bool:
     if not can(user, Permission.DECIDE_SANCTIONS):
         return False
     try:
@@ -37,11 +37,11 @@ def can_decide_breach(user: User | Any, breach: Breach) -> bool:
     return True
 
 
-def check_add_evidence(user: User | Any, breach: Breach) -> None:
+def check_add_evidence(user: User | None, breach: Breach) -> None:
     """Evidence is added while the breach waits for its decision."""
     if breach.state != Breach.State.REPORTED:
         raise RuleViolation("R24", "files", "The breach has been decided; its evidence is closed.")
 
 
-def can_add_evidence(user: User | Any, breach: Breach) -> bool:
+def can_add_evidence(user: User | None, breach: Breach) -> bool:
     return can(user, Permission.REPORT_BREACHES) and breach.state == Breach.State.REPORTED

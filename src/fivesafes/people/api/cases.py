@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from fivesafes.accounts.models import User
 from fivesafes.api.security import api_requires
 from fivesafes.people import queries
 from fivesafes.people.api.schemas import (
@@ -164,7 +165,7 @@ def ask(request: HttpRequest, case_id: int, payload: TextIn) -> Status[Clarifyin
     return Status(201, asked)
 
 
-def _check_see_question(user: object, question: ClarifyingQuestion) -> None:
+def _check_see_question(user: User | None, question: ClarifyingQuestion) -> None:
     check_see_case(user, question.authorisation)
 
 
