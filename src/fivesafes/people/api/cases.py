@@ -5,6 +5,9 @@ permission that step needs, so the OpenAPI document says what each step takes; w
 person may take it on this case now is the policy's answer, asked by the service.
 """
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Router, Status
@@ -35,11 +38,17 @@ from fivesafes.shared.uploads import CONTENT_TYPES
 from fivesafes.shared.workflow import Transition
 
 router = Router()
+T = TypeVar("T")
 NO_FILE = File(None)  # an optional file part of a multipart form
 
 
 def _case(request: HttpRequest, case_id: int) -> Authorisation:
     return load(request, queries.case_rows(), check_see_case, pk=case_id)
+
+
+def _on_case(request: HttpRequest, case_id: int, call: Callable[[Any, Authorisation], T]) -> T:
+    """Load the case for someone who may see it, then `call(user, case)`, refusals mapped."""
+    return act(request, queries.case_rows(), case_id, call, check=check_see_case)
 
 
 @router.get(
@@ -98,9 +107,8 @@ def _step_operation(transition: Transition[CaseState]) -> None:
     )
     @api_requires(transition.permission)
     def take_step(request: HttpRequest, case_id: int, payload: StepIn) -> Authorisation:
-        return act(
+        return _on_case(
             request,
-            queries.case_rows(),
             case_id,
             lambda user, case: service.take_step(
                 actor=user,
@@ -109,7 +117,6 @@ def _step_operation(transition: Transition[CaseState]) -> None:
                 request=request,
                 **payload.dict(),
             ),
-            check=check_see_case,
         )
 
 
@@ -135,14 +142,12 @@ def unknown_step(request: HttpRequest, case_id: int, step: str) -> Authorisation
 )
 @api_requires(Permission.EVALUATE_AUTHORISATIONS)
 def credibility(request: HttpRequest, case_id: int, payload: TextIn) -> Authorisation:
-    return act(
+    return _on_case(
         request,
-        queries.case_rows(),
         case_id,
         lambda user, case: service.record_credibility(
             actor=user, authorisation=case, assessment=payload.text, request=request
         ),
-        check=check_see_case,
     )
 
 
@@ -153,14 +158,12 @@ def credibility(request: HttpRequest, case_id: int, payload: TextIn) -> Authoris
 )
 @api_requires(Permission.EVALUATE_AUTHORISATIONS)
 def ask(request: HttpRequest, case_id: int, payload: TextIn) -> Status[ClarifyingQuestion]:
-    asked = act(
+    asked = _on_case(
         request,
-        queries.case_rows(),
         case_id,
         lambda user, case: service.ask_question(
             actor=user, authorisation=case, question=payload.text, request=request
         ),
-        check=check_see_case,
     )
     return Status(201, asked)
 
@@ -200,9 +203,8 @@ def exemption(
 ) -> Authorisation:
     """Multipart form: `reason`, `client_is_public_or_eligible_ngo`, and the `guarantee` file
     (PDF, text, PNG or JPEG, checked by content)."""
-    return act(
+    return _on_case(
         request,
-        queries.case_rows(),
         case_id,
         lambda user, case: service.grant_exemption(
             actor=user,
@@ -212,7 +214,6 @@ def exemption(
             guarantee=guarantee,
             request=request,
         ),
-        check=check_see_case,
     )
 
 
