@@ -14,7 +14,7 @@ from django.utils import timezone
 from fivesafes.people import rules
 from fivesafes.policy.checks import can
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.refusals import AccessDenied, RuleViolation
+from fivesafes.shared.refusals import AccessDenied, RuleViolation, passes
 
 if TYPE_CHECKING:
     from fivesafes.accounts.models import User
@@ -44,11 +44,7 @@ def check_read_agreement(user: User | None, agreement: ResearcherAgreement) -> N
 
 
 def can_read_agreement(user: User | None, agreement: ResearcherAgreement) -> bool:
-    try:
-        check_read_agreement(user, agreement)
-    except AccessDenied:
-        return False
-    return True
+    return passes(lambda: check_read_agreement(user, agreement))
 
 
 def check_make_agreement(user: User | None, attachment: Attachment) -> None:
@@ -76,11 +72,7 @@ def check_sign_agreement(user: User | None, agreement: ResearcherAgreement) -> N
 
 
 def can_sign_agreement(user: User | None, agreement: ResearcherAgreement) -> bool:
-    try:
-        check_sign_agreement(user, agreement)
-    except RuleViolation:
-        return False
-    return True
+    return passes(lambda: check_sign_agreement(user, agreement))
 
 
 def check_countersign(user: User | None, agreement: ResearcherAgreement) -> None:
@@ -100,11 +92,7 @@ def check_countersign(user: User | None, agreement: ResearcherAgreement) -> None
 
 
 def can_countersign(user: User | None, agreement: ResearcherAgreement) -> bool:
-    try:
-        check_countersign(user, agreement)
-    except RuleViolation:
-        return False
-    return True
+    return passes(lambda: check_countersign(user, agreement))
 
 
 def check_give_notice(user: User | None, agreement: ResearcherAgreement) -> None:
@@ -133,8 +121,4 @@ def check_give_notice(user: User | None, agreement: ResearcherAgreement) -> None
 
 
 def can_give_notice(user: User | None, agreement: ResearcherAgreement) -> bool:
-    try:
-        check_give_notice(user, agreement)
-    except RuleViolation:
-        return False
-    return True
+    return passes(lambda: check_give_notice(user, agreement))

@@ -14,7 +14,7 @@ from fivesafes.people.workflow import CASE, SIGNATORY_STEPS, CaseState
 from fivesafes.policy.checks import can
 from fivesafes.policy.institutions import check_act_for, check_see_institution, is_manager_of
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.refusals import AccessDenied, RuleViolation
+from fivesafes.shared.refusals import RuleViolation, passes
 from fivesafes.shared.services import require
 from fivesafes.shared.workflow import Transition, refusal_for, steps_for
 
@@ -34,11 +34,7 @@ def check_see_case(user: User | None, case: Authorisation) -> None:
 
 
 def can_see_case(user: User | None, case: Authorisation) -> bool:
-    try:
-        check_see_case(user, case)
-    except AccessDenied:
-        return False
-    return True
+    return passes(lambda: check_see_case(user, case))
 
 
 def _signs_for(user: User | None, case: Authorisation, transition: Transition[CaseState]) -> None:
@@ -62,11 +58,7 @@ def check_step(user: User | None, case: Authorisation, step: str) -> Transition[
 
 
 def can_step(user: User | None, case: Authorisation, step: str) -> bool:
-    try:
-        check_step(user, case, step)
-    except (AccessDenied, RuleViolation):
-        return False
-    return True
+    return passes(lambda: check_step(user, case, step))
 
 
 def next_steps(user: User | None, case: Authorisation) -> list[Transition[CaseState]]:
@@ -86,11 +78,7 @@ def check_evaluate(user: User | None, case: Authorisation, what: str) -> None:
 
 
 def can_evaluate(user: User | None, case: Authorisation) -> bool:
-    try:
-        check_evaluate(user, case, "Evaluation happens")
-    except (AccessDenied, RuleViolation):
-        return False
-    return True
+    return passes(lambda: check_evaluate(user, case, "Evaluation happens"))
 
 
 def check_answer(user: User | None, question: ClarifyingQuestion) -> None:

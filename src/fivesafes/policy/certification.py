@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from fivesafes.people import queries
-from fivesafes.shared.refusals import RuleViolation
+from fivesafes.shared.refusals import RuleViolation, passes
 
 if TYPE_CHECKING:
     from fivesafes.accounts.models import User
@@ -27,8 +27,4 @@ def check_take_test(person: User | None) -> None:
 
 
 def can_take_test(person: User | None) -> bool:
-    try:
-        check_take_test(person)
-    except RuleViolation:
-        return False
-    return True
+    return passes(lambda: check_take_test(person))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from fivesafes.policy.checks import can
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.refusals import AccessDenied, RuleViolation
+from fivesafes.shared.refusals import AccessDenied, RuleViolation, passes
 
 if TYPE_CHECKING:
     from fivesafes.accounts.models import User
@@ -39,11 +39,7 @@ def check_see_institution(user: User | None, institution: Institution, what: str
 
 
 def can_see_institution(user: User | None, institution: Institution) -> bool:
-    try:
-        check_see_institution(user, institution)
-    except AccessDenied:
-        return False
-    return True
+    return passes(lambda: check_see_institution(user, institution))
 
 
 def check_act_for(user: User | None, institution: Institution, doing: str) -> None:

@@ -20,7 +20,7 @@ from fivesafes.people import queries, rules
 from fivesafes.people.models import Attachment, ResearcherAgreement
 from fivesafes.policy.checks import check_permission, is_two_factor
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.refusals import AccessDenied
+from fivesafes.shared.refusals import AccessDenied, passes
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -217,8 +217,4 @@ def check_project_access(
 def can_work_in_project(
     user: User | None, project: Project, request: HttpRequest | None = None
 ) -> bool:
-    try:
-        check_project_access(user, project, request)
-    except AccessDenied:
-        return False
-    return True
+    return passes(lambda: check_project_access(user, project, request))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from fivesafes.people.models import Breach
 from fivesafes.policy.checks import can
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.refusals import RuleViolation
+from fivesafes.shared.refusals import RuleViolation, passes
 
 if TYPE_CHECKING:
     from fivesafes.accounts.models import User
@@ -28,13 +28,9 @@ def check_decide_breach(user: User | None, breach: Breach) -> None:
 
 
 def can_decide_breach(user: User | None, breach: Breach) -> bool:
-    if not can(user, Permission.DECIDE_SANCTIONS):
-        return False
-    try:
-        check_decide_breach(user, breach)
-    except RuleViolation:
-        return False
-    return True
+    return can(user, Permission.DECIDE_SANCTIONS) and passes(
+        lambda: check_decide_breach(user, breach)
+    )
 
 
 def check_add_evidence(user: User | None, breach: Breach) -> None:
