@@ -169,3 +169,20 @@ def test_the_manager_lists_the_researchers_over_the_api(world, make_user) -> Non
     assert api_client(world.case_handler).get(url).status_code == 200
     other_manager = api_client(make_user(Role.INSTITUTION_MANAGER))
     assert other_manager.get(url).status_code == 403
+
+
+def test_each_step_of_the_case_declares_the_permission_it_needs(world) -> None:
+    """The API says what a step takes: each step is an operation declaring its transition's
+    permission; a step the case does not have is not found."""
+    from fivesafes.people.api import cases
+    from fivesafes.people.workflow import CASE
+    from fivesafes.policy.decorators import rule_of
+
+    for name, transition in CASE.transitions.items():
+        [operation] = cases.router.path_operations[f"/cases/{{case_id}}/steps/{name}"].operations
+        assert rule_of(operation.view_func).permissions == (transition.permission,), name
+    response = api_client(world.approver).post(
+        f"/api/v1/people/cases/{world.authorisation.pk}/steps/fly", {}, "application/json"
+    )
+    assert response.status_code == 404
+    assert response.json()["detail"] == "'fly' is not a step of the authorisation case."
