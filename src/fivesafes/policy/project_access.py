@@ -205,13 +205,14 @@ def projects_within_reach(person: User | None) -> list[Project]:
 
 def check_project_access(
     user: User | None, project: Project, request: HttpRequest | None = None
-) -> None:
+) -> AccessAnswer:
     """R1, R7-R10, R24: may this person work in `project` now? Raises naming every failed
-    condition."""
+    condition; answers with every condition met."""
     check_permission(user, Permission.WORK_IN_PROJECTS)
     answer = project_access(user, project, request=request)
     if not answer.allowed:
         raise AccessDenied(f"You cannot work in project {project.number}. {answer.reason}.")
+    return answer
 
 
 def can_work_in_project(

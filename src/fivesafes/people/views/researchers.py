@@ -158,7 +158,7 @@ def project_entry(request: HttpRequest, pk: int) -> HttpResponse:
     """The door to a project's workspace: the access rule decides, on every request."""
     project = get_object_or_404(Project.objects.select_related("institution"), pk=pk)
     try:
-        check_project_access(request.user, project, request)
+        answer = check_project_access(request.user, project, request)
     except AccessDenied as denial:
         from fivesafes.audit.services import record
 
@@ -170,5 +170,4 @@ def project_entry(request: HttpRequest, pk: int) -> HttpResponse:
             data={"reason": denial.reason},
         )
         return refuse(request, denial.reason, denial.status)
-    answer = project_access(request.user, project, request=request)
     return render(request, "people/project_entry.html", {"project": project, "answer": answer})
