@@ -316,7 +316,8 @@ def test_journey_8_breach_excludes_for_three_years(person_page, make_user) -> No
     )
     checker.get_by_role("button", name="Report the breach").click()
     expect(checker.locator(".field.has-error .error")).to_contain_text(
-        "R24: Only PDF, plain text, PNG and JPEG files are accepted"
+        "R24: The file is a Windows program, whatever its name says. "
+        "Only PDF, plain text, PNG and JPEG files are accepted"
     )
     checker.get_by_label("Evidence files").set_input_files(
         [

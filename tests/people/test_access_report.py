@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from fivesafes.people.report import access_report
+from fivesafes.policy.access_report import access_report
 from fivesafes.policy.permissions import Role
 from tests.conftest import verified_client
 from tests.people.test_api import api_client
@@ -94,14 +94,14 @@ def test_the_register_report_page_and_api(world, make_user) -> None:
     assert "Register: R26: The catalogue has no register named &#x27;NOPE&#x27;." in unknown.text
 
     api = api_client(auditor)
-    rows = api.get("/api/v1/people/access-report", {"register": "FIRM"}).json()
+    rows = api.get("/api/v1/people/access-report", {"register": "FIRM"}).json()["items"]
     assert [(r["project"], r["allowed"], r["variables"]) for r in rows] == [
         ("P-2026-001", True, ["FIRM.size"]),
         ("P-2026-002", False, ["FIRM.turnover"]),
     ]
     rows = api.get(
         "/api/v1/people/access-report", {"register": "FIRM", "only_with_access": "true"}
-    ).json()
+    ).json()["items"]
     assert [r["project"] for r in rows] == ["P-2026-001"]
     refused = api.get("/api/v1/people/access-report", {"register": "NOPE"})
     assert refused.status_code == 400

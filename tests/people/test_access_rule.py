@@ -9,11 +9,14 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from fivesafes.people.access import project_access
 from fivesafes.people.services import agreements, researchers, sanctions
 from fivesafes.people.services import authorisation as cases
-from fivesafes.policy.checks import can_work_in_project, check_project_access
 from fivesafes.policy.permissions import Role
+from fivesafes.policy.project_access import (
+    can_work_in_project,
+    check_project_access,
+    project_access,
+)
 from fivesafes.shared.refusals import AccessDenied
 from tests.conftest import verified_client
 from tests.people.conftest import add_member, authorise

@@ -19,7 +19,8 @@ def api_client(user) -> Client:
 def test_my_access_lists_conditions(world) -> None:
     response = api_client(world.researcher).get("/api/v1/people/my-access")
     assert response.status_code == 200
-    [row] = response.json()
+    assert response.json()["count"] == 1
+    [row] = response.json()["items"]
     assert row["project"] == "P-2026-001"
     names = [c["name"] for c in row["conditions"]]
     assert "Allowed address" in names and "Certification" in names
@@ -97,7 +98,7 @@ def test_access_report_over_the_api(world, make_user) -> None:
         "/api/v1/people/access-report", {"person": "rikke"}
     )
     assert response.status_code == 200
-    assert response.json()[0]["person"] == "rikke"
+    assert response.json()["items"][0]["person"] == "rikke"
 
 
 def test_question_bank_over_the_api(make_user) -> None:
@@ -114,7 +115,9 @@ def test_question_bank_over_the_api(make_user) -> None:
         content_type="application/json",
     )
     assert added.status_code == 201
-    assert [q["text"] for q in staff.get("/api/v1/people/certification/bank").json()] == ["Q?"]
+    assert [q["text"] for q in staff.get("/api/v1/people/certification/bank").json()["items"]] == [
+        "Q?"
+    ]
     researcher = api_client(make_user(Role.RESEARCHER))
     assert researcher.get("/api/v1/people/certification/bank").status_code == 403
     questions = researcher.get("/api/v1/people/certification/questions").json()
@@ -160,9 +163,26 @@ def test_the_manager_lists_the_researchers_over_the_api(world, make_user) -> Non
     url = f"/api/v1/people/institutions/{world.institution.pk}/attachments"
     response = api_client(world.manager).get(url)
     assert response.status_code == 200
-    [row] = response.json()
+    [row] = response.json()["items"]
     assert row["researcher"] == "rikke" and row["current"] is False
     assert row["ends_on"] == str(timezone.localdate() - timedelta(days=1))
     assert api_client(world.case_handler).get(url).status_code == 200
     other_manager = api_client(make_user(Role.INSTITUTION_MANAGER))
     assert other_manager.get(url).status_code == 403
+
+
+def test_each_step_of_the_case_declares_the_permission_it_needs(world) -> None:
+    """The API says what a step takes: each step is an operation declaring its transition's
+    permission; a step the case does not have is not found."""
+    from fivesafes.people.api import cases
+    from fivesafes.people.workflow import CASE
+    from fivesafes.policy.decorators import rule_of
+
+    for name, transition in CASE.transitions.items():
+        [operation] = cases.router.path_operations[f"/cases/{{case_id}}/steps/{name}"].operations
+        assert rule_of(operation.view_func).permissions == (transition.permission,), name
+    response = api_client(world.approver).post(
+        f"/api/v1/people/cases/{world.authorisation.pk}/steps/fly", {}, "application/json"
+    )
+    assert response.status_code == 404
+    assert response.json()["detail"] == "'fly' is not a step of the authorisation case."

@@ -1,8 +1,8 @@
 """The demo: the demo researcher can work in the demo project, and running it twice is harmless."""
 
 from fivesafes.accounts.demo_users import ensure_demo_users
-from fivesafes.people.access import project_access
 from fivesafes.people.demo import DEMO_PROJECT, ensure_demo_people
+from fivesafes.policy.project_access import project_access
 from fivesafes.projects.models import Project
 
 

@@ -68,8 +68,8 @@ def test_approving_own_preparation_on_the_case_page(make_user) -> None:
     response = staff.post(reverse("people:step", kwargs={"pk": case.pk, "step": "approve"}))
     assert response.status_code == 400
     assert (
-        "Four eyes: You cannot approve and sign for the office a case you prepared yourself"
-        in response.text
+        f"R17: Four eyes: you prepared the agreement on Case A-{case.pk}, so a different person "
+        "must approve and sign for the office." in response.text.replace("&#x27;", "'")
     )
     assert db_state() == before
 
@@ -141,11 +141,12 @@ def test_agreement_signing_by_the_researcher_and_countersigning(world, make_user
         ends_on=today + timedelta(days=5),
         allowed_networks="127.0.0.1",
     )
-    # someone else cannot sign it
+    # someone else (a colleague, not a party to it) may not even read it: refused (403)
     response = verified_client(world.researcher).post(
-        reverse("people:sign_agreement", kwargs={"pk": agreement.pk}), follow=True
+        reverse("people:sign_agreement", kwargs={"pk": agreement.pk})
     )
-    assert "Only the researcher named in the agreement signs it" in response.text
+    assert response.status_code == 403
+    assert f"Agreement R-{agreement.pk} is read only by its researcher" in response.text
     verified_client(other).post(reverse("people:sign_agreement", kwargs={"pk": agreement.pk}))
     verified_client(world.manager).post(reverse("people:countersign", kwargs={"pk": agreement.pk}))
     agreement = ResearcherAgreement.objects.get(pk=agreement.pk)

@@ -12,11 +12,11 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from fivesafes.people.access import project_access
 from fivesafes.people.models import Authorisation
 from fivesafes.people.services import authorisation as cases
 from fivesafes.people.services import sanctions
 from fivesafes.policy.permissions import Role
+from fivesafes.policy.project_access import project_access
 from fivesafes.shared.refusals import RuleViolation
 from tests.conftest import verified_client
 from tests.people.conftest import db_state

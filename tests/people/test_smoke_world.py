@@ -1,6 +1,6 @@
 """The world builds through the services and gives the researcher access."""
 
-from fivesafes.people.access import project_access
+from fivesafes.policy.project_access import project_access
 
 
 def test_world_gives_access(world) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fivesafes.audit.models import AuditEvent
 from fivesafes.people.models import SignatureEvent
-from fivesafes.people.workflow import FINAL_STATES, TRANSITIONS, CaseState
+from fivesafes.people.workflow import CASE, FINAL_STATES, TRANSITIONS, CaseState
 from fivesafes.policy.permissions import ROLE_PERMISSIONS, Role, permissions_of
+from fivesafes.shared.workflow import MACHINES
 from tests.pdf import pdf_text
 
 
@@ -14,6 +15,15 @@ def test_every_state_is_reachable_and_every_non_final_state_has_a_way_out() -> N
     sources = set().union(*(t.sources for t in TRANSITIONS.values()))
     assert targets | {CaseState.APPLIED} == set(CaseState)
     assert sources == set(CaseState) - FINAL_STATES
+
+
+def test_the_case_is_a_machine_of_the_shared_mechanism_with_an_owner_for_each_open_state() -> None:
+    assert CASE in MACHINES
+    assert CASE.reachable() == set(CaseState)
+    assert set(CASE.owners) == set(CaseState) - FINAL_STATES
+    # only the daily sweep expires an authorisation; it reinstates as an approver may
+    assert [t.name for t in TRANSITIONS.values() if t.automatic] == ["expire"]
+    assert TRANSITIONS["reinstate"].by_system and not TRANSITIONS["reinstate"].automatic
 
 
 def test_every_transition_names_a_granted_permission_and_its_audit_action() -> None:

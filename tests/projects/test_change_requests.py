@@ -331,9 +331,9 @@ def test_a_narrowing_change_that_breaks_the_scope_is_refused(pw, project) -> Non
 def test_a_member_removed_by_a_change_loses_access_at_once(pw, project, make_user) -> None:
     """R1/R11: removing a member (a small change, or an approved one) ends their agreement for
     the project, so the access rule refuses them at once; the others keep theirs."""
-    from fivesafes.people.access import project_access
     from fivesafes.people.services import agreements, researchers
     from fivesafes.policy.permissions import Role
+    from fivesafes.policy.project_access import project_access
     from tests.people.conftest import certify
 
     bo = make_user(Role.RESEARCHER, username="bo")

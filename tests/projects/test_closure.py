@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from fivesafes.people.access import project_access
 from fivesafes.policy.permissions import Role
+from fivesafes.policy.project_access import project_access
 from fivesafes.projects.models import Project
 from fivesafes.projects.services import closure, decisions
 from fivesafes.shared.refusals import AccessDenied, RuleViolation

@@ -28,8 +28,8 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from fivesafes import files
-        from fivesafes.people.access import exclusion_reason, forget_exclusions
         from fivesafes.people.models import Sanction
+        from fivesafes.people.queries import exclusion_reason, forget_exclusions
         from fivesafes.policy.checks import register_exclusion_check
 
         post_save.connect(forget_exclusions, sender=Sanction, dispatch_uid="people-exclusions")

@@ -1,16 +1,20 @@
 """The authorisation case as a state machine, defined as data (process 1 of the research service).
 
-Each transition names the states it leaves, the state it reaches, the permission its actor
-needs, the audit action it writes and the earlier actors who may not take it (four eyes).
-The services layer (`services/authorisation.py`) is the only code that walks this table.
+A machine over the shared mechanism (`fivesafes.shared.workflow`): each transition names the
+states it leaves, the state it reaches, the permission its actor needs, the audit action it
+writes, the earlier actors who may not take it (four eyes), the field that stamps who took it
+and the field its note is kept in. `owners` says who acts next in each open state. The service
+(`services/authorisation.py`) walks it with the shared walker and its per-step hooks; the policy
+(`policy/authorisations.py`) answers who may take which step now.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from fivesafes.policy.permissions import Permission
+from fivesafes.shared.workflow import StateMachine, Transition, machine
 
 
 class CaseState(StrEnum):
@@ -48,30 +52,14 @@ OPEN_STATES = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: frozenset[CaseState]
-    target: CaseState
-    permission: Permission
-    audit_action: str
-    # Fields of the case holding earlier actors who may not take this step (four eyes).
-    not_by: tuple[str, ...] = ()
-    # The field of the case that records who took this step.
-    actor_field: str | None = None
-
-
 def _t(
     name: str,
     label: str,
     sources: set[CaseState],
     target: CaseState,
     permission: Permission,
-    *,
-    not_by: tuple[str, ...] = (),
-    actor_field: str | None = None,
-) -> Transition:
+    **details: Any,
+) -> Transition[CaseState]:
     return Transition(
         name=name,
         label=label,
@@ -79,17 +67,34 @@ def _t(
         target=target,
         permission=permission,
         audit_action=f"authorisation.{name}",
-        not_by=not_by,
-        actor_field=actor_field,
+        **details,
     )
 
 
 S = CaseState
 P = Permission
+# Earlier actors on the case who may not decide it (four eyes).
+DECIDERS_EXCLUDED = ("prepared_by", "recommended_by", "case_handler")
 
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in (
+CASE: StateMachine[CaseState] = machine(
+    name="authorisation",
+    subject="the authorisation case",
+    rule="R1",
+    states=CaseState,
+    initial=CaseState.APPLIED,
+    final=FINAL_STATES,
+    owners={
+        S.APPLIED: "case handler",
+        S.UNDER_EVALUATION: "case handler",
+        S.AGREEMENT_PREPARED: "case handler",
+        S.RECOMMENDED: "approver",
+        S.APPROVED: "secretary",
+        S.SENT: "institution manager",
+        S.SIGNED: "secretary",
+        S.REGISTERED: "approver",
+        S.WITHDRAWN: "approver",
+    },
+    transitions=[
         _t(
             "start_evaluation",
             "Start evaluation",
@@ -113,6 +118,7 @@ TRANSITIONS: dict[str, Transition] = {
             S.RECOMMENDED,
             P.EVALUATE_AUTHORISATIONS,
             actor_field="recommended_by",
+            note_field="recommendation",
         ),
         _t(
             "approve",
@@ -120,8 +126,9 @@ TRANSITIONS: dict[str, Transition] = {
             {S.RECOMMENDED},
             S.APPROVED,
             P.DECIDE_AUTHORISATIONS,
-            not_by=("prepared_by", "recommended_by", "case_handler"),
+            not_by=DECIDERS_EXCLUDED,
             actor_field="decided_by",
+            note_field="decision_note",
         ),
         _t(
             "refuse",
@@ -129,8 +136,9 @@ TRANSITIONS: dict[str, Transition] = {
             {S.RECOMMENDED, S.UNDER_EVALUATION, S.AGREEMENT_PREPARED},
             S.REFUSED,
             P.DECIDE_AUTHORISATIONS,
-            not_by=("prepared_by", "recommended_by", "case_handler"),
+            not_by=DECIDERS_EXCLUDED,
             actor_field="decided_by",
+            note_field="decision_note",
         ),
         _t(
             "send",
@@ -163,12 +171,14 @@ TRANSITIONS: dict[str, Transition] = {
             S.WITHDRAWN,
             P.DECIDE_SANCTIONS,
         ),
+        # An approver reinstates after the withdrawal period, or the daily sweep does.
         _t(
             "reinstate",
             "Reinstate after the withdrawal period",
             {S.WITHDRAWN},
             S.REGISTERED,
             P.DECIDE_SANCTIONS,
+            by_system=True,
         ),
         _t(
             "expire",
@@ -176,6 +186,7 @@ TRANSITIONS: dict[str, Transition] = {
             {S.REGISTERED, S.WITHDRAWN},
             S.EXPIRED,
             P.REGISTER_AUTHORISATIONS,
+            automatic=True,
         ),
         _t(
             "terminate",
@@ -191,9 +202,9 @@ TRANSITIONS: dict[str, Transition] = {
             S.TERMINATED,
             P.SIGN_FOR_INSTITUTION,
         ),
-    )
-}
-
-
-def available(state: CaseState) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if state in t.sources]
+    ],
+)
+# The steps by name (the table the tests and the API walk).
+TRANSITIONS = CASE.transitions
+# Steps only the institution's responsible manager takes, signing for it (Appendix 2).
+SIGNATORY_STEPS = frozenset({"sign", "give_notice"})

@@ -2,7 +2,7 @@
 
 The rule for a signed-in person: an active account, a two-factor session, no current
 exclusion (R24), and the permission the route needs. Work in a project adds the conditions of
-safe people (`fivesafes.people.access`): authorised institution and owner, a current
+safe people (`fivesafes.policy.project_access`): authorised institution and owner, a current
 researcher agreement, certification, an allowed address.
 """
 
@@ -87,21 +87,3 @@ def check_request(request: HttpRequest, permissions: tuple[Permission, ...]) -> 
     check_signed_in(user)
     for permission in permissions:
         check_permission(user, permission)
-
-
-def check_project_access(user: Any, project: Any, request: HttpRequest | None = None) -> None:
-    """R1, R7-R10, R24: may this person work in `project` now? Raises naming the failed condition."""
-    from fivesafes.people.access import project_access
-
-    check_permission(user, Permission.WORK_IN_PROJECTS)
-    answer = project_access(user, project, request=request)
-    if not answer.allowed:
-        raise AccessDenied(f"You cannot work in project {project.number}. {answer.reason}.")
-
-
-def can_work_in_project(user: Any, project: Any, request: HttpRequest | None = None) -> bool:
-    try:
-        check_project_access(user, project, request)
-    except AccessDenied:
-        return False
-    return True

@@ -3,20 +3,26 @@
 `attempt` runs one service call and turns a `RuleViolation` into a form error (or a message)
 and an `AccessDenied` into the refusal page. `form_action` is the whole POST handler most pages
 need: validate the form, run the service, say what happened, redirect, or show the form again
-with the refusal on it.
+with the refusal on it. `load` fetches a page's object through its policy check, and
+`shows_refusals` turns a refusal raised anywhere in the view into the refusal page.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
 from fivesafes.shared.refusals import AccessDenied, RuleViolation
+
+M = TypeVar("M", bound=Model)
+V = TypeVar("V", bound=Callable[..., HttpResponse])
 
 
 def refuse(request: HttpRequest, reason: str, status: int = 403) -> HttpResponse:
@@ -87,3 +93,31 @@ def run_action(
     if success:
         messages.success(request, success if isinstance(success, str) else success(result))
     return done(result)
+
+
+def load(
+    request: HttpRequest,
+    source: type[M] | QuerySet[M],
+    check: Callable[[Any, M], None] | None = None,
+    /,
+    **lookup: Any,
+) -> M:
+    """The page's object (404 when there is none), passed through the policy's
+    `check(user, obj)`; its refusal propagates (see `shows_refusals`)."""
+    obj = get_object_or_404(source, **lookup)
+    if check is not None:
+        check(request.user, obj)
+    return obj
+
+
+def shows_refusals(view: V) -> V:
+    """A view whose `AccessDenied` (from `load` or a policy check) becomes the refusal page."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except AccessDenied as denial:
+            return refuse(request, denial.reason, denial.status)
+
+    return wrapper  # type: ignore[return-value]

@@ -7,6 +7,7 @@ catch these same three types, so a refusal reads the same wherever it is met.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -53,3 +54,12 @@ class AccessDenied(Exception):
         self.reason = reason
         self.status = status
         self.sign_in = sign_in
+
+
+def passes(check: Callable[[], object]) -> bool:
+    """The `can_x` twin of a `check_x`: True when the check refuses nothing."""
+    try:
+        check()
+    except (AccessDenied, RuleViolation):
+        return False
+    return True

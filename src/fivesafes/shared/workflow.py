@@ -49,6 +49,8 @@ class Transition(Generic[S]):
     note_field: str | None = None
     # Taken by the system (a daily sweep), never offered to a person.
     automatic: bool = False
+    # The system (a daily sweep) may take it too, though it is offered to people as well.
+    by_system: bool = False
 
 
 @dataclass(frozen=True)
@@ -266,7 +268,7 @@ def take_step(
 
     transition = sm.step(step)
     note = note.strip()
-    if actor is None and not transition.automatic:
+    if actor is None and not (transition.automatic or transition.by_system):
         raise AccessDenied("Sign in first.", status=401, sign_in=True)
     if actor is not None and transition.permission not in permissions_of(
         getattr(actor, "roles", frozenset())

@@ -93,7 +93,7 @@ def breaches_to_decide(request: Any) -> list[Figure]:
 
 def projects_of_researcher(request: Any) -> list[Figure]:
     """Projects the researcher can work in now, and those where a condition fails (R1, R8-R10)."""
-    from fivesafes.people.access import project_access, projects_within_reach
+    from fivesafes.policy.project_access import project_access, projects_within_reach
 
     answers = [
         project_access(request.user, p, request=request)

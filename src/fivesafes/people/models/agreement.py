@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 USER = settings.AUTH_USER_MODEL
+_UNKNOWN = object()
 
 
 class ResearcherAgreement(models.Model):
@@ -63,8 +64,12 @@ class ResearcherAgreement(models.Model):
             return False, f"the access period starts on {self.starts_on}"
         if day > self.ends_on:
             return False, f"the access period ended on {self.ends_on}"
-        current = self.authorisation.institution.current_authorisation(day)
-        if current is None or current.pk != self.authorisation_id:
+        # A list may have asked the database for today's authorisation in force already.
+        in_force = getattr(self, "in_force_id", _UNKNOWN) if on is None else _UNKNOWN
+        if in_force is _UNKNOWN:
+            current = self.authorisation.institution.current_authorisation(day)
+            in_force = current.pk if current is not None else None
+        if in_force != self.authorisation_id:
             return False, (
                 "the institution's authorisation it was made under has expired or changed, "
                 "so it lapsed (R8)"

@@ -59,6 +59,11 @@ class Attachment(models.Model):
     def __str__(self) -> str:
         return f"{self.researcher} at {self.institution} ({self.get_kind_display()})"
 
+    def runs_on(self, on: date | None = None) -> bool:
+        """Whether the attachment runs on `on` (today): started and not yet ended."""
+        day = on or timezone.localdate()
+        return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
+
     @property
     def is_accepted(self) -> bool:
         """An attachment counts at once; an affiliation once the manager accepted it."""

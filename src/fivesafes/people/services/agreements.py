@@ -3,60 +3,54 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from fivesafes import files
+from fivesafes.accounts.models import User
 from fivesafes.audit.services import record
-from fivesafes.people import rules
+from fivesafes.people import queries, rules
 from fivesafes.people.models import (
     AgreementSignature,
     Attachment,
     Authorisation,
     ResearcherAgreement,
 )
+from fivesafes.policy import agreements as policy
 from fivesafes.policy.permissions import Permission
 from fivesafes.shared.refusals import RuleViolation, refuse_if
 from fivesafes.shared.services import require, snapshot
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from fivesafes.projects.models import Project
 
 FIELDS = ("researcher", "project", "authorisation", "starts_on", "ends_on", "allowed_networks")
 
 
 def create(
     *,
-    actor: Any,
-    researcher: Any,
-    project: Any,
+    actor: User,
+    researcher: User,
+    project: Project,
     starts_on: date,
     ends_on: date,
     allowed_networks: str,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> ResearcherAgreement:
     """The manager of the researcher's institution draws up the agreement for a project."""
-    from fivesafes.projects.models import ProjectMembership
-
     require(actor, Permission.MANAGE_INSTITUTION_RESEARCHERS)
-    attachment = (
-        Attachment.objects.current()
-        .select_related("institution")
-        .filter(researcher=researcher)
-        .first()
-    )
-    if attachment is None:
+    attachments = queries.current_attachments(researcher)
+    if not attachments:
         raise RuleViolation(
             "R1", "researcher", f"{researcher} is not attached to an institution today."
         )
+    attachment = attachments[0]
+    policy.check_make_agreement(actor, attachment)
     institution = attachment.institution
-    if institution.manager_id != actor.pk:
-        raise RuleViolation(
-            "Appendix 3",
-            "institution",
-            f"Only the manager of {institution} makes agreements for its researchers.",
-        )
-    if not attachment.is_accepted:
-        raise RuleViolation("R7", "researcher", "The affiliation has not been accepted yet.")
     authorisation = institution.current_authorisation()
     refuse_if(
         rules.period_findings(
@@ -72,15 +66,13 @@ def create(
         raise RuleViolation(
             "R8", "project", f"Project {project.number} is closed; no new agreement is made for it."
         )
-    from fivesafes.people.access import exclusion_reason
-
-    if exclusion_reason(researcher) is not None:
+    if queries.exclusion_reason(researcher) is not None:
         raise RuleViolation(
             "R24",
             "researcher",
             f"{researcher} is excluded from the research schemes; no agreement is made.",
         )
-    if not ProjectMembership.objects.filter(project=project, person=researcher).exists():
+    if not project.memberships.filter(person=researcher).exists():
         raise RuleViolation(
             "R16",
             "researcher",
@@ -130,8 +122,8 @@ def ensure_document(
     agreement: ResearcherAgreement,
     *,
     affiliated: bool | None = None,
-    contact_person: Any = None,
-    actor: Any = None,
+    contact_person: User | None = None,
+    actor: User | None = None,
 ) -> None:
     """Generate the agreement's PDF once (when drawn up, or for an agreement made before
     documents were kept); signatures name its hash (R8, Appendix 3). An affiliated foreign
@@ -165,7 +157,7 @@ def ensure_document(
         )
 
 
-def _signed(agreement: ResearcherAgreement, party: str, signer: Any) -> AgreementSignature:
+def _signed(agreement: ResearcherAgreement, party: str, signer: User) -> AgreementSignature:
     ensure_document(agreement, actor=signer)
     return AgreementSignature.objects.create(
         agreement=agreement,
@@ -176,18 +168,15 @@ def _signed(agreement: ResearcherAgreement, party: str, signer: Any) -> Agreemen
     )
 
 
-def sign(*, actor: Any, agreement: ResearcherAgreement, request: Any = None) -> ResearcherAgreement:
+def sign(
+    *, actor: User, agreement: ResearcherAgreement, request: HttpRequest | None = None
+) -> ResearcherAgreement:
     """The researcher signs their own agreement, never someone else's."""
     require(actor, Permission.WORK_IN_PROJECTS)
     with transaction.atomic():
         agreement = ResearcherAgreement.objects.select_for_update().get(pk=agreement.pk)
-        if agreement.researcher_id != actor.pk:
-            raise RuleViolation(
-                "R8", "researcher", "Only the researcher named in the agreement signs it."
-            )
-        if agreement.researcher_signed_at is not None or agreement.ended_at is not None:
-            raise RuleViolation("R8", "state", "This agreement cannot be signed now.")
-        signature = _signed(agreement, AgreementSignature.Party.RESEARCHER, actor)
+        policy.check_sign_agreement(actor, agreement)
+        signature = _signed(agreement, str(AgreementSignature.Party.RESEARCHER), actor)
         agreement.researcher_signed_at = signature.signed_at
         agreement.save(update_fields=["researcher_signed_at"])
         record(
@@ -201,7 +190,7 @@ def sign(*, actor: Any, agreement: ResearcherAgreement, request: Any = None) -> 
 
 
 def countersign(
-    *, actor: Any, agreement: ResearcherAgreement, request: Any = None
+    *, actor: User, agreement: ResearcherAgreement, request: HttpRequest | None = None
 ) -> ResearcherAgreement:
     """The manager who signed the institution's authorisation countersigns (Appendix 3)."""
     require(actor, Permission.SIGN_FOR_INSTITUTION)
@@ -211,19 +200,8 @@ def countersign(
             .select_related("authorisation__institution")
             .get(pk=agreement.pk)
         )
-        institution = agreement.authorisation.institution
-        if institution.manager_id != actor.pk:
-            raise RuleViolation(
-                "Appendix 3",
-                "institution",
-                f"Only the manager of {institution} countersigns; you cannot sign for another "
-                "institution.",
-            )
-        if agreement.researcher_signed_at is None:
-            raise RuleViolation("R8", "state", "The researcher signs first.")
-        if agreement.countersigned_at is not None or agreement.ended_at is not None:
-            raise RuleViolation("R8", "state", "This agreement cannot be countersigned now.")
-        signature = _signed(agreement, AgreementSignature.Party.INSTITUTION, actor)
+        policy.check_countersign(actor, agreement)
+        signature = _signed(agreement, str(AgreementSignature.Party.INSTITUTION), actor)
         agreement.countersigned_by = actor
         agreement.countersigned_at = signature.signed_at
         agreement.save(update_fields=["countersigned_by", "countersigned_at"])
@@ -238,7 +216,7 @@ def countersign(
 
 
 def give_notice(
-    *, actor: Any, agreement: ResearcherAgreement, request: Any = None
+    *, actor: User, agreement: ResearcherAgreement, request: HttpRequest | None = None
 ) -> ResearcherAgreement:
     """Either party ends the agreement at three months' notice (Appendix 3, R25): the researcher
     named in it, or the manager of the institution it was made under. The access period then
@@ -249,26 +227,8 @@ def give_notice(
             .select_related("authorisation__institution", "researcher")
             .get(pk=agreement.pk)
         )
-        institution = agreement.authorisation.institution
-        parties = {agreement.researcher_id, institution.manager_id} - {None}
-        if not getattr(actor, "is_authenticated", False) or actor.pk not in parties:
-            raise RuleViolation(
-                "Appendix 3",
-                "agreement",
-                f"Only {agreement.researcher} or the manager of {institution} gives notice on "
-                f"agreement R-{agreement.pk}.",
-            )
-        today = timezone.localdate()
-        if agreement.ended_at is not None or agreement.ends_on < today:
-            raise RuleViolation("R8", "state", f"Agreement R-{agreement.pk} has ended already.")
-        last_day = rules.add_months(today, rules.NOTICE_MONTHS)
-        if agreement.ends_on <= last_day:
-            raise RuleViolation(
-                "R25",
-                "ends_on",
-                f"Agreement R-{agreement.pk} ends on {agreement.ends_on}, within three months' "
-                "notice already.",
-            )
+        policy.check_give_notice(actor, agreement)
+        last_day = rules.add_months(timezone.localdate(), rules.NOTICE_MONTHS)
         before = snapshot(agreement, ("ends_on",))
         agreement.ends_on = last_day
         agreement.save(update_fields=["ends_on"])
@@ -283,7 +243,9 @@ def give_notice(
     return agreement
 
 
-def end_agreements_under(authorisation: Authorisation, *, reason: str, actor: Any = None) -> int:
+def end_agreements_under(
+    authorisation: Authorisation, *, reason: str, actor: User | None = None
+) -> int:
     """Every open agreement made under `authorisation` lapses (called inside the caller's transaction)."""
     count = 0
     for agreement in ResearcherAgreement.objects.filter(
@@ -294,7 +256,7 @@ def end_agreements_under(authorisation: Authorisation, *, reason: str, actor: An
 
 
 def end_agreements_of(
-    person: Any, *, reason: str, actor: Any = None, institution: Any = None
+    person: User, *, reason: str, actor: User | None = None, institution: Any = None
 ) -> int:
     """Every open agreement of `person` (made under `institution`'s authorisations, if given)."""
     found = ResearcherAgreement.objects.filter(researcher=person, ended_at__isnull=True)
@@ -306,7 +268,7 @@ def end_agreements_of(
     return count
 
 
-def end_agreements_of_leavers(*, on: Any = None, actor: Any = None) -> int:
+def end_agreements_of_leavers(*, on: Any = None, actor: User | None = None) -> int:
     """Open agreements whose researcher is no longer attached to the institution they were
     made under lapse (R8): a move or an ended attachment leaves no agreement shown as signed."""
     day = on or timezone.localdate()
@@ -323,7 +285,7 @@ def end_agreements_of_leavers(*, on: Any = None, actor: Any = None) -> int:
     return count
 
 
-def end_agreements_for_project(project: Any, *, reason: str, actor: Any = None) -> int:
+def end_agreements_for_project(project: Project, *, reason: str, actor: User | None = None) -> int:
     """Every open agreement for `project` lapses, e.g. when the project closes (R8, R25)."""
     count = 0
     for agreement in ResearcherAgreement.objects.filter(project=project, ended_at__isnull=True):
@@ -332,7 +294,7 @@ def end_agreements_for_project(project: Any, *, reason: str, actor: Any = None) 
 
 
 def end_agreements_of_members(
-    project: Any, person_ids: Any, *, reason: str, actor: Any = None
+    project: Project, person_ids: Any, *, reason: str, actor: User | None = None
 ) -> int:
     """The open agreements of these persons for `project` lapse (members removed, R16)."""
     count = 0
@@ -343,7 +305,7 @@ def end_agreements_of_members(
     return count
 
 
-def _end(agreement: ResearcherAgreement, reason: str, actor: Any) -> int:
+def _end(agreement: ResearcherAgreement, reason: str, actor: User | None) -> int:
     agreement.ended_at = timezone.now()
     agreement.end_reason = reason[:200]
     agreement.save(update_fields=["ended_at", "end_reason"])
@@ -351,26 +313,3 @@ def _end(agreement: ResearcherAgreement, reason: str, actor: Any) -> int:
         action="agreement.lapsed", actor=actor, obj=agreement, data={"reason": agreement.end_reason}
     )
     return 1
-
-
-def may_read(person: Any, agreement: ResearcherAgreement) -> bool:
-    """The researcher, the institution's manager and the office's staff read the agreement."""
-    from fivesafes.policy.checks import can
-
-    if person is None or not getattr(person, "is_authenticated", False):
-        return False
-    if agreement.researcher_id == person.pk:
-        return True
-    if agreement.authorisation.institution.manager_id == person.pk:
-        return True
-    return can(person, Permission.VIEW_PEOPLE_CASES)
-
-
-def check_may_read(person: Any, agreement: ResearcherAgreement) -> None:
-    from fivesafes.shared.refusals import AccessDenied
-
-    if not may_read(person, agreement):
-        raise AccessDenied(
-            f"Agreement R-{agreement.pk} is read only by its researcher, the manager of their "
-            "institution and the research service."
-        )

@@ -8,24 +8,31 @@ one transaction with its audit event.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from fivesafes import files
+from fivesafes.accounts.models import User
 from fivesafes.audit.services import record
-from fivesafes.people import rules
+from fivesafes.people import queries, rules
 from fivesafes.people.models import Authorisation, ClarifyingQuestion, Institution, SignatureEvent
-from fivesafes.people.workflow import FINAL_STATES, TRANSITIONS, CaseState, Transition
+from fivesafes.people.workflow import CASE, FINAL_STATES, CaseState
+from fivesafes.policy import authorisations as policy
+from fivesafes.policy.institutions import check_apply_again
 from fivesafes.policy.permissions import Permission
 from fivesafes.shared.refusals import Finding, RuleViolation, refuse_if
 from fivesafes.shared.services import require, snapshot
+from fivesafes.shared.workflow import Hook, Hooks, Step
+from fivesafes.shared.workflow import take_step as walk
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+    from django.http import HttpRequest
 
 EVALUATION_DAYS = 30
 DEFAULT_YEARS = 5
-FOUR_EYES = "Four eyes"
-SIGNATORY = "Appendix 2"
 
 
 def _locked(authorisation: Authorisation) -> Authorisation:
@@ -54,7 +61,7 @@ def eligibility(authorisation: Authorisation) -> list[Finding]:
 
 def apply(
     *,
-    actor: Any,
+    actor: User,
     name: str,
     kind: str,
     country: str,
@@ -62,7 +69,7 @@ def apply(
     address: str,
     application_text: str,
     research_group: str,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Authorisation:
     """An institution's manager applies; the institution is created with them as manager."""
     require(actor, Permission.APPLY_FOR_AUTHORISATION)
@@ -130,25 +137,18 @@ def apply(
 
 def apply_again(
     *,
-    actor: Any,
+    actor: User,
     institution: Institution,
     application_text: str,
     research_group: str,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Authorisation:
     """The manager of a known institution applies anew: to renew an authorisation before it
     ends, or after it expired, was terminated or refused. The new case is evaluated like the
     first; agreements made under the old authorisation lapse when the new one takes over (R8).
     """
-    from fivesafes.people.models import Sanction
-
     require(actor, Permission.APPLY_FOR_AUTHORISATION)
-    if institution.manager_id != actor.pk:
-        raise RuleViolation(
-            SIGNATORY,
-            "institution",
-            f"Only the responsible manager of {institution} applies for it.",
-        )
+    check_apply_again(actor, institution)
     if not application_text.strip():
         raise RuleViolation("R6", "application_text", "Describe the research environment.")
     if group_size(research_group) < 2:
@@ -168,11 +168,7 @@ def apply_again(
                 f"Case A-{open_case.pk} of {institution} is still being handled "
                 f"('{open_case.state_enum.label}'); follow it instead of applying again.",
             )
-        withdrawal = (
-            Sanction.objects.in_force()
-            .filter(kind=Sanction.Kind.WITHDRAWAL, institution=institution)
-            .first()
-        )
+        withdrawal = queries.withdrawal_in_force(institution)
         if withdrawal is not None:
             raise RuleViolation(
                 "R24",
@@ -199,7 +195,11 @@ def apply_again(
 
 
 def record_credibility(
-    *, actor: Any, authorisation: Authorisation, assessment: str, request: Any = None
+    *,
+    actor: User,
+    authorisation: Authorisation,
+    assessment: str,
+    request: HttpRequest | None = None,
 ) -> Authorisation:
     """R6: the case handler's assessment of the applicant's credibility."""
     require(actor, Permission.EVALUATE_AUTHORISATIONS)
@@ -207,10 +207,7 @@ def record_credibility(
         raise RuleViolation("R6", "credibility_assessment", "Write the credibility assessment.")
     with transaction.atomic():
         case = _locked(authorisation)
-        if case.state != CaseState.UNDER_EVALUATION:
-            raise RuleViolation(
-                "R6", "state", "The credibility assessment is recorded while under evaluation."
-            )
+        policy.check_evaluate(actor, case, "The credibility assessment is recorded")
         before = {"credibility_assessment": case.credibility_assessment}
         case.credibility_assessment = assessment.strip()
         case.changed_at = timezone.now()
@@ -227,15 +224,14 @@ def record_credibility(
 
 
 def ask_question(
-    *, actor: Any, authorisation: Authorisation, question: str, request: Any = None
+    *, actor: User, authorisation: Authorisation, question: str, request: HttpRequest | None = None
 ) -> ClarifyingQuestion:
     require(actor, Permission.EVALUATE_AUTHORISATIONS)
     if not question.strip():
         raise RuleViolation("R6", "question", "Write the question.")
     with transaction.atomic():
         case = _locked(authorisation)
-        if case.state != CaseState.UNDER_EVALUATION:
-            raise RuleViolation("R6", "state", "Questions are asked while under evaluation.")
+        policy.check_evaluate(actor, case, "Questions are asked")
         asked = ClarifyingQuestion.objects.create(
             authorisation=case, question=question.strip(), asked_by=actor
         )
@@ -250,23 +246,19 @@ def ask_question(
 
 
 def answer_question(
-    *, actor: Any, question: ClarifyingQuestion, answer: str, request: Any = None
+    *, actor: User, question: ClarifyingQuestion, answer: str, request: HttpRequest | None = None
 ) -> ClarifyingQuestion:
     """Only the applying institution's manager answers, once."""
     require(actor, Permission.APPLY_FOR_AUTHORISATION)
     if not answer.strip():
         raise RuleViolation("R6", "answer", "Write the answer.")
     with transaction.atomic():
-        asked = ClarifyingQuestion.objects.select_for_update().get(pk=question.pk)
-        institution = asked.authorisation.institution
-        if institution.manager_id != actor.pk:
-            raise RuleViolation(
-                SIGNATORY,
-                "institution",
-                f"Only the responsible manager of {institution} answers its questions.",
-            )
-        if asked.answered_at is not None:
-            raise RuleViolation("R6", "answer", "This question has been answered already.")
+        asked = (
+            ClarifyingQuestion.objects.select_for_update()
+            .select_related("authorisation__institution")
+            .get(pk=question.pk)
+        )
+        policy.check_answer(actor, asked)
         asked.answer = answer.strip()
         asked.answered_by = actor
         asked.answered_at = timezone.now()
@@ -283,12 +275,12 @@ def answer_question(
 
 def grant_exemption(
     *,
-    actor: Any,
+    actor: User,
     authorisation: Authorisation,
     reason: str,
     client_is_public_or_eligible_ngo: bool,
-    guarantee: Any,
-    request: Any = None,
+    guarantee: UploadedFile | None,
+    request: HttpRequest | None = None,
 ) -> Authorisation:
     """R3: the approver's decision to exempt a consultancy firm, with the client's written
     guarantee of correct use attached (PDF, text or a scan, checked by content)."""
@@ -345,18 +337,6 @@ def grant_exemption(
     return case
 
 
-def _check_four_eyes(case: Authorisation, transition: Transition, actor: Any) -> None:
-    for field in transition.not_by:
-        if getattr(case, f"{field}_id") == actor.pk:
-            raise RuleViolation(
-                FOUR_EYES,
-                field,
-                f"You cannot {transition.label.lower()} a case you "
-                f"{field.replace('_by', '').replace('_', ' ')} yourself: "
-                "a second person must decide.",
-            )
-
-
 def _renewal_start(case: Authorisation) -> date | None:
     """A renewal starts, unless told otherwise, the day after the authorisation in force ends,
     so the agreements under it run their course."""
@@ -366,130 +346,148 @@ def _renewal_start(case: Authorisation) -> date | None:
     return current.valid_until + timedelta(days=1)
 
 
-def _before_step(
-    case: Authorisation,
-    transition: Transition,
-    actor: Any,
-    valid_from: date | None,
-    valid_until: date | None,
-) -> None:
-    """What must hold before each step (beyond state and permission)."""
-    name = transition.name
-    if name == "prepare_agreement":
-        refuse_if(eligibility(case))
-        if not case.credibility_assessment:
-            raise RuleViolation(
-                "R6", "credibility_assessment", "Record the credibility assessment first."
-            )
-        if case.questions.filter(answered_at__isnull=True).exists():
-            raise RuleViolation("R6", "questions", "A clarifying question is still unanswered.")
-        start = valid_from or _renewal_start(case) or timezone.localdate()
-        end = valid_until or rules.add_years(start, DEFAULT_YEARS)
-        if end <= start:
-            raise RuleViolation("R1", "valid_until", "The authorisation must end after it starts.")
-        case.valid_from, case.valid_until = start, end
-    if name in ("sign", "give_notice") and case.institution.manager_id != actor.pk:
+def _guard(step: Step[Any]) -> None:
+    """The policy's answer for a person (the sweep, `actor=None`, has no one to ask)."""
+    if step.actor is not None:
+        policy.check_step(step.actor, step.obj, step.transition.name)
+
+
+def _check_ready_to_prepare(step: Step[Any]) -> None:
+    """R6, R1: eligible, assessed, every question answered; the period set (default five
+    years, a renewal from the day after the authorisation in force ends)."""
+    case: Authorisation = step.obj
+    refuse_if(eligibility(case))
+    if not case.credibility_assessment:
         raise RuleViolation(
-            SIGNATORY,
-            "institution",
-            f"Only the responsible manager of {case.institution} signs for it; you cannot sign "
-            "for another institution.",
+            "R6", "credibility_assessment", "Record the credibility assessment first."
         )
-    if name == "approve":
-        refuse_if(eligibility(case))
-    withdrawn_until = case.withdrawn_until
-    if name == "reinstate" and withdrawn_until and withdrawn_until >= timezone.localdate():
+    if case.questions.filter(answered_at__isnull=True).exists():
+        raise RuleViolation("R6", "questions", "A clarifying question is still unanswered.")
+    start = step.options.get("valid_from") or _renewal_start(case) or timezone.localdate()
+    end = step.options.get("valid_until") or rules.add_years(start, DEFAULT_YEARS)
+    if end <= start:
+        raise RuleViolation("R1", "valid_until", "The authorisation must end after it starts.")
+    case.valid_from, case.valid_until = start, end
+    step.fields += ["valid_from", "valid_until"]
+
+
+def _store_agreement(step: Step[Any]) -> None:
+    from fivesafes.people.services.document import store_agreement
+
+    case: Authorisation = step.obj
+    case.agreement_document, case.agreement_sha256 = store_agreement(case)
+    case.save(update_fields=["agreement_document", "agreement_sha256"])
+
+
+def _check_eligible(step: Step[Any]) -> None:
+    refuse_if(eligibility(step.obj))
+
+
+def _signature(party: str) -> Hook:
+    """The party's signature on the agreement document, naming its hash."""
+
+    def sign(step: Step[Any]) -> None:
+        SignatureEvent.objects.create(
+            authorisation=step.obj,
+            party=party,
+            signer=step.actor,
+            document_sha256=step.obj.agreement_sha256,
+        )
+
+    return sign
+
+
+def _check_withdrawal_over(step: Step[Any]) -> None:
+    withdrawn_until = step.obj.withdrawn_until
+    if withdrawn_until and withdrawn_until >= timezone.localdate():
         raise RuleViolation(
             "R24",
             "withdrawn_until",
             f"The authorisation was withdrawn after a breach until {withdrawn_until}; "
             "it is reinstated only after that.",
         )
-    if name == "expire" and case.valid_until is not None:
-        today = timezone.localdate()
-        if case.valid_until >= today:
-            raise RuleViolation(
-                "R1",
-                "valid_until",
-                f"The authorisation runs until {case.valid_until}; it expires only after that. "
-                "To end it earlier, an approver terminates it (three months' notice) or "
-                "withdraws it.",
-            )
+
+
+def _check_period_over(step: Step[Any]) -> None:
+    valid_until = step.obj.valid_until
+    if valid_until is not None and valid_until >= timezone.localdate():
+        raise RuleViolation(
+            "R1",
+            "valid_until",
+            f"The authorisation runs until {valid_until}; it expires only after that. "
+            "To end it earlier, an approver terminates it (three months' notice) or "
+            "withdraws it.",
+        )
+
+
+def _notice(step: Step[Any]) -> None:
+    """Three months' notice from today, or the end of the period if that comes first."""
+    case: Authorisation = step.obj
+    today = timezone.localdate()
+    case.notice_given_on = today
+    case.valid_until = min(case.valid_until or today, rules.add_months(today, 3))
+    step.fields += ["notice_given_on", "valid_until"]
+
+
+def _end_agreements(step: Step[Any]) -> None:
+    """The agreements made under a withdrawn or expired authorisation lapse (R8); after a
+    termination they run until the notice ends, then lapse."""
+    from fivesafes.people.services.agreements import end_agreements_under
+
+    end_agreements_under(
+        step.obj,
+        reason=f"authorisation {step.transition.target.value} (R8)",
+        actor=step.actor,
+    )
+
+
+HOOKS = Hooks(
+    lock=_locked,
+    check=_guard,
+    before={
+        "prepare_agreement": _check_ready_to_prepare,
+        "approve": _check_eligible,
+        "reinstate": _check_withdrawal_over,
+        "expire": _check_period_over,
+        "terminate": _notice,
+        "give_notice": _notice,
+    },
+    after={
+        "prepare_agreement": _store_agreement,
+        "approve": _signature(str(SignatureEvent.Party.OFFICE)),
+        "sign": _signature(str(SignatureEvent.Party.INSTITUTION)),
+        "withdraw": _end_agreements,
+        "expire": _end_agreements,
+    },
+    snapshot=("state", "valid_from", "valid_until"),
+    describe=policy.describe,
+)
 
 
 def take_step(
     *,
-    actor: Any,
+    actor: User | None,
     authorisation: Authorisation,
     step: str,
     note: str = "",
     valid_from: date | None = None,
     valid_until: date | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Authorisation:
-    """Move the case along one transition of the state machine, or refuse with the rule."""
-    transition = TRANSITIONS.get(step)
-    if transition is None:
-        raise RuleViolation("R1", "step", f"'{step}' is not a step of the authorisation case.")
-    if actor is not None:
-        require(actor, transition.permission)
-    with files.kept_if_committed(), transaction.atomic():
-        case = _locked(authorisation)
-        state = case.state_enum
-        if state not in transition.sources:
-            raise RuleViolation(
-                "R1",
-                "state",
-                f"A case that is '{state.label}' cannot '{transition.label.lower()}'.",
-            )
-        if actor is not None:
-            _check_four_eyes(case, transition, actor)
-        _before_step(case, transition, actor, valid_from, valid_until)
-        before = snapshot(case, ("state", "valid_from", "valid_until"))
-        case.state = transition.target
-        if transition.actor_field and actor is not None:
-            setattr(case, transition.actor_field, actor)
-        if note:
-            if step == "recommend":
-                case.recommendation = note
-            elif step in ("approve", "refuse"):
-                case.decision_note = note
-        if step in ("terminate", "give_notice"):
-            today = timezone.localdate()
-            case.notice_given_on = today
-            case.valid_until = min(case.valid_until or today, rules.add_months(today, 3))
-        case.changed_at = timezone.now()
-        case.save()
-        if step == "prepare_agreement":
-            from fivesafes.people.services.document import store_agreement
+    """Move the case along one transition of its machine, or refuse with the rule.
 
-            name, digest = store_agreement(case)
-            case.agreement_document, case.agreement_sha256 = name, digest
-            case.save(update_fields=["agreement_document", "agreement_sha256"])
-        if step in ("approve", "sign"):
-            SignatureEvent.objects.create(
-                authorisation=case,
-                party=SignatureEvent.Party.OFFICE
-                if step == "approve"
-                else SignatureEvent.Party.INSTITUTION,
-                signer=actor,
-                document_sha256=case.agreement_sha256,
-            )
-        if step in ("withdraw", "expire"):
-            # After termination the agreements run until the notice ends, then lapse (R8).
-            from fivesafes.people.services.agreements import end_agreements_under
-
-            end_agreements_under(
-                case, reason=f"authorisation {transition.target.value} (R8)", actor=actor
-            )
-        record(
-            action=transition.audit_action,
+    `actor=None` is the daily sweep (expiry, reinstatement after a withdrawal)."""
+    with files.kept_if_committed():
+        case: Authorisation = walk(
+            CASE,
+            HOOKS,
+            obj=authorisation,
+            step=step,
             actor=actor,
-            obj=case,
-            before=before,
-            after=snapshot(case, ("state", "valid_from", "valid_until")),
-            data={"note": note} if note else None,
+            note=note,
             request=request,
+            valid_from=valid_from,
+            valid_until=valid_until,
         )
     return case
 

@@ -3,61 +3,40 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from fivesafes.audit.services import record
-from fivesafes.people import rules
+from fivesafes.people import queries, rules
 from fivesafes.people.models import CertificationAttempt, CertificationQuestion
 from fivesafes.people.models.certification import PASS_MARK
+from fivesafes.policy.certification import check_take_test
 from fivesafes.policy.permissions import Permission
 from fivesafes.shared.refusals import RuleViolation
 from fivesafes.shared.services import require
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from fivesafes.accounts.models import User
+
 REMIND_DAYS_BEFORE = 30
-# Failed attempts allowed in one day: the test checks knowledge, not how fast answers can be
-# tried until the pass mark comes up.
-FAILED_ATTEMPTS_PER_DAY = 3
 
 
-def current_certification(person: Any, on: date | None = None) -> CertificationAttempt | None:
-    """The latest passed attempt that is still valid on `on` (today), or None."""
-    day = on or timezone.localdate()
-    latest = CertificationAttempt.objects.filter(person=person, passed=True).first()
-    if latest is None or latest.valid_until < day:
-        return None
-    return latest
+# The reads live with safe people's queries; named here too for the callers of this service.
+current_certification = queries.current_certification
+last_passed = queries.last_passed
 
 
-def last_passed(person: Any) -> CertificationAttempt | None:
-    return CertificationAttempt.objects.filter(person=person, passed=True).first()
-
-
-def failed_today(person: Any) -> int:
-    today_start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    return CertificationAttempt.objects.filter(
-        person=person, passed=False, taken_at__gte=today_start
-    ).count()
-
-
-def check_may_take_test(person: Any) -> None:
-    """Refuse a further attempt after FAILED_ATTEMPTS_PER_DAY failed ones today (R9)."""
-    if failed_today(person) >= FAILED_ATTEMPTS_PER_DAY:
-        raise RuleViolation(
-            "R9",
-            "answers",
-            f"{FAILED_ATTEMPTS_PER_DAY} attempts failed today; read the data security rules "
-            "again and take the test tomorrow.",
-        )
-
-
-def take_test(*, actor: Any, answers: dict[int, int], request: Any = None) -> CertificationAttempt:
+def take_test(
+    *, actor: User, answers: dict[int, int], request: HttpRequest | None = None
+) -> CertificationAttempt:
     """Score the answers (question id -> chosen position) against the active question bank."""
     require(actor, Permission.WORK_IN_PROJECTS)
-    check_may_take_test(actor)
+    check_take_test(actor)
     questions = list(CertificationQuestion.objects.filter(active=True))
     if not questions:
         raise RuleViolation("R9", "questions", "The question bank is empty; ask the office.")
@@ -87,13 +66,13 @@ def take_test(*, actor: Any, answers: dict[int, int], request: Any = None) -> Ce
 
 def save_question(
     *,
-    actor: Any,
+    actor: User,
     text: str,
     choices: list[str],
     correct_choice: int,
     active: bool = True,
     question: CertificationQuestion | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> CertificationQuestion:
     require(actor, Permission.EDIT_CERTIFICATION_QUESTIONS)
     choices = [c.strip() for c in choices if c.strip()]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from io import BytesIO
-from typing import Any
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
@@ -20,6 +20,9 @@ from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTempl
 
 from fivesafes import files
 from fivesafes.people.models import Authorisation, ResearcherAgreement
+
+if TYPE_CHECKING:
+    from fivesafes.accounts.models import User
 
 TERMS: tuple[str, ...] = (
     "Each project is described in a project description that states its objectives and lets "
@@ -164,7 +167,7 @@ def researcher_agreement_path(agreement: ResearcherAgreement, digest: str) -> st
 
 
 def render_researcher_agreement(
-    agreement: ResearcherAgreement, *, affiliated: bool = False, contact_person: Any = None
+    agreement: ResearcherAgreement, *, affiliated: bool = False, contact_person: User | None = None
 ) -> bytes:
     """Appendix 3 in our words, from the agreement's researcher, project, period and addresses."""
     styles = getSampleStyleSheet()
@@ -234,7 +237,7 @@ def render_researcher_agreement(
 
 
 def store_researcher_agreement(
-    agreement: ResearcherAgreement, *, affiliated: bool = False, contact_person: Any = None
+    agreement: ResearcherAgreement, *, affiliated: bool = False, contact_person: User | None = None
 ) -> tuple[str, str]:
     """Render and store the researcher agreement; returns (storage name, sha256)."""
     content = render_researcher_agreement(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -11,9 +11,15 @@ from django.utils import timezone
 
 from fivesafes.audit.services import record
 from fivesafes.people.models import Attachment, Institution, Sanction
+from fivesafes.policy.institutions import check_manage_researchers
 from fivesafes.policy.permissions import Permission
 from fivesafes.shared.refusals import RuleViolation
 from fivesafes.shared.services import require, snapshot
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from fivesafes.accounts.models import User
 
 FIELDS = (
     "researcher",
@@ -24,15 +30,6 @@ FIELDS = (
     "working_abroad",
     "contact_person",
 )
-
-
-def _check_manager(actor: Any, institution: Institution) -> None:
-    if institution.manager_id != actor.pk:
-        raise RuleViolation(
-            "Appendix 2",
-            "institution",
-            f"Only the responsible manager of {institution} manages its researchers.",
-        )
 
 
 def _sanction_during(start: date, **who: Any) -> Sanction | None:
@@ -52,22 +49,22 @@ def _sanction_during(start: date, **who: Any) -> Sanction | None:
 
 def attach(
     *,
-    actor: Any,
+    actor: User,
     institution: Institution,
-    researcher: Any,
+    researcher: User,
     starts_on: date | None = None,
     working_abroad: bool = False,
     affiliated: bool = False,
-    contact_person: Any = None,
+    contact_person: User | None = None,
     accepts_responsibility: bool = False,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Attachment:
     """Attach (or affiliate) a researcher; an open attachment elsewhere ends the day before."""
     require(actor, Permission.MANAGE_INSTITUTION_RESEARCHERS)
     start = starts_on or timezone.localdate()
     with transaction.atomic():
         institution = Institution.objects.select_for_update().get(pk=institution.pk)
-        _check_manager(actor, institution)
+        check_manage_researchers(actor, institution)
         withdrawal = _sanction_during(start, kind=Sanction.Kind.WITHDRAWAL, institution=institution)
         if withdrawal is not None:
             raise RuleViolation(
@@ -169,7 +166,7 @@ def attach(
 
 
 def set_working_abroad(
-    *, actor: Any, attachment: Attachment, working_abroad: bool, request: Any = None
+    *, actor: User, attachment: Attachment, working_abroad: bool, request: HttpRequest | None = None
 ) -> Attachment:
     """The manager marks a current researcher as working abroad for a period, under the
     institution's responsibility, or back home (R7)."""
@@ -180,7 +177,7 @@ def set_working_abroad(
             .select_related("institution", "researcher")
             .get(pk=attachment.pk)
         )
-        _check_manager(actor, attachment.institution)
+        check_manage_researchers(actor, attachment.institution)
         if not Attachment.objects.current().filter(pk=attachment.pk).exists():
             raise RuleViolation(
                 "R7",
@@ -210,7 +207,11 @@ def set_working_abroad(
 
 
 def end_attachment(
-    *, actor: Any, attachment: Attachment, ends_on: date | None = None, request: Any = None
+    *,
+    actor: User,
+    attachment: Attachment,
+    ends_on: date | None = None,
+    request: HttpRequest | None = None,
 ) -> Attachment:
     """The researcher left: the last day attached is `ends_on`, by default yesterday, so
     access through this institution ends at once; their agreements under it end with it (R8)."""
@@ -220,7 +221,7 @@ def end_attachment(
     today = timezone.localdate()
     with transaction.atomic():
         attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
-        _check_manager(actor, attachment.institution)
+        check_manage_researchers(actor, attachment.institution)
         if attachment.ends_on is not None and attachment.ends_on < today:
             raise RuleViolation(
                 "R1",

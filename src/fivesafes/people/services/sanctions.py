@@ -8,7 +8,7 @@ refuses them from the very next request.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -16,13 +16,19 @@ from django.utils import timezone
 
 from fivesafes import files as file_store
 from fivesafes.audit.services import record
-from fivesafes.people import rules
+from fivesafes.people import queries, rules
 from fivesafes.people.models import Breach, BreachEvidence, Institution, Sanction
 from fivesafes.people.services.files import CheckedFile, check_upload, store_checked
 from fivesafes.people.workflow import CaseState
+from fivesafes.policy import sanctions as policy
 from fivesafes.policy.permissions import Permission
 from fivesafes.shared.refusals import Finding, RuleViolation, refuse_if
 from fivesafes.shared.services import require
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from fivesafes.accounts.models import User
 
 EVIDENCE_FOLDER = "people/evidence"
 MAX_EVIDENCE_FILES = 10
@@ -38,7 +44,7 @@ def _check_files(uploads: Any) -> list[CheckedFile]:
 
 
 def _store_evidence(
-    breach: Breach, checked: list[CheckedFile], actor: Any, request: Any
+    breach: Breach, checked: list[CheckedFile], actor: User, request: Any
 ) -> list[BreachEvidence]:
     stored = []
     for item in checked:
@@ -64,12 +70,12 @@ def _store_evidence(
 
 def report_breach(
     *,
-    actor: Any,
-    researcher: Any,
+    actor: User,
+    researcher: User,
     what_happened: str,
     evidence: str,
     files: Any = (),
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Breach:
     """Record what happened and the evidence (a description and, if any, files)."""
     require(actor, Permission.REPORT_BREACHES)
@@ -78,9 +84,8 @@ def report_breach(
     if not evidence.strip():
         raise RuleViolation("R24", "evidence", "Say where the evidence is.")
     checked = _check_files(files)
-    from fivesafes.people.models import Attachment
-
-    attachment = Attachment.objects.current().filter(researcher=researcher).first()
+    current = queries.current_attachments(researcher)
+    attachment = current[0] if current else None
     with file_store.kept_if_committed(), transaction.atomic():
         breach = Breach.objects.create(
             researcher=researcher,
@@ -101,7 +106,7 @@ def report_breach(
 
 
 def add_evidence(
-    *, actor: Any, breach: Breach, files: Any, request: Any = None
+    *, actor: User, breach: Breach, files: Any, request: HttpRequest | None = None
 ) -> list[BreachEvidence]:
     """More evidence for a breach not yet decided."""
     require(actor, Permission.REPORT_BREACHES)
@@ -110,10 +115,7 @@ def add_evidence(
         raise RuleViolation("R24", "files", "Attach at least one evidence file.")
     with file_store.kept_if_committed(), transaction.atomic():
         breach = Breach.objects.select_for_update().get(pk=breach.pk)
-        if breach.state != Breach.State.REPORTED:
-            raise RuleViolation(
-                "R24", "files", "The breach has been decided; its evidence is closed."
-            )
+        policy.check_add_evidence(actor, breach)
         return _store_evidence(breach, checked, actor, request)
 
 
@@ -121,7 +123,7 @@ def evidence_path(evidence: BreachEvidence) -> str:
     return f"{EVIDENCE_FOLDER}/{evidence.stored_name}"
 
 
-def end_sessions_of(person: Any) -> int:
+def end_sessions_of(person: User) -> int:
     """Delete every live database session of `person`."""
     ended = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()):
@@ -131,7 +133,7 @@ def end_sessions_of(person: Any) -> int:
     return ended
 
 
-def revoke_tokens_of(person: Any) -> int:
+def revoke_tokens_of(person: User) -> int:
     from fivesafes.accounts.models import ApiToken
 
     return ApiToken.objects.filter(user=person, revoked_at__isnull=True).update(
@@ -139,19 +141,16 @@ def revoke_tokens_of(person: Any) -> int:
     )
 
 
-def _open_breach(breach: Breach, actor: Any) -> Breach:
+def _open_breach(breach: Breach, actor: User) -> Breach:
     """The breach, locked, still to be decided, and not by the person who reported it."""
     breach = Breach.objects.select_for_update().select_related("researcher").get(pk=breach.pk)
-    if breach.state != Breach.State.REPORTED:
-        raise RuleViolation("R24", "state", "This breach has been decided already.")
-    if breach.reported_by_id == actor.pk:
-        raise RuleViolation(
-            "Four eyes", "decided_by", "The person who reported a breach does not decide it."
-        )
+    policy.check_decide_breach(actor, breach)
     return breach
 
 
-def dismiss(*, actor: Any, breach: Breach, decision: str, request: Any = None) -> Breach:
+def dismiss(
+    *, actor: User, breach: Breach, decision: str, request: HttpRequest | None = None
+) -> Breach:
     """The approver finds there was no breach (a wrong person, a false alarm): no sanction."""
     require(actor, Permission.DECIDE_SANCTIONS)
     if not decision.strip():
@@ -175,13 +174,13 @@ def dismiss(*, actor: Any, breach: Breach, decision: str, request: Any = None) -
 
 def decide(
     *,
-    actor: Any,
+    actor: User,
     breach: Breach,
     decision: str,
     permanent: bool,
     exclusion_ends_on: date | None,
     withdraw_institution_until: date | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Breach:
     """The approver decides: exclusion (permanent or >= 3 years), optionally a withdrawal."""
     require(actor, Permission.DECIDE_SANCTIONS)

@@ -11,13 +11,14 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from fivesafes.people.models import Authorisation, BreachEvidence, ResearcherAgreement
+from fivesafes.people import queries
+from fivesafes.people.models import BreachEvidence
 from fivesafes.people.services import agreements, sanctions
-from fivesafes.people.views.common import may_see_institution, not_yours
+from fivesafes.policy.agreements import check_read_agreement
+from fivesafes.policy.authorisations import check_see_case
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.pages import refuse
-from fivesafes.shared.refusals import AccessDenied
+from fivesafes.shared.pages import load, shows_refusals
 from fivesafes.shared.uploads import CONTENT_TYPES
 
 
@@ -35,14 +36,9 @@ def send_file(name: str, filename: str, content_type: str) -> FileResponse:
 
 
 @requires(Permission.VIEW_DASHBOARD)
+@shows_refusals
 def researcher_agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_object_or_404(
-        ResearcherAgreement.objects.select_related("authorisation__institution"), pk=pk
-    )
-    try:
-        agreements.check_may_read(request.user, agreement)
-    except AccessDenied as denial:
-        return refuse(request, denial.reason)
+    agreement = load(request, queries.agreement_rows(), check_read_agreement, pk=pk)
     agreements.ensure_document(agreement, actor=request.user)
     return send_file(
         agreement.document, f"researcher-agreement-R-{agreement.pk}.pdf", "application/pdf"
@@ -50,10 +46,9 @@ def researcher_agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Permission.VIEW_DASHBOARD)
+@shows_refusals
 def exemption_guarantee(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_object_or_404(Authorisation.objects.select_related("institution"), pk=pk)
-    if not may_see_institution(request.user, case.institution):
-        return not_yours(request, "case")
+    case = load(request, queries.case_rows(), check_see_case, pk=pk)
     name = case.exemption_guarantee.name
     extension = name.rsplit(".", 1)[-1] if name else ""
     return send_file(

@@ -4,82 +4,70 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from fivesafes.people import queries
 from fivesafes.people.forms import AgreementForm, ApplyAgainForm, ApplyForm, AttachForm
-from fivesafes.people.models import Attachment, Institution, ResearcherAgreement
+from fivesafes.people.models import Attachment, Institution
 from fivesafes.people.services import agreements, authorisation, researchers
-from fivesafes.people.views.common import may_see_institution, not_yours
+from fivesafes.policy import institutions as policy
+from fivesafes.policy.agreements import check_read_agreement
 from fivesafes.policy.checks import can
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.pages import Refused, attempt
+from fivesafes.shared.pages import form_action, load, run_action, shows_refusals
 
 
 @requires(Permission.MANAGE_INSTITUTION_RESEARCHERS)
 def my_institutions(request: HttpRequest) -> HttpResponse:
-    institutions = Institution.objects.filter(manager=request.user).prefetch_related(
-        "authorisations"
-    )
+    institutions = queries.managed_institutions(request.user)
     return render(request, "people/my_institutions.html", {"institutions": institutions})
 
 
 @requires(Permission.APPLY_FOR_AUTHORISATION)
 def apply(request: HttpRequest) -> HttpResponse:
     form = ApplyForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = attempt(
-                request,
-                lambda: authorisation.apply(
-                    actor=request.user, request=request, **form.cleaned_data
-                ),
-                form,
-            )
-        except Refused as refused:
-            if refused.response:
-                return refused.response
-        else:
-            messages.success(request, f"Application sent: case A-{case.pk}.")
-            return redirect("people:case", pk=case.pk)
-    return render(request, "people/apply.html", {"form": form}, status=400 if form.errors else 200)
+
+    def again(form: ApplyForm) -> HttpResponse:
+        return render(
+            request, "people/apply.html", {"form": form}, status=400 if form.errors else 200
+        )
+
+    if request.method != "POST":
+        return again(form)
+    return form_action(
+        request,
+        form,
+        lambda data: authorisation.apply(actor=request.user, request=request, **data),
+        done=lambda case: redirect("people:case", pk=case.pk),
+        again=again,
+        success=lambda case: f"Application sent: case A-{case.pk}.",
+    )
 
 
 def _institution_page(
-    request: HttpRequest,
-    institution: Institution,
-    attach_form: AttachForm | None = None,
-    agreement_form: AgreementForm | None = None,
-    apply_again_form: ApplyAgainForm | None = None,
-    status: int = 200,
+    request: HttpRequest, institution: Institution, status: int = 200, **forms: Any
 ) -> HttpResponse:
-    today = timezone.localdate()
-    is_manager = institution.manager_id == request.user.pk
+    user = request.user
+    is_manager = policy.is_manager_of(user, institution)
     context = {
         "institution": institution,
         "authorisation": institution.current_authorisation(),
         "cases": institution.authorisations.all(),
-        "attachments": institution.attachments.select_related("researcher", "contact_person"),
-        "current_ids": set(
-            Attachment.objects.current(today)
-            .filter(institution=institution)
-            .values_list("pk", flat=True)
-        ),
-        "agreements": ResearcherAgreement.objects.filter(authorisation__institution=institution)
-        .select_related("researcher", "project", "authorisation__institution")
-        .order_by("-created_at"),
-        "is_manager": is_manager and can(request.user, Permission.MANAGE_INSTITUTION_RESEARCHERS),
-        "attach_form": attach_form or AttachForm(prefix="attach"),
-        "agreement_form": agreement_form or AgreementForm(prefix="agreement"),
+        "attachments": queries.institution_attachments(institution),
+        "current_ids": queries.current_attachment_ids(institution),
+        "agreements": queries.institution_agreements(institution),
+        "is_manager": policy.can_manage_researchers(user, institution),
+        "attach_form": forms.get("attach_form") or AttachForm(prefix="attach"),
+        "agreement_form": forms.get("agreement_form") or AgreementForm(prefix="agreement"),
         "open_case": institution.authorisations.open().first(),
-        "may_apply_again": is_manager and can(request.user, Permission.APPLY_FOR_AUTHORISATION),
-        "apply_again_form": apply_again_form or ApplyAgainForm(prefix="again"),
-        "today": today,
-        "applications": _applications_of(request.user, institution, is_manager),
+        "may_apply_again": policy.can_apply_again(user, institution),
+        "apply_again_form": forms.get("apply_again_form") or ApplyAgainForm(prefix="again"),
+        "today": timezone.localdate(),
+        "applications": _applications_of(user, institution, is_manager),
     }
     return render(request, "people/institution.html", context, status=status)
 
@@ -99,162 +87,136 @@ def _applications_of(person: Any, institution: Institution, is_manager: bool) ->
     )
 
 
+def _institution(request: HttpRequest, pk: int) -> Institution:
+    return load(request, Institution, policy.check_see_institution, pk=pk)
+
+
+def _again(request: HttpRequest, institution: Institution, name: str) -> Any:
+    """Show the institution's page again with `name`'s form and its refusal (400)."""
+    return lambda form: _institution_page(request, institution, status=400, **{name: form})
+
+
+def _to_institution(pk: int) -> Any:
+    return lambda _result=None: redirect("people:institution", pk=pk)
+
+
 @requires(Permission.VIEW_DASHBOARD)
+@shows_refusals
 def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    institution = get_object_or_404(Institution, pk=pk)
-    if not may_see_institution(request.user, institution):
-        return not_yours(request, "institution")
-    return _institution_page(request, institution)
+    return _institution_page(request, _institution(request, pk))
 
 
 @require_POST
 @requires(Permission.APPLY_FOR_AUTHORISATION)
+@shows_refusals
 def apply_again(request: HttpRequest, pk: int) -> HttpResponse:
     """The manager applies anew for the institution (renewal, or after it ended)."""
-    institution = get_object_or_404(Institution, pk=pk)
-    if not may_see_institution(request.user, institution):
-        return not_yours(request, "institution")
-    form = ApplyAgainForm(request.POST, prefix="again")
-    if form.is_valid():
-        try:
-            case = attempt(
-                request,
-                lambda: authorisation.apply_again(
-                    actor=request.user,
-                    institution=institution,
-                    request=request,
-                    **form.cleaned_data,
-                ),
-                form,
-            )
-        except Refused as refused:
-            if refused.response:
-                return refused.response
-        else:
-            messages.success(request, f"Application sent: case A-{case.pk}.")
-            return redirect("people:case", pk=case.pk)
-    return _institution_page(request, institution, apply_again_form=form, status=400)
+    institution = _institution(request, pk)
+    return form_action(
+        request,
+        ApplyAgainForm(request.POST, prefix="again"),
+        lambda data: authorisation.apply_again(
+            actor=request.user, institution=institution, request=request, **data
+        ),
+        done=lambda case: redirect("people:case", pk=case.pk),
+        again=_again(request, institution, "apply_again_form"),
+        success=lambda case: f"Application sent: case A-{case.pk}.",
+    )
 
 
 @require_POST
 @requires(Permission.MANAGE_INSTITUTION_RESEARCHERS)
+@shows_refusals
 def attach(request: HttpRequest, pk: int) -> HttpResponse:
-    institution = get_object_or_404(Institution, pk=pk)
-    form = AttachForm(request.POST, prefix="attach")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            attempt(
-                request,
-                lambda: researchers.attach(
-                    actor=request.user,
-                    institution=institution,
-                    researcher=data["researcher"],
-                    starts_on=data["starts_on"],
-                    working_abroad=data["working_abroad"],
-                    affiliated=data["affiliated"],
-                    contact_person=data["contact_person"],
-                    accepts_responsibility=data["accepts_responsibility"],
-                    request=request,
-                ),
-                form,
-            )
-        except Refused as refused:
-            if refused.response:
-                return refused.response
-        else:
-            messages.success(request, f"{data['researcher']} is now attached to {institution}.")
-            return redirect("people:institution", pk=institution.pk)
-    if not may_see_institution(request.user, institution):
-        return not_yours(request, "institution")
-    return _institution_page(request, institution, attach_form=form, status=400)
+    institution = _institution(request, pk)
+    return form_action(
+        request,
+        AttachForm(request.POST, prefix="attach"),
+        lambda data: researchers.attach(
+            actor=request.user, institution=institution, request=request, **data
+        ),
+        done=_to_institution(institution.pk),
+        again=_again(request, institution, "attach_form"),
+        success=lambda done: f"{done.researcher} is now attached to {institution}.",
+    )
 
 
 @require_POST
 @requires(Permission.MANAGE_INSTITUTION_RESEARCHERS)
+@shows_refusals
 def new_agreement(request: HttpRequest, pk: int) -> HttpResponse:
-    institution = get_object_or_404(Institution, pk=pk)
-    form = AgreementForm(request.POST, prefix="agreement")
-    if form.is_valid():
-        try:
-            agreement = attempt(
-                request,
-                lambda: agreements.create(actor=request.user, request=request, **form.cleaned_data),
-                form,
-            )
-        except Refused as refused:
-            if refused.response:
-                return refused.response
-        else:
-            messages.success(
-                request, f"Agreement R-{agreement.pk} drawn up; the researcher signs it next."
-            )
-            return redirect("people:institution", pk=institution.pk)
-    if not may_see_institution(request.user, institution):
-        return not_yours(request, "institution")
-    return _institution_page(request, institution, agreement_form=form, status=400)
+    institution = _institution(request, pk)
+    return form_action(
+        request,
+        AgreementForm(request.POST, prefix="agreement"),
+        lambda data: agreements.create(actor=request.user, request=request, **data),
+        done=_to_institution(institution.pk),
+        again=_again(request, institution, "agreement_form"),
+        success=lambda agreement: (
+            f"Agreement R-{agreement.pk} drawn up; the researcher signs it next."
+        ),
+    )
 
 
 @require_POST
 @requires(Permission.SIGN_FOR_INSTITUTION)
+@shows_refusals
 def countersign(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_object_or_404(ResearcherAgreement, pk=pk)
-    try:
-        attempt(
-            request,
-            lambda: agreements.countersign(
-                actor=request.user, agreement=agreement, request=request
-            ),
-        )
-    except Refused as refused:
-        if refused.response:
-            return refused.response
-    else:
-        messages.success(request, f"Agreement R-{agreement.pk} countersigned.")
-    return redirect("people:institution", pk=agreement.authorisation.institution_id)
+    agreement = load(request, queries.agreement_rows(), check_read_agreement, pk=pk)
+    back = _to_institution(agreement.authorisation.institution_id)
+    return run_action(
+        request,
+        lambda: agreements.countersign(actor=request.user, agreement=agreement, request=request),
+        done=back,
+        failed=back,
+        success=f"Agreement R-{agreement.pk} countersigned.",
+    )
+
+
+def _check_see_attachment(user: Any, attachment: Attachment) -> None:
+    policy.check_see_institution(user, attachment.institution, "researcher")
+
+
+def _attachment(request: HttpRequest, pk: int) -> Attachment:
+    return load(request, queries.attachment_rows(), _check_see_attachment, pk=pk)
 
 
 @require_POST
 @requires(Permission.MANAGE_INSTITUTION_RESEARCHERS)
+@shows_refusals
 def working_abroad(request: HttpRequest, pk: int) -> HttpResponse:
     """The manager marks a researcher as working abroad, or back home (R7)."""
-    attachment = get_object_or_404(Attachment.objects.select_related("institution"), pk=pk)
+    attachment = _attachment(request, pk)
     abroad = request.POST.get("working_abroad") == "on"
-    try:
-        attempt(
-            request,
-            lambda: researchers.set_working_abroad(
-                actor=request.user, attachment=attachment, working_abroad=abroad, request=request
-            ),
-        )
-    except Refused as refused:
-        if refused.response:
-            return refused.response
-    else:
-        where = "working abroad, under the institution's responsibility" if abroad else "home"
-        messages.success(request, f"{attachment.researcher} is marked as {where}.")
-    return redirect("people:institution", pk=attachment.institution_id)
+    where = "working abroad, under the institution's responsibility" if abroad else "home"
+    back = _to_institution(attachment.institution_id)
+    return run_action(
+        request,
+        lambda: researchers.set_working_abroad(
+            actor=request.user, attachment=attachment, working_abroad=abroad, request=request
+        ),
+        done=back,
+        failed=back,
+        success=f"{attachment.researcher} is marked as {where}.",
+    )
 
 
 @require_POST
 @requires(Permission.MANAGE_INSTITUTION_RESEARCHERS)
+@shows_refusals
 def end_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     """The manager ends a researcher's attachment today (the researcher left)."""
-    attachment = get_object_or_404(Attachment.objects.select_related("institution"), pk=pk)
-    try:
-        attempt(
-            request,
-            lambda: researchers.end_attachment(
-                actor=request.user, attachment=attachment, request=request
-            ),
-        )
-    except Refused as refused:
-        if refused.response:
-            return refused.response
-    else:
-        messages.success(
-            request,
+    attachment = _attachment(request, pk)
+    back = _to_institution(attachment.institution_id)
+    return run_action(
+        request,
+        lambda: researchers.end_attachment(
+            actor=request.user, attachment=attachment, request=request
+        ),
+        done=back,
+        failed=back,
+        success=(
             f"{attachment.researcher} is no longer attached from today; their agreements "
-            f"under {attachment.institution} have ended.",
-        )
-    return redirect("people:institution", pk=attachment.institution_id)
+            f"under {attachment.institution} have ended."
+        ),
+    )

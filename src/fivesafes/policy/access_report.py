@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from fivesafes.people.access import AccessAnswer, project_access
+from fivesafes.policy.project_access import AccessAnswer, project_access
 from fivesafes.shared.refusals import RuleViolation
 
 

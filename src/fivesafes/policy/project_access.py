@@ -1,25 +1,32 @@
 """THE access rule of safe people, in one place (R1, R7-R10, R24, R25, process 1 model).
 
 A researcher may work in project P only if every condition below holds; `project_access`
-answers with each condition, met or not, in words, so the policy can refuse naming every
-failed one (first the first) and the "who has access to what" report can show why.
-
-The exclusion check (R24) runs on every private request, often several times (the sign-in
-rule, each permission, the project rule). Its answer is kept on the person object, which
-Django builds anew for each request, so one request asks the database once; a sanction
-decided in this process clears every kept answer at once.
+answers with each condition, met or not, in words, so `check_project_access` can refuse naming
+every failed one (first the first) and the "who has access to what" report can show why.
+`can_work_in_project` is its yes-or-no twin. The facts come from safe people's queries; the
+exclusion answer (R24) is kept on the person object for the request.
 """
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
+from django.db.models import Q
 from django.utils import timezone
 
-from fivesafes.people import rules
+from fivesafes.people import queries, rules
+from fivesafes.people.models import Attachment, ResearcherAgreement
+from fivesafes.policy.checks import check_permission, is_two_factor
+from fivesafes.policy.permissions import Permission
+from fivesafes.shared.refusals import AccessDenied, passes
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from fivesafes.accounts.models import User
+    from fivesafes.projects.models import Project
 
 
 @dataclass(frozen=True)
@@ -47,70 +54,18 @@ class AccessAnswer:
         return "; ".join(f"{c.name}: {c.why}" for c in self.failed)
 
 
-CACHE_ATTRIBUTE = "_people_exclusion"
-_generation = [0]
-
-
-def forget_exclusions(**_kwargs: Any) -> None:
-    """A sanction changed: every answer kept on a person object is out of date."""
-    _generation[0] += 1
-
-
-def exclusion_reason(person: Any, on: date | None = None) -> str | None:
-    """Why the person is refused everywhere (R24), or None when not excluded."""
-    if person is None or getattr(person, "pk", None) is None:
-        return None
-    day = on or timezone.localdate()
-    key = (_generation[0], person.pk, day)
-    kept = getattr(person, CACHE_ATTRIBUTE, None)
-    if kept is not None and kept[0] == key:
-        return kept[1]
-    reason = _exclusion_reason(person, day)
-    with contextlib.suppress(AttributeError):  # an object that takes no attributes
-        setattr(person, CACHE_ATTRIBUTE, (key, reason))
-    return reason
-
-
-def _exclusion_reason(person: Any, on: date) -> str | None:
-    from fivesafes.people.models import Sanction
-
-    sanction = (
-        Sanction.objects.in_force(on)
-        .filter(kind=Sanction.Kind.EXCLUSION, person_id=person.pk)
-        .order_by("-ends_on")
-        .first()
-    )
-    if sanction is None:
-        return None
-    until = f"until {sanction.ends_on}" if sanction.ends_on else "permanently"
-    return (
-        f"You are excluded from the research schemes {until} after a breach of the rules (R24). "
-        "Contact the research service."
-    )
-
-
-def _institution_condition(person: Any, day: date) -> tuple[Condition, Any]:
-    from fivesafes.people.models import Attachment
-
-    attachments = list(
-        Attachment.objects.current(day).select_related("institution").filter(researcher=person)
-    )
+def _institution_condition(person: User | None, day: date) -> tuple[Condition, Attachment | None]:
+    attachments = queries.current_attachments(person, day)
     if not attachments:
         return Condition("Institution", False, "you are not attached to any institution (R1)"), None
-    for attachment in attachments:
-        if not attachment.is_accepted:
-            continue
-        if attachment.institution.is_authorised(day):
-            how = "affiliated to" if attachment.kind == "affiliated" else "attached to"
-            abroad = (
-                ", working abroad under its responsibility" if attachment.working_abroad else ""
-            )
-            return (
-                Condition(
-                    "Institution", True, f"{how} {attachment.institution}, authorised{abroad}"
-                ),
-                attachment,
-            )
+    attachment = queries.accepted_attachment(attachments, day)
+    if attachment is not None:
+        how = "affiliated to" if attachment.kind == "affiliated" else "attached to"
+        abroad = ", working abroad under its responsibility" if attachment.working_abroad else ""
+        return (
+            Condition("Institution", True, f"{how} {attachment.institution}, authorised{abroad}"),
+            attachment,
+        )
     names = ", ".join(str(a.institution) for a in attachments)
     return (
         Condition(
@@ -124,17 +79,18 @@ def _institution_condition(person: Any, day: date) -> tuple[Condition, Any]:
 
 
 def project_access(
-    person: Any, project: Any, *, request: Any = None, on: date | None = None
+    person: User | None,
+    project: Project,
+    *,
+    request: HttpRequest | None = None,
+    on: date | None = None,
 ) -> AccessAnswer:
     """Every condition for `person` working in `project` today (request-bound ones if given)."""
-    from fivesafes.people.models import ResearcherAgreement
-    from fivesafes.people.services.certification import current_certification, last_passed
-
     day = on or timezone.localdate()
     answer = AccessAnswer()
     add = answer.conditions.append
 
-    excluded = exclusion_reason(person, on)
+    excluded = queries.exclusion_reason(person, on)
     add(Condition("Not sanctioned", excluded is None, excluded or "no exclusion in force (R24)"))
 
     institution_condition, attachment = _institution_condition(person, day)
@@ -173,11 +129,11 @@ def project_access(
         why = f"agreement R-{agreement.pk}: {text}"
     add(Condition("Researcher agreement", current is not None, why))
 
-    certification = current_certification(person, day)
+    certification = queries.current_certification(person, day)
     if certification is not None:
         add(Condition("Certification", True, f"certified until {certification.valid_until} (R9)"))
     else:
-        previous = last_passed(person)
+        previous = queries.last_passed(person)
         text = (
             f"your certification lapsed on {previous.valid_until}; take the test again (R9)"
             if previous
@@ -187,7 +143,6 @@ def project_access(
 
     if request is not None:
         from fivesafes.audit.services import client_ip
-        from fivesafes.policy.checks import is_two_factor
 
         user = getattr(request, "user", person)
         add(
@@ -216,7 +171,7 @@ def project_access(
     return answer
 
 
-def project_condition(project: Any, day: date) -> Condition:
+def project_condition(project: Project, day: date) -> Condition:
     """The project itself: active (not closed) and inside its period on `day` (R8, R25)."""
     name = "Project active"
     if project.is_closed:
@@ -237,10 +192,8 @@ def project_condition(project: Any, day: date) -> Condition:
     )
 
 
-def projects_within_reach(person: Any) -> list[Any]:
+def projects_within_reach(person: User | None) -> list[Project]:
     """Projects the person has an agreement for or is a member of."""
-    from django.db.models import Q
-
     from fivesafes.projects.models import Project
 
     return list(
@@ -248,3 +201,21 @@ def projects_within_reach(person: Any) -> list[Any]:
         .select_related("institution")
         .distinct()
     )
+
+
+def check_project_access(
+    user: User | None, project: Project, request: HttpRequest | None = None
+) -> AccessAnswer:
+    """R1, R7-R10, R24: may this person work in `project` now? Raises naming every failed
+    condition; answers with every condition met."""
+    check_permission(user, Permission.WORK_IN_PROJECTS)
+    answer = project_access(user, project, request=request)
+    if not answer.allowed:
+        raise AccessDenied(f"You cannot work in project {project.number}. {answer.reason}.")
+    return answer
+
+
+def can_work_in_project(
+    user: User | None, project: Project, request: HttpRequest | None = None
+) -> bool:
+    return passes(lambda: check_project_access(user, project, request))

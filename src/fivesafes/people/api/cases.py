@@ -1,0 +1,245 @@
+"""`/cases`: apply for authorisation, follow the case, take its steps, questions, exemption.
+
+Each step of the case's machine is its own operation (`/cases/{id}/steps/<name>`) declaring the
+permission that step needs, so the OpenAPI document says what each step takes; whether this
+person may take it on this case now is the policy's answer, asked by the service.
+"""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest
+from ninja import File, Form, Router, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from fivesafes.accounts.models import User
+from fivesafes.api.security import api_requires
+from fivesafes.people import queries
+from fivesafes.people.api.schemas import (
+    ApplyAgainIn,
+    ApplyIn,
+    CaseOut,
+    QuestionOut,
+    StepIn,
+    TextIn,
+)
+from fivesafes.people.models import Authorisation, ClarifyingQuestion, Institution
+from fivesafes.people.services import authorisation as service
+from fivesafes.people.views.documents import send_file
+from fivesafes.people.workflow import CASE, CaseState
+from fivesafes.policy.authorisations import check_see_case
+from fivesafes.policy.institutions import check_see_institution
+from fivesafes.policy.permissions import Permission
+from fivesafes.shared.api import Paging, act, call_service, caller, load
+from fivesafes.shared.uploads import CONTENT_TYPES
+from fivesafes.shared.workflow import Transition
+
+router = Router()
+T = TypeVar("T")
+NO_FILE = File(None)  # an optional file part of a multipart form
+
+
+def _case(request: HttpRequest, case_id: int) -> Authorisation:
+    return load(request, queries.case_rows(), check_see_case, pk=case_id)
+
+
+def _on_case(request: HttpRequest, case_id: int, call: Callable[[Any, Authorisation], T]) -> T:
+    """Load the case for someone who may see it, then `call(user, case)`, refusals mapped."""
+    return act(request, queries.case_rows(), case_id, call, check=check_see_case)
+
+
+@router.get(
+    "/cases", response=list[CaseOut], summary="Authorisation cases (open ones unless state=all)"
+)
+@api_requires(Permission.VIEW_PEOPLE_CASES)
+@paginate(Paging)
+def case_list(request: HttpRequest, state: str = "") -> QuerySet[Authorisation]:
+    return queries.cases(state)
+
+
+@router.get("/cases/{case_id}", response=CaseOut, summary="One authorisation case")
+@api_requires(Permission.VIEW_DASHBOARD)
+def case_detail(request: HttpRequest, case_id: int) -> Authorisation:
+    return _case(request, case_id)
+
+
+@router.post("/cases", response={201: CaseOut}, summary="Apply for authorisation of an institution")
+@api_requires(Permission.APPLY_FOR_AUTHORISATION)
+def apply(request: HttpRequest, payload: ApplyIn) -> Status[Authorisation]:
+    case = call_service(
+        lambda: service.apply(actor=caller(request), request=request, **payload.dict())
+    )
+    return Status(201, case)
+
+
+@router.post(
+    "/institutions/{institution_id}/cases",
+    response={201: CaseOut},
+    summary="Apply again for a known institution (renewal, or after it ended)",
+)
+@api_requires(Permission.APPLY_FOR_AUTHORISATION)
+def apply_again(
+    request: HttpRequest, institution_id: int, payload: ApplyAgainIn
+) -> Status[Authorisation]:
+    case = act(
+        request,
+        Institution,
+        institution_id,
+        lambda user, institution: service.apply_again(
+            actor=user, institution=institution, request=request, **payload.dict()
+        ),
+        check=check_see_institution,
+    )
+    return Status(201, case)
+
+
+def _step_operation(transition: Transition[CaseState]) -> None:
+    """One operation for one step of the machine, declaring the step's permission."""
+
+    @router.post(
+        f"/cases/{{case_id}}/steps/{transition.name}",
+        response=CaseOut,
+        summary=f"{transition.label} (a step of the case)",
+        operation_id=f"people_case_step_{transition.name}",
+    )
+    @api_requires(transition.permission)
+    def take_step(request: HttpRequest, case_id: int, payload: StepIn) -> Authorisation:
+        return _on_case(
+            request,
+            case_id,
+            lambda user, case: service.take_step(
+                actor=user,
+                authorisation=case,
+                step=transition.name,
+                request=request,
+                **payload.dict(),
+            ),
+        )
+
+
+for _transition in CASE.transitions.values():
+    _step_operation(_transition)
+
+
+@router.post(
+    "/cases/{case_id}/steps/{step}",
+    response=CaseOut,
+    summary="A step the case does not have",
+    include_in_schema=False,
+)
+@api_requires(Permission.VIEW_DASHBOARD)
+def unknown_step(request: HttpRequest, case_id: int, step: str) -> Authorisation:
+    raise HttpError(404, f"'{step}' is not a step of {CASE.subject}.")
+
+
+@router.post(
+    "/cases/{case_id}/credibility",
+    response=CaseOut,
+    summary="Record the credibility assessment (R6)",
+)
+@api_requires(Permission.EVALUATE_AUTHORISATIONS)
+def credibility(request: HttpRequest, case_id: int, payload: TextIn) -> Authorisation:
+    return _on_case(
+        request,
+        case_id,
+        lambda user, case: service.record_credibility(
+            actor=user, authorisation=case, assessment=payload.text, request=request
+        ),
+    )
+
+
+@router.post(
+    "/cases/{case_id}/questions",
+    response={201: QuestionOut},
+    summary="Ask the applicant a question",
+)
+@api_requires(Permission.EVALUATE_AUTHORISATIONS)
+def ask(request: HttpRequest, case_id: int, payload: TextIn) -> Status[ClarifyingQuestion]:
+    asked = _on_case(
+        request,
+        case_id,
+        lambda user, case: service.ask_question(
+            actor=user, authorisation=case, question=payload.text, request=request
+        ),
+    )
+    return Status(201, asked)
+
+
+def _check_see_question(user: User | None, question: ClarifyingQuestion) -> None:
+    check_see_case(user, question.authorisation)
+
+
+@router.post(
+    "/questions/{question_id}/answer", response=QuestionOut, summary="Answer a clarifying question"
+)
+@api_requires(Permission.APPLY_FOR_AUTHORISATION)
+def answer(request: HttpRequest, question_id: int, payload: TextIn) -> ClarifyingQuestion:
+    return act(
+        request,
+        queries.question_rows(),
+        question_id,
+        lambda user, question: service.answer_question(
+            actor=user, question=question, answer=payload.text, request=request
+        ),
+        check=_check_see_question,
+    )
+
+
+@router.post(
+    "/cases/{case_id}/exemption",
+    response=CaseOut,
+    summary="Grant a consultancy firm the business-data exemption (R3), with the guarantee",
+)
+@api_requires(Permission.DECIDE_AUTHORISATIONS)
+def exemption(
+    request: HttpRequest,
+    case_id: int,
+    reason: Form[str],
+    client_is_public_or_eligible_ngo: Form[bool] = False,
+    guarantee: UploadedFile | None = NO_FILE,
+) -> Authorisation:
+    """Multipart form: `reason`, `client_is_public_or_eligible_ngo`, and the `guarantee` file
+    (PDF, text, PNG or JPEG, checked by content)."""
+    return _on_case(
+        request,
+        case_id,
+        lambda user, case: service.grant_exemption(
+            actor=user,
+            authorisation=case,
+            reason=reason,
+            client_is_public_or_eligible_ngo=client_is_public_or_eligible_ngo,
+            guarantee=guarantee,
+            request=request,
+        ),
+    )
+
+
+@router.get(
+    "/cases/{case_id}/exemption/guarantee",
+    response={200: bytes},
+    summary="The client's written guarantee behind the R3 exemption",
+)
+@api_requires(Permission.VIEW_DASHBOARD)
+def exemption_guarantee(request: HttpRequest, case_id: int) -> FileResponse:
+    case = _case(request, case_id)
+    name = case.exemption_guarantee.name
+    extension = name.rsplit(".", 1)[-1] if name else ""
+    return send_file(
+        name,
+        f"guarantee-A-{case.pk}.{extension}",
+        CONTENT_TYPES.get(extension, "application/octet-stream"),
+    )
+
+
+@router.get(
+    "/cases/{case_id}/agreement",
+    response={200: bytes},
+    summary="The authorisation agreement (PDF)",
+)
+@api_requires(Permission.VIEW_DASHBOARD)
+def authorisation_agreement(request: HttpRequest, case_id: int) -> FileResponse:
+    case = _case(request, case_id)
+    return send_file(case.agreement_document, f"authorisation-A-{case.pk}.pdf", "application/pdf")

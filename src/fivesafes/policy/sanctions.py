@@ -1,0 +1,43 @@
+"""Breaches and sanctions (R24): who decides a breach, and while it may take more evidence.
+
+`check_*` raise naming the rule and the failed condition; `can_*` answer yes or no for the
+breach page's forms. The services ask the same checks on the locked breach.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fivesafes.people.models import Breach
+from fivesafes.policy.checks import can
+from fivesafes.policy.permissions import Permission
+from fivesafes.shared.refusals import RuleViolation, passes
+
+if TYPE_CHECKING:
+    from fivesafes.accounts.models import User
+
+
+def check_decide_breach(user: User | None, breach: Breach) -> None:
+    """A breach is decided (or dismissed) once, and not by the person who reported it."""
+    if breach.state != Breach.State.REPORTED:
+        raise RuleViolation("R24", "state", "This breach has been decided already.")
+    if user is not None and breach.reported_by_id == getattr(user, "pk", None):
+        raise RuleViolation(
+            "Four eyes", "decided_by", "The person who reported a breach does not decide it."
+        )
+
+
+def can_decide_breach(user: User | None, breach: Breach) -> bool:
+    return can(user, Permission.DECIDE_SANCTIONS) and passes(
+        lambda: check_decide_breach(user, breach)
+    )
+
+
+def check_add_evidence(user: User | None, breach: Breach) -> None:
+    """Evidence is added while the breach waits for its decision."""
+    if breach.state != Breach.State.REPORTED:
+        raise RuleViolation("R24", "files", "The breach has been decided; its evidence is closed.")
+
+
+def can_add_evidence(user: User | None, breach: Breach) -> bool:
+    return can(user, Permission.REPORT_BREACHES) and breach.state == Breach.State.REPORTED
