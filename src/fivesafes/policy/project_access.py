@@ -203,6 +203,21 @@ def projects_within_reach(person: User | None) -> list[Project]:
     )
 
 
+def check_may_ask_about(user: User | None, project: Project) -> None:
+    """Only a member of the project, or a person with an agreement for it, may ask whether they
+    may work in it: to anyone else the project is as unknown as a missing one (404), so its
+    number, owner and period cannot be collected by counting ids."""
+    from fivesafes.projects.models import Project as ProjectModel
+
+    reach = Q(agreements__researcher=user) | Q(members=user)
+    if user is None or not ProjectModel.objects.filter(reach, pk=project.pk).exists():
+        raise AccessDenied("No such project.", status=404)
+
+
+def can_ask_about(user: User | None, project: Project) -> bool:
+    return passes(lambda: check_may_ask_about(user, project))
+
+
 def check_project_access(
     user: User | None, project: Project, request: HttpRequest | None = None
 ) -> AccessAnswer:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from fivesafes.people.models import Breach
 from fivesafes.policy.checks import can
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.refusals import RuleViolation, passes
+from fivesafes.shared.refusals import AccessDenied, RuleViolation, passes
 
 if TYPE_CHECKING:
     from fivesafes.accounts.models import User
@@ -34,10 +34,16 @@ def can_decide_breach(user: User | None, breach: Breach) -> bool:
 
 
 def check_add_evidence(user: User | None, breach: Breach) -> None:
-    """Evidence is added while the breach waits for its decision."""
+    """Evidence is added while the breach waits for its decision, by the person who reported it
+    or by the office's staff who read the people cases; to anyone else it is unknown (404)."""
+    reporter = user is not None and breach.reported_by_id == getattr(user, "pk", None)
+    if not reporter and not can(user, Permission.VIEW_PEOPLE_CASES):
+        raise AccessDenied("No such breach.", status=404)
     if breach.state != Breach.State.REPORTED:
         raise RuleViolation("R24", "files", "The breach has been decided; its evidence is closed.")
 
 
 def can_add_evidence(user: User | None, breach: Breach) -> bool:
-    return can(user, Permission.REPORT_BREACHES) and breach.state == Breach.State.REPORTED
+    return can(user, Permission.REPORT_BREACHES) and passes(
+        lambda: check_add_evidence(user, breach)
+    )

@@ -11,7 +11,12 @@ from fivesafes.api.security import api_requires
 from fivesafes.people.api.schemas import AccessOut, ReportRowOut
 from fivesafes.policy.access_report import ReportRow, access_report
 from fivesafes.policy.permissions import Permission
-from fivesafes.policy.project_access import AccessAnswer, project_access, projects_within_reach
+from fivesafes.policy.project_access import (
+    AccessAnswer,
+    check_may_ask_about,
+    project_access,
+    projects_within_reach,
+)
 from fivesafes.projects.models import Project
 from fivesafes.shared.api import Paging, call_service, caller, load
 
@@ -44,7 +49,9 @@ def my_access(request: HttpRequest) -> list[AccessRow]:
 @api_requires(Permission.WORK_IN_PROJECTS)
 def project_access_now(request: HttpRequest, project_id: int) -> AccessRow:
     user = caller(request)
-    project = load(request, Project.objects.select_related("institution"), None, pk=project_id)
+    project = load(
+        request, Project.objects.select_related("institution"), check_may_ask_about, pk=project_id
+    )
     return AccessRow(user, project, project_access(user, project, request=request))
 
 

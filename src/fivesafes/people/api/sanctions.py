@@ -13,6 +13,7 @@ from fivesafes.people.api.schemas import BreachIn, BreachOut, DecisionIn, Eviden
 from fivesafes.people.models import Breach, BreachEvidence
 from fivesafes.people.services import sanctions as service
 from fivesafes.people.views.documents import send_file
+from fivesafes.policy import sanctions as policy
 from fivesafes.policy.permissions import Permission
 from fivesafes.shared.api import Paging, act, call_service, caller, load
 
@@ -59,6 +60,7 @@ def add_evidence(
         lambda user, breach: service.add_evidence(
             actor=user, breach=breach, files=files, request=request
         ),
+        check=policy.check_add_evidence,
     )
     return Status(201, added)
 
