@@ -64,6 +64,8 @@ class StateMachine(Generic[S]):
     owners: Mapping[S, str]
     transitions: Mapping[str, Transition[S]]
     four_eyes_rule: str = "R17"
+    # The field a four-eyes refusal names (e.g. "decided_by"); the earlier actor's field if unset.
+    four_eyes_field: str | None = None
 
     def step(self, name: str) -> Transition[S]:
         """The transition called `name`, or a refusal naming the field `step`."""
@@ -113,6 +115,7 @@ def machine(
     owners: Mapping[S, str],
     transitions: list[Transition[S]],
     four_eyes_rule: str = "R17",
+    four_eyes_field: str | None = None,
 ) -> StateMachine[S]:
     """Declare and register a state machine (see the module docstring)."""
     declared = StateMachine(
@@ -125,6 +128,7 @@ def machine(
         owners=dict(owners),
         transitions={t.name: t for t in transitions},
         four_eyes_rule=four_eyes_rule,
+        four_eyes_field=four_eyes_field,
     )
     MACHINES[:] = [m for m in MACHINES if m.name != name] + [declared]
     return declared
@@ -189,7 +193,7 @@ def refusal_for(
         if getattr(obj, f"{name}_id", None) == actor.pk or (earlier is not None and earlier(name)):
             return RuleViolation(
                 sm.four_eyes_rule,
-                name,
+                sm.four_eyes_field or name,
                 f"Four eyes: you {_did(name)} on {label}, so a different person must "
                 f"{transition.label.lower()}.",
             )

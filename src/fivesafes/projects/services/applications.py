@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from fivesafes import files
 from fivesafes.audit.services import record
-from fivesafes.policy.checks import can
+from fivesafes.policy import applications as applications_policy
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import (
     Application,
@@ -25,8 +25,8 @@ from fivesafes.projects.models import (
 from fivesafes.projects.rules import Finding, evaluate, fast_track
 from fivesafes.projects.services import uploads
 from fivesafes.projects.services.facts import application_facts
-from fivesafes.projects.workflow import EDITABLE_STATES
-from fivesafes.shared.refusals import AccessDenied, RuleViolation
+from fivesafes.projects.workflow import FINAL_STATES
+from fivesafes.shared.refusals import RuleViolation
 from fivesafes.shared.services import require
 from fivesafes.shared.uploads import CONTENT_TYPES
 
@@ -75,23 +75,6 @@ def institutions_for(person: Any, on: date | None = None) -> list[Any]:
     return list(Institution.objects.filter(pk__in=ids).order_by("name"))
 
 
-def may_see(person: Any, application: Application) -> bool:
-    """Applicant, members, the institution's manager, and staff who read applications."""
-    if can(person, Permission.VIEW_PROJECT_APPLICATIONS):
-        return True
-    if person.pk in (application.applicant_id, application.institution.manager_id):
-        return True
-    return application.members.filter(person=person).exists()
-
-
-def check_may_see(person: Any, application: Application) -> None:
-    if not may_see(person, application):
-        raise AccessDenied(
-            f"Application {application.reference} is not yours, and your roles do not include "
-            "reading applications."
-        )
-
-
 def stored_findings(application: Application) -> list[Finding]:
     return [Finding.from_dict(values) for values in application.findings]
 
@@ -100,6 +83,15 @@ def compute_findings(application: Application) -> tuple[list[Finding], bool]:
     facts = application_facts(application)
     findings = evaluate(facts)
     return findings, fast_track(facts, findings).eligible
+
+
+def current_findings(application: Application) -> list[Finding]:
+    """The findings as of now for an open application (dates, certifications and
+    authorisations change without a save), as stored for a decided one."""
+    if application.state_enum in FINAL_STATES:
+        return stored_findings(application)
+    findings, _ = compute_findings(application)
+    return findings
 
 
 def refresh_findings(application: Application) -> list[Finding]:
@@ -117,16 +109,7 @@ def editable(actor: Any, application: Application) -> Application:
     """Lock the application; only its applicant edits it, and only as a draft or returned."""
     require(actor, Permission.APPLY_FOR_PROJECTS)
     locked = Application.objects.select_for_update().get(pk=application.pk)
-    if locked.applicant_id != actor.pk:
-        raise AccessDenied(f"Only the applicant edits application {locked.reference}.")
-    if locked.state_enum not in EDITABLE_STATES:
-        raise RuleViolation(
-            "R16",
-            "state",
-            f"Application {locked.reference} is {locked.state_enum.label.lower()}; it can be "
-            "changed only as a draft or when returned for changes (after approval: a change "
-            "request).",
-        )
+    applications_policy.check_edit(actor, locked)
     return locked
 
 

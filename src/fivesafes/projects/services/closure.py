@@ -24,9 +24,10 @@ from django.utils import timezone
 from fivesafes import files
 from fivesafes.audit.services import event_stream_for, record
 from fivesafes.people.rules import add_months
-from fivesafes.policy.permissions import Permission, permissions_of
+from fivesafes.policy import projects as projects_policy
+from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Project, Publication
-from fivesafes.shared.refusals import AccessDenied, RuleViolation
+from fivesafes.shared.refusals import RuleViolation
 from fivesafes.shared.services import require
 
 logger = logging.getLogger(__name__)
@@ -208,12 +209,7 @@ def close(
 ) -> Project:
     """Close the project; `actor=None` is the scheduled job at the end date."""
     if actor is not None:
-        responsible = (
-            project.responsible_id == actor.pk
-            and Permission.APPLY_FOR_PROJECTS in permissions_of(actor.roles)
-        )
-        if not responsible:
-            require(actor, Permission.CLOSE_PROJECTS)
+        projects_policy.check_close(actor, project)
     if not reason.strip():
         raise RuleViolation("R25", "closure_reason", "Say why the project closes.")
     day = on or timezone.localdate()
@@ -362,10 +358,6 @@ def confirm_deletion(
     return locked
 
 
-def is_in_project(person: Any, project: Project) -> bool:
-    return project.responsible_id == person.pk or project.memberships.filter(person=person).exists()
-
-
 def register_publication(
     *,
     actor: Any,
@@ -377,8 +369,7 @@ def register_publication(
 ) -> Publication:
     """R23: a researcher of the project submits a publication for scrutiny (also after closure)."""
     require(actor, Permission.WORK_IN_PROJECTS)
-    if not is_in_project(actor, project):
-        raise AccessDenied(f"You are not a member of project {project.number}.")
+    projects_policy.check_publish(actor, project)
     if not title.strip():
         raise RuleViolation("R23", "title", "Give the publication's title.")
     if len(title.strip()) > 300 or len(authors) > 300 or len(reference) > 300:
@@ -414,10 +405,7 @@ def record_scrutiny(
         locked = Publication.objects.select_for_update().get(pk=publication.pk)
         if locked.scrutiny != Publication.Scrutiny.PENDING:
             raise RuleViolation("R23", "scrutiny", "The scrutiny result is recorded already.")
-        if locked.registered_by_id == actor.pk:
-            raise RuleViolation(
-                "R17", "scrutiny", "Four eyes: you registered this publication yourself."
-            )
+        projects_policy.check_scrutinise(actor, locked)
         locked.scrutiny = result
         locked.scrutiny_note = note.strip()
         locked.scrutinised_by = actor

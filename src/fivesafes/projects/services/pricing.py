@@ -14,12 +14,11 @@ from django.utils import timezone
 
 from fivesafes import files
 from fivesafes.audit.services import record
-from fivesafes.policy.checks import can
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Application, Invoice, PriceItem, Quote
 from fivesafes.projects.rules import pricing
 from fivesafes.projects.services import notify
-from fivesafes.shared.refusals import AccessDenied, RuleViolation
+from fivesafes.shared.refusals import RuleViolation
 from fivesafes.shared.services import require
 
 EVENT_TEMPORALITY = "EVENT"
@@ -208,11 +207,6 @@ def accept_quote(*, actor: Any, quote: Quote, request: Any = None) -> Quote:
     return locked
 
 
-def check_may_accept(actor: Any, quote: Quote) -> None:
-    if quote.application.institution.manager_id != getattr(actor, "pk", None):
-        raise AccessDenied("Only the institution's manager accepts this quote.")
-
-
 PAYMENT_DAYS = 30
 
 
@@ -256,19 +250,3 @@ def issue_invoice(*, actor: Any, quote: Quote, request: Any = None) -> Invoice:
             request=request,
         )
     return invoice
-
-
-def may_see_invoice(person: Any, invoice: Invoice) -> bool:
-    """The manager of the institution it is addressed to, and the office's staff who issue
-    invoices or read applications."""
-    if can(person, Permission.ISSUE_INVOICES) or can(person, Permission.VIEW_PROJECT_APPLICATIONS):
-        return True
-    return invoice.addressed_to.manager_id == getattr(person, "pk", None)
-
-
-def check_may_see_invoice(person: Any, invoice: Invoice) -> None:
-    if not may_see_invoice(person, invoice):
-        raise AccessDenied(
-            f"Invoice {invoice.number} is addressed to {invoice.addressed_to}; only its manager "
-            "and the office's staff see it."
-        )

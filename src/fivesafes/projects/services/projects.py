@@ -4,12 +4,15 @@ small changes recorded without a decision. A closed project (R25) takes no more 
 from __future__ import annotations
 
 from datetime import date
+from itertools import chain
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from fivesafes.audit.services import record
+from fivesafes.audit.models import AuditEvent
+from fivesafes.audit.services import event_stream_for, record
+from fivesafes.policy import projects as projects_policy
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import (
     Application,
@@ -148,10 +151,7 @@ def start_change_request(
 ) -> Application:
     """R16: a change request starts as a copy of the approved scope for the responsible researcher."""
     require(actor, Permission.APPLY_FOR_PROJECTS)
-    if project.responsible_id != actor.pk:
-        raise AccessDenied(f"Only the responsible researcher of {project.number} asks for changes.")
-    if project.is_closed:
-        raise RuleViolation("R16", "project", f"Project {project.number} is closed.")
+    projects_policy.check_change(actor, project)
     if not summary.strip():
         raise RuleViolation("R16", "change_summary", "Say what should change and why.")
     with transaction.atomic():
@@ -286,3 +286,12 @@ def record_small_change(*, actor: Any, change: Application, request: Any = None)
             request=request,
         )
     return project
+
+
+def project_timeline(project: Project) -> list[AuditEvent]:
+    """The events of the project and of its applications and change requests, oldest first."""
+    applications = project.applications.all()
+    return sorted(
+        chain(event_stream_for(project), *(event_stream_for(a) for a in applications)),
+        key=lambda e: e.sequence,
+    )

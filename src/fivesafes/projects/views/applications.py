@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from fivesafes.policy import applications as policy
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.forms import (
@@ -38,7 +39,6 @@ from fivesafes.projects.views.common import (
     WIZARD_SLUGS,
     findings_context,
     get_application,
-    may_edit,
 )
 from fivesafes.shared.pages import Refused, attempt, refuse
 from fivesafes.shared.refusals import AccessDenied
@@ -155,7 +155,7 @@ def wizard(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         application = get_application(request, pk)
     except AccessDenied as denial:
         return refuse(request, denial.reason)
-    if not may_edit(request.user, application):
+    if not policy.can_edit(request.user, application):
         return redirect("projects:application", pk=pk)
     form_class = STEP_FORMS.get(step)
     if request.method != "POST" or form_class is None:
@@ -235,7 +235,7 @@ def save_variable(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _back(request: HttpRequest, application: Application, step: str, **forms) -> HttpResponse:  # noqa: ANN003
     """The wizard step again with the refused form, only for the applicant who may edit."""
-    if not may_edit(request.user, application):
+    if not policy.can_edit(request.user, application):
         return refuse(request, f"Only the applicant edits application {application.reference}.")
     return _wizard_page(request, application, step, status=400, **forms)
 

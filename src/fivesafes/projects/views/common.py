@@ -8,10 +8,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
+from fivesafes.policy import applications as policy
 from fivesafes.projects.models import Application
 from fivesafes.projects.rules import Severity
 from fivesafes.projects.services import applications as service
-from fivesafes.projects.workflow import EDITABLE_STATES, FINAL_STATES
 
 # The wizard's steps, in order: (slug, title).
 WIZARD: tuple[tuple[str, str], ...] = (
@@ -30,21 +30,14 @@ def get_application(request: HttpRequest, pk: int) -> Application:
     application = get_object_or_404(
         Application.objects.select_related("institution", "applicant", "project"), pk=pk
     )
-    service.check_may_see(request.user, application)
+    policy.check_see(request.user, application)
     return application
-
-
-def may_edit(user: Any, application: Application) -> bool:
-    return application.applicant_id == user.pk and application.state_enum in EDITABLE_STATES
 
 
 def findings_context(application: Application) -> dict[str, Any]:
     """The findings as of now for an open application (dates, certifications and
     authorisations change without a save), as stored for a decided one."""
-    if application.state_enum in FINAL_STATES:
-        findings = service.stored_findings(application)
-    else:
-        findings, _ = service.compute_findings(application)
+    findings = service.current_findings(application)
     return {
         "application": application,
         "findings": findings,

@@ -9,10 +9,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from fivesafes.policy import applications as applications_policy
+from fivesafes.policy import quotes as quotes_policy
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Application, Invoice, PriceItem, Quote
-from fivesafes.projects.services import applications as application_service
 from fivesafes.projects.services import pricing
 from fivesafes.projects.services.documents import (
     contract_path,
@@ -113,7 +114,7 @@ def accept_quote(request: HttpRequest, pk: int) -> HttpResponse:
 def contract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     quote = get_object_or_404(Quote.objects.select_related("application__institution"), pk=pk)
     try:
-        application_service.check_may_see(request.user, quote.application)
+        applications_policy.check_see(request.user, quote.application)
     except AccessDenied as denial:
         return refuse(request, denial.reason)
     if not quote.contract_name:
@@ -164,7 +165,7 @@ def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         Invoice.objects.select_related("addressed_to", "quote__application__project"), pk=pk
     )
     try:
-        pricing.check_may_see_invoice(request.user, invoice)
+        quotes_policy.check_see_invoice(request.user, invoice)
     except AccessDenied as denial:
         return refuse(request, denial.reason)
     response = HttpResponse(render_invoice(invoice), content_type="application/pdf")
