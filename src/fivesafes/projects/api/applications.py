@@ -1,7 +1,6 @@
 """`/applications`: start, list, read and fill in applications (the wizard's fields, variables,
 population, members, external data, documents)."""
 
-
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import File, Router, Status

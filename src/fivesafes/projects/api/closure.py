@@ -1,7 +1,6 @@
 """Closing a project, recording the deletion of its data (R25), and registering its
 publications for scrutiny (R23)."""
 
-
 from django.http import HttpRequest
 from ninja import Router, Status
 

@@ -1,7 +1,6 @@
 """What the safe-projects endpoints share: loading an application or a project through the
 policy's check, and answering with the object read afresh in a fixed number of queries."""
 
-
 from collections.abc import Callable
 from typing import Any
 

@@ -1,6 +1,5 @@
 """The price list, quotes and invoices (R18)."""
 
-
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 

@@ -2,7 +2,6 @@
 requests against it (R16). Its operations on `/{project_id}` come last in the package's
 router, so that named paths (`/prices`, `/publications`) match first."""
 
-
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Status

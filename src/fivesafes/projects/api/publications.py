@@ -1,6 +1,5 @@
 """Publications waiting for the office's scrutiny, and recording its result (R23)."""
 
-
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404

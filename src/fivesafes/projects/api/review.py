@@ -2,7 +2,6 @@
 operation per step, each declaring the permission its step needs), questions and answers,
 and a change request recorded without a decision (R16, R17)."""
 
-
 from typing import Any
 
 from django.http import HttpRequest

@@ -173,7 +173,9 @@ def take_step(
     deletion_deadline: date | None = None,
     request: Any = None,
 ) -> Application:
-    """Walk one step of the application's machine (see the module docstring)."""
+    """Walk one step of the application's machine (see the module docstring). Whoever may
+    not see the application is refused before anything is said about its state."""
+    policy.check_see(actor, application)
     taken: Application = workflow.take_step(
         APPLICATION,
         HOOKS,

@@ -21,6 +21,7 @@ from fivesafes.projects.models import (
     ProjectMembership,
 )
 from fivesafes.projects.rules import scope as scopes
+from fivesafes.projects.scope import Scope
 from fivesafes.projects.services.applications import refresh_findings
 from fivesafes.projects.services.facts import scope_of, terms_of
 from fivesafes.projects.workflow import FINAL_STATES
@@ -88,7 +89,7 @@ def _end_agreements_of_leavers(project: Project, person_ids: list[int], actor: A
 
 def apply_decision(*, actor: Any, application: Application, request: Any = None) -> Project:
     """Approval: create the project (new) or bring it to the new scope (change request)."""
-    scope = scope_of(application)
+    scope = Scope.from_dict(scope_of(application)).as_dict()
     if application.kind == Application.Kind.CHANGE and application.project_id:
         project = Project.objects.select_for_update().get(pk=application.project_id)
         # Checked again under the lock: a closure may have come in since the step began.

@@ -21,7 +21,7 @@ from fivesafes.projects.services.documents import (
     render_invoice,
 )
 from fivesafes.projects.views.common import get_application
-from fivesafes.shared.pages import Refused, attempt, refuse
+from fivesafes.shared.pages import refuse, run_action
 from fivesafes.shared.refusals import AccessDenied
 
 
@@ -44,25 +44,26 @@ def price_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         code = request.POST.get("code", "")
         form = PriceForm(request.POST)
-        if form.is_valid():
-            try:
-                attempt(
-                    request,
-                    lambda: pricing.set_price(
-                        actor=request.user,
-                        code=code,
-                        unit_price=form.cleaned_data["unit_price"],
-                        request=request,
-                    ),
-                )
-            except Refused as refused:
-                if refused.response is not None:
-                    return refused.response
-            else:
-                messages.success(request, "The price was changed.")
-                return redirect("projects:prices")
-        else:
+        if not form.is_valid():
             messages.error(request, "Price: give an amount of zero or more.")
+        else:
+            response = run_action(
+                request,
+                lambda: pricing.set_price(
+                    actor=request.user,
+                    code=code,
+                    unit_price=form.cleaned_data["unit_price"],
+                    request=request,
+                ),
+                done=lambda _: redirect("projects:prices"),
+                failed=lambda: _price_page(request, items),
+                success="The price was changed.",
+            )
+            return response
+    return _price_page(request, items)
+
+
+def _price_page(request: HttpRequest, items: list[PriceItem]) -> HttpResponse:
     return render(
         request,
         "projects/prices.html",
@@ -78,36 +79,35 @@ def issue_quote(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Hours: give numbers of zero or more.")
         return redirect("projects:application", pk=pk)
-    try:
-        quote = attempt(
-            request,
-            lambda: pricing.issue_quote(
-                actor=request.user, application=application, request=request, **form.cleaned_data
-            ),
-        )
-    except Refused as refused:
-        if refused.response is not None:
-            return refused.response
-    else:
-        messages.success(request, f"Quote {quote.reference} offered: {quote.total} DKK.")
-    return redirect("projects:application", pk=pk)
+    back = redirect("projects:application", pk=pk)
+    return run_action(
+        request,
+        lambda: pricing.issue_quote(
+            actor=request.user, application=application, request=request, **form.cleaned_data
+        ),
+        done=lambda _: back,
+        failed=lambda: back,
+        success=lambda quote: f"Quote {quote.reference} offered: {quote.total} DKK.",
+    )
 
 
 @require_POST
 @requires(Permission.ACCEPT_QUOTES)
 def accept_quote(request: HttpRequest, pk: int) -> HttpResponse:
-    quote = get_object_or_404(Quote.objects.select_related("application"), pk=pk)
-    try:
-        attempt(
-            request,
-            lambda: pricing.accept_quote(actor=request.user, quote=quote, request=request),
-        )
-    except Refused as refused:
-        if refused.response is not None:
-            return refused.response
-    else:
-        messages.success(request, f"Quote {quote.reference} accepted; the contract is ready.")
-    return redirect("projects:application", pk=quote.application_id)
+    quote = get_object_or_404(Quote.objects.select_related("application__institution"), pk=pk)
+    back = redirect("projects:application", pk=quote.application_id)
+    return run_action(
+        request,
+        lambda: _accept(request, quote),
+        done=lambda _: back,
+        failed=lambda: back,
+        success=f"Quote {quote.reference} accepted; the contract is ready.",
+    )
+
+
+def _accept(request: HttpRequest, quote: Quote) -> Quote:
+    quotes_policy.check_see(request.user, quote)
+    return pricing.accept_quote(actor=request.user, quote=quote, request=request)
 
 
 @requires(Permission.VIEW_DASHBOARD)
@@ -146,16 +146,14 @@ def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Permission.ISSUE_INVOICES)
 def issue_invoice(request: HttpRequest, pk: int) -> HttpResponse:
     quote = get_object_or_404(Quote, pk=pk)
-    try:
-        invoice = attempt(
-            request, lambda: pricing.issue_invoice(actor=request.user, quote=quote, request=request)
-        )
-    except Refused as refused:
-        if refused.response is not None:
-            return refused.response
-    else:
-        messages.success(request, f"Invoice {invoice.number} issued to {invoice.addressed_to}.")
-    return redirect("projects:application", pk=quote.application_id)
+    back = redirect("projects:application", pk=quote.application_id)
+    return run_action(
+        request,
+        lambda: pricing.issue_invoice(actor=request.user, quote=quote, request=request),
+        done=lambda _: back,
+        failed=lambda: back,
+        success=lambda invoice: f"Invoice {invoice.number} issued to {invoice.addressed_to}.",
+    )
 
 
 @requires(Permission.VIEW_DASHBOARD)

@@ -23,7 +23,8 @@ def scope_population(project: Project) -> list[str]:
     from fivesafes.projects.services.population import catalogue_entries
 
     try:
-        definition = from_dict(project.approved_scope.get("population") or {})
+        population = project.scope.population
+        definition = from_dict({"unit": population.unit, "criteria": list(population.criteria)})
     except PopulationError:
         return []
     return describe_all(definition, catalogue_entries(definition.variables))
