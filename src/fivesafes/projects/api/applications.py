@@ -1,12 +1,14 @@
 """`/applications`: start, list, read and fill in applications (the wizard's fields, variables,
 population, members, external data, documents)."""
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from fivesafes.accounts.models import User
 from fivesafes.api.security import api_requires
 from fivesafes.people.models import Institution
 from fivesafes.policy.permissions import Permission
@@ -46,12 +48,12 @@ P = Permission
 @paginate(Paging)
 def application_list(
     request: HttpRequest, state: str = "", handler: str = "", due: str = ""
-) -> list[Application]:
+) -> QuerySet[Application]:
     """`state` is "all", one state, or empty (staff: the open cases; others: all of theirs).
     Staff filter by `handler` ("mine", "none" or a user name) and `due` ("overdue", "week").
     The earliest due come first."""
     found = queries.applications(caller(request), state=state, handler=handler, due=due)
-    return found.prefetch_related("quotes__accepted_by", "quotes__invoice_to")  # type: ignore[return-value]
+    return found.prefetch_related("quotes__accepted_by", "quotes__invoice_to")
 
 
 @router.post("/applications", response={201: ApplicationOut}, summary="Start a draft application")
@@ -105,7 +107,7 @@ def update_application(
 def update_variable(
     request: HttpRequest, application_id: int, line_id: int, payload: VariableIn
 ) -> Application:
-    def change(user: object, a: Application) -> None:
+    def change(user: User, a: Application) -> None:
         line = get_object_or_404(ApplicationVariable, pk=line_id, application=a)
         service.update_variable(actor=user, line=line, request=request, **payload.dict())
 
@@ -151,7 +153,7 @@ def add_member(request: HttpRequest, application_id: int, payload: MemberIn) -> 
 )
 @api_requires(P.APPLY_FOR_PROJECTS)
 def remove_member(request: HttpRequest, application_id: int, username: str) -> Application:
-    def change(user: object, a: Application) -> None:
+    def change(user: User, a: Application) -> None:
         member = get_object_or_404(ApplicationMember, application=a, person__username=username)
         service.remove_member(actor=user, member=member, request=request)
 
@@ -165,7 +167,7 @@ def remove_member(request: HttpRequest, application_id: int, username: str) -> A
 )
 @api_requires(P.APPLY_FOR_PROJECTS)
 def remove_variable(request: HttpRequest, application_id: int, line_id: int) -> Application:
-    def change(user: object, a: Application) -> None:
+    def change(user: User, a: Application) -> None:
         line = get_object_or_404(ApplicationVariable, pk=line_id, application=a)
         service.remove_variable(actor=user, line=line, request=request)
 
@@ -211,7 +213,7 @@ def add_external_data(
 )
 @api_requires(P.APPLY_FOR_PROJECTS)
 def remove_external_data(request: HttpRequest, application_id: int, item_id: int) -> Application:
-    def change(user: object, a: Application) -> None:
+    def change(user: User, a: Application) -> None:
         item = get_object_or_404(ExternalDataSource, pk=item_id, application=a)
         service.remove_external_data(actor=user, item=item, request=request)
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from fivesafes.accounts.models import User
 from fivesafes.audit.services import record
 from fivesafes.policy.permissions import Permission, Role, permissions_of
 from fivesafes.projects.models import Application
@@ -28,7 +29,7 @@ def due_after_submission(day: date | None = None) -> date:
     return (day or timezone.localdate()) + timedelta(days=CASE_DAYS)
 
 
-def may_handle(person: Any) -> bool:
+def may_handle(person: User) -> bool:
     return Permission.REVIEW_PROJECT_APPLICATIONS in permissions_of(person.roles)
 
 
@@ -50,7 +51,7 @@ def handlers() -> list[Any]:
 
 def assign(
     *,
-    actor: Any,
+    actor: User,
     application: Application,
     handler: Any = None,
     due_on: date | None = None,

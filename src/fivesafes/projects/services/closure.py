@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fivesafes import files
+from fivesafes.accounts.models import User
 from fivesafes.audit.services import event_stream_for, record
 from fivesafes.people.rules import add_months
 from fivesafes.policy import projects as projects_policy
@@ -166,7 +167,7 @@ def _archive(project: Project) -> str:
     return name
 
 
-def _end_agreements(project: Project, actor: Any) -> int:
+def _end_agreements(project: Project, actor: User | None) -> int:
     """The project's researcher agreements lapse: access ends through the access rule (R8)."""
     from fivesafes.people.services.agreements import end_agreements_for_project
 
@@ -175,7 +176,7 @@ def _end_agreements(project: Project, actor: Any) -> int:
     )
 
 
-def _withdraw_open_changes(project: Project, actor: Any, request: Any) -> list[str]:
+def _withdraw_open_changes(project: Project, actor: User | None, request: Any) -> list[str]:
     """An open change request of a closing project can no longer change it (R16): it is
     withdrawn, so it leaves the office's list; each one audited."""
     from fivesafes.projects.models import Application
@@ -205,7 +206,12 @@ def _withdraw_open_changes(project: Project, actor: Any, request: Any) -> list[s
 
 
 def close(
-    *, actor: Any, project: Project, reason: str, on: date | None = None, request: Any = None
+    *,
+    actor: User | None,
+    project: Project,
+    reason: str,
+    on: date | None = None,
+    request: Any = None,
 ) -> Project:
     """Close the project; `actor=None` is the scheduled job at the end date."""
     if actor is not None:
@@ -326,7 +332,7 @@ def send_end_reminders(*, on: date | None = None) -> int:
 
 
 def confirm_deletion(
-    *, actor: Any, project: Project, deleted_on: date | None = None, request: Any = None
+    *, actor: User, project: Project, deleted_on: date | None = None, request: Any = None
 ) -> Project:
     """Staff record that the project's data were deleted (R25)."""
     require(actor, Permission.CLOSE_PROJECTS)
@@ -360,7 +366,7 @@ def confirm_deletion(
 
 def register_publication(
     *,
-    actor: Any,
+    actor: User,
     project: Project,
     title: str,
     authors: str = "",
@@ -393,7 +399,7 @@ def register_publication(
 
 
 def record_scrutiny(
-    *, actor: Any, publication: Publication, result: str, note: str = "", request: Any = None
+    *, actor: User, publication: Publication, result: str, note: str = "", request: Any = None
 ) -> Publication:
     """R23: the office's scrutiny result; an objection says why."""
     require(actor, Permission.RECORD_SCRUTINY)

@@ -143,10 +143,11 @@ def _then_notify(hook: workflow.Hook | None = None) -> workflow.Hook:
     return after
 
 
-_AFTER: dict[str, workflow.Hook] = {
-    "submit": lambda step: refresh_findings(step.obj),
-    "approve": _apply_decision,
-}
+def _refresh_findings(step: workflow.Step[ApplicationState]) -> None:
+    refresh_findings(step.obj)
+
+
+_AFTER: dict[str, workflow.Hook] = {"submit": _refresh_findings, "approve": _apply_decision}
 
 HOOKS = workflow.Hooks(
     lock=lambda application: Application.objects.select_for_update().get(pk=application.pk),

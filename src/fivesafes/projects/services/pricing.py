@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fivesafes import files
+from fivesafes.accounts.models import User
 from fivesafes.audit.services import record
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Application, Invoice, PriceItem, Quote
@@ -28,7 +29,7 @@ def prices() -> dict[str, Decimal]:
     return {item.code: item.unit_price for item in PriceItem.objects.all()}
 
 
-def set_price(*, actor: Any, code: str, unit_price: Any, request: Any = None) -> PriceItem:
+def set_price(*, actor: User, code: str, unit_price: Any, request: Any = None) -> PriceItem:
     require(actor, Permission.EDIT_PRICE_LIST)
     try:
         value = Decimal(str(unit_price))
@@ -101,7 +102,7 @@ def _refuse_if_closed(application: Application) -> None:
 
 def issue_quote(
     *,
-    actor: Any,
+    actor: User,
     application: Application,
     coordination_hours: Any,
     outside_list_hours: Any = 0,
@@ -164,7 +165,7 @@ def issue_quote(
     return quote
 
 
-def accept_quote(*, actor: Any, quote: Quote, request: Any = None) -> Quote:
+def accept_quote(*, actor: User, quote: Quote, request: Any = None) -> Quote:
     """R18: only the manager of the owning institution accepts; the contract PDF is written."""
     from fivesafes.projects.services.documents import store_contract
 
@@ -219,7 +220,7 @@ def _invoice_number(year: int) -> str:
     return f"{prefix}{n:04d}"
 
 
-def issue_invoice(*, actor: Any, quote: Quote, request: Any = None) -> Invoice:
+def issue_invoice(*, actor: User, quote: Quote, request: Any = None) -> Invoice:
     """The invoice for an accepted quote, to the institution that owns the project (R7, R18)."""
     require(actor, Permission.ISSUE_INVOICES)
     with transaction.atomic():
