@@ -101,3 +101,23 @@ def test_page_api_and_service_agree_for_each_person(pw, draft, make_user, stage)
             assert _accepted(person, draft, step) == (step in listed), (person, step)
         offered |= listed
     assert offered, "somebody may act in every open state"
+
+
+def test_each_step_operation_declares_the_permission_its_step_needs(pw, submitted, client_as):
+    """The OpenAPI document no longer understates a step: an auditor, who may read but not
+    act, is refused by the operation's own declaration, which names the step's permission."""
+    auditor = client_as(Role.AUDITOR)
+    document = auditor.get("/api/v1/openapi.json").json()["paths"]
+    for name, transition in APPLICATION.transitions.items():
+        path = f"/api/v1/projects/applications/{{application_id}}/steps/{name}"
+        assert "post" in document[path], name
+        answer = auditor.post(
+            f"/api/v1/projects/applications/{submitted.pk}/steps/{name}",
+            data="{}",
+            content_type="application/json",
+        )
+        assert answer.status_code == 403 and transition.permission.value in answer.json()["detail"]
+    unknown = auditor.post(
+        f"/api/v1/projects/applications/{submitted.pk}/steps/fly", content_type="application/json"
+    )
+    assert unknown.status_code == 404
