@@ -177,3 +177,52 @@ CHANGING_STEPS = frozenset(
 )
 # The wizard's last page submits; the application page offers the other steps.
 WIZARD_STEPS = frozenset({"submit"})
+
+
+class ProjectState(StrEnum):
+    """A project is active from its approval until it closes (R25)."""
+
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return "Active" if self is ProjectState.ACTIVE else "Closed"
+
+
+def _closing(
+    name: str, label: str, permission: Permission, **options: object
+) -> Transition[ProjectState]:
+    return Transition(
+        name=name,
+        label=label,
+        sources=frozenset({ProjectState.ACTIVE}),
+        target=ProjectState.CLOSED,
+        permission=permission,
+        audit_action="project.closed",
+        **options,  # type: ignore[arg-type]
+    )
+
+
+# Closing a project (R25): staff who close projects, the responsible researcher, or the daily
+# job once the end date has passed. `services/closure.py` walks it with the shared walker.
+PROJECT: StateMachine[ProjectState] = machine(
+    name="project",
+    subject="a project",
+    rule="R25",
+    states=ProjectState,
+    initial=ProjectState.ACTIVE,
+    final={ProjectState.CLOSED},
+    owners={ProjectState.ACTIVE: "responsible researcher"},
+    transitions=[
+        _closing("close", "Close the project", P.CLOSE_PROJECTS, actor_field="closed_by"),
+        _closing(
+            "close_own",
+            "Close the project",
+            P.APPLY_FOR_PROJECTS,
+            actor_field="closed_by",
+            owner_field="responsible",
+        ),
+        _closing("end", "Close at the end date", P.CLOSE_PROJECTS, automatic=True),
+    ],
+)

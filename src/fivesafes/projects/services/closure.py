@@ -26,8 +26,11 @@ from fivesafes.accounts.models import User
 from fivesafes.audit.services import event_stream_for, record
 from fivesafes.people.rules import add_months
 from fivesafes.policy import projects as projects_policy
+from fivesafes.policy.objects import holds
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Project, Publication
+from fivesafes.projects.workflow import PROJECT, ProjectState
+from fivesafes.shared import workflow
 from fivesafes.shared.refusals import RuleViolation
 from fivesafes.shared.services import require
 
@@ -205,6 +208,48 @@ def _withdraw_open_changes(project: Project, actor: User | None, request: Any) -
     return withdrawn
 
 
+def _close(step: workflow.Step[ProjectState]) -> None:
+    """Before the state changes: the reason, the dates the closure sets."""
+    project, day = step.obj, step.options["day"]
+    project.closed_at = timezone.now()
+    project.closure_reason = step.options["reason"]
+    if project.deletion_deadline is None:
+        project.deletion_deadline = day + timedelta(days=DEFAULT_DELETION_DAYS)
+    project.transfer_area_emptied_by = add_months(day, TRANSFER_AREA_MONTHS)
+    step.fields += ["closed_at", "closure_reason", "deletion_deadline", "transfer_area_emptied_by"]
+
+
+def _closed(step: workflow.Step[ProjectState]) -> None:
+    """Once closed: agreements lapse, open change requests are withdrawn, the documentation is
+    archived; the audit event says what happened."""
+    project = step.obj
+    lapsed = _end_agreements(project, step.actor)
+    withdrawn = _withdraw_open_changes(project, step.actor, step.request)
+    project.archive_name = _archive(project)
+    project.documentation_archived_at = timezone.now()
+    project.save(update_fields=["archive_name", "documentation_archived_at"])
+    step.after.update(
+        deletion_deadline=project.deletion_deadline,
+        transfer_area_emptied_by=project.transfer_area_emptied_by,
+        archive=project.archive_name,
+    )
+    step.data.update(
+        reason=project.closure_reason,
+        agreements_lapsed=lapsed,
+        change_requests_withdrawn=withdrawn,
+    )
+
+
+CLOSING = workflow.Hooks(
+    lock=lambda project: (
+        Project.objects.select_for_update().select_related("institution").get(pk=project.pk)
+    ),
+    before={name: _close for name in PROJECT.transitions},
+    after={name: _closed for name in PROJECT.transitions},
+    describe=lambda project: f"Project {project.number}",
+)
+
+
 def close(
     *,
     actor: User | None,
@@ -213,48 +258,27 @@ def close(
     on: date | None = None,
     request: Any = None,
 ) -> Project:
-    """Close the project; `actor=None` is the scheduled job at the end date."""
-    if actor is not None:
+    """Close the project; `actor=None` is the scheduled job at the end date. Staff who close
+    projects take the step `close`, the responsible researcher `close_own`, the job `end`."""
+    if actor is None:
+        step = "end"
+    else:
         projects_policy.check_close(actor, project)
+        step = "close" if holds(actor, Permission.CLOSE_PROJECTS) else "close_own"
     if not reason.strip():
         raise RuleViolation("R25", "closure_reason", "Say why the project closes.")
-    day = on or timezone.localdate()
-    with files.kept_if_committed(), transaction.atomic():
-        locked = (
-            Project.objects.select_for_update().select_related("institution").get(pk=project.pk)
-        )
-        if locked.is_closed:
-            raise RuleViolation("R25", "state", f"Project {locked.number} is closed already.")
-        locked.state = Project.State.CLOSED
-        locked.closed_at = timezone.now()
-        locked.closed_by = actor
-        locked.closure_reason = reason.strip()
-        if locked.deletion_deadline is None:
-            locked.deletion_deadline = day + timedelta(days=DEFAULT_DELETION_DAYS)
-        locked.transfer_area_emptied_by = add_months(day, TRANSFER_AREA_MONTHS)
-        lapsed = _end_agreements(locked, actor)
-        withdrawn = _withdraw_open_changes(locked, actor, request)
-        locked.archive_name = _archive(locked)
-        locked.documentation_archived_at = timezone.now()
-        locked.save()
-        record(
-            action="project.closed",
+    with files.kept_if_committed():
+        closed: Project = workflow.take_step(
+            PROJECT,
+            CLOSING,
+            obj=project,
+            step=step,
             actor=actor,
-            obj=locked,
-            after={
-                "state": locked.state,
-                "deletion_deadline": locked.deletion_deadline,
-                "transfer_area_emptied_by": locked.transfer_area_emptied_by,
-                "archive": locked.archive_name,
-            },
-            data={
-                "reason": locked.closure_reason,
-                "agreements_lapsed": lapsed,
-                "change_requests_withdrawn": withdrawn,
-            },
             request=request,
+            reason=reason.strip(),
+            day=on or timezone.localdate(),
         )
-    return locked
+    return closed
 
 
 def close_ended(*, on: date | None = None, failed: list[str] | None = None) -> int:
