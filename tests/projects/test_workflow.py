@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from fivesafes.projects.workflow import APPLICATION, PROJECT
+from fivesafes.projects.workflow import APPLICATION, PROJECT, QUOTE
 from fivesafes.shared.workflow import MACHINES
 
-ROOM = [APPLICATION, PROJECT]
+ROOM = [APPLICATION, PROJECT, QUOTE]
 
 
 def test_the_rooms_machines_are_registered() -> None:

@@ -226,3 +226,48 @@ PROJECT: StateMachine[ProjectState] = machine(
         _closing("end", "Close at the end date", P.CLOSE_PROJECTS, automatic=True),
     ],
 )
+
+
+class QuoteState(StrEnum):
+    """A quote is offered, then accepted by the institution's manager or superseded by a new
+    offer (R18)."""
+
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    SUPERSEDED = "superseded"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+# The quote (R18): `services/pricing.py` walks it with the shared walker; its events are kept
+# with the application, so the application's history shows them.
+QUOTE: StateMachine[QuoteState] = machine(
+    name="quote",
+    subject="a quote",
+    rule="R18",
+    states=QuoteState,
+    initial=QuoteState.OFFERED,
+    final={QuoteState.ACCEPTED, QuoteState.SUPERSEDED},
+    owners={QuoteState.OFFERED: "institution manager"},
+    transitions=[
+        Transition(
+            name="accept",
+            label="Accept the quote",
+            sources=frozenset({QuoteState.OFFERED}),
+            target=QuoteState.ACCEPTED,
+            permission=P.ACCEPT_QUOTES,
+            audit_action="quote.accepted",
+            actor_field="accepted_by",
+        ),
+        Transition(
+            name="supersede",
+            label="Supersede the quote",
+            sources=frozenset({QuoteState.OFFERED}),
+            target=QuoteState.SUPERSEDED,
+            permission=P.REVIEW_PROJECT_APPLICATIONS,
+            audit_action="quote.superseded",
+        ),
+    ],
+)

@@ -246,6 +246,9 @@ class Hooks:
     earlier: Callable[[Any, Any], Earlier] | None = None
     snapshot: tuple[str, ...] = ("state",)
     describe: Callable[[Any], str] = str
+    # The object the audit event is about, if not the object itself (a quote's event is kept
+    # with its application, so the application's history shows it).
+    audited: Callable[[Any], Any] | None = None
 
 
 def take_step(
@@ -321,7 +324,7 @@ def take_step(
         record(
             action=transition.audit_action,
             actor=actor,
-            obj=locked,
+            obj=hooks.audited(locked) if hooks.audited else locked,
             before=before,
             after={**after, **taken.after},
             data={**({"note": taken.note} if taken.note else {}), **taken.data} or None,

@@ -19,6 +19,8 @@ from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Application, Invoice, PriceItem, Quote
 from fivesafes.projects.rules import pricing
 from fivesafes.projects.services import notify
+from fivesafes.projects.workflow import QUOTE, QuoteState
+from fivesafes.shared import workflow
 from fivesafes.shared.refusals import RuleViolation
 from fivesafes.shared.services import require
 
@@ -124,10 +126,12 @@ def issue_quote(
                 "R18", "state", f"The quote for {locked.reference} has been accepted already."
             )
         computed = pricing.compute_quote(prices(), quote_input(locked, coordination, outside))
-        superseded = list(
-            locked.quotes.filter(state=Quote.State.OFFERED).values_list("pk", flat=True)
-        )
-        Quote.objects.filter(pk__in=superseded).update(state=Quote.State.SUPERSEDED)
+        superseded = []
+        for offered in locked.quotes.filter(state=Quote.State.OFFERED):
+            workflow.take_step(
+                QUOTE, QUOTE_HOOKS, obj=offered, step="supersede", actor=actor, request=request
+            )
+            superseded.append(offered.pk)
         quote = Quote.objects.create(
             application=locked,
             lines=[
@@ -165,47 +169,55 @@ def issue_quote(
     return quote
 
 
-def accept_quote(*, actor: User, quote: Quote, request: Any = None) -> Quote:
-    """R18: only the manager of the owning institution accepts; the contract PDF is written."""
+def _accept(step: workflow.Step[QuoteState]) -> None:
+    """Only the manager of the owning institution accepts, and not for a closed project."""
+    quote = step.obj
+    institution = quote.application.institution
+    if institution.manager_id != step.actor.pk:
+        raise RuleViolation(
+            "R18",
+            "accepted_by",
+            f"Only the manager of {institution}, which owns the project and pays the "
+            "invoices, accepts the quote.",
+        )
+    _refuse_if_closed(quote.application)
+    quote.accepted_at = timezone.now()
+    step.fields.append("accepted_at")
+
+
+def _write_contract(step: workflow.Step[QuoteState]) -> None:
+    """Once accepted: the contract PDF, kept by its hash."""
     from fivesafes.projects.services.documents import store_contract
 
+    quote = step.obj
+    quote.contract_name, quote.contract_sha256 = store_contract(quote)
+    quote.save(update_fields=["contract_name", "contract_sha256"])
+    step.after.update(
+        quote=quote.reference, total=quote.total, contract_sha256=quote.contract_sha256
+    )
+
+
+QUOTE_HOOKS = workflow.Hooks(
+    lock=lambda quote: (
+        Quote.objects.select_for_update()
+        .select_related("application__institution")
+        .get(pk=quote.pk)
+    ),
+    before={"accept": _accept},
+    after={"accept": _write_contract},
+    describe=lambda quote: f"Quote {quote.reference}",
+    audited=lambda quote: quote.application,
+)
+
+
+def accept_quote(*, actor: User, quote: Quote, request: Any = None) -> Quote:
+    """R18: only the manager of the owning institution accepts; the contract PDF is written."""
     require(actor, Permission.ACCEPT_QUOTES)
-    with files.kept_if_committed(), transaction.atomic():
-        locked = (
-            Quote.objects.select_for_update()
-            .select_related("application__institution")
-            .get(pk=quote.pk)
+    with files.kept_if_committed():
+        accepted: Quote = workflow.take_step(
+            QUOTE, QUOTE_HOOKS, obj=quote, step="accept", actor=actor, request=request
         )
-        institution = locked.application.institution
-        if institution.manager_id != actor.pk:
-            raise RuleViolation(
-                "R18",
-                "accepted_by",
-                f"Only the manager of {institution}, which owns the project and pays the "
-                "invoices, accepts the quote.",
-            )
-        if locked.state != Quote.State.OFFERED:
-            raise RuleViolation(
-                "R18", "state", f"Quote {locked.reference} is {locked.get_state_display()}."
-            )
-        _refuse_if_closed(locked.application)
-        locked.state = Quote.State.ACCEPTED
-        locked.accepted_by = actor
-        locked.accepted_at = timezone.now()
-        locked.contract_name, locked.contract_sha256 = store_contract(locked)
-        locked.save()
-        record(
-            action="quote.accepted",
-            actor=actor,
-            obj=locked.application,
-            after={
-                "quote": locked.reference,
-                "total": locked.total,
-                "contract_sha256": locked.contract_sha256,
-            },
-            request=request,
-        )
-    return locked
+    return accepted
 
 
 PAYMENT_DAYS = 30
