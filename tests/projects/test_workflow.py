@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from fivesafes.projects.workflow import APPLICATION, PROJECT, QUOTE
+from fivesafes.projects.workflow import APPLICATION, PROJECT, PUBLICATION, QUOTE
 from fivesafes.shared.workflow import MACHINES
 
-ROOM = [APPLICATION, PROJECT, QUOTE]
+ROOM = [APPLICATION, PROJECT, QUOTE, PUBLICATION]
 
 
 def test_the_rooms_machines_are_registered() -> None:

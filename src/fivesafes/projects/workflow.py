@@ -271,3 +271,52 @@ QUOTE: StateMachine[QuoteState] = machine(
         ),
     ],
 )
+
+
+class ScrutinyState(StrEnum):
+    """A registered publication waits for the office's scrutiny, which finds no objection or
+    objects (R23)."""
+
+    PENDING = "pending"
+    NO_OBJECTION = "no_objection"
+    OBJECTION = "objection"
+
+    @property
+    def label(self) -> str:
+        return {
+            ScrutinyState.PENDING: "Waiting for scrutiny",
+            ScrutinyState.NO_OBJECTION: "No objection",
+            ScrutinyState.OBJECTION: "Objection",
+        }[self]
+
+
+def _scrutiny(name: ScrutinyState, label: str, **options: object) -> Transition[ScrutinyState]:
+    return Transition(
+        name=name.value,
+        label=label,
+        sources=frozenset({ScrutinyState.PENDING}),
+        target=name,
+        permission=P.RECORD_SCRUTINY,
+        audit_action="publication.scrutinised",
+        actor_field="scrutinised_by",
+        note_field="scrutiny_note",
+        **options,  # type: ignore[arg-type]
+    )
+
+
+# The scrutiny of a publication (R23), kept in its `scrutiny` field: `services/closure.py`
+# walks it with the shared walker; the events are kept with the project.
+PUBLICATION: StateMachine[ScrutinyState] = machine(
+    name="publication",
+    subject="a publication",
+    rule="R23",
+    states=ScrutinyState,
+    initial=ScrutinyState.PENDING,
+    final={ScrutinyState.NO_OBJECTION, ScrutinyState.OBJECTION},
+    owners={ScrutinyState.PENDING: "staff who record scrutiny"},
+    state_field="scrutiny",
+    transitions=[
+        _scrutiny(ScrutinyState.NO_OBJECTION, "Record no objection"),
+        _scrutiny(ScrutinyState.OBJECTION, "Record an objection", needs_note=True),
+    ],
+)

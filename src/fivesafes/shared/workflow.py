@@ -66,6 +66,12 @@ class StateMachine(Generic[S]):
     four_eyes_rule: str = "R17"
     # The field a four-eyes refusal names (e.g. "decided_by"); the earlier actor's field if unset.
     four_eyes_field: str | None = None
+    # The field of the object that holds its state.
+    state_field: str = "state"
+
+    def state_of(self, obj: Any) -> S:
+        """The object's current state as a member of `states`."""
+        return self.states(getattr(obj, self.state_field))
 
     def step(self, name: str) -> Transition[S]:
         """The transition called `name`, or a refusal naming the field `step`."""
@@ -116,6 +122,7 @@ def machine(
     transitions: list[Transition[S]],
     four_eyes_rule: str = "R17",
     four_eyes_field: str | None = None,
+    state_field: str = "state",
 ) -> StateMachine[S]:
     """Declare and register a state machine (see the module docstring)."""
     declared = StateMachine(
@@ -129,6 +136,7 @@ def machine(
         transitions={t.name: t for t in transitions},
         four_eyes_rule=four_eyes_rule,
         four_eyes_field=four_eyes_field,
+        state_field=state_field,
     )
     MACHINES[:] = [m for m in MACHINES if m.name != name] + [declared]
     return declared
@@ -170,7 +178,7 @@ def refusal_for(
     earlier actors; `earlier(field)` says whether the actor filled that role in an earlier
     round (the audit trail remembers what the fields forget).
     """
-    current = state if state is not None else sm.states(obj.state)
+    current = state if state is not None else sm.state_of(obj)
     label = what or str(obj)
     if current not in transition.sources:
         return RuleViolation(
@@ -285,7 +293,7 @@ def take_step(
     with transaction.atomic():
         locked = hooks.lock(obj)
         what = hooks.describe(locked)
-        sm.check_state(sm.states(locked.state), transition, what)
+        sm.check_state(sm.state_of(locked), transition, what)
         if actor is not None:
             earlier = hooks.earlier(locked, actor) if hooks.earlier else None
             refusal = refusal_for(sm, transition, locked, actor, earlier=earlier, what=what)
@@ -306,8 +314,8 @@ def take_step(
         if transition.name in hooks.before:
             hooks.before[transition.name](taken)
         before = {name: _plain(getattr(locked, name)) for name in hooks.snapshot}
-        locked.state = transition.target.value
-        taken.fields.append("state")
+        setattr(locked, sm.state_field, transition.target.value)
+        taken.fields.append(sm.state_field)
         if transition.actor_field and actor is not None:
             setattr(locked, transition.actor_field, actor)
             taken.fields.append(transition.actor_field)
@@ -352,7 +360,7 @@ def steps_for(
 
     `extra(transition)` lets the room's policy add conditions (a fast track only when
     eligible); automatic steps are never offered."""
-    state = sm.states(obj.state)
+    state = sm.state_of(obj)
     return [
         t
         for t in sm.available(state)

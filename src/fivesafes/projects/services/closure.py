@@ -29,7 +29,7 @@ from fivesafes.policy import projects as projects_policy
 from fivesafes.policy.objects import holds
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Project, Publication
-from fivesafes.projects.workflow import PROJECT, ProjectState
+from fivesafes.projects.workflow import PROJECT, PUBLICATION, ProjectState, ScrutinyState
 from fivesafes.shared import workflow
 from fivesafes.shared.refusals import RuleViolation
 from fivesafes.shared.services import require
@@ -431,22 +431,34 @@ def record_scrutiny(
         raise RuleViolation("R23", "scrutiny", f"'{result}' is not a scrutiny result.")
     if result == Publication.Scrutiny.OBJECTION and not note.strip():
         raise RuleViolation("R23", "scrutiny_note", "An objection says what identifies whom.")
-    with transaction.atomic():
-        locked = Publication.objects.select_for_update().get(pk=publication.pk)
-        if locked.scrutiny != Publication.Scrutiny.PENDING:
-            raise RuleViolation("R23", "scrutiny", "The scrutiny result is recorded already.")
-        projects_policy.check_scrutinise(actor, locked)
-        locked.scrutiny = result
-        locked.scrutiny_note = note.strip()
-        locked.scrutinised_by = actor
-        locked.scrutinised_at = timezone.now()
-        locked.save()
-        record(
-            action="publication.scrutinised",
-            actor=actor,
-            obj=locked.project,
-            after={"publication": locked.pk, "scrutiny": result},
-            data={"note": locked.scrutiny_note} if locked.scrutiny_note else None,
-            request=request,
-        )
-    return locked
+    scrutinised: Publication = workflow.take_step(
+        PUBLICATION,
+        SCRUTINY,
+        obj=publication,
+        step=result,
+        actor=actor,
+        note=note,
+        request=request,
+    )
+    return scrutinised
+
+
+def _scrutinise(step: workflow.Step[ScrutinyState]) -> None:
+    step.obj.scrutinised_at = timezone.now()
+    step.fields.append("scrutinised_at")
+
+
+def _scrutinised(step: workflow.Step[ScrutinyState]) -> None:
+    step.after["publication"] = step.obj.pk
+
+
+SCRUTINY = workflow.Hooks(
+    lock=lambda publication: Publication.objects.select_for_update().get(pk=publication.pk),
+    # Four eyes (R17): not by whoever registered it.
+    check=lambda step: projects_policy.check_scrutinise(step.actor, step.obj),
+    before={name: _scrutinise for name in PUBLICATION.transitions},
+    after={name: _scrutinised for name in PUBLICATION.transitions},
+    snapshot=("scrutiny",),
+    describe=lambda publication: f"Publication '{publication.title}'",
+    audited=lambda publication: publication.project,
+)
