@@ -38,11 +38,11 @@ from fivesafes.projects.services import population as population_service
 from fivesafes.projects.views.common import (
     WIZARD,
     WIZARD_SLUGS,
+    application_view,
     findings_context,
-    get_application,
 )
 from fivesafes.shared.pages import form_action, refuse, run_action
-from fivesafes.shared.refusals import AccessDenied, RuleViolation
+from fivesafes.shared.refusals import RuleViolation
 
 
 @requires(Permission.APPLY_FOR_PROJECTS)
@@ -147,16 +147,13 @@ def _wizard_page(
 
 
 @requires(Permission.APPLY_FOR_PROJECTS)
-def wizard(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+@application_view
+def wizard(request: HttpRequest, application: Application, step: str) -> HttpResponse:
     """One step of the application; POST saves the draft (htmx: answers with the findings)."""
     if step not in WIZARD_SLUGS:
         raise Http404("No such step.")
-    try:
-        application = get_application(request, pk)
-    except AccessDenied as denial:
-        return refuse(request, denial.reason)
     if not policy.can_edit(request.user, application):
-        return redirect("projects:application", pk=pk)
+        return redirect("projects:application", pk=application.pk)
     form_class = STEP_FORMS.get(step)
     if request.method != "POST" or form_class is None:
         return _wizard_page(request, application, step)
@@ -168,7 +165,9 @@ def wizard(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             return render(request, "projects/_findings.html", findings_context(application))
         messages.success(request, "Draft saved.")
         target = request.POST.get("go") or step
-        return redirect("projects:wizard", pk=pk, step=target if target in WIZARD_SLUGS else step)
+        return redirect(
+            "projects:wizard", pk=application.pk, step=target if target in WIZARD_SLUGS else step
+        )
 
     def again(form: forms.Form) -> HttpResponse:
         if htmx:
@@ -379,12 +378,9 @@ def upload_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @requires(Permission.VIEW_DASHBOARD)
-def document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+@application_view
+def document(request: HttpRequest, application: Application, kind: str) -> HttpResponse:
     """Download the protocol or DPIA of an application the person may see."""
-    try:
-        application = get_application(request, pk)
-    except AccessDenied as denial:
-        return refuse(request, denial.reason)
     stored = getattr(application, kind, None) if kind in ("protocol", "dpia") else None
     if stored is None:
         raise Http404("No such document.")

@@ -9,7 +9,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from fivesafes.policy import applications as applications_policy
 from fivesafes.policy import quotes as quotes_policy
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
@@ -20,9 +19,8 @@ from fivesafes.projects.services.documents import (
     render_decision_letter,
     render_invoice,
 )
-from fivesafes.projects.views.common import get_application
-from fivesafes.shared.pages import refuse, run_action
-from fivesafes.shared.refusals import AccessDenied
+from fivesafes.projects.views.common import application_view, loaded
+from fivesafes.shared.pages import run_action
 
 
 class PriceForm(forms.Form):
@@ -111,12 +109,8 @@ def _accept(request: HttpRequest, quote: Quote) -> Quote:
 
 
 @requires(Permission.VIEW_DASHBOARD)
-def contract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    quote = get_object_or_404(Quote.objects.select_related("application__institution"), pk=pk)
-    try:
-        applications_policy.check_see(request.user, quote.application)
-    except AccessDenied as denial:
-        return refuse(request, denial.reason)
+@loaded(Quote.objects.select_related("application__institution"), quotes_policy.check_see)
+def contract_pdf(request: HttpRequest, quote: Quote) -> HttpResponse:
     if not quote.contract_name:
         raise Http404("The contract is written when the quote is accepted.")
     path = contract_path(quote.contract_name)
@@ -130,11 +124,8 @@ def contract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Permission.VIEW_DASHBOARD)
-def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        application = get_application(request, pk)
-    except AccessDenied as denial:
-        return refuse(request, denial.reason)
+@application_view
+def decision_pdf(request: HttpRequest, application: Application) -> HttpResponse:
     if application.state not in ("approved", "refused"):
         raise Http404("There is no decision yet.")
     response = HttpResponse(render_decision_letter(application), content_type="application/pdf")
@@ -157,15 +148,12 @@ def issue_invoice(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Permission.VIEW_DASHBOARD)
-def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+@loaded(
+    Invoice.objects.select_related("addressed_to", "quote__application__project"),
+    quotes_policy.check_see_invoice,
+)
+def invoice_pdf(request: HttpRequest, invoice: Invoice) -> HttpResponse:
     """The invoice, for the manager of the institution it is addressed to and office staff."""
-    invoice = get_object_or_404(
-        Invoice.objects.select_related("addressed_to", "quote__application__project"), pk=pk
-    )
-    try:
-        quotes_policy.check_see_invoice(request.user, invoice)
-    except AccessDenied as denial:
-        return refuse(request, denial.reason)
     response = HttpResponse(render_invoice(invoice), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="invoice-{invoice.number}.pdf"'
     return response

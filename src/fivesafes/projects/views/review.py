@@ -22,11 +22,10 @@ from fivesafes.projects.forms import AnswerForm, QuestionForm, StepForm
 from fivesafes.projects.models import Application
 from fivesafes.projects.services import assignment, decisions, population
 from fivesafes.projects.services.projects import changes_of
-from fivesafes.projects.views.common import findings_context, get_application
+from fivesafes.projects.views.common import application_view, findings_context
 from fivesafes.projects.views.pricing import QuoteForm
 from fivesafes.projects.workflow import STATE_LABELS, TRANSITIONS, WIZARD_STEPS
-from fivesafes.shared.pages import refuse, run_action
-from fivesafes.shared.refusals import AccessDenied
+from fivesafes.shared.pages import run_action
 from fivesafes.shared.workflow import Transition
 
 # The pages show this many rows of a list; the API pages through all of them.
@@ -114,11 +113,8 @@ def _buttons(request: HttpRequest, application: Application) -> list[Transition[
 
 
 @requires(Permission.VIEW_DASHBOARD)
-def application_page(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        application = get_application(request, pk)
-    except AccessDenied as denial:
-        return refuse(request, denial.reason)
+@application_view
+def application_page(request: HttpRequest, application: Application) -> HttpResponse:
     context = {
         **findings_context(application),
         "may_edit": policy.can_edit(request.user, application),
@@ -157,14 +153,11 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Permission.VIEW_DASHBOARD)
-def take_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+@application_view
+def take_step(request: HttpRequest, application: Application, step: str) -> HttpResponse:
     transition = TRANSITIONS.get(step)
     if transition is None:
         raise Http404("No such step.")
-    try:
-        application = get_application(request, pk)
-    except AccessDenied as denial:
-        return refuse(request, denial.reason)
     form = StepForm(request.POST)
     if not form.is_valid():
         # A mistyped deadline must not turn into the default one: nothing is done.
@@ -172,9 +165,9 @@ def take_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
         )
         messages.error(request, f"{transition.label}: not done. {problems}")
-        return redirect("projects:application", pk=pk)
+        return redirect("projects:application", pk=application.pk)
     data = form.cleaned_data
-    back = redirect("projects:application", pk=pk)
+    back = redirect("projects:application", pk=application.pk)
     return run_action(
         request,
         lambda: decisions.take_step(
