@@ -72,7 +72,7 @@ def test_staff_list_shows_submitted_applications(pw, draft) -> None:
     complete(draft, pw.researcher)
     _json(verified_client(pw.researcher), "post", f"/applications/{draft.pk}/steps/submit")
     listing = _json(verified_client(pw.case_handler), "get", "/applications")
-    assert [a["reference"] for a in listing.json()] == [draft.reference]
+    assert [a["reference"] for a in listing.json()["items"]] == [draft.reference]
 
 
 def test_price_change_by_api_staff_only(pw) -> None:
@@ -179,7 +179,7 @@ def test_what_the_pages_show_is_in_the_api_too(pw, submitted, make_user) -> None
     assert history.index("application.submit") < history.index("application.approve")
     assert _json(handler, "post", f"{app}/quotes", {"coordination_hours": 2}).status_code == 201
 
-    listed = _json(manager, "get", "/applications?state=approved").json()
+    listed = _json(manager, "get", "/applications?state=approved").json()["items"]
     assert [a["id"] for a in listed] == [submitted.pk]
     [quote] = listed[0]["quotes"]
     assert quote["state"] == "offered" and quote["invoice_to"] == pw.institution.name
@@ -188,10 +188,10 @@ def test_what_the_pages_show_is_in_the_api_too(pw, submitted, make_user) -> None
 
     listed = _json(researcher, "get", "")
     assert listed.status_code == 200
-    [project] = listed.json()
+    [project] = listed.json()["items"]
     assert project["number"] == approved.json()["project"] and project["state"] == "active"
     stranger = verified_client(make_user(Role.RESEARCHER, username="stranger"))
-    assert _json(stranger, "get", "").json() == []
+    assert _json(stranger, "get", "").json() == {"items": [], "count": 0}
     detail = _json(researcher, "get", f"/{project['id']}").json()
     assert "project.created" in [e["action"] for e in detail["timeline"]]
     assert "quote.accepted" in [e["action"] for e in detail["timeline"]]

@@ -122,9 +122,9 @@ def test_assignment_and_filters_by_api(pw, submitted, make_user) -> None:
         content_type="application/json",
     )
     assert response.status_code == 200 and response.json()["case_handler"] == "bo"
-    listed = client.get("/api/v1/projects/applications", {"handler": "bo"}).json()
+    listed = client.get("/api/v1/projects/applications", {"handler": "bo"}).json()["items"]
     assert [a["reference"] for a in listed] == [submitted.reference]
-    assert client.get("/api/v1/projects/applications", {"handler": "mine"}).json() == []
+    assert client.get("/api/v1/projects/applications", {"handler": "mine"}).json()["count"] == 0
     refused = client.post(
         f"/api/v1/projects/applications/{submitted.pk}/assign",
         data=json.dumps({"handler": "rikke"}),

@@ -4,15 +4,16 @@ draft -> submitted -> under review (questions and answers) -> returned for chang
 -> recommended by a case handler -> approved or refused by a different person; withdrawn by
 the applicant until decided. Each transition names its sources, target, the permission of its
 actor, the audit action and the earlier actors who may not take it (four eyes, R17). A change
-request (R16) walks the same table. `services/decisions.py` is the only code that walks it.
+request (R16) walks the same table. The table is data over `fivesafes.shared.workflow`;
+`services/decisions.py` walks it with the shared walker and the room's per-step hooks.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 from fivesafes.policy.permissions import Permission
+from fivesafes.shared.workflow import StateMachine, Transition, machine
 
 
 class ApplicationState(StrEnum):
@@ -51,25 +52,6 @@ OPEN_STATES = frozenset(
     {ApplicationState.SUBMITTED, ApplicationState.UNDER_REVIEW, ApplicationState.RECOMMENDED}
 )
 
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: frozenset[ApplicationState]
-    target: ApplicationState
-    permission: Permission
-    audit_action: str
-    # Fields of the application holding earlier actors who may not take this step (four eyes).
-    not_by: tuple[str, ...] = ()
-    # The field recording who took this step.
-    actor_field: str | None = None
-    # Only the applicant may take it (submit, withdraw).
-    applicant_only: bool = False
-    # The step needs a note (a reason to return, refuse, recommend).
-    needs_note: bool = False
-
-
 S = ApplicationState
 P = Permission
 DECIDERS_EXCLUDED = ("applicant", "case_handler", "recommended_by")
@@ -82,7 +64,7 @@ def _t(
     target: ApplicationState,
     permission: Permission,
     **options: object,
-) -> Transition:
+) -> Transition[ApplicationState]:
     return Transition(
         name=name,
         label=label,
@@ -94,16 +76,29 @@ def _t(
     )
 
 
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in (
+APPLICATION: StateMachine[ApplicationState] = machine(
+    name="application",
+    subject="an application",
+    rule="R17",
+    states=ApplicationState,
+    initial=S.DRAFT,
+    final=FINAL_STATES,
+    owners={
+        S.DRAFT: "applicant",
+        S.RETURNED: "applicant",
+        S.SUBMITTED: "case handler",
+        S.UNDER_REVIEW: "case handler",
+        S.RECOMMENDED: "approver",
+    },
+    four_eyes_field="decided_by",
+    transitions=[
         _t(
             "submit",
             "Submit the application",
             {S.DRAFT, S.RETURNED},
             S.SUBMITTED,
             P.APPLY_FOR_PROJECTS,
-            applicant_only=True,
+            owner_field="applicant",
         ),
         _t(
             "start_review",
@@ -122,6 +117,7 @@ TRANSITIONS: dict[str, Transition] = {
             P.REVIEW_PROJECT_APPLICATIONS,
             actor_field="recommended_by",
             not_by=("applicant",),
+            note_field="recommendation",
         ),
         _t(
             "return_for_changes",
@@ -141,6 +137,7 @@ TRANSITIONS: dict[str, Transition] = {
             actor_field="recommended_by",
             not_by=("applicant",),
             needs_note=True,
+            note_field="recommendation",
         ),
         _t(
             "approve",
@@ -167,11 +164,159 @@ TRANSITIONS: dict[str, Transition] = {
             {S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.RETURNED, S.RECOMMENDED},
             S.WITHDRAWN,
             P.APPLY_FOR_PROJECTS,
-            applicant_only=True,
+            owner_field="applicant",
         ),
+    ],
+)
+
+TRANSITIONS = APPLICATION.transitions
+
+# Steps that move a change request towards changing its project: refused once it is closed.
+CHANGING_STEPS = frozenset(
+    {"submit", "start_review", "recommend", "recommend_fast_track", "approve"}
+)
+# The wizard's last page submits; the application page offers the other steps.
+WIZARD_STEPS = frozenset({"submit"})
+
+
+class ProjectState(StrEnum):
+    """A project is active from its approval until it closes (R25)."""
+
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return "Active" if self is ProjectState.ACTIVE else "Closed"
+
+
+def _closing(
+    name: str, label: str, permission: Permission, **options: object
+) -> Transition[ProjectState]:
+    return Transition(
+        name=name,
+        label=label,
+        sources=frozenset({ProjectState.ACTIVE}),
+        target=ProjectState.CLOSED,
+        permission=permission,
+        audit_action="project.closed",
+        **options,  # type: ignore[arg-type]
     )
-}
 
 
-def available(state: ApplicationState) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if state in t.sources]
+# Closing a project (R25): staff who close projects, the responsible researcher, or the daily
+# job once the end date has passed. `services/closure.py` walks it with the shared walker.
+PROJECT: StateMachine[ProjectState] = machine(
+    name="project",
+    subject="a project",
+    rule="R25",
+    states=ProjectState,
+    initial=ProjectState.ACTIVE,
+    final={ProjectState.CLOSED},
+    owners={ProjectState.ACTIVE: "responsible researcher"},
+    transitions=[
+        _closing("close", "Close the project", P.CLOSE_PROJECTS, actor_field="closed_by"),
+        _closing(
+            "close_own",
+            "Close the project",
+            P.APPLY_FOR_PROJECTS,
+            actor_field="closed_by",
+            owner_field="responsible",
+        ),
+        _closing("end", "Close at the end date", P.CLOSE_PROJECTS, automatic=True),
+    ],
+)
+
+
+class QuoteState(StrEnum):
+    """A quote is offered, then accepted by the institution's manager or superseded by a new
+    offer (R18)."""
+
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    SUPERSEDED = "superseded"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+# The quote (R18): `services/pricing.py` walks it with the shared walker; its events are kept
+# with the application, so the application's history shows them.
+QUOTE: StateMachine[QuoteState] = machine(
+    name="quote",
+    subject="a quote",
+    rule="R18",
+    states=QuoteState,
+    initial=QuoteState.OFFERED,
+    final={QuoteState.ACCEPTED, QuoteState.SUPERSEDED},
+    owners={QuoteState.OFFERED: "institution manager"},
+    transitions=[
+        Transition(
+            name="accept",
+            label="Accept the quote",
+            sources=frozenset({QuoteState.OFFERED}),
+            target=QuoteState.ACCEPTED,
+            permission=P.ACCEPT_QUOTES,
+            audit_action="quote.accepted",
+            actor_field="accepted_by",
+        ),
+        Transition(
+            name="supersede",
+            label="Supersede the quote",
+            sources=frozenset({QuoteState.OFFERED}),
+            target=QuoteState.SUPERSEDED,
+            permission=P.REVIEW_PROJECT_APPLICATIONS,
+            audit_action="quote.superseded",
+        ),
+    ],
+)
+
+
+class ScrutinyState(StrEnum):
+    """A registered publication waits for the office's scrutiny, which finds no objection or
+    objects (R23)."""
+
+    PENDING = "pending"
+    NO_OBJECTION = "no_objection"
+    OBJECTION = "objection"
+
+    @property
+    def label(self) -> str:
+        return {
+            ScrutinyState.PENDING: "Waiting for scrutiny",
+            ScrutinyState.NO_OBJECTION: "No objection",
+            ScrutinyState.OBJECTION: "Objection",
+        }[self]
+
+
+def _scrutiny(name: ScrutinyState, label: str, **options: object) -> Transition[ScrutinyState]:
+    return Transition(
+        name=name.value,
+        label=label,
+        sources=frozenset({ScrutinyState.PENDING}),
+        target=name,
+        permission=P.RECORD_SCRUTINY,
+        audit_action="publication.scrutinised",
+        actor_field="scrutinised_by",
+        note_field="scrutiny_note",
+        **options,  # type: ignore[arg-type]
+    )
+
+
+# The scrutiny of a publication (R23), kept in its `scrutiny` field: `services/closure.py`
+# walks it with the shared walker; the events are kept with the project.
+PUBLICATION: StateMachine[ScrutinyState] = machine(
+    name="publication",
+    subject="a publication",
+    rule="R23",
+    states=ScrutinyState,
+    initial=ScrutinyState.PENDING,
+    final={ScrutinyState.NO_OBJECTION, ScrutinyState.OBJECTION},
+    owners={ScrutinyState.PENDING: "staff who record scrutiny"},
+    state_field="scrutiny",
+    transitions=[
+        _scrutiny(ScrutinyState.NO_OBJECTION, "Record no objection"),
+        _scrutiny(ScrutinyState.OBJECTION, "Record an objection", needs_note=True),
+    ],
+)

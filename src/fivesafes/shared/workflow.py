@@ -66,6 +66,14 @@ class StateMachine(Generic[S]):
     owners: Mapping[S, str]
     transitions: Mapping[str, Transition[S]]
     four_eyes_rule: str = "R17"
+    # The field a four-eyes refusal names (e.g. "decided_by"); the earlier actor's field if unset.
+    four_eyes_field: str | None = None
+    # The field of the object that holds its state.
+    state_field: str = "state"
+
+    def state_of(self, obj: Any) -> S:
+        """The object's current state as a member of `states`."""
+        return self.states(getattr(obj, self.state_field))
 
     def step(self, name: str) -> Transition[S]:
         """The transition called `name`, or a refusal naming the field `step`."""
@@ -115,6 +123,8 @@ def machine(
     owners: Mapping[S, str],
     transitions: list[Transition[S]],
     four_eyes_rule: str = "R17",
+    four_eyes_field: str | None = None,
+    state_field: str = "state",
 ) -> StateMachine[S]:
     """Declare and register a state machine (see the module docstring)."""
     declared = StateMachine(
@@ -127,6 +137,8 @@ def machine(
         owners=dict(owners),
         transitions={t.name: t for t in transitions},
         four_eyes_rule=four_eyes_rule,
+        four_eyes_field=four_eyes_field,
+        state_field=state_field,
     )
     MACHINES[:] = [m for m in MACHINES if m.name != name] + [declared]
     return declared
@@ -168,7 +180,7 @@ def refusal_for(
     earlier actors; `earlier(field)` says whether the actor filled that role in an earlier
     round (the audit trail remembers what the fields forget).
     """
-    current = state if state is not None else sm.states(obj.state)
+    current = state if state is not None else sm.state_of(obj)
     label = what or str(obj)
     if current not in transition.sources:
         return RuleViolation(
@@ -191,7 +203,7 @@ def refusal_for(
         if getattr(obj, f"{name}_id", None) == actor.pk or (earlier is not None and earlier(name)):
             return RuleViolation(
                 sm.four_eyes_rule,
-                name,
+                sm.four_eyes_field or name,
                 f"Four eyes: you {_did(name)} on {label}, so a different person must "
                 f"{transition.label.lower()}.",
             )
@@ -244,6 +256,9 @@ class Hooks:
     earlier: Callable[[Any, Any], Earlier] | None = None
     snapshot: tuple[str, ...] = ("state",)
     describe: Callable[[Any], str] = str
+    # The object the audit event is about, if not the object itself (a quote's event is kept
+    # with its application, so the application's history shows it).
+    audited: Callable[[Any], Any] | None = None
 
 
 def take_step(
@@ -280,7 +295,7 @@ def take_step(
     with transaction.atomic():
         locked = hooks.lock(obj)
         what = hooks.describe(locked)
-        sm.check_state(sm.states(locked.state), transition, what)
+        sm.check_state(sm.state_of(locked), transition, what)
         if actor is not None:
             earlier = hooks.earlier(locked, actor) if hooks.earlier else None
             refusal = refusal_for(sm, transition, locked, actor, earlier=earlier, what=what)
@@ -301,8 +316,8 @@ def take_step(
         if transition.name in hooks.before:
             hooks.before[transition.name](taken)
         before = {name: _plain(getattr(locked, name)) for name in hooks.snapshot}
-        locked.state = transition.target.value
-        taken.fields.append("state")
+        setattr(locked, sm.state_field, transition.target.value)
+        taken.fields.append(sm.state_field)
         if transition.actor_field and actor is not None:
             setattr(locked, transition.actor_field, actor)
             taken.fields.append(transition.actor_field)
@@ -319,7 +334,7 @@ def take_step(
         record(
             action=transition.audit_action,
             actor=actor,
-            obj=locked,
+            obj=hooks.audited(locked) if hooks.audited else locked,
             before=before,
             after={**after, **taken.after},
             data={**({"note": taken.note} if taken.note else {}), **taken.data} or None,
@@ -347,7 +362,7 @@ def steps_for(
 
     `extra(transition)` lets the room's policy add conditions (a fast track only when
     eligible); automatic steps are never offered."""
-    state = sm.states(obj.state)
+    state = sm.state_of(obj)
     return [
         t
         for t in sm.available(state)

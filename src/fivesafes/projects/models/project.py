@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from fivesafes.projects.scope import Scope
+
 
 class Project(models.Model):
     class State(models.TextChoices):
@@ -69,6 +71,11 @@ class Project(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.state == self.State.CLOSED
+
+    @property
+    def scope(self) -> Scope:
+        """The approved scope as a typed value (what later rooms read; stored as JSON)."""
+        return Scope.from_dict(self.approved_scope)
 
 
 class ProjectMembership(models.Model):

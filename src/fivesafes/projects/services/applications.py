@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from fivesafes import files
+from fivesafes.accounts.models import User
 from fivesafes.audit.services import record
-from fivesafes.policy.checks import can
+from fivesafes.policy import applications as applications_policy
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import (
     Application,
@@ -25,8 +26,8 @@ from fivesafes.projects.models import (
 from fivesafes.projects.rules import Finding, evaluate, fast_track
 from fivesafes.projects.services import uploads
 from fivesafes.projects.services.facts import application_facts
-from fivesafes.projects.workflow import EDITABLE_STATES
-from fivesafes.shared.refusals import AccessDenied, RuleViolation
+from fivesafes.projects.workflow import FINAL_STATES
+from fivesafes.shared.refusals import RuleViolation
 from fivesafes.shared.services import require
 from fivesafes.shared.uploads import CONTENT_TYPES
 
@@ -61,7 +62,7 @@ YEARS = (1800, 2200)
 LARGEST_SAMPLE = 1_000_000_000
 
 
-def institutions_for(person: Any, on: date | None = None) -> list[Any]:
+def institutions_for(person: User, on: date | None = None) -> list[Any]:
     """Institutions the person may apply for: current accepted attachments, or managed ones."""
     from fivesafes.people.models import Attachment, Institution
 
@@ -75,23 +76,6 @@ def institutions_for(person: Any, on: date | None = None) -> list[Any]:
     return list(Institution.objects.filter(pk__in=ids).order_by("name"))
 
 
-def may_see(person: Any, application: Application) -> bool:
-    """Applicant, members, the institution's manager, and staff who read applications."""
-    if can(person, Permission.VIEW_PROJECT_APPLICATIONS):
-        return True
-    if person.pk in (application.applicant_id, application.institution.manager_id):
-        return True
-    return application.members.filter(person=person).exists()
-
-
-def check_may_see(person: Any, application: Application) -> None:
-    if not may_see(person, application):
-        raise AccessDenied(
-            f"Application {application.reference} is not yours, and your roles do not include "
-            "reading applications."
-        )
-
-
 def stored_findings(application: Application) -> list[Finding]:
     return [Finding.from_dict(values) for values in application.findings]
 
@@ -100,6 +84,15 @@ def compute_findings(application: Application) -> tuple[list[Finding], bool]:
     facts = application_facts(application)
     findings = evaluate(facts)
     return findings, fast_track(facts, findings).eligible
+
+
+def current_findings(application: Application) -> list[Finding]:
+    """The findings as of now for an open application (dates, certifications and
+    authorisations change without a save), as stored for a decided one."""
+    if application.state_enum in FINAL_STATES:
+        return stored_findings(application)
+    findings, _ = compute_findings(application)
+    return findings
 
 
 def refresh_findings(application: Application) -> list[Finding]:
@@ -113,20 +106,11 @@ def refresh_findings(application: Application) -> list[Finding]:
     return findings
 
 
-def editable(actor: Any, application: Application) -> Application:
+def editable(actor: User, application: Application) -> Application:
     """Lock the application; only its applicant edits it, and only as a draft or returned."""
     require(actor, Permission.APPLY_FOR_PROJECTS)
     locked = Application.objects.select_for_update().get(pk=application.pk)
-    if locked.applicant_id != actor.pk:
-        raise AccessDenied(f"Only the applicant edits application {locked.reference}.")
-    if locked.state_enum not in EDITABLE_STATES:
-        raise RuleViolation(
-            "R16",
-            "state",
-            f"Application {locked.reference} is {locked.state_enum.label.lower()}; it can be "
-            "changed only as a draft or when returned for changes (after approval: a change "
-            "request).",
-        )
+    applications_policy.check_edit(actor, locked)
     return locked
 
 
@@ -166,7 +150,7 @@ def _clean(name: str, value: Any) -> Any:
 
 def create_draft(
     *,
-    actor: Any,
+    actor: User,
     institution: Any,
     title: str,
     from_basket: bool = True,
@@ -198,7 +182,7 @@ def create_draft(
     return application
 
 
-def _copy_basket(actor: Any, application: Application) -> list[str]:
+def _copy_basket(actor: User, application: Application) -> list[str]:
     from fivesafes.data.models import BasketItem
 
     present = set(application.variables.values_list("variable_id", flat=True))
@@ -218,7 +202,7 @@ def _copy_basket(actor: Any, application: Application) -> list[str]:
     return added
 
 
-def add_from_basket(*, actor: Any, application: Application, request: Any = None) -> list[str]:
+def add_from_basket(*, actor: User, application: Application, request: Any = None) -> list[str]:
     """Turn the basket into lines of the variable list (those not yet there)."""
     with transaction.atomic():
         locked = editable(actor, application)
@@ -235,7 +219,7 @@ def add_from_basket(*, actor: Any, application: Application, request: Any = None
 
 
 def update(
-    *, actor: Any, application: Application, changes: dict[str, Any], request: Any = None
+    *, actor: User, application: Application, changes: dict[str, Any], request: Any = None
 ) -> Application:
     """Save the application's own fields (a draft may be incomplete; findings say what is missing)."""
     unknown = sorted(set(changes) - set(DRAFT_FIELDS))
@@ -264,7 +248,7 @@ def update(
 
 def update_variable(
     *,
-    actor: Any,
+    actor: User,
     line: ApplicationVariable,
     first_year: int,
     last_year: int,
@@ -318,7 +302,7 @@ def update_variable(
     return locked
 
 
-def remove_variable(*, actor: Any, line: ApplicationVariable, request: Any = None) -> None:
+def remove_variable(*, actor: User, line: ApplicationVariable, request: Any = None) -> None:
     with transaction.atomic():
         application = editable(actor, line.application)
         label = line.label
@@ -334,7 +318,7 @@ def remove_variable(*, actor: Any, line: ApplicationVariable, request: Any = Non
 
 
 def add_member(
-    *, actor: Any, application: Application, username: str, request: Any = None
+    *, actor: User, application: Application, username: str, request: Any = None
 ) -> ApplicationMember:
     from fivesafes.accounts.models import User
 
@@ -357,7 +341,7 @@ def add_member(
     return member
 
 
-def remove_member(*, actor: Any, member: ApplicationMember, request: Any = None) -> None:
+def remove_member(*, actor: User, member: ApplicationMember, request: Any = None) -> None:
     with transaction.atomic():
         locked = editable(actor, member.application)
         if member.person_id == locked.applicant_id:
@@ -376,7 +360,7 @@ def remove_member(*, actor: Any, member: ApplicationMember, request: Any = None)
 
 def add_external_data(
     *,
-    actor: Any,
+    actor: User,
     application: Application,
     source: str,
     approval_reference: str = "",
@@ -405,7 +389,7 @@ def add_external_data(
     return item
 
 
-def remove_external_data(*, actor: Any, item: ExternalDataSource, request: Any = None) -> None:
+def remove_external_data(*, actor: User, item: ExternalDataSource, request: Any = None) -> None:
     with transaction.atomic():
         locked = editable(actor, item.application)
         source = item.source
@@ -421,7 +405,7 @@ def remove_external_data(*, actor: Any, item: ExternalDataSource, request: Any =
 
 
 def attach_document(
-    *, actor: Any, application: Application, kind: str, upload: Any, request: Any = None
+    *, actor: User, application: Application, kind: str, upload: Any, request: Any = None
 ) -> UploadedDocument:
     """The protocol or the DPIA: checked by content, stored under a generated name (R12)."""
     if kind not in (UploadedDocument.Kind.PROTOCOL, UploadedDocument.Kind.DPIA):

@@ -9,9 +9,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
+from fivesafes.accounts.models import User
 from fivesafes.audit.services import record
 from fivesafes.policy.permissions import Permission, Role, permissions_of
 from fivesafes.projects.models import Application
@@ -23,15 +23,13 @@ from fivesafes.shared.services import require
 # handler sets another date.
 CASE_DAYS = 30
 ASSIGNABLE_STATES = OPEN_STATES | {ApplicationState.RETURNED}
-# Filters of the staff lists: handler ("mine", "none" or a user name) and due ("overdue", "week").
-DUE_FILTERS = {"overdue": "Overdue", "week": "Due within 7 days"}
 
 
 def due_after_submission(day: date | None = None) -> date:
     return (day or timezone.localdate()) + timedelta(days=CASE_DAYS)
 
 
-def may_handle(person: Any) -> bool:
+def may_handle(person: User) -> bool:
     return Permission.REVIEW_PROJECT_APPLICATIONS in permissions_of(person.roles)
 
 
@@ -53,7 +51,7 @@ def handlers() -> list[Any]:
 
 def assign(
     *,
-    actor: Any,
+    actor: User,
     application: Application,
     handler: Any = None,
     due_on: date | None = None,
@@ -105,35 +103,3 @@ def assign(
             request=request,
         )
     return locked
-
-
-def check_may_start_review(actor: Any, application: Application) -> None:
-    """A case assigned to someone else is taken over first, so the history says who handles it."""
-    if application.case_handler_id and application.case_handler_id != actor.pk:
-        raise RuleViolation(
-            "R17",
-            "case_handler",
-            f"Application {application.reference} is assigned to "
-            f"{application.case_handler.get_username()}; take the case over first.",
-        )
-
-
-def filter_cases(
-    found: QuerySet[Application], *, person: Any, handler: str = "", due: str = ""
-) -> QuerySet[Application]:
-    """Narrow a list of applications by handler ("mine", "none", a user name) and due date."""
-    today = timezone.localdate()
-    if handler == "mine":
-        found = found.filter(case_handler=person)
-    elif handler == "none":
-        found = found.filter(case_handler__isnull=True)
-    elif handler:
-        found = found.filter(case_handler__username=handler)
-    open_states = [s.value for s in OPEN_STATES]
-    if due == "overdue":
-        found = found.filter(due_on__lt=today, state__in=open_states)
-    elif due == "week":
-        found = found.filter(
-            due_on__gte=today, due_on__lte=today + timedelta(days=7), state__in=open_states
-        )
-    return found

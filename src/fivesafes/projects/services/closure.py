@@ -22,11 +22,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from fivesafes import files
+from fivesafes.accounts.models import User
 from fivesafes.audit.services import event_stream_for, record
 from fivesafes.people.rules import add_months
-from fivesafes.policy.permissions import Permission, permissions_of
+from fivesafes.policy import projects as projects_policy
+from fivesafes.policy.objects import holds
+from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Project, Publication
-from fivesafes.shared.refusals import AccessDenied, RuleViolation
+from fivesafes.projects.workflow import PROJECT, PUBLICATION, ProjectState, ScrutinyState
+from fivesafes.shared import workflow
+from fivesafes.shared.refusals import RuleViolation
 from fivesafes.shared.services import require
 
 logger = logging.getLogger(__name__)
@@ -165,7 +170,7 @@ def _archive(project: Project) -> str:
     return name
 
 
-def _end_agreements(project: Project, actor: Any) -> int:
+def _end_agreements(project: Project, actor: User | None) -> int:
     """The project's researcher agreements lapse: access ends through the access rule (R8)."""
     from fivesafes.people.services.agreements import end_agreements_for_project
 
@@ -174,7 +179,7 @@ def _end_agreements(project: Project, actor: Any) -> int:
     )
 
 
-def _withdraw_open_changes(project: Project, actor: Any, request: Any) -> list[str]:
+def _withdraw_open_changes(project: Project, actor: User | None, request: Any) -> list[str]:
     """An open change request of a closing project can no longer change it (R16): it is
     withdrawn, so it leaves the office's list; each one audited."""
     from fivesafes.projects.models import Application
@@ -203,56 +208,77 @@ def _withdraw_open_changes(project: Project, actor: Any, request: Any) -> list[s
     return withdrawn
 
 
+def _close(step: workflow.Step[ProjectState]) -> None:
+    """Before the state changes: the reason, the dates the closure sets."""
+    project, day = step.obj, step.options["day"]
+    project.closed_at = timezone.now()
+    project.closure_reason = step.options["reason"]
+    if project.deletion_deadline is None:
+        project.deletion_deadline = day + timedelta(days=DEFAULT_DELETION_DAYS)
+    project.transfer_area_emptied_by = add_months(day, TRANSFER_AREA_MONTHS)
+    step.fields += ["closed_at", "closure_reason", "deletion_deadline", "transfer_area_emptied_by"]
+
+
+def _closed(step: workflow.Step[ProjectState]) -> None:
+    """Once closed: agreements lapse, open change requests are withdrawn, the documentation is
+    archived; the audit event says what happened."""
+    project = step.obj
+    lapsed = _end_agreements(project, step.actor)
+    withdrawn = _withdraw_open_changes(project, step.actor, step.request)
+    project.archive_name = _archive(project)
+    project.documentation_archived_at = timezone.now()
+    project.save(update_fields=["archive_name", "documentation_archived_at"])
+    step.after.update(
+        deletion_deadline=project.deletion_deadline,
+        transfer_area_emptied_by=project.transfer_area_emptied_by,
+        archive=project.archive_name,
+    )
+    step.data.update(
+        reason=project.closure_reason,
+        agreements_lapsed=lapsed,
+        change_requests_withdrawn=withdrawn,
+    )
+
+
+CLOSING = workflow.Hooks(
+    lock=lambda project: (
+        Project.objects.select_for_update().select_related("institution").get(pk=project.pk)
+    ),
+    before={name: _close for name in PROJECT.transitions},
+    after={name: _closed for name in PROJECT.transitions},
+    describe=lambda project: f"Project {project.number}",
+)
+
+
 def close(
-    *, actor: Any, project: Project, reason: str, on: date | None = None, request: Any = None
+    *,
+    actor: User | None,
+    project: Project,
+    reason: str,
+    on: date | None = None,
+    request: Any = None,
 ) -> Project:
-    """Close the project; `actor=None` is the scheduled job at the end date."""
-    if actor is not None:
-        responsible = (
-            project.responsible_id == actor.pk
-            and Permission.APPLY_FOR_PROJECTS in permissions_of(actor.roles)
-        )
-        if not responsible:
-            require(actor, Permission.CLOSE_PROJECTS)
+    """Close the project; `actor=None` is the scheduled job at the end date. Staff who close
+    projects take the step `close`, the responsible researcher `close_own`, the job `end`."""
+    if actor is None:
+        step = "end"
+    else:
+        projects_policy.check_close(actor, project)
+        step = "close" if holds(actor, Permission.CLOSE_PROJECTS) else "close_own"
     if not reason.strip():
         raise RuleViolation("R25", "closure_reason", "Say why the project closes.")
-    day = on or timezone.localdate()
-    with files.kept_if_committed(), transaction.atomic():
-        locked = (
-            Project.objects.select_for_update().select_related("institution").get(pk=project.pk)
-        )
-        if locked.is_closed:
-            raise RuleViolation("R25", "state", f"Project {locked.number} is closed already.")
-        locked.state = Project.State.CLOSED
-        locked.closed_at = timezone.now()
-        locked.closed_by = actor
-        locked.closure_reason = reason.strip()
-        if locked.deletion_deadline is None:
-            locked.deletion_deadline = day + timedelta(days=DEFAULT_DELETION_DAYS)
-        locked.transfer_area_emptied_by = add_months(day, TRANSFER_AREA_MONTHS)
-        lapsed = _end_agreements(locked, actor)
-        withdrawn = _withdraw_open_changes(locked, actor, request)
-        locked.archive_name = _archive(locked)
-        locked.documentation_archived_at = timezone.now()
-        locked.save()
-        record(
-            action="project.closed",
+    with files.kept_if_committed():
+        closed: Project = workflow.take_step(
+            PROJECT,
+            CLOSING,
+            obj=project,
+            step=step,
             actor=actor,
-            obj=locked,
-            after={
-                "state": locked.state,
-                "deletion_deadline": locked.deletion_deadline,
-                "transfer_area_emptied_by": locked.transfer_area_emptied_by,
-                "archive": locked.archive_name,
-            },
-            data={
-                "reason": locked.closure_reason,
-                "agreements_lapsed": lapsed,
-                "change_requests_withdrawn": withdrawn,
-            },
             request=request,
+            reason=reason.strip(),
+            day=on or timezone.localdate(),
         )
-    return locked
+    return closed
 
 
 def close_ended(*, on: date | None = None, failed: list[str] | None = None) -> int:
@@ -330,7 +356,7 @@ def send_end_reminders(*, on: date | None = None) -> int:
 
 
 def confirm_deletion(
-    *, actor: Any, project: Project, deleted_on: date | None = None, request: Any = None
+    *, actor: User, project: Project, deleted_on: date | None = None, request: Any = None
 ) -> Project:
     """Staff record that the project's data were deleted (R25)."""
     require(actor, Permission.CLOSE_PROJECTS)
@@ -362,13 +388,9 @@ def confirm_deletion(
     return locked
 
 
-def is_in_project(person: Any, project: Project) -> bool:
-    return project.responsible_id == person.pk or project.memberships.filter(person=person).exists()
-
-
 def register_publication(
     *,
-    actor: Any,
+    actor: User,
     project: Project,
     title: str,
     authors: str = "",
@@ -377,8 +399,7 @@ def register_publication(
 ) -> Publication:
     """R23: a researcher of the project submits a publication for scrutiny (also after closure)."""
     require(actor, Permission.WORK_IN_PROJECTS)
-    if not is_in_project(actor, project):
-        raise AccessDenied(f"You are not a member of project {project.number}.")
+    projects_policy.check_publish(actor, project)
     if not title.strip():
         raise RuleViolation("R23", "title", "Give the publication's title.")
     if len(title.strip()) > 300 or len(authors) > 300 or len(reference) > 300:
@@ -402,7 +423,7 @@ def register_publication(
 
 
 def record_scrutiny(
-    *, actor: Any, publication: Publication, result: str, note: str = "", request: Any = None
+    *, actor: User, publication: Publication, result: str, note: str = "", request: Any = None
 ) -> Publication:
     """R23: the office's scrutiny result; an objection says why."""
     require(actor, Permission.RECORD_SCRUTINY)
@@ -410,25 +431,34 @@ def record_scrutiny(
         raise RuleViolation("R23", "scrutiny", f"'{result}' is not a scrutiny result.")
     if result == Publication.Scrutiny.OBJECTION and not note.strip():
         raise RuleViolation("R23", "scrutiny_note", "An objection says what identifies whom.")
-    with transaction.atomic():
-        locked = Publication.objects.select_for_update().get(pk=publication.pk)
-        if locked.scrutiny != Publication.Scrutiny.PENDING:
-            raise RuleViolation("R23", "scrutiny", "The scrutiny result is recorded already.")
-        if locked.registered_by_id == actor.pk:
-            raise RuleViolation(
-                "R17", "scrutiny", "Four eyes: you registered this publication yourself."
-            )
-        locked.scrutiny = result
-        locked.scrutiny_note = note.strip()
-        locked.scrutinised_by = actor
-        locked.scrutinised_at = timezone.now()
-        locked.save()
-        record(
-            action="publication.scrutinised",
-            actor=actor,
-            obj=locked.project,
-            after={"publication": locked.pk, "scrutiny": result},
-            data={"note": locked.scrutiny_note} if locked.scrutiny_note else None,
-            request=request,
-        )
-    return locked
+    scrutinised: Publication = workflow.take_step(
+        PUBLICATION,
+        SCRUTINY,
+        obj=publication,
+        step=result,
+        actor=actor,
+        note=note,
+        request=request,
+    )
+    return scrutinised
+
+
+def _scrutinise(step: workflow.Step[ScrutinyState]) -> None:
+    step.obj.scrutinised_at = timezone.now()
+    step.fields.append("scrutinised_at")
+
+
+def _scrutinised(step: workflow.Step[ScrutinyState]) -> None:
+    step.after["publication"] = step.obj.pk
+
+
+SCRUTINY = workflow.Hooks(
+    lock=lambda publication: Publication.objects.select_for_update().get(pk=publication.pk),
+    # Four eyes (R17): not by whoever registered it.
+    check=lambda step: projects_policy.check_scrutinise(step.actor, step.obj),
+    before={name: _scrutinise for name in PUBLICATION.transitions},
+    after={name: _scrutinised for name in PUBLICATION.transitions},
+    snapshot=("scrutiny",),
+    describe=lambda publication: f"Publication '{publication.title}'",
+    audited=lambda publication: publication.project,
+)

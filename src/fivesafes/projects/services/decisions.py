@@ -15,25 +15,23 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from fivesafes.audit.services import event_stream_for, record
+from fivesafes.accounts.models import User
+from fivesafes.audit.services import record
+from fivesafes.policy import applications as policy
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Application, ApplicationQuestion
 from fivesafes.projects.rules.engine import FastTrack, blocking, evaluate, fast_track
 from fivesafes.projects.services import assignment, notify, projects
 from fivesafes.projects.services.applications import compute_findings, refresh_findings
 from fivesafes.projects.services.facts import application_facts
-from fivesafes.projects.workflow import TRANSITIONS, ApplicationState, Transition
-from fivesafes.shared.refusals import AccessDenied, RuleViolation
+from fivesafes.projects.workflow import APPLICATION, TRANSITIONS, ApplicationState
+from fivesafes.shared import workflow
+from fivesafes.shared.refusals import RuleViolation
 from fivesafes.shared.services import require
 
 FOUR_EYES = "R17"
 # R25: unless the decision says otherwise, data are deleted within this many days of the end.
 DEFAULT_DELETION_DAYS = 30
-ROLE_WORDS = {
-    "applicant": "applied",
-    "case_handler": "handled the review",
-    "recommended_by": "recommended it",
-}
 
 
 def _refuse_blocking(application: Application, when: str) -> None:
@@ -52,12 +50,6 @@ def _refuse_blocking(application: Application, when: str) -> None:
 def _fast_track_verdict(application: Application) -> FastTrack:
     facts = application_facts(application)
     return fast_track(facts, evaluate(facts))
-
-
-# Steps that move a change request towards changing its project: refused once it is closed.
-CHANGING_STEPS = frozenset(
-    {"submit", "start_review", "recommend", "recommend_fast_track", "approve"}
-)
 
 
 def deletion_deadline_of(application: Application, given: date | None) -> date:
@@ -81,133 +73,125 @@ def deletion_deadline_of(application: Application, given: date | None) -> date:
     return end + timedelta(days=DEFAULT_DELETION_DAYS)
 
 
-def _check_actor(actor: Any, application: Application, transition: Transition) -> None:
-    require(actor, transition.permission)
-    if transition.applicant_only and application.applicant_id != actor.pk:
-        raise AccessDenied(f"Only the applicant can {transition.label.lower()}.")
-    if transition.not_by and application.members.filter(person=actor).exists():
-        # A member would review or decide on their own project (R17: nobody alone).
-        raise RuleViolation(
-            FOUR_EYES,
-            "decided_by",
-            f"Four eyes: you are a member of application {application.reference}, so a "
-            f"different person must {transition.label.lower()}.",
-        )
-    for field in transition.not_by:
-        if getattr(application, f"{field}_id") == actor.pk or _took_earlier(
-            actor, application, field
-        ):
-            raise RuleViolation(
-                FOUR_EYES,
-                "decided_by",
-                f"Four eyes: you {ROLE_WORDS.get(field, field)} on application "
-                f"{application.reference}, so a different person must "
-                f"{transition.label.lower()}.",
-            )
+# The per-step hooks of the walker (`fivesafes.shared.workflow.take_step`).
 
 
-def _took_earlier(actor: Any, application: Application, field: str) -> bool:
-    """Did `actor` once take a step recorded in `field` (e.g. recommended it before it was
-    returned and recommended again by someone else)? The audit trail remembers every round."""
-    actions = [t.audit_action for t in TRANSITIONS.values() if t.actor_field == field]
-    if not actions or application.pk is None:
-        return False
-    return event_stream_for(application).filter(action__in=actions, actor_pk=actor.pk).exists()
+def _room_check(step: workflow.Step[ApplicationState]) -> None:
+    """The policy's conditions besides the machine's: members, assignment, closed project."""
+    refusal = policy.room_refusal(step.obj, step.actor, step.transition)
+    if refusal is not None:
+        raise refusal
+
+
+def _submit(step: workflow.Step[ApplicationState]) -> None:
+    application = step.obj
+    _refuse_blocking(application, "Submission")
+    application.submitted_at = timezone.now()
+    application.due_on = assignment.due_after_submission()
+    step.fields += ["submitted_at", "due_on"]
+
+
+def _start_review(step: workflow.Step[ApplicationState]) -> None:
+    application = step.obj
+    application.assigned_at = application.assigned_at or timezone.now()
+    step.fields.append("assigned_at")
+
+
+def _fast_track(step: workflow.Step[ApplicationState]) -> None:
+    application = step.obj
+    verdict = _fast_track_verdict(application)
+    if not verdict.eligible:
+        raise RuleViolation("R17", "fast_track", verdict.summary)
+    application.case_handler = step.actor
+    step.note = step.note or verdict.summary
+    _start_review(step)
+    step.fields.append("case_handler")
+
+
+def _decide(step: workflow.Step[ApplicationState]) -> None:
+    application = step.obj
+    application.decided_at = timezone.now()
+    application.decision_note = step.note
+    step.fields += ["decided_at", "decision_note"]
+
+
+def _approve(step: workflow.Step[ApplicationState]) -> None:
+    application = step.obj
+    _refuse_blocking(application, "Approval")
+    if application.kind == Application.Kind.CHANGE:
+        projects.check_change_is_current(application)
+    application.deletion_deadline = deletion_deadline_of(
+        application, step.options.get("deletion_deadline")
+    )
+    step.fields.append("deletion_deadline")
+    _decide(step)
+
+
+def _apply_decision(step: workflow.Step[ApplicationState]) -> None:
+    project = projects.apply_decision(actor=step.actor, application=step.obj, request=step.request)
+    step.after["project"] = project.number
+
+
+def _then_notify(hook: workflow.Hook | None = None) -> workflow.Hook:
+    """After the state change: the step's own work, then the mail (sent once committed)."""
+
+    def after(step: workflow.Step[ApplicationState]) -> None:
+        if hook is not None:
+            hook(step)
+        notify.step_taken(step.obj, step.transition.name, step.note)
+
+    return after
+
+
+def _refresh_findings(step: workflow.Step[ApplicationState]) -> None:
+    refresh_findings(step.obj)
+
+
+_AFTER: dict[str, workflow.Hook] = {"submit": _refresh_findings, "approve": _apply_decision}
+
+HOOKS = workflow.Hooks(
+    lock=lambda application: Application.objects.select_for_update().get(pk=application.pk),
+    check=_room_check,
+    before={
+        "submit": _submit,
+        "start_review": _start_review,
+        "recommend_fast_track": _fast_track,
+        "approve": _approve,
+        "refuse": _decide,
+    },
+    after={name: _then_notify(_AFTER.get(name)) for name in TRANSITIONS},
+    earlier=policy.earlier_roles,
+    describe=policy.describe,
+)
 
 
 def take_step(
     *,
-    actor: Any,
+    actor: User,
     application: Application,
     step: str,
     note: str = "",
     deletion_deadline: date | None = None,
     request: Any = None,
 ) -> Application:
-    transition = TRANSITIONS.get(step)
-    if transition is None:
-        raise RuleViolation(FOUR_EYES, "step", f"'{step}' is not a step of an application.")
-    require(actor, transition.permission)
-    note = note.strip()
-    with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
-        state = locked.state_enum
-        if state not in transition.sources:
-            raise RuleViolation(
-                FOUR_EYES,
-                "state",
-                f"Application {locked.reference} is {state.label.lower()}; "
-                f"'{transition.label}' is not possible now.",
-            )
-        _check_actor(actor, locked, transition)
-        if transition.needs_note and not note:
-            raise RuleViolation(FOUR_EYES, "note", f"'{transition.label}' needs a note.")
-        if step in CHANGING_STEPS:
-            projects.check_project_open(locked)
-        if step == "submit":
-            _refuse_blocking(locked, "Submission")
-        if step in ("start_review", "recommend_fast_track"):
-            assignment.check_may_start_review(actor, locked)
-        if step == "recommend_fast_track":
-            verdict = _fast_track_verdict(locked)
-            if not verdict.eligible:
-                raise RuleViolation("R17", "fast_track", verdict.summary)
-            locked.case_handler = actor
-            note = note or verdict.summary
-        if step == "approve":
-            _refuse_blocking(locked, "Approval")
-            if locked.kind == Application.Kind.CHANGE:
-                projects.check_change_is_current(locked)
-            deadline = deletion_deadline_of(locked, deletion_deadline)
-        before = {"state": locked.state}
-        locked.state = transition.target.value
-        now = timezone.now()
-        fields = ["state", "changed_at"]
-        if transition.actor_field:
-            setattr(locked, transition.actor_field, actor)
-            fields.append(transition.actor_field)
-        if step == "submit":
-            locked.submitted_at = now
-            locked.due_on = assignment.due_after_submission()
-            fields += ["submitted_at", "due_on"]
-        if transition.actor_field == "case_handler" or step == "recommend_fast_track":
-            locked.assigned_at = locked.assigned_at or now
-            fields.append("assigned_at")
-        if step in ("recommend", "recommend_fast_track"):
-            locked.recommendation = note
-            fields.append("recommendation")
-        if step == "recommend_fast_track":
-            fields.append("case_handler")
-        if step in ("approve", "refuse"):
-            locked.decided_at = now
-            locked.decision_note = note
-            fields += ["decided_at", "decision_note"]
-        if step == "approve":
-            locked.deletion_deadline = deadline
-            fields.append("deletion_deadline")
-        locked.changed_at = now
-        locked.save(update_fields=fields)
-        after: dict[str, Any] = {"state": locked.state}
-        if step == "approve":
-            project = projects.apply_decision(actor=actor, application=locked, request=request)
-            after["project"] = project.number
-        record(
-            action=transition.audit_action,
-            actor=actor,
-            obj=locked,
-            before=before,
-            after=after,
-            data={"note": note} if note else None,
-            request=request,
-        )
-        if step == "submit":
-            refresh_findings(locked)
-        notify.step_taken(locked, step, note)
-    return locked
+    """Walk one step of the application's machine (see the module docstring). Whoever may
+    not see the application is refused before anything is said about its state."""
+    policy.check_see(actor, application)
+    taken: Application = workflow.take_step(
+        APPLICATION,
+        HOOKS,
+        obj=application,
+        step=step,
+        actor=actor,
+        note=note,
+        request=request,
+        deletion_deadline=deletion_deadline,
+    )
+    return taken
 
 
 def ask_question(
-    *, actor: Any, application: Application, text: str, request: Any = None
+    *, actor: User, application: Application, text: str, request: Any = None
 ) -> ApplicationQuestion:
     """The case handler asks the applicant a clarifying question during the review."""
     require(actor, Permission.REVIEW_PROJECT_APPLICATIONS)
@@ -215,17 +199,7 @@ def ask_question(
         raise RuleViolation("R17", "text", "Write the question.")
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        if locked.state_enum != ApplicationState.UNDER_REVIEW:
-            raise RuleViolation(
-                "R17", "text", "Questions are asked while the application is under review."
-            )
-        if locked.applicant_id == actor.pk or locked.members.filter(person=actor).exists():
-            raise RuleViolation(
-                FOUR_EYES,
-                "text",
-                f"Four eyes: you are in application {locked.reference}; a case handler outside "
-                "it asks the questions.",
-            )
+        policy.check_ask(actor, locked)
         question = ApplicationQuestion.objects.create(
             application=locked, text=text.strip(), asked_by=actor
         )
@@ -241,7 +215,7 @@ def ask_question(
 
 
 def answer_question(
-    *, actor: Any, question: ApplicationQuestion, text: str, request: Any = None
+    *, actor: User, question: ApplicationQuestion, text: str, request: Any = None
 ) -> ApplicationQuestion:
     """The applicant answers; an answer is given once."""
     require(actor, Permission.APPLY_FOR_PROJECTS)
@@ -250,8 +224,7 @@ def answer_question(
     with transaction.atomic():
         locked = ApplicationQuestion.objects.select_for_update().get(pk=question.pk)
         application = locked.application
-        if application.applicant_id != actor.pk:
-            raise AccessDenied("Only the applicant answers the office's questions.")
+        policy.check_answer(actor, application)
         if locked.answered_at is not None:
             raise RuleViolation("R17", "answer", "This question has been answered already.")
         locked.answer = text.strip()

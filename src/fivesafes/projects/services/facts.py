@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from fivesafes.accounts.models import User
 from fivesafes.projects.models import Application
 from fivesafes.projects.rules import (
     ApplicationFacts,
@@ -17,7 +18,7 @@ from fivesafes.projects.rules import (
 from fivesafes.projects.services.population import catalogue_entries, definition_of
 
 
-def member_facts(person: Any, day: date) -> MemberFacts:
+def member_facts(person: User, day: date) -> MemberFacts:
     """Attached to (or an accepted affiliate of) an authorised institution; certified (R1, R7, R9)."""
     from fivesafes.people.models import Attachment
     from fivesafes.people.services.certification import current_certification

@@ -15,6 +15,8 @@ from typing import Any
 from django.core.mail import send_mail
 from django.db import transaction
 
+from fivesafes.accounts.models import User
+
 logger = logging.getLogger("fivesafes.projects")
 
 STEP_SUBJECTS = {
@@ -24,7 +26,7 @@ STEP_SUBJECTS = {
 }
 
 
-def _send(person: Any, subject: str, body: str) -> None:
+def _send(person: User, subject: str, body: str) -> None:
     address = getattr(person, "email", "")
     if not address:
         return

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from fivesafes.accounts.models import User
 from fivesafes.audit.services import record
 from fivesafes.projects.models import Application
 from fivesafes.projects.rules.population import (
@@ -107,7 +108,7 @@ def checked(data: Any) -> PopulationDefinition:
 
 
 def set_population(
-    *, actor: Any, application: Application, definition: Any, request: Any = None
+    *, actor: User, application: Application, definition: Any, request: Any = None
 ) -> Application:
     """Replace the population's criteria (and unit) of a draft; the findings are recomputed."""
     from fivesafes.projects.services.applications import editable, refresh_findings
@@ -132,7 +133,7 @@ def set_population(
 
 
 def add_criterion(
-    *, actor: Any, application: Application, criterion: dict[str, Any], request: Any = None
+    *, actor: User, application: Application, criterion: dict[str, Any], request: Any = None
 ) -> Application:
     current = definition_of(application)
     try:
@@ -148,7 +149,7 @@ def add_criterion(
 
 
 def remove_criterion(
-    *, actor: Any, application: Application, number: int, request: Any = None
+    *, actor: User, application: Application, number: int, request: Any = None
 ) -> Application:
     try:
         kept = definition_of(application).without(number)

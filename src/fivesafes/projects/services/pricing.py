@@ -13,13 +13,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from fivesafes import files
+from fivesafes.accounts.models import User
 from fivesafes.audit.services import record
-from fivesafes.policy.checks import can
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Application, Invoice, PriceItem, Quote
 from fivesafes.projects.rules import pricing
 from fivesafes.projects.services import notify
-from fivesafes.shared.refusals import AccessDenied, RuleViolation
+from fivesafes.projects.workflow import QUOTE, QuoteState
+from fivesafes.shared import workflow
+from fivesafes.shared.refusals import RuleViolation
 from fivesafes.shared.services import require
 
 EVENT_TEMPORALITY = "EVENT"
@@ -29,7 +31,7 @@ def prices() -> dict[str, Decimal]:
     return {item.code: item.unit_price for item in PriceItem.objects.all()}
 
 
-def set_price(*, actor: Any, code: str, unit_price: Any, request: Any = None) -> PriceItem:
+def set_price(*, actor: User, code: str, unit_price: Any, request: Any = None) -> PriceItem:
     require(actor, Permission.EDIT_PRICE_LIST)
     try:
         value = Decimal(str(unit_price))
@@ -102,7 +104,7 @@ def _refuse_if_closed(application: Application) -> None:
 
 def issue_quote(
     *,
-    actor: Any,
+    actor: User,
     application: Application,
     coordination_hours: Any,
     outside_list_hours: Any = 0,
@@ -124,10 +126,12 @@ def issue_quote(
                 "R18", "state", f"The quote for {locked.reference} has been accepted already."
             )
         computed = pricing.compute_quote(prices(), quote_input(locked, coordination, outside))
-        superseded = list(
-            locked.quotes.filter(state=Quote.State.OFFERED).values_list("pk", flat=True)
-        )
-        Quote.objects.filter(pk__in=superseded).update(state=Quote.State.SUPERSEDED)
+        superseded = []
+        for offered in locked.quotes.filter(state=Quote.State.OFFERED):
+            workflow.take_step(
+                QUOTE, QUOTE_HOOKS, obj=offered, step="supersede", actor=actor, request=request
+            )
+            superseded.append(offered.pk)
         quote = Quote.objects.create(
             application=locked,
             lines=[
@@ -165,52 +169,55 @@ def issue_quote(
     return quote
 
 
-def accept_quote(*, actor: Any, quote: Quote, request: Any = None) -> Quote:
-    """R18: only the manager of the owning institution accepts; the contract PDF is written."""
+def _accept(step: workflow.Step[QuoteState]) -> None:
+    """Only the manager of the owning institution accepts, and not for a closed project."""
+    quote = step.obj
+    institution = quote.application.institution
+    if institution.manager_id != step.actor.pk:
+        raise RuleViolation(
+            "R18",
+            "accepted_by",
+            f"Only the manager of {institution}, which owns the project and pays the "
+            "invoices, accepts the quote.",
+        )
+    _refuse_if_closed(quote.application)
+    quote.accepted_at = timezone.now()
+    step.fields.append("accepted_at")
+
+
+def _write_contract(step: workflow.Step[QuoteState]) -> None:
+    """Once accepted: the contract PDF, kept by its hash."""
     from fivesafes.projects.services.documents import store_contract
 
+    quote = step.obj
+    quote.contract_name, quote.contract_sha256 = store_contract(quote)
+    quote.save(update_fields=["contract_name", "contract_sha256"])
+    step.after.update(
+        quote=quote.reference, total=quote.total, contract_sha256=quote.contract_sha256
+    )
+
+
+QUOTE_HOOKS = workflow.Hooks(
+    lock=lambda quote: (
+        Quote.objects.select_for_update()
+        .select_related("application__institution")
+        .get(pk=quote.pk)
+    ),
+    before={"accept": _accept},
+    after={"accept": _write_contract},
+    describe=lambda quote: f"Quote {quote.reference}",
+    audited=lambda quote: quote.application,
+)
+
+
+def accept_quote(*, actor: User, quote: Quote, request: Any = None) -> Quote:
+    """R18: only the manager of the owning institution accepts; the contract PDF is written."""
     require(actor, Permission.ACCEPT_QUOTES)
-    with files.kept_if_committed(), transaction.atomic():
-        locked = (
-            Quote.objects.select_for_update()
-            .select_related("application__institution")
-            .get(pk=quote.pk)
+    with files.kept_if_committed():
+        accepted: Quote = workflow.take_step(
+            QUOTE, QUOTE_HOOKS, obj=quote, step="accept", actor=actor, request=request
         )
-        institution = locked.application.institution
-        if institution.manager_id != actor.pk:
-            raise RuleViolation(
-                "R18",
-                "accepted_by",
-                f"Only the manager of {institution}, which owns the project and pays the "
-                "invoices, accepts the quote.",
-            )
-        if locked.state != Quote.State.OFFERED:
-            raise RuleViolation(
-                "R18", "state", f"Quote {locked.reference} is {locked.get_state_display()}."
-            )
-        _refuse_if_closed(locked.application)
-        locked.state = Quote.State.ACCEPTED
-        locked.accepted_by = actor
-        locked.accepted_at = timezone.now()
-        locked.contract_name, locked.contract_sha256 = store_contract(locked)
-        locked.save()
-        record(
-            action="quote.accepted",
-            actor=actor,
-            obj=locked.application,
-            after={
-                "quote": locked.reference,
-                "total": locked.total,
-                "contract_sha256": locked.contract_sha256,
-            },
-            request=request,
-        )
-    return locked
-
-
-def check_may_accept(actor: Any, quote: Quote) -> None:
-    if quote.application.institution.manager_id != getattr(actor, "pk", None):
-        raise AccessDenied("Only the institution's manager accepts this quote.")
+    return accepted
 
 
 PAYMENT_DAYS = 30
@@ -225,7 +232,7 @@ def _invoice_number(year: int) -> str:
     return f"{prefix}{n:04d}"
 
 
-def issue_invoice(*, actor: Any, quote: Quote, request: Any = None) -> Invoice:
+def issue_invoice(*, actor: User, quote: Quote, request: Any = None) -> Invoice:
     """The invoice for an accepted quote, to the institution that owns the project (R7, R18)."""
     require(actor, Permission.ISSUE_INVOICES)
     with transaction.atomic():
@@ -256,19 +263,3 @@ def issue_invoice(*, actor: Any, quote: Quote, request: Any = None) -> Invoice:
             request=request,
         )
     return invoice
-
-
-def may_see_invoice(person: Any, invoice: Invoice) -> bool:
-    """The manager of the institution it is addressed to, and the office's staff who issue
-    invoices or read applications."""
-    if can(person, Permission.ISSUE_INVOICES) or can(person, Permission.VIEW_PROJECT_APPLICATIONS):
-        return True
-    return invoice.addressed_to.manager_id == getattr(person, "pk", None)
-
-
-def check_may_see_invoice(person: Any, invoice: Invoice) -> None:
-    if not may_see_invoice(person, invoice):
-        raise AccessDenied(
-            f"Invoice {invoice.number} is addressed to {invoice.addressed_to}; only its manager "
-            "and the office's staff see it."
-        )

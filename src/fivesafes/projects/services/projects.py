@@ -4,12 +4,16 @@ small changes recorded without a decision. A closed project (R25) takes no more 
 from __future__ import annotations
 
 from datetime import date
+from itertools import chain
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from fivesafes.audit.services import record
+from fivesafes.accounts.models import User
+from fivesafes.audit.models import AuditEvent
+from fivesafes.audit.services import event_stream_for, record
+from fivesafes.policy import projects as projects_policy
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import (
     Application,
@@ -18,6 +22,7 @@ from fivesafes.projects.models import (
     ProjectMembership,
 )
 from fivesafes.projects.rules import scope as scopes
+from fivesafes.projects.scope import Scope
 from fivesafes.projects.services.applications import refresh_findings
 from fivesafes.projects.services.facts import scope_of, terms_of
 from fivesafes.projects.workflow import FINAL_STATES
@@ -34,7 +39,7 @@ def next_number(year: int) -> str:
     return f"{prefix}{n:03d}"
 
 
-def _sync_members(project: Project, application: Application, actor: Any = None) -> None:
+def _sync_members(project: Project, application: Application, actor: User | None = None) -> None:
     wanted = set(application.members.values_list("person_id", flat=True))
     leaving = ProjectMembership.objects.filter(project=project).exclude(person_id__in=wanted)
     _end_agreements_of_leavers(project, [m.person_id for m in leaving], actor)
@@ -71,7 +76,7 @@ def deadline_after_change(project: Project, ends_on: date | None) -> date | None
     return max(ends_on, project.deletion_deadline + (ends_on - project.ends_on))
 
 
-def _end_agreements_of_leavers(project: Project, person_ids: list[int], actor: Any) -> None:
+def _end_agreements_of_leavers(project: Project, person_ids: list[int], actor: User | None) -> None:
     """A person who leaves the project leaves its data: their agreement for this project lapses
     now (audited by the agreement service), so the access rule refuses them at once (R1, R8)."""
     if not person_ids:
@@ -83,9 +88,9 @@ def _end_agreements_of_leavers(project: Project, person_ids: list[int], actor: A
     )
 
 
-def apply_decision(*, actor: Any, application: Application, request: Any = None) -> Project:
+def apply_decision(*, actor: User | None, application: Application, request: Any = None) -> Project:
     """Approval: create the project (new) or bring it to the new scope (change request)."""
-    scope = scope_of(application)
+    scope = Scope.from_dict(scope_of(application)).as_dict()
     if application.kind == Application.Kind.CHANGE and application.project_id:
         project = Project.objects.select_for_update().get(pk=application.project_id)
         # Checked again under the lock: a closure may have come in since the step began.
@@ -144,14 +149,11 @@ def open_change_request(project: Project) -> Application | None:
 
 
 def start_change_request(
-    *, actor: Any, project: Project, summary: str, request: Any = None
+    *, actor: User, project: Project, summary: str, request: Any = None
 ) -> Application:
     """R16: a change request starts as a copy of the approved scope for the responsible researcher."""
     require(actor, Permission.APPLY_FOR_PROJECTS)
-    if project.responsible_id != actor.pk:
-        raise AccessDenied(f"Only the responsible researcher of {project.number} asks for changes.")
-    if project.is_closed:
-        raise RuleViolation("R16", "project", f"Project {project.number} is closed.")
+    projects_policy.check_change(actor, project)
     if not summary.strip():
         raise RuleViolation("R16", "change_summary", "Say what should change and why.")
     with transaction.atomic():
@@ -248,7 +250,7 @@ def _refuse_broken_scope(change: Application) -> None:
         )
 
 
-def record_small_change(*, actor: Any, change: Application, request: Any = None) -> Project:
+def record_small_change(*, actor: User, change: Application, request: Any = None) -> Project:
     """R16: a change that only narrows the scope (e.g. removing a member) is recorded without a
     decision; one that widens it must go through review and a four-eyes decision."""
     require(actor, Permission.APPLY_FOR_PROJECTS)
@@ -286,3 +288,12 @@ def record_small_change(*, actor: Any, change: Application, request: Any = None)
             request=request,
         )
     return project
+
+
+def project_timeline(project: Project) -> list[AuditEvent]:
+    """The events of the project and of its applications and change requests, oldest first."""
+    applications = project.applications.all()
+    return sorted(
+        chain(event_stream_for(project), *(event_stream_for(a) for a in applications)),
+        key=lambda e: e.sequence,
+    )

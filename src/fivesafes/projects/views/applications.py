@@ -3,12 +3,14 @@ inline findings (htmx), the variable list, members, external data, documents, su
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from fivesafes.policy import applications as policy
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.forms import (
@@ -36,12 +38,11 @@ from fivesafes.projects.services import population as population_service
 from fivesafes.projects.views.common import (
     WIZARD,
     WIZARD_SLUGS,
+    application_view,
     findings_context,
-    get_application,
-    may_edit,
 )
-from fivesafes.shared.pages import Refused, attempt, refuse
-from fivesafes.shared.refusals import AccessDenied
+from fivesafes.shared.pages import form_action, refuse, run_action
+from fivesafes.shared.refusals import RuleViolation
 
 
 @requires(Permission.APPLY_FOR_PROJECTS)
@@ -61,31 +62,30 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 def new_application(request: HttpRequest) -> HttpResponse:
     institutions = service.institutions_for(request.user)
     form = NewApplicationForm(request.POST or None, institutions=institutions)
-    if request.method == "POST" and form.is_valid():
-        try:
-            application = attempt(
-                request,
-                lambda: service.create_draft(
-                    actor=request.user,
-                    institution=form.cleaned_data["institution"],
-                    title=form.cleaned_data["title"],
-                    from_basket=form.cleaned_data["from_basket"],
-                    request=request,
-                ),
-                form,
-            )
-        except Refused as refused:
-            if refused.response is not None:
-                return refused.response
-        else:
-            messages.success(request, f"Draft {application.reference} saved.")
-            return redirect("projects:wizard", pk=application.pk, step="project")
-    status = 400 if form.errors else 200
-    return render(
+
+    def page(form: NewApplicationForm) -> HttpResponse:
+        return render(
+            request,
+            "projects/new_application.html",
+            {"form": form, "institutions": institutions},
+            status=400 if form.errors else 200,
+        )
+
+    if request.method != "POST":
+        return page(form)
+    return form_action(
         request,
-        "projects/new_application.html",
-        {"form": form, "institutions": institutions},
-        status=status,
+        form,
+        lambda data: service.create_draft(
+            actor=request.user,
+            institution=data["institution"],
+            title=data["title"],
+            from_basket=data["from_basket"],
+            request=request,
+        ),
+        done=lambda application: redirect("projects:wizard", pk=application.pk, step="project"),
+        again=page,
+        success=lambda application: f"Draft {application.reference} saved.",
     )
 
 
@@ -147,53 +147,48 @@ def _wizard_page(
 
 
 @requires(Permission.APPLY_FOR_PROJECTS)
-def wizard(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+@application_view
+def wizard(request: HttpRequest, application: Application, step: str) -> HttpResponse:
     """One step of the application; POST saves the draft (htmx: answers with the findings)."""
     if step not in WIZARD_SLUGS:
         raise Http404("No such step.")
-    try:
-        application = get_application(request, pk)
-    except AccessDenied as denial:
-        return refuse(request, denial.reason)
-    if not may_edit(request.user, application):
-        return redirect("projects:application", pk=pk)
+    if not policy.can_edit(request.user, application):
+        return redirect("projects:application", pk=application.pk)
     form_class = STEP_FORMS.get(step)
     if request.method != "POST" or form_class is None:
         return _wizard_page(request, application, step)
     form = form_class(request.POST)
     htmx = getattr(request, "htmx", False)
-    if form.is_valid():
-        try:
-            application = attempt(
-                request,
-                lambda: service.update(
-                    actor=request.user,
-                    application=application,
-                    changes=form.cleaned_data,
-                    request=request,
-                ),
-                form,
-            )
-        except Refused as refused:
-            if refused.response is not None:
-                return refused.response
-        else:
-            if htmx:
-                return render(request, "projects/_findings.html", findings_context(application))
-            messages.success(request, "Draft saved.")
-            target = request.POST.get("go") or step
-            if target not in WIZARD_SLUGS:
-                target = step
-            return redirect("projects:wizard", pk=pk, step=target)
-    if htmx:
-        context = findings_context(application)
-        context["form_errors"] = [
-            f"{form.fields[name].label if name in form.fields else name}: {error}"
-            for name, errors in form.errors.items()
-            for error in errors
-        ]
-        return render(request, "projects/_findings.html", context, status=400)
-    return _wizard_page(request, application, step, status=400, form=form)
+
+    def saved(application: Application) -> HttpResponse:
+        if htmx:
+            return render(request, "projects/_findings.html", findings_context(application))
+        messages.success(request, "Draft saved.")
+        target = request.POST.get("go") or step
+        return redirect(
+            "projects:wizard", pk=application.pk, step=target if target in WIZARD_SLUGS else step
+        )
+
+    def again(form: forms.Form) -> HttpResponse:
+        if htmx:
+            context = findings_context(application)
+            context["form_errors"] = [
+                f"{form.fields[name].label if name in form.fields else name}: {error}"
+                for name, errors in form.errors.items()
+                for error in errors
+            ]
+            return render(request, "projects/_findings.html", context, status=400)
+        return _wizard_page(request, application, step, status=400, form=form)
+
+    return form_action(
+        request,
+        form,
+        lambda data: service.update(
+            actor=request.user, application=application, changes=data, request=request
+        ),
+        done=saved,
+        again=again,
+    )
 
 
 @require_POST
@@ -206,48 +201,39 @@ def save_variable(request: HttpRequest, pk: int) -> HttpResponse:
         prefix=f"v{line.pk}",
         data_type=line.variable.data_type if line.variable else None,
     )
-    if form.is_valid():
-        try:
-            attempt(
-                request,
-                lambda: service.update_variable(
-                    actor=request.user,
-                    line=line,
-                    request=request,
-                    **{
-                        **form.cleaned_data,
-                        "coarsening": form.cleaned_data.get("coarsening") or "",
-                    },
-                ),
-                form,
-            )
-        except Refused as refused:
-            if refused.response is not None:
-                return refused.response
-        else:
-            application.refresh_from_db()
-            if getattr(request, "htmx", False):
-                return render(request, "projects/_findings.html", findings_context(application))
-            messages.success(request, f"{line.label} saved.")
-            return redirect("projects:wizard", pk=application.pk, step="variables")
-    return _back(request, application, "variables", **{f"line_{line.pk}": form})
+
+    def saved(_: object) -> HttpResponse:
+        application.refresh_from_db()
+        if getattr(request, "htmx", False):
+            return render(request, "projects/_findings.html", findings_context(application))
+        messages.success(request, f"{line.label} saved.")
+        return redirect("projects:wizard", pk=application.pk, step="variables")
+
+    return form_action(
+        request,
+        form,
+        lambda data: service.update_variable(
+            actor=request.user,
+            line=line,
+            request=request,
+            **{**data, "coarsening": data.get("coarsening") or ""},
+        ),
+        done=saved,
+        again=lambda form: _back(request, application, "variables", **{f"line_{line.pk}": form}),
+    )
 
 
 def _back(request: HttpRequest, application: Application, step: str, **forms) -> HttpResponse:  # noqa: ANN003
     """The wizard step again with the refused form, only for the applicant who may edit."""
-    if not may_edit(request.user, application):
+    if not policy.can_edit(request.user, application):
         return refuse(request, f"Only the applicant edits application {application.reference}.")
     return _wizard_page(request, application, step, status=400, **forms)
 
 
 def _act(request: HttpRequest, application: Application, call, step: str) -> HttpResponse:  # noqa: ANN001
     """Run a small service call from the wizard and go back to its step."""
-    try:
-        attempt(request, call)
-    except Refused as refused:
-        if refused.response is not None:
-            return refused.response
-    return redirect("projects:wizard", pk=application.pk, step=step)
+    back = redirect("projects:wizard", pk=application.pk, step=step)
+    return run_action(request, call, done=lambda _: back, failed=lambda: back)
 
 
 @require_POST
@@ -282,25 +268,19 @@ def add_criterion(request: HttpRequest, pk: int) -> HttpResponse:
     """Add one criterion to the population (R11), checked against the catalogue."""
     application = get_object_or_404(Application, pk=pk)
     form = CriterionForm(request.POST)
-    if not form.is_valid():
-        return _back(request, application, "population", criterion_form=form)
-    try:
-        attempt(
-            request,
-            lambda: population_service.add_criterion(
-                actor=request.user,
-                application=application,
-                criterion=form.criterion(),
-                request=request,
-            ),
-            form,
-        )
-    except Refused as refused:
-        if refused.response is not None:
-            return refused.response
-        return _back(request, application, "population", criterion_form=form)
-    messages.success(request, "The criterion was added to the population.")
-    return redirect("projects:wizard", pk=pk, step="population")
+    return form_action(
+        request,
+        form,
+        lambda _: population_service.add_criterion(
+            actor=request.user,
+            application=application,
+            criterion=form.criterion(),
+            request=request,
+        ),
+        done=lambda _: redirect("projects:wizard", pk=pk, step="population"),
+        again=lambda form: _back(request, application, "population", criterion_form=form),
+        success="The criterion was added to the population.",
+    )
 
 
 @require_POST
@@ -322,24 +302,18 @@ def remove_criterion(request: HttpRequest, pk: int, number: int) -> HttpResponse
 def add_member(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     form = MemberForm(request.POST)
-    if not form.is_valid():
-        return _back(request, application, "people", member_form=form)
-    try:
-        attempt(
-            request,
-            lambda: service.add_member(
-                actor=request.user,
-                application=application,
-                username=form.cleaned_data["username"],
-                request=request,
-            ),
-            form,
-        )
-    except Refused as refused:
-        if refused.response is not None:
-            return refused.response
-        return _back(request, application, "people", member_form=form)
-    return redirect("projects:wizard", pk=pk, step="people")
+    return form_action(
+        request,
+        form,
+        lambda data: service.add_member(
+            actor=request.user,
+            application=application,
+            username=data["username"],
+            request=request,
+        ),
+        done=lambda _: redirect("projects:wizard", pk=pk, step="people"),
+        again=lambda form: _back(request, application, "people", member_form=form),
+    )
 
 
 @require_POST
@@ -391,26 +365,22 @@ def upload_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise Http404("No such document.")
     step = "project" if kind == UploadedDocument.Kind.PROTOCOL else "legal"
     upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, "R12: choose a file to upload.")
-        return redirect("projects:wizard", pk=pk, step=step)
-    return _act(
-        request,
-        application,
-        lambda: service.attach_document(
+
+    def attach() -> object:
+        policy.check_edit(request.user, application)
+        if upload is None:
+            raise RuleViolation("R12", "file", "choose a file to upload.")
+        return service.attach_document(
             actor=request.user, application=application, kind=kind, upload=upload, request=request
-        ),
-        step,
-    )
+        )
+
+    return _act(request, application, attach, step)
 
 
 @requires(Permission.VIEW_DASHBOARD)
-def document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+@application_view
+def document(request: HttpRequest, application: Application, kind: str) -> HttpResponse:
     """Download the protocol or DPIA of an application the person may see."""
-    try:
-        application = get_application(request, pk)
-    except AccessDenied as denial:
-        return refuse(request, denial.reason)
     stored = getattr(application, kind, None) if kind in ("protocol", "dpia") else None
     if stored is None:
         raise Http404("No such document.")
@@ -429,19 +399,15 @@ def document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @requires(Permission.APPLY_FOR_PROJECTS)
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
-    try:
-        attempt(
-            request,
-            lambda: decisions.take_step(
-                actor=request.user, application=application, step="submit", request=request
-            ),
-        )
-    except Refused as refused:
-        if refused.response is not None:
-            return refused.response
-        return redirect("projects:wizard", pk=pk, step="submit")
-    messages.success(request, f"Application {application.reference} submitted.")
-    return redirect(reverse("projects:application", kwargs={"pk": pk}))
+    return run_action(
+        request,
+        lambda: decisions.take_step(
+            actor=request.user, application=application, step="submit", request=request
+        ),
+        done=lambda _: redirect(reverse("projects:application", kwargs={"pk": pk})),
+        failed=lambda: redirect("projects:wizard", pk=pk, step="submit"),
+        success=f"Application {application.reference} submitted.",
+    )
 
 
 @require_POST
@@ -449,20 +415,15 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(ApplicationQuestion.objects.select_related("application"), pk=pk)
     form = AnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            attempt(
-                request,
-                lambda: decisions.answer_question(
-                    actor=request.user,
-                    question=question,
-                    text=form.cleaned_data["text"],
-                    request=request,
-                ),
-            )
-        except Refused as refused:
-            if refused.response is not None:
-                return refused.response
-    else:
+    back = redirect("projects:application", pk=question.application_id)
+    if not form.is_valid():
         messages.error(request, "Your answer: write the answer.")
-    return redirect("projects:application", pk=question.application_id)
+        return back
+    return run_action(
+        request,
+        lambda: decisions.answer_question(
+            actor=request.user, question=question, text=form.cleaned_data["text"], request=request
+        ),
+        done=lambda _: back,
+        failed=lambda: back,
+    )

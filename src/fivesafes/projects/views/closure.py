@@ -3,6 +3,8 @@ scrutiny (R23)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -11,9 +13,10 @@ from django.views.decorators.http import require_POST
 
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
+from fivesafes.projects import queries
 from fivesafes.projects.models import Project, Publication
 from fivesafes.projects.services import closure
-from fivesafes.shared.pages import Refused, attempt
+from fivesafes.shared.pages import run_action
 
 
 class CloseForm(forms.Form):
@@ -41,15 +44,12 @@ class ScrutinyForm(forms.Form):
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-def _run(request: HttpRequest, call, done: str, project_pk: int) -> HttpResponse:  # noqa: ANN001
-    try:
-        attempt(request, call)
-    except Refused as refused:
-        if refused.response is not None:
-            return refused.response
-    else:
-        messages.success(request, done)
-    return redirect("projects:project", pk=project_pk)
+def _run(
+    request: HttpRequest, call: Callable[[], object], done: str, project_pk: int
+) -> HttpResponse:
+    """Run the service; back to the project page with what happened or the refusal."""
+    back = redirect("projects:project", pk=project_pk)
+    return run_action(request, call, done=lambda _: back, failed=lambda: back, success=done)
 
 
 @require_POST
@@ -115,7 +115,6 @@ def record_scrutiny(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(Permission.RECORD_SCRUTINY)
 def scrutiny_queue(request: HttpRequest) -> HttpResponse:
-    pending = Publication.objects.filter(scrutiny=Publication.Scrutiny.PENDING).select_related(
-        "project", "registered_by"
+    return render(
+        request, "projects/scrutiny_queue.html", {"publications": queries.scrutiny_queue()}
     )
-    return render(request, "projects/scrutiny_queue.html", {"publications": pending})

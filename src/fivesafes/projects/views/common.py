@@ -1,17 +1,22 @@
-"""What the pages of safe projects share: fetching an application the person may see, the
-findings context, and the wizard's steps."""
+"""What the pages of safe projects share: loading an object through the policy's check
+(`loaded`, `application_view`), the findings context, and the wizard's steps."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from fivesafes.policy import applications as policy
 from fivesafes.projects.models import Application
 from fivesafes.projects.rules import Severity
 from fivesafes.projects.services import applications as service
-from fivesafes.projects.workflow import EDITABLE_STATES, FINAL_STATES
+from fivesafes.shared.pages import refuse
+from fivesafes.shared.refusals import AccessDenied
 
 # The wizard's steps, in order: (slug, title).
 WIZARD: tuple[tuple[str, str], ...] = (
@@ -25,26 +30,36 @@ WIZARD: tuple[tuple[str, str], ...] = (
 WIZARD_SLUGS = [slug for slug, _ in WIZARD]
 
 
-def get_application(request: HttpRequest, pk: int) -> Application:
-    """The application, or 404; AccessDenied when the person may not see it."""
-    application = get_object_or_404(
-        Application.objects.select_related("institution", "applicant", "project"), pk=pk
-    )
-    service.check_may_see(request.user, application)
-    return application
+def loaded(
+    source: type[Model] | QuerySet[Any], check: Callable[[Any, Any], None]
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A view of one object: the object with the URL's `pk` (404 when there is none), passed
+    through the policy's `check(user, obj)`; a refusal shows the refusal page. The view gets
+    the object in place of `pk`."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, pk: int, **kwargs: Any) -> HttpResponse:
+            obj = get_object_or_404(source, pk=pk)
+            try:
+                check(request.user, obj)
+            except AccessDenied as denial:
+                return refuse(request, denial.reason, denial.status)
+            return view(request, obj, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
-def may_edit(user: Any, application: Application) -> bool:
-    return application.applicant_id == user.pk and application.state_enum in EDITABLE_STATES
+APPLICATIONS = Application.objects.select_related("institution", "applicant", "project")
+application_view = loaded(APPLICATIONS, policy.check_see)
 
 
 def findings_context(application: Application) -> dict[str, Any]:
     """The findings as of now for an open application (dates, certifications and
     authorisations change without a save), as stored for a decided one."""
-    if application.state_enum in FINAL_STATES:
-        findings = service.stored_findings(application)
-    else:
-        findings, _ = service.compute_findings(application)
+    findings = service.current_findings(application)
     return {
         "application": application,
         "findings": findings,

@@ -9,19 +9,18 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from fivesafes.policy import quotes as quotes_policy
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Application, Invoice, PriceItem, Quote
-from fivesafes.projects.services import applications as application_service
 from fivesafes.projects.services import pricing
 from fivesafes.projects.services.documents import (
     contract_path,
     render_decision_letter,
     render_invoice,
 )
-from fivesafes.projects.views.common import get_application
-from fivesafes.shared.pages import Refused, attempt, refuse
-from fivesafes.shared.refusals import AccessDenied
+from fivesafes.projects.views.common import application_view, loaded
+from fivesafes.shared.pages import run_action
 
 
 class PriceForm(forms.Form):
@@ -43,25 +42,26 @@ def price_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         code = request.POST.get("code", "")
         form = PriceForm(request.POST)
-        if form.is_valid():
-            try:
-                attempt(
-                    request,
-                    lambda: pricing.set_price(
-                        actor=request.user,
-                        code=code,
-                        unit_price=form.cleaned_data["unit_price"],
-                        request=request,
-                    ),
-                )
-            except Refused as refused:
-                if refused.response is not None:
-                    return refused.response
-            else:
-                messages.success(request, "The price was changed.")
-                return redirect("projects:prices")
-        else:
+        if not form.is_valid():
             messages.error(request, "Price: give an amount of zero or more.")
+        else:
+            response = run_action(
+                request,
+                lambda: pricing.set_price(
+                    actor=request.user,
+                    code=code,
+                    unit_price=form.cleaned_data["unit_price"],
+                    request=request,
+                ),
+                done=lambda _: redirect("projects:prices"),
+                failed=lambda: _price_page(request, items),
+                success="The price was changed.",
+            )
+            return response
+    return _price_page(request, items)
+
+
+def _price_page(request: HttpRequest, items: list[PriceItem]) -> HttpResponse:
     return render(
         request,
         "projects/prices.html",
@@ -77,45 +77,40 @@ def issue_quote(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Hours: give numbers of zero or more.")
         return redirect("projects:application", pk=pk)
-    try:
-        quote = attempt(
-            request,
-            lambda: pricing.issue_quote(
-                actor=request.user, application=application, request=request, **form.cleaned_data
-            ),
-        )
-    except Refused as refused:
-        if refused.response is not None:
-            return refused.response
-    else:
-        messages.success(request, f"Quote {quote.reference} offered: {quote.total} DKK.")
-    return redirect("projects:application", pk=pk)
+    back = redirect("projects:application", pk=pk)
+    return run_action(
+        request,
+        lambda: pricing.issue_quote(
+            actor=request.user, application=application, request=request, **form.cleaned_data
+        ),
+        done=lambda _: back,
+        failed=lambda: back,
+        success=lambda quote: f"Quote {quote.reference} offered: {quote.total} DKK.",
+    )
 
 
 @require_POST
 @requires(Permission.ACCEPT_QUOTES)
 def accept_quote(request: HttpRequest, pk: int) -> HttpResponse:
-    quote = get_object_or_404(Quote.objects.select_related("application"), pk=pk)
-    try:
-        attempt(
-            request,
-            lambda: pricing.accept_quote(actor=request.user, quote=quote, request=request),
-        )
-    except Refused as refused:
-        if refused.response is not None:
-            return refused.response
-    else:
-        messages.success(request, f"Quote {quote.reference} accepted; the contract is ready.")
-    return redirect("projects:application", pk=quote.application_id)
+    quote = get_object_or_404(Quote.objects.select_related("application__institution"), pk=pk)
+    back = redirect("projects:application", pk=quote.application_id)
+    return run_action(
+        request,
+        lambda: _accept(request, quote),
+        done=lambda _: back,
+        failed=lambda: back,
+        success=f"Quote {quote.reference} accepted; the contract is ready.",
+    )
+
+
+def _accept(request: HttpRequest, quote: Quote) -> Quote:
+    quotes_policy.check_see(request.user, quote)
+    return pricing.accept_quote(actor=request.user, quote=quote, request=request)
 
 
 @requires(Permission.VIEW_DASHBOARD)
-def contract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    quote = get_object_or_404(Quote.objects.select_related("application__institution"), pk=pk)
-    try:
-        application_service.check_may_see(request.user, quote.application)
-    except AccessDenied as denial:
-        return refuse(request, denial.reason)
+@loaded(Quote.objects.select_related("application__institution"), quotes_policy.check_see)
+def contract_pdf(request: HttpRequest, quote: Quote) -> HttpResponse:
     if not quote.contract_name:
         raise Http404("The contract is written when the quote is accepted.")
     path = contract_path(quote.contract_name)
@@ -129,11 +124,8 @@ def contract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Permission.VIEW_DASHBOARD)
-def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        application = get_application(request, pk)
-    except AccessDenied as denial:
-        return refuse(request, denial.reason)
+@application_view
+def decision_pdf(request: HttpRequest, application: Application) -> HttpResponse:
     if application.state not in ("approved", "refused"):
         raise Http404("There is no decision yet.")
     response = HttpResponse(render_decision_letter(application), content_type="application/pdf")
@@ -145,28 +137,23 @@ def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Permission.ISSUE_INVOICES)
 def issue_invoice(request: HttpRequest, pk: int) -> HttpResponse:
     quote = get_object_or_404(Quote, pk=pk)
-    try:
-        invoice = attempt(
-            request, lambda: pricing.issue_invoice(actor=request.user, quote=quote, request=request)
-        )
-    except Refused as refused:
-        if refused.response is not None:
-            return refused.response
-    else:
-        messages.success(request, f"Invoice {invoice.number} issued to {invoice.addressed_to}.")
-    return redirect("projects:application", pk=quote.application_id)
+    back = redirect("projects:application", pk=quote.application_id)
+    return run_action(
+        request,
+        lambda: pricing.issue_invoice(actor=request.user, quote=quote, request=request),
+        done=lambda _: back,
+        failed=lambda: back,
+        success=lambda invoice: f"Invoice {invoice.number} issued to {invoice.addressed_to}.",
+    )
 
 
 @requires(Permission.VIEW_DASHBOARD)
-def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+@loaded(
+    Invoice.objects.select_related("addressed_to", "quote__application__project"),
+    quotes_policy.check_see_invoice,
+)
+def invoice_pdf(request: HttpRequest, invoice: Invoice) -> HttpResponse:
     """The invoice, for the manager of the institution it is addressed to and office staff."""
-    invoice = get_object_or_404(
-        Invoice.objects.select_related("addressed_to", "quote__application__project"), pk=pk
-    )
-    try:
-        pricing.check_may_see_invoice(request.user, invoice)
-    except AccessDenied as denial:
-        return refuse(request, denial.reason)
     response = HttpResponse(render_invoice(invoice), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="invoice-{invoice.number}.pdf"'
     return response

@@ -3,26 +3,33 @@ steps of the state machine (review, recommendation, four-eyes decision) and ques
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from fivesafes.audit.services import event_stream_for
+from fivesafes.policy import applications as policy
+from fivesafes.policy import quotes as quotes_policy
 from fivesafes.policy.checks import can
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
+from fivesafes.projects import queries
 from fivesafes.projects.forms import AnswerForm, QuestionForm, StepForm
 from fivesafes.projects.models import Application
 from fivesafes.projects.services import assignment, decisions, population
 from fivesafes.projects.services.projects import changes_of
-from fivesafes.projects.views.common import findings_context, get_application, may_edit
+from fivesafes.projects.views.common import application_view, findings_context
 from fivesafes.projects.views.pricing import QuoteForm
-from fivesafes.projects.workflow import OPEN_STATES, STATE_LABELS, TRANSITIONS, available
-from fivesafes.shared.pages import Refused, attempt, refuse
-from fivesafes.shared.refusals import AccessDenied
+from fivesafes.projects.workflow import STATE_LABELS, TRANSITIONS, WIZARD_STEPS
+from fivesafes.shared.pages import run_action
+from fivesafes.shared.workflow import Transition
+
+# The pages show this many rows of a list; the API pages through all of them.
+LIST_ROWS = 200
 
 
 @requires(Permission.VIEW_PROJECT_APPLICATIONS)
@@ -31,27 +38,18 @@ def review_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     handler = request.GET.get("handler", "")
     due = request.GET.get("due", "")
-    found = Application.objects.select_related("institution", "applicant", "case_handler")
-    if state == "all":
-        pass
-    elif state in {s.value for s in STATE_LABELS}:
-        found = found.filter(state=state)
-    else:
-        found = found.filter(state__in=[s.value for s in OPEN_STATES])
-    found = assignment.filter_cases(found, person=request.user, handler=handler, due=due)
+    found = queries.applications(request.user, state=state, handler=handler, due=due)
     return render(
         request,
         "projects/review_list.html",
         {
-            "applications": found.order_by(F("due_on").asc(nulls_last=True), "submitted_at", "pk")[
-                :200
-            ],
+            "applications": found[:LIST_ROWS],
             "state": state,
             "states": [(s.value, label) for s, label in STATE_LABELS.items()],
             "handler": handler,
             "handlers": assignment.handlers(),
             "due": due,
-            "due_filters": assignment.DUE_FILTERS.items(),
+            "due_filters": queries.DUE_FILTERS.items(),
             "may_take": can(request.user, Permission.REVIEW_PROJECT_APPLICATIONS),
         },
     )
@@ -91,61 +89,42 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         return back
     name = form.cleaned_data.get("handler") or ""
     handler = User.objects.filter(username=name).first() if name else None
-    try:
-        done = attempt(
-            request,
-            lambda: assignment.assign(
-                actor=request.user,
-                application=application,
-                handler=handler,
-                due_on=form.cleaned_data.get("due_on"),
-                request=request,
-            ),
-        )
-    except Refused as refused:
-        if refused.response is not None:
-            return refused.response
-    else:
-        messages.success(
-            request,
+    return run_action(
+        request,
+        lambda: assignment.assign(
+            actor=request.user,
+            application=application,
+            handler=handler,
+            due_on=form.cleaned_data.get("due_on"),
+            request=request,
+        ),
+        done=lambda _: back,
+        failed=lambda: back,
+        success=lambda done: (
             f"{done.reference} is handled by {done.case_handler.get_username()}, due "
-            f"{done.due_on or 'without a date'}.",
-        )
-    return back
+            f"{done.due_on or 'without a date'}."
+        ),
+    )
 
 
-def _steps(request: HttpRequest, application: Application) -> list:
-    user = request.user
-    steps = []
-    for transition in available(application.state_enum):
-        if not can(user, transition.permission):
-            continue
-        if transition.applicant_only and application.applicant_id != user.pk:
-            continue
-        if transition.name == "submit":
-            continue  # the wizard's last step submits
-        if transition.name == "recommend_fast_track" and not application.fast_track:
-            continue
-        steps.append(transition)
-    return steps
+def _buttons(request: HttpRequest, application: Application) -> list[Transition[Any]]:
+    """The policy's next steps, except those the wizard's last page offers (submit)."""
+    return [t for t in policy.next_steps(application, request.user) if t.name not in WIZARD_STEPS]
 
 
 @requires(Permission.VIEW_DASHBOARD)
-def application_page(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        application = get_application(request, pk)
-    except AccessDenied as denial:
-        return refuse(request, denial.reason)
+@application_view
+def application_page(request: HttpRequest, application: Application) -> HttpResponse:
     context = {
         **findings_context(application),
-        "may_edit": may_edit(request.user, application),
+        "may_edit": policy.can_edit(request.user, application),
         "variables": application.variables.select_related("variable"),
         "members": application.members.select_related("person"),
         "external_data": application.external_data.all(),
         "population_lines": population.readable(application),
         "questions": application.questions.select_related("asked_by", "answered_by"),
         "events": event_stream_for(application),
-        "steps": (steps := _steps(request, application)),
+        "steps": (steps := _buttons(request, application)),
         "step_form": StepForm(approving=any(t.name == "approve" for t in steps)),
         "question_form": QuestionForm(),
         "answer_form": AnswerForm(),
@@ -159,35 +138,26 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
                 "due_on": application.due_on,
             }
         ),
-        "may_ask": can(request.user, Permission.REVIEW_PROJECT_APPLICATIONS)
-        and application.state == "under_review",
+        "may_ask": policy.can_ask(request.user, application),
         "is_applicant": application.applicant_id == request.user.pk,
         "changes": changes_of(application) if application.kind == "change" else [],
-        "quotes": application.quotes.select_related("accepted_by", "invoice_to"),
-        "may_issue_quote": can(request.user, Permission.REVIEW_PROJECT_APPLICATIONS)
-        and application.state == "approved"
-        and not application.quotes.filter(state="accepted").exists(),
-        "may_accept_quotes": can(request.user, Permission.ACCEPT_QUOTES)
-        and application.institution.manager_id == request.user.pk,
+        "quotes": queries.quotes_of(application),
+        "may_issue_quote": quotes_policy.can_offer(request.user, application),
+        "may_accept_quotes": quotes_policy.can_accept_for(request.user, application),
         "quote_form": QuoteForm(),
         "may_issue_invoices": can(request.user, Permission.ISSUE_INVOICES),
-        "may_see_invoices": can(request.user, Permission.ISSUE_INVOICES)
-        or can(request.user, Permission.VIEW_PROJECT_APPLICATIONS)
-        or application.institution.manager_id == request.user.pk,
+        "may_see_invoices": quotes_policy.can_see_invoices_of(request.user, application),
     }
     return render(request, "projects/application.html", context)
 
 
 @require_POST
 @requires(Permission.VIEW_DASHBOARD)
-def take_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+@application_view
+def take_step(request: HttpRequest, application: Application, step: str) -> HttpResponse:
     transition = TRANSITIONS.get(step)
     if transition is None:
         raise Http404("No such step.")
-    try:
-        application = get_application(request, pk)
-    except AccessDenied as denial:
-        return refuse(request, denial.reason)
     form = StepForm(request.POST)
     if not form.is_valid():
         # A mistyped deadline must not turn into the default one: nothing is done.
@@ -195,26 +165,23 @@ def take_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
         )
         messages.error(request, f"{transition.label}: not done. {problems}")
-        return redirect("projects:application", pk=pk)
+        return redirect("projects:application", pk=application.pk)
     data = form.cleaned_data
-    try:
-        attempt(
-            request,
-            lambda: decisions.take_step(
-                actor=request.user,
-                application=application,
-                step=step,
-                note=data.get("note") or "",
-                deletion_deadline=data.get("deletion_deadline"),
-                request=request,
-            ),
-        )
-    except Refused as refused:
-        if refused.response is not None:
-            return refused.response
-    else:
-        messages.success(request, f"{transition.label}: done.")
-    return redirect("projects:application", pk=pk)
+    back = redirect("projects:application", pk=application.pk)
+    return run_action(
+        request,
+        lambda: decisions.take_step(
+            actor=request.user,
+            application=application,
+            step=step,
+            note=data.get("note") or "",
+            deletion_deadline=data.get("deletion_deadline"),
+            request=request,
+        ),
+        done=lambda _: back,
+        failed=lambda: back,
+        success=f"{transition.label}: done.",
+    )
 
 
 @require_POST
@@ -223,14 +190,12 @@ def ask(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     form = QuestionForm(request.POST)
     text = form.cleaned_data["text"] if form.is_valid() else ""
-    try:
-        attempt(
-            request,
-            lambda: decisions.ask_question(
-                actor=request.user, application=application, text=text, request=request
-            ),
-        )
-    except Refused as refused:
-        if refused.response is not None:
-            return refused.response
-    return redirect("projects:application", pk=pk)
+    back = redirect("projects:application", pk=pk)
+    return run_action(
+        request,
+        lambda: decisions.ask_question(
+            actor=request.user, application=application, text=text, request=request
+        ),
+        done=lambda _: back,
+        failed=lambda: back,
+    )

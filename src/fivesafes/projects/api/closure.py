@@ -1,0 +1,80 @@
+"""Closing a project, recording the deletion of its data (R25), and registering its
+publications for scrutiny (R23)."""
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from fivesafes.api.security import api_requires
+from fivesafes.policy.permissions import Permission
+from fivesafes.projects.api.common import PROJECTS, project
+from fivesafes.projects.api.schemas import (
+    CloseIn,
+    DeletedIn,
+    ProjectOut,
+    PublicationIn,
+    PublicationOut,
+)
+from fivesafes.projects.models import Project, Publication
+from fivesafes.projects.services import closure
+from fivesafes.shared.api import call_service, caller
+
+router = Router()
+P = Permission
+CLOSERS = (
+    f"Needs '{P.CLOSE_PROJECTS.value}', or '{P.APPLY_FOR_PROJECTS.value}' as the project's "
+    "responsible researcher (either suffices; checked by `fivesafes.policy.projects.check_close`)."
+)
+
+
+@router.post(
+    "/{project_id}/close",
+    response=ProjectOut,
+    summary="Close the project now (R25)",
+    description=CLOSERS,
+    openapi_extra={
+        "x-permissions-any-of": [P.CLOSE_PROJECTS.value, P.APPLY_FOR_PROJECTS.value],
+    },
+)
+@api_requires(P.VIEW_DASHBOARD)
+def close_project(request: HttpRequest, project_id: int, payload: CloseIn) -> Project:
+    found = project(request, project_id)
+    call_service(
+        lambda: closure.close(
+            actor=caller(request), project=found, reason=payload.reason, request=request
+        )
+    )
+    return PROJECTS.get(pk=found.pk)
+
+
+@router.post(
+    "/{project_id}/data-deleted",
+    response=ProjectOut,
+    summary="Record that a closed project's data were deleted (R25)",
+)
+@api_requires(P.CLOSE_PROJECTS)
+def confirm_deletion(request: HttpRequest, project_id: int, payload: DeletedIn) -> Project:
+    found = project(request, project_id)
+    call_service(
+        lambda: closure.confirm_deletion(
+            actor=caller(request), project=found, deleted_on=payload.deleted_on, request=request
+        )
+    )
+    return PROJECTS.get(pk=found.pk)
+
+
+@router.post(
+    "/{project_id}/publications",
+    response={201: PublicationOut},
+    summary="Register a publication from the project for scrutiny (R23)",
+)
+@api_requires(P.WORK_IN_PROJECTS)
+def register_publication(
+    request: HttpRequest, project_id: int, payload: PublicationIn
+) -> Status[Publication]:
+    found = project(request, project_id)
+    publication = call_service(
+        lambda: closure.register_publication(
+            actor=caller(request), project=found, request=request, **payload.dict()
+        )
+    )
+    return Status(201, publication)
