@@ -16,8 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from fivesafes.audit.services import event_stream_for
-from fivesafes.policy.objects import answer, holds, pk_of
-from fivesafes.policy.permissions import Permission
+from fivesafes.policy.permissions import Permission, holds, pk_of
 from fivesafes.projects.models import Application, Project
 from fivesafes.projects.workflow import (
     APPLICATION,
@@ -26,7 +25,7 @@ from fivesafes.projects.workflow import (
     TRANSITIONS,
     ApplicationState,
 )
-from fivesafes.shared.refusals import AccessDenied, RuleViolation
+from fivesafes.shared.refusals import AccessDenied, RuleViolation, passes
 from fivesafes.shared.workflow import Earlier, Transition, refusal_for
 
 FOUR_EYES = "R17"
@@ -72,7 +71,7 @@ def check_edit(person: Any, application: Application) -> None:
 
 
 def can_edit(person: Any, application: Application) -> bool:
-    return answer(check_edit, person, application)
+    return passes(lambda: check_edit(person, application))
 
 
 def earlier_roles(application: Application, person: Any) -> Earlier:
@@ -208,6 +207,6 @@ def check_ask(person: Any, application: Application) -> None:
 
 
 def can_ask(person: Any, application: Application) -> bool:
-    return holds(person, Permission.REVIEW_PROJECT_APPLICATIONS) and answer(
-        check_ask, person, application
+    return holds(person, Permission.REVIEW_PROJECT_APPLICATIONS) and passes(
+        lambda: check_ask(person, application)
     )

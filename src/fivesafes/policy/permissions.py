@@ -7,6 +7,7 @@ at least one role and every role exists in the table.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 
 class Role(StrEnum):
@@ -146,3 +147,16 @@ def permissions_of(roles: frozenset[Role] | set[Role]) -> frozenset[Permission]:
     for role in roles:
         granted |= ROLE_PERMISSIONS[role]
     return frozenset(granted)
+
+
+def holds(person: Any, permission: Permission) -> bool:
+    """Do the person's roles grant `permission`? (Nobody signed in holds none.) The object rules
+    ask this of any actor, also outside a request (a service, a daily job)."""
+    if person is None or not getattr(person, "is_authenticated", False):
+        return False
+    return permission in permissions_of(person.roles)
+
+
+def pk_of(person: Any) -> Any:
+    """The person's primary key, or None for nobody (an anonymous or system actor)."""
+    return getattr(person, "pk", None)

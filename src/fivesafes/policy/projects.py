@@ -7,10 +7,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from fivesafes.policy.objects import answer, holds, pk_of
-from fivesafes.policy.permissions import Permission
+from fivesafes.policy.permissions import Permission, holds, pk_of
 from fivesafes.projects.models import Project, Publication
-from fivesafes.shared.refusals import AccessDenied, RuleViolation
+from fivesafes.shared.refusals import AccessDenied, RuleViolation, passes
 
 
 def is_in_project(person: Any, project: Project) -> bool:
@@ -54,7 +53,7 @@ def check_change(person: Any, project: Project) -> None:
 
 
 def can_change(person: Any, project: Project) -> bool:
-    return answer(check_change, person, project)
+    return passes(lambda: check_change(person, project))
 
 
 def check_close(person: Any, project: Project) -> None:
@@ -70,7 +69,7 @@ def check_close(person: Any, project: Project) -> None:
 
 
 def can_close(person: Any, project: Project) -> bool:
-    return not project.is_closed and answer(check_close, person, project)
+    return not project.is_closed and passes(lambda: check_close(person, project))
 
 
 def can_confirm_deletion(person: Any, project: Project) -> bool:
@@ -84,7 +83,7 @@ def check_publish(person: Any, project: Project) -> None:
 
 
 def can_publish(person: Any, project: Project) -> bool:
-    return answer(check_publish, person, project)
+    return passes(lambda: check_publish(person, project))
 
 
 def check_scrutinise(person: Any, publication: Publication) -> None:
@@ -100,4 +99,4 @@ def check_scrutinise(person: Any, publication: Publication) -> None:
 def can_scrutinise(person: Any, publication: Publication | None = None) -> bool:
     if publication is None:
         return holds(person, Permission.RECORD_SCRUTINY)
-    return answer(check_scrutinise, person, publication)
+    return passes(lambda: check_scrutinise(person, publication))

@@ -47,5 +47,6 @@ ACTIONS = {
     "project.end_reminder_sent": "The project's manager was reminded the project ends soon",
     "project.data_deleted": "The deletion of a project's data was confirmed (R25)",
     "publication.registered": "A publication was submitted for scrutiny (R23)",
-    "publication.scrutinised": "The office recorded its scrutiny of a publication (R23)",
+    "publication.no_objection": "The office scrutinised a publication and had no objection (R23)",
+    "publication.objection": "The office scrutinised a publication and objected to it (R23)",
 }

@@ -14,8 +14,7 @@ from typing import Any
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from fivesafes.policy.objects import holds
-from fivesafes.policy.permissions import Permission
+from fivesafes.policy.permissions import Permission, holds
 from fivesafes.projects.models import (
     Application,
     ApplicationMember,

@@ -297,7 +297,7 @@ def _scrutiny(name: ScrutinyState, label: str, **options: object) -> Transition[
         sources=frozenset({ScrutinyState.PENDING}),
         target=name,
         permission=P.RECORD_SCRUTINY,
-        audit_action="publication.scrutinised",
+        audit_action=f"publication.{name.value}",
         actor_field="scrutinised_by",
         note_field="scrutiny_note",
         **options,  # type: ignore[arg-type]

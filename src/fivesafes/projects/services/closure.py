@@ -26,8 +26,7 @@ from fivesafes.accounts.models import User
 from fivesafes.audit.services import event_stream_for, record
 from fivesafes.people.rules import add_months
 from fivesafes.policy import projects as projects_policy
-from fivesafes.policy.objects import holds
-from fivesafes.policy.permissions import Permission
+from fivesafes.policy.permissions import Permission, holds
 from fivesafes.projects.models import Project, Publication
 from fivesafes.projects.workflow import PROJECT, PUBLICATION, ProjectState, ScrutinyState
 from fivesafes.shared import workflow
