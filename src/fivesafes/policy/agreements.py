@@ -55,7 +55,8 @@ def check_make_agreement(user: User | None, attachment: Attachment) -> None:
         raise RuleViolation(
             COUNTERPARTY,
             "institution",
-            f"Only the manager of {institution} makes agreements for its researchers.",
+            "Only the manager of the researcher's institution makes agreements for its "
+            "researchers.",
         )
     if not attachment.is_accepted:
         raise RuleViolation("R7", "researcher", "The affiliation has not been accepted yet.")
@@ -82,8 +83,8 @@ def check_countersign(user: User | None, agreement: ResearcherAgreement) -> None
         raise RuleViolation(
             COUNTERPARTY,
             "institution",
-            f"Only the manager of {institution} countersigns; you cannot sign for another "
-            "institution.",
+            "Only the manager of the institution the agreement is made under countersigns; you "
+            "cannot sign for another institution.",
         )
     if agreement.researcher_signed_at is None:
         raise RuleViolation("R8", "state", "The researcher signs first.")

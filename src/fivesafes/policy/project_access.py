@@ -205,13 +205,15 @@ def projects_within_reach(person: User | None) -> list[Project]:
 
 def check_may_ask_about(user: User | None, project: Project) -> None:
     """Only a member of the project, or a person with an agreement for it, may ask whether they
-    may work in it: to anyone else the project is as unknown as a missing one (404), so its
-    number, owner and period cannot be collected by counting ids."""
+    may work in it; the refusal names nothing of the project (its number, owner and period
+    cannot be collected by walking ids)."""
     from fivesafes.projects.models import Project as ProjectModel
 
     reach = Q(agreements__researcher=user) | Q(members=user)
     if user is None or not ProjectModel.objects.filter(reach, pk=project.pk).exists():
-        raise AccessDenied("No such project.", status=404)
+        raise AccessDenied(
+            "You are neither a member of this project nor party to an agreement for it."
+        )
 
 
 def can_ask_about(user: User | None, project: Project) -> bool:

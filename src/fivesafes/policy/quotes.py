@@ -66,7 +66,8 @@ def can_see_invoices_of(person: Any, application: Application) -> bool:
 
 def check_see_invoice(person: Any, invoice: Invoice) -> None:
     if not can_see_invoice(person, invoice):
+        # The refusal names neither the invoice nor its addressee.
         raise AccessDenied(
-            f"Invoice {invoice.number} is addressed to {invoice.addressed_to}; only its manager "
-            "and the office's staff see it."
+            "This invoice is addressed to another institution; only its manager and the "
+            "office's staff see it."
         )

@@ -35,10 +35,13 @@ def can_decide_breach(user: User | None, breach: Breach) -> bool:
 
 def check_add_evidence(user: User | None, breach: Breach) -> None:
     """Evidence is added while the breach waits for its decision, by the person who reported it
-    or by the office's staff who read the people cases; to anyone else it is unknown (404)."""
+    or by the office's staff who read the people cases."""
     reporter = user is not None and breach.reported_by_id == getattr(user, "pk", None)
     if not reporter and not can(user, Permission.VIEW_PEOPLE_CASES):
-        raise AccessDenied("No such breach.", status=404)
+        raise AccessDenied(
+            "Evidence is added by the person who reported the breach or by the office's staff "
+            "who handle people cases."
+        )
     if breach.state != Breach.State.REPORTED:
         raise RuleViolation("R24", "files", "The breach has been decided; its evidence is closed.")
 

@@ -172,13 +172,12 @@ def issue_quote(
 def _accept(step: workflow.Step[QuoteState]) -> None:
     """Only the manager of the owning institution accepts, and not for a closed project."""
     quote = step.obj
-    institution = quote.application.institution
-    if institution.manager_id != step.actor.pk:
+    if quote.application.institution.manager_id != step.actor.pk:
         raise RuleViolation(
             "R18",
             "accepted_by",
-            f"Only the manager of {institution}, which owns the project and pays the "
-            "invoices, accepts the quote.",
+            "Only the manager of the institution that owns the project and pays the invoices "
+            "accepts the quote.",
         )
     _refuse_if_closed(quote.application)
     quote.accepted_at = timezone.now()
