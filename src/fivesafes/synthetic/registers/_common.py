@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TypedDict, Unpack
 
 import numpy as np
 import pyarrow as pa
@@ -66,6 +67,15 @@ def described(
 
 def code_domain(code_list: CodeList, sentinels: Sequence[Sentinel] = ()) -> ValueDomain:
     return ValueDomain(code_list=code_list, sentinels=tuple(sentinels))
+
+
+class Flags(TypedDict, total=False):
+    """The sensitivity flags of a variable, as `var` takes them (all False unless given)."""
+
+    directly: bool
+    particularly: bool
+    special: bool
+    business: bool
 
 
 def var(
@@ -207,20 +217,13 @@ def id_number(
     description: tuple[str, str],
     *,
     links_to: str | None = None,
-    particularly: bool = False,
-    business: bool = False,
+    **flags: Unpack[Flags],
 ) -> Variable:
     """A positive integer id: the register's identifier, or with `links_to` a link to that unit."""
+    role = Role.IDENTIFIER if links_to is None else Role.MEASURE
+    domain = described("Positive integer", "Positivt heltal", minimum=1)
     return var(
-        name,
-        label,
-        description,
-        DataType.INTEGER,
-        described("Positive integer", "Positivt heltal", minimum=1),
-        role=Role.IDENTIFIER if links_to is None else Role.MEASURE,
-        links_to=links_to,
-        particularly=particularly,
-        business=business,
+        name, label, description, DataType.INTEGER, domain, role=role, links_to=links_to, **flags
     )
 
 
@@ -231,18 +234,11 @@ def coded_var(
     code_list: CodeList,
     *,
     sentinels: Sequence[Sentinel] = (),
-    special: bool = False,
-    business: bool = False,
+    **flags: Unpack[Flags],
 ) -> Variable:
     """A code column whose values come from `code_list` (and the sentinels)."""
     return var(
-        name,
-        label,
-        description,
-        DataType.STRING,
-        code_domain(code_list, sentinels),
-        special=special,
-        business=business,
+        name, label, description, DataType.STRING, code_domain(code_list, sentinels), **flags
     )
 
 
