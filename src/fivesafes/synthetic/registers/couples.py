@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from fivesafes.metadata.model import (
-    DataType,
-    Role,
-    SubjectArea,
-    Temporality,
-)
+from fivesafes.metadata.model import DataType, Role, SubjectArea, Temporality
 from fivesafes.synthetic.people import NEVER
 from fivesafes.synthetic.registers._common import (
     Chunk,

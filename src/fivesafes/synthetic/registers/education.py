@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from fivesafes.metadata.model import (
-    Sentinel,
-    SubjectArea,
-    Temporality,
-)
+from fivesafes.metadata.model import Sentinel, SubjectArea, Temporality
 from fivesafes.synthetic import codelists
 from fivesafes.synthetic.registers._common import (
     Chunk,

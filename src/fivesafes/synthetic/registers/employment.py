@@ -10,12 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from fivesafes.metadata.model import (
-    DataType,
-    Role,
-    SubjectArea,
-    Temporality,
-)
+from fivesafes.metadata.model import DataType, Role, SubjectArea, Temporality
 from fivesafes.synthetic import codelists
 from fivesafes.synthetic.enterprises import pick_employers
 from fivesafes.synthetic.people import Y

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from fivesafes.metadata.model import (
-    Code,
-    CodeList,
-    Role,
-    SubjectArea,
-    Temporality,
-    UpdateFrequency,
-)
+from fivesafes.metadata.model import Code, CodeList, Role, SubjectArea, Temporality, UpdateFrequency
 from fivesafes.synthetic import codelists
 from fivesafes.synthetic.registers._common import (
     HEALTH_AUTHORITY,

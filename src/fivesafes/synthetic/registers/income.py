@@ -10,13 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from fivesafes.metadata.model import (
-    DataType,
-    Role,
-    SubjectArea,
-    Temporality,
-    Variable,
-)
+from fivesafes.metadata.model import DataType, Role, SubjectArea, Temporality, Variable
 from fivesafes.synthetic.registers._common import (
     Chunk,
     date_var,

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from fivesafes.metadata.model import (
-    Role,
-    SubjectArea,
-    Temporality,
-)
+from fivesafes.metadata.model import Role, SubjectArea, Temporality
 from fivesafes.synthetic.registers._common import (
     Chunk,
     person_number,

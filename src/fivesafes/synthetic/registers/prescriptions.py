@@ -8,13 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from fivesafes.metadata.model import (
-    DataType,
-    Role,
-    SubjectArea,
-    Temporality,
-    UpdateFrequency,
-)
+from fivesafes.metadata.model import DataType, Role, SubjectArea, Temporality, UpdateFrequency
 from fivesafes.synthetic import codelists
 from fivesafes.synthetic.registers._common import (
     HEALTH_AUTHORITY,

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from fivesafes.metadata.model import (
-    DataType,
-    SubjectArea,
-    Temporality,
-)
+from fivesafes.metadata.model import DataType, SubjectArea, Temporality
 from fivesafes.synthetic import codelists
 from fivesafes.synthetic.enterprises import Enterprises
 from fivesafes.synthetic.registers._common import (
