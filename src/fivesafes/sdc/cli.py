@@ -156,8 +156,6 @@ def manual_review(path: Path, rules: RuleSet) -> CheckedOutput:
 
     import pandas as pd
 
-    from .findings import verdict_from
-
     if not path.is_file():
         raise SdcInputError("no such file", field=str(path))
     size = path.stat().st_size
@@ -182,15 +180,8 @@ def manual_review(path: Path, rules: RuleSet) -> CheckedOutput:
         ),
         values={"bytes": path.stat().st_size},
     )
-    return CheckedOutput(
-        kind="file",
-        table=pd.DataFrame(),
-        verdict=verdict_from([finding]),
-        findings=pd.DataFrame(),
-        finding_list=[finding],
-        rules=rules,
-        request={"method": "file", "path": str(path), "input_sha256": digest},
-    )
+    request = {"method": "file", "path": str(path), "input_sha256": digest}
+    return CheckedOutput.judged("file", pd.DataFrame(), pd.DataFrame(), [finding], rules, request)
 
 
 def print_text(out: CheckedOutput, stream: Any = None) -> None:

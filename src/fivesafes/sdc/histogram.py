@@ -15,7 +15,7 @@ import pandas as pd
 
 from .config import DEFAULT_RULES, RuleSet
 from .errors import EmptyTableError, NonFiniteValueError, NonNumericCellError, SdcInputError
-from .findings import Finding, verdict_from
+from .findings import Finding
 from .output import CheckedOutput
 from .source import Source, dim_key, quote
 
@@ -106,20 +106,13 @@ def hist(
             notes.iloc[i, :] = f.rule
     if filename:
         _plot(table, filename)
-    return CheckedOutput(
-        kind="histogram",
-        table=table,
-        verdict=verdict_from(found),
-        findings=notes,
-        finding_list=found,
-        rules=rules,
-        request={
-            "method": "hist",
-            "column": column,
-            "bins": [float(x) for x in edges],
-            "file": filename,
-        },
-    )
+    request = {
+        "method": "hist",
+        "column": column,
+        "bins": [float(x) for x in edges],
+        "file": filename,
+    }
+    return CheckedOutput.judged("histogram", table, notes, found, rules, request)
 
 
 def _plot(table: pd.DataFrame, filename: str) -> None:

@@ -9,14 +9,14 @@ and ACRO's formula forms `olsr(formula, data)`; likewise `logit`/`logitr`, `prob
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
 from .config import DEFAULT_RULES, RuleSet
 from .errors import EmptyTableError, NonFiniteValueError, SdcInputError
-from .findings import Finding, verdict_from
+from .findings import Finding
 from .output import CheckedOutput
 
 
@@ -163,66 +163,65 @@ def _model_output(
                 for col in notes.columns:
                     old = str(notes.loc[i, col])
                     notes.loc[i, col] = f.rule if old == "ok" else f"{old}; {f.rule}"
-    return CheckedOutput(
-        kind="model",
-        table=table,
-        verdict=verdict_from(found),
-        findings=notes,
-        finding_list=found,
-        rules=rules,
-        request={
-            "method": kind,
-            "formula": formula,
-            "nobs": int(result.nobs),
-            "residual_dof": float(result.df_resid),
-        },
-        extra={},
-    )
+    request = {
+        "method": kind,
+        "formula": formula,
+        "nobs": int(result.nobs),
+        "residual_dof": float(result.df_resid),
+    }
+    return CheckedOutput.judged("model", table, notes, found, rules, request)
 
 
-def ols(
-    endog: Any = None,
-    exog: Any = None,
-    *,
-    formula: str | None = None,
-    data: Any = None,
-    rules: RuleSet | None = None,
-) -> CheckedOutput:
-    return _model_output("ols", endog, exog, formula, data, rules)
+class ModelCheck(Protocol):
+    """A checked regression called the statsmodels way: `(endog, exog)` or `formula=, data=`."""
+
+    def __call__(
+        self,
+        endog: Any = None,
+        exog: Any = None,
+        *,
+        formula: str | None = None,
+        data: Any = None,
+        rules: RuleSet | None = None,
+    ) -> CheckedOutput: ...
 
 
-def logit(
-    endog: Any = None,
-    exog: Any = None,
-    *,
-    formula: str | None = None,
-    data: Any = None,
-    rules: RuleSet | None = None,
-) -> CheckedOutput:
-    return _model_output("logit", endog, exog, formula, data, rules)
+class FormulaCheck(Protocol):
+    """A checked regression called ACRO's formula way: `(formula, data)`."""
+
+    def __call__(
+        self, formula: str, data: Any, *, rules: RuleSet | None = None
+    ) -> CheckedOutput: ...
 
 
-def probit(
-    endog: Any = None,
-    exog: Any = None,
-    *,
-    formula: str | None = None,
-    data: Any = None,
-    rules: RuleSet | None = None,
-) -> CheckedOutput:
-    return _model_output("probit", endog, exog, formula, data, rules)
+def _model_check(method: str) -> ModelCheck:
+    """The checked `method` ("ols", "logit", "probit") in statsmodels' call shapes."""
+
+    def check(
+        endog: Any = None,
+        exog: Any = None,
+        *,
+        formula: str | None = None,
+        data: Any = None,
+        rules: RuleSet | None = None,
+    ) -> CheckedOutput:
+        return _model_output(method, endog, exog, formula, data, rules)
+
+    check.__name__ = check.__qualname__ = method
+    check.__doc__ = f"Fit `{method}` from endog and exog or from a formula and data, and check it."
+    return check
 
 
-def olsr(formula: str, data: Any, *, rules: RuleSet | None = None) -> CheckedOutput:
-    """ACRO's formula form of `ols`: `olsr("y ~ x + C(region)", df)`."""
-    return _model_output("ols", None, None, formula, data, rules)
+def _formula_check(method: str) -> FormulaCheck:
+    """ACRO's formula form of the checked `method`, named `method` + "r"."""
+
+    def check(formula: str, data: Any, *, rules: RuleSet | None = None) -> CheckedOutput:
+        return _model_output(method, None, None, formula, data, rules)
+
+    check.__name__ = check.__qualname__ = f"{method}r"
+    check.__doc__ = f'ACRO\'s formula form of `{method}`: `{method}r("y ~ x + C(region)", df)`.'
+    return check
 
 
-def logitr(formula: str, data: Any, *, rules: RuleSet | None = None) -> CheckedOutput:
-    """ACRO's formula form of `logit`."""
-    return _model_output("logit", None, None, formula, data, rules)
-
-
-def probitr(formula: str, data: Any, *, rules: RuleSet | None = None) -> CheckedOutput:
-    """ACRO's formula form of `probit`."""
-    return _model_output("probit", None, None, formula, data, rules)
+ols, logit, probit = _model_check("ols"), _model_check("logit"), _model_check("probit")
+olsr, logitr, probitr = _formula_check("ols"), _formula_check("logit"), _formula_check("probit")

@@ -35,6 +35,21 @@ class CheckedOutput:
     stats: CellStats | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def judged(
+        cls,
+        kind: str,
+        table: pd.DataFrame,
+        findings: pd.DataFrame,
+        found: list[Finding],
+        rules: RuleSet,
+        request: dict[str, Any],
+        *,
+        stats: CellStats | None = None,
+    ) -> CheckedOutput:
+        """The output of a check whose verdict is drawn from the findings `found`."""
+        return cls(kind, table, verdict_from(found), findings, found, rules, request, stats)
+
     def __iter__(self) -> Iterator[Any]:
         return iter((self.table, self.verdict, self.findings))
 
@@ -117,16 +132,7 @@ def build_table_output(
         # a plain table may leave cells out: those stay missing (<NA>), not zero
         table = table.astype("int64" if present.all() else "Int64")
     found = [cf.finding for cf in cell_findings] + list(extra_findings or [])
-    return CheckedOutput(
-        kind="table",
-        table=table,
-        verdict=verdict_from(found),
-        findings=findings,
-        finding_list=found,
-        rules=rules,
-        request=request,
-        stats=stats,
-    )
+    return CheckedOutput.judged("table", table, findings, found, rules, request, stats=stats)
 
 
 def _factorize(frame: pd.DataFrame, dims: list[str]) -> tuple[np.ndarray, list[Any]]:

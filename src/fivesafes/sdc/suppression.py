@@ -54,6 +54,26 @@ class SuppressionResult:
         return self.primary | self.secondary
 
 
+def primaries(
+    table: HierTable,
+    primary: np.ndarray | None,
+    protection: Protection | None,
+    settings: SuppressionSettings,
+    threshold: int,
+) -> tuple[np.ndarray, Protection]:
+    """The primary cells and their protection levels, by default those of the frequency rule
+    (0 < value < threshold); a table with negative cells is refused."""
+    values = table.values
+    if np.any(values < 0):
+        raise StructureError("suppression needs non-negative cell values", field="values")
+    if primary is None:
+        primary = (values > 0) & (values < threshold)
+    primary = np.asarray(primary, dtype=bool)
+    if protection is None:
+        protection = frequency_protection(values, primary, threshold, settings.frequency_protection)
+    return primary, protection
+
+
 def frequency_protection(
     values: np.ndarray, primary: np.ndarray, threshold: int, share: float
 ) -> Protection:
@@ -234,14 +254,7 @@ def suppress(
         return suppress_exact(
             table, primary, protection, settings, threshold, settings.exact_time_limit, known
         )
-    values = table.values
-    if np.any(values < 0):
-        raise StructureError("suppression needs non-negative cell values", field="values")
-    if primary is None:
-        primary = (values > 0) & (values < threshold)
-    primary = np.asarray(primary, dtype=bool)
-    if protection is None:
-        protection = frequency_protection(values, primary, threshold, settings.frequency_protection)
+    primary, protection = primaries(table, primary, protection, settings, threshold)
     suppressed = primary.copy()
     weights = _weights(table, settings)
     blocks = _Blocks(table, known=known)

@@ -19,7 +19,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from .config import SuppressionSettings
 from .errors import StructureError
 from .hierarchy import HierTable
-from .suppression import Protection, SuppressionResult, _weights, frequency_protection
+from .suppression import Protection, SuppressionResult, _weights, primaries
 
 MAX_VARIABLES = 200_000
 
@@ -34,14 +34,8 @@ def suppress_exact(
     known: np.ndarray | None = None,
 ) -> SuppressionResult:
     settings = settings or SuppressionSettings()
+    primary, protection = primaries(table, primary, protection, settings, threshold)
     a = table.values
-    if np.any(a < 0):
-        raise StructureError("suppression needs non-negative cell values", field="values")
-    if primary is None:
-        primary = (a > 0) & (a < threshold)
-    primary = np.asarray(primary, dtype=bool)
-    if protection is None:
-        protection = frequency_protection(a, primary, threshold, settings.frequency_protection)
     P = np.flatnonzero(primary)
     n = table.n_cells
     result = SuppressionResult(primary, np.zeros(n, bool), protection)

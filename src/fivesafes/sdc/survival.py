@@ -16,7 +16,7 @@ import pandas as pd
 
 from .config import DEFAULT_RULES, RuleSet
 from .errors import EmptyTableError, NonFiniteValueError, NonNumericCellError, SdcInputError
-from .findings import Finding, verdict_from
+from .findings import Finding
 from .output import CheckedOutput
 from .source import Source, dim_key, quote
 
@@ -97,43 +97,35 @@ def survival_table(
     notes = pd.DataFrame("ok", index=table.index, columns=table.columns)
     for i, when in enumerate(table.index):
         cell = {"time": f"{when:g}"}
-        names = []
-        if at_risk[i] < t:
-            names.append("survival")
-            found.append(
-                Finding(
-                    rule="survival",
-                    severity=rules.survival.severity,
-                    cell=cell,
-                    values={"at_risk": int(at_risk[i]), "threshold": t},
-                    reason=f"only {int(at_risk[i])} persons at risk at this step, fewer than {t}",
-                )
+        small = [  # (too few?, the count, why it matters)
+            (
+                at_risk[i] < t,
+                {"at_risk": int(at_risk[i])},
+                f"only {int(at_risk[i])} persons at risk at this step, fewer than {t}",
+            ),
+            (
+                0 < events[i] < t,
+                {"events": int(events[i])},
+                f"{int(events[i])} events at this step, fewer than {t}: group time into "
+                "longer intervals",
+            ),
+        ]
+        flagged = [
+            Finding(
+                rule="survival",
+                severity=rules.survival.severity,
+                cell=cell,
+                values={**count, "threshold": t},
+                reason=reason,
             )
-        if 0 < events[i] < t:
-            names.append("survival")
-            found.append(
-                Finding(
-                    rule="survival",
-                    severity=rules.survival.severity,
-                    cell=cell,
-                    values={"events": int(events[i]), "threshold": t},
-                    reason=(
-                        f"{int(events[i])} events at this step, fewer than {t}: group time into "
-                        "longer intervals"
-                    ),
-                )
-            )
-        if names:
+            for too_few, count, reason in small
+            if too_few
+        ]
+        found.extend(flagged)
+        if flagged:
             notes.iloc[i, :] = "survival"
-    return CheckedOutput(
-        kind="survival",
-        table=table,
-        verdict=verdict_from(found),
-        findings=notes,
-        finding_list=found,
-        rules=rules,
-        request={"method": "survival_table", "time": time, "event": event, "interval": interval},
-    )
+    request = {"method": "survival_table", "time": time, "event": event, "interval": interval}
+    return CheckedOutput.judged("survival", table, notes, found, rules, request)
 
 
 def surv_func(

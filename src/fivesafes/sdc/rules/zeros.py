@@ -8,7 +8,7 @@ structural (impossible combinations) reveal nothing and are never flagged.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -102,12 +102,7 @@ def check_zeros(
         nonzero, cells, total = _line_stats(stats, body, group)
         hit = (body["n"].to_numpy() == 0) & (nonzero == 1) & (cells > 1) & (total > 0)
         hit &= ~structural[body_pos]
-        idx = np.flatnonzero(hit)
-        for i, cell in zip(idx, labels_of(stats, body_pos[idx]), strict=True):
-            pos = int(body_pos[i])
-            if pos in seen:
-                continue
-            seen.add(pos)
+        for i, pos, cell in _unseen(stats, body_pos, hit, seen):
             line = {d: cell[d] for d in group}
             out.append(
                 CellFinding(
@@ -144,12 +139,7 @@ def check_class_disclosure(
     for group, varying in _lines(stats):
         nonzero, cells, total = _line_stats(stats, body, group, possible)
         hit = (body["n"].to_numpy() > 0) & (nonzero == 1) & (cells > 1)
-        idx = np.flatnonzero(hit)
-        for i, cell in zip(idx, labels_of(stats, body_pos[idx]), strict=True):
-            where = int(body_pos[i])
-            if where in seen:
-                continue
-            seen.add(where)
+        for i, where, cell in _unseen(stats, body_pos, hit, seen):
             line = {d: cell[d] for d in group}
             attr = {d: cell[d] for d in varying}
             out.append(
@@ -168,3 +158,16 @@ def check_class_disclosure(
                 )
             )
     return out
+
+
+def _unseen(
+    stats: CellStats, body_pos: np.ndarray, hit: np.ndarray, seen: set[int]
+) -> Iterator[tuple[int, int, dict[str, str]]]:
+    """(index in the body, cell position, labels) of each hit body cell that no earlier line
+    has reported; each is added to `seen`."""
+    idx = np.flatnonzero(hit)
+    for i, cell in zip(idx, labels_of(stats, body_pos[idx]), strict=True):
+        pos = int(body_pos[i])
+        if pos not in seen:
+            seen.add(pos)
+            yield int(i), pos, cell

@@ -9,57 +9,40 @@ from __future__ import annotations
 
 import numpy as np
 
-from fivesafes.metadata.model import (
-    DataType,
-    Register,
-    Role,
-    SubjectArea,
-    Temporality,
-    TimeCoverage,
-    UpdateFrequency,
-)
+from fivesafes.metadata.model import DataType, Role, SubjectArea, Temporality
 from fivesafes.synthetic import codelists
 from fivesafes.synthetic.enterprises import Enterprises
 from fivesafes.synthetic.registers._common import (
-    OFFICE,
-    SYNTHETIC_NOTE,
-    VERSION,
-    code_domain,
-    date_var,
+    coded_var,
     described,
-    dictionary_of,
+    leaf_positions,
+    municipality_codes,
+    on_day,
     quality,
-    t,
+    reference_date,
+    register,
     var,
 )
-from fivesafes.synthetic.registers.residence import REFORM_YEAR
 from fivesafes.synthetic.timeline import FIRST_YEAR, YEARS, day
-from fivesafes.synthetic.writer import RegisterSink, coded, dates, fixed_strings, numbers
+from fivesafes.synthetic.writer import RegisterSink, coded, fixed_strings, numbers
 
 NAME = "BUSINESS"
-METADATA = Register(
-    short_name=NAME,
-    version=VERSION,
-    title=t("Business register: enterprises", "Erhvervsregister: virksomheder"),
-    description=t(
+METADATA = register(
+    NAME,
+    ("Business register: enterprises", "Erhvervsregister: virksomheder"),
+    (
         "Active enterprises on 30 November each year with industry, municipality, number of employees and turnover.",
         "Aktive virksomheder pr. 30. november hvert år med branche, kommune, antal ansatte og omsætning.",
     ),
     subject_area=SubjectArea.BUSINESS,
-    data_owner=OFFICE,
     unit_type="enterprise",
     temporality=Temporality.STATUS,
-    time_coverage=TimeCoverage(1980, 2025),
-    update_frequency=UpdateFrequency.YEARLY,
     quality=quality(
         (
             "Business demography and structure; frame for business statistics.",
             "Erhvervsdemografi og -struktur; ramme for erhvervsstatistik.",
         ),
-        (
-            "Business register since 1980; " + SYNTHETIC_NOTE.en,
-            "Erhvervsregistret siden 1980; " + SYNTHETIC_NOTE.da,
-        ),
+        ("Business register since 1980", "Erhvervsregistret siden 1980"),
         (
             "Central business register and tax data (administrative).",
             "Det centrale virksomhedsregister og skattedata (administrativt).",
@@ -91,26 +74,19 @@ METADATA = Register(
             role=Role.IDENTIFIER,
             business=True,
         ),
-        date_var(
-            "ref_date",
-            ("Reference date", "Opgørelsesdato"),
-            ("30 November of the year.", "30. november i året."),
-            role=Role.START,
-        ),
-        var(
+        reference_date(("30 November of the year.", "30. november i året.")),
+        coded_var(
             "industry",
             ("Industry", "Branche"),
             ("Main industry.", "Hovedbranche."),
-            DataType.STRING,
-            code_domain(codelists.industries().code_list),
+            codelists.industries().code_list,
             business=True,
         ),
-        var(
+        coded_var(
             "municipality",
             ("Municipality", "Kommune"),
             ("Municipality of the head office.", "Hovedkontorets kommune."),
-            DataType.STRING,
-            code_domain(codelists.municipalities().code_list),
+            codelists.municipalities().code_list,
             business=True,
         ),
         var(
@@ -138,19 +114,8 @@ METADATA = Register(
     ),
 )
 
-_MUNI = codelists.municipalities()
-_IND = codelists.industries()
-_MUNI_DICT, _MUNI_POS = dictionary_of(_MUNI.code_list)
-_IND_DICT, _IND_POS = dictionary_of(_IND.code_list)
-_NEW = np.array([_MUNI_POS[c] for c in _MUNI.new_codes], dtype=np.int32)
-_OLD = np.array(
-    [
-        [_MUNI_POS[c] if c else _MUNI_POS[_MUNI.new_codes[i]] for c in row]
-        for i, row in enumerate(_MUNI.old_codes)
-    ],
-    dtype=np.int32,
-)
-_IND_LEAF = np.array([_IND_POS[x] for x in _IND.leaves], dtype=np.int32)
+_MUNI = municipality_codes()
+_IND_DICT, _IND_LEAF = leaf_positions(codelists.industries())
 
 
 def generate(rng: np.random.Generator, ent: Enterprises, sink: RegisterSink) -> None:
@@ -160,19 +125,14 @@ def generate(rng: np.random.Generator, ent: Enterprises, sink: RegisterSink) -> 
         emp = ent.employees[rows, yi]
         price = 1.025 ** (year - FIRST_YEAR) * 0.35
         turnover = (emp + 0.3) * ent.productivity[rows] * price * rng.lognormal(0, 0.25, len(rows))
-        m = ent.municipality[rows]
-        muni = (
-            np.where(_MUNI.n_old[m] > 0, _OLD[m, ent.old_sub[rows]], _NEW[m])
-            if year < REFORM_YEAR
-            else _NEW[m]
-        )
+        muni = _MUNI.in_year(int(year), ent.municipality[rows], ent.old_sub[rows])
         sink.write(
             NAME,
             {
                 "enterprise_no": fixed_strings(ent.number_str[rows]),
-                "ref_date": dates(np.full(len(rows), d, dtype=np.int64)),
+                "ref_date": on_day(d, len(rows)),
                 "industry": coded(_IND_LEAF[ent.industry[rows]], _IND_DICT),
-                "municipality": coded(muni, _MUNI_DICT),
+                "municipality": coded(muni, _MUNI.dictionary),
                 "employees": numbers(emp.astype(np.int64)),
                 "turnover": numbers(np.round(turnover, 1)),
             },

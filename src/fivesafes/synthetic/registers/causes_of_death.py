@@ -8,38 +8,29 @@ from __future__ import annotations
 
 import numpy as np
 
-from fivesafes.metadata.model import (
-    DataType,
-    Register,
-    SubjectArea,
-    Temporality,
-    TimeCoverage,
-    UpdateFrequency,
-)
+from fivesafes.metadata.model import SubjectArea, Temporality
 from fivesafes.synthetic import codelists
 from fivesafes.synthetic.people import NEVER
 from fivesafes.synthetic.registers._common import (
     HEALTH_AUTHORITY,
-    SYNTHETIC_NOTE,
-    VERSION,
     Chunk,
-    code_domain,
+    coded_var,
+    cumulative_draw,
     date_var,
-    dictionary_of,
+    leaf_positions,
+    leaves_within,
     person_number,
     quality,
-    t,
-    var,
+    register,
 )
 from fivesafes.synthetic.timeline import DAYS_PER_YEAR
 from fivesafes.synthetic.writer import coded, dates, fixed_strings
 
 NAME = "CAUSES_OF_DEATH"
-METADATA = Register(
-    short_name=NAME,
-    version=VERSION,
-    title=t("Causes of death", "Dødsårsager"),
-    description=t(
+METADATA = register(
+    NAME,
+    ("Causes of death", "Dødsårsager"),
+    (
         "Underlying cause of death of every person who died in the country.",
         "Den underliggende dødsårsag for alle døde i landet.",
     ),
@@ -47,13 +38,11 @@ METADATA = Register(
     data_owner=HEALTH_AUTHORITY,
     unit_type="person",
     temporality=Temporality.FIXED,
-    time_coverage=TimeCoverage(1980, 2025),
-    update_frequency=UpdateFrequency.YEARLY,
     quality=quality(
         ("Mortality by cause.", "Dødelighed efter årsag."),
         (
-            "Cause of death register; " + SYNTHETIC_NOTE.en,
-            "Dødsårsagsregistret; " + SYNTHETIC_NOTE.da,
+            "Cause of death register",
+            "Dødsårsagsregistret",
         ),
         ("Death certificates filled in by physicians.", "Dødsattester udfyldt af læger."),
         (
@@ -71,23 +60,21 @@ METADATA = Register(
             ("Date of death.", "Dødsdato."),
             particularly=True,
         ),
-        var(
+        coded_var(
             "cause",
             ("Underlying cause of death", "Underliggende dødsårsag"),
             (
                 "ICD-10-like code of the underlying cause.",
                 "ICD-10-lignende kode for den underliggende årsag.",
             ),
-            DataType.STRING,
-            code_domain(codelists.icd10().code_list),
+            codelists.icd10().code_list,
             special=True,
         ),
     ),
 )
 
 _ICD = codelists.icd10()
-_DICT, _POS = dictionary_of(_ICD.code_list)
-_LEAF_POS = np.array([_POS[x] for x in _ICD.leaves], dtype=np.int32)
+_DICT, _LEAF_POS = leaf_positions(_ICD)
 _CHAPTERS = ["II", "IX", "X", "V", "VI", "IV", "XI", "XX", "XVIII", "I"]
 _YOUNG = np.array([0.15, 0.08, 0.03, 0.08, 0.06, 0.04, 0.05, 0.45, 0.04, 0.02])
 _OLD = np.array([0.3, 0.3, 0.1, 0.08, 0.05, 0.04, 0.05, 0.03, 0.04, 0.01])
@@ -99,16 +86,9 @@ def generate(c: Chunk) -> None:
     age = (p.death[dead] - p.birth[dead]) / DAYS_PER_YEAR
     t_old = np.clip((age - 20) / 50, 0, 1)[:, None]
     probs = (1 - t_old) * _YOUNG + t_old * _OLD
-    chapter = (
-        rng.random(len(dead))[:, None] > np.cumsum(probs / probs.sum(axis=1, keepdims=True), axis=1)
-    ).sum(axis=1)
-    chapter = chapter.clip(0, len(_CHAPTERS) - 1)
-    leaf = np.zeros(len(dead), dtype=np.int64)
-    for i, roman in enumerate(_CHAPTERS):
-        rows = np.flatnonzero(chapter == i)
-        members = np.flatnonzero(_ICD.leaf_group == codelists.icd_chapter_index(roman))
-        w = _ICD.weights[members]
-        leaf[rows] = members[rng.choice(len(members), size=len(rows), p=w / w.sum())]
+    chapter = cumulative_draw(rng, probs)
+    groups = [codelists.icd_chapter_index(roman) for roman in _CHAPTERS]
+    leaf = leaves_within(rng, _ICD, chapter, groups)
     c.sink.write(
         NAME,
         {

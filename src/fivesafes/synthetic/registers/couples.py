@@ -4,26 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from fivesafes.metadata.model import (
-    DataType,
-    Register,
-    Role,
-    SubjectArea,
-    Temporality,
-    TimeCoverage,
-    UpdateFrequency,
-)
+from fivesafes.metadata.model import DataType, Role, SubjectArea, Temporality
 from fivesafes.synthetic.people import NEVER
 from fivesafes.synthetic.registers._common import (
-    OFFICE,
-    SYNTHETIC_NOTE,
-    VERSION,
     Chunk,
     date_var,
     described,
+    id_number,
     person_number,
     quality,
-    t,
+    register,
     var,
 )
 from fivesafes.synthetic.timeline import END, START
@@ -32,25 +22,21 @@ from fivesafes.synthetic.writer import dates, fixed_strings, numbers
 NAME = "COUPLES"
 FAMILY_OFFSET = 10_000_000_000  # family ids are the woman's person index plus this offset
 
-METADATA = Register(
-    short_name=NAME,
-    version=VERSION,
-    title=t("Couples", "Par"),
-    description=t(
+METADATA = register(
+    NAME,
+    ("Couples", "Par"),
+    (
         "Periods in which a woman and a man with a child together live as a couple; the family id is the one used in RESIDENCE.",
         "Perioder hvor en kvinde og en mand med fælles barn bor sammen som par; familie-id er det samme som i RESIDENCE.",
     ),
     subject_area=SubjectArea.FAMILY,
-    data_owner=OFFICE,
     unit_type="family",
     temporality=Temporality.EVENT,
-    time_coverage=TimeCoverage(1980, 2025),
-    update_frequency=UpdateFrequency.YEARLY,
     quality=quality(
         ("Family formation and dissolution.", "Familiedannelse og -opløsning."),
         (
-            "Derived from common children and common address; " + SYNTHETIC_NOTE.en,
-            "Afledt af fælles børn og fælles adresse; " + SYNTHETIC_NOTE.da,
+            "Derived from common children and common address",
+            "Afledt af fælles børn og fælles adresse",
         ),
         (
             "Derived statistics from the population register.",
@@ -64,13 +50,10 @@ METADATA = Register(
         ("Comparable over the period.", "Sammenlignelig over perioden."),
     ),
     variables=(
-        var(
+        id_number(
             "family_id",
             ("Family id", "Familie-id"),
             ("Identifier of the family.", "Familiens id."),
-            DataType.INTEGER,
-            described("Positive integer", "Positivt heltal", minimum=1),
-            role=Role.IDENTIFIER,
         ),
         person_number(
             "woman_pnr", role=Role.MEASURE, label=("Woman's person number", "Kvindens personnummer")

@@ -4,53 +4,38 @@ from __future__ import annotations
 
 import numpy as np
 
-from fivesafes.metadata.model import (
-    DataType,
-    Register,
-    Role,
-    Sentinel,
-    SubjectArea,
-    Temporality,
-    TimeCoverage,
-    UpdateFrequency,
-)
+from fivesafes.metadata.model import Sentinel, SubjectArea, Temporality
 from fivesafes.synthetic import codelists
 from fivesafes.synthetic.registers._common import (
-    OFFICE,
-    SYNTHETIC_NOTE,
-    VERSION,
     Chunk,
-    code_domain,
-    date_var,
+    coded_var,
     dictionary_of,
+    on_day,
     person_number,
     quality,
+    reference_date,
+    register,
     t,
-    var,
 )
 from fivesafes.synthetic.timeline import DAYS_PER_YEAR, YEARS, day
-from fivesafes.synthetic.writer import coded, dates, fixed_strings
+from fivesafes.synthetic.writer import coded, fixed_strings
 
 NAME = "EDUCATION"
 UNKNOWN = Sentinel(codelists.EDUCATION_UNKNOWN, t("Education not known", "Uddannelse uoplyst"))
 
-METADATA = Register(
-    short_name=NAME,
-    version=VERSION,
-    title=t("Highest completed education", "Højeste fuldførte uddannelse"),
-    description=t(
+METADATA = register(
+    NAME,
+    ("Highest completed education", "Højeste fuldførte uddannelse"),
+    (
         "The highest completed education of every resident aged 15 or more on 1 October each year, as an ISCED-like level.",
         "Højeste fuldførte uddannelse for alle bosiddende på 15 år og derover pr. 1. oktober hvert år, som ISCED-lignende niveau.",
     ),
     subject_area=SubjectArea.EDUCATION,
-    data_owner=OFFICE,
     unit_type="person",
     temporality=Temporality.STATUS,
-    time_coverage=TimeCoverage(1980, 2025),
-    update_frequency=UpdateFrequency.YEARLY,
     quality=quality(
         ("Educational attainment of the population.", "Befolkningens uddannelsesniveau."),
-        ("Yearly since 1980; " + SYNTHETIC_NOTE.en, "Årligt siden 1980; " + SYNTHETIC_NOTE.da),
+        ("Yearly since 1980", "Årligt siden 1980"),
         (
             "Completions reported by educational institutions; surveys for immigrants.",
             "Fuldførelser indberettet af uddannelsesinstitutionerne; spørgeskemaer for indvandrere.",
@@ -67,18 +52,13 @@ METADATA = Register(
     ),
     variables=(
         person_number(),
-        date_var(
-            "ref_date",
-            ("Reference date", "Opgørelsesdato"),
-            ("1 October of the year.", "1. oktober i året."),
-            role=Role.START,
-        ),
-        var(
+        reference_date(("1 October of the year.", "1. oktober i året.")),
+        coded_var(
             "isced",
             ("Education level", "Uddannelsesniveau"),
             ("Highest completed level.", "Højeste fuldførte niveau."),
-            DataType.STRING,
-            code_domain(codelists.education_code_list(), [UNKNOWN]),
+            codelists.education_code_list(),
+            sentinels=[UNKNOWN],
         ),
     ),
 )
@@ -106,7 +86,7 @@ def generate(c: Chunk) -> None:
             NAME,
             {
                 "pnr": fixed_strings(p.pnr[rows]),
-                "ref_date": dates(np.full(len(rows), d, dtype=np.int64)),
+                "ref_date": on_day(d, len(rows)),
                 "isced": coded(pos, _DICT),
             },
             year=int(year),

@@ -10,30 +10,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from fivesafes.metadata.model import (
-    DataType,
-    Register,
-    Role,
-    SubjectArea,
-    Temporality,
-    TimeCoverage,
-    UpdateFrequency,
-)
+from fivesafes.metadata.model import DataType, Role, SubjectArea, Temporality
 from fivesafes.synthetic import codelists
 from fivesafes.synthetic.enterprises import pick_employers
 from fivesafes.synthetic.people import Y
 from fivesafes.synthetic.registers._common import (
-    OFFICE,
-    SYNTHETIC_NOTE,
-    VERSION,
     Chunk,
-    code_domain,
+    coded_var,
+    cumulative_draw,
     date_var,
     described,
-    dictionary_of,
+    id_number,
+    leaf_positions,
+    leaves_within,
     person_number,
     quality,
-    t,
+    register,
     var,
 )
 from fivesafes.synthetic.timeline import END, FIRST_YEAR, START, YEARS, year_of, year_start
@@ -56,28 +48,24 @@ MAJOR_BY_EDU = np.array(
     ]
 )
 
-METADATA = Register(
-    short_name=NAME,
-    version=VERSION,
-    title=t("Job spells (employment)", "Jobforløb (beskæftigelse)"),
-    description=t(
+METADATA = register(
+    NAME,
+    ("Job spells (employment)", "Jobforløb (beskæftigelse)"),
+    (
         "Employment spells linking persons to workplaces and enterprises, with industry and occupation.",
         "Ansættelsesforløb der kobler personer til arbejdssteder og virksomheder, med branche og stilling.",
     ),
     subject_area=SubjectArea.LABOUR_MARKET,
-    data_owner=OFFICE,
     unit_type="job",
     temporality=Temporality.EVENT,
-    time_coverage=TimeCoverage(1980, 2025),
-    update_frequency=UpdateFrequency.YEARLY,
     quality=quality(
         (
             "Labour market careers, mobility between employers, matched employer-employee research.",
             "Arbejdsmarkedsforløb, mobilitet mellem arbejdsgivere, koblet arbejdsgiver-lønmodtager-forskning.",
         ),
         (
-            "Integrated database of labour market research since 1980; " + SYNTHETIC_NOTE.en,
-            "Integreret database for arbejdsmarkedsforskning siden 1980; " + SYNTHETIC_NOTE.da,
+            "Integrated database of labour market research since 1980",
+            "Integreret database for arbejdsmarkedsforskning siden 1980",
         ),
         (
             "Employers' reports of employment and pay (administrative).",
@@ -97,25 +85,20 @@ METADATA = Register(
         ),
     ),
     variables=(
-        var(
+        id_number(
             "job_id",
             ("Job", "Job"),
             ("Identifier of the job spell.", "Id for jobforløbet."),
-            DataType.INTEGER,
-            described("Positive integer", "Positivt heltal", minimum=1),
-            role=Role.IDENTIFIER,
         ),
         person_number(
             "pnr",
             role=Role.MEASURE,
             label=("Employee's person number", "Lønmodtagerens personnummer"),
         ),
-        var(
+        id_number(
             "workplace_id",
             ("Workplace", "Arbejdssted"),
             ("Identifier of the workplace.", "Id for arbejdsstedet."),
-            DataType.INTEGER,
-            described("Positive integer", "Positivt heltal", minimum=1),
             links_to="workplace",
             business=True,
         ),
@@ -135,22 +118,20 @@ METADATA = Register(
             links_to="enterprise",
             business=True,
         ),
-        var(
+        coded_var(
             "industry",
             ("Industry", "Branche"),
             ("Industry of the employer.", "Arbejdsgiverens branche."),
-            DataType.STRING,
-            code_domain(codelists.industries().code_list),
+            codelists.industries().code_list,
         ),
-        var(
+        coded_var(
             "occupation",
             ("Occupation", "Stilling"),
             (
                 "Occupation in the job (ISCO-like unit group).",
                 "Stilling i jobbet (DISCO-lignende enhedsgruppe).",
             ),
-            DataType.STRING,
-            code_domain(codelists.occupations().code_list),
+            codelists.occupations().code_list,
         ),
         date_var(
             "start_date",
@@ -173,23 +154,15 @@ METADATA = Register(
 
 _IND = codelists.industries()
 _OCC = codelists.occupations()
-_IND_DICT, _IND_POS = dictionary_of(_IND.code_list)
-_OCC_DICT, _OCC_POS = dictionary_of(_OCC.code_list)
-_IND_LEAF_POS = np.array([_IND_POS[x] for x in _IND.leaves], dtype=np.int32)
-_OCC_LEAF_POS = np.array([_OCC_POS[x] for x in _OCC.leaves], dtype=np.int32)
+_IND_DICT, _IND_LEAF_POS = leaf_positions(_IND)
+_OCC_DICT, _OCC_LEAF_POS = leaf_positions(_OCC)
 _INDUSTRY_PAY = np.random.default_rng(62).uniform(0.8, 1.35, len(_IND.leaves))
 
 
 def _occupations(rng: np.random.Generator, final_edu: np.ndarray) -> np.ndarray:
-    cum = np.cumsum(MAJOR_BY_EDU / MAJOR_BY_EDU.sum(axis=1, keepdims=True), axis=1)
-    major = (rng.random(len(final_edu))[:, None] > cum[final_edu]).sum(axis=1).clip(0, 8)
-    leaf = np.zeros(len(final_edu), dtype=np.int64)
-    for g in range(9):
-        rows = np.flatnonzero(major == g)
-        members = np.flatnonzero(_OCC.leaf_group == g)
-        w = _OCC.weights[members]
-        leaf[rows] = members[rng.choice(len(members), size=len(rows), p=w / w.sum())]
-    return leaf
+    """An occupation leaf per person: a major group by final education, then a unit group in it."""
+    major = cumulative_draw(rng, MAJOR_BY_EDU[final_edu])
+    return leaves_within(rng, _OCC, major, range(9))
 
 
 def generate(c: Chunk) -> None:

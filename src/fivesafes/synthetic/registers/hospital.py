@@ -4,31 +4,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from fivesafes.metadata.model import (
-    Code,
-    CodeList,
-    DataType,
-    Register,
-    Role,
-    SubjectArea,
-    Temporality,
-    TimeCoverage,
-    UpdateFrequency,
-)
+from fivesafes.metadata.model import Code, CodeList, Role, SubjectArea, Temporality, UpdateFrequency
 from fivesafes.synthetic import codelists
 from fivesafes.synthetic.registers._common import (
     HEALTH_AUTHORITY,
-    SYNTHETIC_NOTE,
-    VERSION,
     Chunk,
-    code_domain,
+    coded_var,
     date_var,
-    described,
     dictionary_of,
+    id_number,
+    leaf_positions,
     person_number,
     quality,
+    register,
     t,
-    var,
 )
 from fivesafes.synthetic.registers._events import draw_events
 from fivesafes.synthetic.timeline import DAYS_PER_YEAR, END, EPOCH_DATE, START
@@ -44,11 +33,10 @@ CONTACT_TYPE = CodeList(
     ),
 )
 
-METADATA = Register(
-    short_name=NAME,
-    version=VERSION,
-    title=t("Hospital contacts", "Sygehuskontakter"),
-    description=t(
+METADATA = register(
+    NAME,
+    ("Hospital contacts", "Sygehuskontakter"),
+    (
         "Contacts with public hospitals: admission and discharge dates, type of contact and main diagnosis.",
         "Kontakter med offentlige sygehuse: indlæggelses- og udskrivningsdato, kontakttype og aktionsdiagnose.",
     ),
@@ -56,7 +44,6 @@ METADATA = Register(
     data_owner=HEALTH_AUTHORITY,
     unit_type="hospital_contact",
     temporality=Temporality.EVENT,
-    time_coverage=TimeCoverage(1980, 2025),
     update_frequency=UpdateFrequency.MONTHLY,
     quality=quality(
         (
@@ -64,10 +51,8 @@ METADATA = Register(
             "Sygelighed, brug af sygehuse, sundhedstjenesteforskning.",
         ),
         (
-            "National patient register; the synthetic base uses ICD-10-like codes for the whole period. "
-            + SYNTHETIC_NOTE.en,
-            "Landspatientregistret; den syntetiske base bruger ICD-10-lignende koder for hele perioden. "
-            + SYNTHETIC_NOTE.da,
+            "National patient register; the synthetic base uses ICD-10-like codes for the whole period.",
+            "Landspatientregistret; den syntetiske base bruger ICD-10-lignende koder for hele perioden.",
         ),
         (
             "Hospitals report every contact (administrative).",
@@ -84,13 +69,10 @@ METADATA = Register(
         ),
     ),
     variables=(
-        var(
+        id_number(
             "contact_id",
             ("Contact", "Kontakt"),
             ("Identifier of the hospital contact.", "Id for sygehuskontakten."),
-            DataType.INTEGER,
-            described("Positive integer", "Positivt heltal", minimum=1),
-            role=Role.IDENTIFIER,
         ),
         person_number(
             "pnr", role=Role.MEASURE, label=("Patient's person number", "Patientens personnummer")
@@ -107,27 +89,24 @@ METADATA = Register(
             ("Last day of the contact.", "Kontaktens sidste dag."),
             role=Role.STOP,
         ),
-        var(
+        coded_var(
             "contact_type",
             ("Type of contact", "Kontakttype"),
             ("Inpatient, outpatient or emergency room.", "Indlagt, ambulant eller skadestue."),
-            DataType.STRING,
-            code_domain(CONTACT_TYPE),
+            CONTACT_TYPE,
         ),
-        var(
+        coded_var(
             "diagnosis",
             ("Main diagnosis", "Aktionsdiagnose"),
             ("ICD-10-like main diagnosis of the contact.", "ICD-10-lignende aktionsdiagnose."),
-            DataType.STRING,
-            code_domain(codelists.icd10().code_list),
+            codelists.icd10().code_list,
             special=True,
         ),
     ),
 )
 
 _ICD = codelists.icd10()
-_ICD_DICT, _ICD_POS = dictionary_of(_ICD.code_list)
-_ICD_LEAF_POS = np.array([_ICD_POS[x] for x in _ICD.leaves], dtype=np.int32)
+_ICD_DICT, _ICD_LEAF_POS = leaf_positions(_ICD)
 _TYPE_DICT, _ = dictionary_of(CONTACT_TYPE)
 _PREGNANCY = codelists.icd_chapter_index("XV")
 _Z = codelists.icd_chapter_index("XXI")

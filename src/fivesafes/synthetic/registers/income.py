@@ -10,26 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from fivesafes.metadata.model import (
-    DataType,
-    Register,
-    Role,
-    SubjectArea,
-    Temporality,
-    TimeCoverage,
-    UpdateFrequency,
-    Variable,
-)
+from fivesafes.metadata.model import DataType, Role, SubjectArea, Temporality, Variable
 from fivesafes.synthetic.registers._common import (
-    OFFICE,
-    SYNTHETIC_NOTE,
-    VERSION,
     Chunk,
     date_var,
     described,
     person_number,
     quality,
-    t,
+    register,
     var,
 )
 from fivesafes.synthetic.registers.employment import PAY_BY_EDU
@@ -57,28 +45,24 @@ def _amount(
     )
 
 
-METADATA = Register(
-    short_name=NAME,
-    version=VERSION,
-    title=t("Personal income", "Personindkomst"),
-    description=t(
+METADATA = register(
+    NAME,
+    ("Personal income", "Personindkomst"),
+    (
         "Yearly income of every person aged 15 or more resident at some time in the year: wages, public transfers, capital income and disposable income.",
         "Årlig indkomst for alle på 15 år og derover med bopæl i året: løn, offentlige overførsler, kapitalindkomst og disponibel indkomst.",
     ),
     subject_area=SubjectArea.INCOME,
-    data_owner=OFFICE,
     unit_type="person",
     temporality=Temporality.ACCUMULATED,
-    time_coverage=TimeCoverage(1980, 2025),
-    update_frequency=UpdateFrequency.YEARLY,
     quality=quality(
         (
             "Income distribution, inequality and the economic situation of households.",
             "Indkomstfordeling, ulighed og husstandenes økonomi.",
         ),
         (
-            "Income statistics since 1980; " + SYNTHETIC_NOTE.en,
-            "Indkomststatistik siden 1980; " + SYNTHETIC_NOTE.da,
+            "Income statistics since 1980",
+            "Indkomststatistik siden 1980",
         ),
         (
             "Tax returns and employers' and authorities' reports (administrative).",

@@ -2,51 +2,37 @@
 
 from __future__ import annotations
 
-from fivesafes.metadata.model import (
-    Register,
-    Role,
-    SubjectArea,
-    Temporality,
-    TimeCoverage,
-    UpdateFrequency,
-)
+from fivesafes.metadata.model import Role, SubjectArea, Temporality
 from fivesafes.synthetic.registers._common import (
-    OFFICE,
-    SYNTHETIC_NOTE,
-    VERSION,
     Chunk,
     person_number,
     quality,
-    t,
+    register,
 )
 from fivesafes.synthetic.writer import fixed_strings
 
 NAME = "PARENTS"
-METADATA = Register(
-    short_name=NAME,
-    version=VERSION,
-    title=t(
+METADATA = register(
+    NAME,
+    (
         "Parents: links from children to mother and father",
         "Forældre: kobling fra børn til mor og far",
     ),
-    description=t(
+    (
         "For every person, the person numbers of the mother and the father where they are known (born in the country, parents resident at the birth).",
         "For alle personer moderens og faderens personnumre, hvor de kendes (født i landet, forældre bosiddende ved fødslen).",
     ),
     subject_area=SubjectArea.FAMILY,
-    data_owner=OFFICE,
     unit_type="person",
     temporality=Temporality.FIXED,
-    time_coverage=TimeCoverage(1980, 2025),
-    update_frequency=UpdateFrequency.YEARLY,
     quality=quality(
         (
             "Fertility and intergenerational research: who is whose child.",
             "Fertilitets- og generationsforskning: hvem er barn af hvem.",
         ),
         (
-            "Links recorded at birth registration; " + SYNTHETIC_NOTE.en,
-            "Koblinger registreret ved fødselsregistrering; " + SYNTHETIC_NOTE.da,
+            "Links recorded at birth registration",
+            "Koblinger registreret ved fødselsregistrering",
         ),
         (
             "Administrative register, from birth notifications.",

@@ -4,32 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from fivesafes.metadata.model import (
-    Code,
-    CodeList,
-    DataType,
-    Register,
-    Role,
-    Sentinel,
-    SubjectArea,
-    Temporality,
-    TimeCoverage,
-    UpdateFrequency,
-)
+from fivesafes.metadata.model import Code, CodeList, Role, Sentinel, SubjectArea, Temporality
 from fivesafes.synthetic import codelists
 from fivesafes.synthetic.people import NEVER
 from fivesafes.synthetic.registers._common import (
-    OFFICE,
-    SYNTHETIC_NOTE,
-    VERSION,
     Chunk,
-    code_domain,
+    coded_var,
     date_var,
     dictionary_of,
     person_number,
     quality,
+    register,
     t,
-    var,
 )
 from fivesafes.synthetic.timeline import EPOCH_DATE
 from fivesafes.synthetic.writer import coded, dates, fixed_strings
@@ -48,28 +34,24 @@ ORIGIN = CodeList(
 )
 COUNTRY_UNKNOWN = Sentinel(codelists.COUNTRY_UNKNOWN, t("Unknown country", "Ukendt land"))
 
-METADATA = Register(
-    short_name=NAME,
-    version=VERSION,
-    title=t("Population register: persons", "Befolkningsregister: personer"),
-    description=t(
+METADATA = register(
+    NAME,
+    ("Population register: persons", "Befolkningsregister: personer"),
+    (
         "Every person resident in the country at some time from 1980 to 2025, with birth date, sex, origin, country of birth, immigration, emigration and death.",
         "Alle personer med bopæl i landet på et tidspunkt 1980-2025 med fødselsdato, køn, herkomst, fødeland, indvandring, udvandring og død.",
     ),
     subject_area=SubjectArea.POPULATION,
-    data_owner=OFFICE,
     unit_type="person",
     temporality=Temporality.FIXED,
-    time_coverage=TimeCoverage(1980, 2025),
-    update_frequency=UpdateFrequency.YEARLY,
     quality=quality(
         (
             "Basic demographic facts for every person, the frame all person registers link to.",
             "Grundlæggende demografiske oplysninger om alle personer; rammen alle personregistre kobles til.",
         ),
         (
-            "Built from the civil registration system since its start; " + SYNTHETIC_NOTE.en,
-            "Dannet fra CPR siden dets start; " + SYNTHETIC_NOTE.da,
+            "Built from the civil registration system since its start",
+            "Dannet fra CPR siden dets start",
         ),
         (
             "Administrative register: municipalities report births, moves, migrations and deaths.",
@@ -93,30 +75,28 @@ METADATA = Register(
             ("Date of birth.", "Fødselsdato."),
             particularly=True,
         ),
-        var(
+        coded_var(
             "sex",
             ("Sex", "Køn"),
             ("Sex as registered at birth.", "Køn som registreret ved fødslen."),
-            DataType.STRING,
-            code_domain(SEX),
+            SEX,
         ),
-        var(
+        coded_var(
             "origin",
             ("Origin", "Herkomst"),
             (
                 "Danish origin, immigrant (born abroad) or descendant (born here to immigrant parents).",
                 "Dansk oprindelse, indvandrer (født i udlandet) eller efterkommer (født her af indvandrere).",
             ),
-            DataType.STRING,
-            code_domain(ORIGIN),
+            ORIGIN,
             special=True,
         ),
-        var(
+        coded_var(
             "birth_country",
             ("Country of birth", "Fødeland"),
             ("Country of birth.", "Fødeland."),
-            DataType.STRING,
-            code_domain(codelists.country_code_list(), [COUNTRY_UNKNOWN]),
+            codelists.country_code_list(),
+            sentinels=[COUNTRY_UNKNOWN],
             special=True,
         ),
         date_var(

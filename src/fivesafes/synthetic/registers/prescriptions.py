@@ -8,28 +8,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from fivesafes.metadata.model import (
-    DataType,
-    Register,
-    Role,
-    SubjectArea,
-    Temporality,
-    TimeCoverage,
-    UpdateFrequency,
-)
+from fivesafes.metadata.model import DataType, Role, SubjectArea, Temporality, UpdateFrequency
 from fivesafes.synthetic import codelists
 from fivesafes.synthetic.registers._common import (
     HEALTH_AUTHORITY,
-    SYNTHETIC_NOTE,
-    VERSION,
     Chunk,
-    code_domain,
+    coded_var,
     date_var,
     described,
-    dictionary_of,
+    id_number,
+    leaf_positions,
     person_number,
     quality,
-    t,
+    register,
     var,
 )
 from fivesafes.synthetic.registers._events import draw_events
@@ -39,11 +30,10 @@ from fivesafes.synthetic.writer import coded, dates, fixed_strings, numbers
 NAME = "PRESCRIPTIONS"
 FIRST = 1995
 
-METADATA = Register(
-    short_name=NAME,
-    version=VERSION,
-    title=t("Dispensed prescription drugs", "Receptindløste lægemidler"),
-    description=t(
+METADATA = register(
+    NAME,
+    ("Dispensed prescription drugs", "Receptindløste lægemidler"),
+    (
         "Every prescription drug dispensed at a pharmacy to a resident: drug (ATC-like), date, packages and defined daily doses.",
         "Alle receptpligtige lægemidler udleveret på apotek til bosiddende: lægemiddel (ATC-lignende), dato, pakninger og definerede døgndoser.",
     ),
@@ -51,7 +41,7 @@ METADATA = Register(
     data_owner=HEALTH_AUTHORITY,
     unit_type="prescription",
     temporality=Temporality.EVENT,
-    time_coverage=TimeCoverage(FIRST, 2025),
+    first_year=FIRST,
     update_frequency=UpdateFrequency.MONTHLY,
     quality=quality(
         (
@@ -59,8 +49,8 @@ METADATA = Register(
             "Lægemiddelforbrug, farmakoepidemiologi og lægemiddelsikkerhed.",
         ),
         (
-            "Prescription register since 1995; " + SYNTHETIC_NOTE.en,
-            "Lægemiddelstatistikregistret siden 1995; " + SYNTHETIC_NOTE.da,
+            "Prescription register since 1995",
+            "Lægemiddelstatistikregistret siden 1995",
         ),
         (
             "Pharmacies report every dispensing electronically.",
@@ -77,13 +67,10 @@ METADATA = Register(
         ),
     ),
     variables=(
-        var(
+        id_number(
             "prescription_id",
             ("Dispensing", "Udlevering"),
             ("Identifier of the dispensing.", "Id for udleveringen."),
-            DataType.INTEGER,
-            described("Positive integer", "Positivt heltal", minimum=1),
-            role=Role.IDENTIFIER,
         ),
         person_number(
             "pnr", role=Role.MEASURE, label=("Patient's person number", "Patientens personnummer")
@@ -94,12 +81,11 @@ METADATA = Register(
             ("Day the drug was dispensed.", "Dagen lægemidlet blev udleveret."),
             role=Role.START,
         ),
-        var(
+        coded_var(
             "atc",
             ("Drug (ATC)", "Lægemiddel (ATC)"),
             ("ATC-like code of the substance.", "ATC-lignende kode for stoffet."),
-            DataType.STRING,
-            code_domain(codelists.atc().code_list),
+            codelists.atc().code_list,
             special=True,
         ),
         var(
@@ -125,8 +111,7 @@ METADATA = Register(
 )
 
 _ATC = codelists.atc()
-_DICT, _POS = dictionary_of(_ATC.code_list)
-_LEAF_POS = np.array([_POS[x] for x in _ATC.leaves], dtype=np.int32)
+_DICT, _LEAF_POS = leaf_positions(_ATC)
 _PACK_DDD = np.random.default_rng(21).choice(
     [7.0, 10.0, 14.0, 20.0, 28.0, 30.0, 50.0, 98.0, 100.0], size=len(_ATC.leaves)
 )

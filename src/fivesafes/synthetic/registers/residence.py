@@ -9,62 +9,44 @@ from __future__ import annotations
 
 import numpy as np
 
-from fivesafes.metadata.model import (
-    DataType,
-    Register,
-    Role,
-    SubjectArea,
-    Temporality,
-    TimeCoverage,
-    UpdateFrequency,
-)
+from fivesafes.metadata.model import SubjectArea, Temporality
 from fivesafes.synthetic import codelists
 from fivesafes.synthetic.registers._common import (
-    OFFICE,
-    SYNTHETIC_NOTE,
-    VERSION,
     Chunk,
-    code_domain,
-    date_var,
-    described,
-    dictionary_of,
+    coded_var,
+    id_number,
+    municipality_codes,
+    on_day,
     person_number,
     quality,
-    t,
-    var,
+    reference_date,
+    register,
 )
 from fivesafes.synthetic.registers.couples import FAMILY_OFFSET
 from fivesafes.synthetic.timeline import DAYS_PER_YEAR, YEARS, day
-from fivesafes.synthetic.writer import coded, dates, fixed_strings, numbers
+from fivesafes.synthetic.writer import coded, fixed_strings, numbers
 
 NAME = "RESIDENCE"
-REFORM_YEAR = 2007
 ADDRESS_BASE = 1_000_000_000
 
-METADATA = Register(
-    short_name=NAME,
-    version=VERSION,
-    title=t("Residence on 1 January", "Bopæl pr. 1. januar"),
-    description=t(
+METADATA = register(
+    NAME,
+    ("Residence on 1 January", "Bopæl pr. 1. januar"),
+    (
         "Municipality, address, household and family of every person resident on 1 January of each year.",
         "Kommune, adresse, husstand og familie for alle bosiddende personer pr. 1. januar hvert år.",
     ),
     subject_area=SubjectArea.POPULATION,
-    data_owner=OFFICE,
     unit_type="person",
     temporality=Temporality.STATUS,
-    time_coverage=TimeCoverage(1980, 2025),
-    update_frequency=UpdateFrequency.YEARLY,
     quality=quality(
         (
             "Where people live, who they live with: the basis of regional and household statistics.",
             "Hvor folk bor, og hvem de bor med: grundlaget for regional- og husstandsstatistik.",
         ),
         (
-            "Yearly status since 1980. The 2007 reform merged municipalities; codes before 2007 are the old ones. "
-            + SYNTHETIC_NOTE.en,
-            "Årlig status siden 1980. Kommunalreformen 2007 lagde kommuner sammen; koder før 2007 er de gamle. "
-            + SYNTHETIC_NOTE.da,
+            "Yearly status since 1980. The 2007 reform merged municipalities; codes before 2007 are the old ones.",
+            "Årlig status siden 1980. Kommunalreformen 2007 lagde kommuner sammen; koder før 2007 er de gamle.",
         ),
         (
             "Administrative register: addresses reported to the civil registration system.",
@@ -82,63 +64,43 @@ METADATA = Register(
     ),
     variables=(
         person_number(),
-        date_var(
-            "ref_date",
-            ("Reference date", "Opgørelsesdato"),
-            ("1 January of the year.", "1. januar i året."),
-            role=Role.START,
-        ),
-        var(
+        reference_date(("1 January of the year.", "1. januar i året.")),
+        coded_var(
             "municipality",
             ("Municipality", "Kommune"),
             ("Municipality of residence.", "Bopælskommune."),
-            DataType.STRING,
-            code_domain(codelists.municipalities().code_list),
+            codelists.municipalities().code_list,
         ),
-        var(
+        id_number(
             "address_id",
             ("Address", "Adresse"),
             ("Identifier of the dwelling address.", "Id for boligadressen."),
-            DataType.INTEGER,
-            described("Positive integer", "Positivt heltal", minimum=1),
             links_to="address",
             particularly=True,
         ),
-        var(
+        id_number(
             "household_id",
             ("Household", "Husstand"),
             (
                 "Identifier of the household (the persons at one address).",
                 "Id for husstanden (personerne på én adresse).",
             ),
-            DataType.INTEGER,
-            described("Positive integer", "Positivt heltal", minimum=1),
             links_to="household",
         ),
-        var(
+        id_number(
             "family_id",
             ("Family", "Familie"),
             (
                 "Identifier of the family: a couple or a single adult and children under 18.",
                 "Id for familien: et par eller en enlig voksen og børn under 18.",
             ),
-            DataType.INTEGER,
-            described("Positive integer", "Positivt heltal", minimum=1),
             links_to="family",
         ),
     ),
 )
 
 _MUNI = codelists.municipalities()
-_DICT, _POS = dictionary_of(_MUNI.code_list)
-_NEW_POS = np.array([_POS[c] for c in _MUNI.new_codes], dtype=np.int32)
-_OLD_POS = np.array(
-    [
-        [_POS[c] if c else _POS[_MUNI.new_codes[i]] for c in row]
-        for i, row in enumerate(_MUNI.old_codes)
-    ],
-    dtype=np.int32,
-)
+_CODES = municipality_codes()
 
 
 def _addresses_per_municipality(persons_total: int) -> np.ndarray:
@@ -185,18 +147,14 @@ def generate(c: Chunk) -> None:
             )
         rows = np.flatnonzero(present)
         m, a = eff_muni[rows], eff_addr[rows]
-        if year < REFORM_YEAR:
-            sub = a % np.maximum(_MUNI.n_old[m], 1)
-            code_pos = np.where(_MUNI.n_old[m] > 0, _OLD_POS[m, sub], _NEW_POS[m])
-        else:
-            code_pos = _NEW_POS[m]
+        code_pos = _CODES.in_year(int(year), m, a % np.maximum(_MUNI.n_old[m], 1))
         address_id = ADDRESS_BASE + m * 10_000_000 + a
         c.sink.write(
             NAME,
             {
                 "pnr": fixed_strings(p.pnr[rows]),
-                "ref_date": dates(np.full(len(rows), d, dtype=np.int64)),
-                "municipality": coded(code_pos, _DICT),
+                "ref_date": on_day(d, len(rows)),
+                "municipality": coded(code_pos, _CODES.dictionary),
                 "address_id": numbers(address_id),
                 "household_id": numbers(address_id),
                 "family_id": numbers(family[rows]),
