@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 
 from fivesafes.api.security import api_requires
 from fivesafes.people import queries
+from fivesafes.people.api.common import on
 from fivesafes.people.api.researchers import person
 from fivesafes.people.api.schemas import AgreementIn, AgreementOut
 from fivesafes.people.models import ResearcherAgreement
@@ -19,7 +20,7 @@ from fivesafes.people.views.documents import send_file
 from fivesafes.policy.agreements import check_read_agreement
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Project
-from fivesafes.shared.api import Paging, act, call_service, caller, load
+from fivesafes.shared.api import Paging, call_service, caller, load
 
 router = Router()
 
@@ -68,11 +69,12 @@ Service = Callable[..., ResearcherAgreement]
 
 def _on_agreement(request: HttpRequest, agreement_id: int, step: Service) -> Any:
     """Load the agreement for a party who may read it, then take the step."""
-    return act(
+    return on(
         request,
         queries.agreement_rows(),
         agreement_id,
-        lambda user, agreement: step(actor=user, agreement=agreement, request=request),
+        "agreement",
+        step,
         check=check_read_agreement,
     )
 
