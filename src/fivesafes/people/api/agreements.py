@@ -16,7 +16,7 @@ from fivesafes.people.api.researchers import person
 from fivesafes.people.api.schemas import AgreementIn, AgreementOut
 from fivesafes.people.models import ResearcherAgreement
 from fivesafes.people.services import agreements as service
-from fivesafes.people.views.documents import send_file
+from fivesafes.people.views.documents import send_agreement
 from fivesafes.policy.agreements import check_read_agreement
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Project
@@ -44,10 +44,7 @@ def agreement_list(request: HttpRequest) -> QuerySet[ResearcherAgreement]:
 @api_requires(Permission.VIEW_DASHBOARD)
 def agreement_document(request: HttpRequest, agreement_id: int) -> FileResponse:
     agreement = load(request, queries.agreement_rows(), check_read_agreement, pk=agreement_id)
-    service.ensure_document(agreement, actor=caller(request))
-    return send_file(
-        agreement.document, f"researcher-agreement-R-{agreement.pk}.pdf", "application/pdf"
-    )
+    return send_agreement(agreement, caller(request))
 
 
 @router.post(

@@ -29,13 +29,12 @@ from fivesafes.people.api.schemas import (
 )
 from fivesafes.people.models import Authorisation, ClarifyingQuestion, Institution
 from fivesafes.people.services import authorisation as service
-from fivesafes.people.views.documents import send_file
+from fivesafes.people.views.documents import send_file, send_guarantee
 from fivesafes.people.workflow import CASE, CaseState
 from fivesafes.policy.authorisations import check_see_case
 from fivesafes.policy.institutions import check_see_institution
 from fivesafes.policy.permissions import Permission
 from fivesafes.shared.api import Paging, call_service, caller, load
-from fivesafes.shared.uploads import CONTENT_TYPES
 from fivesafes.shared.workflow import Transition
 
 router = Router()
@@ -206,14 +205,7 @@ def exemption(
 )
 @api_requires(Permission.VIEW_DASHBOARD)
 def exemption_guarantee(request: HttpRequest, case_id: int) -> FileResponse:
-    case = _case(request, case_id)
-    name = case.exemption_guarantee.name
-    extension = name.rsplit(".", 1)[-1] if name else ""
-    return send_file(
-        name,
-        f"guarantee-A-{case.pk}.{extension}",
-        CONTENT_TYPES.get(extension, "application/octet-stream"),
-    )
+    return send_guarantee(_case(request, case_id))
 
 
 @router.get(

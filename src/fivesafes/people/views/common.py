@@ -68,17 +68,20 @@ class ObjectPage:
         form: forms.Form,
         service: Callable[..., Any],
         success: str | Callable[[Any], str],
+        *,
+        done: Callable[[Any], HttpResponse] | None = None,
         **options: Any,
     ) -> HttpResponse:
         """Run `service(actor=, <keyword>=obj, request=, **options, **cleaned_data)` from the
-        page's form `name`, then back to the page; a refusal shows the page again."""
+        page's form `name`, then `done(result)` (by default back to the page); a refusal shows
+        the page again."""
         return form_action(
             request,
             form,
             lambda data: service(
                 actor=request.user, request=request, **{self.keyword: obj}, **options, **data
             ),
-            done=self.back(obj.pk),
+            done=done or self.back(obj.pk),
             again=self.again(request, obj, name),
             success=success,
         )

@@ -98,16 +98,14 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @shows_refusals
 def apply_again(request: HttpRequest, pk: int) -> HttpResponse:
     """The manager applies anew for the institution (renewal, or after it ended)."""
-    institution = _institution(request, pk)
-    return form_action(
+    return INSTITUTION_PAGE.post(
         request,
+        _institution(request, pk),
+        "apply_again_form",
         ApplyAgainForm(request.POST, prefix="again"),
-        lambda data: authorisation.apply_again(
-            actor=request.user, institution=institution, request=request, **data
-        ),
+        authorisation.apply_again,
+        lambda case: f"Application sent: case A-{case.pk}.",
         done=lambda case: redirect("people:case", pk=case.pk),
-        again=INSTITUTION_PAGE.again(request, institution, "apply_again_form"),
-        success=lambda case: f"Application sent: case A-{case.pk}.",
     )
 
 
