@@ -164,12 +164,12 @@ def _sign(
     party: str,
     actor: User,
     *,
-    action: str,
+    audit_action: str,
     request: HttpRequest | None,
     stamp: Callable[[AgreementSignature], dict[str, Any]],
 ) -> None:
     """`actor` signs the agreement's document for `party`; `stamp(signature)` gives the
-    agreement's fields that show it, and `action` is recorded with the document's hash."""
+    agreement's fields that show it, and `audit_action` is recorded with the document's hash."""
     ensure_document(agreement, actor=actor)
     signature = AgreementSignature.objects.create(
         agreement=agreement,
@@ -183,7 +183,7 @@ def _sign(
         setattr(agreement, name, value)
     agreement.save(update_fields=list(values))
     record(
-        action=action,
+        action=audit_action,
         actor=actor,
         obj=agreement,
         data={"document_sha256": signature.document_sha256},
@@ -203,7 +203,7 @@ def sign(
             agreement,
             str(AgreementSignature.Party.RESEARCHER),
             actor,
-            action="agreement.signed",
+            audit_action="agreement.signed",
             request=request,
             stamp=lambda signature: {"researcher_signed_at": signature.signed_at},
         )
@@ -226,7 +226,7 @@ def countersign(
             agreement,
             str(AgreementSignature.Party.INSTITUTION),
             actor,
-            action="agreement.countersigned",
+            audit_action="agreement.countersigned",
             request=request,
             stamp=lambda signature: {
                 "countersigned_by": actor,
@@ -253,7 +253,7 @@ def give_notice(
         change(
             agreement,
             {"ends_on": last_day},
-            action="agreement.notice_given",
+            audit_action="agreement.notice_given",
             actor=actor,
             request=request,
         )

@@ -210,7 +210,7 @@ def record_credibility(
         change(
             case,
             {"credibility_assessment": text},
-            action="authorisation.credibility_assessed",
+            audit_action="authorisation.credibility_assessed",
             actor=actor,
             request=request,
             stamped=("changed_at",),

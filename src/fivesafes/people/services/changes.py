@@ -27,14 +27,14 @@ def change(
     obj: Model,
     values: dict[str, Any],
     *,
-    action: str,
+    audit_action: str,
     actor: User | None,
     request: HttpRequest | None = None,
     data: dict[str, Any] | None = None,
     stamped: tuple[str, ...] = (),
 ) -> None:
     """Set `values` on `obj`, save those fields (and the `stamped` ones the caller set, which
-    the event leaves out), and record `action` with the fields before and after.
+    the event leaves out), and record `audit_action` with the fields before and after.
     Call it inside the service's transaction, with `obj` locked."""
     fields = tuple(values)
     before = snapshot(obj, fields)
@@ -42,7 +42,7 @@ def change(
         setattr(obj, name, value)
     obj.save(update_fields=[*fields, *stamped])
     record(
-        action=action,
+        action=audit_action,
         actor=actor,
         obj=obj,
         before=before,

@@ -126,7 +126,7 @@ def attach(
             change(
                 old,
                 {"ends_on": start - timedelta(days=1)},
-                action="researcher.attachment_ended",
+                audit_action="researcher.attachment_ended",
                 actor=actor,
                 request=request,
                 data={"reason": f"moved to {institution}"},
@@ -192,7 +192,7 @@ def set_working_abroad(
         change(
             attachment,
             {"working_abroad": working_abroad},
-            action="researcher.working_abroad" if working_abroad else "researcher.back_home",
+            audit_action="researcher.working_abroad" if working_abroad else "researcher.back_home",
             actor=actor,
             request=request,
         )
@@ -225,7 +225,7 @@ def end_attachment(
         change(
             attachment,
             {"ends_on": ends_on or today - timedelta(days=1)},
-            action="researcher.attachment_ended",
+            audit_action="researcher.attachment_ended",
             actor=actor,
             request=request,
         )
