@@ -11,15 +11,16 @@ from ninja.pagination import paginate
 
 from fivesafes.api.security import api_requires
 from fivesafes.people import queries
+from fivesafes.people.api.common import on
 from fivesafes.people.api.researchers import person
 from fivesafes.people.api.schemas import AgreementIn, AgreementOut
 from fivesafes.people.models import ResearcherAgreement
 from fivesafes.people.services import agreements as service
-from fivesafes.people.views.documents import send_file
+from fivesafes.people.views.documents import send_agreement
 from fivesafes.policy.agreements import check_read_agreement
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Project
-from fivesafes.shared.api import Paging, act, call_service, caller, load
+from fivesafes.shared.api import Paging, call_service, caller, load
 
 router = Router()
 
@@ -43,10 +44,7 @@ def agreement_list(request: HttpRequest) -> QuerySet[ResearcherAgreement]:
 @api_requires(Permission.VIEW_DASHBOARD)
 def agreement_document(request: HttpRequest, agreement_id: int) -> FileResponse:
     agreement = load(request, queries.agreement_rows(), check_read_agreement, pk=agreement_id)
-    service.ensure_document(agreement, actor=caller(request))
-    return send_file(
-        agreement.document, f"researcher-agreement-R-{agreement.pk}.pdf", "application/pdf"
-    )
+    return send_agreement(agreement, caller(request))
 
 
 @router.post(
@@ -68,11 +66,12 @@ Service = Callable[..., ResearcherAgreement]
 
 def _on_agreement(request: HttpRequest, agreement_id: int, step: Service) -> Any:
     """Load the agreement for a party who may read it, then take the step."""
-    return act(
+    return on(
         request,
         queries.agreement_rows(),
         agreement_id,
-        lambda user, agreement: step(actor=user, agreement=agreement, request=request),
+        "agreement",
+        step,
         check=check_read_agreement,
     )
 

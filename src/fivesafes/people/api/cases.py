@@ -18,6 +18,7 @@ from ninja.pagination import paginate
 from fivesafes.accounts.models import User
 from fivesafes.api.security import api_requires
 from fivesafes.people import queries
+from fivesafes.people.api.common import on
 from fivesafes.people.api.schemas import (
     ApplyAgainIn,
     ApplyIn,
@@ -28,13 +29,12 @@ from fivesafes.people.api.schemas import (
 )
 from fivesafes.people.models import Authorisation, ClarifyingQuestion, Institution
 from fivesafes.people.services import authorisation as service
-from fivesafes.people.views.documents import send_file
+from fivesafes.people.views.documents import send_file, send_guarantee
 from fivesafes.people.workflow import CASE, CaseState
 from fivesafes.policy.authorisations import check_see_case
 from fivesafes.policy.institutions import check_see_institution
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.api import Paging, act, call_service, caller, load
-from fivesafes.shared.uploads import CONTENT_TYPES
+from fivesafes.shared.api import Paging, call_service, caller, load
 from fivesafes.shared.workflow import Transition
 
 router = Router()
@@ -46,9 +46,17 @@ def _case(request: HttpRequest, case_id: int) -> Authorisation:
     return load(request, queries.case_rows(), check_see_case, pk=case_id)
 
 
-def _on_case(request: HttpRequest, case_id: int, call: Callable[[Any, Authorisation], T]) -> T:
-    """Load the case for someone who may see it, then `call(user, case)`, refusals mapped."""
-    return act(request, queries.case_rows(), case_id, call, check=check_see_case)
+def _on_case(request: HttpRequest, case_id: int, run: Callable[..., T], /, **options: Any) -> T:
+    """Load the case for someone who may see it, then run the service `run` on it."""
+    return on(
+        request,
+        queries.case_rows(),
+        case_id,
+        "authorisation",
+        run,
+        check=check_see_case,
+        **options,
+    )
 
 
 @router.get(
@@ -84,14 +92,14 @@ def apply(request: HttpRequest, payload: ApplyIn) -> Status[Authorisation]:
 def apply_again(
     request: HttpRequest, institution_id: int, payload: ApplyAgainIn
 ) -> Status[Authorisation]:
-    case = act(
+    case = on(
         request,
         Institution,
         institution_id,
-        lambda user, institution: service.apply_again(
-            actor=user, institution=institution, request=request, **payload.dict()
-        ),
+        "institution",
+        service.apply_again,
         check=check_see_institution,
+        **payload.dict(),
     )
     return Status(201, case)
 
@@ -107,17 +115,7 @@ def _step_operation(transition: Transition[CaseState]) -> None:
     )
     @api_requires(transition.permission)
     def take_step(request: HttpRequest, case_id: int, payload: StepIn) -> Authorisation:
-        return _on_case(
-            request,
-            case_id,
-            lambda user, case: service.take_step(
-                actor=user,
-                authorisation=case,
-                step=transition.name,
-                request=request,
-                **payload.dict(),
-            ),
-        )
+        return _on_case(request, case_id, service.take_step, step=transition.name, **payload.dict())
 
 
 for _transition in CASE.transitions.values():
@@ -142,13 +140,7 @@ def unknown_step(request: HttpRequest, case_id: int, step: str) -> Authorisation
 )
 @api_requires(Permission.EVALUATE_AUTHORISATIONS)
 def credibility(request: HttpRequest, case_id: int, payload: TextIn) -> Authorisation:
-    return _on_case(
-        request,
-        case_id,
-        lambda user, case: service.record_credibility(
-            actor=user, authorisation=case, assessment=payload.text, request=request
-        ),
-    )
+    return _on_case(request, case_id, service.record_credibility, assessment=payload.text)
 
 
 @router.post(
@@ -158,14 +150,7 @@ def credibility(request: HttpRequest, case_id: int, payload: TextIn) -> Authoris
 )
 @api_requires(Permission.EVALUATE_AUTHORISATIONS)
 def ask(request: HttpRequest, case_id: int, payload: TextIn) -> Status[ClarifyingQuestion]:
-    asked = _on_case(
-        request,
-        case_id,
-        lambda user, case: service.ask_question(
-            actor=user, authorisation=case, question=payload.text, request=request
-        ),
-    )
-    return Status(201, asked)
+    return Status(201, _on_case(request, case_id, service.ask_question, question=payload.text))
 
 
 def _check_see_question(user: User | None, question: ClarifyingQuestion) -> None:
@@ -177,14 +162,14 @@ def _check_see_question(user: User | None, question: ClarifyingQuestion) -> None
 )
 @api_requires(Permission.APPLY_FOR_AUTHORISATION)
 def answer(request: HttpRequest, question_id: int, payload: TextIn) -> ClarifyingQuestion:
-    return act(
+    return on(
         request,
         queries.question_rows(),
         question_id,
-        lambda user, question: service.answer_question(
-            actor=user, question=question, answer=payload.text, request=request
-        ),
+        "question",
+        service.answer_question,
         check=_check_see_question,
+        answer=payload.text,
     )
 
 
@@ -206,14 +191,10 @@ def exemption(
     return _on_case(
         request,
         case_id,
-        lambda user, case: service.grant_exemption(
-            actor=user,
-            authorisation=case,
-            reason=reason,
-            client_is_public_or_eligible_ngo=client_is_public_or_eligible_ngo,
-            guarantee=guarantee,
-            request=request,
-        ),
+        service.grant_exemption,
+        reason=reason,
+        client_is_public_or_eligible_ngo=client_is_public_or_eligible_ngo,
+        guarantee=guarantee,
     )
 
 
@@ -224,14 +205,7 @@ def exemption(
 )
 @api_requires(Permission.VIEW_DASHBOARD)
 def exemption_guarantee(request: HttpRequest, case_id: int) -> FileResponse:
-    case = _case(request, case_id)
-    name = case.exemption_guarantee.name
-    extension = name.rsplit(".", 1)[-1] if name else ""
-    return send_file(
-        name,
-        f"guarantee-A-{case.pk}.{extension}",
-        CONTENT_TYPES.get(extension, "application/octet-stream"),
-    )
+    return send_guarantee(_case(request, case_id))
 
 
 @router.get(

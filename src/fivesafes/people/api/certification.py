@@ -6,6 +6,7 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from fivesafes.api.security import api_requires
+from fivesafes.people.api.common import on
 from fivesafes.people.api.schemas import (
     AnswersIn,
     AttemptOut,
@@ -16,7 +17,7 @@ from fivesafes.people.api.schemas import (
 from fivesafes.people.models import CertificationAttempt, CertificationQuestion
 from fivesafes.people.services import certification as service
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.api import Paging, act, call_service, caller
+from fivesafes.shared.api import Paging, call_service, caller
 
 router = Router()
 
@@ -61,13 +62,13 @@ def question_bank(request: HttpRequest) -> QuerySet[CertificationQuestion]:
 def edit_question(
     request: HttpRequest, question_id: int, payload: BankQuestionIn
 ) -> CertificationQuestion:
-    return act(
+    return on(
         request,
         CertificationQuestion,
         question_id,
-        lambda user, question: service.save_question(
-            actor=user, question=question, request=request, **payload.dict()
-        ),
+        "question",
+        service.save_question,
+        **payload.dict(),
     )
 
 

@@ -10,12 +10,13 @@ from ninja.pagination import paginate
 
 from fivesafes.api.security import api_requires
 from fivesafes.people import queries
+from fivesafes.people.api.common import on
 from fivesafes.people.api.schemas import AttachIn, AttachmentOut, InstitutionOut, WorkingAbroadIn
 from fivesafes.people.models import Attachment, Institution
 from fivesafes.people.services import researchers as service
 from fivesafes.policy.institutions import check_see_institution
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.api import Paging, act, caller, load
+from fivesafes.shared.api import Paging, caller, load
 
 router = Router()
 
@@ -63,14 +64,14 @@ def attach(request: HttpRequest, institution_id: int, payload: AttachIn) -> Stat
     data["contact_person"] = (
         person(data["contact_person"], "contact_person") if data["contact_person"] else None
     )
-    done = act(
+    done = on(
         request,
         Institution,
         institution_id,
-        lambda user, institution: service.attach(
-            actor=user, institution=institution, request=request, **data
-        ),
+        "institution",
+        service.attach,
         check=check_see_institution,
+        **data,
     )
     return Status(201, done)
 
@@ -82,13 +83,12 @@ def attach(request: HttpRequest, institution_id: int, payload: AttachIn) -> Stat
 )
 @api_requires(Permission.MANAGE_INSTITUTION_RESEARCHERS)
 def end_attachment(request: HttpRequest, attachment_id: int) -> Attachment:
-    return act(
+    return on(
         request,
         queries.attachment_rows(),
         attachment_id,
-        lambda user, attachment: service.end_attachment(
-            actor=user, attachment=attachment, request=request
-        ),
+        "attachment",
+        service.end_attachment,
         check=check_see_attachment,
     )
 
@@ -102,15 +102,12 @@ def end_attachment(request: HttpRequest, attachment_id: int) -> Attachment:
 def working_abroad(
     request: HttpRequest, attachment_id: int, payload: WorkingAbroadIn
 ) -> Attachment:
-    return act(
+    return on(
         request,
         queries.attachment_rows(),
         attachment_id,
-        lambda user, attachment: service.set_working_abroad(
-            actor=user,
-            attachment=attachment,
-            working_abroad=payload.working_abroad,
-            request=request,
-        ),
+        "attachment",
+        service.set_working_abroad,
         check=check_see_attachment,
+        working_abroad=payload.working_abroad,
     )

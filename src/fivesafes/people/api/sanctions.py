@@ -8,6 +8,7 @@ from ninja.pagination import paginate
 
 from fivesafes.api.security import api_requires
 from fivesafes.people import queries
+from fivesafes.people.api.common import on
 from fivesafes.people.api.researchers import person
 from fivesafes.people.api.schemas import BreachIn, BreachOut, DecisionIn, EvidenceOut, TextIn
 from fivesafes.people.models import Breach, BreachEvidence
@@ -15,7 +16,7 @@ from fivesafes.people.services import sanctions as service
 from fivesafes.people.views.documents import send_file
 from fivesafes.policy import sanctions as policy
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.api import Paging, act, call_service, caller, load
+from fivesafes.shared.api import Paging, call_service, caller, load
 
 router = Router()
 
@@ -53,14 +54,14 @@ def breach_detail(request: HttpRequest, breach_id: int) -> Breach:
 def add_evidence(
     request: HttpRequest, breach_id: int, files: File[list[UploadedFile]]
 ) -> Status[list[BreachEvidence]]:
-    added = act(
+    added = on(
         request,
         Breach,
         breach_id,
-        lambda user, breach: service.add_evidence(
-            actor=user, breach=breach, files=files, request=request
-        ),
+        "breach",
+        service.add_evidence,
         check=policy.check_add_evidence,
+        files=files,
     )
     return Status(201, added)
 
@@ -83,14 +84,7 @@ def evidence_file(request: HttpRequest, breach_id: int, evidence_id: int) -> Fil
 )
 @api_requires(Permission.DECIDE_SANCTIONS)
 def decide(request: HttpRequest, breach_id: int, payload: DecisionIn) -> Breach:
-    return act(
-        request,
-        Breach,
-        breach_id,
-        lambda user, breach: service.decide(
-            actor=user, breach=breach, request=request, **payload.dict()
-        ),
-    )
+    return on(request, Breach, breach_id, "breach", service.decide, **payload.dict())
 
 
 @router.post(
@@ -100,11 +94,4 @@ def decide(request: HttpRequest, breach_id: int, payload: DecisionIn) -> Breach:
 )
 @api_requires(Permission.DECIDE_SANCTIONS)
 def dismiss(request: HttpRequest, breach_id: int, payload: TextIn) -> Breach:
-    return act(
-        request,
-        Breach,
-        breach_id,
-        lambda user, breach: service.dismiss(
-            actor=user, breach=breach, decision=payload.text, request=request
-        ),
-    )
+    return on(request, Breach, breach_id, "breach", service.dismiss, decision=payload.text)

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from fivesafes.people.models.signature import Signature
+
 USER = settings.AUTH_USER_MODEL
 _UNKNOWN = object()
 
@@ -77,7 +79,7 @@ class ResearcherAgreement(models.Model):
         return True, f"signed and countersigned, valid {self.starts_on} to {self.ends_on}"
 
 
-class AgreementSignature(models.Model):
+class AgreementSignature(Signature):
     """The researcher's signature or the manager's countersignature, naming the document."""
 
     class Party(models.TextChoices):
@@ -88,12 +90,3 @@ class AgreementSignature(models.Model):
         ResearcherAgreement, on_delete=models.CASCADE, related_name="signatures"
     )
     party = models.CharField(max_length=20, choices=Party.choices)
-    signer = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    signed_at = models.DateTimeField(default=timezone.now)
-    document_sha256 = models.CharField(max_length=64)
-
-    class Meta:
-        ordering = ["signed_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.get_party_display()} signed by {self.signer}"

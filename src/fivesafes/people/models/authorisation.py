@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from fivesafes.people.models.signature import Signature
 from fivesafes.people.workflow import CaseState
 
 USER = settings.AUTH_USER_MODEL
@@ -123,7 +124,7 @@ class ClarifyingQuestion(models.Model):
         return f"Question {self.pk} on {self.authorisation}"
 
 
-class SignatureEvent(models.Model):
+class SignatureEvent(Signature):
     """Who signed the agreement document for which party, and which document (its hash)."""
 
     class Party(models.TextChoices):
@@ -134,12 +135,3 @@ class SignatureEvent(models.Model):
         Authorisation, on_delete=models.CASCADE, related_name="signatures"
     )
     party = models.CharField(max_length=20, choices=Party.choices)
-    signer = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    signed_at = models.DateTimeField(default=timezone.now)
-    document_sha256 = models.CharField(max_length=64)
-
-    class Meta:
-        ordering = ["signed_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.get_party_display()} signed by {self.signer}"

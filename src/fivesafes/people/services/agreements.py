@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from fivesafes.people.models import (
     Authorisation,
     ResearcherAgreement,
 )
+from fivesafes.people.services.changes import change
 from fivesafes.policy import agreements as policy
 from fivesafes.policy.permissions import Permission
 from fivesafes.shared.refusals import RuleViolation, refuse_if
@@ -157,14 +159,35 @@ def ensure_document(
         )
 
 
-def _signed(agreement: ResearcherAgreement, party: str, signer: User) -> AgreementSignature:
-    ensure_document(agreement, actor=signer)
-    return AgreementSignature.objects.create(
+def _sign(
+    agreement: ResearcherAgreement,
+    party: str,
+    actor: User,
+    *,
+    audit_action: str,
+    request: HttpRequest | None,
+    stamp: Callable[[AgreementSignature], dict[str, Any]],
+) -> None:
+    """`actor` signs the agreement's document for `party`; `stamp(signature)` gives the
+    agreement's fields that show it, and `audit_action` is recorded with the document's hash."""
+    ensure_document(agreement, actor=actor)
+    signature = AgreementSignature.objects.create(
         agreement=agreement,
         party=party,
-        signer=signer,
+        signer=actor,
         signed_at=timezone.now(),
         document_sha256=agreement.document_sha256,
+    )
+    values = stamp(signature)
+    for name, value in values.items():
+        setattr(agreement, name, value)
+    agreement.save(update_fields=list(values))
+    record(
+        action=audit_action,
+        actor=actor,
+        obj=agreement,
+        data={"document_sha256": signature.document_sha256},
+        request=request,
     )
 
 
@@ -176,15 +199,13 @@ def sign(
     with transaction.atomic():
         agreement = ResearcherAgreement.objects.select_for_update().get(pk=agreement.pk)
         policy.check_sign_agreement(actor, agreement)
-        signature = _signed(agreement, str(AgreementSignature.Party.RESEARCHER), actor)
-        agreement.researcher_signed_at = signature.signed_at
-        agreement.save(update_fields=["researcher_signed_at"])
-        record(
-            action="agreement.signed",
-            actor=actor,
-            obj=agreement,
-            data={"document_sha256": signature.document_sha256},
+        _sign(
+            agreement,
+            str(AgreementSignature.Party.RESEARCHER),
+            actor,
+            audit_action="agreement.signed",
             request=request,
+            stamp=lambda signature: {"researcher_signed_at": signature.signed_at},
         )
     return agreement
 
@@ -201,16 +222,16 @@ def countersign(
             .get(pk=agreement.pk)
         )
         policy.check_countersign(actor, agreement)
-        signature = _signed(agreement, str(AgreementSignature.Party.INSTITUTION), actor)
-        agreement.countersigned_by = actor
-        agreement.countersigned_at = signature.signed_at
-        agreement.save(update_fields=["countersigned_by", "countersigned_at"])
-        record(
-            action="agreement.countersigned",
-            actor=actor,
-            obj=agreement,
-            data={"document_sha256": signature.document_sha256},
+        _sign(
+            agreement,
+            str(AgreementSignature.Party.INSTITUTION),
+            actor,
+            audit_action="agreement.countersigned",
             request=request,
+            stamp=lambda signature: {
+                "countersigned_by": actor,
+                "countersigned_at": signature.signed_at,
+            },
         )
     return agreement
 
@@ -229,15 +250,11 @@ def give_notice(
         )
         policy.check_give_notice(actor, agreement)
         last_day = rules.add_months(timezone.localdate(), rules.NOTICE_MONTHS)
-        before = snapshot(agreement, ("ends_on",))
-        agreement.ends_on = last_day
-        agreement.save(update_fields=["ends_on"])
-        record(
-            action="agreement.notice_given",
+        change(
+            agreement,
+            {"ends_on": last_day},
+            audit_action="agreement.notice_given",
             actor=actor,
-            obj=agreement,
-            before=before,
-            after=snapshot(agreement, ("ends_on",)),
             request=request,
         )
     return agreement

@@ -18,6 +18,7 @@ from fivesafes.accounts.models import User
 from fivesafes.audit.services import record
 from fivesafes.people import queries, rules
 from fivesafes.people.models import Authorisation, ClarifyingQuestion, Institution, SignatureEvent
+from fivesafes.people.services.changes import change, written
 from fivesafes.people.workflow import CASE, FINAL_STATES, CaseState
 from fivesafes.policy import authorisations as policy
 from fivesafes.policy.institutions import check_apply_again
@@ -59,6 +60,46 @@ def eligibility(authorisation: Authorisation) -> list[Finding]:
     )
 
 
+def _check_group(research_group: str) -> None:
+    """R5: a group of researchers applies, never a single person."""
+    if group_size(research_group) < 2:
+        raise RuleViolation(
+            "R5",
+            "research_group",
+            "List the group of researchers (at least two, one per line): no authorisation to "
+            "single persons.",
+        )
+
+
+def _open_case(
+    institution: Institution,
+    application_text: str,
+    research_group: str,
+    actor: User,
+    request: HttpRequest | None,
+    *,
+    again: bool = False,
+) -> Authorisation:
+    """A new case of `institution`, due for evaluation in `EVALUATION_DAYS`, recorded as applied
+    (`again` for a known institution)."""
+    case = Authorisation.objects.create(
+        institution=institution,
+        application_text=application_text,
+        research_group=research_group,
+        applied_by=actor,
+        due_on=timezone.localdate() + timedelta(days=EVALUATION_DAYS),
+    )
+    record(
+        action="authorisation.applied",
+        actor=actor,
+        obj=case,
+        after={"state": case.state, "due_on": case.due_on},
+        data={"again": True} if again else None,
+        request=request,
+    )
+    return case
+
+
 def apply(
     *,
     actor: User,
@@ -88,13 +129,7 @@ def apply(
                 )
             ]
         )
-    if group_size(research_group) < 2:
-        raise RuleViolation(
-            "R5",
-            "research_group",
-            "List the group of researchers (at least two, one per line): no authorisation to "
-            "single persons.",
-        )
+    _check_group(research_group)
     with transaction.atomic():
         if Institution.objects.filter(name__iexact=name.strip()).exists():
             raise RuleViolation(
@@ -111,13 +146,6 @@ def apply(
             address=address,
             manager=actor,
         )
-        case = Authorisation.objects.create(
-            institution=institution,
-            application_text=application_text,
-            research_group=research_group,
-            applied_by=actor,
-            due_on=timezone.localdate() + timedelta(days=EVALUATION_DAYS),
-        )
         record(
             action="institution.created",
             actor=actor,
@@ -125,14 +153,7 @@ def apply(
             after=snapshot(institution, ("name", "kind", "country", "recognition", "manager")),
             request=request,
         )
-        record(
-            action="authorisation.applied",
-            actor=actor,
-            obj=case,
-            after={"state": case.state, "due_on": case.due_on},
-            request=request,
-        )
-    return case
+        return _open_case(institution, application_text, research_group, actor, request)
 
 
 def apply_again(
@@ -149,15 +170,8 @@ def apply_again(
     """
     require(actor, Permission.APPLY_FOR_AUTHORISATION)
     check_apply_again(actor, institution)
-    if not application_text.strip():
-        raise RuleViolation("R6", "application_text", "Describe the research environment.")
-    if group_size(research_group) < 2:
-        raise RuleViolation(
-            "R5",
-            "research_group",
-            "List the group of researchers (at least two, one per line): no authorisation to "
-            "single persons.",
-        )
+    text = written(application_text, "R6", "application_text", "Describe the research environment.")
+    _check_group(research_group)
     with transaction.atomic():
         institution = Institution.objects.select_for_update().get(pk=institution.pk)
         open_case = institution.authorisations.open().first()
@@ -176,22 +190,7 @@ def apply_again(
                 f"{institution}'s authorisation is withdrawn until {withdrawal.ends_on} after a "
                 "breach; it may apply again after that.",
             )
-        case = Authorisation.objects.create(
-            institution=institution,
-            application_text=application_text.strip(),
-            research_group=research_group,
-            applied_by=actor,
-            due_on=timezone.localdate() + timedelta(days=EVALUATION_DAYS),
-        )
-        record(
-            action="authorisation.applied",
-            actor=actor,
-            obj=case,
-            after={"state": case.state, "due_on": case.due_on},
-            data={"again": True},
-            request=request,
-        )
-    return case
+        return _open_case(institution, text, research_group, actor, request, again=True)
 
 
 def record_credibility(
@@ -203,22 +202,18 @@ def record_credibility(
 ) -> Authorisation:
     """R6: the case handler's assessment of the applicant's credibility."""
     require(actor, Permission.EVALUATE_AUTHORISATIONS)
-    if not assessment.strip():
-        raise RuleViolation("R6", "credibility_assessment", "Write the credibility assessment.")
+    text = written(assessment, "R6", "credibility_assessment", "Write the credibility assessment.")
     with transaction.atomic():
         case = _locked(authorisation)
         policy.check_evaluate(actor, case, "The credibility assessment is recorded")
-        before = {"credibility_assessment": case.credibility_assessment}
-        case.credibility_assessment = assessment.strip()
         case.changed_at = timezone.now()
-        case.save(update_fields=["credibility_assessment", "changed_at"])
-        record(
-            action="authorisation.credibility_assessed",
+        change(
+            case,
+            {"credibility_assessment": text},
+            audit_action="authorisation.credibility_assessed",
             actor=actor,
-            obj=case,
-            before=before,
-            after={"credibility_assessment": case.credibility_assessment},
             request=request,
+            stamped=("changed_at",),
         )
     return case
 
@@ -227,14 +222,11 @@ def ask_question(
     *, actor: User, authorisation: Authorisation, question: str, request: HttpRequest | None = None
 ) -> ClarifyingQuestion:
     require(actor, Permission.EVALUATE_AUTHORISATIONS)
-    if not question.strip():
-        raise RuleViolation("R6", "question", "Write the question.")
+    text = written(question, "R6", "question", "Write the question.")
     with transaction.atomic():
         case = _locked(authorisation)
         policy.check_evaluate(actor, case, "Questions are asked")
-        asked = ClarifyingQuestion.objects.create(
-            authorisation=case, question=question.strip(), asked_by=actor
-        )
+        asked = ClarifyingQuestion.objects.create(authorisation=case, question=text, asked_by=actor)
         record(
             action="authorisation.question_asked",
             actor=actor,
@@ -250,8 +242,7 @@ def answer_question(
 ) -> ClarifyingQuestion:
     """Only the applying institution's manager answers, once."""
     require(actor, Permission.APPLY_FOR_AUTHORISATION)
-    if not answer.strip():
-        raise RuleViolation("R6", "answer", "Write the answer.")
+    text = written(answer, "R6", "answer", "Write the answer.")
     with transaction.atomic():
         asked = (
             ClarifyingQuestion.objects.select_for_update()
@@ -259,7 +250,7 @@ def answer_question(
             .get(pk=question.pk)
         )
         policy.check_answer(actor, asked)
-        asked.answer = answer.strip()
+        asked.answer = text
         asked.answered_by = actor
         asked.answered_at = timezone.now()
         asked.save(update_fields=["answer", "answered_by", "answered_at"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from io import BytesIO
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
@@ -52,6 +52,21 @@ TERMS: tuple[str, ...] = (
 )
 
 
+def _pdf(title: str, story: list[Any]) -> bytes:
+    """The document `story` as an A4 PDF titled `title`, by the research service."""
+    buffer = BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=2.5 * cm,
+        rightMargin=2.5 * cm,
+        title=title,
+        author="fivesafes research service",
+    )
+    doc.build(story)
+    return buffer.getvalue()
+
+
 def agreement_path(authorisation: Authorisation, digest: str) -> str:
     """Named by case and content: a regenerated document never overwrites a signed one."""
     return f"people/agreements/authorisation-{authorisation.pk}-{digest[:16]}.pdf"
@@ -60,15 +75,6 @@ def agreement_path(authorisation: Authorisation, digest: str) -> str:
 def render_agreement(authorisation: Authorisation) -> bytes:
     institution = authorisation.institution
     styles = getSampleStyleSheet()
-    buffer = BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=2.5 * cm,
-        rightMargin=2.5 * cm,
-        title=f"Authorisation A-{authorisation.pk}",
-        author="fivesafes research service",
-    )
     story = [
         Paragraph("AUTHORISATION", styles["Title"]),
         Paragraph("The statistics office hereby grants", styles["Normal"]),
@@ -117,8 +123,7 @@ def render_agreement(authorisation: Authorisation) -> bytes:
             styles["Normal"],
         ),
     ]
-    doc.build(story)
-    return buffer.getvalue()
+    return _pdf(f"Authorisation A-{authorisation.pk}", story)
 
 
 def store_agreement(authorisation: Authorisation) -> tuple[str, str]:
@@ -177,15 +182,6 @@ def render_researcher_agreement(
     institution = authorisation.institution
     researcher = agreement.researcher
     who = getattr(researcher, "full_name", "") or researcher.get_username()
-    buffer = BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=2.5 * cm,
-        rightMargin=2.5 * cm,
-        title=f"Researcher agreement R-{agreement.pk}",
-        author="fivesafes research service",
-    )
     addresses = [line for line in agreement.allowed_networks.split() if line]
     contact = (
         (getattr(contact_person, "full_name", "") or contact_person.get_username())
@@ -232,8 +228,7 @@ def render_researcher_agreement(
             normal,
         ),
     ]
-    doc.build(story)
-    return buffer.getvalue()
+    return _pdf(f"Researcher agreement R-{agreement.pk}", story)
 
 
 def store_researcher_agreement(

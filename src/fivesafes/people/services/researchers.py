@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from fivesafes.audit.services import record
 from fivesafes.people.models import Attachment, Institution, Sanction
+from fivesafes.people.services.changes import change
 from fivesafes.policy.institutions import check_manage_researchers
 from fivesafes.policy.permissions import Permission
 from fivesafes.shared.refusals import RuleViolation
@@ -122,17 +123,13 @@ def attach(
                 "R1", "researcher", f"{researcher} is already attached to {institution}."
             )
         for old in current:
-            before = snapshot(old, ("ends_on",))
-            old.ends_on = start - timedelta(days=1)
-            old.save(update_fields=["ends_on"])
-            record(
-                action="researcher.attachment_ended",
+            change(
+                old,
+                {"ends_on": start - timedelta(days=1)},
+                audit_action="researcher.attachment_ended",
                 actor=actor,
-                obj=old,
-                before=before,
-                after=snapshot(old, ("ends_on",)),
-                data={"reason": f"moved to {institution}"},
                 request=request,
+                data={"reason": f"moved to {institution}"},
             )
             if old.ends_on < timezone.localdate():
                 from fivesafes.people.services.agreements import end_agreements_of
@@ -192,15 +189,11 @@ def set_working_abroad(
                 "An affiliated foreign researcher works abroad by definition; the mark is for "
                 "the institution's own researchers.",
             )
-        before = snapshot(attachment, ("working_abroad",))
-        attachment.working_abroad = working_abroad
-        attachment.save(update_fields=["working_abroad"])
-        record(
-            action="researcher.working_abroad" if working_abroad else "researcher.back_home",
+        change(
+            attachment,
+            {"working_abroad": working_abroad},
+            audit_action="researcher.working_abroad" if working_abroad else "researcher.back_home",
             actor=actor,
-            obj=attachment,
-            before=before,
-            after=snapshot(attachment, ("working_abroad",)),
             request=request,
         )
     return attachment
@@ -229,15 +222,11 @@ def end_attachment(
                 f"{attachment.researcher}'s attachment to {attachment.institution} ended on "
                 f"{attachment.ends_on} already.",
             )
-        before = snapshot(attachment, ("ends_on",))
-        attachment.ends_on = ends_on or today - timedelta(days=1)
-        attachment.save(update_fields=["ends_on"])
-        record(
-            action="researcher.attachment_ended",
+        change(
+            attachment,
+            {"ends_on": ends_on or today - timedelta(days=1)},
+            audit_action="researcher.attachment_ended",
             actor=actor,
-            obj=attachment,
-            before=before,
-            after=snapshot(attachment, ("ends_on",)),
             request=request,
         )
         if attachment.ends_on < today:

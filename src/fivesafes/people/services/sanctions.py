@@ -18,6 +18,7 @@ from fivesafes import files as file_store
 from fivesafes.audit.services import record
 from fivesafes.people import queries, rules
 from fivesafes.people.models import Breach, BreachEvidence, Institution, Sanction
+from fivesafes.people.services.changes import written
 from fivesafes.people.services.files import CheckedFile, check_upload, store_checked
 from fivesafes.people.workflow import CaseState
 from fivesafes.policy import sanctions as policy
@@ -79,10 +80,8 @@ def report_breach(
 ) -> Breach:
     """Record what happened and the evidence (a description and, if any, files)."""
     require(actor, Permission.REPORT_BREACHES)
-    if not what_happened.strip():
-        raise RuleViolation("R24", "what_happened", "Describe what happened.")
-    if not evidence.strip():
-        raise RuleViolation("R24", "evidence", "Say where the evidence is.")
+    written(what_happened, "R24", "what_happened", "Describe what happened.")
+    written(evidence, "R24", "evidence", "Say where the evidence is.")
     checked = _check_files(files)
     current = queries.current_attachments(researcher)
     attachment = current[0] if current else None
@@ -153,8 +152,7 @@ def dismiss(
 ) -> Breach:
     """The approver finds there was no breach (a wrong person, a false alarm): no sanction."""
     require(actor, Permission.DECIDE_SANCTIONS)
-    if not decision.strip():
-        raise RuleViolation("R24", "decision", "Write why there was no breach.")
+    decision = written(decision, "R24", "decision", "Write why there was no breach.")
     with transaction.atomic():
         breach = _open_breach(breach, actor)
         breach.state = Breach.State.DISMISSED
@@ -195,8 +193,7 @@ def decide(
     )
     if withdraw_institution_until is not None:
         refuse_if(rules.withdrawal_findings(starts_on=today, ends_on=withdraw_institution_until))
-    if not decision.strip():
-        raise RuleViolation("R24", "decision", "Write the reasons for the decision.")
+    decision = written(decision, "R24", "decision", "Write the reasons for the decision.")
     from fivesafes.people.services.agreements import end_agreements_of
     from fivesafes.people.services.authorisation import take_step
 

@@ -26,11 +26,12 @@ from fivesafes.people.forms import (
 from fivesafes.people.models import Authorisation, ClarifyingQuestion
 from fivesafes.people.rules import Finding, InstitutionKind, may_receive_business_data
 from fivesafes.people.services import authorisation as service
+from fivesafes.people.views.common import ObjectPage
 from fivesafes.people.workflow import CASE
 from fivesafes.policy import authorisations as policy
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.pages import form_action, load, run_action, shows_refusals
+from fivesafes.shared.pages import load, run_action, shows_refusals
 
 
 @requires(Permission.VIEW_PEOPLE_CASES)
@@ -77,13 +78,7 @@ def _case(request: HttpRequest, pk: int) -> Authorisation:
     return load(request, queries.case_rows(), policy.check_see_case, pk=pk)
 
 
-def _again(request: HttpRequest, case: Authorisation, name: str) -> Any:
-    """Show the case page again with `name`'s form and its refusal (400)."""
-    return lambda form: _case_page(request, case, status=400, **{name: form})
-
-
-def _to_case(case: Authorisation) -> Any:
-    return lambda _result: redirect("people:case", pk=case.pk)
+CASE_PAGE = ObjectPage(_case_page, "people:case", "authorisation")
 
 
 @requires(Permission.VIEW_DASHBOARD)
@@ -100,16 +95,14 @@ def take_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     transition = CASE.transitions.get(step)
     if transition is None:
         raise Http404("No such step.")
-    case = _case(request, pk)
-    return form_action(
+    return CASE_PAGE.post(
         request,
+        _case(request, pk),
+        "step_form",
         StepForm(request.POST),
-        lambda data: service.take_step(
-            actor=request.user, authorisation=case, step=step, request=request, **data
-        ),
-        done=_to_case(case),
-        again=_again(request, case, "step_form"),
-        success=f"{transition.label}: done.",
+        service.take_step,
+        f"{transition.label}: done.",
+        step=step,
     )
 
 
@@ -124,16 +117,13 @@ def business_data_findings(case: Authorisation) -> list[Finding]:
 @shows_refusals
 def exemption(request: HttpRequest, pk: int) -> HttpResponse:
     """R3: the approver exempts a consultancy firm, with the client's written guarantee."""
-    case = _case(request, pk)
-    return form_action(
+    return CASE_PAGE.post(
         request,
+        _case(request, pk),
+        "exemption_form",
         ExemptionForm(request.POST, request.FILES),
-        lambda data: service.grant_exemption(
-            actor=request.user, authorisation=case, request=request, **data
-        ),
-        done=_to_case(case),
-        again=_again(request, case, "exemption_form"),
-        success="Business-data exemption granted (R3).",
+        service.grant_exemption,
+        "Business-data exemption granted (R3).",
     )
 
 
@@ -141,16 +131,13 @@ def exemption(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Permission.EVALUATE_AUTHORISATIONS)
 @shows_refusals
 def credibility(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case(request, pk)
-    return form_action(
+    return CASE_PAGE.post(
         request,
+        _case(request, pk),
+        "credibility_form",
         CredibilityForm(request.POST),
-        lambda data: service.record_credibility(
-            actor=request.user, authorisation=case, request=request, **data
-        ),
-        done=_to_case(case),
-        again=_again(request, case, "credibility_form"),
-        success="Credibility assessment recorded.",
+        service.record_credibility,
+        "Credibility assessment recorded.",
     )
 
 
@@ -158,16 +145,13 @@ def credibility(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Permission.EVALUATE_AUTHORISATIONS)
 @shows_refusals
 def ask(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case(request, pk)
-    return form_action(
+    return CASE_PAGE.post(
         request,
+        _case(request, pk),
+        "question_form",
         QuestionForm(request.POST),
-        lambda data: service.ask_question(
-            actor=request.user, authorisation=case, request=request, **data
-        ),
-        done=_to_case(case),
-        again=_again(request, case, "question_form"),
-        success="Question sent to the applicant.",
+        service.ask_question,
+        "Question sent to the applicant.",
     )
 
 

@@ -7,12 +7,14 @@ evidence: staff. Files are sent as attachments with their checked type, never sn
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from fivesafes.people import queries
-from fivesafes.people.models import BreachEvidence
+from fivesafes.people.models import Authorisation, BreachEvidence, ResearcherAgreement
 from fivesafes.people.services import agreements, sanctions
 from fivesafes.policy.agreements import check_read_agreement
 from fivesafes.policy.authorisations import check_see_case
@@ -35,20 +37,16 @@ def send_file(name: str, filename: str, content_type: str) -> FileResponse:
     return response
 
 
-@requires(Permission.VIEW_DASHBOARD)
-@shows_refusals
-def researcher_agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = load(request, queries.agreement_rows(), check_read_agreement, pk=pk)
-    agreements.ensure_document(agreement, actor=request.user)
+def send_agreement(agreement: ResearcherAgreement, reader: Any) -> FileResponse:
+    """The researcher agreement's PDF (drawn up first if it has none yet), for `reader`."""
+    agreements.ensure_document(agreement, actor=reader)
     return send_file(
         agreement.document, f"researcher-agreement-R-{agreement.pk}.pdf", "application/pdf"
     )
 
 
-@requires(Permission.VIEW_DASHBOARD)
-@shows_refusals
-def exemption_guarantee(request: HttpRequest, pk: int) -> HttpResponse:
-    case = load(request, queries.case_rows(), check_see_case, pk=pk)
+def send_guarantee(case: Authorisation) -> FileResponse:
+    """The client's written guarantee behind the case's R3 exemption, typed by its extension."""
     name = case.exemption_guarantee.name
     extension = name.rsplit(".", 1)[-1] if name else ""
     return send_file(
@@ -56,6 +54,19 @@ def exemption_guarantee(request: HttpRequest, pk: int) -> HttpResponse:
         f"guarantee-A-{case.pk}.{extension}",
         CONTENT_TYPES.get(extension, "application/octet-stream"),
     )
+
+
+@requires(Permission.VIEW_DASHBOARD)
+@shows_refusals
+def researcher_agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = load(request, queries.agreement_rows(), check_read_agreement, pk=pk)
+    return send_agreement(agreement, request.user)
+
+
+@requires(Permission.VIEW_DASHBOARD)
+@shows_refusals
+def exemption_guarantee(request: HttpRequest, pk: int) -> HttpResponse:
+    return send_guarantee(load(request, queries.case_rows(), check_see_case, pk=pk))
 
 
 @requires(Permission.VIEW_PEOPLE_CASES)

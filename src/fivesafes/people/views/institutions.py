@@ -13,12 +13,13 @@ from fivesafes.people import queries
 from fivesafes.people.forms import AgreementForm, ApplyAgainForm, ApplyForm, AttachForm
 from fivesafes.people.models import Attachment, Institution
 from fivesafes.people.services import agreements, authorisation, researchers
+from fivesafes.people.views.common import ObjectPage, form_page
 from fivesafes.policy import institutions as policy
 from fivesafes.policy.agreements import check_read_agreement
 from fivesafes.policy.checks import can
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.pages import form_action, load, run_action, shows_refusals
+from fivesafes.shared.pages import form_action, load, shows_refusals
 
 
 @requires(Permission.MANAGE_INSTITUTION_RESEARCHERS)
@@ -29,21 +30,13 @@ def my_institutions(request: HttpRequest) -> HttpResponse:
 
 @requires(Permission.APPLY_FOR_AUTHORISATION)
 def apply(request: HttpRequest) -> HttpResponse:
-    form = ApplyForm(request.POST if request.method == "POST" else None)
-
-    def again(form: ApplyForm) -> HttpResponse:
-        return render(
-            request, "people/apply.html", {"form": form}, status=400 if form.errors else 200
-        )
-
-    if request.method != "POST":
-        return again(form)
-    return form_action(
+    return form_page(
         request,
-        form,
+        ApplyForm(request.POST if request.method == "POST" else None),
         lambda data: authorisation.apply(actor=request.user, request=request, **data),
+        template="people/apply.html",
+        context=lambda form: {"form": form},
         done=lambda case: redirect("people:case", pk=case.pk),
-        again=again,
         success=lambda case: f"Application sent: case A-{case.pk}.",
     )
 
@@ -91,13 +84,7 @@ def _institution(request: HttpRequest, pk: int) -> Institution:
     return load(request, Institution, policy.check_see_institution, pk=pk)
 
 
-def _again(request: HttpRequest, institution: Institution, name: str) -> Any:
-    """Show the institution's page again with `name`'s form and its refusal (400)."""
-    return lambda form: _institution_page(request, institution, status=400, **{name: form})
-
-
-def _to_institution(pk: int) -> Any:
-    return lambda _result=None: redirect("people:institution", pk=pk)
+INSTITUTION_PAGE = ObjectPage(_institution_page, "people:institution", "institution")
 
 
 @requires(Permission.VIEW_DASHBOARD)
@@ -111,16 +98,14 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @shows_refusals
 def apply_again(request: HttpRequest, pk: int) -> HttpResponse:
     """The manager applies anew for the institution (renewal, or after it ended)."""
-    institution = _institution(request, pk)
-    return form_action(
+    return INSTITUTION_PAGE.post(
         request,
+        _institution(request, pk),
+        "apply_again_form",
         ApplyAgainForm(request.POST, prefix="again"),
-        lambda data: authorisation.apply_again(
-            actor=request.user, institution=institution, request=request, **data
-        ),
+        authorisation.apply_again,
+        lambda case: f"Application sent: case A-{case.pk}.",
         done=lambda case: redirect("people:case", pk=case.pk),
-        again=_again(request, institution, "apply_again_form"),
-        success=lambda case: f"Application sent: case A-{case.pk}.",
     )
 
 
@@ -129,15 +114,13 @@ def apply_again(request: HttpRequest, pk: int) -> HttpResponse:
 @shows_refusals
 def attach(request: HttpRequest, pk: int) -> HttpResponse:
     institution = _institution(request, pk)
-    return form_action(
+    return INSTITUTION_PAGE.post(
         request,
+        institution,
+        "attach_form",
         AttachForm(request.POST, prefix="attach"),
-        lambda data: researchers.attach(
-            actor=request.user, institution=institution, request=request, **data
-        ),
-        done=_to_institution(institution.pk),
-        again=_again(request, institution, "attach_form"),
-        success=lambda done: f"{done.researcher} is now attached to {institution}.",
+        researchers.attach,
+        lambda done: f"{done.researcher} is now attached to {institution}.",
     )
 
 
@@ -150,8 +133,8 @@ def new_agreement(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         AgreementForm(request.POST, prefix="agreement"),
         lambda data: agreements.create(actor=request.user, request=request, **data),
-        done=_to_institution(institution.pk),
-        again=_again(request, institution, "agreement_form"),
+        done=INSTITUTION_PAGE.back(institution.pk),
+        again=INSTITUTION_PAGE.again(request, institution, "agreement_form"),
         success=lambda agreement: (
             f"Agreement R-{agreement.pk} drawn up; the researcher signs it next."
         ),
@@ -163,13 +146,11 @@ def new_agreement(request: HttpRequest, pk: int) -> HttpResponse:
 @shows_refusals
 def countersign(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = load(request, queries.agreement_rows(), check_read_agreement, pk=pk)
-    back = _to_institution(agreement.authorisation.institution_id)
-    return run_action(
+    return INSTITUTION_PAGE.button(
         request,
+        agreement.authorisation.institution_id,
         lambda: agreements.countersign(actor=request.user, agreement=agreement, request=request),
-        done=back,
-        failed=back,
-        success=f"Agreement R-{agreement.pk} countersigned.",
+        f"Agreement R-{agreement.pk} countersigned.",
     )
 
 
@@ -189,15 +170,13 @@ def working_abroad(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = _attachment(request, pk)
     abroad = request.POST.get("working_abroad") == "on"
     where = "working abroad, under the institution's responsibility" if abroad else "home"
-    back = _to_institution(attachment.institution_id)
-    return run_action(
+    return INSTITUTION_PAGE.button(
         request,
+        attachment.institution_id,
         lambda: researchers.set_working_abroad(
             actor=request.user, attachment=attachment, working_abroad=abroad, request=request
         ),
-        done=back,
-        failed=back,
-        success=f"{attachment.researcher} is marked as {where}.",
+        f"{attachment.researcher} is marked as {where}.",
     )
 
 
@@ -207,16 +186,12 @@ def working_abroad(request: HttpRequest, pk: int) -> HttpResponse:
 def end_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     """The manager ends a researcher's attachment today (the researcher left)."""
     attachment = _attachment(request, pk)
-    back = _to_institution(attachment.institution_id)
-    return run_action(
+    return INSTITUTION_PAGE.button(
         request,
+        attachment.institution_id,
         lambda: researchers.end_attachment(
             actor=request.user, attachment=attachment, request=request
         ),
-        done=back,
-        failed=back,
-        success=(
-            f"{attachment.researcher} is no longer attached from today; their agreements "
-            f"under {attachment.institution} have ended."
-        ),
+        f"{attachment.researcher} is no longer attached from today; their agreements "
+        f"under {attachment.institution} have ended.",
     )

@@ -16,6 +16,7 @@ from fivesafes.people import queries
 from fivesafes.people.models import Attachment, CertificationAttempt, CertificationQuestion
 from fivesafes.people.services import agreements
 from fivesafes.people.services import certification as certification_service
+from fivesafes.people.views.common import form_page
 from fivesafes.policy.agreements import check_read_agreement
 from fivesafes.policy.certification import check_take_test
 from fivesafes.policy.decorators import requires
@@ -26,7 +27,7 @@ from fivesafes.policy.project_access import (
     projects_within_reach,
 )
 from fivesafes.projects.models import Project
-from fivesafes.shared.pages import form_action, load, refuse, run_action, shows_refusals
+from fivesafes.shared.pages import load, refuse, run_action, shows_refusals
 from fivesafes.shared.refusals import AccessDenied, RuleViolation
 
 
@@ -125,22 +126,15 @@ def certification_test(request: HttpRequest) -> HttpResponse:
     questions = list(CertificationQuestion.objects.filter(active=True))
     form = _test_form(questions, request.POST if request.method == "POST" else None)
 
-    def again(form: forms.Form) -> HttpResponse:
+    def context(form: forms.Form) -> dict[str, Any]:
         try:
             check_take_test(request.user)
             paused = ""
         except RuleViolation as violation:
             paused = str(violation)
-        return render(
-            request,
-            "people/certification.html",
-            {"form": form, "questions": questions, "paused": paused},
-            status=400 if form.errors else 200,
-        )
+        return {"form": form, "questions": questions, "paused": paused}
 
-    if request.method != "POST":
-        return again(form)
-    return form_action(
+    return form_page(
         request,
         form,
         lambda data: certification_service.take_test(
@@ -148,8 +142,9 @@ def certification_test(request: HttpRequest) -> HttpResponse:
             answers={q.pk: data[f"q{q.pk}"] for q in questions},
             request=request,
         ),
+        template="people/certification.html",
+        context=context,
         done=lambda result: _result(request, result),
-        again=again,
     )
 
 

@@ -19,6 +19,7 @@ from fivesafes.people.forms import (
 )
 from fivesafes.people.models import Breach, CertificationQuestion
 from fivesafes.people.services import certification, sanctions
+from fivesafes.people.views.common import ObjectPage, form_page
 from fivesafes.policy import sanctions as policy
 from fivesafes.policy.access_report import access_report
 from fivesafes.policy.checks import can
@@ -38,21 +39,9 @@ def question_bank(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "correct": question.correct_choice + 1,
             "active": question.active,
         }
-    form = QuestionBankForm(request.POST if request.method == "POST" else None, initial=initial)
-
-    def again(form: QuestionBankForm) -> HttpResponse:
-        return render(
-            request,
-            "people/question_bank.html",
-            {"form": form, "question": question, "questions": CertificationQuestion.objects.all()},
-            status=400 if form.errors else 200,
-        )
-
-    if request.method != "POST":
-        return again(form)
-    return form_action(
+    return form_page(
         request,
-        form,
+        QuestionBankForm(request.POST if request.method == "POST" else None, initial=initial),
         lambda data: certification.save_question(
             actor=request.user,
             text=data["text"],
@@ -62,8 +51,13 @@ def question_bank(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             question=question,
             request=request,
         ),
+        template="people/question_bank.html",
+        context=lambda form: {
+            "form": form,
+            "question": question,
+            "questions": CertificationQuestion.objects.all(),
+        },
         done=lambda _saved: redirect("people:question_bank"),
-        again=again,
         success="Question saved.",
     )
 
@@ -78,24 +72,18 @@ def report_breach(request: HttpRequest) -> HttpResponse:
     posted = request.method == "POST"
     form = BreachForm(request.POST if posted else None, request.FILES if posted else None)
 
-    def again(form: BreachForm) -> HttpResponse:
-        return render(
-            request, "people/report_breach.html", {"form": form}, status=400 if form.errors else 200
-        )
-
     def done(breach: Breach) -> HttpResponse:
         if can(request.user, Permission.VIEW_PEOPLE_CASES):
             return redirect("people:breach", pk=breach.pk)
         return redirect("people:report_breach")
 
-    if not posted:
-        return again(form)
-    return form_action(
+    return form_page(
         request,
         form,
         lambda data: sanctions.report_breach(actor=request.user, request=request, **data),
+        template="people/report_breach.html",
+        context=lambda form: {"form": form},
         done=done,
-        again=again,
         success=lambda breach: f"Breach B-{breach.pk} reported; an approver decides.",
     )
 
@@ -120,13 +108,7 @@ def _breach_page(
     )
 
 
-def _again(request: HttpRequest, breach: Breach, name: str) -> Any:
-    """Show the breach page again with `name`'s form and its refusal (400)."""
-    return lambda form: _breach_page(request, breach, status=400, **{name: form})
-
-
-def _to_breach(breach: Breach) -> Any:
-    return lambda _result=None: redirect("people:breach", pk=breach.pk)
+BREACH_PAGE = ObjectPage(_breach_page, "people:breach", "breach")
 
 
 @require_POST
@@ -146,15 +128,15 @@ def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
         return run_action(
             request,
             lambda: call({"files": request.FILES.getlist("files")}),
-            done=_to_breach(breach),
+            done=BREACH_PAGE.back(breach.pk),
             failed=lambda: _breach_page(request, breach, status=400),
         )
     return form_action(
         request,
         form,
         call,
-        done=_to_breach(breach),
-        again=_again(request, breach, "evidence_form"),
+        done=BREACH_PAGE.back(breach.pk),
+        again=BREACH_PAGE.again(request, breach, "evidence_form"),
         success=lambda added: success.format(len(added)),
     )
 
@@ -167,14 +149,13 @@ def breach_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @requires(Permission.DECIDE_SANCTIONS)
 def decide_breach(request: HttpRequest, pk: int) -> HttpResponse:
-    breach = get_object_or_404(Breach, pk=pk)
-    return form_action(
+    return BREACH_PAGE.post(
         request,
+        get_object_or_404(Breach, pk=pk),
+        "form",
         DecisionForm(request.POST),
-        lambda data: sanctions.decide(actor=request.user, breach=breach, request=request, **data),
-        done=_to_breach(breach),
-        again=_again(request, breach, "form"),
-        success="Decision recorded; the sanction is in force now.",
+        sanctions.decide,
+        "Decision recorded; the sanction is in force now.",
     )
 
 
@@ -189,8 +170,8 @@ def dismiss_breach(request: HttpRequest, pk: int) -> HttpResponse:
         lambda data: sanctions.dismiss(
             actor=request.user, breach=breach, decision=data["reason"], request=request
         ),
-        done=_to_breach(breach),
-        again=_again(request, breach, "dismiss_form"),
+        done=BREACH_PAGE.back(breach.pk),
+        again=BREACH_PAGE.again(request, breach, "dismiss_form"),
         success="Dismissed: no breach, no sanction.",
     )
 
