@@ -21,8 +21,10 @@ from fivesafes.audit.services import record
 from fivesafes.shared import workflow
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "fivesafes"
-# The expressions that name a state machine's step at run time: declared by the machine.
-STEP_ACTIONS = {"transition.audit_action", "t.audit_action"}
+# The expressions that name a state machine's step at run time: declared by the machine; and a
+# helper's keyword-only `audit_action` parameter, whose callers write `audit_action="..."` (any
+# call with that keyword is scanned, so the caller's literal is checked there).
+STEP_ACTIONS = {"transition.audit_action", "t.audit_action", "audit_action"}
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 

@@ -178,8 +178,15 @@ def _closing(
     name: str, label: str, permission: Permission, **options: object
 ) -> Transition[ProjectState]:
     """Every way of closing leaves the active state and writes "project.closed"."""
-    closing = Steps[ProjectState]("project", audit_action="project.closed")
-    return closing(name, label, {ProjectState.ACTIVE}, ProjectState.CLOSED, permission, **options)
+    return Transition(
+        name=name,
+        label=label,
+        sources=frozenset({ProjectState.ACTIVE}),
+        target=ProjectState.CLOSED,
+        permission=permission,
+        audit_action="project.closed",
+        **options,  # type: ignore[arg-type]
+    )
 
 
 # Closing a project (R25): staff who close projects, the responsible researcher, or the daily

@@ -56,11 +56,10 @@ class Transition(Generic[S]):
 @dataclass(frozen=True)
 class Steps(Generic[S]):
     """Writes a table's transitions briefly: `Steps[CaseState]("authorisation")("approve", ...)`
-    is the transition whose audit action is "authorisation.approve" (or `audit_action`, when
-    several steps write one action); `sources` may be any collection of states."""
+    is the transition whose audit action is "authorisation.approve"; `sources` may be any
+    collection of states."""
 
     prefix: str
-    audit_action: str | None = None
 
     def __call__(
         self,
@@ -77,7 +76,7 @@ class Steps(Generic[S]):
             sources=frozenset(sources),
             target=target,
             permission=permission,
-            audit_action=self.audit_action or f"{self.prefix}.{name}",
+            audit_action=f"{self.prefix}.{name}",
             **options,
         )
 

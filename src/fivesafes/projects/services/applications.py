@@ -114,6 +114,29 @@ def editable(actor: User, application: Application) -> Application:
     return locked
 
 
+def _changed(
+    actor: User, application: Application, request: Any, *, audit_action: str, **audit: Any
+) -> None:
+    """Write the audit event of a change to the application and recompute its findings (R17),
+    inside the caller's transaction."""
+    record(action=audit_action, actor=actor, obj=application, request=request, **audit)
+    refresh_findings(application)
+
+
+def _removed(
+    part: ApplicationVariable | ApplicationMember | ExternalDataSource,
+    actor: User,
+    application: Application,
+    request: Any,
+    *,
+    audit_action: str,
+    **data: str,
+) -> None:
+    """Delete one part of the (locked) application, with an audit event naming what went."""
+    type(part).objects.filter(pk=part.pk).delete()
+    _changed(actor, application, request, audit_action=audit_action, data=data)
+
+
 def _clean(name: str, value: Any) -> Any:
     """One field's value, or a refusal naming the field."""
     if name in ("starts_on", "ends_on"):
@@ -207,14 +230,13 @@ def add_from_basket(*, actor: User, application: Application, request: Any = Non
     with transaction.atomic():
         locked = editable(actor, application)
         added = _copy_basket(actor, locked)
-        record(
-            action="application.variables_added",
-            actor=actor,
-            obj=locked,
+        _changed(
+            actor,
+            locked,
+            request,
+            audit_action="application.variables_added",
             after={"variables": added},
-            request=request,
         )
-        refresh_findings(locked)
     return added
 
 
@@ -289,32 +311,29 @@ def update_variable(
         locked.coarsening = coarsening
         locked.save()
         after = {name: getattr(locked, name) for name in before}
-        record(
-            action="application.variable_updated",
-            actor=actor,
-            obj=application,
+        _changed(
+            actor,
+            application,
+            request,
+            audit_action="application.variable_updated",
             before=before,
             after=after,
             data={"variable": locked.label},
-            request=request,
         )
-        refresh_findings(application)
     return locked
 
 
 def remove_variable(*, actor: User, line: ApplicationVariable, request: Any = None) -> None:
     with transaction.atomic():
         application = editable(actor, line.application)
-        label = line.label
-        ApplicationVariable.objects.filter(pk=line.pk).delete()
-        record(
-            action="application.variable_removed",
-            actor=actor,
-            obj=application,
-            data={"variable": label},
-            request=request,
+        _removed(
+            line,
+            actor,
+            application,
+            request,
+            audit_action="application.variable_removed",
+            variable=line.label,
         )
-        refresh_findings(application)
 
 
 def add_member(
@@ -330,14 +349,13 @@ def add_member(
         if locked.members.filter(person=person).exists():
             raise RuleViolation("R12", "member", f"{username} is already a member.")
         member = ApplicationMember.objects.create(application=locked, person=person)
-        record(
-            action="application.member_added",
-            actor=actor,
-            obj=locked,
+        _changed(
+            actor,
+            locked,
+            request,
+            audit_action="application.member_added",
             data={"member": person.get_username()},
-            request=request,
         )
-        refresh_findings(locked)
     return member
 
 
@@ -347,15 +365,9 @@ def remove_member(*, actor: User, member: ApplicationMember, request: Any = None
         if member.person_id == locked.applicant_id:
             raise RuleViolation("R12", "member", "The applicant stays a member.")
         name = member.person.get_username()
-        ApplicationMember.objects.filter(pk=member.pk).delete()
-        record(
-            action="application.member_removed",
-            actor=actor,
-            obj=locked,
-            data={"member": name},
-            request=request,
+        _removed(
+            member, actor, locked, request, audit_action="application.member_removed", member=name
         )
-        refresh_findings(locked)
 
 
 def add_external_data(
@@ -378,30 +390,27 @@ def add_external_data(
             approval_reference=approval_reference.strip()[:100],
             description=description.strip(),
         )
-        record(
-            action="application.external_data_added",
-            actor=actor,
-            obj=locked,
+        _changed(
+            actor,
+            locked,
+            request,
+            audit_action="application.external_data_added",
             after={"source": item.source, "approval_reference": item.approval_reference},
-            request=request,
         )
-        refresh_findings(locked)
     return item
 
 
 def remove_external_data(*, actor: User, item: ExternalDataSource, request: Any = None) -> None:
     with transaction.atomic():
         locked = editable(actor, item.application)
-        source = item.source
-        ExternalDataSource.objects.filter(pk=item.pk).delete()
-        record(
-            action="application.external_data_removed",
-            actor=actor,
-            obj=locked,
-            data={"source": source},
-            request=request,
+        _removed(
+            item,
+            actor,
+            locked,
+            request,
+            audit_action="application.external_data_removed",
+            source=item.source,
         )
-        refresh_findings(locked)
 
 
 def attach_document(
@@ -428,12 +437,11 @@ def attach_document(
         )
         setattr(locked, kind, document)
         locked.save(update_fields=[kind])
-        record(
-            action="application.document_attached",
-            actor=actor,
-            obj=locked,
+        _changed(
+            actor,
+            locked,
+            request,
+            audit_action="application.document_attached",
             after={"kind": kind, "name": name, "sha256": document.sha256},
-            request=request,
         )
-        refresh_findings(locked)
     return document
