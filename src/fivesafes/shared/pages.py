@@ -3,7 +3,8 @@
 `attempt` runs one service call and turns a `RuleViolation` into a form error (or a message)
 and an `AccessDenied` into the refusal page. `form_action` is the whole POST handler most pages
 need: validate the form, run the service, say what happened, redirect, or show the form again
-with the refusal on it. `load` fetches a page's object through its policy check, and
+with the refusal on it; `form_page` is a whole page with one form (GET shows it, POST runs
+`form_action`). `load` fetches a page's object through its policy check, and
 `shows_refusals` turns a refusal raised anywhere in the view into the refusal page.
 """
 
@@ -74,6 +75,30 @@ def form_action(
     if success:
         messages.success(request, success if isinstance(success, str) else success(result))
     return done(result)
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    template: str,
+    context: dict[str, Any] | Callable[[], dict[str, Any]],
+    call: Callable[[dict[str, Any]], Any],
+    *,
+    done: Callable[[Any], HttpResponse],
+    success: str | Callable[[Any], str] = "",
+) -> HttpResponse:
+    """A page with one form: a GET shows it with `context` (a dict, or a function computing
+    it each time); a POST goes through `form_action`, and an invalid or refused form is shown
+    again with status 400."""
+
+    def again(form: forms.Form) -> HttpResponse:
+        shown = context() if callable(context) else context
+        status = 400 if form.errors else 200
+        return render(request, template, {**shown, "form": form}, status=status)
+
+    if request.method != "POST":
+        return again(form)
+    return form_action(request, form, call, done=done, again=again, success=success)
 
 
 def run_action(

@@ -26,7 +26,7 @@ from fivesafes.policy.project_access import (
     projects_within_reach,
 )
 from fivesafes.projects.models import Project
-from fivesafes.shared.pages import form_action, load, refuse, run_action, shows_refusals
+from fivesafes.shared.pages import form_page, load, refuse, run_action, shows_refusals
 from fivesafes.shared.refusals import AccessDenied, RuleViolation
 
 
@@ -125,31 +125,25 @@ def certification_test(request: HttpRequest) -> HttpResponse:
     questions = list(CertificationQuestion.objects.filter(active=True))
     form = _test_form(questions, request.POST if request.method == "POST" else None)
 
-    def again(form: forms.Form) -> HttpResponse:
+    def shown() -> dict[str, Any]:
         try:
             check_take_test(request.user)
             paused = ""
         except RuleViolation as violation:
             paused = str(violation)
-        return render(
-            request,
-            "people/certification.html",
-            {"form": form, "questions": questions, "paused": paused},
-            status=400 if form.errors else 200,
-        )
+        return {"questions": questions, "paused": paused}
 
-    if request.method != "POST":
-        return again(form)
-    return form_action(
+    return form_page(
         request,
         form,
+        "people/certification.html",
+        shown,
         lambda data: certification_service.take_test(
             actor=request.user,
             answers={q.pk: data[f"q{q.pk}"] for q in questions},
             request=request,
         ),
         done=lambda result: _result(request, result),
-        again=again,
     )
 
 

@@ -24,7 +24,7 @@ from fivesafes.policy.access_report import access_report
 from fivesafes.policy.checks import can
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.pages import form_action, run_action
+from fivesafes.shared.pages import form_action, form_page, run_action
 
 
 @requires(Permission.EDIT_CERTIFICATION_QUESTIONS)
@@ -40,19 +40,11 @@ def question_bank(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         }
     form = QuestionBankForm(request.POST if request.method == "POST" else None, initial=initial)
 
-    def again(form: QuestionBankForm) -> HttpResponse:
-        return render(
-            request,
-            "people/question_bank.html",
-            {"form": form, "question": question, "questions": CertificationQuestion.objects.all()},
-            status=400 if form.errors else 200,
-        )
-
-    if request.method != "POST":
-        return again(form)
-    return form_action(
+    return form_page(
         request,
         form,
+        "people/question_bank.html",
+        lambda: {"question": question, "questions": CertificationQuestion.objects.all()},
         lambda data: certification.save_question(
             actor=request.user,
             text=data["text"],
@@ -63,7 +55,6 @@ def question_bank(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             request=request,
         ),
         done=lambda _saved: redirect("people:question_bank"),
-        again=again,
         success="Question saved.",
     )
 

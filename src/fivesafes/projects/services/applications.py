@@ -5,6 +5,7 @@ and recomputes the findings of the rule engine (R17: the same rules for all, on 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -123,18 +124,23 @@ def _changed(
     refresh_findings(application)
 
 
-def _removed(
-    part: ApplicationVariable | ApplicationMember | ExternalDataSource,
+def _remove(
     actor: User,
-    application: Application,
+    part: ApplicationVariable | ApplicationMember | ExternalDataSource,
     request: Any,
     *,
     audit_action: str,
+    keep: Callable[[Application], None] | None = None,
     **data: str,
 ) -> None:
-    """Delete one part of the (locked) application, with an audit event naming what went."""
-    type(part).objects.filter(pk=part.pk).delete()
-    _changed(actor, application, request, audit_action=audit_action, data=data)
+    """Delete one part of an application its applicant may edit (`keep` may refuse first),
+    with an audit event naming what went, and recompute the findings."""
+    with transaction.atomic():
+        locked = editable(actor, part.application)
+        if keep is not None:
+            keep(locked)
+        type(part).objects.filter(pk=part.pk).delete()
+        _changed(actor, locked, request, audit_action=audit_action, data=data)
 
 
 def _clean(name: str, value: Any) -> Any:
@@ -324,16 +330,7 @@ def update_variable(
 
 
 def remove_variable(*, actor: User, line: ApplicationVariable, request: Any = None) -> None:
-    with transaction.atomic():
-        application = editable(actor, line.application)
-        _removed(
-            line,
-            actor,
-            application,
-            request,
-            audit_action="application.variable_removed",
-            variable=line.label,
-        )
+    _remove(actor, line, request, audit_action="application.variable_removed", variable=line.label)
 
 
 def add_member(
@@ -360,14 +357,19 @@ def add_member(
 
 
 def remove_member(*, actor: User, member: ApplicationMember, request: Any = None) -> None:
-    with transaction.atomic():
-        locked = editable(actor, member.application)
-        if member.person_id == locked.applicant_id:
+    def applicant_stays(application: Application) -> None:
+        if member.person_id == application.applicant_id:
             raise RuleViolation("R12", "member", "The applicant stays a member.")
-        name = member.person.get_username()
-        _removed(
-            member, actor, locked, request, audit_action="application.member_removed", member=name
-        )
+
+    name = member.person.get_username()
+    _remove(
+        actor,
+        member,
+        request,
+        audit_action="application.member_removed",
+        keep=applicant_stays,
+        member=name,
+    )
 
 
 def add_external_data(
@@ -401,16 +403,9 @@ def add_external_data(
 
 
 def remove_external_data(*, actor: User, item: ExternalDataSource, request: Any = None) -> None:
-    with transaction.atomic():
-        locked = editable(actor, item.application)
-        _removed(
-            item,
-            actor,
-            locked,
-            request,
-            audit_action="application.external_data_removed",
-            source=item.source,
-        )
+    _remove(
+        actor, item, request, audit_action="application.external_data_removed", source=item.source
+    )
 
 
 def attach_document(

@@ -3,6 +3,8 @@ inline findings (htmx), the variable list, members, external data, documents, su
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -41,7 +43,7 @@ from fivesafes.projects.views.common import (
     application_view,
     findings_context,
 )
-from fivesafes.shared.pages import form_action, refuse, run_action
+from fivesafes.shared.pages import form_action, form_page, refuse, run_action
 from fivesafes.shared.refusals import RuleViolation
 
 
@@ -63,19 +65,11 @@ def new_application(request: HttpRequest) -> HttpResponse:
     institutions = service.institutions_for(request.user)
     form = NewApplicationForm(request.POST or None, institutions=institutions)
 
-    def page(form: NewApplicationForm) -> HttpResponse:
-        return render(
-            request,
-            "projects/new_application.html",
-            {"form": form, "institutions": institutions},
-            status=400 if form.errors else 200,
-        )
-
-    if request.method != "POST":
-        return page(form)
-    return form_action(
+    return form_page(
         request,
         form,
+        "projects/new_application.html",
+        {"institutions": institutions},
         lambda data: service.create_draft(
             actor=request.user,
             institution=data["institution"],
@@ -84,7 +78,6 @@ def new_application(request: HttpRequest) -> HttpResponse:
             request=request,
         ),
         done=lambda application: redirect("projects:wizard", pk=application.pk, step="project"),
-        again=page,
         success=lambda application: f"Draft {application.reference} saved.",
     )
 
@@ -236,15 +229,22 @@ def _act(request: HttpRequest, application: Application, call, step: str) -> Htt
     return run_action(request, call, done=lambda _: back, failed=lambda: back)
 
 
+def _on_part(request: HttpRequest, model: type[Any], pk: int, step: str, call) -> HttpResponse:  # noqa: ANN001
+    """Load one part of an application (a variable line, a member, a source of external data;
+    404 when there is none), run `call(part)` from the wizard and go back to its step."""
+    part = get_object_or_404(model.objects.select_related("application"), pk=pk)
+    return _act(request, part.application, lambda: call(part), step)
+
+
 @require_POST
 @requires(Permission.APPLY_FOR_PROJECTS)
 def remove_variable(request: HttpRequest, pk: int) -> HttpResponse:
-    line = get_object_or_404(ApplicationVariable.objects.select_related("application"), pk=pk)
-    return _act(
+    return _on_part(
         request,
-        line.application,
-        lambda: service.remove_variable(actor=request.user, line=line, request=request),
+        ApplicationVariable,
+        pk,
         "variables",
+        lambda line: service.remove_variable(actor=request.user, line=line, request=request),
     )
 
 
@@ -319,12 +319,12 @@ def add_member(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @requires(Permission.APPLY_FOR_PROJECTS)
 def remove_member(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_object_or_404(ApplicationMember.objects.select_related("application"), pk=pk)
-    return _act(
+    return _on_part(
         request,
-        member.application,
-        lambda: service.remove_member(actor=request.user, member=member, request=request),
+        ApplicationMember,
+        pk,
         "people",
+        lambda member: service.remove_member(actor=request.user, member=member, request=request),
     )
 
 
@@ -348,12 +348,12 @@ def add_external_data(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @requires(Permission.APPLY_FOR_PROJECTS)
 def remove_external_data(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(ExternalDataSource.objects.select_related("application"), pk=pk)
-    return _act(
+    return _on_part(
         request,
-        item.application,
-        lambda: service.remove_external_data(actor=request.user, item=item, request=request),
+        ExternalDataSource,
+        pk,
         "people",
+        lambda item: service.remove_external_data(actor=request.user, item=item, request=request),
     )
 
 
