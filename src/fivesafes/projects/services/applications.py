@@ -28,7 +28,7 @@ from fivesafes.projects.rules import Finding, evaluate, fast_track
 from fivesafes.projects.services import uploads
 from fivesafes.projects.services.facts import application_facts
 from fivesafes.projects.workflow import FINAL_STATES
-from fivesafes.shared.refusals import RuleViolation
+from fivesafes.shared.refusals import RuleViolation, written
 from fivesafes.shared.services import require
 from fivesafes.shared.uploads import CONTENT_TYPES
 
@@ -382,8 +382,7 @@ def add_external_data(
     request: Any = None,
 ) -> ExternalDataSource:
     """R15: data from another source; the approval reference may follow, the findings remind."""
-    if not source.strip():
-        raise RuleViolation("R15", "source", "Name the source of the external data.")
+    source = written(source, "R15", "source", "Name the source of the external data.")
     with transaction.atomic():
         locked = editable(actor, application)
         item = ExternalDataSource.objects.create(

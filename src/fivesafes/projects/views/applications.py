@@ -3,6 +3,7 @@ inline findings (htmx), the variable list, members, external data, documents, su
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -80,6 +81,12 @@ def new_application(request: HttpRequest) -> HttpResponse:
         done=lambda application: redirect("projects:wizard", pk=application.pk, step="project"),
         success=lambda application: f"Draft {application.reference} saved.",
     )
+
+
+def _applicant_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A POST of the applicant's pages (the wizard's small actions): POST only, with the
+    permission to apply."""
+    return require_POST(requires(Permission.APPLY_FOR_PROJECTS)(view))
 
 
 def _initial(application: Application, step: str) -> dict:
@@ -184,8 +191,7 @@ def wizard(request: HttpRequest, application: Application, step: str) -> HttpRes
     )
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_PROJECTS)
+@_applicant_post
 def save_variable(request: HttpRequest, pk: int) -> HttpResponse:
     line = get_object_or_404(ApplicationVariable.objects.select_related("application"), pk=pk)
     application = line.application
@@ -236,8 +242,7 @@ def _on_part(request: HttpRequest, model: type[Any], pk: int, step: str, call) -
     return _act(request, part.application, lambda: call(part), step)
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_PROJECTS)
+@_applicant_post
 def remove_variable(request: HttpRequest, pk: int) -> HttpResponse:
     return _on_part(
         request,
@@ -248,8 +253,7 @@ def remove_variable(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_PROJECTS)
+@_applicant_post
 def add_from_basket(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     return _act(
@@ -262,8 +266,7 @@ def add_from_basket(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_PROJECTS)
+@_applicant_post
 def add_criterion(request: HttpRequest, pk: int) -> HttpResponse:
     """Add one criterion to the population (R11), checked against the catalogue."""
     application = get_object_or_404(Application, pk=pk)
@@ -283,8 +286,7 @@ def add_criterion(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_PROJECTS)
+@_applicant_post
 def remove_criterion(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     return _act(
@@ -297,8 +299,7 @@ def remove_criterion(request: HttpRequest, pk: int, number: int) -> HttpResponse
     )
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_PROJECTS)
+@_applicant_post
 def add_member(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     form = MemberForm(request.POST)
@@ -316,8 +317,7 @@ def add_member(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_PROJECTS)
+@_applicant_post
 def remove_member(request: HttpRequest, pk: int) -> HttpResponse:
     return _on_part(
         request,
@@ -328,8 +328,7 @@ def remove_member(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_PROJECTS)
+@_applicant_post
 def add_external_data(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     form = ExternalDataForm(request.POST)
@@ -345,8 +344,7 @@ def add_external_data(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_PROJECTS)
+@_applicant_post
 def remove_external_data(request: HttpRequest, pk: int) -> HttpResponse:
     return _on_part(
         request,
@@ -357,8 +355,7 @@ def remove_external_data(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_PROJECTS)
+@_applicant_post
 def upload_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     if kind not in (UploadedDocument.Kind.PROTOCOL, UploadedDocument.Kind.DPIA):
@@ -395,8 +392,7 @@ def document(request: HttpRequest, application: Application, kind: str) -> HttpR
     )
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_PROJECTS)
+@_applicant_post
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     return run_action(
@@ -410,8 +406,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_PROJECTS)
+@_applicant_post
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(ApplicationQuestion.objects.select_related("application"), pk=pk)
     form = AnswerForm(request.POST)
