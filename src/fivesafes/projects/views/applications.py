@@ -3,7 +3,6 @@ inline findings (htmx), the variable list, members, external data, documents, su
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -11,7 +10,6 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from fivesafes.policy import applications as policy
 from fivesafes.policy.decorators import requires
@@ -43,6 +41,7 @@ from fivesafes.projects.views.common import (
     WIZARD_SLUGS,
     application_view,
     findings_context,
+    posts,
 )
 from fivesafes.shared.pages import form_action, form_page, refuse, run_action
 from fivesafes.shared.refusals import RuleViolation
@@ -81,12 +80,6 @@ def new_application(request: HttpRequest) -> HttpResponse:
         done=lambda application: redirect("projects:wizard", pk=application.pk, step="project"),
         success=lambda application: f"Draft {application.reference} saved.",
     )
-
-
-def _applicant_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A POST of the applicant's pages (the wizard's small actions): POST only, with the
-    permission to apply."""
-    return require_POST(requires(Permission.APPLY_FOR_PROJECTS)(view))
 
 
 def _initial(application: Application, step: str) -> dict:
@@ -191,7 +184,7 @@ def wizard(request: HttpRequest, application: Application, step: str) -> HttpRes
     )
 
 
-@_applicant_post
+@posts(Permission.APPLY_FOR_PROJECTS)
 def save_variable(request: HttpRequest, pk: int) -> HttpResponse:
     line = get_object_or_404(ApplicationVariable.objects.select_related("application"), pk=pk)
     application = line.application
@@ -242,7 +235,7 @@ def _on_part(request: HttpRequest, model: type[Any], pk: int, step: str, call) -
     return _act(request, part.application, lambda: call(part), step)
 
 
-@_applicant_post
+@posts(Permission.APPLY_FOR_PROJECTS)
 def remove_variable(request: HttpRequest, pk: int) -> HttpResponse:
     return _on_part(
         request,
@@ -253,7 +246,7 @@ def remove_variable(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@_applicant_post
+@posts(Permission.APPLY_FOR_PROJECTS)
 def add_from_basket(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     return _act(
@@ -266,7 +259,7 @@ def add_from_basket(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@_applicant_post
+@posts(Permission.APPLY_FOR_PROJECTS)
 def add_criterion(request: HttpRequest, pk: int) -> HttpResponse:
     """Add one criterion to the population (R11), checked against the catalogue."""
     application = get_object_or_404(Application, pk=pk)
@@ -286,7 +279,7 @@ def add_criterion(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@_applicant_post
+@posts(Permission.APPLY_FOR_PROJECTS)
 def remove_criterion(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     return _act(
@@ -299,7 +292,7 @@ def remove_criterion(request: HttpRequest, pk: int, number: int) -> HttpResponse
     )
 
 
-@_applicant_post
+@posts(Permission.APPLY_FOR_PROJECTS)
 def add_member(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     form = MemberForm(request.POST)
@@ -317,7 +310,7 @@ def add_member(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@_applicant_post
+@posts(Permission.APPLY_FOR_PROJECTS)
 def remove_member(request: HttpRequest, pk: int) -> HttpResponse:
     return _on_part(
         request,
@@ -328,7 +321,7 @@ def remove_member(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@_applicant_post
+@posts(Permission.APPLY_FOR_PROJECTS)
 def add_external_data(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     form = ExternalDataForm(request.POST)
@@ -344,7 +337,7 @@ def add_external_data(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@_applicant_post
+@posts(Permission.APPLY_FOR_PROJECTS)
 def remove_external_data(request: HttpRequest, pk: int) -> HttpResponse:
     return _on_part(
         request,
@@ -355,7 +348,7 @@ def remove_external_data(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@_applicant_post
+@posts(Permission.APPLY_FOR_PROJECTS)
 def upload_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     if kind not in (UploadedDocument.Kind.PROTOCOL, UploadedDocument.Kind.DPIA):
@@ -392,7 +385,7 @@ def document(request: HttpRequest, application: Application, kind: str) -> HttpR
     )
 
 
-@_applicant_post
+@posts(Permission.APPLY_FOR_PROJECTS)
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     return run_action(
@@ -406,7 +399,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@_applicant_post
+@posts(Permission.APPLY_FOR_PROJECTS)
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(ApplicationQuestion.objects.select_related("application"), pk=pk)
     form = AnswerForm(request.POST)
