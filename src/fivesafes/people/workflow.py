@@ -11,10 +11,9 @@ and the field its note is kept in. `owners` says who acts next in each open stat
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.workflow import StateMachine, Transition, machine
+from fivesafes.shared.workflow import StateMachine, Steps, machine
 
 
 class CaseState(StrEnum):
@@ -52,23 +51,7 @@ OPEN_STATES = frozenset(
 )
 
 
-def _t(
-    name: str,
-    label: str,
-    sources: set[CaseState],
-    target: CaseState,
-    permission: Permission,
-    **details: Any,
-) -> Transition[CaseState]:
-    return Transition(
-        name=name,
-        label=label,
-        sources=frozenset(sources),
-        target=target,
-        permission=permission,
-        audit_action=f"authorisation.{name}",
-        **details,
-    )
+_t = Steps[CaseState]("authorisation")
 
 
 S = CaseState

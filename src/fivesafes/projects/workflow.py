@@ -13,7 +13,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.workflow import StateMachine, Transition, machine
+from fivesafes.shared.workflow import StateMachine, Steps, Transition, machine
 
 
 class ApplicationState(StrEnum):
@@ -57,23 +57,7 @@ P = Permission
 DECIDERS_EXCLUDED = ("applicant", "case_handler", "recommended_by")
 
 
-def _t(
-    name: str,
-    label: str,
-    sources: set[ApplicationState],
-    target: ApplicationState,
-    permission: Permission,
-    **options: object,
-) -> Transition[ApplicationState]:
-    return Transition(
-        name=name,
-        label=label,
-        sources=frozenset(sources),
-        target=target,
-        permission=permission,
-        audit_action=f"application.{name}",
-        **options,  # type: ignore[arg-type]
-    )
+_t = Steps[ApplicationState]("application")
 
 
 APPLICATION: StateMachine[ApplicationState] = machine(
@@ -193,6 +177,7 @@ class ProjectState(StrEnum):
 def _closing(
     name: str, label: str, permission: Permission, **options: object
 ) -> Transition[ProjectState]:
+    """Every way of closing leaves the active state and writes "project.closed"."""
     return Transition(
         name=name,
         label=label,
@@ -291,16 +276,17 @@ class ScrutinyState(StrEnum):
 
 
 def _scrutiny(name: ScrutinyState, label: str, **options: object) -> Transition[ScrutinyState]:
-    return Transition(
-        name=name.value,
-        label=label,
-        sources=frozenset({ScrutinyState.PENDING}),
-        target=name,
-        permission=P.RECORD_SCRUTINY,
-        audit_action=f"publication.{name.value}",
+    """A scrutiny outcome: from pending to the outcome, written as "publication.<outcome>"."""
+    outcome = Steps[ScrutinyState]("publication")
+    return outcome(
+        name.value,
+        label,
+        {ScrutinyState.PENDING},
+        name,
+        P.RECORD_SCRUTINY,
         actor_field="scrutinised_by",
         note_field="scrutiny_note",
-        **options,  # type: ignore[arg-type]
+        **options,
     )
 
 

@@ -3,7 +3,8 @@
 `attempt` runs one service call and turns a `RuleViolation` into a form error (or a message)
 and an `AccessDenied` into the refusal page. `form_action` is the whole POST handler most pages
 need: validate the form, run the service, say what happened, redirect, or show the form again
-with the refusal on it. `load` fetches a page's object through its policy check, and
+with the refusal on it; `form_page` is a whole page with one form (GET shows it, POST runs
+`form_action`). `load` fetches a page's object through its policy check, and
 `shows_refusals` turns a refusal raised anywhere in the view into the refusal page.
 """
 
@@ -74,6 +75,28 @@ def form_action(
     if success:
         messages.success(request, success if isinstance(success, str) else success(result))
     return done(result)
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    call: Callable[[dict[str, Any]], Any],
+    *,
+    template: str,
+    context: Callable[[forms.Form], dict[str, Any]],
+    done: Callable[[Any], HttpResponse],
+    success: str | Callable[[Any], str] = "",
+) -> HttpResponse:
+    """A page with one form: a GET shows it with `context(form)`; a POST runs `call(cleaned_data)`
+    through `form_action` and goes on with `done(result)`, or shows the form again (400) with
+    its errors or the service's refusal."""
+
+    def again(form: forms.Form) -> HttpResponse:
+        return render(request, template, context(form), status=400 if form.errors else 200)
+
+    if request.method != "POST":
+        return again(form)
+    return form_action(request, form, call, done=done, again=again, success=success)
 
 
 def run_action(

@@ -46,6 +46,14 @@ def refuse_if(findings: list[Finding]) -> None:
         raise RuleViolation(first.rule, first.field, first.message)
 
 
+def written(text: str, rule: str, field: str, missing: str) -> str:
+    """`text` without surrounding blanks, or a refusal naming `field` when nothing is written."""
+    stripped = text.strip()
+    if not stripped:
+        raise RuleViolation(rule, field, missing)
+    return stripped
+
+
 class AccessDenied(Exception):
     """Refused, with a reason a person can act on and the HTTP status that fits it."""
 

@@ -16,7 +16,7 @@ draw buttons, to list `next_steps` in the API and (through `check_step`) to guar
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
@@ -51,6 +51,34 @@ class Transition(Generic[S]):
     automatic: bool = False
     # The system (a daily sweep) may take it too, though it is offered to people as well.
     by_system: bool = False
+
+
+@dataclass(frozen=True)
+class Steps(Generic[S]):
+    """Writes a table's transitions briefly: `Steps[CaseState]("authorisation")("approve", ...)`
+    is the transition whose audit action is "authorisation.approve"; `sources` may be any
+    collection of states."""
+
+    prefix: str
+
+    def __call__(
+        self,
+        name: str,
+        label: str,
+        sources: Iterable[S],
+        target: S,
+        permission: Permission,
+        **options: Any,
+    ) -> Transition[S]:
+        return Transition(
+            name=name,
+            label=label,
+            sources=frozenset(sources),
+            target=target,
+            permission=permission,
+            audit_action=f"{self.prefix}.{name}",
+            **options,
+        )
 
 
 @dataclass(frozen=True)

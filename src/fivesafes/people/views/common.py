@@ -1,5 +1,5 @@
-"""What the people pages share: a page with one form, and a page about one object whose
-forms post to services.
+"""What the people pages share: a page about one object whose forms post to services
+(a page with one form is `shared.pages.form_page`).
 
 Both run the service through `shared.pages.form_action`, so a refusal lands on the field
 it names and changes nothing.
@@ -13,30 +13,9 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 
 from fivesafes.shared.pages import form_action, run_action
-
-
-def form_page(
-    request: HttpRequest,
-    form: forms.Form,
-    call: Callable[[dict[str, Any]], Any],
-    *,
-    template: str,
-    context: Callable[[forms.Form], dict[str, Any]],
-    done: Callable[[Any], HttpResponse],
-    success: str | Callable[[Any], str] = "",
-) -> HttpResponse:
-    """A page with one form: a GET shows it; a POST runs `call(cleaned_data)` and goes on with
-    `done(result)`, or shows the form again (400) with its errors or the service's refusal."""
-
-    def again(form: forms.Form) -> HttpResponse:
-        return render(request, template, context(form), status=400 if form.errors else 200)
-
-    if request.method != "POST":
-        return again(form)
-    return form_action(request, form, call, done=done, again=again, success=success)
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,13 @@ from fivesafes.people import queries
 from fivesafes.people.forms import AgreementForm, ApplyAgainForm, ApplyForm, AttachForm
 from fivesafes.people.models import Attachment, Institution
 from fivesafes.people.services import agreements, authorisation, researchers
-from fivesafes.people.views.common import ObjectPage, form_page
+from fivesafes.people.views.common import ObjectPage
 from fivesafes.policy import institutions as policy
 from fivesafes.policy.agreements import check_read_agreement
 from fivesafes.policy.checks import can
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.pages import form_action, load, shows_refusals
+from fivesafes.shared.pages import form_action, form_page, load, shows_refusals
 
 
 @requires(Permission.MANAGE_INSTITUTION_RESEARCHERS)

@@ -16,7 +16,6 @@ from fivesafes.people import queries
 from fivesafes.people.models import Attachment, CertificationAttempt, CertificationQuestion
 from fivesafes.people.services import agreements
 from fivesafes.people.services import certification as certification_service
-from fivesafes.people.views.common import form_page
 from fivesafes.policy.agreements import check_read_agreement
 from fivesafes.policy.certification import check_take_test
 from fivesafes.policy.decorators import requires
@@ -27,7 +26,7 @@ from fivesafes.policy.project_access import (
     projects_within_reach,
 )
 from fivesafes.projects.models import Project
-from fivesafes.shared.pages import load, refuse, run_action, shows_refusals
+from fivesafes.shared.pages import form_page, load, refuse, run_action, shows_refusals
 from fivesafes.shared.refusals import AccessDenied, RuleViolation
 
 

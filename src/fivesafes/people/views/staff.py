@@ -19,13 +19,13 @@ from fivesafes.people.forms import (
 )
 from fivesafes.people.models import Breach, CertificationQuestion
 from fivesafes.people.services import certification, sanctions
-from fivesafes.people.views.common import ObjectPage, form_page
+from fivesafes.people.views.common import ObjectPage
 from fivesafes.policy import sanctions as policy
 from fivesafes.policy.access_report import access_report
 from fivesafes.policy.checks import can
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.pages import form_action, run_action
+from fivesafes.shared.pages import form_action, form_page, run_action
 
 
 @requires(Permission.EDIT_CERTIFICATION_QUESTIONS)

@@ -1,6 +1,9 @@
 """`/applications`: start, list, read and fill in applications (the wizard's fields, variables,
 population, members, external data, documents)."""
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -8,12 +11,11 @@ from ninja import File, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from fivesafes.accounts.models import User
 from fivesafes.api.security import api_requires
 from fivesafes.people.models import Institution
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects import queries
-from fivesafes.projects.api.common import afresh, application, change_application
+from fivesafes.projects.api.common import afresh, application, change_application, change_part
 from fivesafes.projects.api.schemas import (
     ApplicationChangesIn,
     ApplicationOut,
@@ -36,6 +38,23 @@ from fivesafes.shared.api import Paging, call_service, caller
 
 router = Router()
 P = Permission
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _draft_change(method: str, path: str, summary: str) -> Callable[[F], F]:
+    """An operation on `/applications/{application_id}<path>` that changes a draft: it needs
+    the permission to apply and answers with the application as it is now."""
+
+    def declare(view: F) -> F:
+        operation = router.api_operation(
+            [method],
+            f"/applications/{{application_id}}{path}",
+            response=ApplicationOut,
+            summary=summary,
+        )
+        return operation(api_requires(P.APPLY_FOR_PROJECTS)(view))
+
+    return declare
 
 
 @router.get(
@@ -81,12 +100,7 @@ def application_detail(request: HttpRequest, application_id: int) -> Application
     return application(request, application_id)
 
 
-@router.patch(
-    "/applications/{application_id}",
-    response=ApplicationOut,
-    summary="Save fields of a draft; the findings are recomputed",
-)
-@api_requires(P.APPLY_FOR_PROJECTS)
+@_draft_change("PATCH", "", "Save fields of a draft; the findings are recomputed")
 def update_application(
     request: HttpRequest, application_id: int, payload: ApplicationChangesIn
 ) -> Application:
@@ -98,28 +112,25 @@ def update_application(
     )
 
 
-@router.put(
-    "/applications/{application_id}/variables/{line_id}",
-    response=ApplicationOut,
-    summary="Years, justifications and coarsening of one variable",
+@_draft_change(
+    "PUT", "/variables/{line_id}", "Years, justifications and coarsening of one variable"
 )
-@api_requires(P.APPLY_FOR_PROJECTS)
 def update_variable(
     request: HttpRequest, application_id: int, line_id: int, payload: VariableIn
 ) -> Application:
-    def change(user: User, a: Application) -> None:
-        line = get_object_or_404(ApplicationVariable, pk=line_id, application=a)
-        service.update_variable(actor=user, line=line, request=request, **payload.dict())
+    return change_part(
+        request,
+        application_id,
+        lambda a: get_object_or_404(ApplicationVariable, pk=line_id, application=a),
+        lambda user, line: service.update_variable(
+            actor=user, line=line, request=request, **payload.dict()
+        ),
+    )
 
-    return change_application(request, application_id, change)
 
-
-@router.put(
-    "/applications/{application_id}/population",
-    response=ApplicationOut,
-    summary="Replace the population's criteria, checked against the catalogue (R11)",
+@_draft_change(
+    "PUT", "/population", "Replace the population's criteria, checked against the catalogue (R11)"
 )
-@api_requires(P.APPLY_FOR_PROJECTS)
 def set_population(request: HttpRequest, application_id: int, payload: PopulationIn) -> Application:
     return change_application(
         request,
@@ -130,12 +141,7 @@ def set_population(request: HttpRequest, application_id: int, payload: Populatio
     )
 
 
-@router.post(
-    "/applications/{application_id}/members",
-    response=ApplicationOut,
-    summary="Add a member to a draft by user name",
-)
-@api_requires(P.APPLY_FOR_PROJECTS)
+@_draft_change("POST", "/members", "Add a member to a draft by user name")
 def add_member(request: HttpRequest, application_id: int, payload: MemberIn) -> Application:
     return change_application(
         request,
@@ -146,40 +152,31 @@ def add_member(request: HttpRequest, application_id: int, payload: MemberIn) -> 
     )
 
 
-@router.delete(
-    "/applications/{application_id}/members/{username}",
-    response=ApplicationOut,
-    summary="Remove a member from a draft (a change request records it as narrowing, R16)",
+@_draft_change(
+    "DELETE",
+    "/members/{username}",
+    "Remove a member from a draft (a change request records it as narrowing, R16)",
 )
-@api_requires(P.APPLY_FOR_PROJECTS)
 def remove_member(request: HttpRequest, application_id: int, username: str) -> Application:
-    def change(user: User, a: Application) -> None:
-        member = get_object_or_404(ApplicationMember, application=a, person__username=username)
-        service.remove_member(actor=user, member=member, request=request)
+    return change_part(
+        request,
+        application_id,
+        lambda a: get_object_or_404(ApplicationMember, application=a, person__username=username),
+        lambda user, member: service.remove_member(actor=user, member=member, request=request),
+    )
 
-    return change_application(request, application_id, change)
 
-
-@router.delete(
-    "/applications/{application_id}/variables/{line_id}",
-    response=ApplicationOut,
-    summary="Remove one variable from a draft",
-)
-@api_requires(P.APPLY_FOR_PROJECTS)
+@_draft_change("DELETE", "/variables/{line_id}", "Remove one variable from a draft")
 def remove_variable(request: HttpRequest, application_id: int, line_id: int) -> Application:
-    def change(user: User, a: Application) -> None:
-        line = get_object_or_404(ApplicationVariable, pk=line_id, application=a)
-        service.remove_variable(actor=user, line=line, request=request)
+    return change_part(
+        request,
+        application_id,
+        lambda a: get_object_or_404(ApplicationVariable, pk=line_id, application=a),
+        lambda user, line: service.remove_variable(actor=user, line=line, request=request),
+    )
 
-    return change_application(request, application_id, change)
 
-
-@router.post(
-    "/applications/{application_id}/basket",
-    response=ApplicationOut,
-    summary="Add the variables of my data basket to a draft",
-)
-@api_requires(P.APPLY_FOR_PROJECTS)
+@_draft_change("POST", "/basket", "Add the variables of my data basket to a draft")
 def add_from_basket(request: HttpRequest, application_id: int) -> Application:
     return change_application(
         request,
@@ -188,12 +185,11 @@ def add_from_basket(request: HttpRequest, application_id: int) -> Application:
     )
 
 
-@router.post(
-    "/applications/{application_id}/external-data",
-    response=ApplicationOut,
-    summary="Add external data to be linked, with its data-protection approval (R15)",
+@_draft_change(
+    "POST",
+    "/external-data",
+    "Add external data to be linked, with its data-protection approval (R15)",
 )
-@api_requires(P.APPLY_FOR_PROJECTS)
 def add_external_data(
     request: HttpRequest, application_id: int, payload: ExternalDataIn
 ) -> Application:
@@ -206,26 +202,21 @@ def add_external_data(
     )
 
 
-@router.delete(
-    "/applications/{application_id}/external-data/{item_id}",
-    response=ApplicationOut,
-    summary="Stop linking one source of external data",
-)
-@api_requires(P.APPLY_FOR_PROJECTS)
+@_draft_change("DELETE", "/external-data/{item_id}", "Stop linking one source of external data")
 def remove_external_data(request: HttpRequest, application_id: int, item_id: int) -> Application:
-    def change(user: User, a: Application) -> None:
-        item = get_object_or_404(ExternalDataSource, pk=item_id, application=a)
-        service.remove_external_data(actor=user, item=item, request=request)
+    return change_part(
+        request,
+        application_id,
+        lambda a: get_object_or_404(ExternalDataSource, pk=item_id, application=a),
+        lambda user, item: service.remove_external_data(actor=user, item=item, request=request),
+    )
 
-    return change_application(request, application_id, change)
 
-
-@router.post(
-    "/applications/{application_id}/documents/{kind}",
-    response=ApplicationOut,
-    summary="Upload the protocol or the DPIA (PDF, DOCX, ODT or TXT, checked by content)",
+@_draft_change(
+    "POST",
+    "/documents/{kind}",
+    "Upload the protocol or the DPIA (PDF, DOCX, ODT or TXT, checked by content)",
 )
-@api_requires(P.APPLY_FOR_PROJECTS)
 def upload_document(
     request: HttpRequest, application_id: int, kind: str, file: File[UploadedFile]
 ) -> Application:

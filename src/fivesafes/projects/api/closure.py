@@ -6,7 +6,7 @@ from ninja import Router, Status
 
 from fivesafes.api.security import api_requires
 from fivesafes.policy.permissions import Permission
-from fivesafes.projects.api.common import PROJECTS, project
+from fivesafes.projects.api.common import PROJECTS, on_project
 from fivesafes.projects.api.schemas import (
     CloseIn,
     DeletedIn,
@@ -16,7 +16,6 @@ from fivesafes.projects.api.schemas import (
 )
 from fivesafes.projects.models import Project, Publication
 from fivesafes.projects.services import closure
-from fivesafes.shared.api import call_service, caller
 
 router = Router()
 P = Permission
@@ -37,13 +36,14 @@ CLOSERS = (
 )
 @api_requires(P.VIEW_DASHBOARD)
 def close_project(request: HttpRequest, project_id: int, payload: CloseIn) -> Project:
-    found = project(request, project_id)
-    call_service(
-        lambda: closure.close(
-            actor=caller(request), project=found, reason=payload.reason, request=request
-        )
+    on_project(
+        request,
+        project_id,
+        lambda user, p: closure.close(
+            actor=user, project=p, reason=payload.reason, request=request
+        ),
     )
-    return PROJECTS.get(pk=found.pk)
+    return PROJECTS.get(pk=project_id)
 
 
 @router.post(
@@ -53,13 +53,14 @@ def close_project(request: HttpRequest, project_id: int, payload: CloseIn) -> Pr
 )
 @api_requires(P.CLOSE_PROJECTS)
 def confirm_deletion(request: HttpRequest, project_id: int, payload: DeletedIn) -> Project:
-    found = project(request, project_id)
-    call_service(
-        lambda: closure.confirm_deletion(
-            actor=caller(request), project=found, deleted_on=payload.deleted_on, request=request
-        )
+    on_project(
+        request,
+        project_id,
+        lambda user, p: closure.confirm_deletion(
+            actor=user, project=p, deleted_on=payload.deleted_on, request=request
+        ),
     )
-    return PROJECTS.get(pk=found.pk)
+    return PROJECTS.get(pk=project_id)
 
 
 @router.post(
@@ -71,10 +72,11 @@ def confirm_deletion(request: HttpRequest, project_id: int, payload: DeletedIn) 
 def register_publication(
     request: HttpRequest, project_id: int, payload: PublicationIn
 ) -> Status[Publication]:
-    found = project(request, project_id)
-    publication = call_service(
-        lambda: closure.register_publication(
-            actor=caller(request), project=found, request=request, **payload.dict()
-        )
+    publication = on_project(
+        request,
+        project_id,
+        lambda user, p: closure.register_publication(
+            actor=user, project=p, request=request, **payload.dict()
+        ),
     )
     return Status(201, publication)

@@ -1,8 +1,9 @@
 """What the safe-projects endpoints share: loading an application or a project through the
-policy's check, and answering with the object read afresh in a fixed number of queries."""
+policy's check, calling a service on it, and answering with the object read afresh in a fixed
+number of queries."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import HttpRequest
 
@@ -10,7 +11,9 @@ from fivesafes.policy import applications as applications_policy
 from fivesafes.policy import projects as projects_policy
 from fivesafes.projects import queries
 from fivesafes.projects.models import Application, Project
-from fivesafes.shared.api import call_service, caller, load
+from fivesafes.shared.api import act, load
+
+T = TypeVar("T")
 
 APPLICATIONS = queries.with_details(Application.objects.all())
 PROJECTS = Project.objects.select_related("institution", "responsible").prefetch_related(
@@ -33,11 +36,40 @@ def afresh(obj: Application) -> Application:
     return APPLICATIONS.get(pk=obj.pk)
 
 
+def on_application(
+    request: HttpRequest, application_id: int, service: Callable[[Any, Application], T]
+) -> T:
+    """Load the application through its check and call `service(user, application)`, refusals
+    mapped to the one error format; answers what the service returns."""
+    return act(request, APPLICATIONS, application_id, service, check=applications_policy.check_see)
+
+
+def on_project(request: HttpRequest, project_id: int, service: Callable[[Any, Project], T]) -> T:
+    """As `on_application`, for a project."""
+    return act(request, PROJECTS, project_id, service, check=projects_policy.check_see)
+
+
 def change_application(
     request: HttpRequest, application_id: int, service: Callable[[Any, Application], Any]
 ) -> Application:
-    """Load the application through its check, call `service(user, application)` (refusals
-    mapped to the one error format) and answer with the application as it is now."""
-    found = application(request, application_id)
-    call_service(lambda: service(caller(request), found))
-    return afresh(found)
+    """`on_application`, answering with the application as it is now."""
+
+    def changed(user: Any, found: Application) -> Application:
+        service(user, found)
+        return found
+
+    return afresh(on_application(request, application_id, changed))
+
+
+def change_part(
+    request: HttpRequest,
+    application_id: int,
+    part: Callable[[Application], Any],
+    service: Callable[[Any, Any], Any],
+) -> Application:
+    """As `change_application`, for one part of the application (a variable line, a member, a
+    source of external data): `part(application)` finds it (404 when there is none), then
+    `service(user, part)` runs."""
+    return change_application(
+        request, application_id, lambda user, found: service(user, part(found))
+    )

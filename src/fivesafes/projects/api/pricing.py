@@ -6,7 +6,7 @@ from ninja import Router, Status
 from fivesafes.api.security import api_requires
 from fivesafes.policy import quotes as quotes_policy
 from fivesafes.policy.permissions import Permission
-from fivesafes.projects.api.common import application
+from fivesafes.projects.api.common import on_application
 from fivesafes.projects.api.schemas import InvoiceOut, PriceIn, PriceOut, QuoteIn, QuoteOut
 from fivesafes.projects.models import Invoice, PriceItem, Quote
 from fivesafes.projects.services import pricing
@@ -41,11 +41,12 @@ def set_price(request: HttpRequest, code: str, payload: PriceIn) -> PriceItem:
 )
 @api_requires(P.REVIEW_PROJECT_APPLICATIONS)
 def issue_quote(request: HttpRequest, application_id: int, payload: QuoteIn) -> Status[Quote]:
-    found = application(request, application_id)
-    quote = call_service(
-        lambda: pricing.issue_quote(
-            actor=caller(request), application=found, request=request, **payload.dict()
-        )
+    quote = on_application(
+        request,
+        application_id,
+        lambda user, a: pricing.issue_quote(
+            actor=user, application=a, request=request, **payload.dict()
+        ),
     )
     return Status(201, QUOTES.get(pk=quote.pk))
 

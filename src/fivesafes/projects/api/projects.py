@@ -10,11 +10,11 @@ from ninja.pagination import paginate
 from fivesafes.api.security import api_requires
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects import queries
-from fivesafes.projects.api.common import afresh, project
+from fivesafes.projects.api.common import afresh, on_project, project
 from fivesafes.projects.api.schemas import ApplicationOut, ProjectDetailOut, ProjectOut, TextIn
 from fivesafes.projects.models import Application, Project
 from fivesafes.projects.services import projects as project_service
-from fivesafes.shared.api import Paging, call_service, caller
+from fivesafes.shared.api import Paging, caller
 
 # The list lives on the package's root router (`list_router`): a topic router mounted at ""
 # would answer it at "/" instead of at `/api/v1/projects`.
@@ -48,10 +48,11 @@ def project_detail(request: HttpRequest, project_id: int) -> Project:
 )
 @api_requires(P.APPLY_FOR_PROJECTS)
 def start_change(request: HttpRequest, project_id: int, payload: TextIn) -> Status[Application]:
-    found = project(request, project_id)
-    change = call_service(
-        lambda: project_service.start_change_request(
-            actor=caller(request), project=found, summary=payload.text, request=request
-        )
+    change = on_project(
+        request,
+        project_id,
+        lambda user, p: project_service.start_change_request(
+            actor=user, project=p, summary=payload.text, request=request
+        ),
     )
     return Status(201, afresh(change))

@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 from fivesafes.accounts.models import User
 from fivesafes.api.security import api_requires
 from fivesafes.policy.permissions import Permission
-from fivesafes.projects.api.common import PROJECTS, application, change_application
+from fivesafes.projects.api.common import PROJECTS, change_application, on_application
 from fivesafes.projects.api.schemas import ApplicationOut, AssignIn, ProjectOut, StepIn, TextIn
 from fivesafes.projects.models import Application, ApplicationQuestion, Project
 from fivesafes.projects.services import assignment, decisions
@@ -32,11 +32,10 @@ P = Permission
 )
 @api_requires(P.APPLY_FOR_PROJECTS)
 def record_small_change(request: HttpRequest, application_id: int) -> Project:
-    found = application(request, application_id)
-    project = call_service(
-        lambda: project_service.record_small_change(
-            actor=caller(request), change=found, request=request
-        )
+    project = on_application(
+        request,
+        application_id,
+        lambda user, a: project_service.record_small_change(actor=user, change=a, request=request),
     )
     return PROJECTS.get(pk=project.pk)
 
@@ -101,11 +100,12 @@ for _transition in APPLICATION.transitions.values():
 )
 @api_requires(P.REVIEW_PROJECT_APPLICATIONS)
 def ask(request: HttpRequest, application_id: int, payload: TextIn) -> Status[dict[str, Any]]:
-    found = application(request, application_id)
-    question = call_service(
-        lambda: decisions.ask_question(
-            actor=caller(request), application=found, text=payload.text, request=request
-        )
+    question = on_application(
+        request,
+        application_id,
+        lambda user, a: decisions.ask_question(
+            actor=user, application=a, text=payload.text, request=request
+        ),
     )
     return Status(201, {"id": question.pk, "text": question.text})
 

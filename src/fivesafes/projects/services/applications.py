@@ -5,6 +5,7 @@ and recomputes the findings of the rule engine (R17: the same rules for all, on 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -27,7 +28,7 @@ from fivesafes.projects.rules import Finding, evaluate, fast_track
 from fivesafes.projects.services import uploads
 from fivesafes.projects.services.facts import application_facts
 from fivesafes.projects.workflow import FINAL_STATES
-from fivesafes.shared.refusals import RuleViolation
+from fivesafes.shared.refusals import RuleViolation, written
 from fivesafes.shared.services import require
 from fivesafes.shared.uploads import CONTENT_TYPES
 
@@ -112,6 +113,34 @@ def editable(actor: User, application: Application) -> Application:
     locked = Application.objects.select_for_update().get(pk=application.pk)
     applications_policy.check_edit(actor, locked)
     return locked
+
+
+def _changed(
+    actor: User, application: Application, request: Any, *, audit_action: str, **audit: Any
+) -> None:
+    """Write the audit event of a change to the application and recompute its findings (R17),
+    inside the caller's transaction."""
+    record(action=audit_action, actor=actor, obj=application, request=request, **audit)
+    refresh_findings(application)
+
+
+def _remove(
+    actor: User,
+    part: ApplicationVariable | ApplicationMember | ExternalDataSource,
+    request: Any,
+    *,
+    audit_action: str,
+    keep: Callable[[Application], None] | None = None,
+    **data: str,
+) -> None:
+    """Delete one part of an application its applicant may edit (`keep` may refuse first),
+    with an audit event naming what went, and recompute the findings."""
+    with transaction.atomic():
+        locked = editable(actor, part.application)
+        if keep is not None:
+            keep(locked)
+        type(part).objects.filter(pk=part.pk).delete()
+        _changed(actor, locked, request, audit_action=audit_action, data=data)
 
 
 def _clean(name: str, value: Any) -> Any:
@@ -207,14 +236,13 @@ def add_from_basket(*, actor: User, application: Application, request: Any = Non
     with transaction.atomic():
         locked = editable(actor, application)
         added = _copy_basket(actor, locked)
-        record(
-            action="application.variables_added",
-            actor=actor,
-            obj=locked,
+        _changed(
+            actor,
+            locked,
+            request,
+            audit_action="application.variables_added",
             after={"variables": added},
-            request=request,
         )
-        refresh_findings(locked)
     return added
 
 
@@ -289,32 +317,20 @@ def update_variable(
         locked.coarsening = coarsening
         locked.save()
         after = {name: getattr(locked, name) for name in before}
-        record(
-            action="application.variable_updated",
-            actor=actor,
-            obj=application,
+        _changed(
+            actor,
+            application,
+            request,
+            audit_action="application.variable_updated",
             before=before,
             after=after,
             data={"variable": locked.label},
-            request=request,
         )
-        refresh_findings(application)
     return locked
 
 
 def remove_variable(*, actor: User, line: ApplicationVariable, request: Any = None) -> None:
-    with transaction.atomic():
-        application = editable(actor, line.application)
-        label = line.label
-        ApplicationVariable.objects.filter(pk=line.pk).delete()
-        record(
-            action="application.variable_removed",
-            actor=actor,
-            obj=application,
-            data={"variable": label},
-            request=request,
-        )
-        refresh_findings(application)
+    _remove(actor, line, request, audit_action="application.variable_removed", variable=line.label)
 
 
 def add_member(
@@ -330,32 +346,30 @@ def add_member(
         if locked.members.filter(person=person).exists():
             raise RuleViolation("R12", "member", f"{username} is already a member.")
         member = ApplicationMember.objects.create(application=locked, person=person)
-        record(
-            action="application.member_added",
-            actor=actor,
-            obj=locked,
+        _changed(
+            actor,
+            locked,
+            request,
+            audit_action="application.member_added",
             data={"member": person.get_username()},
-            request=request,
         )
-        refresh_findings(locked)
     return member
 
 
 def remove_member(*, actor: User, member: ApplicationMember, request: Any = None) -> None:
-    with transaction.atomic():
-        locked = editable(actor, member.application)
-        if member.person_id == locked.applicant_id:
+    def applicant_stays(application: Application) -> None:
+        if member.person_id == application.applicant_id:
             raise RuleViolation("R12", "member", "The applicant stays a member.")
-        name = member.person.get_username()
-        ApplicationMember.objects.filter(pk=member.pk).delete()
-        record(
-            action="application.member_removed",
-            actor=actor,
-            obj=locked,
-            data={"member": name},
-            request=request,
-        )
-        refresh_findings(locked)
+
+    name = member.person.get_username()
+    _remove(
+        actor,
+        member,
+        request,
+        audit_action="application.member_removed",
+        keep=applicant_stays,
+        member=name,
+    )
 
 
 def add_external_data(
@@ -368,8 +382,7 @@ def add_external_data(
     request: Any = None,
 ) -> ExternalDataSource:
     """R15: data from another source; the approval reference may follow, the findings remind."""
-    if not source.strip():
-        raise RuleViolation("R15", "source", "Name the source of the external data.")
+    source = written(source, "R15", "source", "Name the source of the external data.")
     with transaction.atomic():
         locked = editable(actor, application)
         item = ExternalDataSource.objects.create(
@@ -378,30 +391,20 @@ def add_external_data(
             approval_reference=approval_reference.strip()[:100],
             description=description.strip(),
         )
-        record(
-            action="application.external_data_added",
-            actor=actor,
-            obj=locked,
+        _changed(
+            actor,
+            locked,
+            request,
+            audit_action="application.external_data_added",
             after={"source": item.source, "approval_reference": item.approval_reference},
-            request=request,
         )
-        refresh_findings(locked)
     return item
 
 
 def remove_external_data(*, actor: User, item: ExternalDataSource, request: Any = None) -> None:
-    with transaction.atomic():
-        locked = editable(actor, item.application)
-        source = item.source
-        ExternalDataSource.objects.filter(pk=item.pk).delete()
-        record(
-            action="application.external_data_removed",
-            actor=actor,
-            obj=locked,
-            data={"source": source},
-            request=request,
-        )
-        refresh_findings(locked)
+    _remove(
+        actor, item, request, audit_action="application.external_data_removed", source=item.source
+    )
 
 
 def attach_document(
@@ -428,12 +431,11 @@ def attach_document(
         )
         setattr(locked, kind, document)
         locked.save(update_fields=[kind])
-        record(
-            action="application.document_attached",
-            actor=actor,
-            obj=locked,
+        _changed(
+            actor,
+            locked,
+            request,
+            audit_action="application.document_attached",
             after={"kind": kind, "name": name, "sha256": document.sha256},
-            request=request,
         )
-        refresh_findings(locked)
     return document

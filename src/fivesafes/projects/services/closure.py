@@ -30,7 +30,7 @@ from fivesafes.policy.permissions import Permission, holds
 from fivesafes.projects.models import Project, Publication
 from fivesafes.projects.workflow import PROJECT, PUBLICATION, ProjectState, ScrutinyState
 from fivesafes.shared import workflow
-from fivesafes.shared.refusals import RuleViolation
+from fivesafes.shared.refusals import RuleViolation, written
 from fivesafes.shared.services import require
 
 logger = logging.getLogger(__name__)
@@ -264,8 +264,7 @@ def close(
     else:
         projects_policy.check_close(actor, project)
         step = "close" if holds(actor, Permission.CLOSE_PROJECTS) else "close_own"
-    if not reason.strip():
-        raise RuleViolation("R25", "closure_reason", "Say why the project closes.")
+    reason = written(reason, "R25", "closure_reason", "Say why the project closes.")
     with files.kept_if_committed():
         closed: Project = workflow.take_step(
             PROJECT,
@@ -399,8 +398,7 @@ def register_publication(
     """R23: a researcher of the project submits a publication for scrutiny (also after closure)."""
     require(actor, Permission.WORK_IN_PROJECTS)
     projects_policy.check_publish(actor, project)
-    if not title.strip():
-        raise RuleViolation("R23", "title", "Give the publication's title.")
+    title = written(title, "R23", "title", "Give the publication's title.")
     if len(title.strip()) > 300 or len(authors) > 300 or len(reference) > 300:
         raise RuleViolation("R23", "title", "Title, authors and reference: at most 300 characters.")
     with transaction.atomic():

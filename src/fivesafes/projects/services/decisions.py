@@ -26,7 +26,7 @@ from fivesafes.projects.services.applications import compute_findings, refresh_f
 from fivesafes.projects.services.facts import application_facts
 from fivesafes.projects.workflow import APPLICATION, TRANSITIONS, ApplicationState
 from fivesafes.shared import workflow
-from fivesafes.shared.refusals import RuleViolation
+from fivesafes.shared.refusals import RuleViolation, written
 from fivesafes.shared.services import require
 
 FOUR_EYES = "R17"
@@ -195,8 +195,7 @@ def ask_question(
 ) -> ApplicationQuestion:
     """The case handler asks the applicant a clarifying question during the review."""
     require(actor, Permission.REVIEW_PROJECT_APPLICATIONS)
-    if not text.strip():
-        raise RuleViolation("R17", "text", "Write the question.")
+    text = written(text, "R17", "text", "Write the question.")
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         policy.check_ask(actor, locked)
@@ -219,8 +218,7 @@ def answer_question(
 ) -> ApplicationQuestion:
     """The applicant answers; an answer is given once."""
     require(actor, Permission.APPLY_FOR_PROJECTS)
-    if not text.strip():
-        raise RuleViolation("R17", "answer", "Write the answer.")
+    text = written(text, "R17", "answer", "Write the answer.")
     with transaction.atomic():
         locked = ApplicationQuestion.objects.select_for_update().get(pk=question.pk)
         application = locked.application

@@ -26,7 +26,7 @@ from fivesafes.projects.scope import Scope
 from fivesafes.projects.services.applications import refresh_findings
 from fivesafes.projects.services.facts import scope_of, terms_of
 from fivesafes.projects.workflow import FINAL_STATES
-from fivesafes.shared.refusals import AccessDenied, RuleViolation
+from fivesafes.shared.refusals import AccessDenied, RuleViolation, written
 from fivesafes.shared.services import require
 
 
@@ -154,8 +154,7 @@ def start_change_request(
     """R16: a change request starts as a copy of the approved scope for the responsible researcher."""
     require(actor, Permission.APPLY_FOR_PROJECTS)
     projects_policy.check_change(actor, project)
-    if not summary.strip():
-        raise RuleViolation("R16", "change_summary", "Say what should change and why.")
+    summary = written(summary, "R16", "change_summary", "Say what should change and why.")
     with transaction.atomic():
         Project.objects.select_for_update().get(pk=project.pk)
         if open_change_request(project) is not None:

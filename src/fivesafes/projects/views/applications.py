@@ -3,12 +3,13 @@ inline findings (htmx), the variable list, members, external data, documents, su
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from fivesafes.policy import applications as policy
 from fivesafes.policy.decorators import requires
@@ -40,8 +41,9 @@ from fivesafes.projects.views.common import (
     WIZARD_SLUGS,
     application_view,
     findings_context,
+    posts,
 )
-from fivesafes.shared.pages import form_action, refuse, run_action
+from fivesafes.shared.pages import form_action, form_page, refuse, run_action
 from fivesafes.shared.refusals import RuleViolation
 
 
@@ -63,17 +65,7 @@ def new_application(request: HttpRequest) -> HttpResponse:
     institutions = service.institutions_for(request.user)
     form = NewApplicationForm(request.POST or None, institutions=institutions)
 
-    def page(form: NewApplicationForm) -> HttpResponse:
-        return render(
-            request,
-            "projects/new_application.html",
-            {"form": form, "institutions": institutions},
-            status=400 if form.errors else 200,
-        )
-
-    if request.method != "POST":
-        return page(form)
-    return form_action(
+    return form_page(
         request,
         form,
         lambda data: service.create_draft(
@@ -83,8 +75,9 @@ def new_application(request: HttpRequest) -> HttpResponse:
             from_basket=data["from_basket"],
             request=request,
         ),
+        template="projects/new_application.html",
+        context=lambda form: {"form": form, "institutions": institutions},
         done=lambda application: redirect("projects:wizard", pk=application.pk, step="project"),
-        again=page,
         success=lambda application: f"Draft {application.reference} saved.",
     )
 
@@ -191,8 +184,7 @@ def wizard(request: HttpRequest, application: Application, step: str) -> HttpRes
     )
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_PROJECTS)
+@posts(Permission.APPLY_FOR_PROJECTS)
 def save_variable(request: HttpRequest, pk: int) -> HttpResponse:
     line = get_object_or_404(ApplicationVariable.objects.select_related("application"), pk=pk)
     application = line.application
@@ -236,20 +228,25 @@ def _act(request: HttpRequest, application: Application, call, step: str) -> Htt
     return run_action(request, call, done=lambda _: back, failed=lambda: back)
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_PROJECTS)
+def _on_part(request: HttpRequest, model: type[Any], pk: int, step: str, call) -> HttpResponse:  # noqa: ANN001
+    """Load one part of an application (a variable line, a member, a source of external data;
+    404 when there is none), run `call(part)` from the wizard and go back to its step."""
+    part = get_object_or_404(model.objects.select_related("application"), pk=pk)
+    return _act(request, part.application, lambda: call(part), step)
+
+
+@posts(Permission.APPLY_FOR_PROJECTS)
 def remove_variable(request: HttpRequest, pk: int) -> HttpResponse:
-    line = get_object_or_404(ApplicationVariable.objects.select_related("application"), pk=pk)
-    return _act(
+    return _on_part(
         request,
-        line.application,
-        lambda: service.remove_variable(actor=request.user, line=line, request=request),
+        ApplicationVariable,
+        pk,
         "variables",
+        lambda line: service.remove_variable(actor=request.user, line=line, request=request),
     )
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_PROJECTS)
+@posts(Permission.APPLY_FOR_PROJECTS)
 def add_from_basket(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     return _act(
@@ -262,8 +259,7 @@ def add_from_basket(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_PROJECTS)
+@posts(Permission.APPLY_FOR_PROJECTS)
 def add_criterion(request: HttpRequest, pk: int) -> HttpResponse:
     """Add one criterion to the population (R11), checked against the catalogue."""
     application = get_object_or_404(Application, pk=pk)
@@ -283,8 +279,7 @@ def add_criterion(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_PROJECTS)
+@posts(Permission.APPLY_FOR_PROJECTS)
 def remove_criterion(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     return _act(
@@ -297,8 +292,7 @@ def remove_criterion(request: HttpRequest, pk: int, number: int) -> HttpResponse
     )
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_PROJECTS)
+@posts(Permission.APPLY_FOR_PROJECTS)
 def add_member(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     form = MemberForm(request.POST)
@@ -316,20 +310,18 @@ def add_member(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_PROJECTS)
+@posts(Permission.APPLY_FOR_PROJECTS)
 def remove_member(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_object_or_404(ApplicationMember.objects.select_related("application"), pk=pk)
-    return _act(
+    return _on_part(
         request,
-        member.application,
-        lambda: service.remove_member(actor=request.user, member=member, request=request),
+        ApplicationMember,
+        pk,
         "people",
+        lambda member: service.remove_member(actor=request.user, member=member, request=request),
     )
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_PROJECTS)
+@posts(Permission.APPLY_FOR_PROJECTS)
 def add_external_data(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     form = ExternalDataForm(request.POST)
@@ -345,20 +337,18 @@ def add_external_data(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_PROJECTS)
+@posts(Permission.APPLY_FOR_PROJECTS)
 def remove_external_data(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(ExternalDataSource.objects.select_related("application"), pk=pk)
-    return _act(
+    return _on_part(
         request,
-        item.application,
-        lambda: service.remove_external_data(actor=request.user, item=item, request=request),
+        ExternalDataSource,
+        pk,
         "people",
+        lambda item: service.remove_external_data(actor=request.user, item=item, request=request),
     )
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_PROJECTS)
+@posts(Permission.APPLY_FOR_PROJECTS)
 def upload_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     if kind not in (UploadedDocument.Kind.PROTOCOL, UploadedDocument.Kind.DPIA):
@@ -395,8 +385,7 @@ def document(request: HttpRequest, application: Application, kind: str) -> HttpR
     )
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_PROJECTS)
+@posts(Permission.APPLY_FOR_PROJECTS)
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     return run_action(
@@ -410,8 +399,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_PROJECTS)
+@posts(Permission.APPLY_FOR_PROJECTS)
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(ApplicationQuestion.objects.select_related("application"), pk=pk)
     form = AnswerForm(request.POST)

@@ -9,13 +9,13 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects import queries
 from fivesafes.projects.models import Project, Publication
 from fivesafes.projects.services import closure
+from fivesafes.projects.views.common import posts
 from fivesafes.shared.pages import run_action
 
 
@@ -52,8 +52,7 @@ def _run(
     return run_action(request, call, done=lambda _: back, failed=lambda: back, success=done)
 
 
-@require_POST
-@requires(Permission.VIEW_DASHBOARD)
+@posts(Permission.VIEW_DASHBOARD)
 def close_project(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(Project, pk=pk)
     form = CloseForm(request.POST)
@@ -66,8 +65,7 @@ def close_project(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@requires(Permission.CLOSE_PROJECTS)
+@posts(Permission.CLOSE_PROJECTS)
 def confirm_deletion(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(Project, pk=pk)
     return _run(
@@ -78,8 +76,7 @@ def confirm_deletion(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@requires(Permission.WORK_IN_PROJECTS)
+@posts(Permission.WORK_IN_PROJECTS)
 def register_publication(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(Project, pk=pk)
     form = PublicationForm(request.POST)
@@ -96,8 +93,7 @@ def register_publication(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@requires(Permission.RECORD_SCRUTINY)
+@posts(Permission.RECORD_SCRUTINY)
 def record_scrutiny(request: HttpRequest, pk: int) -> HttpResponse:
     publication = get_object_or_404(Publication, pk=pk)
     form = ScrutinyForm(request.POST)

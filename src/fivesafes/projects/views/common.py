@@ -1,17 +1,21 @@
 """What the pages of safe projects share: loading an object through the policy's check
-(`loaded`, `application_view`), the findings context, and the wizard's steps."""
+(`loaded`, `application_view`), a POST-only view with its permission (`posts`), the findings
+context, and the wizard's steps."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_POST
 
 from fivesafes.policy import applications as policy
+from fivesafes.policy.decorators import requires
+from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Application
 from fivesafes.projects.rules import Severity
 from fivesafes.projects.services import applications as service
@@ -28,6 +32,18 @@ WIZARD: tuple[tuple[str, str], ...] = (
     ("submit", "Findings and submission"),
 )
 WIZARD_SLUGS = [slug for slug, _ in WIZARD]
+
+
+V = TypeVar("V", bound=Callable[..., HttpResponse])
+
+
+def posts(permission: Permission) -> Callable[[V], V]:
+    """A view that answers a POST only (a button or a form of a page) and needs `permission`."""
+
+    def decorate(view: V) -> V:
+        return require_POST(requires(permission)(view))
+
+    return decorate
 
 
 def loaded(

@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from fivesafes.policy import quotes as quotes_policy
 from fivesafes.policy.decorators import requires
@@ -19,7 +18,7 @@ from fivesafes.projects.services.documents import (
     render_decision_letter,
     render_invoice,
 )
-from fivesafes.projects.views.common import application_view, loaded
+from fivesafes.projects.views.common import application_view, loaded, posts
 from fivesafes.shared.pages import run_action
 
 
@@ -69,8 +68,7 @@ def _price_page(request: HttpRequest, items: list[PriceItem]) -> HttpResponse:
     )
 
 
-@require_POST
-@requires(Permission.REVIEW_PROJECT_APPLICATIONS)
+@posts(Permission.REVIEW_PROJECT_APPLICATIONS)
 def issue_quote(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     form = QuoteForm(request.POST)
@@ -89,8 +87,7 @@ def issue_quote(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@requires(Permission.ACCEPT_QUOTES)
+@posts(Permission.ACCEPT_QUOTES)
 def accept_quote(request: HttpRequest, pk: int) -> HttpResponse:
     quote = get_object_or_404(Quote.objects.select_related("application__institution"), pk=pk)
     back = redirect("projects:application", pk=quote.application_id)
@@ -133,8 +130,7 @@ def decision_pdf(request: HttpRequest, application: Application) -> HttpResponse
     return response
 
 
-@require_POST
-@requires(Permission.ISSUE_INVOICES)
+@posts(Permission.ISSUE_INVOICES)
 def issue_invoice(request: HttpRequest, pk: int) -> HttpResponse:
     quote = get_object_or_404(Quote, pk=pk)
     back = redirect("projects:application", pk=quote.application_id)

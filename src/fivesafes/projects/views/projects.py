@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from fivesafes.policy import projects as policy
 from fivesafes.policy.decorators import requires
@@ -14,6 +13,7 @@ from fivesafes.projects.forms import ChangeRequestForm
 from fivesafes.projects.models import Application, Project
 from fivesafes.projects.services import projects as service
 from fivesafes.projects.views.closure import CloseForm, PublicationForm, ScrutinyForm
+from fivesafes.projects.views.common import posts
 from fivesafes.shared.pages import refuse, run_action
 
 
@@ -70,8 +70,7 @@ def project_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_PROJECTS)
+@posts(Permission.APPLY_FOR_PROJECTS)
 def start_change(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(Project, pk=pk)
     form = ChangeRequestForm(request.POST)
@@ -87,8 +86,7 @@ def start_change(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_PROJECTS)
+@posts(Permission.APPLY_FOR_PROJECTS)
 def record_small_change(request: HttpRequest, pk: int) -> HttpResponse:
     change = get_object_or_404(Application, pk=pk)
     return run_action(

@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from fivesafes.audit.services import event_stream_for
 from fivesafes.policy import applications as policy
@@ -22,7 +21,7 @@ from fivesafes.projects.forms import AnswerForm, QuestionForm, StepForm
 from fivesafes.projects.models import Application
 from fivesafes.projects.services import assignment, decisions, population
 from fivesafes.projects.services.projects import changes_of
-from fivesafes.projects.views.common import application_view, findings_context
+from fivesafes.projects.views.common import application_view, findings_context, posts
 from fivesafes.projects.views.pricing import QuoteForm
 from fivesafes.projects.workflow import STATE_LABELS, TRANSITIONS, WIZARD_STEPS
 from fivesafes.shared.pages import run_action
@@ -71,8 +70,7 @@ class AssignForm(forms.Form):
         ]
 
 
-@require_POST
-@requires(Permission.REVIEW_PROJECT_APPLICATIONS)
+@posts(Permission.REVIEW_PROJECT_APPLICATIONS)
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     """Take the case (no handler chosen) or assign it to another case handler."""
     from fivesafes.accounts.models import User
@@ -151,8 +149,7 @@ def application_page(request: HttpRequest, application: Application) -> HttpResp
     return render(request, "projects/application.html", context)
 
 
-@require_POST
-@requires(Permission.VIEW_DASHBOARD)
+@posts(Permission.VIEW_DASHBOARD)
 @application_view
 def take_step(request: HttpRequest, application: Application, step: str) -> HttpResponse:
     transition = TRANSITIONS.get(step)
@@ -184,8 +181,7 @@ def take_step(request: HttpRequest, application: Application, step: str) -> Http
     )
 
 
-@require_POST
-@requires(Permission.REVIEW_PROJECT_APPLICATIONS)
+@posts(Permission.REVIEW_PROJECT_APPLICATIONS)
 def ask(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     form = QuestionForm(request.POST)
