@@ -18,7 +18,7 @@ from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from fivesafes.accounts.models import TOKEN_PREFIX, ApiToken, hash_token
-from fivesafes.policy.checks import check_permission, is_two_factor
+from fivesafes.policy.checks import can, check_permission, check_signed_in, is_two_factor
 from fivesafes.policy.decorators import ATTRIBUTE, AccessRule
 from fivesafes.policy.permissions import Permission
 from fivesafes.shared.refusals import AccessDenied
@@ -65,8 +65,10 @@ class TwoFactorSessionAuth(APIKeyCookie):
         return None
 
 
-def api_requires(*permissions: Permission) -> Callable[[F], F]:
-    """Declare and enforce the permissions an API operation needs."""
+def api_requires(*permissions: Permission, any_of: tuple[Permission, ...] = ()) -> Callable[[F], F]:
+    """Declare and enforce the permissions an API operation needs: all of `permissions`, and
+    at least one of `any_of` when given. The declaration is what the OpenAPI document shows."""
+    rule = AccessRule(public=False, permissions=permissions, any_of=any_of)
 
     def decorate(func: F) -> F:
         @functools.wraps(func)
@@ -74,12 +76,19 @@ def api_requires(*permissions: Permission) -> Callable[[F], F]:
             try:
                 for permission in permissions:
                     check_permission(request.auth, permission)
+                if any_of and not any(can(request.auth, p) for p in any_of):
+                    check_signed_in(request.auth)  # not signed in: that is the reason
+                    names = ", ".join(f"'{p.value}'" for p in any_of)
+                    raise AccessDenied(
+                        f"Your roles include none of the permissions {names}; this operation "
+                        "needs one of them."
+                    )
             except AccessDenied as denial:
                 _audit_refusal(request, denial.reason)
                 raise HttpError(403, denial.reason) from None
             return func(request, *args, **kwargs)
 
-        setattr(wrapper, ATTRIBUTE, AccessRule(public=False, permissions=permissions))
+        setattr(wrapper, ATTRIBUTE, rule)
         return wrapper  # type: ignore[return-value]
 
     return decorate

@@ -18,13 +18,28 @@ ATTRIBUTE = "fivesafes_access_rule"
 
 @dataclass(frozen=True)
 class AccessRule:
+    """Public, or signed in with every one of `permissions` and, if `any_of` is given, at least
+    one of those (an operation two kinds of person may take, each under its own permission)."""
+
     public: bool
     permissions: tuple[Permission, ...] = ()
+    any_of: tuple[Permission, ...] = ()
+
+    def allows(self, granted: frozenset[Permission]) -> bool:
+        """Whether a person holding `granted` passes the rule (the object rules come after)."""
+        if self.public:
+            return True
+        return set(self.permissions) <= granted and (
+            not self.any_of or bool(set(self.any_of) & granted)
+        )
 
     def describe(self) -> str:
         if self.public:
             return "public"
-        return "signed in with " + (", ".join(p.value for p in self.permissions) or "any role")
+        text = "signed in with " + (", ".join(p.value for p in self.permissions) or "any role")
+        if self.any_of:
+            text += " and one of " + ", ".join(p.value for p in self.any_of)
+        return text
 
 
 def _mark(view: F, rule: AccessRule) -> F:

@@ -30,11 +30,8 @@ CLOSERS = (
     response=ProjectOut,
     summary="Close the project now (R25)",
     description=CLOSERS,
-    openapi_extra={
-        "x-permissions-any-of": [P.CLOSE_PROJECTS.value, P.APPLY_FOR_PROJECTS.value],
-    },
 )
-@api_requires(P.VIEW_DASHBOARD)
+@api_requires(any_of=(P.CLOSE_PROJECTS, P.APPLY_FOR_PROJECTS))
 def close_project(request: HttpRequest, project_id: int, payload: CloseIn) -> Project:
     on_project(
         request,
