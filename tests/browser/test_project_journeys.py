@@ -48,7 +48,7 @@ def add_to_basket(tab: Any, register: str, variable: str, first: int, last: int)
     tab.get_by_label("From year").fill(str(first))
     tab.get_by_label("To year").fill(str(last))
     tab.get_by_role("button", name="Add to data basket").click()
-    expect(tab.get_by_text("In your basket")).to_be_visible()
+    expect(tab.locator("#basket-button p[role=status]")).to_contain_text("In your basket")
 
 
 def add_criterion(tab: Any, variable: str, condition: str, values: str) -> None:

@@ -373,3 +373,26 @@ def test_no_catalogue_route_shows_microdata(catalogue: Path, register_base: Path
         body = Client().get(url).content.decode()
         leaked = [v for v in values if v in body]
         assert not leaked, (url, leaked[:3])
+
+
+def test_a_refused_basket_add_says_so_where_it_was_asked(catalogue: Path, make_user) -> None:
+    """On the variable page (htmx), years the register does not cover keep the form and show
+    the refusal at once; a good add shows the badge with its message, used up there."""
+    client = verified_client(make_user(Role.RESEARCHER))
+    variable = CatalogueVariable.objects.get(
+        version__register__short_name="INCOME", name="wage_income"
+    )
+    url = reverse("data:basket_add", args=[variable.pk])
+    refused = client.post(url, {"first_year": 2030, "last_year": 1970}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 200
+    text = refused.content.decode()
+    assert "In your basket" not in text
+    assert "Add to data basket" in text
+    assert 'class="message error"' in text
+    assert not BasketItem.objects.filter(variable=variable).exists()
+    first = variable.version.first_year
+    added = client.post(url, {"first_year": first, "last_year": first}, HTTP_HX_REQUEST="true")
+    assert "In your basket" in added.content.decode()
+    assert "is in your basket." in added.content.decode()
+    later = client.get(reverse("data:basket")).content.decode()
+    assert "is in your basket." not in later  # the message was shown on the variable page

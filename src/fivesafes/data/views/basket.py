@@ -30,34 +30,40 @@ def basket(request: HttpRequest) -> HttpResponse:
 
 def _put_in_basket(
     request: HttpRequest, variable: CatalogueVariable, first: int | None, last: int | None
-) -> None:
+) -> bool:
+    """Add the variable; say what happened; whether it is in the basket now."""
     try:
         item = service.add_variable(
             actor=request.user, variable=variable, first_year=first, last_year=last, request=request
         )
     except service.AlreadyInBasket as already:
         messages.info(request, already.finding.message)
+        return True
     except RuleViolation as refusal:
         messages.error(request, refusal.finding.message)
-    else:
-        messages.success(
-            request, f"{variable} ({item.first_year}-{item.last_year}) is in your basket."
-        )
+        return False
+    messages.success(request, f"{variable} ({item.first_year}-{item.last_year}) is in your basket.")
+    return True
 
 
 @requires(Permission.USE_DATA_BASKET)
 @require_POST
 def add(request: HttpRequest, variable_id: int) -> HttpResponse:
     variable = queries.current_variable(variable_id)  # current versions only
+    in_basket = False
     try:
         years = _year(request, "first_year"), _year(request, "last_year")
     except ValueError:
         messages.error(request, "Years: enter whole years such as 2010.")
     else:
-        _put_in_basket(request, variable, *years)
+        in_basket = _put_in_basket(request, variable, *years)
     if request.htmx:
+        # The answer is shown where it was asked, at once (a refusal keeps the form), and its
+        # message is used up here rather than appearing later on another page.
         return render(
-            request, "data/_basket_button.html", {"variable": variable, "in_basket": True}
+            request,
+            "data/_basket_button.html",
+            {"variable": variable, "in_basket": in_basket, "answer": True},
         )
     return redirect(request.POST.get("back") or "data:basket")
 
