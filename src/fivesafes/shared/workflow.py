@@ -126,15 +126,32 @@ class StateMachine(Generic[S]):
                     frontier.append(transition.target)
         return seen
 
+    def state_refusal(self, state: S, transition: Transition[S], what: str) -> RuleViolation | None:
+        """Why the step does not leave the object's current state, or None when it does."""
+        if state in transition.sources:
+            return None
+        return RuleViolation(
+            self.rule,
+            "state",
+            f"{what} is {state.label.lower()}; "  # type: ignore[attr-defined]
+            f"'{transition.label}' is not possible now.",
+        )
+
     def check_state(self, state: S, transition: Transition[S], what: str) -> None:
         """Refuse a step that does not leave the object's current state."""
-        if state not in transition.sources:
-            raise RuleViolation(
-                self.rule,
-                "state",
-                f"{what} is {state.label.lower()}; "  # type: ignore[attr-defined]
-                f"'{transition.label}' is not possible now.",
-            )
+        refusal = self.state_refusal(state, transition, what)
+        if refusal is not None:
+            raise refusal
+
+
+def permission_refusal(actor: Any, transition: Transition[Any]) -> AccessDenied | None:
+    """Why the actor's roles do not allow the step, or None when they do."""
+    if transition.permission in permissions_of(getattr(actor, "roles", frozenset())):
+        return None
+    return AccessDenied(
+        f"Your roles do not include the permission '{transition.permission.value}' "
+        f"needed to {transition.label.lower()}."
+    )
 
 
 MACHINES: list[StateMachine[Any]] = []
@@ -210,19 +227,14 @@ def refusal_for(
     """
     current = state if state is not None else sm.state_of(obj)
     label = what or str(obj)
-    if current not in transition.sources:
-        return RuleViolation(
-            sm.rule,
-            "state",
-            f"{label} is {current.label.lower()}; '{transition.label}' is not possible now.",
-        )
+    wrong_state = sm.state_refusal(current, transition, label)
+    if wrong_state is not None:
+        return wrong_state
     if actor is None or not getattr(actor, "is_authenticated", False):
         return AccessDenied("Sign in first.", status=401, sign_in=True)
-    if transition.permission not in permissions_of(actor.roles):
-        return AccessDenied(
-            f"Your roles do not include the permission '{transition.permission.value}' "
-            f"needed to {transition.label.lower()}."
-        )
+    not_permitted = permission_refusal(actor, transition)
+    if not_permitted is not None:
+        return not_permitted
     if transition.owner_field and getattr(obj, f"{transition.owner_field}_id") != actor.pk:
         return AccessDenied(
             f"Only the {person_label(transition.owner_field)} can {transition.label.lower()}."
@@ -313,13 +325,8 @@ def take_step(
     note = note.strip()
     if actor is None and not (transition.automatic or transition.by_system):
         raise AccessDenied("Sign in first.", status=401, sign_in=True)
-    if actor is not None and transition.permission not in permissions_of(
-        getattr(actor, "roles", frozenset())
-    ):
-        raise AccessDenied(
-            f"Your roles do not include the permission '{transition.permission.value}' "
-            f"needed to {transition.label.lower()}."
-        )
+    if actor is not None and (not_permitted := permission_refusal(actor, transition)):
+        raise not_permitted
     with transaction.atomic():
         locked = hooks.lock(obj)
         what = hooks.describe(locked)
