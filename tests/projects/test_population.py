@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from fivesafes.projects.rules import population as core
+from fivesafes.metadata import population as core
 from fivesafes.projects.rules import scope as scopes
 from fivesafes.projects.services import population as service
 from fivesafes.shared.refusals import RuleViolation

@@ -11,6 +11,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fivesafes.metadata.population import CatalogueEntry, from_dict
 from fivesafes.projects.rules import (
     ApplicationFacts,
     ExternalDataFacts,
@@ -22,7 +23,6 @@ from fivesafes.projects.rules import (
     may_submit,
 )
 from fivesafes.projects.rules.checks import latest_business_year
-from fivesafes.projects.rules.population import CatalogueEntry, from_dict
 
 TODAY = date(2026, 11, 22)
 INCOME = VariableFacts("income", "wage", 2015, 2020, justification="Outcome of the study.")

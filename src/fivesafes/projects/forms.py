@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 
+from fivesafes.metadata.population import Operator
 from fivesafes.projects.models import ApplicationVariable
-from fivesafes.projects.rules.population import Operator
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TEXT = forms.Textarea(attrs={"rows": 3})

@@ -35,7 +35,7 @@ class VariableScope:
 
 @dataclass(frozen=True)
 class PopulationScope:
-    """The approved population: all `criteria` hold (see `rules/population.py`)."""
+    """The approved population: all `criteria` hold (see `metadata/population.py`)."""
 
     definition: str = ""
     unit: str = "person"

@@ -73,7 +73,7 @@ class Application(models.Model):
     population = models.JSONField(
         default=dict,
         blank=True,
-        help_text="Criteria over catalogue variables (rules/population.py), as JSON.",
+        help_text="Criteria over catalogue variables (metadata/population.py), as JSON.",
     )
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)

@@ -5,6 +5,13 @@ whether it may take the fast track; `scope.diff` compares an approved scope with
 `population` holds the structured population definition and its validation.
 """
 
+from fivesafes.metadata.population import (
+    CatalogueEntry,
+    Criterion,
+    Operator,
+    PopulationDefinition,
+    PopulationError,
+)
 from fivesafes.projects.rules.engine import FastTrack, evaluate, fast_track, may_submit
 from fivesafes.projects.rules.facts import (
     ApplicationFacts,
@@ -13,13 +20,6 @@ from fivesafes.projects.rules.facts import (
     VariableFacts,
 )
 from fivesafes.projects.rules.findings import Finding, Severity
-from fivesafes.projects.rules.population import (
-    CatalogueEntry,
-    Criterion,
-    Operator,
-    PopulationDefinition,
-    PopulationError,
-)
 
 __all__ = [
     "ApplicationFacts",

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from fivesafes.metadata.population import validate as validate_population
 from fivesafes.people.rules import InstitutionKind, add_years, may_receive_business_data
 from fivesafes.projects.rules.facts import ApplicationFacts
 from fivesafes.projects.rules.findings import Finding, Severity
-from fivesafes.projects.rules.population import validate as validate_population
 
 B = Severity.BLOCKING
 J = Severity.NEEDS_JUSTIFICATION

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from fivesafes.projects.rules.population import CatalogueEntry, PopulationDefinition
+from fivesafes.metadata.population import CatalogueEntry, PopulationDefinition
 
 
 @dataclass(frozen=True)

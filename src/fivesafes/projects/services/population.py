@@ -16,8 +16,7 @@ from django.utils import timezone
 
 from fivesafes.accounts.models import User
 from fivesafes.audit.services import record
-from fivesafes.projects.models import Application
-from fivesafes.projects.rules.population import (
+from fivesafes.metadata.population import (
     CatalogueEntry,
     CodeEntry,
     PopulationDefinition,
@@ -27,6 +26,7 @@ from fivesafes.projects.rules.population import (
     from_dict,
     validate,
 )
+from fivesafes.projects.models import Application
 from fivesafes.shared.refusals import RuleViolation
 
 

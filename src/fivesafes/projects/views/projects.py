@@ -19,7 +19,7 @@ from fivesafes.shared.pages import refuse, run_action
 
 def scope_population(project: Project) -> list[str]:
     """The approved population's criteria in words, with the catalogue's labels."""
-    from fivesafes.projects.rules.population import PopulationError, describe_all, from_dict
+    from fivesafes.metadata.population import PopulationError, describe_all, from_dict
     from fivesafes.projects.services.population import catalogue_entries
 
     try:

@@ -1,4 +1,5 @@
-"""The population of an application as criteria over catalogue variables (R11), free of Django.
+"""The population of an application as criteria over catalogue variables (R11), free of Django;
+read by the application rules (projects) and compiled into an extraction plan (extraction).
 
 A definition names the kind of unit (persons by default) and a list of criteria that must all
 hold. Each criterion refers to a catalogue variable as "REGISTER.name" and says how it selects:
