@@ -2,7 +2,7 @@
 
 Framework-free commands (disclosure control, register generation, benchmarks) run without
 starting Django; everything else is handed to Django's management machinery, so
-`fivesafes migrate`, `fivesafes runserver` and the project's own management commands all work.
+`fivesafes migrate`, `fivesafes serve` (uvicorn) and the project's own management commands all work.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ CORE_COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 # Django's own commands worth listing in `fivesafes --help`; the project's are found by app.
-DJANGO_COMMANDS = ("migrate", "runserver", "createsuperuser", "shell", "check", "collectstatic")
+DJANGO_COMMANDS = ("migrate", "createsuperuser", "shell", "check", "collectstatic")
 
 
 def _django_setup() -> None:

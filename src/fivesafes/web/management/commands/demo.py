@@ -41,7 +41,7 @@ class Command(BaseCommand):
         self, *args: Any, port: int, host: str, persons: int, setup_only: bool, **options: Any
     ) -> None:
         if settings.ENV == "production":
-            raise CommandError("demo is refused in production; run migrate and a WSGI server.")
+            raise CommandError("demo is refused in production; run migrate and `fivesafes serve`.")
         self.stdout.write("== preparing the database")
         call_command("migrate", interactive=False, verbosity=0)
         ensure_demo_users()
@@ -64,9 +64,11 @@ class Command(BaseCommand):
                 sys.executable,
                 "-m",
                 "fivesafes.cli",
-                "runserver",
-                f"{host}:{port}",
-                "--noreload",
+                "serve",
+                "--host",
+                host,
+                "--port",
+                str(port),
             ]
             subprocess.run(server, check=False)  # noqa: S603 - our own interpreter and module
         except KeyboardInterrupt:
