@@ -32,7 +32,7 @@ def test_serve_answers_pages_and_static_files_under_uvicorn(tmp_path: Path) -> N
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(f"{base}/static/css/fivesafes.css") as answer:
+                with urllib.request.urlopen(f"{base}/static/css/fivesafes.css") as answer:  # noqa: S310
                     css = answer.read().decode()
                     headers = answer.headers
                 break

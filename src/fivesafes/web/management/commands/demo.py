@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 from typing import Any
 
@@ -17,6 +15,7 @@ from fivesafes.people.demo import ensure_demo_people
 from fivesafes.projects.demo import ensure_demo_projects
 from fivesafes.web.demo_cases import ensure_demo_cases
 from fivesafes.web.demo_data import DEMO_PERSONS, prepare_demo_data
+from fivesafes.web.supervisor import Child, Supervisor
 
 
 class Command(BaseCommand):
@@ -58,27 +57,21 @@ class Command(BaseCommand):
             self.stdout.write("Set-up done.")
             return
         self._print_logins(host, port)
-        worker = subprocess.Popen([sys.executable, "-m", "fivesafes.cli", "worker"])  # noqa: S603
-        try:
-            server = [
-                sys.executable,
-                "-m",
-                "fivesafes.cli",
-                "serve",
-                "--host",
-                host,
-                "--port",
-                str(port),
-            ]
-            subprocess.run(server, check=False)  # noqa: S603 - our own interpreter and module
-        except KeyboardInterrupt:
-            pass
-        finally:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+        command = [sys.executable, "-m", "fivesafes.cli"]
+        supervisor = Supervisor(
+            [
+                Child(
+                    "web server",
+                    [*command, "serve", "--host", host, "--port", str(port)],
+                    essential=True,
+                ),
+                Child("job worker", [*command, "worker"]),
+            ],
+            say=self.stdout.write,
+        )
+        status = supervisor.run()
+        if status:
+            raise CommandError(f"The demo stopped: the web server ended with status {status}.")
 
     def _print_logins(self, host: str, port: int) -> None:
         out = self.stdout.write
