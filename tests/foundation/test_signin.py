@@ -190,3 +190,25 @@ def test_open_redirect_after_sign_in_is_ignored(researcher) -> None:
     device = researcher.totpdevice_set.get()
     response = client.post(reverse("accounts:verify"), {"code": current_code(device)})
     assert response.url == reverse("web:dashboard")
+
+
+def test_an_excluded_person_is_refused_at_sign_in_with_the_reason_and_audited(
+    researcher, monkeypatch
+) -> None:
+    from fivesafes.policy import checks
+
+    reason = "You are excluded from the research service until 2027-06-30 (R24)."
+    monkeypatch.setattr(
+        checks,
+        "_exclusion_checks",
+        [*checks._exclusion_checks, lambda user: reason if user.username == "rikke" else None],
+    )
+    client = Client()
+    response = sign_in_password(client, "rikke")
+    assert response.status_code == 400
+    assert f"You cannot sign in: {reason}" in response.content.decode()
+    assert actions()[-1] == "login.refused_excluded"
+    assert "fivesafes.pending_user" not in client.session
+    # a wrong password does not reveal the exclusion
+    response = sign_in_password(Client(), "rikke", "wrong password here")
+    assert "excluded" not in response.content.decode()

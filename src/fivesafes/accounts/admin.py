@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
 
 from fivesafes.accounts.models import ApiToken, RoleAssignment, User
 
@@ -13,9 +14,34 @@ class RoleInline(admin.TabularInline):
     readonly_fields = ("granted_at", "granted_by")
 
 
+class UserCreation(AdminUserCreationForm):
+    """The add form asks for the e-mail address (unique and required) and the full name."""
+
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username", "email", "full_name")
+
+
 @admin.register(User)
 class FivesafesUserAdmin(UserAdmin):
     inlines = [RoleInline]
+    add_form = UserCreation
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "email",
+                    "full_name",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
     list_display = ("username", "full_name", "email", "is_active", "last_login")
     fieldsets = (*UserAdmin.fieldsets, ("fivesafes", {"fields": ("full_name",)}))
 

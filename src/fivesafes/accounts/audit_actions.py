@@ -8,6 +8,8 @@ ACTIONS = {
     "login.second_factor_failed": "A sign-in failed at the second factor",
     "login.locked_out": "A sign-in was refused: too many failed attempts",
     "login.refused_disabled": "A sign-in to a disabled account was refused",
+    "login.refused_excluded": "A sign-in was refused: the person is excluded (R24)",
+    "account.administrator_created": "The first administrator was created from the command line",
     "logout": "Signed out",
     "session.expired": "A session ended after a time without activity",
     "two_factor.enrolled": "An authenticator was enrolled as second factor (R10)",

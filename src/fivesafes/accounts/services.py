@@ -7,6 +7,7 @@ sign-in views audit them as they happen.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.db import transaction
@@ -83,3 +84,56 @@ def confirm_authenticator(*, person: User, device: TOTPDevice, request: Any = No
         codes = twofactor.new_recovery_codes(person)
         record(action="two_factor.enrolled", actor=person, request=request)
     return codes
+
+
+def create_administrator(*, username: str, email: str, full_name: str) -> tuple[User, str]:
+    """The bootstrap of a new installation: a person with the administrator role and a one-time
+    password (returned, to be shown once), who must enrol an authenticator at the first sign-in
+    (no second factor exists yet, so sign-in leads to enrolment). Refused while an active
+    administrator exists: later administrators are appointed by one in the administration."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from fivesafes.accounts.models import RoleAssignment
+    from fivesafes.policy.permissions import Role
+    from fivesafes.shared.refusals import RuleViolation
+
+    username, email, full_name = username.strip(), email.strip(), full_name.strip()
+    if not username or len(username) > 150:
+        raise RuleViolation("R10", "username", "Give a user name of 1 to 150 characters.")
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise RuleViolation("R10", "email", f"'{email}' is not an e-mail address.") from None
+    if not full_name:
+        raise RuleViolation("R10", "full_name", "Give the administrator's full name.")
+    with transaction.atomic():
+        if RoleAssignment.objects.filter(
+            role=Role.ADMINISTRATOR.value, user__is_active=True
+        ).exists():
+            raise RuleViolation(
+                "R10",
+                "username",
+                "An administrator exists already; further administrators are appointed by one "
+                "of them in the administration pages.",
+            )
+        if User.objects.filter(username__iexact=username).exists():
+            raise RuleViolation("R10", "username", f"The user name '{username}' is taken.")
+        if User.objects.filter(email__iexact=email).exists():
+            raise RuleViolation("R10", "email", f"The e-mail address '{email}' is in use.")
+        password = secrets.token_urlsafe(18)
+        user = User.objects.create_user(
+            username=username,
+            email=email,
+            full_name=full_name,
+            password=password,
+            is_staff=True,
+            is_superuser=True,
+        )
+        RoleAssignment.objects.create(user=user, role=Role.ADMINISTRATOR.value)
+        record(
+            action="account.administrator_created",
+            obj=user,
+            after={"username": username, "roles": [Role.ADMINISTRATOR.value]},
+        )
+    return user, password

@@ -21,7 +21,7 @@ from fivesafes.accounts import services, sessions, twofactor
 from fivesafes.accounts.forms import CodeForm, EnrolForm, SignInForm
 from fivesafes.accounts.models import User
 from fivesafes.audit.services import record
-from fivesafes.policy.checks import is_two_factor
+from fivesafes.policy.checks import exclusion_reason, is_two_factor
 from fivesafes.policy.decorators import public
 
 BACKEND = "fivesafes.accounts.backends.UsernameOrEmailBackend"
@@ -67,6 +67,14 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             else:
                 record(action="login.failed", request=request, data={"username": username[:150]})
                 form.add_error(None, "The username or password is wrong.")
+        elif excluded := exclusion_reason(user):
+            record(
+                action="login.refused_excluded",
+                actor=user,
+                request=request,
+                data={"reason": excluded[:500]},
+            )
+            form.add_error(None, f"You cannot sign in: {excluded}")
         else:
             next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
             sessions.set_pending(request, user)
