@@ -52,3 +52,51 @@ def changes(event: AuditEvent) -> list[Change]:
         if old != new:
             rows.append(Change(field, show(old), show(new)))
     return rows
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One line of an object's history: an action in words, who and when; repeated edits by the
+    same person in a row are folded into one line with their count and time span."""
+
+    words: str
+    actor: str
+    first: Any
+    last: Any
+    about: str
+    count: int = 1
+
+
+def history(events: Any) -> list[HistoryRow]:
+    """Events (in the order shown) as history lines: consecutive events of the same action by
+    the same person about the same object become one line."""
+    rows: list[HistoryRow] = []
+    for event in events:
+        actor = event.actor_label or "system"
+        previous = rows[-1] if rows else None
+        same = (
+            previous is not None
+            and previous.words == in_words(event.action)
+            and previous.actor == actor
+            and previous.about == event.object_label
+        )
+        if same and previous is not None:
+            rows[-1] = HistoryRow(
+                words=previous.words,
+                actor=actor,
+                first=previous.first,
+                last=event.occurred_at,
+                about=previous.about,
+                count=previous.count + 1,
+            )
+        else:
+            rows.append(
+                HistoryRow(
+                    words=in_words(event.action),
+                    actor=actor,
+                    first=event.occurred_at,
+                    last=event.occurred_at,
+                    about=event.object_label,
+                )
+            )
+    return rows
