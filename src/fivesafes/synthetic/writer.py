@@ -2,27 +2,34 @@
 
 Files go to OUT/SHORTNAME/VERSION/data.parquet for FIXED registers and
 OUT/SHORTNAME/VERSION/year=YYYY/data.parquet for temporal ones (the year of the start variable).
-Column types follow the metadata: code-list strings are dictionary-encoded. Writing happens on
-one background thread, so numpy can draw the next chunk while Arrow encodes and compresses; the
-queue is bounded, so memory stays flat.
+Column types follow the metadata: code-list strings are dictionary-encoded (the dictionary is the
+variable's codes, then its sentinels). The register modules hand over numpy arrays, and the sink
+makes each the Arrow column its variable asks for. Writing happens on one background thread, so
+numpy can draw the next chunk while Arrow encodes and compresses; the queue is bounded, so memory
+stays flat.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from fivesafes.metadata.model import DataType, Register, Variable
+from fivesafes.metadata.model import CodeList, DataType, Register, Variable
 from fivesafes.synthetic.timeline import year_of
 
 MAX_PENDING = 6
+
+# A column as the register modules give it: numpy values (for a code column, positions in its
+# dictionary; for a date, day numbers; for a string, fixed-width bytes); values and a validity
+# mask (null where False); or, for a date column, one day number for every row.
+Column: TypeAlias = np.ndarray | tuple[np.ndarray, np.ndarray] | int | np.integer
 
 
 def arrow_type(var: Variable) -> pa.DataType:
@@ -44,6 +51,21 @@ def arrow_schema(register: Register) -> pa.Schema:
     return pa.schema(
         [pa.field(v.name, arrow_type(v), nullable=v.nullable) for v in register.variables]
     )
+
+
+def dictionary_of(
+    code_list: CodeList, extra: Sequence[str] = ()
+) -> tuple[pa.Array, dict[str, int]]:
+    """The Arrow dictionary of a code list's codes (plus sentinels) and each code's position."""
+    codes = list(dict.fromkeys([c.code for c in code_list.codes] + list(extra)))
+    return pa.array(codes, type=pa.string()), {c: i for i, c in enumerate(codes)}
+
+
+def code_dictionary(var: Variable) -> pa.Array:
+    """The dictionary a code variable's column is written with: its codes, then its sentinels."""
+    domain = var.value_domain
+    assert domain.code_list is not None
+    return dictionary_of(domain.code_list, [s.code for s in domain.sentinels])[0]
 
 
 def fixed_strings(values: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
@@ -86,6 +108,10 @@ class RegisterSink:
         self.out = out
         self.registers = dict(registers)
         self.schemas = {name: arrow_schema(r) for name, r in registers.items()}
+        self.dictionaries = {
+            name: {v.name: code_dictionary(v) for v in r.variables if v.value_domain.code_list}
+            for name, r in registers.items()
+        }
         self.writers: dict[tuple[str, int | None], pq.ParquetWriter] = {}
         self.rows: dict[str, int] = dict.fromkeys(registers, 0)
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parquet")
@@ -120,20 +146,30 @@ class RegisterSink:
             self.pending.pop(0).result()
         self.pending.append(self.pool.submit(self._write_now, name, table, year))
 
-    def write(self, name: str, columns: Mapping[str, pa.Array], year: int | None = None) -> None:
-        """Append rows (one column per variable, in any order) to a register's file."""
+    def table(self, name: str, columns: Mapping[str, Column]) -> pa.Table:
+        """A register's rows as an Arrow table: one column per variable, given in any order."""
         schema = self.schemas[name]
-        table = pa.Table.from_arrays([columns[f.name] for f in schema], schema=schema)
+        rows = next(
+            len(c[0] if isinstance(c, tuple) else c)
+            for c in columns.values()
+            if not isinstance(c, int | np.integer)
+        )
+        codes = self.dictionaries[name]
+        arrays = [_arrow(columns[f.name], f.type, codes.get(f.name), rows) for f in schema]
+        return pa.Table.from_arrays(arrays, schema=schema)
+
+    def write(self, name: str, columns: Mapping[str, Column], year: int | None = None) -> None:
+        """Append rows (one column per variable, in any order) to a register's file."""
+        table = self.table(name, columns)
         if table.num_rows:
             self._submit(name, table, year)
 
     def write_by_year(
-        self, name: str, columns: Mapping[str, pa.Array], start_days: np.ndarray
+        self, name: str, columns: Mapping[str, Column], start_days: np.ndarray
     ) -> None:
         """Append rows of a temporal register, split into the folders of their start years."""
         years = year_of(start_days).astype(np.int16)
-        schema = self.schemas[name]
-        table = pa.Table.from_arrays([columns[f.name] for f in schema], schema=schema)
+        table = self.table(name, columns)
         if len(years) > 1 and np.any(
             years[1:] < years[:-1]
         ):  # most callers draw rows in year order
@@ -153,3 +189,17 @@ class RegisterSink:
         for writer in self.writers.values():
             writer.close()
         self.writers.clear()
+
+
+def _arrow(column: Column, arrow: pa.DataType, dictionary: pa.Array | None, rows: int) -> pa.Array:
+    """`column` as an array of type `arrow` (see `Column`)."""
+    if isinstance(column, int | np.integer):
+        column = np.full(rows, column, dtype=np.int64)
+    values, valid = column if isinstance(column, tuple) else (column, None)
+    if dictionary is not None:
+        return coded(values, dictionary, valid)
+    if arrow == pa.string():
+        return fixed_strings(values, valid)
+    if arrow == pa.date32():
+        return dates(values, valid)
+    return numbers(values, valid)

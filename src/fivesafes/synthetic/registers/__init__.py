@@ -1,4 +1,5 @@
-"""The synthetic registers, one module each: METADATA (a Register) and a generate function.
+"""The synthetic registers, one module each: METADATA (a Register, declared in the TOML file of
+the module's name beside it, see `_metadata`) and a generate function.
 
 PERSON_REGISTERS are generated per chunk of persons, in this order (EMPLOYMENT before INCOME,
 which uses its days worked); ENTERPRISE_REGISTERS (business, workplaces) once at the end of a run.

@@ -10,28 +10,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from fivesafes.metadata.model import DataType, Role, SubjectArea, Temporality
 from fivesafes.synthetic import codelists
 from fivesafes.synthetic.enterprises import pick_employers
 from fivesafes.synthetic.people import Y
 from fivesafes.synthetic.registers._common import (
     Chunk,
-    coded_var,
     cumulative_draw,
-    date_var,
-    described,
-    id_number,
     leaf_positions,
     leaves_within,
-    person_number,
-    quality,
-    register,
-    var,
 )
+from fivesafes.synthetic.registers._metadata import declare
 from fivesafes.synthetic.timeline import END, FIRST_YEAR, START, YEARS, year_of, year_start
-from fivesafes.synthetic.writer import coded, dates, fixed_strings, numbers
 
-NAME = "EMPLOYMENT"
 SPELLS = 6
 EMPLOYMENT_RATE = np.array([0.55, 0.65, 0.75, 0.8, 0.85, 0.88, 0.9, 0.92])  # by final ISCED index
 PAY_BY_EDU = np.array([0.75, 0.8, 0.9, 0.95, 1.05, 1.15, 1.45, 1.6])
@@ -48,114 +38,13 @@ MAJOR_BY_EDU = np.array(
     ]
 )
 
-METADATA = register(
-    NAME,
-    ("Job spells (employment)", "Jobforløb (beskæftigelse)"),
-    (
-        "Employment spells linking persons to workplaces and enterprises, with industry and occupation.",
-        "Ansættelsesforløb der kobler personer til arbejdssteder og virksomheder, med branche og stilling.",
-    ),
-    subject_area=SubjectArea.LABOUR_MARKET,
-    unit_type="job",
-    temporality=Temporality.EVENT,
-    quality=quality(
-        (
-            "Labour market careers, mobility between employers, matched employer-employee research.",
-            "Arbejdsmarkedsforløb, mobilitet mellem arbejdsgivere, koblet arbejdsgiver-lønmodtager-forskning.",
-        ),
-        (
-            "Integrated database of labour market research since 1980",
-            "Integreret database for arbejdsmarkedsforskning siden 1980",
-        ),
-        (
-            "Employers' reports of employment and pay (administrative).",
-            "Arbejdsgivernes indberetninger af ansættelse og løn (administrativt).",
-        ),
-        (
-            "Main jobs only; short secondary jobs are not included.",
-            "Kun hovedbeskæftigelse; korte bijob er ikke med.",
-        ),
-        (
-            "Spells with start and stop day; open spells run beyond 2025.",
-            "Forløb med start- og slutdag; åbne forløb løber ud over 2025.",
-        ),
-        (
-            "Industry codes are given in one classification for the whole period.",
-            "Branchekoder er givet i én klassifikation for hele perioden.",
-        ),
-    ),
-    variables=(
-        id_number(
-            "job_id",
-            ("Job", "Job"),
-            ("Identifier of the job spell.", "Id for jobforløbet."),
-        ),
-        person_number(
-            "pnr",
-            role=Role.MEASURE,
-            label=("Employee's person number", "Lønmodtagerens personnummer"),
-        ),
-        id_number(
-            "workplace_id",
-            ("Workplace", "Arbejdssted"),
-            ("Identifier of the workplace.", "Id for arbejdsstedet."),
-            links_to="workplace",
-            business=True,
-        ),
-        var(
-            "enterprise_no",
-            ("Enterprise number", "Virksomhedsnummer"),
-            (
-                "CVR-like enterprise number of the employer.",
-                "CVR-lignende nummer på arbejdsgiveren.",
-            ),
-            DataType.STRING,
-            described(
-                "Eight digits with a modulus-11 check digit",
-                "Otte cifre med modulus-11-kontrolciffer",
-                pattern="^[1-9][0-9]{7}$",
-            ),
-            links_to="enterprise",
-            business=True,
-        ),
-        coded_var(
-            "industry",
-            ("Industry", "Branche"),
-            ("Industry of the employer.", "Arbejdsgiverens branche."),
-            codelists.industries().code_list,
-        ),
-        coded_var(
-            "occupation",
-            ("Occupation", "Stilling"),
-            (
-                "Occupation in the job (ISCO-like unit group).",
-                "Stilling i jobbet (DISCO-lignende enhedsgruppe).",
-            ),
-            codelists.occupations().code_list,
-        ),
-        date_var(
-            "start_date",
-            ("Start of job", "Jobstart"),
-            ("First day of the spell.", "Første dag i forløbet."),
-            role=Role.START,
-        ),
-        date_var(
-            "stop_date",
-            ("End of job", "Jobophør"),
-            (
-                "Last day of the spell; empty if still running.",
-                "Sidste dag i forløbet; tom hvis det stadig løber.",
-            ),
-            role=Role.STOP,
-            nullable=True,
-        ),
-    ),
-)
+METADATA = declare(__file__, [codelists.industries().code_list, codelists.occupations().code_list])
+NAME = METADATA.short_name
 
 _IND = codelists.industries()
 _OCC = codelists.occupations()
-_IND_DICT, _IND_LEAF_POS = leaf_positions(_IND)
-_OCC_DICT, _OCC_LEAF_POS = leaf_positions(_OCC)
+_IND_LEAF_POS = leaf_positions(_IND)
+_OCC_LEAF_POS = leaf_positions(_OCC)
 _INDUSTRY_PAY = np.random.default_rng(62).uniform(0.8, 1.35, len(_IND.leaves))
 
 
@@ -197,18 +86,17 @@ def generate(c: Chunk) -> None:
         rng.random(len(employer)) * ent.wp_count[employer]
     ).astype(np.int64)
     occupation = _occupations(rng, p.edu_final[person])
-    open_ = stop >= END
     c.sink.write_by_year(
         NAME,
         {
-            "job_id": numbers(c.next_ids("job", len(start))),
-            "pnr": fixed_strings(p.pnr[person]),
-            "workplace_id": numbers(ent.wp_id[workplace]),
-            "enterprise_no": fixed_strings(ent.number_str[employer]),
-            "industry": coded(_IND_LEAF_POS[ent.industry[employer]], _IND_DICT),
-            "occupation": coded(_OCC_LEAF_POS[occupation], _OCC_DICT),
-            "start_date": dates(start),
-            "stop_date": dates(stop, ~open_),
+            "job_id": c.next_ids("job", len(start)),
+            "pnr": p.pnr[person],
+            "workplace_id": ent.wp_id[workplace],
+            "enterprise_no": ent.number_str[employer],
+            "industry": _IND_LEAF_POS[ent.industry[employer]],
+            "occupation": _OCC_LEAF_POS[occupation],
+            "start_date": start,
+            "stop_date": (stop, stop < END),
         },
         start,
     )

@@ -10,118 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from fivesafes.metadata.model import DataType, Role, SubjectArea, Temporality, Variable
-from fivesafes.synthetic.registers._common import (
-    Chunk,
-    date_var,
-    described,
-    person_number,
-    quality,
-    register,
-    var,
-)
+from fivesafes.synthetic.registers._common import Chunk
+from fivesafes.synthetic.registers._metadata import declare
 from fivesafes.synthetic.registers.employment import PAY_BY_EDU
 from fivesafes.synthetic.timeline import DAYS_PER_YEAR, FIRST_YEAR, YEARS, day
-from fivesafes.synthetic.writer import dates, fixed_strings, numbers
 
-NAME = "INCOME"
-DKK = ("DKK", "kr.")
-
-
-def _amount(
-    name: str, label: tuple[str, str], description: tuple[str, str], minimum: float | None = 0
-) -> Variable:
-    return var(
-        name,
-        label,
-        description,
-        DataType.DECIMAL,
-        described(
-            "Amount in Danish kroner, current prices",
-            "Beløb i kroner, løbende priser",
-            minimum=minimum,
-        ),
-        unit=DKK,
-    )
-
-
-METADATA = register(
-    NAME,
-    ("Personal income", "Personindkomst"),
-    (
-        "Yearly income of every person aged 15 or more resident at some time in the year: wages, public transfers, capital income and disposable income.",
-        "Årlig indkomst for alle på 15 år og derover med bopæl i året: løn, offentlige overførsler, kapitalindkomst og disponibel indkomst.",
-    ),
-    subject_area=SubjectArea.INCOME,
-    unit_type="person",
-    temporality=Temporality.ACCUMULATED,
-    quality=quality(
-        (
-            "Income distribution, inequality and the economic situation of households.",
-            "Indkomstfordeling, ulighed og husstandenes økonomi.",
-        ),
-        (
-            "Income statistics since 1980",
-            "Indkomststatistik siden 1980",
-        ),
-        (
-            "Tax returns and employers' and authorities' reports (administrative).",
-            "Selvangivelser og indberetninger fra arbejdsgivere og myndigheder (administrativt).",
-        ),
-        (
-            "Very precise for wages and transfers; capital income less so; some very large values.",
-            "Meget præcis for løn og overførsler; kapitalindkomst mindre; enkelte meget store værdier.",
-        ),
-        ("Calendar year.", "Kalenderår."),
-        (
-            "Nominal amounts: deflate before comparing years.",
-            "Nominelle beløb: deflatér før sammenligning over år.",
-        ),
-    ),
-    variables=(
-        person_number(),
-        date_var(
-            "period_start",
-            ("Start of income year", "Indkomstårets start"),
-            ("1 January of the income year.", "1. januar i indkomståret."),
-            role=Role.START,
-        ),
-        date_var(
-            "period_stop",
-            ("End of income year", "Indkomstårets slut"),
-            ("31 December of the income year.", "31. december i indkomståret."),
-            role=Role.STOP,
-        ),
-        _amount(
-            "wage_income",
-            ("Wage income", "Lønindkomst"),
-            ("Wages and salaries before tax.", "Løn før skat."),
-        ),
-        _amount(
-            "transfer_income",
-            ("Public transfers", "Offentlige overførsler"),
-            (
-                "Pensions, benefits and grants before tax.",
-                "Pensioner, ydelser og stipendier før skat.",
-            ),
-        ),
-        _amount(
-            "capital_income",
-            ("Capital income", "Kapitalindkomst"),
-            (
-                "Interest, dividends and gains, net; may be negative.",
-                "Renter, udbytter og gevinster, netto; kan være negativ.",
-            ),
-            None,
-        ),
-        _amount(
-            "disposable_income",
-            ("Disposable income", "Disponibel indkomst"),
-            ("Income after tax and interest.", "Indkomst efter skat og renter."),
-            None,
-        ),
-    ),
-)
+METADATA = declare(__file__)
+NAME = METADATA.short_name
 
 
 def _tax(gross: np.ndarray) -> np.ndarray:
@@ -172,13 +67,13 @@ def generate(c: Chunk) -> None:
         c.sink.write(
             NAME,
             {
-                "pnr": fixed_strings(p.pnr[rows]),
-                "period_start": dates(np.full(len(rows), jan1, dtype=np.int64)),
-                "period_stop": dates(np.full(len(rows), dec31, dtype=np.int64)),
-                "wage_income": numbers(np.round(wage)),
-                "transfer_income": numbers(np.round(transfers)),
-                "capital_income": numbers(np.round(capital)),
-                "disposable_income": numbers(np.round(disposable)),
+                "pnr": p.pnr[rows],
+                "period_start": jan1,
+                "period_stop": dec31,
+                "wage_income": np.round(wage),
+                "transfer_income": np.round(transfers),
+                "capital_income": np.round(capital),
+                "disposable_income": np.round(disposable),
             },
             year=int(year),
         )

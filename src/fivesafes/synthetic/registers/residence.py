@@ -9,95 +9,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from fivesafes.metadata.model import SubjectArea, Temporality
 from fivesafes.synthetic import codelists
-from fivesafes.synthetic.registers._common import (
-    Chunk,
-    coded_var,
-    id_number,
-    municipality_codes,
-    on_day,
-    person_number,
-    quality,
-    reference_date,
-    register,
-)
+from fivesafes.synthetic.registers._common import Chunk, municipality_codes
+from fivesafes.synthetic.registers._metadata import declare
 from fivesafes.synthetic.registers.couples import FAMILY_OFFSET
 from fivesafes.synthetic.timeline import DAYS_PER_YEAR, YEARS, day
-from fivesafes.synthetic.writer import coded, fixed_strings, numbers
 
-NAME = "RESIDENCE"
 ADDRESS_BASE = 1_000_000_000
 
-METADATA = register(
-    NAME,
-    ("Residence on 1 January", "Bopæl pr. 1. januar"),
-    (
-        "Municipality, address, household and family of every person resident on 1 January of each year.",
-        "Kommune, adresse, husstand og familie for alle bosiddende personer pr. 1. januar hvert år.",
-    ),
-    subject_area=SubjectArea.POPULATION,
-    unit_type="person",
-    temporality=Temporality.STATUS,
-    quality=quality(
-        (
-            "Where people live, who they live with: the basis of regional and household statistics.",
-            "Hvor folk bor, og hvem de bor med: grundlaget for regional- og husstandsstatistik.",
-        ),
-        (
-            "Yearly status since 1980. The 2007 reform merged municipalities; codes before 2007 are the old ones.",
-            "Årlig status siden 1980. Kommunalreformen 2007 lagde kommuner sammen; koder før 2007 er de gamle.",
-        ),
-        (
-            "Administrative register: addresses reported to the civil registration system.",
-            "Administrativt register: adresser indberettet til CPR.",
-        ),
-        (
-            "Complete for residents; a household is the persons at one address.",
-            "Fuldstændig for bosiddende; en husstand er personerne på én adresse.",
-        ),
-        ("1 January each year.", "1. januar hvert år."),
-        (
-            "Municipalities change at 1 January 2007; use the code list's validity to map old to new codes.",
-            "Kommuner ændres 1. januar 2007; brug kodelistens gyldighed til at omsætte gamle til nye koder.",
-        ),
-    ),
-    variables=(
-        person_number(),
-        reference_date(("1 January of the year.", "1. januar i året.")),
-        coded_var(
-            "municipality",
-            ("Municipality", "Kommune"),
-            ("Municipality of residence.", "Bopælskommune."),
-            codelists.municipalities().code_list,
-        ),
-        id_number(
-            "address_id",
-            ("Address", "Adresse"),
-            ("Identifier of the dwelling address.", "Id for boligadressen."),
-            links_to="address",
-            particularly=True,
-        ),
-        id_number(
-            "household_id",
-            ("Household", "Husstand"),
-            (
-                "Identifier of the household (the persons at one address).",
-                "Id for husstanden (personerne på én adresse).",
-            ),
-            links_to="household",
-        ),
-        id_number(
-            "family_id",
-            ("Family", "Familie"),
-            (
-                "Identifier of the family: a couple or a single adult and children under 18.",
-                "Id for familien: et par eller en enlig voksen og børn under 18.",
-            ),
-            links_to="family",
-        ),
-    ),
-)
+METADATA = declare(__file__, [codelists.municipalities().code_list])
+NAME = METADATA.short_name
 
 _MUNI = codelists.municipalities()
 _CODES = municipality_codes()
@@ -152,12 +73,12 @@ def generate(c: Chunk) -> None:
         c.sink.write(
             NAME,
             {
-                "pnr": fixed_strings(p.pnr[rows]),
-                "ref_date": on_day(d, len(rows)),
-                "municipality": coded(code_pos, _CODES.dictionary),
-                "address_id": numbers(address_id),
-                "household_id": numbers(address_id),
-                "family_id": numbers(family[rows]),
+                "pnr": p.pnr[rows],
+                "ref_date": d,
+                "municipality": code_pos,
+                "address_id": address_id,
+                "household_id": address_id,
+                "family_id": family[rows],
             },
             year=int(year),
         )
