@@ -39,7 +39,7 @@ def test_consultancy_exemption_needs_public_client_and_written_guarantee(make_us
     case = consultancy_case(make_user, staff)
     client = verified_client(staff["approver"])
     page = client.get(reverse("people:case", kwargs={"pk": case.pk}))
-    assert "R3: Consultancy firms get no micro data with business data" in page.text
+    assert "R3: Consultancy firms get no microdata with business data" in page.text
     url = reverse("people:exemption", kwargs={"pk": case.pk})
     before = db_state()
     response = client.post(

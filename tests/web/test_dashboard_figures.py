@@ -166,3 +166,14 @@ def test_a_recommended_authorisation_counts_for_another_approver_only(pw, make_u
     assert count == 1 and "Second Institute" in client.get(url).content.decode()
     shown = figures(verified_client(handler).get(reverse("web:dashboard")).content.decode())
     assert shown["recommended authorisations"][0] == 0
+
+
+def test_figure_labels_agree_with_their_count() -> None:
+    from fivesafes.web.panel_figures import Figure
+
+    assert Figure(1, "quotes to accept", "/").words == "quote to accept"
+    assert Figure(2, "quotes to accept", "/").words == "quotes to accept"
+    assert Figure(0, "approved agreements to send", "/").words == "approved agreements to send"
+    assert Figure(1, "authorisation cases overdue", "/").words == "authorisation case overdue"
+    assert Figure(1, "projects you can work in now", "/").words == "project you can work in now"
+    assert Figure(12345, "drafts", "/").shown == "12,345"

@@ -28,7 +28,7 @@ DEMO_NETWORKS = "0.0.0.0/0\n::/0"  # demo only: every address
 
 QUESTIONS: tuple[tuple[str, list[str], int], ...] = (
     (
-        "May you download micro data from the research server to your own computer?",
+        "May you download microdata from the research server to your own computer?",
         ["Yes, if encrypted", "No, never, directly or indirectly", "Only samples"],
         1,
     ),

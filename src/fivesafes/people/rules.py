@@ -110,7 +110,7 @@ def may_receive_business_data(kind: InstitutionKind, *, exemption: bool) -> list
     if kind == InstitutionKind.OTHER_ENTERPRISE:
         return [
             Finding(
-                "R4", "kind", "Other single enterprises cannot get micro data with business data."
+                "R4", "kind", "Other single enterprises cannot get microdata with business data."
             )
         ]
     if kind == InstitutionKind.CONSULTANCY and not exemption:
@@ -118,7 +118,7 @@ def may_receive_business_data(kind: InstitutionKind, *, exemption: bool) -> list
             Finding(
                 "R3",
                 "exemption",
-                "Consultancy firms get no micro data with business data unless the approver "
+                "Consultancy firms get no microdata with business data unless the approver "
                 "grants an exemption backed by the client's written guarantee.",
             )
         ]

@@ -102,7 +102,7 @@ def _second_institution(users: dict[str, Any]) -> None:
         name=SECOND_INSTITUTION,
         kind="nonprofit_foundation",
         country="DK",
-        recognition="Recognised by the national research council",
+        recognition="the national research council",
         address="2 Harbour Street",
         application_text="Health economics on registers: costs of illness, returns to care.",
         research_group="Mads Manager\nHelle Health-Economist\nOle Statistician",

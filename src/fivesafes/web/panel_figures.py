@@ -15,6 +15,22 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+# The plural nouns figure labels use, and their singular (labels are written in the plural).
+SINGULAR = {
+    "agreements": "agreement",
+    "applications": "application",
+    "authorisations": "authorisation",
+    "cases": "case",
+    "drafts": "draft",
+    "projects": "project",
+    "quotes": "quote",
+    "questions": "question",
+    "researchers": "researcher",
+    "deliveries": "delivery",
+    "outputs": "output",
+    "sessions": "session",
+}
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -26,7 +42,14 @@ class Figure:
 
     @property
     def shown(self) -> str:
-        return self.text or str(self.count)
+        return self.text or f"{self.count:,}"
+
+    @property
+    def words(self) -> str:
+        """The label agreeing with the count: '1 quote to accept', '2 quotes to accept'."""
+        if self.text or self.count != 1:
+            return self.label
+        return " ".join(SINGULAR.get(word, word) for word in self.label.split(" "))
 
     @property
     def warns(self) -> bool:

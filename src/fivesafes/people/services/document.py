@@ -158,7 +158,7 @@ RESEARCHER_TERMS: tuple[str, ...] = (
 )
 AFFILIATE_TERMS: tuple[str, ...] = (
     "The institution's responsible manager accepts responsibility that the affiliated "
-    "researcher keeps every rule on access to micro data, and informs the researcher of them.",
+    "researcher keeps every rule on access to microdata, and informs the researcher of them.",
     "The affiliated researcher's access passes through the authorised institution.",
     "The institution appoints {contact}, who is responsible for all contact between the "
     "affiliated researcher and the office.",

@@ -51,7 +51,7 @@ def institution(facts: ApplicationFacts) -> list[Finding]:
 
 
 def business_data(facts: ApplicationFacts) -> list[Finding]:
-    """R3/R4 (and R7 for institutions abroad): who may get micro data with business data."""
+    """R3/R4 (and R7 for institutions abroad): who may get microdata with business data."""
     wanted = [v.label for v in facts.variables if v.business_data]
     wanted += [f"{e.label} (population)" for e in facts.population_entries() if e.business_data]
     if not wanted or not facts.institution_kind:
