@@ -24,8 +24,19 @@ pytestmark = pytest.mark.django_db
 
 
 def figures(page: str) -> dict[str, tuple[int, str]]:
-    found = re.findall(r'<a href="([^"]+)"[^>]*><strong>(\d+)</strong> ([^<]+)</a>', page)
-    return {label.strip(): (int(count), url.replace("&amp;", "&")) for url, count, label in found}
+    """Label (in the plural, as written in the code) -> (count, link); a label shown with the
+    count 1 is in the singular on the page and is turned back to find it."""
+    from fivesafes.web.panel_figures import SINGULAR
+
+    plural = {one: many for many, one in SINGULAR.items()}
+    found = re.findall(r'<a href="([^"]+)"[^>]*><strong>([\d,]+)</strong> ([^<]+)</a>', page)
+    shown = {}
+    for url, count, label in found:
+        words = label.strip().split(" ")
+        if count == "1":
+            words = [plural.get(word, word) for word in words]
+        shown[" ".join(words)] = (int(count.replace(",", "")), url.replace("&amp;", "&"))
+    return shown
 
 
 def test_a_case_handler_sees_untaken_and_own_cases_and_may_follow_each_link(
