@@ -17,6 +17,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from fivesafes.audit.presentation import in_words
 from fivesafes.policy.permissions import Role
 from tests.browser.test_people_journeys import person_page, sign_in  # noqa: F401 - fixtures
 from tests.data.conftest import catalogue, metadata_dir, register_base  # noqa: F401 - fixtures
@@ -200,7 +201,11 @@ def test_journey_3_application_to_accepted_quote(
     expect(h.get_by_test_id("quote")).to_contain_text("VAT 25 %")
     m = person_page(people["manager"])
     m.goto(application_url)
-    m.get_by_role("button", name="Accept the quote").click()
+    m.get_by_text("Accept the quote for").click()
+    expect(m.get_by_role("group", name="Confirm: Accept the quote")).to_contain_text(
+        "agrees to pay"
+    )
+    m.get_by_role("button", name="Yes, accept the quote").click()
     expect(m.get_by_test_id("quote")).to_contain_text("Accepted")
     contract = m.request.get(m.get_by_role("link", name="The contract (PDF)").get_attribute("href"))
     assert contract.ok and contract.body().startswith(b"%PDF")
@@ -220,7 +225,7 @@ def test_journey_3_application_to_accepted_quote(
     # The project page shows the timeline.
     m.get_by_role("link", name="P-").first.click()
     expect(m.get_by_role("heading", level=1)).to_contain_text("Sex differences in life courses")
-    expect(m.get_by_text("quote.accepted")).to_be_visible()
+    expect(m.get_by_text(in_words("quote.accepted"), exact=True).first).to_be_visible()
 
 
 @pytest.fixture
@@ -322,4 +327,4 @@ def test_journey_7_project_ends_data_deleted_publication_scrutinised(
     h.get_by_label("Result").select_option(label="No objection")
     h.get_by_role("button", name="Record the scrutiny").click()
     expect(h.get_by_test_id("publication")).to_contain_text("No objection")
-    expect(h.get_by_text("project.closed")).to_be_visible()
+    expect(h.get_by_text(in_words("project.closed"), exact=True).first).to_be_visible()
