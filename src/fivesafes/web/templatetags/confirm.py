@@ -14,8 +14,8 @@ from typing import Any
 
 from django import template
 from django.template.base import FilterExpression, NodeList, Parser, Token
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -27,15 +27,17 @@ class ConfirmNode(template.Node):
     def render(self, context: Any) -> SafeString:
         values = {name: str(value.resolve(context)) for name, value in self.options.items()}
         style = values.get("style", "")
-        label = self.label.render(context).strip()
+        # rendered by the template engine, so already escaped: marked safe, not escaped twice
+        label = mark_safe(self.label.render(context).strip())  # noqa: S308
+        text = mark_safe(strip_tags(label))  # noqa: S308 - no tags left; entities stay escaped
         return format_html(
             '<details class="confirm {}"><summary>{}</summary>'
             '<div class="confirm-body" role="group" aria-label="Confirm: {}">{}'
             '<button type="submit"{}>{}</button></div></details>',
             style,
             label,
-            label,
-            self.body.render(context),
+            text,
+            mark_safe(self.body.render(context)),  # noqa: S308 - rendered, hence escaped
             format_html(' class="{}"', style) if style else "",
             values.get("yes", "Yes, go ahead"),
         )
