@@ -141,9 +141,9 @@ class FileKeyStore:
             raise KeyStoreError(
                 f"The pseudonym master secret {self.path} cannot be read ({error.strerror})."
             ) from None
-        with os.fdopen(fd, "r") as source:
+        try:
             # Checked on the open file, so the file read is the file checked.
-            status = os.fstat(source.fileno())
+            status = os.fstat(fd)
             if not stat.S_ISREG(status.st_mode):
                 raise KeyStoreError(f"The pseudonym master secret {self.path} is not a file.")
             mode = stat.S_IMODE(status.st_mode)
@@ -152,7 +152,9 @@ class FileKeyStore:
                     f"The pseudonym master secret {self.path} is open to other users "
                     f"(mode {mode:o}); make it 600."
                 )
-            text = source.read(4096)
+            text = os.read(fd, 4096).decode("ascii", errors="replace")
+        finally:
+            os.close(fd)
         return _decode(text, str(self.path))
 
     def derive(self, project: str, kind: str, purpose: str = "pseudonym") -> PseudonymKey:

@@ -74,7 +74,8 @@ class Pseudonymiser:
     def _run(self, values: Any, what: str, forward: bool) -> np.ndarray:
         """Check `values` (any shape; integers only) and permute them, keeping the shape. The
         messages give counts and never a value: the values are identifiers."""
-        array = np.asarray(values)
+        empty_sequence = isinstance(values, list | tuple) and not values
+        array = np.asarray(values, dtype=np.int64 if empty_sequence else None)
         if array.dtype.kind not in "iu":
             raise TypeError(
                 f"{what} must be integers (int64 or uint64), not {array.dtype}; convert digit "
