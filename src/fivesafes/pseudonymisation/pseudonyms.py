@@ -103,15 +103,19 @@ class Pseudonymiser:
 def verify_distinct(identifiers: np.ndarray, pseudonyms: np.ndarray) -> None:
     """Raise CollisionError unless the pairs (identifiers[i], pseudonyms[i]) are a one-to-one
     mapping: each identifier has one pseudonym, and distinct identifiers distinct pseudonyms.
-    Sorting, not hashing: about a second for 6 million pairs. The messages give counts only."""
+    Sorting, not hashing: a fraction of a second for 6 million pairs (less when the identifiers
+    come sorted, as a mapping's do). The messages give counts only."""
     ids = np.asarray(identifiers).reshape(-1)
     out = np.asarray(pseudonyms).reshape(-1)
     if ids.shape != out.shape:
         raise CollisionError(f"There are {ids.shape[0]} identifiers but {out.shape[0]} pseudonyms.")
     if ids.size == 0:
         return
-    ordered = np.sort(ids)
-    distinct_ids = int(np.count_nonzero(ordered[1:] != ordered[:-1])) + 1
+    if bool((ids[1:] > ids[:-1]).all()):
+        distinct_ids = ids.size  # already sorted and distinct, as a mapping usually is
+    else:
+        ordered = np.sort(ids)
+        distinct_ids = int(np.count_nonzero(ordered[1:] != ordered[:-1])) + 1
     if distinct_ids < ids.size:
         # Repeated identifiers: each must carry one pseudonym throughout.
         order = np.argsort(ids, kind="stable")
