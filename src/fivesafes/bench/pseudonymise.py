@@ -251,6 +251,7 @@ def main(argv: list[str]) -> int:
                 "seconds": round(replacing.seconds, 2),
                 "rows_per_s": round(rows / replacing.seconds),
                 "cores": replacing.cores,
+                "rows_per_cpu_s": round(rows / max(replacing.seconds * replacing.cores, 1e-9)),
                 "threads": args.threads if method == "duckdb" else 1,
                 "output_bytes": target.stat().st_size,
             }
