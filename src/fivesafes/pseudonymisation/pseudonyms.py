@@ -118,7 +118,7 @@ def verify_distinct(identifiers: np.ndarray, pseudonyms: np.ndarray) -> None:
         distinct_ids = int(np.count_nonzero(ordered[1:] != ordered[:-1])) + 1
     if distinct_ids < ids.size:
         # Repeated identifiers: each must carry one pseudonym throughout.
-        order = np.argsort(ids, kind="stable")
+        order = np.argsort(ids)  # any order within equal identifiers will do
         by_id, their = ids[order], out[order]
         repeat = by_id[1:] == by_id[:-1]
         split = int(np.count_nonzero(repeat & (their[1:] != their[:-1])))
