@@ -219,8 +219,10 @@ def main(argv: list[str]) -> int:
         persons = _persons(args.ids, args.seed)
         person_map, figures["mapping"] = build_mapping("BENCH-1", "person", persons)
         figures["mapping"]["target_ids_per_s_per_core"] = TARGET_IDS_PER_SECOND_PER_CORE
+        # per core: per CPU second of the one thread, so other work on the machine (which
+        # slows the wall clock, see build_cores) does not count against the code
         figures["mapping"]["meets_target"] = (
-            figures["mapping"]["build_ids_per_s"] >= TARGET_IDS_PER_SECOND_PER_CORE
+            figures["mapping"]["build_ids_per_cpu_s"] >= TARGET_IDS_PER_SECOND_PER_CORE
         )
         figures["peak_rss_mib_after_mapping"] = _peak_rss_mib()
         family_ids = np.arange(10**11, 10**11 + (args.ids + 1) // 2, dtype=np.int64)
