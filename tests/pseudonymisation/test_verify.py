@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fivesafes.pseudonymisation import CollisionError, Pseudonymiser, derive_key, verify_distinct
 
@@ -53,3 +55,16 @@ def test_lengths_must_agree_and_messages_show_no_values() -> None:
     with pytest.raises(CollisionError) as caught:
         verify_distinct(ids, np.array([42424242, 42424242], dtype=np.int64))
     assert "1234567890" not in str(caught.value) and "42424242" not in str(caught.value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), max_size=12))
+def test_it_refuses_exactly_the_pairs_that_are_not_one_to_one(pairs: list[tuple[int, int]]) -> None:
+    ids = np.array([i for i, _ in pairs], dtype=np.int64)
+    out = np.array([p for _, p in pairs], dtype=np.int64)
+    one_to_one = len({i for i, _ in pairs}) == len(set(pairs)) == len({p for _, p in pairs})
+    if one_to_one:
+        verify_distinct(ids, out)
+    else:
+        with pytest.raises(CollisionError):
+            verify_distinct(ids, out)

@@ -139,7 +139,7 @@ def write_register(path: Path, persons: np.ndarray, rows: int, chunk: int, seed:
 def _digits_to_int(column: pa.ChunkedArray | pa.Array, width: int, name: str) -> np.ndarray:
     """Digit strings of one width as int64, checked (as extraction checks them)."""
     lengths = pc.min_max(pc.utf8_length(column))
-    digits = pc.all(pc.utf8_is_digit(column)).as_py()
+    digits = pc.all(pc.ascii_is_decimal(column)).as_py()  # 0-9 only, not other scripts' digits
     if not digits or lengths["min"].as_py() != width or lengths["max"].as_py() != width:
         raise ValueError(f"{name} must be {width}-digit strings.")
     return pc.cast(column, pa.int64()).to_numpy()
