@@ -137,9 +137,7 @@ def test_the_person_column_is_found_whatever_its_name_or_named(uploads: Path) ->
     frame = pd.DataFrame({"id": [1, 2], "fnr": PNRS[:2], "x": ["a", "b"]})
     write(frame, uploads / "survey.dta", "dta")
     assert read_external(uploads, "survey.dta").report.person_column == "fnr"
-    assert read_external(uploads, "survey.dta", person_column="FNR").report.person_column == (
-        "fnr"
-    )
+    assert read_external(uploads, "survey.dta", person_column="FNR").report.person_column == ("fnr")
 
 
 def test_several_rows_per_person_when_declared(uploads: Path) -> None:

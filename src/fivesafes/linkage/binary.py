@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pyreadstat
 
@@ -43,29 +44,55 @@ def _too_large(size: int, limits: Limits, *, estimated: bool) -> None:
         )
 
 
+def _expanded_bytes(batch: pa.RecordBatch) -> int:
+    """What the batch takes once its dictionary columns are expanded to plain text."""
+    total = 0
+    for column in batch.columns:
+        if isinstance(column, pa.DictionaryArray):
+            lengths = pc.binary_length(column.dictionary)
+            total += int(pc.sum(pc.take(lengths, column.indices)).as_py() or 0)
+            total += 4 * len(column)
+        else:
+            total += column.nbytes
+    return total
+
+
+def _parquet_error(error: Exception) -> ExternalDataError:
+    return ExternalDataError("file", f"The Parquet file cannot be read: {error}")
+
+
 def read_parquet(fd: int, limits: Limits) -> pa.Table:
-    """A Parquet file, its unpacked size (from the footer) checked before reading, then read in
-    batches counted against the limit."""
+    """A Parquet file: its unpacked size (from the footer) checked before reading, then read
+    in batches with text kept dictionary-encoded, each batch's expanded size counted against
+    the limit before anything is expanded (a column of one value repeated a million times is
+    small on disk and in the footer, large once expanded)."""
     with os.fdopen(os.dup(fd), "rb") as handle:
         try:
-            parquet = pq.ParquetFile(handle)
-        except (pa.ArrowException, OSError) as error:
-            raise ExternalDataError("file", f"The Parquet file cannot be read: {error}") from error
-        meta = parquet.metadata
-        _too_many_columns(meta.num_columns, limits)
-        claimed = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-        _too_large(claimed, limits, estimated=True)
-        schema = parquet.schema_arrow
-        batches = []
-        total = 0
-        try:
+            meta = pq.ParquetFile(handle).metadata
+            handle.seek(0)
+            schema = meta.schema.to_arrow_schema()
+            _too_many_columns(meta.num_columns, limits)
+            claimed = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+            _too_large(claimed, limits, estimated=True)
+            text = [
+                field.name
+                for field in schema
+                if pa.types.is_string(field.type)
+                or pa.types.is_large_string(field.type)
+                or pa.types.is_binary(field.type)
+            ]
+            parquet = pq.ParquetFile(handle, read_dictionary=text)
+            batches = []
+            total = 0
             for batch in parquet.iter_batches(batch_size=limits.batch_rows):
-                total += batch.nbytes
+                total += _expanded_bytes(batch)
                 _too_large(total, limits, estimated=False)
                 batches.append(batch)
         except (pa.ArrowException, OSError) as error:
-            raise ExternalDataError("file", f"The Parquet file cannot be read: {error}") from error
-    return pa.Table.from_batches(batches, schema=schema)
+            raise _parquet_error(error) from error
+    if not batches:
+        return schema.empty_table()
+    return pa.Table.from_batches(batches)
 
 
 def _stat_error(fmt: str, error: Exception) -> ExternalDataError:
@@ -91,10 +118,9 @@ def read_stat_file(path: Path, fmt: str, limits: Limits) -> pa.Table:
         return _empty(names, meta.readstat_variable_types)
     tables = []
     total = 0
+    chunk = max(1, min(limits.batch_rows, limits.max_data_bytes // max(row_bytes, 1)))
     try:
-        for frame, _ in pyreadstat.read_file_in_chunks(
-            reader, os.fspath(path), chunksize=limits.batch_rows
-        ):
+        for frame, _ in pyreadstat.read_file_in_chunks(reader, os.fspath(path), chunksize=chunk):
             table = pa.Table.from_pandas(frame, preserve_index=False)
             total += table.nbytes
             _too_large(total, limits, estimated=False)

@@ -139,26 +139,28 @@ def _records(text: str, delimiter: str) -> list[int]:
 
 
 def sniff_delimiter(sample: str) -> str:
-    """The delimiter among DELIMITERS that splits the header and the first lines into the same
-    number (more than one) of fields; the most fields wins; a tie between two is refused."""
+    """The delimiter among DELIMITERS that splits the header into more than one field and the
+    most of the first lines into as many; then the most fields; a tie is refused. (A line of
+    the wrong width is refused later, by its number.)"""
     if len(sample) >= SNIFF_CHARS and "\n" in sample:
         sample = sample[: sample.rfind("\n") + 1]
-    found: dict[str, int] = {}
+    scores: dict[str, tuple[float, int]] = {}
     for delimiter in DELIMITERS:
         widths = _records(sample, delimiter)
-        if widths and widths[0] > 1 and len(set(widths)) == 1:
-            found[delimiter] = widths[0]
-    if not found:
+        if widths and widths[0] > 1:
+            share = sum(width == widths[0] for width in widths) / len(widths)
+            scores[delimiter] = (share, widths[0])
+    if not scores:
         header = sample.split("\n", 1)[0]
         if not any(delimiter in header for delimiter in DELIMITERS):
             return ","
         raise ExternalDataError(
             "delimiter",
-            "The delimiter cannot be told: no comma, semicolon, tab or vertical bar splits "
-            "every one of the first lines into the same number of fields. State it.",
+            "The delimiter cannot be told from the header; state it (comma, semicolon, tab "
+            "or vertical bar).",
         )
-    most = max(found.values())
-    best = [delimiter for delimiter, width in found.items() if width == most]
+    best_score = max(scores.values())
+    best = [delimiter for delimiter, score in scores.items() if score == best_score]
     if len(best) > 1:
         words = " and ".join(DELIMITERS[d] for d in best)
         raise ExternalDataError(
