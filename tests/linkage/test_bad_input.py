@@ -377,3 +377,51 @@ def test_a_bad_table_name_is_refused_before_reading(uploads: Path, untouched: Pa
 def test_the_file_is_read_through_the_checked_path_only(uploads: Path) -> None:
     write(survey(), uploads / "s.csv", "csv")
     assert read_external(uploads, "./s.csv").report.rows == 4
+
+
+def test_statistics_files_are_read_through_the_checked_descriptor(
+    uploads: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fivesafes.linkage import binary
+
+    write(survey(), uploads / "s.sav", "sav")
+    seen: list[str] = []
+    real = binary.read_stat_file
+
+    def spy(path: Path, fmt: str, limits: Limits) -> pa.Table:
+        seen.append(str(path))
+        return real(path, fmt, limits)
+
+    monkeypatch.setattr("fivesafes.linkage.external.read_stat_file", spy)
+    assert read_external(uploads, "s.sav").report.rows == 4
+    assert seen[0].startswith("/proc/self/fd/")
+
+
+def test_written_files_are_the_services_own(uploads: Path, out: Path) -> None:
+    write(survey(), uploads / "s.csv", "csv")
+    table, _ = link_external(uploads, "s.csv", out / "S.parquet", table_name="S")
+    assert table.path.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_killed_writers_temporary_files_are_removed(out: Path) -> None:
+    from fivesafes.linkage import remove_partials
+
+    (out / ".partial-0123abcd-S.parquet").write_bytes(b"half")
+    (out / "KEEP.parquet").write_bytes(b"whole")
+    assert remove_partials(out) == [".partial-0123abcd-S.parquet"]
+    assert contents(out) == ["KEEP.parquet"]
+
+
+def test_the_raw_upload_is_deleted_and_verified(uploads: Path) -> None:
+    from fivesafes.linkage import delete_upload
+
+    write(survey(), uploads / "s.csv", "csv")
+    target = write(survey(), uploads.parent / "elsewhere.csv", "csv")
+    os.symlink(target, uploads / "link.csv")
+    delete_upload(uploads, "s.csv")
+    delete_upload(uploads, "link.csv")
+    assert contents(uploads) == []
+    assert target.exists()  # the link was removed, not what it pointed at
+    with pytest.raises(ExternalDataError, match="'..'"):
+        delete_upload(uploads, "../elsewhere.csv")
+    assert target.exists()

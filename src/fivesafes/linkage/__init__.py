@@ -16,7 +16,7 @@ from fivesafes.linkage.external import (
 )
 from fivesafes.linkage.limits import Limits
 from fivesafes.linkage.output import remove_partials
-from fivesafes.linkage.paths import safe_source
+from fivesafes.linkage.paths import delete_upload, safe_source
 from fivesafes.linkage.report import ColumnReport, ExternalReport, SerialCounts
 from fivesafes.linkage.scrambling import (
     ScramblingKey,
@@ -41,6 +41,7 @@ __all__ = [
     "SerialCounts",
     "accept_serial_data",
     "check_table_name",
+    "delete_upload",
     "delete_scrambling_key",
     "draw_serials",
     "expire_scrambling_keys",

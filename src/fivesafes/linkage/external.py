@@ -18,7 +18,7 @@ from fivesafes.linkage.errors import ExternalDataError
 from fivesafes.linkage.formats import detect_format, file_size
 from fivesafes.linkage.limits import Limits
 from fivesafes.linkage.output import write_parquet
-from fivesafes.linkage.paths import open_checked, safe_source
+from fivesafes.linkage.paths import descriptor_path, open_checked, safe_source
 from fivesafes.linkage.report import ColumnReport, ExternalReport, PersonIds
 from fivesafes.linkage.tables import ExternalTable
 from fivesafes.linkage.validate import (
@@ -97,7 +97,7 @@ def read_raw(
         elif fmt == "parquet":
             raw = RawTable(read_parquet(fd, limits), fmt)
         else:
-            raw = RawTable(read_stat_file(path, fmt, limits), fmt)
+            raw = RawTable(read_stat_file(descriptor_path(fd, path), fmt, limits), fmt)
     finally:
         os.close(fd)
     table = normalise(raw.table)

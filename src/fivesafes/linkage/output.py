@@ -16,12 +16,14 @@ import pyarrow.parquet as pq
 from fivesafes.linkage.errors import ExternalDataError
 
 PARTIAL = ".partial-"
+FILE_MODE = 0o600  # the service's own: person numbers, serials, linked data
 
 
 @contextlib.contextmanager
 def atomic_path(destination: Path) -> Iterator[Path]:
     """A temporary path beside `destination` to write to; on leaving without error it becomes
-    `destination` (refused if that exists), on error it is removed."""
+    `destination` (readable by its owner only; refused if it exists), on error it is
+    removed."""
     destination = Path(destination)
     if not destination.parent.is_dir():
         raise ExternalDataError("destination", "The destination folder does not exist.")
@@ -32,6 +34,7 @@ def atomic_path(destination: Path) -> Iterator[Path]:
     temporary = destination.with_name(f"{PARTIAL}{secrets.token_hex(8)}-{destination.name}")
     try:
         yield temporary
+        os.chmod(temporary, FILE_MODE)
         with open(temporary, "rb") as written:
             os.fsync(written.fileno())
         try:

@@ -76,3 +76,24 @@ def open_checked(path: Path) -> int:
         os.close(fd)
         raise ExternalDataError("file", "The file changed while it was being opened.")
     return fd
+
+
+def descriptor_path(fd: int, path: Path) -> Path:
+    """A path that names the open file itself (Linux's /proc/self/fd/N), for readers that take
+    only a path: the file checked is the file read, even if the name is changed meanwhile.
+    Elsewhere the checked path."""
+    own = Path(f"/proc/self/fd/{fd}")
+    return own if own.exists() else path
+
+
+def delete_upload(root: Path, name: str | os.PathLike[str]) -> None:
+    """Delete the raw upload `name` in `root` (after linking, R15) and check it is gone;
+    refused like reading for unsafe names; a symbolic link is removed, not followed."""
+    parts = _parts(os.fspath(name))
+    path = Path(root).resolve(strict=True).joinpath(*parts)
+    for parent in list(path.parents)[: len(parts) - 1]:
+        if parent.is_symlink():
+            raise ExternalDataError("file", f"'{parent.name}' is a symbolic link.")
+    path.unlink(missing_ok=True)
+    if path.exists() or path.is_symlink():
+        raise ExternalDataError("file", f"The upload '{path.name}' is still there.")
