@@ -53,3 +53,8 @@ def test_no_identifier_in_repr_dict_or_sentences(report) -> None:  # type: ignor
 def test_a_population_not_of_text_is_refused() -> None:
     with pytest.raises(ExternalDataError, match="as text"):
         person_array(pa.array([1, 2]))
+
+
+def test_numpy_bytes_of_other_widths_and_short_values() -> None:
+    assert person_array(np.array([PNRS[0]], dtype="S12")).to_pylist() == [PNRS[0]]
+    assert person_array(np.array(["12345"], dtype="S10")).to_pylist() == ["12345"]

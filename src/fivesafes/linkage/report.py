@@ -119,11 +119,15 @@ def person_array(ids: PersonIds) -> pa.Array:
         array = ids.combine_chunks()
     elif isinstance(ids, pa.Array):
         array = ids
+    elif isinstance(ids, np.ndarray) and ids.dtype == np.dtype("S10"):
+        data = pa.py_buffer(np.ascontiguousarray(ids).tobytes())
+        array = pa.FixedSizeBinaryArray.from_buffers(pa.binary(10), len(ids), [None, data])
+        array = pc.utf8_rtrim(array.cast(pa.string()), characters="\x00")
     elif isinstance(ids, np.ndarray):
-        array = pa.array(ids.astype(str) if ids.dtype.kind == "S" else ids)
+        array = pa.array(ids)
     else:
         array = pa.array(list(ids), type=pa.string())
-    if pa.types.is_binary(array.type) or pa.types.is_large_binary(array.type):
+    if pa.types.is_binary(array.type) or pa.types.is_large_binary(array.type):  # NumPy bytes
         array = array.cast(pa.string())
     if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
         raise ExternalDataError("population", "Person numbers must be given as text.")

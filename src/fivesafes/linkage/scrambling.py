@@ -103,34 +103,45 @@ def load_scrambling_key(record: Path) -> ScramblingKey:
     )
 
 
+def _first_occurrences(values: np.ndarray) -> np.ndarray:
+    """`values` without the later copies of a repeated value, in their order."""
+    ordered = np.sort(values)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    if not len(repeated):
+        return values
+    keep = ~np.isin(values, repeated)
+    positions = np.flatnonzero(~keep)
+    _, first = np.unique(values[positions], return_index=True)
+    keep[positions[first]] = True
+    return values[keep]
+
+
 def draw_serials(count: int) -> np.ndarray:
-    """`count` distinct random 12-digit serials (int64) from `secrets`, in the order drawn."""
+    """`count` distinct random 12-digit serials (int64) from `secrets`, in the order drawn
+    (values drawn twice are dropped and drawn again)."""
     serials = np.empty(0, dtype=np.int64)
     while len(serials) < count:
         need = count - len(serials)
         raw = np.frombuffer(secrets.token_bytes(8 * (need + need // 8 + 8)), dtype=np.uint64)
         raw = raw[raw < np.uint64(_ACCEPT_BELOW)]
         fresh = (raw % np.uint64(SERIAL_SPAN)).astype(np.int64) + SERIAL_LOW
-        merged = np.concatenate([serials, fresh])
-        _, first = np.unique(merged, return_index=True)
-        keep = np.zeros(len(merged), dtype=bool)
-        keep[first] = True
-        serials = merged[keep][:count]
+        serials = _first_occurrences(np.concatenate([serials, fresh]))[:count]
     return serials
 
 
 def _population(population_ids: PersonIds) -> pa.Array:
+    """The population's person numbers, checked (10 digits, none twice), sorted."""
     ids = person_array(population_ids)
-    table = pa.table({"pnr": ids})
-    keys = key_values(table, "pnr", PERSON)
-    _, repeated, _ = duplicates(keys)
+    if len(ids) == 0:
+        raise ExternalDataError("population", "The population is empty.")
+    key_values(pa.table({"pnr": ids}), "pnr", PERSON)
+    numbers = np.sort(pc.cast(ids, pa.int64()).to_numpy())
+    repeated = int(np.count_nonzero(numbers[1:] == numbers[:-1]))
     if repeated:
         raise ExternalDataError(
             "population", f"{repeated} person numbers appear more than once in the population."
         )
-    if len(ids) == 0:
-        raise ExternalDataError("population", "The population is empty.")
-    return ids
+    return pc.utf8_lpad(pc.cast(pa.array(numbers), pa.string()), width=10, padding="0")
 
 
 def _write_record(key: ScramblingKey) -> None:
@@ -163,7 +174,6 @@ def issue_scrambling_key(
         raise ExternalDataError("expires", "The expiry must lie in the future.")
     name = f"scrambling-{_slug(project, 'project')}-{_slug(owner, 'owner')}"
     ids = _population(population_ids)
-    ids = ids.take(pc.sort_indices(ids))
     serials = pa.array(draw_serials(len(ids))).cast(pa.string())
     stamp = issued.strftime("%Y%m%dT%H%M%S")
     path = Path(directory) / f"{name}-{stamp}-{secrets.token_hex(4)}.csv"
