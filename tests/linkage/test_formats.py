@@ -155,3 +155,41 @@ def test_sas7bdat_is_written_by_readstat_and_read_back(uploads: Path) -> None:
     path = write(survey(), uploads / "survey.sas7bdat", "sas7bdat")
     assert path.read_bytes()[12:16] == bytes.fromhex("c2ea8160")
     assert read_external(uploads, "survey.sas7bdat").report.format == "sas7bdat"
+
+
+@pytest.mark.parametrize(
+    ("content", "encoding"),
+    [
+        ('pnr,comment\n0101011234,"one, two"\n\n0202025678,"line\nbreak"\n', "utf-8"),
+        ("pnr;name;amount\r\n0101011234; Ærø ;1,5\r\n0202025678;;NA\r\n", "cp1252"),
+        ("\ufeffpnr|x\n0101011234|\n0202025678| y \n", "utf-8-sig"),
+        ('pnr\tq\n0101011234\t"say ""hi"""\n', "utf-8"),
+    ],
+)
+def test_the_fast_and_the_careful_csv_readers_agree(
+    content: str, encoding: str, uploads: Path
+) -> None:
+    """Arrow's reader does the work; Python's csv module is the fallback that names a bad
+    line. Both must give the same table."""
+    import os
+
+    from fivesafes.linkage import delimited
+    from fivesafes.linkage.limits import Limits
+
+    path = uploads / "s.csv"
+    path.write_bytes(content.encode("utf-8" if encoding == "utf-8-sig" else encoding))
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        used = delimited.detect_encoding(fd)
+        assert used == encoding
+        with delimited._text(fd, used) as text:
+            delimiter = delimited.sniff_delimiter(text.read())
+            text.seek(0)
+            careful = delimited._parse(text, delimiter, Limits())
+        fast = delimited._parse_fast(fd, used, delimiter, Limits())
+    finally:
+        os.close(fd)
+    assert fast is not None
+    empty_is_missing = [[v or None for v in c.to_pylist()] for c in fast.columns]
+    assert fast.column_names == careful.column_names
+    assert empty_is_missing == [c.to_pylist() for c in careful.columns]

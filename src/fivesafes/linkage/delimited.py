@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from fivesafes.linkage.errors import ExternalDataError
 from fivesafes.linkage.limits import Limits
@@ -199,8 +200,61 @@ def read_delimited(
             _stated_delimiter(delimiter) if delimiter else sniff_delimiter(text.read(SNIFF_CHARS))
         )
         text.seek(0)
-        table = _parse(text, chosen, limits)
+        table = _parse_fast(fd, used, chosen, limits)
+        if table is None:
+            text.seek(0)
+            table = _parse(text, chosen, limits)
     return TextTable(table=table, encoding=used, delimiter=chosen)
+
+
+def _raw_header(fd: int, encoding: str, delimiter: str) -> list[str] | None:
+    with _text(fd, encoding) as text:
+        try:
+            for row in csv.reader(text, delimiter=delimiter, strict=True):
+                if row:
+                    return row
+        except csv.Error:
+            return None
+    return None
+
+
+def _parse_fast(fd: int, encoding: str, delimiter: str, limits: Limits) -> pa.Table | None:
+    """The file through Arrow's CSV reader, every column as text, in batches counted against
+    the limit; None when Arrow cannot read it (a line of the wrong width, odd quoting, names
+    twice), so the careful reader finds and names the line."""
+    header = _raw_header(fd, encoding, delimiter)
+    if not header or len(set(header)) != len(header) or len(header) > limits.max_columns:
+        return None
+    raw = os.fdopen(os.dup(fd), "rb")
+    raw.seek(0)
+    try:
+        reader = pacsv.open_csv(
+            raw,
+            read_options=pacsv.ReadOptions(encoding=encoding, block_size=1 << 22),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in header}
+            ),
+        )
+        if reader.schema.names != header:
+            return None
+        batches = []
+        total = 0
+        for batch in reader:
+            total += batch.nbytes
+            if total > limits.max_data_bytes:
+                raise ExternalDataError(
+                    "file",
+                    f"The data are larger than the limit of {limits.max_data_bytes} bytes.",
+                )
+            batches.append(batch)
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
+    finally:
+        raw.close()
+    table = pa.Table.from_batches(batches, schema=reader.schema)
+    names = [name.strip() for name in header]
+    return pa.table([pc.utf8_trim_whitespace(column) for column in table.columns], names=names)
 
 
 def _parse(text: io.TextIOWrapper, delimiter: str, limits: Limits) -> pa.Table:
