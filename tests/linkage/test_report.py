@@ -44,7 +44,14 @@ def test_no_identifier_in_repr_dict_or_sentences(report) -> None:  # type: ignor
     matched = report.matched(PNRS[:2])
     shown = repr(matched) + str(matched.as_dict()) + " ".join(matched.describe())
     assert not any(pnr in shown for pnr in PNRS)
-    assert "keys" not in matched.as_dict()
+    import dataclasses
+    import pickle
+
+    assert "_keys" not in matched.as_dict()
+    assert not any(pnr in str(dataclasses.asdict(matched)) for pnr in PNRS)
+    assert not any(pnr.encode() in pickle.dumps(matched) for pnr in PNRS)
+    with pytest.raises(ExternalDataError, match="no person numbers"):
+        pickle.loads(pickle.dumps(matched)).matched(PNRS)  # noqa: S301 (our own bytes)
     assert matched.as_dict()["duplicated_persons"] == 1
     assert matched.as_dict()["columns"][0] == {"name": "score", "type": "double", "missing": 1}
     assert any("match nobody" in line for line in matched.describe())

@@ -155,9 +155,8 @@ def keyed_by_person(
         duplicated_rows=duplicated_rows,
         encoding=raw.encoding,
         delimiter=raw.delimiter,
-        keys=keys,
         **(extra or {}),  # type: ignore[arg-type]
-    )
+    ).with_keys(keys)
     return ExternalData(table=table, report=report)
 
 

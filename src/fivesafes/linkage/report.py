@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -57,30 +57,38 @@ class ExternalReport:
     unmatched_persons: int | None = None
     unmatched_rows: int | None = None
     serials: SerialCounts | None = None
-    keys: pa.ChunkedArray | None = field(default=None, repr=False, compare=False)
+
+    def with_keys(self, keys: pa.ChunkedArray | pa.Array) -> ExternalReport:
+        """The report holding the file's person numbers for `matched`, outside its fields:
+        they never reach `repr`, `dataclasses.asdict`, `as_dict` or a pickle."""
+        object.__setattr__(self, "_keys", keys)
+        return self
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_keys"}
 
     def matched(self, population_ids: PersonIds) -> ExternalReport:
         """The report with the counts against the project's population: persons of the file
         in it, persons (and their rows) matching nobody. Counts only."""
-        if self.keys is None:
+        keys = getattr(self, "_keys", None)
+        if keys is None:
             raise ExternalDataError("population", "The report holds no person numbers.")
         population = person_array(population_ids)
-        inside = pc.is_in(self.keys, value_set=population)
+        inside = pc.is_in(keys, value_set=population)
         matched_rows = int(pc.sum(inside).as_py() or 0)
-        distinct_in = pc.unique(self.keys.filter(inside))
+        distinct_in = pc.unique(keys.filter(inside))
         return dataclasses.replace(
             self,
             population=len(pc.unique(population)),
             matched_persons=len(distinct_in),
             unmatched_persons=self.persons - len(distinct_in),
             unmatched_rows=self.rows - matched_rows,
-        )
+        ).with_keys(keys)
 
     def as_dict(self) -> dict[str, Any]:
         """The counts and column types, for the audit record and the staff page (no
         identifiers)."""
-        data = dataclasses.asdict(dataclasses.replace(self, keys=None))
-        data.pop("keys")
+        data = dataclasses.asdict(self)
         data["columns"] = [dataclasses.asdict(column) for column in self.columns]
         return data
 
