@@ -18,6 +18,7 @@ FORMAT_WORDS = {
     "sas7bdat": "SAS .sas7bdat",
 }
 SAS_MAGIC = bytes(12) + bytes.fromhex("c2ea8160b31411cfbd92080009c7318c181f1011")
+SAS_MAGIC_ALT = bytes(28) + bytes.fromhex("181f1011")  # written by some non-SAS software
 # Stata before version 13 (.dta 117): release byte, byte order (1 or 2), file type 1, then 0.
 OLD_STATA_RELEASES = frozenset({102, 103, 104, 105, 108, 110, 111, 112, 113, 114, 115})
 COMPRESSED: tuple[tuple[bytes, str], ...] = (
@@ -79,7 +80,7 @@ def detect_format(fd: int, size: int) -> str:
         if size < 12 or _read_at(fd, size - 4, 4) != b"PAR1":
             raise ExternalDataError("file", "The file starts as Parquet but is cut short.")
         return "parquet"
-    if head.startswith(SAS_MAGIC):
+    if head.startswith(SAS_MAGIC) or head.startswith(SAS_MAGIC_ALT):
         return "sas7bdat"
     if head.startswith(b"$FL2") or head.startswith(b"$FL3"):
         return "sav"
