@@ -287,7 +287,6 @@ def _columns(reader: Iterator[list[str]], names: list[str], limits: Limits) -> p
     batches: list[list[pa.Array]] = [[] for _ in names]
     pending: list[list[str | None]] = [[] for _ in names]
     total = 0
-    line_num = getattr(reader, "line_num", 0)
     for row in reader:
         if not row:
             continue
