@@ -1,0 +1,14 @@
+"""What the linkage core hands to extraction: a validated external table, one Parquet file keyed
+by person number, and the short name it is delivered under."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ExternalTable:
+    name: str  # the source's short name, becomes <NAME>.parquet in the delivery
+    path: Path  # a validated Parquet file: column "pnr" (10-digit string) + the variables
+    description: str = ""
