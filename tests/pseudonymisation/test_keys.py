@@ -189,13 +189,25 @@ def test_file_store_refuses_a_secret_of_one_repeated_byte(tmp_path: Path) -> Non
         FileKeyStore(path).derive("P-1", "person")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
-def test_file_store_reports_an_unreadable_secret(tmp_path: Path) -> None:
+def test_file_store_reports_an_unreadable_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fivesafes.pseudonymisation.keys as keys_module
+
     path = tmp_path / "master.key"
     path.write_text(SECRET_HEX)
-    path.chmod(0o000)
-    with pytest.raises(KeyStoreError, match="cannot be read"):
+    path.chmod(0o600)
+    real_open = os.open
+
+    def refusing_open(name: object, flags: int, *args: object) -> int:
+        if Path(str(name)) == path and not flags & os.O_WRONLY:
+            raise PermissionError(13, "Permission denied")  # as for a user without read access
+        return real_open(name, flags, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(keys_module.os, "open", refusing_open)
+    with pytest.raises(KeyStoreError, match=r"cannot be read \(Permission denied\)") as refusal:
         FileKeyStore(path).derive("P-1", "person")
+    assert SECRET_HEX not in str(refusal.value)
 
 
 def test_environment_store(monkeypatch: pytest.MonkeyPatch) -> None:
