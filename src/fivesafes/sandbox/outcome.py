@@ -69,7 +69,8 @@ _PROCESSES = re.compile(
     r"Resource temporarily unavailable|BlockingIOError|can't start new thread|fork: retry"
     r"|cannot fork|Cannot fork|pthread_create failed|unable to fork",
 )
-_FILE_SIZE = re.compile(r"File too large|Errno 27|EFBIG")
+_FILE_SIZE = re.compile(r"File too large|Errno 27|EFBIG|File size limit exceeded")
+_CPU = re.compile(r"CPU time limit exceeded")  # a shell's words for a child's SIGXCPU
 _DISK_FULL = re.compile(r"No space left on device|Errno 28|ENOSPC|Disk quota exceeded")
 _BWRAP_FAILED = re.compile(r"^bwrap: (.*)$")
 
@@ -153,6 +154,8 @@ def describe(
         )
     if exit_code == 0:
         return result(Stop.FINISHED, "finished")
+    if _CPU.search(text):
+        return result(Stop.CPU_LIMIT, f"stopped: it used more than its {cpu} CPU-time limit")
     if _MEMORY.search(text):
         return result(Stop.MEMORY_LIMIT, f"stopped: it used more than its {memory} memory limit")
     if _PROCESSES.search(text):

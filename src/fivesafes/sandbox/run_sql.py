@@ -31,8 +31,11 @@ def main(argv: list[str]) -> int:
     }
     if memory:
         # DuckDB's own limit, below the process's address-space limit, so that it spills or
-        # reports "Out of Memory" instead of dying in an allocation it did not expect to fail.
-        config["memory_limit"] = f"{max(memory // 2, 64_000_000) // 1_000_000}MB"
+        # reports "Out of Memory" instead of failing an allocation it did not expect to fail.
+        # Address space is not memory used: DuckDB and the libraries it loads reserve several
+        # hundred MB of it up front, hence the margin.
+        budget = max(min(memory // 2, memory - 700_000_000), 64_000_000)
+        config["memory_limit"] = f"{budget // 1_000_000}MB"
     con = duckdb.connect(":memory:", config=config)
     if DATA.is_dir():
         for delivery in sorted(p for p in DATA.iterdir() if p.is_dir()):

@@ -247,7 +247,7 @@ class LocalRun:
 
         with os.fdopen(fd, "rb") as pipe:
             data = pipe.read(4096)
-        with contextlib.suppress(ValueError):
+        with contextlib.suppress(ValueError, IndexError):
             report = json.loads(data.decode("utf-8", "replace").splitlines()[0])
             if isinstance(report, dict):
                 self._report = report
