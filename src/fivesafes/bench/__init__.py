@@ -12,6 +12,7 @@ import sys
 BENCHMARKS: dict[str, tuple[str, str]] = {
     "sdc": ("fivesafes.sdc.bench", "disclosure control vs ACRO; secondary suppression"),
     "catalogue": ("fivesafes.bench.catalogue", "catalogue search latency; register generator"),
+    "workspace": ("fivesafes.bench.workspace", "sandbox start-to-exit of a trivial Python run"),
 }
 
 
