@@ -1,6 +1,7 @@
 """A throw-away fivesafes data folder with two projects, and a way to run code in the sandbox.
 
-Every test here is a real bubblewrap run. The folders are made under a fresh directory that the
+Every test here is a real bubblewrap run; they fail (never skip) where bubblewrap is missing,
+as scripts/test installs it. The folders are made under a fresh directory that the
 sandbox's unprivileged user can traverse (pytest's own tmp_path is private to root).
 """
 
@@ -37,8 +38,6 @@ FAST = Limits(
     wall_seconds=30,
     tmp_bytes=8 * MB,
 )
-
-pytestmark = pytest.mark.skipif(not Path("/usr/bin/bwrap").exists(), reason="needs bubblewrap")
 
 
 @dataclass
