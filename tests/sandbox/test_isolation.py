@@ -190,3 +190,25 @@ def test_a_planted_symlink_leads_nowhere(run: Callable[..., Ran], world: World) 
     # On the host the links are still there and do point outside: whatever serves the files area
     # (the file browser, a download of a released output) must never follow a link.
     assert (world.areas.files / "other").is_symlink()
+
+
+def test_no_capabilities_no_new_namespaces_and_pid_1_is_closed(run: Callable[..., Ran]) -> None:
+    ran = run(
+        "import subprocess\n"
+        "status = open('/proc/self/status').read()\n"
+        "print('caps', [l.split()[1] for l in status.splitlines() if l.startswith('CapEff')][0])\n"
+        "print('NoNewPrivs', [l.split()[1] for l in status.splitlines() if l.startswith('NoNewPrivs')][0])\n"
+        "for flag in ('-U', '-n', '-m'):\n"
+        "    done = subprocess.run(['unshare', flag, 'true'], capture_output=True)\n"
+        "    print('unshare', flag, 'refused' if done.returncode else 'ALLOWED')\n"
+        "for path in ('/proc/1/environ', '/proc/1/mem', '/proc/1/fd/0'):\n"
+        "    try:\n"
+        "        open(path, 'rb').read(1)\n"
+        "        print(path, 'READ')\n"
+        "    except OSError as e:\n"
+        "        print(path, 'refused')\n"
+    )
+    assert ran.result.stop is Stop.FINISHED, ran.text
+    assert "caps 0000000000000000" in ran.lines
+    assert "NoNewPrivs 1" in ran.lines
+    assert "ALLOWED" not in ran.text and "READ" not in ran.text, ran.text
