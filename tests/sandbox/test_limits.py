@@ -116,3 +116,58 @@ def test_cancel_stops_the_whole_sandbox_and_output_streams(
     except ProcessLookupError:
         alive = False
     assert not alive
+
+
+def _processes_running(marker: str) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                    if marker.encode() in handle.read():
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def test_the_sandbox_dies_with_the_server_process(world: object) -> None:
+    """--die-with-parent: a supervisor that dies leaves no job running."""
+    import subprocess
+    import sys
+    import time
+
+    areas = world.areas  # type: ignore[attr-defined]
+    (areas.files / "orphan_marker.py").write_text(
+        "import time\nprint('up', flush=True)\ntime.sleep(300)\n"
+    )
+    supervisor = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from pathlib import Path\n"
+            "from fivesafes.sandbox import *\n"
+            f"areas = ProjectAreas.under(Path({str(world.root)!r}), 'P-2026-001', 'alice')\n"  # type: ignore[attr-defined]
+            "spec = SandboxSpec(areas, batch_command('python', '/project/files/orphan_marker.py'))\n"
+            "run = LocalBubblewrapSpawner.from_environment().start(spec)\n"
+            "print(next(run.lines()), flush=True)\n"
+            "time.sleep(300)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert supervisor.stdout is not None
+        assert supervisor.stdout.readline().strip() == "up"
+        sandboxed = set(_processes_running("orphan_marker.py")) - {supervisor.pid}
+        assert len(sandboxed) >= 2  # bwrap, and the job inside
+        supervisor.kill()
+        supervisor.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while _processes_running("orphan_marker.py") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _processes_running("orphan_marker.py")
+    finally:
+        if supervisor.poll() is None:
+            supervisor.kill()
