@@ -50,9 +50,9 @@ def test_a_sql_file_reads_the_data_and_cannot_write_it(
     import duckdb
 
     target = world.areas.data / "d1" / "persons.parquet"
-    duckdb.sql("SELECT range AS id, range % 3 AS kommune FROM range(2000)").write_parquet(
-        str(target)
-    )
+    relation = duckdb.sql("SELECT range AS id, range % 3 AS kommune FROM range(2000)")
+    assert relation is not None
+    relation.write_parquet(str(target))
     target.chmod(0o644)
     ran = run(
         "SELECT kommune, count(*) AS n FROM d1.persons GROUP BY kommune ORDER BY kommune;\n"

@@ -6,8 +6,8 @@ import os
 from collections.abc import Callable
 from dataclasses import replace
 
-from fivesafes.sandbox import MB, Stop
-from tests.sandbox.conftest import FAST, Ran
+from fivesafes.sandbox import MB, LocalBubblewrapSpawner, Stop
+from tests.sandbox.conftest import FAST, Ran, World
 
 
 def _server_still_serves(run: Callable[..., Ran]) -> None:
@@ -88,11 +88,11 @@ def test_filling_tmp_stops_at_its_size(run: Callable[..., Ran]) -> None:
 
 
 def test_cancel_stops_the_whole_sandbox_and_output_streams(
-    world: object, spawner: object, run: Callable[..., Ran]
+    world: World, spawner: LocalBubblewrapSpawner, run: Callable[..., Ran]
 ) -> None:
     from fivesafes.sandbox import SandboxSpec, batch_command
 
-    script = world.areas.files / "long.py"  # type: ignore[attr-defined]
+    script = world.areas.files / "long.py"
     script.write_text(
         "import subprocess, time\n"
         "subprocess.Popen(['sleep', '300'])\n"
@@ -100,8 +100,8 @@ def test_cancel_stops_the_whole_sandbox_and_output_streams(
         "    print('tick', i, flush=True)\n"
         "    time.sleep(0.1)\n"
     )
-    spec = SandboxSpec(world.areas, batch_command("python", "/project/files/long.py"), FAST)  # type: ignore[attr-defined]
-    handle = spawner.start(spec)  # type: ignore[attr-defined]
+    spec = SandboxSpec(world.areas, batch_command("python", "/project/files/long.py"), FAST)
+    handle = spawner.start(spec)
     lines = handle.lines()
     assert next(lines) == "tick 0"  # streamed while the job runs
     handle.cancel("by the researcher")
@@ -131,13 +131,13 @@ def _processes_running(marker: str) -> list[int]:
     return found
 
 
-def test_the_sandbox_dies_with_the_server_process(world: object) -> None:
+def test_the_sandbox_dies_with_the_server_process(world: World) -> None:
     """--die-with-parent: a supervisor that dies leaves no job running."""
     import subprocess
     import sys
     import time
 
-    areas = world.areas  # type: ignore[attr-defined]
+    areas = world.areas
     (areas.files / "orphan_marker.py").write_text(
         "import time\nprint('up', flush=True)\ntime.sleep(300)\n"
     )
@@ -148,7 +148,7 @@ def test_the_sandbox_dies_with_the_server_process(world: object) -> None:
             "import sys, time\n"
             "from pathlib import Path\n"
             "from fivesafes.sandbox import *\n"
-            f"areas = ProjectAreas.under(Path({str(world.root)!r}), 'P-2026-001', 'alice')\n"  # type: ignore[attr-defined]
+            f"areas = ProjectAreas.under(Path({str(world.root)!r}), 'P-2026-001', 'alice')\n"
             "spec = SandboxSpec(areas, batch_command('python', '/project/files/orphan_marker.py'))\n"
             "run = LocalBubblewrapSpawner.from_environment().start(spec)\n"
             "print(next(run.lines()), flush=True)\n"
