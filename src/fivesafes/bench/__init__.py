@@ -16,6 +16,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "fivesafes.bench.pseudonymise",
         "pseudonym mapping ids/s; identifier replacement in a register, rows/s",
     ),
+    "workspace": ("fivesafes.bench.workspace", "sandbox start-to-exit of a trivial Python run"),
 }
 
 
