@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from dataclasses import replace
-
-import pytest
 
 from fivesafes.sandbox import GB, Stop
 from tests.sandbox.conftest import FAST, Ran, World
@@ -73,7 +70,6 @@ def test_a_sql_file_reads_the_data_and_cannot_write_it(
     assert not (world.areas.data / "d1" / "new.parquet").exists()
 
 
-@pytest.mark.skipif(shutil.which("Rscript") is None, reason="R is not installed")
 def test_an_r_script_runs_in_the_sandbox(run: Callable[..., Ran]) -> None:
     ran = run(
         "d <- read.csv('/project/data/d1/persons.csv', comment.char = '#')\n"
