@@ -23,20 +23,26 @@ from tests.projects.conftest import (  # noqa: F401
 pytestmark = pytest.mark.django_db
 
 
-def figures(page: str) -> dict[str, tuple[int, str]]:
-    """Label (in the plural, as written in the code) -> (count, link); a label shown with the
-    count 1 is in the singular on the page and is turned back to find it."""
-    from fivesafes.web.panel_figures import SINGULAR
+class Shown(dict[str, tuple[int, str]]):
+    """Figures by label; looked up by the label as written in the code (the plural), also when
+    the page shows it in the singular for a count of 1."""
 
-    plural = {one: many for many, one in SINGULAR.items()}
+    def __getitem__(self, label: str) -> tuple[int, str]:
+        from fivesafes.web.panel_figures import Figure
+
+        if label not in self:
+            label = Figure(1, label, "").words
+        return super().__getitem__(label)
+
+
+def figures(page: str) -> Shown:
     found = re.findall(r'<a href="([^"]+)"[^>]*><strong>([\d,]+)</strong> ([^<]+)</a>', page)
-    shown = {}
-    for url, count, label in found:
-        words = label.strip().split(" ")
-        if count == "1":
-            words = [plural.get(word, word) for word in words]
-        shown[" ".join(words)] = (int(count.replace(",", "")), url.replace("&amp;", "&"))
-    return shown
+    return Shown(
+        {
+            label.strip(): (int(count.replace(",", "")), url.replace("&amp;", "&"))
+            for url, count, label in found
+        }
+    )
 
 
 def test_a_case_handler_sees_untaken_and_own_cases_and_may_follow_each_link(
@@ -188,3 +194,82 @@ def test_figure_labels_agree_with_their_count() -> None:
     assert Figure(1, "authorisation cases overdue", "/").words == "authorisation case overdue"
     assert Figure(1, "projects you can work in now", "/").words == "project you can work in now"
     assert Figure(12345, "drafts", "/").shown == "12,345"
+
+
+def test_a_researcher_sees_the_offices_question_and_the_link_opens_it(pw, submitted) -> None:  # noqa: F811
+    from fivesafes.projects.services import decisions
+
+    client = verified_client(pw.researcher)
+    assert (
+        figures(client.get(reverse("web:dashboard")).content.decode())[
+            "questions from the office to answer"
+        ][0]
+        == 0
+    )
+    decisions.take_step(actor=pw.case_handler, application=submitted, step="start_review")
+    decisions.ask_question(
+        actor=pw.case_handler, application=submitted, text="Why ten years of income?"
+    )
+    count, url = figures(client.get(reverse("web:dashboard")).content.decode())[
+        "questions from the office to answer"
+    ]
+    assert count == 1 and url == reverse("projects:application", args=[submitted.pk])
+    assert "Why ten years of income?" in client.get(url).content.decode()
+
+
+def test_a_manager_sees_the_authorisation_agreement_to_sign_and_questions(make_user) -> None:
+    from fivesafes.people.services import authorisation as auth
+    from fivesafes.policy.permissions import Role
+
+    manager = make_user(Role.INSTITUTION_MANAGER, username="maja")
+    handler = make_user(Role.CASE_HANDLER, username="henrik")
+    approver = make_user(Role.APPROVER, username="agnes")
+    secretary = make_user(Role.SECRETARY, username="sigrid")
+    case = auth.apply(
+        actor=manager,
+        name="Odense Institute",
+        kind="university",
+        country="DK",
+        recognition="Research council",
+        address="Campusvej 55",
+        application_text="Health economics.",
+        research_group="Ida Analyst\nJens Statistician",
+    )
+    auth.take_step(actor=handler, authorisation=case, step="start_evaluation")
+    auth.ask_question(actor=handler, authorisation=case, question="Who signs for you?")
+    client = verified_client(manager)
+    shown = figures(client.get(reverse("web:dashboard")).content.decode())
+    case_url = reverse("people:case", args=[case.pk])
+    assert shown["questions from the office to answer"] == (1, case_url)
+    assert shown["authorisation agreements to sign"][0] == 0
+    auth.answer_question(actor=manager, question=case.questions.get(), answer="The dean.")
+    shown = figures(client.get(reverse("web:dashboard")).content.decode())
+    assert shown["questions from the office to answer"][0] == 0
+    auth.record_credibility(actor=handler, authorisation=case, assessment="Known institute.")
+    today = timezone.localdate()
+    auth.take_step(
+        actor=handler,
+        authorisation=case,
+        step="prepare_agreement",
+        valid_from=today,
+        valid_until=today + timedelta(days=365),
+    )
+    auth.take_step(actor=handler, authorisation=case, step="recommend", note="Fine.")
+    auth.take_step(actor=approver, authorisation=case, step="approve")
+    auth.take_step(actor=secretary, authorisation=case, step="send")
+    shown = figures(client.get(reverse("web:dashboard")).content.decode())
+    assert shown["authorisation agreements to sign"] == (1, case_url)
+    assert "Sign for the institution" in client.get(case_url).content.decode()
+
+
+def test_the_approvers_recommended_link_lists_only_recommended_applications(
+    pw,  # noqa: F811
+    recommended,  # noqa: F811
+) -> None:
+    client = verified_client(pw.approver)
+    count, url = figures(client.get(reverse("web:dashboard")).content.decode())[
+        "recommended applications"
+    ]
+    assert count == 1 and url.endswith("?state=recommended")
+    page = client.get(url).content.decode()
+    assert recommended.title in page

@@ -98,7 +98,11 @@ def decisions_awaited(request: Any) -> list[Figure]:
         .exclude(case_handler=person)
     )
     return [
-        Figure(waiting.count(), "recommended applications", reverse("projects:review")),
+        Figure(
+            waiting.count(),
+            "recommended applications",
+            f"{reverse('projects:review')}?state={ApplicationState.RECOMMENDED.value}",
+        ),
         Figure(
             recommended_cases.count(),
             "recommended authorisations",
@@ -155,12 +159,25 @@ def certification_of_researcher(request: Any) -> list[Figure]:
 
 def applications_of_applicant(request: Any) -> list[Figure]:
     """The person's own applications: drafts, those returned to them, those with the office."""
-    from fivesafes.projects.models import Application
+    from fivesafes.projects.models import Application, ApplicationQuestion
+    from fivesafes.projects.workflow import OPEN_STATES
     from fivesafes.projects.workflow import ApplicationState as S
 
     mine = Application.objects.filter(applicant=request.user)
     url = reverse("projects:my_applications")
+    questions = ApplicationQuestion.objects.filter(
+        answered_at__isnull=True,
+        application__applicant=request.user,
+        application__state__in=[s.value for s in OPEN_STATES],
+    ).order_by("asked_at")
+    oldest = questions.first()
     return [
+        Figure(
+            questions.count(),
+            "questions from the office to answer",
+            reverse("projects:application", args=[oldest.application_id]) if oldest else url,
+            urgent=True,
+        ),
         Figure(
             mine.filter(state=S.RETURNED.value).count(), "returned for changes", url, urgent=True
         ),
@@ -176,8 +193,21 @@ def applications_of_applicant(request: Any) -> list[Figure]:
 
 
 def institution_to_do(request: Any) -> list[Figure]:
-    """A manager's institution: researcher agreements waiting for the countersignature."""
-    from fivesafes.people.models import ResearcherAgreement
+    """A manager's institution: the authorisation agreement sent for signature, questions from
+    the office, and researcher agreements waiting for the countersignature."""
+    from fivesafes.people.models import Authorisation, ClarifyingQuestion, ResearcherAgreement
+    from fivesafes.people.workflow import OPEN_STATES as OPEN_CASES
+    from fivesafes.people.workflow import CaseState
+
+    mine = reverse("people:my_institutions")
+    to_sign = Authorisation.objects.filter(
+        state=CaseState.SENT.value, institution__manager=request.user
+    )
+    questions = ClarifyingQuestion.objects.filter(
+        answered_at__isnull=True,
+        authorisation__institution__manager=request.user,
+        authorisation__state__in=[s.value for s in OPEN_CASES],
+    )
 
     waiting = ResearcherAgreement.objects.filter(
         authorisation__institution__manager=request.user,
@@ -187,12 +217,22 @@ def institution_to_do(request: Any) -> list[Figure]:
     )
     return [
         Figure(
-            waiting.count(),
-            "agreements to countersign",
-            reverse("people:my_institutions"),
+            to_sign.count(), "authorisation agreements to sign", _case(to_sign, mine), urgent=True
+        ),
+        Figure(
+            questions.count(),
+            "questions from the office to answer",
+            _case(Authorisation.objects.filter(questions__in=questions), mine),
             urgent=True,
-        )
+        ),
+        Figure(waiting.count(), "agreements to countersign", mine, urgent=True),
     ]
+
+
+def _case(cases: Any, otherwise: str) -> str:
+    """The page of the oldest of these authorisation cases, or `otherwise` when there is none."""
+    oldest = cases.order_by("pk").first()
+    return reverse("people:case", args=[oldest.pk]) if oldest else otherwise
 
 
 def quotes_to_accept(request: Any) -> list[Figure]:
