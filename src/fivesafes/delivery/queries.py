@@ -10,6 +10,8 @@ from django.db.models import QuerySet, Sum
 from fivesafes.delivery.models import Delivery, StaffTime
 from fivesafes.delivery.workflow import DeliveryState
 
+HUNDREDTH = Decimal("0.01")
+
 
 def deliveries_of(project: Any) -> QuerySet[Delivery]:
     """The project's deliveries, the newest first."""
@@ -37,4 +39,4 @@ def time_by_line(delivery: Delivery) -> dict[str, Decimal]:
         .annotate(hours=Sum("hours"))
         .order_by("line")
     )
-    return {row["line"]: row["hours"] for row in rows}
+    return {row["line"]: Decimal(row["hours"]).quantize(HUNDREDTH) for row in rows}
