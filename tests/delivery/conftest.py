@@ -137,7 +137,9 @@ def dw(pw, core) -> DeliveryWorld:  # noqa: F811
         accepted_at=timezone.now(),
     )
     agreement = make_agreement(pw.manager, pw.researcher, project)
-    return DeliveryWorld(pw=pw, project=project, application=application, quote=quote, agreement=agreement)
+    return DeliveryWorld(
+        pw=pw, project=project, application=application, quote=quote, agreement=agreement
+    )
 
 
 def run_queued(delivery: Any) -> Any:

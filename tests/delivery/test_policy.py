@@ -48,9 +48,7 @@ def test_the_manager_of_the_institution_is_not_shown_the_deliveries(dw) -> None:
         policy.check_see(dw.pw.manager, dw.project)
 
 
-def test_a_case_handler_who_is_a_member_does_not_deliver_the_projects_data(
-    dw, make_user
-) -> None:
+def test_a_case_handler_who_is_a_member_does_not_deliver_the_projects_data(dw, make_user) -> None:
     from fivesafes.projects.models import ProjectMembership
 
     insider = make_user(Role.CASE_HANDLER, Role.RESEARCHER)

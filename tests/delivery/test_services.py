@@ -241,16 +241,22 @@ def test_staff_time_is_booked_against_the_quote_lines_and_summed_at_the_end(dw) 
     delivery = running.start(
         actor=dw.handler, delivery=planning.plan(actor=dw.handler, project=dw.project)
     )
-    staff_time.record_time(actor=dw.handler, delivery=delivery, line="outside_lists_hour", hours="1.5")
+    staff_time.record_time(
+        actor=dw.handler, delivery=delivery, line="outside_lists_hour", hours="1.5"
+    )
     staff_time.record_time(actor=dw.handler, delivery=delivery, line="outside_lists_hour", hours=2)
     with pytest.raises(RuleViolation) as refused:
         staff_time.record_time(actor=dw.handler, delivery=delivery, line="population", hours=1)
     assert refused.value.field == "line"
     assert "archiving_delivery, outside_lists_hour" in str(refused.value)
     with pytest.raises(RuleViolation, match="more than 0"):
-        staff_time.record_time(actor=dw.handler, delivery=delivery, line="outside_lists_hour", hours=0)
+        staff_time.record_time(
+            actor=dw.handler, delivery=delivery, line="outside_lists_hour", hours=0
+        )
     with pytest.raises(AccessDenied):
-        staff_time.record_time(actor=dw.researcher, delivery=delivery, line="outside_lists_hour", hours=1)
+        staff_time.record_time(
+            actor=dw.researcher, delivery=delivery, line="outside_lists_hour", hours=1
+        )
     assert StaffTime.objects.count() == 2
     run_queued(delivery)
     finish = AuditEvent.objects.get(action="delivery.finish")

@@ -56,7 +56,7 @@ def _scope_lines(scope: dict[str, Any]) -> list[dict[str, Any]]:
 def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff plan the project's next delivery: what is ready, what the plan will hold."""
     project = load(request, Project.objects.select_related("institution"), policy.check_see, pk=pk)
-    form = PlanForm(request.POST or None)
+    form = PlanForm(request.POST if request.method == "POST" else None)
 
     def again(form: PlanForm) -> HttpResponse:
         return render(
