@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from fivesafes.delivery.services import planning, running
 from fivesafes.policy import deliveries as policy
 from fivesafes.policy.permissions import Role

@@ -1,7 +1,5 @@
 """The operations of `/api/v1/deliveries` (see the package docstring)."""
 
-from __future__ import annotations
-
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Status
