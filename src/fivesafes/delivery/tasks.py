@@ -1,6 +1,7 @@
-"""The delivery room's jobs for the worker: run a started delivery, and delete a closed
-project's data folder (R25). Both are retry-safe: a run killed with its worker starts again
-from a clean folder, and a deletion run twice deletes nothing twice."""
+"""The delivery room's jobs for the worker: run a started delivery, delete a closed project's
+data folder (R25), and the daily sweep (`services/sweep.py`). All are retry-safe: a run killed
+with its worker starts again from a clean folder, a deletion or a sweep run twice does nothing
+twice."""
 
 from __future__ import annotations
 
@@ -33,3 +34,11 @@ def delete_project_data(project_id: int) -> dict[str, Any]:
         "discarded": done.discarded,
         "verified": done.verified,
     }
+
+
+@retry_safe
+@task()
+def daily_sweep() -> dict[str, Any]:
+    from fivesafes.delivery.services.sweep import run_daily_sweep
+
+    return run_daily_sweep()

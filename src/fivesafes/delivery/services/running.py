@@ -62,6 +62,10 @@ STARTING = steps.hooks(after={n: _enqueue for n in ("start", "start_automaticall
 
 def start(*, actor: Any, delivery: Delivery, request: Any = None) -> Delivery:
     """The case handler starts the reviewed plan (or runs a failed delivery again)."""
+    from fivesafes.delivery.services.sweep import settle_lost
+
+    # A delivery whose job died is no longer running: recorded as failed (audited) first.
+    settle_lost(delivery.project)
     step = "rerun" if delivery.state_enum is DeliveryState.FAILED else "start"
     policy.check_step(actor, delivery, step)
     return steps.take(delivery, step, actor=actor, hooks=STARTING, request=request)
