@@ -41,6 +41,8 @@ def test_the_case_handler_reviews_the_plan_and_starts_it(dw) -> None:
     job = handler.get(answer["Location"]).content.decode()
     assert "Start the delivery" in job and "Estimated: 1000 rows" in job
     assert "persons.income 2010-2020" in job
+    assert "A sample of 5000, drawn reproducibly" in job
+    assert "persons.birth_date" in job.split('data-testid="population"')[1]
     started = handler.post(reverse("delivery:step", args=[delivery.pk, "start"]))
     assert started.status_code == 302
     delivery.refresh_from_db()

@@ -19,7 +19,7 @@ from fivesafes.delivery.views.forms import PlanForm, TimeForm
 from fivesafes.delivery.workflow import DeliveryState
 from fivesafes.policy import deliveries as policy
 from fivesafes.policy.decorators import requires
-from fivesafes.policy.permissions import Permission
+from fivesafes.policy.permissions import Permission, holds
 from fivesafes.projects.models import Project
 from fivesafes.projects.views.projects import scope_population
 from fivesafes.shared.pages import form_action, load, run_action, shows_refusals
@@ -38,10 +38,26 @@ def project_panel(request: HttpRequest, project: Project) -> str:
         {
             "project": project,
             "deliveries": queries.deliveries_of(project),
-            "may_plan": policy.can_plan(request.user, project),
+            # The plan page says what is missing when the project is not ready yet.
+            "may_plan": holds(request.user, Permission.DELIVER_DATA) and not project.is_closed,
         },
         request=request,
     )
+
+
+def population_lines(scope: dict[str, Any]) -> list[str]:
+    """The population of a stored scope in words, with the catalogue's labels."""
+    from fivesafes.metadata.population import PopulationError, describe_all, from_dict
+    from fivesafes.projects.services.population import catalogue_entries
+
+    population = scope.get("population") or {}
+    try:
+        definition = from_dict(
+            {"unit": population.get("unit") or "person", "criteria": population.get("criteria")}
+        )
+    except PopulationError:
+        return []
+    return describe_all(definition, catalogue_entries(definition.variables))
 
 
 def _scope_lines(scope: dict[str, Any]) -> list[dict[str, Any]]:
@@ -105,6 +121,7 @@ def _delivery_context(request: HttpRequest, delivery: Delivery) -> dict[str, Any
             "steps": policy.next_steps(delivery, request.user),
             "variables": _scope_lines(delivery.scope),
             "population": (delivery.scope.get("population") or {}),
+            "population_lines": population_lines(delivery.scope),
             "events": event_stream_for(delivery),
             "time": queries.time_by_line(delivery),
             "time_entries": delivery.staff_time.select_related("recorded_by"),
