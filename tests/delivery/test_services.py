@@ -218,6 +218,15 @@ def test_a_plan_made_before_a_change_of_scope_is_not_started(dw) -> None:
         running.start(actor=dw.handler, delivery=delivery)
 
 
+def test_a_new_member_or_period_needs_no_new_plan(dw) -> None:
+    delivery = planning.plan(actor=dw.handler, project=dw.project)
+    dw.project.approved_scope = dict(
+        dw.project.approved_scope, members={}, period={"starts_on": "2027-01-01", "ends_on": None}
+    )
+    dw.project.save()
+    assert running.start(actor=dw.handler, delivery=delivery).state == "running"
+
+
 def test_a_new_plan_discards_the_plan_not_run(dw) -> None:
     first = planning.plan(actor=dw.handler, project=dw.project)
     second = planning.plan(actor=dw.handler, project=dw.project)

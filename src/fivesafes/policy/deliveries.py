@@ -26,6 +26,19 @@ from fivesafes.shared.refusals import AccessDenied, Finding, RuleViolation, pass
 from fivesafes.shared.workflow import Transition, refusal_for
 
 STARTS = frozenset({"start", "rerun", "start_automatically"})
+# The parts of an approved scope that decide what data are delivered (members, period and terms
+# do not: a new member or a longer period needs no new delivery).
+DATA_PARTS = ("variables", "population", "external_data")
+
+
+def data_scope(scope: Any) -> dict[str, Any]:
+    """What a delivery of `scope` (stored JSON) holds: its variables, population, external data."""
+    return {part: (scope or {}).get(part) for part in DATA_PARTS}
+
+
+def scope_changed(delivery: Delivery) -> bool:
+    """Has the approved scope's data part changed since the delivery was planned?"""
+    return data_scope(delivery.scope) != data_scope(delivery.project.approved_scope)
 
 
 def is_in_project(person: Any, project: Project) -> bool:
@@ -180,7 +193,7 @@ def start_refusal(delivery: Delivery) -> Exception | None:
     found = readiness(project)
     if found:
         return _refusal(found[0])
-    if delivery.scope != project.approved_scope:
+    if scope_changed(delivery):
         return RuleViolation(
             "R16",
             "scope",

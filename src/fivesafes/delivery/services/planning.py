@@ -103,7 +103,11 @@ def plan(
     if start_fast_track and policy.system_refusal(delivery, "start_automatically") is None:
         from fivesafes.delivery.services import running
 
-        return running.start_automatically(delivery=delivery)
+        try:
+            return running.start_automatically(delivery=delivery)
+        except RuleViolation:
+            # Another delivery started meanwhile: the plan stays planned, for review.
+            delivery.refresh_from_db()
     return delivery
 
 

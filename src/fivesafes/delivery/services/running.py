@@ -25,8 +25,10 @@ from fivesafes.delivery.models import Delivery
 from fivesafes.delivery.services import steps
 from fivesafes.delivery.workflow import DeliveryState
 from fivesafes.policy import deliveries as policy
+from fivesafes.policy.permissions import Permission
 from fivesafes.shared import workflow
 from fivesafes.shared.refusals import RuleViolation
+from fivesafes.shared.services import require
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +66,7 @@ def start(*, actor: Any, delivery: Delivery, request: Any = None) -> Delivery:
     """The case handler starts the reviewed plan (or runs a failed delivery again)."""
     from fivesafes.delivery.services.sweep import settle_lost
 
+    require(actor, Permission.DELIVER_DATA)
     # A delivery whose job died is no longer running: recorded as failed (audited) first.
     settle_lost(delivery.project)
     step = "rerun" if delivery.state_enum is DeliveryState.FAILED else "start"
@@ -180,7 +183,7 @@ def run(delivery_id: int) -> dict[str, Any]:
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
         _clear(folder)
-        if delivery.scope != project.approved_scope:
+        if policy.scope_changed(delivery):
             raise RuleViolation(
                 "R16",
                 "scope",
