@@ -161,3 +161,14 @@ def test_staff_book_time_on_the_job_page(dw) -> None:
         reverse("delivery:record_time", args=[delivery.pk]), {"line": "x", "hours": "1"}
     )
     assert bad.status_code == 400
+
+
+def test_the_staff_queue_shows_ready_projects_plans_and_failures(dw, make_user) -> None:
+    handler = verified_client(dw.handler)
+    page = handler.get(reverse("delivery:queue")).content.decode()
+    assert "P-2026-007" in page and "Ready" in page
+    delivery = planning.plan(actor=dw.handler, project=dw.project)
+    page = handler.get(reverse("delivery:queue")).content.decode()
+    assert f"Delivery {delivery.number} of P-2026-007" in page.split("Plans to review")[1]
+    assert "Data delivery" in page  # in the navigation
+    assert verified_client(dw.researcher).get(reverse("delivery:queue")).status_code == 403

@@ -40,3 +40,31 @@ def time_by_line(delivery: Delivery) -> dict[str, Decimal]:
         .order_by("line")
     )
     return {row["line"]: Decimal(row["hours"]).quantize(HUNDREDTH) for row in rows}
+
+
+def in_state(state: DeliveryState, limit: int = 200) -> list[Delivery]:
+    """Deliveries in `state`, the oldest first (the staff's queue)."""
+    return list(
+        Delivery.objects.filter(state=state.value)
+        .select_related("project", "requested_by", "planned_by")
+        .order_by("planned_at", "pk")[:limit]
+    )
+
+
+def undelivered_projects(limit: int = 200) -> QuerySet[Any]:
+    """Active projects with no delivery that is planned, running or delivered."""
+    from fivesafes.projects.models import Project
+
+    busy = Delivery.objects.filter(
+        state__in=[
+            DeliveryState.PLANNED.value,
+            DeliveryState.RUNNING.value,
+            DeliveryState.DELIVERED.value,
+        ]
+    ).values("project_id")
+    return (
+        Project.objects.filter(state=Project.State.ACTIVE)
+        .exclude(pk__in=busy)
+        .select_related("institution")
+        .order_by("number")[:limit]
+    )

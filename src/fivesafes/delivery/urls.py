@@ -6,6 +6,7 @@ from fivesafes.delivery.views import pages
 
 app_name = "delivery"
 urlpatterns = [
+    path("", pages.queue, name="queue"),
     path("projects/<int:pk>/plan/", pages.plan_page, name="plan"),
     path("<int:pk>/", pages.delivery_page, name="delivery"),
     path("<int:pk>/progress/", pages.progress, name="progress"),

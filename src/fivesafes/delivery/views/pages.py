@@ -68,6 +68,26 @@ def _scope_lines(scope: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @requires(Permission.DELIVER_DATA)
+def queue(request: HttpRequest) -> HttpResponse:
+    """The data-delivery staff's list: projects waiting for their data (ready or not, and why),
+    plans to review, deliveries running and failed."""
+    waiting = [
+        {"project": project, "findings": policy.readiness(project)}
+        for project in queries.undelivered_projects()
+    ]
+    return render(
+        request,
+        "delivery/queue.html",
+        {
+            "waiting": waiting,
+            "planned": queries.in_state(DeliveryState.PLANNED),
+            "running": queries.in_state(DeliveryState.RUNNING),
+            "failed": queries.in_state(DeliveryState.FAILED),
+        },
+    )
+
+
+@requires(Permission.DELIVER_DATA)
 @shows_refusals
 def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff plan the project's next delivery: what is ready, what the plan will hold."""
