@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "fivesafes.people",
     "fivesafes.data",
     "fivesafes.projects",
+    "fivesafes.delivery",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,15 @@ FIVESAFES_WORKER_STALE_AFTER = timedelta(
     seconds=config.integer("FIVESAFES_WORKER_STALE_SECONDS", 60)
 )
 FIVESAFES_API_TOKEN_DAYS = config.integer("FIVESAFES_API_TOKEN_DAYS", 90)
+
+# Data delivery (issue 12): the engine that runs an extraction plan ("duckdb", the default, or
+# "spark"), the Spark master URL, DuckDB's memory limit, and where the pseudonym master secret
+# lives: a file path, or "env:VARIABLE" for the environment. Empty: the file
+# DATA_DIR/keys/pseudonym-master.key, created on first use outside production.
+FIVESAFES_EXTRACTION_ENGINE = os.environ.get("FIVESAFES_EXTRACTION_ENGINE", "duckdb")
+FIVESAFES_SPARK_MASTER = os.environ.get("FIVESAFES_SPARK_MASTER", "local[2]")
+FIVESAFES_EXTRACTION_MEMORY = os.environ.get("FIVESAFES_EXTRACTION_MEMORY", "2GB")
+FIVESAFES_PSEUDONYM_KEYS = os.environ.get("FIVESAFES_PSEUDONYM_KEYS", "")
 
 LOGGING = {
     "version": 1,

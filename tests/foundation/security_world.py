@@ -4,7 +4,7 @@ Institution A ("OWN-A University") has a manager, two researchers and two projec
 first researcher works in "OWN-A project"; the second in "SECRET-P project", which the first
 may not see. Institution B ("SECRET-B University") has its own manager and researcher and one
 of everything: an authorisation case with a question, an attachment, a project with a
-researcher agreement and a publication, a draft application (variables, a member, external
+researcher agreement, a publication and a delivered delivery, a draft application (variables, a member, external
 data, a question, a quote and an invoice), a breach with evidence, a basket item and an API
 token. Every name a person would read carries the marker of its side, so a page or answer that
 shows "SECRET-B" (or "SECRET-P") to someone who may not see it is a leak.
@@ -96,6 +96,26 @@ def _application(researcher: Any, institution: Any, title: str, variable: Any) -
 
     BasketItem.objects.create(user=researcher, variable=variable, first_year=2010, last_year=2012)
     return applications.create_draft(actor=researcher, institution=institution, title=title)
+
+
+def _delivery(project: Any, marker: str) -> Any:
+    """A delivered delivery of `project` whose plan, files and codebook carry the marker."""
+    from django.conf import settings
+
+    from fivesafes.delivery.models import Delivery
+
+    folder = settings.DATA_DIR / "projects" / project.number / "data" / "1"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("codebook.html", "codebook.json", "manifest.json"):
+        (folder / name).write_text(f'"{marker} codebook"')
+    (folder / f"{marker}.parquet").write_text(f"{marker} rows")
+    return Delivery.objects.create(
+        project=project,
+        number=1,
+        state="delivered",
+        description=[f"{marker} plan"],
+        files=[{"name": f"{marker}.parquet", "rows": 1, "bytes": 12, "sha256": "0" * 64}],
+    )
 
 
 def build(make_user: Callable[..., Any]) -> SecurityWorld:
@@ -206,6 +226,8 @@ def build(make_user: Callable[..., Any]) -> SecurityWorld:
         uploaded_by=staff["case_handler"],
     )
     token_b, _plain = ApiToken.issue(user=researcher_b, name="analysis", days=5)
+    delivery_b = _delivery(project_b, OTHER_INSTITUTION)
+    hidden_delivery = _delivery(hidden, OTHER_PROJECT)
     event_b = AuditEvent.objects.filter(
         object_type="projects.application", object_id=str(application_b.pk)
     ).latest("sequence")
@@ -245,10 +267,15 @@ def build(make_user: Callable[..., Any]) -> SecurityWorld:
                 "basket_item": BasketItem.objects.get(user=researcher_b).pk,
                 "token": token_b.key_id,
                 "audit_event": event_b.sequence,
+                "delivery": delivery_b.pk,
             },
         ),
         other_project=Targets(
             marker=OTHER_PROJECT,
-            ids={"project": hidden.pk, "publication": hidden_publication.pk},
+            ids={
+                "project": hidden.pk,
+                "publication": hidden_publication.pk,
+                "delivery": hidden_delivery.pk,
+            },
         ),
     )

@@ -105,6 +105,11 @@ WEB_TARGETS = {f"people:{name}": kind for name, kind in WEB_TARGETS.items()} | {
         for name in ("project", "start_change", "close", "confirm_deletion", "register_publication")
     },
     "projects:scrutiny": "publication",
+    "delivery:plan": "project",
+    **{
+        f"delivery:{name}": "delivery"
+        for name in ("delivery", "progress", "step", "record_time", "document")
+    },
     "data:basket_remove": "basket_item",
     "audit:detail": "audit_event",
     "accounts:revoke_token": "token",
@@ -126,6 +131,8 @@ FIXED = {
     ("projects", "step"): "withdraw",
     ("projects", "kind"): "protocol",
     ("projects", "number"): 0,
+    ("delivery", "step"): "start",
+    ("delivery", "name"): "codebook.html",
     ("data", "short_name"): "nowhere",
     ("data", "version"): "1",
     ("data", "name"): "nothing",
@@ -149,6 +156,7 @@ API_TARGETS = {
     "quote_id": "quote",
     "invoice_id": "invoice",
     "publication_id": "publication",
+    "delivery_id": "delivery",
 }
 # `question_id` names a different object in each part of the API.
 API_QUESTIONS = {

@@ -46,12 +46,16 @@ def test_a_run_claimed_by_another_worker_is_not_enqueued_again() -> None:
     assert not DBTaskResult.objects.exists()
 
 
-def test_the_sweeps_of_people_and_projects_are_scheduled_and_importable() -> None:
+def test_the_sweeps_of_people_projects_and_delivery_are_scheduled_and_importable() -> None:
     names = {entry.name for entry in SCHEDULE}
-    assert names == {"people.daily_sweep", "projects.daily_sweep"}
+    assert names == {"people.daily_sweep", "projects.daily_sweep", "delivery.daily_sweep"}
     assert sorted(enqueue_due(at(3, 0))) == sorted(names)
     paths = set(DBTaskResult.objects.values_list("task_path", flat=True))
-    assert paths == {"fivesafes.people.tasks.daily_sweep", "fivesafes.projects.tasks.daily_sweep"}
+    assert paths == {
+        "fivesafes.people.tasks.daily_sweep",
+        "fivesafes.projects.tasks.daily_sweep",
+        "fivesafes.delivery.tasks.daily_sweep",
+    }
 
 
 def test_the_command_lists_the_schedule_and_enqueues_what_is_due(capsys, monkeypatch) -> None:

@@ -44,6 +44,13 @@ SCHEDULE: tuple[Scheduled, ...] = (
         time(2, 15),
         "Daily sweep of safe projects: closures at the end date, end reminders",
     ),
+    Scheduled(
+        "delivery.daily_sweep",
+        "fivesafes.delivery.tasks.daily_sweep",
+        time(2, 30),
+        "Daily sweep of data delivery: runs whose worker died, data of closed projects, "
+        "fast-track deliveries",
+    ),
 )
 
 

@@ -81,6 +81,8 @@ class Permission(StrEnum):
     CLOSE_PROJECTS = "close_projects"
     RECORD_SCRUTINY = "record_scrutiny"
     ISSUE_INVOICES = "issue_invoices"
+    # Safe data: delivery (issue 12)
+    DELIVER_DATA = "deliver_data"
 
 
 _EVERYONE = frozenset(
@@ -116,6 +118,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.EDIT_PRICE_LIST,
         Permission.CLOSE_PROJECTS,
         Permission.RECORD_SCRUTINY,
+        Permission.DELIVER_DATA,
         Permission.VIEW_ALL_JOBS,
         Permission.EVALUATE_AUTHORISATIONS,
         Permission.EDIT_CERTIFICATION_QUESTIONS,

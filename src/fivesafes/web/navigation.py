@@ -26,6 +26,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Project applications", "projects:review", Permission.VIEW_PROJECT_APPLICATIONS),
     NavEntry("Price list", "projects:prices", Permission.EDIT_PRICE_LIST),
     NavEntry("Scrutiny", "projects:scrutiny_queue", Permission.RECORD_SCRUTINY),
+    NavEntry("Data delivery", "delivery:queue", Permission.DELIVER_DATA),
     NavEntry("Breaches", "people:breaches", Permission.VIEW_PEOPLE_CASES),
     NavEntry("Report a breach", "people:report_breach", Permission.REPORT_BREACHES),
     NavEntry("Access report", "people:access_report", Permission.VIEW_ACCESS_REPORT),

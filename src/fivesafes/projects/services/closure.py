@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -239,12 +240,36 @@ def _closed(step: workflow.Step[ProjectState]) -> None:
     )
 
 
+# What later rooms do once a closure is committed (the delivery room deletes the project's
+# data folder, R25): registered at start-up by the room (`when_closed`), so projects imports none
+# of them. Each is called with the project and the actor (None for the daily job).
+ClosedHook = Callable[[Project, "User | None"], None]
+CLOSED_HOOKS: list[ClosedHook] = []
+
+
+def when_closed(hook: ClosedHook) -> ClosedHook:
+    """Register `hook(project, actor)` to run after every committed closure (once per hook)."""
+    if hook not in CLOSED_HOOKS:
+        CLOSED_HOOKS.append(hook)
+    return hook
+
+
+def _tell_rooms(step: workflow.Step[ProjectState]) -> None:
+    for hook in CLOSED_HOOKS:
+        try:
+            hook(step.obj, step.actor)
+        except Exception:
+            # The closure stands; the room's own sweep retries what its hook could not start.
+            logger.exception("A closure hook failed for project %s", step.obj.number)
+
+
 CLOSING = workflow.Hooks(
     lock=lambda project: (
         Project.objects.select_for_update().select_related("institution").get(pk=project.pk)
     ),
     before={name: _close for name in PROJECT.transitions},
     after={name: _closed for name in PROJECT.transitions},
+    on_commit={name: _tell_rooms for name in PROJECT.transitions},
     describe=lambda project: f"Project {project.number}",
 )
 

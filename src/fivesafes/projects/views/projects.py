@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -28,6 +30,18 @@ def scope_population(project: Project) -> list[str]:
     except PopulationError:
         return []
     return describe_all(definition, catalogue_entries(definition.variables))
+
+
+# Sections later rooms add to the project page (the delivery room lists the deliveries):
+# registered at start-up (`add_panel`), so projects imports none of them. A panel answers the
+# section's HTML for this person, or "" when it shows them nothing.
+Panel = Callable[[HttpRequest, Project], str]
+PANELS: list[Panel] = []
+
+
+def add_panel(panel: Panel) -> None:
+    if panel not in PANELS:
+        PANELS.append(panel)
 
 
 @requires(Permission.VIEW_DASHBOARD)
@@ -66,6 +80,7 @@ def project_page(request: HttpRequest, pk: int) -> HttpResponse:
             "close_form": CloseForm(),
             "publication_form": PublicationForm(),
             "scrutiny_form": ScrutinyForm(),
+            "panels": [html for panel in PANELS if (html := panel(request, project))],
         },
     )
 

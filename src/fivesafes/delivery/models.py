@@ -1,0 +1,127 @@
+"""A delivery of data to a project, and the staff time spent on it (R11, R18, R25).
+
+A `Delivery` is numbered within its project (1, 2, ...) and never edited once run: a change
+request that widens the scope leads to a new delivery. It keeps the plan it ran (the
+extraction core's `Plan.as_dict()`) and the scope it was planned from, its progress while the
+worker runs it, and afterwards the files with their rows, bytes and SHA-256, the manifest, the
+population and sample sizes, or the reason it failed. At most one delivery of a project runs
+at a time (a constraint of the database, not only a check). `StaffTime` is time spent on a
+delivery, booked against a line of the project's accepted quote.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from fivesafes.delivery.workflow import STATE_LABELS, DeliveryState
+
+USER = settings.AUTH_USER_MODEL
+
+
+def _person(related: str = "+") -> Any:
+    return models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name=related
+    )
+
+
+class Delivery(models.Model):
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, related_name="deliveries"
+    )
+    number = models.PositiveIntegerField(help_text="1, 2, ... within the project.")
+    state = models.CharField(
+        max_length=12,
+        choices=[(s.value, STATE_LABELS[s]) for s in DeliveryState],
+        default=DeliveryState.PLANNED.value,
+    )
+    scope = models.JSONField(default=dict, help_text="The approved scope it was planned from.")
+    plan = models.JSONField(default=dict, help_text="The extraction plan (Plan.as_dict()).")
+    description = models.JSONField(
+        default=list, help_text="The plan in words (Plan.describe()), as reviewed."
+    )
+    formats = models.JSONField(default=list, help_text="parquet, plus any copies asked for.")
+    estimated_rows = models.BigIntegerField(null=True, blank=True)
+    estimated_bytes = models.BigIntegerField(null=True, blank=True)
+    estimated_seconds = models.FloatField(null=True, blank=True)
+    engine = models.CharField(max_length=10, blank=True)
+
+    planned_at = models.DateTimeField(default=timezone.now)
+    planned_by = _person()
+    requested_at = models.DateTimeField(null=True, blank=True)
+    requested_by = _person()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    runs = models.PositiveSmallIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True, help_text="The worker's job.")
+
+    stage = models.CharField(max_length=100, blank=True)
+    done = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+    message = models.CharField(max_length=500, blank=True)
+
+    population_size = models.BigIntegerField(null=True, blank=True)
+    sample_size = models.BigIntegerField(null=True, blank=True)
+    files = models.JSONField(default=list, help_text="[{name, rows, bytes, sha256}]")
+    manifest = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["project", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "number"], name="delivery_number_once_per_project"
+            ),
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=Q(state=DeliveryState.RUNNING.value),
+                name="one_running_delivery_per_project",
+            ),
+        ]
+        verbose_name_plural = "deliveries"
+
+    def __str__(self) -> str:
+        return f"Delivery {self.number} of project {self.project.number}"
+
+    @property
+    def state_enum(self) -> DeliveryState:
+        return DeliveryState(self.state)
+
+    @property
+    def rows(self) -> int:
+        return sum(int(f.get("rows") or 0) for f in self.files)
+
+    @property
+    def bytes(self) -> int:
+        return sum(int(f.get("bytes") or 0) for f in self.files)
+
+    @property
+    def percent(self) -> int:
+        if self.state_enum is DeliveryState.DELIVERED:
+            return 100
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+class StaffTime(models.Model):
+    """Hours of the office's staff on a delivery, against a line of the accepted quote (R18)."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="staff_time")
+    quote = models.ForeignKey("projects.Quote", on_delete=models.PROTECT, related_name="+")
+    line = models.CharField(max_length=40, help_text="The quote line's price-list code.")
+    hours = models.DecimalField(max_digits=7, decimal_places=2)
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        verbose_name_plural = "staff time"
+
+    def __str__(self) -> str:
+        return f"{self.hours} h on {self.line} for {self.delivery}"

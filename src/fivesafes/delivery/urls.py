@@ -1,0 +1,16 @@
+"""URLs of the delivery room (mounted at /delivery/); every view declares its access rule."""
+
+from django.urls import path
+
+from fivesafes.delivery.views import pages
+
+app_name = "delivery"
+urlpatterns = [
+    path("", pages.queue, name="queue"),
+    path("projects/<int:pk>/plan/", pages.plan_page, name="plan"),
+    path("<int:pk>/", pages.delivery_page, name="delivery"),
+    path("<int:pk>/progress/", pages.progress, name="progress"),
+    path("<int:pk>/steps/<slug:step>/", pages.take_step, name="step"),
+    path("<int:pk>/time/", pages.record_time, name="record_time"),
+    path("<int:pk>/documents/<str:name>", pages.document, name="document"),
+]

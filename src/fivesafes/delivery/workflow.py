@@ -1,0 +1,112 @@
+"""A delivery's lifecycle as a state machine, defined as data (R11, R18, R25).
+
+planned (the case handler reviews the plan) -> running (the worker runs it into the project's
+data folder) -> delivered, or failed with the reason; a failed delivery is run again
+(re-run) or discarded; a plan not yet run is discarded when a new one replaces it. At the
+project's closure every delivery's data are deleted (R25) and it ends as deleted. A fast-track
+project's plan may start without review (the system's step). The walker is
+`fivesafes.shared.workflow`; `services/` walks it with the room's hooks.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from fivesafes.policy.permissions import Permission
+from fivesafes.shared.workflow import StateMachine, Steps, machine
+
+
+class DeliveryState(StrEnum):
+    PLANNED = "planned"
+    RUNNING = "running"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    DISCARDED = "discarded"
+    DELETED = "deleted"
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self]
+
+
+STATE_LABELS = {
+    DeliveryState.PLANNED: "Planned",
+    DeliveryState.RUNNING: "Running",
+    DeliveryState.DELIVERED: "Delivered",
+    DeliveryState.FAILED: "Failed",
+    DeliveryState.DISCARDED: "Discarded",
+    DeliveryState.DELETED: "Deleted",
+}
+
+S = DeliveryState
+P = Permission
+# States whose delivery may have files in the project's data folder, or will have.
+HOLDS_DATA = frozenset({S.RUNNING, S.DELIVERED})
+
+_t = Steps[DeliveryState]("delivery")
+
+DELIVERY: StateMachine[DeliveryState] = machine(
+    name="delivery",
+    subject="a delivery",
+    rule="R11",
+    states=DeliveryState,
+    initial=S.PLANNED,
+    final={S.DISCARDED, S.DELETED},
+    owners={
+        S.PLANNED: "case handler",
+        S.RUNNING: "the worker",
+        S.DELIVERED: "the closure of the project",
+        S.FAILED: "case handler",
+    },
+    transitions=[
+        _t(
+            "start",
+            "Start the delivery",
+            {S.PLANNED},
+            S.RUNNING,
+            P.DELIVER_DATA,
+            actor_field="requested_by",
+        ),
+        _t(
+            "start_automatically",
+            "Start on the fast track",
+            {S.PLANNED},
+            S.RUNNING,
+            P.DELIVER_DATA,
+            automatic=True,
+        ),
+        _t(
+            "finish",
+            "Record the delivery",
+            {S.RUNNING},
+            S.DELIVERED,
+            P.DELIVER_DATA,
+            automatic=True,
+        ),
+        _t("fail", "Record the failure", {S.RUNNING}, S.FAILED, P.DELIVER_DATA, automatic=True),
+        _t(
+            "rerun",
+            "Run it again",
+            {S.FAILED},
+            S.RUNNING,
+            P.DELIVER_DATA,
+            actor_field="requested_by",
+        ),
+        _t(
+            "discard",
+            "Discard the plan",
+            {S.PLANNED, S.FAILED},
+            S.DISCARDED,
+            P.DELIVER_DATA,
+            by_system=True,
+        ),
+        _t(
+            "delete",
+            "Delete the delivered data",
+            {S.DELIVERED},
+            S.DELETED,
+            P.CLOSE_PROJECTS,
+            automatic=True,
+        ),
+    ],
+)

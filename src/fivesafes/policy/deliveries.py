@@ -1,0 +1,294 @@
+"""Who may see a project's deliveries, plan one, start it and book time on it, and when (R8,
+R11, R17, R18, R25): `check_x` raises the refusal, `can_x` answers True/False.
+
+A project's deliveries are seen by its responsible researcher and members and by the office's
+staff who read projects. Staff who deliver data plan and start a delivery once the project is
+ready: active, approved with a scope that names variables, its quote accepted, and every
+member's researcher agreement signed and countersigned. One delivery of a project runs at a
+time; a plan whose scope is no longer the approved one is planned again; nobody delivers data
+to a project they are a member of (R17). A fast-track project's plan may start by itself.
+The one answer to "what may this person do next with this delivery" is `next_steps`: the page
+draws its buttons from it, the API lists it, the service refuses what `check_step` refuses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from fivesafes.delivery.models import Delivery
+from fivesafes.delivery.workflow import DELIVERY, DeliveryState
+from fivesafes.people.models import ResearcherAgreement
+from fivesafes.policy.permissions import Permission, holds, pk_of
+from fivesafes.projects.models import Application, Project, Quote
+from fivesafes.shared.refusals import AccessDenied, Finding, RuleViolation, passes
+from fivesafes.shared.workflow import Transition, refusal_for
+
+STARTS = frozenset({"start", "rerun", "start_automatically"})
+# The parts of an approved scope that decide what data are delivered (members, period and terms
+# do not: a new member or a longer period needs no new delivery).
+DATA_PARTS = ("variables", "population", "external_data")
+
+
+def data_scope(scope: Any) -> dict[str, Any]:
+    """What a delivery of `scope` (stored JSON) holds: its variables, population, external data."""
+    return {part: (scope or {}).get(part) for part in DATA_PARTS}
+
+
+def scope_changed(delivery: Delivery) -> bool:
+    """Has the approved scope's data part changed since the delivery was planned?"""
+    return data_scope(delivery.scope) != data_scope(delivery.project.approved_scope)
+
+
+def is_in_project(person: Any, project: Project) -> bool:
+    """The responsible researcher and the members."""
+    return (
+        project.responsible_id == pk_of(person)
+        or project.memberships.filter(person_id=pk_of(person)).exists()
+    )
+
+
+def can_see(person: Any, project: Project) -> bool:
+    """Members of the project (and its responsible researcher) and staff who read projects."""
+    return holds(person, Permission.VIEW_PROJECT_APPLICATIONS) or is_in_project(person, project)
+
+
+def check_see(person: Any, project: Project) -> None:
+    if not can_see(person, project):
+        raise AccessDenied(
+            f"You are not a member of project {project.number}; its deliveries are shown to "
+            "its members and the office's staff."
+        )
+
+
+def check_see_delivery(person: Any, delivery: Delivery) -> None:
+    check_see(person, delivery.project)
+
+
+def can_see_delivery(person: Any, delivery: Delivery) -> bool:
+    return can_see(person, delivery.project)
+
+
+def check_read_documents(person: Any, delivery: Delivery) -> None:
+    """The codebook and manifest of a delivered delivery, for whoever sees the delivery."""
+    check_see_delivery(person, delivery)
+    if delivery.state_enum is not DeliveryState.DELIVERED:
+        raise RuleViolation(
+            "R11",
+            "state",
+            f"Delivery {delivery.number} is {delivery.state_enum.label.lower()}; its codebook "
+            "is there once it is delivered.",
+        )
+
+
+def approved_application(project: Project) -> Application | None:
+    return (
+        project.applications.filter(kind=Application.Kind.NEW, state="approved")
+        .order_by("created_at")
+        .first()
+    )
+
+
+def accepted_quote(project: Project) -> Quote | None:
+    return (
+        Quote.objects.filter(application__project=project, state=Quote.State.ACCEPTED)
+        .order_by("-accepted_at", "-pk")
+        .first()
+    )
+
+
+def is_fast_track(project: Project) -> bool:
+    application = approved_application(project)
+    return application is not None and application.fast_track
+
+
+def unsigned_members(project: Project) -> list[str]:
+    """Members without a current, signed and countersigned researcher agreement (R8)."""
+    day = timezone.localdate()
+    missing = []
+    for membership in project.memberships.select_related("person").order_by("person__username"):
+        agreements = ResearcherAgreement.objects.select_related(
+            "authorisation__institution"
+        ).filter(researcher_id=membership.person_id, project=project)
+        if not any(a.status(day)[0] for a in agreements):
+            missing.append(membership.person.get_username())
+    return missing
+
+
+def readiness(project: Project) -> list[Finding]:
+    """Why the project cannot have data delivered now (empty when it can)."""
+    found = []
+    if project.is_closed:
+        found.append(Finding("R25", "project", f"Project {project.number} is closed."))
+    if approved_application(project) is None:
+        found.append(
+            Finding("R11", "project", f"Project {project.number} has no approved application.")
+        )
+    if not project.scope.variables:
+        found.append(
+            Finding("R11", "scope", f"The approved scope of {project.number} names no variables.")
+        )
+    if accepted_quote(project) is None:
+        found.append(
+            Finding(
+                "R18",
+                "quote",
+                f"The quote for project {project.number} has not been accepted by the "
+                "institution's manager.",
+            )
+        )
+    unsigned = unsigned_members(project)
+    if unsigned:
+        found.append(
+            Finding(
+                "R8",
+                "agreements",
+                f"These members have no signed and countersigned researcher agreement for "
+                f"{project.number}: {', '.join(unsigned)}.",
+            )
+        )
+    if not project.memberships.exists():
+        found.append(Finding("R8", "members", f"Project {project.number} has no members."))
+    return found
+
+
+def _refusal(finding: Finding) -> RuleViolation:
+    return RuleViolation(finding.rule, finding.field, finding.message)
+
+
+def _staff_refusal(person: Any, project: Project) -> Exception | None:
+    if not holds(person, Permission.DELIVER_DATA):
+        return AccessDenied(
+            f"Your roles do not include the permission '{Permission.DELIVER_DATA.value}' "
+            "needed to deliver data."
+        )
+    if is_in_project(person, project):
+        return RuleViolation(
+            "R17",
+            "requested_by",
+            f"Four eyes: you are a member of project {project.number}, so someone outside it "
+            "delivers its data.",
+        )
+    return None
+
+
+def check_plan(person: Any, project: Project) -> None:
+    """Staff who deliver data plan a delivery for a ready project (see `readiness`)."""
+    refusal = _staff_refusal(person, project)
+    if refusal is not None:
+        raise refusal
+    found = readiness(project)
+    if found:
+        raise _refusal(found[0])
+
+
+def can_plan(person: Any, project: Project) -> bool:
+    return passes(lambda: check_plan(person, project))
+
+
+def start_refusal(delivery: Delivery) -> Exception | None:
+    """The conditions on the project and its other deliveries for a delivery to start."""
+    project = delivery.project
+    found = readiness(project)
+    if found:
+        return _refusal(found[0])
+    if scope_changed(delivery):
+        return RuleViolation(
+            "R16",
+            "scope",
+            f"The approved scope of {project.number} has changed since delivery "
+            f"{delivery.number} was planned; plan a new delivery.",
+        )
+    other = (
+        Delivery.objects.filter(project_id=delivery.project_id, state=DeliveryState.RUNNING.value)
+        .exclude(pk=delivery.pk)
+        .first()
+    )
+    if other is not None:
+        return RuleViolation(
+            "R11",
+            "state",
+            f"Delivery {other.number} of project {project.number} is running; one delivery of "
+            "a project runs at a time.",
+        )
+    return None
+
+
+def room_refusal(
+    delivery: Delivery, person: Any, transition: Transition[DeliveryState]
+) -> Exception | None:
+    """The room's conditions on top of the state machine's (see the module docstring)."""
+    if person is not None:
+        refusal = _staff_refusal(person, delivery.project)
+        if refusal is not None:
+            return refusal
+    if transition.name in STARTS:
+        refusal = start_refusal(delivery)
+        if refusal is not None:
+            return refusal
+    if transition.name == "start_automatically" and not is_fast_track(delivery.project):
+        return RuleViolation(
+            "R17",
+            "fast_track",
+            f"Project {delivery.project.number} is not on the fast track; a case handler "
+            "reviews the plan and starts it.",
+        )
+    return None
+
+
+def describe(delivery: Delivery) -> str:
+    return f"Delivery {delivery.number} of project {delivery.project.number}"
+
+
+def step_refusal(delivery: Delivery, person: Any, step: str) -> Exception | None:
+    """Why `person` may not take `step` on `delivery` now, or None when they may."""
+    transition = DELIVERY.step(step)
+    refusal = refusal_for(DELIVERY, transition, delivery, person, what=describe(delivery))
+    return refusal or room_refusal(delivery, person, transition)
+
+
+def check_step(person: Any, delivery: Delivery, step: str) -> None:
+    refusal = step_refusal(delivery, person, step)
+    if refusal is not None:
+        raise refusal
+
+
+def can_step(person: Any, delivery: Delivery, step: str) -> bool:
+    return step_refusal(delivery, person, step) is None
+
+
+def system_refusal(delivery: Delivery, step: str) -> Exception | None:
+    """Why the system (no person) may not take `step` now: its state and the room's rules."""
+    transition = DELIVERY.step(step)
+    wrong_state = DELIVERY.state_refusal(delivery.state_enum, transition, describe(delivery))
+    return wrong_state or room_refusal(delivery, None, transition)
+
+
+def next_steps(delivery: Delivery, person: Any) -> list[Transition[DeliveryState]]:
+    """What `person` may do next with `delivery`: buttons, the API's `next_steps` and the
+    service's guard answer alike (automatic steps are never offered)."""
+    return [
+        t
+        for t in DELIVERY.available(delivery.state_enum)
+        if not t.automatic
+        and refusal_for(DELIVERY, t, delivery, person) is None
+        and room_refusal(delivery, person, t) is None
+    ]
+
+
+def check_record_time(person: Any, delivery: Delivery) -> None:
+    """R18: staff who deliver data book their time on a delivery that is not discarded."""
+    if not holds(person, Permission.DELIVER_DATA):
+        raise AccessDenied("Only staff who deliver data book time on a delivery.")
+    if delivery.state_enum in (DeliveryState.DISCARDED, DeliveryState.DELETED):
+        raise RuleViolation(
+            "R18",
+            "state",
+            f"Delivery {delivery.number} is {delivery.state_enum.label.lower()}; no time is "
+            "booked on it.",
+        )
+
+
+def can_record_time(person: Any, delivery: Delivery) -> bool:
+    return passes(lambda: check_record_time(person, delivery))
