@@ -22,9 +22,7 @@ from ninja.pagination import paginate
 
 from fivesafes.api.security import api_requires
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.api import Call, Paging
-
-Run = Callable[[Call], Any]
+from fivesafes.shared.api import Call, Paging, Run
 
 
 @dataclass(frozen=True)

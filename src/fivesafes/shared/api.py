@@ -107,8 +107,9 @@ class Call:
         return next(iter(self.path.values()))
 
 
-Fields = Callable[[Call], dict[str, Any]]
-Answer = Callable[[Call, Any], Any]
+Run = Callable[[Call], Any]  # what an operation runs
+Fields = Callable[[Call], dict[str, Any]]  # the keywords a service gets from the request
+Answer = Callable[[Call, Any], Any]  # the answer made from the service's result
 
 
 def body(call: Call) -> dict[str, Any]:
@@ -117,14 +118,13 @@ def body(call: Call) -> dict[str, Any]:
 
 
 def _rows(source: Source) -> type[Model] | QuerySet[Any]:
+    """The rows to load from: a model, a queryset, or a function called on each request."""
     if isinstance(source, type | QuerySet):
         return source
     return source()
 
 
-def create(
-    service: Callable[..., Any], fields: Fields = body, answer: Answer | None = None
-) -> Callable[[Call], Any]:
+def create(service: Callable[..., Any], fields: Fields = body, answer: Answer | None = None) -> Run:
     """An operation on no stored object: `service(actor=, request=, **fields(call))`, refusals
     mapped; `answer(call, result)` makes the answer when given."""
 
@@ -136,7 +136,7 @@ def create(
     return run
 
 
-def read(source: Source, check: Check | None = None) -> Callable[[Call], Any]:
+def read(source: Source, check: Check | None = None) -> Run:
     """An operation that answers the object at the path's id, loaded through `check`."""
     return lambda call: load(call.request, _rows(source), check, pk=call.pk)
 
@@ -149,7 +149,7 @@ def on(
     check: Check | None = None,
     fields: Fields = body,
     answer: Answer | None = None,
-) -> Callable[[Call], Any]:
+) -> Run:
     """An operation on the object at the path's id: `fields(call)` first (a 400 for a body
     naming nobody comes before the object's 404), then the object loaded through `check`, then
     `service(actor=, request=, <keyword>=obj, **fields)`, refusals mapped; `answer(call,

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import File
 from ninja.files import UploadedFile
 
-from fivesafes.api.operations import Op, Run, routes
+from fivesafes.api.operations import Op, routes
 from fivesafes.people.models import Institution
 from fivesafes.policy import applications as applications_policy
 from fivesafes.policy.permissions import Permission as P
@@ -32,7 +32,7 @@ from fivesafes.projects.models import (
 )
 from fivesafes.projects.services import applications as service
 from fivesafes.projects.services import population
-from fivesafes.shared.api import Call, create, read
+from fivesafes.shared.api import Call, Run, create, read
 
 
 def _list(call: Call) -> QuerySet[Application]:

@@ -9,9 +9,7 @@ from fivesafes.policy import applications as applications_policy
 from fivesafes.policy import projects as projects_policy
 from fivesafes.projects import queries
 from fivesafes.projects.models import Application, Project
-from fivesafes.shared.api import Answer, Call, Fields, act, body, on
-
-Run = Callable[[Call], Any]
+from fivesafes.shared.api import Answer, Call, Fields, Run, act, body, on
 
 APPLICATIONS = queries.with_details(Application.objects.all())
 PROJECTS = Project.objects.select_related("institution", "responsible").prefetch_related(
