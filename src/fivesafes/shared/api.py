@@ -10,7 +10,8 @@ status (403 unless it says otherwise), a malformed request 422 naming each field
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeAlias, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
@@ -80,6 +81,92 @@ def act(
     """Load the object through its check and call `service(user, obj)`, refusals mapped."""
     obj = load(request, source, check, pk=pk)
     return call_service(lambda: service(caller(request), obj))
+
+
+Source: TypeAlias = type[Model] | QuerySet[Any] | Callable[[], QuerySet[Any]]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request to an operation of a room's table (`fivesafes.api.operations`): the
+    request, the path's values in the path's order, the body (`payload`) and the other
+    parameters."""
+
+    request: HttpRequest
+    path: dict[str, Any]
+    payload: Any
+    params: dict[str, Any]
+
+    @property
+    def user(self) -> Any:
+        return caller(self.request)
+
+    @property
+    def pk(self) -> Any:
+        """The path's first value: the id of the object the operation is on."""
+        return next(iter(self.path.values()))
+
+
+Run = Callable[[Call], Any]  # what an operation runs
+Fields = Callable[[Call], dict[str, Any]]  # the keywords a service gets from the request
+Answer = Callable[[Call, Any], Any]  # the answer made from the service's result
+
+
+def body(call: Call) -> dict[str, Any]:
+    """The body's fields, as keywords for the service (none without a body)."""
+    return call.payload.dict() if call.payload is not None else {}
+
+
+def _rows(source: Source) -> type[Model] | QuerySet[Any]:
+    """The rows to load from: a model, a queryset, or a function called on each request."""
+    if isinstance(source, type | QuerySet):
+        return source
+    return source()
+
+
+def create(service: Callable[..., Any], fields: Fields = body, answer: Answer | None = None) -> Run:
+    """An operation on no stored object: `service(actor=, request=, **fields(call))`, refusals
+    mapped; `answer(call, result)` makes the answer when given."""
+
+    def run(call: Call) -> Any:
+        values = fields(call)
+        done = call_service(lambda: service(actor=call.user, request=call.request, **values))
+        return done if answer is None else answer(call, done)
+
+    return run
+
+
+def read(source: Source, check: Check | None = None) -> Run:
+    """An operation that answers the object at the path's id, loaded through `check`."""
+    return lambda call: load(call.request, _rows(source), check, pk=call.pk)
+
+
+def on(
+    source: Source,
+    keyword: str,
+    service: Callable[..., Any],
+    *,
+    check: Check | None = None,
+    fields: Fields = body,
+    answer: Answer | None = None,
+) -> Run:
+    """An operation on the object at the path's id: `fields(call)` first (a 400 for a body
+    naming nobody comes before the object's 404), then the object loaded through `check`, then
+    `service(actor=, request=, <keyword>=obj, **fields)`, refusals mapped; `answer(call,
+    result)` makes the answer when given."""
+
+    def run(call: Call) -> Any:
+        values = fields(call)
+        done = act(
+            call.request,
+            _rows(source),
+            call.pk,
+            lambda user, obj: service(actor=user, request=call.request, **{keyword: obj}, **values),
+            check=check,
+        )
+        return done if answer is None else answer(call, done)
+
+    return run
 
 
 class Paging(LimitOffsetPagination):

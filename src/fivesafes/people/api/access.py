@@ -3,14 +3,12 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Query, Router
-from ninja.pagination import paginate
+from ninja import Query
 
-from fivesafes.api.security import api_requires
+from fivesafes.api.operations import Op, routes
 from fivesafes.people.api.schemas import AccessOut, ReportRowOut
 from fivesafes.policy.access_report import ReportRow, access_report
-from fivesafes.policy.permissions import Permission
+from fivesafes.policy.permissions import Permission as P
 from fivesafes.policy.project_access import (
     AccessAnswer,
     check_may_ask_about,
@@ -18,9 +16,7 @@ from fivesafes.policy.project_access import (
     projects_within_reach,
 )
 from fivesafes.projects.models import Project
-from fivesafes.shared.api import Paging, call_service, caller, load
-
-router = Router()
+from fivesafes.shared.api import Call, call_service, load
 
 
 @dataclass(frozen=True)
@@ -32,52 +28,50 @@ class AccessRow:
     answer: AccessAnswer
 
 
-@router.get("/my-access", response=list[AccessOut], summary="My projects: access today and why")
-@api_requires(Permission.WORK_IN_PROJECTS)
-@paginate(Paging)
-def my_access(request: HttpRequest) -> list[AccessRow]:
-    user = caller(request)
-    return [
-        AccessRow(user, project, project_access(user, project, request=request))
-        for project in projects_within_reach(user)
-    ]
+def _row(call: Call, project: Project) -> AccessRow:
+    return AccessRow(call.user, project, project_access(call.user, project, request=call.request))
 
 
-@router.get(
-    "/projects/{project_id}/access", response=AccessOut, summary="May I work in this project now?"
-)
-@api_requires(Permission.WORK_IN_PROJECTS)
-def project_access_now(request: HttpRequest, project_id: int) -> AccessRow:
-    user = caller(request)
-    project = load(
-        request, Project.objects.select_related("institution"), check_may_ask_about, pk=project_id
-    )
-    return AccessRow(user, project, project_access(user, project, request=request))
+def _mine(call: Call) -> list[AccessRow]:
+    return [_row(call, project) for project in projects_within_reach(call.user)]
 
 
-@router.get(
-    "/access-report",
-    response=list[ReportRowOut],
-    summary="Who has access to what today, and why",
-)
-@api_requires(Permission.VIEW_ACCESS_REPORT)
-@paginate(Paging)
-def report(
-    request: HttpRequest,
-    person: str = "",
-    project: str = "",
-    institution: str = "",
-    register_name: str = Query("", alias="register"),
-    only_with_access: bool = False,
-) -> list[ReportRow]:
-    """Filter by person, project, institution or register (a catalogue short name): a register
-    is reached through the projects whose approved scope holds its variables."""
+def _one(call: Call) -> AccessRow:
+    found = Project.objects.select_related("institution")
+    return _row(call, load(call.request, found, check_may_ask_about, pk=call.pk))
+
+
+def _report(call: Call) -> list[ReportRow]:
+    asked = call.params
     return call_service(
         lambda: access_report(
-            person=person or None,
-            project=project or None,
-            institution=institution or None,
-            register=register_name or None,
-            only_with_access=only_with_access,
+            person=asked["person"] or None,
+            project=asked["project"] or None,
+            institution=asked["institution"] or None,
+            register=asked["register_name"] or None,
+            only_with_access=asked["only_with_access"],
         )
     )
+
+
+router = routes(
+    __name__,
+    [
+        Op("GET", "/my-access", list[AccessOut], "My projects: access today and why",
+           P.WORK_IN_PROJECTS, _mine, "my_access", paged=True),
+        Op("GET", "/projects/{project_id}/access", AccessOut, "May I work in this project now?",
+           P.WORK_IN_PROJECTS, _one, "project_access_now"),
+        Op("GET", "/access-report", list[ReportRowOut], "Who has access to what today, and why",
+           P.VIEW_ACCESS_REPORT, _report, "report", paged=True,
+           params={
+               "person": (str, ""),
+               "project": (str, ""),
+               "institution": (str, ""),
+               "register_name": (str, Query("", alias="register")),
+               "only_with_access": (bool, False),
+           },
+           description="Filter by person, project, institution or register (a catalogue "
+           "short name): a register\nis reached through the projects whose approved scope "
+           "holds its variables."),
+    ],
+)  # fmt: skip

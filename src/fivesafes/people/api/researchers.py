@@ -2,23 +2,16 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
-from django.http import HttpRequest
-from ninja import Router, Status
 from ninja.errors import HttpError
-from ninja.pagination import paginate
 
-from fivesafes.api.security import api_requires
+from fivesafes.api.operations import Op, routes
 from fivesafes.people import queries
-from fivesafes.people.api.common import on
 from fivesafes.people.api.schemas import AttachIn, AttachmentOut, InstitutionOut, WorkingAbroadIn
 from fivesafes.people.models import Attachment, Institution
 from fivesafes.people.services import researchers as service
 from fivesafes.policy.institutions import check_see_institution
-from fivesafes.policy.permissions import Permission
-from fivesafes.shared.api import Paging, caller, load
-
-router = Router()
+from fivesafes.policy.permissions import Permission as P
+from fivesafes.shared.api import Call, load, on
 
 
 def person(text: str, field: str = "researcher") -> Any:
@@ -33,81 +26,44 @@ def check_see_attachment(user: Any, attachment: Attachment) -> None:
     check_see_institution(user, attachment.institution, "researcher")
 
 
-@router.get("/institutions/mine", response=list[InstitutionOut], summary="Institutions I manage")
-@api_requires(Permission.MANAGE_INSTITUTION_RESEARCHERS)
-@paginate(Paging)
-def my_institutions(request: HttpRequest) -> QuerySet[Institution]:
-    return queries.managed_institutions(caller(request))
-
-
-@router.get(
-    "/institutions/{institution_id}/attachments",
-    response=list[AttachmentOut],
-    summary="The institution's researchers and affiliations, current and past",
-)
-@api_requires(Permission.VIEW_DASHBOARD)
-@paginate(Paging)
-def attachment_list(request: HttpRequest, institution_id: int) -> QuerySet[Attachment]:
-    institution: Institution = load(request, Institution, check_see_institution, pk=institution_id)
+def _attachments(call: Call) -> Any:
+    institution: Institution = load(call.request, Institution, check_see_institution, pk=call.pk)
     return queries.institution_attachments(institution)
 
 
-@router.post(
-    "/institutions/{institution_id}/attachments",
-    response={201: AttachmentOut},
-    summary="Attach or affiliate a researcher",
-)
-@api_requires(Permission.MANAGE_INSTITUTION_RESEARCHERS)
-def attach(request: HttpRequest, institution_id: int, payload: AttachIn) -> Status[Attachment]:
-    data = payload.dict()
+def _attach(call: Call) -> dict[str, Any]:
+    data = call.payload.dict()
     data["researcher"] = person(data["researcher"])
     data["contact_person"] = (
         person(data["contact_person"], "contact_person") if data["contact_person"] else None
     )
-    done = on(
-        request,
-        Institution,
-        institution_id,
-        "institution",
-        service.attach,
-        check=check_see_institution,
-        **data,
-    )
-    return Status(201, done)
+    return data
 
 
-@router.post(
-    "/attachments/{attachment_id}/end",
-    response=AttachmentOut,
-    summary="End a researcher's attachment today",
-)
-@api_requires(Permission.MANAGE_INSTITUTION_RESEARCHERS)
-def end_attachment(request: HttpRequest, attachment_id: int) -> Attachment:
-    return on(
-        request,
-        queries.attachment_rows(),
-        attachment_id,
-        "attachment",
-        service.end_attachment,
-        check=check_see_attachment,
-    )
+def _attachment(step: Any) -> Any:
+    return on(queries.attachment_rows, "attachment", step, check=check_see_attachment)
 
 
-@router.post(
-    "/attachments/{attachment_id}/working-abroad",
-    response=AttachmentOut,
-    summary="Mark a researcher as working abroad, or back home (R7)",
-)
-@api_requires(Permission.MANAGE_INSTITUTION_RESEARCHERS)
-def working_abroad(
-    request: HttpRequest, attachment_id: int, payload: WorkingAbroadIn
-) -> Attachment:
-    return on(
-        request,
-        queries.attachment_rows(),
-        attachment_id,
-        "attachment",
-        service.set_working_abroad,
-        check=check_see_attachment,
-        working_abroad=payload.working_abroad,
-    )
+MANAGE = P.MANAGE_INSTITUTION_RESEARCHERS
+ATTACHMENTS = "/institutions/{institution_id}/attachments"
+router = routes(
+    __name__,
+    [
+        Op("GET", "/institutions/mine", list[InstitutionOut], "Institutions I manage",
+           MANAGE, lambda call: queries.managed_institutions(call.user), "my_institutions",
+           paged=True),
+        Op("GET", ATTACHMENTS, list[AttachmentOut],
+           "The institution's researchers and affiliations, current and past",
+           P.VIEW_DASHBOARD, _attachments, "attachment_list", paged=True),
+        Op("POST", ATTACHMENTS, AttachmentOut, "Attach or affiliate a researcher", MANAGE,
+           on(Institution, "institution", service.attach, check=check_see_institution,
+              fields=_attach),
+           "attach", body=AttachIn, status=201),
+        Op("POST", "/attachments/{attachment_id}/end", AttachmentOut,
+           "End a researcher's attachment today", MANAGE, _attachment(service.end_attachment),
+           "end_attachment"),
+        Op("POST", "/attachments/{attachment_id}/working-abroad", AttachmentOut,
+           "Mark a researcher as working abroad, or back home (R7)", MANAGE,
+           _attachment(service.set_working_abroad), "working_abroad", body=WorkingAbroadIn),
+    ],
+)  # fmt: skip

@@ -1,97 +1,55 @@
 """`/breaches`: breach reports with their evidence, and the approver's decision (R24)."""
 
-from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest
-from ninja import File, Router, Status
-from ninja.files import UploadedFile
-from ninja.pagination import paginate
+from typing import Any
 
-from fivesafes.api.security import api_requires
+from ninja import File
+from ninja.files import UploadedFile
+
+from fivesafes.api.operations import Op, routes
 from fivesafes.people import queries
-from fivesafes.people.api.common import on
 from fivesafes.people.api.researchers import person
 from fivesafes.people.api.schemas import BreachIn, BreachOut, DecisionIn, EvidenceOut, TextIn
 from fivesafes.people.models import Breach, BreachEvidence
 from fivesafes.people.services import sanctions as service
 from fivesafes.people.views.documents import send_file
 from fivesafes.policy import sanctions as policy
-from fivesafes.policy.permissions import Permission
-from fivesafes.shared.api import Paging, call_service, caller, load
-
-router = Router()
+from fivesafes.policy.permissions import Permission as P
+from fivesafes.shared.api import Call, create, load, on, read
 
 
-@router.get("/breaches", response=list[BreachOut], summary="Breach cases")
-@api_requires(Permission.VIEW_PEOPLE_CASES)
-@paginate(Paging)
-def breach_list(request: HttpRequest) -> QuerySet[Breach]:
-    return queries.breaches()
-
-
-@router.post("/breaches", response={201: BreachOut}, summary="Report a breach (R24)")
-@api_requires(Permission.REPORT_BREACHES)
-def report_breach(request: HttpRequest, payload: BreachIn) -> Status[Breach]:
-    data = payload.dict()
-    data["researcher"] = person(data["researcher"])
-    breach = call_service(
-        lambda: service.report_breach(actor=caller(request), request=request, **data)
-    )
-    return Status(201, breach)
-
-
-@router.get("/breaches/{breach_id}", response=BreachOut, summary="One breach case")
-@api_requires(Permission.VIEW_PEOPLE_CASES)
-def breach_detail(request: HttpRequest, breach_id: int) -> Breach:
-    return load(request, queries.breaches(), None, pk=breach_id)
-
-
-@router.post(
-    "/breaches/{breach_id}/evidence",
-    response={201: list[EvidenceOut]},
-    summary="Attach evidence files to a breach not yet decided (PDF, text, PNG, JPEG)",
-)
-@api_requires(Permission.REPORT_BREACHES)
-def add_evidence(
-    request: HttpRequest, breach_id: int, files: File[list[UploadedFile]]
-) -> Status[list[BreachEvidence]]:
-    added = on(
-        request,
-        Breach,
-        breach_id,
-        "breach",
-        service.add_evidence,
-        check=policy.check_add_evidence,
-        files=files,
-    )
-    return Status(201, added)
-
-
-@router.get(
-    "/breaches/{breach_id}/evidence/{evidence_id}",
-    response={200: bytes},
-    summary="One evidence file of a breach (staff)",
-)
-@api_requires(Permission.VIEW_PEOPLE_CASES)
-def evidence_file(request: HttpRequest, breach_id: int, evidence_id: int) -> FileResponse:
+def _evidence(call: Call) -> Any:
     evidence: BreachEvidence = load(
-        request, BreachEvidence, None, pk=evidence_id, breach_id=breach_id
+        call.request, BreachEvidence, None, pk=call.path["evidence_id"], breach_id=call.pk
     )
     return send_file(service.evidence_path(evidence), evidence.name, evidence.content_type)
 
 
-@router.post(
-    "/breaches/{breach_id}/decision", response=BreachOut, summary="Decide the sanction (R24)"
-)
-@api_requires(Permission.DECIDE_SANCTIONS)
-def decide(request: HttpRequest, breach_id: int, payload: DecisionIn) -> Breach:
-    return on(request, Breach, breach_id, "breach", service.decide, **payload.dict())
-
-
-@router.post(
-    "/breaches/{breach_id}/dismissal",
-    response=BreachOut,
-    summary="Dismiss a breach report: no breach, no sanction (R24)",
-)
-@api_requires(Permission.DECIDE_SANCTIONS)
-def dismiss(request: HttpRequest, breach_id: int, payload: TextIn) -> Breach:
-    return on(request, Breach, breach_id, "breach", service.dismiss, decision=payload.text)
+BREACH = "/breaches/{breach_id}"
+router = routes(
+    __name__,
+    [
+        Op("GET", "/breaches", list[BreachOut], "Breach cases",
+           P.VIEW_PEOPLE_CASES, lambda call: queries.breaches(), "breach_list", paged=True),
+        Op("POST", "/breaches", BreachOut, "Report a breach (R24)", P.REPORT_BREACHES,
+           create(service.report_breach,
+                  lambda call: call.payload.dict() | {"researcher": person(call.payload.researcher)}),
+           "report_breach", body=BreachIn, status=201),
+        Op("GET", BREACH, BreachOut, "One breach case",
+           P.VIEW_PEOPLE_CASES, read(queries.breaches), "breach_detail"),
+        Op("POST", f"{BREACH}/evidence", list[EvidenceOut],
+           "Attach evidence files to a breach not yet decided (PDF, text, PNG, JPEG)",
+           P.REPORT_BREACHES,
+           on(Breach, "breach", service.add_evidence, check=policy.check_add_evidence,
+              fields=lambda call: call.params),
+           "add_evidence", params={"files": File[list[UploadedFile]]}, status=201),
+        Op("GET", f"{BREACH}/evidence/{{evidence_id}}", {200: bytes},
+           "One evidence file of a breach (staff)", P.VIEW_PEOPLE_CASES, _evidence,
+           "evidence_file"),
+        Op("POST", f"{BREACH}/decision", BreachOut, "Decide the sanction (R24)",
+           P.DECIDE_SANCTIONS, on(Breach, "breach", service.decide), "decide", body=DecisionIn),
+        Op("POST", f"{BREACH}/dismissal", BreachOut,
+           "Dismiss a breach report: no breach, no sanction (R24)", P.DECIDE_SANCTIONS,
+           on(Breach, "breach", service.dismiss, fields=lambda call: {"decision": call.payload.text}),
+           "dismiss", body=TextIn),
+    ],
+)  # fmt: skip

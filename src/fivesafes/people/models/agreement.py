@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from fivesafes.people.models.signature import Signature
+from fivesafes.shared.models import optional
 
 USER = settings.AUTH_USER_MODEL
 _UNKNOWN = object()
@@ -36,9 +37,7 @@ class ResearcherAgreement(models.Model):
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     researcher_signed_at = models.DateTimeField(null=True, blank=True)
-    countersigned_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    countersigned_by = optional()
     countersigned_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=200, blank=True)

@@ -11,14 +11,9 @@ from django.utils import timezone
 
 from fivesafes.people.models.signature import Signature
 from fivesafes.people.workflow import CaseState
+from fivesafes.shared.models import Question, optional
 
 USER = settings.AUTH_USER_MODEL
-
-
-def _person(related: str) -> models.ForeignKey:
-    return models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name=related
-    )
 
 
 class AuthorisationQuerySet(models.QuerySet["Authorisation"]):
@@ -54,21 +49,21 @@ class Authorisation(models.Model):
     research_group = models.TextField(
         help_text="R5: the researchers/analysts of the environment, one per line."
     )
-    applied_by = _person("+")
+    applied_by = optional()
     applied_at = models.DateTimeField(default=timezone.now)
     due_on = models.DateField(help_text="When the office should have finished its evaluation.")
-    case_handler = _person("+")
+    case_handler = optional()
     credibility_assessment = models.TextField(
         blank=True, help_text="R6: ownership, staff qualifications, research experience, clients."
     )
-    prepared_by = _person("+")
-    recommended_by = _person("+")
+    prepared_by = optional()
+    recommended_by = optional()
     recommendation = models.TextField(blank=True)
-    decided_by = _person("+")
+    decided_by = optional()
     decision_note = models.TextField(blank=True)
-    sent_by = _person("+")
-    signed_by = _person("+")
-    registered_by = _person("+")
+    sent_by = optional()
+    signed_by = optional()
+    registered_by = optional()
     valid_from = models.DateField(null=True, blank=True)
     valid_until = models.DateField(null=True, blank=True)
     withdrawn_until = models.DateField(null=True, blank=True)
@@ -79,7 +74,7 @@ class Authorisation(models.Model):
     exemption_reason = models.TextField(blank=True)
     exemption_guarantee = models.FileField(upload_to="people/guarantees/", blank=True)
     exemption_guarantee_sha256 = models.CharField(max_length=64, blank=True)
-    exemption_decided_by = _person("+")
+    exemption_decided_by = optional()
     exemption_decided_at = models.DateTimeField(null=True, blank=True)
     agreement_document = models.CharField(max_length=300, blank=True)
     agreement_sha256 = models.CharField(max_length=64, blank=True)
@@ -104,21 +99,16 @@ class Authorisation(models.Model):
         return self.state_enum in OPEN_STATES and self.due_on < timezone.localdate()
 
 
-class ClarifyingQuestion(models.Model):
+class ClarifyingQuestion(Question):
     """A question the case handler sends the applicant, answered in the system (R6)."""
 
     authorisation = models.ForeignKey(
         Authorisation, on_delete=models.CASCADE, related_name="questions"
     )
     question = models.TextField()
-    asked_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    asked_at = models.DateTimeField(default=timezone.now)
-    answer = models.TextField(blank=True)
-    answered_by = _person("+")
-    answered_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["asked_at", "pk"]
+    class Meta(Question.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"Question {self.pk} on {self.authorisation}"

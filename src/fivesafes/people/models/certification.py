@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from fivesafes.people.rules import CERTIFICATION_VALID_DAYS
+from fivesafes.shared.models import optional
 
 PASS_MARK = 0.8
 
@@ -22,9 +23,7 @@ class CertificationQuestion(models.Model):
         help_text="Position of the right answer, from 0."
     )
     active = models.BooleanField(default=True)
-    edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    edited_by = optional()
     edited_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from fivesafes.people.rules import KIND_LABELS, InstitutionKind
+from fivesafes.shared.models import optional
 
 
 class Institution(models.Model):
@@ -25,11 +25,7 @@ class Institution(models.Model):
         help_text="Recognised by, e.g. a research council or Eurostat (leave empty if not).",
     )
     address = models.TextField(blank=True)
-    manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
+    manager = optional(
         related_name="managed_institutions",
         help_text="The responsible manager, who signs the authorisation agreement.",
     )

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from fivesafes.shared.models import optional
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -40,16 +42,10 @@ class Attachment(models.Model):
         default=False,
         help_text="Works abroad for a period, under the institution's responsibility.",
     )
-    contact_person = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    accepted_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    contact_person = optional()
+    accepted_by = optional()
     accepted_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = optional()
 
     objects = AttachmentQuerySet.as_manager()
 

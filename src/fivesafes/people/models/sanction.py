@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from fivesafes.shared.models import optional
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -21,13 +23,7 @@ class Breach(models.Model):
         DISMISSED = "dismissed", "Dismissed: no breach"
 
     researcher = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="breaches")
-    institution = models.ForeignKey(
-        "people.Institution",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="breaches",
-    )
+    institution = optional("people.Institution", related_name="breaches")
     what_happened = models.TextField()
     evidence = models.TextField(
         help_text="Where the evidence is: log references, files, statements."
@@ -35,9 +31,7 @@ class Breach(models.Model):
     reported_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     reported_at = models.DateTimeField(default=timezone.now)
     state = models.CharField(max_length=20, choices=State.choices, default=State.REPORTED)
-    decided_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    decided_by = optional()
     decided_at = models.DateTimeField(null=True, blank=True)
     decision = models.TextField(blank=True)
 
@@ -82,16 +76,8 @@ class Sanction(models.Model):
 
     breach = models.ForeignKey(Breach, on_delete=models.PROTECT, related_name="sanctions")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    person = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="sanctions"
-    )
-    institution = models.ForeignKey(
-        "people.Institution",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="sanctions",
-    )
+    person = optional(related_name="sanctions")
+    institution = optional("people.Institution", related_name="sanctions")
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True, help_text="Empty: permanent.")
     decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")

@@ -23,7 +23,7 @@ from fivesafes.people.services.changes import change
 from fivesafes.policy import agreements as policy
 from fivesafes.policy.permissions import Permission
 from fivesafes.shared.refusals import RuleViolation, refuse_if
-from fivesafes.shared.services import require, snapshot
+from fivesafes.shared.services import lock, require, snapshot
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -197,7 +197,7 @@ def sign(
     """The researcher signs their own agreement, never someone else's."""
     require(actor, Permission.WORK_IN_PROJECTS)
     with transaction.atomic():
-        agreement = ResearcherAgreement.objects.select_for_update().get(pk=agreement.pk)
+        agreement = lock(agreement)
         policy.check_sign_agreement(actor, agreement)
         _sign(
             agreement,
@@ -216,11 +216,7 @@ def countersign(
     """The manager who signed the institution's authorisation countersigns (Appendix 3)."""
     require(actor, Permission.SIGN_FOR_INSTITUTION)
     with transaction.atomic():
-        agreement = (
-            ResearcherAgreement.objects.select_for_update()
-            .select_related("authorisation__institution")
-            .get(pk=agreement.pk)
-        )
+        agreement = lock(agreement, "authorisation__institution")
         policy.check_countersign(actor, agreement)
         _sign(
             agreement,
@@ -243,11 +239,7 @@ def give_notice(
     named in it, or the manager of the institution it was made under. The access period then
     ends three months from today, or earlier if it already did."""
     with transaction.atomic():
-        agreement = (
-            ResearcherAgreement.objects.select_for_update()
-            .select_related("authorisation__institution", "researcher")
-            .get(pk=agreement.pk)
-        )
+        agreement = lock(agreement, "authorisation__institution", "researcher")
         policy.check_give_notice(actor, agreement)
         last_day = rules.add_months(timezone.localdate(), rules.NOTICE_MONTHS)
         change(

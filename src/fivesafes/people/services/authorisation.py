@@ -24,7 +24,7 @@ from fivesafes.policy import authorisations as policy
 from fivesafes.policy.institutions import check_apply_again
 from fivesafes.policy.permissions import Permission
 from fivesafes.shared.refusals import Finding, RuleViolation, refuse_if
-from fivesafes.shared.services import require, snapshot
+from fivesafes.shared.services import lock, require, snapshot
 from fivesafes.shared.workflow import Hook, Hooks, Step
 from fivesafes.shared.workflow import take_step as walk
 
@@ -37,11 +37,7 @@ DEFAULT_YEARS = 5
 
 
 def _locked(authorisation: Authorisation) -> Authorisation:
-    return (
-        Authorisation.objects.select_for_update()
-        .select_related("institution")
-        .get(pk=authorisation.pk)
-    )
+    return lock(authorisation, "institution")
 
 
 def group_size(research_group: str) -> int:
@@ -173,7 +169,7 @@ def apply_again(
     text = written(application_text, "R6", "application_text", "Describe the research environment.")
     _check_group(research_group)
     with transaction.atomic():
-        institution = Institution.objects.select_for_update().get(pk=institution.pk)
+        institution = lock(institution)
         open_case = institution.authorisations.open().first()
         if open_case is not None:
             raise RuleViolation(
@@ -244,16 +240,9 @@ def answer_question(
     require(actor, Permission.APPLY_FOR_AUTHORISATION)
     text = written(answer, "R6", "answer", "Write the answer.")
     with transaction.atomic():
-        asked = (
-            ClarifyingQuestion.objects.select_for_update()
-            .select_related("authorisation__institution")
-            .get(pk=question.pk)
-        )
+        asked = lock(question, "authorisation__institution")
         policy.check_answer(actor, asked)
-        asked.answer = text
-        asked.answered_by = actor
-        asked.answered_at = timezone.now()
-        asked.save(update_fields=["answer", "answered_by", "answered_at"])
+        asked.record_answer(text, actor)
         record(
             action="authorisation.question_answered",
             actor=actor,

@@ -16,7 +16,7 @@ from fivesafes.people.models.certification import PASS_MARK
 from fivesafes.policy.certification import check_take_test
 from fivesafes.policy.permissions import Permission
 from fivesafes.shared.refusals import RuleViolation
-from fivesafes.shared.services import require
+from fivesafes.shared.services import lock, require
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -89,7 +89,7 @@ def save_question(
         if question is None:
             question = CertificationQuestion(edited_by=actor)
         else:
-            question = CertificationQuestion.objects.select_for_update().get(pk=question.pk)
+            question = lock(question)
             before = {
                 "text": question.text,
                 "choices": question.choices,

@@ -9,17 +9,15 @@ what the signature events name.
 from __future__ import annotations
 
 import hashlib
-from io import BytesIO
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.lib.units import cm
-from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import ListFlowable, ListItem, Paragraph, Spacer
 
 from fivesafes import files
 from fivesafes.people.models import Authorisation, ResearcherAgreement
+from fivesafes.shared.pdf import pdf
 
 if TYPE_CHECKING:
     from fivesafes.accounts.models import User
@@ -50,21 +48,6 @@ TERMS: tuple[str, ...] = (
     "permanently or for no less than three years, and this authorisation is withdrawn for a "
     "period.",
 )
-
-
-def _pdf(title: str, story: list[Any]) -> bytes:
-    """The document `story` as an A4 PDF titled `title`, by the research service."""
-    buffer = BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=2.5 * cm,
-        rightMargin=2.5 * cm,
-        title=title,
-        author="fivesafes research service",
-    )
-    doc.build(story)
-    return buffer.getvalue()
 
 
 def agreement_path(authorisation: Authorisation, digest: str) -> str:
@@ -123,7 +106,7 @@ def render_agreement(authorisation: Authorisation) -> bytes:
             styles["Normal"],
         ),
     ]
-    return _pdf(f"Authorisation A-{authorisation.pk}", story)
+    return pdf(f"Authorisation A-{authorisation.pk}", story)
 
 
 def store_agreement(authorisation: Authorisation) -> tuple[str, str]:
@@ -228,7 +211,7 @@ def render_researcher_agreement(
             normal,
         ),
     ]
-    return _pdf(f"Researcher agreement R-{agreement.pk}", story)
+    return pdf(f"Researcher agreement R-{agreement.pk}", story)
 
 
 def store_researcher_agreement(

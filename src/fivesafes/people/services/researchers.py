@@ -15,7 +15,7 @@ from fivesafes.people.services.changes import change
 from fivesafes.policy.institutions import check_manage_researchers
 from fivesafes.policy.permissions import Permission
 from fivesafes.shared.refusals import RuleViolation
-from fivesafes.shared.services import require, snapshot
+from fivesafes.shared.services import lock, require, snapshot
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -64,7 +64,7 @@ def attach(
     require(actor, Permission.MANAGE_INSTITUTION_RESEARCHERS)
     start = starts_on or timezone.localdate()
     with transaction.atomic():
-        institution = Institution.objects.select_for_update().get(pk=institution.pk)
+        institution = lock(institution)
         check_manage_researchers(actor, institution)
         withdrawal = _sanction_during(start, kind=Sanction.Kind.WITHDRAWAL, institution=institution)
         if withdrawal is not None:
@@ -169,11 +169,7 @@ def set_working_abroad(
     institution's responsibility, or back home (R7)."""
     require(actor, Permission.MANAGE_INSTITUTION_RESEARCHERS)
     with transaction.atomic():
-        attachment = (
-            Attachment.objects.select_for_update()
-            .select_related("institution", "researcher")
-            .get(pk=attachment.pk)
-        )
+        attachment = lock(attachment, "institution", "researcher")
         check_manage_researchers(actor, attachment.institution)
         if not Attachment.objects.current().filter(pk=attachment.pk).exists():
             raise RuleViolation(
@@ -213,7 +209,7 @@ def end_attachment(
     require(actor, Permission.MANAGE_INSTITUTION_RESEARCHERS)
     today = timezone.localdate()
     with transaction.atomic():
-        attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
+        attachment = lock(attachment)
         check_manage_researchers(actor, attachment.institution)
         if attachment.ends_on is not None and attachment.ends_on < today:
             raise RuleViolation(

@@ -24,7 +24,7 @@ from fivesafes.people.workflow import CaseState
 from fivesafes.policy import sanctions as policy
 from fivesafes.policy.permissions import Permission
 from fivesafes.shared.refusals import Finding, RuleViolation, refuse_if
-from fivesafes.shared.services import require
+from fivesafes.shared.services import lock, require
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -113,7 +113,7 @@ def add_evidence(
     if not checked:
         raise RuleViolation("R24", "files", "Attach at least one evidence file.")
     with file_store.kept_if_committed(), transaction.atomic():
-        breach = Breach.objects.select_for_update().get(pk=breach.pk)
+        breach = lock(breach)
         policy.check_add_evidence(actor, breach)
         return _store_evidence(breach, checked, actor, request)
 
@@ -142,7 +142,7 @@ def revoke_tokens_of(person: User) -> int:
 
 def _open_breach(breach: Breach, actor: User) -> Breach:
     """The breach, locked, still to be decided, and not by the person who reported it."""
-    breach = Breach.objects.select_for_update().select_related("researcher").get(pk=breach.pk)
+    breach = lock(breach, "researcher")
     policy.check_decide_breach(actor, breach)
     return breach
 

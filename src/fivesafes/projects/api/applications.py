@@ -1,21 +1,19 @@
 """`/applications`: start, list, read and fill in applications (the wizard's fields, variables,
 population, members, external data, documents)."""
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Router, Status
+from ninja import File
 from ninja.files import UploadedFile
-from ninja.pagination import paginate
 
-from fivesafes.api.security import api_requires
+from fivesafes.api.operations import Op, routes
 from fivesafes.people.models import Institution
-from fivesafes.policy.permissions import Permission
+from fivesafes.policy import applications as applications_policy
+from fivesafes.policy.permissions import Permission as P
 from fivesafes.projects import queries
-from fivesafes.projects.api.common import afresh, application, change_application, change_part
+from fivesafes.projects.api.common import APPLICATIONS, afresh, change
 from fivesafes.projects.api.schemas import (
     ApplicationChangesIn,
     ApplicationOut,
@@ -34,196 +32,90 @@ from fivesafes.projects.models import (
 )
 from fivesafes.projects.services import applications as service
 from fivesafes.projects.services import population
-from fivesafes.shared.api import Paging, call_service, caller
-
-router = Router()
-P = Permission
-F = TypeVar("F", bound=Callable[..., Any])
+from fivesafes.shared.api import Call, Run, create, read
 
 
-def _draft_change(method: str, path: str, summary: str) -> Callable[[F], F]:
-    """An operation on `/applications/{application_id}<path>` that changes a draft: it needs
-    the permission to apply and answers with the application as it is now."""
-
-    def declare(view: F) -> F:
-        operation = router.api_operation(
-            [method],
-            f"/applications/{{application_id}}{path}",
-            response=ApplicationOut,
-            summary=summary,
-        )
-        return operation(api_requires(P.APPLY_FOR_PROJECTS)(view))
-
-    return declare
-
-
-@router.get(
-    "/applications",
-    response=list[ApplicationSummary],
-    summary="My applications (applicant, member, manager of the institution); for staff who "
-    "read applications, those waiting for the office",
-)
-@api_requires(P.VIEW_DASHBOARD)
-@paginate(Paging)
-def application_list(
-    request: HttpRequest, state: str = "", handler: str = "", due: str = ""
-) -> QuerySet[Application]:
-    """`state` is "all", one state, or empty (staff: the open cases; others: all of theirs).
-    Staff filter by `handler` ("mine", "none" or a user name) and `due` ("overdue", "week").
-    The earliest due come first."""
-    found = queries.applications(caller(request), state=state, handler=handler, due=due)
+def _list(call: Call) -> QuerySet[Application]:
+    found = queries.applications(call.user, **call.params)
     return found.prefetch_related("quotes__accepted_by", "quotes__invoice_to")
 
 
-@router.post("/applications", response={201: ApplicationOut}, summary="Start a draft application")
-@api_requires(P.APPLY_FOR_PROJECTS)
-def create_application(request: HttpRequest, payload: NewApplicationIn) -> Status[Application]:
-    institution = Institution.objects.filter(pk=payload.institution_id).first()
-    created = call_service(
-        lambda: service.create_draft(
-            actor=caller(request),
-            institution=institution,
-            title=payload.title,
-            from_basket=payload.from_basket,
-            request=request,
-        )
-    )
-    return Status(201, afresh(created))
+def _new(call: Call) -> dict[str, Any]:
+    asked = call.payload
+    institution = Institution.objects.filter(pk=asked.institution_id).first()
+    return {"institution": institution, "title": asked.title, "from_basket": asked.from_basket}
 
 
-@router.get("/applications/{application_id}", response=ApplicationOut, summary="One application")
-@api_requires(P.VIEW_DASHBOARD)
-def application_detail(request: HttpRequest, application_id: int) -> Application:
-    """The findings as of now for an open application, as the page shows them (certifications
-    and authorisations change without a save); as stored once decided. `next_steps` are the
-    steps the asker may take now."""
-    return application(request, application_id)
+def _variable(call: Call, application: Application) -> ApplicationVariable:
+    return get_object_or_404(ApplicationVariable, pk=call.path["line_id"], application=application)
 
 
-@_draft_change("PATCH", "", "Save fields of a draft; the findings are recomputed")
-def update_application(
-    request: HttpRequest, application_id: int, payload: ApplicationChangesIn
-) -> Application:
-    changes = payload.dict(exclude_unset=True)
-    return change_application(
-        request,
-        application_id,
-        lambda user, a: service.update(actor=user, application=a, changes=changes, request=request),
-    )
+def _member(call: Call, application: Application) -> ApplicationMember:
+    username = call.path["username"]
+    return get_object_or_404(ApplicationMember, application=application, person__username=username)
 
 
-@_draft_change(
-    "PUT", "/variables/{line_id}", "Years, justifications and coarsening of one variable"
-)
-def update_variable(
-    request: HttpRequest, application_id: int, line_id: int, payload: VariableIn
-) -> Application:
-    return change_part(
-        request,
-        application_id,
-        lambda a: get_object_or_404(ApplicationVariable, pk=line_id, application=a),
-        lambda user, line: service.update_variable(
-            actor=user, line=line, request=request, **payload.dict()
-        ),
-    )
+def _external(call: Call, application: Application) -> ExternalDataSource:
+    return get_object_or_404(ExternalDataSource, pk=call.path["item_id"], application=application)
 
 
-@_draft_change(
-    "PUT", "/population", "Replace the population's criteria, checked against the catalogue (R11)"
-)
-def set_population(request: HttpRequest, application_id: int, payload: PopulationIn) -> Application:
-    return change_application(
-        request,
-        application_id,
-        lambda user, a: population.set_population(
-            actor=user, application=a, definition=payload.dict(), request=request
-        ),
-    )
+def _draft(method: str, path: str, summary: str, run: Run, name: str, **more: Any) -> Op:
+    """An operation on `/applications/{application_id}<path>` that changes a draft: it needs
+    the permission to apply and answers with the application as it is now."""
+    path = f"/applications/{{application_id}}{path}"
+    return Op(method, path, ApplicationOut, summary, P.APPLY_FOR_PROJECTS, run, name, **more)
 
 
-@_draft_change("POST", "/members", "Add a member to a draft by user name")
-def add_member(request: HttpRequest, application_id: int, payload: MemberIn) -> Application:
-    return change_application(
-        request,
-        application_id,
-        lambda user, a: service.add_member(
-            actor=user, application=a, username=payload.username, request=request
-        ),
-    )
-
-
-@_draft_change(
-    "DELETE",
-    "/members/{username}",
-    "Remove a member from a draft (a change request records it as narrowing, R16)",
-)
-def remove_member(request: HttpRequest, application_id: int, username: str) -> Application:
-    return change_part(
-        request,
-        application_id,
-        lambda a: get_object_or_404(ApplicationMember, application=a, person__username=username),
-        lambda user, member: service.remove_member(actor=user, member=member, request=request),
-    )
-
-
-@_draft_change("DELETE", "/variables/{line_id}", "Remove one variable from a draft")
-def remove_variable(request: HttpRequest, application_id: int, line_id: int) -> Application:
-    return change_part(
-        request,
-        application_id,
-        lambda a: get_object_or_404(ApplicationVariable, pk=line_id, application=a),
-        lambda user, line: service.remove_variable(actor=user, line=line, request=request),
-    )
-
-
-@_draft_change("POST", "/basket", "Add the variables of my data basket to a draft")
-def add_from_basket(request: HttpRequest, application_id: int) -> Application:
-    return change_application(
-        request,
-        application_id,
-        lambda user, a: service.add_from_basket(actor=user, application=a, request=request),
-    )
-
-
-@_draft_change(
-    "POST",
-    "/external-data",
-    "Add external data to be linked, with its data-protection approval (R15)",
-)
-def add_external_data(
-    request: HttpRequest, application_id: int, payload: ExternalDataIn
-) -> Application:
-    return change_application(
-        request,
-        application_id,
-        lambda user, a: service.add_external_data(
-            actor=user, application=a, request=request, **payload.dict()
-        ),
-    )
-
-
-@_draft_change("DELETE", "/external-data/{item_id}", "Stop linking one source of external data")
-def remove_external_data(request: HttpRequest, application_id: int, item_id: int) -> Application:
-    return change_part(
-        request,
-        application_id,
-        lambda a: get_object_or_404(ExternalDataSource, pk=item_id, application=a),
-        lambda user, item: service.remove_external_data(actor=user, item=item, request=request),
-    )
-
-
-@_draft_change(
-    "POST",
-    "/documents/{kind}",
-    "Upload the protocol or the DPIA (PDF, DOCX, ODT or TXT, checked by content)",
-)
-def upload_document(
-    request: HttpRequest, application_id: int, kind: str, file: File[UploadedFile]
-) -> Application:
-    return change_application(
-        request,
-        application_id,
-        lambda user, a: service.attach_document(
-            actor=user, application=a, kind=kind, upload=file, request=request
-        ),
-    )
+router = routes(
+    __name__,
+    [
+        Op("GET", "/applications", list[ApplicationSummary],
+           "My applications (applicant, member, manager of the institution); for staff who "
+           "read applications, those waiting for the office",
+           P.VIEW_DASHBOARD, _list, "application_list", paged=True,
+           params={"state": (str, ""), "handler": (str, ""), "due": (str, "")},
+           description='`state` is "all", one state, or empty (staff: the open cases; others: '
+           'all of theirs).\nStaff filter by `handler` ("mine", "none" or a user name) and '
+           '`due` ("overdue", "week").\nThe earliest due come first.'),
+        Op("POST", "/applications", ApplicationOut, "Start a draft application",
+           P.APPLY_FOR_PROJECTS, create(service.create_draft, _new, lambda _, a: afresh(a)),
+           "create_application", body=NewApplicationIn, status=201),
+        Op("GET", "/applications/{application_id}", ApplicationOut, "One application",
+           P.VIEW_DASHBOARD, read(APPLICATIONS, applications_policy.check_see),
+           "application_detail",
+           description="The findings as of now for an open application, as the page shows "
+           "them (certifications\nand authorisations change without a save); as stored once "
+           "decided. `next_steps` are the\nsteps the asker may take now."),
+        _draft("PATCH", "", "Save fields of a draft; the findings are recomputed",
+               change(service.update,
+                      fields=lambda call: {"changes": call.payload.dict(exclude_unset=True)}),
+               "update_application", body=ApplicationChangesIn),
+        _draft("PUT", "/variables/{line_id}", "Years, justifications and coarsening of one variable",
+               change(service.update_variable, "line", _variable), "update_variable",
+               body=VariableIn),
+        _draft("PUT", "/population",
+               "Replace the population's criteria, checked against the catalogue (R11)",
+               change(population.set_population,
+                      fields=lambda call: {"definition": call.payload.dict()}),
+               "set_population", body=PopulationIn),
+        _draft("POST", "/members", "Add a member to a draft by user name",
+               change(service.add_member), "add_member", body=MemberIn),
+        _draft("DELETE", "/members/{username}",
+               "Remove a member from a draft (a change request records it as narrowing, R16)",
+               change(service.remove_member, "member", _member), "remove_member"),
+        _draft("DELETE", "/variables/{line_id}", "Remove one variable from a draft",
+               change(service.remove_variable, "line", _variable), "remove_variable"),
+        _draft("POST", "/basket", "Add the variables of my data basket to a draft",
+               change(service.add_from_basket), "add_from_basket"),
+        _draft("POST", "/external-data",
+               "Add external data to be linked, with its data-protection approval (R15)",
+               change(service.add_external_data), "add_external_data", body=ExternalDataIn),
+        _draft("DELETE", "/external-data/{item_id}", "Stop linking one source of external data",
+               change(service.remove_external_data, "item", _external), "remove_external_data"),
+        _draft("POST", "/documents/{kind}",
+               "Upload the protocol or the DPIA (PDF, DOCX, ODT or TXT, checked by content)",
+               change(service.attach_document,
+                      fields=lambda call: {"kind": call.path["kind"], "upload": call.params["file"]}),
+               "upload_document", params={"file": File[UploadedFile]}),
+    ],
+)  # fmt: skip

@@ -1,34 +1,20 @@
-"""What the safe-projects endpoints share: loading an application or a project through the
-policy's check, calling a service on it, and answering with the object read afresh in a fixed
-number of queries."""
+"""What the safe-projects operations share: the application and the project read with all
+their answer shows (in a fixed number of queries), loaded through the policy's check, and the
+makers of the operations that change them."""
 
 from collections.abc import Callable
-from typing import Any, TypeVar
-
-from django.http import HttpRequest
+from typing import Any
 
 from fivesafes.policy import applications as applications_policy
 from fivesafes.policy import projects as projects_policy
 from fivesafes.projects import queries
 from fivesafes.projects.models import Application, Project
-from fivesafes.shared.api import act, load
-
-T = TypeVar("T")
+from fivesafes.shared.api import Answer, Call, Fields, Run, act, body, on
 
 APPLICATIONS = queries.with_details(Application.objects.all())
 PROJECTS = Project.objects.select_related("institution", "responsible").prefetch_related(
     "memberships__person"
 )
-
-
-def application(request: HttpRequest, application_id: int) -> Application:
-    """The application (404 when there is none) the asker may see (403 otherwise)."""
-    return load(request, APPLICATIONS, applications_policy.check_see, pk=application_id)
-
-
-def project(request: HttpRequest, project_id: int) -> Project:
-    """The project (404 when there is none) the asker may see (403 otherwise)."""
-    return load(request, PROJECTS, projects_policy.check_see, pk=project_id)
 
 
 def afresh(obj: Application) -> Application:
@@ -37,39 +23,49 @@ def afresh(obj: Application) -> Application:
 
 
 def on_application(
-    request: HttpRequest, application_id: int, service: Callable[[Any, Application], T]
-) -> T:
-    """Load the application through its check and call `service(user, application)`, refusals
-    mapped to the one error format; answers what the service returns."""
-    return act(request, APPLICATIONS, application_id, service, check=applications_policy.check_see)
+    service: Callable[..., Any],
+    keyword: str = "application",
+    fields: Fields = body,
+    answer: Answer | None = None,
+) -> Run:
+    """Run `service` on the application at the path's id, loaded for someone who may see it."""
+    check = applications_policy.check_see
+    return on(APPLICATIONS, keyword, service, check=check, fields=fields, answer=answer)
 
 
-def on_project(request: HttpRequest, project_id: int, service: Callable[[Any, Project], T]) -> T:
+def on_project(
+    service: Callable[..., Any], fields: Fields = body, answer: Answer | None = None
+) -> Run:
     """As `on_application`, for a project."""
-    return act(request, PROJECTS, project_id, service, check=projects_policy.check_see)
+    check = projects_policy.check_see
+    return on(PROJECTS, "project", service, check=check, fields=fields, answer=answer)
 
 
-def change_application(
-    request: HttpRequest, application_id: int, service: Callable[[Any, Application], Any]
-) -> Application:
-    """`on_application`, answering with the application as it is now."""
-
-    def changed(user: Any, found: Application) -> Application:
-        service(user, found)
-        return found
-
-    return afresh(on_application(request, application_id, changed))
+def project_now(call: Call, _done: Any) -> Project:
+    """The project at the path's id as it is now (the answer of a change to it)."""
+    return PROJECTS.get(pk=call.pk)
 
 
-def change_part(
-    request: HttpRequest,
-    application_id: int,
-    part: Callable[[Application], Any],
-    service: Callable[[Any, Any], Any],
-) -> Application:
-    """As `change_application`, for one part of the application (a variable line, a member, a
-    source of external data): `part(application)` finds it (404 when there is none), then
-    `service(user, part)` runs."""
-    return change_application(
-        request, application_id, lambda user, found: service(user, part(found))
-    )
+def change(
+    service: Callable[..., Any],
+    keyword: str = "application",
+    part: Callable[[Call, Application], Any] | None = None,
+    fields: Fields = body,
+) -> Run:
+    """Change the application at the path's id, or with `part` one piece of it (a variable
+    line, a member, a source of external data: `part(call, application)` finds it, 404 when
+    there is none), by `service(actor=, request=, <keyword>=it, **fields(call))`; answer with
+    the application as it is now."""
+
+    def run(call: Call) -> Application:
+        values = fields(call)
+
+        def changed(user: Any, found: Application) -> Application:
+            target = found if part is None else part(call, found)
+            service(actor=user, request=call.request, **{keyword: target}, **values)
+            return found
+
+        check = applications_policy.check_see
+        return afresh(act(call.request, APPLICATIONS, call.pk, changed, check=check))
+
+    return run

@@ -12,14 +12,9 @@ from django.db import models
 from django.utils import timezone
 
 from fivesafes.projects.workflow import STATE_LABELS, ApplicationState
+from fivesafes.shared.models import Question, optional
 
 USER = settings.AUTH_USER_MODEL
-
-
-def _person(related: str) -> models.ForeignKey:
-    return models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name=related
-    )
 
 
 class Application(models.Model):
@@ -37,35 +32,20 @@ class Application(models.Model):
     institution = models.ForeignKey(
         "people.Institution", on_delete=models.PROTECT, related_name="applications"
     )
-    project = models.ForeignKey(
+    project = optional(
         "projects.Project",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
         related_name="applications",
         help_text="The project an approval created, or the project a change request changes.",
     )
     title = models.CharField(max_length=200)
     purpose = models.TextField(blank=True)
     description = models.TextField(blank=True, help_text="Short project description.")
-    protocol = models.ForeignKey(
-        "projects.UploadedDocument",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    protocol = optional("projects.UploadedDocument")
     legal_basis_art6 = models.CharField("Legal basis (GDPR art. 6)", max_length=300, blank=True)
     legal_basis_art9 = models.CharField(
         "Legal basis for special categories (GDPR art. 9)", max_length=300, blank=True
     )
-    dpia = models.ForeignKey(
-        "projects.UploadedDocument",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    dpia = optional("projects.UploadedDocument")
     no_dpia_reason = models.TextField("Reason no DPIA is needed", blank=True)
     population_definition = models.TextField(
         "Population in words", blank=True, help_text="Explains the criteria; optional."
@@ -87,14 +67,14 @@ class Application(models.Model):
     fast_track = models.BooleanField(default=False)
     findings_at = models.DateTimeField(null=True, blank=True)
 
-    case_handler = _person("+")
+    case_handler = optional()
     assigned_at = models.DateTimeField(null=True, blank=True)
     due_on = models.DateField(
         null=True, blank=True, help_text="When the office means to have answered (case handling)."
     )
-    recommended_by = _person("+")
+    recommended_by = optional()
     recommendation = models.TextField(blank=True)
-    decided_by = _person("+")
+    decided_by = optional()
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
     deletion_deadline = models.DateField(null=True, blank=True)
@@ -201,19 +181,14 @@ class ApplicationMember(models.Model):
         return str(self.person)
 
 
-class ApplicationQuestion(models.Model):
+class ApplicationQuestion(Question):
     """A case handler's question while reviewing, and the applicant's answer."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="questions")
     text = models.TextField()
-    asked_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    asked_at = models.DateTimeField(default=timezone.now)
-    answer = models.TextField(blank=True)
-    answered_by = _person("+")
-    answered_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["asked_at", "pk"]
+    class Meta(Question.Meta):
+        pass
 
     def __str__(self) -> str:
         return self.text[:60]

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from fivesafes.shared.models import optional
+
 
 class PriceItem(models.Model):
     code = models.CharField(max_length=40, unique=True)
@@ -13,9 +15,7 @@ class PriceItem(models.Model):
     unit = models.CharField(max_length=40)
     unit_price = models.DecimalField(max_digits=12, decimal_places=2)
     changed_at = models.DateTimeField(default=timezone.now)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    changed_by = optional()
 
     class Meta:
         ordering = ["pk"]
@@ -45,9 +45,7 @@ class Quote(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     issued_at = models.DateTimeField(default=timezone.now)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    accepted_by = optional()
     accepted_at = models.DateTimeField(null=True, blank=True)
     contract_name = models.CharField(max_length=200, blank=True)
     contract_sha256 = models.CharField(max_length=64, blank=True)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from fivesafes.projects.scope import Scope
+from fivesafes.shared.models import optional
 
 
 class Project(models.Model):
@@ -39,13 +40,7 @@ class Project(models.Model):
         null=True, blank=True, help_text="Data are deleted by this date after the end (R25)."
     )
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    closed_by = optional()
     closure_reason = models.TextField(blank=True)
     end_reminder_sent_at = models.DateTimeField(null=True, blank=True)
     transfer_area_emptied_by = models.DateField(
@@ -54,13 +49,7 @@ class Project(models.Model):
     documentation_archived_at = models.DateTimeField(null=True, blank=True)
     archive_name = models.CharField(max_length=200, blank=True)
     data_deleted_on = models.DateField(null=True, blank=True)
-    data_deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    data_deleted_by = optional()
 
     class Meta:
         ordering = ["number"]

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from fivesafes.shared.models import optional
+
 
 class Publication(models.Model):
     class Scrutiny(models.TextChoices):
@@ -27,9 +29,7 @@ class Publication(models.Model):
     registered_at = models.DateTimeField(default=timezone.now)
     scrutiny = models.CharField(max_length=20, choices=Scrutiny.choices, default=Scrutiny.PENDING)
     scrutiny_note = models.TextField(blank=True)
-    scrutinised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    scrutinised_by = optional()
     scrutinised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

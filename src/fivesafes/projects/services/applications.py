@@ -29,7 +29,7 @@ from fivesafes.projects.services import uploads
 from fivesafes.projects.services.facts import application_facts
 from fivesafes.projects.workflow import FINAL_STATES
 from fivesafes.shared.refusals import RuleViolation, written
-from fivesafes.shared.services import require
+from fivesafes.shared.services import lock, require
 from fivesafes.shared.uploads import CONTENT_TYPES
 
 # The fields the applicant edits on the application itself.
@@ -110,7 +110,7 @@ def refresh_findings(application: Application) -> list[Finding]:
 def editable(actor: User, application: Application) -> Application:
     """Lock the application; only its applicant edits it, and only as a draft or returned."""
     require(actor, Permission.APPLY_FOR_PROJECTS)
-    locked = Application.objects.select_for_update().get(pk=application.pk)
+    locked = lock(application)
     applications_policy.check_edit(actor, locked)
     return locked
 
@@ -308,7 +308,7 @@ def update_variable(
         )
     with transaction.atomic():
         application = editable(actor, line.application)
-        locked = ApplicationVariable.objects.select_for_update().get(pk=line.pk)
+        locked = lock(line)
         fields = ("first_year", "last_year", "justification", "identifying_justification")
         before = {name: getattr(locked, name) for name in (*fields, "coarsening")}
         locked.first_year, locked.last_year = first_year, last_year

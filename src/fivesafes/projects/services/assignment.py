@@ -17,7 +17,7 @@ from fivesafes.policy.permissions import Permission, Role, permissions_of
 from fivesafes.projects.models import Application
 from fivesafes.projects.workflow import OPEN_STATES, ApplicationState
 from fivesafes.shared.refusals import RuleViolation
-from fivesafes.shared.services import require
+from fivesafes.shared.services import lock, require
 
 # The office answers an application within this many days of its submission, unless a case
 # handler sets another date.
@@ -71,7 +71,7 @@ def assign(
             "R17", "due_on", f"The due date {due_on} has passed; choose a later one."
         )
     with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
+        locked = lock(application)
         if locked.state_enum not in ASSIGNABLE_STATES:
             raise RuleViolation(
                 "R17",

@@ -32,7 +32,7 @@ from fivesafes.projects.models import Project, Publication
 from fivesafes.projects.workflow import PROJECT, PUBLICATION, ProjectState, ScrutinyState
 from fivesafes.shared import workflow
 from fivesafes.shared.refusals import RuleViolation, written
-from fivesafes.shared.services import require
+from fivesafes.shared.services import lock, require
 
 logger = logging.getLogger(__name__)
 
@@ -264,9 +264,7 @@ def _tell_rooms(step: workflow.Step[ProjectState]) -> None:
 
 
 CLOSING = workflow.Hooks(
-    lock=lambda project: (
-        Project.objects.select_for_update().select_related("institution").get(pk=project.pk)
-    ),
+    lock=lambda project: lock(project, "institution"),
     before={name: _close for name in PROJECT.transitions},
     after={name: _closed for name in PROJECT.transitions},
     on_commit={name: _tell_rooms for name in PROJECT.transitions},
@@ -385,7 +383,7 @@ def confirm_deletion(
     require(actor, Permission.CLOSE_PROJECTS)
     day = deleted_on or timezone.localdate()
     with transaction.atomic():
-        locked = Project.objects.select_for_update().get(pk=project.pk)
+        locked = lock(project)
         if not locked.is_closed:
             raise RuleViolation(
                 "R25", "data_deleted_on", "Data are deleted after the project has closed."
@@ -475,7 +473,7 @@ def _scrutinised(step: workflow.Step[ScrutinyState]) -> None:
 
 
 SCRUTINY = workflow.Hooks(
-    lock=lambda publication: Publication.objects.select_for_update().get(pk=publication.pk),
+    lock=lock,
     # Four eyes (R17): not by whoever registered it.
     check=lambda step: projects_policy.check_scrutinise(step.actor, step.obj),
     before={name: _scrutinise for name in PUBLICATION.transitions},

@@ -27,7 +27,7 @@ from fivesafes.projects.services.facts import application_facts
 from fivesafes.projects.workflow import APPLICATION, TRANSITIONS, ApplicationState
 from fivesafes.shared import workflow
 from fivesafes.shared.refusals import RuleViolation, written
-from fivesafes.shared.services import require
+from fivesafes.shared.services import lock, require
 
 FOUR_EYES = "R17"
 # R25: unless the decision says otherwise, data are deleted within this many days of the end.
@@ -150,7 +150,7 @@ def _refresh_findings(step: workflow.Step[ApplicationState]) -> None:
 _AFTER: dict[str, workflow.Hook] = {"submit": _refresh_findings, "approve": _apply_decision}
 
 HOOKS = workflow.Hooks(
-    lock=lambda application: Application.objects.select_for_update().get(pk=application.pk),
+    lock=lock,
     check=_room_check,
     before={
         "submit": _submit,
@@ -197,7 +197,7 @@ def ask_question(
     require(actor, Permission.REVIEW_PROJECT_APPLICATIONS)
     text = written(text, "R17", "text", "Write the question.")
     with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
+        locked = lock(application)
         policy.check_ask(actor, locked)
         question = ApplicationQuestion.objects.create(
             application=locked, text=text.strip(), asked_by=actor
@@ -220,15 +220,12 @@ def answer_question(
     require(actor, Permission.APPLY_FOR_PROJECTS)
     text = written(text, "R17", "answer", "Write the answer.")
     with transaction.atomic():
-        locked = ApplicationQuestion.objects.select_for_update().get(pk=question.pk)
+        locked = lock(question)
         application = locked.application
         policy.check_answer(actor, application)
         if locked.answered_at is not None:
             raise RuleViolation("R17", "answer", "This question has been answered already.")
-        locked.answer = text.strip()
-        locked.answered_by = actor
-        locked.answered_at = timezone.now()
-        locked.save(update_fields=["answer", "answered_by", "answered_at"])
+        locked.record_answer(text.strip(), actor)
         record(
             action="application.question_answered",
             actor=actor,

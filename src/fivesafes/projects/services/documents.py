@@ -5,18 +5,16 @@ letter and the invoice are rendered on request from their records, which do not 
 from __future__ import annotations
 
 import hashlib
-from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import Paragraph, Spacer, Table
 
 from fivesafes import files
 from fivesafes.projects.models import Application, Invoice, Quote
 from fivesafes.projects.services.population import readable
+from fivesafes.shared.pdf import pdf
 
 CONTRACT_TERMS: tuple[str, ...] = (
     "The data themselves are free; the office charges for its time as itemised in the quote.",
@@ -29,25 +27,12 @@ CONTRACT_TERMS: tuple[str, ...] = (
 )
 
 
-def _doc(buffer: BytesIO, title: str) -> SimpleDocTemplate:
-    return SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=2.5 * cm,
-        rightMargin=2.5 * cm,
-        title=title,
-        author="fivesafes research service",
-    )
-
-
 def _p(text: str, style: str = "Normal"):  # noqa: ANN202 - a reportlab Paragraph
     return Paragraph(escape(text), getSampleStyleSheet()[style])
 
 
 def render_decision_letter(application: Application) -> bytes:
     """The access decision: approved scope, period, deletion deadline; or the refusal."""
-    buffer = BytesIO()
-    doc = _doc(buffer, f"Decision on {application.reference}")
     approved = application.state == "approved"
     story = [
         _p("ACCESS DECISION", "Title"),
@@ -87,20 +72,12 @@ def render_decision_letter(application: Application) -> bytes:
             else "Not decided."
         ),
     ]
-    doc.build(story)
-    return buffer.getvalue()
+    return pdf(f"Decision on {application.reference}", story)
 
 
 def render_contract(quote: Quote) -> bytes:
     application = quote.application
-    buffer = BytesIO()
-    doc = _doc(buffer, f"Contract {quote.reference}")
-    rows = _quote_rows(quote)
-    rows += [
-        ["Subtotal", "", "", str(quote.subtotal)],
-        ["VAT 25 %", "", "", str(quote.vat)],
-        ["Total DKK", "", "", str(quote.total)],
-    ]
+    rows = _quote_rows(quote) + _totals(quote)
     story = [
         _p("CONTRACT", "Title"),
         _p(f"Quote {quote.reference} for application {application.reference}", "Heading2"),
@@ -116,8 +93,16 @@ def render_contract(quote: Quote) -> bytes:
         story.append(
             _p(f"Accepted for {quote.invoice_to} by {quote.accepted_by} on {quote.accepted_at}.")
         )
-    doc.build(story)
-    return buffer.getvalue()
+    return pdf(f"Contract {quote.reference}", story)
+
+
+def _totals(priced: Quote | Invoice) -> list[list[str]]:
+    """The closing rows of a priced table: subtotal, VAT and total."""
+    return [
+        ["Subtotal", "", "", str(priced.subtotal)],
+        ["VAT 25 %", "", "", str(priced.vat)],
+        ["Total DKK", "", "", str(priced.total)],
+    ]
 
 
 def _quote_rows(quote: Quote) -> list[list[str]]:
@@ -137,13 +122,7 @@ def render_invoice(invoice: Invoice) -> bytes:
     items, 25 % VAT, the total and the due date."""
     quote = invoice.quote
     application = quote.application
-    buffer = BytesIO()
-    doc = _doc(buffer, f"Invoice {invoice.number}")
-    rows = _quote_rows(quote) + [
-        ["Subtotal", "", "", str(invoice.subtotal)],
-        ["VAT 25 %", "", "", str(invoice.vat)],
-        ["Total DKK", "", "", str(invoice.total)],
-    ]
+    rows = _quote_rows(quote) + _totals(invoice)
     story = [
         _p("INVOICE", "Title"),
         _p(f"Invoice {invoice.number}", "Heading2"),
@@ -168,8 +147,7 @@ def render_invoice(invoice: Invoice) -> bytes:
             f"the invoice number {invoice.number} with the payment."
         ),
     ]
-    doc.build(story)
-    return buffer.getvalue()
+    return pdf(f"Invoice {invoice.number}", story)
 
 
 CONTRACTS = "projects/contracts"

@@ -22,7 +22,7 @@ from fivesafes.projects.services import notify
 from fivesafes.projects.workflow import QUOTE, QuoteState
 from fivesafes.shared import workflow
 from fivesafes.shared.refusals import RuleViolation
-from fivesafes.shared.services import require
+from fivesafes.shared.services import lock, next_free_number, require
 
 EVENT_TEMPORALITY = "EVENT"
 
@@ -115,7 +115,7 @@ def issue_quote(
     coordination = _hours(coordination_hours, "coordination_hours")
     outside = _hours(outside_list_hours, "outside_list_hours")
     with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
+        locked = lock(application)
         if locked.state != "approved":
             raise RuleViolation(
                 "R18", "state", f"A quote is offered once {locked.reference} is approved."
@@ -197,11 +197,7 @@ def _write_contract(step: workflow.Step[QuoteState]) -> None:
 
 
 QUOTE_HOOKS = workflow.Hooks(
-    lock=lambda quote: (
-        Quote.objects.select_for_update()
-        .select_related("application__institution")
-        .get(pk=quote.pk)
-    ),
+    lock=lambda quote: lock(quote, "application__institution"),
     before={"accept": _accept},
     after={"accept": _write_contract},
     describe=lambda quote: f"Quote {quote.reference}",
@@ -223,19 +219,14 @@ PAYMENT_DAYS = 30
 
 
 def _invoice_number(year: int) -> str:
-    prefix = f"INV-{year}-"
-    taken = set(Invoice.objects.filter(number__startswith=prefix).values_list("number", flat=True))
-    n = len(taken) + 1
-    while f"{prefix}{n:04d}" in taken:
-        n += 1
-    return f"{prefix}{n:04d}"
+    return next_free_number(Invoice, f"INV-{year}-", 4)
 
 
 def issue_invoice(*, actor: User, quote: Quote, request: Any = None) -> Invoice:
     """The invoice for an accepted quote, to the institution that owns the project (R7, R18)."""
     require(actor, Permission.ISSUE_INVOICES)
     with transaction.atomic():
-        locked = Quote.objects.select_for_update().select_related("invoice_to").get(pk=quote.pk)
+        locked = lock(quote, "invoice_to")
         if locked.state != Quote.State.ACCEPTED:
             raise RuleViolation(
                 "R18", "state", f"Quote {locked.reference} is not accepted; nothing to invoice."

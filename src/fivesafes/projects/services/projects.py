@@ -27,16 +27,11 @@ from fivesafes.projects.services.applications import refresh_findings
 from fivesafes.projects.services.facts import scope_of, terms_of
 from fivesafes.projects.workflow import FINAL_STATES
 from fivesafes.shared.refusals import AccessDenied, RuleViolation, written
-from fivesafes.shared.services import require
+from fivesafes.shared.services import lock, next_free_number, require
 
 
 def next_number(year: int) -> str:
-    prefix = f"P-{year}-"
-    taken = set(Project.objects.filter(number__startswith=prefix).values_list("number", flat=True))
-    n = len(taken) + 1
-    while f"{prefix}{n:03d}" in taken:
-        n += 1
-    return f"{prefix}{n:03d}"
+    return next_free_number(Project, f"P-{year}-", 3)
 
 
 def _sync_members(project: Project, application: Application, actor: User | None = None) -> None:
@@ -156,7 +151,7 @@ def start_change_request(
     projects_policy.check_change(actor, project)
     summary = written(summary, "R16", "change_summary", "Say what should change and why.")
     with transaction.atomic():
-        Project.objects.select_for_update().get(pk=project.pk)
+        lock(project)
         if open_change_request(project) is not None:
             raise RuleViolation(
                 "R16", "project", f"Project {project.number} already has an open change request."
@@ -254,7 +249,7 @@ def record_small_change(*, actor: User, change: Application, request: Any = None
     decision; one that widens it must go through review and a four-eyes decision."""
     require(actor, Permission.APPLY_FOR_PROJECTS)
     with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=change.pk)
+        locked = lock(change)
         if locked.kind != Application.Kind.CHANGE or locked.applicant_id != actor.pk:
             raise AccessDenied("Only the applicant records their own change request.")
         if locked.state not in ("draft", "returned"):
