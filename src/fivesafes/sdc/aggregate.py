@@ -36,6 +36,9 @@ class CellStats:
     aggfuncs: list[str]
     top_n: int
     n_input_rows: int
+    # what the values column holds: "indicator" (only 0 and 1), "count" (whole numbers from
+    # 0 up to a small maximum), "magnitude" (anything else); None without values
+    value_kind: str | None = None
 
     @property
     def dims(self) -> list[str]:
@@ -111,6 +114,7 @@ def aggregate(
     top_n: int = 2,
     contributor: str | None = None,
     max_cells: int = 2_000_000,
+    max_count: int = 100,
 ) -> CellStats:
     """Aggregate `data` into per-cell statistics for the rules and the published table."""
     aggfuncs = aggfuncs or ["count"]
@@ -137,10 +141,29 @@ def aggregate(
             raise EmptyTableError("the data have no rows with every table variable", field="data")
         _check_finite(frame, values)
         n_input_rows = int(frame.loc[~frame["_margin"].astype(bool), "n_rows"].sum())
+        kind = _value_kind(source, max_count) if values is not None else None
     finally:
         source.close()
     frame = complete_cells(frame, dims, len(rows), margins, max_cells)
-    return CellStats(frame, rows, columns, values, aggfuncs, top_n, n_input_rows)
+    return CellStats(frame, rows, columns, values, aggfuncs, top_n, n_input_rows, kind)
+
+
+def _value_kind(source: Source, max_count: int) -> str:
+    """indicator, count or magnitude, from every value of the column (not per cell: a cell
+    whose values happen to be 0 and 1 is still a magnitude when the column is one)."""
+    v = quote(VALUES)
+    row = source.query(
+        f"SELECT count(*) FILTER (WHERE {v} NOT IN (0, 1)) AS not01, "
+        f"count(*) FILTER (WHERE {v} < 0 OR {v}::DOUBLE <> floor({v}::DOUBLE)) AS notint, "
+        f"max({v})::DOUBLE AS top, count({v}) AS k FROM {{src}}"
+    ).iloc[0]
+    if int(row["k"]) == 0:
+        return "magnitude"
+    if int(row["not01"]) == 0:
+        return "indicator"
+    if int(row["notint"]) == 0 and float(row["top"]) <= max_count:
+        return "count"
+    return "magnitude"
 
 
 def _rows_with_every_dim(source: Source, keys: list[str]) -> pd.DataFrame:
@@ -226,6 +249,11 @@ def _stat_exprs(
             f"count(*) FILTER (WHERE isnan({qv}::DOUBLE)) AS n_nan",
             f"count(*) FILTER (WHERE {qv} < 0) AS n_neg",
             f"{rows_expr} - {count_expr} AS n_missing",
+            # contributors with a non-zero value, and the range of the values: what an
+            # indicator or a count column counts, and whether everyone shares one value
+            f"count(*) FILTER (WHERE {qv} <> 0) AS n_nonzero",
+            f"min({qv})::DOUBLE AS vmin",
+            f"max({qv})::DOUBLE AS vmax",
         ]
         if any(f in ("sum", "mean") for f in aggfuncs):
             stats += [
