@@ -59,7 +59,9 @@ def cases() -> list[Case]:
     for agg in ("sum", "mean"):
         for val in ("firm", "ind", "zeroish"):
             out.append(Case(f"{agg} {val} c x b (pivot)", "pivot_table", ["c"], ["b"], val, agg))
-            out.append(Case(f"{agg} {val} a x b + margins", "crosstab", ["a"], ["b"], val, agg, True))
+            out.append(
+                Case(f"{agg} {val} a x b + margins", "crosstab", ["a"], ["b"], val, agg, True)
+            )
     return out
 
 

@@ -211,7 +211,9 @@ def _check_value(current: Any, value: Any, where: str, key: str) -> Any:
     if isinstance(current, int):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"expected a whole number, got {value!r}", field=where)
-        if value < 0 or (key in ("threshold", "nk_n", "base", "min_dof", "max_count") and value < 1):
+        if value < 0 or (
+            key in ("threshold", "nk_n", "base", "min_dof", "max_count") and value < 1
+        ):
             raise ConfigError(f"value {value} is out of range", field=where)
         if key == "max_input_bytes" and value > MAX_INPUT_BYTES_CEILING:
             raise ConfigError(

@@ -22,8 +22,8 @@ from .findings import Finding
 from .hierarchy import Hierarchy, HierTable, table_from_frame
 from .output import CheckedOutput
 from .rounding import RoundingResult, controlled_round
-from .source import free_name
 from .rules.base import labels_of
+from .source import free_name
 from .suppression import (
     Protection,
     SuppressionResult,
