@@ -112,3 +112,28 @@ def test_array_dummies_with_a_small_reference_fail(kind):
     [f] = [f for f in out.finding_list if f.rule == "model_category"]
     assert f.values["contributors"] == 4
     assert out.findings.loc["x2", "coef"] == "model_category"
+
+
+def test_a_slope_per_category_without_its_main_effect_is_counted(engine):
+    """`y ~ C(region):x` gives each region its own slope; the region of 4 has one too."""
+    df = _data(rare="Z")
+    out = ols(formula="y ~ C(region):x", data=df)
+    assert out.status == "fail"
+    [f] = [f for f in out.finding_list if f.rule == "model_category"]
+    assert f.values["contributors"] == 4 and "Z" in f.cell["term"]
+    row = next(i for i in out.findings.index if "Z" in i)
+    assert out.findings.loc[row, "coef"] == "model_category"
+
+
+def test_degrees_of_freedom_that_cannot_be_computed_fail_closed(monkeypatch):
+    real = sdc_models._fit
+
+    def fit(*args):
+        result = real(*args)
+        monkeypatch.setattr(type(result), "df_resid", float("nan"), raising=False)
+        return result
+
+    monkeypatch.setattr(sdc_models, "_fit", fit)
+    out = ols(formula="y ~ x", data=_data(rare_n=40))
+    assert out.status == "review"
+    assert [f.values["check"] for f in out.finding_list] == ["model_dof"]

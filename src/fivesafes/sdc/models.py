@@ -77,10 +77,18 @@ def _dummy_counts(exog: pd.DataFrame) -> dict[str, int]:
     return counts
 
 
-def _term_slices(spec: Any) -> tuple[dict[str, slice], dict[str, bool]] | None:
-    """Per term of a formula model: its design-matrix columns, and whether every factor of
-    the term is categorical. Reads patsy's DesignInfo and formulaic's ModelSpec (the two
-    engines statsmodels uses); None when the specification is neither."""
+def _kind(flags: list[bool]) -> str:
+    """A term made of only categorical factors, of some, or of none."""
+    if flags and all(flags):
+        return "categorical"
+    return "mixed" if any(flags) else "other"
+
+
+def _term_slices(spec: Any) -> tuple[dict[str, slice], dict[str, str]] | None:
+    """Per term of a formula model: its design-matrix columns, and whether its factors are
+    all categorical ("categorical"), some ("mixed": a category's slope, `C(region):x`) or
+    none ("other"). Reads patsy's DesignInfo and formulaic's ModelSpec (the two engines
+    statsmodels uses); None when the specification is neither."""
     if spec is None:
         return None
     factor_infos = getattr(spec, "factor_infos", None)
@@ -89,23 +97,23 @@ def _term_slices(spec: Any) -> tuple[dict[str, slice], dict[str, bool]] | None:
         # patsy
         is_cat = {f: info.type == "categorical" for f, info in factor_infos.items()}
         return dict(names), {
-            t.name(): bool(t.factors) and all(is_cat.get(f, False) for f in t.factors)
-            for t in spec.terms
+            t.name(): _kind([is_cat.get(f, False) for f in t.factors]) for t in spec.terms
         }
     term_slices = getattr(spec, "term_slices", None)
     encoder_state = getattr(spec, "encoder_state", None)
     if term_slices is not None and encoder_state is not None:
-        # formulaic
+        # formulaic; a factor without encoder state (the intercept "1") is no category
         slices: dict[str, slice] = {}
-        categorical: dict[str, bool] = {}
+        kinds: dict[str, str] = {}
         for term, sl in term_slices.items():
             factors = [str(getattr(f, "expr", f)) for f in getattr(term, "factors", [])]
-            kinds = [str(getattr(encoder_state.get(f, (None,))[0], "value", "")) for f in factors]
-            name = str(term)
-            slices[name] = sl
-            # a factor without encoder state (the intercept "1") is no category
-            categorical[name] = bool(factors) and all(k == "categorical" for k in kinds)
-        return slices, categorical
+            flags = [
+                str(getattr(encoder_state.get(f, (None,))[0], "value", "")) == "categorical"
+                for f in factors
+            ]
+            slices[str(term)] = sl
+            kinds[str(term)] = _kind(flags)
+        return slices, kinds
     return None
 
 
@@ -177,12 +185,17 @@ def _categorical_counts(result: Any, formula: str | None) -> tuple[dict[str, int
             "were not counted"
         )
         return counts, problems
-    slices, categorical = terms
+    slices, kinds = terms
     for term, sl in slices.items():
-        if not categorical.get(term, False):
-            continue
         cols = exog.iloc[:, sl]
-        if not cols.shape[1]:
+        if not cols.shape[1] or kinds.get(term) == "other":
+            continue
+        if kinds.get(term) == "mixed":
+            # a slope per category: each coefficient rests on the observations of its level
+            # (those where its column is not 0)
+            for c in cols.columns:
+                if f"{c}=1" not in counts:
+                    counts[f"{c} (observations behind it)"] = int((cols[c] != 0).sum())
             continue
         for c in cols.columns:
             counts.pop(f"{c}=0", None)  # "not this dummy" is no group; the levels are
@@ -194,7 +207,16 @@ def _categorical_counts(result: Any, formula: str | None) -> tuple[dict[str, int
 def _check(kind: str, result: Any, rules: RuleSet, formula: str | None = None) -> list[Finding]:
     found: list[Finding] = []
     dof = float(result.df_resid)
-    if dof < rules.models.min_dof:
+    if not np.isfinite(dof):
+        found.append(
+            Finding(
+                rule="model_check_not_run",
+                severity="review",
+                values={"check": "model_dof"},
+                reason="the residual degrees of freedom could not be computed",
+            )
+        )
+    elif dof < rules.models.min_dof:
         found.append(
             Finding(
                 rule="model_dof",
@@ -255,7 +277,7 @@ def _rows_of(term: str, index: list[str]) -> list[str]:
     if term.startswith("reference of ") and term.endswith(" (all 0)"):
         names = set(term[len("reference of ") : -len(" (all 0)")].split(", "))
         return [i for i in index if i in names]
-    for tail in (" (reference category)", "=1", "=0"):
+    for tail in (" (reference category)", " (observations behind it)", "=1", "=0"):
         if term.endswith(tail):
             term = term[: -len(tail)]
     term = term.split(" level coded ")[0]
