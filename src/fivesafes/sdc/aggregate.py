@@ -141,29 +141,31 @@ def aggregate(
             raise EmptyTableError("the data have no rows with every table variable", field="data")
         _check_finite(frame, values)
         n_input_rows = int(frame.loc[~frame["_margin"].astype(bool), "n_rows"].sum())
-        kind = _value_kind(source, max_count) if values is not None else None
+        kind = _value_kind(source, frame, max_count) if values is not None else None
     finally:
         source.close()
     frame = complete_cells(frame, dims, len(rows), margins, max_cells)
     return CellStats(frame, rows, columns, values, aggfuncs, top_n, n_input_rows, kind)
 
 
-def _value_kind(source: Source, max_count: int) -> str:
-    """indicator, count or magnitude, from every value of the column (not per cell: a cell
-    whose values happen to be 0 and 1 is still a magnitude when the column is one)."""
-    v = quote(VALUES)
-    row = source.query(
-        f"SELECT count(*) FILTER (WHERE {v} NOT IN (0, 1)) AS not01, "
-        f"count(*) FILTER (WHERE {v} < 0 OR {v}::DOUBLE <> floor({v}::DOUBLE)) AS notint, "
-        f"max({v})::DOUBLE AS top, count({v}) AS k FROM {{src}}"
-    ).iloc[0]
-    if int(row["k"]) == 0:
+def _value_kind(source: Source, frame: pd.DataFrame, max_count: int) -> str:
+    """indicator, count or magnitude, from every value of the table's body cells (not cell
+    by cell: a cell whose values happen to be 0 and 1 is still a magnitude when the column
+    holds other values elsewhere). The range comes from the cells; only a column whose
+    values all lie in 0..max_count is scanned once more, for values that are not whole."""
+    body = frame.loc[~frame["_margin"].astype(bool)]
+    if int(body["n"].fillna(0).sum()) == 0:
         return "magnitude"
-    if int(row["not01"]) == 0:
-        return "indicator"
-    if int(row["notint"]) == 0 and float(row["top"]) <= max_count:
-        return "count"
-    return "magnitude"
+    lo, hi = float(body["vmin"].min()), float(body["vmax"].max())
+    if not (lo >= 0 and hi <= max_count):
+        return "magnitude"
+    v = quote(VALUES)
+    fractions = source.query(
+        f"SELECT count(*) AS k FROM {{src}} WHERE {v}::DOUBLE <> floor({v}::DOUBLE)"
+    )
+    if int(fractions["k"].iloc[0]):
+        return "magnitude"
+    return "indicator" if hi <= 1 else "count"
 
 
 def _rows_with_every_dim(source: Source, keys: list[str]) -> pd.DataFrame:
