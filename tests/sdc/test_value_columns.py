@@ -109,3 +109,21 @@ def test_an_office_can_switch_the_value_column_rules_off():
     rules = DEFAULT_RULES.with_overrides({"value_columns": {"enabled": False}})
     out = crosstab(df.region, df.sex, values=df.smoker, aggfunc="mean", rules=rules)
     assert not rules_at(out, "indicator_class_disclosure")
+
+
+def test_a_mean_of_counts_shows_the_events_too():
+    df = people()
+    cell = (df.region == "N") & (df.sex == "M")
+    df.loc[cell, "visits"] = 0
+    df.loc[df.index[cell][:3], "visits"] = 1
+    out = crosstab(df.region, df.sex, values=df.visits, aggfunc="mean")
+    [f] = rules_at(out, "indicator_frequency")
+    assert f.values["events"] == 3 and f.statistic == "mean"
+
+
+def test_the_minimum_of_an_indicator_everyone_has_is_class_disclosure():
+    df = people()
+    df.loc[df.region == "N", "smoker"] = 1
+    out = crosstab(df.region, df.sex, values=df.smoker, aggfunc="min")
+    hits = rules_at(out, "uniform_values")
+    assert {f.cell["region"] for f in hits} == {"N"} and out.status == "fail"

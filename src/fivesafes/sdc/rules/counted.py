@@ -78,9 +78,10 @@ def check_counted(stats: CellStats, rules: RuleSet) -> list[CellFinding]:
                         ),
                     )
                 out.append(CellFinding(int(pos), finding))
-    if kind == "count" and "stat:sum" in frame and counting:
+    if kind == "count" and "abs_total" in frame and counting:
+        # (a mean of counts times the contributors is their sum: both show the events)
         statistic = "/".join(counting)
-        total = np.nan_to_num(frame["stat:sum"].to_numpy(dtype="float64"))
+        total = np.nan_to_num(frame["abs_total"].to_numpy(dtype="float64"))
         idx = np.flatnonzero((n > 0) & (total > 0) & (total < t))
         for pos, cell in zip(idx, labels_of(stats, idx), strict=True):
             out.append(
@@ -99,11 +100,14 @@ def check_counted(stats: CellStats, rules: RuleSet) -> list[CellFinding]:
                     ),
                 )
             )
-    if kind != "indicator":
+    # an indicator's sum and mean were judged above; its min, max or median of a cell where
+    # everyone has (or lacks) it is the same class disclosure
+    uniform = [f for f in shown if not (kind == "indicator" and f in COUNTING_STATS)]
+    if uniform:
         vmin = frame["vmin"].to_numpy(dtype="float64")
         vmax = frame["vmax"].to_numpy(dtype="float64")
         idx = np.flatnonzero((n > 0) & (vmin == vmax))
-        statistic = "/".join(shown)
+        statistic = "/".join(uniform)
         for pos, cell in zip(idx, labels_of(stats, idx), strict=True):
             out.append(
                 CellFinding(
