@@ -137,3 +137,9 @@ def test_degrees_of_freedom_that_cannot_be_computed_fail_closed(monkeypatch):
     out = ols(formula="y ~ x", data=_data(rare_n=40))
     assert out.status == "review"
     assert [f.values["check"] for f in out.finding_list] == ["model_dof"]
+
+
+def test_a_constant_column_under_another_name_is_no_empty_category():
+    df = _data(rare_n=40)
+    X = pd.DataFrame({"intercept": 1.0, "x": df.x})
+    assert ols(df.y, X).status == "pass"

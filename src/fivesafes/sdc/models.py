@@ -72,8 +72,10 @@ def _dummy_counts(exog: pd.DataFrame) -> dict[str, int]:
             continue
         col = exog[name].to_numpy()
         if _is_indicator(col):
-            counts[f"{name}=1"] = int((col == 1).sum())
-            counts[f"{name}=0"] = int((col == 0).sum())
+            for value in (1, 0):
+                k = int((col == value).sum())
+                if k:  # a value nobody has describes nobody (a constant column, say)
+                    counts[f"{name}={value}"] = k
     return counts
 
 
