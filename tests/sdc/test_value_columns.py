@@ -127,3 +127,25 @@ def test_the_minimum_of_an_indicator_everyone_has_is_class_disclosure():
     out = crosstab(df.region, df.sex, values=df.smoker, aggfunc="min")
     hits = rules_at(out, "uniform_values")
     assert {f.cell["region"] for f in hits} == {"N"} and out.status == "fail"
+
+
+def test_an_indicator_summed_per_contributor_stays_an_indicator():
+    """With contributor=, a firm's establishments are summed first; every firm of region a
+    exports, which a mean over firms must not publish."""
+    rng = np.random.default_rng(2)
+    n = 3000
+    df = pd.DataFrame(
+        {
+            "r": rng.choice(list("abc"), n),
+            "s": rng.choice(list("xy"), n),
+            "firm": rng.integers(0, 400, n),
+        }
+    )
+    df["exporter"] = (df.firm % 3 == 0).astype(int)
+    df.loc[df.r == "a", "exporter"] = 1
+    out = pivot_table(
+        df, values="exporter", index="r", columns="s", aggfunc="mean", contributor="firm"
+    )
+    assert out.stats.value_kind == "indicator"
+    hits = rules_at(out, "indicator_class_disclosure")
+    assert {f.cell["r"] for f in hits} == {"a"} and out.status == "fail"

@@ -141,29 +141,51 @@ def aggregate(
             raise EmptyTableError("the data have no rows with every table variable", field="data")
         _check_finite(frame, values)
         n_input_rows = int(frame.loc[~frame["_margin"].astype(bool), "n_rows"].sum())
-        kind = _value_kind(source, frame, max_count) if values is not None else None
+        kind = (
+            _value_kind(source, frame, max_count, contributor is not None)
+            if values is not None
+            else None
+        )
     finally:
         source.close()
     frame = complete_cells(frame, dims, len(rows), margins, max_cells)
     return CellStats(frame, rows, columns, values, aggfuncs, top_n, n_input_rows, kind)
 
 
-def _value_kind(source: Source, frame: pd.DataFrame, max_count: int) -> str:
-    """indicator, count or magnitude, from every value of the table's body cells (not cell
-    by cell: a cell whose values happen to be 0 and 1 is still a magnitude when the column
-    holds other values elsewhere). The range comes from the cells; only a column whose
-    values all lie in 0..max_count is scanned once more, for values that are not whole."""
-    body = frame.loc[~frame["_margin"].astype(bool)]
-    if int(body["n"].fillna(0).sum()) == 0:
-        return "magnitude"
-    lo, hi = float(body["vmin"].min()), float(body["vmax"].max())
+def _value_kind(
+    source: Source, frame: pd.DataFrame, max_count: int, per_contributor: bool = False
+) -> str:
+    """indicator, count or magnitude, from every value of the column (not cell by cell: a
+    cell whose values happen to be 0 and 1 is still a magnitude when the column holds other
+    values elsewhere). Without contributors the range comes from the cells, and only a
+    column whose values all lie in 0..max_count is scanned once more, for values that are
+    not whole; with contributors the cells hold each contributor's total, so the record
+    values are scanned (an indicator summed over a firm's establishments stays an
+    indicator of the firm: with or without the attribute)."""
+    v = quote(VALUES)
+    if per_contributor:
+        raw = source.query(
+            f"SELECT count({v}) AS k, min({v})::DOUBLE AS lo, max({v})::DOUBLE AS hi, "
+            f"count(*) FILTER (WHERE {v}::DOUBLE <> floor({v}::DOUBLE)) AS frac FROM {{src}}"
+        ).iloc[0]
+        if int(raw["k"]) == 0:
+            return "magnitude"
+        lo, hi = float(raw["lo"]), float(raw["hi"])
+        whole = int(raw["frac"]) == 0
+    else:
+        body = frame.loc[~frame["_margin"].astype(bool)]
+        if int(body["n"].fillna(0).sum()) == 0:
+            return "magnitude"
+        lo, hi = float(body["vmin"].min()), float(body["vmax"].max())
+        whole = True
     if not (lo >= 0 and hi <= max_count):
         return "magnitude"
-    v = quote(VALUES)
-    fractions = source.query(
-        f"SELECT count(*) AS k FROM {{src}} WHERE {v}::DOUBLE <> floor({v}::DOUBLE)"
-    )
-    if int(fractions["k"].iloc[0]):
+    if not per_contributor:
+        fractions = source.query(
+            f"SELECT count(*) AS k FROM {{src}} WHERE {v}::DOUBLE <> floor({v}::DOUBLE)"
+        )
+        whole = int(fractions["k"].iloc[0]) == 0
+    if not whole:
         return "magnitude"
     return "indicator" if hi <= 1 else "count"
 
