@@ -10,6 +10,7 @@ import statsmodels.formula as smformula
 
 from fivesafes.sdc import logit, logitr, ols, olsr, probit, probitr
 from fivesafes.sdc import models as sdc_models
+from fivesafes.sdc.record import validate_record
 
 KINDS = {
     "ols": (ols, "y"),
@@ -98,6 +99,7 @@ def test_numpy_arrays_are_checked_not_crashed(kind):
     assert out.status == "pass"
     assert list(out.table.index) == ["const", "x1"]
     assert np.isfinite(out.table.to_numpy(dtype=float)).all()
+    validate_record(out.record())
     # a DataFrame keeps its column names
     X = pd.DataFrame(_arrays(df)[:, :2], columns=["const", "x"])
     assert list(fit(df[dep], X).table.index) == ["const", "x"]

@@ -10,6 +10,7 @@ import pytest
 
 from fivesafes.sdc import crosstab, pivot_table
 from fivesafes.sdc.config import DEFAULT_RULES
+from fivesafes.sdc.record import validate_record
 
 
 def people(n=400, seed=7):
@@ -39,6 +40,7 @@ def test_a_share_of_100_percent_is_class_disclosure(agg):
     [f] = rules_at(out, "indicator_class_disclosure")
     assert f.cell == {"region": "N", "sex": "F"} and f.values["without"] == 0
     assert "100 %" in f.reason
+    validate_record(out.record())
 
 
 def test_a_share_of_0_percent_is_class_disclosure():
