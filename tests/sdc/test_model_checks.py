@@ -145,3 +145,12 @@ def test_a_constant_column_under_another_name_is_no_empty_category():
     df = _data(rare_n=40)
     X = pd.DataFrame({"intercept": 1.0, "x": df.x})
     assert ols(df.y, X).status == "pass"
+
+
+def test_polars_columns_and_frames_are_accepted():
+    import polars as pl
+
+    df = _data(rare_n=40)
+    X = pl.DataFrame({"const": np.ones(len(df)), "x": df.x.to_numpy()})
+    out = ols(pl.Series("y", df.y.to_numpy()), X)
+    assert out.status == "pass" and list(out.table.index) == ["const", "x"]

@@ -27,6 +27,13 @@ from .findings import Finding
 from .output import CheckedOutput
 
 
+def _pandas(x: Any) -> Any:
+    """polars and pyarrow columns and frames as pandas; numpy and pandas as they are."""
+    if isinstance(x, pd.DataFrame | pd.Series | np.ndarray) or not hasattr(x, "to_pandas"):
+        return x
+    return x.to_pandas()
+
+
 def _fit(kind: str, endog: Any, exog: Any, formula: str | None, data: Any) -> Any:
     import statsmodels.api as sm
     import statsmodels.formula.api as smf
@@ -46,7 +53,7 @@ def _fit(kind: str, endog: Any, exog: Any, formula: str | None, data: Any) -> An
             if endog is None or exog is None:
                 raise SdcInputError("give endog and exog, or formula and data", field="endog")
             cls = {"ols": sm.OLS, "logit": sm.Logit, "probit": sm.Probit}[kind]
-            model = cls(endog, exog, missing="drop")
+            model = cls(_pandas(endog), _pandas(exog), missing="drop")
         if kind == "ols":
             return model.fit()
         return model.fit(disp=0)
