@@ -94,7 +94,9 @@ def test_nan_values_from_arrow_polars_or_duckdb_are_refused_not_published():
 
     from fivesafes.sdc import hist
 
-    table = pa.table({"g": ["a", "b", "c"] * 20, "x": [1.0, 2.0, float("nan")] + [3.0] * 57})
+    table = pa.table(
+        {"g": ["a", "b", "c"] * 20, "x": [1.0, 2.0, float("nan")] + [3.0 + i for i in range(57)]}
+    )
     calls = [
         lambda: crosstab("g", None, values="x", aggfunc="mean", data=table),
         lambda: pivot_table(pl.from_arrow(table), values="x", index="g", aggfunc=["sum", "q50"]),

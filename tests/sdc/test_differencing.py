@@ -118,3 +118,18 @@ def test_tables_that_differ_both_ways_are_not_taken_for_nested():
     assert (abs(diff.to_numpy()) < 10).any()
     checked = check_against(crosstab(b["region"], b["sex"]), [crosstab(a["region"], a["sex"])])
     assert not any(f.rule == "differencing" for f in checked.finding_list)
+
+
+def test_an_earlier_table_without_contributor_counts_fails_closed():
+    """Differencing that cannot be computed asks for review; it never passes silently."""
+    df = people()
+    everyone = crosstab(df["region"], df["sex"], margins=True).record()
+    for cell in everyone["table"]["cells"]:
+        cell["contributors"] = None  # as a table without counts would be recorded
+    working = df[df.age.isin(["0-17", "18-64"])]
+    new = crosstab(working["region"], working["sex"], margins=True)
+    checked = check_against(new, [everyone], population={"age": ["0-17", "18-64"]})
+    assert checked.status == "review"
+    [f] = [f for f in checked.finding_list if f.rule == "differencing"]
+    assert f.cell is None and f.values["compared"] is False
+    assert "could not be checked" in f.reason

@@ -273,3 +273,16 @@ def test_api_suppression_never_hides_a_declared_structural_zero():
     assert status[("flu", "M")] == "primary"
     assert status[("prostate", "F")] == "published"
     assert protected.passed
+
+
+def test_cli_reports_information_loss_with_every_protected_table(tmp_path, capsys):
+    src = tmp_path / "t.csv"
+    src.write_text(TABLE)
+    for command in ("suppress", "round"):
+        dst = tmp_path / f"{command}.csv"
+        main([command, str(src), *DECL, "-o", str(dst)])
+        out = capsys.readouterr().out
+        assert "information loss: " in out and " cells " in out
+        report = next(tmp_path.glob(f"{command}.csv.*.json"))
+        loss = json.loads(report.read_text())["protection"]["information_loss"]
+        assert loss["cells"] == 12 and 0 <= loss["value_share"] <= 1

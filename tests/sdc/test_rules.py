@@ -64,7 +64,9 @@ def test_structural_zero_is_not_flagged():
     assert out.status == "pass"
 
 
-def test_zero_that_reveals_nothing_passes_by_default_but_fails_under_acro_profile():
+def test_zero_that_reveals_nothing_fails_by_default_and_passes_only_under_the_refined_rule():
+    """ACRO is the floor: every zero fails by default; only zeros that reveal fail under the
+    refined rule an office may turn on (zeros.mode = "revealing")."""
     df = people(
         {
             ("A", "F"): 20,
@@ -78,7 +80,9 @@ def test_zero_that_reveals_nothing_passes_by_default_but_fails_under_acro_profil
     )
     out = crosstab(df["area"], df["sex"])
     assert out.table.loc["A", "X"] == 0
-    assert out.findings.loc["A", "X"] == "ok"
+    assert out.findings.loc["A", "X"] == "zeros"
+    refined = DEFAULT_RULES.with_overrides({"zeros": {"mode": "revealing"}})
+    assert crosstab(df["area"], df["sex"], rules=refined).findings.loc["A", "X"] == "ok"
     strict = crosstab(df["area"], df["sex"], rules=ACRO_COMPATIBLE_RULES)
     assert strict.findings.loc["A", "X"] == "zeros"
 

@@ -36,6 +36,9 @@ class CellStats:
     aggfuncs: list[str]
     top_n: int
     n_input_rows: int
+    # what the values column holds: "indicator" (only 0 and 1), "count" (whole numbers from
+    # 0 up to a small maximum), "magnitude" (anything else); None without values
+    value_kind: str | None = None
 
     @property
     def dims(self) -> list[str]:
@@ -111,6 +114,7 @@ def aggregate(
     top_n: int = 2,
     contributor: str | None = None,
     max_cells: int = 2_000_000,
+    max_count: int = 100,
 ) -> CellStats:
     """Aggregate `data` into per-cell statistics for the rules and the published table."""
     aggfuncs = aggfuncs or ["count"]
@@ -137,10 +141,53 @@ def aggregate(
             raise EmptyTableError("the data have no rows with every table variable", field="data")
         _check_finite(frame, values)
         n_input_rows = int(frame.loc[~frame["_margin"].astype(bool), "n_rows"].sum())
+        kind = (
+            _value_kind(source, frame, max_count, contributor is not None)
+            if values is not None
+            else None
+        )
     finally:
         source.close()
     frame = complete_cells(frame, dims, len(rows), margins, max_cells)
-    return CellStats(frame, rows, columns, values, aggfuncs, top_n, n_input_rows)
+    return CellStats(frame, rows, columns, values, aggfuncs, top_n, n_input_rows, kind)
+
+
+def _value_kind(
+    source: Source, frame: pd.DataFrame, max_count: int, per_contributor: bool = False
+) -> str:
+    """indicator, count or magnitude, from every value of the column (not cell by cell: a
+    cell whose values happen to be 0 and 1 is still a magnitude when the column holds other
+    values elsewhere). Without contributors the range comes from the cells, and only a
+    column whose values all lie in 0..max_count is scanned once more, for values that are
+    not whole; with contributors the cells hold each contributor's total, so the record
+    values are scanned (an indicator summed over a firm's establishments stays an
+    indicator of the firm: with or without the attribute)."""
+    v = quote(VALUES)
+    if per_contributor:
+        raw = source.query(
+            f"SELECT count({v}) AS k, min({v})::DOUBLE AS lo, max({v})::DOUBLE AS hi, "
+            f"count(*) FILTER (WHERE {v}::DOUBLE <> floor({v}::DOUBLE)) AS frac FROM {{src}}"
+        ).iloc[0]
+        if int(raw["k"]) == 0:
+            return "magnitude"
+        lo, hi = float(raw["lo"]), float(raw["hi"])
+        whole = int(raw["frac"]) == 0
+    else:
+        body = frame.loc[~frame["_margin"].astype(bool)]
+        if int(body["n"].fillna(0).sum()) == 0:
+            return "magnitude"
+        lo, hi = float(body["vmin"].min()), float(body["vmax"].max())
+        whole = True
+    if not (lo >= 0 and hi <= max_count):
+        return "magnitude"
+    if not per_contributor:
+        fractions = source.query(
+            f"SELECT count(*) AS k FROM {{src}} WHERE {v}::DOUBLE <> floor({v}::DOUBLE)"
+        )
+        whole = int(fractions["k"].iloc[0]) == 0
+    if not whole:
+        return "magnitude"
+    return "indicator" if hi <= 1 else "count"
 
 
 def _rows_with_every_dim(source: Source, keys: list[str]) -> pd.DataFrame:
@@ -226,6 +273,11 @@ def _stat_exprs(
             f"count(*) FILTER (WHERE isnan({qv}::DOUBLE)) AS n_nan",
             f"count(*) FILTER (WHERE {qv} < 0) AS n_neg",
             f"{rows_expr} - {count_expr} AS n_missing",
+            # contributors with a non-zero value, and the range of the values: what an
+            # indicator or a count column counts, and whether everyone shares one value
+            f"count(*) FILTER (WHERE {qv} <> 0) AS n_nonzero",
+            f"min({qv})::DOUBLE AS vmin",
+            f"max({qv})::DOUBLE AS vmax",
         ]
         if any(f in ("sum", "mean") for f in aggfuncs):
             stats += [

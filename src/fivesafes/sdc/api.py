@@ -258,6 +258,7 @@ def _table(
         top_n=top_n,
         contributor=contributor,
         max_cells=rules.limits.max_cells,
+        max_count=rules.value_columns.max_count,
     )
     structural = list(structural_zeros)
     found = check_cells(stats, rules, structural)

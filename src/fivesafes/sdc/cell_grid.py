@@ -18,7 +18,7 @@ from .source import dim_key
 
 MARGIN = "All"
 
-_COUNTS = ("n", "n_rows", "n_neg", "n_missing", "n_inf", "n_nan")
+_COUNTS = ("n", "n_rows", "n_neg", "n_missing", "n_inf", "n_nan", "n_nonzero")
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:

@@ -39,15 +39,38 @@ class FrequencyRule:
 
 @dataclass(frozen=True)
 class ZerosRule:
-    # "revealing": flag zeros that leave one non-zero cell in a row/column;
-    # "all": flag every zero (ACRO's zeros_are_disclosive); "none": never flag zeros.
-    mode: Literal["revealing", "all", "none"] = "revealing"
+    # "all": flag every zero (ACRO's zeros_are_disclosive, the default: ACRO is the floor);
+    # "revealing": flag only zeros that leave one non-zero cell in a row/column (an option an
+    # office may choose, documented with its risk); "none": never flag zeros.
+    mode: Literal["revealing", "all", "none"] = "all"
     severity: Severity = "fail"
 
 
 @dataclass(frozen=True)
 class ClassDisclosureRule:
     enabled: bool = True
+    severity: Severity = "fail"
+
+
+@dataclass(frozen=True)
+class ValueColumnsRule:
+    """What a values column counts. The mean of a 0/1 indicator is a share and its sum a
+    count: the people with and without the attribute are two cells of a frequency table,
+    each held to the frequency rule, and a share of 0 % or 100 % is class disclosure. The
+    sum of a count column (whole numbers 0..`max_count`) is a count of events held to the
+    frequency rule. In any values column, a cell whose contributors all have one value
+    discloses that value of each of them (`uniform_values`)."""
+
+    enabled: bool = True
+    max_count: int = 100
+    severity: Severity = "fail"
+
+
+@dataclass(frozen=True)
+class DegreesOfFreedomRule:
+    # a standard deviation or variance of n values has n - 1 degrees of freedom; ACRO fails
+    # a cell with fewer than its safe_dof_threshold (10)
+    min_dof: int = 10
     severity: Severity = "fail"
 
 
@@ -127,6 +150,8 @@ class RuleSet:
     zeros: ZerosRule = field(default_factory=ZerosRule)
     class_disclosure: ClassDisclosureRule = field(default_factory=ClassDisclosureRule)
     dominance: DominanceRule = field(default_factory=DominanceRule)
+    value_columns: ValueColumnsRule = field(default_factory=ValueColumnsRule)
+    spread: DegreesOfFreedomRule = field(default_factory=DegreesOfFreedomRule)
     missing_values: MissingValuesRule = field(default_factory=MissingValuesRule)
     extremes: ExtremesRule = field(default_factory=ExtremesRule)
     models: ModelRule = field(default_factory=ModelRule)
@@ -157,6 +182,7 @@ ACRO_COMPATIBLE_RULES = RuleSet(
     zeros=ZerosRule(mode="all"),
     class_disclosure=ClassDisclosureRule(enabled=False),
     extremes=ExtremesRule(severity="info"),
+    value_columns=ValueColumnsRule(enabled=False),
 )
 
 
@@ -185,7 +211,9 @@ def _check_value(current: Any, value: Any, where: str, key: str) -> Any:
     if isinstance(current, int):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"expected a whole number, got {value!r}", field=where)
-        if value < 0 or (key in ("threshold", "nk_n", "base", "min_dof") and value < 1):
+        if value < 0 or (
+            key in ("threshold", "nk_n", "base", "min_dof", "max_count") and value < 1
+        ):
             raise ConfigError(f"value {value} is out of range", field=where)
         if key == "max_input_bytes" and value > MAX_INPUT_BYTES_CEILING:
             raise ConfigError(

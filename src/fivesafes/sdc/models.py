@@ -5,6 +5,13 @@ every category of a categorical regressor (and every dummy column) and on both v
 binary outcome (also when OLS fits one: a linear probability model). Call shapes follow
 statsmodels and ACRO: `ols(endog, exog)` or `ols(formula="y ~ x + C(region)", data=df)`,
 and ACRO's formula forms `olsr(formula, data)`; likewise `logit`/`logitr`, `probit`/`probitr`.
+
+Categories are counted from the design matrix, whichever formula engine statsmodels uses
+(patsy's DesignInfo or formulaic's ModelSpec): each level of a categorical term is one pattern
+of its columns, so the reference category (all dummies 0) is counted like any other level.
+In an array model, adjacent mutually exclusive 0/1 columns are read as one category's dummies
+and the rows where all are 0 as its reference. A part of the check that cannot run gives a
+`model_check_not_run` finding (review): the model never passes unchecked.
 """
 
 from __future__ import annotations
@@ -18,6 +25,13 @@ from .config import DEFAULT_RULES, RuleSet
 from .errors import EmptyTableError, NonFiniteValueError, SdcInputError
 from .findings import Finding
 from .output import CheckedOutput
+
+
+def _pandas(x: Any) -> Any:
+    """polars and pyarrow columns and frames as pandas; numpy and pandas as they are."""
+    if isinstance(x, pd.DataFrame | pd.Series | np.ndarray) or not hasattr(x, "to_pandas"):
+        return x
+    return x.to_pandas()
 
 
 def _fit(kind: str, endog: Any, exog: Any, formula: str | None, data: Any) -> Any:
@@ -39,7 +53,7 @@ def _fit(kind: str, endog: Any, exog: Any, formula: str | None, data: Any) -> An
             if endog is None or exog is None:
                 raise SdcInputError("give endog and exog, or formula and data", field="endog")
             cls = {"ols": sm.OLS, "logit": sm.Logit, "probit": sm.Probit}[kind]
-            model = cls(endog, exog, missing="drop")
+            model = cls(_pandas(endog), _pandas(exog), missing="drop")
         if kind == "ols":
             return model.fit()
         return model.fit(disp=0)
@@ -52,41 +66,166 @@ def _fit(kind: str, endog: Any, exog: Any, formula: str | None, data: Any) -> An
         raise SdcInputError(f"cannot fit the model: {exc}", field=formula or "exog") from exc
 
 
-def _categorical_counts(result: Any) -> dict[str, int]:
-    """Contributors per category of categorical regressors, or per 0/1 dummy column."""
+def _is_indicator(col: np.ndarray) -> bool:
+    uniq = np.unique(col)
+    return len(uniq) <= 2 and bool(np.all(np.isin(uniq, (0.0, 1.0))))
+
+
+def _dummy_counts(exog: pd.DataFrame) -> dict[str, int]:
+    """Both values of every 0/1 column (an indicator regressor or one dummy of a category)."""
     counts: dict[str, int] = {}
-    model = result.model
-    exog = pd.DataFrame(model.exog, columns=model.exog_names)
     for name in exog.columns:
-        col = exog[name].to_numpy()
         if name in ("const", "Intercept"):
             continue
-        uniq = np.unique(col)
-        if len(uniq) <= 2 and np.all(np.isin(uniq, (0.0, 1.0))):
-            counts[f"{name}=1"] = int((col == 1).sum())
-            counts[f"{name}=0"] = int((col == 0).sum())
-    # the reference category of each categorical term: rows where all its dummies are 0
-    info = getattr(getattr(model, "data", None), "design_info", None)
-    if info is not None:
-        for term, sl in info.term_name_slices.items():
-            cols = exog.iloc[:, sl]
-            if (
-                cols.shape[1]
-                and all(f"{c}=1" in counts for c in cols.columns)
-                and term != "Intercept"
-            ):
-                ref = int((cols.to_numpy().sum(axis=1) == 0).sum())
-                if ref < len(exog):
-                    counts[f"{term} (reference category)"] = ref
-                for c in cols.columns:
-                    counts.pop(f"{c}=0", None)
+        col = exog[name].to_numpy()
+        if _is_indicator(col):
+            for value in (1, 0):
+                k = int((col == value).sum())
+                if k:  # a value nobody has describes nobody (a constant column, say)
+                    counts[f"{name}={value}"] = k
     return counts
 
 
-def _check(kind: str, result: Any, rules: RuleSet) -> list[Finding]:
+def _kind(flags: list[bool]) -> str:
+    """A term made of only categorical factors, of some, or of none."""
+    if flags and all(flags):
+        return "categorical"
+    return "mixed" if any(flags) else "other"
+
+
+def _term_slices(spec: Any) -> tuple[dict[str, slice], dict[str, str]] | None:
+    """Per term of a formula model: its design-matrix columns, and whether its factors are
+    all categorical ("categorical"), some ("mixed": a category's slope, `C(region):x`) or
+    none ("other"). Reads patsy's DesignInfo and formulaic's ModelSpec (the two engines
+    statsmodels uses); None when the specification is neither."""
+    if spec is None:
+        return None
+    factor_infos = getattr(spec, "factor_infos", None)
+    names = getattr(spec, "term_name_slices", None)
+    if factor_infos is not None and names is not None and hasattr(spec, "terms"):
+        # patsy
+        is_cat = {f: info.type == "categorical" for f, info in factor_infos.items()}
+        return dict(names), {
+            t.name(): _kind([is_cat.get(f, False) for f in t.factors]) for t in spec.terms
+        }
+    term_slices = getattr(spec, "term_slices", None)
+    encoder_state = getattr(spec, "encoder_state", None)
+    if term_slices is not None and encoder_state is not None:
+        # formulaic; a factor without encoder state (the intercept "1") is no category
+        slices: dict[str, slice] = {}
+        kinds: dict[str, str] = {}
+        for term, sl in term_slices.items():
+            factors = [str(getattr(f, "expr", f)) for f in getattr(term, "factors", [])]
+            flags = [
+                str(getattr(encoder_state.get(f, (None,))[0], "value", "")) == "categorical"
+                for f in factors
+            ]
+            slices[str(term)] = sl
+            kinds[str(term)] = _kind(flags)
+        return slices, kinds
+    return None
+
+
+def _pattern_counts(name: str, cols: pd.DataFrame) -> dict[str, int]:
+    """Observations per level of a categorical term: each level of a full-rank coding is one
+    pattern of the term's columns (treatment coding: one dummy at 1, or all 0 for the
+    reference), whatever the contrast."""
+    counts: dict[str, int] = {}
+    arr = cols.to_numpy(dtype="float64")
+    patterns, n = np.unique(arr, axis=0, return_counts=True)
+    for pattern, k in zip(patterns, n, strict=True):
+        if not pattern.any():
+            label = f"{name} (reference category)"
+        elif np.isin(pattern, (0.0, 1.0)).all() and pattern.sum() == 1:
+            label = f"{cols.columns[int(np.argmax(pattern))]}=1"
+        else:
+            label = f"{name} level coded " + ",".join(f"{v:g}" for v in pattern)
+        counts[label] = int(k)
+    return counts
+
+
+def _exclusive_groups(exog: pd.DataFrame) -> list[list[str]]:
+    """Runs of adjacent 0/1 columns no observation has two of: the dummies of one category
+    (as `pd.get_dummies(..., drop_first=True)` makes them) in an array model."""
+    groups: list[list[str]] = []
+    current: list[str] = []
+    ones = np.zeros(len(exog), bool)
+    for name in exog.columns:
+        col = exog[name].to_numpy()
+        if name not in ("const", "Intercept") and _is_indicator(col):
+            hit = col == 1
+            if current and not (ones & hit).any():
+                current.append(name)
+                ones |= hit
+                continue
+            if len(current) > 1:
+                groups.append(current)
+            current, ones = [name], hit.copy()
+        else:
+            if len(current) > 1:
+                groups.append(current)
+            current, ones = [], np.zeros(len(exog), bool)
+    if len(current) > 1:
+        groups.append(current)
+    return groups
+
+
+def _categorical_counts(result: Any, formula: str | None) -> tuple[dict[str, int], list[str]]:
+    """Contributors per category of categorical regressors (the reference category too), or
+    per 0/1 dummy column; and the reasons any part of this could not be worked out."""
+    model = result.model
+    exog = pd.DataFrame(np.asarray(model.exog), columns=list(model.exog_names))
+    counts = _dummy_counts(exog)
+    problems: list[str] = []
+    if formula is None:
+        # an array model: dummies of one category are adjacent, mutually exclusive columns;
+        # the rows where all are 0 are its reference category
+        for group in _exclusive_groups(exog):
+            ref = int((exog[group].to_numpy() == 0).all(axis=1).sum())
+            counts[f"reference of {', '.join(group)} (all 0)"] = ref
+        return counts, problems
+    data = getattr(model, "data", None)
+    spec = getattr(data, "model_spec", None) or getattr(data, "design_info", None)
+    terms = _term_slices(spec)
+    if terms is None:
+        problems.append(
+            f"the formula's terms could not be read (specification {type(spec).__name__}): "
+            "the categories of categorical regressors, their reference categories included, "
+            "were not counted"
+        )
+        return counts, problems
+    slices, kinds = terms
+    for term, sl in slices.items():
+        cols = exog.iloc[:, sl]
+        if not cols.shape[1] or kinds.get(term) == "other":
+            continue
+        if kinds.get(term) == "mixed":
+            # a slope per category: each coefficient rests on the observations of its level
+            # (those where its column is not 0)
+            for c in cols.columns:
+                if f"{c}=1" not in counts:
+                    counts[f"{c} (observations behind it)"] = int((cols[c] != 0).sum())
+            continue
+        for c in cols.columns:
+            counts.pop(f"{c}=0", None)  # "not this dummy" is no group; the levels are
+            counts.pop(f"{c}=1", None)
+        counts.update(_pattern_counts(term, cols))
+    return counts, problems
+
+
+def _check(kind: str, result: Any, rules: RuleSet, formula: str | None = None) -> list[Finding]:
     found: list[Finding] = []
     dof = float(result.df_resid)
-    if dof < rules.models.min_dof:
+    if not np.isfinite(dof):
+        found.append(
+            Finding(
+                rule="model_check_not_run",
+                severity="review",
+                values={"check": "model_dof"},
+                reason="the residual degrees of freedom could not be computed",
+            )
+        )
+    elif dof < rules.models.min_dof:
         found.append(
             Finding(
                 rule="model_dof",
@@ -99,7 +238,18 @@ def _check(kind: str, result: Any, rules: RuleSet) -> list[Finding]:
             )
         )
     t = rules.frequency.threshold
-    for term, n in _categorical_counts(result).items():
+    counts, problems = _categorical_counts(result, formula)
+    for problem in problems:
+        # a check that cannot run fails closed: a person looks, the output never passes
+        found.append(
+            Finding(
+                rule="model_check_not_run",
+                severity="review",
+                values={"check": "model_category"},
+                reason=problem,
+            )
+        )
+    for term, n in counts.items():
         if n < t:
             found.append(
                 Finding(
@@ -131,6 +281,18 @@ def _check(kind: str, result: Any, rules: RuleSet) -> list[Finding]:
     return found
 
 
+def _rows_of(term: str, index: list[str]) -> list[str]:
+    """The coefficient rows a category finding concerns."""
+    if term.startswith("reference of ") and term.endswith(" (all 0)"):
+        names = set(term[len("reference of ") : -len(" (all 0)")].split(", "))
+        return [i for i in index if i in names]
+    for tail in (" (reference category)", " (observations behind it)", "=1", "=0"):
+        if term.endswith(tail):
+            term = term[: -len(tail)]
+    term = term.split(" level coded ")[0]
+    return [i for i in index if i == term or i.startswith(term + "[")]
+
+
 def _model_output(
     kind: str, endog: Any, exog: Any, formula: str | None, data: Any, rules: RuleSet | None
 ) -> CheckedOutput:
@@ -138,17 +300,19 @@ def _model_output(
     result = _fit(kind, endog, exog, formula, data)
     if int(result.nobs) == 0:
         raise EmptyTableError("no observations left to fit", field="data")
-    found = _check(kind, result, rules)
-    ci = result.conf_int()
+    found = _check(kind, result, rules, formula)
+    # statsmodels gives Series for pandas input and arrays for numpy input
+    ci = np.asarray(result.conf_int())
     table = pd.DataFrame(
         {
-            "coef": result.params,
-            "std_err": result.bse,
-            "statistic": result.tvalues,
-            "p_value": result.pvalues,
-            "ci_low": ci.iloc[:, 0],
-            "ci_high": ci.iloc[:, 1],
-        }
+            "coef": np.asarray(result.params),
+            "std_err": np.asarray(result.bse),
+            "statistic": np.asarray(result.tvalues),
+            "p_value": np.asarray(result.pvalues),
+            "ci_low": ci[:, 0],
+            "ci_high": ci[:, 1],
+        },
+        index=pd.Index([str(n) for n in result.model.exog_names]),
     )
     table.index.name = "term"
     notes = pd.DataFrame("ok", index=table.index, columns=table.columns)
@@ -157,8 +321,7 @@ def _model_output(
         notes[:] = "; ".join(model_wide)
     for f in found:
         if f.cell and "term" in f.cell:
-            term = f.cell["term"].split("=")[0].replace(" (reference category)", "")
-            hits = [i for i in table.index if str(i) == term or str(i).startswith(term + "[")]
+            hits = _rows_of(f.cell["term"], list(table.index))
             for i in hits:
                 for col in notes.columns:
                     old = str(notes.loc[i, col])

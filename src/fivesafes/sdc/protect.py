@@ -22,12 +22,26 @@ from .findings import Finding
 from .hierarchy import Hierarchy, HierTable, table_from_frame
 from .output import CheckedOutput
 from .rounding import RoundingResult, controlled_round
+from .rules.base import labels_of
 from .source import free_name
-from .suppression import Protection, SuppressionResult, frequency_protection, suppress
+from .suppression import (
+    Protection,
+    SuppressionResult,
+    dominance_protection,
+    frequency_protection,
+    suppress,
+)
 
 # the rules whose failures controlled rounding resolves: an intruder cannot tell a rounded
 # small count from any other count within one base
 ROUNDING_CURES = ("frequency",)
+
+# failures of these rules in a magnitude table are protected by the amount the dominance rule
+# needs (p% / (n,k) protection levels), not a share of the cell's value
+DOMINANCE_RULES = ("dominance_nk", "dominance_p")
+# failures of these rules in a sum table concern what an indicator or count column counts:
+# protected as frequency-rule cells of that count
+COUNTED_RULES = ("indicator_frequency", "indicator_class_disclosure")
 
 
 @dataclass
@@ -61,6 +75,39 @@ class ProtectedTable:
             return "review"
         return "pass"
 
+    def information_loss(self) -> dict[str, Any]:
+        """What the protection took from the reader: suppressed (or rounded) cells and the
+        share of the value they hold, over the inner cells and the totals apart."""
+        values = np.abs(np.asarray(self.table.values, dtype="float64"))
+        total = self.table.is_total()
+        if self.suppression is not None:
+            hidden = self.suppression.suppressed
+        elif self.rounding is not None:
+            hidden = np.asarray(self.rounding.values, dtype="float64") != self.table.values
+        else:  # pragma: no cover - every ProtectedTable has one of the two
+            hidden = np.zeros(self.table.n_cells, bool)
+        inner = ~total
+        inner_value = float(values[inner].sum())
+        out: dict[str, Any] = {
+            "cells": int(self.table.n_cells),
+            "cells_" + ("suppressed" if self.suppression is not None else "changed"): int(
+                hidden.sum()
+            ),
+            "cell_share": round(float(hidden.mean()) if hidden.size else 0.0, 6),
+            "inner_cells": int(inner.sum()),
+            "inner_cells_affected": int((hidden & inner).sum()),
+            "total_cells_affected": int((hidden & total).sum()),
+        }
+        if self.suppression is not None:
+            lost = float(values[hidden & inner].sum())
+            out["value_suppressed"] = lost
+            out["value_share"] = round(lost / inner_value, 6) if inner_value else 0.0
+        elif self.rounding is not None:
+            dev = float(np.abs(np.asarray(self.rounding.values) - self.table.values)[inner].sum())
+            out["absolute_change"] = dev
+            out["value_share"] = round(dev / inner_value, 6) if inner_value else 0.0
+        return out
+
     def protection_section(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "method": self.method,
@@ -68,6 +115,7 @@ class ProtectedTable:
             "status": self.status,
             "remaining": [f.as_dict() for f in self.remaining],
             "notes": self.notes,
+            "information_loss": self.information_loss(),
         }
         if self.suppression is not None:
             out["primary"] = int(self.suppression.primary.sum())
@@ -99,6 +147,82 @@ def _primary_mask(table: HierTable, out: CheckedOutput) -> np.ndarray:
         labels = tuple(f.cell[n] for n in names)
         mask[table.flat_index(labels)] = True
     return mask
+
+
+def _rules_by_cell(table: HierTable, out: CheckedOutput) -> dict[int, set[str]]:
+    """The failing rules of each primary cell (flat position in `table`)."""
+    names = [h.name for h in table.dims]
+    by: dict[int, set[str]] = {}
+    for f in out.finding_list:
+        if f.severity == "fail" and f.cell is not None:
+            by.setdefault(table.flat_index(tuple(f.cell[n] for n in names)), set()).add(f.rule)
+    return by
+
+
+def magnitude_protection(
+    table: HierTable, out: CheckedOutput, primary: np.ndarray, rules: RuleSet
+) -> Protection:
+    """Each primary cell of a sum table protected by what its failing rules require:
+
+    - p% / (n,k) dominance: the standard protection levels, `p * x1 - (X - x1 - x2)` and
+      `(x1 + ... + xn) / k - X` (the larger where both fail; `dominance_protection`), from
+      the cell's largest contributions; at least 1 unit, downward at most the value;
+    - 0/1 indicator and count cells: the frequency rule's protection of the count they hold;
+    - anything else (too few contributors, zeros, values everyone shares): `share * value`
+      both ways (at least 1 unit up; down at most the value), `share` being
+      `suppression.frequency_protection`.
+    The largest requirement of a cell's rules applies."""
+    values = np.asarray(table.values, dtype="float64")
+    share = rules.suppression.frequency_protection
+    base = np.maximum(1.0, share * np.abs(values))
+    upper = np.zeros(table.n_cells)
+    lower = np.zeros(table.n_cells)
+    by_cell = _rules_by_cell(table, out)
+    dom = _dominance_amounts(table, out, rules)
+    counted = frequency_protection(
+        values, np.ones(table.n_cells, bool), rules.frequency.threshold, share
+    )
+    for pos in np.flatnonzero(primary):
+        failed = by_cell.get(int(pos), set())
+        up: list[float] = []
+        down: list[float] = []
+        if failed & set(DOMINANCE_RULES) and int(pos) in dom:
+            need = max(1.0, dom[int(pos)])
+            up.append(need)
+            down.append(min(need, values[pos]))
+        if failed & set(COUNTED_RULES):
+            up.append(float(counted.upper[pos]))
+            down.append(float(counted.lower[pos]))
+        if not up or failed - set(DOMINANCE_RULES) - set(COUNTED_RULES):
+            up.append(float(base[pos]))
+            down.append(float(min(base[pos], values[pos])))
+        upper[pos] = max(up)
+        lower[pos] = max(down)
+    return Protection(upper, lower)
+
+
+def _dominance_amounts(table: HierTable, out: CheckedOutput, rules: RuleSet) -> dict[int, float]:
+    """The protection the dominance rules require of each cell (flat position in `table`)
+    whose contributions the check kept (tables made from microdata)."""
+    stats = out.stats
+    if stats is None or "top" not in stats.frame or "abs_total" not in stats.frame:
+        return {}
+    r = rules.dominance
+    frame = stats.frame
+    tops = frame["top"].tolist()
+    top1 = np.asarray([float(sum(t[:1])) for t in tops])
+    top2 = np.asarray([float(sum(t[1:2])) for t in tops])
+    topn = np.asarray([float(sum(t[: r.nk_n])) for t in tops])
+    total = frame["abs_total"].to_numpy(dtype="float64")
+    up, _ = dominance_protection(total, top1, top2, topn, r.p, r.nk_k)
+    names = [h.name for h in table.dims]
+    amounts: dict[int, float] = {}
+    for i, cell in enumerate(labels_of(stats, np.arange(len(frame)))):
+        try:
+            amounts[table.flat_index(tuple(cell[n] for n in names))] = float(up[i])
+        except KeyError:
+            continue
+    return amounts
 
 
 def _structural(table: HierTable, out: CheckedOutput) -> np.ndarray:
@@ -162,10 +286,7 @@ def protect_by_suppression(
             table.values, primary, rules.frequency.threshold, settings.frequency_protection
         )
     else:
-        share = np.maximum(1.0, settings.frequency_protection * np.abs(table.values))
-        prot = Protection(
-            np.where(primary, share, 0.0), np.where(primary, np.minimum(share, table.values), 0.0)
-        )
+        prot = magnitude_protection(table, out, primary, rules)
     result = suppress(table, primary, prot, settings, known=_structural(table, out))
     report = audit(table, result.suppressed, result.protection)
     status = np.where(

@@ -103,6 +103,13 @@ def protect(args: argparse.Namespace) -> int:
                 f"rounded to base {r.base}; largest change {r.max_deviation:g}; totals "
                 f"{'add up' if r.additive else 'DO NOT add up'}"
             )
+        loss = section["information_loss"]
+        hidden = loss.get("cells_suppressed", loss.get("cells_changed", 0))
+        print(
+            f"information loss: {hidden} of {loss['cells']} cells "
+            f"{'suppressed' if 'cells_suppressed' in loss else 'changed'} "
+            f"({loss['cell_share']:.1%}), {loss['value_share']:.1%} of the inner cells' value"
+        )
         for f in protected.remaining:
             where = " at " + ", ".join(f"{k}={v}" for k, v in f.cell.items()) if f.cell else ""
             print(f"  still {f.severity.upper()} {f.rule}{where}: {f.reason}")

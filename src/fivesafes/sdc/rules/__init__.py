@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from ..aggregate import CellStats
 from ..config import RuleSet
 from .base import CellFinding
+from .counted import check_counted, check_spread_dof
 from .dominance import check_dominance
 from .frequency import check_frequency
 from .values import check_extremes, check_missing
@@ -30,6 +31,8 @@ def check_cells(
     found += check_zeros(stats, rules, structural)
     found += check_class_disclosure(stats, rules, structural)
     found += check_dominance(stats, rules)
+    found += check_counted(stats, rules)
+    found += check_spread_dof(stats, rules)
     found += check_missing(stats, rules)
     found += check_extremes(stats, rules)
     return found
