@@ -35,7 +35,7 @@ def test_all_up_answers_200_with_each_component(client) -> None:
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert set(body["components"]) == {"database", "worker", "data_dir"}
+    assert set(body["components"]) == {"database", "worker", "data_dir", "audit_anchor"}
     assert all(c["state"] == "ok" for c in body["components"].values())
     assert body["components"]["worker"]["last_heartbeat_age_seconds"] == pytest.approx(3, abs=2)
     assert "MB free" in body["components"]["data_dir"]["detail"]

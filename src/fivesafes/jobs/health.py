@@ -1,4 +1,5 @@
-"""`GET /healthz`: is the database up, is a worker alive, is the data folder writable?
+"""`GET /healthz`: is the database up, is a worker alive, is the data folder writable, can the
+audit log's anchor be written (and did no anchor write fail in this server process)?
 
 200 with every component's state when all are up; 503 naming the failing components otherwise.
 Details are plain facts (ages, counts, free space), never paths, hosts, settings or errors text.
@@ -91,7 +92,18 @@ def check_data_dir() -> dict[str, Any]:
     }
 
 
-CHECKS = {"database": check_database, "worker": check_worker, "data_dir": check_data_dir}
+def check_audit_anchor() -> dict[str, Any]:
+    from fivesafes.audit.anchor import health
+
+    return health()
+
+
+CHECKS = {
+    "database": check_database,
+    "worker": check_worker,
+    "data_dir": check_data_dir,
+    "audit_anchor": check_audit_anchor,
+}
 
 
 def report() -> tuple[dict[str, Any], int]:

@@ -71,13 +71,10 @@ class AccessPolicyMiddleware:
                     response["HX-Redirect"] = target
                     return response
                 return HttpResponseRedirect(target)
-            from fivesafes.audit.services import record
+            from fivesafes.audit.services import record_refusal
 
-            record(
-                action="access.denied",
-                actor=request.user,
-                request=request,
-                data={"path": request.path, "reason": denial.reason},
+            record_refusal(
+                action="access.denied", actor=request.user, request=request, reason=denial.reason
             )
             return refuse(request, denial.reason, denial.status)
         return None
