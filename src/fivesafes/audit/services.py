@@ -164,6 +164,11 @@ def refusal_source(ip: str | None) -> str:
     return address.compressed
 
 
+def now() -> datetime:
+    """The time refusal windows are counted by (a function of its own, so tests can fix it)."""
+    return timezone.now()
+
+
 def window_start(moment: datetime) -> datetime:
     seconds = int(REFUSAL_WINDOW.total_seconds())
     epoch = int(moment.timestamp())
@@ -219,11 +224,11 @@ def _summarise_closed(action: str, start: datetime, limit: int = 100) -> int:
     return len(rows)
 
 
-def summarise_closed_windows(now: datetime | None = None) -> int:
+def summarise_closed_windows(at: datetime | None = None) -> int:
     """Record the summary of every closed window that has one pending (a periodic command runs
     this, so a burst that stopped is summarised even when no refusal follows). Also forgets
     windows closed for more than an hour. Returns how many summaries were recorded."""
-    start = window_start(now or timezone.now())
+    start = window_start(at or now())
     pending = RefusalWindow.objects.filter(window_start__lt=start, suppressed__gt=0)
     actions = {key.split(" ", 1)[0] for key in pending.values_list("source", flat=True)}
     count = 0
@@ -260,8 +265,7 @@ def record_refusal(
     }
     if _actor(actor, request) is not None:
         return record(action=action, actor=actor, request=request, data=payload)
-    now = timezone.now()
-    start = window_start(now)
+    start = window_start(now())
     ip = client_ip(request)
     with transaction.atomic():
         everyone = _locked_window(f"{action} *", start, action)  # always first: no deadlock
