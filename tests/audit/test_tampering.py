@@ -145,7 +145,12 @@ def replaced_everything(tamper, events, users):
     tamper("UPDATE audit_auditchainhead SET sequence = 0, hash = '', genesis = ''")
     for i in range(100):
         record(action="test.kept", data={"i": i})  # not anchored: no commit in this test
-    return ["Event #100 differs from the anchor's checkpoint #100", "identity differs"]
+    return [
+        "Event #1 differs from the anchor's checkpoint #1 ",
+        "and 80 more checkpoint(s) differ",
+        "Event #1 is not the one 100 checkpoint(s) name",
+        "identity differs",
+    ]
 
 
 def actor_link_emptied(tamper, events, users):
@@ -237,6 +242,46 @@ def test_an_edited_line_does_not_hide_the_removal_it_was_meant_to_cover(
     message = verify_failure()
     assert "Anchor line 51 " in message and "bad HMAC" in message
     assert "30 more line(s)" in message
+
+
+def test_a_rewrite_with_the_key_and_a_forged_checkpoint_is_caught_by_the_older_ones(
+    anchored, tamper, audit_anchor_per_test
+):
+    """Someone with the database, the audit key and the right to append to the anchor file
+    (not to rewrite it) changes event #30, recomputes every hash after it so the chain is intact,
+    and appends a valid checkpoint for the new head: the checkpoints already written for
+    #30 to #100 no longer match."""
+    from fivesafes.audit.chain import compute_hash
+
+    anchored(100)
+    tamper("UPDATE audit_auditevent SET data = %s WHERE sequence = 30", ['{"n": 0}'])
+    prev = AuditEvent.objects.get(sequence=29).hash
+    for sequence in range(30, 101):
+        event = AuditEvent.objects.get(sequence=sequence)
+        event.prev_hash = prev
+        new_hash = compute_hash(event)
+        tamper(
+            "UPDATE audit_auditevent SET prev_hash = %s, hash = %s WHERE sequence = %s",
+            [prev, new_hash, sequence],
+        )
+        prev = new_hash
+    tamper("UPDATE audit_auditchainhead SET hash = %s WHERE id = 1", [prev])
+    genesis = AuditEvent.objects.get(sequence=1).hash
+    with audit_anchor_per_test.open("ab") as handle:
+        handle.write(anchor.checkpoint_line(100, prev, genesis))
+    assert verify_events_alone_ok()
+    message = verify_failure()
+    assert "intact in itself (100 event(s))" in message
+    assert "Event #30 differs from the anchor's checkpoint #30 " in message
+    assert "and 51 more checkpoint(s) differ" in message
+
+
+def verify_events_alone_ok() -> bool:
+    from fivesafes.audit.chain import verify_events
+
+    return verify_events(
+        AuditEvent.objects.order_by("sequence"), AuditChainHead.objects.get(pk=1)
+    ).ok
 
 
 def test_an_actor_link_emptied_by_deleting_the_account_is_not_tampering(anchored, make_user):

@@ -21,7 +21,7 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -163,7 +163,6 @@ class AnchorReading:
     exists: bool
     valid: int = 0
     latest: Checkpoint | None = None
-    conflicting: list[Checkpoint] = field(default_factory=list)
     bad_lines: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -203,11 +202,18 @@ def parse(raw: bytes) -> tuple[dict[str, Any] | None, str]:
     return payload, ""
 
 
-def read(path: Path | None = None) -> AnchorReading:
+def read(
+    path: Path | None = None,
+    each_chunk: Callable[[list[Checkpoint]], None] | None = None,
+    chunk_size: int = 2000,
+) -> AnchorReading:
+    """Read the whole file; hand the valid checkpoints to `each_chunk` a chunk at a time (so a
+    long file is checked without holding it in memory)."""
     path = path or anchor_path()
     if not path.exists():
         return AnchorReading(exists=False)
     reading = AnchorReading(exists=True)
+    chunk: list[Checkpoint] = []
     for number, raw in _lines(path):
         if not raw.strip():
             continue
@@ -219,11 +225,13 @@ def read(path: Path | None = None) -> AnchorReading:
         checkpoint = Checkpoint(
             payload["sequence"], payload["hash"], payload["genesis"], payload["at"], number
         )
-        latest = reading.latest
-        if latest is None or checkpoint.sequence > latest.sequence:
-            reading.latest, reading.conflicting = checkpoint, []
-        elif checkpoint.sequence == latest.sequence and (
-            checkpoint.hash != latest.hash or checkpoint.genesis != latest.genesis
-        ):
-            reading.conflicting.append(checkpoint)
+        if reading.latest is None or checkpoint.sequence > reading.latest.sequence:
+            reading.latest = checkpoint
+        if each_chunk is not None:
+            chunk.append(checkpoint)
+            if len(chunk) >= chunk_size:
+                each_chunk(chunk)
+                chunk = []
+    if each_chunk is not None and chunk:
+        each_chunk(chunk)
     return reading

@@ -209,24 +209,46 @@ def verify_events(
     )
 
 
-MAX_BAD_LINES_SHOWN = 20
+MAX_SHOWN = 20
 
 
 def check_anchor(head: AuditChainHead | None) -> tuple[list[str], list[str], str]:
-    """Compare the database with the anchor file's latest valid checkpoint.
+    """Compare the database with every valid checkpoint of the anchor file.
 
-    Returns the problems (tampering), the warnings (gaps in anchoring), and a note on the
-    checkpoint that held."""
+    Each checkpoint names an event and its hash, and the hash of event #1: the event must be
+    there with that hash (which, through the chain, vouches for every event before it), and
+    the log must not end before the latest checkpoint. Returns the problems (tampering), the
+    warnings (gaps in anchoring), and a note on the latest checkpoint that held."""
     path = anchor.anchor_path()
-    reading = anchor.read(path)
+    last = AuditEvent.objects.aggregate(last=Max("sequence"))["last"] or 0
+    first = AuditEvent.objects.filter(sequence=1).values_list("hash", flat=True).first()
+    differing: list[anchor.Checkpoint] = []
+    missing: list[anchor.Checkpoint] = []
+    foreign: list[anchor.Checkpoint] = []
+
+    def check(chunk: list[anchor.Checkpoint]) -> None:
+        wanted = {c.sequence for c in chunk if c.sequence <= last}
+        stored = dict(
+            AuditEvent.objects.filter(sequence__in=wanted).values_list("sequence", "hash")
+        )
+        for checkpoint in chunk:
+            if first is not None and not hmac.compare_digest(first, checkpoint.genesis):
+                foreign.append(checkpoint)
+            if checkpoint.sequence > last:
+                continue  # reported once, for the latest checkpoint, below
+            if checkpoint.sequence not in stored:
+                missing.append(checkpoint)
+            elif not hmac.compare_digest(stored[checkpoint.sequence], checkpoint.hash):
+                differing.append(checkpoint)
+
+    reading = anchor.read(path, check)
     problems: list[str] = []
     warnings: list[str] = []
-    for number, why in reading.bad_lines[:MAX_BAD_LINES_SHOWN]:
+    for number, why in reading.bad_lines[:MAX_SHOWN]:
         problems.append(f"Anchor line {number} of {path}: {why}.")
-    if len(reading.bad_lines) > MAX_BAD_LINES_SHOWN:
-        more = len(reading.bad_lines) - MAX_BAD_LINES_SHOWN
+    if len(reading.bad_lines) > MAX_SHOWN:
+        more = len(reading.bad_lines) - MAX_SHOWN
         problems.append(f"Anchor: {more} more line(s) of {path} are not valid checkpoints.")
-    last = AuditEvent.objects.aggregate(last=Max("sequence"))["last"] or 0
     checkpoint = reading.latest
     if checkpoint is None:
         if last:
@@ -236,40 +258,31 @@ def check_anchor(head: AuditChainHead | None) -> tuple[list[str], list[str], str
                 "events would go unseen; `fivesafes audit checkpoint` writes one."
             )
         return problems, warnings, ""
-    for other in reading.conflicting:
-        problems.append(
-            f"Anchor line {other.line} disagrees with line {checkpoint.line} about event "
-            f"#{checkpoint.sequence}: one of them was forged with the audit key."
-        )
-    stored = (
-        AuditEvent.objects.filter(sequence=checkpoint.sequence)
-        .values_list("hash", flat=True)
-        .first()
-    )
-    first = AuditEvent.objects.filter(sequence=1).values_list("hash", flat=True).first()
-    head_sequence = head.sequence if head else 0
-    if stored is None and last < checkpoint.sequence:
+    if last < checkpoint.sequence:
         problems.append(
             f"The newest events were removed: the anchor's {checkpoint.describe()} names event "
             f"#{checkpoint.sequence}, but the log ends at #{last}"
             + (" (it is empty)" if last == 0 else "")
             + f": at least {checkpoint.sequence - last} event(s) are missing."
         )
-    elif stored is None:
+    for found in differing[:MAX_SHOWN]:
         problems.append(
-            f"Event #{checkpoint.sequence}, named by the anchor's {checkpoint.describe()}, "
-            "is missing from the log."
+            f"Event #{found.sequence} differs from the anchor's {found.describe()}: the log was "
+            "rewritten or replaced up to that event (or the checkpoint forged with the key)."
         )
-    elif not hmac.compare_digest(stored, checkpoint.hash):
+    for found in missing[:MAX_SHOWN]:
         problems.append(
-            f"Event #{checkpoint.sequence} differs from the anchor's {checkpoint.describe()}: "
-            "the log was rewritten or replaced up to that event."
+            f"Event #{found.sequence}, named by the anchor's {found.describe()}, is missing."
         )
-    if first is not None and not hmac.compare_digest(first, checkpoint.genesis):
+    if foreign:
         problems.append(
-            f"Event #1 is not the one the anchor's {checkpoint.describe()} names (the chain's "
-            "identity differs): the log was replaced."
+            f"Event #1 is not the one {len(foreign)} checkpoint(s) name, first the anchor's "
+            f"{foreign[0].describe()} (the chain's identity differs): the log was replaced."
         )
+    for kind, found_list in (("differ", differing), ("are missing", missing)):
+        if len(found_list) > MAX_SHOWN:
+            problems.append(f"... and {len(found_list) - MAX_SHOWN} more checkpoint(s) {kind}.")
+    head_sequence = head.sequence if head else 0
     if head_sequence < checkpoint.sequence:
         problems.append(
             f"The chain head (#{head_sequence}) is behind the anchor's {checkpoint.describe()}."
