@@ -254,9 +254,9 @@ def record_refusal(
     recorded one by one up to REFUSALS_PER_SOURCE per source (and REFUSALS_ALL_SOURCES from all
     sources) per REFUSAL_WINDOW; the rest are counted, and when the window has closed one
     `<action>_summarised` event records the count (at the next refusal of any anonymous
-    request, or when `fivesafes audit checkpoint` runs). The counting is in the database,
-    locked, so several server processes count together. Returns the event, or None when the
-    refusal was only counted.
+    request, at the worker's sweep, or when `fivesafes audit checkpoint` runs). The counting
+    is in the database, locked, so several server processes count together. Returns the event,
+    or None when the refusal was only counted.
     """
     payload = {
         **bounded_path(clean_text(request.path)),
