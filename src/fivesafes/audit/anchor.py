@@ -132,7 +132,8 @@ def write_checkpoint(sequence: int, event_hash: str, genesis: str) -> bool:
 
 
 def health() -> dict[str, Any]:
-    """The anchor's state for /healthz: writable, and no failed write in this process."""
+    """The anchor's state for /healthz: writable, and no failed write in this process; else
+    "degraded" (requests are still served; the newest audit events are not anchored)."""
     path = anchor_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -140,12 +141,15 @@ def health() -> dict[str, Any]:
         os.close(fd)
     except OSError as error:
         logger.error("Health: the audit anchor file cannot be opened for appending: %r", error)
-        return {"state": "down", "detail": f"anchor file not writable ({type(error).__name__})"}
+        return {
+            "state": "degraded",
+            "detail": f"anchor file not writable ({type(error).__name__})",
+        }
     with STATE.lock:
         failures, last, at = STATE.failures, STATE.last_failure, STATE.last_failure_at
     if failures:
         return {
-            "state": "down",
+            "state": "degraded",
             "detail": f"{failures} anchor write(s) failed in this process, last at {at} ({last}); "
             "run `fivesafes audit checkpoint` once fixed",
             "failed_writes": failures,

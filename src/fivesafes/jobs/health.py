@@ -2,6 +2,9 @@
 audit log's anchor be written (and did no anchor write fail in this server process)?
 
 200 with every component's state when all are up; 503 naming the failing components otherwise.
+A degraded component (the audit anchor: the service works, but the newest audit events are not
+anchored) is named under `degraded` with status "degraded" and still answers 200, so a load
+balancer keeps serving while alerting picks it up.
 Details are plain facts (ages, counts, free space), never paths, hosts, settings or errors text.
 """
 
@@ -108,10 +111,14 @@ CHECKS = {
 
 def report() -> tuple[dict[str, Any], int]:
     components = {name: check() for name, check in CHECKS.items()}
-    failing = [name for name, component in components.items() if component["state"] != "ok"]
-    body: dict[str, Any] = {"status": "down" if failing else "ok", "components": components}
+    failing = [name for name, component in components.items() if component["state"] == "down"]
+    degraded = [name for name, c in components.items() if c["state"] == "degraded"]
+    status = "down" if failing else "degraded" if degraded else "ok"
+    body: dict[str, Any] = {"status": status, "components": components}
     if failing:
         body["failing"] = failing
+    if degraded:
+        body["degraded"] = degraded  # for alerting; the service still answers, so 200
     return body, 503 if failing else 200
 
 
