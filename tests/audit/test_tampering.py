@@ -435,3 +435,46 @@ def test_concurrent_writers_never_interleave_lines(tmp_path) -> None:
     assert reading.bad_lines == []
     assert reading.valid == 1200
     assert reading.latest is not None and reading.latest.sequence == 30_300
+
+
+def test_an_event_inserted_past_the_head_is_detected(anchored, tamper) -> None:
+    events = anchored(3)
+    tamper(
+        "INSERT INTO audit_auditevent (sequence, occurred_at, actor_label, action, object_type,"
+        " object_id, object_label, data, prev_hash, hash) VALUES"
+        " (4, %s, 'mallory', 'test.kept', '', '', '', '{}', %s, %s)",
+        [events[-1].occurred_at, events[-1].hash, "f" * 64],
+    )
+    message = verify_failure()
+    assert "event #4" in message and "beyond the chain head (#3)" in message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_verify_raises_no_false_alarm_while_events_are_appended() -> None:
+    """Appends (and their checkpoints) keep coming while verify reads: it reads the anchor
+    before the log, and walks the log up to the head it read."""
+    import threading
+
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def append() -> None:
+        try:
+            while not stop.is_set():
+                record(action="test.concurrent")
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    record(action="test.one")
+    writer = threading.Thread(target=append)
+    writer.start()
+    try:
+        verdicts = [verify() for _ in range(15)]
+    finally:
+        stop.set()
+        writer.join(timeout=60)
+    assert errors == []
+    assert AuditEvent.objects.count() > 5  # the appends did overlap the verifications
+    assert [v.message for v in verdicts if not v.ok] == []

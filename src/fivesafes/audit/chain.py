@@ -212,36 +212,41 @@ def verify_events(
 MAX_SHOWN = 20
 
 
-def check_anchor(head: AuditChainHead | None) -> tuple[list[str], list[str], str]:
+def check_anchor() -> tuple[list[str], list[str], str, AuditChainHead | None]:
     """Compare the database with every valid checkpoint of the anchor file.
 
     Each checkpoint names an event and its hash, and the hash of event #1: the event must be
     there with that hash (which, through the chain, vouches for every event before it), and
     the log must not end before the latest checkpoint. Returns the problems (tampering), the
-    warnings (gaps in anchoring), and a note on the latest checkpoint that held."""
+    warnings (gaps in anchoring), a note on the latest checkpoint that held, and the chain
+    head as read after the file.
+
+    The file is read before the database is asked: a line is written only after its event was
+    committed, so while the application keeps appending, every line read names an event the
+    database already has (no false alarm from a checkpoint newer than the log)."""
     path = anchor.anchor_path()
-    last = AuditEvent.objects.aggregate(last=Max("sequence"))["last"] or 0
     first = AuditEvent.objects.filter(sequence=1).values_list("hash", flat=True).first()
     differing: list[anchor.Checkpoint] = []
     missing: list[anchor.Checkpoint] = []
     foreign: list[anchor.Checkpoint] = []
 
     def check(chunk: list[anchor.Checkpoint]) -> None:
-        wanted = {c.sequence for c in chunk if c.sequence <= last}
+        wanted = {c.sequence for c in chunk}
         stored = dict(
             AuditEvent.objects.filter(sequence__in=wanted).values_list("sequence", "hash")
         )
         for checkpoint in chunk:
             if first is not None and not hmac.compare_digest(first, checkpoint.genesis):
                 foreign.append(checkpoint)
-            if checkpoint.sequence > last:
-                continue  # reported once, for the latest checkpoint, below
             if checkpoint.sequence not in stored:
                 missing.append(checkpoint)
             elif not hmac.compare_digest(stored[checkpoint.sequence], checkpoint.hash):
                 differing.append(checkpoint)
 
     reading = anchor.read(path, check)
+    head = AuditChainHead.objects.filter(pk=1).first()
+    last = AuditEvent.objects.aggregate(last=Max("sequence"))["last"] or 0
+    missing = [c for c in missing if c.sequence <= last]  # the rest: "newest removed", below
     problems: list[str] = []
     warnings: list[str] = []
     for number, why in reading.bad_lines[:MAX_SHOWN]:
@@ -257,7 +262,7 @@ def check_anchor(head: AuditChainHead | None) -> tuple[list[str], list[str], str
                 f"No valid checkpoint: the anchor file {path} {where}, so removing the newest "
                 "events would go unseen; `fivesafes audit checkpoint` writes one."
             )
-        return problems, warnings, ""
+        return problems, warnings, "", head
     if last < checkpoint.sequence:
         problems.append(
             f"The newest events were removed: the anchor's {checkpoint.describe()} names event "
@@ -293,7 +298,7 @@ def check_anchor(head: AuditChainHead | None) -> tuple[list[str], list[str], str
             "covered by a checkpoint (an anchor write failed, or none was written yet); "
             "`fivesafes audit checkpoint` writes one."
         )
-    return problems, warnings, f"anchored by the {checkpoint.describe()}"
+    return problems, warnings, f"anchored by the {checkpoint.describe()}", head
 
 
 def append_only_guard_warnings() -> list[str]:
@@ -324,13 +329,38 @@ def append_only_guard_warnings() -> list[str]:
     return []
 
 
+def beyond_the_head(chain: Verdict) -> Verdict:
+    """An event past the chain head (an append moves the head in the same transaction, so
+    none is there legitimately): inserted past it, or the head was moved back."""
+    # The last event first, then the head: the head only grows, and moves with each append,
+    # so for an untouched log the head read afterwards is never behind it.
+    event = AuditEvent.objects.order_by("-sequence").first()
+    now = AuditChainHead.objects.filter(pk=1).values_list("sequence", flat=True).first() or 0
+    if event is None or event.sequence <= now:
+        return chain
+    return Verdict(
+        False,
+        chain.count,
+        f"Chain broken at {describe(event)}: it lies beyond the chain head (#{now}): events "
+        "were inserted past it, or the head was moved back.",
+        event.sequence,
+    )
+
+
 def verify() -> Verdict:
     """The chain walked from #1, its actors' links, and the anchor's latest checkpoint."""
-    head = AuditChainHead.objects.filter(pk=1).first()
+    problems, warnings, anchored, head = check_anchor()
     accounts = set(get_user_model().objects.values_list("pk", flat=True))
-    events = AuditEvent.objects.order_by("sequence").iterator(chunk_size=2000)
+    # The events up to the head as read: what is appended meanwhile is for the next run.
+    head_sequence = head.sequence if head else 0
+    events = (
+        AuditEvent.objects.filter(sequence__lte=head_sequence)
+        .order_by("sequence")
+        .iterator(chunk_size=2000)
+    )
     chain = verify_events(events, head, accounts)
-    problems, warnings, anchored = check_anchor(head)
+    if chain.ok:
+        chain = beyond_the_head(chain)
     warnings += append_only_guard_warnings()
     if not problems:
         message = chain.message
