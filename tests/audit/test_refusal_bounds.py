@@ -120,7 +120,7 @@ def test_a_signed_in_persons_refusals_are_all_recorded_with_a_bounded_path(make_
     request = RequestFactory().get("/projects/" + "x" * 5000)
     request.user = person
     for _ in range(REFUSALS_PER_SOURCE + 5):
-        assert record_refusal(action="access.denied", request=request, reason="r" * 1000)
+        assert record_refusal(audit_action="access.denied", request=request, reason="r" * 1000)
     events = AuditEvent.objects.filter(action="access.denied")
     assert events.count() == REFUSALS_PER_SOURCE + 5
     data = events.first().data

@@ -32,7 +32,7 @@ def _audit_refusal(request: HttpRequest, reason: str) -> None:
     `api.refused_summarised` with their count (`fivesafes.audit.services.record_refusal`)."""
     from fivesafes.audit.services import record_refusal
 
-    record_refusal(action="api.refused", request=request, reason=reason)
+    record_refusal(audit_action="api.refused", request=request, reason=reason)
 
 
 class TokenAuth(HttpBearer):

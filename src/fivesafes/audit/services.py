@@ -143,7 +143,9 @@ REFUSALS_ALL_SOURCES = 100  # recorded one by one per window from all sources to
 MAX_PATH = 200
 MAX_REASON = 200
 MAX_REASONS = 10  # distinct reasons counted in a summary; the rest count as "other"
-SUMMARY_SUFFIX = "_summarised"
+# The refusals that are bounded; each has a summary action `<name>_summarised`, declared with
+# it in accounts/audit_actions.py (written out in `_summarise`, so the actions scan finds it).
+REFUSALS = ("api.refused", "access.denied")
 
 
 def bounded_path(path: str) -> dict[str, Any]:
@@ -195,8 +197,9 @@ def _locked_window(key: str, start: datetime, action: str) -> RefusalWindow:
 
 def _summarise(row: RefusalWindow, action: str) -> AuditEvent:
     source = row.source.split(" ", 1)[1]
+    summary = "api.refused_summarised" if action == "api.refused" else "access.denied_summarised"
     return record(
-        action=action + SUMMARY_SUFFIX,
+        action=summary,
         ip_address=row.last_ip if source != "*" else None,
         data={
             "source": "all sources together" if source == "*" else source,
@@ -231,6 +234,7 @@ def summarise_closed_windows(at: datetime | None = None) -> int:
     start = window_start(at or now())
     pending = RefusalWindow.objects.filter(window_start__lt=start, suppressed__gt=0)
     actions = {key.split(" ", 1)[0] for key in pending.values_list("source", flat=True)}
+    actions &= set(REFUSALS)
     count = 0
     for action in sorted(actions):
         with transaction.atomic():
@@ -242,7 +246,7 @@ def summarise_closed_windows(at: datetime | None = None) -> int:
 
 def record_refusal(
     *,
-    action: str,
+    audit_action: str,
     request: HttpRequest,
     reason: str,
     data: dict[str, Any] | None = None,
@@ -253,18 +257,21 @@ def record_refusal(
     A signed-in person's refusals are always recorded. Refusals of anonymous requests are
     recorded one by one up to REFUSALS_PER_SOURCE per source (and REFUSALS_ALL_SOURCES from all
     sources) per REFUSAL_WINDOW; the rest are counted, and when the window has closed one
-    `<action>_summarised` event records the count (at the next refusal of any anonymous
+    `<audit_action>_summarised` event records the count (at the next refusal of any anonymous
     request, at the worker's sweep, or when `fivesafes audit checkpoint` runs). The counting
     is in the database, locked, so several server processes count together. Returns the event,
     or None when the refusal was only counted.
     """
+    if audit_action not in REFUSALS:
+        raise ValueError(f"'{audit_action}' is not a refusal: one of {', '.join(REFUSALS)}.")
+    action = audit_action
     payload = {
         **bounded_path(clean_text(request.path)),
         "reason": clean_text(reason)[:MAX_REASON],
         **(data or {}),
     }
     if _actor(actor, request) is not None:
-        return record(action=action, actor=actor, request=request, data=payload)
+        return record(action=audit_action, actor=actor, request=request, data=payload)
     start = window_start(now())
     ip = client_ip(request)
     with transaction.atomic():
@@ -274,7 +281,7 @@ def record_refusal(
         mine.last_ip = ip
         event = None
         if mine.recorded < REFUSALS_PER_SOURCE and everyone.recorded < REFUSALS_ALL_SOURCES:
-            event = record(action=action, request=request, data=payload)
+            event = record(action=audit_action, request=request, data=payload)
             mine.recorded += 1
             everyone.recorded += 1
         else:

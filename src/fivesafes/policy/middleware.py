@@ -74,7 +74,10 @@ class AccessPolicyMiddleware:
             from fivesafes.audit.services import record_refusal
 
             record_refusal(
-                action="access.denied", actor=request.user, request=request, reason=denial.reason
+                audit_action="access.denied",
+                actor=request.user,
+                request=request,
+                reason=denial.reason,
             )
             return refuse(request, denial.reason, denial.status)
         return None
