@@ -1,9 +1,9 @@
 """Audit events and the head of their hash chain.
 
-An event is never changed or deleted once written: the model refuses it here, and on PostgreSQL
-triggers refuse it in the database itself (migration 0002). The one change the database allows is
-Django's SET_NULL of `actor` when a person's account is deleted; `actor_pk` and `actor_label`,
-which the hash covers, keep who it was.
+An event is never changed or deleted once written: the model refuses it here, and triggers
+refuse it in the database itself (migration 0002 on PostgreSQL, 0003 on SQLite). The one change
+the database allows is Django's SET_NULL of `actor` when a person's account is deleted;
+`actor_pk` and `actor_label`, which the hash covers, keep who it was.
 """
 
 from __future__ import annotations
