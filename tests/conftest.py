@@ -26,6 +26,22 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
         items[:] = kept
 
 
+@pytest.fixture(scope="session")
+def _anchor_folder(tmp_path_factory: Any) -> Any:
+    return tmp_path_factory.mktemp("audit-anchors")
+
+
+@pytest.fixture(autouse=True)
+def audit_anchor_per_test(_anchor_folder: Any) -> Any:
+    """Each test anchors the audit chain in its own file: the database starts empty for every
+    test, so a checkpoint another test wrote would name events this test's log never had."""
+    from django.test import override_settings
+
+    path = _anchor_folder / f"anchor-{next(_counter)}.log"
+    with override_settings(FIVESAFES_AUDIT_ANCHOR=path):
+        yield path
+
+
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., Any]:
     """Create a person with roles and a confirmed authenticator (TOTP) device."""

@@ -185,6 +185,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # The keyed hash chain of the audit log uses its own key, kept outside the database.
 FIVESAFES_AUDIT_KEY = config.audit_key(ENV, DATA_DIR, SECRET_KEY)
+# The append-only file the audit chain's head is anchored to after every append (checkpoints
+# signed with the audit key): somewhere the database's writer cannot rewrite, e.g. a file with
+# `chattr +a`, on another volume, or shipped to a log host.
+FIVESAFES_AUDIT_ANCHOR = Path(
+    os.environ.get("FIVESAFES_AUDIT_ANCHOR") or DATA_DIR / "audit" / "anchor.log"
+)
 # How long a worker may be silent before its running jobs are taken to have died.
 FIVESAFES_WORKER_STALE_AFTER = timedelta(
     seconds=config.integer("FIVESAFES_WORKER_STALE_SECONDS", 60)

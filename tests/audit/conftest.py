@@ -29,20 +29,34 @@ _sqlite_test_database_in_a_file()
 
 
 def as_intruder(sql: str, params: list[Any] | None = None) -> None:
-    """Run raw SQL the way a database superuser could, bypassing the PostgreSQL triggers.
+    """Run raw SQL the way someone with full rights over the database could, bypassing the
+    append-only triggers.
 
-    On PostgreSQL the append-only triggers do not fire in `session_replication_role = replica`,
-    which only a superuser may set; SET LOCAL limits it to the test's transaction, and we switch
-    back at once. On SQLite there are no triggers: the raw SQL simply runs.
+    On PostgreSQL the triggers do not fire in `session_replication_role = replica`, which only a
+    superuser may set; SET LOCAL limits it to the test's transaction, and we switch back at
+    once. On SQLite the intruder drops the triggers, runs the SQL and creates them again (in the
+    test's transaction, so the triggers are back however the test ends).
     """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL session_replication_role = replica")
+            try:
+                cursor.execute(sql, params or [])
+            finally:
+                cursor.execute("SET LOCAL session_replication_role = origin")
+            return
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+            ["audit_auditevent"],
+        )
+        triggers = cursor.fetchall()
+        for name, _definition in triggers:
+            cursor.execute(f'DROP TRIGGER "{name}"')
         try:
             cursor.execute(sql, params or [])
         finally:
-            if connection.vendor == "postgresql":
-                cursor.execute("SET LOCAL session_replication_role = origin")
+            for _name, definition in triggers:
+                cursor.execute(definition)
 
 
 # The made-up actions these tests write, declared for them only (record refuses any other).

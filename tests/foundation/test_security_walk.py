@@ -166,7 +166,13 @@ API_QUESTIONS = {
 }
 API_STEPS = {"/people/cases/": "sign", "/projects/applications/": "withdraw"}
 # Audit actions a refused request writes; any other new event means something happened.
-REFUSALS = {"access.denied", "api.refused", "access.project_denied"}
+REFUSALS = {
+    "access.denied",
+    "api.refused",
+    "access.project_denied",
+    "access.denied_summarised",
+    "api.refused_summarised",
+}
 # Fields that move on every request and say nothing about the objects.
 VOLATILE = {"accounts.apitoken": {"last_used_at"}, "accounts.user": {"last_login"}}
 TEXT_TYPES = ("text/html", "application/json", "text/plain")

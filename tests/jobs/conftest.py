@@ -59,6 +59,7 @@ class WorkerProcess:
             "FIVESAFES_DATA_DIR": str(settings.DATA_DIR),
             "FIVESAFES_SECRET_KEY": settings.SECRET_KEY,
             "FIVESAFES_AUDIT_KEY": settings.FIVESAFES_AUDIT_KEY,
+            "FIVESAFES_AUDIT_ANCHOR": str(settings.FIVESAFES_AUDIT_ANCHOR),
             "FIVESAFES_WORKER_STALE_SECONDS": str(STALE_SECONDS),
         }
         command = [

@@ -1,4 +1,5 @@
-"""GET /healthz: 200 when database, worker and data folder are up; 503 naming what is down."""
+"""GET /healthz: 200 when database, worker and data folder are up; 503 naming what is down;
+the audit anchor, when it cannot be written, is "degraded" (200)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def test_all_up_answers_200_with_each_component(client) -> None:
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert set(body["components"]) == {"database", "worker", "data_dir"}
+    assert set(body["components"]) == {"database", "worker", "data_dir", "audit_anchor"}
     assert all(c["state"] == "ok" for c in body["components"].values())
     assert body["components"]["worker"]["last_heartbeat_age_seconds"] == pytest.approx(3, abs=2)
     assert "MB free" in body["components"]["data_dir"]["detail"]
@@ -99,3 +100,19 @@ def test_health_never_shows_secrets_or_paths(client) -> None:
         str(django_settings.DATABASES["default"]["NAME"]),
     ):
         assert secret not in text
+
+
+def test_an_unwritable_audit_anchor_is_degraded_and_still_answers_200(
+    client, settings, tmp_path
+) -> None:
+    beat()
+    blocker = tmp_path / "a file"
+    blocker.write_text("")
+    settings.FIVESAFES_AUDIT_ANCHOR = blocker / "anchor.log"
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["status"], body["degraded"]) == ("degraded", ["audit_anchor"])
+    assert "failing" not in body
+    assert body["components"]["audit_anchor"]["detail"].startswith("anchor file not writable (")
+    assert str(tmp_path) not in response.content.decode()

@@ -19,5 +19,13 @@ ACTIONS = {
     "api_token.revoked": "A personal API token was revoked",
     "access.denied": "A page or action was refused by the access rule",
     "api.refused": "An API call was refused: bad token or missing permission",
+    "api.refused_summarised": (
+        "More API calls without a valid sign-in were refused from one source (or from all "
+        "together) within a minute than are recorded one by one: their count and reasons"
+    ),
+    "access.denied_summarised": (
+        "More page requests without a sign-in were refused from one source within a minute "
+        "than are recorded one by one: their count and reasons"
+    ),
     "demo.user_created": "A demonstration account was created",
 }

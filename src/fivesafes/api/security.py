@@ -27,9 +27,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _audit_refusal(request: HttpRequest, reason: str) -> None:
-    from fivesafes.audit.services import record
+    """Audit a refused call: the path cut to a bounded length; refusals of anonymous requests
+    (a bad token) are recorded one by one only up to a rate per source, then summarised as
+    `api.refused_summarised` with their count (`fivesafes.audit.services.record_refusal`)."""
+    from fivesafes.audit.services import record_refusal
 
-    record(action="api.refused", request=request, data={"path": request.path, "reason": reason})
+    record_refusal(audit_action="api.refused", request=request, reason=reason)
 
 
 class TokenAuth(HttpBearer):

@@ -2,7 +2,9 @@
 
 Each event's hash is HMAC-SHA256, keyed with settings.FIVESAFES_AUDIT_KEY, over a canonical JSON
 of its fields and the previous event's hash. Without the key nobody can forge a hash, so changing,
-inserting or removing an event breaks the chain at that event.
+inserting or removing an event breaks the chain at that event. Removing the newest events (and
+resetting the head) leaves a shorter chain that is intact in itself: the latest checkpoint of the
+anchor file (`fivesafes.audit.anchor`), outside the database, shows that (see `verify`).
 """
 
 from __future__ import annotations
@@ -10,15 +12,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.db.models import Max
 
+from fivesafes.audit import anchor
 from fivesafes.audit.models import AuditChainHead, AuditEvent
 
 HASHED_FIELDS = (
@@ -94,6 +100,7 @@ class Verdict:
     count: int
     message: str
     bad_sequence: int | None = None
+    warnings: tuple[str, ...] = ()
 
 
 def describe(event: AuditEvent) -> str:
@@ -102,8 +109,17 @@ def describe(event: AuditEvent) -> str:
     )
 
 
-def verify_events(events: Iterable[AuditEvent], head: AuditChainHead | None) -> Verdict:
-    """Walk the events in sequence order; stop at the first one that breaks the chain."""
+def verify_events(
+    events: Iterable[AuditEvent],
+    head: AuditChainHead | None,
+    existing_accounts: Container[int] = (),
+) -> Verdict:
+    """Walk the events in sequence order; stop at the first one that breaks the chain.
+
+    `existing_accounts` holds the ids of the accounts that exist: an event whose actor link is
+    empty while its actor's account exists had the link emptied by hand (Django empties it
+    only when the account is deleted).
+    """
     expected_sequence = 1
     prev_hash = ""
     count = 0
@@ -152,6 +168,19 @@ def verify_events(events: Iterable[AuditEvent], head: AuditChainHead | None) -> 
                 f"Chain broken at {describe(event)}: its actor was changed.",
                 event.sequence,
             )
+        if (
+            event.actor_id is None
+            and event.actor_pk is not None
+            and event.actor_pk in existing_accounts
+        ):
+            return Verdict(
+                False,
+                count,
+                f"Chain broken at {describe(event)}: its link to its actor (account "
+                f"#{event.actor_pk}, {event.actor_label or 'no name'}) was emptied while the "
+                "account still exists.",
+                event.sequence,
+            )
         prev_hash = event.hash
         expected_sequence += 1
         count += 1
@@ -180,6 +209,167 @@ def verify_events(events: Iterable[AuditEvent], head: AuditChainHead | None) -> 
     )
 
 
+MAX_SHOWN = 20
+
+
+def check_anchor() -> tuple[list[str], list[str], str, AuditChainHead | None]:
+    """Compare the database with every valid checkpoint of the anchor file.
+
+    Each checkpoint names an event and its hash, and the hash of event #1: the event must be
+    there with that hash (which, through the chain, vouches for every event before it), and
+    the log must not end before the latest checkpoint. Returns the problems (tampering), the
+    warnings (gaps in anchoring), a note on the latest checkpoint that held, and the chain
+    head as read after the file.
+
+    The file is read before the database is asked: a line is written only after its event was
+    committed, so while the application keeps appending, every line read names an event the
+    database already has (no false alarm from a checkpoint newer than the log)."""
+    path = anchor.anchor_path()
+    first = AuditEvent.objects.filter(sequence=1).values_list("hash", flat=True).first()
+    differing: list[anchor.Checkpoint] = []
+    missing: list[anchor.Checkpoint] = []
+    foreign: list[anchor.Checkpoint] = []
+
+    def check(chunk: list[anchor.Checkpoint]) -> None:
+        wanted = {c.sequence for c in chunk}
+        stored = dict(
+            AuditEvent.objects.filter(sequence__in=wanted).values_list("sequence", "hash")
+        )
+        for checkpoint in chunk:
+            if first is not None and not hmac.compare_digest(first, checkpoint.genesis):
+                foreign.append(checkpoint)
+            if checkpoint.sequence not in stored:
+                missing.append(checkpoint)
+            elif not hmac.compare_digest(stored[checkpoint.sequence], checkpoint.hash):
+                differing.append(checkpoint)
+
+    reading = anchor.read(path, check)
+    head = AuditChainHead.objects.filter(pk=1).first()
+    last = AuditEvent.objects.aggregate(last=Max("sequence"))["last"] or 0
+    missing = [c for c in missing if c.sequence <= last]  # the rest: "newest removed", below
+    problems: list[str] = []
+    warnings: list[str] = []
+    for number, why in reading.bad_lines[:MAX_SHOWN]:
+        problems.append(f"Anchor line {number} of {path}: {why}.")
+    if len(reading.bad_lines) > MAX_SHOWN:
+        more = len(reading.bad_lines) - MAX_SHOWN
+        problems.append(f"Anchor: {more} more line(s) of {path} are not valid checkpoints.")
+    checkpoint = reading.latest
+    if checkpoint is None:
+        if last:
+            where = "is empty" if reading.exists else "does not exist"
+            warnings.append(
+                f"No valid checkpoint: the anchor file {path} {where}, so removing the newest "
+                "events would go unseen; `fivesafes audit checkpoint` writes one."
+            )
+        return problems, warnings, "", head
+    if last < checkpoint.sequence:
+        problems.append(
+            f"The newest events were removed: the anchor's {checkpoint.describe()} names event "
+            f"#{checkpoint.sequence}, but the log ends at #{last}"
+            + (" (it is empty)" if last == 0 else "")
+            + f": at least {checkpoint.sequence - last} event(s) are missing."
+        )
+    for found in differing[:MAX_SHOWN]:
+        problems.append(
+            f"Event #{found.sequence} differs from the anchor's {found.describe()}: the log was "
+            "rewritten or replaced up to that event (or the checkpoint forged with the key)."
+        )
+    for found in missing[:MAX_SHOWN]:
+        problems.append(
+            f"Event #{found.sequence}, named by the anchor's {found.describe()}, is missing."
+        )
+    if foreign:
+        problems.append(
+            f"Event #1 is not the one {len(foreign)} checkpoint(s) name, first the anchor's "
+            f"{foreign[0].describe()} (the chain's identity differs): the log was replaced."
+        )
+    for kind, found_list in (("differ", differing), ("are missing", missing)):
+        if len(found_list) > MAX_SHOWN:
+            problems.append(f"... and {len(found_list) - MAX_SHOWN} more checkpoint(s) {kind}.")
+    head_sequence = head.sequence if head else 0
+    if head_sequence < checkpoint.sequence:
+        problems.append(
+            f"The chain head (#{head_sequence}) is behind the anchor's {checkpoint.describe()}."
+        )
+    if last > checkpoint.sequence:
+        warnings.append(
+            f"{last - checkpoint.sequence} event(s) after #{checkpoint.sequence} are not yet "
+            "covered by a checkpoint (an anchor write failed, or none was written yet); "
+            "`fivesafes audit checkpoint` writes one."
+        )
+    return problems, warnings, f"anchored by the {checkpoint.describe()}", head
+
+
+def append_only_guard_warnings() -> list[str]:
+    """A warning when the database's append-only triggers are missing or disabled."""
+    table = AuditEvent._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+                [table],
+            )
+            expected = 2
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT COUNT(*) FROM pg_trigger WHERE tgrelid = %s::regclass "
+                "AND NOT tgisinternal AND tgenabled <> 'D'",
+                [table],
+            )
+            expected = 2
+        else:
+            return []
+        found = cursor.fetchone()[0]
+    if found < expected:
+        return [
+            f"The database's append-only triggers on {table} are missing or disabled "
+            f"({found} of {expected}): someone with rights over the schema removed them."
+        ]
+    return []
+
+
+def beyond_the_head(chain: Verdict) -> Verdict:
+    """An event past the chain head (an append moves the head in the same transaction, so
+    none is there legitimately): inserted past it, or the head was moved back."""
+    # The last event first, then the head: the head only grows, and moves with each append,
+    # so for an untouched log the head read afterwards is never behind it.
+    event = AuditEvent.objects.order_by("-sequence").first()
+    now = AuditChainHead.objects.filter(pk=1).values_list("sequence", flat=True).first() or 0
+    if event is None or event.sequence <= now:
+        return chain
+    return Verdict(
+        False,
+        chain.count,
+        f"Chain broken at {describe(event)}: it lies beyond the chain head (#{now}): events "
+        "were inserted past it, or the head was moved back.",
+        event.sequence,
+    )
+
+
 def verify() -> Verdict:
-    events = AuditEvent.objects.order_by("sequence").iterator(chunk_size=2000)
-    return verify_events(events, AuditChainHead.objects.filter(pk=1).first())
+    """The chain walked from #1, its actors' links, and the anchor's latest checkpoint."""
+    problems, warnings, anchored, head = check_anchor()
+    accounts = set(get_user_model().objects.values_list("pk", flat=True))
+    # The events up to the head as read: what is appended meanwhile is for the next run.
+    head_sequence = head.sequence if head else 0
+    events = (
+        AuditEvent.objects.filter(sequence__lte=head_sequence)
+        .order_by("sequence")
+        .iterator(chunk_size=2000)
+    )
+    chain = verify_events(events, head, accounts)
+    if chain.ok:
+        chain = beyond_the_head(chain)
+    warnings += append_only_guard_warnings()
+    if not problems:
+        message = chain.message
+        if chain.ok and anchored:
+            message = message.rstrip(".") + f"; {anchored}."
+        return Verdict(chain.ok, chain.count, message, chain.bad_sequence, tuple(warnings))
+    if chain.ok:
+        lead = f"Audit chain intact in itself ({chain.count} event(s)), but it does not match "
+        lead += "its anchor:"
+        return Verdict(False, chain.count, " ".join([lead, *problems]), None, tuple(warnings))
+    message = " ".join([chain.message, "Anchor:", *problems])
+    return Verdict(False, chain.count, message, chain.bad_sequence, tuple(warnings))

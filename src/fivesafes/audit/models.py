@@ -1,9 +1,9 @@
 """Audit events and the head of their hash chain.
 
-An event is never changed or deleted once written: the model refuses it here, and on PostgreSQL
-triggers refuse it in the database itself (migration 0002). The one change the database allows is
-Django's SET_NULL of `actor` when a person's account is deleted; `actor_pk` and `actor_label`,
-which the hash covers, keep who it was.
+An event is never changed or deleted once written: the model refuses it here, and triggers
+refuse it in the database itself (migration 0002 on PostgreSQL, 0003 on SQLite). The one change
+the database allows is Django's SET_NULL of `actor` when a person's account is deleted;
+`actor_pk` and `actor_label`, which the hash covers, keep who it was.
 """
 
 from __future__ import annotations
@@ -87,6 +87,29 @@ class AuditChainHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     sequence = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, blank=True)
+    genesis = models.CharField(
+        max_length=64, blank=True, help_text="The hash of event #1: the chain's identity."
+    )
 
     def __str__(self) -> str:
         return f"audit chain at #{self.sequence}"
+
+
+class RefusalWindow(models.Model):
+    """How many refusals of anonymous requests one source had in the current minute.
+
+    Up to a limit they are recorded one by one; the rest are only counted here and recorded as
+    one summary event when the window has closed (see `services.record_refusal`). One row per
+    source (an IPv4 address, an IPv6 /64, or `*` for all sources together), locked while it is
+    updated, so several server processes count together.
+    """
+
+    source = models.CharField(max_length=150, unique=True)
+    window_start = models.DateTimeField()
+    recorded = models.PositiveIntegerField(default=0)
+    suppressed = models.PositiveIntegerField(default=0, db_index=True)
+    reasons = models.JSONField(default=dict, blank=True)
+    last_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"refusals from {self.source} since {self.window_start}"

@@ -1,6 +1,10 @@
-"""`GET /healthz`: is the database up, is a worker alive, is the data folder writable?
+"""`GET /healthz`: is the database up, is a worker alive, is the data folder writable, can the
+audit log's anchor be written (and did no anchor write fail in this server process)?
 
 200 with every component's state when all are up; 503 naming the failing components otherwise.
+A degraded component (the audit anchor: the service works, but the newest audit events are not
+anchored) is named under `degraded` with status "degraded" and still answers 200, so a load
+balancer keeps serving while alerting picks it up.
 Details are plain facts (ages, counts, free space), never paths, hosts, settings or errors text.
 """
 
@@ -91,15 +95,30 @@ def check_data_dir() -> dict[str, Any]:
     }
 
 
-CHECKS = {"database": check_database, "worker": check_worker, "data_dir": check_data_dir}
+def check_audit_anchor() -> dict[str, Any]:
+    from fivesafes.audit.anchor import health
+
+    return health()
+
+
+CHECKS = {
+    "database": check_database,
+    "worker": check_worker,
+    "data_dir": check_data_dir,
+    "audit_anchor": check_audit_anchor,
+}
 
 
 def report() -> tuple[dict[str, Any], int]:
     components = {name: check() for name, check in CHECKS.items()}
-    failing = [name for name, component in components.items() if component["state"] != "ok"]
-    body: dict[str, Any] = {"status": "down" if failing else "ok", "components": components}
+    failing = [name for name, component in components.items() if component["state"] == "down"]
+    degraded = [name for name, c in components.items() if c["state"] == "degraded"]
+    status = "down" if failing else "degraded" if degraded else "ok"
+    body: dict[str, Any] = {"status": status, "components": components}
     if failing:
         body["failing"] = failing
+    if degraded:
+        body["degraded"] = degraded  # for alerting; the service still answers, so 200
     return body, 503 if failing else 200
 
 

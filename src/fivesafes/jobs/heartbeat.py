@@ -2,7 +2,8 @@
 
 The thread writes `last_seen` every `beat_every` seconds and runs the orphaned-job sweep every
 `sweep_every` seconds, so a dead worker's jobs are settled by whichever worker is still alive;
-with the sweep it enqueues the scheduled jobs that are due (fivesafes.jobs.schedule).
+with the sweep it enqueues the scheduled jobs that are due (fivesafes.jobs.schedule) and records
+the summaries of refused anonymous requests whose minute has closed (fivesafes.audit.services).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from fivesafes.audit.services import summarise_closed_windows
 from fivesafes.jobs.models import WorkerHeartbeat
 from fivesafes.jobs.schedule import enqueue_due
 from fivesafes.jobs.sweep import sweep
@@ -76,6 +78,9 @@ class HeartbeatThread(threading.Thread):
                         since_sweep = 0.0
                         sweep(by_worker=self.worker_id)
                         enqueue_due()
+                        # Refusals counted in a closed minute get their summary event now,
+                        # even when no further refusal comes (fivesafes.audit.services).
+                        summarise_closed_windows()
                 except Exception:
                     logger.exception("Heartbeat of worker %s failed; trying again.", self.worker_id)
         finally:

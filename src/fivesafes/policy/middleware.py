@@ -71,13 +71,13 @@ class AccessPolicyMiddleware:
                     response["HX-Redirect"] = target
                     return response
                 return HttpResponseRedirect(target)
-            from fivesafes.audit.services import record
+            from fivesafes.audit.services import record_refusal
 
-            record(
-                action="access.denied",
+            record_refusal(
+                audit_action="access.denied",
                 actor=request.user,
                 request=request,
-                data={"path": request.path, "reason": denial.reason},
+                reason=denial.reason,
             )
             return refuse(request, denial.reason, denial.status)
         return None
