@@ -15,12 +15,14 @@ _counter = itertools.count(1)
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    """Tests marked `postgresql` run only in the PostgreSQL run; elsewhere they are deselected."""
+    """Tests marked `postgresql` run only in the PostgreSQL run, tests marked `sqlite` only in the
+    SQLite run; elsewhere they are deselected (not skipped: they do not apply there)."""
     from django.conf import settings
 
-    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        return
-    kept = [item for item in items if item.get_closest_marker("postgresql") is None]
+    other = (
+        "sqlite" if settings.DATABASES["default"]["ENGINE"].endswith("postgresql") else "postgresql"
+    )
+    kept = [item for item in items if item.get_closest_marker(other) is None]
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept

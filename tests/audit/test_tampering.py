@@ -336,7 +336,7 @@ def test_verify_warns_when_the_triggers_are_gone(anchored) -> None:
     assert "triggers on audit_auditevent are missing or disabled" in err
 
 
-@pytest.mark.skipif("connection.vendor != 'sqlite'")
+@pytest.mark.sqlite
 def test_flush_in_test_mode_keeps_the_sqlite_triggers_and_is_refused_otherwise(settings) -> None:
     record(action="test.one")
     settings.ENV = "demo"
