@@ -12,7 +12,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
+from fivesafes.audit.presentation import in_words
 from fivesafes.policy.permissions import Role
 from fivesafes.policy.project_access import project_access
 from fivesafes.projects.models import Project
@@ -150,6 +152,7 @@ def test_closure_and_publication_pages(pw, project) -> None:
     )
     researcher.post(reverse("projects:close", args=[project.pk]), {"reason": "Done."})
     page = researcher.get(reverse("projects:project", args=[project.pk]))
-    assert b"project.closed" in page.content and b"No objection" in page.content
+    assert escape(in_words("project.closed")) in page.content.decode()
+    assert b"No objection" in page.content
     project.refresh_from_db()
     assert project.is_closed

@@ -8,7 +8,9 @@ from datetime import timedelta
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
+from fivesafes.audit.presentation import in_words
 from fivesafes.policy.permissions import Role
 from fivesafes.projects.models import Application, Project
 from tests.conftest import verified_client
@@ -114,7 +116,8 @@ def test_review_recommend_and_a_second_person_approves(pw, draft, client_as) -> 
     assert project.deletion_deadline.isoformat() == deadline
     project_page = researcher.get(reverse("projects:project", args=[project.pk]))
     assert (
-        b"application.approve" in project_page.content and b"persons.income" in project_page.content
+        escape(in_words("application.approve")).encode() in project_page.content
+        and b"persons.income" in project_page.content
     )
 
 
