@@ -33,7 +33,7 @@ class Question(models.Model):
     """Asked by someone at a time, answered once: the answer, who gave it and when.
 
     A room's question adds the object it is about (`about`) and its text (in `text_field`);
-    `shared.services.ask`/`answer` store it and write its audit events on that object, naming
+    `shared.services.ask`/`answer_once` store it and write its audit events on that object, naming
     the question by `audit_id`.
     """
 

@@ -2,8 +2,9 @@
 
 Every answer schema is filled from the object itself (`from_attributes`): a field named like
 the model's is read as it is, a person or a project along a dotted path
-(`linked("researcher.username", optional=True)`), what needs a little computing by `resolve_*`. `next_steps` depends on who asks: the policy's
-one answer to "what may this person do next".
+(`linked("researcher.username", optional=True)`), what needs a little computing by
+`resolve_*`. `next_steps` depends on who asks: the policy's one answer to "what may this
+person do next".
 """
 
 from datetime import date, datetime
