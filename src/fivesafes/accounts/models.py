@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
-from fivesafes.policy.permissions import ROLE_LABELS, Role
+from fivesafes.policy.permissions import Role
 
 
 class User(AbstractUser):
@@ -46,7 +46,7 @@ class RoleAssignment(models.Model):
     """One role held by one person; granting and removing roles is audited."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
-    role = models.CharField(max_length=40, choices=[(r.value, ROLE_LABELS[r]) for r in Role])
+    role = models.CharField(max_length=40, choices=Role.choices())
     granted_at = models.DateTimeField(default=timezone.now)
     granted_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

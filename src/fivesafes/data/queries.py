@@ -7,7 +7,7 @@ version or variable by name (404 when there is none), and a person's basket.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from fivesafes.accounts.models import User
+
+R = TypeVar("R", CatalogueRegister, CatalogueVariable)
 
 SENSITIVITY_FIELDS = {
     "directly_identifying": "directly identifying",
@@ -56,20 +58,41 @@ class Filters:
         )
 
 
+def _current_variables(words: tuple[str, ...] = ()) -> QuerySet[CatalogueVariable]:
+    """Variables of current register versions in whose texts (names, labels, descriptions)
+    every one of `words` occurs."""
+    qs = CatalogueVariable.objects.filter(version__register__current=F("version"))
+    for word in words:
+        qs = qs.filter(search_text__contains=word)
+    return qs
+
+
+def _described(qs: QuerySet[R], filters: Filters, *, version: str, register: str) -> QuerySet[R]:
+    """`qs` narrowed by what the filters say of a register and its version (temporality, unit
+    type, subject area, a year it covers), reached from each row along the lookup paths
+    `version` and `register` (each ending in "__", or "" for the row itself)."""
+    if filters.temporality:
+        qs = qs.filter(**{f"{version}temporality": filters.temporality})
+    if filters.unit_type:
+        qs = qs.filter(**{f"{register}unit_type": filters.unit_type})
+    if filters.subject_area:
+        qs = qs.filter(**{f"{register}subject_area": filters.subject_area})
+    if filters.year is not None:
+        qs = qs.filter(
+            **{f"{version}first_year__lte": filters.year, f"{version}last_year__gte": filters.year}
+        )
+    return qs
+
+
 def find_variables(filters: Filters) -> QuerySet[CatalogueVariable]:
     """Variables of current register versions where every word occurs (names, labels, texts),
     by register and position."""
-    qs = CatalogueVariable.objects.filter(version__register__current=F("version"))
-    for word in filters.words:
-        qs = qs.filter(search_text__contains=word)
-    if filters.temporality:
-        qs = qs.filter(version__temporality=filters.temporality)
-    if filters.unit_type:
-        qs = qs.filter(version__register__unit_type=filters.unit_type)
-    if filters.subject_area:
-        qs = qs.filter(version__register__subject_area=filters.subject_area)
-    if filters.year is not None:
-        qs = qs.filter(version__first_year__lte=filters.year, version__last_year__gte=filters.year)
+    qs = _described(
+        _current_variables(filters.words),
+        filters,
+        version="version__",
+        register="version__register__",
+    )
     if filters.sensitivity in SENSITIVITY_FIELDS:
         qs = qs.filter(**{filters.sensitivity: True})
     return (
@@ -94,22 +117,11 @@ def search_registers(filters: Filters) -> QuerySet[CatalogueRegister]:
         own = Q()
         for word in filters.words:
             own &= Q(current__search_text__contains=word)
-        variables = CatalogueVariable.objects.filter(version__register__current=F("version"))
-        for word in filters.words:
-            variables = variables.filter(search_text__contains=word)
+        variables = _current_variables(filters.words)
         qs = qs.filter(own | Q(current__in=variables.values("version")))
-    if filters.temporality:
-        qs = qs.filter(current__temporality=filters.temporality)
-    if filters.unit_type:
-        qs = qs.filter(unit_type=filters.unit_type)
-    if filters.subject_area:
-        qs = qs.filter(subject_area=filters.subject_area)
-    if filters.year is not None:
-        qs = qs.filter(current__first_year__lte=filters.year, current__last_year__gte=filters.year)
+    qs = _described(qs, filters, version="current__", register="")
     if filters.sensitivity in SENSITIVITY_FIELDS:  # registers holding such a variable
-        flagged = CatalogueVariable.objects.filter(
-            version__register__current=F("version"), **{filters.sensitivity: True}
-        )
+        flagged = _current_variables().filter(**{filters.sensitivity: True})
         qs = qs.filter(current__in=flagged.values("version"))
     return (
         qs.select_related("current")

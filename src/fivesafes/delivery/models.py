@@ -18,7 +18,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from fivesafes.delivery.workflow import STATE_LABELS, DeliveryState
+from fivesafes.delivery.workflow import DELIVERY, DeliveryState
+from fivesafes.shared.models import InMachine, state_field
 
 USER = settings.AUTH_USER_MODEL
 
@@ -29,16 +30,13 @@ def _person(related: str = "+") -> Any:
     )
 
 
-class Delivery(models.Model):
+class Delivery(InMachine[DeliveryState], models.Model):
     project = models.ForeignKey(
         "projects.Project", on_delete=models.PROTECT, related_name="deliveries"
     )
     number = models.PositiveIntegerField(help_text="1, 2, ... within the project.")
-    state = models.CharField(
-        max_length=12,
-        choices=[(s.value, STATE_LABELS[s]) for s in DeliveryState],
-        default=DeliveryState.PLANNED.value,
-    )
+    machine = DELIVERY
+    state = state_field(DELIVERY, max_length=12)
     scope = models.JSONField(default=dict, help_text="The approved scope it was planned from.")
     plan = models.JSONField(default=dict, help_text="The extraction plan (Plan.as_dict()).")
     description = models.JSONField(
@@ -88,10 +86,6 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"Delivery {self.number} of project {self.project.number}"
-
-    @property
-    def state_enum(self) -> DeliveryState:
-        return DeliveryState(self.state)
 
     @property
     def rows(self) -> int:

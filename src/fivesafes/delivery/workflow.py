@@ -10,33 +10,19 @@ project's plan may start without review (the system's step). The walker is
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from fivesafes.policy.permissions import Permission
+from fivesafes.shared.labels import Labelled
 from fivesafes.shared.workflow import StateMachine, Steps, machine
 
 
-class DeliveryState(StrEnum):
-    PLANNED = "planned"
-    RUNNING = "running"
-    DELIVERED = "delivered"
-    FAILED = "failed"
-    DISCARDED = "discarded"
-    DELETED = "deleted"
+class DeliveryState(Labelled):
+    PLANNED = "planned", "Planned"
+    RUNNING = "running", "Running"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed"
+    DISCARDED = "discarded", "Discarded"
+    DELETED = "deleted", "Deleted"
 
-    @property
-    def label(self) -> str:
-        return STATE_LABELS[self]
-
-
-STATE_LABELS = {
-    DeliveryState.PLANNED: "Planned",
-    DeliveryState.RUNNING: "Running",
-    DeliveryState.DELIVERED: "Delivered",
-    DeliveryState.FAILED: "Failed",
-    DeliveryState.DISCARDED: "Discarded",
-    DeliveryState.DELETED: "Deleted",
-}
 
 S = DeliveryState
 P = Permission

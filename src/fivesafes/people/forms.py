@@ -6,16 +6,14 @@ from typing import Any
 
 from django import forms
 
-from fivesafes.people.rules import KIND_LABELS, InstitutionKind
+from fivesafes.people.rules import InstitutionKind
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class ApplyForm(forms.Form):
     name = forms.CharField(label="Name of the institution", max_length=200)
-    kind = forms.ChoiceField(
-        label="Kind of institution", choices=[(k.value, KIND_LABELS[k]) for k in InstitutionKind]
-    )
+    kind = forms.ChoiceField(label="Kind of institution", choices=InstitutionKind.choices())
     country = forms.CharField(label="Country code", max_length=2, initial="DK")
     recognition = forms.CharField(
         label="Recognised by",

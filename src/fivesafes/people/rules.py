@@ -11,8 +11,8 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
+from fivesafes.shared.labels import Labelled
 from fivesafes.shared.refusals import Finding
 
 DOMESTIC_COUNTRY = "DK"
@@ -21,31 +21,19 @@ CERTIFICATION_VALID_DAYS = 365
 NOTICE_MONTHS = 3
 
 
-class InstitutionKind(StrEnum):
-    UNIVERSITY = "university"
-    SECTOR_RESEARCH_INSTITUTE = "sector_research_institute"
-    MINISTRY_OR_AGENCY = "ministry_or_agency"
-    NONPROFIT_FOUNDATION = "nonprofit_foundation"
-    NGO = "ngo"
-    CONSULTANCY = "consultancy"
-    OTHER_ENTERPRISE = "other_enterprise"
-    FOREIGN = "foreign"
+class InstitutionKind(Labelled):
+    UNIVERSITY = "university", "University"
+    SECTOR_RESEARCH_INSTITUTE = "sector_research_institute", "Sector research institute"
+    MINISTRY_OR_AGENCY = "ministry_or_agency", "Ministry or agency"
+    NONPROFIT_FOUNDATION = (
+        "nonprofit_foundation",
+        "Research organisation of a non-profit foundation",
+    )
+    NGO = "ngo", "Non-governmental organisation"
+    CONSULTANCY = "consultancy", "Consultancy firm"
+    OTHER_ENTERPRISE = "other_enterprise", "Other enterprise"
+    FOREIGN = "foreign", "Foreign institution"
 
-    @property
-    def label(self) -> str:
-        return KIND_LABELS[self]
-
-
-KIND_LABELS: dict[InstitutionKind, str] = {
-    InstitutionKind.UNIVERSITY: "University",
-    InstitutionKind.SECTOR_RESEARCH_INSTITUTE: "Sector research institute",
-    InstitutionKind.MINISTRY_OR_AGENCY: "Ministry or agency",
-    InstitutionKind.NONPROFIT_FOUNDATION: "Research organisation of a non-profit foundation",
-    InstitutionKind.NGO: "Non-governmental organisation",
-    InstitutionKind.CONSULTANCY: "Consultancy firm",
-    InstitutionKind.OTHER_ENTERPRISE: "Other enterprise",
-    InstitutionKind.FOREIGN: "Foreign institution",
-}
 
 PUBLIC_KINDS = frozenset(
     {

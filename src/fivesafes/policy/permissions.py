@@ -9,32 +9,19 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-
-class Role(StrEnum):
-    RESEARCHER = "researcher"
-    INSTITUTION_MANAGER = "institution_manager"
-    CASE_HANDLER = "case_handler"
-    SECRETARY = "secretary"
-    APPROVER = "approver"
-    OUTPUT_CHECKER = "output_checker"
-    AUDITOR = "auditor"
-    ADMINISTRATOR = "administrator"
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
+from fivesafes.shared.labels import Labelled
 
 
-ROLE_LABELS: dict[Role, str] = {
-    Role.RESEARCHER: "Researcher",
-    Role.INSTITUTION_MANAGER: "Institution manager",
-    Role.CASE_HANDLER: "Case handler",
-    Role.SECRETARY: "Secretary",
-    Role.APPROVER: "Approver",
-    Role.OUTPUT_CHECKER: "Output checker",
-    Role.AUDITOR: "Auditor",
-    Role.ADMINISTRATOR: "Administrator",
-}
+class Role(Labelled):
+    RESEARCHER = "researcher", "Researcher"
+    INSTITUTION_MANAGER = "institution_manager", "Institution manager"
+    CASE_HANDLER = "case_handler", "Case handler"
+    SECRETARY = "secretary", "Secretary"
+    APPROVER = "approver", "Approver"
+    OUTPUT_CHECKER = "output_checker", "Output checker"
+    AUDITOR = "auditor", "Auditor"
+    ADMINISTRATOR = "administrator", "Administrator"
+
 
 # Roles held by the statistics office's own staff (as opposed to researchers and institutions).
 STAFF_ROLES = frozenset(

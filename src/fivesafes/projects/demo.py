@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -22,6 +23,28 @@ DEMO_BORN_1960_TO_1990 = {
     "values": ["1960-01-01", "1990-12-31"],
 }
 DEMO_VARIABLES = (("POPULATION", "sex"), ("POPULATION", "birth_date"), ("INCOME", None))
+
+
+def draft_from_basket(researcher: User, institution: Any, title: str, **changes: Any) -> Any:
+    """A draft started from the researcher's basket through the real services, under the
+    public-interest legal basis, running from 30 days on for three years, with `changes`."""
+    from fivesafes.projects.services import applications as service
+
+    application = service.create_draft(
+        actor=researcher, institution=institution, title=title, from_basket=True
+    )
+    today = timezone.localdate()
+    service.update(
+        actor=researcher,
+        application=application,
+        changes={
+            "legal_basis_art6": "Art. 6(1)(e), task in the public interest",
+            "starts_on": today + timedelta(days=30),
+            "ends_on": today + timedelta(days=3 * 365),
+            **changes,
+        },
+    )
+    return application
 
 
 def ensure_demo_projects() -> bool:
@@ -58,23 +81,15 @@ def ensure_demo_projects() -> bool:
                 "last_year": version.last_year,
             },
         )
-    application = service.create_draft(
-        actor=researcher, institution=institution, title=DEMO_TITLE, from_basket=True
-    )
-    today = timezone.localdate()
-    service.update(
-        actor=researcher,
-        application=application,
-        changes={
-            "purpose": "How incomes develop with age, for men and women.",
-            "description": "A register study of persons resident in 2015, followed yearly.",
-            "legal_basis_art6": "Art. 6(1)(e), task in the public interest",
-            "population_definition": "Persons resident on 1 January 2015",
-            "starts_on": today + timedelta(days=30),
-            "ends_on": today + timedelta(days=3 * 365),
-            "sample_size": 10000,
-            "sample_reason": "Power calculation for differences of 2 %",
-        },
+    application = draft_from_basket(
+        researcher,
+        institution,
+        DEMO_TITLE,
+        purpose="How incomes develop with age, for men and women.",
+        description="A register study of persons resident in 2015, followed yearly.",
+        population_definition="Persons resident on 1 January 2015",
+        sample_size=10000,
+        sample_reason="Power calculation for differences of 2 %",
     )
     # A catalogue without POPULATION.birth_date leaves it empty: the findings ask for criteria.
     with contextlib.suppress(RuleViolation):

@@ -9,7 +9,7 @@ here as a filter so a list is one query however many rows it has.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -25,6 +25,8 @@ from fivesafes.projects.models import (
 )
 from fivesafes.projects.workflow import OPEN_STATES, ApplicationState
 
+V = TypeVar("V", Application, Project)
+
 # Filters of the staff lists: handler ("mine", "none" or a user name) and due ("overdue", "week").
 DUE_FILTERS = {"overdue": "Overdue", "week": "Due within 7 days"}
 STATES = {s.value for s in ApplicationState}
@@ -36,16 +38,28 @@ def sees_all_applications(person: Any) -> bool:
     return holds(person, Permission.VIEW_PROJECT_APPLICATIONS)
 
 
-def visible_applications(person: Any) -> QuerySet[Application]:
-    """Applications the person may see: all for staff who read them; otherwise those they
-    applied for, are a member of, or whose institution they manage."""
-    found = Application.objects.all()
+def _visible(found: QuerySet[V], person: Any, *links: str) -> QuerySet[V]:
+    """All of `found` for staff who read applications; otherwise the rows whose person at one
+    of the lookups `links` is `person`, each row once."""
     if sees_all_applications(person):
         return found
     pk = getattr(person, "pk", None)
-    return found.filter(
-        Q(applicant_id=pk) | Q(members__person_id=pk) | Q(institution__manager_id=pk)
-    ).distinct()
+    linked = Q()
+    for link in links:
+        linked |= Q(**{link: pk})
+    return found.filter(linked).distinct()
+
+
+def visible_applications(person: Any) -> QuerySet[Application]:
+    """Applications the person may see: all for staff who read them; otherwise those they
+    applied for, are a member of, or whose institution they manage."""
+    return _visible(
+        Application.objects.all(),
+        person,
+        "applicant_id",
+        "members__person_id",
+        "institution__manager_id",
+    )
 
 
 def filter_cases(
@@ -110,13 +124,13 @@ def with_details(found: QuerySet[Application]) -> QuerySet[Application]:
 def visible_projects(person: Any) -> QuerySet[Project]:
     """Projects the person is responsible for, a member of or manages; all for staff who read
     applications (the same people `policy.projects.can_see` lets in)."""
-    found = Project.objects.all()
-    if sees_all_applications(person):
-        return found
-    pk = getattr(person, "pk", None)
-    return found.filter(
-        Q(responsible_id=pk) | Q(memberships__person_id=pk) | Q(institution__manager_id=pk)
-    ).distinct()
+    return _visible(
+        Project.objects.all(),
+        person,
+        "responsible_id",
+        "memberships__person_id",
+        "institution__manager_id",
+    )
 
 
 def projects(person: Any, *, state: str = "") -> QuerySet[Project]:

@@ -10,37 +10,21 @@ request (R16) walks the same table. The table is data over `fivesafes.shared.wor
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from fivesafes.policy.permissions import Permission
+from fivesafes.shared.labels import Labelled
 from fivesafes.shared.workflow import StateMachine, Steps, Transition, machine
 
 
-class ApplicationState(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    UNDER_REVIEW = "under_review"
-    RETURNED = "returned"
-    RECOMMENDED = "recommended"
-    APPROVED = "approved"
-    REFUSED = "refused"
-    WITHDRAWN = "withdrawn"
+class ApplicationState(Labelled):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    UNDER_REVIEW = "under_review", "Under review"
+    RETURNED = "returned", "Returned for changes"
+    RECOMMENDED = "recommended", "Recommended"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
-    @property
-    def label(self) -> str:
-        return STATE_LABELS[self]
-
-
-STATE_LABELS = {
-    ApplicationState.DRAFT: "Draft",
-    ApplicationState.SUBMITTED: "Submitted",
-    ApplicationState.UNDER_REVIEW: "Under review",
-    ApplicationState.RETURNED: "Returned for changes",
-    ApplicationState.RECOMMENDED: "Recommended",
-    ApplicationState.APPROVED: "Approved",
-    ApplicationState.REFUSED: "Refused",
-    ApplicationState.WITHDRAWN: "Withdrawn",
-}
 
 # The applicant may edit the application in these states.
 EDITABLE_STATES = frozenset({ApplicationState.DRAFT, ApplicationState.RETURNED})
@@ -163,15 +147,11 @@ CHANGING_STEPS = frozenset(
 WIZARD_STEPS = frozenset({"submit"})
 
 
-class ProjectState(StrEnum):
+class ProjectState(Labelled):
     """A project is active from its approval until it closes (R25)."""
 
-    ACTIVE = "active"
-    CLOSED = "closed"
-
-    @property
-    def label(self) -> str:
-        return "Active" if self is ProjectState.ACTIVE else "Closed"
+    ACTIVE = "active", "Active"
+    CLOSED = "closed", "Closed"
 
 
 def _closing(
@@ -213,17 +193,13 @@ PROJECT: StateMachine[ProjectState] = machine(
 )
 
 
-class QuoteState(StrEnum):
+class QuoteState(Labelled):
     """A quote is offered, then accepted by the institution's manager or superseded by a new
     offer (R18)."""
 
-    OFFERED = "offered"
-    ACCEPTED = "accepted"
-    SUPERSEDED = "superseded"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
+    OFFERED = "offered", "Offered"
+    ACCEPTED = "accepted", "Accepted"
+    SUPERSEDED = "superseded", "Superseded"
 
 
 # The quote (R18): `services/pricing.py` walks it with the shared walker; its events are kept
@@ -258,21 +234,13 @@ QUOTE: StateMachine[QuoteState] = machine(
 )
 
 
-class ScrutinyState(StrEnum):
+class ScrutinyState(Labelled):
     """A registered publication waits for the office's scrutiny, which finds no objection or
     objects (R23)."""
 
-    PENDING = "pending"
-    NO_OBJECTION = "no_objection"
-    OBJECTION = "objection"
-
-    @property
-    def label(self) -> str:
-        return {
-            ScrutinyState.PENDING: "Waiting for scrutiny",
-            ScrutinyState.NO_OBJECTION: "No objection",
-            ScrutinyState.OBJECTION: "Objection",
-        }[self]
+    PENDING = "pending", "Waiting for scrutiny"
+    NO_OBJECTION = "no_objection", "No objection"
+    OBJECTION = "objection", "Objection"
 
 
 def _scrutiny(name: ScrutinyState, label: str, **options: object) -> Transition[ScrutinyState]:

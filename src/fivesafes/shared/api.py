@@ -35,6 +35,12 @@ def caller(request: HttpRequest) -> Any:
     return getattr(request, "auth", None)
 
 
+def linked(path: str, *, optional: bool = False) -> Any:
+    """An answer field read from the object along the dotted `path` (`"applicant.username"`);
+    an `optional` one is None when a link on the way is empty."""
+    return Field(None if optional else ..., alias=path)
+
+
 def rule_error(violation: RuleViolation) -> HttpError:
     return HttpError(400, f"{violation.rule} ({violation.field}): {violation.finding.message}")
 

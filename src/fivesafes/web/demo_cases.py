@@ -12,12 +12,10 @@ Every step is audited like any other, so the audit log and the histories show re
 
 from __future__ import annotations
 
-from datetime import timedelta
 from io import BytesIO
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from fivesafes.accounts.models import User
 
@@ -45,28 +43,20 @@ def _protocol(title: str) -> BytesIO:
 
 def _complete_application(researcher: Any, institution: Any, title: str, purpose: str) -> Any:
     """A draft from the researcher's basket with everything filled in: no finding blocks."""
-    from fivesafes.projects.demo import DEMO_BORN_1960_TO_1990
+    from fivesafes.projects.demo import DEMO_BORN_1960_TO_1990, draft_from_basket
     from fivesafes.projects.services import applications as service
     from fivesafes.projects.services import population
 
-    application = service.create_draft(
-        actor=researcher, institution=institution, title=title, from_basket=True
-    )
-    today = timezone.localdate()
-    service.update(
-        actor=researcher,
-        application=application,
-        changes={
-            "purpose": purpose,
-            "description": "Register study following persons born 1960-1990 year by year.",
-            "legal_basis_art6": "Art. 6(1)(e), task in the public interest",
-            "no_dpia_reason": "Pseudonymised data only; assessed by our data protection officer.",
-            "population_definition": "Persons born 1960-1990",
-            "starts_on": today + timedelta(days=30),
-            "ends_on": today + timedelta(days=3 * 365),
-            "sample_size": 20000,
-            "sample_reason": "A random sample is enough for the planned regressions.",
-        },
+    application = draft_from_basket(
+        researcher,
+        institution,
+        title,
+        purpose=purpose,
+        description="Register study following persons born 1960-1990 year by year.",
+        no_dpia_reason="Pseudonymised data only; assessed by our data protection officer.",
+        population_definition="Persons born 1960-1990",
+        sample_size=20000,
+        sample_reason="A random sample is enough for the planned regressions.",
     )
     population.set_population(
         actor=researcher, application=application, definition={"criteria": [DEMO_BORN_1960_TO_1990]}

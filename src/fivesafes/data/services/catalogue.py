@@ -35,6 +35,7 @@ from fivesafes.metadata import (
     MetadataError,
     MetadataIssue,
     Register,
+    Text,
     check_new_version,
     fingerprint,
     load_registers,
@@ -43,6 +44,16 @@ from fivesafes.metadata import (
 
 if TYPE_CHECKING:
     from fivesafes.accounts.models import User
+
+
+def in_both_languages(**texts: Text) -> dict[str, str]:
+    """The catalogue's columns of texts kept in English and Danish: `<name>_en` and
+    `<name>_da` for each of `texts`."""
+    return {
+        f"{name}_{language}": getattr(text, language)
+        for name, text in texts.items()
+        for language in ("en", "da")
+    }
 
 
 def _store_version(
@@ -57,10 +68,7 @@ def _store_version(
         register=register,
         version=reg.version,
         fingerprint=fingerprint(reg),
-        title_en=reg.title.en,
-        title_da=reg.title.da,
-        description_en=reg.description.en,
-        description_da=reg.description.da,
+        **in_both_languages(title=reg.title, description=reg.description),
         temporality=reg.temporality.value,
         first_year=reg.time_coverage.first_year,
         last_year=reg.time_coverage.last_year,
@@ -81,10 +89,7 @@ def _store_version(
             version=version,
             name=var.name,
             position=position,
-            label_en=var.label.en,
-            label_da=var.label.da,
-            description_en=var.description.en,
-            description_da=var.description.da,
+            **in_both_languages(label=var.label, description=var.description),
             data_type=var.data_type.value,
             role=var.role.value,
             unit_of_measure=var.unit_of_measure.en if var.unit_of_measure else "",
@@ -101,8 +106,7 @@ def _store_version(
                 CatalogueCode(
                     variable=stored,
                     code=code.code,
-                    label_en=code.label.en,
-                    label_da=code.label.da,
+                    **in_both_languages(label=code.label),
                     valid_from=code.valid_from,
                     valid_until=code.valid_until,
                     level=code.level,
@@ -114,8 +118,7 @@ def _store_version(
                 CatalogueCode(
                     variable=stored,
                     code=sentinel.code,
-                    label_en=sentinel.label.en,
-                    label_da=sentinel.label.da,
+                    **in_both_languages(label=sentinel.label),
                     valid_from="1900-01-01",
                     is_sentinel=True,
                 )

@@ -1,17 +1,18 @@
 """What the people API reads and answers: input schemas, and answers read from the objects.
 
 Every answer schema is filled from the object itself (`from_attributes`): a field named like
-the model's is read as it is, a person or a project by a dotted alias (`researcher.username`),
-what needs a little computing by `resolve_*`. `next_steps` depends on who asks: the policy's
-one answer to "what may this person do next".
+the model's is read as it is, a person or a project along a dotted path
+(`linked("researcher.username", optional=True)`), what needs a little computing by
+`resolve_*`. `next_steps` depends on who asks: the policy's one answer to "what may this
+person do next".
 """
 
 from datetime import date, datetime
 from typing import Any
 
-from ninja import Field, Schema
+from ninja import Schema
 
-from fivesafes.shared.api import caller
+from fivesafes.shared.api import caller, linked
 
 
 def _request_user(context: Any) -> Any:
@@ -95,11 +96,6 @@ class DecisionIn(Schema):
 # --- answers ---
 
 
-def _named(path: str) -> Any:
-    """A field read from the object along `path` (None when a link on the way is empty)."""
-    return Field(None, alias=path)
-
-
 class ConditionOut(Schema):
     name: str
     met: bool
@@ -109,10 +105,10 @@ class ConditionOut(Schema):
 class AccessOut(Schema):
     """One person and one project: may they work in it now, and each condition why."""
 
-    person: str = _named("person.username")
-    project: str = _named("project.number")
-    allowed: bool = _named("answer.allowed")
-    conditions: list[ConditionOut] = _named("answer.conditions")
+    person: str = linked("person.username", optional=True)
+    project: str = linked("project.number", optional=True)
+    allowed: bool = linked("answer.allowed", optional=True)
+    conditions: list[ConditionOut] = linked("answer.conditions", optional=True)
 
 
 class ReportRowOut(AccessOut):
@@ -122,8 +118,8 @@ class ReportRowOut(AccessOut):
 
 class CaseOut(Schema):
     id: int
-    institution: str = _named("institution.name")
-    kind: str = _named("institution.kind")
+    institution: str = linked("institution.name", optional=True)
+    kind: str = linked("institution.kind", optional=True)
     state: str
     due_on: date
     valid_from: date | None
@@ -131,7 +127,7 @@ class CaseOut(Schema):
     credibility_assessment: str
     business_data_exemption: bool
     exemption_reason: str
-    exemption_decided_by: str | None = _named("exemption_decided_by.username")
+    exemption_decided_by: str | None = linked("exemption_decided_by.username", optional=True)
     exemption_decided_at: datetime | None
     exemption_guarantee_sha256: str
     next_steps: list[str]
@@ -165,14 +161,14 @@ class InstitutionOut(Schema):
 
 class AttachmentOut(Schema):
     id: int
-    researcher: str = _named("researcher.username")
-    institution: str = _named("institution.name")
+    researcher: str = linked("researcher.username", optional=True)
+    institution: str = linked("institution.name", optional=True)
     kind: str
     starts_on: date
     ends_on: date | None
     current: bool
     working_abroad: bool
-    contact_person: str | None = _named("contact_person.username")
+    contact_person: str | None = linked("contact_person.username", optional=True)
 
     @staticmethod
     def resolve_current(attachment: Any) -> bool:
@@ -182,15 +178,15 @@ class AttachmentOut(Schema):
 
 class SignatureOut(Schema):
     party: str
-    signer: str = _named("signer.username")
+    signer: str = linked("signer.username", optional=True)
     signed_at: datetime
     document_sha256: str
 
 
 class AgreementOut(Schema):
     id: int
-    researcher: str = _named("researcher.username")
-    project: str = _named("project.number")
+    researcher: str = linked("researcher.username", optional=True)
+    project: str = linked("project.number", optional=True)
     starts_on: date
     ends_on: date
     allowed_networks: list[str]
@@ -242,13 +238,13 @@ class EvidenceOut(Schema):
     content_type: str
     size: int
     sha256: str
-    uploaded_by: str = _named("uploaded_by.username")
+    uploaded_by: str = linked("uploaded_by.username", optional=True)
     uploaded_at: datetime
 
 
 class BreachOut(Schema):
     id: int
-    researcher: str = _named("researcher.username")
+    researcher: str = linked("researcher.username", optional=True)
     state: str
     what_happened: str
     evidence: str

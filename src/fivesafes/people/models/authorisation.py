@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from fivesafes.people.models.signature import Signature
-from fivesafes.people.workflow import CaseState
-from fivesafes.shared.models import Question, optional
+from fivesafes.people.workflow import CASE, CaseState
+from fivesafes.shared.models import InMachine, Question, optional, state_field
 
 USER = settings.AUTH_USER_MODEL
 
@@ -32,17 +32,14 @@ class AuthorisationQuerySet(models.QuerySet["Authorisation"]):
         return self.filter(state__in=[s.value for s in OPEN_STATES])
 
 
-class Authorisation(models.Model):
+class Authorisation(InMachine[CaseState], models.Model):
     """One application for authorisation, from applied to registered (and on to its end)."""
 
     institution = models.ForeignKey(
         "people.Institution", on_delete=models.PROTECT, related_name="authorisations"
     )
-    state = models.CharField(
-        max_length=30,
-        choices=[(s.value, s.label) for s in CaseState],
-        default=CaseState.APPLIED.value,
-    )
+    machine = CASE
+    state = state_field(CASE, max_length=30)
     application_text = models.TextField(
         help_text="The research environment: its purpose, staff and research experience."
     )
@@ -89,10 +86,6 @@ class Authorisation(models.Model):
         return f"Authorisation A-{self.pk} of {self.institution}"
 
     @property
-    def state_enum(self) -> CaseState:
-        return CaseState(self.state)
-
-    @property
     def is_overdue(self) -> bool:
         from fivesafes.people.workflow import OPEN_STATES
 
@@ -107,11 +100,18 @@ class ClarifyingQuestion(Question):
     )
     question = models.TextField()
 
+    text_field = "question"
+    audit_id = "question_id"
+
     class Meta(Question.Meta):
         pass
 
     def __str__(self) -> str:
         return f"Question {self.pk} on {self.authorisation}"
+
+    @property
+    def about(self) -> Authorisation:
+        return self.authorisation
 
 
 class SignatureEvent(Signature):

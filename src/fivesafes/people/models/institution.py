@@ -7,15 +7,13 @@ from datetime import date
 from django.db import models
 from django.utils import timezone
 
-from fivesafes.people.rules import KIND_LABELS, InstitutionKind
+from fivesafes.people.rules import InstitutionKind
 from fivesafes.shared.models import optional
 
 
 class Institution(models.Model):
     name = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(
-        max_length=40, choices=[(k.value, KIND_LABELS[k]) for k in InstitutionKind]
-    )
+    kind = models.CharField(max_length=40, choices=InstitutionKind.choices())
     country = models.CharField(
         max_length=2, default="DK", help_text="Two-letter country code (ISO 3166), e.g. DK."
     )

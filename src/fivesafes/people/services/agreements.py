@@ -19,11 +19,10 @@ from fivesafes.people.models import (
     Authorisation,
     ResearcherAgreement,
 )
-from fivesafes.people.services.changes import change
 from fivesafes.policy import agreements as policy
 from fivesafes.policy.permissions import Permission
 from fivesafes.shared.refusals import RuleViolation, refuse_if
-from fivesafes.shared.services import lock, require, snapshot
+from fivesafes.shared.services import change, lock, require, snapshot
 
 if TYPE_CHECKING:
     from django.http import HttpRequest

@@ -18,13 +18,12 @@ from fivesafes.accounts.models import User
 from fivesafes.audit.services import record
 from fivesafes.people import queries, rules
 from fivesafes.people.models import Authorisation, ClarifyingQuestion, Institution, SignatureEvent
-from fivesafes.people.services.changes import change, written
 from fivesafes.people.workflow import CASE, FINAL_STATES, CaseState
 from fivesafes.policy import authorisations as policy
 from fivesafes.policy.institutions import check_apply_again
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.refusals import Finding, RuleViolation, refuse_if
-from fivesafes.shared.services import lock, require, snapshot
+from fivesafes.shared.refusals import Finding, RuleViolation, refuse_if, written
+from fivesafes.shared.services import answer_once, ask, change, lock, require, snapshot
 from fivesafes.shared.workflow import Hook, Hooks, Step
 from fivesafes.shared.workflow import take_step as walk
 
@@ -222,15 +221,11 @@ def ask_question(
     with transaction.atomic():
         case = _locked(authorisation)
         policy.check_evaluate(actor, case, "Questions are asked")
-        asked = ClarifyingQuestion.objects.create(authorisation=case, question=text, asked_by=actor)
-        record(
-            action="authorisation.question_asked",
-            actor=actor,
-            obj=case,
-            data={"question_id": asked.pk, "question": asked.question},
+        return ask(
+            ClarifyingQuestion(authorisation=case, question=text, asked_by=actor),
+            audit_action="authorisation.question_asked",
             request=request,
         )
-    return asked
 
 
 def answer_question(
@@ -242,15 +237,14 @@ def answer_question(
     with transaction.atomic():
         asked = lock(question, "authorisation__institution")
         policy.check_answer(actor, asked)
-        asked.record_answer(text, actor)
-        record(
-            action="authorisation.question_answered",
-            actor=actor,
-            obj=asked.authorisation,
-            data={"question_id": asked.pk, "answer": asked.answer},
+        return answer_once(
+            asked,
+            text,
+            actor,
+            rule="R6",
+            audit_action="authorisation.question_answered",
             request=request,
         )
-    return asked
 
 
 def grant_exemption(

@@ -11,11 +11,10 @@ from django.utils import timezone
 
 from fivesafes.audit.services import record
 from fivesafes.people.models import Attachment, Institution, Sanction
-from fivesafes.people.services.changes import change
 from fivesafes.policy.institutions import check_manage_researchers
 from fivesafes.policy.permissions import Permission
 from fivesafes.shared.refusals import RuleViolation
-from fivesafes.shared.services import lock, require, snapshot
+from fivesafes.shared.services import change, lock, require, snapshot
 
 if TYPE_CHECKING:
     from django.http import HttpRequest

@@ -18,12 +18,11 @@ from fivesafes import files as file_store
 from fivesafes.audit.services import record
 from fivesafes.people import queries, rules
 from fivesafes.people.models import Breach, BreachEvidence, Institution, Sanction
-from fivesafes.people.services.changes import written
 from fivesafes.people.services.files import CheckedFile, check_upload, store_checked
 from fivesafes.people.workflow import CaseState
 from fivesafes.policy import sanctions as policy
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.refusals import Finding, RuleViolation, refuse_if
+from fivesafes.shared.refusals import Finding, RuleViolation, refuse_if, written
 from fivesafes.shared.services import lock, require
 
 if TYPE_CHECKING:

@@ -78,7 +78,7 @@ def _case(request: HttpRequest, pk: int) -> Authorisation:
     return load(request, queries.case_rows(), policy.check_see_case, pk=pk)
 
 
-CASE_PAGE = ObjectPage(_case_page, "people:case", "authorisation")
+CASE_PAGE = ObjectPage(_case_page, "people:case", "authorisation", find=_case)
 
 
 @requires(Permission.VIEW_DASHBOARD)
@@ -112,47 +112,28 @@ def business_data_findings(case: Authorisation) -> list[Finding]:
     )
 
 
-@require_POST
-@requires(Permission.DECIDE_AUTHORISATIONS)
-@shows_refusals
-def exemption(request: HttpRequest, pk: int) -> HttpResponse:
-    """R3: the approver exempts a consultancy firm, with the client's written guarantee."""
-    return CASE_PAGE.post(
-        request,
-        _case(request, pk),
-        "exemption_form",
-        ExemptionForm(request.POST, request.FILES),
-        service.grant_exemption,
-        "Business-data exemption granted (R3).",
-    )
-
-
-@require_POST
-@requires(Permission.EVALUATE_AUTHORISATIONS)
-@shows_refusals
-def credibility(request: HttpRequest, pk: int) -> HttpResponse:
-    return CASE_PAGE.post(
-        request,
-        _case(request, pk),
-        "credibility_form",
-        CredibilityForm(request.POST),
-        service.record_credibility,
-        "Credibility assessment recorded.",
-    )
-
-
-@require_POST
-@requires(Permission.EVALUATE_AUTHORISATIONS)
-@shows_refusals
-def ask(request: HttpRequest, pk: int) -> HttpResponse:
-    return CASE_PAGE.post(
-        request,
-        _case(request, pk),
-        "question_form",
-        QuestionForm(request.POST),
-        service.ask_question,
-        "Question sent to the applicant.",
-    )
+# R3: the approver exempts a consultancy firm, with the client's written guarantee.
+exemption = CASE_PAGE.form_view(
+    Permission.DECIDE_AUTHORISATIONS,
+    "exemption_form",
+    ExemptionForm,
+    service.grant_exemption,
+    "Business-data exemption granted (R3).",
+)
+credibility = CASE_PAGE.form_view(
+    Permission.EVALUATE_AUTHORISATIONS,
+    "credibility_form",
+    CredibilityForm,
+    service.record_credibility,
+    "Credibility assessment recorded.",
+)
+ask = CASE_PAGE.form_view(
+    Permission.EVALUATE_AUTHORISATIONS,
+    "question_form",
+    QuestionForm,
+    service.ask_question,
+    "Question sent to the applicant.",
+)
 
 
 def _check_see_question(user: Any, question: ClarifyingQuestion) -> None:

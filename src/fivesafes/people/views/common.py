@@ -14,8 +14,11 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
 
-from fivesafes.shared.pages import form_action, run_action
+from fivesafes.policy.decorators import requires
+from fivesafes.policy.permissions import Permission
+from fivesafes.shared.pages import form_action, run_action, shows_refusals
 
 
 @dataclass(frozen=True)
@@ -24,12 +27,14 @@ class ObjectPage:
 
     `show(request, obj, status=..., **forms)` draws the page, with any form given by its
     context name in place of a blank one; `url` names the page (it takes the object's `pk`);
-    `keyword` is the name the services give the object.
+    `keyword` is the name the services give the object; `find(request, pk)` loads it through
+    the policy's check (for `form_view`).
     """
 
     show: Callable[..., HttpResponse]
     url: str
     keyword: str
+    find: Callable[[HttpRequest, int], Any] | None = None
 
     def again(self, request: HttpRequest, obj: Any, name: str) -> Callable[[Any], HttpResponse]:
         """Show the page again with `name`'s form and its refusal (400)."""
@@ -64,6 +69,32 @@ class ObjectPage:
             again=self.again(request, obj, name),
             success=success,
         )
+
+    def form_view(
+        self,
+        permission: Permission,
+        name: str,
+        form: type[forms.Form],
+        service: Callable[..., Any],
+        success: str | Callable[[Any], str],
+        *,
+        prefix: str | None = None,
+        done: Callable[[Any], HttpResponse] | None = None,
+    ) -> Callable[[HttpRequest, int], HttpResponse]:
+        """The view of the page's form `name` (POST only, declaring `permission`): the object
+        of the URL's `pk` through `find`, the posted `form`, then `post(...)`."""
+        find = self.find
+        if find is None:
+            raise TypeError(f"The page {self.url} has no `find` for its form views.")
+
+        @require_POST
+        @requires(permission)
+        @shows_refusals
+        def view(request: HttpRequest, pk: int) -> HttpResponse:
+            posted = form(request.POST, request.FILES, prefix=prefix)
+            return self.post(request, find(request, pk), name, posted, service, success, done=done)
+
+        return view
 
     def button(
         self,

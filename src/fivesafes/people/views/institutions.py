@@ -84,7 +84,9 @@ def _institution(request: HttpRequest, pk: int) -> Institution:
     return load(request, Institution, policy.check_see_institution, pk=pk)
 
 
-INSTITUTION_PAGE = ObjectPage(_institution_page, "people:institution", "institution")
+INSTITUTION_PAGE = ObjectPage(
+    _institution_page, "people:institution", "institution", find=_institution
+)
 
 
 @requires(Permission.VIEW_DASHBOARD)
@@ -93,35 +95,24 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _institution_page(request, _institution(request, pk))
 
 
-@require_POST
-@requires(Permission.APPLY_FOR_AUTHORISATION)
-@shows_refusals
-def apply_again(request: HttpRequest, pk: int) -> HttpResponse:
-    """The manager applies anew for the institution (renewal, or after it ended)."""
-    return INSTITUTION_PAGE.post(
-        request,
-        _institution(request, pk),
-        "apply_again_form",
-        ApplyAgainForm(request.POST, prefix="again"),
-        authorisation.apply_again,
-        lambda case: f"Application sent: case A-{case.pk}.",
-        done=lambda case: redirect("people:case", pk=case.pk),
-    )
-
-
-@require_POST
-@requires(Permission.MANAGE_INSTITUTION_RESEARCHERS)
-@shows_refusals
-def attach(request: HttpRequest, pk: int) -> HttpResponse:
-    institution = _institution(request, pk)
-    return INSTITUTION_PAGE.post(
-        request,
-        institution,
-        "attach_form",
-        AttachForm(request.POST, prefix="attach"),
-        researchers.attach,
-        lambda done: f"{done.researcher} is now attached to {institution}.",
-    )
+# The manager applies anew for the institution (renewal, or after it ended).
+apply_again = INSTITUTION_PAGE.form_view(
+    Permission.APPLY_FOR_AUTHORISATION,
+    "apply_again_form",
+    ApplyAgainForm,
+    authorisation.apply_again,
+    lambda case: f"Application sent: case A-{case.pk}.",
+    prefix="again",
+    done=lambda case: redirect("people:case", pk=case.pk),
+)
+attach = INSTITUTION_PAGE.form_view(
+    Permission.MANAGE_INSTITUTION_RESEARCHERS,
+    "attach_form",
+    AttachForm,
+    researchers.attach,
+    lambda attached: f"{attached.researcher} is now attached to {attached.institution}.",
+    prefix="attach",
+)
 
 
 @require_POST

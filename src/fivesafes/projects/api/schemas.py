@@ -1,5 +1,6 @@
 """What the safe-projects API answers and accepts: `from_attributes` schemas read straight from
-the models, with `resolve_*` for what is not a plain column (a person's user name, the
+the models: a link by a dotted path (`linked("applicant.username")`), with `resolve_*` for what
+is not a plain column or a link that is always there (an optional person's user name, the
 findings as of now, the asker's next steps). One schema per object, built one way."""
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from ninja import Schema
 
 from fivesafes.audit.services import event_stream_for
 from fivesafes.policy import applications as applications_policy
-from fivesafes.projects.models import Application, Invoice, Project, Publication, Quote
+from fivesafes.projects.models import Application, Project, Quote
 from fivesafes.projects.services import population
 from fivesafes.projects.services.applications import current_findings
 from fivesafes.projects.services.projects import changes_of, project_timeline
+from fivesafes.shared.api import linked
 
 
 def _name(person: Any) -> str | None:
@@ -52,15 +54,11 @@ class PopulationOut(Schema):
 class QuestionOut(Schema):
     id: int
     text: str
-    asked_by: str
+    asked_by: str = linked("asked_by.username")
     asked_at: datetime
     answer: str
     answered_by: str | None
     answered_at: datetime | None
-
-    @staticmethod
-    def resolve_asked_by(question: Any) -> str | None:
-        return _name(question.asked_by)
 
     @staticmethod
     def resolve_answered_by(question: Any) -> str | None:
@@ -94,7 +92,7 @@ class EventOut(Schema):
 class QuoteOut(Schema):
     id: int
     reference: str
-    application: str
+    application: str = linked("application.reference")
     state: str
     lines: list[dict[str, str]]
     subtotal: Decimal
@@ -102,17 +100,9 @@ class QuoteOut(Schema):
     total: Decimal
     delivery_days: int
     estimated_delivery_on: date
-    invoice_to: str
+    invoice_to: str = linked("invoice_to.name")
     accepted_by: str | None
     contract_sha256: str
-
-    @staticmethod
-    def resolve_application(quote: Quote) -> str:
-        return quote.application.reference
-
-    @staticmethod
-    def resolve_invoice_to(quote: Quote) -> str:
-        return quote.invoice_to.name
 
     @staticmethod
     def resolve_accepted_by(quote: Quote) -> str | None:
@@ -127,8 +117,8 @@ class ApplicationSummary(Schema):
     kind: str
     state: str
     title: str
-    institution: str
-    applicant: str
+    institution: str = linked("institution.name")
+    applicant: str = linked("applicant.username")
     fast_track: bool
     project: str | None
     case_handler: str | None
@@ -136,14 +126,6 @@ class ApplicationSummary(Schema):
     submitted_at: datetime | None
     decided_at: datetime | None
     quotes: list[QuoteOut]
-
-    @staticmethod
-    def resolve_institution(a: Application) -> str:
-        return a.institution.name
-
-    @staticmethod
-    def resolve_applicant(a: Application) -> str | None:
-        return _name(a.applicant)
 
     @staticmethod
     def resolve_project(a: Application) -> str | None:
@@ -249,26 +231,18 @@ class ProjectOut(Schema):
     id: int
     number: str
     title: str
-    institution: str
+    institution: str = linked("institution.name")
     state: str
     starts_on: date
     ends_on: date
     deletion_deadline: date | None
-    responsible: str
+    responsible: str = linked("responsible.username")
     members: list[str]
     approved_scope: dict[str, Any]
     data_deleted_on: date | None
     closed_at: datetime | None
     # Decisions, changes, closure and follow-up, oldest first (GET /{project_id} only).
     timeline: list[EventOut] = []
-
-    @staticmethod
-    def resolve_institution(p: Project) -> str:
-        return p.institution.name
-
-    @staticmethod
-    def resolve_responsible(p: Project) -> str | None:
-        return _name(p.responsible)
 
     @staticmethod
     def resolve_members(p: Project) -> list[str]:
@@ -294,35 +268,23 @@ class PriceOut(Schema):
 
 class PublicationOut(Schema):
     id: int
-    project: str
+    project: str = linked("project.number")
     title: str
     authors: str
     reference: str
     scrutiny: str
     scrutiny_note: str
 
-    @staticmethod
-    def resolve_project(p: Publication) -> str:
-        return p.project.number
-
 
 class InvoiceOut(Schema):
     id: int
     number: str
-    quote: str
-    addressed_to: str
+    quote: str = linked("quote.reference")
+    addressed_to: str = linked("addressed_to.name")
     subtotal: Decimal
     vat: Decimal
     total: Decimal
     due_on: date
-
-    @staticmethod
-    def resolve_quote(invoice: Invoice) -> str:
-        return invoice.quote.reference
-
-    @staticmethod
-    def resolve_addressed_to(invoice: Invoice) -> str:
-        return invoice.addressed_to.name
 
 
 # What the API accepts.

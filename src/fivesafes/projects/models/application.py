@@ -11,23 +11,20 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from fivesafes.projects.workflow import STATE_LABELS, ApplicationState
-from fivesafes.shared.models import Question, optional
+from fivesafes.projects.workflow import APPLICATION, ApplicationState
+from fivesafes.shared.models import InMachine, Question, optional, state_field
 
 USER = settings.AUTH_USER_MODEL
 
 
-class Application(models.Model):
+class Application(InMachine[ApplicationState], models.Model):
     class Kind(models.TextChoices):
         NEW = "new", "New project"
         CHANGE = "change", "Change request"
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NEW)
-    state = models.CharField(
-        max_length=20,
-        choices=[(s.value, STATE_LABELS[s]) for s in ApplicationState],
-        default=ApplicationState.DRAFT.value,
-    )
+    machine = APPLICATION
+    state = state_field(APPLICATION, max_length=20)
     applicant = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="applications")
     institution = models.ForeignKey(
         "people.Institution", on_delete=models.PROTECT, related_name="applications"
@@ -92,10 +89,6 @@ class Application(models.Model):
     def reference(self) -> str:
         prefix = "C" if self.kind == self.Kind.CHANGE else "A"
         return f"{prefix}-{self.pk or 0:05d}"
-
-    @property
-    def state_enum(self) -> ApplicationState:
-        return ApplicationState(self.state)
 
     @property
     def is_overdue(self) -> bool:
@@ -192,3 +185,7 @@ class ApplicationQuestion(Question):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def about(self) -> Application:
+        return self.application

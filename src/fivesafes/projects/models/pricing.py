@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from fivesafes.shared.models import optional
+from fivesafes.projects.workflow import QUOTE, QuoteState
+from fivesafes.shared.models import optional, state_field
 
 
 class PriceItem(models.Model):
@@ -25,15 +26,13 @@ class PriceItem(models.Model):
 
 
 class Quote(models.Model):
-    class State(models.TextChoices):
-        OFFERED = "offered", "Offered"
-        ACCEPTED = "accepted", "Accepted"
-        SUPERSEDED = "superseded", "Superseded"
+    # The states of the quote's machine (`projects/workflow.py`), as `Quote.State`.
+    State = QuoteState
 
     application = models.ForeignKey(
         "projects.Application", on_delete=models.PROTECT, related_name="quotes"
     )
-    state = models.CharField(max_length=12, choices=State.choices, default=State.OFFERED)
+    state = state_field(QUOTE, max_length=12)
     lines = models.JSONField(default=list)
     subtotal = models.DecimalField(max_digits=12, decimal_places=2)
     vat = models.DecimalField(max_digits=12, decimal_places=2)

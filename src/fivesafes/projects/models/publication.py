@@ -6,14 +6,13 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from fivesafes.shared.models import optional
+from fivesafes.projects.workflow import PUBLICATION, ScrutinyState
+from fivesafes.shared.models import optional, state_field
 
 
 class Publication(models.Model):
-    class Scrutiny(models.TextChoices):
-        PENDING = "pending", "Waiting for scrutiny"
-        NO_OBJECTION = "no_objection", "No objection"
-        OBJECTION = "objection", "Objection"
+    # The states of the scrutiny's machine (`projects/workflow.py`), as `Publication.Scrutiny`.
+    Scrutiny = ScrutinyState
 
     project = models.ForeignKey(
         "projects.Project", on_delete=models.PROTECT, related_name="publications"
@@ -27,7 +26,7 @@ class Publication(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     registered_at = models.DateTimeField(default=timezone.now)
-    scrutiny = models.CharField(max_length=20, choices=Scrutiny.choices, default=Scrutiny.PENDING)
+    scrutiny = state_field(PUBLICATION, max_length=20)
     scrutiny_note = models.TextField(blank=True)
     scrutinised_by = optional()
     scrutinised_at = models.DateTimeField(null=True, blank=True)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from enum import StrEnum
 from typing import Any
 
+from fivesafes.shared.labels import Labelled
 
-class Severity(StrEnum):
+
+class Severity(Labelled):
     """How much a finding weighs, strongest first.
 
     BLOCKING: the application cannot be submitted (or approved) until it changes.
@@ -16,24 +17,15 @@ class Severity(StrEnum):
     ADVICE: worth knowing; nothing stops.
     """
 
-    BLOCKING = "blocking"
-    NEEDS_JUSTIFICATION = "needs_justification"
-    ADVICE = "advice"
-
-    @property
-    def label(self) -> str:
-        return SEVERITY_LABELS[self]
+    BLOCKING = "blocking", "Blocking"
+    NEEDS_JUSTIFICATION = "needs_justification", "Needs justification"
+    ADVICE = "advice", "Advice"
 
     @property
     def rank(self) -> int:
         return SEVERITY_RANK[self]
 
 
-SEVERITY_LABELS = {
-    Severity.BLOCKING: "Blocking",
-    Severity.NEEDS_JUSTIFICATION: "Needs justification",
-    Severity.ADVICE: "Advice",
-}
 SEVERITY_RANK = {Severity.BLOCKING: 0, Severity.NEEDS_JUSTIFICATION: 1, Severity.ADVICE: 2}
 
 

@@ -29,7 +29,7 @@ from fivesafes.projects.services import uploads
 from fivesafes.projects.services.facts import application_facts
 from fivesafes.projects.workflow import FINAL_STATES
 from fivesafes.shared.refusals import RuleViolation, written
-from fivesafes.shared.services import lock, require
+from fivesafes.shared.services import change, lock, require
 from fivesafes.shared.uploads import CONTENT_TYPES
 
 # The fields the applicant edits on the application itself.
@@ -256,18 +256,13 @@ def update(
     cleaned = {name: _clean(name, value) for name, value in changes.items()}
     with transaction.atomic():
         locked = editable(actor, application)
-        before = {name: getattr(locked, name) for name in cleaned}
-        changed = {k: v for k, v in cleaned.items() if before[k] != v}
-        for name, value in changed.items():
-            setattr(locked, name, value)
+        changed = {k: v for k, v in cleaned.items() if getattr(locked, k) != v}
         if changed:
-            locked.save(update_fields=[*changed])
-            record(
-                action="application.updated",
+            change(
+                locked,
+                changed,
+                audit_action="application.updated",
                 actor=actor,
-                obj=locked,
-                before={k: before[k] for k in changed},
-                after=changed,
                 request=request,
             )
         refresh_findings(locked)

@@ -12,12 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from fivesafes.accounts.models import User
-from fivesafes.audit.services import record
 from fivesafes.policy.permissions import Permission, Role, permissions_of
 from fivesafes.projects.models import Application
 from fivesafes.projects.workflow import OPEN_STATES, ApplicationState
 from fivesafes.shared.refusals import RuleViolation
-from fivesafes.shared.services import lock, require
+from fivesafes.shared.services import change, lock, require
 
 # The office answers an application within this many days of its submission, unless a case
 # handler sets another date.
@@ -87,19 +86,14 @@ def assign(
                 f"Four eyes: {handler.get_username()} {role} {locked.reference} and cannot "
                 "handle it.",
             )
-        before = {"case_handler": locked.case_handler_id, "due_on": locked.due_on}
-        locked.case_handler = handler
         locked.assigned_at = timezone.now()
-        if due_on is not None:
-            locked.due_on = due_on
-        locked.save(update_fields=["case_handler", "assigned_at", "due_on"])
-        record(
-            action="application.assigned",
+        change(
+            locked,
+            {"case_handler": handler, "due_on": locked.due_on if due_on is None else due_on},
+            audit_action="application.assigned",
             actor=actor,
-            obj=locked,
-            before=before,
-            after={"case_handler": handler.pk, "due_on": locked.due_on},
-            data={"handler": handler.get_username()},
             request=request,
+            data={"handler": handler.get_username()},
+            stamped=("assigned_at",),
         )
     return locked

@@ -32,7 +32,7 @@ from fivesafes.projects.models import Project, Publication
 from fivesafes.projects.workflow import PROJECT, PUBLICATION, ProjectState, ScrutinyState
 from fivesafes.shared import workflow
 from fivesafes.shared.refusals import RuleViolation, written
-from fivesafes.shared.services import lock, require
+from fivesafes.shared.services import change, lock, require
 
 logger = logging.getLogger(__name__)
 
@@ -186,25 +186,22 @@ def _withdraw_open_changes(project: Project, actor: User | None, request: Any) -
     from fivesafes.projects.workflow import FINAL_STATES, ApplicationState
 
     withdrawn = []
-    for change in (
+    for open_change in (
         Application.objects.select_for_update()
         .filter(project=project, kind=Application.Kind.CHANGE)
         .exclude(state__in=[s.value for s in FINAL_STATES])
     ):
-        before = {"state": change.state}
-        change.state = ApplicationState.WITHDRAWN.value
-        change.changed_at = timezone.now()
-        change.save(update_fields=["state", "changed_at"])
-        record(
-            action="application.withdrawn_at_closure",
+        open_change.changed_at = timezone.now()
+        change(
+            open_change,
+            {"state": ApplicationState.WITHDRAWN.value},
+            audit_action="application.withdrawn_at_closure",
             actor=actor,
-            obj=change,
-            before=before,
-            after={"state": change.state},
-            data={"project": project.number},
             request=request,
+            data={"project": project.number},
+            stamped=("changed_at",),
         )
-        withdrawn.append(change.reference)
+        withdrawn.append(open_change.reference)
     return withdrawn
 
 

@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from fivesafes.accounts.models import User
-from fivesafes.audit.services import record
 from fivesafes.policy import applications as policy
 from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Application, ApplicationQuestion
@@ -27,7 +26,7 @@ from fivesafes.projects.services.facts import application_facts
 from fivesafes.projects.workflow import APPLICATION, TRANSITIONS, ApplicationState
 from fivesafes.shared import workflow
 from fivesafes.shared.refusals import RuleViolation, written
-from fivesafes.shared.services import lock, require
+from fivesafes.shared.services import answer_once, ask, lock, require
 
 FOUR_EYES = "R17"
 # R25: unless the decision says otherwise, data are deleted within this many days of the end.
@@ -199,14 +198,9 @@ def ask_question(
     with transaction.atomic():
         locked = lock(application)
         policy.check_ask(actor, locked)
-        question = ApplicationQuestion.objects.create(
-            application=locked, text=text.strip(), asked_by=actor
-        )
-        record(
-            action="application.question_asked",
-            actor=actor,
-            obj=locked,
-            data={"question": question.pk, "text": question.text},
+        question = ask(
+            ApplicationQuestion(application=locked, text=text.strip(), asked_by=actor),
+            audit_action="application.question_asked",
             request=request,
         )
         notify.question_asked(locked)
@@ -221,16 +215,12 @@ def answer_question(
     text = written(text, "R17", "answer", "Write the answer.")
     with transaction.atomic():
         locked = lock(question)
-        application = locked.application
-        policy.check_answer(actor, application)
-        if locked.answered_at is not None:
-            raise RuleViolation("R17", "answer", "This question has been answered already.")
-        locked.record_answer(text.strip(), actor)
-        record(
-            action="application.question_answered",
-            actor=actor,
-            obj=application,
-            data={"question": locked.pk, "answer": locked.answer},
+        policy.check_answer(actor, locked.application)
+        return answer_once(
+            locked,
+            text.strip(),
+            actor,
+            rule="R17",
+            audit_action="application.question_answered",
             request=request,
         )
-    return locked

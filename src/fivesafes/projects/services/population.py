@@ -15,7 +15,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from fivesafes.accounts.models import User
-from fivesafes.audit.services import record
 from fivesafes.metadata.population import (
     CatalogueEntry,
     CodeEntry,
@@ -28,6 +27,7 @@ from fivesafes.metadata.population import (
 )
 from fivesafes.projects.models import Application
 from fivesafes.shared.refusals import RuleViolation
+from fivesafes.shared.services import change
 
 
 def catalogue_entries(labels: Iterable[str]) -> dict[str, CatalogueEntry]:
@@ -116,16 +116,12 @@ def set_population(
     new = checked(definition).as_dict()
     with transaction.atomic():
         locked = editable(actor, application)
-        before = locked.population or {}
-        if before != new:
-            locked.population = new
-            locked.save(update_fields=["population"])
-            record(
-                action="application.population_changed",
+        if (locked.population or {}) != new:
+            change(
+                locked,
+                {"population": new},
+                audit_action="application.population_changed",
                 actor=actor,
-                obj=locked,
-                before={"population": before},
-                after={"population": new},
                 request=request,
             )
         refresh_findings(locked)

@@ -22,7 +22,7 @@ from fivesafes.projects.services import notify
 from fivesafes.projects.workflow import QUOTE, QuoteState
 from fivesafes.shared import workflow
 from fivesafes.shared.refusals import RuleViolation
-from fivesafes.shared.services import lock, next_free_number, require
+from fivesafes.shared.services import change, lock, next_free_number, require
 
 EVENT_TEMPORALITY = "EVENT"
 
@@ -43,18 +43,15 @@ def set_price(*, actor: User, code: str, unit_price: Any, request: Any = None) -
         item = PriceItem.objects.select_for_update().filter(code=code).first()
         if item is None:
             raise RuleViolation("R18", "code", f"'{code}' is not an item of the price list.")
-        before = {"unit_price": item.unit_price}
-        item.unit_price = value.quantize(pricing.CENT)
         item.changed_at = timezone.now()
         item.changed_by = actor
-        item.save()
-        record(
-            action="price_list.changed",
+        change(
+            item,
+            {"unit_price": value.quantize(pricing.CENT)},
+            audit_action="price_list.changed",
             actor=actor,
-            obj=item,
-            before=before,
-            after={"unit_price": item.unit_price},
             request=request,
+            stamped=("changed_at", "changed_by"),
         )
     return item
 

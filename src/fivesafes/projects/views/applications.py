@@ -3,6 +3,7 @@ inline findings (htmx), the variable list, members, external data, documents, su
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -222,41 +223,75 @@ def _back(request: HttpRequest, application: Application, step: str, **forms) ->
     return _wizard_page(request, application, step, status=400, **forms)
 
 
+def _wizard_form(
+    request: HttpRequest,
+    application: Application,
+    step: str,
+    name: str,
+    form: forms.Form,
+    call: Callable[[dict[str, Any]], object],
+    success: str = "",
+) -> HttpResponse:
+    """Run `call(cleaned_data)` from the form `name` of the wizard's `step` and go back to the
+    step; a refusal shows the step again with the form and its refusal."""
+    return form_action(
+        request,
+        form,
+        call,
+        done=lambda _: redirect("projects:wizard", pk=application.pk, step=step),
+        again=lambda form: _back(request, application, step, **{name: form}),
+        success=success,
+    )
+
+
 def _act(request: HttpRequest, application: Application, call, step: str) -> HttpResponse:  # noqa: ANN001
     """Run a small service call from the wizard and go back to its step."""
     back = redirect("projects:wizard", pk=application.pk, step=step)
     return run_action(request, call, done=lambda _: back, failed=lambda: back)
 
 
-def _on_part(request: HttpRequest, model: type[Any], pk: int, step: str, call) -> HttpResponse:  # noqa: ANN001
-    """Load one part of an application (a variable line, a member, a source of external data;
-    404 when there is none), run `call(part)` from the wizard and go back to its step."""
-    part = get_object_or_404(model.objects.select_related("application"), pk=pk)
-    return _act(request, part.application, lambda: call(part), step)
-
-
-@posts(Permission.APPLY_FOR_PROJECTS)
-def remove_variable(request: HttpRequest, pk: int) -> HttpResponse:
-    return _on_part(
-        request,
-        ApplicationVariable,
-        pk,
-        "variables",
-        lambda line: service.remove_variable(actor=request.user, line=line, request=request),
-    )
-
-
-@posts(Permission.APPLY_FOR_PROJECTS)
-def add_from_basket(request: HttpRequest, pk: int) -> HttpResponse:
+def _on_application(
+    request: HttpRequest, pk: int, step: str, service: Callable[..., object], **arguments: Any
+) -> HttpResponse:
+    """Run `service(actor=, application=, request=, **arguments)` on the application `pk` (404
+    when there is none) from the wizard and go back to its step."""
     application = get_object_or_404(Application, pk=pk)
     return _act(
         request,
         application,
-        lambda: service.add_from_basket(
-            actor=request.user, application=application, request=request
-        ),
-        "variables",
+        lambda: service(actor=request.user, application=application, request=request, **arguments),
+        step,
     )
+
+
+def _on_part(
+    request: HttpRequest,
+    model: type[Any],
+    pk: int,
+    step: str,
+    service: Callable[..., object],
+    keyword: str,
+) -> HttpResponse:
+    """Load one part of an application (a variable line, a member, a source of external data;
+    404 when there is none), run `service(actor=, <keyword>=part, request=)` from the wizard and
+    go back to its step."""
+    part = get_object_or_404(model.objects.select_related("application"), pk=pk)
+    return _act(
+        request,
+        part.application,
+        lambda: service(actor=request.user, request=request, **{keyword: part}),
+        step,
+    )
+
+
+@posts(Permission.APPLY_FOR_PROJECTS)
+def remove_variable(request: HttpRequest, pk: int) -> HttpResponse:
+    return _on_part(request, ApplicationVariable, pk, "variables", service.remove_variable, "line")
+
+
+@posts(Permission.APPLY_FOR_PROJECTS)
+def add_from_basket(request: HttpRequest, pk: int) -> HttpResponse:
+    return _on_application(request, pk, "variables", service.add_from_basket)
 
 
 @posts(Permission.APPLY_FOR_PROJECTS)
@@ -264,61 +299,44 @@ def add_criterion(request: HttpRequest, pk: int) -> HttpResponse:
     """Add one criterion to the population (R11), checked against the catalogue."""
     application = get_object_or_404(Application, pk=pk)
     form = CriterionForm(request.POST)
-    return form_action(
+    return _wizard_form(
         request,
+        application,
+        "population",
+        "criterion_form",
         form,
         lambda _: population_service.add_criterion(
-            actor=request.user,
-            application=application,
-            criterion=form.criterion(),
-            request=request,
+            actor=request.user, application=application, criterion=form.criterion(), request=request
         ),
-        done=lambda _: redirect("projects:wizard", pk=pk, step="population"),
-        again=lambda form: _back(request, application, "population", criterion_form=form),
         success="The criterion was added to the population.",
     )
 
 
 @posts(Permission.APPLY_FOR_PROJECTS)
 def remove_criterion(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    application = get_object_or_404(Application, pk=pk)
-    return _act(
-        request,
-        application,
-        lambda: population_service.remove_criterion(
-            actor=request.user, application=application, number=number, request=request
-        ),
-        "population",
+    return _on_application(
+        request, pk, "population", population_service.remove_criterion, number=number
     )
 
 
 @posts(Permission.APPLY_FOR_PROJECTS)
 def add_member(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
-    form = MemberForm(request.POST)
-    return form_action(
+    return _wizard_form(
         request,
-        form,
+        application,
+        "people",
+        "member_form",
+        MemberForm(request.POST),
         lambda data: service.add_member(
-            actor=request.user,
-            application=application,
-            username=data["username"],
-            request=request,
+            actor=request.user, application=application, username=data["username"], request=request
         ),
-        done=lambda _: redirect("projects:wizard", pk=pk, step="people"),
-        again=lambda form: _back(request, application, "people", member_form=form),
     )
 
 
 @posts(Permission.APPLY_FOR_PROJECTS)
 def remove_member(request: HttpRequest, pk: int) -> HttpResponse:
-    return _on_part(
-        request,
-        ApplicationMember,
-        pk,
-        "people",
-        lambda member: service.remove_member(actor=request.user, member=member, request=request),
-    )
+    return _on_part(request, ApplicationMember, pk, "people", service.remove_member, "member")
 
 
 @posts(Permission.APPLY_FOR_PROJECTS)
@@ -339,13 +357,7 @@ def add_external_data(request: HttpRequest, pk: int) -> HttpResponse:
 
 @posts(Permission.APPLY_FOR_PROJECTS)
 def remove_external_data(request: HttpRequest, pk: int) -> HttpResponse:
-    return _on_part(
-        request,
-        ExternalDataSource,
-        pk,
-        "people",
-        lambda item: service.remove_external_data(actor=request.user, item=item, request=request),
-    )
+    return _on_part(request, ExternalDataSource, pk, "people", service.remove_external_data, "item")
 
 
 @posts(Permission.APPLY_FOR_PROJECTS)

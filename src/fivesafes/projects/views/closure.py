@@ -4,6 +4,7 @@ scrutiny (R23)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -45,11 +46,22 @@ class ScrutinyForm(forms.Form):
 
 
 def _run(
-    request: HttpRequest, call: Callable[[], object], done: str, project_pk: int
+    request: HttpRequest,
+    project_pk: int,
+    service: Callable[..., object],
+    done: str,
+    **arguments: Any,
 ) -> HttpResponse:
-    """Run the service; back to the project page with what happened or the refusal."""
+    """Run `service(actor=, request=, **arguments)`; back to the project page with what
+    happened or the refusal."""
     back = redirect("projects:project", pk=project_pk)
-    return run_action(request, call, done=lambda _: back, failed=lambda: back, success=done)
+    return run_action(
+        request,
+        lambda: service(actor=request.user, request=request, **arguments),
+        done=lambda _: back,
+        failed=lambda: back,
+        success=done,
+    )
 
 
 @posts(Permission.VIEW_DASHBOARD)
@@ -57,23 +69,15 @@ def close_project(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(Project, pk=pk)
     form = CloseForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    return _run(
-        request,
-        lambda: closure.close(actor=request.user, project=project, reason=reason, request=request),
-        f"Project {project.number} closed.",
-        pk,
-    )
+    closed = f"Project {project.number} closed."
+    return _run(request, pk, closure.close, closed, project=project, reason=reason)
 
 
 @posts(Permission.CLOSE_PROJECTS)
 def confirm_deletion(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(Project, pk=pk)
-    return _run(
-        request,
-        lambda: closure.confirm_deletion(actor=request.user, project=project, request=request),
-        "The deletion of the data is recorded.",
-        pk,
-    )
+    recorded = "The deletion of the data is recorded."
+    return _run(request, pk, closure.confirm_deletion, recorded, project=project)
 
 
 @posts(Permission.WORK_IN_PROJECTS)
@@ -83,13 +87,9 @@ def register_publication(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Title: give the publication's title.")
         return redirect("projects:project", pk=pk)
+    registered = "The publication is registered for scrutiny (R23)."
     return _run(
-        request,
-        lambda: closure.register_publication(
-            actor=request.user, project=project, request=request, **form.cleaned_data
-        ),
-        "The publication is registered for scrutiny (R23).",
-        pk,
+        request, pk, closure.register_publication, registered, project=project, **form.cleaned_data
     )
 
 
@@ -101,11 +101,12 @@ def record_scrutiny(request: HttpRequest, pk: int) -> HttpResponse:
     note = form.cleaned_data.get("note", "") if form.is_valid() else ""
     return _run(
         request,
-        lambda: closure.record_scrutiny(
-            actor=request.user, publication=publication, result=result, note=note, request=request
-        ),
-        "The scrutiny result is recorded.",
         publication.project_id,
+        closure.record_scrutiny,
+        "The scrutiny result is recorded.",
+        publication=publication,
+        result=result,
+        note=note,
     )
 
 

@@ -23,7 +23,7 @@ from fivesafes.projects.services import assignment, decisions, population
 from fivesafes.projects.services.projects import changes_of
 from fivesafes.projects.views.common import application_view, findings_context, posts
 from fivesafes.projects.views.pricing import QuoteForm
-from fivesafes.projects.workflow import STATE_LABELS, TRANSITIONS, WIZARD_STEPS
+from fivesafes.projects.workflow import TRANSITIONS, WIZARD_STEPS, ApplicationState
 from fivesafes.shared.pages import run_action
 from fivesafes.shared.workflow import Transition
 
@@ -44,7 +44,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
         {
             "applications": found[:LIST_ROWS],
             "state": state,
-            "states": [(s.value, label) for s, label in STATE_LABELS.items()],
+            "states": ApplicationState.choices(),
             "handler": handler,
             "handlers": assignment.handlers(),
             "due": due,

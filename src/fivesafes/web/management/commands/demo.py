@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Any
 
@@ -15,6 +14,7 @@ from fivesafes.people.demo import ensure_demo_people
 from fivesafes.projects.demo import ensure_demo_projects
 from fivesafes.web.demo_cases import ensure_demo_cases
 from fivesafes.web.demo_data import DEMO_PERSONS, prepare_demo_data
+from fivesafes.web.management.commands.serve import add_address_arguments
 from fivesafes.web.supervisor import Child, Supervisor
 
 
@@ -22,8 +22,7 @@ class Command(BaseCommand):
     help = "Set up the demo (database, demo users, synthetic registers) and run server and worker."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--host", default="127.0.0.1")
+        add_address_arguments(parser)
         parser.add_argument(
             "--persons",
             type=int,

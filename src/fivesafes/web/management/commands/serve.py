@@ -13,12 +13,17 @@ import uvicorn
 from django.core.management.base import BaseCommand
 
 
+def add_address_arguments(parser: Any) -> None:
+    """`--host` and `--port` of the web server (`fivesafes demo` runs this one, and takes them)."""
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--host", default="127.0.0.1")
+
+
 class Command(BaseCommand):
     help = "Run the web service under uvicorn (ASGI)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--host", default="127.0.0.1")
+        add_address_arguments(parser)
         parser.add_argument(
             "--workers", type=int, default=1, help="server processes (1 in the demo)"
         )
