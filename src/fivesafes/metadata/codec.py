@@ -12,24 +12,7 @@ import hashlib
 import json
 from typing import Any
 
-from fivesafes.metadata.model import (
-    Code,
-    CodeList,
-    DataOwner,
-    DataType,
-    QualityDeclaration,
-    Register,
-    Role,
-    Sensitivity,
-    Sentinel,
-    SubjectArea,
-    Temporality,
-    Text,
-    TimeCoverage,
-    UpdateFrequency,
-    ValueDomain,
-    Variable,
-)
+from fivesafes.metadata import model as m
 
 FORMAT_VERSION = 1
 
@@ -43,11 +26,11 @@ _QUALITY_KEYS = (
 )
 
 
-def _text(d: dict[str, Any]) -> Text:
-    return Text(en=d["en"], da=d["da"])
+def _text(d: dict[str, Any]) -> m.Text:
+    return m.Text(en=d["en"], da=d["da"])
 
 
-def _text_dict(t: Text) -> dict[str, str]:
+def _text_dict(t: m.Text) -> dict[str, str]:
     return {"en": t.en, "da": t.da}
 
 
@@ -55,9 +38,9 @@ def _date(s: str | None) -> dt.date | None:
     return None if s is None else dt.date.fromisoformat(s)
 
 
-def _code(d: dict[str, Any]) -> Code:
+def _code(d: dict[str, Any]) -> m.Code:
     valid_from = dt.date.fromisoformat(d["validFrom"])
-    return Code(
+    return m.Code(
         code=d["code"],
         label=_text(d["label"]),
         valid_from=valid_from,
@@ -67,34 +50,34 @@ def _code(d: dict[str, Any]) -> Code:
     )
 
 
-def _value_domain(d: dict[str, Any]) -> ValueDomain:
+def _value_domain(d: dict[str, Any]) -> m.ValueDomain:
     code_list = None
     if "codeList" in d:
         cl = d["codeList"]
-        code_list = CodeList(name=cl["name"], codes=tuple(_code(c) for c in cl["codes"]))
-    return ValueDomain(
+        code_list = m.CodeList(name=cl["name"], codes=tuple(_code(c) for c in cl["codes"]))
+    return m.ValueDomain(
         description=_text(d["description"]) if "description" in d else None,
         code_list=code_list,
-        sentinels=tuple(Sentinel(s["code"], _text(s["label"])) for s in d.get("sentinels", ())),
+        sentinels=tuple(m.Sentinel(s["code"], _text(s["label"])) for s in d.get("sentinels", ())),
         minimum=d.get("minimum"),
         maximum=d.get("maximum"),
         pattern=d.get("pattern"),
     )
 
 
-def _variable(d: dict[str, Any]) -> Variable:
+def _variable(d: dict[str, Any]) -> m.Variable:
     s = d.get("sensitivity", {})
-    return Variable(
+    return m.Variable(
         name=d["name"],
         label=_text(d["label"]),
         description=_text(d["description"]),
-        data_type=DataType(d["dataType"]),
+        data_type=m.DataType(d["dataType"]),
         value_domain=_value_domain(d["valueDomain"]),
-        role=Role(d.get("role", "measure")),
+        role=m.Role(d.get("role", "measure")),
         unit_of_measure=_text(d["unitOfMeasure"]) if "unitOfMeasure" in d else None,
         links_to=d.get("linksTo"),
         nullable=d.get("nullable", False),
-        sensitivity=Sensitivity(
+        sensitivity=m.Sensitivity(
             directly_identifying=s.get("directlyIdentifying", False),
             particularly_identifying=s.get("particularlyIdentifying", False),
             special_category=s.get("specialCategory", False),
@@ -103,26 +86,26 @@ def _variable(d: dict[str, Any]) -> Variable:
     )
 
 
-def register_from_dict(d: dict[str, Any]) -> Register:
+def register_from_dict(d: dict[str, Any]) -> m.Register:
     """Build a Register from a schema-valid JSON document."""
     q = d["qualityDeclaration"]
-    return Register(
+    return m.Register(
         short_name=d["shortName"],
         version=d["version"],
         title=_text(d["title"]),
         description=_text(d["description"]),
-        subject_area=SubjectArea(d["subjectArea"]),
-        data_owner=DataOwner(_text(d["dataOwner"]["name"]), d["dataOwner"]["isStatisticsOffice"]),
+        subject_area=m.SubjectArea(d["subjectArea"]),
+        data_owner=m.DataOwner(_text(d["dataOwner"]["name"]), d["dataOwner"]["isStatisticsOffice"]),
         unit_type=d["unitType"],
-        temporality=Temporality(d["temporality"]),
-        time_coverage=TimeCoverage(d["timeCoverage"]["firstYear"], d["timeCoverage"]["lastYear"]),
-        update_frequency=UpdateFrequency(d["updateFrequency"]),
-        quality=QualityDeclaration(**{attr: _text(q[key]) for attr, key in _QUALITY_KEYS}),
+        temporality=m.Temporality(d["temporality"]),
+        time_coverage=m.TimeCoverage(d["timeCoverage"]["firstYear"], d["timeCoverage"]["lastYear"]),
+        update_frequency=m.UpdateFrequency(d["updateFrequency"]),
+        quality=m.QualityDeclaration(**{attr: _text(q[key]) for attr, key in _QUALITY_KEYS}),
         variables=tuple(_variable(v) for v in d["variables"]),
     )
 
 
-def _code_dict(c: Code) -> dict[str, Any]:
+def _code_dict(c: m.Code) -> dict[str, Any]:
     out: dict[str, Any] = {
         "code": c.code,
         "label": _text_dict(c.label),
@@ -136,7 +119,7 @@ def _code_dict(c: Code) -> dict[str, Any]:
     return out
 
 
-def _value_domain_dict(vd: ValueDomain) -> dict[str, Any]:
+def _value_domain_dict(vd: m.ValueDomain) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if vd.description is not None:
         out["description"] = _text_dict(vd.description)
@@ -153,7 +136,7 @@ def _value_domain_dict(vd: ValueDomain) -> dict[str, Any]:
     return out
 
 
-def _variable_dict(v: Variable) -> dict[str, Any]:
+def _variable_dict(v: m.Variable) -> dict[str, Any]:
     out: dict[str, Any] = {
         "name": v.name,
         "label": _text_dict(v.label),
@@ -173,7 +156,7 @@ def _variable_dict(v: Variable) -> dict[str, Any]:
     return out
 
 
-def register_to_dict(r: Register) -> dict[str, Any]:
+def register_to_dict(r: m.Register) -> dict[str, Any]:
     """The JSON document for a register, in the canonical key order."""
     return {
         "formatVersion": FORMAT_VERSION,
@@ -200,11 +183,11 @@ def register_to_dict(r: Register) -> dict[str, Any]:
     }
 
 
-def register_to_json(r: Register) -> str:
+def register_to_json(r: m.Register) -> str:
     return json.dumps(register_to_dict(r), ensure_ascii=False, indent=2) + "\n"
 
 
-def fingerprint(r: Register) -> str:
+def fingerprint(r: m.Register) -> str:
     """A hash of the register's canonical content: equal for equal metadata, whatever the layout."""
     canonical = json.dumps(
         register_to_dict(r), ensure_ascii=False, sort_keys=True, separators=(",", ":")

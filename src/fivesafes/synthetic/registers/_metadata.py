@@ -22,31 +22,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from fivesafes.metadata.model import (
-    CodeList,
-    DataOwner,
-    DataType,
-    QualityDeclaration,
-    Register,
-    Role,
-    Sensitivity,
-    Sentinel,
-    SubjectArea,
-    Temporality,
-    Text,
-    TimeCoverage,
-    UpdateFrequency,
-    ValueDomain,
-    Variable,
-)
+from fivesafes.metadata import model as m
 
 VERSION = "1.0.0"
 FIRST_YEAR, LAST_YEAR = 1980, 2025
 OWNERS = {
-    "office": DataOwner(Text("Statistics office", "Statistikkontoret"), True),
-    "health_authority": DataOwner(Text("Health data authority", "Sundhedsdatamyndigheden"), False),
+    "office": m.DataOwner(m.Text("Statistics office", "Statistikkontoret"), True),
+    "health_authority": m.DataOwner(
+        m.Text("Health data authority", "Sundhedsdatamyndigheden"), False
+    ),
 }
-SYNTHETIC_NOTE = Text(
+SYNTHETIC_NOTE = m.Text(
     "Synthetic data drawn by the fivesafes generator; no real person or enterprise is described.",
     "Syntetiske data dannet af fivesafes-generatoren; ingen virkelige personer eller virksomheder er beskrevet.",
 )
@@ -108,8 +94,8 @@ FLAGS = ("directly", "particularly", "special", "business")
 
 
 def declare(
-    module_file: str, code_lists: Sequence[CodeList] = (), sentinels: Sequence[Sentinel] = ()
-) -> Register:
+    module_file: str, code_lists: Sequence[m.CodeList] = (), sentinels: Sequence[m.Sentinel] = ()
+) -> m.Register:
     """The metadata of the register module at `module_file`, read from the TOML file beside it."""
     path = Path(module_file).with_suffix(".toml")
     return register_from(
@@ -120,27 +106,27 @@ def declare(
 
 
 def register_from(
-    doc: dict[str, Any], code_lists: dict[str, CodeList], sentinels: dict[str, Sentinel]
-) -> Register:
+    doc: dict[str, Any], code_lists: dict[str, m.CodeList], sentinels: dict[str, m.Sentinel]
+) -> m.Register:
     q = doc["quality"]
-    return Register(
+    return m.Register(
         short_name=doc["name"],
         version=VERSION,
-        title=Text(*doc["title"]),
-        description=Text(*doc["description"]),
-        subject_area=SubjectArea(doc["subject_area"]),
+        title=m.Text(*doc["title"]),
+        description=m.Text(*doc["description"]),
+        subject_area=m.SubjectArea(doc["subject_area"]),
         data_owner=OWNERS[doc.get("data_owner", "office")],
         unit_type=doc["unit_type"],
-        temporality=Temporality(doc["temporality"]),
-        time_coverage=TimeCoverage(doc.get("first_year", FIRST_YEAR), LAST_YEAR),
-        update_frequency=UpdateFrequency(doc.get("update_frequency", "yearly")),
-        quality=QualityDeclaration(
-            Text(*q["purpose"]),
-            Text(*map(_then_synthetic, q["history"], (SYNTHETIC_NOTE.en, SYNTHETIC_NOTE.da))),
-            Text(*q["collection_method"]),
-            Text(*q["accuracy"]),
-            Text(*q["reference_period"]),
-            Text(*q["comparability"]),
+        temporality=m.Temporality(doc["temporality"]),
+        time_coverage=m.TimeCoverage(doc.get("first_year", FIRST_YEAR), LAST_YEAR),
+        update_frequency=m.UpdateFrequency(doc.get("update_frequency", "yearly")),
+        quality=m.QualityDeclaration(
+            m.Text(*q["purpose"]),
+            m.Text(*map(_then_synthetic, q["history"], (SYNTHETIC_NOTE.en, SYNTHETIC_NOTE.da))),
+            m.Text(*q["collection_method"]),
+            m.Text(*q["accuracy"]),
+            m.Text(*q["reference_period"]),
+            m.Text(*q["comparability"]),
         ),
         variables=tuple(variable_from(v, code_lists, sentinels) for v in doc["variables"]),
     )
@@ -153,29 +139,29 @@ def _then_synthetic(history: str, note: str) -> str:
 
 
 def variable_from(
-    entry: dict[str, Any], code_lists: dict[str, CodeList], sentinels: dict[str, Sentinel]
-) -> Variable:
+    entry: dict[str, Any], code_lists: dict[str, m.CodeList], sentinels: dict[str, m.Sentinel]
+) -> m.Variable:
     v = KINDS[entry["kind"]] | entry
     role = v.get("role", "measure")
     if "links_to" in entry and "role" not in entry:
         role = "measure"
     domain = v.get("domain")
-    return Variable(
+    return m.Variable(
         name=v["name"],
-        label=Text(*v["label"]),
-        description=Text(*v["description"]),
-        data_type=DataType(v["type"]),
-        value_domain=ValueDomain(
-            description=None if domain is None else Text(*domain),
+        label=m.Text(*v["label"]),
+        description=m.Text(*v["description"]),
+        data_type=m.DataType(v["type"]),
+        value_domain=m.ValueDomain(
+            description=None if domain is None else m.Text(*domain),
             code_list=code_lists[v["code_list"]] if "code_list" in v else None,
             sentinels=tuple(sentinels[s] for s in v.get("sentinels", ())),
             minimum=v.get("minimum"),
             maximum=v.get("maximum"),
             pattern=v.get("pattern"),
         ),
-        role=Role(role),
-        unit_of_measure=Text(*v["unit"]) if "unit" in v else None,
+        role=m.Role(role),
+        unit_of_measure=m.Text(*v["unit"]) if "unit" in v else None,
         links_to=v.get("links_to"),
         nullable=v.get("nullable", False),
-        sensitivity=Sensitivity(*(v.get(flag, False) for flag in FLAGS)),
+        sensitivity=m.Sensitivity(*(v.get(flag, False) for flag in FLAGS)),
     )
