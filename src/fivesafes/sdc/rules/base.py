@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ..aggregate import CellStats
+from ..config import Severity
 from ..findings import Finding
 
 
@@ -17,6 +19,33 @@ class CellFinding:
 
     position: int | None
     finding: Finding
+
+
+def findings_at(
+    stats: CellStats,
+    positions: np.ndarray,
+    rule: str,
+    severity: Severity,
+    values: Callable[[int], dict[str, Any]],
+    reason: Callable[[int], str],
+    statistic: str | None = None,
+) -> list[CellFinding]:
+    """A `rule` finding on each cell at `positions` of `stats.frame`; `values` and `reason`
+    give, for a position, the figures behind it and the sentence that explains it."""
+    return [
+        CellFinding(
+            pos,
+            Finding(
+                rule=rule,
+                severity=severity,
+                cell=cell,
+                statistic=statistic,
+                values=values(pos),
+                reason=reason(pos),
+            ),
+        )
+        for pos, cell in zip(map(int, positions), labels_of(stats, positions), strict=True)
+    ]
 
 
 def cell_labels(stats: CellStats, position: int) -> dict[str, str]:

@@ -17,7 +17,7 @@ import numpy as np
 from ..aggregate import CellStats
 from ..config import RuleSet
 from ..findings import Finding
-from .base import CellFinding, labels_of, num
+from .base import CellFinding, findings_at, labels_of, num
 
 # statistics that show what the values count (a share or a number of events)
 COUNTING_STATS = ("sum", "mean")
@@ -83,23 +83,18 @@ def check_counted(stats: CellStats, rules: RuleSet) -> list[CellFinding]:
         statistic = "/".join(counting)
         total = np.nan_to_num(frame["abs_total"].to_numpy(dtype="float64"))
         idx = np.flatnonzero((n > 0) & (total > 0) & (total < t))
-        for pos, cell in zip(idx, labels_of(stats, idx), strict=True):
-            out.append(
-                CellFinding(
-                    int(pos),
-                    Finding(
-                        rule="indicator_frequency",
-                        severity=r.severity,
-                        cell=cell,
-                        statistic=statistic,
-                        values={"events": int(total[pos]), "threshold": t},
-                        reason=(
-                            f"{stats.values} holds whole numbers (a count), so this cell "
-                            f"counts {num(total[pos])} events, fewer than the minimum of {t}"
-                        ),
-                    ),
-                )
-            )
+        out += findings_at(
+            stats,
+            idx,
+            "indicator_frequency",
+            r.severity,
+            statistic=statistic,
+            values=lambda pos: {"events": int(total[pos]), "threshold": t},
+            reason=lambda pos: (
+                f"{stats.values} holds whole numbers (a count), so this cell "
+                f"counts {num(total[pos])} events, fewer than the minimum of {t}"
+            ),
+        )
     # an indicator's sum and mean were judged above; its min, max or median of a cell where
     # everyone has (or lacks) it is the same class disclosure
     uniform = [f for f in shown if not (kind == "indicator" and f in COUNTING_STATS)]
@@ -108,23 +103,18 @@ def check_counted(stats: CellStats, rules: RuleSet) -> list[CellFinding]:
         vmax = frame["vmax"].to_numpy(dtype="float64")
         idx = np.flatnonzero((n > 0) & (vmin == vmax))
         statistic = "/".join(uniform)
-        for pos, cell in zip(idx, labels_of(stats, idx), strict=True):
-            out.append(
-                CellFinding(
-                    int(pos),
-                    Finding(
-                        rule="uniform_values",
-                        severity=r.severity,
-                        cell=cell,
-                        statistic=statistic,
-                        values={"contributors": int(n[pos]), "value": float(vmin[pos])},
-                        reason=(
-                            f"all {int(n[pos])} contributors of this cell have "
-                            f"{stats.values} = {num(vmin[pos])}: the cell tells each one's value"
-                        ),
-                    ),
-                )
-            )
+        out += findings_at(
+            stats,
+            idx,
+            "uniform_values",
+            r.severity,
+            statistic=statistic,
+            values=lambda pos: {"contributors": int(n[pos]), "value": float(vmin[pos])},
+            reason=lambda pos: (
+                f"all {int(n[pos])} contributors of this cell have "
+                f"{stats.values} = {num(vmin[pos])}: the cell tells each one's value"
+            ),
+        )
     return out
 
 

@@ -6,8 +6,7 @@ import numpy as np
 
 from ..aggregate import CellStats
 from ..config import RuleSet
-from ..findings import Finding
-from .base import CellFinding, labels_of
+from .base import CellFinding, findings_at
 
 
 def check_frequency(stats: CellStats, rules: RuleSet) -> list[CellFinding]:
@@ -15,21 +14,15 @@ def check_frequency(stats: CellStats, rules: RuleSet) -> list[CellFinding]:
     n = stats.frame["n"].to_numpy()
     # empty cells are the zeros rule's business
     hits = np.flatnonzero((n > 0) & (n < t))
-    labels = labels_of(stats, hits)
     who = "contributors" if stats.values is None else "contributors with a value"
-    return [
-        CellFinding(
-            int(pos),
-            Finding(
-                rule="frequency",
-                severity=rules.frequency.severity,
-                cell=cell,
-                values={"contributors": int(n[pos]), "threshold": t},
-                reason=(
-                    f"only {int(n[pos])} {who} in this cell, fewer than the minimum of {t}: "
-                    "a small group can identify the people or enterprises in it"
-                ),
-            ),
-        )
-        for pos, cell in zip(hits, labels, strict=True)
-    ]
+    return findings_at(
+        stats,
+        hits,
+        "frequency",
+        rules.frequency.severity,
+        values=lambda pos: {"contributors": int(n[pos]), "threshold": t},
+        reason=lambda pos: (
+            f"only {int(n[pos])} {who} in this cell, fewer than the minimum of {t}: "
+            "a small group can identify the people or enterprises in it"
+        ),
+    )

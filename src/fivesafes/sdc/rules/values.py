@@ -6,8 +6,7 @@ import numpy as np
 
 from ..aggregate import CellStats
 from ..config import RuleSet
-from ..findings import Finding
-from .base import CellFinding, labels_of
+from .base import CellFinding, findings_at
 
 
 def check_missing(stats: CellStats, rules: RuleSet) -> list[CellFinding]:
@@ -15,22 +14,16 @@ def check_missing(stats: CellStats, rules: RuleSet) -> list[CellFinding]:
         return []
     miss = stats.frame["n_missing"].to_numpy()
     idx = np.flatnonzero(miss > 0)
-    return [
-        CellFinding(
-            int(pos),
-            Finding(
-                rule="missing_values",
-                severity=rules.missing_values.severity,
-                cell=cell,
-                values={"missing": int(miss[pos])},
-                reason=(
-                    f"{int(miss[pos])} records have no {stats.values}; the statistic leaves "
-                    "them out"
-                ),
-            ),
-        )
-        for pos, cell in zip(idx, labels_of(stats, idx), strict=True)
-    ]
+    return findings_at(
+        stats,
+        idx,
+        "missing_values",
+        rules.missing_values.severity,
+        values=lambda pos: {"missing": int(miss[pos])},
+        reason=lambda pos: (
+            f"{int(miss[pos])} records have no {stats.values}; the statistic leaves them out"
+        ),
+    )
 
 
 def check_extremes(stats: CellStats, rules: RuleSet) -> list[CellFinding]:
@@ -39,20 +32,15 @@ def check_extremes(stats: CellStats, rules: RuleSet) -> list[CellFinding]:
         return []
     n = stats.frame["n"].to_numpy()
     idx = np.flatnonzero(n > 0)
-    return [
-        CellFinding(
-            int(pos),
-            Finding(
-                rule="extremes",
-                severity=rules.extremes.severity,
-                cell=cell,
-                statistic="/".join(shown),
-                values={"contributors": int(n[pos])},
-                reason=(
-                    "a minimum or maximum is one contributor's own value; publish it only if "
-                    "that value cannot be linked to anyone"
-                ),
-            ),
-        )
-        for pos, cell in zip(idx, labels_of(stats, idx), strict=True)
-    ]
+    return findings_at(
+        stats,
+        idx,
+        "extremes",
+        rules.extremes.severity,
+        statistic="/".join(shown),
+        values=lambda pos: {"contributors": int(n[pos])},
+        reason=lambda pos: (
+            "a minimum or maximum is one contributor's own value; publish it only if "
+            "that value cannot be linked to anyone"
+        ),
+    )

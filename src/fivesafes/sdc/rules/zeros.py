@@ -17,7 +17,7 @@ from ..aggregate import CellStats
 from ..config import RuleSet
 from ..errors import SdcInputError
 from ..findings import Finding
-from .base import CellFinding, describe, labels_of
+from .base import CellFinding, describe, findings_at, labels_of
 
 
 def _lines(stats: CellStats) -> list[tuple[list[str], list[str]]]:
@@ -78,25 +78,19 @@ def check_zeros(
     frame = stats.frame
     n = frame["n"].to_numpy()
     structural = _structural_mask(stats, structural_zeros)
-    out: list[CellFinding] = []
     if mode == "all":
         hits = np.flatnonzero((n == 0) & ~structural)
-        for hit_pos, cell in zip(hits, labels_of(stats, hits), strict=True):
-            out.append(
-                CellFinding(
-                    int(hit_pos),
-                    Finding(
-                        rule="zeros",
-                        severity=rules.zeros.severity,
-                        cell=cell,
-                        values={"contributors": 0},
-                        reason="an empty cell: the rule set treats every zero as disclosive",
-                    ),
-                )
-            )
-        return out
+        return findings_at(
+            stats,
+            hits,
+            "zeros",
+            rules.zeros.severity,
+            values=lambda pos: {"contributors": 0},
+            reason=lambda pos: "an empty cell: the rule set treats every zero as disclosive",
+        )
     body_pos = np.flatnonzero(~frame["_margin"].to_numpy())
     body = frame.iloc[body_pos]
+    out: list[CellFinding] = []
     seen: set[int] = set()
     for group, varying in _lines(stats):
         nonzero, cells, total = _line_stats(stats, body, group)
