@@ -33,17 +33,7 @@ def findings_at(
     """A `rule` finding on each cell at `positions` of `stats.frame`; `values` and `reason`
     give, for a position, the figures behind it and the sentence that explains it."""
     return [
-        CellFinding(
-            pos,
-            Finding(
-                rule=rule,
-                severity=severity,
-                cell=cell,
-                statistic=statistic,
-                values=values(pos),
-                reason=reason(pos),
-            ),
-        )
+        CellFinding(pos, Finding(rule, severity, reason(pos), cell, statistic, values(pos)))
         for pos, cell in zip(map(int, positions), labels_of(stats, positions), strict=True)
     ]
 
