@@ -12,6 +12,7 @@ import sys
 BENCHMARKS: dict[str, tuple[str, str]] = {
     "sdc": ("fivesafes.sdc.bench", "disclosure control vs ACRO; secondary suppression"),
     "catalogue": ("fivesafes.bench.catalogue", "catalogue search latency; register generator"),
+    "extract": ("fivesafes.bench.extract", "extraction: the realistic extract vs hand-written SQL"),
 }
 
 

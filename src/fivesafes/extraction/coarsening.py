@@ -19,7 +19,7 @@ from fivesafes.metadata.model import DataType, Register, Role, Variable
 from .errors import PlanError
 
 TOP_PERCENTILE = 0.99
-SIGNIFICANT_DIGITS = 2
+SIGNIFICANT_DIGITS = 3
 ADDRESS_UNITS = frozenset({"address", "building"})
 ADDRESS_NAME = re.compile(r"(address|post_?code|postal|zip)", re.IGNORECASE)
 MUNICIPALITY = "municipality"

@@ -6,6 +6,7 @@ one Parquet file per table; Spark's part files are joined into one file in its o
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -53,6 +54,7 @@ class DuckDBEngine:
         if threads:
             config["threads"] = threads
         self.con = duckdb.connect(config=config)
+        self.con.execute("SET enable_progress_bar = false")
 
     def source(self, register: str, files: tuple[str, ...]) -> str:
         listed = ", ".join("'" + str(self.root / f).replace("'", "''") + "'" for f in files)
@@ -67,6 +69,12 @@ class DuckDBEngine:
         self.con.register(f"{name}_arrow", table)
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
         self.con.unregister(f"{name}_arrow")
+
+    def function(self, name: str, fn: Callable[[Any], Any], argument: str) -> None:
+        """A vectorised (Arrow) Python function the SQL can call, from `argument` to BIGINT."""
+        from duckdb.func import ARROW, SPECIAL
+
+        self.con.create_function(name, fn, [argument], "BIGINT", type=ARROW, null_handling=SPECIAL)
 
     def register_parquet(self, name: str, path: Path) -> None:
         quoted = str(path).replace("'", "''")

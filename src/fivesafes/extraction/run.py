@@ -18,10 +18,11 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from fivesafes.metadata.model import Register, Role
-from fivesafes.pseudonymisation import KeyStore
+from fivesafes.pseudonymisation import KeyStore, Pseudonymiser
 
 from . import output
 from .catalogue import Catalogue, load_catalogue
@@ -132,6 +133,8 @@ class _Run:
         self.views: dict[str, dict[str, str]] = {}
         self.tops: dict[str, dict[str, tuple[float, float]]] = {}
         self.timings: dict[str, float] = {}
+        self.functions: dict[str, dict[str, str]] = {}
+        self.errors: list[ExtractionError] = []
         self.population = 0
 
     def tell(self, stage: str, done: int, total: int, message: str) -> None:
@@ -187,23 +190,74 @@ class _Run:
             for c in t.columns
             if c.kind == "pseudonym" and c.variable != t.unit_column
         ]
+        inline = hasattr(self.engine, "function")
         for n, (t, c) in enumerate(wanted, 1):
+            where = f"variables:{t.register}.{c.variable}"
+            if inline:  # computed row by row while writing; verified after the writes
+                name = f"pseudonym_{t.register.lower()}_{c.name}"
+                argument = "VARCHAR" if c.data_type == "string" else "BIGINT"
+                self.engine.function(  # type: ignore[attr-defined]
+                    name, self._inline(c.pseudonym_kind, where), argument
+                )
+                self.functions.setdefault(t.register, {})[c.name] = name
+                continue
             self.tell("pseudonyms", n - 1, len(wanted), f"Pseudonymising {t.register}.{c.name}")
             raw = self.engine.query(ids_sql(t, c, d, self.engine.source, UNITS)).column("id")
             raw = raw.combine_chunks()
             if pa.types.is_dictionary(raw.type):
                 raw = raw.dictionary_decode()
-            where = f"variables:{t.register}.{c.variable}"
             ints = as_integers(raw, where)
             pseudonyms = pseudonymise(self.keys, self.project, c.pseudonym_kind, ints, where)
             self._remember(c.pseudonym_kind, ints, pseudonyms)
             view = f"map_{t.register.lower()}_{c.name}"
             self.engine.register(view, pa.table({"id": raw, "p": pa.array(pseudonyms)}))
             self.views.setdefault(t.register, {})[c.name] = view
-        self.tell("pseudonyms", len(wanted), len(wanted), "Verifying the pseudonyms are distinct")
+        if not inline:
+            self.verify()
+        self._timed("pseudonyms", began)
+
+    def _inline(self, kind: str, where: str) -> Callable[[pa.Array], pa.Array]:
+        """The pseudonyms of a batch of identifiers, remembering the pairs for verification;
+        string identifiers keep one width across all batches."""
+        pseudonymiser = Pseudonymiser(self.keys.derive(self.project, kind))
+        widths: set[int] = set()
+
+        def apply(values: pa.Array) -> pa.Array:
+            try:
+                if isinstance(values, pa.ChunkedArray):
+                    values = values.combine_chunks()
+                present = values.drop_null() if values.null_count else values
+                if pa.types.is_string(present.type) and len(present):
+                    widths.add(int(pc.min(pc.utf8_length(present)).as_py()))
+                    if len(widths) > 1:
+                        raise ExtractionError(where, "The identifiers differ in width.")
+                ints = as_integers(present, where)
+                try:
+                    pseudonyms = pseudonymiser.apply(ints)
+                except ValueError:
+                    raise ExtractionError(
+                        where, "The identifiers lie outside the range pseudonyms can be made for."
+                    ) from None
+                self._remember(kind, ints, pseudonyms)
+                if not values.null_count:
+                    return pa.array(pseudonyms)
+                out = np.zeros(len(values), dtype=np.int64)
+                valid = values.is_valid().to_numpy(zero_copy_only=False)
+                out[valid] = pseudonyms
+                return pa.array(out, mask=~valid)
+            except ExtractionError as exc:
+                self.errors.append(exc)
+                raise
+
+        return apply
+
+    def verify(self) -> None:
+        """Distinct identifiers have distinct pseudonyms, every kind over the whole run."""
+        began = time.perf_counter()
+        self.tell("verify", 0, 1, "Verifying the pseudonyms are distinct")
         for id_lists, pseudonym_lists in self.mapped.values():
             verify(id_lists, pseudonym_lists)
-        self._timed("pseudonyms", began)
+        self._timed("verify", began)
 
     def top_codes(self) -> None:
         began = time.perf_counter()
@@ -227,10 +281,15 @@ class _Run:
         for n, t in enumerate(self.plan.tables):
             began = time.perf_counter()
             self.tell("tables", n, total, f"Writing {t.file_name}")
-            joins = Joins(UNITS, self.views.get(t.register, {}))
+            joins = Joins(UNITS, self.views.get(t.register, {}), self.functions.get(t.register, {}))
             sql = table_sql(t, d, self.engine.source, joins, self.tops.get(t.register, {}))
             path = self.folder / t.file_name
-            rows = self.engine.write(sql, path)
+            try:
+                rows = self.engine.write(sql, path)
+            except Exception:
+                if self.errors:  # raised inside a pseudonym function: report ours
+                    raise self.errors[0] from None
+                raise
             _check_written(path, t, registers[t.register])
             written.append((t, path, rows))
             self._timed(f"write:{t.register}", began)
@@ -406,6 +465,8 @@ def run_plan(
         run.mappings()
         run.top_codes()
         written = run.tables(registers)
+        if run.functions:
+            run.verify()
         runner.close()
         runner = None
         stamp = time.perf_counter()

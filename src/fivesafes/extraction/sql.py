@@ -13,7 +13,7 @@ units, `map_<kind>_<type>` for every other identifier kind), never computed by t
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -117,6 +117,7 @@ class Joins:
 
     units: str
     views: Mapping[str, str]
+    functions: Mapping[str, str] = field(default_factory=dict)  # column -> SQL function
 
 
 def _from(t: TablePlan, d: Dialect, source: Source, units: str) -> str:
@@ -161,6 +162,8 @@ def column_expr(
     if col.kind == "pseudonym":
         if col.variable == t.unit_column:
             return "u.p"
+        if col.name in joins.functions:
+            return f"{joins.functions[col.name]}({src})"
         return f"j_{col.name}.p"
     if col.how == "year":
         expr = f"CAST(year({src}) AS INTEGER)"
@@ -201,7 +204,7 @@ def table_sql(
     extra = []
     order = ["u.p"]
     for c in t.columns:
-        if c.kind == "pseudonym" and c.variable != t.unit_column:
+        if c.kind == "pseudonym" and c.variable != t.unit_column and c.name not in joins.functions:
             view = joins.views[c.name]
             extra.append(f"LEFT JOIN {view} j_{c.name} ON j_{c.name}.id = r.{d.q(c.variable)}")
     for time in (t.start, t.stop):
@@ -209,7 +212,8 @@ def table_sql(
             order.append(f"r.{d.q(time)}")
     ident = next((c for c in t.columns if c.variable == t.identifier), None)
     if ident is not None and t.identifier != t.unit_column:
-        order.append(f"j_{ident.name}.p")
+        # a function's result by its output name, so that it is computed once per row
+        order.append(d.q(ident.name) if ident.name in joins.functions else f"j_{ident.name}.p")
     order_by = ", ".join(f"{o} ASC NULLS LAST" for o in order)
     return (
         f"SELECT {select} FROM {_from(t, d, source, joins.units)} {' '.join(extra)} "
