@@ -10,6 +10,7 @@ sample, and estimates of rows, bytes and seconds from the register sizes. The st
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -161,7 +162,8 @@ class Plan:
     def as_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
         out["request"] = self.request.as_dict()
-        return out
+        data: dict[str, Any] = json.loads(json.dumps(out))  # tuples as lists: plain JSON
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Plan:
