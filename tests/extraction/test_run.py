@@ -4,8 +4,8 @@ write, the codebook and manifest, copies, external data and the refusals found w
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 from pathlib import Path
 from typing import Any
 
