@@ -111,6 +111,7 @@ class SparkEngine:
             .config("spark.sql.shuffle.partitions", "8")
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
             .config("spark.driver.memory", memory.replace("GB", "g").replace("MB", "m"))
+            .config("spark.driver.maxResultSize", "0")  # identifier sets come to the driver
             .config("spark.ui.enabled", "false")
             .getOrCreate()
         )
