@@ -434,3 +434,35 @@ def test_memory_limit_and_threads_are_used(
     _run(plan, registers, out, keys, memory_limit="300MB", threads=1)
     assert seen["threads"] == "1"
     assert seen["memory_limit"].startswith(("286", "300"))
+
+
+def test_sorting_in_buckets_gives_the_same_file(
+    catalogue: Catalogue,
+    registers: Path,
+    tmp_path: Path,
+    keys: FixedKeys,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import fivesafes.extraction.run as runner
+
+    plan = compile_plan(
+        make_request(
+            [
+                ("PRESCRIPTIONS.dispensing_date", 2010, 2015, "month"),
+                ("PRESCRIPTIONS.atc", 2010, 2015),
+                ("INCOME.wage_income", 2014, 2016),
+            ]
+        ),
+        catalogue,
+    )
+    _run(plan, registers, tmp_path / "whole", keys)
+    monkeypatch.setattr(runner, "SORT_BUCKET_ROWS", 1_000)
+    _run(plan, registers, tmp_path / "buckets", keys)
+    for name in ("PRESCRIPTIONS.parquet", "INCOME.parquet"):
+        whole, buckets = (
+            pq.read_table(tmp_path / "whole" / name),
+            pq.read_table(tmp_path / "buckets" / name),
+        )
+        assert whole.schema.types == buckets.schema.types, (whole.schema, buckets.schema)
+        assert whole.num_rows > 2_000 and whole.to_pylist() == buckets.to_pylist()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".partial")]

@@ -46,6 +46,7 @@ class DuckDBEngine:
         import duckdb
 
         self.root = root
+        self.spill = spill_dir
         config: dict[str, Any] = {
             "memory_limit": memory_limit,
             "temp_directory": str(spill_dir),
@@ -87,6 +88,45 @@ class DuckDBEngine:
             f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP})"
         )
         return int(pq.read_metadata(path).num_rows)
+
+    def write_bucketed(
+        self, sql: str, keys: list[str], hidden: list[str], buckets: int, path: Path
+    ) -> int | None:
+        """Sort a large table in buckets that fit in memory: write the rows once, unsorted, in
+        one folder per bucket (`__bucket`, the top bits of the unit's pseudonym), then sort each
+        bucket in turn and append it to the output. None if no rows (the caller writes the
+        empty file)."""
+        folder = self.spill / f"{path.stem}-buckets"
+        quoted = str(folder).replace("'", "''")
+        self.con.execute(
+            f"COPY ({sql}) TO '{quoted}' (FORMAT parquet, PARTITION_BY (__bucket), "
+            "COMPRESSION snappy)"
+        )
+        order = ", ".join(f"{k} ASC NULLS LAST" for k in keys)
+        drop = ", ".join(["__bucket", *hidden])
+        writer: pq.ParquetWriter | None = None
+        rows = 0
+        try:
+            for bucket in range(buckets):
+                part = folder / f"__bucket={bucket}"
+                if not part.is_dir():
+                    continue
+                files = str(part / "*.parquet").replace("'", "''")
+                reader = self.con.sql(
+                    f"SELECT * EXCLUDE ({drop}) FROM read_parquet('{files}', "
+                    f"hive_partitioning = true) ORDER BY {order}"
+                ).to_arrow_reader(ROW_GROUP)
+                for batch in reader:
+                    if writer is None:
+                        writer = pq.ParquetWriter(path, batch.schema, compression="zstd")
+                    writer.write_batch(batch)
+                    rows += batch.num_rows
+                shutil.rmtree(part)
+        finally:
+            if writer is not None:
+                writer.close()
+            shutil.rmtree(folder, ignore_errors=True)
+        return rows if writer is not None else None
 
     def close(self) -> None:
         self.con.close()

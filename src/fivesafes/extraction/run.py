@@ -31,9 +31,19 @@ from .engines import Engine, make_engine
 from .errors import ExtractionError, PlanError
 from .plan import Column, Plan, TablePlan, never_deliverable
 from .pseudonyms import as_integers, draw_sample, pseudonymise, verify
-from .sql import Joins, external_sql, ids_sql, percentile_sql, population_sql, table_sql
+from .sql import (
+    Joins,
+    bucketed_sql,
+    external_sql,
+    ids_sql,
+    percentile_sql,
+    population_sql,
+    table_sql,
+)
 
 UNITS = "units"
+SORT_BUCKET_ROWS = 5_000_000  # estimated rows per bucket that DuckDB sorts in memory
+MAX_BUCKETS = 256
 
 
 @dataclass(frozen=True)
@@ -274,6 +284,24 @@ class _Run:
             }
         self._timed("top_codes", began)
 
+    def _write(self, t: TablePlan, joins: Joins, sql: str, path: Path) -> int:
+        """One ordered file; a large table on DuckDB is sorted in buckets of the unit's
+        pseudonym that fit in memory instead of one sort that spills."""
+        buckets = 1
+        while t.rows / buckets > SORT_BUCKET_ROWS and buckets < MAX_BUCKETS:
+            buckets *= 2
+        write_bucketed = getattr(self.engine, "write_bucketed", None)
+        if buckets > 1 and write_bucketed is not None:
+            shift = 62 - (buckets.bit_length() - 1)
+            tops = self.tops.get(t.register, {})
+            body, keys, hidden = bucketed_sql(
+                t, self.engine.dialect, self.engine.source, joins, tops, shift
+            )
+            rows = write_bucketed(body, keys, hidden, buckets, path)
+            if rows is not None:
+                return int(rows)
+        return self.engine.write(sql, path)
+
     def tables(self, registers: dict[str, Register]) -> list[tuple[TablePlan, Path, int]]:
         written = []
         d = self.engine.dialect
@@ -285,7 +313,7 @@ class _Run:
             sql = table_sql(t, d, self.engine.source, joins, self.tops.get(t.register, {}))
             path = self.folder / t.file_name
             try:
-                rows = self.engine.write(sql, path)
+                rows = self._write(t, joins, sql, path)
             except Exception:
                 if self.errors:  # raised inside a pseudonym function: report ours
                     raise self.errors[0] from None

@@ -221,6 +221,43 @@ def table_sql(
     )
 
 
+def bucketed_sql(
+    t: TablePlan,
+    d: Dialect,
+    source: Source,
+    joins: Joins,
+    top: Mapping[str, tuple[float, float]],
+    shift: int,
+) -> tuple[str, list[str], list[str]]:
+    """The table's rows unsorted with a `__bucket` column (the top bits of the unit's
+    pseudonym) and hidden sort keys, then the keys that order the rows within a bucket and the
+    hidden columns to drop: buckets in order, each sorted, give the order of `table_sql`."""
+    select = [f"{column_expr(c, t, d, joins, top)} AS {d.q(c.name)}" for c in t.columns]
+    extra = []
+    for c in t.columns:
+        if c.kind == "pseudonym" and c.variable != t.unit_column and c.name not in joins.functions:
+            view = joins.views[c.name]
+            extra.append(f"LEFT JOIN {view} j_{c.name} ON j_{c.name}.id = r.{d.q(c.variable)}")
+    unit = next(c for c in t.columns if c.variable == t.unit_column)
+    keys, hidden = [d.q(unit.name)], []
+    for time in (t.start, t.stop):
+        if time:
+            out = next((c for c in t.columns if c.variable == time and c.kind == "time"), None)
+            if out is not None and not out.how:
+                keys.append(d.q(out.name))
+            else:
+                name = f"__time_{time}"
+                select.append(f"r.{d.q(time)} AS {d.q(name)}")
+                keys.append(d.q(name))
+                hidden.append(name)
+    ident = next((c for c in t.columns if c.variable == t.identifier), None)
+    if ident is not None and t.identifier != t.unit_column:
+        keys.append(d.q(ident.name))
+    select.append(f"(u.p >> {shift}) AS __bucket")
+    sql = f"SELECT {', '.join(select)} FROM {_from(t, d, source, joins.units)} {' '.join(extra)}"
+    return sql, keys, hidden
+
+
 def external_sql(name: str, columns: list[str], d: Dialect, units: str) -> str:
     """An external table linked on the person number: `pnr` replaced by the pseudonym, rows of
     the population's units only, ordered by the pseudonym and then every other column."""
