@@ -64,13 +64,13 @@ class DeliveredFile:
 
 @dataclass(frozen=True)
 class DeliveryResult:
-    output_dir: Path
     files: tuple[DeliveredFile, ...]
     population_size: int
     sample_size: int
     seconds: float
     codebook: dict[str, Any] = field(repr=False)
     manifest: dict[str, Any] = field(repr=False)
+    output_dir: Path | None = None
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
 
