@@ -17,6 +17,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "pseudonym mapping ids/s; identifier replacement in a register, rows/s",
     ),
     "workspace": ("fivesafes.bench.workspace", "sandbox start-to-exit of a trivial Python run"),
+    "extract": ("fivesafes.bench.extract", "extraction: the realistic extract vs hand-written SQL"),
 }
 
 
