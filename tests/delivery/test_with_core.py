@@ -1,4 +1,4 @@
-"""The room with the real extraction core (skipped until `fivesafes.extraction` is there): a
+"""The room with the real extraction core: a
 delivery of generated registers through the adapter, from the approved scope to a folder with
 the approved, pseudonymised variables, a codebook and a manifest whose checksums match."""
 
@@ -9,12 +9,10 @@ import json
 
 import pytest
 
-pytest.importorskip("fivesafes.extraction")
-
-from fivesafes.delivery import extract, folders  # noqa: E402
-from fivesafes.delivery.services import planning, running  # noqa: E402
-from fivesafes.shared.refusals import RuleViolation  # noqa: E402
-from tests.delivery.conftest import run_queued  # noqa: E402
+from fivesafes.delivery import extract, folders
+from fivesafes.delivery.services import planning, running
+from fivesafes.shared.refusals import RuleViolation
+from tests.delivery.conftest import run_queued
 
 pytestmark = pytest.mark.django_db
 
