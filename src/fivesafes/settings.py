@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "fivesafes.people",
     "fivesafes.data",
     "fivesafes.projects",
+    "fivesafes.release",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,131 @@
+"""The release room's lists, written once for the pages and the API: a person's requests, the
+checkers' queue (oldest and riskiest first), the votes as a person may see them, the released
+files of a project and the release log.
+
+Who may see which rows is the same rule as the policy's `can_see`
+(`fivesafes.policy.releases`), written as a filter so a list is one query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from fivesafes.policy.permissions import Permission, holds, pk_of
+from fivesafes.release.models import ReleasedFile, ReleaseRequest, RequestFile, Vote
+from fivesafes.release.workflow import REVIEW_STATES
+
+
+def is_reader(person: Any) -> bool:
+    return holds(person, Permission.REVIEW_OUTPUTS) or holds(person, Permission.VIEW_RELEASE_LOG)
+
+
+def _mine(pk: Any) -> Q:
+    return Q(project__responsible_id=pk) | Q(project__memberships__person_id=pk)
+
+
+def visible_requests(person: Any) -> QuerySet[ReleaseRequest]:
+    found = ReleaseRequest.objects.select_related("project", "author")
+    if is_reader(person):
+        return found
+    if not holds(person, Permission.WORK_IN_PROJECTS):
+        return found.none()
+    return found.filter(_mine(pk_of(person))).distinct()
+
+
+def my_requests(person: Any) -> QuerySet[ReleaseRequest]:
+    """The requests of the person's projects (a checker's own projects too, if any)."""
+    found = ReleaseRequest.objects.select_related("project", "author")
+    return found.filter(_mine(pk_of(person))).distinct()
+
+
+def waiting_for_checkers() -> QuerySet[ReleaseRequest]:
+    return (
+        ReleaseRequest.objects.filter(state__in=[s.value for s in REVIEW_STATES])
+        .select_related("project", "author", "first_reviewer")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def review_queue() -> list[ReleaseRequest]:
+    """Requests waiting for checkers: the oldest first, and among the same day the riskier
+    (more risk factors) first."""
+    return sorted(
+        waiting_for_checkers(),
+        key=lambda r: (
+            r.submitted_at.date() if r.submitted_at else None,
+            -len(r.risk_factors or []),
+            r.submitted_at,
+            r.pk,
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class ShownVote:
+    checker: str
+    decision: str
+    comment: str
+    mine: bool
+
+
+def votes_shown(file: RequestFile, person: Any, round_: int | None = None) -> list[ShownVote]:
+    """The votes of a file's round as `person` may see them: a checker sees their own; the
+    others' decisions and comments only once both votes are in (then everyone who may see
+    the request sees them)."""
+    request = file.request
+    votes = list(
+        Vote.objects.filter(file=file, round=round_ or request.round).select_related("checker")
+    )
+    both_in = len({v.checker_id for v in votes}) >= 2
+    shown = []
+    for vote in votes:
+        mine = vote.checker_id == pk_of(person)
+        if both_in or mine:
+            shown.append(
+                ShownVote(
+                    checker=str(vote.checker),
+                    decision=vote.get_decision_display(),
+                    comment=vote.comment,
+                    mine=mine,
+                )
+            )
+    return shown
+
+
+def hidden_votes(file: RequestFile, person: Any) -> int:
+    """How many votes of the file's round `person` may not see yet."""
+    total = Vote.objects.filter(file=file, round=file.request.round).count()
+    return total - len(votes_shown(file, person))
+
+
+def released_files(person: Any) -> QuerySet[ReleasedFile]:
+    """Released files a person may see: members their projects', readers of the log all."""
+    found = ReleasedFile.objects.select_related("project", "request", "withdrawn_by")
+    if holds(person, Permission.VIEW_RELEASE_LOG):
+        return found
+    if not holds(person, Permission.WORK_IN_PROJECTS):
+        return found.none()
+    return found.filter(_mine(pk_of(person))).distinct()
+
+
+def release_log() -> QuerySet[ReleasedFile]:
+    return ReleasedFile.objects.select_related("project", "request", "withdrawn_by").order_by(
+        "-released_at", "-pk"
+    )
+
+
+def after_review_queue() -> QuerySet[ReleasedFile]:
+    return release_log().filter(after_review=True, withdrawn_at__isnull=True)
+
+
+def earlier_records(project: Any, exclude_request: Any = None) -> list[dict[str, Any]]:
+    """The check records of the project's released tables, for differencing."""
+    found = RequestFile.objects.filter(
+        request__project=project, released__isnull=False, check_record__isnull=False
+    )
+    if exclude_request is not None:
+        found = found.exclude(request=exclude_request)
+    return [r for r in found.values_list("check_record", flat=True) if r]
