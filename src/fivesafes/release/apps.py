@@ -9,8 +9,7 @@ def stored_files() -> Iterator[str]:
     """The file-store names the release room's records refer to: the frozen copies."""
     from fivesafes.release.models import RequestFile
 
-    for name in RequestFile.objects.exclude(stored_name="").values_list("stored_name", flat=True):
-        yield name
+    yield from RequestFile.objects.exclude(stored_name="").values_list("stored_name", flat=True)
 
 
 class ReleaseConfig(AppConfig):

@@ -7,114 +7,338 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0004_breach_dismissed'),
-        ('projects', '0007_alter_application_population'),
+        ("people", "0004_breach_dismissed"),
+        ("projects", "0007_alter_application_population"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReleaseRequest',
+            name="ReleaseRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted: automatic checks running'), ('checked', 'Checked: waiting for two checkers'), ('partially_reviewed', 'Reviewed by one checker'), ('reviewed', 'Reviewed by two checkers'), ('approved', 'Approved: released in the next batch'), ('returned', 'Returned to the researcher'), ('rejected', 'Rejected'), ('released', 'Released'), ('withdrawn', 'Withdrawn')], default='draft', max_length=20)),
-                ('round', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('checked_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('released_at', models.DateTimeField(blank=True, null=True)),
-                ('check_job', models.CharField(blank=True, max_length=64)),
-                ('sampled', models.BooleanField(default=False)),
-                ('risk_factors', models.JSONField(blank=True, default=list)),
-                ('route_reasons', models.JSONField(blank=True, default=list, help_text='Why the checks routed the request as they did.')),
-                ('decision_note', models.TextField(blank=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='release_requests', to=settings.AUTH_USER_MODEL)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('first_reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='release_requests', to='projects.project')),
-                ('second_reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted: automatic checks running"),
+                            ("checked", "Checked: waiting for two checkers"),
+                            ("partially_reviewed", "Reviewed by one checker"),
+                            ("reviewed", "Reviewed by two checkers"),
+                            ("approved", "Approved: released in the next batch"),
+                            ("returned", "Returned to the researcher"),
+                            ("rejected", "Rejected"),
+                            ("released", "Released"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("round", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("checked_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("released_at", models.DateTimeField(blank=True, null=True)),
+                ("check_job", models.CharField(blank=True, max_length=64)),
+                ("sampled", models.BooleanField(default=False)),
+                ("risk_factors", models.JSONField(blank=True, default=list)),
+                (
+                    "route_reasons",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Why the checks routed the request as they did.",
+                    ),
+                ),
+                ("decision_note", models.TextField(blank=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="release_requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "first_reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="release_requests",
+                        to="projects.project",
+                    ),
+                ),
+                (
+                    "second_reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='RequestFile',
+            name="RequestFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(help_text="Relative to the project's outputs area.", max_length=500)),
-                ('context', models.TextField(help_text='What the file shows, for the checkers.')),
-                ('exception', models.TextField(blank=True, help_text='Why a file that does not pass should be released anyway.')),
-                ('declarations', models.JSONField(blank=True, default=dict, help_text="A CSV table's column roles (sdc's plain tables).")),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('stored_name', models.CharField(blank=True, max_length=200)),
-                ('sha256', models.CharField(blank=True, max_length=64)),
-                ('size', models.PositiveBigIntegerField(default=0)),
-                ('frozen_at', models.DateTimeField(blank=True, null=True)),
-                ('is_evidence', models.BooleanField(default=False)),
-                ('verdict', models.CharField(blank=True, choices=[('pass', 'Passes the automatic checks'), ('fail', 'Fails the automatic checks'), ('review', 'Needs review by two checkers')], max_length=10)),
-                ('reasons', models.JSONField(blank=True, default=list)),
-                ('failing_cells', models.JSONField(blank=True, default=list)),
-                ('check_record', models.JSONField(blank=True, null=True)),
-                ('decision', models.CharField(blank=True, choices=[('approve', 'Approve'), ('changes', 'Request changes'), ('reject', 'Reject')], max_length=10)),
-                ('consolidation_note', models.TextField(blank=True)),
-                ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('consolidated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='release.releaserequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "path",
+                    models.CharField(
+                        help_text="Relative to the project's outputs area.", max_length=500
+                    ),
+                ),
+                ("context", models.TextField(help_text="What the file shows, for the checkers.")),
+                (
+                    "exception",
+                    models.TextField(
+                        blank=True,
+                        help_text="Why a file that does not pass should be released anyway.",
+                    ),
+                ),
+                (
+                    "declarations",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="A CSV table's column roles (sdc's plain tables).",
+                    ),
+                ),
+                ("added_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                ("stored_name", models.CharField(blank=True, max_length=200)),
+                ("sha256", models.CharField(blank=True, max_length=64)),
+                ("size", models.PositiveBigIntegerField(default=0)),
+                ("frozen_at", models.DateTimeField(blank=True, null=True)),
+                ("is_evidence", models.BooleanField(default=False)),
+                (
+                    "verdict",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("pass", "Passes the automatic checks"),
+                            ("fail", "Fails the automatic checks"),
+                            ("review", "Needs review by two checkers"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("reasons", models.JSONField(blank=True, default=list)),
+                ("failing_cells", models.JSONField(blank=True, default=list)),
+                ("check_record", models.JSONField(blank=True, null=True)),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("approve", "Approve"),
+                            ("changes", "Request changes"),
+                            ("reject", "Reject"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("consolidation_note", models.TextField(blank=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "consolidated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="files",
+                        to="release.releaserequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['path', 'pk'],
+                "ordering": ["path", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReleasedFile',
+            name="ReleasedFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=500)),
-                ('sha256', models.CharField(max_length=64)),
-                ('size', models.PositiveBigIntegerField()),
-                ('checks', models.JSONField(default=dict)),
-                ('reviewers', models.JSONField(default=list)),
-                ('recipients', models.JSONField(default=list)),
-                ('automatic', models.BooleanField(default=False, help_text='Released without a checker.')),
-                ('released_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('emailed_at', models.DateTimeField(blank=True, null=True)),
-                ('mail_attempts', models.PositiveIntegerField(default=0)),
-                ('after_review', models.BooleanField(default=False, help_text='Drawn to be looked at by a checker after its release.')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawal_reason', models.TextField(blank=True)),
-                ('breach', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.breach')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='released_files', to='projects.project')),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='released', to='release.releaserequest')),
-                ('file', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='released', to='release.requestfile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=500)),
+                ("sha256", models.CharField(max_length=64)),
+                ("size", models.PositiveBigIntegerField()),
+                ("checks", models.JSONField(default=dict)),
+                ("reviewers", models.JSONField(default=list)),
+                ("recipients", models.JSONField(default=list)),
+                (
+                    "automatic",
+                    models.BooleanField(default=False, help_text="Released without a checker."),
+                ),
+                ("released_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("emailed_at", models.DateTimeField(blank=True, null=True)),
+                ("mail_attempts", models.PositiveIntegerField(default=0)),
+                (
+                    "after_review",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Drawn to be looked at by a checker after its release.",
+                    ),
+                ),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawal_reason", models.TextField(blank=True)),
+                (
+                    "breach",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.breach",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="released_files",
+                        to="projects.project",
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="released",
+                        to="release.releaserequest",
+                    ),
+                ),
+                (
+                    "file",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="released",
+                        to="release.requestfile",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-released_at', '-pk'],
+                "ordering": ["-released_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Vote',
+            name="Vote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round', models.PositiveIntegerField()),
-                ('decision', models.CharField(choices=[('approve', 'Approve'), ('changes', 'Request changes'), ('reject', 'Reject')], max_length=10)),
-                ('comment', models.TextField(blank=True)),
-                ('voted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('checker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('file', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='release.requestfile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("round", models.PositiveIntegerField()),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("approve", "Approve"),
+                            ("changes", "Request changes"),
+                            ("reject", "Reject"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("comment", models.TextField(blank=True)),
+                ("voted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "checker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "file",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="release.requestfile",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['voted_at', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('file', 'round', 'checker'), name='one_vote_per_checker_and_round')],
+                "ordering": ["voted_at", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("file", "round", "checker"), name="one_vote_per_checker_and_round"
+                    )
+                ],
             },
         ),
     ]

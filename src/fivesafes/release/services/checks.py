@@ -140,14 +140,18 @@ def check_record(record: dict[str, Any], table: Path | None, table_name: str | N
     if not verify_checksums(record):
         return Result(
             FAIL,
-            ["The record's checksums do not match its table or findings: it was changed "
-             "after the check."],
+            [
+                "The record's checksums do not match its table or findings: it was changed "
+                "after the check."
+            ],
         )
     if table is None:
         return Result(
             FAIL,
-            ["The record's table file (the same name with .csv, .tsv or .xlsx) is not in the "
-             "request; add it, since the record itself is evidence and never released."],
+            [
+                "The record's table file (the same name with .csv, .tsv or .xlsx) is not in the "
+                "request; add it, since the record itself is evidence and never released."
+            ],
         )
     try:
         problems = compare_with_table(record, table)
@@ -176,8 +180,10 @@ def check_table(
     if not declarations:
         return Result(
             REVIEW,
-            [f"{name} has no check record and no column roles were declared, so the table "
-             "rules cannot be applied; declare what each column holds, or two checkers decide."],
+            [
+                f"{name} has no check record and no column roles were declared, so the table "
+                "rules cannot be applied; declare what each column holds, or two checkers decide."
+            ],
         )
     roles = {str(k): str(v) for k, v in declarations.items()}
     try:
@@ -223,12 +229,16 @@ def check_file(
             return check_table(path, name, declarations, earlier)
         return Result(
             REVIEW,
-            [f"{suffix or 'These'} files (figures, text, documents) cannot be checked "
-             "automatically; two checkers look at it."],
+            [
+                f"{suffix or 'These'} files (figures, text, documents) cannot be checked "
+                "automatically; two checkers look at it."
+            ],
         )
     except Exception as exc:  # a check that cannot run fails closed
         return Result(
             REVIEW,
-            [f"The automatic check of {name} could not run ({type(exc).__name__}: {exc}); "
-             "two checkers look at it."],
+            [
+                f"The automatic check of {name} could not run ({type(exc).__name__}: {exc}); "
+                "two checkers look at it."
+            ],
         )

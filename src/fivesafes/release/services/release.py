@@ -113,9 +113,7 @@ def _released(step: workflow.Step[RequestState]) -> None:
     step.data["files"] = logged
 
 
-RELEASING = workflow.Hooks(
-    lock=HOOKS.lock, after={"release": _released}, describe=HOOKS.describe
-)
+RELEASING = workflow.Hooks(lock=HOOKS.lock, after={"release": _released}, describe=HOOKS.describe)
 
 
 def release_approved() -> tuple[list[str], list[str]]:
@@ -151,7 +149,10 @@ def _message(release: ReleaseRequest, entries: list[ReleasedFile]) -> EmailMessa
         to=[release.author.email],
     )
     for entry in entries:
-        message.attach(entry.name.rsplit("/", 1)[-1], verified_bytes(entry.file))
+        # As bytes, never re-encoded as text: what arrives is byte for byte what was checked.
+        message.attach(
+            entry.name.rsplit("/", 1)[-1], verified_bytes(entry.file), "application/octet-stream"
+        )
     return message
 
 
@@ -318,9 +319,7 @@ def mark_breach(
         released.withdrawn_by = actor
         released.withdrawal_reason = what_happened
         released.breach = breach
-        released.save(
-            update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason", "breach"]
-        )
+        released.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason", "breach"])
         record(
             action="release.breach",
             actor=actor,

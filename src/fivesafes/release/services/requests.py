@@ -266,8 +266,18 @@ def _decided(step: workflow.Step[RequestState]) -> None:
     step.fields.append("decided_at")
 
 
+def _room_check(step: workflow.Step[RequestState]) -> None:
+    """The policy's conditions, asked again of the locked request (the same as the buttons)."""
+    if step.actor is None:
+        return
+    refusal = policy.room_refusal(step.obj, step.actor, step.transition)
+    if refusal is not None:
+        raise refusal
+
+
 HOOKS = workflow.Hooks(
     lock=_locked,
+    check=_room_check,
     before={
         "submit": _freeze,
         "return_to_author": _new_round,
@@ -283,8 +293,8 @@ HOOKS = workflow.Hooks(
 def take_step(
     *, actor: Any, release: ReleaseRequest, step: str, note: str = "", request: Any = None
 ) -> ReleaseRequest:
-    """A person's step, guarded by the policy (the same answer as the buttons)."""
-    policy.check_step(actor, release, step)
+    """A person's step, guarded by the policy (the same answer as the buttons): the walker
+    checks the table's conditions and `_room_check` the room's, on the locked request."""
     with file_store.kept_if_committed():
         return workflow.take_step(
             RELEASE_REQUEST, HOOKS, obj=release, step=step, actor=actor, note=note, request=request
@@ -486,9 +496,7 @@ def submit_review(*, actor: Any, release: ReleaseRequest, request: Any = None) -
     """A checker who has voted on every file submits their review: the first makes the
     request partially reviewed, the second (another person) reviewed."""
     step = (
-        "second_review"
-        if release.state_enum == RequestState.PARTIALLY_REVIEWED
-        else "first_review"
+        "second_review" if release.state_enum == RequestState.PARTIALLY_REVIEWED else "first_review"
     )
     return take_step(actor=actor, release=release, step=step, request=request)
 
