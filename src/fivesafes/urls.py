@@ -16,6 +16,7 @@ urlpatterns = [
     path("people/", include("fivesafes.people.urls")),
     path("projects/", include("fivesafes.projects.urls")),
     path("data/", include("fivesafes.data.urls")),
+    path("release/", include("fivesafes.release.urls")),
     path("audit/", include("fivesafes.audit.urls")),
     path("jobs/", include("fivesafes.jobs.urls")),
     path("healthz", include("fivesafes.jobs.health_urls")),

@@ -12,6 +12,7 @@ from fivesafes.api.security import AUTH
 from fivesafes.data.api import router as catalogue_router
 from fivesafes.people.api import router as people_router
 from fivesafes.projects.api import router as projects_router
+from fivesafes.release.api import router as release_router
 from fivesafes.shared.api import validation_error
 
 api = NinjaAPI(
@@ -27,6 +28,7 @@ api.add_router("/me", me_router, tags=["accounts"])
 api.add_router("/catalogue", catalogue_router, tags=["catalogue"])
 api.add_router("/people", people_router, tags=["safe people"])
 api.add_router("/projects", projects_router, tags=["safe projects"])
+api.add_router("/release", release_router, tags=["safe outputs"])
 
 
 @api.exception_handler(MultiPartParserError)
