@@ -130,7 +130,9 @@ def crosstab_record(n: int = 500) -> tuple[dict[str, Any], str]:
     record = sdc.crosstab(frame.region, frame.sex).record()
     lines = ["region,sex,count"]
     for cell in record["table"]["cells"]:
-        lines.append(f"{cell['labels']['region']},{cell['labels']['sex']},{cell['values']['count']}")
+        lines.append(
+            f"{cell['labels']['region']},{cell['labels']['sex']},{cell['values']['count']}"
+        )
     return record, "\n".join(lines) + "\n"
 
 

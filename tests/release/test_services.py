@@ -397,7 +397,9 @@ def test_risk_factors_raise_the_sample(rw, settings):
     assert any("first release" in f for f in release.risk_factors)
 
 
-def test_the_check_job_is_enqueued_with_progress_on_submission(rw, django_capture_on_commit_callbacks):
+def test_the_check_job_is_enqueued_with_progress_on_submission(
+    rw, django_capture_on_commit_callbacks
+):
     from fivesafes.jobs.models import JobProgress
 
     release = request_with(rw, {"t.csv": (OK_TABLE, {"declarations": ROLES})})

@@ -1,8 +1,6 @@
 """Released files over the API: the log (checkers and auditors), a member's released files,
 the download (members only, never withdrawn), breaches and after-the-fact review."""
 
-from __future__ import annotations
-
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Router

@@ -2,8 +2,6 @@
 `next_steps`, files (add, update, withdraw), steps, votes, consolidation and the checkers'
 queue. The same policy and services as the pages."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.db.models import QuerySet

@@ -8,7 +8,7 @@ import csv
 import io
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from fivesafes.policy import releases as policy
@@ -116,7 +116,7 @@ def _attachment(name: str, content: bytes) -> HttpResponse:
 @shows_refusals
 def mark_breach(request: HttpRequest, pk: int) -> HttpResponse:
     released = load(
-        request, ReleasedFile.objects.select_related("request"), policy.check_mark_breach, pk=pk
+        request, ReleasedFile.objects.select_related("request"), policy.check_see_released, pk=pk
     )
     form = BreachForm(request.POST)
     what = form.cleaned_data["what_happened"] if form.is_valid() else ""
@@ -136,8 +136,7 @@ def mark_breach(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Permission.REVIEW_OUTPUTS)
 @shows_refusals
 def after_review(request: HttpRequest, pk: int) -> HttpResponse:
-    released = get_object_or_404(ReleasedFile, pk=pk)
-    policy.check_after_review(request.user, released)
+    released = load(request, ReleasedFile, policy.check_see_released, pk=pk)
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     return run_action(

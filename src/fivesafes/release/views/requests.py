@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from fivesafes.policy import projects as projects_policy
 from fivesafes.policy import releases as policy
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
@@ -61,10 +62,11 @@ def _member_projects(person: Any) -> Any:
 @requires(Permission.WORK_IN_PROJECTS)
 @shows_refusals
 def new_request(request: HttpRequest, pk: int) -> HttpResponse:
-    project = get_object_or_404(Project, pk=pk)
-    policy.check_create(request.user, project)
     if request.method != "POST":
         return redirect("release:my_requests")
+    project = get_object_or_404(Project, pk=pk)
+    # Only a member learns that the project exists; the service says why it refuses.
+    projects_policy.check_see(request.user, project)
     return run_action(
         request,
         lambda: service.create(actor=request.user, project=project, request=request),
@@ -140,9 +142,10 @@ def _back(release_pk: int) -> Callable[..., HttpResponse]:
 @requires(Permission.WORK_IN_PROJECTS)
 @shows_refusals
 def add_file(request: HttpRequest, pk: int) -> HttpResponse:
-    release = load(request, ReleaseRequest, policy.check_edit, pk=pk)
     if request.method != "POST":
         return redirect("release:request", pk=pk)
+    # Seeing is the page's check; the service refuses an edit with the reason, as a message.
+    release = load(request, ReleaseRequest, policy.check_see, pk=pk)
     form = FileForm(request.POST)
 
     def again(form: Any) -> HttpResponse:
@@ -167,16 +170,18 @@ def add_file(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _file(request: HttpRequest, pk: int, check: Callable[[Any, Any], None]) -> RequestFile:
+def _file(request: HttpRequest, pk: int) -> RequestFile:
+    """The file, if its request may be seen; what the person may do with it is the service's
+    to refuse (with the reason, as a message on the request's page)."""
     file = get_object_or_404(RequestFile.objects.select_related("request__project"), pk=pk)
-    check(request.user, file)
+    policy.check_see_file(request.user, file)
     return file
 
 
 @requires(Permission.WORK_IN_PROJECTS)
 @shows_refusals
 def update_file(request: HttpRequest, pk: int) -> HttpResponse:
-    file = _file(request, pk, lambda person, f: policy.check_edit(person, f.request))
+    file = _file(request, pk)
     if request.method != "POST":
         return redirect("release:request", pk=file.request_id)
     form = UpdateFileForm(request.POST, prefix=f"u{file.pk}")
@@ -199,7 +204,7 @@ def update_file(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Permission.WORK_IN_PROJECTS)
 @shows_refusals
 def withdraw_file(request: HttpRequest, pk: int) -> HttpResponse:
-    file = _file(request, pk, lambda person, f: policy.check_edit(person, f.request))
+    file = _file(request, pk)
     if request.method != "POST":
         return redirect("release:request", pk=file.request_id)
     return run_action(
@@ -244,7 +249,7 @@ def take_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 @requires(Permission.REVIEW_OUTPUTS)
 @shows_refusals
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
-    file = _file(request, pk, lambda person, f: policy.check_review(person, f.request))
+    file = _file(request, pk)
     if request.method != "POST":
         return redirect("release:request", pk=file.request_id)
     form = VoteForm(request.POST, prefix=f"f{file.pk}")
@@ -266,7 +271,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Permission.REVIEW_OUTPUTS)
 @shows_refusals
 def consolidate(request: HttpRequest, pk: int) -> HttpResponse:
-    file = _file(request, pk, lambda person, f: policy.check_review(person, f.request))
+    file = _file(request, pk)
     if request.method != "POST":
         return redirect("release:request", pk=file.request_id)
     form = ConsolidateForm(request.POST, prefix=f"c{file.pk}")
