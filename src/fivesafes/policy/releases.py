@@ -315,7 +315,7 @@ def check_see_released(person: Any, released: ReleasedFile) -> None:
         holds(person, Permission.WORK_IN_PROJECTS) and is_in_project(person, released.project)
     ):
         return
-    raise AccessDenied(f"{released.name} is not of a project of yours.")
+    raise AccessDenied("This released file is not of a project of yours.")
 
 
 def check_mark_breach(person: Any, released: ReleasedFile) -> None:
