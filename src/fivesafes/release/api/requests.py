@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from fivesafes.api.security import api_requires
@@ -50,12 +50,12 @@ def review_queue(request: HttpRequest) -> list[ReleaseRequest]:
     summary="Start a release request for a project of yours",
 )
 @api_requires(P.WORK_IN_PROJECTS)
-def create_request(request: HttpRequest, project_id: int) -> tuple[int, ReleaseRequest]:
+def create_request(request: HttpRequest, project_id: int) -> Status:
     project: Project = load(request, Project, policy.check_create, pk=project_id)
     made = call_service(
         lambda: service.create(actor=caller(request), project=project, request=request)
     )
-    return 201, made
+    return Status(201, made)
 
 
 def _request(request: HttpRequest, request_id: int) -> ReleaseRequest:
@@ -75,7 +75,7 @@ def request_detail(request: HttpRequest, request_id: int) -> ReleaseRequest:
 
 @router.post("/requests/{request_id}/files", response={201: RequestOut}, summary="Add a file")
 @api_requires(P.WORK_IN_PROJECTS)
-def add_file(request: HttpRequest, request_id: int, payload: FileIn) -> tuple[int, Any]:
+def add_file(request: HttpRequest, request_id: int, payload: FileIn) -> Status:
     release: ReleaseRequest = load(request, ReleaseRequest, policy.check_edit, pk=request_id)
     call_service(
         lambda: service.add_file(
@@ -88,7 +88,7 @@ def add_file(request: HttpRequest, request_id: int, payload: FileIn) -> tuple[in
             request=request,
         )
     )
-    return 201, _request(request, request_id)
+    return Status(201, _request(request, request_id))
 
 
 def _file(request: HttpRequest, file_id: int, check: Any) -> RequestFile:
