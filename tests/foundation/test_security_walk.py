@@ -55,7 +55,8 @@ MAY_CHANGE_OTHER_INSTITUTIONS: dict[Role, bool] = {
 # Safe outputs are checked by the office's output checkers, whatever the institution, and the
 # release log is read by checkers and auditors: they see every institution's release
 # requests, files and log entries (the pages and lists of the release room), and checkers act
-# on them (vote, decide, mark a breach), each within their permissions and the release policy.
+# on them (vote, decide, mark a breach, raise a project's sampling), each within their
+# permissions and the release policy: the release room's writes are not walked for them.
 RELEASE_KINDS = frozenset({"release_request", "request_file", "released_file"})
 MAY_SEE_OTHER_RELEASES: dict[Role, bool] = {
     **dict.fromkeys(Role, False),
@@ -499,13 +500,13 @@ def walk_side(
             walk.read(url, api.get(url), names_object, reader)
     if not may_change:
         for name, url, names_object in pages:
-            if names_object and not (releases_changed and WEB_TARGETS[name] in RELEASE_KINDS):
+            if names_object and not (releases_changed and name.startswith(RELEASE_LISTS[0])):
                 walk.write(f"POST {url} ({name})", _sender(browser, "POST", url, "form", {}))
         bodies = minimal_bodies()
         for method, template, url, names_object in operations:
             if method == "GET" or not names_object:
                 continue
-            if releases_changed and api_kinds(template) & RELEASE_KINDS:
+            if releases_changed and template.startswith(RELEASE_LISTS[1]):
                 continue
             content_type, body = bodies.get((method, template), ("application/json", {}))
             walk.write(f"{method} {url}", _sender(api, method, url, content_type, body))

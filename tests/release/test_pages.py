@@ -58,6 +58,7 @@ def test_a_researcher_starts_a_request_adds_a_file_submits_and_reads_what_to_fix
     page = browser.get(reverse("release:request", args=[release.pk])).content.decode()
     assert "Returned to the researcher" in page
     assert "only 3 contributors" in page and "region=South, sex=F" in page
+    assert '<mark title="fails a disclosure rule">3</mark>' in page  # the cell, marked
     assert "Update tables/t.csv" in page
 
 

@@ -84,3 +84,45 @@ def test_a_table_close_to_an_earlier_release_is_flagged_for_differencing(rw):
     assert file.verdict in ("review", "fail"), file.reasons
     assert any("differenc" in reason for reason in file.reasons)
     assert second.state != S.APPROVED
+
+
+@pytest.mark.django_db
+def test_staff_raise_a_projects_sampling_and_risk_factors_are_named(rw, make_user):
+    from fivesafes.shared.refusals import AccessDenied
+
+    with pytest.raises(AccessDenied):
+        requests.set_project_sample_rate(actor=rw.author, project=rw.project, rate=1, reason="x")
+    with pytest.raises(RuleViolation, match="between 0 and 1"):
+        requests.set_project_sample_rate(actor=rw.checker, project=rw.project, rate=2, reason="x")
+    requests.set_project_sample_rate(
+        actor=rw.checker, project=rw.project, rate=1.0, reason="Small registers."
+    )
+    from tests.projects.conftest import make_catalogue
+
+    make_catalogue()
+    rw.project.approved_scope = {
+        "population": {"sample_size": 800},
+        "variables": {"persons.diagnosis": {"first_year": 2010, "last_year": 2012}},
+    }
+    rw.project.save()
+    release = submitted_and_checked(
+        rw, request_with(rw, {"t.csv": (OK_TABLE, {"declarations": ROLES})})
+    )
+    assert release.sampled and release.state == S.CHECKED
+    assert "a small population (800 units)" in release.risk_factors
+    assert "special categories of data (GDPR art. 9): persons.diagnosis" in release.risk_factors
+    assert AuditEvent.objects.filter(action="release.sampling_raised").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_automatic_release_drawn_for_after_review_is_looked_at_by_a_checker(rw, settings):
+    settings.FIVESAFES_RELEASE_AFTER_REVIEW_RATE = 1.0
+    submitted_and_checked(rw, request_with(rw, {"t.csv": (OK_TABLE, {"declarations": ROLES})}))
+    releasing.run_batch()
+    entry = ReleasedFile.objects.get()
+    assert entry.after_review
+    releasing.after_review(actor=rw.checker, released=entry, note="Fine.")
+    entry.refresh_from_db()
+    assert not entry.after_review
+    with pytest.raises(RuleViolation, match="not waiting"):
+        releasing.after_review(actor=rw.checker, released=entry)

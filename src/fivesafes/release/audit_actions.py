@@ -32,5 +32,6 @@ ACTIONS = {
     "release.mail_failed": "The mail server failed during a batch; the files wait for the next",
     "release.downloaded": "A member downloaded a released file",
     "release.after_review": "A checker looked at an automatically released file afterwards",
+    "release.sampling_raised": "Staff set a project's sampling rate for passing requests",
     "release.breach": "A checker marked a released file as a breach: withdrawn, case opened",
 }

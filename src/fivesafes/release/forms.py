@@ -57,3 +57,11 @@ class BreachForm(forms.Form):
     what_happened = forms.CharField(
         label="What is disclosive in the released file", widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class SamplingForm(forms.Form):
+    project = forms.CharField(label="Project number", max_length=20)
+    rate = forms.FloatField(
+        label="Share of passing requests sampled", min_value=0.0, max_value=1.0, initial=0.5
+    )
+    reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 2}))

@@ -194,3 +194,18 @@ class ReleasedFile(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+
+class ProjectSampling(models.Model):
+    """Staff raise a project's sampling rate: more of its passing requests go to checkers."""
+
+    project = models.OneToOneField(
+        "projects.Project", on_delete=models.CASCADE, related_name="release_sampling"
+    )
+    rate = models.FloatField(help_text="The share of passing requests sampled (0 to 1).")
+    reason = models.TextField()
+    set_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Sampling {self.rate:.0%} for {self.project}"

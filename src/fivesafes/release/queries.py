@@ -129,3 +129,40 @@ def earlier_records(project: Any, exclude_request: Any = None) -> list[dict[str,
     if exclude_request is not None:
         found = found.exclude(request=exclude_request)
     return [r for r in found.values_list("check_record", flat=True) if r]
+
+
+def project_sampling() -> QuerySet[Any]:
+    from fivesafes.release.models import ProjectSampling
+
+    return ProjectSampling.objects.select_related("project", "set_by").order_by("project__number")
+
+
+def project_history(project: Any, exclude_request: Any = None) -> QuerySet[ReleasedFile]:
+    """The project's earlier released files, for the checkers' review view."""
+    found = release_log().filter(project=project)
+    if exclude_request is not None:
+        found = found.exclude(request=exclude_request)
+    return found
+
+
+def table_view(record: dict[str, Any] | None, failing: list[dict[str, str]]) -> dict[str, Any]:
+    """A checked table as the researcher will see it, failing cells marked: the header and
+    rows of the record's cells (labels, then each statistic, then contributors)."""
+    if not record or "table" not in record:
+        return {}
+    section = record["table"]
+    dims = [*section.get("rows", []), *section.get("columns", [])]
+    stats = list(section.get("statistics", []))
+    rows = []
+    for cell in section.get("cells", [])[:500]:
+        labels = {d: str(cell["labels"].get(d, "")) for d in dims}
+        rows.append(
+            {
+                "labels": [labels[d] for d in dims],
+                "values": [cell["values"].get(s) for s in stats],
+                "contributors": cell.get("contributors"),
+                "failing": labels in failing,
+                "margin": cell.get("margin", False),
+            }
+        )
+    return {"dims": dims, "stats": stats, "rows": rows}

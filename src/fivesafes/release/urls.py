@@ -18,6 +18,7 @@ urlpatterns = [
     path("files/<int:pk>/vote/", requests.vote, name="vote"),
     path("files/<int:pk>/consolidate/", requests.consolidate, name="consolidate"),
     path("queue/", checking.queue, name="queue"),
+    path("sampling/", checking.raise_sampling, name="sampling"),
     # The release log, downloads, breaches (R22, R24)
     path("log/", checking.log, name="log"),
     path("log.csv", checking.log_csv, name="log_csv"),

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import paginate
 
@@ -21,6 +22,7 @@ from fivesafes.release.api.schemas import (
     NoteIn,
     RequestOut,
     RequestRow,
+    SamplingIn,
     VoteIn,
 )
 from fivesafes.release.models import ReleaseRequest, RequestFile
@@ -185,3 +187,23 @@ def consolidate(request: HttpRequest, file_id: int, payload: ConsolidateIn) -> R
         )
     )
     return _request(request, file.request_id)
+
+
+@router.post(
+    "/projects/{project_id}/sampling",
+    response=dict[str, Any],
+    summary="Set the share of a project's passing requests that go to two checkers",
+)
+@api_requires(P.REVIEW_OUTPUTS)
+def set_sampling(request: HttpRequest, project_id: int, payload: SamplingIn) -> dict[str, Any]:
+    project = get_object_or_404(Project, pk=project_id)
+    sampling = call_service(
+        lambda: service.set_project_sample_rate(
+            actor=caller(request),
+            project=project,
+            rate=payload.rate,
+            reason=payload.reason,
+            request=request,
+        )
+    )
+    return {"project": project.number, "rate": sampling.rate, "reason": sampling.reason}

@@ -186,3 +186,8 @@ class ConsolidateIn(Schema):
 
 class BreachIn(Schema):
     what_happened: str
+
+
+class SamplingIn(Schema):
+    rate: float = Field(ge=0.0, le=1.0, description="the share of passing requests sampled")
+    reason: str

@@ -323,8 +323,31 @@ def changed_since_submission(file: RequestFile) -> bool | None:
 # --- the automatic checks and routing ----------------------------------------------------------
 
 
+# A population below this many units is small: its tables have small cells more often.
+SMALL_POPULATION = 5000
+
+
+def _special_category(project: Project) -> list[str]:
+    """The approved variables of special categories of data (GDPR art. 9)."""
+    from fivesafes.data.models import CatalogueVariable
+
+    labels = set(project.scope.variable_labels)
+    if not labels:
+        return []
+    found = CatalogueVariable.objects.filter(special_category=True).select_related(
+        "version__register"
+    )
+    return sorted(
+        f"{v.version.register.short_name}.{v.name}"
+        for v in found
+        if f"{v.version.register.short_name}.{v.name}" in labels
+    )
+
+
 def risk_factors(release: ReleaseRequest) -> list[str]:
-    """Why this request is riskier than most (each raises its sampling rate)."""
+    """Why this request is riskier than most (each raises its sampling rate): first releases
+    of the project or the researcher, special-category data (GDPR art. 9), a small population,
+    earlier returned requests of the researcher."""
     released = ReleaseRequest.objects.filter(state=RequestState.RELEASED.value).exclude(
         pk=release.pk
     )
@@ -340,7 +363,50 @@ def risk_factors(release: ReleaseRequest) -> list[str]:
     )
     if returned or release.round > 1:
         found.append(f"{release.author} has had requests returned before")
+    special = _special_category(release.project)
+    if special:
+        found.append(f"special categories of data (GDPR art. 9): {', '.join(special)}")
+    size = release.project.scope.population.sample_size
+    if size is not None and size < SMALL_POPULATION:
+        found.append(f"a small population ({size} units)")
     return found
+
+
+def project_rate(project: Project) -> float:
+    """The rate staff set for the project, or 0 when they set none."""
+    from fivesafes.release.models import ProjectSampling
+
+    found = ProjectSampling.objects.filter(project=project).first()
+    return found.rate if found is not None else 0.0
+
+
+def set_project_sample_rate(
+    *, actor: Any, project: Project, rate: float, reason: str, request: Any = None
+) -> Any:
+    """Staff raise (or set back) the share of a project's passing requests that go to two
+    checkers, with the reason (R22: risk-based sample checks)."""
+    from fivesafes.release.models import ProjectSampling
+
+    require(actor, Permission.REVIEW_OUTPUTS)
+    reason = written(reason, RULE, "reason", "Say why this project is sampled more.")
+    if not 0.0 <= rate <= 1.0:
+        raise RuleViolation(RULE, "rate", "Give a share between 0 and 1 (0.5 is half).")
+    with transaction.atomic():
+        before = project_rate(project)
+        sampling, _ = ProjectSampling.objects.update_or_create(
+            project=project,
+            defaults={"rate": rate, "reason": reason, "set_by": actor, "set_at": timezone.now()},
+        )
+        record(
+            action="release.sampling_raised",
+            actor=actor,
+            obj=project,
+            before={"rate": before},
+            after={"rate": rate},
+            data={"reason": reason},
+            request=request,
+        )
+    return sampling
 
 
 def _route(release: ReleaseRequest, files: list[RequestFile]) -> tuple[str, list[str]]:
@@ -419,7 +485,9 @@ def route(release_id: int) -> dict[str, Any]:
             return {"skipped": release.state}
         files = list(release.active_files())
         factors = risk_factors(release)
-        rate = max(sample_rate(), risk_sample_rate() if factors else 0.0)
+        rate = max(
+            sample_rate(), risk_sample_rate() if factors else 0.0, project_rate(release.project)
+        )
         release.sampled = draw() < rate
         release.risk_factors = factors
         step, reasons = _route(release, files)

@@ -15,7 +15,7 @@ from fivesafes.policy import releases as policy
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
 from fivesafes.release import queries
-from fivesafes.release.forms import BreachForm, NoteForm
+from fivesafes.release.forms import BreachForm, NoteForm, SamplingForm
 from fivesafes.release.models import ReleasedFile
 from fivesafes.release.services import release as releasing
 from fivesafes.shared.pages import load, run_action, shows_refusals
@@ -34,7 +34,45 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "release/queue.html",
-        {"waiting": waiting, "after_review": queries.after_review_queue()},
+        {
+            "waiting": waiting,
+            "after_review": queries.after_review_queue(),
+            "sampling_form": SamplingForm(),
+            "sampled_projects": queries.project_sampling(),
+        },
+    )
+
+
+@require_POST
+@requires(Permission.REVIEW_OUTPUTS)
+def raise_sampling(request: HttpRequest) -> HttpResponse:
+    """Staff raise a project's sampling rate (risk-based sample checks, R22)."""
+    from django.contrib import messages
+
+    from fivesafes.projects.models import Project
+    from fivesafes.release.services import requests as service
+
+    form = SamplingForm(request.POST)
+    back = redirect("release:queue")
+    if not form.is_valid():
+        messages.error(request, "Give a project number, a share between 0 and 1 and a reason.")
+        return back
+    project = Project.objects.filter(number=form.cleaned_data["project"].strip()).first()
+    if project is None:
+        messages.error(request, "There is no project with that number.")
+        return back
+    return run_action(
+        request,
+        lambda: service.set_project_sample_rate(
+            actor=request.user,
+            project=project,
+            rate=form.cleaned_data["rate"],
+            reason=form.cleaned_data["reason"],
+            request=request,
+        ),
+        done=lambda _: back,
+        failed=lambda: back,
+        success=f"Sampling of {project.number} set to {form.cleaned_data['rate']:.0%}.",
     )
 
 

@@ -86,6 +86,7 @@ def _file_rows(release: ReleaseRequest, person: Any) -> list[dict[str, Any]]:
                 "votes": queries.votes_shown(file, person),
                 "hidden": queries.hidden_votes(file, person),
                 "changed": service.changed_since_submission(file) if release.with_author else None,
+                "table": queries.table_view(file.check_record, file.failing_cells or []),
                 "may_vote": policy.can_vote(person, file),
                 "may_consolidate": policy.can_consolidate(person, file),
                 "vote_form": VoteForm(prefix=f"f{file.pk}"),
@@ -118,6 +119,9 @@ def request_context(request: HttpRequest, release: ReleaseRequest, **extra: Any)
         "file_form": extra.pop("file_form", None) or FileForm(),
         "note_form": NoteForm(),
         "released": release.released.all(),
+        "history": queries.project_history(release.project, exclude_request=release)
+        if policy.can_review(person, release) or policy.can_see_log(person)
+        else [],
         "breach_form": BreachForm(),
         **extra,
     }
