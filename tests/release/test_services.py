@@ -412,3 +412,39 @@ def test_the_check_job_is_enqueued_with_progress_on_submission(
 
     assert run_checks.call(release.pk)["route"] == "auto_approve"
     assert ReleaseRequest.objects.get(pk=release.pk).state == RequestState.APPROVED
+
+
+def _workbook(hidden_sheet: bool = False, formula: bool = False) -> bytes:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    for row in [["region", "sex", "n"], ["North", "F", 120], ["North", "M", 110]]:
+        ws.append(row)
+    ws.append(["South", "F", "=95" if formula else 95])
+    ws.append(["South", "M", 97])
+    if hidden_sheet:
+        other = book.create_sheet("microdata")
+        other.append(["person", "income"])
+        other.sheet_state = "hidden"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_spreadsheet_with_a_hidden_sheet_or_a_formula_fails(rw):
+    release = request_with(
+        rw,
+        {
+            "plain.xlsx": (_workbook(), {"declarations": ROLES}),
+            "hidden.xlsx": (_workbook(hidden_sheet=True), {"declarations": ROLES}),
+            "formula.xlsx": (_workbook(formula=True), {"declarations": ROLES}),
+        },
+    )
+    release = submitted_and_checked(rw, release)
+    verdicts = {f.path: (f.verdict, " ".join(f.reasons)) for f in release.files.all()}
+    assert verdicts["plain.xlsx"][0] == "pass", verdicts
+    assert verdicts["hidden.xlsx"][0] == "fail" and "hidden sheet" in verdicts["hidden.xlsx"][1]
+    assert verdicts["formula.xlsx"][0] == "fail" and "formula" in verdicts["formula.xlsx"][1]

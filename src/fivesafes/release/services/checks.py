@@ -170,6 +170,42 @@ def check_record(record: dict[str, Any], table: Path | None, table_name: str | N
     return Result(verdict, reasons, [c for c in cells if c], record=record)
 
 
+def spreadsheet_problems(path: Path, name: str) -> list[str]:
+    """What in a workbook would leave without being checked: sdc checks the first sheet's
+    values, but the whole file is released, so other or hidden sheets, hidden rows or columns
+    and formulas are refused."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=False, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        return [f"{name} is not a readable XLSX workbook ({exc})"]
+    problems = []
+    try:
+        if len(book.worksheets) > 1 or book.chartsheets:
+            problems.append(
+                f"{name} has {len(book.worksheets) + len(book.chartsheets)} sheets; only one is "
+                "checked, so release one table a file"
+            )
+        for ws in book.worksheets:
+            if ws.sheet_state != "visible":
+                problems.append(f"{name} has a hidden sheet '{ws.title}'")
+            if any(d.hidden for d in ws.row_dimensions.values()) or any(
+                d.hidden for d in ws.column_dimensions.values()
+            ):
+                problems.append(f"{name} has hidden rows or columns in '{ws.title}'")
+            formula = next(
+                (c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"), None
+            )
+            if formula:
+                problems.append(
+                    f"{name} holds a formula at {ws.title}!{formula}; write the values only"
+                )
+    finally:
+        book.close()
+    return problems
+
+
 def check_table(
     path: Path,
     name: str,
@@ -185,6 +221,10 @@ def check_table(
                 "rules cannot be applied; declare what each column holds, or two checkers decide."
             ],
         )
+    if path.suffix.lower() == ".xlsx" or name.lower().endswith(".xlsx"):
+        problems = spreadsheet_problems(path, name)
+        if problems:
+            return Result(FAIL, [f"{p}." for p in problems])
     roles = {str(k): str(v) for k, v in declarations.items()}
     try:
         out = check_plain_table(path, Declaration(roles=roles))
@@ -219,6 +259,10 @@ def check_file(
             result = check_record(record, frozen_of.get(partner) if partner else None, partner)
             result.is_evidence = True
             return result
+        if suffix == ".xlsx":
+            problems = spreadsheet_problems(path, name)
+            if problems:
+                return Result(FAIL, [f"{p}." for p in problems])
         if suffix in TABLE_SUFFIXES:
             json_paths = [p for p in request_paths if p.lower().endswith(".json")]
             partner = record_partner(name, json_paths)
