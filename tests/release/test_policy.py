@@ -132,3 +132,16 @@ def test_only_members_of_an_open_project_download(rw, make_user):
     rw.project.save()
     entry.project.refresh_from_db()
     assert not policy.can_download(rw.author, entry)
+
+
+def test_the_systems_steps_are_never_a_persons(rw):
+    from fivesafes.shared.refusals import AccessDenied
+
+    release = request_with(rw, {"t.png": (b"png", {})})
+    requests.submit(actor=rw.author, release=release)
+    release.refresh_from_db()
+    for step in ("auto_approve", "checks_passed", "auto_return"):
+        with pytest.raises(AccessDenied, match="taken by the system"):
+            requests.take_step(actor=rw.checker, release=release, step=step)
+    release.refresh_from_db()
+    assert release.state == "submitted"

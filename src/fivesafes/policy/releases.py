@@ -217,6 +217,9 @@ def room_refusal(
     request: ReleaseRequest, person: Any, transition: Transition[RequestState]
 ) -> Exception | None:
     """The room's conditions on top of the state machine's (see the module docstring)."""
+    if transition.automatic:
+        # Routing after the checks and the release itself are the system's, never a person's.
+        return AccessDenied(f"'{transition.label}' is taken by the system, not by a person.")
     if transition.name in MEMBER_STEPS:
         if not is_in_project(person, request.project):
             return AccessDenied(f"You are not a member of project {request.project.number}.")

@@ -12,6 +12,7 @@ ACTIONS = {
     "release_request.files_frozen": "A release request's files were copied and hashed",
     "release_request.checked": "The automatic checks of a release request finished",
     "release_request.check_failed": "The automatic checks of a release request could not run",
+    "release_request.release_refused": "An approved request was not released: a frozen copy changed",
     "release_request.vote": "An output checker voted on a file (the comment is hidden)",
     "release_request.consolidated": "A checker settled the two checkers' disagreement on a file",
     # The steps (R22)

@@ -19,7 +19,11 @@ def run_checks(release_id: int) -> dict[str, Any]:
     from fivesafes.release.services.requests import run_checks as check
 
     report(0.0, "Starting the automatic checks")
-    result = check(release_id, progress=report)
+    try:
+        result = check(release_id, progress=report)
+    except Exception as exc:
+        _failed(release_id, exc)
+        raise
     report(1.0, f"Routed: {result.get('route', result.get('skipped'))}")
     return result
 
@@ -35,3 +39,22 @@ def release_batch() -> dict[str, Any]:
     result = run_batch()
     report(1.0, f"{len(result['released'])} requests released, {result['mailed']} files mailed")
     return result
+
+
+def _failed(release_id: int, exc: Exception) -> None:
+    """The job failed as a whole (each file's check fails closed on its own): the request's
+    history says so; it stays submitted and the job shows the failure."""
+    from django.db import transaction
+
+    from fivesafes.audit.services import record
+    from fivesafes.release.models import ReleaseRequest
+
+    release = ReleaseRequest.objects.filter(pk=release_id).first()
+    if release is None:
+        return
+    with transaction.atomic():
+        record(
+            action="release_request.check_failed",
+            obj=release,
+            data={"error": f"{type(exc).__name__}: {exc}"[:300]},
+        )

@@ -126,7 +126,7 @@ def release_approved() -> tuple[list[str], list[str]]:
             logger.error("Release request %s not released: %s", release.reference, violation)
             with transaction.atomic():
                 record(
-                    action="release_request.check_failed",
+                    action="release_request.release_refused",
                     obj=release,
                     data={"reason": violation.finding.message},
                 )
@@ -173,7 +173,7 @@ def mail_released() -> dict[str, Any]:
         release = entries[0].request
         try:
             connection.send_messages([_message(release, entries)])
-        except (smtplib.SMTPException, OSError) as exc:
+        except (smtplib.SMTPException, OSError, Tampered) as exc:
             failed += len(entries)
             errors.append(f"{release.reference}: {exc}")
             logger.error("Mailing release request %s failed: %s", release.reference, exc)
