@@ -216,3 +216,20 @@ def test_nothing_of_the_outputs_area_leaves_but_released_files_by_the_download_r
         verified_client(rw.checker).get(reverse("release:download", args=[entry.pk])).status_code
         == 403
     )
+
+
+def test_the_release_dashboard_shows_the_figures(rw):
+    submitted_and_checked(rw, request_with(rw, {"t.csv": (OK_TABLE, {"declarations": ROLES})}))
+    submitted_and_checked(rw, request_with(rw, {"f.png": (b"png", {})}))
+    releasing.run_batch()
+    from fivesafes.release.figures import dashboard
+
+    figures = dashboard()
+    assert figures["routing"]["passed and released automatically"] == 1
+    assert figures["routing"]["sent to two checkers"] == 1
+    assert figures["automatic_pass_rate"] == 0.5
+    assert figures["time_to_release"]["requests"] == 1
+    assert sum(n for _, n in figures["weekly"]) == 2
+    page = verified_client(rw.auditor).get(reverse("release:dashboard")).content.decode()
+    assert "<svg" in page and "Automatic pass rate: 50 %" in page
+    assert verified_client(rw.author).get(reverse("release:dashboard")).status_code == 403

@@ -21,6 +21,7 @@ urlpatterns = [
     path("sampling/", checking.raise_sampling, name="sampling"),
     # The release log, downloads, breaches (R22, R24)
     path("log/", checking.log, name="log"),
+    path("dashboard/", checking.dashboard, name="dashboard"),
     path("log.csv", checking.log_csv, name="log_csv"),
     path("released/<int:pk>/download/", checking.download, name="download"),
     path("released/<int:pk>/breach/", checking.mark_breach, name="breach"),

@@ -108,12 +108,21 @@ def _released(step: workflow.Step[RequestState]) -> None:
             },
         )
         logged.append(entry.name)
-    release.released_at = timezone.now()
-    step.fields.append("released_at")
     step.data["files"] = logged
 
 
-RELEASING = workflow.Hooks(lock=HOOKS.lock, after={"release": _released}, describe=HOOKS.describe)
+def _stamp(step: workflow.Step[RequestState]) -> None:
+    """Before the state changes: when the request was released."""
+    step.obj.released_at = timezone.now()
+    step.fields.append("released_at")
+
+
+RELEASING = workflow.Hooks(
+    lock=HOOKS.lock,
+    before={"release": _stamp},
+    after={"release": _released},
+    describe=HOOKS.describe,
+)
 
 
 def release_approved() -> tuple[list[str], list[str]]:

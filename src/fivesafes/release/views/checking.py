@@ -77,6 +77,14 @@ def raise_sampling(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Permission.VIEW_RELEASE_LOG)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Requests per week, the automatic pass rate, time to release, sample outcomes."""
+    from fivesafes.release.figures import dashboard as figures
+
+    return render(request, "release/dashboard.html", {"figures": figures()})
+
+
+@requires(Permission.VIEW_RELEASE_LOG)
 def log(request: HttpRequest) -> HttpResponse:
     return render(request, "release/log.html", {"entries": queries.release_log()[:500]})
 
