@@ -233,3 +233,15 @@ def test_the_release_dashboard_shows_the_figures(rw):
     page = verified_client(rw.auditor).get(reverse("release:dashboard")).content.decode()
     assert "<svg" in page and "Automatic pass rate: 50 %" in page
     assert verified_client(rw.author).get(reverse("release:dashboard")).status_code == 403
+
+
+def test_the_request_page_polls_while_the_checks_run_and_reloads_when_routed(rw):
+    release = request_with(rw, {"t.csv": (OK_TABLE, {"declarations": ROLES})})
+    requests.submit(actor=rw.author, release=release)
+    browser = verified_client(rw.author)
+    url = reverse("release:request", args=[release.pk])
+    assert 'id="checking"' in browser.get(url).content.decode()
+    polled = browser.get(url, HTTP_HX_REQUEST="true")
+    assert polled.status_code == 200 and "HX-Refresh" not in polled
+    requests.run_checks(release.pk)
+    assert browser.get(url, HTTP_HX_REQUEST="true")["HX-Refresh"] == "true"

@@ -27,6 +27,7 @@ from fivesafes.release.forms import (
 )
 from fivesafes.release.models import ReleaseRequest, RequestFile
 from fivesafes.release.services import requests as service
+from fivesafes.release.workflow import RequestState
 from fivesafes.shared.pages import form_action, load, run_action, shows_refusals
 
 
@@ -136,6 +137,9 @@ def request_page(request: HttpRequest, pk: int) -> HttpResponse:
         policy.check_see,
         pk=pk,
     )
+    if request.headers.get("HX-Request") and release.state_enum != RequestState.SUBMITTED:
+        # The page polls while the automatic checks run; once routed, it reloads whole.
+        return HttpResponse(headers={"HX-Refresh": "true"})
     return render(request, "release/request.html", request_context(request, release))
 
 
