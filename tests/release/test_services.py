@@ -448,3 +448,15 @@ def test_a_spreadsheet_with_a_hidden_sheet_or_a_formula_fails(rw):
     assert verdicts["plain.xlsx"][0] == "pass", verdicts
     assert verdicts["hidden.xlsx"][0] == "fail" and "hidden sheet" in verdicts["hidden.xlsx"][1]
     assert verdicts["formula.xlsx"][0] == "fail" and "formula" in verdicts["formula.xlsx"][1]
+
+
+def test_nothing_is_released_from_a_project_closed_after_approval(rw, mailoutbox):
+    release = request_with(rw, {"t.csv": (OK_TABLE, {"declarations": ROLES})})
+    release = submitted_and_checked(rw, release)
+    assert release.state == RequestState.APPROVED
+    rw.project.state = "closed"
+    rw.project.save()
+    result = releasing.run_batch()
+    assert result["refused"] == [release.reference] and not ReleasedFile.objects.exists()
+    assert "release_request.release_refused" in actions(release)
+    assert mailoutbox == []

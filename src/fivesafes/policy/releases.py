@@ -232,6 +232,10 @@ def room_refusal(
     conflict = _conflict(person, request)
     if conflict is not None:
         return conflict
+    if transition.name in ("first_review", "second_review", "approve"):
+        closed = _closed(request.project)
+        if closed is not None:
+            return closed
     if transition.name in ("first_review", "second_review"):
         missing = _unvoted(request, person)
         if missing:

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0006_population_criteria_and_case_assignment'),
+        ("projects", "0006_population_criteria_and_case_assignment"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='application',
-            name='population',
-            field=models.JSONField(blank=True, default=dict, help_text='Criteria over catalogue variables (metadata/population.py), as JSON.'),
+            model_name="application",
+            name="population",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Criteria over catalogue variables (metadata/population.py), as JSON.",
+            ),
         ),
     ]

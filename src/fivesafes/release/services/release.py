@@ -112,7 +112,12 @@ def _released(step: workflow.Step[RequestState]) -> None:
 
 
 def _stamp(step: workflow.Step[RequestState]) -> None:
-    """Before the state changes: when the request was released."""
+    """Before the state changes: nothing leaves a closed project; when it was released."""
+    project = step.obj.project
+    if project.is_closed:
+        raise RuleViolation(
+            "R22", "project", f"Project {project.number} was closed; nothing is released from it."
+        )
     step.obj.released_at = timezone.now()
     step.fields.append("released_at")
 
