@@ -460,3 +460,34 @@ def test_nothing_is_released_from_a_project_closed_after_approval(rw, mailoutbox
     assert result["refused"] == [release.reference] and not ReleasedFile.objects.exists()
     assert "release_request.release_refused" in actions(release)
     assert mailoutbox == []
+
+
+def test_a_regression_record_is_verified_against_its_rounded_coefficient_table(rw):
+    import numpy as np
+    import pandas as pd
+
+    from fivesafes import sdc
+    from tests.release.conftest import record_text
+
+    rng = np.random.default_rng(2)
+    frame = pd.DataFrame({"x": rng.normal(size=400), "z": rng.normal(size=400)})
+    frame["y"] = 1 + 2 * frame.x + rng.normal(size=400)
+    out = sdc.ols(formula="y ~ x + z", data=frame)
+    table = out.table.reset_index().to_csv(index=False, float_format="%.4f")
+    wrong = table.replace(table.splitlines()[2].split(",")[1], "9.9999", 1)
+    release = request_with(
+        rw,
+        {
+            "model.csv": (table, {}),
+            "model.json": (record_text(out.record()), {}),
+            "wrong.csv": (wrong, {}),
+            "wrong.json": (record_text(out.record()), {}),
+        },
+    )
+    release = submitted_and_checked(rw, release)
+    verdicts = {f.path: f.verdict for f in release.files.all()}
+    assert verdicts["model.csv"] == out.status == "pass", release.files.get(
+        path="model.csv"
+    ).reasons
+    assert verdicts["wrong.csv"] == "fail"
+    assert "9.9999" in release.files.get(path="wrong.csv").reasons[0]

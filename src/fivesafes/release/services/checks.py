@@ -68,6 +68,8 @@ def record_partner(path: str, records: Sequence[str]) -> str | None:
 
 
 def _close(a: Any, b: Any) -> bool:
+    """Whether the file's text `a` shows the record's value `b`: the same number, or the
+    number rounded to the decimals the file shows (rounding reveals less, never more)."""
     if a is None or b is None:
         return a is None and b is None
     try:
@@ -76,7 +78,13 @@ def _close(a: Any, b: Any) -> bool:
         return str(a) == str(b)
     if math.isnan(x) or math.isnan(y):
         return math.isnan(x) and math.isnan(y)
-    return abs(x - y) <= 1e-9 * max(1.0, abs(x), abs(y))
+    if abs(x - y) <= 1e-9 * max(1.0, abs(x), abs(y)):
+        return True
+    text = str(a).strip()
+    if "." in text and "e" not in text.lower():
+        decimals = len(text.split(".", 1)[1])
+        return abs(round(y, decimals) - x) <= 10 ** (-decimals) / 2 + 1e-12
+    return False
 
 
 def compare_with_table(record: Mapping[str, Any], table: Path) -> list[str]:
@@ -96,6 +104,8 @@ def compare_with_table(record: Mapping[str, Any], table: Path) -> list[str]:
             f"{', '.join(header)})"
         ]
     pos = {c: i for i, c in enumerate(header)}
+    if not dims:
+        return _compare_in_order(section, stats, rows, lines, pos, table.name)
     in_file: dict[tuple[str, ...], tuple[list[Any], int]] = {}
     for line, row in zip(lines, rows, strict=True):
         key = tuple(str(row[pos[d]]).strip() for d in dims)
@@ -127,6 +137,31 @@ def compare_with_table(record: Mapping[str, Any], table: Path) -> list[str]:
     wanted = (record.get("checksums") or {}).get("input_sha256")
     if inputs.get("method") == "plain_table" and wanted and wanted != digest:
         problems.append(f"{table.name} is not the file the record checked (its SHA-256 differs)")
+    return problems
+
+
+def _compare_in_order(
+    section: Mapping[str, Any],
+    stats: list[str],
+    rows: list[list[Any]],
+    lines: list[int],
+    pos: dict[str, int],
+    name: str,
+) -> list[str]:
+    """A table without dimensions (a model's coefficients): line by line, in order."""
+    cells = section["cells"]
+    if len(rows) != len(cells):
+        return [f"{name} has {len(rows)} lines but the record's table has {len(cells)}"]
+    problems = []
+    for cell, row, line in zip(cells, rows, lines, strict=True):
+        for stat in stats:
+            text = "" if row[pos[stat]] is None else str(row[pos[stat]]).strip()
+            expected = cell["values"].get(stat)
+            if not _close(text or None, expected):
+                problems.append(
+                    f"line {line} of {name} ({stat}) says {text or 'nothing'} but the record's "
+                    f"table says {expected}"
+                )
     return problems
 
 
