@@ -25,7 +25,6 @@ from fivesafes.policy.permissions import Permission
 from fivesafes.projects.models import Project
 from fivesafes.release import outputs, queries
 from fivesafes.release.models import FROZEN, ReleaseRequest, RequestFile, Verdict, Vote
-from fivesafes.release.services import checks
 from fivesafes.release.workflow import RELEASE_REQUEST, RequestState
 from fivesafes.shared import workflow
 from fivesafes.shared.refusals import RuleViolation, written
@@ -411,6 +410,8 @@ def set_project_sample_rate(
 
 def _route(release: ReleaseRequest, files: list[RequestFile]) -> tuple[str, list[str]]:
     """Which automatic step the checked request takes, and why, in words."""
+    from fivesafes.release.services import checks
+
     paths = [f.path for f in files]
     # A record's verdict is its table file's; a record without its table fails on its own.
     failing = [
@@ -438,7 +439,10 @@ def _route(release: ReleaseRequest, files: list[RequestFile]) -> tuple[str, list
 
 
 def run_checks(release_id: int, progress: Any = None) -> dict[str, Any]:
-    """Check every frozen file, then route the request (the job's body)."""
+    """Check every frozen file, then route the request (the job's body). The checks (and
+    sdc with its numeric libraries) are imported here, not when the pages start."""
+    from fivesafes.release.services import checks
+
     release = ReleaseRequest.objects.select_related("project", "author").get(pk=release_id)
     if release.state_enum != RequestState.SUBMITTED:
         return {"skipped": release.state}
