@@ -51,6 +51,7 @@ def download(request: HttpRequest, released_id: int) -> HttpResponse:
     response = HttpResponse(content, content_type="application/octet-stream")
     safe = "".join(c for c in name if c.isalnum() or c in "._-") or "output"
     response["Content-Disposition"] = f'attachment; filename="{safe}"'
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
