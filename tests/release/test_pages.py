@@ -58,7 +58,9 @@ def test_a_researcher_starts_a_request_adds_a_file_submits_and_reads_what_to_fix
     page = browser.get(reverse("release:request", args=[release.pk])).content.decode()
     assert "Returned to the researcher" in page
     assert "only 3 contributors" in page and "region=South, sex=F" in page
-    assert '<mark title="fails a disclosure rule">3</mark>' in page  # the cell, marked
+    assert "<mark" not in page  # the checked values are the checkers' to see
+    checker = verified_client(rw.checker).get(reverse("release:request", args=[release.pk]))
+    assert '<mark title="fails a disclosure rule">3</mark>' in checker.content.decode()
     assert "Update tables/t.csv" in page
 
 
@@ -245,3 +247,21 @@ def test_the_request_page_polls_while_the_checks_run_and_reloads_when_routed(rw)
     assert polled.status_code == 200 and "HX-Refresh" not in polled
     requests.run_checks(release.pk)
     assert browser.get(url, HTTP_HX_REQUEST="true")["HX-Refresh"] == "true"
+
+
+def test_a_member_reads_only_part_of_the_findings_and_never_the_checked_values(rw):
+    """The check results are no channel out of the research server: a table of 40 single
+    persons fails on every cell, and its member reads five reasons and five cells, not the
+    values; a checker reads everything, with the values."""
+    rows = "\n".join(f"person{k:03d},M,1" for k in range(40))
+    release = request_with(rw, {"t.csv": (f"region,sex,n\n{rows}\n", {"declarations": ROLES})})
+    release = submitted_and_checked(rw, release)
+    assert len(release.files.get().failing_cells) == 40
+    url = reverse("release:request", args=[release.pk])
+    member = verified_client(rw.author).get(url).content.decode()
+    assert set(re.findall(r"person\d{3}", member)) == {f"person{k:03d}" for k in range(5)}
+    assert "more findings" in member and "<mark" not in member
+    checker = verified_client(rw.checker).get(url).content.decode()
+    assert "person039" in checker and "<mark" in checker
+    api = api_client(rw.author).get(f"/api/v1/release/requests/{release.pk}").json()
+    assert len(api["files"][0]["failing_cells"]) == 5 and len(api["files"][0]["reasons"]) <= 5

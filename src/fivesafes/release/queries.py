@@ -166,3 +166,30 @@ def table_view(record: dict[str, Any] | None, failing: list[dict[str, str]]) -> 
             }
         )
     return {"dims": dims, "stats": stats, "rows": rows}
+
+
+# A member's browser is outside the research server: what the checks say about an unreleased
+# file (its reasons, the labels of its failing cells) is shown to them only in part, so the
+# check results are no channel for the file's contents (R20). Staff who check see it all.
+SHOWN_TO_MEMBERS = 5
+
+
+def shown_findings(file: RequestFile, person: Any) -> dict[str, Any]:
+    """The reasons and failing cells of a file as `person` may see them, and how many more."""
+    reasons, cells = list(file.reasons or []), list(file.failing_cells or [])
+    if is_reader(person):
+        return {"reasons": reasons, "cells": cells, "more": 0}
+    more = max(0, len(reasons) - SHOWN_TO_MEMBERS) + max(0, len(cells) - SHOWN_TO_MEMBERS)
+    return {
+        "reasons": reasons[:SHOWN_TO_MEMBERS],
+        "cells": cells[:SHOWN_TO_MEMBERS],
+        "more": more,
+    }
+
+
+def route_reasons(release: ReleaseRequest, person: Any) -> list[str]:
+    """Why the checks routed the request, as `person` may read it (see `shown_findings`)."""
+    reasons = list(release.route_reasons or [])
+    if is_reader(person):
+        return reasons
+    return [r if len(r) <= 300 else r[:300] + "…" for r in reasons[:SHOWN_TO_MEMBERS]]

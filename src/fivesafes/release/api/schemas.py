@@ -46,6 +46,14 @@ class FileOut(Schema):
     hidden_votes: int
 
     @staticmethod
+    def resolve_reasons(f: Any, context: Any) -> list[str]:
+        return list(queries.shown_findings(f, _asker(context))["reasons"])
+
+    @staticmethod
+    def resolve_failing_cells(f: Any, context: Any) -> list[dict[str, str]]:
+        return list(queries.shown_findings(f, _asker(context))["cells"])
+
+    @staticmethod
     def resolve_withdrawn(f: Any) -> bool:
         return f.withdrawn_at is not None
 
@@ -87,6 +95,10 @@ class RequestOut(Schema):
     @staticmethod
     def resolve_author(r: Any) -> str:
         return str(r.author.get_username())
+
+    @staticmethod
+    def resolve_route_reasons(r: Any, context: Any) -> list[str]:
+        return queries.route_reasons(r, _asker(context))
 
     @staticmethod
     def resolve_state_label(r: Any) -> str:

@@ -423,7 +423,8 @@ def _route(release: ReleaseRequest, files: list[RequestFile]) -> tuple[str, list
     ]
     if failing:
         return "auto_return", [
-            f"{f.path} fails the automatic checks and has no exception: {'; '.join(f.reasons)}"
+            f"{f.path} fails the automatic checks and has no exception: "
+            f"{'; '.join(f.reasons[:3])}{' …' if len(f.reasons) > 3 else ''}"
             for f in failing
         ]
     flagged = [f for f in files if f.verdict != Verdict.PASS]

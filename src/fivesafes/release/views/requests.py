@@ -87,7 +87,11 @@ def _file_rows(release: ReleaseRequest, person: Any) -> list[dict[str, Any]]:
                 "votes": queries.votes_shown(file, person),
                 "hidden": queries.hidden_votes(file, person),
                 "changed": service.changed_since_submission(file) if release.with_author else None,
-                "table": queries.table_view(file.check_record, file.failing_cells or []),
+                # The checked table's values only for staff who check (see `shown_findings`).
+                "table": queries.table_view(file.check_record, file.failing_cells or [])
+                if queries.is_reader(person)
+                else {},
+                "findings": queries.shown_findings(file, person),
                 "may_vote": policy.can_vote(person, file),
                 "may_consolidate": policy.can_consolidate(person, file),
                 "vote_form": VoteForm(prefix=f"f{file.pk}"),
@@ -114,6 +118,7 @@ def request_context(request: HttpRequest, release: ReleaseRequest, **extra: Any)
         "release": release,
         "files": _file_rows(release, person),
         "steps": policy.next_steps(release, person),
+        "route_reasons": queries.route_reasons(release, person),
         "may_edit": may_edit,
         "may_review": policy.can_review(person, release),
         "available": outputs.listing(release.project) if may_edit else [],
