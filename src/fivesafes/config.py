@@ -49,6 +49,20 @@ def integer(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
 
 
+def share(name: str, default: float) -> float:
+    """A share between 0 and 1 (a sampling rate), from the environment."""
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number.") from None
+    if not 0.0 <= number <= 1.0:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a share between 0 and 1.")
+    return number
+
+
 def list_setting(name: str) -> list[str]:
     return [part.strip() for part in os.environ.get(name, "").split(",") if part.strip()]
 

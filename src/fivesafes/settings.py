@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "fivesafes.data",
     "fivesafes.projects",
     "fivesafes.delivery",
+    "fivesafes.release",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,16 @@ FIVESAFES_WORKER_STALE_AFTER = timedelta(
     seconds=config.integer("FIVESAFES_WORKER_STALE_SECONDS", 60)
 )
 FIVESAFES_API_TOKEN_DAYS = config.integer("FIVESAFES_API_TOKEN_DAYS", 90)
+# Safe outputs (R22), per office: the random sample of requests that pass every automatic
+# check but still go to two checkers; the higher rate when a risk factor is present (first
+# releases of a project or researcher, earlier returned requests); the share of automatically
+# released files a checker looks at afterwards; the largest file that may be asked for.
+FIVESAFES_RELEASE_SAMPLE_RATE = config.share("FIVESAFES_RELEASE_SAMPLE_RATE", 0.1)
+FIVESAFES_RELEASE_RISK_SAMPLE_RATE = config.share("FIVESAFES_RELEASE_RISK_SAMPLE_RATE", 0.5)
+FIVESAFES_RELEASE_AFTER_REVIEW_RATE = config.share("FIVESAFES_RELEASE_AFTER_REVIEW_RATE", 0.1)
+FIVESAFES_RELEASE_MAX_FILE_BYTES = config.integer(
+    "FIVESAFES_RELEASE_MAX_FILE_BYTES", 20 * 1024 * 1024
+)
 
 # Data delivery (issue 12): the engine that runs an extraction plan ("duckdb", the default, or
 # "spark"), the Spark master URL, DuckDB's memory limit, and where the pseudonym master secret

@@ -17,6 +17,7 @@ urlpatterns = [
     path("projects/", include("fivesafes.projects.urls")),
     path("data/", include("fivesafes.data.urls")),
     path("delivery/", include("fivesafes.delivery.urls")),
+    path("release/", include("fivesafes.release.urls")),
     path("audit/", include("fivesafes.audit.urls")),
     path("jobs/", include("fivesafes.jobs.urls")),
     path("healthz", include("fivesafes.jobs.health_urls")),

@@ -118,6 +118,46 @@ def _delivery(project: Any, marker: str) -> Any:
     )
 
 
+def _release(project: Any, author: Any, marker: str) -> dict[str, Any]:
+    """A released request of `project` with one file whose name, words and bytes carry the
+    marker, and a draft request beside it."""
+    import hashlib
+
+    from fivesafes import files
+    from fivesafes.release.models import FROZEN, ReleasedFile, ReleaseRequest, RequestFile
+
+    content = f"region,n\n{marker} North,120\n".encode()
+    released = ReleaseRequest.objects.create(project=project, author=author, state="released")
+    file = RequestFile.objects.create(
+        request=released,
+        path=f"{marker}-table.csv",
+        context=f"{marker} counts by region",
+        added_by=author,
+        stored_name=files.write(f"{FROZEN}/{marker.lower()}.csv", content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        verdict="pass",
+        reasons=[f"{marker}-table.csv passes every rule."],
+    )
+    entry = ReleasedFile.objects.create(
+        file=file,
+        request=released,
+        project=project,
+        name=file.path,
+        sha256=file.sha256,
+        size=file.size,
+        checks={"verdict": "pass", "reasons": file.reasons},
+        recipients=[author.email],
+        automatic=True,
+        after_review=True,
+    )
+    draft = ReleaseRequest.objects.create(project=project, author=author)
+    RequestFile.objects.create(
+        request=draft, path=f"{marker}-figure.png", context=f"{marker} figure", added_by=author
+    )
+    return {"release_request": draft.pk, "request_file": file.pk, "released_file": entry.pk}
+
+
 def build(make_user: Callable[..., Any]) -> SecurityWorld:
     from fivesafes.accounts.models import ApiToken
     from fivesafes.audit.models import AuditEvent
@@ -225,6 +265,8 @@ def build(make_user: Callable[..., Any]) -> SecurityWorld:
         sha256="0" * 64,
         uploaded_by=staff["case_handler"],
     )
+    release_b = _release(project_b, researcher_b, OTHER_INSTITUTION)
+    release_hidden = _release(hidden, colleague, OTHER_PROJECT)
     token_b, _plain = ApiToken.issue(user=researcher_b, name="analysis", days=5)
     delivery_b = _delivery(project_b, OTHER_INSTITUTION)
     hidden_delivery = _delivery(hidden, OTHER_PROJECT)
@@ -268,6 +310,7 @@ def build(make_user: Callable[..., Any]) -> SecurityWorld:
                 "token": token_b.key_id,
                 "audit_event": event_b.sequence,
                 "delivery": delivery_b.pk,
+                **release_b,
             },
         ),
         other_project=Targets(
@@ -276,6 +319,7 @@ def build(make_user: Callable[..., Any]) -> SecurityWorld:
                 "project": hidden.pk,
                 "publication": hidden_publication.pk,
                 "delivery": hidden_delivery.pk,
+                **release_hidden,
             },
         ),
     )

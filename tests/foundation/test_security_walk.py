@@ -52,6 +52,24 @@ MAY_CHANGE_OTHER_INSTITUTIONS: dict[Role, bool] = {
     Role.AUDITOR: False,
 }
 
+# Safe outputs are checked by the office's output checkers, whatever the institution, and the
+# release log is read by checkers and auditors: they see every institution's release
+# requests, files and log entries (the pages and lists of the release room), and checkers act
+# on them (vote, decide, mark a breach, raise a project's sampling), each within their
+# permissions and the release policy: the release room's writes are not walked for them.
+RELEASE_KINDS = frozenset({"release_request", "request_file", "released_file"})
+MAY_SEE_OTHER_RELEASES: dict[Role, bool] = {
+    **dict.fromkeys(Role, False),
+    Role.OUTPUT_CHECKER: True,
+    Role.AUDITOR: True,
+}
+MAY_CHANGE_OTHER_RELEASES: dict[Role, bool] = {
+    **dict.fromkeys(Role, False),
+    Role.OUTPUT_CHECKER: True,
+}
+# The release room's lists and API lists (no id): what they show is the release policy's.
+RELEASE_LISTS = ("release:", "/api/v1/release/")
+
 # What object each web route's `pk` (or other id) names; a new route with a parameter must be
 # added here or to NOT_OWNED, or the walk fails.
 WEB_TARGETS: dict[str, str] = {
@@ -113,6 +131,15 @@ WEB_TARGETS = {f"people:{name}": kind for name, kind in WEB_TARGETS.items()} | {
     "data:basket_remove": "basket_item",
     "audit:detail": "audit_event",
     "accounts:revoke_token": "token",
+    "release:new": "project",
+    **dict.fromkeys(("release:request", "release:add_file", "release:step"), "release_request"),
+    **dict.fromkeys(
+        ("release:update_file", "release:withdraw_file", "release:vote", "release:consolidate"),
+        "request_file",
+    ),
+    **dict.fromkeys(
+        ("release:download", "release:breach", "release:after_review"), "released_file"
+    ),
 }
 # Routes whose parameters name nothing an institution owns (the catalogue, the question bank,
 # a background job by its id).
@@ -129,6 +156,7 @@ NOT_OWNED = {
 FIXED = {
     ("people", "step"): "sign",
     ("projects", "step"): "withdraw",
+    ("release", "step"): "withdraw",
     ("projects", "kind"): "protocol",
     ("projects", "number"): 0,
     ("delivery", "step"): "start",
@@ -157,6 +185,9 @@ API_TARGETS = {
     "invoice_id": "invoice",
     "publication_id": "publication",
     "delivery_id": "delivery",
+    "request_id": "release_request",
+    "file_id": "request_file",
+    "released_id": "released_file",
 }
 # `question_id` names a different object in each part of the API.
 API_QUESTIONS = {
@@ -164,7 +195,11 @@ API_QUESTIONS = {
     "/projects/questions/": "application_question",
     "/people/certification/bank/": None,
 }
-API_STEPS = {"/people/cases/": "sign", "/projects/applications/": "withdraw"}
+API_STEPS = {
+    "/people/cases/": "sign",
+    "/projects/applications/": "withdraw",
+    "/release/requests/": "withdraw",
+}
 # Audit actions a refused request writes; any other new event means something happened.
 REFUSALS = {
     "access.denied",
@@ -210,6 +245,11 @@ def object_routes(targets: Targets) -> list[tuple[str, str, bool]]:
         for route in routes
         if route.params and route.name not in lacking
     ]
+
+
+def api_kinds(path: str) -> set[str]:
+    """The kinds of object an API path's parameters name."""
+    return {API_TARGETS[p] for p in re.findall(r"\{(\w+)\}", path) if p in API_TARGETS}
 
 
 def api_path(path: str, targets: Targets) -> tuple[str, bool] | None:
@@ -353,12 +393,16 @@ class Walk:
         self.seen: list[str] = []
         self._last: tuple[dict[str, Any], int] | None = None
 
-    def read(self, label: str, response: Any, names_object: bool) -> None:
+    def read(
+        self, label: str, response: Any, names_object: bool, may_see: bool | None = None
+    ) -> None:
+        """`may_see` overrides the side's policy for this one read (the release room's)."""
+        allowed = self.may_see if may_see is None else may_see
         status = response.status_code
         body = body_of(response)
         shows = self.marker in body
         if not 200 <= status < 300:
-            if shows and not self.may_see:
+            if shows and not allowed:
                 self.named.append(
                     f"GET {label} refused ({status}) but names {_around(body, self.marker)}"
                 )
@@ -367,7 +411,7 @@ class Walk:
         served_file = names_object and not content_type.startswith(TEXT_TYPES)
         if shows or served_file:
             self.seen.append(label)
-            if not self.may_see:
+            if not allowed:
                 what = (
                     f"shows {_around(body, self.marker)}"
                     if shows
@@ -442,12 +486,20 @@ def walk_side(
     _token, plain = ApiToken.issue(user=person, name="walk", days=1)
     api = Client(HTTP_AUTHORIZATION=f"Bearer {plain}", raise_request_exception=False)
 
+    releases_seen = may_see or MAY_SEE_OTHER_RELEASES[role]
+    releases_changed = may_change or MAY_CHANGE_OTHER_RELEASES[role]
+
+    def release_reader(kinds: set[str]) -> bool | None:
+        return releases_seen if kinds and kinds <= RELEASE_KINDS else None
+
     lists = [r for r in web_routes() if not r.params and r.name != "accounts:logout"]
     for route in lists:
-        walk.read(route.name, browser.get(route.url), names_object=False)
+        reader = releases_seen if route.name.startswith(RELEASE_LISTS) else None
+        walk.read(route.name, browser.get(route.url), names_object=False, may_see=reader)
     pages = object_routes(targets)
     for name, url, names_object in pages:
-        walk.read(f"{url} ({name})", browser.get(url), names_object)
+        kinds = {WEB_TARGETS[name]} if name in WEB_TARGETS else set()
+        walk.read(f"{url} ({name})", browser.get(url), names_object, release_reader(kinds))
     operations = []
     for method, path, _view in api_operations():
         filled = api_path(path, targets)
@@ -456,14 +508,19 @@ def walk_side(
         url, names_object = filled
         operations.append((method, path, url, names_object))
         if method == "GET":
-            walk.read(url, api.get(url), names_object)
+            reader = release_reader(api_kinds(path))
+            if not api_kinds(path) and path.startswith(RELEASE_LISTS[1]):
+                reader = releases_seen
+            walk.read(url, api.get(url), names_object, reader)
     if not may_change:
         for name, url, names_object in pages:
-            if names_object:
+            if names_object and not (releases_changed and name.startswith(RELEASE_LISTS[0])):
                 walk.write(f"POST {url} ({name})", _sender(browser, "POST", url, "form", {}))
         bodies = minimal_bodies()
         for method, template, url, names_object in operations:
             if method == "GET" or not names_object:
+                continue
+            if releases_changed and template.startswith(RELEASE_LISTS[1]):
                 continue
             content_type, body = bodies.get((method, template), ("application/json", {}))
             walk.write(f"{method} {url}", _sender(api, method, url, content_type, body))
@@ -564,3 +621,18 @@ def test_the_walk_covers_every_operation_of_the_api_document() -> None:
     walked = {(method, path) for method, path, _view in api_operations()}
     assert documented - walked == set()
     assert len(walked) > 50
+
+
+def test_checkers_and_auditors_read_every_institutions_release_requests(
+    world: SecurityWorld,
+) -> None:
+    """The release policy as the walk sees it: B's release request, its file in the release
+    log and the log's lists show B's marker to output checkers and auditors, and to nobody
+    else of A (covered by the walks above); the release pages are reached."""
+    for role in (Role.OUTPUT_CHECKER, Role.AUDITOR):
+        walk = walk_side(
+            role, world, world.other_institution, may_see=MAY_SEE_OTHER_INSTITUTIONS[role]
+        )
+        assert not walk.leaks, walk.leaks
+        assert any("(release:request)" in seen for seen in walk.seen), (role, walk.seen)
+        assert "release:log" in walk.seen, role

@@ -46,16 +46,38 @@ def test_a_run_claimed_by_another_worker_is_not_enqueued_again() -> None:
     assert not DBTaskResult.objects.exists()
 
 
-def test_the_sweeps_of_people_projects_and_delivery_are_scheduled_and_importable() -> None:
+def test_the_sweeps_and_the_release_batch_are_scheduled_and_importable() -> None:
     names = {entry.name for entry in SCHEDULE}
-    assert names == {"people.daily_sweep", "projects.daily_sweep", "delivery.daily_sweep"}
-    assert sorted(enqueue_due(at(3, 0))) == sorted(names)
+    assert names == {
+        "people.daily_sweep",
+        "projects.daily_sweep",
+        "delivery.daily_sweep",
+        "release.batch",
+    }
+    assert sorted(enqueue_due(at(3, 2))) == sorted(
+        [
+            "people.daily_sweep",
+            "projects.daily_sweep",
+            "delivery.daily_sweep",
+            "release.batch@03:00",
+        ]
+    )
     paths = set(DBTaskResult.objects.values_list("task_path", flat=True))
     assert paths == {
         "fivesafes.people.tasks.daily_sweep",
         "fivesafes.projects.tasks.daily_sweep",
         "fivesafes.delivery.tasks.daily_sweep",
+        "fivesafes.release.tasks.release_batch",
     }
+
+
+def test_the_release_batch_runs_once_in_every_five_minutes() -> None:
+    batch = tuple(entry for entry in SCHEDULE if entry.name == "release.batch")
+    assert enqueue_due(at(10, 0), batch) == ["release.batch@10:00"]
+    assert enqueue_due(at(10, 4), batch) == []  # the same slot: claimed
+    assert enqueue_due(at(10, 5), batch) == ["release.batch@10:05"]
+    assert enqueue_due(at(10, 9), batch) == []
+    assert DBTaskResult.objects.count() == 2
 
 
 def test_the_command_lists_the_schedule_and_enqueues_what_is_due(capsys, monkeypatch) -> None:
@@ -65,5 +87,6 @@ def test_the_command_lists_the_schedule_and_enqueues_what_is_due(capsys, monkeyp
     assert "people.daily_sweep" in listing and "never run" in listing
     call_command("schedule", "--run-due")
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == "Enqueued: people.daily_sweep."  # projects' is due at 02:15
+    # projects' is due at 02:15; the release batch runs in every five-minute slot
+    assert out.splitlines()[0] == "Enqueued: people.daily_sweep, release.batch@02:05."
     assert "last enqueued 2026-03-10 (READY)" in out

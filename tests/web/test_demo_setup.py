@@ -48,8 +48,14 @@ def test_demo_setup_prepares_users_people_catalogue_and_a_draft_application(
     assert case.state == "under_evaluation"
     assert case.questions.filter(answered_at__isnull=True).count() == 1
     assert "work waiting for the office" in out
+    from fivesafes.release.models import ReleaseRequest
+
+    waiting = ReleaseRequest.objects.get(author__username="researcher")
+    assert waiting.state == "checked"  # the figure waits for two checkers
+    assert "release request of the demo researcher" in out
     call_command("demo", "--setup-only")  # a second run changes nothing and generates nothing
     again = capsys.readouterr().out
     assert "generating" not in again
     assert Application.objects.filter(applicant__username="researcher").count() == 3
     assert Institution.objects.filter(name=SECOND_INSTITUTION).count() == 1
+    assert ReleaseRequest.objects.count() == 1

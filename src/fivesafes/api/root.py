@@ -13,6 +13,7 @@ from fivesafes.data.api import router as catalogue_router
 from fivesafes.delivery.api import router as delivery_router
 from fivesafes.people.api import router as people_router
 from fivesafes.projects.api import router as projects_router
+from fivesafes.release.api import router as release_router
 from fivesafes.shared.api import validation_error
 
 api = NinjaAPI(
@@ -29,6 +30,7 @@ api.add_router("/catalogue", catalogue_router, tags=["catalogue"])
 api.add_router("/people", people_router, tags=["safe people"])
 api.add_router("/projects", projects_router, tags=["safe projects"])
 api.add_router("/deliveries", delivery_router, tags=["data delivery"])
+api.add_router("/release", release_router, tags=["safe outputs"])
 
 
 @api.exception_handler(MultiPartParserError)

@@ -12,6 +12,10 @@ import sys
 BENCHMARKS: dict[str, tuple[str, str]] = {
     "sdc": ("fivesafes.sdc.bench", "disclosure control vs ACRO; secondary suppression"),
     "catalogue": ("fivesafes.bench.catalogue", "catalogue search latency; register generator"),
+    "release": (
+        "fivesafes.bench.release",
+        "automatic checks of a release request of 50 outputs (target under 5 s)",
+    ),
     "pseudonymise": (
         "fivesafes.bench.pseudonymise",
         "pseudonym mapping ids/s; identifier replacement in a register, rows/s",

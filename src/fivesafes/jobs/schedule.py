@@ -5,6 +5,9 @@ Every worker's heartbeat thread calls `enqueue_due()`; the first worker to inser
 (name, day) row of a due entry enqueues it, the others find the row taken. A day missed while
 no worker ran is not replayed: the sweeps read dates, so the next run catches up. Each run is
 audited when it is enqueued, like any other job (fivesafes.jobs.services.enqueue).
+
+An entry with `every` (minutes) runs once in each slot of that length instead (the release
+batch, every five minutes): its claim row is named after the slot ("release.batch@10:05").
 """
 
 from __future__ import annotations
@@ -29,6 +32,16 @@ class Scheduled:
     task: str
     at: time
     title: str
+    # Minutes between runs; None for once a day (after `at`).
+    every: int | None = None
+
+    def claim(self, now: datetime) -> str:
+        """The name of the run this entry is due for at `now` (the slot, for periodic ones)."""
+        if self.every is None:
+            return self.name
+        local = timezone.localtime(now)
+        minutes = (local.hour * 60 + local.minute) // self.every * self.every
+        return f"{self.name}@{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 SCHEDULE: tuple[Scheduled, ...] = (
@@ -51,6 +64,13 @@ SCHEDULE: tuple[Scheduled, ...] = (
         "Daily sweep of data delivery: runs whose worker died, data of closed projects, "
         "fast-track deliveries",
     ),
+    Scheduled(
+        "release.batch",
+        "fivesafes.release.tasks.release_batch",
+        time(0, 0),
+        "Release batch: approved outputs released and mailed to the researchers (R22)",
+        every=5,
+    ),
 )
 
 
@@ -70,23 +90,24 @@ def enqueue_due(
     today = timezone.localtime(now).date()
     enqueued: list[str] = []
     for entry in schedule:
-        if not due(entry, now) or ScheduledRun.objects.filter(name=entry.name, day=today).exists():
+        name = entry.claim(now)
+        if not due(entry, now) or ScheduledRun.objects.filter(name=name, day=today).exists():
             continue
         try:
             with transaction.atomic():
-                run = ScheduledRun.objects.create(name=entry.name, day=today)
+                run = ScheduledRun.objects.create(name=name, day=today)
                 progress = enqueue(import_string(entry.task), owner=None, title=entry.title)
                 run.task_result_id = progress.task_result_id
                 run.save(update_fields=["task_result"])
         except IntegrityError:  # another worker claimed it first
             continue
-        logger.info("Scheduled job %s enqueued for %s.", entry.name, today)
-        enqueued.append(entry.name)
+        logger.info("Scheduled job %s enqueued for %s.", name, today)
+        enqueued.append(name)
     return enqueued
 
 
 def last_runs() -> dict[str, ScheduledRun]:
     runs: dict[str, ScheduledRun] = {}
-    for run in ScheduledRun.objects.select_related("task_result").order_by("day"):
-        runs[run.name] = run
+    for run in ScheduledRun.objects.select_related("task_result").order_by("day", "enqueued_at"):
+        runs[run.name.split("@", 1)[0]] = run
     return runs

@@ -70,6 +70,9 @@ class Permission(StrEnum):
     ISSUE_INVOICES = "issue_invoices"
     # Safe data: delivery (issue 12)
     DELIVER_DATA = "deliver_data"
+    # Safe outputs (issue 14)
+    REVIEW_OUTPUTS = "review_outputs"
+    VIEW_RELEASE_LOG = "view_release_log"
 
 
 _EVERYONE = frozenset(
@@ -123,11 +126,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.DECIDE_SANCTIONS,
         Permission.DECIDE_PROJECT_APPLICATIONS,
     },
-    Role.OUTPUT_CHECKER: _EVERYONE | {Permission.REPORT_BREACHES},
+    Role.OUTPUT_CHECKER: _EVERYONE
+    | {Permission.REPORT_BREACHES, Permission.REVIEW_OUTPUTS, Permission.VIEW_RELEASE_LOG},
     Role.AUDITOR: _EVERYONE
     | _PEOPLE_READERS
     | _PROJECT_READERS
-    | {Permission.VIEW_AUDIT_LOG, Permission.VIEW_ALL_JOBS},
+    | {Permission.VIEW_AUDIT_LOG, Permission.VIEW_ALL_JOBS, Permission.VIEW_RELEASE_LOG},
     Role.ADMINISTRATOR: _EVERYONE | {Permission.ADMINISTER_SYSTEM, Permission.VIEW_ALL_JOBS},
 }
 

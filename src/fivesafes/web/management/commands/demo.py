@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from fivesafes.accounts.demo_users import DEMO_USERS, ensure_demo_users
 from fivesafes.people.demo import ensure_demo_people
 from fivesafes.projects.demo import ensure_demo_projects
+from fivesafes.release.demo import ensure_demo_releases
 from fivesafes.web.demo_cases import ensure_demo_cases
 from fivesafes.web.demo_data import DEMO_PERSONS, prepare_demo_data
 from fivesafes.web.management.commands.serve import add_address_arguments
@@ -51,6 +52,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 "== work waiting for the office: an authorisation case with a question for the "
                 "manager, a submitted application, a recommended one"
+            )
+        if ensure_demo_releases():
+            self.stdout.write(
+                "== a release request of the demo researcher waiting for the two checkers"
             )
         if setup_only:
             self.stdout.write("Set-up done.")

@@ -1,0 +1,346 @@
+"""Who may start, edit, submit, review, decide and download release requests (R21, R22, R24):
+`check_x` raises the refusal naming the rule, `can_x` answers True/False.
+
+Members of a project (its responsible researcher and members) make its requests and act on
+them while they are with the author (a draft, or returned); never on a closed project. Output
+checkers review, but never the author, a member of the project, nor a person of the project's
+or the author's institution; one person never casts both votes on a file, however many
+sessions they use. `next_steps` is the one answer for the buttons, the API's `next_steps` and
+the service's guard (`check_step`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fivesafes.people.queries import accepted_institution_ids
+from fivesafes.policy.permissions import Permission, holds, pk_of
+from fivesafes.policy.projects import is_in_project
+from fivesafes.projects.models import Project
+from fivesafes.release.models import ReleasedFile, ReleaseRequest, RequestFile, Vote
+from fivesafes.release.workflow import (
+    EDITABLE_STATES,
+    RELEASE_REQUEST,
+    RequestState,
+)
+from fivesafes.shared.refusals import AccessDenied, RuleViolation, passes
+from fivesafes.shared.workflow import Transition, refusal_for
+
+RULE = "R22"
+MEMBER_STEPS = frozenset({"submit", "withdraw"})
+VOTING_STATES = frozenset({RequestState.CHECKED, RequestState.PARTIALLY_REVIEWED})
+
+
+def describe(request: ReleaseRequest) -> str:
+    return f"Release request {request.reference}"
+
+
+def _closed(project: Project) -> RuleViolation | None:
+    if not project.is_closed:
+        return None
+    return RuleViolation(
+        RULE,
+        "project",
+        f"Project {project.number} is closed; nothing more is released from it.",
+    )
+
+
+# --- seeing ---------------------------------------------------------------------------------
+
+
+def is_reader(person: Any) -> bool:
+    """Output checkers and auditors read every request and the release log."""
+    return holds(person, Permission.REVIEW_OUTPUTS) or holds(person, Permission.VIEW_RELEASE_LOG)
+
+
+def can_see(person: Any, request: ReleaseRequest) -> bool:
+    return is_reader(person) or (
+        holds(person, Permission.WORK_IN_PROJECTS) and is_in_project(person, request.project)
+    )
+
+
+def check_see(person: Any, request: ReleaseRequest) -> None:
+    if not can_see(person, request):
+        raise AccessDenied(
+            f"Release request {request.reference} is not of a project of yours, and your "
+            "roles do not include checking outputs."
+        )
+
+
+def check_see_file(person: Any, file: RequestFile) -> None:
+    check_see(person, file.request)
+
+
+def check_see_log(person: Any) -> None:
+    if not holds(person, Permission.VIEW_RELEASE_LOG):
+        raise AccessDenied("Your roles do not include reading the release log.")
+
+
+def can_see_log(person: Any) -> bool:
+    return holds(person, Permission.VIEW_RELEASE_LOG)
+
+
+# --- members ---------------------------------------------------------------------------------
+
+
+def check_create(person: Any, project: Project) -> None:
+    """A member starts a request for an open project."""
+    if not holds(person, Permission.WORK_IN_PROJECTS) or not is_in_project(person, project):
+        raise AccessDenied(f"You are not a member of project {project.number}.")
+    closed = _closed(project)
+    if closed is not None:
+        raise closed
+
+
+def can_create(person: Any, project: Project) -> bool:
+    return passes(lambda: check_create(person, project))
+
+
+def check_edit(person: Any, request: ReleaseRequest) -> None:
+    """Members add, update and withdraw files while the request is with the author."""
+    check_create(person, request.project)
+    if request.state_enum not in EDITABLE_STATES:
+        raise RuleViolation(
+            RULE,
+            "state",
+            f"Release request {request.reference} is {request.state_enum.label.lower()}; its "
+            "files change only while it is a draft or returned.",
+        )
+
+
+def can_edit(person: Any, request: ReleaseRequest) -> bool:
+    return passes(lambda: check_edit(person, request))
+
+
+# --- checkers --------------------------------------------------------------------------------
+
+
+def _conflict(person: Any, request: ReleaseRequest) -> RuleViolation | None:
+    """Why `person` may not review this request: the author, a member of the project, or a
+    person of the project's or the author's institution (independent review, R22)."""
+    what = describe(request)
+    if request.author_id == pk_of(person):
+        return RuleViolation(
+            RULE, "reviewer", f"Four eyes: you wrote {what}; two other people review it."
+        )
+    if is_in_project(person, request.project):
+        return RuleViolation(
+            RULE,
+            "reviewer",
+            f"Independent review: you are a member of project {request.project.number}.",
+        )
+    mine = accepted_institution_ids(person)
+    theirs = {request.project.institution_id} | accepted_institution_ids(request.author)
+    if mine & theirs or request.project.institution.manager_id == pk_of(person):
+        return RuleViolation(
+            RULE,
+            "reviewer",
+            f"Independent review: you belong to the institution behind {what}.",
+        )
+    return None
+
+
+def check_review(person: Any, request: ReleaseRequest) -> None:
+    """An output checker outside the project and its institution."""
+    if not holds(person, Permission.REVIEW_OUTPUTS):
+        raise AccessDenied("Your roles do not include checking outputs.")
+    conflict = _conflict(person, request)
+    if conflict is not None:
+        raise conflict
+
+
+def can_review(person: Any, request: ReleaseRequest) -> bool:
+    return passes(lambda: check_review(person, request))
+
+
+def check_vote(person: Any, file: RequestFile) -> None:
+    """A checker votes on a file while the request waits for reviews, and not after having
+    submitted their own review of this round (the second vote is another person's)."""
+    request = file.request
+    check_review(person, request)
+    if request.state_enum not in VOTING_STATES:
+        raise RuleViolation(
+            RULE,
+            "state",
+            f"{describe(request)} is {request.state_enum.label.lower()}; votes are cast while "
+            "it waits for its checkers.",
+        )
+    if file.withdrawn_at is not None or file.is_evidence:
+        raise RuleViolation(RULE, "file", f"{file.path} is not a file to vote on.")
+    if request.first_reviewer_id == pk_of(person):
+        raise RuleViolation(
+            RULE,
+            "reviewer",
+            f"Four eyes: you have reviewed {describe(request)} already; the second review is "
+            "another checker's.",
+        )
+    others = Vote.objects.filter(file=file, round=request.round).exclude(checker_id=pk_of(person))
+    if others.values("checker").distinct().count() >= 2:
+        raise RuleViolation(RULE, "file", f"{file.path} has its two votes already.")
+
+
+def can_vote(person: Any, file: RequestFile) -> bool:
+    return passes(lambda: check_vote(person, file))
+
+
+def check_consolidate(person: Any, file: RequestFile) -> None:
+    """On disagreement, a checker (not the author's side) settles the file's outcome."""
+    request = file.request
+    check_review(person, request)
+    if request.state_enum != RequestState.REVIEWED:
+        raise RuleViolation(RULE, "state", "A disagreement is settled once both reviews are in.")
+    decisions = set(
+        Vote.objects.filter(file=file, round=request.round).values_list("decision", flat=True)
+    )
+    if len(decisions) < 2:
+        raise RuleViolation(RULE, "file", f"The checkers agree on {file.path}; nothing to settle.")
+
+
+def can_consolidate(person: Any, file: RequestFile) -> bool:
+    return passes(lambda: check_consolidate(person, file))
+
+
+def _reviewable_files(request: ReleaseRequest) -> list[RequestFile]:
+    return list(request.active_files().filter(is_evidence=False))
+
+
+def _unvoted(request: ReleaseRequest, person: Any) -> list[str]:
+    voted = set(
+        Vote.objects.filter(
+            file__request=request, round=request.round, checker_id=pk_of(person)
+        ).values_list("file_id", flat=True)
+    )
+    return [f.path for f in _reviewable_files(request) if f.pk not in voted]
+
+
+def room_refusal(
+    request: ReleaseRequest, person: Any, transition: Transition[RequestState]
+) -> Exception | None:
+    """The room's conditions on top of the state machine's (see the module docstring)."""
+    if transition.automatic:
+        # Routing after the checks and the release itself are the system's, never a person's.
+        return AccessDenied(f"'{transition.label}' is taken by the system, not by a person.")
+    if transition.name in MEMBER_STEPS:
+        if not is_in_project(person, request.project):
+            return AccessDenied(f"You are not a member of project {request.project.number}.")
+        closed = _closed(request.project)
+        if closed is not None:
+            return closed
+        if transition.name == "submit" and not request.active_files().exists():
+            return RuleViolation(RULE, "files", "Add at least one file before submitting.")
+        return None
+    conflict = _conflict(person, request)
+    if conflict is not None:
+        return conflict
+    if transition.name in ("first_review", "second_review", "approve"):
+        closed = _closed(request.project)
+        if closed is not None:
+            return closed
+    if transition.name in ("first_review", "second_review"):
+        missing = _unvoted(request, person)
+        if missing:
+            return RuleViolation(
+                RULE, "votes", f"Vote on every file before submitting your review: {missing[0]}."
+            )
+    if transition.name in ("approve", "reject"):
+        files = _reviewable_files(request)
+        undecided = [f.path for f in files if not f.decision]
+        if undecided:
+            return RuleViolation(
+                RULE,
+                "decision",
+                f"The checkers disagree on {undecided[0]}; settle it first.",
+            )
+        if transition.name == "approve" and any(
+            f.decision != RequestFile.Decision.APPROVE for f in files
+        ):
+            return RuleViolation(
+                RULE, "decision", "Not every file was approved; return or reject the request."
+            )
+        if transition.name == "reject" and not any(
+            f.decision == RequestFile.Decision.REJECT for f in files
+        ):
+            return RuleViolation(
+                RULE, "decision", "No file was rejected; approve or return the request."
+            )
+    return None
+
+
+def step_refusal(request: ReleaseRequest, person: Any, step: str) -> Exception | None:
+    """Why `person` may not take `step` on `request` now, or None when they may."""
+    transition = RELEASE_REQUEST.step(step)
+    refusal = refusal_for(RELEASE_REQUEST, transition, request, person, what=describe(request))
+    return refusal or room_refusal(request, person, transition)
+
+
+def check_step(person: Any, request: ReleaseRequest, step: str) -> None:
+    refusal = step_refusal(request, person, step)
+    if refusal is not None:
+        raise refusal
+
+
+def can_step(person: Any, request: ReleaseRequest, step: str) -> bool:
+    return step_refusal(request, person, step) is None
+
+
+def next_steps(request: ReleaseRequest, person: Any) -> list[Transition[RequestState]]:
+    """What `person` may do next with `request`: buttons, API and service answer alike."""
+    return [
+        t
+        for t in RELEASE_REQUEST.available(request.state_enum)
+        if not t.automatic
+        and refusal_for(RELEASE_REQUEST, t, request, person) is None
+        and room_refusal(request, person, t) is None
+    ]
+
+
+# --- the release log, downloads and breaches -------------------------------------------------
+
+
+def check_download(person: Any, released: ReleasedFile) -> None:
+    """Members of the project download its released files: nothing withdrawn, nothing of a
+    closed project, nothing else of the outputs area (R20, R22)."""
+    if not holds(person, Permission.WORK_IN_PROJECTS) or not is_in_project(
+        person, released.project
+    ):
+        raise AccessDenied(f"You are not a member of project {released.project.number}.")
+    if released.is_withdrawn:
+        raise RuleViolation(
+            "R24", "file", f"{released.name} was withdrawn and can no longer be downloaded."
+        )
+    closed = _closed(released.project)
+    if closed is not None:
+        raise closed
+
+
+def can_download(person: Any, released: ReleasedFile) -> bool:
+    return passes(lambda: check_download(person, released))
+
+
+def check_see_released(person: Any, released: ReleasedFile) -> None:
+    if can_see_log(person) or (
+        holds(person, Permission.WORK_IN_PROJECTS) and is_in_project(person, released.project)
+    ):
+        return
+    raise AccessDenied("This released file is not of a project of yours.")
+
+
+def check_mark_breach(person: Any, released: ReleasedFile) -> None:
+    """An output checker outside the project marks a released file as a breach (R24)."""
+    check_review(person, released.request)
+    if released.is_withdrawn:
+        raise RuleViolation("R24", "file", f"{released.name} is withdrawn already.")
+
+
+def can_mark_breach(person: Any, released: ReleasedFile) -> bool:
+    return passes(lambda: check_mark_breach(person, released))
+
+
+def check_after_review(person: Any, released: ReleasedFile) -> None:
+    check_review(person, released.request)
+    if not released.after_review:
+        raise RuleViolation(RULE, "file", f"{released.name} is not waiting to be looked at.")
+
+
+def can_after_review(person: Any, released: ReleasedFile) -> bool:
+    return passes(lambda: check_after_review(person, released))

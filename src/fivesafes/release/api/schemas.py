@@ -1,0 +1,205 @@
+"""What the release API answers and accepts: `from_attributes` schemas read from the models,
+with `resolve_*` for what is not a plain column (user names, the asker's next steps, the votes
+as the asker may see them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Field, Schema
+
+from fivesafes.policy import releases as policy
+from fivesafes.release import queries
+
+
+def _name(person: Any) -> str | None:
+    return person.get_username() if person is not None else None
+
+
+def _asker(context: Any) -> Any:
+    return getattr(context["request"], "auth", None)
+
+
+class VoteOut(Schema):
+    checker: str
+    decision: str
+    comment: str
+    mine: bool
+
+
+class FileOut(Schema):
+    id: int
+    path: str
+    context: str
+    exception: str
+    declarations: dict[str, str]
+    withdrawn: bool
+    sha256: str
+    size: int
+    is_evidence: bool
+    verdict: str
+    reasons: list[str]
+    failing_cells: list[dict[str, str]]
+    decision: str
+    votes: list[VoteOut]
+    hidden_votes: int
+
+    @staticmethod
+    def resolve_reasons(f: Any, context: Any) -> list[str]:
+        return list(queries.shown_findings(f, _asker(context))["reasons"])
+
+    @staticmethod
+    def resolve_failing_cells(f: Any, context: Any) -> list[dict[str, str]]:
+        return list(queries.shown_findings(f, _asker(context))["cells"])
+
+    @staticmethod
+    def resolve_withdrawn(f: Any) -> bool:
+        return f.withdrawn_at is not None
+
+    @staticmethod
+    def resolve_votes(f: Any, context: Any) -> list[Any]:
+        return list(queries.votes_shown(f, _asker(context)))
+
+    @staticmethod
+    def resolve_hidden_votes(f: Any, context: Any) -> int:
+        return queries.hidden_votes(f, _asker(context))
+
+
+class RequestOut(Schema):
+    id: int
+    reference: str
+    project: str
+    author: str
+    state: str
+    state_label: str
+    round: int
+    sampled: bool
+    risk_factors: list[str]
+    route_reasons: list[str]
+    decision_note: str
+    first_reviewer: str | None
+    second_reviewer: str | None
+    created_at: datetime
+    submitted_at: datetime | None
+    checked_at: datetime | None
+    released_at: datetime | None
+    check_job: str
+    files: list[FileOut]
+    next_steps: list[str]
+
+    @staticmethod
+    def resolve_project(r: Any) -> str:
+        return str(r.project.number)
+
+    @staticmethod
+    def resolve_author(r: Any) -> str:
+        return str(r.author.get_username())
+
+    @staticmethod
+    def resolve_route_reasons(r: Any, context: Any) -> list[str]:
+        return queries.route_reasons(r, _asker(context))
+
+    @staticmethod
+    def resolve_state_label(r: Any) -> str:
+        return str(r.state_enum.label)
+
+    @staticmethod
+    def resolve_first_reviewer(r: Any) -> str | None:
+        return _name(r.first_reviewer)
+
+    @staticmethod
+    def resolve_second_reviewer(r: Any) -> str | None:
+        return _name(r.second_reviewer)
+
+    @staticmethod
+    def resolve_files(r: Any) -> list[Any]:
+        files = list(r.files.all())
+        for f in files:
+            f.request = r
+        return files
+
+    @staticmethod
+    def resolve_next_steps(r: Any, context: Any) -> list[str]:
+        return [t.name for t in policy.next_steps(r, _asker(context))]
+
+
+class RequestRow(Schema):
+    id: int
+    reference: str
+    project: str
+    author: str
+    state: str
+    sampled: bool
+    risk_factors: list[str]
+    submitted_at: datetime | None
+
+    @staticmethod
+    def resolve_project(r: Any) -> str:
+        return str(r.project.number)
+
+    @staticmethod
+    def resolve_author(r: Any) -> str:
+        return str(r.author.get_username())
+
+
+class ReleasedOut(Schema):
+    id: int
+    name: str
+    project: str
+    request: str
+    sha256: str
+    size: int
+    checks: dict[str, Any]
+    reviewers: list[str]
+    recipients: list[str]
+    automatic: bool
+    released_at: datetime
+    emailed_at: datetime | None
+    withdrawn_at: datetime | None
+    withdrawal_reason: str
+    breach: int | None = Field(None, alias="breach_id")
+
+    @staticmethod
+    def resolve_project(e: Any) -> str:
+        return str(e.project.number)
+
+    @staticmethod
+    def resolve_request(e: Any) -> str:
+        return str(e.request.reference)
+
+
+class FileIn(Schema):
+    path: str
+    context: str
+    exception: str = ""
+    declarations: dict[str, str] = Field(default_factory=dict)
+
+
+class FileChangesIn(Schema):
+    context: str
+    exception: str = ""
+    declarations: dict[str, str] = Field(default_factory=dict)
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+class VoteIn(Schema):
+    decision: str = Field(description="approve, changes or reject")
+    comment: str = ""
+
+
+class ConsolidateIn(Schema):
+    decision: str = Field(description="approve, changes or reject")
+    note: str
+
+
+class BreachIn(Schema):
+    what_happened: str
+
+
+class SamplingIn(Schema):
+    rate: float = Field(ge=0.0, le=1.0, description="the share of passing requests sampled")
+    reason: str

@@ -1,0 +1,172 @@
+"""The release request's lifecycle as a state machine, defined as data (process 5, R21, R22).
+
+Modelled on OpenSAFELY airlock's: a member drafts a request of files from the project's
+outputs area and submits it; the automatic checks run (a background job) and route it:
+everything passes and it is not drawn for a sample -> approved for the next five-minute batch;
+a failure without an exception -> returned to the author with the reasons; otherwise two
+independent output checkers review it (the first review makes it partially reviewed, the
+second, by a different person, reviewed), a checker then approves, returns or rejects it, and
+the batch releases what is approved. Members withdraw a request while it is with them.
+`services/requests.py` walks the table with the shared walker.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from fivesafes.policy.permissions import Permission
+from fivesafes.shared.workflow import StateMachine, Steps, machine
+
+
+class RequestState(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CHECKED = "checked"
+    PARTIALLY_REVIEWED = "partially_reviewed"
+    REVIEWED = "reviewed"
+    APPROVED = "approved"
+    RETURNED = "returned"
+    REJECTED = "rejected"
+    RELEASED = "released"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self]
+
+
+STATE_LABELS = {
+    RequestState.DRAFT: "Draft",
+    RequestState.SUBMITTED: "Submitted: automatic checks running",
+    RequestState.CHECKED: "Checked: waiting for two checkers",
+    RequestState.PARTIALLY_REVIEWED: "Reviewed by one checker",
+    RequestState.REVIEWED: "Reviewed by two checkers",
+    RequestState.APPROVED: "Approved: released in the next batch",
+    RequestState.RETURNED: "Returned to the researcher",
+    RequestState.REJECTED: "Rejected",
+    RequestState.RELEASED: "Released",
+    RequestState.WITHDRAWN: "Withdrawn",
+}
+
+S = RequestState
+P = Permission
+
+# With the author: files may be added, updated or withdrawn, and the request submitted.
+EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
+# With the office's checkers.
+REVIEW_STATES = frozenset({S.CHECKED, S.PARTIALLY_REVIEWED, S.REVIEWED})
+FINAL_STATES = frozenset({S.RELEASED, S.REJECTED, S.WITHDRAWN})
+# Who reviews may not have: authored the request (the table's four eyes); the room's policy
+# adds members of the project and people of its institution.
+REVIEWERS = ("first_reviewer", "second_reviewer")
+
+_t = Steps[RequestState]("release_request")
+
+
+RELEASE_REQUEST: StateMachine[RequestState] = machine(
+    name="release_request",
+    subject="a release request",
+    rule="R22",
+    states=RequestState,
+    initial=S.DRAFT,
+    final=FINAL_STATES,
+    owners={
+        S.DRAFT: "project members",
+        S.RETURNED: "project members",
+        S.SUBMITTED: "the automatic checks",
+        S.CHECKED: "output checker",
+        S.PARTIALLY_REVIEWED: "a second output checker",
+        S.REVIEWED: "output checker",
+        S.APPROVED: "the five-minute release batch",
+    },
+    four_eyes_rule="R22",
+    transitions=[
+        _t("submit", "Submit for checking", EDITABLE_STATES, S.SUBMITTED, P.WORK_IN_PROJECTS),
+        _t(
+            "checks_passed",
+            "Route after the automatic checks",
+            {S.SUBMITTED},
+            S.CHECKED,
+            P.REVIEW_OUTPUTS,
+            automatic=True,
+        ),
+        _t(
+            "auto_approve",
+            "Approve: every file passed and the request was not sampled",
+            {S.SUBMITTED},
+            S.APPROVED,
+            P.REVIEW_OUTPUTS,
+            automatic=True,
+        ),
+        _t(
+            "auto_return",
+            "Return: a file failed without an exception",
+            {S.SUBMITTED},
+            S.RETURNED,
+            P.REVIEW_OUTPUTS,
+            automatic=True,
+        ),
+        _t(
+            "first_review",
+            "Submit my review",
+            {S.CHECKED},
+            S.PARTIALLY_REVIEWED,
+            P.REVIEW_OUTPUTS,
+            actor_field="first_reviewer",
+            not_by=("author",),
+        ),
+        _t(
+            "second_review",
+            "Submit my review",
+            {S.PARTIALLY_REVIEWED},
+            S.REVIEWED,
+            P.REVIEW_OUTPUTS,
+            actor_field="second_reviewer",
+            not_by=("author", "first_reviewer"),
+        ),
+        _t(
+            "approve",
+            "Approve the release",
+            {S.REVIEWED},
+            S.APPROVED,
+            P.REVIEW_OUTPUTS,
+            actor_field="decided_by",
+            not_by=("author",),
+        ),
+        _t(
+            "return_to_author",
+            "Return to the researcher",
+            REVIEW_STATES,
+            S.RETURNED,
+            P.REVIEW_OUTPUTS,
+            actor_field="decided_by",
+            not_by=("author",),
+            needs_note=True,
+            note_field="decision_note",
+        ),
+        _t(
+            "reject",
+            "Reject the request",
+            {S.REVIEWED},
+            S.REJECTED,
+            P.REVIEW_OUTPUTS,
+            actor_field="decided_by",
+            not_by=("author",),
+            needs_note=True,
+            note_field="decision_note",
+        ),
+        _t(
+            "release",
+            "Release in the batch",
+            {S.APPROVED},
+            S.RELEASED,
+            P.REVIEW_OUTPUTS,
+            automatic=True,
+        ),
+        _t("withdraw", "Withdraw the request", EDITABLE_STATES, S.WITHDRAWN, P.WORK_IN_PROJECTS),
+    ],
+)
+
+TRANSITIONS = RELEASE_REQUEST.transitions
+# The steps the checks job takes on its own, by the route's outcome.
+ROUTES = ("checks_passed", "auto_approve", "auto_return")
