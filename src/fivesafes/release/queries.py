@@ -175,16 +175,29 @@ SHOWN_TO_MEMBERS = 5
 
 
 def shown_findings(file: RequestFile, person: Any) -> dict[str, Any]:
-    """The reasons and failing cells of a file as `person` may see them, and how many more."""
+    """The reasons and failing cells of a file as `person` may see them, and how many more;
+    `where` says each shown cell in words in the table's order of dimensions (PostgreSQL's
+    jsonb does not keep the order of an object's keys)."""
     reasons, cells = list(file.reasons or []), list(file.failing_cells or [])
     if is_reader(person):
-        return {"reasons": reasons, "cells": cells, "more": 0}
-    more = max(0, len(reasons) - SHOWN_TO_MEMBERS) + max(0, len(cells) - SHOWN_TO_MEMBERS)
+        more = 0
+    else:
+        more = max(0, len(reasons) - SHOWN_TO_MEMBERS) + max(0, len(cells) - SHOWN_TO_MEMBERS)
+        reasons, cells = reasons[:SHOWN_TO_MEMBERS], cells[:SHOWN_TO_MEMBERS]
+    section = (file.check_record or {}).get("table") or {}
+    dims = [*section.get("rows", []), *section.get("columns", [])]
     return {
-        "reasons": reasons[:SHOWN_TO_MEMBERS],
-        "cells": cells[:SHOWN_TO_MEMBERS],
+        "reasons": reasons,
+        "cells": cells,
+        "where": [_where(cell, dims) for cell in cells],
         "more": more,
     }
+
+
+def _where(cell: dict[str, Any], dims: list[str]) -> str:
+    """'region=South, sex=F': the table's dimensions first, in order, then any others."""
+    order = [d for d in dims if d in cell] + sorted(k for k in cell if k not in dims)
+    return ", ".join(f"{name}={cell[name]}" for name in order)
 
 
 def route_reasons(release: ReleaseRequest, person: Any) -> list[str]:
