@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "fivesafes.projects",
     "fivesafes.delivery",
     "fivesafes.release",
+    "fivesafes.workspace",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("data/", include("fivesafes.data.urls")),
     path("delivery/", include("fivesafes.delivery.urls")),
     path("release/", include("fivesafes.release.urls")),
+    path("workspace/", include("fivesafes.workspace.urls")),
     path("audit/", include("fivesafes.audit.urls")),
     path("jobs/", include("fivesafes.jobs.urls")),
     path("healthz", include("fivesafes.jobs.health_urls")),

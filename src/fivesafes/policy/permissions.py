@@ -73,6 +73,9 @@ class Permission(StrEnum):
     # Safe outputs (issue 14)
     REVIEW_OUTPUTS = "review_outputs"
     VIEW_RELEASE_LOG = "view_release_log"
+    # Safe settings: the workspace (issue 13): see every workspace, its sessions, runs and
+    # storage, set its limits and stop a session or run
+    OVERSEE_WORKSPACES = "oversee_workspaces"
 
 
 _EVERYONE = frozenset(
@@ -109,6 +112,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.CLOSE_PROJECTS,
         Permission.RECORD_SCRUTINY,
         Permission.DELIVER_DATA,
+        Permission.OVERSEE_WORKSPACES,
         Permission.VIEW_ALL_JOBS,
         Permission.EVALUATE_AUTHORISATIONS,
         Permission.EDIT_CERTIFICATION_QUESTIONS,
@@ -132,7 +136,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     | _PEOPLE_READERS
     | _PROJECT_READERS
     | {Permission.VIEW_AUDIT_LOG, Permission.VIEW_ALL_JOBS, Permission.VIEW_RELEASE_LOG},
-    Role.ADMINISTRATOR: _EVERYONE | {Permission.ADMINISTER_SYSTEM, Permission.VIEW_ALL_JOBS},
+    Role.ADMINISTRATOR: _EVERYONE
+    | {Permission.ADMINISTER_SYSTEM, Permission.VIEW_ALL_JOBS, Permission.OVERSEE_WORKSPACES},
 }
 
 

@@ -1,0 +1,62 @@
+"""Who may enter a project's workspace and who oversees workspaces (R1, R7-R10, R20, R24):
+`check_x` raises the refusal, `can_x` answers True/False.
+
+A member works in the workspace only while the one access rule (`check_project_access`) lets
+them: member or responsible researcher, agreement signed and in force, certification valid,
+institution authorised, no sanction, two-factor session, allowed address. It is asked on every
+request, every run started and every proxied JupyterLab request and websocket stream, never once
+at entry. Staff who oversee workspaces see every project's workspace overview (sessions, runs,
+storage), set limits and stop sessions and runs; they never read the project's files or data
+through fivesafes (R20).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from fivesafes.policy.permissions import Permission, holds, pk_of
+from fivesafes.policy.project_access import AccessAnswer, check_project_access
+from fivesafes.policy.projects import is_in_project
+from fivesafes.projects.models import Project
+from fivesafes.shared.refusals import AccessDenied, passes
+
+
+def check_enter_workspace(
+    person: Any, project: Project, request: HttpRequest | None = None
+) -> AccessAnswer:
+    """May `person` work in `project`'s workspace now? With a request, the request-bound
+    conditions (two factors, address) are asked too. Raises naming every failed condition."""
+    if not is_in_project(person, project):
+        raise AccessDenied(
+            "Only the project's responsible researcher and members work in its workspace."
+        )
+    return check_project_access(person, project, request)
+
+
+def can_enter_workspace(
+    person: Any, project: Project, request: HttpRequest | None = None
+) -> bool:
+    return passes(lambda: check_enter_workspace(person, project, request))
+
+
+def check_oversee_workspaces(person: Any) -> None:
+    """Staff who oversee the research server: the overview, limits, stopping."""
+    if not holds(person, Permission.OVERSEE_WORKSPACES):
+        raise AccessDenied("Only staff who oversee the research server can do this.")
+
+
+def can_oversee_workspaces(person: Any) -> bool:
+    return passes(lambda: check_oversee_workspaces(person))
+
+
+def check_own(person: Any, owner_id: Any, what: str) -> None:
+    """A session or a private area belongs to one person: nobody else reaches it, not even
+    another member of the same project."""
+    if owner_id is None or owner_id != pk_of(person):
+        raise AccessDenied(f"This {what} belongs to another person.", status=404)
+
+
+def can_own(person: Any, owner_id: Any) -> bool:
+    return passes(lambda: check_own(person, owner_id, "item"))

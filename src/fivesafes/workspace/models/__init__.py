@@ -1,0 +1,4 @@
+"""The workspace's records: batch runs (`runs`) and JupyterLab sessions (`lab`)."""
+
+from fivesafes.workspace.models.lab import *  # noqa: F403
+from fivesafes.workspace.models.runs import *  # noqa: F403

@@ -1,0 +1,3 @@
+"""Batch runs of researchers' scripts and SQL in the sandbox."""
+
+__all__: list[str] = []
