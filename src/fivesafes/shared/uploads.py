@@ -9,13 +9,13 @@ its refusals cite; the bytes are kept by the file store (`fivesafes.files`) unde
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from typing import Any
 
+from fivesafes.shared.archives import Archive, UnsafeArchive, open_office_archive, read_member
+from fivesafes.shared.pdf_scan import UnsafePdf, check_pdf
 from fivesafes.shared.refusals import RuleViolation
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -70,19 +70,43 @@ def executable_kind(content: bytes) -> str | None:
     return next((kind for magic, kind in EXECUTABLES if content.startswith(magic)), None)
 
 
-def _has_macros(archive: zipfile.ZipFile, names: set[str]) -> bool:
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
+def _has_macros(archive: Archive) -> bool:
+    if any(name.lower().endswith("vbaproject.bin") for name in archive.names):
         return True
-    return b"macroenabled" in archive.read("[Content_Types].xml").lower()
+    return b"macroenabled" in read_member(archive, "[Content_Types].xml").lower()
 
 
-def _odf_has_macros(names: set[str]) -> bool:
+def _odf_has_macros(names: frozenset[str]) -> bool:
     return any(name.lower().startswith(ODF_MACRO_FOLDERS) for name in names)
 
 
-def detect_type(content: bytes) -> str | None:
-    """The kind the bytes really are (pdf, docx, odt, txt, png, jpg), or None; programs and
-    macro documents are None."""
+class UnsafeContent(ValueError):
+    """Bytes of an accepted kind that hold something refused, with the reason in words."""
+
+
+def _office_kind(content: bytes) -> str | None:
+    """docx or odt for an office archive without macros; None for another zip. Raises
+    `UnsafeContent` for an archive built to explode or holding macros."""
+    try:
+        archive = open_office_archive(content)
+        names = archive.names
+        if "mimetype" in names and read_member(archive, "mimetype", 256).strip() == ODT_MIMETYPE:
+            if _odf_has_macros(names):
+                raise UnsafeContent("it holds macros")
+            return "odt"
+        if "[Content_Types].xml" in names and "word/document.xml" in names:
+            if _has_macros(archive):
+                raise UnsafeContent("it holds macros")
+            return "docx"
+    except UnsafeArchive as unsafe:
+        raise UnsafeContent(str(unsafe)) from unsafe
+    return None
+
+
+def inspect(content: bytes) -> str | None:
+    """The kind the bytes really are (pdf, docx, odt, txt, png, jpg), or None for none of
+    them. Raises `UnsafeContent` for a document of an accepted kind holding something refused:
+    macros, scripts or embedded files, or an archive built to explode (read with a cap)."""
     if executable_kind(content):
         return None
     if content.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -90,18 +114,13 @@ def detect_type(content: bytes) -> str | None:
     if content.startswith(b"\xff\xd8\xff"):
         return "jpg"
     if content.startswith(b"%PDF-"):
+        try:
+            check_pdf(content)
+        except UnsafePdf as unsafe:
+            raise UnsafeContent(str(unsafe)) from unsafe
         return "pdf"
     if content.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                names = set(archive.namelist())
-                if "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
-                    return None if _odf_has_macros(names) else "odt"
-                if "[Content_Types].xml" in names and "word/document.xml" in names:
-                    return None if _has_macros(archive, names) else "docx"
-        except (zipfile.BadZipFile, KeyError, OSError):
-            return None
-        return None
+        return _office_kind(content)
     if b"\x00" in content:
         return None
     try:
@@ -109,6 +128,14 @@ def detect_type(content: bytes) -> str | None:
     except UnicodeDecodeError:
         return None
     return "txt"
+
+
+def detect_type(content: bytes) -> str | None:
+    """The kind the bytes really are, or None (also for programs and unsafe documents)."""
+    try:
+        return inspect(content)
+    except UnsafeContent:
+        return None
 
 
 def accepted_words(accept: frozenset[str]) -> str:
@@ -161,7 +188,12 @@ def check_upload(
             field,
             f"The file is {program}, whatever its name says. Only {words} files are accepted.",
         )
-    extension = detect_type(content)
+    try:
+        extension = inspect(content)
+    except UnsafeContent as unsafe:
+        raise RuleViolation(
+            rule, field, f"The file is refused because {unsafe}. Only {words} files are accepted."
+        ) from unsafe
     if extension not in accept:
         raise RuleViolation(
             rule,
