@@ -391,22 +391,32 @@ class Walk:
         # Refusals that name the other side's objects (the owner of an object asked by id).
         self.named: list[str] = []
         self.seen: list[str] = []
+        # Refusals of the other side's objects that a missing id would not give (not 404),
+        # and refusals that left no trace in the audit log.
+        self.distinguishable: list[str] = []
+        self.unaudited: list[str] = []
+        self._head = audit_head()
         self._last: tuple[dict[str, Any], int] | None = None
 
     def read(
         self, label: str, response: Any, names_object: bool, may_see: bool | None = None
-    ) -> None:
+    ) -> bool:
         """`may_see` overrides the side's policy for this one read (the release room's)."""
         allowed = self.may_see if may_see is None else may_see
         status = response.status_code
         body = body_of(response)
         shows = self.marker in body
+        head, self._head = self._head, audit_head()
         if not 200 <= status < 300:
             if shows and not allowed:
                 self.named.append(
                     f"GET {label} refused ({status}) but names {_around(body, self.marker)}"
                 )
-            return
+            refused_object = names_object and not allowed
+            refusal = status in (403, 404)  # not a redirect, nor a method a route lacks
+            if refused_object and refusal and not REFUSALS & set(audit_since(head)):
+                self.unaudited.append(f"GET {label} ({status})")
+            return refused_object
         content_type = response.get("Content-Type", "")
         served_file = names_object and not content_type.startswith(TEXT_TYPES)
         if shows or served_file:
@@ -418,6 +428,16 @@ class Walk:
                     else (f"serves a {content_type} file")
                 )
                 self.leaks.append(f"GET {label} answered {status} and {what}")
+        return False
+
+    def compare(self, label: str, refused: Any, missing: Any) -> None:
+        """A refusal of the other side's object must read as the answer for a missing one."""
+        self._head = audit_head()
+        if refused.status_code != missing.status_code:
+            self.distinguishable.append(
+                f"GET {label} answered {refused.status_code}, a missing id "
+                f"{missing.status_code}"
+            )
 
     def write(self, label: str, send: Callable[[], Any]) -> None:
         # The state after one write is the state before the next (nothing else runs between).
@@ -474,8 +494,24 @@ def test_the_policy_names_every_role_and_matches_the_readers_permissions() -> No
         assert may_see == (readers <= permissions_of({role})), role
 
 
+def missing_targets(targets: Targets) -> Targets:
+    """The same kinds of object, each with an id that names nothing."""
+    return Targets(
+        marker=targets.marker,
+        ids={
+            kind: (987654 if isinstance(value, int) else "0" * len(str(value)))
+            for kind, value in targets.ids.items()
+        },
+    )
+
+
 def walk_side(
-    role: Role, world: SecurityWorld, targets: Targets, may_see: bool, may_change: bool = False
+    role: Role,
+    world: SecurityWorld,
+    targets: Targets,
+    may_see: bool,
+    may_change: bool = False,
+    compare_missing: bool = False,
 ) -> Walk:
     from fivesafes.accounts.models import ApiToken
 
@@ -497,9 +533,14 @@ def walk_side(
         reader = releases_seen if route.name.startswith(RELEASE_LISTS) else None
         walk.read(route.name, browser.get(route.url), names_object=False, may_see=reader)
     pages = object_routes(targets)
+    missing = missing_targets(targets)
+    missing_pages = {name: url for name, url, _ in object_routes(missing)}
     for name, url, names_object in pages:
         kinds = {WEB_TARGETS[name]} if name in WEB_TARGETS else set()
-        walk.read(f"{url} ({name})", browser.get(url), names_object, release_reader(kinds))
+        label = f"{url} ({name})"
+        answer = browser.get(url)
+        if walk.read(label, answer, names_object, release_reader(kinds)) and compare_missing:
+            walk.compare(label, answer, browser.get(missing_pages[name]))
     operations = []
     for method, path, _view in api_operations():
         filled = api_path(path, targets)
@@ -511,7 +552,11 @@ def walk_side(
             reader = release_reader(api_kinds(path))
             if not api_kinds(path) and path.startswith(RELEASE_LISTS[1]):
                 reader = releases_seen
-            walk.read(url, api.get(url), names_object, reader)
+            answer = api.get(url)
+            if walk.read(url, answer, names_object, reader) and compare_missing:
+                absent = api_path(path, missing)
+                assert absent is not None
+                walk.compare(url, answer, api.get(absent[0]))
     if not may_change:
         for name, url, names_object in pages:
             if names_object and not (releases_changed and name.startswith(RELEASE_LISTS[0])):
@@ -545,12 +590,21 @@ def test_no_role_sees_or_changes_another_institutions_objects_unless_the_policy_
 def test_a_refusal_names_nothing_of_another_institution(world: SecurityWorld) -> None:
     """Asking for B's object by id, a person who may not see it learns nothing of it: the
     refusal does not name B (nor its institution), so ids cannot be walked to list them."""
-    named = []
+    named, distinguishable, unaudited = [], [], []
     for role in Role:
         if not MAY_SEE_OTHER_INSTITUTIONS[role]:
-            walk = walk_side(role, world, world.other_institution, may_see=False)
+            walk = walk_side(
+                role, world, world.other_institution, may_see=False, compare_missing=True
+            )
             named += [f"{role.value}: {line}" for line in walk.named]
+            distinguishable += [f"{role.value}: {line}" for line in walk.distinguishable]
+            unaudited += [f"{role.value}: {line}" for line in walk.unaudited]
     assert not named, "refusals name B's objects:\n" + "\n".join(named)
+    # Issue 15, defects 5 and 6: B's object reads as a missing one, and every refusal is kept.
+    assert not distinguishable, (
+        "refusals of B's objects differ from a missing one:\n" + "\n".join(distinguishable)
+    )
+    assert not unaudited, "refusals of B's objects left no audit event:\n" + "\n".join(unaudited)
 
 
 def test_a_researcher_sees_only_their_own_projects_of_their_institution(

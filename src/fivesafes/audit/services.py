@@ -67,6 +67,22 @@ def object_fields(obj: Model | None) -> dict[str, str]:
     }
 
 
+# The longest text an audit entry keeps of one value (a purpose pasted a million times over is
+# kept as its start and its length): the log records what happened, not bulk content.
+MAX_TEXT = 4000
+
+
+def bounded(value: Any) -> Any:
+    """`value` with every text longer than MAX_TEXT cut, saying how long it was."""
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        return f"{value[:MAX_TEXT]}… ({len(value):,} characters in all)"
+    if isinstance(value, dict):
+        return {key: bounded(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [bounded(item) for item in value]
+    return value
+
+
 def record(
     *,
     action: str,
@@ -101,9 +117,9 @@ def record(
             actor_pk=person.pk if person is not None else None,
             actor_label=clean_text(person.get_username() if person is not None else "")[:150],
             action=action,
-            before=to_json_value(before),
-            after=to_json_value(after),
-            data=to_json_value(data or {}),
+            before=to_json_value(bounded(before)),
+            after=to_json_value(bounded(after)),
+            data=to_json_value(bounded(data or {})),
             ip_address=ip_address if ip_address is not None else client_ip(request),
             prev_hash=head.hash,
             **object_fields(obj),
@@ -146,6 +162,8 @@ MAX_REASONS = 10  # distinct reasons counted in a summary; the rest count as "ot
 # The refusals that are bounded; each has a summary action `<name>_summarised`, declared with
 # it in accounts/audit_actions.py (written out in `_summarise`, so the actions scan finds it).
 REFUSALS = ("api.refused", "access.denied")
+# Set on a request whose refusal is recorded, so the policy's middleware does not record it again.
+REFUSAL_RECORDED = "_fivesafes_refusal_recorded"
 
 
 def bounded_path(path: str) -> dict[str, Any]:
@@ -264,6 +282,7 @@ def record_refusal(
     """
     if audit_action not in REFUSALS:
         raise ValueError(f"'{audit_action}' is not a refusal: one of {', '.join(REFUSALS)}.")
+    setattr(request, REFUSAL_RECORDED, True)
     action = audit_action
     payload = {
         **bounded_path(clean_text(request.path)),

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_tasks_db.models import DBTaskResult
 
-from fivesafes.audit.services import record
 from fivesafes.jobs import services
 from fivesafes.jobs.presentation import job_view
 from fivesafes.jobs.schedule import SCHEDULE, last_runs
@@ -20,6 +19,7 @@ from fivesafes.policy.checks import can
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
 from fivesafes.shared.pages import refuse
+from fivesafes.shared.refusals import unseen
 
 PAGE_SIZE = 25
 
@@ -61,11 +61,8 @@ def job_list(request: HttpRequest) -> HttpResponse:
 def job_detail(request: HttpRequest, task_id: UUID) -> HttpResponse:
     result = get_object_or_404(DBTaskResult.objects.select_related("progress"), pk=task_id)
     if not services.may_see(request.user, result):
-        reason = "This job belongs to someone else; you may see only your own jobs."
-        record(
-            action="access.denied", request=request, data={"path": request.path, "reason": reason}
-        )
-        return refuse(request, reason, 403)
+        denial = unseen("job")  # audited by the policy's middleware, as every refusal
+        return refuse(request, denial.reason, denial.status)
     context = {
         "job": job_view(result),
         "poll_seconds": POLL_SECONDS,

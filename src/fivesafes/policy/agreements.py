@@ -14,7 +14,7 @@ from django.utils import timezone
 from fivesafes.people import rules
 from fivesafes.policy.checks import can
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.refusals import AccessDenied, RuleViolation, passes
+from fivesafes.shared.refusals import RuleViolation, passes, unseen
 
 if TYPE_CHECKING:
     from fivesafes.accounts.models import User
@@ -37,10 +37,7 @@ def check_read_agreement(user: User | None, agreement: ResearcherAgreement) -> N
         or can(user, Permission.VIEW_PEOPLE_CASES)
     ):
         return
-    raise AccessDenied(
-        f"Agreement R-{agreement.pk} is read only by its researcher, the manager of their "
-        "institution and the research service."
-    )
+    raise unseen("agreement")
 
 
 def can_read_agreement(user: User | None, agreement: ResearcherAgreement) -> bool:

@@ -25,7 +25,7 @@ from fivesafes.projects.workflow import (
     TRANSITIONS,
     ApplicationState,
 )
-from fivesafes.shared.refusals import AccessDenied, RuleViolation, passes
+from fivesafes.shared.refusals import AccessDenied, RuleViolation, passes, unseen
 from fivesafes.shared.workflow import Earlier, Transition, refusal_for
 
 FOUR_EYES = "R17"
@@ -49,10 +49,7 @@ def can_see(person: Any, application: Application) -> bool:
 
 def check_see(person: Any, application: Application) -> None:
     if not can_see(person, application):
-        raise AccessDenied(
-            f"Application {application.reference} is not yours, and your roles do not include "
-            "reading applications."
-        )
+        raise unseen("application")
 
 
 def check_edit(person: Any, application: Application) -> None:

@@ -22,7 +22,7 @@ from fivesafes.delivery.workflow import DELIVERY, DeliveryState
 from fivesafes.people.models import ResearcherAgreement
 from fivesafes.policy.permissions import Permission, holds, pk_of
 from fivesafes.projects.models import Application, Project, Quote
-from fivesafes.shared.refusals import AccessDenied, Finding, RuleViolation, passes
+from fivesafes.shared.refusals import AccessDenied, Finding, RuleViolation, passes, unseen
 from fivesafes.shared.workflow import Transition, refusal_for
 
 STARTS = frozenset({"start", "rerun", "start_automatically"})
@@ -56,10 +56,7 @@ def can_see(person: Any, project: Project) -> bool:
 
 def check_see(person: Any, project: Project) -> None:
     if not can_see(person, project):
-        raise AccessDenied(
-            f"You are not a member of project {project.number}; its deliveries are shown to "
-            "its members and the office's staff."
-        )
+        raise unseen("project")
 
 
 def check_see_delivery(person: Any, delivery: Delivery) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from fivesafes.policy.checks import can
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.refusals import AccessDenied, RuleViolation, passes
+from fivesafes.shared.refusals import RuleViolation, passes, unseen
 
 if TYPE_CHECKING:
     from fivesafes.accounts.models import User
@@ -33,9 +33,7 @@ def is_manager_of(user: User | None, institution: Institution) -> bool:
 def check_see_institution(user: User | None, institution: Institution, what: str = "") -> None:
     """The institution's manager and the office's staff see it, its cases and researchers."""
     if not (is_people_staff(user) or is_manager_of(user, institution)):
-        raise AccessDenied(
-            f"This {what or 'institution'} belongs to another institution; you cannot see it."
-        )
+        raise unseen(what or "institution")
 
 
 def can_see_institution(user: User | None, institution: Institution) -> bool:

@@ -18,13 +18,37 @@ from django.urls import reverse
 from fivesafes.policy.checks import check_request
 from fivesafes.policy.decorators import AccessRule, rule_of
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.pages import refuse
+from fivesafes.shared.pages import REFUSAL_REASON, REFUSAL_RECORDED, refuse
 from fivesafes.shared.refusals import AccessDenied
 
 logger = logging.getLogger("fivesafes.policy")
 
 ADMIN_RULE = AccessRule(public=False, permissions=(Permission.ADMINISTER_SYSTEM,))
 API_NAMESPACE = "api"
+# Static files and the health check are nobody's objects.
+UNAUDITED_PREFIXES = ("/static/", "/favicon.ico", "/healthz")
+
+
+# Answers that refuse an object: not yours (403) or, as a missing one reads, not found (404).
+REFUSED_STATUSES = frozenset({403, 404})
+
+
+def audit_refusal(request: HttpRequest, response: HttpResponse) -> None:
+    """Every refusal is in the audit log (issue 15): a 403 or 404 that no check recorded yet
+    (an object refused by its owner check, or asked for by an id that names nothing, which the
+    policy answers alike) is recorded here, bounded for anonymous requests like the others."""
+    if getattr(request, REFUSAL_RECORDED, False) or request.path.startswith(UNAUDITED_PREFIXES):
+        return
+    from fivesafes.audit.services import record_refusal
+
+    reason = getattr(request, REFUSAL_REASON, "") or f"answered {response.status_code}"
+    record_refusal(
+        audit_action="access.denied",
+        actor=getattr(request, "user", None),
+        request=request,
+        reason=reason,
+        data={"status": response.status_code},
+    )
 
 
 def rule_for(request: HttpRequest, view_func: Any) -> AccessRule | None:
@@ -43,6 +67,8 @@ class AccessPolicyMiddleware:
 
         note_expired_session(request)
         response = self.get_response(request)
+        if response.status_code in REFUSED_STATUSES:
+            audit_refusal(request, response)
         from fivesafes.accounts.sessions import mark_session_cookie
 
         return mark_session_cookie(request, response)

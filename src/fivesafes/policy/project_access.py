@@ -20,7 +20,7 @@ from fivesafes.people import queries, rules
 from fivesafes.people.models import Attachment, ResearcherAgreement
 from fivesafes.policy.checks import check_permission, is_two_factor
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.refusals import AccessDenied, passes
+from fivesafes.shared.refusals import AccessDenied, passes, unseen
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -211,9 +211,7 @@ def check_may_ask_about(user: User | None, project: Project) -> None:
 
     reach = Q(agreements__researcher=user) | Q(members=user)
     if user is None or not ProjectModel.objects.filter(reach, pk=project.pk).exists():
-        raise AccessDenied(
-            "You are neither a member of this project nor party to an agreement for it."
-        )
+        raise unseen("project")
 
 
 def can_ask_about(user: User | None, project: Project) -> bool:

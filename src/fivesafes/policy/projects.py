@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from fivesafes.policy.permissions import Permission, holds, pk_of
 from fivesafes.projects.models import Project, Publication
-from fivesafes.shared.refusals import AccessDenied, RuleViolation, passes
+from fivesafes.shared.refusals import AccessDenied, RuleViolation, passes, unseen
 
 
 def is_in_project(person: Any, project: Project) -> bool:
@@ -31,7 +31,7 @@ def can_see(person: Any, project: Project) -> bool:
 
 def check_see(person: Any, project: Project) -> None:
     if not can_see(person, project):
-        raise AccessDenied(f"You are not a member of project {project.number}.")
+        raise unseen("project")
 
 
 def visible_to(person: Any, found: QuerySet[Project]) -> QuerySet[Project]:

@@ -7,7 +7,7 @@ from typing import Any
 from fivesafes.policy import applications
 from fivesafes.policy.permissions import Permission, holds, pk_of
 from fivesafes.projects.models import Application, Invoice, Quote
-from fivesafes.shared.refusals import AccessDenied, passes
+from fivesafes.shared.refusals import AccessDenied, passes, unseen
 
 
 def check_see(person: Any, quote: Quote) -> None:
@@ -66,8 +66,4 @@ def can_see_invoices_of(person: Any, application: Application) -> bool:
 
 def check_see_invoice(person: Any, invoice: Invoice) -> None:
     if not can_see_invoice(person, invoice):
-        # The refusal names neither the invoice nor its addressee.
-        raise AccessDenied(
-            "This invoice is addressed to another institution; only its manager and the "
-            "office's staff see it."
-        )
+        raise unseen("invoice")

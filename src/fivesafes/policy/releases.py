@@ -23,7 +23,7 @@ from fivesafes.release.workflow import (
     RELEASE_REQUEST,
     RequestState,
 )
-from fivesafes.shared.refusals import AccessDenied, RuleViolation, passes
+from fivesafes.shared.refusals import AccessDenied, RuleViolation, passes, unseen
 from fivesafes.shared.workflow import Transition, refusal_for
 
 RULE = "R22"
@@ -61,10 +61,7 @@ def can_see(person: Any, request: ReleaseRequest) -> bool:
 
 def check_see(person: Any, request: ReleaseRequest) -> None:
     if not can_see(person, request):
-        raise AccessDenied(
-            f"Release request {request.reference} is not of a project of yours, and your "
-            "roles do not include checking outputs."
-        )
+        raise unseen("release request")
 
 
 def check_see_file(person: Any, file: RequestFile) -> None:
@@ -303,7 +300,7 @@ def check_download(person: Any, released: ReleasedFile) -> None:
     if not holds(person, Permission.WORK_IN_PROJECTS) or not is_in_project(
         person, released.project
     ):
-        raise AccessDenied(f"You are not a member of project {released.project.number}.")
+        raise unseen("released file")
     if released.is_withdrawn:
         raise RuleViolation(
             "R24", "file", f"{released.name} was withdrawn and can no longer be downloaded."
@@ -322,7 +319,7 @@ def check_see_released(person: Any, released: ReleasedFile) -> None:
         holds(person, Permission.WORK_IN_PROJECTS) and is_in_project(person, released.project)
     ):
         return
-    raise AccessDenied("This released file is not of a project of yours.")
+    raise unseen("released file")
 
 
 def check_mark_breach(person: Any, released: ReleasedFile) -> None:

@@ -26,8 +26,15 @@ M = TypeVar("M", bound=Model)
 V = TypeVar("V", bound=Callable[..., HttpResponse])
 
 
+# Request attributes: the reason of a refusal page (for the audit entry the policy's middleware
+# writes) and whether a refusal of this request is recorded already.
+REFUSAL_REASON = "_fivesafes_refusal_reason"
+REFUSAL_RECORDED = "_fivesafes_refusal_recorded"  # the same name as audit.services'
+
+
 def refuse(request: HttpRequest, reason: str, status: int = 403) -> HttpResponse:
     """The refusal page, with the reason a person can act on."""
+    setattr(request, REFUSAL_REASON, reason)
     return render(request, "web/denied.html", {"reason": reason}, status=status)
 
 

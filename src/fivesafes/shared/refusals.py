@@ -64,6 +64,15 @@ class AccessDenied(Exception):
         self.sign_in = sign_in
 
 
+def unseen(what: str) -> AccessDenied:
+    """The refusal of an object the person may not see: it reads as a missing one (404, no
+    name, no owner), so ids cannot be walked to learn what exists (issue 15)."""
+    return AccessDenied(
+        f"There is no such {what} for you: it does not exist, or it is not yours to see.",
+        status=404,
+    )
+
+
 def passes(check: Callable[[], object]) -> bool:
     """The `can_x` twin of a `check_x`: True when the check refuses nothing."""
     try:

@@ -18,8 +18,8 @@ from fivesafes.people.api.schemas import (
     ApplyAgainIn,
     ApplyIn,
     CaseOut,
+    CaseStepIn,
     QuestionOut,
-    StepIn,
     TextIn,
 )
 from fivesafes.people.models import Authorisation, ClarifyingQuestion, Institution
@@ -83,7 +83,7 @@ router = routes(
         *(
             Op("POST", f"{CASE_PATH}/steps/{step.name}", CaseOut,
                f"{step.label} (a step of the case)", step.permission,
-               _on_case(service.take_step, _step(step.name)), "take_step", body=StepIn,
+               _on_case(service.take_step, _step(step.name)), "take_step", body=CaseStepIn,
                operation_id=f"people_case_step_{step.name}")
             for step in CASE.transitions.values()
         ),

@@ -13,6 +13,8 @@ from typing import Any
 from ninja import Schema
 
 from fivesafes.shared.api import caller, linked
+from fivesafes.shared.inputs import In
+from fivesafes.shared.inputs import TextIn as TextIn
 
 
 def _request_user(context: Any) -> Any:
@@ -23,7 +25,7 @@ def _request_user(context: Any) -> Any:
 # --- input ---
 
 
-class ApplyIn(Schema):
+class ApplyIn(In):
     name: str
     kind: str
     country: str = "DK"
@@ -33,22 +35,18 @@ class ApplyIn(Schema):
     research_group: str
 
 
-class ApplyAgainIn(Schema):
+class ApplyAgainIn(In):
     application_text: str
     research_group: str
 
 
-class StepIn(Schema):
+class CaseStepIn(In):
     note: str = ""
     valid_from: date | None = None
     valid_until: date | None = None
 
 
-class TextIn(Schema):
-    text: str
-
-
-class AttachIn(Schema):
+class AttachIn(In):
     researcher: str
     starts_on: date | None = None
     working_abroad: bool = False
@@ -57,11 +55,11 @@ class AttachIn(Schema):
     accepts_responsibility: bool = False
 
 
-class WorkingAbroadIn(Schema):
+class WorkingAbroadIn(In):
     working_abroad: bool
 
 
-class AgreementIn(Schema):
+class AgreementIn(In):
     researcher: str
     project: str
     starts_on: date
@@ -69,24 +67,24 @@ class AgreementIn(Schema):
     allowed_networks: str
 
 
-class AnswersIn(Schema):
+class AnswersIn(In):
     answers: dict[int, int]
 
 
-class BankQuestionIn(Schema):
+class BankQuestionIn(In):
     text: str
     choices: list[str]
     correct_choice: int
     active: bool = True
 
 
-class BreachIn(Schema):
+class BreachIn(In):
     researcher: str
     what_happened: str
     evidence: str
 
 
-class DecisionIn(Schema):
+class DecisionIn(In):
     decision: str
     permanent: bool = False
     exclusion_ends_on: date | None = None

@@ -21,6 +21,7 @@ from fivesafes.policy.certification import check_take_test
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
 from fivesafes.policy.project_access import (
+    check_may_ask_about,
     check_project_access,
     project_access,
     projects_within_reach,
@@ -152,6 +153,7 @@ def project_entry(request: HttpRequest, pk: int) -> HttpResponse:
     """The door to a project's workspace: the access rule decides, on every request."""
     project = get_object_or_404(Project.objects.select_related("institution"), pk=pk)
     try:
+        check_may_ask_about(request.user, project)
         answer = check_project_access(request.user, project, request)
     except AccessDenied as denial:
         from fivesafes.audit.services import record

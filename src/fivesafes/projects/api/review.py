@@ -10,7 +10,13 @@ from fivesafes.accounts.models import User
 from fivesafes.api.operations import Op, routes
 from fivesafes.policy.permissions import Permission as P
 from fivesafes.projects.api.common import PROJECTS, change, on_application
-from fivesafes.projects.api.schemas import ApplicationOut, AssignIn, ProjectOut, StepIn, TextIn
+from fivesafes.projects.api.schemas import (
+    ApplicationOut,
+    ApplicationStepIn,
+    AssignIn,
+    ProjectOut,
+    TextIn,
+)
 from fivesafes.projects.models import ApplicationQuestion
 from fivesafes.projects.services import assignment, decisions
 from fivesafes.projects.services import projects as project_service
@@ -58,7 +64,7 @@ router = routes(
         *(
             Op("POST", f"{ONE}/steps/{step.name}", ApplicationOut,
                f"{step.label} ({step.permission.value})", step.permission,
-               change(decisions.take_step, fields=_step(step.name)), "take_step", body=StepIn,
+               change(decisions.take_step, fields=_step(step.name)), "take_step", body=ApplicationStepIn,
                operation_id=f"take_step_{step.name}")
             for step in APPLICATION.transitions.values()
             if not step.automatic

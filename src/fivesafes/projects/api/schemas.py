@@ -18,6 +18,8 @@ from fivesafes.projects.services import population
 from fivesafes.projects.services.applications import current_findings
 from fivesafes.projects.services.projects import changes_of, project_timeline
 from fivesafes.shared.api import linked
+from fivesafes.shared.inputs import In
+from fivesafes.shared.inputs import TextIn as TextIn
 
 
 def _name(person: Any) -> str | None:
@@ -31,7 +33,7 @@ class FindingOut(Schema):
     message: str
 
 
-class VariableOut(Schema):
+class ApplicationVariableOut(Schema):
     id: int
     variable: str
     first_year: int
@@ -158,7 +160,7 @@ class ApplicationOut(ApplicationSummary):
     total_population_reason: str
     sample_size: int | None
     sample_reason: str
-    variables: list[VariableOut]
+    variables: list[ApplicationVariableOut]
     members: list[str]
     external_data: list[dict[str, str]]
     findings: list[FindingOut]
@@ -290,25 +292,27 @@ class InvoiceOut(Schema):
 # What the API accepts.
 
 
-class PopulationIn(Schema):
+class PopulationIn(In):
     """All criteria must hold; see docs/projects/README.md for the operators."""
 
     unit: str = "person"
     criteria: list[dict[str, Any]]
 
 
-class QuoteIn(Schema):
+class QuoteIn(In):
     coordination_hours: Decimal
     outside_list_hours: Decimal = Decimal(0)
 
 
-class NewApplicationIn(Schema):
+class NewApplicationIn(In):
+    limits = {"title": 200}
     institution_id: int
     title: str
     from_basket: bool = True
 
 
-class ApplicationChangesIn(Schema):
+class ApplicationChangesIn(In):
+    limits = {"title": 200, "legal_basis_art6": 300, "legal_basis_art9": 300}
     title: str | None = None
     purpose: str | None = None
     description: str | None = None
@@ -325,7 +329,7 @@ class ApplicationChangesIn(Schema):
     change_summary: str | None = None
 
 
-class VariableIn(Schema):
+class VariableIn(In):
     first_year: int
     last_year: int
     justification: str = ""
@@ -333,48 +337,45 @@ class VariableIn(Schema):
     coarsening: str = ""
 
 
-class StepIn(Schema):
+class ApplicationStepIn(In):
     note: str = ""
     deletion_deadline: date | None = None
 
 
-class TextIn(Schema):
-    text: str
-
-
-class MemberIn(Schema):
+class MemberIn(In):
     username: str
 
 
-class ExternalDataIn(Schema):
+class ExternalDataIn(In):
     source: str
     approval_reference: str = ""
     description: str = ""
 
 
-class AssignIn(Schema):
+class AssignIn(In):
     handler: str | None = None
     due_on: date | None = None
 
 
-class PriceIn(Schema):
+class PriceIn(In):
     unit_price: Decimal
 
 
-class PublicationIn(Schema):
+class PublicationIn(In):
+    limits = {"title": 300}
     title: str
     authors: str = ""
     reference: str = ""
 
 
-class ScrutinyIn(Schema):
+class ScrutinyIn(In):
     result: str
     note: str = ""
 
 
-class CloseIn(Schema):
+class CloseIn(In):
     reason: str
 
 
-class DeletedIn(Schema):
+class DeletedIn(In):
     deleted_on: date | None = None

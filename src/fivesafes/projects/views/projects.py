@@ -17,6 +17,7 @@ from fivesafes.projects.services import projects as service
 from fivesafes.projects.views.closure import CloseForm, PublicationForm, ScrutinyForm
 from fivesafes.projects.views.common import posts
 from fivesafes.shared.pages import refuse, run_action
+from fivesafes.shared.refusals import AccessDenied
 
 
 def scope_population(project: Project) -> list[str]:
@@ -55,8 +56,10 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @requires(Permission.VIEW_DASHBOARD)
 def project_page(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("institution", "responsible"), pk=pk)
-    if not policy.can_see(request.user, project):
-        return refuse(request, f"You are not a member of project {project.number}.")
+    try:
+        policy.check_see(request.user, project)
+    except AccessDenied as denied:
+        return refuse(request, denied.reason, denied.status)
     applications = list(project.applications.order_by("created_at"))
     events = service.project_timeline(project)
     return render(
