@@ -66,7 +66,8 @@ def test_an_r_batch_run_records_a_crosstab_through_the_wrapper(
         "source('/opt/fivesafes/lib/fivesafes/analysis/R/fivesafes.R')\n"
         "d <- read.csv('/project/data/d1/persons.csv')\n"
         "t <- fs_crosstab(d, index = 'region', columns = 'sex', name = 'from_r')\n"
-        "cat('cells', nrow(t), 'total', sum(t$count), '\\n')\n",
+        "cat('cells', nrow(t), 'total', sum(t$count), '\\n')\n"
+        "fs_add_comments('from_r', 'Table 1, made in R')\n",
         kind="r",
         limits=ANALYSIS_LIMITS,
     )
@@ -75,7 +76,8 @@ def test_an_r_batch_run_records_a_crosstab_through_the_wrapper(
     assert "cells 4 total 400 " in ran.lines
     record = json.loads((world.areas.outputs / "from_r.json").read_text())
     validate_record(record)
-    assert not list(world.areas.outputs.glob("*.tmp"))
+    assert record["analysis"]["comments"] == ["Table 1, made in R"]
+    assert not list(world.areas.outputs.glob(".writing-*"))
 
 
 def test_nothing_else_of_fivesafes_is_inside(run: Callable[..., Ran], world: World) -> None:  # noqa: F811

@@ -2,6 +2,7 @@
 
     python -m fivesafes.analysis import-acro <folder> [--outputs DIR]
     python -m fivesafes.analysis run crosstab --data d.parquet --index region --columns sex
+    python -m fivesafes.analysis comment|exception <output name> "text"
 
 `run` is what the R wrapper (R/fivesafes.R) calls: the data as a CSV or Parquet file, the
 call's arguments as options, the checked table written back with `--table-out` for R to read.
@@ -88,6 +89,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     acro = sub.add_parser("import-acro", help="record an ACRO session's results")
     acro.add_argument("folder", help="the folder ACRO's finalise wrote (with results.json)")
     acro.add_argument("--outputs", help="the outputs area (default: $FIVESAFES_OUTPUTS)")
+    note = sub.add_parser("comment", help="add a comment for the checker to an output")
+    note.add_argument("output", help="the output's name (its files' name without extension)")
+    note.add_argument("text")
+    note.add_argument("--outputs", help="the outputs area (default: $FIVESAFES_OUTPUTS)")
+    exception = sub.add_parser("exception", help="ask for a failing output to be released")
+    exception.add_argument("output", help="the output's name (its files' name without extension)")
+    exception.add_argument("text", help="why it is safe")
+    exception.add_argument("--outputs", help="the outputs area (default: $FIVESAFES_OUTPUTS)")
     run = sub.add_parser("run", help="make, check and record one output")
     run.add_argument("function", choices=FUNCTIONS)
     run.add_argument("--data", required=True, help="a .csv or .parquet file")
@@ -110,9 +119,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "import-acro":
             import_acro(args.folder, args.outputs)
             return 0
+        if args.command in ("comment", "exception"):
+            session = Session(args.outputs, show=False)
+            if args.command == "comment":
+                session.add_comments(args.output, args.text)
+            else:
+                session.add_exception(args.output, args.text)
+            print(f"{args.output}: {args.command} recorded in {args.output}.json")
+            return 0
         output = _call(Session(args.outputs), args)
-    except (SdcInputError, OutputsAreaError, FileNotFoundError, ValueError) as exc:
-        print(f"Not recorded: {exc}", file=sys.stderr)
+    except (SdcInputError, OutputsAreaError, FileNotFoundError, KeyError, ValueError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"Not recorded: {message}", file=sys.stderr)
         return 2
     if args.table_out:  # the recorded table, in its long layout (one line a cell)
         Path(args.table_out).write_bytes(output.paths["table"].read_bytes())

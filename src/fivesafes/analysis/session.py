@@ -18,6 +18,7 @@ from typing import Any
 from fivesafes import sdc
 from fivesafes.sdc.config import RuleSet
 from fivesafes.sdc.output import CheckedOutput
+from fivesafes.sdc.record import RECORD_FORMAT
 
 from .area import free_stem, outputs_area, replace_own, safe_name, write_new
 from .display import Output
@@ -222,10 +223,39 @@ class Session:
         return self._keep(output)
 
     def _output(self, name: str) -> Output:
-        if name not in self.results:
-            known = ", ".join(self.results) or "none yet"
-            raise KeyError(f"no output {name!r} in this session (outputs: {known})")
-        return self.results[name]
+        """An output of this session, or one recorded earlier in the outputs area (by an
+        earlier run, a notebook, the R wrapper)."""
+        if name in self.results:
+            return self.results[name]
+        found = self._recorded(name)
+        if found is None:
+            known = ", ".join(self.results) or "none in this session"
+            raise KeyError(
+                f"no output {name!r} in this session ({known}) or in {self.folder}; give the "
+                "name its summary printed"
+            )
+        self.results[name] = found
+        return found
+
+    def _recorded(self, name: str) -> Output | None:
+        if safe_name(name) != name:
+            return None
+        record_path = self.folder / f"{name}.json"
+        if not record_path.is_file() or record_path.is_symlink():
+            return None
+        try:
+            record = json.loads(record_path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(record, dict) or record.get("format") != RECORD_FORMAT:
+            return None
+        if record.get("output_type") == "file":
+            paths = {"file": self.folder / name, "record": record_path}
+        else:
+            paths = {"table": self.folder / f"{name}.csv", "record": record_path}
+        analysis = record.get("analysis") or {}
+        method = str((record.get("input") or {}).get("method", ""))
+        return Output(name, method, str(analysis.get("command", "")), record, paths)
 
     def _annotate(self, name: str, change: Callable[[dict[str, Any]], None]) -> Output:
         output = self._output(name)

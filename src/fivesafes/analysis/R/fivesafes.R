@@ -78,3 +78,16 @@ fs_import_acro <- function(folder) {
   status <- system2(fs_python(), c("-m", "fivesafes.analysis", "import-acro", shQuote(folder)))
   invisible(identical(as.integer(status), 0L))
 }
+
+.fs_note <- function(kind, output, text) {
+  status <- system2(fs_python(), c("-m", "fivesafes.analysis", kind, shQuote(output),
+                                   shQuote(text)))
+  if (!identical(as.integer(status), 0L)) {
+    stop("fivesafes: the ", kind, " was not recorded (the reason is printed above)",
+         call. = FALSE)
+  }
+  invisible(TRUE)
+}
+
+fs_add_comments <- function(output, comment) .fs_note("comment", output, comment)
+fs_add_exception <- function(output, reason) .fs_note("exception", output, reason)
