@@ -90,6 +90,11 @@ def test_a_histogram_records_its_bin_counts(session, frame) -> None:
     paired(out)
     counts = [c["values"]["count"] for c in record["table"]["cells"]]
     assert sum(counts) == len(frame) and len(counts) == 5
+    drawn = session.hist(frame, "age", bins=5, range=(0, 100), filename="ages.png")
+    figure = drawn.extra["figure"]
+    assert figure.paths["file"] == session.folder / "ages.png"
+    assert figure.paths["file"].read_bytes().startswith(b"\x89PNG")
+    assert stored(figure)["analysis"]["comments"] == ["drawn from the checked bins of hist_age_2"]
 
 
 def test_survival_tables_in_both_call_shapes(session, frame) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -114,10 +115,33 @@ class Session:
     def probitr(self, formula: str, data: Any, **kwargs: Any) -> Output:
         return self._run("probitr", sdc.probitr, (formula, data), kwargs)
 
-    def hist(self, data: Any, column: str, *args: Any, **kwargs: Any) -> Output:
-        """A histogram's bins, checked: `hist(df, "income", bins=10, range=(0, 1e6))`. Draw
-        the figure from the returned table."""
-        return self._run("hist", sdc.hist, (data, column, *args), kwargs)
+    def hist(
+        self, data: Any, column: str, *args: Any, filename: str | None = None, **kwargs: Any
+    ) -> Output:
+        """A histogram's bins, checked: `hist(df, "income", bins=10, range=(0, 1e6))`. With
+        `filename="income.png"` the figure is drawn from the checked bins and recorded too
+        (a figure goes to two checkers; its comment names the bins' output)."""
+        out = self._run("hist", sdc.hist, (data, column, *args), kwargs)
+        if filename:
+            out.extra["figure"] = self._figure(out, filename)
+        return out
+
+    def _figure(self, bins: Output, filename: str) -> Output:
+        from matplotlib.figure import Figure  # no pyplot: a notebook's backend stays as it is
+
+        target = Path(filename).name
+        if Path(target).suffix.lower() not in (".png", ".pdf", ".svg", ".jpg", ".jpeg"):
+            raise ValueError("give the figure's file name with .png, .pdf, .svg or .jpg")
+        table = bins.table
+        figure = Figure(figsize=(6, 4))
+        axes = figure.subplots()
+        axes.bar(table["left"], table["count"], width=table["right"] - table["left"], align="edge")
+        axes.set_xlabel(str(bins.record["input"].get("column", "")))
+        axes.set_ylabel("count")
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / target
+            figure.savefig(path)
+            return self.custom_output(path, f"drawn from the checked bins of {bins.name}")
 
     def surv_func(self, time: Any, status: Any, output: str = "table", **kwargs: Any) -> Output:
         return self._run("surv_func", sdc.surv_func, (time, status, output), kwargs)
