@@ -128,7 +128,7 @@ def _findings(entry: dict[str, Any], sdc: dict[str, Any], table: dict[str, Any] 
             cell, stat = None, None
             try:
                 r, c = int(pos[0]), int(pos[1])
-                if table is not None and table["rows"]:
+                if table is not None and table["rows"] and r >= 0 and c >= 0:
                     cell = dict(table["cells"][r]["labels"])
                     stat = table["statistics"][c]
             except (IndexError, TypeError, ValueError, KeyError):
