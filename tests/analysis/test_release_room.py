@@ -65,3 +65,19 @@ def test_an_acro_table_is_read_against_its_record(rw, tmp_path) -> None:  # noqa
     assert table.verdict == "review"
     assert "ACRO passed it" in table.reasons[0]
     assert release.state == RequestState.CHECKED  # two checkers look at it
+
+
+def test_journey_six_a_table_and_a_regression_after_fixing_the_flagged_cell(rw) -> None:  # noqa: F811
+    data = make_frame()
+    s = Session(outputs(rw.project), show=False)
+    model = s.olsr("income ~ age + C(sex)", data)
+    first = s.crosstab(data.region, data.sex, name="table1")
+    assert first.status == "fail"
+    data.loc[data.region == "W", "region"] = "S"  # the researcher merges the small region
+    fixed = s.crosstab(data.region, data.sex, name="table1")
+    assert fixed.status == "pass" and fixed.name == "table1_2"
+    names = [p.name for o in (fixed, model) for p in o.paths.values()]
+    release = ask_for_release(rw, names)
+    verdicts = {f.path: f.verdict for f in release.files.all()}
+    assert verdicts == dict.fromkeys(names, "pass")
+    assert release.state == RequestState.APPROVED
