@@ -157,6 +157,7 @@ def test_the_environment_holds_nothing_of_the_server(
         "PATH", "HOME", "USER", "LOGNAME", "LANG", "TMPDIR", "TERM", "PYTHONUNBUFFERED",
         "PYTHONDONTWRITEBYTECODE", "PYTHONNOUSERSITE", "MPLBACKEND", "MPLCONFIGDIR",
         "FIVESAFES_PROJECT", "FIVESAFES_DATA", "FIVESAFES_OUTPUTS", "LC_CTYPE", "PWD",
+        "PYTHONPATH",
     }, keys  # fmt: skip
 
 

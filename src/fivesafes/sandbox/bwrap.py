@@ -29,6 +29,11 @@ ANALYSIS = "/opt/analysis"  # the analysis Python environment (a venv's packages
 ANALYSIS_PYTHON = f"{ANALYSIS}/bin/python"
 RUNNERS = "/opt/fivesafes"  # small runner scripts (the SQL runner), read-only
 SQL_RUNNER = f"{RUNNERS}/run_sql.py"
+# fivesafes' researcher-facing library: only these parts of the package, read-only, on
+# PYTHONPATH (never the settings, the rooms, or anything that reads DATA_DIR or a secret)
+LIBRARY = f"{RUNNERS}/lib"
+PACKAGE = Path(__file__).resolve().parent.parent  # src/fivesafes on this host
+LIBRARY_PARTS = ("__init__.py", "sdc", "analysis")
 LAUNCHER = f"{RUNNERS}/launcher.py"
 REPORT_FD = "{report_fd}"  # replaced by the number of the report pipe when the run starts
 SANDBOX_UID = 1000  # the researcher's user id inside (mapped to the unprivileged host user)
@@ -139,6 +144,7 @@ def sandbox_environment(spec: SandboxSpec) -> dict[str, str]:
         "FIVESAFES_PROJECT": spec.project,
         "FIVESAFES_DATA": INSIDE_DATA,
         "FIVESAFES_OUTPUTS": INSIDE_OUTPUTS,
+        "PYTHONPATH": LIBRARY,
     }
 
 
@@ -241,6 +247,8 @@ def bwrap_invocation(
         args += ["--symlink", str(python.interpreter), f"{ANALYSIS}/bin/{name}"]
     launcher = _data_file(invocation, launcher_source)
     args += ["--perms", "0444", "--ro-bind-data", launcher, LAUNCHER]
+    for part in LIBRARY_PARTS:
+        args += ["--ro-bind", str(PACKAGE / part), f"{LIBRARY}/fivesafes/{part}"]
     if sql_runner_source is not None:
         runner = _data_file(invocation, sql_runner_source)
         args += ["--perms", "0444", "--ro-bind-data", runner, SQL_RUNNER]

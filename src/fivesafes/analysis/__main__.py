@@ -1,0 +1,7 @@
+"""`python -m fivesafes.analysis ...` (see cli.py)."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
