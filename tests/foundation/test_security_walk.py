@@ -435,8 +435,7 @@ class Walk:
         self._head = audit_head()
         if refused.status_code != missing.status_code:
             self.distinguishable.append(
-                f"GET {label} answered {refused.status_code}, a missing id "
-                f"{missing.status_code}"
+                f"GET {label} answered {refused.status_code}, a missing id {missing.status_code}"
             )
 
     def write(self, label: str, send: Callable[[], Any]) -> None:
@@ -601,8 +600,8 @@ def test_a_refusal_names_nothing_of_another_institution(world: SecurityWorld) ->
             unaudited += [f"{role.value}: {line}" for line in walk.unaudited]
     assert not named, "refusals name B's objects:\n" + "\n".join(named)
     # Issue 15, defects 5 and 6: B's object reads as a missing one, and every refusal is kept.
-    assert not distinguishable, (
-        "refusals of B's objects differ from a missing one:\n" + "\n".join(distinguishable)
+    assert not distinguishable, "refusals of B's objects differ from a missing one:\n" + "\n".join(
+        distinguishable
     )
     assert not unaudited, "refusals of B's objects left no audit event:\n" + "\n".join(unaudited)
 

@@ -21,6 +21,10 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "pseudonym mapping ids/s; identifier replacement in a register, rows/s",
     ),
     "workspace": ("fivesafes.bench.workspace", "sandbox start-to-exit of a trivial Python run"),
+    "web": (
+        "fivesafes.bench.web",
+        "50 signed-in people with think time on SQLite and PostgreSQL: requests/s, errors, p95",
+    ),
     "extract": ("fivesafes.bench.extract", "extraction: the realistic extract vs hand-written SQL"),
 }
 
