@@ -74,11 +74,11 @@ def test_a_second_start_while_one_runs_answers_400_naming_the_reason(dw) -> None
     )
 
 
-def test_outsiders_get_403_and_missing_objects_404(dw, make_user) -> None:
+def test_outsiders_and_missing_objects_both_get_404(dw, make_user) -> None:
     delivery = planning.plan(actor=dw.handler, project=dw.project)
     outsider = api_as(make_user(Role.RESEARCHER))
-    assert outsider.get(f"{API}/{delivery.pk}").status_code == 403
-    assert outsider.get(f"{API}/projects/{dw.project.pk}").status_code == 403
+    assert outsider.get(f"{API}/{delivery.pk}").status_code == 404
+    assert outsider.get(f"{API}/projects/{dw.project.pk}").status_code == 404
     assert api_as(dw.handler).get(f"{API}/999999").status_code == 404
 
 

@@ -45,7 +45,7 @@ def test_members_see_their_projects_deliveries_but_do_not_deliver(dw) -> None:
 
 
 def test_the_manager_of_the_institution_is_not_shown_the_deliveries(dw) -> None:
-    with pytest.raises(AccessDenied, match="not a member of project P-2026-007"):
+    with pytest.raises(AccessDenied, match="There is no such project for you"):
         policy.check_see(dw.pw.manager, dw.project)
 
 

@@ -39,8 +39,8 @@ def test_a_researcher_sees_only_their_own_jobs(people, jobs) -> None:
 
 def test_someone_elses_job_is_refused_and_audited(people, jobs) -> None:
     response = verified_client(people[0]).get(reverse("jobs:detail", args=[jobs[1].pk]))
-    assert response.status_code == 403
-    assert "belongs to someone else" in response.content.decode()
+    assert response.status_code == 404
+    assert "not yours to see" in response.content.decode()
     assert AuditEvent.objects.filter(action="access.denied", actor_label="rut").exists()
 
 

@@ -170,7 +170,7 @@ def test_project_page_uses_the_rule(world, make_user) -> None:
     assert "You may work in this project now" in response.text
     stranger = verified_client(make_user(Role.RESEARCHER))
     response = stranger.get(url)
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert "not attached to any institution" in response.text
 
 

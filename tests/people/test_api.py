@@ -168,7 +168,7 @@ def test_the_manager_lists_the_researchers_over_the_api(world, make_user) -> Non
     assert row["ends_on"] == str(timezone.localdate() - timedelta(days=1))
     assert api_client(world.case_handler).get(url).status_code == 200
     other_manager = api_client(make_user(Role.INSTITUTION_MANAGER))
-    assert other_manager.get(url).status_code == 403
+    assert other_manager.get(url).status_code == 404
 
 
 def test_each_step_of_the_case_declares_the_permission_it_needs(world) -> None:

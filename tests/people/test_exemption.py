@@ -108,7 +108,7 @@ def test_the_guarantee_is_attached_to_the_case(make_user, staff) -> None:
         assert response.status_code == 200
         assert response["Content-Type"] == "image/jpeg"
     stranger = verified_client(make_user(Role.INSTITUTION_MANAGER))
-    assert stranger.get(link).status_code == 403
+    assert stranger.get(link).status_code == 404
     api = api_client(case.institution.manager)
     response = api.get(f"/api/v1/people/cases/{case.pk}/exemption/guarantee")
     assert response.status_code == 200

@@ -64,7 +64,7 @@ def test_four_eyes_by_api(pw, recommended) -> None:
 def test_others_cannot_read_an_application(pw, draft, client_as) -> None:
     from fivesafes.policy.permissions import Role
 
-    assert _json(client_as(Role.RESEARCHER), "get", f"/applications/{draft.pk}").status_code == 403
+    assert _json(client_as(Role.RESEARCHER), "get", f"/applications/{draft.pk}").status_code == 404
     assert _json(client_as(Role.RESEARCHER), "get", "/applications/999").status_code == 404
 
 

@@ -112,7 +112,7 @@ def test_change_requests_are_refused_with_the_rule_named(pw, project, client_as)
     stranger = _call(
         client_as(Role.RESEARCHER), "post", f"/{project.pk}/change-requests", {"text": "x"}
     )
-    assert stranger.status_code == 403
+    assert stranger.status_code == 404
     assert db_state() == before
     first = _call(researcher, "post", f"/{project.pk}/change-requests", {"text": "A"})
     assert first.status_code == 201

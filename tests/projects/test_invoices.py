@@ -50,7 +50,7 @@ def test_others_are_refused_the_invoice(pw, invoice, make_user) -> None:
     url = reverse("projects:invoice_pdf", args=[invoice.pk])
     # The researcher of the project does not pay the invoice.
     researcher = verified_client(pw.researcher).get(url)
-    assert researcher.status_code == 403
+    assert researcher.status_code == 404
     assert b"only its manager and the office" in researcher.content
     page = verified_client(pw.researcher).get(
         reverse("projects:application", args=[invoice.quote.application_id])
@@ -73,7 +73,7 @@ def test_invoice_pdf_by_api(pw, invoice) -> None:
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert f"Invoice {invoice.number}" in pdf_text(response.content)
     refused = verified_client(pw.researcher).get(url)
-    assert refused.status_code == 403 and "only its manager" in refused.json()["detail"]
+    assert refused.status_code == 404 and "not yours to see" in refused.json()["detail"]
 
 
 def test_a_foreign_researchers_project_is_invoiced_to_the_domestic_institution(
@@ -120,4 +120,4 @@ def test_a_foreign_researchers_project_is_invoiced_to_the_domestic_institution(
     text = pdf_text(got.content)
     assert pw.institution.name in text and invoice.number in text
     refused = verified_client(foreign).get(f"/projects/invoices/{invoice.pk}/invoice.pdf")
-    assert refused.status_code == 403
+    assert refused.status_code == 404

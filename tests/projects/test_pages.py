@@ -125,7 +125,7 @@ def test_strangers_see_neither_applications_nor_projects(pw, submitted, client_a
     from fivesafes.policy.permissions import Role
 
     other = client_as(Role.RESEARCHER)
-    assert other.get(reverse("projects:application", args=[submitted.pk])).status_code == 403
+    assert other.get(reverse("projects:application", args=[submitted.pk])).status_code == 404
     assert other.get(reverse("projects:wizard", args=[submitted.pk, "project"])).status_code == 403
     assert (
         other.get(reverse("projects:document", args=[submitted.pk, "protocol"])).status_code == 403
@@ -174,7 +174,7 @@ def test_the_institution_page_lists_its_applications_for_the_manager_only(
     colleague = make_user(Role.RESEARCHER, username="colleague")
     researchers.attach(actor=pw.manager, institution=pw.institution, researcher=colleague)
     seen_by_colleague = verified_client(colleague).get(url)  # the manager's page, not theirs
-    assert seen_by_colleague.status_code == 403
+    assert seen_by_colleague.status_code == 404
     assert approved.reference not in seen_by_colleague.content.decode()
     # Staff who read applications see the list too, and follow it to the application.
     handler = verified_client(pw.case_handler)

@@ -138,7 +138,7 @@ def test_the_api_walks_a_request_from_start_to_release(rw):
     got = api.get(f"/api/v1/release/released/{released['items'][0]['id']}/download")
     assert got.status_code == 200 and got.content == OK_TABLE.encode()
     outsider = api_client(rw.outsider)
-    assert outsider.get(f"/api/v1/release/requests/{rid}").status_code == 403
+    assert outsider.get(f"/api/v1/release/requests/{rid}").status_code == 404
     assert (
         outsider.get(f"/api/v1/release/released/{released['items'][0]['id']}/download").status_code
         == 403
