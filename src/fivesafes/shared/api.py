@@ -175,6 +175,11 @@ def on(
     return run
 
 
+# A body of one text (a question, an answer, a reason), every room's under the one name.
+class TextIn(Schema):
+    text: str
+
+
 class Paging(LimitOffsetPagination):
     """`limit`/`offset` paging that answers `{"items": [...], "count": total}`, bounded."""
 

@@ -8,8 +8,8 @@ from fivesafes.api.operations import Op, routes
 from fivesafes.delivery import queries
 from fivesafes.delivery.api.schemas import (
     DeliveryDetailOut,
+    DeliveryNoteIn,
     DeliveryOut,
-    NoteIn,
     PlanIn,
     TimeIn,
     TimeOut,
@@ -57,7 +57,8 @@ router = routes(
            "Start the reviewed plan, or run a failed delivery again", P.DELIVER_DATA,
            _on_delivery(running.start, answer=_now), "start"),
         Op("POST", "/{delivery_id}/discard", DeliveryDetailOut, "Discard a plan not run",
-           P.DELIVER_DATA, _on_delivery(planning.discard, answer=_now), "discard", body=NoteIn),
+           P.DELIVER_DATA, _on_delivery(planning.discard, answer=_now), "discard",
+           body=DeliveryNoteIn),
         Op("POST", "/{delivery_id}/time", TimeOut,
            "Book staff time on the delivery against a line of the accepted quote (R18)",
            P.DELIVER_DATA, _on_delivery(staff_time.record_time), "record_time", body=TimeIn,

@@ -12,7 +12,7 @@ from fivesafes.delivery.models import Delivery, StaffTime
 from fivesafes.policy import deliveries as policy
 
 
-class FileOut(Schema):
+class DeliveryFileOut(Schema):
     name: str
     rows: int
     bytes: int
@@ -41,7 +41,7 @@ class DeliveryOut(Schema):
     population_size: int | None
     sample_size: int | None
     rows: int
-    files: list[FileOut]
+    files: list[DeliveryFileOut]
     error: str
 
     @staticmethod
@@ -72,7 +72,7 @@ class PlanIn(Schema):
     )
 
 
-class NoteIn(Schema):
+class DeliveryNoteIn(Schema):
     note: str = Field("", max_length=500)
 
 

@@ -38,14 +38,10 @@ class ApplyAgainIn(Schema):
     research_group: str
 
 
-class StepIn(Schema):
+class CaseStepIn(Schema):
     note: str = ""
     valid_from: date | None = None
     valid_until: date | None = None
-
-
-class TextIn(Schema):
-    text: str
 
 
 class AttachIn(Schema):
@@ -80,7 +76,7 @@ class BankQuestionIn(Schema):
     active: bool = True
 
 
-class BreachIn(Schema):
+class BreachReportIn(Schema):
     researcher: str
     what_happened: str
     evidence: str
@@ -139,7 +135,7 @@ class CaseOut(Schema):
         return [t.name for t in next_steps(_request_user(context), case)]
 
 
-class QuestionOut(Schema):
+class CaseQuestionOut(Schema):
     id: int
     question: str
     answer: str

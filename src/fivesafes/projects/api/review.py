@@ -10,12 +10,12 @@ from fivesafes.accounts.models import User
 from fivesafes.api.operations import Op, routes
 from fivesafes.policy.permissions import Permission as P
 from fivesafes.projects.api.common import PROJECTS, change, on_application
-from fivesafes.projects.api.schemas import ApplicationOut, AssignIn, ProjectOut, StepIn, TextIn
+from fivesafes.projects.api.schemas import ApplicationOut, AssignIn, ProjectOut, StepIn
 from fivesafes.projects.models import ApplicationQuestion
 from fivesafes.projects.services import assignment, decisions
 from fivesafes.projects.services import projects as project_service
 from fivesafes.projects.workflow import APPLICATION
-from fivesafes.shared.api import Call, Fields, body, on
+from fivesafes.shared.api import Call, Fields, TextIn, body, on
 
 
 def _assign(call: Call) -> dict[str, Any]:

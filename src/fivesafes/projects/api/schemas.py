@@ -338,10 +338,6 @@ class StepIn(Schema):
     deletion_deadline: date | None = None
 
 
-class TextIn(Schema):
-    text: str
-
-
 class MemberIn(Schema):
     username: str
 
