@@ -13,6 +13,7 @@ from fivesafes.release import queries
 from fivesafes.release.api.schemas import BreachIn, NoteIn, ReleasedOut
 from fivesafes.release.models import ReleasedFile
 from fivesafes.release.services import release as releasing
+from fivesafes.release.views.checking import attachment
 from fivesafes.shared.api import Call, Check, Run, call_service, load, on, read
 
 
@@ -24,14 +25,11 @@ def _download(call: Call) -> HttpResponse:
     released = load(
         call.request, ReleasedFile.objects.select_related("project", "file"), pk=call.pk
     )
-    name, content = call_service(
-        lambda: releasing.download(actor=call.user, released=released, request=call.request)
+    return attachment(
+        *call_service(
+            lambda: releasing.download(actor=call.user, released=released, request=call.request)
+        )
     )
-    response = HttpResponse(content, content_type="application/octet-stream")
-    safe = "".join(c for c in name if c.isalnum() or c in "._-") or "output"
-    response["Content-Disposition"] = f'attachment; filename="{safe}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 ONE = "/released/{released_id}"
