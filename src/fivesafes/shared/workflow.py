@@ -447,6 +447,12 @@ class StepPolicy(Generic[S]):
     def can(self, person: Any, obj: Any, step: str) -> bool:
         return self.refusal(obj, person, step) is None
 
+    def recheck(self, step: Step[S]) -> None:
+        """The room's conditions asked again of the locked object: a walker's `check` hook."""
+        refusal = self.room(step.obj, step.actor, step.transition)
+        if refusal is not None:
+            raise refusal
+
     def next_steps(self, obj: Any, person: Any) -> list[Transition[S]]:
         """The steps `person` may take on `obj` now, in the table's order (never automatic)."""
         offered = self.offered

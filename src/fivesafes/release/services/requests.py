@@ -267,11 +267,8 @@ def _decided(step: workflow.Step[RequestState]) -> None:
 
 def _room_check(step: workflow.Step[RequestState]) -> None:
     """The policy's conditions, asked again of the locked request (the same as the buttons)."""
-    if step.actor is None:
-        return
-    refusal = policy.room_refusal(step.obj, step.actor, step.transition)
-    if refusal is not None:
-        raise refusal
+    if step.actor is not None:
+        policy.STEPS.recheck(step)
 
 
 HOOKS = workflow.Hooks(
