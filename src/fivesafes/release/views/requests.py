@@ -169,15 +169,7 @@ def add_file(request: HttpRequest, pk: int) -> HttpResponse:
     return form_action(
         request,
         form,
-        lambda data: service.add_file(
-            actor=request.user,
-            release=release,
-            path=data["path"],
-            context=data["context"],
-            exception=data["exception"],
-            declarations=data["declarations"],
-            request=request,
-        ),
+        lambda data: service.add_file(actor=request.user, release=release, request=request, **data),
         done=_back(pk),
         again=again,
         success=lambda f: f"{f.path} added.",
