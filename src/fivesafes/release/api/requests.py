@@ -48,28 +48,6 @@ def _on_file(service_fn: Any, check: Check) -> Run:
     return run
 
 
-def _step(call: Call) -> ReleaseRequest:
-    """A checker's review is submitted by `submit_review`, which picks first or second; any
-    other step goes through the request's machine."""
-    release = _request(call.request, call.pk)
-    step = call.path["step"]
-    if step in ("first_review", "second_review"):
-        call_service(
-            lambda: service.submit_review(actor=call.user, release=release, request=call.request)
-        )
-    else:
-        call_service(
-            lambda: service.take_step(
-                actor=call.user,
-                release=release,
-                step=step,
-                note=call.payload.note,
-                request=call.request,
-            )
-        )
-    return _request(call.request, call.pk)
-
-
 def _sampling(call: Call) -> dict[str, Any]:
     project = get_object_or_404(Project, pk=call.pk)
     sampling = call_service(
@@ -110,7 +88,11 @@ router = routes(
            "withdraw_file"),
         Op("POST", "/requests/{request_id}/steps/{step}", RequestOut,
            "Take a step: submit, withdraw, first_review, second_review, approve, "
-           "return_to_author, reject", P.VIEW_DASHBOARD, _step, "take_step", body=NoteIn),
+           "return_to_author, reject", P.VIEW_DASHBOARD,
+           on(REQUESTS, "release", service.take_asked_step, check=policy.check_see,
+              fields=lambda call: {"step": call.path["step"]} | body(call),
+              answer=_request_now),
+           "take_step", body=NoteIn),
         Op("POST", "/files/{file_id}/votes", RequestOut, "Vote on a file", P.REVIEW_OUTPUTS,
            _on_file(service.vote, policy.check_review), "vote", body=VoteIn),
         Op("POST", "/files/{file_id}/consolidation", RequestOut,

@@ -571,6 +571,17 @@ def submit_review(*, actor: Any, release: ReleaseRequest, request: Any = None) -
     return take_step(actor=actor, release=release, step=step, request=request)
 
 
+def take_asked_step(
+    *, actor: Any, release: ReleaseRequest, step: str, note: str = "", request: Any = None
+) -> ReleaseRequest:
+    """A step a person asks for by name (a button, the API): a checker's review goes through
+    `submit_review`, which takes the first or the second as the request's state says; any
+    other step through the machine, with the note."""
+    if step in ("first_review", "second_review"):
+        return submit_review(actor=actor, release=release, request=request)
+    return take_step(actor=actor, release=release, step=step, note=note, request=request)
+
+
 def consolidate(
     *, actor: Any, file: RequestFile, decision: str, note: str, request: Any = None
 ) -> RequestFile:

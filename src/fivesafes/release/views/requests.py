@@ -243,14 +243,15 @@ def take_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
 
-    def call() -> Any:
-        if step in ("first_review", "second_review"):
-            return service.submit_review(actor=request.user, release=release, request=request)
-        return service.take_step(
+    return run_action(
+        request,
+        lambda: service.take_asked_step(
             actor=request.user, release=release, step=step, note=note, request=request
-        )
-
-    return run_action(request, call, done=_back(pk), failed=_back(pk), success=STEP_WORDS[step])
+        ),
+        done=_back(pk),
+        failed=_back(pk),
+        success=STEP_WORDS[step],
+    )
 
 
 @requires(Permission.REVIEW_OUTPUTS)
