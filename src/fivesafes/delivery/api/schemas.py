@@ -8,8 +8,9 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from fivesafes.delivery.models import Delivery, StaffTime
+from fivesafes.delivery.models import Delivery
 from fivesafes.policy import deliveries as policy
+from fivesafes.shared.api import linked
 
 
 class DeliveryFileOut(Schema):
@@ -21,7 +22,7 @@ class DeliveryFileOut(Schema):
 
 class DeliveryOut(Schema):
     id: int
-    project: str
+    project: str = linked("project.number")
     number: int
     state: str
     engine: str
@@ -43,10 +44,6 @@ class DeliveryOut(Schema):
     rows: int
     files: list[DeliveryFileOut]
     error: str
-
-    @staticmethod
-    def resolve_project(d: Delivery) -> str:
-        return d.project.number
 
 
 class DeliveryDetailOut(DeliveryOut):
@@ -88,8 +85,4 @@ class TimeOut(Schema):
     hours: Decimal
     note: str
     recorded_at: datetime
-    recorded_by: str
-
-    @staticmethod
-    def resolve_recorded_by(t: StaffTime) -> str:
-        return t.recorded_by.get_username()
+    recorded_by: str = linked("recorded_by.username")
