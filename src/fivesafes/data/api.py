@@ -66,7 +66,7 @@ class CodeOut(Schema):
         return code.valid_until.isoformat() if code.valid_until else None
 
 
-class VariableOut(Schema):
+class CatalogueVariableOut(Schema):
     register_name: str
     name: str
     label_en: str
@@ -85,7 +85,7 @@ class VariableOut(Schema):
         return variable.sensitivity_labels
 
 
-class VariableDetailOut(VariableOut):
+class VariableDetailOut(CatalogueVariableOut):
     description_en: str
     description_da: str
     unit_of_measure: str
@@ -114,7 +114,7 @@ class RegisterDetailOut(RegisterOut):
     owner_is_office: bool
     quality: dict[str, TextOut]
     versions: list[VersionOut]
-    variables: list[VariableOut]
+    variables: list[CatalogueVariableOut]
 
 
 def _register(r: CatalogueRegister) -> RegisterOut:
@@ -162,7 +162,7 @@ def register(request: HttpRequest, short_name: str) -> dict[str, Any]:
     }
 
 
-@router.get("/variables", response=list[VariableOut], summary="Search variables by words")
+@router.get("/variables", response=list[CatalogueVariableOut], summary="Search variables by words")
 @api_public
 @paginate(Paging)
 def variables(request: HttpRequest, filters: Query[FiltersIn]) -> Any:

@@ -26,7 +26,7 @@ from fivesafes.projects.workflow import (
     ApplicationState,
 )
 from fivesafes.shared.refusals import AccessDenied, RuleViolation, passes, unseen
-from fivesafes.shared.workflow import Earlier, Transition, refusal_for
+from fivesafes.shared.workflow import Earlier, StepPolicy, Transition
 
 FOUR_EYES = "R17"
 
@@ -141,42 +141,20 @@ def _closed_project(application: Application) -> RuleViolation | None:
     )
 
 
-def step_refusal(application: Application, person: Any, step: str) -> Exception | None:
-    """Why `person` may not take `step` on `application` now, or None when they may."""
-    transition = APPLICATION.step(step)
-    refusal = refusal_for(
-        APPLICATION,
-        transition,
-        application,
-        person,
-        earlier=earlier_roles(application, person),
-        what=describe(application),
-    )
-    return refusal or room_refusal(application, person, transition)
+def _fast_track_offered(application: Application, transition: Transition[Any]) -> bool:
+    """The fast track is offered only to an eligible application."""
+    return transition.name != "recommend_fast_track" or application.fast_track
 
 
-def check_step(person: Any, application: Application, step: str) -> None:
-    refusal = step_refusal(application, person, step)
-    if refusal is not None:
-        raise refusal
-
-
-def can_step(person: Any, application: Application, step: str) -> bool:
-    return step_refusal(application, person, step) is None
-
-
-def next_steps(application: Application, person: Any) -> list[Transition[ApplicationState]]:
-    """What `person` may do next with `application`: the buttons, the API's `next_steps` and
-    the service's guard answer alike. The fast track is offered only to an eligible one."""
-    earlier = earlier_roles(application, person)
-    return [
-        t
-        for t in APPLICATION.available(application.state_enum)
-        if not t.automatic
-        and refusal_for(APPLICATION, t, application, person, earlier=earlier) is None
-        and room_refusal(application, person, t) is None
-        and (t.name != "recommend_fast_track" or application.fast_track)
-    ]
+# What `person` may do next with an application: the buttons, the API's `next_steps` and the
+# service's guard answer alike.
+STEPS = StepPolicy(
+    APPLICATION, room_refusal, describe, earlier=earlier_roles, offered=_fast_track_offered
+)
+step_refusal = STEPS.refusal
+check_step = STEPS.check
+can_step = STEPS.can
+next_steps = STEPS.next_steps
 
 
 def can_answer(person: Any, application: Application) -> bool:

@@ -23,7 +23,7 @@ from fivesafes.people.models import ResearcherAgreement
 from fivesafes.policy.permissions import Permission, holds, pk_of
 from fivesafes.projects.models import Application, Project, Quote
 from fivesafes.shared.refusals import AccessDenied, Finding, RuleViolation, passes, unseen
-from fivesafes.shared.workflow import Transition, refusal_for
+from fivesafes.shared.workflow import StepPolicy, Transition
 
 STARTS = frozenset({"start", "rerun", "start_automatically"})
 # The parts of an approved scope that decide what data are delivered (members, period and terms
@@ -238,21 +238,13 @@ def describe(delivery: Delivery) -> str:
     return f"Delivery {delivery.number} of project {delivery.project.number}"
 
 
-def step_refusal(delivery: Delivery, person: Any, step: str) -> Exception | None:
-    """Why `person` may not take `step` on `delivery` now, or None when they may."""
-    transition = DELIVERY.step(step)
-    refusal = refusal_for(DELIVERY, transition, delivery, person, what=describe(delivery))
-    return refusal or room_refusal(delivery, person, transition)
-
-
-def check_step(person: Any, delivery: Delivery, step: str) -> None:
-    refusal = step_refusal(delivery, person, step)
-    if refusal is not None:
-        raise refusal
-
-
-def can_step(person: Any, delivery: Delivery, step: str) -> bool:
-    return step_refusal(delivery, person, step) is None
+# What `person` may do next with a delivery: the buttons, the API's `next_steps` and the
+# service's guard answer alike (automatic steps are never offered).
+STEPS = StepPolicy(DELIVERY, room_refusal, describe)
+step_refusal = STEPS.refusal
+check_step = STEPS.check
+can_step = STEPS.can
+next_steps = STEPS.next_steps
 
 
 def system_refusal(delivery: Delivery, step: str) -> Exception | None:
@@ -260,18 +252,6 @@ def system_refusal(delivery: Delivery, step: str) -> Exception | None:
     transition = DELIVERY.step(step)
     wrong_state = DELIVERY.state_refusal(delivery.state_enum, transition, describe(delivery))
     return wrong_state or room_refusal(delivery, None, transition)
-
-
-def next_steps(delivery: Delivery, person: Any) -> list[Transition[DeliveryState]]:
-    """What `person` may do next with `delivery`: buttons, the API's `next_steps` and the
-    service's guard answer alike (automatic steps are never offered)."""
-    return [
-        t
-        for t in DELIVERY.available(delivery.state_enum)
-        if not t.automatic
-        and refusal_for(DELIVERY, t, delivery, person) is None
-        and room_refusal(delivery, person, t) is None
-    ]
 
 
 def check_record_time(person: Any, delivery: Delivery) -> None:

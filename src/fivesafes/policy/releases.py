@@ -24,7 +24,7 @@ from fivesafes.release.workflow import (
     RequestState,
 )
 from fivesafes.shared.refusals import AccessDenied, RuleViolation, passes, unseen
-from fivesafes.shared.workflow import Transition, refusal_for
+from fivesafes.shared.workflow import StepPolicy, Transition
 
 RULE = "R22"
 MEMBER_STEPS = frozenset({"submit", "withdraw"})
@@ -263,32 +263,12 @@ def room_refusal(
     return None
 
 
-def step_refusal(request: ReleaseRequest, person: Any, step: str) -> Exception | None:
-    """Why `person` may not take `step` on `request` now, or None when they may."""
-    transition = RELEASE_REQUEST.step(step)
-    refusal = refusal_for(RELEASE_REQUEST, transition, request, person, what=describe(request))
-    return refusal or room_refusal(request, person, transition)
-
-
-def check_step(person: Any, request: ReleaseRequest, step: str) -> None:
-    refusal = step_refusal(request, person, step)
-    if refusal is not None:
-        raise refusal
-
-
-def can_step(person: Any, request: ReleaseRequest, step: str) -> bool:
-    return step_refusal(request, person, step) is None
-
-
-def next_steps(request: ReleaseRequest, person: Any) -> list[Transition[RequestState]]:
-    """What `person` may do next with `request`: buttons, API and service answer alike."""
-    return [
-        t
-        for t in RELEASE_REQUEST.available(request.state_enum)
-        if not t.automatic
-        and refusal_for(RELEASE_REQUEST, t, request, person) is None
-        and room_refusal(request, person, t) is None
-    ]
+# What `person` may do next with a request: buttons, API and service answer alike.
+STEPS = StepPolicy(RELEASE_REQUEST, room_refusal, describe)
+step_refusal = STEPS.refusal
+check_step = STEPS.check
+can_step = STEPS.can
+next_steps = STEPS.next_steps
 
 
 # --- the release log, downloads and breaches -------------------------------------------------

@@ -11,38 +11,12 @@ from typing import Any
 from django.db.models import Count
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
-from django.utils.html import escape
 
 from fivesafes.audit.models import AuditEvent
 from fivesafes.release.models import ReleasedFile, ReleaseRequest
+from fivesafes.shared.charts import bars_svg
 
-WIDTH, HEIGHT, PAD = 640, 140, 24
 WEEKS = 12
-
-
-def bars_svg(points: list[tuple[str, int]], what: str) -> str:
-    """Bars for (label, count) points, labelled first and last, each with its title."""
-    if not points:
-        return ""
-    peak = max(n for _, n in points) or 1
-    bar = (WIDTH - 2 * PAD) / len(points)
-    parts = [
-        f'<svg viewBox="0 0 {WIDTH} {HEIGHT + PAD}" width="100%" role="img" '
-        f'aria-label="{escape(what)}, {escape(points[0][0])} to {escape(points[-1][0])}">'
-    ]
-    for i, (label, n) in enumerate(points):
-        h = (HEIGHT - PAD) * n / peak
-        parts.append(
-            f'<rect x="{PAD + i * bar:.1f}" y="{HEIGHT - h:.1f}" width="{max(bar - 2, 1):.1f}" '
-            f'height="{h:.1f}" fill="#1f5f99"><title>{escape(label)}: {n}</title></rect>'
-        )
-    for label, x, anchor in ((points[0][0], PAD, "start"), (points[-1][0], WIDTH - PAD, "end")):
-        parts.append(
-            f'<text x="{x}" y="{HEIGHT + 16}" font-size="12" text-anchor="{anchor}">'
-            f"{escape(label)}</text>"
-        )
-    parts.append(f'<text x="{PAD}" y="12" font-size="12">peak {peak}</text></svg>')
-    return "".join(parts)
 
 
 def requests_per_week(now: Any = None) -> list[tuple[str, int]]:

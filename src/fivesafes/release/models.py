@@ -12,7 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from fivesafes.release.workflow import EDITABLE_STATES, RequestState
+from fivesafes.release.workflow import EDITABLE_STATES, RELEASE_REQUEST, RequestState
+from fivesafes.shared.models import InMachine, optional, state_field
 
 USER = settings.AUTH_USER_MODEL
 # The file-store folder of the frozen copies.
@@ -25,16 +26,14 @@ class Verdict(models.TextChoices):
     REVIEW = "review", "Needs review by two checkers"
 
 
-class ReleaseRequest(models.Model):
+class ReleaseRequest(InMachine[RequestState], models.Model):
+    machine = RELEASE_REQUEST
+
     project = models.ForeignKey(
         "projects.Project", on_delete=models.PROTECT, related_name="release_requests"
     )
     author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="release_requests")
-    state = models.CharField(
-        max_length=20,
-        choices=[(s.value, s.label) for s in RequestState],
-        default=RequestState.DRAFT.value,
-    )
+    state = state_field(RELEASE_REQUEST, max_length=20)
     # Each return starts a new round of reviews: votes of earlier rounds no longer count.
     round = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
@@ -50,15 +49,9 @@ class ReleaseRequest(models.Model):
     route_reasons = models.JSONField(
         default=list, blank=True, help_text="Why the checks routed the request as they did."
     )
-    first_reviewer = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    second_reviewer = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    first_reviewer = optional()
+    second_reviewer = optional()
+    decided_by = optional()
     decision_note = models.TextField(blank=True)
 
     class Meta:
@@ -70,10 +63,6 @@ class ReleaseRequest(models.Model):
     @property
     def reference(self) -> str:
         return f"R-{self.pk}"
-
-    @property
-    def state_enum(self) -> RequestState:
-        return RequestState(self.state)
 
     @property
     def with_author(self) -> bool:
@@ -117,9 +106,7 @@ class RequestFile(models.Model):
     check_record = models.JSONField(null=True, blank=True)
     # The outcome of the two checkers' votes (or of their consolidation).
     decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
-    consolidated_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    consolidated_by = optional()
     consolidation_note = models.TextField(blank=True)
 
     class Meta:
@@ -177,13 +164,9 @@ class ReleasedFile(models.Model):
         default=False, help_text="Drawn to be looked at by a checker after its release."
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    withdrawn_by = optional()
     withdrawal_reason = models.TextField(blank=True)
-    breach = models.ForeignKey(
-        "people.Breach", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    breach = optional("people.Breach")
 
     class Meta:
         ordering = ["-released_at", "-pk"]

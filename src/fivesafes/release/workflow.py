@@ -12,41 +12,23 @@ the batch releases what is approved. Members withdraw a request while it is with
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from fivesafes.policy.permissions import Permission
+from fivesafes.shared.labels import Labelled
 from fivesafes.shared.workflow import StateMachine, Steps, machine
 
 
-class RequestState(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    CHECKED = "checked"
-    PARTIALLY_REVIEWED = "partially_reviewed"
-    REVIEWED = "reviewed"
-    APPROVED = "approved"
-    RETURNED = "returned"
-    REJECTED = "rejected"
-    RELEASED = "released"
-    WITHDRAWN = "withdrawn"
+class RequestState(Labelled):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted: automatic checks running"
+    CHECKED = "checked", "Checked: waiting for two checkers"
+    PARTIALLY_REVIEWED = "partially_reviewed", "Reviewed by one checker"
+    REVIEWED = "reviewed", "Reviewed by two checkers"
+    APPROVED = "approved", "Approved: released in the next batch"
+    RETURNED = "returned", "Returned to the researcher"
+    REJECTED = "rejected", "Rejected"
+    RELEASED = "released", "Released"
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
-    @property
-    def label(self) -> str:
-        return STATE_LABELS[self]
-
-
-STATE_LABELS = {
-    RequestState.DRAFT: "Draft",
-    RequestState.SUBMITTED: "Submitted: automatic checks running",
-    RequestState.CHECKED: "Checked: waiting for two checkers",
-    RequestState.PARTIALLY_REVIEWED: "Reviewed by one checker",
-    RequestState.REVIEWED: "Reviewed by two checkers",
-    RequestState.APPROVED: "Approved: released in the next batch",
-    RequestState.RETURNED: "Returned to the researcher",
-    RequestState.REJECTED: "Rejected",
-    RequestState.RELEASED: "Released",
-    RequestState.WITHDRAWN: "Withdrawn",
-}
 
 S = RequestState
 P = Permission

@@ -20,6 +20,7 @@ from ninja import Field, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination
 
+from fivesafes.shared.inputs import TextIn as TextIn  # the one body of one text
 from fivesafes.shared.refusals import AccessDenied, RuleViolation
 
 T = TypeVar("T")
@@ -175,6 +176,7 @@ def on(
     return run
 
 
+# A body of one text (a question, an answer, a reason), every room's under the one name.
 class Paging(LimitOffsetPagination):
     """`limit`/`offset` paging that answers `{"items": [...], "count": total}`, bounded."""
 

@@ -405,3 +405,59 @@ def steps_for(
         and refusal_for(sm, t, obj, actor, state=state, earlier=earlier) is None
         and (extra is None or extra(t))
     ]
+
+
+RoomRefusal = Callable[[Any, Any, "Transition[Any]"], Exception | None]
+
+
+@dataclass(frozen=True)
+class StepPolicy(Generic[S]):
+    """A room's one answer to "may this person take this step on this object now": the
+    machine's conditions (`refusal_for`: state, permission, owner, four eyes) and then the
+    room's own, `room(obj, person, transition)`. The room's policy module names the answers
+    `step_refusal`, `check_step`, `can_step` and `next_steps`, so the buttons, the API's
+    `next_steps` and the service's guard are the one answer.
+
+    `describe(obj)` names the object in a refusal; `earlier(obj, person)` says which earlier
+    roles the person filled (see `refusal_for`); `offered(obj, transition)` holds back a step
+    from `next_steps` only (a fast track offered to an eligible object alone)."""
+
+    sm: StateMachine[S]
+    room: RoomRefusal
+    describe: Callable[[Any], str] = str
+    earlier: Callable[[Any, Any], Earlier | None] | None = None
+    offered: Callable[[Any, Transition[S]], bool] | None = None
+
+    def _earlier(self, obj: Any, person: Any) -> Earlier | None:
+        return self.earlier(obj, person) if self.earlier is not None else None
+
+    def refusal(self, obj: Any, person: Any, step: str) -> Exception | None:
+        """Why `person` may not take `step` on `obj` now, or None when they may."""
+        transition = self.sm.step(step)
+        earlier = self._earlier(obj, person)
+        what = self.describe(obj)
+        refusal = refusal_for(self.sm, transition, obj, person, earlier=earlier, what=what)
+        return refusal or self.room(obj, person, transition)
+
+    def check(self, person: Any, obj: Any, step: str) -> None:
+        refusal = self.refusal(obj, person, step)
+        if refusal is not None:
+            raise refusal
+
+    def can(self, person: Any, obj: Any, step: str) -> bool:
+        return self.refusal(obj, person, step) is None
+
+    def recheck(self, step: Step[S]) -> None:
+        """The room's conditions asked again of the locked object: a walker's `check` hook."""
+        refusal = self.room(step.obj, step.actor, step.transition)
+        if refusal is not None:
+            raise refusal
+
+    def next_steps(self, obj: Any, person: Any) -> list[Transition[S]]:
+        """The steps `person` may take on `obj` now, in the table's order (never automatic)."""
+        offered = self.offered
+
+        def allowed(t: Transition[S]) -> bool:
+            return self.room(obj, person, t) is None and (offered is None or offered(obj, t))
+
+        return steps_for(self.sm, obj, person, earlier=self._earlier(obj, person), extra=allowed)

@@ -8,11 +8,12 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from fivesafes.delivery.models import Delivery, StaffTime
+from fivesafes.delivery.models import Delivery
 from fivesafes.policy import deliveries as policy
+from fivesafes.shared.api import linked
 
 
-class FileOut(Schema):
+class DeliveryFileOut(Schema):
     name: str
     rows: int
     bytes: int
@@ -21,7 +22,7 @@ class FileOut(Schema):
 
 class DeliveryOut(Schema):
     id: int
-    project: str
+    project: str = linked("project.number")
     number: int
     state: str
     engine: str
@@ -41,12 +42,8 @@ class DeliveryOut(Schema):
     population_size: int | None
     sample_size: int | None
     rows: int
-    files: list[FileOut]
+    files: list[DeliveryFileOut]
     error: str
-
-    @staticmethod
-    def resolve_project(d: Delivery) -> str:
-        return d.project.number
 
 
 class DeliveryDetailOut(DeliveryOut):
@@ -66,17 +63,17 @@ class DeliveryDetailOut(DeliveryOut):
         return [t.name for t in policy.next_steps(d, asker)]
 
 
-class PlanIn(Schema):
+class PlanIn(In):
     formats: list[str] = Field(
         default_factory=list, description="Copies besides Parquet: any of csv, dta, sav."
     )
 
 
-class NoteIn(Schema):
+class DeliveryNoteIn(In):
     note: str = Field("", max_length=500)
 
 
-class TimeIn(Schema):
+class TimeIn(In):
     line: str = Field(..., max_length=40, description="The quote line's price-list code.")
     hours: Decimal = Field(..., gt=0, le=1000)
     note: str = Field("", max_length=300)
@@ -88,8 +85,4 @@ class TimeOut(Schema):
     hours: Decimal
     note: str
     recorded_at: datetime
-    recorded_by: str
-
-    @staticmethod
-    def resolve_recorded_by(t: StaffTime) -> str:
-        return t.recorded_by.get_username()
+    recorded_by: str = linked("recorded_by.username")

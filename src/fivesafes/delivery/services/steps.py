@@ -10,17 +10,10 @@ from typing import Any
 from django.db import IntegrityError
 
 from fivesafes.delivery.models import Delivery
-from fivesafes.delivery.workflow import DELIVERY, DeliveryState
+from fivesafes.delivery.workflow import DELIVERY
 from fivesafes.policy import deliveries as policy
 from fivesafes.shared import workflow
 from fivesafes.shared.refusals import RuleViolation
-
-
-def _check(step: workflow.Step[DeliveryState]) -> None:
-    """The room's conditions, checked again under the lock (a person's, or the system's)."""
-    refusal = policy.room_refusal(step.obj, step.actor, step.transition)
-    if refusal is not None:
-        raise refusal
 
 
 def hooks(
@@ -31,7 +24,8 @@ def hooks(
         lock=lambda delivery: (
             Delivery.objects.select_for_update().select_related("project").get(pk=delivery.pk)
         ),
-        check=_check,
+        # The room's conditions, checked again under the lock (a person's, or the system's).
+        check=policy.STEPS.recheck,
         before=before or {},
         after=after or {},
         snapshot=("state",),

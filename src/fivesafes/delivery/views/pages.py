@@ -202,12 +202,7 @@ def record_time(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: staff_time.record_time(
-            actor=request.user,
-            delivery=delivery,
-            line=data["line"],
-            hours=data["hours"],
-            note=data["note"],
-            request=request,
+            actor=request.user, delivery=delivery, request=request, **data
         ),
         done=lambda entry: back,
         again=lambda form: render(

@@ -18,9 +18,8 @@ from fivesafes.people.api.schemas import (
     ApplyAgainIn,
     ApplyIn,
     CaseOut,
+    CaseQuestionOut,
     CaseStepIn,
-    QuestionOut,
-    TextIn,
 )
 from fivesafes.people.models import Authorisation, ClarifyingQuestion, Institution
 from fivesafes.people.services import authorisation as service
@@ -29,7 +28,7 @@ from fivesafes.people.workflow import CASE
 from fivesafes.policy.authorisations import check_see_case
 from fivesafes.policy.institutions import check_see_institution
 from fivesafes.policy.permissions import Permission as P
-from fivesafes.shared.api import Call, Fields, body, create, load, on
+from fivesafes.shared.api import Call, Fields, TextIn, body, create, load, on
 
 NO_FILE = File(None)  # an optional file part of a multipart form
 
@@ -92,10 +91,11 @@ router = routes(
         Op("POST", f"{CASE_PATH}/credibility", CaseOut, "Record the credibility assessment (R6)",
            P.EVALUATE_AUTHORISATIONS, _on_case(service.record_credibility, _text("assessment")),
            "credibility", body=TextIn),
-        Op("POST", f"{CASE_PATH}/questions", QuestionOut, "Ask the applicant a question",
+        Op("POST", f"{CASE_PATH}/questions", CaseQuestionOut, "Ask the applicant a question",
            P.EVALUATE_AUTHORISATIONS, _on_case(service.ask_question, _text("question")), "ask",
            body=TextIn, status=201),
-        Op("POST", "/questions/{question_id}/answer", QuestionOut, "Answer a clarifying question",
+        Op("POST", "/questions/{question_id}/answer", CaseQuestionOut,
+           "Answer a clarifying question",
            P.APPLY_FOR_AUTHORISATION,
            on(queries.question_rows, "question", service.answer_question,
               check=_check_see_question, fields=_text("answer")),

@@ -8,13 +8,13 @@ from ninja.files import UploadedFile
 from fivesafes.api.operations import Op, routes
 from fivesafes.people import queries
 from fivesafes.people.api.researchers import person
-from fivesafes.people.api.schemas import BreachIn, BreachOut, DecisionIn, EvidenceOut, TextIn
+from fivesafes.people.api.schemas import BreachOut, BreachReportIn, DecisionIn, EvidenceOut
 from fivesafes.people.models import Breach, BreachEvidence
 from fivesafes.people.services import sanctions as service
 from fivesafes.people.views.documents import send_file
 from fivesafes.policy import sanctions as policy
 from fivesafes.policy.permissions import Permission as P
-from fivesafes.shared.api import Call, create, load, on, read
+from fivesafes.shared.api import Call, TextIn, create, load, on, read
 
 
 def _evidence(call: Call) -> Any:
@@ -33,7 +33,7 @@ router = routes(
         Op("POST", "/breaches", BreachOut, "Report a breach (R24)", P.REPORT_BREACHES,
            create(service.report_breach,
                   lambda call: call.payload.dict() | {"researcher": person(call.payload.researcher)}),
-           "report_breach", body=BreachIn, status=201),
+           "report_breach", body=BreachReportIn, status=201),
         Op("GET", BREACH, BreachOut, "One breach case",
            P.VIEW_PEOPLE_CASES, read(queries.breaches), "breach_detail"),
         Op("POST", f"{BREACH}/evidence", list[EvidenceOut],

@@ -14,7 +14,6 @@ from ninja import Schema
 
 from fivesafes.shared.api import caller, linked
 from fivesafes.shared.inputs import In
-from fivesafes.shared.inputs import TextIn as TextIn
 
 
 def _request_user(context: Any) -> Any:
@@ -78,7 +77,7 @@ class BankQuestionIn(In):
     active: bool = True
 
 
-class BreachIn(In):
+class BreachReportIn(In):
     researcher: str
     what_happened: str
     evidence: str
@@ -137,7 +136,7 @@ class CaseOut(Schema):
         return [t.name for t in next_steps(_request_user(context), case)]
 
 
-class QuestionOut(Schema):
+class CaseQuestionOut(Schema):
     id: int
     question: str
     answer: str

@@ -7,9 +7,9 @@ from fivesafes.policy import projects as projects_policy
 from fivesafes.policy.permissions import Permission as P
 from fivesafes.projects import queries
 from fivesafes.projects.api.common import PROJECTS, afresh, on_project
-from fivesafes.projects.api.schemas import ApplicationOut, ProjectDetailOut, ProjectOut, TextIn
+from fivesafes.projects.api.schemas import ApplicationOut, ProjectDetailOut, ProjectOut
 from fivesafes.projects.services import projects as project_service
-from fivesafes.shared.api import read
+from fivesafes.shared.api import TextIn, read
 
 # The list lives on the package's root router (`list_router`): a topic router mounted at ""
 # would answer it at "/" instead of at `/api/v1/projects`.

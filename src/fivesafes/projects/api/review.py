@@ -15,13 +15,12 @@ from fivesafes.projects.api.schemas import (
     ApplicationStepIn,
     AssignIn,
     ProjectOut,
-    TextIn,
 )
 from fivesafes.projects.models import ApplicationQuestion
 from fivesafes.projects.services import assignment, decisions
 from fivesafes.projects.services import projects as project_service
 from fivesafes.projects.workflow import APPLICATION
-from fivesafes.shared.api import Call, Fields, body, on
+from fivesafes.shared.api import Call, Fields, TextIn, body, on
 
 
 def _assign(call: Call) -> dict[str, Any]:

@@ -19,7 +19,6 @@ from fivesafes.projects.services.applications import current_findings
 from fivesafes.projects.services.projects import changes_of, project_timeline
 from fivesafes.shared.api import linked
 from fivesafes.shared.inputs import In
-from fivesafes.shared.inputs import TextIn as TextIn
 
 
 def _name(person: Any) -> str | None:

@@ -75,13 +75,6 @@ def deletion_deadline_of(application: Application, given: date | None) -> date:
 # The per-step hooks of the walker (`fivesafes.shared.workflow.take_step`).
 
 
-def _room_check(step: workflow.Step[ApplicationState]) -> None:
-    """The policy's conditions besides the machine's: members, assignment, closed project."""
-    refusal = policy.room_refusal(step.obj, step.actor, step.transition)
-    if refusal is not None:
-        raise refusal
-
-
 def _submit(step: workflow.Step[ApplicationState]) -> None:
     application = step.obj
     _refuse_blocking(application, "Submission")
@@ -150,7 +143,8 @@ _AFTER: dict[str, workflow.Hook] = {"submit": _refresh_findings, "approve": _app
 
 HOOKS = workflow.Hooks(
     lock=lock,
-    check=_room_check,
+    # The policy's conditions besides the machine's: members, assignment, closed project.
+    check=policy.STEPS.recheck,
     before={
         "submit": _submit,
         "start_review": _start_review,

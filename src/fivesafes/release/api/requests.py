@@ -1,16 +1,13 @@
 """Release requests over the API: list, start, read with the checks and the asker's
 `next_steps`, files (add, update, withdraw), steps, votes, consolidation and the checkers'
-queue. The same policy and services as the pages."""
+queue. The same policy and services as the pages, one `Op` row each."""
 
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Status
-from ninja.pagination import paginate
 
-from fivesafes.api.security import api_requires
+from fivesafes.api.operations import Op, routes
 from fivesafes.policy import releases as policy
 from fivesafes.policy.permissions import Permission as P
 from fivesafes.projects.models import Project
@@ -27,183 +24,83 @@ from fivesafes.release.api.schemas import (
 )
 from fivesafes.release.models import ReleaseRequest, RequestFile
 from fivesafes.release.services import requests as service
-from fivesafes.shared.api import Paging, call_service, caller, load
+from fivesafes.shared.api import Call, Check, Run, body, call_service, load, on, read
 
-router = Router()
-
-
-@router.get("/requests", response=list[RequestRow], summary="Release requests you may see")
-@api_requires(P.VIEW_DASHBOARD)
-@paginate(Paging)
-def request_list(request: HttpRequest) -> QuerySet[ReleaseRequest]:
-    return queries.visible_requests(caller(request))
-
-
-@router.get("/queue", response=list[RequestRow], summary="Requests waiting for checkers")
-@api_requires(P.REVIEW_OUTPUTS)
-@paginate(Paging)
-def review_queue(request: HttpRequest) -> list[ReleaseRequest]:
-    return queries.review_queue()
-
-
-@router.post(
-    "/projects/{project_id}/requests",
-    response={201: RequestOut},
-    summary="Start a release request for a project of yours",
-)
-@api_requires(P.WORK_IN_PROJECTS)
-def create_request(request: HttpRequest, project_id: int) -> Status:
-    project: Project = load(request, Project, policy.check_create, pk=project_id)
-    made = call_service(
-        lambda: service.create(actor=caller(request), project=project, request=request)
-    )
-    return Status(201, made)
+REQUESTS = ReleaseRequest.objects.select_related("project", "author")
+FILES = RequestFile.objects.select_related("request__project")
 
 
 def _request(request: HttpRequest, request_id: int) -> ReleaseRequest:
-    return load(
-        request,
-        ReleaseRequest.objects.select_related("project", "author"),
-        policy.check_see,
-        pk=request_id,
-    )
+    """The request with its checks, for someone who may see it (every change answers it)."""
+    return load(request, REQUESTS, policy.check_see, pk=request_id)
 
 
-@router.get("/requests/{request_id}", response=RequestOut, summary="A request and its checks")
-@api_requires(P.VIEW_DASHBOARD)
-def request_detail(request: HttpRequest, request_id: int) -> ReleaseRequest:
-    return _request(request, request_id)
+def _on_file(service_fn: Any, check: Check) -> Run:
+    """Load the file at the path's id through `check(person, its request)`, run the service
+    on it with the body's fields, and answer with its request as it is now."""
+
+    def run(call: Call) -> ReleaseRequest:
+        file = load(call.request, FILES, lambda person, f: check(person, f.request), pk=call.pk)
+        values = body(call)
+        call_service(lambda: service_fn(actor=call.user, file=file, request=call.request, **values))
+        return _request(call.request, file.request_id)
+
+    return run
 
 
-@router.post("/requests/{request_id}/files", response={201: RequestOut}, summary="Add a file")
-@api_requires(P.WORK_IN_PROJECTS)
-def add_file(request: HttpRequest, request_id: int, payload: FileIn) -> Status:
-    release: ReleaseRequest = load(request, ReleaseRequest, policy.check_edit, pk=request_id)
-    call_service(
-        lambda: service.add_file(
-            actor=caller(request),
-            release=release,
-            path=payload.path,
-            context=payload.context,
-            exception=payload.exception,
-            declarations=payload.declarations,
-            request=request,
-        )
-    )
-    return Status(201, _request(request, request_id))
-
-
-def _file(request: HttpRequest, file_id: int, check: Any) -> RequestFile:
-    return load(
-        request,
-        RequestFile.objects.select_related("request__project"),
-        lambda person, f: check(person, f),
-        pk=file_id,
-    )
-
-
-@router.put("/files/{file_id}", response=RequestOut, summary="Update a file (reviews reset)")
-@api_requires(P.WORK_IN_PROJECTS)
-def update_file(request: HttpRequest, file_id: int, payload: FileChangesIn) -> ReleaseRequest:
-    file = _file(request, file_id, lambda p, f: policy.check_edit(p, f.request))
-    call_service(
-        lambda: service.update_file(
-            actor=caller(request),
-            file=file,
-            context=payload.context,
-            exception=payload.exception,
-            declarations=payload.declarations,
-            request=request,
-        )
-    )
-    return _request(request, file.request_id)
-
-
-@router.post("/files/{file_id}/withdraw", response=RequestOut, summary="Withdraw a file")
-@api_requires(P.WORK_IN_PROJECTS)
-def withdraw_file(request: HttpRequest, file_id: int) -> ReleaseRequest:
-    file = _file(request, file_id, lambda p, f: policy.check_edit(p, f.request))
-    call_service(lambda: service.withdraw_file(actor=caller(request), file=file, request=request))
-    return _request(request, file.request_id)
-
-
-@router.post(
-    "/requests/{request_id}/steps/{step}",
-    response=RequestOut,
-    summary="Take a step: submit, withdraw, first_review, second_review, approve, "
-    "return_to_author, reject",
-)
-@api_requires(P.VIEW_DASHBOARD)
-def take_step(request: HttpRequest, request_id: int, step: str, payload: NoteIn) -> Any:
-    release = _request(request, request_id)
-    if step in ("first_review", "second_review"):
-        call_service(
-            lambda: service.submit_review(actor=caller(request), release=release, request=request)
-        )
-    else:
-        call_service(
-            lambda: service.take_step(
-                actor=caller(request),
-                release=release,
-                step=step,
-                note=payload.note,
-                request=request,
-            )
-        )
-    return _request(request, request_id)
-
-
-@router.post("/files/{file_id}/votes", response=RequestOut, summary="Vote on a file")
-@api_requires(P.REVIEW_OUTPUTS)
-def vote(request: HttpRequest, file_id: int, payload: VoteIn) -> ReleaseRequest:
-    file = _file(request, file_id, lambda p, f: policy.check_review(p, f.request))
-    call_service(
-        lambda: service.vote(
-            actor=caller(request),
-            file=file,
-            decision=payload.decision,
-            comment=payload.comment,
-            request=request,
-        )
-    )
-    return _request(request, file.request_id)
-
-
-@router.post(
-    "/files/{file_id}/consolidation",
-    response=RequestOut,
-    summary="Settle the two checkers' disagreement on a file",
-)
-@api_requires(P.REVIEW_OUTPUTS)
-def consolidate(request: HttpRequest, file_id: int, payload: ConsolidateIn) -> ReleaseRequest:
-    file = _file(request, file_id, lambda p, f: policy.check_review(p, f.request))
-    call_service(
-        lambda: service.consolidate(
-            actor=caller(request),
-            file=file,
-            decision=payload.decision,
-            note=payload.note,
-            request=request,
-        )
-    )
-    return _request(request, file.request_id)
-
-
-@router.post(
-    "/projects/{project_id}/sampling",
-    response=dict[str, Any],
-    summary="Set the share of a project's passing requests that go to two checkers",
-)
-@api_requires(P.REVIEW_OUTPUTS)
-def set_sampling(request: HttpRequest, project_id: int, payload: SamplingIn) -> dict[str, Any]:
-    project = get_object_or_404(Project, pk=project_id)
+def _sampling(call: Call) -> dict[str, Any]:
+    project = get_object_or_404(Project, pk=call.pk)
     sampling = call_service(
         lambda: service.set_project_sample_rate(
-            actor=caller(request),
-            project=project,
-            rate=payload.rate,
-            reason=payload.reason,
-            request=request,
+            actor=call.user, project=project, request=call.request, **body(call)
         )
     )
     return {"project": project.number, "rate": sampling.rate, "reason": sampling.reason}
+
+
+def _request_now(call: Call, _done: Any) -> ReleaseRequest:
+    return _request(call.request, call.pk)
+
+
+router = routes(
+    __name__,
+    [
+        Op("GET", "/requests", list[RequestRow], "Release requests you may see",
+           P.VIEW_DASHBOARD, lambda call: queries.visible_requests(call.user), "request_list",
+           paged=True),
+        Op("GET", "/queue", list[RequestRow], "Requests waiting for checkers",
+           P.REVIEW_OUTPUTS, lambda call: queries.review_queue(), "review_queue", paged=True),
+        Op("POST", "/projects/{project_id}/requests", RequestOut,
+           "Start a release request for a project of yours", P.WORK_IN_PROJECTS,
+           on(Project, "project", service.create, check=policy.check_create), "create_request",
+           status=201),
+        Op("GET", "/requests/{request_id}", RequestOut, "A request and its checks",
+           P.VIEW_DASHBOARD, read(REQUESTS, policy.check_see), "request_detail"),
+        Op("POST", "/requests/{request_id}/files", RequestOut, "Add a file", P.WORK_IN_PROJECTS,
+           on(ReleaseRequest, "release", service.add_file, check=policy.check_edit,
+              answer=_request_now),
+           "add_file", body=FileIn, status=201),
+        Op("PUT", "/files/{file_id}", RequestOut, "Update a file (reviews reset)",
+           P.WORK_IN_PROJECTS, _on_file(service.update_file, policy.check_edit), "update_file",
+           body=FileChangesIn),
+        Op("POST", "/files/{file_id}/withdraw", RequestOut, "Withdraw a file",
+           P.WORK_IN_PROJECTS, _on_file(service.withdraw_file, policy.check_edit),
+           "withdraw_file"),
+        Op("POST", "/requests/{request_id}/steps/{step}", RequestOut,
+           "Take a step: submit, withdraw, first_review, second_review, approve, "
+           "return_to_author, reject", P.VIEW_DASHBOARD,
+           on(REQUESTS, "release", service.take_asked_step, check=policy.check_see,
+              fields=lambda call: {"step": call.path["step"]} | body(call),
+              answer=_request_now),
+           "take_step", body=NoteIn),
+        Op("POST", "/files/{file_id}/votes", RequestOut, "Vote on a file", P.REVIEW_OUTPUTS,
+           _on_file(service.vote, policy.check_review), "vote", body=VoteIn),
+        Op("POST", "/files/{file_id}/consolidation", RequestOut,
+           "Settle the two checkers' disagreement on a file", P.REVIEW_OUTPUTS,
+           _on_file(service.consolidate, policy.check_review), "consolidate",
+           body=ConsolidateIn),
+        Op("POST", "/projects/{project_id}/sampling", dict[str, Any],
+           "Set the share of a project's passing requests that go to two checkers",
+           P.REVIEW_OUTPUTS, _sampling, "set_sampling", body=SamplingIn),
+    ],
+)  # fmt: skip

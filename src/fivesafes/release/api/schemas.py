@@ -11,6 +11,7 @@ from ninja import Field, Schema
 
 from fivesafes.policy import releases as policy
 from fivesafes.release import queries
+from fivesafes.shared.api import linked
 
 
 def _name(person: Any) -> str | None:
@@ -69,8 +70,8 @@ class FileOut(Schema):
 class RequestOut(Schema):
     id: int
     reference: str
-    project: str
-    author: str
+    project: str = linked("project.number")
+    author: str = linked("author.username")
     state: str
     state_label: str
     round: int
@@ -87,14 +88,6 @@ class RequestOut(Schema):
     check_job: str
     files: list[FileOut]
     next_steps: list[str]
-
-    @staticmethod
-    def resolve_project(r: Any) -> str:
-        return str(r.project.number)
-
-    @staticmethod
-    def resolve_author(r: Any) -> str:
-        return str(r.author.get_username())
 
     @staticmethod
     def resolve_route_reasons(r: Any, context: Any) -> list[str]:
@@ -127,27 +120,19 @@ class RequestOut(Schema):
 class RequestRow(Schema):
     id: int
     reference: str
-    project: str
-    author: str
+    project: str = linked("project.number")
+    author: str = linked("author.username")
     state: str
     sampled: bool
     risk_factors: list[str]
     submitted_at: datetime | None
 
-    @staticmethod
-    def resolve_project(r: Any) -> str:
-        return str(r.project.number)
-
-    @staticmethod
-    def resolve_author(r: Any) -> str:
-        return str(r.author.get_username())
-
 
 class ReleasedOut(Schema):
     id: int
     name: str
-    project: str
-    request: str
+    project: str = linked("project.number")
+    request: str = linked("request.reference")
     sha256: str
     size: int
     checks: dict[str, Any]
@@ -160,46 +145,38 @@ class ReleasedOut(Schema):
     withdrawal_reason: str
     breach: int | None = Field(None, alias="breach_id")
 
-    @staticmethod
-    def resolve_project(e: Any) -> str:
-        return str(e.project.number)
 
-    @staticmethod
-    def resolve_request(e: Any) -> str:
-        return str(e.request.reference)
-
-
-class FileIn(Schema):
+class FileIn(In):
     path: str
     context: str
     exception: str = ""
     declarations: dict[str, str] = Field(default_factory=dict)
 
 
-class FileChangesIn(Schema):
+class FileChangesIn(In):
     context: str
     exception: str = ""
     declarations: dict[str, str] = Field(default_factory=dict)
 
 
-class NoteIn(Schema):
+class NoteIn(In):
     note: str = ""
 
 
-class VoteIn(Schema):
+class VoteIn(In):
     decision: str = Field(description="approve, changes or reject")
     comment: str = ""
 
 
-class ConsolidateIn(Schema):
+class ConsolidateIn(In):
     decision: str = Field(description="approve, changes or reject")
     note: str
 
 
-class BreachIn(Schema):
+class BreachIn(In):
     what_happened: str
 
 
-class SamplingIn(Schema):
+class SamplingIn(In):
     rate: float = Field(ge=0.0, le=1.0, description="the share of passing requests sampled")
     reason: str

@@ -144,12 +144,13 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     return run_action(
         request,
         lambda: releasing.download(actor=request.user, released=released, request=request),
-        done=lambda got: _attachment(*got),
+        done=lambda got: attachment(*got),
         failed=lambda: redirect("release:my_requests"),
     )
 
 
-def _attachment(name: str, content: bytes) -> HttpResponse:
+def attachment(name: str, content: bytes) -> HttpResponse:
+    """A released file as a download (the page's and the API's), its name made safe."""
     response = HttpResponse(content, content_type="application/octet-stream")
     safe = "".join(c for c in name if c.isalnum() or c in "._-") or "output"
     response["Content-Disposition"] = f'attachment; filename="{safe}"'

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -168,15 +169,7 @@ def add_file(request: HttpRequest, pk: int) -> HttpResponse:
     return form_action(
         request,
         form,
-        lambda data: service.add_file(
-            actor=request.user,
-            release=release,
-            path=data["path"],
-            context=data["context"],
-            exception=data["exception"],
-            declarations=data["declarations"],
-            request=request,
-        ),
+        lambda data: service.add_file(actor=request.user, release=release, request=request, **data),
         done=_back(pk),
         again=again,
         success=lambda f: f"{f.path} added.",
@@ -191,42 +184,43 @@ def _file(request: HttpRequest, pk: int) -> RequestFile:
     return file
 
 
+def _on_file(
+    request: HttpRequest,
+    pk: int,
+    call: Callable[..., Any],
+    success: str,
+    form_class: type[forms.Form] | None = None,
+    prefix: str = "",
+) -> HttpResponse:
+    """A button or form of one file on the request page: `call(actor=, file=, request=,
+    **the form's fields)`, then back to the request page with what happened or the refusal.
+    `success` names the file as `{path}`; a form's fields carry `prefix` and the file's id."""
+    file = _file(request, pk)
+    back = _back(file.request_id)
+    if request.method != "POST":
+        return back()
+    said = success.format(path=file.path)
+
+    def run(data: dict[str, Any]) -> Any:
+        return call(actor=request.user, file=file, request=request, **data)
+
+    if form_class is None:
+        return run_action(request, lambda: run({}), done=back, failed=back, success=said)
+    form = form_class(request.POST, prefix=f"{prefix}{file.pk}")
+    return _submit(request, form, run, back, said)
+
+
 @requires(Permission.WORK_IN_PROJECTS)
 @shows_refusals
 def update_file(request: HttpRequest, pk: int) -> HttpResponse:
-    file = _file(request, pk)
-    if request.method != "POST":
-        return redirect("release:request", pk=file.request_id)
-    form = UpdateFileForm(request.POST, prefix=f"u{file.pk}")
-    return _submit(
-        request,
-        form,
-        lambda data: service.update_file(
-            actor=request.user,
-            file=file,
-            context=data["context"],
-            exception=data["exception"],
-            declarations=data["declarations"],
-            request=request,
-        ),
-        _back(file.request_id),
-        f"{file.path} updated; its reviews start again.",
-    )
+    said = "{path} updated; its reviews start again."
+    return _on_file(request, pk, service.update_file, said, UpdateFileForm, "u")
 
 
 @requires(Permission.WORK_IN_PROJECTS)
 @shows_refusals
 def withdraw_file(request: HttpRequest, pk: int) -> HttpResponse:
-    file = _file(request, pk)
-    if request.method != "POST":
-        return redirect("release:request", pk=file.request_id)
-    return run_action(
-        request,
-        lambda: service.withdraw_file(actor=request.user, file=file, request=request),
-        done=_back(file.request_id),
-        failed=_back(file.request_id),
-        success=f"{file.path} withdrawn from the request.",
-    )
+    return _on_file(request, pk, service.withdraw_file, "{path} withdrawn from the request.")
 
 
 STEP_WORDS = {
@@ -249,58 +243,29 @@ def take_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
 
-    def call() -> Any:
-        if step in ("first_review", "second_review"):
-            return service.submit_review(actor=request.user, release=release, request=request)
-        return service.take_step(
+    return run_action(
+        request,
+        lambda: service.take_asked_step(
             actor=request.user, release=release, step=step, note=note, request=request
-        )
-
-    return run_action(request, call, done=_back(pk), failed=_back(pk), success=STEP_WORDS[step])
+        ),
+        done=_back(pk),
+        failed=_back(pk),
+        success=STEP_WORDS[step],
+    )
 
 
 @requires(Permission.REVIEW_OUTPUTS)
 @shows_refusals
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
-    file = _file(request, pk)
-    if request.method != "POST":
-        return redirect("release:request", pk=file.request_id)
-    form = VoteForm(request.POST, prefix=f"f{file.pk}")
-    return _submit(
-        request,
-        form,
-        lambda data: service.vote(
-            actor=request.user,
-            file=file,
-            decision=data["decision"],
-            comment=data["comment"],
-            request=request,
-        ),
-        _back(file.request_id),
-        f"Your vote on {file.path} is recorded.",
-    )
+    said = "Your vote on {path} is recorded."
+    return _on_file(request, pk, service.vote, said, VoteForm, "f")
 
 
 @requires(Permission.REVIEW_OUTPUTS)
 @shows_refusals
 def consolidate(request: HttpRequest, pk: int) -> HttpResponse:
-    file = _file(request, pk)
-    if request.method != "POST":
-        return redirect("release:request", pk=file.request_id)
-    form = ConsolidateForm(request.POST, prefix=f"c{file.pk}")
-    return _submit(
-        request,
-        form,
-        lambda data: service.consolidate(
-            actor=request.user,
-            file=file,
-            decision=data["decision"],
-            note=data["note"],
-            request=request,
-        ),
-        _back(file.request_id),
-        f"The outcome of {file.path} is settled.",
-    )
+    said = "The outcome of {path} is settled."
+    return _on_file(request, pk, service.consolidate, said, ConsolidateForm, "c")
 
 
 def _submit(
