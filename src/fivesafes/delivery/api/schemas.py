@@ -11,6 +11,7 @@ from ninja import Field, Schema
 from fivesafes.delivery.models import Delivery
 from fivesafes.policy import deliveries as policy
 from fivesafes.shared.api import linked
+from fivesafes.shared.inputs import In
 
 
 class DeliveryFileOut(Schema):

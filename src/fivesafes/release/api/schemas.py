@@ -12,6 +12,7 @@ from ninja import Field, Schema
 from fivesafes.policy import releases as policy
 from fivesafes.release import queries
 from fivesafes.shared.api import linked
+from fivesafes.shared.inputs import In
 
 
 def _name(person: Any) -> str | None:
