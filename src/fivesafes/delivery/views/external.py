@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from fivesafes.delivery.models import Delivery, ExternalUpload, Reidentification
@@ -102,7 +103,11 @@ def _too_large(request: HttpRequest) -> bool:
     return length > external.max_bytes() + FRAMING_BYTES
 
 
+# Exempt from the CSRF check, which would read (and spool to disk) the whole body before the
+# size check: the page has no session to ride on, and the token in its address is the secret
+# a forged request would need.
 @public
+@csrf_exempt
 @never_cache
 def upload_page(request: HttpRequest, token: str) -> HttpResponse:
     """The data owner's page behind the one-time link (no account; the token is the key)."""
@@ -114,11 +119,13 @@ def upload_page(request: HttpRequest, token: str) -> HttpResponse:
     if request.method != "POST":
         return render(request, "delivery/upload.html", context | {"form": UploadForm()})
     if _too_large(request):
-        form = UploadForm()
-        form.add_error(
-            "file", f"The file is larger than {context['max_mib']} MiB; it was not accepted."
+        too_large = f"The file is larger than {context['max_mib']} MiB; it was not accepted."
+        return render(
+            request,
+            "delivery/upload.html",
+            context | {"form": UploadForm(), "too_large": too_large},
+            status=413,
         )
-        return render(request, "delivery/upload.html", context | {"form": form}, status=413)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "delivery/upload.html", context | {"form": form}, status=400)
