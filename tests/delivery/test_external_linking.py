@@ -6,6 +6,8 @@ and the staff's re-identification of a delivered pseudonym gives the person numb
 
 from __future__ import annotations
 
+import json
+
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
@@ -73,6 +75,9 @@ def test_the_survey_arrives_under_the_projects_pseudonyms(
         zip(table.column("pnr").to_pylist(), table.column("satisfaction").to_pylist(), strict=True)
     )
     assert got == expected
+    book = json.loads((folder / "codebook.json").read_text())
+    assert [v["name"] for v in book["external"][0]["variables"]] == table.column_names
+    assert "satisfaction" in (folder / "codebook.html").read_text()
     population = set(pq.read_table(folder / "POPULATION.parquet").column("pnr").to_pylist())
     assert set(got) <= population
     assert not {str(p) for p in got} & set(survey)  # no person number reached the delivery
