@@ -19,10 +19,8 @@ Every step is audited; the audit records counts and names of columns, never iden
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
-import os
 import re
 import secrets
 from datetime import timedelta
@@ -36,6 +34,7 @@ from django.utils import timezone
 from fivesafes.audit.services import record
 from fivesafes.delivery import extract, folders
 from fivesafes.delivery.models import Delivery, ExternalUpload
+from fivesafes.delivery.services import upload_checks as checks
 from fivesafes.delivery.workflow import DeliveryState
 from fivesafes.policy import deliveries as policy
 from fivesafes.shared.refusals import RuleViolation
@@ -43,15 +42,10 @@ from fivesafes.shared.refusals import RuleViolation
 logger = logging.getLogger(__name__)
 
 S = ExternalUpload.State
-MIB = 1024 * 1024
-CHUNK = MIB
-# What the owner's file may be called; its kind is still told by its content.
-SUFFIXES = (".csv", ".txt", ".tsv", ".parquet", ".dta", ".sav", ".zsav", ".sas7bdat")
 NOT_NAME = re.compile(r"[^A-Z0-9]+")
 
 
-def max_bytes() -> int:
-    return int(getattr(settings, "FIVESAFES_EXTERNAL_MAX_BYTES", 200 * MIB))
+max_bytes = checks.max_bytes
 
 
 def link_days() -> int:
@@ -143,104 +137,10 @@ def issue_link(
     return upload, token
 
 
-def reference_on_file(upload: ExternalUpload) -> str:
-    """The data-protection reference the approved application gives for the source ("" if
-    none was given there)."""
-    application = policy.approved_application(upload.delivery.project)
-    if application is None:
-        return ""
-    item = application.external_data.filter(source=upload.source).first()
-    return (item.approval_reference or "").strip() if item is not None else ""
-
-
-def _same(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
-
-
-def _check_reference(upload: ExternalUpload, reference: str) -> str:
-    reference = " ".join((reference or "").split())
-    if not reference:
-        raise RuleViolation(
-            "R15",
-            "agreement_reference",
-            "Give the reference of the data-processing agreement (the data-protection "
-            "approval) under which these data are sent.",
-        )
-    if len(reference) > 100:
-        raise RuleViolation("R15", "agreement_reference", "The reference is at most 100 long.")
-    on_file = reference_on_file(upload)
-    if on_file and not _same(on_file, reference):
-        raise RuleViolation(
-            "R15",
-            "agreement_reference",
-            "This is not the agreement reference the approved application gives for this "
-            "source; check it with the researcher's institution.",
-        )
-    return reference
-
-
-def _check_file(uploaded: Any) -> str:
-    if uploaded is None:
-        raise RuleViolation("R15", "file", "Choose the file to send.")
-    name = os.path.basename(str(getattr(uploaded, "name", "") or "")).strip()
-    if not name.lower().endswith(SUFFIXES):
-        raise RuleViolation(
-            "R15",
-            "file",
-            f"The file must be CSV, Parquet, Stata (.dta), SPSS (.sav, .zsav) or SAS "
-            f"(.sas7bdat); '{name[:80]}' is none of these.",
-        )
-    size = int(getattr(uploaded, "size", 0) or 0)
-    if size <= 0:
-        raise RuleViolation("R15", "file", "The file is empty.")
-    if size > max_bytes():
-        raise RuleViolation(
-            "R15",
-            "file",
-            f"The file is {size // MIB} MiB; at most {max_bytes() // MIB} MiB are accepted.",
-        )
-    return name[:200]
-
-
 def _folder(upload: ExternalUpload, part: str) -> Path:
     folder = folders.external_dir(upload.delivery.project.number) / part
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
-
-
-def _store(uploaded: Any, folder: Path, stem: str) -> Path:
-    """The upload copied in bounded chunks to a temporary name, then renamed (never more than
-    the limit read)."""
-    final = folder / f"{stem}.upload"
-    temporary = folder / f".partial-{stem}"
-    written = 0
-    try:
-        with open(temporary, "xb") as out:
-            os.chmod(temporary, 0o600)
-            for chunk in uploaded.chunks(CHUNK):
-                written += len(chunk)
-                if written > max_bytes():
-                    raise RuleViolation(
-                        "R15", "file", f"The file is larger than {max_bytes() // MIB} MiB."
-                    )
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        os.rename(temporary, final)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-    return final
-
-
-def _where(field: str) -> str:
-    if field.startswith("column:"):
-        return f"Column '{field.removeprefix('column:')}'"
-    if field.startswith("line"):
-        return field.capitalize()
-    return {"file": "The file", "encoding": "Encoding", "header": "Header line"}.get(
-        field, field.capitalize()
-    )
 
 
 def _refused(upload: ExternalUpload, refusal: RuleViolation, request: Any) -> None:
@@ -258,27 +158,6 @@ def _refused(upload: ExternalUpload, refusal: RuleViolation, request: Any) -> No
             },
             request=request,
         )
-
-
-def _delete_file(path: Path) -> bool:
-    """Delete a file we wrote and check it is gone."""
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()
-    return not (path.exists() or path.is_symlink())
-
-
-def _read(upload: ExternalUpload, raw: Path, checked: Path) -> Any:
-    """Read and check the raw file with the linkage core into the checked copy; its report."""
-    from fivesafes.linkage import ExternalDataError, Limits, link_external
-
-    limits = Limits(max_file_bytes=max_bytes(), max_data_bytes=4 * max_bytes())
-    try:
-        _table, report = link_external(
-            raw.parent, raw.name, checked, table_name=upload.table_name, limits=limits
-        )
-    except ExternalDataError as error:
-        raise RuleViolation("R15", "file", f"{_where(error.field)}: {error.message}") from None
-    return report
 
 
 def externals_of(delivery: Delivery) -> tuple[extract.External, ...]:
@@ -327,8 +206,8 @@ def receive(*, token: str, reference: str, uploaded: Any, request: Any = None) -
     policy.check_use_link(upload)
     assert upload is not None  # the policy refuses a missing link
     try:
-        agreement = _check_reference(upload, reference)
-        file_name = _check_file(uploaded)
+        agreement = checks.check_reference(upload, reference)
+        file_name = checks.check_file(uploaded)
     except RuleViolation as refusal:
         _refused(upload, refusal, request)
         raise
@@ -336,15 +215,15 @@ def receive(*, token: str, reference: str, uploaded: Any, request: Any = None) -
     checked = _folder(upload, "checked") / f"{stem}.parquet"
     raw: Path | None = None
     try:
-        raw = _store(uploaded, _folder(upload, "incoming"), stem)
-        report = _read(upload, raw, checked)
+        raw = checks.store(uploaded, _folder(upload, "incoming"), stem)
+        report = checks.read_checked(upload, raw, checked)
     except RuleViolation as refusal:
         _refused(upload, refusal, request)
         raise
     finally:
-        raw_gone = raw is None or _delete_file(raw)
+        raw_gone = raw is None or checks.delete_file(raw)
     if not raw_gone:
-        _delete_file(checked)
+        checks.delete_file(checked)
         raise RuleViolation("R15", "file", "The raw file could not be deleted; nothing is kept.")
     try:
         with transaction.atomic():
@@ -390,7 +269,7 @@ def receive(*, token: str, reference: str, uploaded: Any, request: Any = None) -
                 request=request,
             )
     except Exception:
-        _delete_file(checked)
+        checks.delete_file(checked)
         raise
     return locked
 
@@ -447,7 +326,7 @@ def remove_checked(pk: int) -> bool:
     upload = ExternalUpload.objects.filter(pk=pk).first()
     if upload is None or not upload.checked_path or upload.state in policy.LIVE_UPLOADS:
         return False
-    if not _delete_file(Path(upload.checked_path)):
+    if not checks.delete_file(Path(upload.checked_path)):
         logger.error("The checked external file of upload %s is still on disk.", pk)
         return False
     ExternalUpload.objects.filter(pk=pk).update(checked_deleted_at=timezone.now())
