@@ -285,14 +285,25 @@ def cancel(*, actor: Any, upload: ExternalUpload, request: Any = None) -> Extern
         )
         policy.check_cancel_upload(actor, locked)
         was = locked.state
-        _end(locked, S.CANCELLED, "delivery.external_cancelled", actor=actor, request=request)
+        _end(
+            locked,
+            S.CANCELLED,
+            audit_action="delivery.external_cancelled",
+            actor=actor,
+            request=request,
+        )
         if was == S.RECEIVED and locked.delivery.state_enum in policy.UPLOADABLE:
             replan(locked.delivery)
     return locked
 
 
 def _end(
-    upload: ExternalUpload, state: Any, action: str, *, actor: Any = None, request: Any = None
+    upload: ExternalUpload,
+    state: Any,
+    *,
+    audit_action: str,
+    actor: Any = None,
+    request: Any = None,
 ) -> None:
     """Move an upload to an end state (under the caller's lock); its checked copy is deleted
     once the change is committed."""
@@ -303,7 +314,7 @@ def _end(
         upload.linked_at = upload.changed_at
     upload.save()
     record(
-        action=action,
+        action=audit_action,
         actor=actor,
         obj=upload,
         before={"state": before},
@@ -342,7 +353,7 @@ def mark_linked(delivery: Delivery, files: list[dict[str, Any]]) -> None:
     ):
         upload.delivery = delivery
         upload.linked_rows = rows.get(f"{upload.table_name}.parquet")
-        _end(upload, S.LINKED, "delivery.external_linked")
+        _end(upload, S.LINKED, audit_action="delivery.external_linked")
 
 
 def settle(now: Any = None) -> dict[str, list[int]]:
@@ -367,10 +378,10 @@ def settle(now: Any = None) -> dict[str, list[int]]:
             if locked.state not in policy.LIVE_UPLOADS:
                 continue
             if ended:
-                _end(locked, S.CANCELLED, "delivery.external_cancelled")
+                _end(locked, S.CANCELLED, audit_action="delivery.external_cancelled")
                 done["cancelled"].append(locked.pk)
             else:
-                _end(locked, S.EXPIRED, "delivery.external_expired")
+                _end(locked, S.EXPIRED, audit_action="delivery.external_expired")
                 done["expired"].append(locked.pk)
     for pk in (
         ExternalUpload.objects.exclude(state__in=policy.LIVE_UPLOADS)
