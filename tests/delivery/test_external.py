@@ -177,3 +177,19 @@ def test_staff_withdraw_a_file_and_a_discarded_plan_takes_its_links(
     second.refresh_from_db()
     assert second.state == "cancelled"
     assert "delivery.external_cancelled" in actions(second)
+
+
+def test_a_closed_project_ends_its_links_and_deletes_its_external_files(
+    xw,  # noqa: F811
+    django_capture_on_commit_callbacks,
+) -> None:
+    upload, token = link(xw)
+    send(token, survey_csv(PNRS))
+    xw.project.state = xw.project.State.CLOSED
+    xw.project.save()
+    with pytest.raises(AccessDenied):
+        send(token, survey_csv(PNRS))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert external.settle()["cancelled"] == [upload.pk]
+    upload.refresh_from_db()
+    assert upload.state == "cancelled" and leftovers(xw) == []

@@ -40,12 +40,16 @@ def project_closed(project: Project, actor: Any = None) -> None:
     from fivesafes.delivery.tasks import delete_project_data as task
     from fivesafes.jobs.services import enqueue
 
+    from fivesafes.delivery.services import external
+
     enqueue(
         task,
         owner=actor,
         title=f"Delete the data of project {project.number} (R25)",
         kwargs={"project_id": project.pk},
     )
+    # R15, R25: open upload links of the closed project end, and external files waiting go.
+    external.settle()
 
 
 def _measure(folder: Any) -> tuple[int, int]:
