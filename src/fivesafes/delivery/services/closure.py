@@ -37,10 +37,9 @@ class Deletion:
 
 def project_closed(project: Project, actor: Any = None) -> None:
     """The hook projects' closure calls after commit: queue the deletion of the data folder."""
+    from fivesafes.delivery.services import external
     from fivesafes.delivery.tasks import delete_project_data as task
     from fivesafes.jobs.services import enqueue
-
-    from fivesafes.delivery.services import external
 
     enqueue(
         task,
