@@ -218,6 +218,10 @@ FIVESAFES_EXTRACTION_ENGINE = os.environ.get("FIVESAFES_EXTRACTION_ENGINE", "duc
 FIVESAFES_SPARK_MASTER = os.environ.get("FIVESAFES_SPARK_MASTER", "local[2]")
 FIVESAFES_EXTRACTION_MEMORY = os.environ.get("FIVESAFES_EXTRACTION_MEMORY", "2GB")
 FIVESAFES_PSEUDONYM_KEYS = os.environ.get("FIVESAFES_PSEUDONYM_KEYS", "")
+# External data (R15): the largest file a data owner may send through an upload link, and how
+# many days a link lasts.
+FIVESAFES_EXTERNAL_MAX_BYTES = config.integer("FIVESAFES_EXTERNAL_MAX_BYTES", 200 * 1024 * 1024)
+FIVESAFES_EXTERNAL_LINK_DAYS = config.integer("FIVESAFES_EXTERNAL_LINK_DAYS", 14)
 
 LOGGING = {
     "version": 1,

@@ -53,9 +53,17 @@ def test_demo_setup_prepares_users_people_catalogue_and_a_draft_application(
     waiting = ReleaseRequest.objects.get(author__username="researcher")
     assert waiting.state == "checked"  # the figure waits for two checkers
     assert "release request of the demo researcher" in out
+    from fivesafes.delivery import folders
+    from fivesafes.delivery.models import Delivery
+
+    delivered = Delivery.objects.get(project__number="P-2026-001")
+    assert delivered.state == "delivered", delivered.error  # data for the workspace (journey 5)
+    assert (folders.delivery_dir("P-2026-001", 1) / "codebook.json").is_file()
+    assert "delivery 1 of the demo project" in out
     call_command("demo", "--setup-only")  # a second run changes nothing and generates nothing
     again = capsys.readouterr().out
     assert "generating" not in again
     assert Application.objects.filter(applicant__username="researcher").count() == 3
     assert Institution.objects.filter(name=SECOND_INSTITUTION).count() == 1
     assert ReleaseRequest.objects.count() == 1
+    assert Delivery.objects.count() == 1

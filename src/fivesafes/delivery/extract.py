@@ -93,10 +93,29 @@ def refusals(rule: str = "R11") -> Iterator[None]:
         raise RuleViolation(rule, field, message) from None
 
 
+@dataclass(frozen=True)
+class External:
+    """A checked external file to link into a delivery (R15): its short name (the table
+    `<name>.parquet`), the Parquet keyed by person number, and the source in words."""
+
+    name: str
+    path: Path
+    description: str = ""
+
+
 def request_for(
-    project_number: str, delivery: int, scope: Scope, formats: tuple[str, ...] = ("parquet",)
+    project_number: str,
+    delivery: int,
+    scope: Scope,
+    formats: tuple[str, ...] = ("parquet",),
+    external: tuple[External, ...] = (),
 ) -> Any:
-    """The core's `ExtractionRequest` for the approved scope (R11: only what was approved)."""
+    """The core's `ExtractionRequest` for the approved scope (R11: only what was approved),
+    with the checked external files the delivery links in on the person number (R15); the
+    core replaces the person number by the project's pseudonym and keeps only the rows of
+    the population."""
+    from fivesafes.linkage import ExternalTable
+
     extraction = core()
     try:
         population = population_from_dict(
@@ -122,6 +141,7 @@ def request_for(
         population=population,
         sample_size=None if scope.population.total else scope.population.sample_size,
         formats=tuple(dict.fromkeys(("parquet", *formats))),
+        external=tuple(ExternalTable(e.name, Path(e.path), e.description) for e in external),
     )
 
 
@@ -167,6 +187,16 @@ def check_within(stored_plan: dict[str, Any], approved: Any) -> Any:
     with refusals():
         plan = core().Plan.from_dict(stored_plan)
         core().check_within(plan, approved)
+    # The core checks the names of external tables; their files must be the checked ones too.
+    wanted = {e.name: str(e.path) for e in getattr(approved, "external", ())}
+    asked = {e.name: str(e.path) for e in getattr(plan.request, "external", ())}
+    if asked != wanted:
+        raise RuleViolation(
+            "R15",
+            "external_data",
+            "The plan's external files are not the checked uploads of this delivery; "
+            "plan the delivery again.",
+        )
     return plan
 
 

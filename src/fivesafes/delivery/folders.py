@@ -44,3 +44,12 @@ def document_path(project_number: str, number: int, name: str) -> Path | None:
     if name not in DOCUMENTS:
         return None
     return delivery_dir(project_number, number) / name
+
+
+def external_dir(project_number: str) -> Path:
+    """Where external data for the project wait to be linked (R15), outside the data folder the
+    workspace mounts: `incoming/` holds a file while it is received and read (then it is
+    deleted), `checked/` the checked copy keyed by person number until the delivery links it."""
+    if not SAFE_NAME.match(project_number):
+        raise FolderError(f"Project number '{project_number}' cannot name a folder.")
+    return Path(settings.DATA_DIR) / "external" / project_number

@@ -119,3 +119,88 @@ class StaffTime(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hours} h on {self.line} for {self.delivery}"
+
+
+class ExternalUpload(models.Model):
+    """External data for a delivery (R15): a one-time link a data owner uses to send one source
+    the approved scope names, and what became of the file. Only the SHA-256 of the link's
+    token is kept. The raw file is deleted as soon as it is read and checked; the checked copy
+    (keyed by person number) is deleted once the delivery has linked it in, or when the link
+    expires or the delivery is discarded. The report holds counts, never identifiers."""
+
+    class State(models.TextChoices):
+        ISSUED = "issued", "Link sent, waiting for the file"
+        RECEIVED = "received", "Received and checked, waiting for the delivery"
+        LINKED = "linked", "Linked into the delivery"
+        EXPIRED = "expired", "Link expired unused"
+        CANCELLED = "cancelled", "Cancelled"
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="uploads")
+    source = models.CharField(max_length=200, help_text="The source as the scope names it.")
+    table_name = models.CharField(max_length=64, help_text="<NAME>.parquet in the delivery.")
+    owner = models.CharField(max_length=200, help_text="Who holds the data and uploads it.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ISSUED)
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    created_by = _person()
+    created_at = models.DateTimeField(default=timezone.now)
+    agreement_reference = models.CharField(max_length=100, blank=True)
+    file_name = models.CharField(max_length=200, blank=True, help_text="As the owner sent it.")
+    file_bytes = models.BigIntegerField(null=True, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    report = models.JSONField(default=dict, blank=True, help_text="Counts, never identifiers.")
+    checked_path = models.CharField(max_length=500, blank=True)
+    linked_at = models.DateTimeField(null=True, blank=True)
+    linked_rows = models.BigIntegerField(null=True, blank=True)
+    raw_deleted_at = models.DateTimeField(null=True, blank=True)
+    checked_deleted_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["delivery", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delivery", "table_name"],
+                condition=~Q(state__in=["expired", "cancelled"]),
+                name="one_live_upload_per_source_and_delivery",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} for {self.delivery}"
+
+    @property
+    def state_label(self) -> str:
+        return str(self.State(self.state).label)
+
+
+class Reidentification(models.Model):
+    """Going back from a project's pseudonym to the person number (R14): one member of staff
+    asks, stating the reason; a different one, outside the project, approves or refuses; only
+    then is the person number worked out, shown to the one who asked, once. The number itself
+    is never stored and never written to the audit log."""
+
+    class State(models.TextChoices):
+        ASKED = "asked", "Waiting for a second person"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+        SHOWN = "shown", "Shown to the one who asked"
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, related_name="reidentifications"
+    )
+    pseudonym = models.BigIntegerField()
+    reason = models.TextField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ASKED)
+    asked_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField(default=timezone.now)
+    decided_by = _person()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=500, blank=True)
+    shown_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-asked_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Re-identification {self.pk} in project {self.project.number}"

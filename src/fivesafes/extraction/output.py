@@ -158,6 +158,19 @@ def codebook_html(book: dict[str, Any]) -> str:
                     for c in v["codes"]
                 ]
                 out.append("</table>")
+    for x in book.get("external") or []:
+        out.append(f"<h2>{e(x['name'])}</h2>")
+        out.append(
+            f"<p>External data linked on the person number: {e(x.get('description', ''))}. "
+            f"{x['rows']:,} rows of persons in the population; pnr is the project's pseudonym."
+            "</p>"
+        )
+        out.append("<table><tr><th>Variable</th><th>Type</th></tr>")
+        out += [
+            f"<tr><td>{e(v['name'])}</td><td>{e(v['type'])}</td></tr>"
+            for v in x.get("variables") or []
+        ]
+        out.append("</table>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 

@@ -334,11 +334,15 @@ class _Run:
             path = self.folder / f"{e.name}.parquet"
             rows = self.engine.write(external_sql(e.name, columns, d, UNITS), path)
             self.external_rows[e.name] = rows
+            self.external_columns[e.name] = [
+                {"name": f.name, "type": str(f.type)} for f in pq.read_schema(path)
+            ]
             self._timed(f"write:{e.name}", began)
             self.tell("tables", m + 1, total, f"{e.name}.parquet: {rows:,} rows")
         return written
 
     external_rows: dict[str, int]
+    external_columns: dict[str, list[dict[str, str]]]
 
 
 def _variable_entry(
@@ -443,6 +447,7 @@ def _codebook(
                 "name": f"{e.name}.parquet",
                 "description": e.description,
                 "rows": run.external_rows[e.name],
+                "variables": run.external_columns.get(e.name, []),
             }
             for e in plan.request.external
         ],
@@ -489,6 +494,7 @@ def run_plan(
         )
         run = _Run(plan, runner, keys, folder, progress)
         run.external_rows = {}
+        run.external_columns = {}
         delivered = run.units()
         run.mappings()
         run.top_codes()

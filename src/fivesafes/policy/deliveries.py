@@ -7,6 +7,11 @@ ready: active, approved with a scope that names variables, its quote accepted, a
 member's researcher agreement signed and countersigned. One delivery of a project runs at a
 time; a plan whose scope is no longer the approved one is planned again; nobody delivers data
 to a project they are a member of (R17). A fast-track project's plan may start by itself.
+External data (R15) come through a one-time upload link staff make for a planned delivery; a
+delivery whose scope names external data starts only once every source has arrived and been
+checked (`external_refusal`). The link's token is its holder's only credential, so
+`check_use_link` is the whole policy of the anonymous upload page. Going back from a pseudonym
+to a person (R14) needs two members of staff outside the project: one asks, another decides.
 The one answer to "what may this person do next with this delivery" is `next_steps`: the page
 draws its buttons from it, the API lists it, the service refuses what `check_step` refuses.
 """
@@ -17,7 +22,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from fivesafes.delivery.models import Delivery
+from fivesafes.delivery.models import Delivery, ExternalUpload, Reidentification
 from fivesafes.delivery.workflow import DELIVERY, DeliveryState
 from fivesafes.people.models import ResearcherAgreement
 from fivesafes.policy.permissions import Permission, holds, pk_of
@@ -221,7 +226,7 @@ def room_refusal(
         if refusal is not None:
             return refusal
     if transition.name in STARTS:
-        refusal = start_refusal(delivery)
+        refusal = start_refusal(delivery) or external_refusal(delivery)
         if refusal is not None:
             return refusal
     if transition.name == "start_automatically" and not is_fast_track(delivery.project):
@@ -269,3 +274,184 @@ def check_record_time(person: Any, delivery: Delivery) -> None:
 
 def can_record_time(person: Any, delivery: Delivery) -> bool:
     return passes(lambda: check_record_time(person, delivery))
+
+
+# External data (R15) ------------------------------------------------------------------------
+
+UPLOADABLE = frozenset({DeliveryState.PLANNED, DeliveryState.FAILED})
+LIVE_UPLOADS = (ExternalUpload.State.ISSUED, ExternalUpload.State.RECEIVED)
+
+
+def sources(delivery: Delivery) -> list[str]:
+    """The external sources the delivery's scope names."""
+    return [str(s) for s in (delivery.scope or {}).get("external_data") or [] if str(s).strip()]
+
+
+def external_refusal(delivery: Delivery) -> Exception | None:
+    """R15: every source the scope names has arrived and been checked (with its agreement
+    reference on file) before the delivery is processed."""
+    arrived = set(
+        ExternalUpload.objects.filter(
+            delivery=delivery, state=ExternalUpload.State.RECEIVED
+        ).values_list("source", flat=True)
+    )
+    missing = [s for s in sources(delivery) if s not in arrived]
+    if missing:
+        return RuleViolation(
+            "R15",
+            "external_data",
+            f"The external data {', '.join(repr(s) for s in missing)} named in the approved "
+            f"scope of {delivery.project.number} have not arrived and been checked; send the "
+            "data owner an upload link from the delivery page.",
+        )
+    return None
+
+
+def check_issue_link(person: Any, delivery: Delivery) -> None:
+    """Staff who deliver data (outside the project) make an upload link for a delivery not yet
+    delivered, whose scope names external data."""
+    refusal = _staff_refusal(person, delivery.project)
+    if refusal is not None:
+        raise refusal
+    if delivery.project.is_closed:
+        raise RuleViolation("R25", "project", f"Project {delivery.project.number} is closed.")
+    if delivery.state_enum not in UPLOADABLE:
+        raise RuleViolation(
+            "R15",
+            "state",
+            f"Delivery {delivery.number} is {delivery.state_enum.label.lower()}; external data "
+            "are sent for a delivery that is planned (or failed, to run again).",
+        )
+    if not sources(delivery):
+        raise RuleViolation(
+            "R15",
+            "source",
+            f"The approved scope of {delivery.project.number} names no external data.",
+        )
+
+
+def can_issue_link(person: Any, delivery: Delivery) -> bool:
+    return passes(lambda: check_issue_link(person, delivery))
+
+
+def check_cancel_upload(person: Any, upload: ExternalUpload) -> None:
+    """Staff who deliver data cancel a link not used, or a checked file not yet linked."""
+    refusal = _staff_refusal(person, upload.delivery.project)
+    if refusal is not None:
+        raise refusal
+    if upload.state not in LIVE_UPLOADS:
+        raise RuleViolation(
+            "R15", "state", f"The upload of {upload.source} is {upload.state_label.lower()}."
+        )
+
+
+def can_cancel_upload(person: Any, upload: ExternalUpload) -> bool:
+    return passes(lambda: check_cancel_upload(person, upload))
+
+
+def check_use_link(upload: ExternalUpload | None, now: Any = None) -> None:
+    """The anonymous upload page's own check: the token found a link that is unused, not
+    expired, for a delivery still waiting and a project still open. The refusal says no more
+    than that the link cannot be used (it does not tell which reason to a stranger)."""
+    now = now or timezone.now()
+    usable = (
+        upload is not None
+        and upload.state == ExternalUpload.State.ISSUED
+        and upload.expires_at > now
+        and upload.delivery.state_enum in UPLOADABLE
+        and not upload.delivery.project.is_closed
+    )
+    if not usable:
+        raise AccessDenied(
+            "This upload link cannot be used: it is wrong, used already, expired or withdrawn. "
+            "Ask the statistics office for a new one.",
+            status=404,
+        )
+
+
+def can_use_link(upload: ExternalUpload | None, now: Any = None) -> bool:
+    return passes(lambda: check_use_link(upload, now))
+
+
+def check_see_uploads(person: Any, delivery: Delivery) -> None:
+    """Members see that external data arrived; staff who read projects see the details."""
+    check_see_delivery(person, delivery)
+
+
+def can_see_upload_details(person: Any, delivery: Delivery) -> bool:
+    """The link's state, who made it, the file's name and counts: the office's staff only."""
+    return holds(person, Permission.DELIVER_DATA) or holds(
+        person, Permission.VIEW_PROJECT_APPLICATIONS
+    )
+
+
+# Re-identification (R14) ------------------------------------------------------------------
+
+DECIDERS = (Permission.DELIVER_DATA, Permission.DECIDE_PROJECT_APPLICATIONS)
+
+
+def _outside(person: Any, project: Project, what: str) -> None:
+    if is_in_project(person, project):
+        raise RuleViolation(
+            "R14",
+            "project",
+            f"You are a member of project {project.number}; someone outside it {what}.",
+        )
+
+
+def check_ask_reidentification(person: Any, project: Project) -> None:
+    """Staff who deliver data, outside the project, ask (with a reason)."""
+    if not holds(person, Permission.DELIVER_DATA):
+        raise AccessDenied("Only staff who deliver data ask to re-identify a pseudonym.")
+    _outside(person, project, "asks to re-identify its pseudonyms")
+
+
+def can_ask_reidentification(person: Any, project: Project) -> bool:
+    return passes(lambda: check_ask_reidentification(person, project))
+
+
+def check_decide_reidentification(person: Any, item: Reidentification) -> None:
+    """A second person: staff who deliver data or decide applications, outside the project,
+    not the one who asked, while the question waits."""
+    if not any(holds(person, p) for p in DECIDERS):
+        raise AccessDenied("Only staff who deliver data or decide applications decide this.")
+    _outside(person, item.project, "decides on re-identifying its pseudonyms")
+    if item.asked_by_id == pk_of(person):
+        raise RuleViolation(
+            "R14",
+            "decided_by",
+            "Four eyes: you asked for this re-identification; a second person decides it.",
+        )
+    if item.state != Reidentification.State.ASKED:
+        raise RuleViolation("R14", "state", "This re-identification has been decided already.")
+
+
+def can_decide_reidentification(person: Any, item: Reidentification) -> bool:
+    return passes(lambda: check_decide_reidentification(person, item))
+
+
+def check_reveal(person: Any, item: Reidentification) -> None:
+    """The one who asked sees the person number once, after a second person approved."""
+    if item.asked_by_id != pk_of(person) or not holds(person, Permission.DELIVER_DATA):
+        raise AccessDenied("Only the member of staff who asked sees the person number.")
+    _outside(person, item.project, "sees the person behind its pseudonyms")
+    if item.state != Reidentification.State.APPROVED:
+        raise RuleViolation(
+            "R14",
+            "state",
+            "The person number is shown once, after a second person approved; this "
+            f"re-identification is {item.get_state_display().lower()}.",
+        )
+
+
+def can_reveal(person: Any, item: Reidentification) -> bool:
+    return passes(lambda: check_reveal(person, item))
+
+
+def check_see_reidentifications(person: Any) -> None:
+    if not any(holds(person, p) for p in DECIDERS):
+        raise AccessDenied("Re-identifications are seen by the staff who ask and decide them.")
+
+
+def can_see_reidentifications(person: Any) -> bool:
+    return passes(lambda: check_see_reidentifications(person))

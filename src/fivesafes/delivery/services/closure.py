@@ -37,6 +37,7 @@ class Deletion:
 
 def project_closed(project: Project, actor: Any = None) -> None:
     """The hook projects' closure calls after commit: queue the deletion of the data folder."""
+    from fivesafes.delivery.services import external
     from fivesafes.delivery.tasks import delete_project_data as task
     from fivesafes.jobs.services import enqueue
 
@@ -46,6 +47,8 @@ def project_closed(project: Project, actor: Any = None) -> None:
         title=f"Delete the data of project {project.number} (R25)",
         kwargs={"project_id": project.pk},
     )
+    # R15, R25: open upload links of the closed project end, and external files waiting go.
+    external.settle()
 
 
 def _measure(folder: Any) -> tuple[int, int]:

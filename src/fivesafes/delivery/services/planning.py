@@ -100,6 +100,10 @@ def plan(
             },
             request=request,
         )
+    if replaced:
+        from fivesafes.delivery.services import external
+
+        external.settle()  # the replaced plans' upload links and external files go (R15)
     if start_fast_track and policy.system_refusal(delivery, "start_automatically") is None:
         from fivesafes.delivery.services import running
 
@@ -113,7 +117,11 @@ def plan(
 
 def discard(*, actor: Any, delivery: Delivery, note: str = "", request: Any = None) -> Delivery:
     """Discard a plan not run, or a failed delivery (staff who deliver data)."""
+    from fivesafes.delivery.services import external
+
     policy.check_step(actor, delivery, "discard")
-    return steps.take(
+    discarded = steps.take(
         delivery, "discard", actor=actor, hooks=steps.hooks(), request=request, note=note
     )
+    external.settle()  # its upload links and external files go with it (R15)
+    return discarded

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from fivesafes.delivery import extract, folders, queries
 from fivesafes.delivery.models import Delivery
-from fivesafes.delivery.services import steps
+from fivesafes.delivery.services import external, steps
 from fivesafes.delivery.workflow import DeliveryState
 from fivesafes.policy import deliveries as policy
 from fivesafes.policy.permissions import Permission
@@ -122,6 +122,8 @@ def _finish(step: workflow.Step[DeliveryState]) -> None:
         "done",
         "total",
     ]
+    # R15: the external data it linked; their copies keyed by person number go after commit.
+    external.mark_linked(delivery, result.files)
     time = queries.time_by_line(delivery)
     step.after.update(rows=delivery.rows, bytes=delivery.bytes)
     step.data.update(
@@ -191,7 +193,11 @@ def run(delivery_id: int) -> dict[str, Any]:
                 f"{delivery.number} was planned; plan a new delivery.",
             )
         approved = extract.request_for(
-            project.number, delivery.number, project.scope, tuple(delivery.formats)
+            project.number,
+            delivery.number,
+            project.scope,
+            tuple(delivery.formats),
+            external.externals_of(delivery),
         )
         plan = extract.check_within(delivery.plan, approved)
         result = extract.run(plan, folder, lambda p: report(delivery.pk, p))

@@ -5,6 +5,8 @@
   project is not blocked and the case handler can run it again.
 - A closed project whose data folder is still on disk (its deletion job failed) is deleted
   now (R25), verified and audited.
+- Upload links for external data that expired unused, and uploads of deliveries that will
+  never run, are ended and their files deleted (R15, `external.settle`).
 - A fast-track project that is ready and has had no delivery is planned and started by the
   system (R17: automatic where possible).
 Running it twice does nothing twice: every step re-checks under its own lock.
@@ -20,7 +22,7 @@ from django_tasks_db.models import DBTaskResult
 
 from fivesafes.delivery import folders
 from fivesafes.delivery.models import Delivery
-from fivesafes.delivery.services import closure, planning, running
+from fivesafes.delivery.services import closure, external, planning, running
 from fivesafes.delivery.workflow import DeliveryState
 from fivesafes.policy import deliveries as policy
 from fivesafes.projects.models import Project
@@ -90,4 +92,5 @@ def run_daily_sweep() -> dict[str, Any]:
         "settled": settle_lost(),
         "deleted": delete_closed(),
         "fast_track": start_fast_track(),
+        "external": external.settle(),
     }

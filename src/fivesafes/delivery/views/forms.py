@@ -29,3 +29,42 @@ class TimeForm(forms.Form):
             (line["code"], f"{line.get('label', line['code'])} ({line.get('quantity', '')})")
             for line in lines or []
         ]
+
+
+class LinkForm(forms.Form):
+    """Staff make a one-time upload link for a source the scope names (R15)."""
+
+    source = forms.ChoiceField(label="External data (as the approved scope names them)")
+    owner = forms.CharField(label="Data owner who sends the file", max_length=200)
+    table_name = forms.CharField(
+        label="Short name in the delivery (capitals, digits, _; empty: made from the source)",
+        max_length=40,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, sources: list[str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [(s, s) for s in sources or []]
+
+
+class UploadForm(forms.Form):
+    """The data owner's upload through the one-time link."""
+
+    agreement_reference = forms.CharField(
+        label="Reference of the data-processing agreement", max_length=100
+    )
+    file = forms.FileField(
+        label="The data file (CSV, Parquet, Stata .dta, SPSS .sav, SAS .sas7bdat)",
+        allow_empty_file=True,
+    )
+
+
+class AskForm(forms.Form):
+    """Staff ask to re-identify one pseudonym (R14)."""
+
+    pseudonym = forms.CharField(label="Pseudonym (the pnr in the delivered files)", max_length=20)
+    reason = forms.CharField(label="Why the person must be identified", widget=forms.Textarea)
+
+
+class DecideForm(forms.Form):
+    note = forms.CharField(label="Note (needed to refuse)", max_length=500, required=False)

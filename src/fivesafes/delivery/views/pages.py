@@ -15,7 +15,7 @@ from fivesafes.delivery import folders, queries
 from fivesafes.delivery.models import Delivery
 from fivesafes.delivery.services import planning, running
 from fivesafes.delivery.services import time as staff_time
-from fivesafes.delivery.views.forms import PlanForm, TimeForm
+from fivesafes.delivery.views.forms import LinkForm, PlanForm, TimeForm
 from fivesafes.delivery.workflow import DeliveryState
 from fivesafes.policy import deliveries as policy
 from fivesafes.policy.decorators import requires
@@ -37,7 +37,9 @@ def project_panel(request: HttpRequest, project: Project) -> str:
         "delivery/_panel.html",
         {
             "project": project,
-            "deliveries": queries.deliveries_of(project),
+            "deliveries": queries.deliveries_of(project).prefetch_related("uploads"),
+            "may_reidentify": policy.can_see_reidentifications(request.user)
+            and not policy.is_in_project(request.user, project),
             # The plan page says what is missing when the project is not ready yet.
             "may_plan": holds(request.user, Permission.DELIVER_DATA) and not project.is_closed,
         },
@@ -148,7 +150,23 @@ def _delivery_context(request: HttpRequest, delivery: Delivery) -> dict[str, Any
             "may_record_time": bool(lines) and policy.can_record_time(request.user, delivery),
             "time_form": TimeForm(lines=lines),
         }
+        | external_context(request, delivery)
     )
+
+
+def external_context(request: HttpRequest, delivery: Delivery) -> dict[str, Any]:
+    """The external-data section (R15): staff see each link and file, members what arrived."""
+    uploads = list(delivery.uploads.select_related("created_by").order_by("pk"))
+    for upload in uploads:
+        upload.may_cancel = policy.can_cancel_upload(request.user, upload)
+    sources = policy.sources(delivery)
+    return {
+        "sources": sources,
+        "uploads": uploads,
+        "show_upload_details": policy.can_see_upload_details(request.user, delivery),
+        "may_issue_link": policy.can_issue_link(request.user, delivery),
+        "link_form": LinkForm(sources=sources),
+    }
 
 
 @requires(Permission.VIEW_DASHBOARD)

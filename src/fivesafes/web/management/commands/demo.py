@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from fivesafes.accounts.demo_users import DEMO_USERS, ensure_demo_users
+from fivesafes.delivery.demo import ensure_demo_delivery
 from fivesafes.people.demo import ensure_demo_people
 from fivesafes.projects.demo import ensure_demo_projects
 from fivesafes.release.demo import ensure_demo_releases
@@ -52,6 +53,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 "== work waiting for the office: an authorisation case with a question for the "
                 "manager, a submitted application, a recommended one"
+            )
+        if ensure_demo_delivery():
+            self.stdout.write(
+                "== delivery 1 of the demo project P-2026-001, for its researcher's workspace"
             )
         if ensure_demo_releases():
             self.stdout.write(

@@ -1,0 +1,394 @@
+"""External data for a delivery (R15): one-time upload links, receiving the owner's file, and
+linking it into the delivery under the project's pseudonyms.
+
+- Staff who deliver data make a link for a source the approved scope names (`issue_link`). The
+  token is random, shown once, kept only as its SHA-256, expires, and is used up by the first
+  file accepted. The owner needs no account.
+- The owner sends the file with the data-protection agreement's reference (`receive`). It is
+  size-limited, copied in bounded chunks to a temporary name and renamed, read and checked by
+  the linkage core (`fivesafes.linkage`), written as a checked copy keyed by person number,
+  and the raw file is deleted at once, whatever the outcome. A refused file changes nothing
+  but the audit log, and the link stays usable. An accepted file puts the checked copy into
+  the delivery's plan: the extraction core links it on the person number, keeps the
+  population's rows and replaces the number by the project's pseudonym.
+- When the delivery is recorded the uploads are linked (`mark_linked`) and the checked copy is
+  deleted after commit. A link that expires, a link or file withdrawn by staff, and an upload
+  whose delivery was discarded lose their files too (`settle`, also run by the daily sweep).
+Every step is audited; the audit records counts and names of columns, never identifiers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from fivesafes.audit.services import record
+from fivesafes.delivery import extract, folders
+from fivesafes.delivery.models import Delivery, ExternalUpload
+from fivesafes.delivery.services import upload_checks as checks
+from fivesafes.delivery.workflow import DeliveryState
+from fivesafes.policy import deliveries as policy
+from fivesafes.shared.refusals import RuleViolation
+
+logger = logging.getLogger(__name__)
+
+S = ExternalUpload.State
+NOT_NAME = re.compile(r"[^A-Z0-9]+")
+
+
+max_bytes = checks.max_bytes
+
+
+def link_days() -> int:
+    return int(getattr(settings, "FIVESAFES_EXTERNAL_LINK_DAYS", 14))
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def table_name_for(source: str) -> str:
+    """The short name a source is delivered under: capitals, digits and _, a letter first."""
+    name = NOT_NAME.sub("_", source.upper()).strip("_")[:40].rstrip("_")
+    if not name:
+        return "EXTERNAL"
+    return name if name[0].isalpha() else f"EXT_{name}"[:40]
+
+
+def find(token: str) -> ExternalUpload | None:
+    """The upload a token belongs to (looked up by its hash), or None."""
+    if not token or len(token) > 200:
+        return None
+    return (
+        ExternalUpload.objects.select_related("delivery__project")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def issue_link(
+    *,
+    actor: Any,
+    delivery: Delivery,
+    source: str,
+    owner: str,
+    table_name: str = "",
+    request: Any = None,
+) -> tuple[ExternalUpload, str]:
+    """A one-time link for the owner of `source`; the token is returned once, never kept."""
+    policy.check_issue_link(actor, delivery)
+    if source not in policy.sources(delivery):
+        raise RuleViolation(
+            "R15", "source", f"'{source}' is not external data named in the approved scope."
+        )
+    owner = (owner or "").strip()
+    if not owner:
+        raise RuleViolation("R15", "owner", "Name the data owner who will send the file.")
+    name = (table_name or "").strip() or table_name_for(source)
+    if not re.fullmatch(r"[A-Z][A-Z0-9_]{0,39}", name):
+        raise RuleViolation(
+            "R15",
+            "table_name",
+            "The short name is a capital letter, then capitals, digits and _ (at most 40).",
+        )
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        locked = Delivery.objects.select_for_update().select_related("project").get(pk=delivery.pk)
+        policy.check_issue_link(actor, locked)
+        live = ExternalUpload.objects.filter(delivery=locked, state__in=policy.LIVE_UPLOADS)
+        if live.filter(table_name=name).exists() or live.filter(source=source).exists():
+            raise RuleViolation(
+                "R15",
+                "source",
+                f"A link for '{source}' is open or its file has arrived; withdraw it first.",
+            )
+        upload = ExternalUpload.objects.create(
+            delivery=locked,
+            source=source,
+            table_name=name,
+            owner=owner,
+            token_hash=hash_token(token),
+            expires_at=timezone.now() + timedelta(days=link_days()),
+            created_by=actor,
+        )
+        record(
+            action="delivery.external_link_issued",
+            actor=actor,
+            obj=upload,
+            after={"state": upload.state, "expires_at": upload.expires_at.isoformat()},
+            data={
+                "project": locked.project.number,
+                "delivery": locked.number,
+                "source": source,
+                "table": name,
+                "owner": owner,
+            },
+            request=request,
+        )
+    return upload, token
+
+
+def _folder(upload: ExternalUpload, part: str) -> Path:
+    folder = folders.external_dir(upload.delivery.project.number) / part
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def _refused(upload: ExternalUpload, refusal: RuleViolation, request: Any) -> None:
+    """Audit a refused file (its own transaction: the refusal changes nothing else)."""
+    with transaction.atomic():
+        record(
+            action="delivery.external_refused",
+            actor=None,
+            obj=upload,
+            data={
+                "project": upload.delivery.project.number,
+                "source": upload.source,
+                "field": refusal.field,
+                "reason": refusal.finding.message,
+            },
+            request=request,
+        )
+
+
+def externals_of(delivery: Delivery) -> tuple[extract.External, ...]:
+    """The checked external files the delivery links in (its received uploads)."""
+    return tuple(
+        extract.External(u.table_name, Path(u.checked_path), u.source)
+        for u in ExternalUpload.objects.filter(delivery=delivery, state=S.RECEIVED).order_by(
+            "table_name"
+        )
+    )
+
+
+def replan(delivery: Delivery) -> None:
+    """Compile the delivery's plan again with its checked external files (under the caller's
+    lock and transaction)."""
+    project = delivery.project
+    request_ = extract.request_for(
+        project.number,
+        delivery.number,
+        project.scope,
+        tuple(delivery.formats),
+        externals_of(delivery),
+    )
+    compiled = extract.compile_plan(request_)
+    delivery.plan, delivery.description = compiled.plan, compiled.description
+    delivery.estimated_rows = compiled.estimate.rows
+    delivery.estimated_bytes = compiled.estimate.bytes
+    delivery.estimated_seconds = compiled.estimate.seconds
+    delivery.changed_at = timezone.now()
+    delivery.save(
+        update_fields=[
+            "plan",
+            "description",
+            "estimated_rows",
+            "estimated_bytes",
+            "estimated_seconds",
+            "changed_at",
+        ]
+    )
+
+
+def receive(*, token: str, reference: str, uploaded: Any, request: Any = None) -> ExternalUpload:
+    """The owner's file through the link (see the module docstring); refused naming the field
+    ("agreement_reference", "file") with nothing changed but the audit log."""
+    upload = find(token)
+    policy.check_use_link(upload)
+    assert upload is not None  # the policy refuses a missing link
+    try:
+        agreement = checks.check_reference(upload, reference)
+        file_name = checks.check_file(uploaded)
+    except RuleViolation as refusal:
+        _refused(upload, refusal, request)
+        raise
+    stem = f"{upload.pk}-{secrets.token_hex(8)}"
+    checked = _folder(upload, "checked") / f"{stem}.parquet"
+    raw: Path | None = None
+    try:
+        raw = checks.store(uploaded, _folder(upload, "incoming"), stem)
+        report = checks.read_checked(upload, raw, checked)
+    except RuleViolation as refusal:
+        _refused(upload, refusal, request)
+        raise
+    finally:
+        raw_gone = raw is None or checks.delete_file(raw)
+    if not raw_gone:
+        checks.delete_file(checked)
+        raise RuleViolation("R15", "file", "The raw file could not be deleted; nothing is kept.")
+    try:
+        with transaction.atomic():
+            locked = ExternalUpload.objects.select_for_update().get(pk=upload.pk)
+            delivery = (
+                Delivery.objects.select_for_update()
+                .select_related("project")
+                .get(pk=upload.delivery_id)
+            )
+            locked.delivery = delivery
+            policy.check_use_link(locked)
+            now = timezone.now()
+            locked.state = S.RECEIVED
+            locked.agreement_reference = agreement
+            locked.file_name = file_name
+            locked.file_bytes = int(uploaded.size)
+            locked.received_at = locked.raw_deleted_at = locked.changed_at = now
+            locked.report = report.as_dict()
+            locked.checked_path = str(checked)
+            locked.save()
+            replan(delivery)
+            facts = {"project": delivery.project.number, "source": locked.source}
+            record(
+                action="delivery.external_received",
+                actor=None,
+                obj=locked,
+                before={"state": "issued"},
+                after={"state": locked.state},
+                data=facts
+                | {
+                    "delivery": delivery.number,
+                    "agreement_reference": agreement,
+                    "file_bytes": locked.file_bytes,
+                    "report": report.describe(),
+                },
+                request=request,
+            )
+            record(
+                action="delivery.external_raw_deleted",
+                actor=None,
+                obj=locked,
+                data=facts | {"verified": True},
+                request=request,
+            )
+    except Exception:
+        checks.delete_file(checked)
+        raise
+    return locked
+
+
+def cancel(*, actor: Any, upload: ExternalUpload, request: Any = None) -> ExternalUpload:
+    """Staff withdraw a link or a checked file not yet linked; its files are deleted."""
+    policy.check_cancel_upload(actor, upload)
+    with transaction.atomic():
+        locked = (
+            ExternalUpload.objects.select_for_update()
+            .select_related("delivery__project")
+            .get(pk=upload.pk)
+        )
+        policy.check_cancel_upload(actor, locked)
+        was = locked.state
+        _end(
+            locked,
+            S.CANCELLED,
+            audit_action="delivery.external_cancelled",
+            actor=actor,
+            request=request,
+        )
+        if was == S.RECEIVED and locked.delivery.state_enum in policy.UPLOADABLE:
+            replan(locked.delivery)
+    return locked
+
+
+def _end(
+    upload: ExternalUpload,
+    state: Any,
+    *,
+    audit_action: str,
+    actor: Any = None,
+    request: Any = None,
+) -> None:
+    """Move an upload to an end state (under the caller's lock); its checked copy is deleted
+    once the change is committed."""
+    before = upload.state
+    upload.state = state
+    upload.changed_at = timezone.now()
+    if state == S.LINKED:
+        upload.linked_at = upload.changed_at
+    upload.save()
+    record(
+        action=audit_action,
+        actor=actor,
+        obj=upload,
+        before={"state": before},
+        after={"state": state},
+        data={
+            "project": upload.delivery.project.number,
+            "delivery": upload.delivery.number,
+            "source": upload.source,
+            "rows": upload.linked_rows,
+        },
+        request=request,
+    )
+    if upload.checked_path:
+        pk = upload.pk
+        transaction.on_commit(lambda: remove_checked(pk))
+
+
+def remove_checked(pk: int) -> bool:
+    """Delete an ended upload's checked copy and note when (retried by `settle`)."""
+    upload = ExternalUpload.objects.filter(pk=pk).first()
+    if upload is None or not upload.checked_path or upload.state in policy.LIVE_UPLOADS:
+        return False
+    if not checks.delete_file(Path(upload.checked_path)):
+        logger.error("The checked external file of upload %s is still on disk.", pk)
+        return False
+    ExternalUpload.objects.filter(pk=pk).update(checked_deleted_at=timezone.now())
+    return True
+
+
+def mark_linked(delivery: Delivery, files: list[dict[str, Any]]) -> None:
+    """When the delivery is recorded (in its transaction): its received uploads are linked,
+    with the rows that matched the population, and their checked copies go after commit."""
+    rows = {str(f.get("name")): int(f.get("rows") or 0) for f in files}
+    for upload in ExternalUpload.objects.select_for_update().filter(
+        delivery=delivery, state=S.RECEIVED
+    ):
+        upload.delivery = delivery
+        upload.linked_rows = rows.get(f"{upload.table_name}.parquet")
+        _end(upload, S.LINKED, audit_action="delivery.external_linked")
+
+
+def settle(now: Any = None) -> dict[str, list[int]]:
+    """Expire unused links past their time, withdraw uploads of deliveries that will never run
+    (discarded, deleted), and delete checked copies an earlier deletion missed."""
+    now = now or timezone.now()
+    done: dict[str, list[int]] = {"expired": [], "cancelled": [], "removed": []}
+    gone = [DeliveryState.DISCARDED.value, DeliveryState.DELETED.value]
+    for upload in ExternalUpload.objects.filter(state__in=policy.LIVE_UPLOADS).select_related(
+        "delivery__project"
+    ):
+        ended = upload.delivery.state in gone or upload.delivery.project.is_closed
+        expired = upload.state == S.ISSUED and upload.expires_at <= now
+        if not (ended or expired):
+            continue
+        with transaction.atomic():
+            locked = (
+                ExternalUpload.objects.select_for_update()
+                .select_related("delivery__project")
+                .get(pk=upload.pk)
+            )
+            if locked.state not in policy.LIVE_UPLOADS:
+                continue
+            if ended:
+                _end(locked, S.CANCELLED, audit_action="delivery.external_cancelled")
+                done["cancelled"].append(locked.pk)
+            else:
+                _end(locked, S.EXPIRED, audit_action="delivery.external_expired")
+                done["expired"].append(locked.pk)
+    for pk in (
+        ExternalUpload.objects.exclude(state__in=policy.LIVE_UPLOADS)
+        .filter(checked_deleted_at__isnull=True)
+        .exclude(checked_path="")
+        .values_list("pk", flat=True)
+    ):
+        if remove_checked(pk):
+            done["removed"].append(pk)
+    return done
