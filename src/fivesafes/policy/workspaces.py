@@ -35,9 +35,7 @@ def check_enter_workspace(
     return check_project_access(person, project, request)
 
 
-def can_enter_workspace(
-    person: Any, project: Project, request: HttpRequest | None = None
-) -> bool:
+def can_enter_workspace(person: Any, project: Project, request: HttpRequest | None = None) -> bool:
     return passes(lambda: check_enter_workspace(person, project, request))
 
 

@@ -24,7 +24,7 @@ from fivesafes.audit.services import record
 from fivesafes.policy.workspaces import check_enter_workspace, check_oversee_workspaces, check_own
 from fivesafes.sandbox import SandboxError
 from fivesafes.sandbox import lab as core
-from fivesafes.shared.refusals import AccessDenied
+from fivesafes.shared.refusals import AccessDenied, RuleViolation
 from fivesafes.workspace.models import ENDING_WORDS, Ending, LabSession
 from fivesafes.workspace.services import lab_processes as processes
 from fivesafes.workspace.services.limits import areas_for, limits_for
@@ -32,8 +32,11 @@ from fivesafes.workspace.services.limits import areas_for, limits_for
 logger = logging.getLogger("fivesafes.workspace")
 
 
-class LabRefused(Exception):
+class LabRefused(RuleViolation):
     """A session could not be started; the message says why, in words."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("JupyterLab", "", message)
 
 
 def sessions_dir() -> Path:
