@@ -343,15 +343,29 @@ class LabProxy:
                 if again.session_id != grant.session_id:
                     return "The JupyterLab session this stream belonged to has ended."
 
+        upstream_task = asyncio.ensure_future(to_browser())
         tasks = {
             asyncio.ensure_future(from_browser()),
-            asyncio.ensure_future(to_browser()),
+            upstream_task,
             asyncio.ensure_future(recheck()),
         }
         try:
             done, _pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                reason = None if task.cancelled() or task.exception() else task.result()
+            reasons = [
+                task.result()
+                for task in done
+                if not task.cancelled()
+                and task.exception() is None
+                and isinstance(task.result(), str)
+            ]
+            if not reasons and upstream_task in done:
+                # JupyterLab closed the stream: because access ended (the session was
+                # stopped), or for its own reasons (the kernel was shut down)? Ask once more.
+                try:
+                    await sync_to_async(access.authorize)(dict(scope), project)
+                except access.Refused as refused:
+                    reasons.append(refused.refusal.reason)
+            for reason in reasons[:1]:
                 if isinstance(reason, str):
                     await sync_to_async(access.audit_stream_closed)(request, reason, project)
                     with contextlib.suppress(Exception):
