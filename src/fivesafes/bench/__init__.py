@@ -20,7 +20,10 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "fivesafes.bench.pseudonymise",
         "pseudonym mapping ids/s; identifier replacement in a register, rows/s",
     ),
-    "workspace": ("fivesafes.bench.workspace", "sandbox start-to-exit of a trivial Python run"),
+    "workspace": (
+        "fivesafes.bench.workspace",
+        "sandbox start-to-exit of a trivial Python run; --lab: JupyterLab sessions and proxy",
+    ),
     "extract": ("fivesafes.bench.extract", "extraction: the realistic extract vs hand-written SQL"),
 }
 

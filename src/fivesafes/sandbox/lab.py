@@ -152,6 +152,9 @@ def prepare_folders(
     config = folders.config
     config.mkdir(mode=0o700)
     _write(config / CONFIG_NAME, json.dumps(server_config(token=token, base_url=base_url)), 0o400)
+    # jupyter-core "migrates" an old ~/.ipython (which the kernel makes in the member's private
+    # folder) once, marking it here; the folder is read-only inside, so it is marked done now.
+    _write(config / "migrated", "", 0o444)
     (config / "labconfig").mkdir(mode=0o700)
     page = {"disabledExtensions": dict.fromkeys(DISABLED_EXTENSIONS, True)}
     _write(config / "labconfig" / "page_config.json", json.dumps(page), 0o444)

@@ -107,9 +107,48 @@ def refuse(request: HttpRequest, refusal: Refusal, **data: Any) -> Refused:
     return Refused(refusal)
 
 
-def authorize(scope: dict[str, Any], project_number: str) -> tuple[Grant, HttpRequest]:
-    """Raise Refused, or answer who may pass to which session."""
+_answers: dict[tuple[str, str, str], tuple[float, Grant]] = {}
+
+
+def _cache_key(request: HttpRequest, project_number: str) -> tuple[str, str, str] | None:
+    from django.conf import settings
+
+    cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+    if not cookie or settings.FIVESAFES_LAB_ACCESS_CACHE_SECONDS <= 0:
+        return None
+    return cookie, project_number, request.META.get("REMOTE_ADDR", "")
+
+
+def authorize(
+    scope: dict[str, Any], project_number: str, *, reuse: bool = True
+) -> tuple[Grant, HttpRequest]:
+    """Raise Refused, or answer who may pass to which session.
+
+    With FIVESAFES_LAB_ACCESS_CACHE_SECONDS above 0 (default 0: every request is checked in
+    full), a passing answer for the same sign-in, project and address is reused for that many
+    seconds by HTTP requests (`reuse`); websocket re-checks never reuse one."""
+    from django.conf import settings
+
     request = django_request(scope)
+    key = _cache_key(request, project_number) if reuse else None
+    if key is not None:
+        hit = _answers.get(key)
+        if hit is not None and hit[0] > time.monotonic():
+            return hit[1], request
+    grant = _authorize(request, project_number)
+    if key is not None:
+        if len(_answers) > 10_000:
+            _answers.clear()
+        expires = time.monotonic() + settings.FIVESAFES_LAB_ACCESS_CACHE_SECONDS
+        _answers[key] = (expires, grant)
+    return grant, request
+
+
+def forget_answers() -> None:
+    _answers.clear()
+
+
+def _authorize(request: HttpRequest, project_number: str) -> Grant:
     user = request.user
     if not user.is_authenticated:
         raise refuse(
@@ -156,7 +195,7 @@ def authorize(scope: dict[str, Any], project_number: str) -> tuple[Grant, HttpRe
             INSIDE_OUTPUTS: areas.outputs,
         },
     )
-    return grant, request
+    return grant
 
 
 def audit_refusal(request: HttpRequest, refusal: Refusal, project: str) -> None:

@@ -337,7 +337,9 @@ class LabProxy:
             while True:
                 await asyncio.sleep(every)
                 try:
-                    again, _ = await sync_to_async(access.authorize)(dict(scope), project)
+                    again, _ = await sync_to_async(access.authorize)(
+                        dict(scope), project, reuse=False
+                    )
                 except access.Refused as refused:
                     return refused.refusal.reason
                 if again.session_id != grant.session_id:
@@ -362,7 +364,7 @@ class LabProxy:
                 # JupyterLab closed the stream: because access ended (the session was
                 # stopped), or for its own reasons (the kernel was shut down)? Ask once more.
                 try:
-                    await sync_to_async(access.authorize)(dict(scope), project)
+                    await sync_to_async(access.authorize)(dict(scope), project, reuse=False)
                 except access.Refused as refused:
                     reasons.append(refused.refusal.reason)
             for reason in reasons[:1]:

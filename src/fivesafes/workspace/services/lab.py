@@ -118,6 +118,16 @@ def start_session(*, person: Any, project: Any, request: HttpRequest | None) -> 
             alive=lambda: handle.wait(0) is None,
         )
     except SandboxError as error:
+        started = processes.handle_of(key)
+        ended = started.wait(0) if started is not None else None
+        output = list(started.lines())[-12:] if started is not None and ended is not None else []
+        logger.warning(
+            "JupyterLab session %s did not start: %s (%s)\n%s",
+            key[:8],
+            error,
+            ended,
+            "\n".join(output),
+        )
         processes.stop(key, session.pid, str(folders.root), "did not start")
         folders.remove()
         _end(session, Ending.FAILED, str(error), action="lab_session.start_failed", actor=person)
