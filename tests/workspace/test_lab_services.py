@@ -45,6 +45,7 @@ def fake(monkeypatch) -> dict[str, FakeRun]:
     monkeypatch.setattr(lab_processes, "start", start)
     monkeypatch.setattr(sessions.core, "wait_ready", lambda *a, **k: 0.5)
     monkeypatch.setattr(sessions, "_server_busy", lambda session, now: False)
+    monkeypatch.setattr(sessions, "in_background", lambda call, *args: call(*args))
     yield runs
     lab_processes._handles.clear()
 
@@ -159,7 +160,10 @@ def test_the_pages(lab_world, fake) -> None:  # noqa: F811
     page = member.get(f"/workspace/{number}/sessions/", REMOTE_ADDR="127.0.0.1")
     assert page.status_code == 200 and b"Start JupyterLab" in page.content
     started = member.post(f"/workspace/{number}/sessions/start/", REMOTE_ADDR="127.0.0.1")
-    assert started.status_code == 302 and started["Location"] == f"/workspace/{number}/lab/lab"
+    assert started.status_code == 302
+    assert started["Location"] == f"/workspace/{number}/sessions/?open=1"
+    opened = member.get(started["Location"], REMOTE_ADDR="127.0.0.1")
+    assert opened.status_code == 302 and opened["Location"] == f"/workspace/{number}/lab/lab"
     page = member.get(f"/workspace/{number}/sessions/", REMOTE_ADDR="127.0.0.1")
     assert b"Open JupyterLab" in page.content
     session = LabSession.objects.get()

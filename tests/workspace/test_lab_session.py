@@ -31,7 +31,10 @@ pytestmark = [pytest.mark.slow]
 BASE = f"/workspace/{NUMBER}/lab/"
 
 
-def test_a_session_through_the_proxy(lab_world) -> None:  # noqa: F811
+def test_a_session_through_the_proxy(lab_world, monkeypatch) -> None:  # noqa: F811
+    from fivesafes.workspace.proxy import app as proxy_app
+
+    monkeypatch.setattr(proxy_app, "SHARED_THREAD", True)  # the test's transaction
     world = lab_world
     session = sessions.start_session(
         person=world.owner, project=world.project, request=verified_request(world.owner)

@@ -23,6 +23,7 @@ from typing import Any
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.handlers.asgi import ASGIRequest
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django_otp.middleware import OTPMiddleware
 
@@ -135,7 +136,14 @@ def authorize(
         hit = _answers.get(key)
         if hit is not None and hit[0] > time.monotonic():
             return hit[1], request
-    grant = _authorize(request, project_number)
+    try:
+        grant = _authorize(request, project_number)
+    except DatabaseError:
+        logger.exception("The JupyterLab proxy could not ask the access rule.")
+        connection.close()  # a fresh connection next time
+        raise Refused(
+            Refusal(503, "fivesafes cannot check your access just now; try again in a moment.")
+        ) from None
     if key is not None:
         if len(_answers) > 10_000:
             _answers.clear()

@@ -48,6 +48,17 @@ NOT_DOWNSTREAM = {"set-cookie", "server"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
+# Django's synchronous code for the proxy runs in a pool of threads, not on the one thread that
+# runs every synchronous view of this process (`thread_sensitive`), so that a slow page never
+# holds up JupyterLab and the other way round. Tests set this to True to share their
+# transaction with the proxy.
+SHARED_THREAD = False
+
+
+def _django(call: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
+    return sync_to_async(call, thread_sensitive=SHARED_THREAD)
+
+
 def _without_hop_by_hop(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     named = {
         token.strip().lower()
@@ -193,7 +204,7 @@ class LabProxy:
             await send({"type": "http.response.body", "body": b""})
             return
         try:
-            grant, request = await sync_to_async(access.authorize)(dict(scope), project)
+            grant, request = await _django(access.authorize)(dict(scope), project)
         except access.Refused as refused:
             await _answer(send, refused.refusal.status, refused.refusal.reason)
             return
@@ -221,7 +232,7 @@ class LabProxy:
         elif contents is not None and method in ("POST", "PUT", "PATCH"):
             refusal = rules.check_contents_write(body or b"", grant.mounts)
         if refusal is not None:
-            await sync_to_async(access.audit_refusal)(request, refusal, project)
+            await _django(access.audit_refusal)(request, refusal, project)
             await _answer(send, refusal.status, refusal.reason)
             return
         await self._forward(scope, send, grant, method, body or b"", request, project)
@@ -256,7 +267,7 @@ class LabProxy:
                 refusal = rules.Refusal(
                     403, "Downloading files is not possible: they stay on the server."
                 )
-                await sync_to_async(access.audit_refusal)(request, refusal, project)
+                await _django(access.audit_refusal)(request, refusal, project)
                 await _answer(send, refusal.status, refusal.reason)
                 return
             await send(
@@ -288,7 +299,7 @@ class LabProxy:
         subpath = rest[1:]
         query = scope.get("query_string", b"").decode("latin-1")
         try:
-            grant, request = await sync_to_async(access.authorize)(dict(scope), project)
+            grant, request = await _django(access.authorize)(dict(scope), project)
         except access.Refused:
             await send({"type": "websocket.close", "code": 4403})
             return
@@ -296,7 +307,7 @@ class LabProxy:
         if refusal is None and not same_origin(scope, required=True):
             refusal = rules.Refusal(403, "The connection did not come from fivesafes' own pages.")
         if refusal is not None:
-            await sync_to_async(access.audit_refusal)(request, refusal, project)
+            await _django(access.audit_refusal)(request, refusal, project)
             await send({"type": "websocket.close", "code": 4403})
             return
         try:
@@ -337,9 +348,7 @@ class LabProxy:
             while True:
                 await asyncio.sleep(every)
                 try:
-                    again, _ = await sync_to_async(access.authorize)(
-                        dict(scope), project, reuse=False
-                    )
+                    again, _ = await _django(access.authorize)(dict(scope), project, reuse=False)
                 except access.Refused as refused:
                     return refused.refusal.reason
                 if again.session_id != grant.session_id:
@@ -364,12 +373,12 @@ class LabProxy:
                 # JupyterLab closed the stream: because access ended (the session was
                 # stopped), or for its own reasons (the kernel was shut down)? Ask once more.
                 try:
-                    await sync_to_async(access.authorize)(dict(scope), project, reuse=False)
+                    await _django(access.authorize)(dict(scope), project, reuse=False)
                 except access.Refused as refused:
                     reasons.append(refused.refusal.reason)
             for reason in reasons[:1]:
                 if isinstance(reason, str):
-                    await sync_to_async(access.audit_stream_closed)(request, reason, project)
+                    await _django(access.audit_stream_closed)(request, reason, project)
                     with contextlib.suppress(Exception):
                         await send({"type": "websocket.close", "code": 1008})
                     closed.set()

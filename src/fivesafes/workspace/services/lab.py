@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import threading
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -60,11 +61,16 @@ def live_session(person: Any, project: Any) -> LabSession | None:
     )
 
 
-def start_session(*, person: Any, project: Any, request: HttpRequest | None) -> LabSession:
-    """Start (or return the running) JupyterLab session of `person` in `project`.
+def start_session(
+    *, person: Any, project: Any, request: HttpRequest | None, wait: bool = True
+) -> LabSession:
+    """Start (or return the live) JupyterLab session of `person` in `project`.
 
-    Asks the access rule with the request first. Blocks until the server answers on its
-    socket (`FIVESAFES_LAB_START_SECONDS` at most). Raises AccessDenied or LabRefused."""
+    Asks the access rule with the request first. With `wait`, blocks until the server answers
+    on its socket (`FIVESAFES_LAB_START_SECONDS` at most) and raises LabRefused if it does not;
+    without, returns the session while it starts and a thread of this process waits for it
+    (the pages do this: a web process runs Django's synchronous code on one thread, which must
+    not wait seconds for one person). Raises AccessDenied or LabRefused."""
     check_enter_workspace(person, project, request)
     reconcile(person=person, project=project)
     existing = live_session(person, project)
@@ -101,41 +107,69 @@ def start_session(*, person: Any, project: Any, request: HttpRequest | None) -> 
         if existing is None:
             raise
         return existing
-    base_url = core.base_url_for(project.number)
     try:
         core.prepare_folders(
-            sessions_dir(), key, token=token, base_url=base_url, owner=processes.owner_ids()
+            sessions_dir(),
+            key,
+            token=token,
+            base_url=core.base_url_for(project.number),
+            owner=processes.owner_ids(),
         )
         spec = core.lab_spec(
             areas_for(project, person), limits_for(project), folders, jupyter_share()
         )
         handle = processes.start(key, spec)
         _set_pid(session, handle.pid)
+    except SandboxError as error:
+        _failed(session, error, person)
+    if wait:
+        return _until_ready(session, person)
+    in_background(_until_ready_in_background, session.pk)
+    return session
+
+
+def in_background(call: Any, *args: Any) -> None:
+    """Run `call(*args)` in a thread of this process (tests run it at once instead)."""
+    threading.Thread(target=call, args=args, daemon=True, name="lab-start").start()
+
+
+def _failed(session: LabSession, error: SandboxError, person: Any) -> NoReturn:
+    started = processes.handle_of(session.key)
+    ended = started.wait(0) if started is not None else None
+    output = list(started.lines())[-12:] if started is not None and ended is not None else []
+    logger.warning(
+        "JupyterLab session %s did not start: %s (%s)\n%s",
+        session.key[:8],
+        error,
+        ended,
+        "\n".join(output),
+    )
+    folders = folders_of(session)
+    processes.stop(session.key, session.pid, str(folders.root), "did not start")
+    folders.remove()
+    _end(session, Ending.FAILED, str(error), action="lab_session.start_failed", actor=person)
+    raise LabRefused(f"JupyterLab did not start: {error}") from error
+
+
+def _until_ready(session: LabSession, person: Any) -> LabSession:
+    """Wait for the session's socket to answer; then it is running."""
+    folders = folders_of(session)
+    handle = processes.handle_of(session.key)
+    try:
         seconds = core.wait_ready(
             folders,
-            base_url,
+            core.base_url_for(session.project.number),
             timeout=settings.FIVESAFES_LAB_START_SECONDS,
-            alive=lambda: handle.wait(0) is None,
+            alive=lambda: handle is not None and handle.wait(0) is None,
         )
     except SandboxError as error:
-        started = processes.handle_of(key)
-        ended = started.wait(0) if started is not None else None
-        output = list(started.lines())[-12:] if started is not None and ended is not None else []
-        logger.warning(
-            "JupyterLab session %s did not start: %s (%s)\n%s",
-            key[:8],
-            error,
-            ended,
-            "\n".join(output),
-        )
-        processes.stop(key, session.pid, str(folders.root), "did not start")
-        folders.remove()
-        _end(session, Ending.FAILED, str(error), action="lab_session.start_failed", actor=person)
-        raise LabRefused(f"JupyterLab did not start: {error}") from error
+        _failed(session, error, person)
     with transaction.atomic():
-        session = LabSession.objects.select_for_update().get(pk=session.pk)
+        session = (
+            LabSession.objects.select_for_update().select_related("project").get(pk=session.pk)
+        )
         if session.state != LabSession.State.STARTING:  # stopped while it started
-            processes.stop(key, session.pid, str(folders.root), "stopped while starting")
+            processes.stop(session.key, session.pid, str(folders.root), "stopped while starting")
             raise LabRefused("The session was stopped while it started.")
         session.state = LabSession.State.RUNNING
         session.ready_at = session.last_activity_at = timezone.now()
@@ -144,9 +178,25 @@ def start_session(*, person: Any, project: Any, request: HttpRequest | None) -> 
             action="lab_session.started",
             actor=person,
             obj=session,
-            data={"session": key[:8], "seconds": round(seconds, 2), "pid": session.pid},
+            data={"session": session.key[:8], "seconds": round(seconds, 2), "pid": session.pid},
         )
     return session
+
+
+def _until_ready_in_background(session_id: int) -> None:
+    from django.db import connection
+
+    in_thread = threading.current_thread() is not threading.main_thread()
+    try:
+        session = LabSession.objects.select_related("project", "person").get(pk=session_id)
+        _until_ready(session, session.person)
+    except LabRefused:
+        pass  # recorded, and shown on the member's page
+    except Exception:
+        logger.exception("Waiting for JupyterLab session %s failed.", session_id)
+    finally:
+        if in_thread:
+            connection.close()
 
 
 def _set_pid(session: LabSession, pid: int) -> None:

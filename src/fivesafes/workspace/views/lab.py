@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -16,7 +17,6 @@ from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
 from fivesafes.policy.workspaces import check_enter_workspace, check_oversee_workspaces
 from fivesafes.projects.models import Project
-from fivesafes.sandbox.lab import base_url_for
 from fivesafes.shared.pages import load, run_action, shows_refusals
 from fivesafes.workspace.models import Ending, LabSession
 from fivesafes.workspace.services import lab as sessions
@@ -35,6 +35,9 @@ def project_sessions(request: HttpRequest, number: str) -> HttpResponse:
     project = get_object_or_404(Project, number=number)
     check_enter_workspace(request.user, project, request)
     context = {"project": project, **sessions.panel_context(request.user, project)}
+    live = context["lab_session"]
+    if request.GET.get("open") and live is not None and live.state == LabSession.State.RUNNING:
+        return redirect(context["lab_url"])
     return render(request, "workspace/lab_sessions.html", context)
 
 
@@ -45,8 +48,12 @@ def start(request: HttpRequest, number: str) -> HttpResponse:
     project = get_object_or_404(Project, number=number)
     return run_action(
         request,
-        lambda: sessions.start_session(person=request.user, project=project, request=request),
-        done=lambda _session: redirect(base_url_for(project.number) + "lab"),
+        lambda: sessions.start_session(
+            person=request.user, project=project, request=request, wait=False
+        ),
+        done=lambda _session: redirect(
+            reverse("workspace:lab_sessions", kwargs={"number": number}) + "?open=1"
+        ),
         failed=lambda: _back(request, redirect("workspace:lab_sessions", number=number)),
     )
 
