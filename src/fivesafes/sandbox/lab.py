@@ -52,6 +52,7 @@ DISABLED_EXTENSIONS = (
     "@jupyterlab/filebrowser-extension:open-browser-tab",
     "@jupyterlab/notebook-extension:export",
     "@jupyterlab/extensionmanager-extension",
+    "@jupyterlab/apputils-extension:announcements",  # asks to fetch news; there is no network
     "@jupyterlab/terminal-extension",
 )
 

@@ -16,6 +16,7 @@ import os
 import signal
 import socket
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from fivesafes.sandbox import LocalBubblewrapSpawner, RunHandle, SandboxSpec
@@ -42,8 +43,15 @@ def machine() -> str:
     return socket.gethostname()[:100]
 
 
+# Sessions are started from this one long-lived thread. bubblewrap's --die-with-parent is the
+# kernel's "parent death signal", which fires when the *thread* that started it ends, and
+# Django's ASGI handler runs each request's synchronous code on a thread of its own that ends
+# with the request: started there, a session would be killed a moment later.
+_starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lab-sessions")
+
+
 def start(key: str, spec: SandboxSpec) -> RunHandle:
-    handle = spawner().start(spec)
+    handle = _starter.submit(spawner().start, spec).result()
     with _lock:
         _handles[key] = handle
     return handle
