@@ -28,7 +28,10 @@ from django.http import HttpRequest, HttpResponse
 from django_otp.middleware import OTPMiddleware
 
 from fivesafes.audit.services import record, record_refusal
-from fivesafes.policy.workspaces import can_enter_workspace, check_enter_workspace
+from fivesafes.policy.permissions import Permission, holds
+from fivesafes.policy.project_access import project_access
+from fivesafes.policy.projects import is_in_project
+from fivesafes.policy.workspaces import check_enter_workspace
 from fivesafes.projects.models import Project
 from fivesafes.sandbox import SandboxError
 from fivesafes.sandbox.spec import INSIDE_DATA, INSIDE_FILES, INSIDE_OUTPUTS, INSIDE_PRIVATE
@@ -169,7 +172,7 @@ def _authorize(request: HttpRequest, project_number: str) -> Grant:
     try:
         check_enter_workspace(user, project, request)
     except AccessDenied as denied:
-        if not can_enter_workspace(user, project):
+        if access_ended(user, project):
             services.stop_sessions(
                 person=user, project=project, reason=f"Access ended: {denied}", actor=None
             )
@@ -204,6 +207,16 @@ def _authorize(request: HttpRequest, project_number: str) -> Grant:
         },
     )
     return grant
+
+
+def access_ended(person: Any, project: Project) -> bool:
+    """Whether the person may no longer work in the project at all (not merely: this request
+    lacks its second factor or comes from another address). Their sessions then stop."""
+    if not person.is_active or not holds(person, Permission.WORK_IN_PROJECTS):
+        return True
+    if not is_in_project(person, project):
+        return True
+    return not project_access(person, project).allowed
 
 
 def audit_refusal(request: HttpRequest, refusal: Refusal, project: str) -> None:
