@@ -119,7 +119,12 @@ def test_journey_5_a_notebook_reads_the_delivered_parquet_and_makes_a_crosstab(
     expect(table).to_contain_text("South")
     expect(table).to_contain_text("sex")
 
-    # No download: the raw file route is refused by the proxy, in words.
+    # No download: not in the file browser's menu, and the raw file route is refused by the
+    # proxy, in words, whatever the interface does.
+    tab.locator(".jp-DirListing-item", has_text="crosstab.ipynb").click(button="right")
+    expect(tab.get_by_role("menuitem", name="Rename")).to_be_visible()
+    expect(tab.get_by_role("menuitem", name="Download")).to_have_count(0)
+    tab.keyboard.press("Escape")
     refused = tab.request.get(f"/workspace/{NUMBER}/lab/files/data/d1/persons.parquet")
     assert refused.status == 403
     assert "not possible" in refused.json()["message"]
