@@ -147,7 +147,7 @@ def _failed(session: LabSession, error: SandboxError, person: Any) -> NoReturn:
     folders = folders_of(session)
     processes.stop(session.key, session.pid, str(folders.root), "did not start")
     folders.remove()
-    _end(session, Ending.FAILED, str(error), action="lab_session.start_failed", actor=person)
+    _end(session, Ending.FAILED, str(error), audit_action="lab_session.start_failed", actor=person)
     raise LabRefused(f"JupyterLab did not start: {error}") from error
 
 
@@ -209,7 +209,7 @@ def _end(
     ending: str,
     why: str,
     *,
-    action: str,
+    audit_action: str,
     actor: Any = None,
     request: HttpRequest | None = None,
 ) -> bool:
@@ -224,7 +224,7 @@ def _end(
         current.ended_why = why[:500]
         current.save(update_fields=["state", "ended_at", "ending", "ended_why"])
         record(
-            action=action,
+            action=audit_action,
             actor=actor,
             obj=current,
             data={
@@ -259,7 +259,9 @@ def stop_session(
     else:
         check_own(actor, session.person_id, "JupyterLab session")
     text = why or ENDING_WORDS[ending]
-    ended = _end(session, ending, text, action="lab_session.stopped", actor=actor, request=request)
+    ended = _end(
+        session, ending, text, audit_action="lab_session.stopped", actor=actor, request=request
+    )
     _halt(session)
     return ended
 
@@ -278,7 +280,9 @@ def stop_sessions(
         sessions = sessions.filter(project=project)
     stopped = 0
     for session in list(sessions):
-        if _end(session, Ending.ACCESS_ENDED, reason, action="lab_session.stopped", actor=actor):
+        if _end(
+            session, Ending.ACCESS_ENDED, reason, audit_action="lab_session.stopped", actor=actor
+        ):
             stopped += 1
         _halt(session)
     return stopped
@@ -286,7 +290,7 @@ def stop_sessions(
 
 def end_for_access(session: LabSession, why: str, request: HttpRequest | None = None) -> None:
     """The proxy found that the owner may no longer work in the project: the session stops."""
-    if _end(session, Ending.ACCESS_ENDED, why, action="lab_session.stopped", request=request):
+    if _end(session, Ending.ACCESS_ENDED, why, audit_action="lab_session.stopped", request=request):
         _halt(session)
 
 
@@ -316,7 +320,7 @@ def reconcile(*, person: Any = None, project: Any = None) -> int:
         result = handle.wait(0) if handle is not None else None
         why = f"The server stopped: {result.words}." if result else ENDING_WORDS[Ending.RESTARTED]
         ending = Ending.EXITED if result else Ending.RESTARTED
-        if _end(session, ending, why, action="lab_session.exited"):
+        if _end(session, ending, why, audit_action="lab_session.exited"):
             ended += 1
         processes.forget(session.key)
         folders_of(session).remove()
@@ -343,7 +347,7 @@ def cull_idle(now: Any = None) -> int:
         if _server_busy(session, now):
             continue
         why = f"Nobody used it for {minutes} minutes."
-        if _end(session, Ending.IDLE, why, action="lab_session.culled"):
+        if _end(session, Ending.IDLE, why, audit_action="lab_session.culled"):
             culled += 1
         _halt(session)
     return culled
