@@ -188,7 +188,7 @@ async def run_code(socket: BrowserSocket, code: str) -> str:
         data = json.loads(message.get("text") or "{}")
         if data.get("parent_header", {}).get("msg_id") != request["header"]["msg_id"]:
             continue
-        if data.get("msg_type") == "execute_result":
+        if data.get("msg_type") in ("execute_result", "display_data"):  # IRkernel: display
             return str(data["content"]["data"]["text/plain"])
         if data.get("msg_type") == "error":
             raise AssertionError(data["content"])

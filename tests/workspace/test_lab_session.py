@@ -77,6 +77,13 @@ def test_a_session_through_the_proxy(lab_world, monkeypatch) -> None:  # noqa: F
             kernel = await web.post(BASE + "api/kernels", headers=mine, json={"name": "python3"})
             assert kernel.status_code == 201, kernel.text
             kernel_id = kernel.json()["id"]
+            r_kernel = await web.post(BASE + "api/kernels", headers=mine, json={"name": "ir"})
+            assert r_kernel.status_code == 201, r_kernel.text
+
+        r_socket = BrowserSocket(app, BASE + f"api/kernels/{r_kernel.json()['id']}/channels", owner)
+        assert (await r_socket.connect())["type"] == "websocket.accept"
+        assert await run_code(r_socket, "1+1") == "[1] 2"
+        await r_socket.close()
 
         socket = BrowserSocket(app, BASE + f"api/kernels/{kernel_id}/channels", owner)
         accepted = await socket.connect()
