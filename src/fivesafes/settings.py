@@ -232,3 +232,21 @@ LOGGING = {
 }
 
 config.refuse_unsafe_production(globals())
+
+# JupyterLab sessions (issue 13): where sessions' socket and configuration folders live (short:
+# a Unix socket's path has at most 108 bytes), how long a session may be idle before it is
+# stopped, how long it may take to answer, how often an open websocket asks the access rule
+# again, the largest non-text file the contents API hands to the browser, and how many
+# sessions may run at once on this server.
+FIVESAFES_LAB_SESSIONS_DIR = os.environ.get("FIVESAFES_LAB_SESSIONS_DIR") or str(
+    Path(DATA_DIR) / "lab"
+)
+FIVESAFES_LAB_IDLE_MINUTES = config.integer("FIVESAFES_LAB_IDLE_MINUTES", 60)
+FIVESAFES_LAB_START_SECONDS = config.integer("FIVESAFES_LAB_START_SECONDS", 60)
+FIVESAFES_LAB_RECHECK_SECONDS = config.integer("FIVESAFES_LAB_RECHECK_SECONDS", 5)
+FIVESAFES_LAB_MAX_BINARY_BYTES = config.integer("FIVESAFES_LAB_MAX_BINARY_BYTES", 512 * 1024)
+FIVESAFES_LAB_MAX_SESSIONS = config.integer("FIVESAFES_LAB_MAX_SESSIONS", 40)
+# 0: the proxy asks the whole access rule for every HTTP request. Above 0: a passing answer
+# for the same sign-in, project and address is reused by HTTP requests for that many seconds
+# (websocket re-checks always ask afresh). docs/workspace/lab.md gives the figures.
+FIVESAFES_LAB_ACCESS_CACHE_SECONDS = config.integer("FIVESAFES_LAB_ACCESS_CACHE_SECONDS", 0)

@@ -157,6 +157,13 @@ NOT_OWNED = {
     "jobs:detail",
     # The data owner's one-time link: its token is its only key (tests/delivery).
     "delivery:upload",
+    # JupyterLab sessions (issue 13): a project *number* and a session the security world does
+    # not have; tests/workspace/test_lab_services.py and test_proxy_access.py walk outsiders,
+    # other members and staff through them.
+    "workspace:lab_sessions",
+    "workspace:lab_start",
+    "workspace:lab_stop",
+    "workspace:lab_staff_stop",
 }
 # Parameters that are not ids: the step of a workflow, a document kind, catalogue names.
 FIXED = {

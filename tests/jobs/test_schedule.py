@@ -53,6 +53,7 @@ def test_the_sweeps_and_the_release_batch_are_scheduled_and_importable() -> None
         "projects.daily_sweep",
         "delivery.daily_sweep",
         "release.batch",
+        "workspace.lab_cull",
     }
     assert sorted(enqueue_due(at(3, 2))) == sorted(
         [
@@ -60,6 +61,7 @@ def test_the_sweeps_and_the_release_batch_are_scheduled_and_importable() -> None
             "projects.daily_sweep",
             "delivery.daily_sweep",
             "release.batch@03:00",
+            "workspace.lab_cull@03:00",
         ]
     )
     paths = set(DBTaskResult.objects.values_list("task_path", flat=True))
@@ -68,6 +70,7 @@ def test_the_sweeps_and_the_release_batch_are_scheduled_and_importable() -> None
         "fivesafes.projects.tasks.daily_sweep",
         "fivesafes.delivery.tasks.daily_sweep",
         "fivesafes.release.tasks.release_batch",
+        "fivesafes.workspace.tasks.lab.cull_lab_sessions",
     }
 
 
@@ -88,5 +91,7 @@ def test_the_command_lists_the_schedule_and_enqueues_what_is_due(capsys, monkeyp
     call_command("schedule", "--run-due")
     out = capsys.readouterr().out
     # projects' is due at 02:15; the release batch runs in every five-minute slot
-    assert out.splitlines()[0] == "Enqueued: people.daily_sweep, release.batch@02:05."
+    assert out.splitlines()[0] == (
+        "Enqueued: people.daily_sweep, release.batch@02:05, workspace.lab_cull@02:05."
+    )
     assert "last enqueued 2026-03-10 (READY)" in out

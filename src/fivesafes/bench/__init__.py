@@ -20,7 +20,10 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "fivesafes.bench.pseudonymise",
         "pseudonym mapping ids/s; identifier replacement in a register, rows/s",
     ),
-    "workspace": ("fivesafes.bench.workspace", "sandbox start-to-exit of a trivial Python run"),
+    "workspace": (
+        "fivesafes.bench.workspace",
+        "sandbox start-to-exit of a trivial Python run; --lab: JupyterLab sessions and proxy",
+    ),
     "web": (
         "fivesafes.bench.web",
         "50 signed-in people with think time on SQLite and PostgreSQL: requests/s, errors, p95",

@@ -71,6 +71,13 @@ SCHEDULE: tuple[Scheduled, ...] = (
         "Release batch: approved outputs released and mailed to the researchers (R22)",
         every=5,
     ),
+    Scheduled(
+        "workspace.lab_cull",
+        "fivesafes.workspace.tasks.lab.cull_lab_sessions",
+        time(0, 0),
+        "JupyterLab: idle sessions stopped, lost ones ended (issue 13)",
+        every=5,
+    ),
 )
 
 

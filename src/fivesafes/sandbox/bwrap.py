@@ -145,6 +145,7 @@ def sandbox_environment(spec: SandboxSpec) -> dict[str, str]:
         "FIVESAFES_DATA": INSIDE_DATA,
         "FIVESAFES_OUTPUTS": INSIDE_OUTPUTS,
         "PYTHONPATH": LIBRARY,
+        **dict(spec.environment),
     }
 
 
@@ -259,6 +260,9 @@ def bwrap_invocation(
     args += ["--bind", str(areas.files), INSIDE_FILES]
     args += ["--bind", str(areas.private), INSIDE_PRIVATE]
     args += ["--bind", str(areas.outputs), INSIDE_OUTPUTS]
+    # A session's own folders (its socket folder, its read-only configuration)
+    for mount in spec.mounts:
+        args += ["--bind" if mount.writable else "--ro-bind", str(mount.host), mount.inside]
     # The root (bwrap's own tmpfs, holding the mount points) becomes read-only last.
     args += ["--remount-ro", "/"]
     args += ["--chdir", spec.workdir]

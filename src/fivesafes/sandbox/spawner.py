@@ -465,6 +465,12 @@ class LocalBubblewrapSpawner:
             )
         for path in (areas.files, areas.private, areas.outputs):
             self._prepare_writable(path, uid, gid)
+        for mount in spec.mounts:
+            if mount.host.is_symlink() or not _readable_by(mount.host, uid, gid, directory=True):
+                raise SandboxError(
+                    f"not run: the folder for {mount.inside} is missing, a symbolic link, or "
+                    f"not readable by the sandbox's user {uid}"
+                )
         python = self.python
         if not _readable_by(python.site_lib(), uid, gid, directory=True):
             raise SandboxError(

@@ -132,14 +132,39 @@ def check_project_number(project: str) -> str:
     return project
 
 
+# Where extra mounts may appear inside (a JupyterLab session's socket folder and its
+# read-only configuration); never over the project's folders or the system.
+_EXTRA_MOUNT = re.compile(r"^/(run|opt/session)/[a-z][a-z0-9_-]{0,30}$")
+_EXTRA_ENV = re.compile(r"^JUPYTER(LAB)?_[A-Z_]{1,40}$")
+
+
+@dataclass(frozen=True)
+class Mount:
+    """One more host folder in the sandbox (a session's socket folder, its configuration)."""
+
+    host: Path
+    inside: str
+    writable: bool = False
+
+    def __post_init__(self) -> None:
+        if not _EXTRA_MOUNT.match(self.inside):
+            raise SandboxError(f"{self.inside!r} is not a place for an extra folder")
+
+
 @dataclass(frozen=True)
 class SandboxSpec:
-    """One run: whose areas, which limits, which command (argv as seen inside the sandbox)."""
+    """One run: whose areas, which limits, which command (argv as seen inside the sandbox).
+
+    `mounts` and `environment` are for long-lived sessions (JupyterLab, `sandbox.lab`): extra
+    folders under /run or /opt/session, and JUPYTER_* variables; batch runs have neither.
+    """
 
     areas: ProjectAreas
     command: tuple[str, ...]
     limits: Limits = field(default_factory=Limits)
     workdir: str = INSIDE_FILES
+    mounts: tuple[Mount, ...] = ()
+    environment: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         check_project_number(self.areas.project)
@@ -147,6 +172,9 @@ class SandboxSpec:
             raise SandboxError("a run needs a command")
         if not self.workdir.startswith("/project/"):
             raise SandboxError(f"the working folder {self.workdir!r} is not inside /project/")
+        for name, _value in self.environment:
+            if not _EXTRA_ENV.match(name):
+                raise SandboxError(f"{name!r} may not be set in the sandbox")
 
     @property
     def project(self) -> str:

@@ -18,6 +18,7 @@ from fivesafes.web.demo_cases import ensure_demo_cases
 from fivesafes.web.demo_data import DEMO_PERSONS, prepare_demo_data
 from fivesafes.web.management.commands.serve import add_address_arguments
 from fivesafes.web.supervisor import Child, Supervisor
+from fivesafes.workspace.demo import ensure_demo_workspace
 
 
 class Command(BaseCommand):
@@ -62,6 +63,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 "== a release request of the demo researcher waiting for the two checkers"
             )
+        if ensure_demo_workspace():
+            self.stdout.write("== a generated Parquet file in the demo project's data folder")
         if setup_only:
             self.stdout.write("Set-up done.")
             return
