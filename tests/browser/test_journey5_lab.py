@@ -35,8 +35,9 @@ NOTEBOOK = {
             "outputs": [],
             "source": [
                 "import pandas as pd\n",
+                "from fivesafes.analysis import crosstab\n",
                 "persons = pd.read_parquet('/project/data/d1/persons.parquet')\n",
-                "pd.crosstab(persons.region, persons.sex)",
+                "crosstab(persons.region, persons.sex)",
             ],
         }
     ],
@@ -113,11 +114,23 @@ def test_journey_5_a_notebook_reads_the_delivered_parquet_and_makes_a_crosstab(
     expect(tab.get_by_text("Python 3 | Idle")).to_be_visible(timeout=60_000)
     cell.click()
     tab.keyboard.press("Shift+Enter")
-    table = tab.locator(".jp-OutputArea-output table").first
-    expect(table).to_be_visible(timeout=60_000)
+    verdict = tab.locator(".jp-OutputArea-output .fivesafes-output").first
+    expect(verdict).to_be_visible(timeout=60_000)
+    expect(verdict).to_contain_text("Would pass")
+    table = verdict.locator("table").first
     expect(table).to_contain_text("North")
     expect(table).to_contain_text("South")
     expect(table).to_contain_text("sex")
+    # The safe analysis library recorded the table and its evidence in the outputs area,
+    # ready for the release room.
+    outputs = files.parent / "outputs"
+    deadline = time.monotonic() + 30
+    while not (outputs / "crosstab_region_sex.json").exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert (outputs / "crosstab_region_sex.csv").exists()
+    assert json.loads((outputs / "crosstab_region_sex.json").read_text())["verdict"]["status"] == (
+        "pass"
+    )
 
     # No download: not in the file browser's menu, and the raw file route is refused by the
     # proxy, in words, whatever the interface does.
