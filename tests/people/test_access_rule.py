@@ -171,7 +171,7 @@ def test_project_page_uses_the_rule(world, make_user) -> None:
     stranger = verified_client(make_user(Role.RESEARCHER))
     response = stranger.get(url)
     assert response.status_code == 404
-    assert "not attached to any institution" in response.text
+    assert "not yours to see" in response.text
 
 
 def test_my_access_explains(world) -> None:

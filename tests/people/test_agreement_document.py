@@ -56,7 +56,7 @@ def test_researcher_manager_and_staff_download_it_others_do_not(world, make_user
     for stranger in (colleague, other_manager, checker):
         response = verified_client(stranger).get(url)
         assert response.status_code == 404, stranger
-        assert "read only by its researcher" in response.text
+        assert "not yours to see" in response.text
 
 
 def test_the_pages_link_to_the_pdf(world) -> None:
@@ -139,17 +139,19 @@ def test_either_party_ends_the_agreement_at_three_months_notice(world, make_user
     agreement = world.agreement
     url = reverse("people:agreement_notice", kwargs={"pk": agreement.pk})
     # a colleague, another institution's manager: neither may even read the agreement, so
-    # both are refused (403) on the page and over the API alike; nothing changes
+    # both are refused as if it did not exist (404) on the page and over the API alike; nothing
+    # changes but the audit log, which keeps both refusals
     colleague = verified_client(make_user(Role.RESEARCHER))
     other_manager = api_client(make_user(Role.INSTITUTION_MANAGER))
     before = db_state()
     response = colleague.post(url)
     assert response.status_code == 404
-    assert f"Agreement R-{agreement.pk} is read only by its researcher" in response.text
+    assert "not yours to see" in response.text
     response = other_manager.post(f"/api/v1/people/agreements/{agreement.pk}/notice")
-    assert response.status_code == 403
-    assert response.json()["detail"].startswith(f"Agreement R-{agreement.pk} is read only")
-    assert db_state() == before
+    assert response.status_code == 404
+    assert "not yours to see" in response.json()["detail"]
+    assert {**db_state(), "audit": before["audit"]} == before
+    assert db_state()["audit"] == before["audit"] + 2
 
     page = verified_client(world.researcher).get(reverse("people:my_access"))
     assert f"Give three months' notice on R-{agreement.pk}" in page.text

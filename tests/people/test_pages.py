@@ -79,7 +79,7 @@ def test_the_manager_cannot_see_another_institution(world, make_user) -> None:
     response = other.get(reverse("people:institution", kwargs={"pk": world.institution.pk}))
     assert response.status_code == 404
     response = other.get(reverse("people:case", kwargs={"pk": world.authorisation.pk}))
-    assert response.status_code == 403
+    assert response.status_code == 404
 
 
 def test_a_researcher_cannot_take_a_staff_step(world) -> None:
@@ -146,7 +146,7 @@ def test_agreement_signing_by_the_researcher_and_countersigning(world, make_user
         reverse("people:sign_agreement", kwargs={"pk": agreement.pk})
     )
     assert response.status_code == 404
-    assert f"Agreement R-{agreement.pk} is read only by its researcher" in response.text
+    assert "not yours to see" in response.text
     verified_client(other).post(reverse("people:sign_agreement", kwargs={"pk": agreement.pk}))
     verified_client(world.manager).post(reverse("people:countersign", kwargs={"pk": agreement.pk}))
     agreement = ResearcherAgreement.objects.get(pk=agreement.pk)

@@ -113,7 +113,9 @@ def test_change_requests_are_refused_with_the_rule_named(pw, project, client_as)
         client_as(Role.RESEARCHER), "post", f"/{project.pk}/change-requests", {"text": "x"}
     )
     assert stranger.status_code == 404
-    assert db_state() == before
+    # Nothing changed; the stranger's refusal itself is audited (one event).
+    assert {**db_state(), "audit": before["audit"]} == before
+    assert db_state()["audit"] == before["audit"] + 1
     first = _call(researcher, "post", f"/{project.pk}/change-requests", {"text": "A"})
     assert first.status_code == 201
     second = _call(researcher, "post", f"/{project.pk}/change-requests", {"text": "B"})

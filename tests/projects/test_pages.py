@@ -126,9 +126,9 @@ def test_strangers_see_neither_applications_nor_projects(pw, submitted, client_a
 
     other = client_as(Role.RESEARCHER)
     assert other.get(reverse("projects:application", args=[submitted.pk])).status_code == 404
-    assert other.get(reverse("projects:wizard", args=[submitted.pk, "project"])).status_code == 403
+    assert other.get(reverse("projects:wizard", args=[submitted.pk, "project"])).status_code == 404
     assert (
-        other.get(reverse("projects:document", args=[submitted.pk, "protocol"])).status_code == 403
+        other.get(reverse("projects:document", args=[submitted.pk, "protocol"])).status_code == 404
     )
 
 
