@@ -132,6 +132,14 @@ WEB_TARGETS = {f"people:{name}": kind for name, kind in WEB_TARGETS.items()} | {
     "audit:detail": "audit_event",
     "accounts:revoke_token": "token",
     "release:new": "project",
+    **{
+        f"workspace:{name}": "project"
+        for name in ("home", "runs", "console", "area", "edit", "upload", "delete", "limits")
+    },
+    **{
+        f"workspace:{name}": "workspace_run"
+        for name in ("run", "run_output", "cancel_run", "stop_run")
+    },
     **dict.fromkeys(("release:request", "release:add_file", "release:step"), "release_request"),
     **dict.fromkeys(
         ("release:update_file", "release:withdraw_file", "release:vote", "release:consolidate"),
@@ -161,6 +169,7 @@ FIXED = {
     ("projects", "number"): 0,
     ("delivery", "step"): "start",
     ("delivery", "name"): "codebook.html",
+    ("workspace", "area"): "outputs",
     ("data", "short_name"): "nowhere",
     ("data", "version"): "1",
     ("data", "name"): "nothing",

@@ -58,7 +58,7 @@ def area_root(areas: ProjectAreas, area: str) -> Path:
 
 def clean(path: str, *, allow_root: bool = False) -> PurePosixPath:
     """`path` as a plain relative path inside an area, or a refusal naming the field `path`."""
-    text = (path or "").strip().strip("/")
+    text = (path or "").strip().rstrip("/")
     if not text:
         if allow_root:
             return PurePosixPath(".")
@@ -69,7 +69,7 @@ def clean(path: str, *, allow_root: bool = False) -> PurePosixPath:
         or "\\" in text
         or "\x00" in text
         or any(part in ("..", ".", "") for part in pure.parts)
-        or pure.is_absolute()
+        or text.startswith("/")
     ):
         raise RuleViolation(
             "R20", "path", "A path stays inside its area: no '..', no absolute paths."
