@@ -197,6 +197,7 @@ API_TARGETS = {
     "request_id": "release_request",
     "file_id": "request_file",
     "released_id": "released_file",
+    "run_id": "workspace_run",
 }
 # `question_id` names a different object in each part of the API.
 API_QUESTIONS = {
