@@ -62,3 +62,16 @@ def test_a_stopped_run_never_starts_and_a_queued_run_of_an_excluded_member_does_
     run = run_queued(run)
     assert run.state == "stopped"
     assert not (ww.areas().outputs / "x.txt").exists()
+
+
+def test_a_run_whose_worker_died_is_recorded_as_failed_when_the_member_starts_another(
+    ww: WorkspaceWorld,
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    lost = start_script(ww, "print(1)\n", "a.py")
+    DBTaskResult.objects.filter(pk=lost.task_id).update(status="FAILED")
+    start_script(ww, "print(2)\n", "b.py")
+    lost.refresh_from_db()
+    assert lost.state == "failed"
+    assert lost.words.startswith("not finished: the worker running it stopped")

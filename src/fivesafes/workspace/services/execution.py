@@ -268,3 +268,31 @@ def own_log_folder() -> None:
     folder = log_path(0).parent
     folder.mkdir(parents=True, exist_ok=True)
     os.chmod(folder, 0o700)
+
+
+LOST = "not finished: the worker running it stopped; start the run again"
+
+
+def settle_lost(*, person: Any = None, project: Any = None) -> list[int]:
+    """Record as failed every open run (of `person`, of `project`) whose job has ended without
+    recording it (its worker died; the jobs sweep failed the job)."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    found = Run.objects.filter(state__in=[RunState.QUEUED.value, RunState.RUNNING.value])
+    if person is not None:
+        found = found.filter(person=person)
+    if project is not None:
+        found = found.filter(project=project)
+    settled = []
+    for run in found.exclude(task_id=""):
+        status = (
+            DBTaskResult.objects.filter(pk=run.task_id).values_list("status", flat=True).first()
+        )
+        if status is None or status in (TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL):
+            try:
+                _fail(run, LOST)
+            except RuleViolation:
+                continue  # it moved on meanwhile
+            settled.append(run.pk)
+    return settled

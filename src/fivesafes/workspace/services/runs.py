@@ -86,6 +86,9 @@ def start(*, actor: Any, project: Any, script: str, kind: str = "", request: Any
     """A member runs a script of the workspace as a batch job (see the module docstring)."""
     policy.check_enter_workspace(actor, project, request)
     kind, inside = _check_script(project, actor, kind, script)
+    from fivesafes.workspace.services.execution import settle_lost
+
+    settle_lost(person=actor)  # a run whose worker died no longer counts as open
     with transaction.atomic():
         if queries.open_runs(person=actor).select_for_update().count() >= max_open_runs():
             raise RuleViolation(
