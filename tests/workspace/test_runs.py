@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from fivesafes.audit.models import AuditEvent
 from tests.workspace.conftest import WorkspaceWorld, run_queued, start_script
@@ -83,6 +84,13 @@ def test_a_memory_eater_and_a_fork_bomb_are_stopped_at_their_limits(ww: Workspac
     )
     assert bomb.state == "failed"
     assert "processes" in bomb.words
+    filler = run_queued(
+        start_script(
+            ww, "open('/project/outputs/big.bin', 'wb').write(b'0' * 3_000_000)\n", "fill.py"
+        )
+    )
+    assert filler.state == "failed"
+    assert "file-size limit" in filler.words
 
 
 def test_a_run_cannot_reach_the_network_the_servers_secrets_or_another_project(
@@ -106,16 +114,29 @@ def test_a_run_cannot_reach_the_network_the_servers_secrets_or_another_project(
             "attempt('environ', lambda: open('/proc/1/environ').read())\n"
             f"attempt('data_dir', lambda: os.listdir({str(ww.data_dir)!r}))\n"
             f"attempt('other', lambda: open({str(other.files / 'x.txt')!r}, 'w').write('x'))\n"
-            f"attempt('other_data', lambda: open({str(other.data / '1' / 'secret.csv')!r}).read())\n",
+            f"attempt('other_data', lambda: open({str(other.data / '1' / 'secret.csv')!r}).read())\n"
+            "attempt('shadow', lambda: open('/etc/shadow').read())\n"
+            "os.symlink('/etc/passwd', '/project/outputs/passwd.txt')\n"
+            f"os.symlink({str(ww.data_dir)!r}, '/project/outputs/server')\n",
             "escape.py",
         )
     )
     text, _ = read_log(run)
     assert run.state == "finished", text
     assert "REACHED" not in text
-    for name in ("network", "dns", "environ", "data_dir", "other", "other_data"):
+    for name in ("network", "dns", "environ", "data_dir", "other", "other_data", "shadow"):
         assert f"{name} refused" in text
     assert not (other.files / "x.txt").exists()
+    # The links the run planted are not files it wrote, and the room never follows them.
+    assert run.files_written == []
+    client = ww.client()
+    base = reverse("workspace:area", args=[ww.project.pk, "outputs"])
+    listing = client.get(base).content.decode()
+    assert listing.count("link, not followed") == 2
+    for query in ({"file": "passwd.txt"}, {"folder": "server"}, {"file": "server/secret_key"}):
+        page = client.get(base, query)
+        assert page.status_code == 400
+        assert b"root:" not in page.content
 
 
 def _while_running(monkeypatch, then) -> None:
