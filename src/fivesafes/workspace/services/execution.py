@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections
 from django.utils import timezone
 
 from fivesafes.policy import workspaces as policy
@@ -209,7 +208,7 @@ def execute(run_id: int) -> dict[str, Any]:
 
     reader = threading.Thread(target=copy_output, daemon=True)
     reader.start()
-    stop_step = _supervise(run, handle, limits)
+    stop_step = _supervise(run, handle, log)
     reader.join(timeout=10)
     log.close()
     result = handle.wait(timeout=10)
@@ -233,29 +232,34 @@ def execute(run_id: int) -> dict[str, Any]:
     return _record(ended)
 
 
-def _supervise(run: Run, handle: Any, limits: Limits) -> str:
-    """Wait for the run, polling its stop flag and the access rule; the step that records a
-    stop ("cancelled" or "stopped"), or "" when the run ended by itself."""
+def _supervise(run: Run, handle: Any, log: _Log) -> str:
+    """Wait for the run, polling its stop flag every second and the access rule every few
+    seconds (when it also stores how much output has come, for the pages); the step that
+    records a stop ("cancelled" or "stopped"), or "" when the run ended by itself."""
     next_check = time.monotonic() + access_check_seconds()
     step = ""
     while handle.wait(timeout=POLL_SECONDS) is None:
-        close_old_connections()
+        if step:
+            continue
         row = Run.objects.filter(pk=run.pk).values("stop_requested_at", "stop_reason").first()
-        if not step and row and row["stop_requested_at"] is not None:
+        if row and row["stop_requested_at"] is not None:
             by_member = row["stop_reason"] == "cancelled by its member"
             step = "cancelled" if by_member else "stopped"
             handle.cancel(row["stop_reason"] or "stopped")
             continue
-        if not step and time.monotonic() >= next_check:
-            next_check = time.monotonic() + access_check_seconds()
-            refusal = _access_refusal(run)
-            if refusal:
-                Run.objects.filter(pk=run.pk).update(
-                    stop_requested_at=timezone.now(), stop_reason=refusal[:300]
-                )
-                step = "stopped"
-                handle.cancel("access ended")
-        Run.objects.filter(pk=run.pk).update(changed_at=timezone.now())
+        if time.monotonic() < next_check:
+            continue
+        next_check = time.monotonic() + access_check_seconds()
+        Run.objects.filter(pk=run.pk).update(
+            changed_at=timezone.now(), output_lines=log.lines, output_bytes=log.bytes
+        )
+        refusal = _access_refusal(run)
+        if refusal:
+            Run.objects.filter(pk=run.pk).update(
+                stop_requested_at=timezone.now(), stop_reason=refusal[:300]
+            )
+            step = "stopped"
+            handle.cancel("access ended")
     return step
 
 
