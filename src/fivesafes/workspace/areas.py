@@ -17,6 +17,7 @@ import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -107,6 +108,10 @@ class Entry:
     kind: str  # "folder", "file" or "link" (shown, never followed)
     bytes: int
     modified: float
+
+    @property
+    def modified_at(self) -> datetime:
+        return datetime.fromtimestamp(self.modified, tz=UTC)
 
 
 def listing(root: Path, folder: str = "") -> list[Entry]:

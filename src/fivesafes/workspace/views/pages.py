@@ -10,6 +10,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from fivesafes.delivery import queries as deliveries
@@ -108,7 +109,7 @@ def area(request: HttpRequest, project: Project, area: str) -> HttpResponse:
 
 def _area_url(project: Project, area: str, folder: str = "") -> str:
     url = reverse("workspace:area", args=[project.pk, area])
-    return f"{url}?folder={folder}" if folder else url
+    return f"{url}?{urlencode({'folder': folder})}" if folder else url
 
 
 @requires(Permission.WORK_IN_PROJECTS)
@@ -153,9 +154,14 @@ def edit(request: HttpRequest, project: Project, area: str) -> HttpResponse:
             "inside": areas.INSIDE[area],
         },
         done=lambda _size: redirect(
-            _area_url(project, area, folder_of(form.cleaned_data["path"]))
-            + ("&" if "/" in form.cleaned_data["path"] else "?")
-            + f"file={form.cleaned_data['path']}"
+            reverse("workspace:area", args=[project.pk, area])
+            + "?"
+            + urlencode(
+                {
+                    "folder": folder_of(form.cleaned_data["path"]),
+                    "file": form.cleaned_data["path"],
+                }
+            )
         ),
         success="Saved.",
     )
