@@ -75,3 +75,20 @@ def test_a_run_whose_worker_died_is_recorded_as_failed_when_the_member_starts_an
     lost.refresh_from_db()
     assert lost.state == "failed"
     assert lost.words.startswith("not finished: the worker running it stopped")
+
+
+def test_an_ended_agreement_beside_one_still_in_force_stops_nothing(
+    ww: WorkspaceWorld, django_capture_on_commit_callbacks
+) -> None:
+    """A renewal: the old agreement ends, the new one lets the member go on working."""
+    from fivesafes.people.services import agreements
+    from tests.delivery.conftest import make_agreement
+
+    run = start_script(ww, "print(1)\n")
+    old = list(ww.member.agreements.all())
+    make_agreement(ww.manager, ww.member, ww.project)
+    with django_capture_on_commit_callbacks(execute=True):
+        for agreement in old:
+            agreements._end(agreement, "replaced by a renewal", None)
+    run.refresh_from_db()
+    assert run.state == "queued"

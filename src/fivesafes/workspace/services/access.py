@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from fivesafes.policy import workspaces as policy
 from fivesafes.workspace.services import lab, runs
 
 
 def person_access_ended(*, person: Any, project: Any, reason: str, actor: Any = None) -> None:
-    """`person` may no longer work in `project` (None: anywhere)."""
+    """`person` may no longer work in `project` (None: anywhere). An agreement that ended while
+    another one still lets the person work there (a renewal) stops nothing."""
+    if project is not None and policy.can_enter_workspace(person, project):
+        return
     runs.stop_runs(person=person, project=project, reason=reason, actor=actor)
     lab.stop_sessions(person=person, project=project, reason=reason, actor=actor)
 
