@@ -20,7 +20,12 @@ import pytest
 from fivesafes.policy.permissions import ROLE_PERMISSIONS
 
 # The models whose `state` field a registered machine must drive (issue 11: one mechanism).
-DRIVEN = (("people", "Authorisation"), ("projects", "Application"), ("delivery", "Delivery"))
+DRIVEN = (
+    ("people", "Authorisation"),
+    ("projects", "Application"),
+    ("delivery", "Delivery"),
+    ("workspace", "Run"),
+)
 
 
 def _is_package(name: str) -> bool:

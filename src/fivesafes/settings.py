@@ -233,15 +233,36 @@ LOGGING = {
 
 config.refuse_unsafe_production(globals())
 
+# Workspace runs (issue 13): batch runs have their own queue ("workspace"), so a long run never
+# waits behind deliveries and releases nor blocks them (`fivesafes worker --queue-name
+# workspace`); the office's default sandbox limits (fields of fivesafes.sandbox.Limits; staff
+# set a project's own on the workspace overview) and JupyterLab's idle minutes; how many runs a
+# member may have queued or running; how often a running run asks the access rule again; the
+# largest output log kept per run; the largest text file the file browser shows or saves.
+TASKS["default"]["QUEUES"] = [*TASKS["default"]["QUEUES"], "workspace"]
+FIVESAFES_WORKSPACE_LIMITS = {
+    "cpu_seconds": config.integer("FIVESAFES_WORKSPACE_CPU_SECONDS", 3600),
+    "memory_bytes": config.integer("FIVESAFES_WORKSPACE_MEMORY_BYTES", 8_000_000_000),
+    "processes": config.integer("FIVESAFES_WORKSPACE_PROCESSES", 256),
+    "file_size_bytes": config.integer("FIVESAFES_WORKSPACE_FILE_SIZE_BYTES", 2_000_000_000),
+    "wall_seconds": config.integer("FIVESAFES_WORKSPACE_WALL_SECONDS", 4 * 3600),
+}
+FIVESAFES_WORKSPACE_IDLE_MINUTES = config.integer("FIVESAFES_WORKSPACE_IDLE_MINUTES", 60)
+FIVESAFES_WORKSPACE_MAX_OPEN_RUNS = config.integer("FIVESAFES_WORKSPACE_MAX_OPEN_RUNS", 3)
+FIVESAFES_WORKSPACE_ACCESS_CHECK_SECONDS = config.integer(
+    "FIVESAFES_WORKSPACE_ACCESS_CHECK_SECONDS", 5
+)
+FIVESAFES_WORKSPACE_MAX_LOG_BYTES = config.integer("FIVESAFES_WORKSPACE_MAX_LOG_BYTES", 5_000_000)
+FIVESAFES_WORKSPACE_MAX_TEXT_BYTES = config.integer("FIVESAFES_WORKSPACE_MAX_TEXT_BYTES", 512_000)
+
 # JupyterLab sessions (issue 13): where sessions' socket and configuration folders live (short:
-# a Unix socket's path has at most 108 bytes), how long a session may be idle before it is
-# stopped, how long it may take to answer, how often an open websocket asks the access rule
+# a Unix socket's path has at most 108 bytes; idle minutes are the workspace's, above), how
+# long it may take to answer, how often an open websocket asks the access rule
 # again, the largest non-text file the contents API hands to the browser, and how many
 # sessions may run at once on this server.
 FIVESAFES_LAB_SESSIONS_DIR = os.environ.get("FIVESAFES_LAB_SESSIONS_DIR") or str(
     Path(DATA_DIR) / "lab"
 )
-FIVESAFES_LAB_IDLE_MINUTES = config.integer("FIVESAFES_LAB_IDLE_MINUTES", 60)
 FIVESAFES_LAB_START_SECONDS = config.integer("FIVESAFES_LAB_START_SECONDS", 60)
 FIVESAFES_LAB_RECHECK_SECONDS = config.integer("FIVESAFES_LAB_RECHECK_SECONDS", 5)
 FIVESAFES_LAB_MAX_BINARY_BYTES = config.integer("FIVESAFES_LAB_MAX_BINARY_BYTES", 512 * 1024)

@@ -118,6 +118,32 @@ def _delivery(project: Any, marker: str) -> Any:
     )
 
 
+def _workspace_run(project: Any, person: Any, marker: str) -> int:
+    """A finished batch run of `project` whose script, words and log carry the marker; its
+    output file in the outputs area too."""
+    from django.conf import settings
+
+    from fivesafes.workspace.models import Run
+    from fivesafes.workspace.services.execution import log_path
+
+    run = Run.objects.create(
+        project=project,
+        person=person,
+        kind="python",
+        script=f"/project/files/{marker}-analysis.py",
+        state="finished",
+        words=f"finished ({marker})",
+        files_written=[{"area": "outputs", "path": f"{marker}.csv", "bytes": 10}],
+    )
+    log = log_path(run.pk)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text(f"{marker} output\n")
+    outputs = settings.DATA_DIR / "projects" / project.number / "outputs"
+    outputs.mkdir(parents=True, exist_ok=True)
+    (outputs / f"{marker}.csv").write_text(f"{marker},1\n")
+    return run.pk
+
+
 def _release(project: Any, author: Any, marker: str) -> dict[str, Any]:
     """A released request of `project` with one file whose name, words and bytes carry the
     marker, and a draft request beside it."""
@@ -310,6 +336,7 @@ def build(make_user: Callable[..., Any]) -> SecurityWorld:
                 "token": token_b.key_id,
                 "audit_event": event_b.sequence,
                 "delivery": delivery_b.pk,
+                "workspace_run": _workspace_run(project_b, researcher_b, OTHER_INSTITUTION),
                 **release_b,
             },
         ),
@@ -319,6 +346,7 @@ def build(make_user: Callable[..., Any]) -> SecurityWorld:
                 "project": hidden.pk,
                 "publication": hidden_publication.pk,
                 "delivery": hidden_delivery.pk,
+                "workspace_run": _workspace_run(hidden, colleague, OTHER_PROJECT),
                 **release_hidden,
             },
         ),

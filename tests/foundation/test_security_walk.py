@@ -136,6 +136,14 @@ WEB_TARGETS = {f"people:{name}": kind for name, kind in WEB_TARGETS.items()} | {
     "audit:detail": "audit_event",
     "accounts:revoke_token": "token",
     "release:new": "project",
+    **{
+        f"workspace:{name}": "project"
+        for name in ("home", "runs", "console", "area", "edit", "upload", "delete", "limits")
+    },
+    **{
+        f"workspace:{name}": "workspace_run"
+        for name in ("run", "run_output", "cancel_run", "stop_run")
+    },
     **dict.fromkeys(("release:request", "release:add_file", "release:step"), "release_request"),
     **dict.fromkeys(
         ("release:update_file", "release:withdraw_file", "release:vote", "release:consolidate"),
@@ -175,6 +183,7 @@ FIXED = {
     ("delivery", "step"): "start",
     ("delivery", "name"): "codebook.html",
     ("delivery", "verdict"): "approve",
+    ("workspace", "area"): "outputs",
     ("data", "short_name"): "nowhere",
     ("data", "version"): "1",
     ("data", "name"): "nothing",
@@ -202,6 +211,7 @@ API_TARGETS = {
     "request_id": "release_request",
     "file_id": "request_file",
     "released_id": "released_file",
+    "run_id": "workspace_run",
 }
 # `question_id` names a different object in each part of the API.
 API_QUESTIONS = {

@@ -124,7 +124,7 @@ def test_stop_sessions_stops_at_once_and_records_why(lab_world, fake) -> None:  
 
 
 def test_idle_sessions_are_culled(lab_world, fake, settings) -> None:  # noqa: F811
-    settings.FIVESAFES_LAB_IDLE_MINUTES = 30
+    settings.FIVESAFES_WORKSPACE_IDLE_MINUTES = 30
     idle = start(lab_world)
     busy = start(lab_world, lab_world.colleague)
     LabSession.objects.filter(pk=idle.pk).update(

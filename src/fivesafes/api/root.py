@@ -15,6 +15,7 @@ from fivesafes.people.api import router as people_router
 from fivesafes.projects.api import router as projects_router
 from fivesafes.release.api import router as release_router
 from fivesafes.shared.api import validation_error
+from fivesafes.workspace.api import router as workspace_router
 
 api = NinjaAPI(
     title="fivesafes API",
@@ -31,6 +32,7 @@ api.add_router("/people", people_router, tags=["safe people"])
 api.add_router("/projects", projects_router, tags=["safe projects"])
 api.add_router("/deliveries", delivery_router, tags=["data delivery"])
 api.add_router("/release", release_router, tags=["safe outputs"])
+api.add_router("/workspace", workspace_router, tags=["safe settings"])
 
 
 @api.exception_handler(MultiPartParserError)

@@ -17,10 +17,10 @@ from typing import Any
 from django.http import HttpRequest
 
 from fivesafes.policy.permissions import Permission, holds, pk_of
-from fivesafes.policy.project_access import AccessAnswer, check_project_access
+from fivesafes.policy.project_access import AccessAnswer, check_project_access, project_access
 from fivesafes.policy.projects import is_in_project
 from fivesafes.projects.models import Project
-from fivesafes.shared.refusals import AccessDenied, passes
+from fivesafes.shared.refusals import AccessDenied, RuleViolation, passes
 
 
 def check_enter_workspace(
@@ -32,7 +32,16 @@ def check_enter_workspace(
         raise AccessDenied(
             "Only the project's responsible researcher and members work in its workspace."
         )
-    return check_project_access(person, project, request)
+    if request is not None:
+        return check_project_access(person, project, request)
+    # No request (the worker re-checking a run, a service called by the system): the person's
+    # standing only; the session's two factors and address were asked when the run started.
+    if not holds(person, Permission.WORK_IN_PROJECTS) or not getattr(person, "is_active", False):
+        raise AccessDenied("Your roles no longer let you work in projects.")
+    answer = project_access(person, project)
+    if not answer.allowed:
+        raise AccessDenied(f"You cannot work in project {project.number}. {answer.reason}.")
+    return answer
 
 
 def can_enter_workspace(person: Any, project: Project, request: HttpRequest | None = None) -> bool:
@@ -58,3 +67,37 @@ def check_own(person: Any, owner_id: Any, what: str) -> None:
 
 def can_own(person: Any, owner_id: Any) -> bool:
     return passes(lambda: check_own(person, owner_id, "item"))
+
+
+def check_see_run(person: Any, run: Any, request: HttpRequest | None = None) -> None:
+    """A run (its script, output and files written) is its member's: they see it while they may
+    enter the workspace. Staff who oversee workspaces see its state and resources elsewhere,
+    never its output (R20)."""
+    check_own(person, run.person_id, "run")
+    check_enter_workspace(person, run.project, request)
+
+
+def can_see_run(person: Any, run: Any, request: HttpRequest | None = None) -> bool:
+    return passes(lambda: check_see_run(person, run, request))
+
+
+def check_cancel_run(person: Any, run: Any, request: HttpRequest | None = None) -> None:
+    """The member who started a run cancels it while it is queued or running."""
+    check_see_run(person, run, request)
+    if not run.is_open:
+        raise RuleViolation("R20", "state", f"Run {run.pk} has ended; there is nothing to cancel.")
+
+
+def can_cancel_run(person: Any, run: Any, request: HttpRequest | None = None) -> bool:
+    return passes(lambda: check_cancel_run(person, run, request))
+
+
+def check_stop_run(person: Any, run: Any) -> None:
+    """Staff who oversee the research server stop any run that is queued or running."""
+    check_oversee_workspaces(person)
+    if not run.is_open:
+        raise RuleViolation("R20", "state", f"Run {run.pk} has ended; there is nothing to stop.")
+
+
+def can_stop_run(person: Any, run: Any) -> bool:
+    return passes(lambda: check_stop_run(person, run))

@@ -30,6 +30,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Price list", "projects:prices", Permission.EDIT_PRICE_LIST),
     NavEntry("Scrutiny", "projects:scrutiny_queue", Permission.RECORD_SCRUTINY),
     NavEntry("Data delivery", "delivery:queue", Permission.DELIVER_DATA),
+    NavEntry("Workspaces", "workspace:staff", Permission.OVERSEE_WORKSPACES),
     NavEntry("Breaches", "people:breaches", Permission.VIEW_PEOPLE_CASES),
     NavEntry("Report a breach", "people:report_breach", Permission.REPORT_BREACHES),
     NavEntry("Access report", "people:access_report", Permission.VIEW_ACCESS_REPORT),

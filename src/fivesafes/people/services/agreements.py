@@ -19,6 +19,7 @@ from fivesafes.people.models import (
     Authorisation,
     ResearcherAgreement,
 )
+from fivesafes.people.services.access_ended import access_ended
 from fivesafes.policy import agreements as policy
 from fivesafes.policy.permissions import Permission
 from fivesafes.shared.refusals import RuleViolation, refuse_if
@@ -319,5 +320,11 @@ def _end(agreement: ResearcherAgreement, reason: str, actor: User | None) -> int
     agreement.save(update_fields=["ended_at", "end_reason"])
     record(
         action="agreement.lapsed", actor=actor, obj=agreement, data={"reason": agreement.end_reason}
+    )
+    access_ended(
+        person=agreement.researcher,
+        project=agreement.project,
+        reason=f"the agreement ended: {agreement.end_reason}",
+        actor=actor,
     )
     return 1

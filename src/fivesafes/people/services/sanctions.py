@@ -193,6 +193,7 @@ def decide(
     if withdraw_institution_until is not None:
         refuse_if(rules.withdrawal_findings(starts_on=today, ends_on=withdraw_institution_until))
     decision = written(decision, "R24", "decision", "Write the reasons for the decision.")
+    from fivesafes.people.services.access_ended import access_ended
     from fivesafes.people.services.agreements import end_agreements_of
     from fivesafes.people.services.authorisation import take_step
 
@@ -220,6 +221,8 @@ def decide(
         sessions = end_sessions_of(person)
         tokens = revoke_tokens_of(person)
         agreements = end_agreements_of(person, reason="researcher excluded (R24)", actor=actor)
+        # Everywhere, whether or not an agreement was open: the exclusion is the person's.
+        access_ended(person=person, project=None, reason="researcher excluded (R24)", actor=actor)
         record(
             action="sanction.exclusion",
             actor=actor,

@@ -28,7 +28,12 @@ from fivesafes.sandbox import lab as core
 from fivesafes.shared.refusals import AccessDenied, RuleViolation
 from fivesafes.workspace.models import ENDING_WORDS, Ending, LabSession
 from fivesafes.workspace.services import lab_processes as processes
-from fivesafes.workspace.services.limits import areas_for, limits_for
+from fivesafes.workspace.services.limits import (
+    areas_for,
+    default_idle_minutes,
+    idle_minutes_for,
+    limits_for,
+)
 
 logger = logging.getLogger("fivesafes.workspace")
 
@@ -328,23 +333,25 @@ def reconcile(*, person: Any = None, project: Any = None) -> int:
 
 
 def idle_sessions(now: Any = None) -> list[LabSession]:
+    """Running sessions unused for longer than their project's idle minutes (set by staff on
+    the workspace overview, `limits.idle_minutes_for`)."""
     now = now or timezone.now()
-    cutoff = now - timedelta(minutes=settings.FIVESAFES_LAB_IDLE_MINUTES)
-    return list(
-        LabSession.objects.filter(
-            state=LabSession.State.RUNNING, last_activity_at__lt=cutoff
-        ).select_related("project")
-    )
+    running = LabSession.objects.filter(state=LabSession.State.RUNNING).select_related("project")
+    return [
+        session
+        for session in running
+        if session.last_activity_at < now - timedelta(minutes=idle_minutes_for(session.project))
+    ]
 
 
 def cull_idle(now: Any = None) -> int:
-    """Stop the sessions nobody used through the proxy for FIVESAFES_LAB_IDLE_MINUTES; ask each
-    server too (a kernel still computing counts as use). How many stopped."""
+    """Stop the sessions nobody used through the proxy for their project's idle minutes; ask
+    each server too (a kernel still computing counts as use). How many stopped."""
     reconcile()
     culled = 0
-    minutes = settings.FIVESAFES_LAB_IDLE_MINUTES
     for session in idle_sessions(now):
-        if _server_busy(session, now):
+        minutes = idle_minutes_for(session.project)
+        if _server_busy(session, now, minutes):
             continue
         why = f"Nobody used it for {minutes} minutes."
         if _end(session, Ending.IDLE, why, audit_action="lab_session.culled"):
@@ -353,7 +360,7 @@ def cull_idle(now: Any = None) -> int:
     return culled
 
 
-def _server_busy(session: LabSession, now: Any) -> bool:
+def _server_busy(session: LabSession, now: Any, minutes: int) -> bool:
     """Whether the server itself saw activity (a running kernel) within the idle time."""
     import httpx
 
@@ -373,7 +380,7 @@ def _server_busy(session: LabSession, now: Any) -> bool:
     from django.utils.dateparse import parse_datetime
 
     seen = parse_datetime(last) if isinstance(last, str) else None
-    cutoff = (now or timezone.now()) - timedelta(minutes=settings.FIVESAFES_LAB_IDLE_MINUTES)
+    cutoff = (now or timezone.now()) - timedelta(minutes=minutes)
     return seen is not None and seen >= cutoff
 
 
@@ -388,7 +395,7 @@ def panel_context(person: Any, project: Any) -> dict[str, Any]:
         "lab_session": session,
         "lab_url": core.base_url_for(project.number) + "lab" if session else "",
         "lab_recent": recent,
-        "lab_idle_minutes": settings.FIVESAFES_LAB_IDLE_MINUTES,
+        "lab_idle_minutes": default_idle_minutes(),
         "lab_project_number": project.number,
     }
 
@@ -402,7 +409,7 @@ def staff_context() -> dict[str, Any]:
     ):
         cpu, rss = processes.usage(session.pid) if session.host == processes.machine() else (0, 0)
         rows.append({"session": session, "cpu_seconds": round(cpu, 1), "memory_bytes": rss})
-    return {"lab_running": rows, "lab_idle_minutes": settings.FIVESAFES_LAB_IDLE_MINUTES}
+    return {"lab_running": rows, "lab_idle_minutes": default_idle_minutes()}
 
 
 def session_for_proxy(person: Any, project_number: str) -> LabSession:

@@ -78,6 +78,8 @@ class Command(BaseCommand):
                     essential=True,
                 ),
                 Child("job worker", [*command, "worker"]),
+                # Batch runs of the workspace have their own queue and worker (issue 13).
+                Child("workspace worker", [*command, "worker", "--queue-name", "workspace"]),
             ],
             say=self.stdout.write,
         )
