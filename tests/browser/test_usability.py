@@ -114,7 +114,18 @@ def test_the_wizard_steps_stand_apart_and_remove_looks_destructive(page, pw, dra
         apart = right["x"] >= left["x"] + left["width"] + 4 if same_line else True
         assert apart, f"Steps touch or overlap: {left} and {right}"
 
-    line = page.locator("section[data-variable]").first
+    # Only what applies to a variable: no separate justification or date coarsening for an
+    # income; both for the particularly identifying birth date.
+    separate = "Separate justification (particularly identifying)"
+    income = page.locator('section[data-variable="persons.income"]')
+    expect(income.get_by_label(separate)).to_have_count(0)
+    offered = income.get_by_label("Coarsening").locator("option").all_inner_texts()
+    assert "To year and month" not in offered, f"A date coarsening offered for an income: {offered}"
+    birth = page.locator('section[data-variable="persons.birth_date"]')
+    expect(birth.get_by_label(separate)).to_be_visible()
+    expect(birth.get_by_label("Coarsening")).to_contain_text("To year and month")
+
+    line = income
     save = line.get_by_role("button", name="Save")
     remove = line.get_by_role("button", name="Remove")
 

@@ -97,6 +97,12 @@ def _initial(application: Application, step: str) -> dict:
     return {name: getattr(application, name) for name in form_class.base_fields}
 
 
+def _identifying(line: ApplicationVariable) -> bool:
+    """Whether the line asks for a separate justification: a particularly identifying variable,
+    or one no longer in the catalogue (asked, to be safe)."""
+    return line.variable is None or line.variable.particularly_identifying
+
+
 def _wizard_page(
     request: HttpRequest, application: Application, step: str, status: int = 200, **forms
 ) -> HttpResponse:
@@ -121,6 +127,7 @@ def _wizard_page(
                 or VariableForm(
                     prefix=f"v{line.pk}",
                     data_type=line.variable.data_type if line.variable else None,
+                    identifying=_identifying(line),
                     initial={
                         "first_year": line.first_year,
                         "last_year": line.last_year,
@@ -200,6 +207,7 @@ def save_variable(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST,
         prefix=f"v{line.pk}",
         data_type=line.variable.data_type if line.variable else None,
+        identifying=_identifying(line),
     )
 
     def saved(_: object) -> HttpResponse:
