@@ -113,6 +113,7 @@ def test_every_roles_main_pages_pass_axe(
     catalogue,  # noqa: F811
     make_user,
 ) -> None:
+    from fivesafes.people.models import Authorisation
     from fivesafes.projects.services import applications as service
 
     application = f"/projects/applications/{recommended.pk}/"
@@ -159,13 +160,20 @@ def test_every_roles_main_pages_pass_axe(
         "auditor": make_user(Role.AUDITOR, username="aud"),
         "administrator": make_user(Role.ADMINISTRATOR, username="admin1"),
     }
+    case = f"/people/cases/{Authorisation.objects.get(institution=pw.institution).pk}/"
+    institution = f"/people/institutions/{pw.institution.pk}/"
     for who, user in staff.items():
         tab = walk.tab(who, user)
         walk.walk_navigation(tab)
         if who in ("case handler", "approver", "auditor"):
             walk.visit(tab, application)
+        if who in ("case handler", "approver", "secretary"):
+            walk.visit(tab, case)
+        if who == "institution manager":
+            walk.visit(tab, institution)
         if who == "auditor":
             walk.visit(tab, "/audit/")
+            walk.visit(tab, "/audit/1/")  # the first event of the log
         walk.visit(tab, "/accounts/")
 
     # The checker itself sees a violation: a picture without a text alternative.
