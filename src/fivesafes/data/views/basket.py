@@ -9,6 +9,8 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from fivesafes.data import queries
@@ -109,7 +111,10 @@ def add(request: HttpRequest, variable_id: int) -> HttpResponse:
         label = form.fields[field].label if field in form.fields else "Years"
         for error in errors:
             messages.error(request, f"{label}: {error}")
-    return redirect(request.POST.get("back") or "data:basket")
+    back = request.POST.get("back") or ""
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("data:basket")  # only back to a page of this site
+    return redirect(back)
 
 
 @requires(Permission.USE_DATA_BASKET)
