@@ -256,7 +256,8 @@ def test_basket_refuses_years_outside_the_register_naming_the_field(
         {"first_year": 1800, "last_year": 1801},
         follow=True,
     )
-    assert "Years:" in response.content.decode() and "outside" in response.content.decode()
+    text = response.content.decode()
+    assert "From year:" in text and "outside" in text
     assert not BasketItem.objects.exists()
 
 
@@ -388,7 +389,9 @@ def test_a_refused_basket_add_says_so_where_it_was_asked(catalogue: Path, make_u
     text = refused.content.decode()
     assert "In your basket" not in text
     assert "Add to data basket" in text
-    assert 'class="message error"' in text
+    assert "There is a problem" in text  # the error summary, linking to the field
+    assert "the first year (2030) is after the last (1970)" in text
+    assert 'aria-invalid="true"' in text
     assert not BasketItem.objects.filter(variable=variable).exists()
     first = variable.version.first_year
     added = client.post(url, {"first_year": first, "last_year": first}, HTTP_HX_REQUEST="true")

@@ -125,9 +125,14 @@ class VariableForm(forms.Form):
         label="Coarsening", required=False, choices=ApplicationVariable.Coarsening.choices
     )
 
-    def __init__(self, *args: Any, data_type: str | None = None, **kwargs: Any) -> None:
-        """With the variable's data type, offer only the coarsenings that apply to it (R11)."""
+    def __init__(
+        self, *args: Any, data_type: str | None = None, identifying: bool = True, **kwargs: Any
+    ) -> None:
+        """With the variable's data type, offer only the coarsenings that apply to it (R11); ask
+        for a separate justification only of a particularly identifying variable."""
         super().__init__(*args, **kwargs)
+        if not identifying:
+            del self.fields["identifying_justification"]
         if data_type is not None:
             from fivesafes.projects.services.applications import COARSENING_TYPES
 

@@ -3,44 +3,87 @@
 from __future__ import annotations
 
 import csv
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from fivesafes.data import queries
 from fivesafes.data.models import BasketItem, CatalogueVariable
 from fivesafes.data.services import basket as service
+from fivesafes.policy.checks import can
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
 from fivesafes.shared.refusals import RuleViolation
 
 
-def _year(request: HttpRequest, name: str) -> int | None:
-    """A year from the form (None when left empty); ValueError when it is not a whole number."""
-    value = (request.POST.get(name) or "").strip()
-    return int(value) if value else None
+class YearsForm(forms.Form):
+    """The years of a variable to put in the basket; empty means all the years it covers."""
+
+    first_year = forms.IntegerField(
+        label="From year",
+        required=False,
+        min_value=1,
+        max_value=9999,
+        error_messages={"invalid": "enter a whole year such as 2010."},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
+    )
+    last_year = forms.IntegerField(
+        label="To year",
+        required=False,
+        min_value=1,
+        max_value=9999,
+        error_messages={"invalid": "enter a whole year such as 2010."},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
+    )
+
+
+def years_form(variable: CatalogueVariable, data: Any = None) -> YearsForm:
+    """The years form of one variable, its field ids unique on a page listing several."""
+    version = variable.version
+    return YearsForm(
+        data,
+        auto_id=f"basket-{variable.pk}-%s",
+        initial={"first_year": version.first_year, "last_year": version.last_year},
+    )
 
 
 @requires(Permission.USE_DATA_BASKET)
 def basket(request: HttpRequest) -> HttpResponse:
-    return render(request, "data/basket.html", {"items": queries.basket_of(request.user)})
+    return render(
+        request,
+        "data/basket.html",
+        {
+            "items": queries.basket_of(request.user),
+            "can_apply": can(request.user, Permission.APPLY_FOR_PROJECTS),
+        },
+    )
 
 
-def _put_in_basket(
-    request: HttpRequest, variable: CatalogueVariable, first: int | None, last: int | None
-) -> bool:
-    """Add the variable; say what happened; whether it is in the basket now."""
+def _put_in_basket(request: HttpRequest, variable: CatalogueVariable, form: YearsForm) -> bool:
+    """Add the variable for the form's years; say what happened, a refusal on the form's field;
+    whether it is in the basket now."""
+    if not form.is_valid():
+        return False
     try:
         item = service.add_variable(
-            actor=request.user, variable=variable, first_year=first, last_year=last, request=request
+            actor=request.user,
+            variable=variable,
+            first_year=form.cleaned_data["first_year"],
+            last_year=form.cleaned_data["last_year"],
+            request=request,
         )
     except service.AlreadyInBasket as already:
         messages.info(request, already.finding.message)
         return True
     except RuleViolation as refusal:
-        messages.error(request, refusal.finding.message)
+        # The service names the years in its words ("Years: ..."); the form names the field.
+        form.add_error("first_year", refusal.finding.message.removeprefix("Years: "))
         return False
     messages.success(request, f"{variable} ({item.first_year}-{item.last_year}) is in your basket.")
     return True
@@ -49,23 +92,29 @@ def _put_in_basket(
 @requires(Permission.USE_DATA_BASKET)
 @require_POST
 def add(request: HttpRequest, variable_id: int) -> HttpResponse:
+    """Put a variable in the basket. From htmx, the answer replaces the button where it was
+    asked: the badge, or the form again with the refusal on its field (never the badge for a
+    refused add). `quick` is the one-button form of a list (all the variable's years)."""
     variable = queries.current_variable(variable_id)  # current versions only
-    in_basket = False
-    try:
-        years = _year(request, "first_year"), _year(request, "last_year")
-    except ValueError:
-        messages.error(request, "Years: enter whole years such as 2010.")
-    else:
-        in_basket = _put_in_basket(request, variable, *years)
+    form = years_form(variable, request.POST)
+    in_basket = _put_in_basket(request, variable, form)
     if request.htmx:
-        # The answer is shown where it was asked, at once (a refusal keeps the form), and its
-        # message is used up here rather than appearing later on another page.
+        template = (
+            "data/_basket_quick.html" if request.POST.get("quick") else "data/_basket_button.html"
+        )
         return render(
             request,
-            "data/_basket_button.html",
-            {"variable": variable, "in_basket": in_basket, "answer": True},
+            template,
+            {"variable": variable, "in_basket": in_basket, "basket_form": form, "answer": True},
         )
-    return redirect(request.POST.get("back") or "data:basket")
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else "Years"
+        for error in errors:
+            messages.error(request, f"{label}: {error}")
+    back = request.POST.get("back") or ""
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("data:basket")  # only back to a page of this site
+    return redirect(back)
 
 
 @requires(Permission.USE_DATA_BASKET)

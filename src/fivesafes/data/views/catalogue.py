@@ -13,6 +13,7 @@ from fivesafes.data import queries
 from fivesafes.data.catalogue.chart import coverage_svg
 from fivesafes.data.models import CatalogueRegister
 from fivesafes.data.queries import SENSITIVITY_FIELDS, Filters
+from fivesafes.data.views.basket import years_form
 from fivesafes.metadata import SubjectArea, Temporality
 from fivesafes.metadata.unittypes import UNIT_TYPES
 from fivesafes.policy.checks import can
@@ -48,6 +49,16 @@ def area_label(subject_area: str) -> str:
 
 SHOWN_VARIABLES = 50
 SHOWN_REGISTERS = 20
+
+
+def _basket_context(request: HttpRequest) -> dict[str, Any]:
+    """For lists of variables: whether to offer "add to basket", and what is in it already."""
+    if not can(request.user, Permission.USE_DATA_BASKET):
+        return {}
+    return {
+        "can_basket": True,
+        "basket_ids": set(queries.basket_of(request.user).values_list("variable_id", flat=True)),
+    }
 
 
 @public
@@ -92,6 +103,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 grouped[area_label(register.subject_area)].append(register)
         context["by_area"] = sorted(grouped.items())
         context["by_unit"] = by_unit
+    context.update(_basket_context(request))
     template = "data/_results.html" if request.htmx and searching else "data/catalogue.html"
     return render(request, template, context)
 
@@ -115,6 +127,7 @@ def register_page(
             "unit_type": UNIT_TYPES.get(register.unit_type),
             "subject_area": area_label(register.subject_area),
             "update_frequency": shown.source.document["updateFrequency"],
+            **(_basket_context(request) if shown.pk == register.current_id else {}),
         },
     )
 
@@ -158,5 +171,6 @@ def variable_page(
             "earlier": earlier,
             "can_basket": not earlier and can(request.user, Permission.USE_DATA_BASKET),
             "in_basket": queries.in_basket(request.user, variable),
+            "basket_form": years_form(variable),
         },
     )

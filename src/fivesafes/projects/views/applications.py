@@ -44,7 +44,14 @@ from fivesafes.projects.views.common import (
     findings_context,
     posts,
 )
-from fivesafes.shared.pages import form_action, form_page, refuse, run_action
+from fivesafes.shared.pages import (
+    Refused,
+    attempt,
+    form_action,
+    form_page,
+    refuse,
+    run_action,
+)
 from fivesafes.shared.refusals import RuleViolation
 
 
@@ -90,6 +97,12 @@ def _initial(application: Application, step: str) -> dict:
     return {name: getattr(application, name) for name in form_class.base_fields}
 
 
+def _identifying(line: ApplicationVariable) -> bool:
+    """Whether the line asks for a separate justification: a particularly identifying variable,
+    or one no longer in the catalogue (asked, to be safe)."""
+    return line.variable is None or line.variable.particularly_identifying
+
+
 def _wizard_page(
     request: HttpRequest, application: Application, step: str, status: int = 200, **forms
 ) -> HttpResponse:
@@ -104,7 +117,7 @@ def _wizard_page(
         "previous_step": WIZARD_SLUGS[index - 1] if index > 0 else None,
         "form": forms.get("form")
         or (form_class(initial=_initial(application, step)) if form_class else None),
-        "document_form": DocumentForm(),
+        "document_form": forms.get("document_form") or _document_form(),
         "member_form": forms.get("member_form") or MemberForm(),
         "external_form": forms.get("external_form") or ExternalDataForm(),
         "variable_lines": [
@@ -114,6 +127,7 @@ def _wizard_page(
                 or VariableForm(
                     prefix=f"v{line.pk}",
                     data_type=line.variable.data_type if line.variable else None,
+                    identifying=_identifying(line),
                     initial={
                         "first_year": line.first_year,
                         "last_year": line.last_year,
@@ -193,6 +207,7 @@ def save_variable(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST,
         prefix=f"v{line.pk}",
         data_type=line.variable.data_type if line.variable else None,
+        identifying=_identifying(line),
     )
 
     def saved(_: object) -> HttpResponse:
@@ -360,23 +375,65 @@ def remove_external_data(request: HttpRequest, pk: int) -> HttpResponse:
     return _on_part(request, ExternalDataSource, pk, "people", service.remove_external_data, "item")
 
 
+def _document_form(*args: Any) -> DocumentForm:
+    """The upload's file field belongs to the step's form (`form="step-form"`), so an upload
+    posts what was typed on the step with the file and nothing typed is lost."""
+    form = DocumentForm(*args)
+    form.fields["file"].widget.attrs["form"] = "step-form"
+    return form
+
+
 @posts(Permission.APPLY_FOR_PROJECTS)
 def upload_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Upload the protocol or DPIA from its wizard step: the step's fields, posted with it, are
+    saved first; a refused upload shows the step again with what was typed and the refusal."""
     application = get_object_or_404(Application, pk=pk)
     if kind not in (UploadedDocument.Kind.PROTOCOL, UploadedDocument.Kind.DPIA):
         raise Http404("No such document.")
     step = "project" if kind == UploadedDocument.Kind.PROTOCOL else "legal"
-    upload = request.FILES.get("file")
-
-    def attach() -> object:
-        policy.check_edit(request.user, application)
-        if upload is None:
-            raise RuleViolation("R12", "file", "choose a file to upload.")
-        return service.attach_document(
-            actor=request.user, application=application, kind=kind, upload=upload, request=request
+    step_class = STEP_FORMS[step]
+    typed = any(name in request.POST for name in step_class.base_fields)
+    step_form = step_class(request.POST) if typed else None
+    document_form = _document_form(request.POST, request.FILES)
+    back = redirect("projects:wizard", pk=application.pk, step=step)
+    try:
+        attempt(request, lambda: policy.check_edit(request.user, application))
+        if step_form is not None and step_form.is_valid():
+            attempt(
+                request,
+                lambda: service.update(
+                    actor=request.user,
+                    application=application,
+                    changes=step_form.cleaned_data,
+                    request=request,
+                ),
+                step_form,
+            )
+    except Refused as refused:
+        if refused.response is not None or step_form is None or not step_form.errors:
+            return refused.response or back  # not editable: the message says why
+    stored = None
+    if document_form.is_valid():
+        try:
+            stored = service.attach_document(
+                actor=request.user,
+                application=application,
+                kind=kind,
+                upload=document_form.cleaned_data["file"],
+                request=request,
+            )
+        except RuleViolation as violation:  # the file's refusal, shown at the file field
+            document_form.add_error("file", str(violation))
+    if stored is None or (step_form is not None and step_form.errors):
+        application.refresh_from_db()
+        return _wizard_page(
+            request, application, step, status=400, form=step_form, document_form=document_form
         )
-
-    return _act(request, application, attach, step)
+    messages.success(
+        request,
+        f"{stored.original_name} uploaded" + ("; the draft is saved." if typed else "."),
+    )
+    return back
 
 
 @requires(Permission.VIEW_DASHBOARD)
