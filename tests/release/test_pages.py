@@ -141,7 +141,7 @@ def test_the_api_walks_a_request_from_start_to_release(rw):
     assert outsider.get(f"/api/v1/release/requests/{rid}").status_code == 404
     assert (
         outsider.get(f"/api/v1/release/released/{released['items'][0]['id']}/download").status_code
-        == 403
+        == 404
     )
     assert api_client(rw.auditor).get("/api/v1/release/log").json()["count"] == 1
 

@@ -280,6 +280,11 @@ def check_download(person: Any, released: ReleasedFile) -> None:
     if not holds(person, Permission.WORK_IN_PROJECTS) or not is_in_project(
         person, released.project
     ):
+        if can_see_log(person):
+            raise AccessDenied(
+                "Checkers and auditors read the release log; only the project's members "
+                "download its released files."
+            )
         raise unseen("released file")
     if released.is_withdrawn:
         raise RuleViolation(

@@ -24,6 +24,7 @@ from fivesafes.release.api.schemas import (
 )
 from fivesafes.release.models import ReleaseRequest, RequestFile
 from fivesafes.release.services import requests as service
+from fivesafes.release.workflow import RELEASE_REQUEST
 from fivesafes.shared.api import Call, Check, Run, body, call_service, load, on, read
 
 REQUESTS = ReleaseRequest.objects.select_related("project", "author")
@@ -58,6 +59,26 @@ def _sampling(call: Call) -> dict[str, Any]:
     return {"project": project.number, "rate": sampling.rate, "reason": sampling.reason}
 
 
+# The steps a person asks for by name (the others are taken by the automatic checks and the
+# five-minute batch): one operation each, declaring the permission its step needs.
+ASKED_STEPS = [
+    RELEASE_REQUEST.transitions[name]
+    for name in (
+        "submit",
+        "withdraw",
+        "first_review",
+        "second_review",
+        "approve",
+        "return_to_author",
+        "reject",
+    )
+]
+
+
+def _step(name: str) -> Any:
+    return lambda call: {"step": name} | body(call)
+
+
 def _request_now(call: Call, _done: Any) -> ReleaseRequest:
     return _request(call.request, call.pk)
 
@@ -86,13 +107,14 @@ router = routes(
         Op("POST", "/files/{file_id}/withdraw", RequestOut, "Withdraw a file",
            P.WORK_IN_PROJECTS, _on_file(service.withdraw_file, policy.check_edit),
            "withdraw_file"),
-        Op("POST", "/requests/{request_id}/steps/{step}", RequestOut,
-           "Take a step: submit, withdraw, first_review, second_review, approve, "
-           "return_to_author, reject", P.VIEW_DASHBOARD,
-           on(REQUESTS, "release", service.take_asked_step, check=policy.check_see,
-              fields=lambda call: {"step": call.path["step"]} | body(call),
-              answer=_request_now),
-           "take_step", body=NoteIn),
+        *(
+            Op("POST", f"/requests/{{request_id}}/steps/{step.name}", RequestOut,
+               f"{step.label} ({step.permission.value})", step.permission,
+               on(REQUESTS, "release", service.take_asked_step, check=policy.check_see,
+                  fields=_step(step.name), answer=_request_now),
+               "take_step", body=NoteIn, operation_id=f"take_step_{step.name}")
+            for step in ASKED_STEPS
+        ),
         Op("POST", "/files/{file_id}/votes", RequestOut, "Vote on a file", P.REVIEW_OUTPUTS,
            _on_file(service.vote, policy.check_review), "vote", body=VoteIn),
         Op("POST", "/files/{file_id}/consolidation", RequestOut,
