@@ -41,8 +41,9 @@ def test_who_sees_an_application_and_its_project(pw, approved, outsider) -> None
         assert _agree(projects.check_see, projects.can_see, person, project)
     assert not _agree(applications.check_see, applications.can_see, outsider, approved)
     assert not _agree(projects.check_see, projects.can_see, outsider, project)
-    with pytest.raises(AccessDenied, match=project.number):
+    with pytest.raises(AccessDenied, match="There is no such project") as refused:
         projects.check_see(outsider, project)
+    assert refused.value.status == 404 and project.number not in refused.value.reason
 
 
 def test_only_the_applicant_edits_and_only_a_draft(pw, draft, submitted) -> None:

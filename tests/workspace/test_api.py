@@ -57,6 +57,6 @@ def test_bad_input_names_the_field_and_outsiders_are_refused(ww: WorkspaceWorld)
     outsider = api_client(ww.outsider)
     for path in (f"/projects/{ww.project.pk}/runs", f"/projects/{ww.project.pk}/outputs"):
         answer = outsider.get(BASE + path)
-        assert answer.status_code == 403
+        assert answer.status_code == 404
         assert "P-2026-013" not in answer.content.decode()
     assert AuditEvent.objects.filter(action="access.project_denied").count() == 2

@@ -44,7 +44,7 @@ def fake(monkeypatch) -> dict[str, FakeRun]:
 
     monkeypatch.setattr(lab_processes, "start", start)
     monkeypatch.setattr(sessions.core, "wait_ready", lambda *a, **k: 0.5)
-    monkeypatch.setattr(sessions, "_server_busy", lambda session, now: False)
+    monkeypatch.setattr(sessions, "_server_busy", lambda session, now, minutes: False)
     monkeypatch.setattr(sessions, "in_background", lambda call, *args: call(*args))
     yield runs
     lab_processes._handles.clear()

@@ -107,6 +107,8 @@ def record(
     if not action or len(action) > 100:
         raise ValueError("An audit action is a dotted name of 1 to 100 characters.")
     require_declared(action)
+    if request is not None and action.endswith(("denied", "refused")):
+        setattr(request, REFUSAL_RECORDED, True)  # the policy's middleware records no second
     person = _actor(actor, request)
     with transaction.atomic():
         head = _locked_head()

@@ -20,7 +20,7 @@ from fivesafes.policy.permissions import Permission, holds, pk_of
 from fivesafes.policy.project_access import AccessAnswer, check_project_access, project_access
 from fivesafes.policy.projects import is_in_project
 from fivesafes.projects.models import Project
-from fivesafes.shared.refusals import AccessDenied, RuleViolation, passes
+from fivesafes.shared.refusals import AccessDenied, RuleViolation, passes, unseen
 
 
 def check_enter_workspace(
@@ -29,9 +29,7 @@ def check_enter_workspace(
     """May `person` work in `project`'s workspace now? With a request, the request-bound
     conditions (two factors, address) are asked too. Raises naming every failed condition."""
     if not is_in_project(person, project):
-        raise AccessDenied(
-            "Only the project's responsible researcher and members work in its workspace."
-        )
+        raise unseen("project")
     if request is not None:
         return check_project_access(person, project, request)
     # No request (the worker re-checking a run, a service called by the system): the person's

@@ -159,9 +159,10 @@ def _link_refusal(upload: ExternalUpload | None) -> str:
 @shows_refusals
 def reidentify_page(request: HttpRequest, pk: int) -> HttpResponse:
     """A project's re-identifications: ask (with the reason), decide, see the answer."""
-    project: Project = load(
-        request, Project, lambda u, p: policy.check_see_reidentifications(u), pk=pk
-    )
+    # Who may see re-identifications is asked before the project is looked up, so the answer
+    # is the same whether or not the id names a project.
+    policy.check_see_reidentifications(request.user)
+    project: Project = load(request, Project, pk=pk)
     form = AskForm(request.POST if request.method == "POST" else None)
 
     def again(form: AskForm) -> HttpResponse:
