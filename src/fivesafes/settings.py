@@ -89,9 +89,21 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'fivesafes.sqlite3'}",
-        conn_max_age=0 if ENV == "test" else 60,
+        # Under an ASGI server every request runs its database work in a thread of its own, so
+        # a connection kept for later (CONN_MAX_AGE) is never reused and piles up until the
+        # server refuses clients (found by `fivesafes bench web`). PostgreSQL outside the
+        # tests uses psycopg's connection pool instead (below); SQLite opens a file.
+        conn_max_age=0,
     )
 }
+if ENV != "test" and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A pool per server process: FIVESAFES_DB_POOL_SIZE connections at most (times the number
+    # of server processes and workers, within PostgreSQL's max_connections).
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": config.integer("FIVESAFES_DB_POOL_SIZE", 10),
+        "timeout": 20,
+    }
 if ENV == "test" and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # One test database per test run, so that runs side by side never share one.
     DATABASES["default"]["TEST"] = {"NAME": f"test_fivesafes_{os.getpid()}"}

@@ -118,14 +118,15 @@ def _prepare(env: dict[str, str], persons: int) -> dict[str, Any]:
     return dict(json.loads(made.stdout))
 
 
-def _serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "fivesafes.cli", "serve", "--port", str(port)]
-        + ["--workers", str(workers)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+def _serve(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as output:
+        server = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "fivesafes.cli", "serve", "--port", str(port)]
+            + ["--workers", str(workers)],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
@@ -214,19 +215,32 @@ def _report(run: Run) -> None:
     )
 
 
+def _server_errors(log: Path) -> None:
+    """The server's most frequent error lines, so a failed run says why."""
+    counts: dict[str, int] = defaultdict(int)
+    for line in log.read_text(errors="replace").splitlines():
+        if "Error" in line and not line.startswith(("INFO", "Traceback", " ")):
+            counts[line.strip()[:160]] += 1
+    for line, count in sorted(counts.items(), key=lambda item: -item[1])[:3]:
+        print(f"   server: {count} x {line}")
+
+
 def bench_one(name: str, database_url: str | None, args: argparse.Namespace) -> Run:
     folder = Path(tempfile.mkdtemp(prefix=f"fivesafes-bench-web-{name}-"))
     try:
         env = _environment(folder, database_url)
         world = _prepare(env, args.persons)
         port = _free_port()
-        server = _serve(env, port, args.workers)
+        log = folder / "server.log"
+        server = _serve(env, port, args.workers, log)
         try:
             run = asyncio.run(_load(port, world, args.users, args.seconds, args.think))
         finally:
             server.terminate()
             server.wait(timeout=30)
         run.database = name
+        if any(sample.status != 200 for sample in run.samples):
+            _server_errors(log)
         return run
     finally:
         shutil.rmtree(folder, ignore_errors=True)
