@@ -10,6 +10,7 @@ from ninja import Router, Schema
 
 from fivesafes.api.security import api_requires
 from fivesafes.policy.permissions import Permission
+from fivesafes.shared.api import ErrorOut
 
 router = Router()
 
@@ -33,13 +34,17 @@ class TokenOut(Schema):
     state: str
 
 
-@router.get("", response=MeOut, summary="The signed-in person")
+@router.get("", response={200: MeOut, 401: ErrorOut, 403: ErrorOut}, summary="The signed-in person")
 @api_requires(Permission.VIEW_DASHBOARD)
 def me(request: HttpRequest) -> Any:
     return request.auth
 
 
-@router.get("/tokens", response=list[TokenOut], summary="Your API tokens (never their secrets)")
+@router.get(
+    "/tokens",
+    response={200: list[TokenOut], 401: ErrorOut, 403: ErrorOut},
+    summary="Your API tokens (never their secrets)",
+)
 @api_requires(Permission.USE_API_TOKENS)
 def tokens(request: HttpRequest) -> Any:
     return list(request.auth.api_tokens.all())

@@ -22,7 +22,7 @@ from ninja.pagination import paginate
 
 from fivesafes.api.security import api_requires
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.api import Call, Paging, Run
+from fivesafes.shared.api import Call, ErrorOut, Paging, Run
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,32 @@ class Op:
     description: str | None = None
     operation_id: str | None = None
     hidden: bool = False
+    # A file answer: its media types (e.g. ("application/pdf",)); `response` is then unused.
+    files: tuple[str, ...] = ()
+
+
+def _errors(op: Op) -> dict[int, Any]:
+    """The refusals an operation can answer, documented with the one error format: 401
+    without a valid token, 403 when a role or a rule of the policy refuses, 404 for an id
+    that names nothing the caller may see, 400 and 422 for a refused or malformed input."""
+    codes = [401, 403]
+    if "{" in op.path:
+        codes.append(404)
+    if op.body is not None or op.params:
+        codes += [400, 422]
+    return dict.fromkeys(sorted(codes), ErrorOut)
+
+
+def _file_answer(op: Op) -> dict[str, Any]:
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {
+        "responses": {
+            str(op.status): {
+                "description": "The file",
+                "content": dict.fromkeys(op.files, binary),
+            }
+        }
+    }
 
 
 def _parameters(op: Op, names: list[str]) -> list[inspect.Parameter]:
@@ -91,14 +117,17 @@ def routes(module: str, rows: Iterable[Op], router: Router | None = None) -> Rou
     first. `module` names the operations as a module of functions would (`operationId`)."""
     router = router or Router()
     for op in rows:
-        response = {op.status: op.response} if op.status != 200 else op.response
+        answers = _errors(op)
+        if not op.files:
+            answers[op.status] = op.response
         router.api_operation(
             [op.method],
             op.path,
-            response=response,
+            response=answers,
             summary=op.summary,
             description=op.description,
             operation_id=op.operation_id,
             include_in_schema=not op.hidden,
+            openapi_extra=_file_answer(op) if op.files else None,
         )(_view(op, module))
     return router

@@ -16,7 +16,7 @@ from fivesafes.api.security import api_public
 from fivesafes.data import queries
 from fivesafes.data.models import CatalogueCode, CatalogueRegister, CatalogueVariable
 from fivesafes.data.queries import FIRST_YEAR, LAST_YEAR, Filters
-from fivesafes.shared.api import Paging
+from fivesafes.shared.api import ErrorOut, Paging
 
 router = Router(auth=None)
 
@@ -132,7 +132,11 @@ def _register(r: CatalogueRegister) -> RegisterOut:
     )
 
 
-@router.get("/registers", response=list[RegisterOut], summary="Registers, optionally searched")
+@router.get(
+    "/registers",
+    response={200: list[RegisterOut], 422: ErrorOut},
+    summary="Registers, optionally searched",
+)
 @api_public
 def registers(request: HttpRequest, filters: Query[FiltersIn]) -> list[RegisterOut]:
     return [_register(r) for r in queries.search_registers(filters.parsed())]
@@ -140,7 +144,7 @@ def registers(request: HttpRequest, filters: Query[FiltersIn]) -> list[RegisterO
 
 @router.get(
     "/registers/{short_name}",
-    response=RegisterDetailOut,
+    response={200: RegisterDetailOut, 404: ErrorOut},
     summary="One register: documentation, quality declaration, versions and variables",
 )
 @api_public
@@ -162,7 +166,11 @@ def register(request: HttpRequest, short_name: str) -> dict[str, Any]:
     }
 
 
-@router.get("/variables", response=list[CatalogueVariableOut], summary="Search variables by words")
+@router.get(
+    "/variables",
+    response={200: list[CatalogueVariableOut], 422: ErrorOut},
+    summary="Search variables by words",
+)
 @api_public
 @paginate(Paging)
 def variables(request: HttpRequest, filters: Query[FiltersIn]) -> Any:
@@ -173,7 +181,7 @@ def variables(request: HttpRequest, filters: Query[FiltersIn]) -> Any:
 
 @router.get(
     "/registers/{short_name}/variables/{name}",
-    response=VariableDetailOut,
+    response={200: VariableDetailOut, 404: ErrorOut},
     summary="One variable with its code list",
 )
 @api_public

@@ -54,9 +54,9 @@ def public(view: F) -> F:
     return _mark(view, AccessRule(public=True))
 
 
-def requires(*permissions: Permission) -> Callable[[F], F]:
+def requires(*permissions: Permission, any_of: tuple[Permission, ...] = ()) -> Callable[[F], F]:
     def decorate(view: F) -> F:
-        return _mark(view, AccessRule(public=False, permissions=tuple(permissions)))
+        return _mark(view, AccessRule(public=False, permissions=tuple(permissions), any_of=any_of))
 
     return decorate
 

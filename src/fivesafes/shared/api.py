@@ -177,6 +177,12 @@ def on(
 
 
 # A body of one text (a question, an answer, a reason), every room's under the one name.
+class ErrorOut(Schema):
+    """Every refusal and error: `detail` names the field (or the rule) and the reason."""
+
+    detail: str
+
+
 class Paging(LimitOffsetPagination):
     """`limit`/`offset` paging that answers `{"items": [...], "count": total}`, bounded."""
 

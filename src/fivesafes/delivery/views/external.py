@@ -155,7 +155,7 @@ def _link_refusal(upload: ExternalUpload | None) -> str:
     return ""
 
 
-@requires(Permission.VIEW_DASHBOARD)
+@requires(Permission.VIEW_DASHBOARD, any_of=policy.DECIDERS)
 @shows_refusals
 def reidentify_page(request: HttpRequest, pk: int) -> HttpResponse:
     """A project's re-identifications: ask (with the reason), decide, see the answer."""

@@ -111,10 +111,11 @@ router = routes(
            },
            description="Multipart form: `reason`, `client_is_public_or_eligible_ngo`, and the "
            "`guarantee` file\n(PDF, text, PNG or JPEG, checked by content)."),
-        Op("GET", f"{CASE_PATH}/exemption/guarantee", {200: bytes},
+        Op("GET", f"{CASE_PATH}/exemption/guarantee", None,
            "The client's written guarantee behind the R3 exemption",
-           P.VIEW_DASHBOARD, lambda call: send_guarantee(_case(call)), "exemption_guarantee"),
-        Op("GET", f"{CASE_PATH}/agreement", {200: bytes}, "The authorisation agreement (PDF)",
-           P.VIEW_DASHBOARD, _agreement, "authorisation_agreement"),
+           P.VIEW_DASHBOARD, lambda call: send_guarantee(_case(call)), "exemption_guarantee",
+           files=("application/pdf", "text/plain", "image/png", "image/jpeg")),
+        Op("GET", f"{CASE_PATH}/agreement", None, "The authorisation agreement (PDF)",
+           P.VIEW_DASHBOARD, _agreement, "authorisation_agreement", files=("application/pdf",)),
     ],
 )  # fmt: skip

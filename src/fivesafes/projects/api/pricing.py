@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.http import HttpResponse
-from ninja.constants import NOT_SET
 
 from fivesafes.api.operations import Op, routes
 from fivesafes.policy import quotes as quotes_policy
@@ -56,8 +55,8 @@ router = routes(
         Op("POST", "/quotes/{quote_id}/invoice", InvoiceOut,
            "Invoice an accepted quote to the owning institution (R18)",
            P.ISSUE_INVOICES, _on_quote(pricing.issue_invoice), "issue_invoice", status=201),
-        Op("GET", "/invoices/{invoice_id}/pdf", NOT_SET,
+        Op("GET", "/invoices/{invoice_id}/pdf", None,
            "The invoice as PDF: the addressed institution's manager and the office's staff",
-           P.VIEW_DASHBOARD, _invoice_pdf, "invoice_pdf"),
+           P.VIEW_DASHBOARD, _invoice_pdf, "invoice_pdf", files=("application/pdf",)),
     ],
 )  # fmt: skip

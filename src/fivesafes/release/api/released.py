@@ -4,7 +4,6 @@ the download (members only, never withdrawn), breaches and after-the-fact review
 from typing import Any
 
 from django.http import HttpResponse
-from ninja.constants import NOT_SET
 
 from fivesafes.api.operations import Op, routes
 from fivesafes.policy import releases as policy
@@ -42,9 +41,12 @@ router = routes(
            lambda call: queries.released_files(call.user), "released_files", paged=True),
         Op("GET", ONE, ReleasedOut, "One entry of the release log", P.VIEW_DASHBOARD,
            read(ReleasedFile, policy.check_see_released), "released_detail"),
-        Op("GET", f"{ONE}/download", NOT_SET,
+        Op("GET", f"{ONE}/download", None,
            "Download a released file (members of its project; the only download route)",
-           P.WORK_IN_PROJECTS, _download, "download"),
+           P.WORK_IN_PROJECTS, _download, "download",
+           files=("text/csv", "text/plain", "application/json", "application/pdf",
+                  "image/png", "image/jpeg", "image/svg+xml",
+                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
         Op("POST", f"{ONE}/breach", ReleasedOut,
            "Mark a released file as a breach: withdrawn, a breach case opened (R24)",
            P.REVIEW_OUTPUTS, _on_released(releasing.mark_breach, policy.check_mark_breach),

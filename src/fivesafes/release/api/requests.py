@@ -112,7 +112,7 @@ router = routes(
                f"{step.label} ({step.permission.value})", step.permission,
                on(REQUESTS, "release", service.take_asked_step, check=policy.check_see,
                   fields=_step(step.name), answer=_request_now),
-               "take_step", body=NoteIn, operation_id=f"take_step_{step.name}")
+               "take_step", body=NoteIn, operation_id=f"release_step_{step.name}")
             for step in ASKED_STEPS
         ),
         Op("POST", "/files/{file_id}/votes", RequestOut, "Vote on a file", P.REVIEW_OUTPUTS,
