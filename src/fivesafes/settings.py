@@ -115,6 +115,14 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+if ENV == "test":
+    # Tests create thousands of people; Django's production hasher (PBKDF2, a million rounds,
+    # about half a second a password here) made building them most of the suite's time. The
+    # production hashers stay in the list so that passwords they wrote still verify.
+    PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "fivesafes.accounts.backends.UsernameOrEmailBackend",
