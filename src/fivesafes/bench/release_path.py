@@ -30,6 +30,7 @@ def submit_and_watch(timeout: float) -> dict[str, Any]:
 
     from fivesafes.accounts.models import User
     from fivesafes.jobs.models import ScheduledRun, WorkerHeartbeat
+    from fivesafes.jobs.schedule import SCHEDULE
     from fivesafes.projects.models import Project
     from fivesafes.release.demo import DEMO_PROJECT
     from fivesafes.release.models import ReleasedFile
@@ -41,6 +42,19 @@ def submit_and_watch(timeout: float) -> dict[str, Any]:
     while not WorkerHeartbeat.objects.filter(stopped_at__isnull=True).exists():
         if time.monotonic() - waited > timeout:
             raise RuntimeError("no worker started")
+        time.sleep(0.2)
+    # Steady state: this slot's batch has run (a fresh worker enqueues the current slot's
+    # batch at once), so the request waits for the next slot's, as any submission would.
+    batch_entry = next(e for e in SCHEDULE if e.name == "release.batch")
+    while True:
+        current = batch_entry.claim(timezone.now())
+        done = ScheduledRun.objects.filter(
+            name=current, task_result__finished_at__isnull=False
+        ).exists()
+        if done:
+            break
+        if time.monotonic() - waited > timeout:
+            raise RuntimeError(f"the batch {current} did not run")
         time.sleep(0.2)
     project = Project.objects.get(number=DEMO_PROJECT)
     researcher = User.objects.get(username="researcher")
@@ -93,8 +107,8 @@ def submit_and_watch(timeout: float) -> dict[str, Any]:
         "mailed_s": _seconds(entry.emailed_at if entry else None, submitted),
         "in_next_batch": entry is not None
         and entry.emailed_at is not None
-        and entry.released_at >= next_slot
-        and (entry.released_at - next_slot).total_seconds() < SLOT_SECONDS,
+        and batch is not None
+        and batch.name == batch_entry.claim(next_slot),
     }
     if checked_s is not None and released_s is not None:
         # From the slot's start to the release: the heartbeat's enqueue and the worker's pick-up.

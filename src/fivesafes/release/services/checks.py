@@ -191,7 +191,7 @@ def check_record(record: dict[str, Any], table: Path | None, table_name: str | N
     try:
         problems = compare_with_table(record, table)
     except SdcInputError as exc:
-        reason = str(exc).replace(str(table), table_name)
+        reason = str(exc).replace(str(table), str(table_name))
         return Result(FAIL, [f"{table_name} cannot be read as a table: {reason}."])
     if problems:
         return Result(
