@@ -6,10 +6,8 @@ executed as the workspace's worker would, in the sandbox."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
 
-from fivesafes.workspace.models import Run
-from fivesafes.workspace.services.execution import read_log
+from tests.browser import journey_steps as steps
 from tests.browser.test_people_journeys import person_page, sign_in  # noqa: F401 - fixtures
 from tests.workspace.conftest import data_dir, run_queued, write_data, ww  # noqa: F401 - fixtures
 
@@ -38,32 +36,11 @@ def test_journey_5_a_member_runs_a_script_over_the_delivered_data(
     )
     parquet.chmod(0o644)
 
-    tab = person_page(ww.member)
-    tab.goto(f"/workspace/{ww.project.pk}/")
-    expect(tab.get_by_text("You may work in this project now.")).to_be_visible()
-    tab.get_by_role("navigation", name="Workspace").get_by_role("link", name="Shared files").click()
-    tab.get_by_role("link", name="New text file").click()
-    tab.get_by_label("File name").fill("counts.py")
-    tab.locator("textarea[name=text]").fill(SCRIPT)
-    tab.get_by_role("button", name="Save").click()
-    expect(tab.locator("#file-text")).to_contain_text("import duckdb")
-
-    tab.get_by_role("link", name="Run it").click()
-    expect(tab.get_by_label("Script")).to_have_value("/project/files/counts.py")
-    tab.get_by_role("button", name="Start the run").click()
-    expect(tab.locator("#run-state")).to_have_text("Queued")
-    expect(tab.locator("#run-output")).to_contain_text("this page updates itself")
-
-    ran = run_queued(Run.objects.get())  # what the workspace worker does
-    assert ran.state == "finished", (ran.words, read_log(ran)[0])
-    expect(tab.locator("#run-state")).to_have_text("Finished", timeout=15_000)
-    expect(tab.locator("#run-log")).to_contain_text("wrote 3 rows")
-    expect(tab.get_by_test_id("written-file")).to_contain_text("/project/outputs/counts.csv")
-
-    tab.get_by_role("navigation", name="Workspace").get_by_role("link", name="Outputs").click()
-    expect(tab.get_by_test_id("entry")).to_contain_text("counts.csv")
-    tab.get_by_role("link", name="counts.csv").click()
-    expect(tab.locator("#file-text")).to_contain_text("kommune,n")
-    tab.goto(f"/workspace/{ww.project.pk}/")
-    expect(tab.get_by_test_id("output-file")).to_contain_text("counts.csv")
-    expect(tab.get_by_role("button", name="Ask to release outputs")).to_be_visible()
+    steps.run_a_script(
+        person_page(ww.member),
+        ww.project,
+        SCRIPT,
+        prints="wrote 3 rows",
+        writes="counts.csv",
+        header="kommune,n",
+    )

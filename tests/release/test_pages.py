@@ -265,3 +265,25 @@ def test_a_member_reads_only_part_of_the_findings_and_never_the_checked_values(r
     assert "person039" in checker and "<mark" in checker
     api = api_client(rw.author).get(f"/api/v1/release/requests/{release.pk}").json()
     assert len(api["files"][0]["failing_cells"]) == 5 and len(api["files"][0]["reasons"]) <= 5
+
+
+def test_every_column_of_the_release_tables_has_a_heading(rw):
+    """axe's empty-table-header: a screen reader names each column by its heading."""
+    release = submitted_and_checked(
+        rw, request_with(rw, {"t.csv": (OK_TABLE, {"declarations": ROLES})})
+    )
+    releasing.run_batch()
+    assert ReleasedFile.objects.count() == 1
+    pages = {
+        rw.author: [reverse("release:my_requests"), reverse("release:request", args=[release.pk])],
+        rw.checker: [reverse("release:queue"), reverse("release:request", args=[release.pk])],
+    }
+    for person, paths in pages.items():
+        browser = verified_client(person)
+        for path in paths:
+            page = browser.get(path).content.decode()
+            assert "<th" in page, path
+            empty = re.findall(r"<th[^>]*>\s*</th>", page)
+            assert not empty, f"{path} has {len(empty)} column(s) without a heading"
+    queue = verified_client(rw.checker).get(reverse("release:queue")).content.decode()
+    assert "<title>Output checking" in queue and "<h2>" not in queue.split("</title>")[0]

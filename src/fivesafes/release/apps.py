@@ -1,4 +1,5 @@
-"""Django app configuration for safe outputs (release)."""
+"""Django app configuration for safe outputs (release): the file-store names its records refer
+to, and at start-up it asks the closure of a project to clear its unreleased outputs (R25)."""
 
 from collections.abc import Iterator
 
@@ -6,10 +7,16 @@ from django.apps import AppConfig
 
 
 def stored_files() -> Iterator[str]:
-    """The file-store names the release room's records refer to: the frozen copies."""
+    """The file-store names the release room's records refer to: the frozen copies, of this
+    round and of earlier ones, until they are deleted at the project's closure."""
     from fivesafes.release.models import RequestFile
 
-    yield from RequestFile.objects.exclude(stored_name="").values_list("stored_name", flat=True)
+    kept = RequestFile.objects.exclude(stored_name="").filter(frozen_deleted_at__isnull=True)
+    yield from kept.values_list("stored_name", flat=True)
+    for earlier in RequestFile.objects.exclude(earlier_copies=[]).values_list(
+        "earlier_copies", flat=True
+    ):
+        yield from earlier
 
 
 class ReleaseConfig(AppConfig):
@@ -24,3 +31,8 @@ class ReleaseConfig(AppConfig):
         files.register_references(stored_files)
         # A frozen copy is the evidence of what was checked and released: it stays.
         files.register_kept_folder(FROZEN)
+        # At closure the frozen copies of files never released are deleted (R25).
+        from fivesafes.projects.services.closure import when_closed
+        from fivesafes.release.services import closure
+
+        when_closed(closure.project_closed)

@@ -34,5 +34,8 @@ ACTIONS = {
     "release.downloaded": "A member downloaded a released file",
     "release.after_review": "A checker looked at an automatically released file afterwards",
     "release.sampling_raised": "Staff set a project's sampling rate for passing requests",
+    "release.frozen_copies_deleted": (
+        "At closure, the frozen copies of files never released were deleted and verified gone"
+    ),
     "release.breach": "A checker marked a released file as a breach: withdrawn, case opened",
 }

@@ -98,6 +98,11 @@ class RequestFile(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     frozen_at = models.DateTimeField(null=True, blank=True)
+    # The copies frozen at earlier submissions (superseded by an update and a new submission):
+    # kept as the evidence of those rounds until the project closes.
+    earlier_copies = models.JSONField(default=list, blank=True)
+    # When the frozen copy of a file never released was deleted at the project's closure (R25).
+    frozen_deleted_at = models.DateTimeField(null=True, blank=True)
     # A check record (fivesafes.sdc.record/1): evidence for its table, never released itself.
     is_evidence = models.BooleanField(default=False)
     verdict = models.CharField(max_length=10, choices=Verdict.choices, blank=True)

@@ -1,5 +1,6 @@
 """Background jobs of safe outputs: the automatic checks of a submitted request (with
-progress), and the five-minute release batch (R22)."""
+progress), the five-minute release batch (R22), and at a project's closure the deletion of
+its unreleased frozen copies (R25)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,24 @@ def release_batch() -> dict[str, Any]:
     result = run_batch()
     report(1.0, f"{len(result['released'])} requests released, {result['mailed']} files mailed")
     return result
+
+
+@retry_safe
+@task()
+def clear_frozen_copies(project_id: int) -> dict[str, Any]:
+    """At a project's closure: delete the frozen copies of files that were not released (R25).
+    Safe to run again: what is gone is not deleted twice."""
+    from fivesafes.projects.models import Project
+    from fivesafes.release.services.closure import clear_frozen_copies as clear
+
+    done = clear(project=Project.objects.get(pk=project_id))
+    return {
+        "files": done.files,
+        "bytes": done.bytes,
+        "requests": done.requests,
+        "released_files_kept": done.kept_released,
+        "verified": done.verified,
+    }
 
 
 def _failed(release_id: int, exc: Exception) -> None:

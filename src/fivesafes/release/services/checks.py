@@ -191,7 +191,8 @@ def check_record(record: dict[str, Any], table: Path | None, table_name: str | N
     try:
         problems = compare_with_table(record, table)
     except SdcInputError as exc:
-        return Result(FAIL, [f"{table_name} cannot be read as a table: {exc}."])
+        reason = str(exc).replace(str(table), str(table_name))
+        return Result(FAIL, [f"{table_name} cannot be read as a table: {reason}."])
     if problems:
         return Result(
             FAIL,
@@ -266,7 +267,9 @@ def check_table(
         if earlier:
             out = check_against(out, list(earlier))
     except SdcInputError as exc:
-        return Result(FAIL, [f"{name} cannot be checked as a table: {exc}."])
+        # Said with the file's name, never the frozen copy's place on the server.
+        reason = str(exc).replace(str(path), name)
+        return Result(FAIL, [f"{name} cannot be checked as a table: {reason}."])
     reasons = list(out.verdict.reasons) or [f"{name} passes every rule."]
     return Result(out.status, reasons, out.failing_cells(), record=out.record())
 

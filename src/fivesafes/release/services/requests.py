@@ -213,6 +213,8 @@ def _freeze(step: workflow.Step[RequestState]) -> None:
         source = outputs.resolve(release.project, file.path)
         content = source.read_bytes()
         suffix = source.suffix.lower()
+        if file.stored_name:  # an earlier round's copy: kept as its evidence until closure
+            file.earlier_copies = [*file.earlier_copies, file.stored_name]
         file.stored_name = file_store.write(f"{FROZEN}/{uuid.uuid4().hex}{suffix}", content)
         file.sha256 = hashlib.sha256(content).hexdigest()
         file.size = len(content)
