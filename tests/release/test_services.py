@@ -460,6 +460,9 @@ def test_nothing_is_released_from_a_project_closed_after_approval(rw, mailoutbox
     assert result["refused"] == [release.reference] and not ReleasedFile.objects.exists()
     assert "release_request.release_refused" in actions(release)
     assert mailoutbox == []
+    again = releasing.run_batch()
+    assert again["refused"] == [release.reference]
+    assert actions(release).count("release_request.release_refused") == 1
 
 
 def test_a_regression_record_is_verified_against_its_rounded_coefficient_table(rw):

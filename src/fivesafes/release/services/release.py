@@ -138,12 +138,17 @@ def release_approved() -> tuple[list[str], list[str]]:
             workflow.take_step(RELEASE_REQUEST, RELEASING, obj=release, step="release", actor=None)
         except RuleViolation as violation:
             logger.error("Release request %s not released: %s", release.reference, violation)
-            with transaction.atomic():
-                record(
-                    action="release_request.release_refused",
-                    obj=release,
-                    data={"reason": violation.finding.message},
-                )
+            reason = violation.finding.message
+            # Every batch meets the request again; the log says so once per reason, not every
+            # five minutes for ever.
+            said = event_stream_for(release).filter(action="release_request.release_refused")
+            if not any(e.data.get("reason") == reason for e in said):
+                with transaction.atomic():
+                    record(
+                        action="release_request.release_refused",
+                        obj=release,
+                        data={"reason": reason},
+                    )
             refused.append(release.reference)
             continue
         done.append(release.reference)
