@@ -68,7 +68,5 @@ def test_the_signed_authorisation_names_the_office_and_the_manager(world) -> Non
     assert "AUTHORISATION" in text and "Responsible manager: Mads Nørgaard." in text
     office = SignatureEvent.objects.get(authorisation=case, party="office")
     institution = SignatureEvent.objects.get(authorisation=case, party="institution")
-    _signed_line(
-        text, office, "Anna Wind", "The Statistics Office, Research Services"
-    )
+    _signed_line(text, office, "Anna Wind", "The Statistics Office, Research Services")
     _signed_line(text, institution, "Mads Nørgaard", "Aarhus University")

@@ -102,7 +102,9 @@ def test_a_researcher_sees_only_their_own_applications_by_state(pw, make_user) -
     mine = charts(verified_client(pw.researcher).get(reverse("web:dashboard")).text)
     assert mine["Your applications by state"] == {"Draft": 2, "Returned for changes": 1}
     assert "Open applications by state" not in mine
-    stranger = charts(verified_client(make_user(Role.RESEARCHER)).get(reverse("web:dashboard")).text)
+    stranger = charts(
+        verified_client(make_user(Role.RESEARCHER)).get(reverse("web:dashboard")).text
+    )
     assert "Your applications by state" not in stranger
 
 

@@ -70,7 +70,8 @@ class Chart:
         return mark_safe(breakdown_svg(self))  # noqa: S308 - every text in it is escaped
 
 
-ROW, LABEL_WIDTH, VALUE_WIDTH = 22, 190, 110
+# A breakdown is drawn narrower than a series: it sits in a dashboard card.
+BREAKDOWN_WIDTH, ROW, LABEL_WIDTH, VALUE_WIDTH = 400, 22, 150, 50
 
 
 def breakdown_svg(chart: Chart) -> str:
@@ -80,11 +81,11 @@ def breakdown_svg(chart: Chart) -> str:
         return ""
     key = slugify(chart.title) or "chart"
     peak = max(n for _, n in chart.rows) or 1
-    room = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    room = BREAKDOWN_WIDTH - LABEL_WIDTH - VALUE_WIDTH
     height = ROW * len(chart.rows) + 4
     description = chart.description or ", ".join(f"{label}: {n}" for label, n in chart.rows)
     parts = [
-        f'<svg viewBox="0 0 {WIDTH} {height}" width="100%" role="img" class="breakdown" '
+        f'<svg viewBox="0 0 {BREAKDOWN_WIDTH} {height}" width="100%" role="img" class="breakdown" '
         f'aria-labelledby="{key}-title {key}-desc">'
         f'<title id="{key}-title">{escape(chart.title)}</title>'
         f'<desc id="{key}-desc">{escape(description)}</desc>'

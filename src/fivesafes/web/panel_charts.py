@@ -162,5 +162,3 @@ def _in_band(age: int, label: str) -> bool:
 def _months_back(first: date, months: int) -> date:
     year, month = divmod(first.year * 12 + first.month - 1 - months, 12)
     return date(year, month + 1, 1)
-
-

@@ -83,12 +83,12 @@ def render_agreement(
         "signature_lines": lines,
         "signed_copy": bool(signed),
     }
-    return pdf(
-        "documents/authorisation.html", context, title=f"Authorisation A-{authorisation.pk}"
-    )
+    return pdf("documents/authorisation.html", context, title=f"Authorisation A-{authorisation.pk}")
 
 
-def _line(party: str, signature: AgreementSignature | SignatureEvent | None, organisation: str):  # noqa: ANN202
+def _line(
+    party: str, signature: AgreementSignature | SignatureEvent | None, organisation: str
+) -> SignatureLine:
     """The signature line of `party`, signed if `signature` is given."""
     if signature is None:
         return SignatureLine(party=party)
@@ -168,7 +168,9 @@ def render_researcher_agreement(
     signed = {signature.party: signature for signature in signatures}
     lines = [
         _line(
-            f"The researcher, {who}", signed.get(AgreementSignature.Party.RESEARCHER), institution.name
+            f"The researcher, {who}",
+            signed.get(AgreementSignature.Party.RESEARCHER),
+            institution.name,
         ),
         _line(
             f"For {institution.name}, its responsible manager",

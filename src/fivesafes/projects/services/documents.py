@@ -95,7 +95,9 @@ def render_invoice(invoice: Invoice) -> bytes:
         "application": quote.application,
         "address_lines": [line for line in invoice.address.splitlines() if line.strip()],
         "issued_on": f"{timezone.localtime(invoice.issued_at):%Y-%m-%d}",
-        "accepted_on": f"{timezone.localtime(quote.accepted_at):%Y-%m-%d}" if quote.accepted_at else "",
+        "accepted_on": f"{timezone.localtime(quote.accepted_at):%Y-%m-%d}"
+        if quote.accepted_at
+        else "",
         "rows": _quote_rows(quote),
         "totals": _totals(invoice),
     }
