@@ -67,7 +67,7 @@ def applications_open(request: Any) -> list[Chart]:
         ),
         Chart(
             "Open applications by time since submission",
-            tuple((label, sum(1 for age in ages if _in_band(age, label))) for label, _ in AGES),
+            tuple((label, sum(1 for age in ages if _age_band(age) == label)) for label, _ in AGES),
             "applications",
             "Submitted",
         ),
@@ -150,13 +150,12 @@ def _by_state(states: Iterable[str]) -> tuple[tuple[str, int], ...]:
     return tuple((s.label, counted[s.value]) for s in ApplicationState if s.value in counted)
 
 
-def _in_band(age: int, label: str) -> bool:
-    low = 0
-    for band, below in AGES:
-        if band == label:
-            return age >= low and (below is None or age < below)
-        low = below or low
-    return False
+def _age_band(days: int) -> str:
+    """The label of the first band of AGES the age in days falls below (the last is open)."""
+    for label, below in AGES:
+        if below is None or days < below:
+            return label
+    return AGES[-1][0]
 
 
 def _months_back(first: date, months: int) -> date:
