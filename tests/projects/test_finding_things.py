@@ -108,7 +108,7 @@ def test_members_are_found_by_name_and_institution_and_added_by_full_name(
         service.add_member(actor=pw.researcher, application=draft, username="Nobody Here")
 
 
-def test_only_applicants_search_people(pw, make_user) -> None:
+def test_only_applicants_search_people(make_user) -> None:
     checker = verified_client(make_user(Role.OUTPUT_CHECKER))
     response = checker.get(reverse("projects:member_suggestions"), {"username": "rikke"})
     assert response.status_code == 403
