@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
+from io import BytesIO
+
 
 def pdf_text(content: bytes) -> str:
-    """The text drawn by reportlab's page streams (ASCII85 + Flate, or plain)."""
-    import base64
-    import contextlib
-    import re
-    import zlib
+    """The text of every page as a reader sees it, runs of white space as one space."""
+    from pypdf import PdfReader
 
-    shown = []
-    for raw in re.findall(rb"stream\r?\n(.*?)endstream", content, re.S):
-        data = raw.strip()
-        try:
-            data = zlib.decompress(base64.a85decode(data, adobe=True))
-        except ValueError:
-            with contextlib.suppress(zlib.error):
-                data = zlib.decompress(data)
-        shown += re.findall(rb"\((.*?)\) Tj", data)
-    return " ".join(part.decode("latin-1") for part in shown)
+    pages = PdfReader(BytesIO(content)).pages
+    return " ".join(" ".join(page.extract_text() or "" for page in pages).split())

@@ -180,6 +180,10 @@ TASKS = {
 EMAIL_BACKEND, EMAIL_SETTINGS = config.email(ENV)
 globals().update(EMAIL_SETTINGS)
 DEFAULT_FROM_EMAIL = os.environ.get("FIVESAFES_FROM_EMAIL", "research-service@fivesafes.invalid")
+# The letterhead of the office's documents (decision letters, contracts, agreements, invoices);
+# empty: the defaults in fivesafes.shared.pdf. The address takes one line per "\n".
+FIVESAFES_OFFICE_NAME = os.environ.get("FIVESAFES_OFFICE_NAME", "")
+FIVESAFES_OFFICE_ADDRESS = os.environ.get("FIVESAFES_OFFICE_ADDRESS", "").replace("\\n", "\n")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/Copenhagen"

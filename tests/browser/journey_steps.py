@@ -294,6 +294,10 @@ def apply_for_a_project(
     r.get_by_role("button", name="Save draft").click()
     expect(r.get_by_test_id("findings")).to_contain_text("Define the population with criteria")
     # The population as criteria over the catalogue: a code not in the code list is refused.
+    # Any catalogue variable is suggested as one types, not only the basket's (issue 16).
+    typed = r.get_by_role("form", name="Add a criterion").get_by_label("Catalogue variable")
+    typed.fill("wage")
+    expect(r.locator('#population-variables option[value="INCOME.wage_income"]')).to_be_attached()
     add_criterion(r, "POPULATION.sex", "is one of", "9")
     expect(r.get_by_text("9 is not in the code list of POPULATION.sex")).to_be_visible()
     expect(r.get_by_test_id("criterion")).to_have_count(0)

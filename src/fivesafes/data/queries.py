@@ -209,3 +209,21 @@ def in_basket(person: User | AnonymousUser, variable: CatalogueVariable) -> bool
         bool(person.is_authenticated)
         and BasketItem.objects.filter(user=person, variable=variable).exists()
     )
+
+
+def suggest_variables(typed: str, limit: int) -> list[CatalogueVariable]:
+    """Current variables for what a person types: "REG.na" finds the variables of registers
+    whose short name starts with REG named from "na"; other text finds variables whose names,
+    labels or descriptions hold every word."""
+    register, dot, name = typed.partition(".")
+    if dot and register and " " not in typed:
+        qs = _current_variables().filter(
+            version__register__short_name__istartswith=register, name__istartswith=name
+        )
+    else:
+        qs = _current_variables(tuple(typed.lower().split()[:MAX_WORDS]))
+    return list(
+        qs.select_related("version", "version__register")
+        .defer("version__rows_by_year", "version__search_text")
+        .order_by("version__register__short_name", "position")[:limit]
+    )

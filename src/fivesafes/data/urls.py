@@ -7,6 +7,7 @@ from fivesafes.data.views import basket, catalogue
 app_name = "data"
 urlpatterns = [
     path("catalogue/", catalogue.index, name="catalogue"),
+    path("variable-suggestions/", catalogue.variable_suggestions, name="variable_suggestions"),
     path("catalogue/<str:short_name>/", catalogue.register_page, name="register"),
     path(
         "catalogue/<str:short_name>/versions/<str:version>/",

@@ -278,3 +278,34 @@ def person_named(text: str) -> User | None:
         User.objects.filter(username=text).first()
         or User.objects.filter(email__iexact=text).first()
     )
+
+
+def researchers_matching(text: str, limit: int = 10) -> list[tuple[User, str]]:
+    """Researchers whose full name, user name or current institution contains every word of
+    `text` (any case), each with the institutions they are attached to now; by full name."""
+    from fivesafes.accounts.models import User
+    from fivesafes.policy.permissions import Role
+
+    words = text.split()
+    if not words:
+        return []
+    today = timezone.localdate()
+    current = Q(attachments__starts_on__lte=today) & (
+        Q(attachments__ends_on__isnull=True) | Q(attachments__ends_on__gte=today)
+    )
+    found = User.objects.filter(is_active=True, role_assignments__role=Role.RESEARCHER.value)
+    for word in words:
+        found = found.filter(
+            Q(full_name__icontains=word)
+            | Q(username__icontains=word)
+            | (current & Q(attachments__institution__name__icontains=word))
+        )
+    people = list(found.distinct().order_by("full_name", "username")[:limit])
+    places: dict[int, list[str]] = {}
+    for attachment in (
+        Attachment.objects.current(today)
+        .filter(researcher__in=people)
+        .select_related("institution")
+    ):
+        places.setdefault(attachment.researcher_id, []).append(attachment.institution.name)
+    return [(person, ", ".join(sorted(places.get(person.pk, [])))) for person in people]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 
 from fivesafes.metadata.population import Operator
 from fivesafes.projects.models import ApplicationVariable
@@ -89,8 +90,18 @@ class CriterionForm(forms.Form):
     variable = forms.CharField(
         label="Catalogue variable",
         max_length=140,
-        help_text="REGISTER.variable, e.g. RESIDENCE.municipality or POPULATION.birth_date.",
-        widget=forms.TextInput(attrs={"list": "population-variables"}),
+        help_text="Type part of its name or label and pick it, or type REGISTER.variable, e.g. "
+        "RESIDENCE.municipality or POPULATION.birth_date.",
+        widget=forms.TextInput(
+            attrs={
+                "list": "population-variables",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("data:variable_suggestions"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#population-variables",
+                "hx-swap": "innerHTML",
+            }
+        ),
     )
     operator = forms.ChoiceField(label="Condition", choices=[(o.value, o.label) for o in Operator])
     values = forms.CharField(
@@ -150,7 +161,21 @@ class DocumentForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    username = forms.CharField(label="User name of the member", max_length=150)
+    username = forms.CharField(
+        label="Member",
+        max_length=150,
+        help_text="Type part of their name or institution and pick them, or type their user name.",
+        widget=forms.TextInput(
+            attrs={
+                "list": "member-suggestions",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("projects:member_suggestions"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#member-suggestions",
+                "hx-swap": "innerHTML",
+            }
+        ),
+    )
 
 
 class ExternalDataForm(forms.Form):

@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from fivesafes.projects.views import applications, closure, pricing, projects, review
+from fivesafes.projects.views import (
+    applications,
+    closure,
+    pricing,
+    projects,
+    review,
+    suggestions,
+)
 
 app_name = "projects"
 urlpatterns = [
@@ -13,6 +20,7 @@ urlpatterns = [
     path("applications/<int:pk>/edit/<slug:step>/", applications.wizard, name="wizard"),
     path("applications/<int:pk>/basket/", applications.add_from_basket, name="add_from_basket"),
     path("applications/<int:pk>/members/", applications.add_member, name="add_member"),
+    path("people-suggestions/", suggestions.member_suggestions, name="member_suggestions"),
     path("applications/<int:pk>/population/", applications.add_criterion, name="add_criterion"),
     path(
         "applications/<int:pk>/population/<int:number>/remove/",

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from fivesafes.policy.permissions import Role
-from fivesafes.web import panel_figures
+from fivesafes.shared.charts import Chart
+from fivesafes.web import panel_charts, panel_figures
 from fivesafes.web.panel_figures import Figure
 
 
@@ -16,6 +17,7 @@ class Panel:
     title: str
     text: str
     figures: Callable[[Any], list[Figure]] | None = None  # takes the request
+    charts: Callable[[Any], list[Chart]] | None = None  # takes the request
 
 
 PANELS: dict[Role, tuple[Panel, ...]] = {
@@ -36,6 +38,7 @@ PANELS: dict[Role, tuple[Panel, ...]] = {
             "Your project applications with their findings, drafts and change requests: see "
             "Applications.",
             panel_figures.applications_of_applicant,
+            panel_charts.applications_of_applicant,
         ),
     ),
     Role.INSTITUTION_MANAGER: (
@@ -43,6 +46,7 @@ PANELS: dict[Role, tuple[Panel, ...]] = {
             "Your institution",
             "Its authorisation, agreements and the researchers attached: see Institution.",
             panel_figures.institution_to_do,
+            panel_charts.certifications_expiring_at_institution,
         ),
         Panel("Affiliations", "Foreign researchers your institution takes responsibility for."),
         Panel(
@@ -62,11 +66,17 @@ PANELS: dict[Role, tuple[Panel, ...]] = {
             "Submitted applications with their findings, to review and recommend; quotes, "
             "closures and publications for scrutiny.",
             panel_figures.applications_to_handle,
+            panel_charts.applications_open,
         ),
         Panel(
             "Questions",
             "Clarifying questions sent and not yet answered.",
             panel_figures.questions_unanswered,
+        ),
+        Panel(
+            "Certifications",
+            "Researchers whose yearly data-security certification expires soon (R9).",
+            charts=panel_charts.certifications_expiring,
         ),
     ),
     Role.SECRETARY: (
@@ -81,6 +91,7 @@ PANELS: dict[Role, tuple[Panel, ...]] = {
             "Awaiting decision",
             "Recommendations that need a second person's decision.",
             panel_figures.decisions_awaited,
+            panel_charts.time_to_decision,
         ),
         Panel(
             "Breaches",

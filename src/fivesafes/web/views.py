@@ -24,7 +24,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "role": role.label,
             "panels": [
-                {"panel": panel, "figures": panel.figures(request) if panel.figures else []}
+                {
+                    "panel": panel,
+                    "figures": panel.figures(request) if panel.figures else [],
+                    "charts": panel.charts(request) if panel.charts else [],
+                }
                 for panel in PANELS[role]
             ],
         }

@@ -174,3 +174,15 @@ def variable_page(
             "basket_form": years_form(variable),
         },
     )
+
+
+SUGGESTED = 20
+
+
+@public
+def variable_suggestions(request: HttpRequest) -> HttpResponse:
+    """Catalogue variables as one types (htmx: the options of a datalist): "REGISTER.name" for
+    what is typed as "REG.na…", else variables whose texts hold every word typed."""
+    typed = (request.GET.get("q") or request.GET.get("variable") or "").strip()
+    found = queries.suggest_variables(typed, SUGGESTED) if len(typed) >= 2 else []
+    return render(request, "data/_variable_options.html", {"variables": found})

@@ -23,7 +23,7 @@ from fivesafes.people.api.schemas import (
 )
 from fivesafes.people.models import Authorisation, ClarifyingQuestion, Institution
 from fivesafes.people.services import authorisation as service
-from fivesafes.people.views.documents import send_file, send_guarantee
+from fivesafes.people.views.documents import send_authorisation, send_guarantee
 from fivesafes.people.workflow import CASE
 from fivesafes.policy.authorisations import check_see_case
 from fivesafes.policy.institutions import check_see_institution
@@ -56,7 +56,7 @@ def _unknown_step(call: Call) -> Any:
 
 def _agreement(call: Call) -> Any:
     case = _case(call)
-    return send_file(case.agreement_document, f"authorisation-A-{case.pk}.pdf", "application/pdf")
+    return send_authorisation(case)
 
 
 def _text(keyword: str) -> Fields:

@@ -132,20 +132,10 @@ def ensure_document(
     researcher's agreement names the contact person the institution appointed (R7)."""
     if agreement.document:
         return
-    from fivesafes.people.services.document import store_researcher_agreement
+    from fivesafes.people.services.document import affiliation_of, store_researcher_agreement
 
     if affiliated is None:
-        affiliation = (
-            Attachment.objects.filter(
-                researcher_id=agreement.researcher_id,
-                institution_id=agreement.authorisation.institution_id,
-                kind=Attachment.Kind.AFFILIATED,
-            )
-            .select_related("contact_person")
-            .first()
-        )
-        affiliated = affiliation is not None
-        contact_person = affiliation.contact_person if affiliation else None
+        affiliated, contact_person = affiliation_of(agreement)
     with files.kept_if_committed(), transaction.atomic():
         agreement.document, agreement.document_sha256 = store_researcher_agreement(
             agreement, affiliated=affiliated, contact_person=contact_person

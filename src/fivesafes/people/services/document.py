@@ -1,23 +1,28 @@
 """The agreements as PDFs: the institution's authorisation (Appendix 2) and each researcher's
-agreement per project (Appendix 3), generated from the data they are made of.
+agreement per project (Appendix 3), generated from the data they are made of
+(templates/documents/authorisation.html and researcher_agreement.html).
 
 The terms are the office's standard forms in our own wording. A file is written under a
 temporary name and renamed into place, so a reader never sees half a document; its SHA-256 is
-what the signature events name.
+what the signature events name. Once signed, a reader downloads the signed copy: the same
+document with each party's electronic signature (who, when, that hash) printed on its line.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape
-
-from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.platypus import ListFlowable, ListItem, Paragraph, Spacer
 
 from fivesafes import files
-from fivesafes.people.models import Authorisation, ResearcherAgreement
-from fivesafes.shared.pdf import pdf
+from fivesafes.people.models import (
+    AgreementSignature,
+    Attachment,
+    Authorisation,
+    ResearcherAgreement,
+    SignatureEvent,
+)
+from fivesafes.shared.pdf import SignatureLine, letterhead, moment, pdf, person
 
 if TYPE_CHECKING:
     from fivesafes.accounts.models import User
@@ -55,58 +60,51 @@ def agreement_path(authorisation: Authorisation, digest: str) -> str:
     return f"people/agreements/authorisation-{authorisation.pk}-{digest[:16]}.pdf"
 
 
-def render_agreement(authorisation: Authorisation) -> bytes:
+def render_agreement(
+    authorisation: Authorisation, signatures: Iterable[SignatureEvent] = ()
+) -> bytes:
+    """The authorisation agreement; with `signatures`, its signed copy."""
     institution = authorisation.institution
-    styles = getSampleStyleSheet()
-    story = [
-        Paragraph("AUTHORISATION", styles["Title"]),
-        Paragraph("The statistics office hereby grants", styles["Normal"]),
-        Spacer(1, 6),
-        Paragraph(f"<b>{escape(institution.name)}</b>", styles["Heading2"]),
-        Paragraph(
-            escape(
-                f"{institution.get_kind_display()}, {institution.country}"
-                + (f"; recognised by {institution.recognition}" if institution.recognition else "")
-            ),
-            styles["Normal"],
-        ),
-        Spacer(1, 6),
-        Paragraph(
-            "authorisation for remote electronic access to selected datasets, on these terms:",
-            styles["Normal"],
-        ),
-        ListFlowable(
-            [ListItem(Paragraph(term, styles["Normal"])) for term in TERMS],
-            bulletType="1",
-        ),
-        Spacer(1, 8),
-        Paragraph(
-            f"Responsible manager: {escape(str(institution.manager or '(not named)'))}. "
-            f"Period: {authorisation.valid_from} to {authorisation.valid_until}. "
-            "Either party may terminate this agreement at three months' notice.",
-            styles["Normal"],
+    signed = {signature.party: signature for signature in signatures}
+    office = letterhead().name
+    lines = [
+        _line(f"For {office}", signed.get(SignatureEvent.Party.OFFICE), office),
+        _line(
+            f"For {institution.name}, its responsible manager",
+            signed.get(SignatureEvent.Party.INSTITUTION),
+            institution.name,
         ),
     ]
-    if authorisation.business_data_exemption:
-        story.append(
-            Paragraph(
-                "Exemption (R3): business data may be used for the client named in the "
-                f"exemption decision: {escape(authorisation.exemption_reason)}",
-                styles["Normal"],
-            )
-        )
-    story += [
-        Spacer(1, 24),
-        Paragraph(
-            "For the statistics office: ______________________  date: ________", styles["Normal"]
-        ),
-        Spacer(1, 18),
-        Paragraph(
-            f"For {escape(institution.name)}: ______________________  date: ________",
-            styles["Normal"],
-        ),
-    ]
-    return pdf(f"Authorisation A-{authorisation.pk}", story)
+    context = {
+        "authorisation": authorisation,
+        "institution": institution,
+        "manager": person(institution.manager) if institution.manager else "(not named)",
+        "terms": TERMS,
+        "signature_lines": lines,
+        "signed_copy": bool(signed),
+    }
+    return pdf("documents/authorisation.html", context, title=f"Authorisation A-{authorisation.pk}")
+
+
+def _line(
+    party: str, signature: AgreementSignature | SignatureEvent | None, organisation: str
+) -> SignatureLine:
+    """The signature line of `party`, signed if `signature` is given."""
+    if signature is None:
+        return SignatureLine(party=party)
+    return SignatureLine(
+        party=party,
+        signer=person(signature.signer),
+        organisation=organisation,
+        signed_at=moment(signature.signed_at),
+        document_sha256=signature.document_sha256,
+    )
+
+
+def signed_agreement(authorisation: Authorisation) -> bytes | None:
+    """The signed copy of the authorisation agreement, or None while nobody has signed it."""
+    signatures = list(authorisation.signatures.select_related("signer"))
+    return render_agreement(authorisation, signatures) if signatures else None
 
 
 def store_agreement(authorisation: Authorisation) -> tuple[str, str]:
@@ -155,63 +153,73 @@ def researcher_agreement_path(agreement: ResearcherAgreement, digest: str) -> st
 
 
 def render_researcher_agreement(
-    agreement: ResearcherAgreement, *, affiliated: bool = False, contact_person: User | None = None
+    agreement: ResearcherAgreement,
+    *,
+    affiliated: bool = False,
+    contact_person: User | None = None,
+    signatures: Iterable[AgreementSignature] = (),
 ) -> bytes:
-    """Appendix 3 in our words, from the agreement's researcher, project, period and addresses."""
-    styles = getSampleStyleSheet()
-    normal = styles["Normal"]
-    project = agreement.project
-    authorisation = agreement.authorisation
-    institution = authorisation.institution
-    researcher = agreement.researcher
-    who = getattr(researcher, "full_name", "") or researcher.get_username()
-    addresses = [line for line in agreement.allowed_networks.split() if line]
-    contact = (
-        (getattr(contact_person, "full_name", "") or contact_person.get_username())
-        if contact_person is not None
-        else "a contact person"
-    )
-    affiliate_terms = [escape(term.format(contact=contact)) for term in AFFILIATE_TERMS]
-    terms = list(RESEARCHER_TERMS) + (affiliate_terms if affiliated else [])
-    story = [
-        Paragraph("RESEARCHER AGREEMENT", styles["Title"]),
-        Paragraph(f"Agreement R-{agreement.pk} between the statistics office and", normal),
-        Spacer(1, 6),
-        Paragraph(
-            f"<b>{escape(who)}</b> ({escape(researcher.get_username())})", styles["Heading2"]
+    """Appendix 3 in our words, from the agreement's researcher, project, period and addresses;
+    with `signatures`, its signed copy."""
+    institution = agreement.authorisation.institution
+    who = person(agreement.researcher)
+    contact = person(contact_person) if contact_person is not None else "a contact person"
+    affiliate_terms = [term.format(contact=contact) for term in AFFILIATE_TERMS]
+    signed = {signature.party: signature for signature in signatures}
+    lines = [
+        _line(
+            f"The researcher, {who}",
+            signed.get(AgreementSignature.Party.RESEARCHER),
+            institution.name,
         ),
-        Paragraph(
-            "on access by remote connection to selected datasets for the research project",
-            normal,
-        ),
-        Spacer(1, 6),
-        Paragraph(f"<b>{escape(project.number)} {escape(project.title)}</b>", styles["Heading3"]),
-        Paragraph(
-            escape(
-                f"under the authorisation of {institution.name} (case A-{authorisation.pk}, "
-                f"{authorisation.valid_from} to {authorisation.valid_until})."
-            ),
-            normal,
-        ),
-        Spacer(1, 8),
-        Paragraph(f"Access period: {agreement.starts_on} to {agreement.ends_on}.", normal),
-        Paragraph(
-            "Allowed IP addresses or ranges: " + escape(", ".join(addresses) or "(none)") + ".",
-            normal,
-        ),
-        Spacer(1, 8),
-        Paragraph("The agreement is subject to these terms:", normal),
-        ListFlowable([ListItem(Paragraph(term, normal)) for term in terms], bulletType="1"),
-        Spacer(1, 24),
-        Paragraph(f"The researcher, {escape(who)}: ______________________  date: ________", normal),
-        Spacer(1, 18),
-        Paragraph(
-            f"For {escape(institution.name)}, its responsible manager: "
-            "______________________  date: ________",
-            normal,
+        _line(
+            f"For {institution.name}, its responsible manager",
+            signed.get(AgreementSignature.Party.INSTITUTION),
+            institution.name,
         ),
     ]
-    return pdf(f"Researcher agreement R-{agreement.pk}", story)
+    context = {
+        "agreement": agreement,
+        "authorisation": agreement.authorisation,
+        "institution": institution,
+        "project": agreement.project,
+        "researcher": who,
+        "addresses": ", ".join(line for line in agreement.allowed_networks.split() if line),
+        "terms": list(RESEARCHER_TERMS) + (affiliate_terms if affiliated else []),
+        "signature_lines": lines,
+        "signed_copy": bool(signed),
+    }
+    return pdf(
+        "documents/researcher_agreement.html",
+        context,
+        title=f"Researcher agreement R-{agreement.pk}",
+    )
+
+
+def affiliation_of(agreement: ResearcherAgreement) -> tuple[bool, User | None]:
+    """Whether the agreement's researcher is affiliated (a foreign researcher) with the
+    institution it is made under, and the contact person the institution appointed."""
+    affiliation = (
+        Attachment.objects.filter(
+            researcher_id=agreement.researcher_id,
+            institution_id=agreement.authorisation.institution_id,
+            kind=Attachment.Kind.AFFILIATED,
+        )
+        .select_related("contact_person")
+        .first()
+    )
+    return affiliation is not None, affiliation.contact_person if affiliation else None
+
+
+def signed_researcher_agreement(agreement: ResearcherAgreement) -> bytes | None:
+    """The signed copy of the researcher agreement, or None while nobody has signed it."""
+    signatures = list(agreement.signatures.select_related("signer"))
+    if not signatures:
+        return None
+    affiliated, contact_person = affiliation_of(agreement)
+    return render_researcher_agreement(
+        agreement, affiliated=affiliated, contact_person=contact_person, signatures=signatures
+    )
 
 
 def store_researcher_agreement(

@@ -6,9 +6,8 @@ from typing import Any
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -27,6 +26,7 @@ from fivesafes.people.models import Authorisation, ClarifyingQuestion
 from fivesafes.people.rules import Finding, InstitutionKind, may_receive_business_data
 from fivesafes.people.services import authorisation as service
 from fivesafes.people.views.common import ObjectPage
+from fivesafes.people.views.documents import send_authorisation
 from fivesafes.people.workflow import CASE
 from fivesafes.policy import authorisations as policy
 from fivesafes.policy.decorators import requires
@@ -170,8 +170,4 @@ def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     if not case.agreement_document:
         raise Http404("No agreement has been prepared for this case yet.")
-    return FileResponse(
-        default_storage.open(case.agreement_document, "rb"),
-        content_type="application/pdf",
-        filename=f"authorisation-A-{case.pk}.pdf",
-    )
+    return send_authorisation(case)

@@ -7,6 +7,7 @@ evidence: staff. Files are sent as attachments with their checked type, never sn
 
 from __future__ import annotations
 
+from io import BytesIO
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -15,7 +16,7 @@ from django.shortcuts import get_object_or_404
 
 from fivesafes.people import queries
 from fivesafes.people.models import Authorisation, BreachEvidence, ResearcherAgreement
-from fivesafes.people.services import agreements, sanctions
+from fivesafes.people.services import agreements, document, sanctions
 from fivesafes.policy.agreements import check_read_agreement
 from fivesafes.policy.authorisations import check_see_case
 from fivesafes.policy.decorators import requires
@@ -37,12 +38,33 @@ def send_file(name: str, filename: str, content_type: str) -> FileResponse:
     return response
 
 
-def send_agreement(agreement: ResearcherAgreement, reader: Any) -> FileResponse:
-    """The researcher agreement's PDF (drawn up first if it has none yet), for `reader`."""
-    agreements.ensure_document(agreement, actor=reader)
-    return send_file(
-        agreement.document, f"researcher-agreement-R-{agreement.pk}.pdf", "application/pdf"
+def send_pdf(content: bytes, filename: str) -> FileResponse:
+    """A PDF rendered on request (a signed copy), sent as an attachment."""
+    response = FileResponse(
+        BytesIO(content), content_type="application/pdf", as_attachment=True, filename=filename
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def send_agreement(agreement: ResearcherAgreement, reader: Any) -> FileResponse:
+    """The researcher agreement's PDF (drawn up first if it has none yet), for `reader`: once
+    signed, the signed copy with the signatures printed on their lines."""
+    agreements.ensure_document(agreement, actor=reader)
+    filename = f"researcher-agreement-R-{agreement.pk}.pdf"
+    signed = document.signed_researcher_agreement(agreement)
+    if signed is not None:
+        return send_pdf(signed, filename)
+    return send_file(agreement.document, filename, "application/pdf")
+
+
+def send_authorisation(case: Authorisation) -> FileResponse:
+    """The authorisation agreement's PDF; once signed, the signed copy."""
+    filename = f"authorisation-A-{case.pk}.pdf"
+    signed = document.signed_agreement(case) if case.agreement_document else None
+    if signed is not None:
+        return send_pdf(signed, filename)
+    return send_file(case.agreement_document, filename, "application/pdf")
 
 
 def send_guarantee(case: Authorisation) -> FileResponse:

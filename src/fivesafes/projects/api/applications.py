@@ -98,7 +98,7 @@ router = routes(
                change(population.set_population,
                       fields=lambda call: {"definition": call.payload.dict()}),
                "set_population", body=PopulationIn),
-        _draft("POST", "/members", "Add a member to a draft by user name",
+        _draft("POST", "/members", "Add a member to a draft by user name or full name",
                change(service.add_member), "add_member", body=MemberIn),
         _draft("DELETE", "/members/{username}",
                "Remove a member from a draft (a change request records it as narrowing, R16)",

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Schema
+from pydantic import Field
 
 from fivesafes.audit.services import event_stream_for
 from fivesafes.policy import applications as applications_policy
@@ -342,7 +343,9 @@ class ApplicationStepIn(In):
 
 
 class MemberIn(In):
-    username: str
+    username: str = Field(
+        description="The member's user name, or their full name when only one person has it"
+    )
 
 
 class ExternalDataIn(In):

@@ -331,15 +331,11 @@ def remove_variable(*, actor: User, line: ApplicationVariable, request: Any = No
 def add_member(
     *, actor: User, application: Application, username: str, request: Any = None
 ) -> ApplicationMember:
-    from fivesafes.accounts.models import User
-
-    person = User.objects.filter(username=username.strip()).first()
-    if person is None:
-        raise RuleViolation("R12", "member", f"No person with the user name '{username}'.")
+    person = _member_named(username)
     with transaction.atomic():
         locked = editable(actor, application)
         if locked.members.filter(person=person).exists():
-            raise RuleViolation("R12", "member", f"{username} is already a member.")
+            raise RuleViolation("R12", "member", f"{person} is already a member.")
         member = ApplicationMember.objects.create(application=locked, person=person)
         _changed(
             actor,
@@ -349,6 +345,35 @@ def add_member(
             data={"member": person.get_username()},
         )
     return member
+
+
+def _member_named(text: str) -> User:
+    """The person `text` names: by user name, else by full name (any case) when only one
+    person has it; the refusal says what to type instead."""
+    from fivesafes.accounts.models import User
+
+    wanted = text.strip()
+    person = User.objects.filter(username=wanted).first()
+    if person is not None:
+        return person
+    named = (
+        list(User.objects.filter(full_name__iexact=wanted, is_active=True)[:2]) if wanted else []
+    )
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise RuleViolation(
+            "R12",
+            "member",
+            f"More than one person is named '{wanted}': pick the one at the right institution "
+            "from the suggestions, or type their user name.",
+        )
+    raise RuleViolation(
+        "R12",
+        "member",
+        f"No person is named '{wanted}': type part of their name or institution and pick them "
+        "from the suggestions, or type their user name.",
+    )
 
 
 def remove_member(*, actor: User, member: ApplicationMember, request: Any = None) -> None:

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from xml.sax.saxutils import escape
 
-from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.platypus import Paragraph, Spacer, Table
+from django.utils import timezone
 
 from fivesafes import files
 from fivesafes.projects.models import Application, Invoice, Quote
 from fivesafes.projects.services.population import readable
-from fivesafes.shared.pdf import pdf
+from fivesafes.shared.pdf import SignatureLine, moment, pdf, person
 
 CONTRACT_TERMS: tuple[str, ...] = (
     "The data themselves are free; the office charges for its time as itemised in the quote.",
@@ -27,86 +25,56 @@ CONTRACT_TERMS: tuple[str, ...] = (
 )
 
 
-def _p(text: str, style: str = "Normal"):  # noqa: ANN202 - a reportlab Paragraph
-    return Paragraph(escape(text), getSampleStyleSheet()[style])
-
-
 def render_decision_letter(application: Application) -> bytes:
     """The access decision: approved scope, period, deletion deadline; or the refusal."""
-    approved = application.state == "approved"
-    story = [
-        _p("ACCESS DECISION", "Title"),
-        _p(f"Application {application.reference}: {application.title}", "Heading2"),
-        _p(f"Applicant: {application.applicant.get_username()}, {application.institution}"),
-        Spacer(1, 8),
-        _p(
-            ("The application is APPROVED." if approved else "The application is REFUSED.")
-            + (f" {application.decision_note}" if application.decision_note else "")
-        ),
-    ]
-    if approved:
-        project = application.project
-        story += [
-            _p(f"Project number: {project.number if project else '-'}"),
-            _p(f"Period: {application.starts_on} to {application.ends_on}"),
-            _p(f"Data are deleted by {application.deletion_deadline} at the latest (R25)."),
-            _p("Approved variables:", "Heading3"),
-            Table(
-                [["Variable", "Years", "Coarsening"]]
-                + [
-                    [line.label, f"{line.first_year}-{line.last_year}", line.coarsening or "-"]
-                    for line in application.variables.all()
-                ]
-            ),
-            _p("Population (all criteria hold):", "Heading3"),
-            *[_p(f"- {line}") for line in readable(application) or ["no criteria"]],
-        ]
-        if application.population_definition:
-            story.append(_p(f"In words: {application.population_definition}"))
-    story += [
-        Spacer(1, 12),
-        _p(
-            f"Recommended by {application.recommended_by or '-'}; decided by "
-            f"{application.decided_by or '-'} on {application.decided_at:%Y-%m-%d}."
-            if application.decided_at
-            else "Not decided."
-        ),
-    ]
-    return pdf(f"Decision on {application.reference}", story)
+    context = {
+        "application": application,
+        "approved": application.state == "approved",
+        "applicant": person(application.applicant),
+        "variables": list(application.variables.all()),
+        "population": readable(application),
+        "recommended_by": person(application.recommended_by),
+        "decided_by": person(application.decided_by),
+        "decided_at": moment(application.decided_at) if application.decided_at else "",
+    }
+    return pdf(
+        "documents/decision_letter.html", context, title=f"Decision on {application.reference}"
+    )
 
 
 def render_contract(quote: Quote) -> bytes:
+    """The contract: the quote's items and terms, and the manager's electronic acceptance where
+    the institution signs."""
     application = quote.application
-    rows = _quote_rows(quote) + _totals(quote)
-    story = [
-        _p("CONTRACT", "Title"),
-        _p(f"Quote {quote.reference} for application {application.reference}", "Heading2"),
-        _p(f"Project: {application.title}"),
-        _p(f"Invoice to: {quote.invoice_to}"),
-        Spacer(1, 8),
-        Table(rows),
-        Spacer(1, 8),
-        _p(f"Estimated delivery: {quote.delivery_days} days, by {quote.estimated_delivery_on}."),
-    ]
-    story += [_p(f"{n}. {term}") for n, term in enumerate(CONTRACT_TERMS, 1)]
-    if quote.accepted_by:
-        story.append(
-            _p(f"Accepted for {quote.invoice_to} by {quote.accepted_by} on {quote.accepted_at}.")
-        )
-    return pdf(f"Contract {quote.reference}", story)
+    accepted = quote.accepted_by is not None and quote.accepted_at is not None
+    line = SignatureLine(
+        party=f"Accepted for {quote.invoice_to}",
+        signer=person(quote.accepted_by) if accepted else "",
+        organisation=str(quote.invoice_to),
+        signed_at=moment(quote.accepted_at) if accepted else "",
+    )
+    context = {
+        "quote": quote,
+        "application": application,
+        "rows": _quote_rows(quote),
+        "totals": _totals(quote),
+        "terms": CONTRACT_TERMS,
+        "signature_lines": [line],
+    }
+    return pdf("documents/contract.html", context, title=f"Contract {quote.reference}")
 
 
-def _totals(priced: Quote | Invoice) -> list[list[str]]:
+def _totals(priced: Quote | Invoice) -> list[tuple[str, str]]:
     """The closing rows of a priced table: subtotal, VAT and total."""
     return [
-        ["Subtotal", "", "", str(priced.subtotal)],
-        ["VAT 25 %", "", "", str(priced.vat)],
-        ["Total DKK", "", "", str(priced.total)],
+        ("Subtotal", str(priced.subtotal)),
+        ("VAT 25 %", str(priced.vat)),
+        ("Total DKK", str(priced.total)),
     ]
 
 
 def _quote_rows(quote: Quote) -> list[list[str]]:
-    return [["Item", "Quantity", "Unit price", "Amount"]] + [
+    return [
         [
             line["label"] + (f" ({line['detail']})" if line["detail"] else ""),
             line["quantity"],
@@ -121,33 +89,19 @@ def render_invoice(invoice: Invoice) -> bytes:
     """The invoice to the institution that owns the project (R7, R18): the accepted quote's
     items, 25 % VAT, the total and the due date."""
     quote = invoice.quote
-    application = quote.application
-    rows = _quote_rows(quote) + _totals(invoice)
-    story = [
-        _p("INVOICE", "Title"),
-        _p(f"Invoice {invoice.number}", "Heading2"),
-        _p(f"To: {invoice.addressed_to}"),
-        *[_p(line) for line in invoice.address.splitlines() if line.strip()],
-        Spacer(1, 8),
-        _p(f"Issued {invoice.issued_at:%Y-%m-%d}; payment due by {invoice.due_on}."),
-        _p(
-            f"For: quote {quote.reference}, accepted {quote.accepted_at:%Y-%m-%d}"
-            if quote.accepted_at
-            else f"For: quote {quote.reference}"
-        ),
-        _p(
-            f"Application {application.reference}: {application.title}"
-            + (f" (project {application.project.number})" if application.project else "")
-        ),
-        Spacer(1, 8),
-        Table(rows),
-        Spacer(1, 8),
-        _p(
-            "The data themselves are free; the office charges for its time (R18). Please quote "
-            f"the invoice number {invoice.number} with the payment."
-        ),
-    ]
-    return pdf(f"Invoice {invoice.number}", story)
+    context = {
+        "invoice": invoice,
+        "quote": quote,
+        "application": quote.application,
+        "address_lines": [line for line in invoice.address.splitlines() if line.strip()],
+        "issued_on": f"{timezone.localtime(invoice.issued_at):%Y-%m-%d}",
+        "accepted_on": f"{timezone.localtime(quote.accepted_at):%Y-%m-%d}"
+        if quote.accepted_at
+        else "",
+        "rows": _quote_rows(quote),
+        "totals": _totals(invoice),
+    }
+    return pdf("documents/invoice.html", context, title=f"Invoice {invoice.number}")
 
 
 CONTRACTS = "projects/contracts"
