@@ -6,7 +6,7 @@ one Parquet file per table; Spark's part files are joined into one file in its o
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -16,6 +16,10 @@ import pyarrow.parquet as pq
 from .sql import DUCKDB, SPARK, Dialect
 
 ROW_GROUP = 122_880
+SPILL_CODEC = "snappy"  # the buckets' scratch files: written and read once, speed over size
+# The delivered files from Python's writer: zstd at its fastest level (pseudonyms, random 64-bit
+# integers, do not compress at any level; dates and codes do at the first).
+WRITER: dict[str, Any] = {"compression": "zstd", "compression_level": 1}
 
 
 class Engine(Protocol):
@@ -71,12 +75,6 @@ class DuckDBEngine:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
         self.con.unregister(f"{name}_arrow")
 
-    def function(self, name: str, fn: Callable[[Any], Any], argument: str) -> None:
-        """A vectorised (Arrow) Python function the SQL can call, from `argument` to BIGINT."""
-        from duckdb.func import ARROW, SPECIAL
-
-        self.con.create_function(name, fn, [argument], "BIGINT", type=ARROW, null_handling=SPECIAL)
-
     def register_parquet(self, name: str, path: Path) -> None:
         quoted = str(path).replace("'", "''")
         self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM '{quoted}'")
@@ -89,38 +87,55 @@ class DuckDBEngine:
         )
         return int(pq.read_metadata(path).num_rows)
 
-    def write_bucketed(
-        self, sql: str, keys: list[str], hidden: list[str], buckets: int, path: Path
+    def write_sorted(
+        self,
+        sql: str,
+        keys: list[str],
+        hidden: list[str],
+        buckets: int,
+        path: Path,
+        replace: Mapping[str, Callable[[pa.ChunkedArray], pa.Array]],
     ) -> int | None:
-        """Sort a large table in buckets that fit in memory: write the rows once, unsorted, in
-        one folder per bucket (`__bucket`, the top bits of the unit's pseudonym), then sort each
-        bucket in turn and append it to the output. None if no rows (the caller writes the
-        empty file)."""
+        """Two passes, so that no sort spills and pseudonyms are made a bucket at a time: the
+        rows are written once, unsorted, in one folder per bucket (`__bucket`, the top bits of
+        the unit's pseudonym; fast to write, read back at once); then each bucket in turn is
+        read into memory, its `replace` columns (raw identifiers) replaced by what their
+        function gives (the pseudonyms, vectorised over the whole bucket), sorted by `keys`
+        with the `hidden` columns dropped, and appended to the output. None if no rows (the
+        caller writes the empty file)."""
         folder = self.spill / f"{path.stem}-buckets"
         quoted = str(folder).replace("'", "''")
         self.con.execute(
             f"COPY ({sql}) TO '{quoted}' (FORMAT parquet, PARTITION_BY (__bucket), "
-            "COMPRESSION snappy)"
+            f"COMPRESSION {SPILL_CODEC}, ROW_GROUP_SIZE {ROW_GROUP})"
         )
         order = ", ".join(f"{k} ASC NULLS LAST" for k in keys)
-        drop = ", ".join(["__bucket", *hidden])
+        drop = f" EXCLUDE ({', '.join(hidden)})" if hidden else ""
         writer: pq.ParquetWriter | None = None
         rows = 0
         try:
             for bucket in range(buckets):
                 part = folder / f"__bucket={bucket}"
-                if not part.is_dir():
+                files = sorted(part.glob("*.parquet")) if part.is_dir() else []
+                if not files:
                     continue
-                files = str(part / "*.parquet").replace("'", "''")
+                table = pa.concat_tables([pq.read_table(f) for f in files])
+                for name, make in replace.items():
+                    where = table.schema.get_field_index(name)
+                    table = table.set_column(where, name, make(table.column(name)))
+                self.con.register("bucket_rows", table)
                 reader = self.con.sql(
-                    f"SELECT * EXCLUDE ({drop}) FROM read_parquet('{files}', "
-                    f"hive_partitioning = true) ORDER BY {order}"
+                    f"SELECT *{drop} FROM bucket_rows ORDER BY {order}"
                 ).to_arrow_reader(ROW_GROUP)
                 for batch in reader:
                     if writer is None:
-                        writer = pq.ParquetWriter(path, batch.schema, compression="zstd")
+                        writer = pq.ParquetWriter(path, batch.schema, **WRITER)
+                    elif batch.schema != writer.schema:
+                        batch = pa.Table.from_batches([batch]).cast(writer.schema)
                     writer.write_batch(batch)
                     rows += batch.num_rows
+                self.con.unregister("bucket_rows")
+                del table, reader
                 shutil.rmtree(part)
         finally:
             if writer is not None:
