@@ -225,6 +225,7 @@ def run(plan: Any, output_dir: Path, progress: Callable[[Progress], None]) -> Re
             engine=engine(),
             progress=report,
             memory_limit=str(settings.FIVESAFES_EXTRACTION_MEMORY),
+            threads=int(getattr(settings, "FIVESAFES_EXTRACTION_THREADS", 0)) or None,
             spark_master=str(settings.FIVESAFES_SPARK_MASTER),
         )
     return Result(

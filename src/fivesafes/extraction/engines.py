@@ -6,7 +6,7 @@ one Parquet file per table; Spark's part files are joined into one file in its o
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -96,30 +96,18 @@ class DuckDBEngine:
         path: Path,
         replace: Mapping[str, Callable[[pa.ChunkedArray], pa.Array]],
     ) -> int | None:
-        """Two passes, so that no sort spills and pseudonyms are made a bucket at a time: the
-        rows are written once, unsorted, in one folder per bucket (`__bucket`, the top bits of
-        the unit's pseudonym; fast to write, read back at once); then each bucket in turn is
-        read into memory, its `replace` columns (raw identifiers) replaced by what their
+        """The rows a bucket at a time (`_buckets`; `__bucket` is the top bits of the unit's
+        pseudonym), so that no sort spills and pseudonyms are made vectorised: each bucket in
+        memory has its `replace` columns (raw identifiers) replaced by what their
         function gives (the pseudonyms, vectorised over the whole bucket), sorted by `keys`
         with the `hidden` columns dropped, and appended to the output. None if no rows (the
         caller writes the empty file)."""
-        folder = self.spill / f"{path.stem}-buckets"
-        quoted = str(folder).replace("'", "''")
-        self.con.execute(
-            f"COPY ({sql}) TO '{quoted}' (FORMAT parquet, PARTITION_BY (__bucket), "
-            f"COMPRESSION {SPILL_CODEC}, ROW_GROUP_SIZE {ROW_GROUP})"
-        )
         order = ", ".join(f"{k} ASC NULLS LAST" for k in keys)
         drop = f" EXCLUDE ({', '.join(hidden)})" if hidden else ""
         writer: pq.ParquetWriter | None = None
         rows = 0
         try:
-            for bucket in range(buckets):
-                part = folder / f"__bucket={bucket}"
-                files = sorted(part.glob("*.parquet")) if part.is_dir() else []
-                if not files:
-                    continue
-                table = pa.concat_tables([pq.read_table(f) for f in files])
+            for table in self._buckets(sql, buckets, path):
                 for name, make in replace.items():
                     where = table.schema.get_field_index(name)
                     table = table.set_column(where, name, make(table.column(name)))
@@ -136,12 +124,35 @@ class DuckDBEngine:
                     rows += batch.num_rows
                 self.con.unregister("bucket_rows")
                 del table, reader
-                shutil.rmtree(part)
         finally:
             if writer is not None:
                 writer.close()
-            shutil.rmtree(folder, ignore_errors=True)
         return rows if writer is not None else None
+
+    def _buckets(self, sql: str, buckets: int, path: Path) -> Iterator[pa.Table]:
+        """The rows of each bucket in turn, unsorted and without `__bucket`: one bucket comes
+        straight from the query; more are written once to scratch files and read back one by
+        one (each is removed when the next is read, all of them in the end)."""
+        if buckets == 1:
+            table = self.con.sql(sql).to_arrow_table()
+            if table.num_rows:
+                yield table.drop_columns(["__bucket"])
+            return
+        folder = self.spill / f"{path.stem}-buckets"
+        quoted = str(folder).replace("'", "''")
+        try:
+            self.con.execute(
+                f"COPY ({sql}) TO '{quoted}' (FORMAT parquet, PARTITION_BY (__bucket), "
+                f"COMPRESSION {SPILL_CODEC}, ROW_GROUP_SIZE {ROW_GROUP})"
+            )
+            for bucket in range(buckets):
+                part = folder / f"__bucket={bucket}"
+                files = sorted(part.glob("*.parquet")) if part.is_dir() else []
+                if files:
+                    yield pa.concat_tables([pq.read_table(f) for f in files])
+                shutil.rmtree(part, ignore_errors=True)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def close(self) -> None:
         self.con.close()
