@@ -203,3 +203,14 @@ def run_plan(
 def remove_partials(parent: Path) -> None:
     for leftover in parent.glob(".partial-*"):
         shutil.rmtree(leftover, ignore_errors=True)
+
+
+# The population a run of any plan delivers, for scrambling-key files (distributed linking).
+POPULATION = ["0101800001", "0202810002", "0303820003", "0404830004"]
+
+
+def population_of(plan: Plan, *, registers_dir: Path, keys: Any, **_settings: Any) -> list[str]:
+    keys.derive(plan.request.project, "person")
+    if FAIL.get("population"):
+        raise ExtractionError("population", "The population matches nobody.")
+    return list(POPULATION)

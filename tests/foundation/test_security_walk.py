@@ -129,7 +129,7 @@ WEB_TARGETS = {f"people:{name}": kind for name, kind in WEB_TARGETS.items()} | {
         f"delivery:{name}": "delivery"
         for name in ("delivery", "progress", "step", "record_time", "document", "issue_link")
     },
-    "delivery:cancel_upload": "external_upload",
+    **dict.fromkeys(("delivery:cancel_upload", "delivery:scrambling_key"), "external_upload"),
     **dict.fromkeys(("delivery:decide_reidentification", "delivery:reveal"), "reidentification"),
     "data:basket_remove": "basket_item",
     "audit:detail": "audit_event",

@@ -9,6 +9,7 @@ import json
 import math
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -547,3 +548,33 @@ def run_plan(
         manifest=listing,
         stage_seconds=run.timings,
     )
+
+
+def population_of(
+    plan: Plan,
+    *,
+    registers_dir: Path,
+    keys: KeyStore,
+    memory_limit: str = "2GB",
+    threads: int | None = None,
+) -> pa.Array:
+    """The units a run of `plan` delivers (the population, then the project's sample), as the
+    base register's identifiers: what a scrambling-key file for distributed linking is issued
+    over. On DuckDB; nothing is written but scratch, removed at the end."""
+    registers_dir = Path(registers_dir)
+    _recheck(plan, load_catalogue(registers_dir))
+    scratch = Path(tempfile.mkdtemp(prefix="population-"))
+    runner = make_engine(
+        "duckdb",
+        registers_dir,
+        memory_limit=memory_limit,
+        scratch=scratch,
+        spark_master="",
+        threads=threads,
+    )
+    try:
+        _Run(plan, runner, keys, scratch, lambda p: None).units()
+        return runner.query(f"SELECT id FROM {UNITS}").column("id").combine_chunks()  # noqa: S608
+    finally:
+        runner.close()
+        shutil.rmtree(scratch, ignore_errors=True)

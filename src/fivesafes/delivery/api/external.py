@@ -4,7 +4,8 @@ one `Op` row each, over the same policy checks and services as the pages.
 External data: staff who deliver data make a delivery's one-time upload link (the address is
 in this one answer; only its hash is kept), list a delivery's uploads and read one (members of
 the project see that data arrived; staff also see who sends it and the checks' counts), and
-withdraw one. Re-identification: staff who deliver data ask with a reason, a second person
+withdraw one; for distributed linking, take a link's scrambling-key file to send the owner.
+Re-identification: staff who deliver data ask with a reason, a second person
 approves or refuses, and the one who asked gets the person number once (`reveal`); nobody
 else ever does, and no answer but that one carries it.
 """
@@ -13,6 +14,7 @@ from functools import partial
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.urls import reverse
 
 from fivesafes.api.operations import Op, routes
@@ -27,6 +29,7 @@ from fivesafes.delivery.api.schemas import (
 )
 from fivesafes.delivery.models import Delivery, ExternalUpload, Reidentification
 from fivesafes.delivery.services import external, reidentification
+from fivesafes.delivery.views.external import key_file
 from fivesafes.policy import deliveries as policy
 from fivesafes.policy.permissions import Permission as P
 from fivesafes.projects.models import Project
@@ -44,6 +47,14 @@ def _see_upload(person: Any, upload: ExternalUpload) -> None:
 
 def _see_item(person: Any, item: Reidentification) -> None:
     policy.check_see_reidentifications(person)
+
+
+def _key_file(call: Call) -> HttpResponse:
+    upload = load(call.request, UPLOADS, _see_upload, pk=call.pk)
+    name, content = call_service(
+        lambda: external.take_scrambling_key(actor=call.user, upload=upload, request=call.request)
+    )
+    return key_file(name, content)
 
 
 def _uploads(call: Call) -> QuerySet[ExternalUpload]:
@@ -116,6 +127,11 @@ router = routes(
            _uploads, "delivery_uploads", paged=True),
         Op("GET", "/external/{upload_id}", UploadOut, "One external-data upload and its state",
            P.VIEW_DASHBOARD, read(UPLOADS, _see_upload), "upload"),
+        Op("GET", "/external/{upload_id}/scrambling-key", None,
+           "The link's scrambling-key file (person number, serial) to send the data owner",
+           P.DELIVER_DATA, _key_file, "scrambling_key", files=("text/csv",),
+           description="Only for a link keyed by serial while it waits for the owner's file; "
+           "taking it is audited. The file is deleted when the link ends."),
         Op("POST", "/external/{upload_id}/cancel", UploadOut,
            "Withdraw a link not used, or a checked file not yet linked; its files are deleted",
            P.DELIVER_DATA, on(UPLOADS, "upload", external.cancel, check=_see_upload,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -102,6 +102,11 @@ class LinkIn(In):
         max_length=40,
         description="Short name in the delivery (capitals, digits, _); empty: made from the source.",
     )
+    keyed_by: Literal["person", "serial"] = Field(
+        "person",
+        description="'serial': distributed linking; a scrambling-key file is issued over the "
+        "project's population and the owner's file is keyed by its serials.",
+    )
 
 
 class UploadOut(Schema):
@@ -113,6 +118,7 @@ class UploadOut(Schema):
     project: str = linked("delivery.project.number")
     source: str
     table_name: str
+    keyed_by: str
     state: str
     state_label: str
     expires_at: datetime
