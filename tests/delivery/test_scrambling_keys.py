@@ -114,7 +114,10 @@ def test_the_key_file_over_the_page_and_the_api_for_staff_only(xw) -> None:  # n
     over_api = api_as(xw.handler).get(f"/api/v1/deliveries/external/{upload.pk}/scrambling-key")
     assert over_api.status_code == 200 and over_api["Content-Type"].startswith("text/csv")
     assert over_api.content.decode().splitlines()[0] == "pnr,serial"
-    page = verified_client(xw.handler).get(reverse("delivery:scrambling_key", args=[upload.pk]))
+    key_url = reverse("delivery:scrambling_key", args=[upload.pk])
+    shown = verified_client(xw.handler).get(reverse("delivery:delivery", args=[xw.delivery.pk]))
+    assert key_url in shown.content.decode()
+    page = verified_client(xw.handler).get(key_url)
     assert page.status_code == 200 and page["Cache-Control"].startswith("no-store")
     assert page.content == over_api.content
     member = verified_client(xw.researcher).get(
