@@ -159,8 +159,9 @@ def run_plan(
     progress: Callable[[Progress], None] = lambda p: None,
     memory_limit: str = "2GB",
     spark_master: str = "local[2]",
+    threads: int | None = None,
 ) -> DeliveryResult:
-    RUNS.append({"output_dir": output_dir, "engine": engine, "keys": keys})
+    RUNS.append({"output_dir": output_dir, "engine": engine, "keys": keys, "threads": threads})
     if output_dir.exists():
         raise ExtractionError("output_dir", f"{output_dir.name} exists already.")
     if FAIL.get("population"):
