@@ -175,7 +175,7 @@ class AskIn(In):
     reason: str = Field(..., max_length=2000, description="Why the person must be identified.")
 
 
-class DecisionIn(In):
+class ReidentificationDecisionIn(In):
     note: str = Field("", max_length=500, description="Needed to refuse.")
 
 
