@@ -241,6 +241,8 @@ FIVESAFES_RELEASE_MAX_FILE_BYTES = config.integer(
 FIVESAFES_EXTRACTION_ENGINE = os.environ.get("FIVESAFES_EXTRACTION_ENGINE", "duckdb")
 FIVESAFES_SPARK_MASTER = os.environ.get("FIVESAFES_SPARK_MASTER", "local[2]")
 FIVESAFES_EXTRACTION_MEMORY = os.environ.get("FIVESAFES_EXTRACTION_MEMORY", "2GB")
+# DuckDB's threads for an extraction (0: one per core, DuckDB's own choice).
+FIVESAFES_EXTRACTION_THREADS = config.integer("FIVESAFES_EXTRACTION_THREADS", 0)
 FIVESAFES_PSEUDONYM_KEYS = os.environ.get("FIVESAFES_PSEUDONYM_KEYS", "")
 # External data (R15): the largest file a data owner may send through an upload link, and how
 # many days a link lasts.

@@ -159,8 +159,9 @@ def run_plan(
     progress: Callable[[Progress], None] = lambda p: None,
     memory_limit: str = "2GB",
     spark_master: str = "local[2]",
+    threads: int | None = None,
 ) -> DeliveryResult:
-    RUNS.append({"output_dir": output_dir, "engine": engine, "keys": keys})
+    RUNS.append({"output_dir": output_dir, "engine": engine, "keys": keys, "threads": threads})
     if output_dir.exists():
         raise ExtractionError("output_dir", f"{output_dir.name} exists already.")
     if FAIL.get("population"):
@@ -203,3 +204,14 @@ def run_plan(
 def remove_partials(parent: Path) -> None:
     for leftover in parent.glob(".partial-*"):
         shutil.rmtree(leftover, ignore_errors=True)
+
+
+# The population a run of any plan delivers, for scrambling-key files (distributed linking).
+POPULATION = ["0101800001", "0202810002", "0303820003", "0404830004"]
+
+
+def population_of(plan: Plan, *, registers_dir: Path, keys: Any, **_settings: Any) -> list[str]:
+    keys.derive(plan.request.project, "person")
+    if FAIL.get("population"):
+        raise ExtractionError("population", "The population matches nobody.")
+    return list(POPULATION)

@@ -71,9 +71,21 @@ def test_start_enqueues_the_job_in_the_same_step_and_the_run_delivers(dw, core) 
     # The key store was built from the settings (a file created outside production).
     assert (settings.DATA_DIR / "keys" / "pseudonym-master.key").exists()
     assert core.RUNS[0]["engine"] == "duckdb"
+    assert core.RUNS[0]["threads"] is None  # FIVESAFES_EXTRACTION_THREADS 0: DuckDB's choice
     # No key in any audit payload: the key store's secret never appears.
     secret = (settings.DATA_DIR / "keys" / "pseudonym-master.key").read_text().strip()
     assert not AuditEvent.objects.filter(data__icontains=secret[:16]).exists()
+
+
+def test_the_threads_setting_reaches_the_engine(dw, core, settings) -> None:
+    settings.FIVESAFES_EXTRACTION_THREADS = 1
+    delivered = run_queued(
+        running.start(
+            actor=dw.handler, delivery=planning.plan(actor=dw.handler, project=dw.project)
+        )
+    )
+    assert delivered.state == "delivered", delivered.error
+    assert core.RUNS[-1]["threads"] == 1
 
 
 def test_a_second_delivery_while_one_runs_is_refused_naming_the_running_one(dw) -> None:

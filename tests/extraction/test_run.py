@@ -466,3 +466,24 @@ def test_sorting_in_buckets_gives_the_same_file(
         assert whole.schema.types == buckets.schema.types, (whole.schema, buckets.schema)
         assert whole.num_rows > 2_000 and whole.to_pylist() == buckets.to_pylist()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".partial")]
+
+
+def test_the_population_for_a_scrambling_key_is_the_delivered_one(
+    catalogue: Catalogue, registers: Path, tmp_path: Path, keys: FixedKeys
+) -> None:
+    """`population_of` gives the person numbers a run delivers (after the sample): their
+    pseudonyms are exactly the delivered population file's."""
+    from fivesafes.extraction import population_of
+
+    plan = compile_plan(
+        make_request([("POPULATION.sex", 1980, 2025)], [RESIDENT_2015, BORN], sample_size=90),
+        catalogue,
+    )
+    people = population_of(plan, registers_dir=registers, keys=keys)
+    assert len(people) == 90 and all(len(p) == 10 for p in people.to_pylist())
+    _run(plan, registers, tmp_path / "out", keys)
+    delivered = pq.read_table(tmp_path / "out" / "POPULATION.parquet").column("pnr").to_pylist()
+    mine = Pseudonymiser(keys.derive(plan.request.project, "person")).apply(
+        np.array([int(p) for p in people.to_pylist()], dtype=np.int64)
+    )
+    assert sorted(mine.tolist()) == sorted(delivered)

@@ -118,6 +118,30 @@ def _delivery(project: Any, marker: str) -> Any:
     )
 
 
+def _upload_and_reidentification(delivery: Any, staff: Any, marker: str) -> dict[str, int]:
+    """An external-data upload of `delivery` and a re-identification asked in its project, both
+    carrying the marker (their owner, source and reason)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from fivesafes.delivery.models import ExternalUpload, Reidentification
+
+    upload = ExternalUpload.objects.create(
+        delivery=delivery,
+        source=f"{marker} survey",
+        table_name="SURVEY",
+        owner=f"{marker} survey institute",
+        token_hash="f" * 64,
+        expires_at=timezone.now() + timedelta(days=3),
+        created_by=staff,
+    )
+    item = Reidentification.objects.create(
+        project=delivery.project, pseudonym=17, reason=f"{marker} consent withdrawn", asked_by=staff
+    )
+    return {"external_upload": upload.pk, "reidentification": item.pk}
+
+
 def _workspace_run(project: Any, person: Any, marker: str) -> int:
     """A finished batch run of `project` whose script, words and log carry the marker; its
     output file in the outputs area too."""
@@ -336,6 +360,9 @@ def build(make_user: Callable[..., Any]) -> SecurityWorld:
                 "token": token_b.key_id,
                 "audit_event": event_b.sequence,
                 "delivery": delivery_b.pk,
+                **_upload_and_reidentification(
+                    delivery_b, staff["case_handler"], OTHER_INSTITUTION
+                ),
                 "workspace_run": _workspace_run(project_b, researcher_b, OTHER_INSTITUTION),
                 **release_b,
             },

@@ -129,8 +129,7 @@ WEB_TARGETS = {f"people:{name}": kind for name, kind in WEB_TARGETS.items()} | {
         f"delivery:{name}": "delivery"
         for name in ("delivery", "progress", "step", "record_time", "document", "issue_link")
     },
-    # Kinds the world does not make (left out of the walk; tests/delivery covers their policy).
-    "delivery:cancel_upload": "external_upload",
+    **dict.fromkeys(("delivery:cancel_upload", "delivery:scrambling_key"), "external_upload"),
     **dict.fromkeys(("delivery:decide_reidentification", "delivery:reveal"), "reidentification"),
     "data:basket_remove": "basket_item",
     "audit:detail": "audit_event",
@@ -208,6 +207,8 @@ API_TARGETS = {
     "invoice_id": "invoice",
     "publication_id": "publication",
     "delivery_id": "delivery",
+    "upload_id": "external_upload",
+    "reidentification_id": "reidentification",
     "request_id": "release_request",
     "file_id": "request_file",
     "released_id": "released_file",

@@ -86,6 +86,10 @@ class _BenchKeys:
 
 
 def child_extract(args: argparse.Namespace) -> dict[str, Any]:
+    # pyarrow.compute imports pandas on first use: seconds when no bytecode is cached (as with
+    # PYTHONDONTWRITEBYTECODE), once per worker process, not per delivery; loaded before the clock.
+    import pandas  # noqa: F401
+
     from fivesafes.extraction import compile_plan, load_catalogue, run_plan
 
     root = Path(args.registers)

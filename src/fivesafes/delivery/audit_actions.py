@@ -26,6 +26,13 @@ ACTIONS = {
         "An upload link or a checked external file was withdrawn and its files deleted"
     ),
     "delivery.external_expired": "An upload link expired unused",
+    "delivery.scrambling_key_taken": (
+        "Staff took the scrambling-key file (person number and serial) of a link for "
+        "distributed linking, to send the data owner"
+    ),
+    "delivery.scrambling_key_deleted": (
+        "A scrambling-key file was deleted and found gone on disk (its link ended)"
+    ),
     "delivery.reidentification_asked": (
         "A member of staff asked to re-identify a project pseudonym, stating the reason (R14)"
     ),

@@ -200,6 +200,20 @@ def check_within(stored_plan: dict[str, Any], approved: Any) -> Any:
     return plan
 
 
+def population(stored_plan: dict[str, Any]) -> Any:
+    """The person numbers a delivery of the stored plan delivers (population, then sample):
+    what a scrambling-key file is issued over (R15, distributed linking)."""
+    with refusals("R15"):
+        plan = core().Plan.from_dict(stored_plan)
+        return core().population_of(
+            plan,
+            registers_dir=registers_dir(),
+            keys=key_store(),
+            memory_limit=str(settings.FIVESAFES_EXTRACTION_MEMORY),
+            threads=int(getattr(settings, "FIVESAFES_EXTRACTION_THREADS", 0)) or None,
+        )
+
+
 def engine() -> str:
     chosen = str(getattr(settings, "FIVESAFES_EXTRACTION_ENGINE", "duckdb") or "duckdb")
     if chosen not in ENGINES:
@@ -225,6 +239,7 @@ def run(plan: Any, output_dir: Path, progress: Callable[[Progress], None]) -> Re
             engine=engine(),
             progress=report,
             memory_limit=str(settings.FIVESAFES_EXTRACTION_MEMORY),
+            threads=int(getattr(settings, "FIVESAFES_EXTRACTION_THREADS", 0)) or None,
             spark_master=str(settings.FIVESAFES_SPARK_MASTER),
         )
     return Result(

@@ -150,6 +150,14 @@ class ExternalUpload(models.Model):
     received_at = models.DateTimeField(null=True, blank=True)
     report = models.JSONField(default=dict, blank=True, help_text="Counts, never identifiers.")
     checked_path = models.CharField(max_length=500, blank=True)
+    # Distributed linking (seed 004): "serial" when the owner's file is keyed by the serials of
+    # a scrambling-key file issued over the project's population (its record's path here)
+    # instead of by person number; the key file is deleted when the upload ends.
+    keyed_by = models.CharField(
+        max_length=10, choices=[("person", "Person number"), ("serial", "Serial")], default="person"
+    )
+    scrambling_key = models.CharField(max_length=500, blank=True)
+    key_deleted_at = models.DateTimeField(null=True, blank=True)
     linked_at = models.DateTimeField(null=True, blank=True)
     linked_rows = models.BigIntegerField(null=True, blank=True)
     raw_deleted_at = models.DateTimeField(null=True, blank=True)

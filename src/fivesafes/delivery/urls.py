@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/documents/<str:name>", pages.document, name="document"),
     path("<int:pk>/external/link/", external.issue_link, name="issue_link"),
     path("external/<int:pk>/cancel/", external.cancel_upload, name="cancel_upload"),
+    path("external/<int:pk>/scrambling-key/", external.scrambling_key, name="scrambling_key"),
     path("external/upload/<str:token>/", external.upload_page, name="upload"),
     path("projects/<int:pk>/reidentify/", external.reidentify_page, name="reidentify"),
     path(

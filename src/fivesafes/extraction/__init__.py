@@ -9,7 +9,13 @@ from fivesafes.extraction.errors import ExtractionError, PlanError
 from fivesafes.extraction.output import remove_partials, verify_manifest
 from fivesafes.extraction.plan import Plan, TablePlan, check_within, compile_plan
 from fivesafes.extraction.request import ExtractionRequest, VariableRequest
-from fivesafes.extraction.run import DeliveredFile, DeliveryResult, Progress, run_plan
+from fivesafes.extraction.run import (
+    DeliveredFile,
+    DeliveryResult,
+    Progress,
+    population_of,
+    run_plan,
+)
 
 __all__ = [
     "Catalogue",
@@ -25,6 +31,7 @@ __all__ = [
     "check_within",
     "compile_plan",
     "load_catalogue",
+    "population_of",
     "remove_partials",
     "run_plan",
     "verify_manifest",

@@ -6,7 +6,7 @@ one Parquet file per table; Spark's part files are joined into one file in its o
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -16,6 +16,10 @@ import pyarrow.parquet as pq
 from .sql import DUCKDB, SPARK, Dialect
 
 ROW_GROUP = 122_880
+SPILL_CODEC = "snappy"  # the buckets' scratch files: written and read once, speed over size
+# The delivered files from Python's writer: zstd at its fastest level (pseudonyms, random 64-bit
+# integers, do not compress at any level; dates and codes do at the first).
+WRITER: dict[str, Any] = {"compression": "zstd", "compression_level": 1}
 
 
 class Engine(Protocol):
@@ -71,12 +75,6 @@ class DuckDBEngine:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
         self.con.unregister(f"{name}_arrow")
 
-    def function(self, name: str, fn: Callable[[Any], Any], argument: str) -> None:
-        """A vectorised (Arrow) Python function the SQL can call, from `argument` to BIGINT."""
-        from duckdb.func import ARROW, SPECIAL
-
-        self.con.create_function(name, fn, [argument], "BIGINT", type=ARROW, null_handling=SPECIAL)
-
     def register_parquet(self, name: str, path: Path) -> None:
         quoted = str(path).replace("'", "''")
         self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM '{quoted}'")
@@ -89,44 +87,72 @@ class DuckDBEngine:
         )
         return int(pq.read_metadata(path).num_rows)
 
-    def write_bucketed(
-        self, sql: str, keys: list[str], hidden: list[str], buckets: int, path: Path
+    def write_sorted(
+        self,
+        sql: str,
+        keys: list[str],
+        hidden: list[str],
+        buckets: int,
+        path: Path,
+        replace: Mapping[str, Callable[[pa.ChunkedArray], pa.Array]],
     ) -> int | None:
-        """Sort a large table in buckets that fit in memory: write the rows once, unsorted, in
-        one folder per bucket (`__bucket`, the top bits of the unit's pseudonym), then sort each
-        bucket in turn and append it to the output. None if no rows (the caller writes the
-        empty file)."""
-        folder = self.spill / f"{path.stem}-buckets"
-        quoted = str(folder).replace("'", "''")
-        self.con.execute(
-            f"COPY ({sql}) TO '{quoted}' (FORMAT parquet, PARTITION_BY (__bucket), "
-            "COMPRESSION snappy)"
-        )
+        """The rows a bucket at a time (`_buckets`; `__bucket` is the top bits of the unit's
+        pseudonym), so that no sort spills and pseudonyms are made vectorised: each bucket in
+        memory has its `replace` columns (raw identifiers) replaced by what their
+        function gives (the pseudonyms, vectorised over the whole bucket), sorted by `keys`
+        with the `hidden` columns dropped, and appended to the output. None if no rows (the
+        caller writes the empty file)."""
         order = ", ".join(f"{k} ASC NULLS LAST" for k in keys)
-        drop = ", ".join(["__bucket", *hidden])
+        drop = f" EXCLUDE ({', '.join(hidden)})" if hidden else ""
         writer: pq.ParquetWriter | None = None
         rows = 0
         try:
-            for bucket in range(buckets):
-                part = folder / f"__bucket={bucket}"
-                if not part.is_dir():
-                    continue
-                files = str(part / "*.parquet").replace("'", "''")
+            for table in self._buckets(sql, buckets, path):
+                for name, make in replace.items():
+                    where = table.schema.get_field_index(name)
+                    table = table.set_column(where, name, make(table.column(name)))
+                self.con.register("bucket_rows", table)
                 reader = self.con.sql(
-                    f"SELECT * EXCLUDE ({drop}) FROM read_parquet('{files}', "
-                    f"hive_partitioning = true) ORDER BY {order}"
+                    f"SELECT *{drop} FROM bucket_rows ORDER BY {order}"
                 ).to_arrow_reader(ROW_GROUP)
                 for batch in reader:
                     if writer is None:
-                        writer = pq.ParquetWriter(path, batch.schema, compression="zstd")
+                        writer = pq.ParquetWriter(path, batch.schema, **WRITER)
+                    elif batch.schema != writer.schema:
+                        batch = pa.Table.from_batches([batch]).cast(writer.schema)
                     writer.write_batch(batch)
                     rows += batch.num_rows
-                shutil.rmtree(part)
+                self.con.unregister("bucket_rows")
+                del table, reader
         finally:
             if writer is not None:
                 writer.close()
-            shutil.rmtree(folder, ignore_errors=True)
         return rows if writer is not None else None
+
+    def _buckets(self, sql: str, buckets: int, path: Path) -> Iterator[pa.Table]:
+        """The rows of each bucket in turn, unsorted and without `__bucket`: one bucket comes
+        straight from the query; more are written once to scratch files and read back one by
+        one (each is removed when the next is read, all of them in the end)."""
+        if buckets == 1:
+            table = self.con.sql(sql).to_arrow_table()
+            if table.num_rows:
+                yield table.drop_columns(["__bucket"])
+            return
+        folder = self.spill / f"{path.stem}-buckets"
+        quoted = str(folder).replace("'", "''")
+        try:
+            self.con.execute(
+                f"COPY ({sql}) TO '{quoted}' (FORMAT parquet, PARTITION_BY (__bucket), "
+                f"COMPRESSION {SPILL_CODEC}, ROW_GROUP_SIZE {ROW_GROUP})"
+            )
+            for bucket in range(buckets):
+                part = folder / f"__bucket={bucket}"
+                files = sorted(part.glob("*.parquet")) if part.is_dir() else []
+                if files:
+                    yield pa.concat_tables([pq.read_table(f) for f in files])
+                shutil.rmtree(part, ignore_errors=True)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def close(self) -> None:
         self.con.close()

@@ -9,6 +9,7 @@ import json
 import math
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from .pseudonyms import as_integers, draw_sample, pseudonymise, verify
 from .sql import (
     Joins,
     bucketed_sql,
+    empty_sql,
     external_sql,
     ids_sql,
     percentile_sql,
@@ -143,8 +145,7 @@ class _Run:
         self.views: dict[str, dict[str, str]] = {}
         self.tops: dict[str, dict[str, tuple[float, float]]] = {}
         self.timings: dict[str, float] = {}
-        self.functions: dict[str, dict[str, str]] = {}
-        self.errors: list[ExtractionError] = []
+        self.replace: dict[str, dict[str, Callable[[Any], pa.Array]]] = {}
         self.population = 0
 
     def tell(self, stage: str, done: int, total: int, message: str) -> None:
@@ -200,16 +201,13 @@ class _Run:
             for c in t.columns
             if c.kind == "pseudonym" and c.variable != t.unit_column
         ]
-        inline = hasattr(self.engine, "function")
+        inline = hasattr(self.engine, "write_sorted")
         for n, (t, c) in enumerate(wanted, 1):
             where = f"variables:{t.register}.{c.variable}"
-            if inline:  # computed row by row while writing; verified after the writes
-                name = f"pseudonym_{t.register.lower()}_{c.name}"
-                argument = "VARCHAR" if c.data_type == "string" else "BIGINT"
-                self.engine.function(  # type: ignore[attr-defined]
-                    name, self._inline(c.pseudonym_kind, where), argument
+            if inline:  # replaced a bucket at a time while writing; verified after the writes
+                self.replace.setdefault(t.register, {})[c.name] = self._inline(
+                    c.pseudonym_kind, where
                 )
-                self.functions.setdefault(t.register, {})[c.name] = name
                 continue
             self.tell("pseudonyms", n - 1, len(wanted), f"Pseudonymising {t.register}.{c.name}")
             raw = self.engine.query(ids_sql(t, c, d, self.engine.source, UNITS)).column("id")
@@ -226,38 +224,37 @@ class _Run:
             self.verify()
         self._timed("pseudonyms", began)
 
-    def _inline(self, kind: str, where: str) -> Callable[[pa.Array], pa.Array]:
-        """The pseudonyms of a batch of identifiers, remembering the pairs for verification;
-        string identifiers keep one width across all batches."""
+    def _inline(self, kind: str, where: str) -> Callable[[Any], pa.Array]:
+        """The pseudonyms of a bucket's identifiers (vectorised over the whole column),
+        remembering the pairs for verification; string identifiers keep one width across all
+        buckets."""
         pseudonymiser = Pseudonymiser(self.keys.derive(self.project, kind))
         widths: set[int] = set()
 
-        def apply(values: pa.Array) -> pa.Array:
+        def apply(values: Any) -> pa.Array:
+            if isinstance(values, pa.ChunkedArray):
+                values = values.combine_chunks()
+            if pa.types.is_dictionary(values.type):
+                values = values.dictionary_decode()
+            present = values.drop_null() if values.null_count else values
+            if pa.types.is_string(present.type) and len(present):
+                widths.add(int(pc.min(pc.utf8_length(present)).as_py()))
+                if len(widths) > 1:
+                    raise ExtractionError(where, "The identifiers differ in width.")
+            ints = as_integers(present, where)
             try:
-                if isinstance(values, pa.ChunkedArray):
-                    values = values.combine_chunks()
-                present = values.drop_null() if values.null_count else values
-                if pa.types.is_string(present.type) and len(present):
-                    widths.add(int(pc.min(pc.utf8_length(present)).as_py()))
-                    if len(widths) > 1:
-                        raise ExtractionError(where, "The identifiers differ in width.")
-                ints = as_integers(present, where)
-                try:
-                    pseudonyms = pseudonymiser.apply(ints)
-                except ValueError:
-                    raise ExtractionError(
-                        where, "The identifiers lie outside the range pseudonyms can be made for."
-                    ) from None
-                self._remember(kind, ints, pseudonyms)
-                if not values.null_count:
-                    return pa.array(pseudonyms)
-                out = np.zeros(len(values), dtype=np.int64)
-                valid = values.is_valid().to_numpy(zero_copy_only=False)
-                out[valid] = pseudonyms
-                return pa.array(out, mask=~valid)
-            except ExtractionError as exc:
-                self.errors.append(exc)
-                raise
+                pseudonyms = pseudonymiser.apply(ints)
+            except ValueError:
+                raise ExtractionError(
+                    where, "The identifiers lie outside the range pseudonyms can be made for."
+                ) from None
+            self._remember(kind, ints, pseudonyms)
+            if not values.null_count:
+                return pa.array(pseudonyms)
+            out = np.zeros(len(values), dtype=np.int64)
+            valid = values.is_valid().to_numpy(zero_copy_only=False)
+            out[valid] = pseudonyms
+            return pa.array(out, mask=~valid)
 
         return apply
 
@@ -284,23 +281,29 @@ class _Run:
             }
         self._timed("top_codes", began)
 
-    def _write(self, t: TablePlan, joins: Joins, sql: str, path: Path) -> int:
-        """One ordered file; a large table on DuckDB is sorted in buckets of the unit's
-        pseudonym that fit in memory instead of one sort that spills."""
+    def _write(self, t: TablePlan, path: Path) -> int:
+        """One ordered file. On DuckDB a large table, or one with identifiers besides the unit's,
+        is written in two passes (`DuckDBEngine.write_sorted`): buckets of the unit's pseudonym
+        that each sort in memory instead of one sort that spills, and the other identifiers'
+        pseudonyms made a bucket at a time; otherwise one query joins the mappings and sorts."""
+        d, tops = self.engine.dialect, self.tops.get(t.register, {})
+        replace = self.replace.get(t.register, {})
         buckets = 1
         while t.rows / buckets > SORT_BUCKET_ROWS and buckets < MAX_BUCKETS:
             buckets *= 2
-        write_bucketed = getattr(self.engine, "write_bucketed", None)
-        if buckets > 1 and write_bucketed is not None:
+        write_sorted = getattr(self.engine, "write_sorted", None)
+        if write_sorted is not None and (buckets > 1 or replace):
             shift = 62 - (buckets.bit_length() - 1)
-            tops = self.tops.get(t.register, {})
-            body, keys, hidden = bucketed_sql(
-                t, self.engine.dialect, self.engine.source, joins, tops, shift
-            )
-            rows = write_bucketed(body, keys, hidden, buckets, path)
+            joins = Joins(UNITS, self.views.get(t.register, {}), frozenset(replace))
+            body, keys, hidden = bucketed_sql(t, d, self.engine.source, joins, tops, shift)
+            rows = write_sorted(body, keys, hidden, buckets, path, replace)
             if rows is not None:
                 return int(rows)
-        return self.engine.write(sql, path)
+        joins = Joins(UNITS, self.views.get(t.register, {}))
+        if replace:  # no rows: the empty file, with pseudonym columns of pseudonyms' type
+            joins = Joins(UNITS, {}, frozenset(replace))
+            return self.engine.write(empty_sql(t, d, self.engine.source, joins, tops), path)
+        return self.engine.write(table_sql(t, d, self.engine.source, joins, tops), path)
 
     def tables(self, registers: dict[str, Register]) -> list[tuple[TablePlan, Path, int]]:
         written = []
@@ -309,15 +312,8 @@ class _Run:
         for n, t in enumerate(self.plan.tables):
             began = time.perf_counter()
             self.tell("tables", n, total, f"Writing {t.file_name}")
-            joins = Joins(UNITS, self.views.get(t.register, {}), self.functions.get(t.register, {}))
-            sql = table_sql(t, d, self.engine.source, joins, self.tops.get(t.register, {}))
             path = self.folder / t.file_name
-            try:
-                rows = self._write(t, joins, sql, path)
-            except Exception:
-                if self.errors:  # raised inside a pseudonym function: report ours
-                    raise self.errors[0] from None
-                raise
+            rows = self._write(t, path)
             _check_written(path, t, registers[t.register])
             written.append((t, path, rows))
             self._timed(f"write:{t.register}", began)
@@ -499,7 +495,7 @@ def run_plan(
         run.mappings()
         run.top_codes()
         written = run.tables(registers)
-        if run.functions:
+        if run.replace:
             run.verify()
         runner.close()
         runner = None
@@ -552,3 +548,33 @@ def run_plan(
         manifest=listing,
         stage_seconds=run.timings,
     )
+
+
+def population_of(
+    plan: Plan,
+    *,
+    registers_dir: Path,
+    keys: KeyStore,
+    memory_limit: str = "2GB",
+    threads: int | None = None,
+) -> pa.Array:
+    """The units a run of `plan` delivers (the population, then the project's sample), as the
+    base register's identifiers: what a scrambling-key file for distributed linking is issued
+    over. On DuckDB; nothing is written but scratch, removed at the end."""
+    registers_dir = Path(registers_dir)
+    _recheck(plan, load_catalogue(registers_dir))
+    scratch = Path(tempfile.mkdtemp(prefix="population-"))
+    runner = make_engine(
+        "duckdb",
+        registers_dir,
+        memory_limit=memory_limit,
+        scratch=scratch,
+        spark_master="",
+        threads=threads,
+    )
+    try:
+        _Run(plan, runner, keys, scratch, lambda p: None).units()
+        return runner.query(f"SELECT id FROM {UNITS}").column("id").combine_chunks()  # noqa: S608
+    finally:
+        runner.close()
+        shutil.rmtree(scratch, ignore_errors=True)

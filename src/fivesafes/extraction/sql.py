@@ -5,8 +5,10 @@ literals, year(), month(), make_date(), floor() on doubles cast back to the colu
 CASE for code groups and explicit NULLS LAST. Identifiers are quoted by the dialect; values come
 from the validated plan and are rendered as literals (strings with quotes doubled).
 
-Pseudonyms are joined from mapping tables the runner registers (`units` for the population's
-units, `map_<kind>_<type>` for every other identifier kind), never computed by the engine.
+Pseudonyms are never computed by the engine: the unit's comes from the mapping table the runner
+registers (`units`), every other identifier's either from a mapping table joined the same way
+(Spark) or, on DuckDB, from the identifier selected raw and replaced by the runner's vectorised
+permutation before the rows are sorted (`Joins.raw`, `bucketed_sql` only).
 """
 
 # ruff: noqa: S608 (SQL is built from the validated plan; values are rendered as literals)
@@ -113,11 +115,12 @@ def map_name(kind: str, suffix: str) -> str:
 
 @dataclass(frozen=True)
 class Joins:
-    """Which mapping table each pseudonym column joins: column name -> view name."""
+    """Which mapping table each pseudonym column joins (column name -> view name), and which
+    pseudonym columns are selected raw, to be replaced before the sort (`bucketed_sql` only)."""
 
     units: str
     views: Mapping[str, str]
-    functions: Mapping[str, str] = field(default_factory=dict)  # column -> SQL function
+    raw: frozenset[str] = field(default_factory=frozenset)
 
 
 def _from(t: TablePlan, d: Dialect, source: Source, units: str) -> str:
@@ -162,8 +165,8 @@ def column_expr(
     if col.kind == "pseudonym":
         if col.variable == t.unit_column:
             return "u.p"
-        if col.name in joins.functions:
-            return f"{joins.functions[col.name]}({src})"
+        if col.name in joins.raw:
+            return src
         return f"j_{col.name}.p"
     if col.how == "year":
         expr = f"CAST(year({src}) AS INTEGER)"
@@ -191,6 +194,16 @@ def column_expr(
     return expr
 
 
+def _mapping_joins(t: TablePlan, d: Dialect, joins: Joins) -> list[str]:
+    """A join on its mapping table for each pseudonym column other than the unit's and the raw
+    ones."""
+    return [
+        f"LEFT JOIN {joins.views[c.name]} j_{c.name} ON j_{c.name}.id = r.{d.q(c.variable)}"
+        for c in t.columns
+        if c.kind == "pseudonym" and c.variable != t.unit_column and c.name not in joins.raw
+    ]
+
+
 def table_sql(
     t: TablePlan,
     d: Dialect,
@@ -200,20 +213,17 @@ def table_sql(
 ) -> str:
     """The delivered rows of one register, in delivery order: by the unit's pseudonym, the time
     columns as recorded, then the identifier's pseudonym (never by a raw identifier)."""
+    if joins.raw:
+        raise ValueError("Raw identifier columns are sorted after their replacement only.")
     select = ", ".join(f"{column_expr(c, t, d, joins, top)} AS {d.q(c.name)}" for c in t.columns)
-    extra = []
+    extra = _mapping_joins(t, d, joins)
     order = ["u.p"]
-    for c in t.columns:
-        if c.kind == "pseudonym" and c.variable != t.unit_column and c.name not in joins.functions:
-            view = joins.views[c.name]
-            extra.append(f"LEFT JOIN {view} j_{c.name} ON j_{c.name}.id = r.{d.q(c.variable)}")
     for time in (t.start, t.stop):
         if time:
             order.append(f"r.{d.q(time)}")
     ident = next((c for c in t.columns if c.variable == t.identifier), None)
     if ident is not None and t.identifier != t.unit_column:
-        # a function's result by its output name, so that it is computed once per row
-        order.append(d.q(ident.name) if ident.name in joins.functions else f"j_{ident.name}.p")
+        order.append(f"j_{ident.name}.p")
     order_by = ", ".join(f"{o} ASC NULLS LAST" for o in order)
     return (
         f"SELECT {select} FROM {_from(t, d, source, joins.units)} {' '.join(extra)} "
@@ -231,13 +241,10 @@ def bucketed_sql(
 ) -> tuple[str, list[str], list[str]]:
     """The table's rows unsorted with a `__bucket` column (the top bits of the unit's
     pseudonym) and hidden sort keys, then the keys that order the rows within a bucket and the
-    hidden columns to drop: buckets in order, each sorted, give the order of `table_sql`."""
+    hidden columns to drop: buckets in order, each sorted (after the raw identifier columns are
+    replaced by their pseudonyms), give the order of `table_sql`."""
     select = [f"{column_expr(c, t, d, joins, top)} AS {d.q(c.name)}" for c in t.columns]
-    extra = []
-    for c in t.columns:
-        if c.kind == "pseudonym" and c.variable != t.unit_column and c.name not in joins.functions:
-            view = joins.views[c.name]
-            extra.append(f"LEFT JOIN {view} j_{c.name} ON j_{c.name}.id = r.{d.q(c.variable)}")
+    extra = _mapping_joins(t, d, joins)
     unit = next(c for c in t.columns if c.variable == t.unit_column)
     keys, hidden = [d.q(unit.name)], []
     for time in (t.start, t.stop):
@@ -256,6 +263,18 @@ def bucketed_sql(
     select.append(f"(u.p >> {shift}) AS __bucket")
     sql = f"SELECT {', '.join(select)} FROM {_from(t, d, source, joins.units)} {' '.join(extra)}"
     return sql, keys, hidden
+
+
+def empty_sql(
+    t: TablePlan, d: Dialect, source: Source, joins: Joins, top: Mapping[str, tuple[float, float]]
+) -> str:
+    """No rows, in the delivered columns and types: `bucketed_sql` without its bucket and
+    hidden keys, the raw identifier columns typed as the pseudonyms that replace them (DuckDB)."""
+    sql, _keys, hidden = bucketed_sql(t, d, source, joins, top, 62)
+    drop = ", ".join(["__bucket", *hidden])
+    typed = ", ".join(f"CAST(NULL AS BIGINT) AS {d.q(name)}" for name in sorted(joins.raw))
+    replace = f" REPLACE ({typed})" if typed else ""
+    return f"SELECT * EXCLUDE ({drop}){replace} FROM ({sql}) WHERE FALSE"
 
 
 def external_sql(name: str, columns: list[str], d: Dialect, units: str) -> str:

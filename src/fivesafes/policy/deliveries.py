@@ -349,6 +349,24 @@ def can_cancel_upload(person: Any, upload: ExternalUpload) -> bool:
     return passes(lambda: check_cancel_upload(person, upload))
 
 
+def check_take_scrambling_key(person: Any, upload: ExternalUpload) -> None:
+    """Staff who deliver data (outside the project) take a link's scrambling-key file while
+    the link waits for the owner's file."""
+    refusal = _staff_refusal(person, upload.delivery.project)
+    if refusal is not None:
+        raise refusal
+    if upload.keyed_by != "serial" or upload.state != ExternalUpload.State.ISSUED:
+        raise RuleViolation(
+            "R15",
+            "scrambling_key",
+            f"The upload of {upload.source} has no scrambling-key file waiting to be sent.",
+        )
+
+
+def can_take_scrambling_key(person: Any, upload: ExternalUpload) -> bool:
+    return passes(lambda: check_take_scrambling_key(person, upload))
+
+
 def check_use_link(upload: ExternalUpload | None, now: Any = None) -> None:
     """The anonymous upload page's own check: the token found a link that is unused, not
     expired, for a delivery still waiting and a project still open. The refusal says no more

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from fivesafes.delivery.models import Delivery
+from fivesafes.delivery.models import Delivery, ExternalUpload
 from fivesafes.policy import deliveries as policy
 from fivesafes.shared.api import linked
 from fivesafes.shared.inputs import In
@@ -87,3 +87,119 @@ class TimeOut(Schema):
     note: str
     recorded_at: datetime
     recorded_by: str = linked("recorded_by.username")
+
+
+# External data (R15) ------------------------------------------------------------------------
+
+
+class LinkIn(In):
+    source: str = Field(
+        ..., max_length=200, description="The source as the approved scope names it."
+    )
+    owner: str = Field(..., max_length=200, description="The data owner who sends the file.")
+    table_name: str = Field(
+        "",
+        max_length=40,
+        description="Short name in the delivery (capitals, digits, _); empty: made from the source.",
+    )
+    keyed_by: Literal["person", "serial"] = Field(
+        "person",
+        description="'serial': distributed linking; a scrambling-key file is issued over the "
+        "project's population and the owner's file is keyed by its serials.",
+    )
+
+
+class UploadOut(Schema):
+    """One external-data upload. Members of the project see that the data arrived and were
+    linked; the office's staff also see who sends it, the file and the checks' counts."""
+
+    id: int
+    delivery: int = linked("delivery.number")
+    project: str = linked("delivery.project.number")
+    source: str
+    table_name: str
+    keyed_by: str
+    state: str
+    state_label: str
+    expires_at: datetime
+    created_at: datetime
+    received_at: datetime | None
+    linked_at: datetime | None
+    linked_rows: int | None
+    owner: str | None = None
+    agreement_reference: str | None = None
+    file_name: str | None = None
+    file_bytes: int | None = None
+    report: dict[str, Any] | None = None
+
+    @staticmethod
+    def _staff(u: ExternalUpload, context: Any) -> bool:
+        asker = getattr(context["request"], "auth", None)
+        return policy.can_see_upload_details(asker, u.delivery)
+
+    @staticmethod
+    def resolve_owner(u: ExternalUpload, context: Any) -> str | None:
+        return u.owner if UploadOut._staff(u, context) else None
+
+    @staticmethod
+    def resolve_agreement_reference(u: ExternalUpload, context: Any) -> str | None:
+        return u.agreement_reference if UploadOut._staff(u, context) else None
+
+    @staticmethod
+    def resolve_file_name(u: ExternalUpload, context: Any) -> str | None:
+        return u.file_name if UploadOut._staff(u, context) else None
+
+    @staticmethod
+    def resolve_file_bytes(u: ExternalUpload, context: Any) -> int | None:
+        return u.file_bytes if UploadOut._staff(u, context) else None
+
+    @staticmethod
+    def resolve_report(u: ExternalUpload, context: Any) -> dict[str, Any] | None:
+        return dict(u.report) if UploadOut._staff(u, context) else None
+
+
+class LinkOut(UploadOut):
+    """The new link: `link` is the address to send the data owner, shown this once (only its
+    hash is kept)."""
+
+    link: str
+
+
+# Re-identification (R14) --------------------------------------------------------------------
+
+
+class AskIn(In):
+    pseudonym: int = Field(
+        ..., ge=0, le=(1 << 62) - 1, description="The pseudonym (the pnr in the delivered files)."
+    )
+    reason: str = Field(..., max_length=2000, description="Why the person must be identified.")
+
+
+class ReidentificationDecisionIn(In):
+    note: str = Field("", max_length=500, description="Needed to refuse.")
+
+
+class ReidentificationOut(Schema):
+    """A re-identification: who asked, why, who decided. The person number is never here; the
+    one who asked gets it once from `reveal`."""
+
+    id: int
+    project: str = linked("project.number")
+    pseudonym: int
+    reason: str
+    state: str
+    asked_by: str = linked("asked_by.username")
+    asked_at: datetime
+    decided_by: str | None = linked("decided_by.username", optional=True)
+    decided_at: datetime | None
+    decision_note: str
+    shown_at: datetime | None
+
+
+class RevealedOut(Schema):
+    """The person number behind the pseudonym, shown this once and kept nowhere."""
+
+    id: int
+    project: str
+    pseudonym: int
+    person_number: str

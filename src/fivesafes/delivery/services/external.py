@@ -11,6 +11,11 @@ linking it into the delivery under the project's pseudonyms.
   but the audit log, and the link stays usable. An accepted file puts the checked copy into
   the delivery's plan: the extraction core links it on the person number, keeps the
   population's rows and replaces the number by the project's pseudonym.
+- Distributed linking (seed 004): a link `keyed_by="serial"` comes with a scrambling-key file
+  over the project's population (each person number with a random serial), which staff take
+  once (`take_scrambling_key`) and send the owner; the owner's file is keyed by serial, and
+  is translated to person numbers here (a serial never issued is refused, counted). The key
+  file is deleted, and its deletion verified, when the upload ends or the link expires.
 - When the delivery is recorded the uploads are linked (`mark_linked`) and the checked copy is
   deleted after commit. A link that expires, a link or file withdrawn by staff, and an upload
   whose delivery was discarded lose their files too (`settle`, also run by the daily sweep).
@@ -82,10 +87,17 @@ def issue_link(
     source: str,
     owner: str,
     table_name: str = "",
+    keyed_by: str = "person",
     request: Any = None,
 ) -> tuple[ExternalUpload, str]:
-    """A one-time link for the owner of `source`; the token is returned once, never kept."""
+    """A one-time link for the owner of `source`; the token is returned once, never kept.
+    `keyed_by="serial"`: the owner's file will be keyed by the serials of a scrambling-key file
+    issued now over the project's population."""
     policy.check_issue_link(actor, delivery)
+    if keyed_by not in ("person", "serial"):
+        raise RuleViolation(
+            "R15", "keyed_by", "The owner's file is keyed by 'person' number or by 'serial'."
+        )
     if source not in policy.sources(delivery):
         raise RuleViolation(
             "R15", "source", f"'{source}' is not external data named in the approved scope."
@@ -101,6 +113,60 @@ def issue_link(
             "The short name is a capital letter, then capitals, digits and _ (at most 40).",
         )
     token = secrets.token_urlsafe(32)
+    expires = timezone.now() + timedelta(days=link_days())
+    key = _scrambling_key(delivery, owner, expires) if keyed_by == "serial" else None
+    try:
+        return _issue(actor, delivery, source, name, owner, token, expires, key, request)
+    except BaseException:
+        if key is not None:
+            _delete_key(key)
+        raise
+
+
+def _scrambling_key(delivery: Delivery, owner: str, expires: Any) -> Any:
+    """A scrambling-key file over the population the delivery's plan delivers."""
+    from fivesafes.linkage import ExternalDataError, issue_scrambling_key
+
+    people = extract.population(delivery.plan)
+    try:
+        return issue_scrambling_key(
+            people,
+            project=delivery.project.number,
+            owner=owner,
+            directory=_keys_folder(delivery.project.number),
+            expires=expires,
+        )
+    except ExternalDataError as error:
+        raise RuleViolation("R15", error.field, error.message) from None
+
+
+def _keys_folder(project_number: str) -> Path:
+    folder = folders.external_dir(project_number) / "keys"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def _delete_key(key: Any) -> bool:
+    from fivesafes.linkage import ExternalDataError, delete_scrambling_key
+
+    try:
+        delete_scrambling_key(key)
+    except ExternalDataError:
+        return False
+    return True
+
+
+def _issue(
+    actor: Any,
+    delivery: Delivery,
+    source: str,
+    name: str,
+    owner: str,
+    token: str,
+    expires: Any,
+    key: Any,
+    request: Any,
+) -> tuple[ExternalUpload, str]:
     with transaction.atomic():
         locked = Delivery.objects.select_for_update().select_related("project").get(pk=delivery.pk)
         policy.check_issue_link(actor, locked)
@@ -117,9 +183,12 @@ def issue_link(
             table_name=name,
             owner=owner,
             token_hash=hash_token(token),
-            expires_at=timezone.now() + timedelta(days=link_days()),
+            expires_at=expires,
             created_by=actor,
+            keyed_by="serial" if key is not None else "person",
+            scrambling_key=str(key.record_path) if key is not None else "",
         )
+        serials = {"serials_issued": key.persons} if key is not None else {}
         record(
             action="delivery.external_link_issued",
             actor=actor,
@@ -131,7 +200,9 @@ def issue_link(
                 "source": source,
                 "table": name,
                 "owner": owner,
-            },
+                "keyed_by": upload.keyed_by,
+            }
+            | serials,
             request=request,
         )
     return upload, token
@@ -327,9 +398,78 @@ def _end(
         },
         request=request,
     )
+    pk = upload.pk
     if upload.checked_path:
-        pk = upload.pk
         transaction.on_commit(lambda: remove_checked(pk))
+    if upload.scrambling_key:
+        transaction.on_commit(lambda: remove_key(pk))
+
+
+def stored_key(upload: ExternalUpload) -> Any:
+    """The upload's scrambling key (None when it has none, or its record is gone)."""
+    from fivesafes.linkage import load_scrambling_key
+
+    record_path = Path(upload.scrambling_key) if upload.scrambling_key else None
+    if record_path is None or not record_path.is_file():
+        return None
+    return load_scrambling_key(record_path)
+
+
+def remove_key(pk: int) -> bool:
+    """Delete an ended upload's scrambling-key file and its record, verified, noting when and
+    auditing it (retried by `settle`)."""
+    upload = ExternalUpload.objects.filter(pk=pk).select_related("delivery__project").first()
+    if upload is None or not upload.scrambling_key or upload.key_deleted_at is not None:
+        return False
+    if upload.state in policy.LIVE_UPLOADS:
+        return False
+    key = stored_key(upload)
+    if key is not None and not _delete_key(key):
+        logger.error("The scrambling-key file of upload %s is still on disk.", pk)
+        return False
+    with transaction.atomic():
+        ExternalUpload.objects.filter(pk=pk).update(key_deleted_at=timezone.now())
+        record(
+            action="delivery.scrambling_key_deleted",
+            actor=None,
+            obj=upload,
+            data={
+                "project": upload.delivery.project.number,
+                "source": upload.source,
+                "verified": True,
+            },
+        )
+    return True
+
+
+def take_scrambling_key(
+    *, actor: Any, upload: ExternalUpload, request: Any = None
+) -> tuple[str, bytes]:
+    """The scrambling-key file (its name and content) for staff to send the data owner,
+    checked against the checksum it was issued with; audited (counts, never its rows)."""
+    policy.check_take_scrambling_key(actor, upload)
+    key = stored_key(upload)
+    if key is None or not key.path.is_file():
+        raise RuleViolation("R15", "scrambling_key", "The scrambling-key file is gone.")
+    content = key.path.read_bytes()
+    if hashlib.sha256(content).hexdigest() != key.sha256:
+        raise RuleViolation(
+            "R15", "scrambling_key", "The scrambling-key file has changed since it was issued."
+        )
+    with transaction.atomic():
+        record(
+            action="delivery.scrambling_key_taken",
+            actor=actor,
+            obj=upload,
+            data={
+                "project": upload.delivery.project.number,
+                "source": upload.source,
+                "owner": upload.owner,
+                "serials": key.persons,
+            },
+            request=request,
+        )
+    return key.path.name, content
 
 
 def remove_checked(pk: int) -> bool:
@@ -390,5 +530,13 @@ def settle(now: Any = None) -> dict[str, list[int]]:
         .values_list("pk", flat=True)
     ):
         if remove_checked(pk):
+            done["removed"].append(pk)
+    for pk in (
+        ExternalUpload.objects.exclude(state__in=policy.LIVE_UPLOADS)
+        .filter(key_deleted_at__isnull=True)
+        .exclude(scrambling_key="")
+        .values_list("pk", flat=True)
+    ):
+        if remove_key(pk):
             done["removed"].append(pk)
     return done

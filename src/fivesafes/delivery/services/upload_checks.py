@@ -129,13 +129,29 @@ def delete_file(path: Path) -> bool:
 
 def read_checked(upload: ExternalUpload, raw: Path, checked: Path) -> Any:
     """Read and check the raw file with the linkage core into the checked copy; its report."""
-    from fivesafes.linkage import ExternalDataError, Limits, link_external
+    from fivesafes.linkage import (
+        ExternalDataError,
+        Limits,
+        accept_serial_data,
+        link_external,
+        load_scrambling_key,
+    )
 
     limits = Limits(max_file_bytes=max_bytes(), max_data_bytes=4 * max_bytes())
     try:
-        _table, report = link_external(
-            raw.parent, raw.name, checked, table_name=upload.table_name, limits=limits
-        )
+        if upload.keyed_by == "serial":  # distributed linking: serials back to person numbers
+            key = load_scrambling_key(Path(upload.scrambling_key))
+            _table, report = accept_serial_data(
+                key, raw.parent, raw.name, checked, table_name=upload.table_name, limits=limits
+            )
+        else:
+            _table, report = link_external(
+                raw.parent, raw.name, checked, table_name=upload.table_name, limits=limits
+            )
+    except FileNotFoundError:
+        raise RuleViolation(
+            "R15", "file", "The scrambling key of this link is gone; ask for a new link."
+        ) from None
     except ExternalDataError as error:
         raise RuleViolation("R15", "file", f"{_where(error.field)}: {error.message}") from None
     return report

@@ -59,6 +59,7 @@ def issue_link(request: HttpRequest, pk: int) -> HttpResponse:
             source=data["source"],
             owner=data["owner"],
             table_name=data["table_name"],
+            keyed_by=data.get("keyed_by") or "person",
             request=request,
         ),
         done=lambda made: render(
@@ -93,6 +94,34 @@ def cancel_upload(request: HttpRequest, pk: int) -> HttpResponse:
         failed=lambda: redirect("delivery:delivery", pk=upload.delivery_id),
         success=lambda u: f"The upload of {u.source} is withdrawn; its files are deleted.",
     )
+
+
+def key_file(name: str, content: bytes) -> HttpResponse:
+    """A scrambling-key file as a download, never cached (the page's and the API's)."""
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    safe = "".join(c for c in name if c.isalnum() or c in "._-") or "scrambling-key.csv"
+    response["Content-Disposition"] = f'attachment; filename="{safe}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+@requires(Permission.DELIVER_DATA)
+@shows_refusals
+def scrambling_key(request: HttpRequest, pk: int) -> HttpResponse:
+    """The link's scrambling-key file, for staff to send the data owner (distributed linking)."""
+    upload = load(request, UPLOADS, lambda u, x: policy.check_see_delivery(u, x.delivery), pk=pk)
+    try:
+        name, content = attempt(
+            request,
+            lambda: external.take_scrambling_key(
+                actor=request.user, upload=upload, request=request
+            ),
+        )
+    except Refused as refused:
+        return refused.response or redirect("delivery:delivery", pk=upload.delivery_id)
+    return key_file(name, content)
 
 
 def _too_large(request: HttpRequest) -> bool:

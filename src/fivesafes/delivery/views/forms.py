@@ -41,6 +41,15 @@ class LinkForm(forms.Form):
         max_length=40,
         required=False,
     )
+    keyed_by = forms.ChoiceField(
+        label="The owner's file is keyed by",
+        choices=(
+            ("person", "Person number"),
+            ("serial", "Serial from a scrambling-key file we issue (distributed linking)"),
+        ),
+        initial="person",
+        required=False,
+    )
 
     def __init__(self, *args: Any, sources: list[str] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)

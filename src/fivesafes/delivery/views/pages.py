@@ -159,6 +159,7 @@ def external_context(request: HttpRequest, delivery: Delivery) -> dict[str, Any]
     uploads = list(delivery.uploads.select_related("created_by").order_by("pk"))
     for upload in uploads:
         upload.may_cancel = policy.can_cancel_upload(request.user, upload)
+        upload.may_take_key = policy.can_take_scrambling_key(request.user, upload)
     sources = policy.sources(delivery)
     return {
         "sources": sources,
