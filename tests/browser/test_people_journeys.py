@@ -17,6 +17,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from fivesafes.policy.permissions import Role
+from tests.browser.conftest import go_to
 from tests.browser.test_sign_in_journey import PASSWORD, code_for_key
 from tests.foundation.twofactor_helpers import current_code
 from tests.people.conftest import add_member
@@ -72,7 +73,7 @@ def test_journey_1_institution_is_authorised(person_page, make_user) -> None:
 
     # The institution's manager applies.
     m = person_page(manager)
-    m.get_by_role("navigation", name="Main").get_by_role("link", name="Institution").click()
+    go_to(m, "Institution")
     m.get_by_role("link", name="Apply for authorisation of an institution").click()
     m.get_by_label("Name of the institution").fill("Aarhus Institute of Health Research")
     m.get_by_label("Kind of institution").select_option(label="Sector research institute")
@@ -87,7 +88,7 @@ def test_journey_1_institution_is_authorised(person_page, make_user) -> None:
 
     # The case handler finds it in the case list, evaluates and asks a question.
     h = person_page(handler)
-    h.get_by_role("navigation", name="Main").get_by_role("link", name="Cases").click()
+    go_to(h, "Cases")
     h.get_by_role("link", name="A-").first.click()
     expect(h.get_by_role("heading", level=1)).to_contain_text("Aarhus Institute of Health Research")
     step(h, "Start evaluation")
@@ -138,7 +139,7 @@ def test_journey_1_institution_is_authorised(person_page, make_user) -> None:
     expect(state_of(s)).to_have_text("Registered")
     expect(s.get_by_text("The institution: head")).to_be_visible()
     m.goto(case_url)
-    m.get_by_role("navigation", name="Main").get_by_role("link", name="Institution").click()
+    go_to(m, "Institution")
     m.get_by_role("link", name="Aarhus Institute of Health Research").click()
     expect(m.locator(".badge.ok", has_text="Authorised")).to_be_visible()
 
@@ -187,7 +188,7 @@ def test_journey_2_researcher_joins_certifies_and_gets_access(page, person_page,
 
     # The manager attaches the researcher.
     m = person_page(world["manager"])
-    m.get_by_role("navigation", name="Main").get_by_role("link", name="Institution").click()
+    go_to(m, "Institution")
     m.get_by_role("link", name="University of Southern Denmark").click()
     m.get_by_role("form", name="Attach a researcher").get_by_label(
         "Researcher (username or e-mail)"
@@ -207,7 +208,7 @@ def test_journey_2_researcher_joins_certifies_and_gets_access(page, person_page,
     page.get_by_role("link", name="I have stored them: continue").click()
 
     # Not certified yet: My access says so.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="My access").click()
+    go_to(page, "My access")
     expect(page.get_by_text("Not certified")).to_be_visible()
 
     # The certification test: one wrong answer of five fails (pass mark 80 %)... then passes.
@@ -302,9 +303,7 @@ def test_journey_8_breach_excludes_for_three_years(person_page, make_user) -> No
 
     # An output checker reports the breach.
     checker = person_page(make_user(Role.OUTPUT_CHECKER))
-    checker.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Report a breach"
-    ).click()
+    go_to(checker, "Report a breach")
     checker.get_by_label("Researcher (username or e-mail)").fill("breacher")
     checker.get_by_label("What happened").fill("Tried to take out individual records.")
     checker.get_by_role("textbox", name="Evidence").fill(
@@ -333,7 +332,7 @@ def test_journey_8_breach_excludes_for_three_years(person_page, make_user) -> No
 
     # The approver decides: two years is refused, three years is accepted.
     a = person_page(world["approver"])
-    a.get_by_role("navigation", name="Main").get_by_role("link", name="Breaches").click()
+    go_to(a, "Breaches")
     a.get_by_role("link", name="B-").first.click()
     evidence = a.get_by_role("link", name="transfer_log_2026-11-21.txt")
     expect(evidence).to_be_visible()

@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 
 from fivesafes.audit.presentation import in_words
 from fivesafes.policy.permissions import Role
+from tests.browser.conftest import go_to
 from tests.browser.test_people_journeys import person_page, sign_in  # noqa: F401 - fixtures
 from tests.data.conftest import catalogue, metadata_dir, register_base  # noqa: F401 - fixtures
 from tests.people.conftest import authorise, certify
@@ -82,13 +83,13 @@ def test_journey_3_application_to_accepted_quote(
     r = person_page(people["researcher"])
 
     # Browse the catalogue and fill the data basket.
-    r.get_by_role("navigation", name="Main").get_by_role("link", name="Catalogue").click()
+    go_to(r, "Catalogue")
     expect(r.get_by_role("link", name="POPULATION").first).to_be_visible()
     add_to_basket(r, "POPULATION", "sex", 2010, 2020)
     add_to_basket(r, "POPULATION", "birth_date", 2010, 2010)
 
     # Start an application: the basket becomes the variable list.
-    r.get_by_role("navigation", name="Main").get_by_role("link", name="Applications").click()
+    go_to(r, "Applications")
     r.get_by_role("link", name="Start a new application").click()
     r.get_by_label("Project title").fill("Sex differences in life courses")
     r.get_by_role("button", name="Save as draft").click()
@@ -163,9 +164,7 @@ def test_journey_3_application_to_accepted_quote(
     # The case handler takes the case from the list, finds it among their own, reviews, asks,
     # gets an answer and recommends.
     h = person_page(people["case_handler"])
-    h.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Project applications"
-    ).click()
+    go_to(h, "Project applications")
     due = (today + timedelta(days=30)).isoformat()
     expect(h.get_by_test_id("case").first).to_contain_text(due)
     h.get_by_role("button", name="Take A-").first.click()
@@ -290,7 +289,7 @@ def test_journey_7_project_ends_data_deleted_publication_scrutinised(
     expect(r.get_by_role("heading", level=1)).to_contain_text(project.number)
 
     # The researcher registers a publication for scrutiny.
-    r.get_by_role("navigation", name="Main").get_by_role("link", name="Projects").click()
+    go_to(r, "Projects")
     r.get_by_role("link", name=project.number).click()
     r.get_by_label("Title").fill("Incomes by age: a register study")
     r.get_by_label("Journal, report series, DOI or URL").fill("Working paper 2027:1")
@@ -322,7 +321,7 @@ def test_journey_7_project_ends_data_deleted_publication_scrutinised(
     h.goto(f"/projects/{project.pk}/")
     h.get_by_role("button", name="Record that the data are deleted").click()
     expect(h.locator(".message.success")).to_contain_text("The deletion of the data is recorded")
-    h.get_by_role("navigation", name="Main").get_by_role("link", name="Scrutiny").click()
+    go_to(h, "Scrutiny")
     h.get_by_role("link", name=project.number).click()
     h.get_by_label("Result").select_option(label="No objection")
     h.get_by_role("button", name="Record the scrutiny").click()
