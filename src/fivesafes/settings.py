@@ -84,6 +84,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "fivesafes.web.context.navigation",
             ],
+            # Numbers, money, dates and times the same way in every template.
+            "builtins": ["fivesafes.web.templatetags.formats"],
         },
     },
 ]

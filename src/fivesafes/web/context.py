@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 
 from fivesafes.policy.checks import can, is_two_factor
 from fivesafes.policy.permissions import Permission
+from fivesafes.web.dashboards import ROLE_NAMES
 from fivesafes.web.navigation import ACCOUNT, menu_for
 
 
@@ -34,7 +35,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     view_name = match.view_name if match is not None else None
     namespace = match.namespaces[0] if match is not None and match.namespaces else None
     menu = menu_for(allowed, _url_of, view_name, namespace)
-    roles = sorted(str(role.label) for role in user.roles) if user is not None and signed_in else []
+    roles = (
+        sorted(str(ROLE_NAMES.get(role, role.label)) for role in user.roles)
+        if user is not None and signed_in
+        else []
+    )
     return {
         "nav_sections": menu,
         "nav_account_current": namespace == ACCOUNT.url_name.split(":")[0],

@@ -65,7 +65,9 @@ SECTIONS: tuple[NavSection, ...] = (
         _("Institution"),
         (
             NavEntry(
-                _("Institution"), "people:my_institutions", Permission.MANAGE_INSTITUTION_RESEARCHERS
+                _("Institution"),
+                "people:my_institutions",
+                Permission.MANAGE_INSTITUTION_RESEARCHERS,
             ),
             NavEntry(_("Projects"), "projects:projects", Permission.ACCEPT_QUOTES),
         ),
@@ -142,7 +144,7 @@ ACCOUNT = NavEntry(_("Account"), "accounts:account", Permission.MANAGE_OWN_ACCOU
 
 # Every page of the navigation once, in order (the web bench opens them all).
 NAVIGATION: tuple[NavEntry, ...] = tuple(
-    {e.url_name: e for s in SECTIONS for e in s.entries} .values()
+    {e.url_name: e for s in SECTIONS for e in s.entries}.values()
 ) + (ACCOUNT,)
 
 

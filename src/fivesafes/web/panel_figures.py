@@ -15,6 +15,8 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from fivesafes.shared import formats
+
 # The plural nouns figure labels use, and their singular (labels are written in the plural).
 SINGULAR = {
     "agreements": "agreement",
@@ -42,7 +44,7 @@ class Figure:
 
     @property
     def shown(self) -> str:
-        return self.text or f"{self.count:,}"
+        return self.text or formats.number(self.count)
 
     @property
     def words(self) -> str:

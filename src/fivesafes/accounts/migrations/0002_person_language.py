@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='language',
-            field=models.CharField(blank=True, default='', max_length=10, verbose_name='language'),
+            model_name="user",
+            name="language",
+            field=models.CharField(blank=True, default="", max_length=10, verbose_name="language"),
         ),
     ]
