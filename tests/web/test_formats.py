@@ -39,6 +39,9 @@ def test_no_microseconds_and_nothing_for_nothing() -> None:
     with translation.override("en-gb"):
         assert "123456" not in formats.when(WINTER) and ":15" not in formats.when(WINTER)
         assert formats.when(None) == formats.day(None) == formats.money(None) == ""
+        # A moment kept as ISO text (JSON) reads the same; other text is shown as it is.
+        assert formats.when(WINTER.isoformat()) == "2026-12-05 14:30"
+        assert formats.day("2026-12-05") == "2026-12-05" and formats.day("soon") == "soon"
 
 
 def test_the_template_filters_are_everywhere() -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from fivesafes.audit.models import AuditEvent
 from fivesafes.policy.permissions import Role
-from fivesafes.shared import formats
 from tests.conftest import verified_client
 from tests.projects.conftest import draft, pw, submitted, upload_dir  # noqa: F401 - fixtures
 
@@ -32,7 +32,7 @@ def test_a_danish_browser_gets_danish_navigation_and_dashboard(make_user) -> Non
     assert "<h1>Oversigt</h1>" in text
     for danish in ("Log ud", ">Projekter</button>", ">Personer</button>", "Projektansøgninger"):
         assert danish in text, danish
-    assert "<h2 id=\"role-1\">Sagsbehandler</h2>" in text
+    assert '<h2 id="role-1">Sagsbehandler</h2>' in text
     assert "Sign out" not in text and "Project applications" not in text
 
 
@@ -42,15 +42,14 @@ def test_the_sign_in_page_in_danish(client) -> None:
     refused = client.post(
         reverse("accounts:login"), {"username": "nobody", "password": "wrong"}, **DANISH
     ).content.decode()
-    assert "Der er et problem" in refused and "Brugernavnet eller adgangskoden er forkert." in refused
+    assert (
+        "Der er et problem" in refused and "Brugernavnet eller adgangskoden er forkert." in refused
+    )
 
 
 def test_a_page_in_danish_shows_danish_dates(pw, submitted) -> None:  # noqa: F811
     client = verified_client(pw.case_handler)
-    when = submitted.submitted_at
-    from django.utils import timezone
-
-    local = timezone.localtime(when)
+    local = timezone.localtime(submitted.submitted_at)
     english = client.get(reverse("projects:review")).content.decode()
     danish = client.get(reverse("projects:review"), **DANISH).content.decode()
     assert f"<td>{local:%Y-%m-%d}</td>" in english

@@ -55,10 +55,23 @@ def money(amount: Any, currency: str = "DKK") -> str:
     return f"{currency} {shown}"
 
 
-def day(value: date | datetime | None) -> str:
+def _parsed(value: Any) -> Any:
+    """A date or moment kept as ISO text (in JSON, say) as a date or datetime; else unchanged."""
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def day(value: date | datetime | str | None) -> str:
     """A date, or the office's date of a moment: "2026-12-05" or "5.12.2026"."""
+    value = _parsed(value)
     if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        return value
     if isinstance(value, datetime):
         value = _local(value)
     return dateformat.format(value, _DAY.get(_language(), _DAY_DEFAULT))
@@ -71,10 +84,11 @@ def clock(value: datetime | None) -> str:
     return dateformat.format(_local(value), _TIME.get(_language(), _TIME_DEFAULT))
 
 
-def when(value: datetime | date | None, *, zone: bool = False) -> str:
+def when(value: datetime | date | str | None, *, zone: bool = False) -> str:
     """A moment in the office's time zone, to the minute: "2026-12-05 14:30" or "5.12.2026 14.30".
 
     `zone` adds the zone's abbreviation ("CET", "CEST"), for documents read elsewhere."""
+    value = _parsed(value)
     if value is None or value == "":
         return ""
     if not isinstance(value, datetime):
