@@ -33,6 +33,7 @@ def test_a_danish_browser_gets_danish_navigation_and_dashboard(make_user) -> Non
     for danish in ("Log ud", ">Projekter</button>", ">Personer</button>", "Projektansøgninger"):
         assert danish in text, danish
     assert '<h2 id="role-1">Sagsbehandler</h2>' in text
+    assert "åbne autorisationssager" in text  # the figures of the dashboard too
     assert "Sign out" not in text and "Project applications" not in text
 
 
