@@ -87,3 +87,18 @@ def test_a_visitor_chooses_danish_with_the_cookie(client) -> None:
     client.post(reverse("web:language"), {"language": "da", "next": "https://evil.example/"})
     text = client.get(reverse("accounts:login")).content.decode()
     assert "<h1>Log ind</h1>" in text
+
+
+def test_danish_pages_keep_machine_numbers_in_inputs_unlocalised(make_user) -> None:
+    """A Danish page writes 2.500,50 for people, but an input's value stays 2500.50."""
+    from fivesafes.projects.models import PriceItem
+
+    item = PriceItem.objects.get(code="event_history_table")
+    item.unit_price = "2500.50"
+    item.save()
+    text = (
+        verified_client(make_user(Role.CASE_HANDLER))
+        .get(reverse("projects:prices"), **DANISH)
+        .content.decode()
+    )
+    assert 'value="2500.50"' in text
