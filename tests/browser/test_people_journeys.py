@@ -362,7 +362,7 @@ def test_journey_8_breach_excludes_for_three_years(person_page, make_user) -> No
     r.get_by_label("Password").fill(PASSWORD)
     r.get_by_role("button", name="Continue").click()
     # refused at the password step, with the reason; no code is asked for
-    expect(r.locator("form")).to_contain_text(
+    expect(r.locator("main form")).to_contain_text(
         f"You cannot sign in: You are excluded from the research schemes until {ends}"
     )
     expect(r.get_by_label("Authenticator code")).to_have_count(0)
