@@ -56,10 +56,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "fivesafes.web.language.PersonLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -82,6 +84,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "fivesafes.web.context.navigation",
             ],
+            # Numbers, money, dates and times the same way in every template.
+            "builtins": ["fivesafes.web.templatetags.formats"],
         },
     },
 ]
@@ -185,7 +189,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("FIVESAFES_FROM_EMAIL", "research-service@fi
 FIVESAFES_OFFICE_NAME = os.environ.get("FIVESAFES_OFFICE_NAME", "")
 FIVESAFES_OFFICE_ADDRESS = os.environ.get("FIVESAFES_OFFICE_ADDRESS", "").replace("\\n", "\n")
 
+# The pages speak English (the default) or Danish: the person's choice (kept on their account,
+# else the language cookie), else the browser's Accept-Language. The translations are in
+# locale/; their compiled .mo files are committed (docs/decisions/0007-translations.md).
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English"), ("da", "Dansk")]
+LOCALE_PATHS = [PROJECT_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True

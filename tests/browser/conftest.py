@@ -63,3 +63,22 @@ def page(browser: Any, request: Any, live_server: Any) -> Iterator[Any]:
         ARTIFACTS.mkdir(exist_ok=True)
         tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+def main_nav_pages(tab: Any) -> list[str]:
+    """The names of every page in the main navigation, also those folded in a section."""
+    nav = tab.get_by_role("navigation", name="Main")
+    return [
+        str(text).strip()
+        for text in nav.locator("a").evaluate_all("links => links.map(a => a.textContent)")
+    ]
+
+
+def go_to(tab: Any, name: str) -> None:
+    """Open a page of the main navigation as a person does: unfold its section first if needed."""
+    nav = tab.get_by_role("navigation", name="Main")
+    link = nav.get_by_role("link", name=name, exact=True)
+    if not link.count():
+        section = nav.locator("li.section").filter(has=tab.locator(f"a:text-is('{name}')"))
+        section.first.locator("[data-section-toggle]").click()
+    link.first.click()

@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.conftest import go_to
 from tests.browser.test_sign_in_journey import PASSWORD, code_for_key
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -31,7 +32,8 @@ def step_done(tab: Any, label: str, *, exact: bool = False) -> None:
 
 
 def main_link(tab: Any, name: str) -> None:
-    tab.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()
+    """Open a page of the main navigation, unfolding its section first if needed."""
+    go_to(tab, name)
 
 
 def pdf_of(tab: Any, link_name: str) -> bytes:
@@ -712,7 +714,7 @@ def excluded_reaches_nothing(r: Any, username: str, ends: date, project_url: str
     r.get_by_label("Username or e-mail address").fill(username)
     r.get_by_label("Password").fill(PASSWORD)
     r.get_by_role("button", name="Continue").click()
-    expect(r.locator("form")).to_contain_text(
+    expect(r.locator("main form")).to_contain_text(
         f"You cannot sign in: You are excluded from the research schemes until {ends}"
     )
     expect(r.get_by_label("Authenticator code")).to_have_count(0)

@@ -86,8 +86,8 @@ class Walk:
             tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
     def navigation(self, tab: Any) -> Iterator[str]:
-        """The paths of the person's main navigation, in order."""
-        links = tab.get_by_role("navigation", name="Main").get_by_role("link")
+        """The paths of the person's main navigation, in order (also those folded in a section)."""
+        links = tab.get_by_role("navigation", name="Main").locator("a")
         for href in links.evaluate_all("links => links.map(a => a.getAttribute('href'))"):
             if href and href.startswith("/") and not href.startswith(NOT_OURS):
                 yield href

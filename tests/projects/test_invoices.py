@@ -10,6 +10,7 @@ from django.urls import reverse
 from fivesafes.policy.permissions import Role
 from fivesafes.projects.services import decisions, pricing
 from tests.conftest import verified_client
+from fivesafes.shared import formats
 from tests.pdf import pdf_text
 
 
@@ -34,7 +35,7 @@ def test_the_manager_downloads_the_invoice_from_the_application_page(pw, invoice
     assert f"Invoice {invoice.number}" in text
     assert f"To: {pw.institution.name}" in text
     assert f"payment due by {invoice.due_on}" in text
-    assert "VAT 25 %" in text and str(invoice.total) in text
+    assert "VAT 25 %" in text and formats.number(invoice.total, 2) in text
     assert "Coordination, clarification, quote and agreement" in text
 
 

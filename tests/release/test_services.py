@@ -372,6 +372,15 @@ def test_a_breach_withdraws_the_file_opens_a_case_and_tells_the_members(rw, mail
     assert breach.researcher == rw.author and breach.institution == rw.institution
     assert "t.csv" in breach.what_happened
     assert breach.files.get().name.endswith(".txt")
+    # The file's history gives times as the pages do: the office's zone, to the minute.
+    from fivesafes import files as file_store
+    from fivesafes.people.services.sanctions import EVIDENCE_FOLDER
+    from fivesafes.shared.formats import when
+
+    evidence = breach.files.get()
+    history = file_store.path_of(f"{EVIDENCE_FOLDER}/{evidence.stored_name}").read_text()
+    assert f"Released at: {when(entry.released_at, zone=True)}\n" in history
+    assert "+00:00" not in history and entry.released_at.isoformat() not in history
     with pytest.raises(RuleViolation, match="withdrawn"):
         releasing.download(actor=rw.author, released=entry)
     (notice,) = mailoutbox

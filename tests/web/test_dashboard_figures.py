@@ -91,7 +91,7 @@ def test_a_researcher_sees_their_applications_and_access_but_no_office_figures(
     assert shown["returned for changes"][0] == 0
     assert shown["projects you can work in now"][0] == 0
     assert not any(label in shown for label in OFFICE_LABELS)
-    assert re.search(r"<strong>Valid</strong> until \d\d \w{3} \d{4}", page)
+    assert re.search(r"<strong>Valid</strong> until \d{4}-\d\d-\d\d", page)
     for _count, url in shown.values():
         assert client.get(url).status_code == 200, url
 

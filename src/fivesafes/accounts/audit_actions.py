@@ -28,4 +28,5 @@ ACTIONS = {
         "than are recorded one by one: their count and reasons"
     ),
     "demo.user_created": "A demonstration account was created",
+    "account.language_chosen": "The person chose the language of the pages",
 }

@@ -18,6 +18,9 @@ class User(AbstractUser):
 
     email = models.EmailField("e-mail address", unique=True)
     full_name = models.CharField(max_length=200, blank=True)
+    # The interface language the person chose (a code of settings.LANGUAGES); empty: the
+    # browser's (Accept-Language), else the office's default.
+    language = models.CharField("language", max_length=10, blank=True, default="")
 
     class Meta:
         ordering = ["username"]

@@ -137,3 +137,27 @@ def create_administrator(*, username: str, email: str, full_name: str) -> tuple[
             after={"username": username, "roles": [Role.ADMINISTRATOR.value]},
         )
     return user, password
+
+
+def choose_language(*, actor: User, language: str, request: Any = None) -> bool:
+    """Keep the interface language the actor chose ("" for the browser's); False: no change.
+
+    The caller checks that `language` is one of settings.LANGUAGES (or empty)."""
+    require(actor, Permission.MANAGE_OWN_ACCOUNT)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=actor.pk)
+        if locked.language == language:
+            return False
+        before = locked.language
+        locked.language = language
+        locked.save(update_fields=["language"])
+        record(
+            action="account.language_chosen",
+            actor=actor,
+            obj=locked,
+            request=request,
+            before={"language": before},
+            after={"language": language},
+        )
+    actor.language = language
+    return True

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from fivesafes.policy.permissions import Role
 from fivesafes.shared.charts import Chart
 from fivesafes.web import panel_charts, panel_figures
@@ -14,63 +16,83 @@ from fivesafes.web.panel_figures import Figure
 
 @dataclass(frozen=True)
 class Panel:
-    title: str
-    text: str
+    title: Any  # a lazily translated text
+    text: Any
     figures: Callable[[Any], list[Figure]] | None = None  # takes the request
     charts: Callable[[Any], list[Chart]] | None = None  # takes the request
 
 
+# Each role's name in the person's language (the dashboard's headings, the header's roles).
+ROLE_NAMES: dict[Role, Any] = {
+    Role.RESEARCHER: _("Researcher"),
+    Role.INSTITUTION_MANAGER: _("Institution manager"),
+    Role.CASE_HANDLER: _("Case handler"),
+    Role.SECRETARY: _("Secretary"),
+    Role.APPROVER: _("Approver"),
+    Role.OUTPUT_CHECKER: _("Output checker"),
+    Role.AUDITOR: _("Auditor"),
+    Role.ADMINISTRATOR: _("Administrator"),
+}
+
 PANELS: dict[Role, tuple[Panel, ...]] = {
     Role.RESEARCHER: (
         Panel(
-            "Your projects",
-            "Projects you are a member of, with your access and its conditions: see My access.",
+            _("Your projects"),
+            _("Projects you are a member of, with your access and its conditions: see My access."),
             panel_figures.projects_of_researcher,
         ),
         Panel(
-            "Certification",
-            "Your data-security certification and when it must be renewed (yearly, R9).",
+            _("Certification"),
+            _("Your data-security certification and when it must be renewed (yearly, R9)."),
             panel_figures.certification_of_researcher,
         ),
-        Panel("Output releases", "Tables and results you asked to take out, and their checks."),
         Panel(
-            "Applications",
-            "Your project applications with their findings, drafts and change requests: see "
-            "Applications.",
+            _("Output releases"), _("Tables and results you asked to take out, and their checks.")
+        ),
+        Panel(
+            _("Applications"),
+            _(
+                "Your project applications with their findings, drafts and change requests: see "
+                "Applications."
+            ),
             panel_figures.applications_of_applicant,
             panel_charts.applications_of_applicant,
         ),
     ),
     Role.INSTITUTION_MANAGER: (
         Panel(
-            "Your institution",
-            "Its authorisation, agreements and the researchers attached: see Institution.",
+            _("Your institution"),
+            _("Its authorisation, agreements and the researchers attached: see Institution."),
             panel_figures.institution_to_do,
             panel_charts.certifications_expiring_at_institution,
         ),
-        Panel("Affiliations", "Foreign researchers your institution takes responsibility for."),
         Panel(
-            "Quotes",
-            "Price quotes for your institution's approved projects, to accept (R18).",
+            _("Affiliations"), _("Foreign researchers your institution takes responsibility for.")
+        ),
+        Panel(
+            _("Quotes"),
+            _("Price quotes for your institution's approved projects, to accept (R18)."),
             panel_figures.quotes_to_accept,
         ),
     ),
     Role.CASE_HANDLER: (
         Panel(
-            "Authorisation cases",
-            "Institutions applying for authorisation, by due date: see Cases.",
+            _("Authorisation cases"),
+            _("Institutions applying for authorisation, by due date: see Cases."),
             panel_figures.authorisation_cases,
         ),
         Panel(
-            "Project applications",
-            "Submitted applications with their findings, to review and recommend; quotes, "
-            "closures and publications for scrutiny.",
+            _("Project applications"),
+            _(
+                "Submitted applications with their findings, to review and recommend; quotes, "
+                "closures and publications for scrutiny."
+            ),
             panel_figures.applications_to_handle,
             panel_charts.applications_open,
         ),
         Panel(
-            "Questions",
-            "Clarifying questions sent and not yet answered.",
+            _("Questions"),
+            _("Clarifying questions sent and not yet answered."),
             panel_figures.questions_unanswered,
         ),
         Panel(
@@ -81,31 +103,37 @@ PANELS: dict[Role, tuple[Panel, ...]] = {
     ),
     Role.SECRETARY: (
         Panel(
-            "To register",
-            "Approved agreements to send, signed ones to register: see Cases.",
+            _("To register"),
+            _("Approved agreements to send, signed ones to register: see Cases."),
             panel_figures.agreements_to_register,
         ),
     ),
     Role.APPROVER: (
         Panel(
-            "Awaiting decision",
-            "Recommendations that need a second person's decision.",
+            _("Awaiting decision"),
+            _("Recommendations that need a second person's decision."),
             panel_figures.decisions_awaited,
             panel_charts.time_to_decision,
         ),
         Panel(
-            "Breaches",
-            "Breach cases waiting for a sanction decision (R24): see Breaches.",
+            _("Breaches"),
+            _("Breach cases waiting for a sanction decision (R24): see Breaches."),
             panel_figures.breaches_to_decide,
         ),
     ),
     Role.OUTPUT_CHECKER: (
         Panel(
-            "Release requests", "Outputs flagged by the automatic checks, waiting for two reviews."
+            _("Release requests"),
+            _("Outputs flagged by the automatic checks, waiting for two reviews."),
         ),
     ),
     Role.AUDITOR: (
-        Panel("Audit log", "Every state change, hash-chained; filter by person, action or object."),
+        Panel(
+            _("Audit log"),
+            _("Every state change, hash-chained; filter by person, action or object."),
+        ),
     ),
-    Role.ADMINISTRATOR: (Panel("System", "Users, roles and jobs; the administration pages."),),
+    Role.ADMINISTRATOR: (
+        Panel(_("System"), _("Users, roles and jobs; the administration pages.")),
+    ),
 }

@@ -14,6 +14,10 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fivesafes.shared import formats
+from fivesafes.web.figure_words import TEXTS, WORDS
 
 # The plural nouns figure labels use, and their singular (labels are written in the plural).
 SINGULAR = {
@@ -42,12 +46,17 @@ class Figure:
 
     @property
     def shown(self) -> str:
-        return self.text or f"{self.count:,}"
+        return str(TEXTS.get(self.text, self.text)) or formats.number(self.count)
 
     @property
     def words(self) -> str:
-        """The label agreeing with the count: '1 quote to accept', '2 quotes to accept'."""
-        if self.text or self.count != 1:
+        """The label agreeing with the count, in the person's language: '1 quote to accept',
+        '2 quotes to accept', '1 tilbud at acceptere'."""
+        if self.text:
+            return str(TEXTS.get(self.label, self.label))
+        if self.label in WORDS:
+            return str(WORDS[self.label] % {"count": self.count})
+        if self.count != 1:
             return self.label
         return " ".join(SINGULAR.get(word, word) for word in self.label.split(" "))
 
@@ -149,10 +158,14 @@ def certification_of_researcher(request: Any) -> list[Figure]:
             )
         ]
     if current.valid_until <= timezone.localdate() + timedelta(days=REMIND_DAYS_BEFORE):
-        return [Figure(0, f"by {current.valid_until:%d %b %Y}", test, urgent=True, text="Renew")]
+        by = _("by %(day)s") % {"day": formats.day(current.valid_until)}
+        return [Figure(0, by, test, urgent=True, text="Renew")]
     return [
         Figure(
-            0, f"until {current.valid_until:%d %b %Y}", reverse("people:my_access"), text="Valid"
+            0,
+            _("until %(day)s") % {"day": formats.day(current.valid_until)},
+            reverse("people:my_access"),
+            text="Valid",
         )
     ]
 

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from fivesafes.policy.checks import is_two_factor
 from fivesafes.policy.decorators import public, requires
 from fivesafes.policy.permissions import Permission
-from fivesafes.web.dashboards import PANELS
+from fivesafes.web.dashboards import PANELS, ROLE_NAMES
 
 
 @public
@@ -22,7 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     sections = [
         {
-            "role": role.label,
+            "role": ROLE_NAMES.get(role, role.label),
             "panels": [
                 {
                     "panel": panel,

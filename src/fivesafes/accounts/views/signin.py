@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -63,10 +64,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                     request=request,
                     data={"username": username[:150]},
                 )
-                form.add_error(None, "This account is disabled. Contact the research service.")
+                form.add_error(None, _("This account is disabled. Contact the research service."))
             else:
                 record(action="login.failed", request=request, data={"username": username[:150]})
-                form.add_error(None, "The username or password is wrong.")
+                form.add_error(None, _("The username or password is wrong."))
         elif excluded := exclusion_reason(user):
             record(
                 action="login.refused_excluded",
@@ -163,7 +164,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 def enrol(request: HttpRequest) -> HttpResponse:
     user = sessions.pending_user(request)
     if user is None:
-        messages.info(request, "Sign in with your password first.")
+        messages.info(request, _("Sign in with your password first."))
         return redirect("accounts:login")
     if twofactor.has_authenticator(user):
         return redirect("accounts:verify")
@@ -204,5 +205,5 @@ def sign_out(request: HttpRequest) -> HttpResponse:
         record(action="logout", actor=request.user, request=request)
     auth_logout(request)
     request.fivesafes_signed_out = True
-    messages.success(request, "You are signed out.")
+    messages.success(request, _("You are signed out."))
     return redirect("accounts:login")

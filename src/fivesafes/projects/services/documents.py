@@ -12,6 +12,7 @@ from django.utils import timezone
 from fivesafes import files
 from fivesafes.projects.models import Application, Invoice, Quote
 from fivesafes.projects.services.population import readable
+from fivesafes.shared import formats
 from fivesafes.shared.pdf import SignatureLine, moment, pdf, person
 
 CONTRACT_TERMS: tuple[str, ...] = (
@@ -67,9 +68,9 @@ def render_contract(quote: Quote) -> bytes:
 def _totals(priced: Quote | Invoice) -> list[tuple[str, str]]:
     """The closing rows of a priced table: subtotal, VAT and total."""
     return [
-        ("Subtotal", str(priced.subtotal)),
-        ("VAT 25 %", str(priced.vat)),
-        ("Total DKK", str(priced.total)),
+        ("Subtotal", formats.number(priced.subtotal, 2)),
+        ("VAT 25 %", formats.number(priced.vat, 2)),
+        ("Total DKK", formats.number(priced.total, 2)),
     ]
 
 
@@ -77,9 +78,9 @@ def _quote_rows(quote: Quote) -> list[list[str]]:
     return [
         [
             line["label"] + (f" ({line['detail']})" if line["detail"] else ""),
-            line["quantity"],
-            line["unit_price"],
-            line["amount"],
+            formats.number(line["quantity"]),
+            formats.number(line["unit_price"], 2),
+            formats.number(line["amount"], 2),
         ]
         for line in quote.lines
     ]

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail import EmailMessage, get_connection, send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fivesafes.audit.services import event_stream_for, record
 from fivesafes.policy import releases as policy
@@ -27,7 +27,7 @@ from fivesafes.policy.permissions import Permission
 from fivesafes.release.models import ReleasedFile, ReleaseRequest, RequestFile, Vote
 from fivesafes.release.services.requests import HOOKS, frozen_path, sha256_of
 from fivesafes.release.workflow import RELEASE_REQUEST, RequestState
-from fivesafes.shared import workflow
+from fivesafes.shared import formats, workflow
 from fivesafes.shared.refusals import RuleViolation, written
 from fivesafes.shared.services import require
 
@@ -279,12 +279,19 @@ def after_review(
 
 
 def _history(released: ReleasedFile) -> str:
+    # Read by people: times in the office's zone to the minute, like the pages; in the
+    # document's own language (English), whatever language the request that releases it has.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _history_text(released)
+
+
+def _history_text(released: ReleasedFile) -> str:
     lines = [
         f"Released file: {released.name}",
         f"SHA-256: {released.sha256}",
         f"Project: {released.project.number}",
         f"Request: {released.request.reference} by {released.request.author}",
-        f"Released at: {released.released_at.isoformat()}",
+        f"Released at: {formats.when(released.released_at, zone=True)}",
         f"Checks: {released.checks.get('verdict')}: {'; '.join(released.checks.get('reasons', []))}",
         f"Reviewers: {', '.join(released.reviewers) or 'none (released automatically)'}",
         f"Recipients: {', '.join(released.recipients)}",
@@ -293,7 +300,8 @@ def _history(released: ReleasedFile) -> str:
     ]
     for event in event_stream_for(released.request):
         lines.append(
-            f"  {event.occurred_at.isoformat()} {event.actor_label or 'system'}: {event.action}"
+            f"  {formats.when(event.occurred_at, zone=True)} {event.actor_label or 'system'}: "
+            f"{event.action}"
         )
     for vote in Vote.objects.filter(file=released.file).select_related("checker"):
         lines.append(

@@ -40,4 +40,72 @@
       (label || field).scrollIntoView({ block: "start" });
     }
   });
+
+  /* The main menu. Under a narrow screen the whole menu folds behind one "Menu" button; each
+     section of more than one page is a button that shows its pages (a disclosure: the button
+     says aria-expanded, Escape closes it and gives the focus back to its button). On a wide
+     screen a section's pages drop down and close again when the focus or a click goes
+     elsewhere. */
+  function setOpen(button, open) {
+    var target = document.getElementById(button.getAttribute("aria-controls"));
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    if (target) {
+      target.classList.toggle("open", open);
+    }
+  }
+
+  function openSections(except) {
+    return Array.prototype.filter.call(
+      document.querySelectorAll("[data-section-toggle][aria-expanded='true']"),
+      function (button) { return button !== except; }
+    );
+  }
+
+  function dropsDown(button) {
+    var target = document.getElementById(button.getAttribute("aria-controls"));
+    return target !== null && window.getComputedStyle(target).position === "absolute";
+  }
+
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest("[data-menu-toggle], [data-section-toggle]");
+    if (toggle) {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      if (toggle.hasAttribute("data-section-toggle")) {
+        openSections(toggle).forEach(function (other) { setOpen(other, false); });
+      }
+      setOpen(toggle, open);
+      return;
+    }
+    if (!event.target.closest(".sections")) {
+      openSections(null).filter(dropsDown).forEach(function (b) { setOpen(b, false); });
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") {
+      return;
+    }
+    var open = openSections(null);
+    if (open.length) {
+      open.forEach(function (button) { setOpen(button, false); });
+      open[0].focus();
+      return;
+    }
+    var menu = document.querySelector("[data-menu-toggle][aria-expanded='true']");
+    if (menu) {
+      setOpen(menu, false);
+      menu.focus();
+    }
+  });
+
+  document.addEventListener("focusout", function (event) {
+    var section = event.target.closest(".section");
+    if (!section || (event.relatedTarget && section.contains(event.relatedTarget))) {
+      return;
+    }
+    var button = section.querySelector("[data-section-toggle][aria-expanded='true']");
+    if (button && dropsDown(button)) {
+      setOpen(button, false);
+    }
+  });
 })();

@@ -1,0 +1,34 @@
+"""The Danish texts: every text is translated, and the compiled catalogue Django reads (the
+committed django.mo, docs/decisions/0007-translations.md) says what the django.po says."""
+
+from __future__ import annotations
+
+import gettext
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+import fivesafes
+
+MESSAGES = Path(fivesafes.__file__).parent / "locale" / "da" / "LC_MESSAGES"
+
+
+def test_every_danish_text_is_translated_and_compiled() -> None:
+    with (MESSAGES / "django.po").open("rb") as handle:
+        catalogue = read_po(handle, locale="da")
+    with (MESSAGES / "django.mo").open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    texts = [m for m in catalogue if m.id]
+    assert len(texts) > 80
+    for message in texts:
+        assert not message.fuzzy, f"fuzzy, so left out of the compiled file: {message.id!r}"
+        if isinstance(message.id, tuple):  # a text with a singular and a plural
+            one, many = message.id
+            assert all(message.string), f"not translated: {one!r}"
+            shown = (compiled.ngettext(one, many, 1), compiled.ngettext(one, many, 2))
+            assert shown == tuple(message.string), f"django.mo is older than django.po: {one!r}"
+            continue
+        assert message.string, f"not translated: {message.id!r}"
+        assert compiled.gettext(message.id) == message.string, (
+            f"django.mo is older than django.po for {message.id!r}: run compilemessages"
+        )
