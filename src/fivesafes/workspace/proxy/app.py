@@ -4,7 +4,7 @@ HTTP goes through httpx over the session's Unix socket (`AsyncHTTPTransport(uds=
 websockets through the `websockets` library's `unix_connect`; there is no TCP port anywhere.
 For every HTTP request, and for a websocket at connect and every FIVESAFES_LAB_RECHECK_SECONDS
 while it is open, `access.authorize` asks who is signed in (with the second factor) and the
-access rule; then `rules` refuses what would move files out. The user's cookies never reach
+access rule (a passing answer kept while the access generation has not moved); then `rules` refuses what would move files out. The user's cookies never reach
 JupyterLab (so no fivesafes cookie can leak to a server run by researchers' code, and no
 Jupyter cookie comes back): the proxy sends the session's token itself. Hop-by-hop headers are
 dropped both ways, bodies stream, and a response asking the browser to save a file is refused.
@@ -348,7 +348,7 @@ class LabProxy:
             while True:
                 await asyncio.sleep(every)
                 try:
-                    again, _ = await _django(access.authorize)(dict(scope), project, reuse=False)
+                    again, _ = await _django(access.authorize)(dict(scope), project)
                 except access.Refused as refused:
                     return refused.refusal.reason
                 if again.session_id != grant.session_id:
