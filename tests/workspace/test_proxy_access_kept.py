@@ -13,7 +13,6 @@ from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
-import pytest
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -27,12 +26,12 @@ STATUS = f"/workspace/{NUMBER}/lab/api/status"
 PASSED = 502  # let through; the faked session does not answer
 
 
-def passing(proxy: Any, cookie: str) -> None:
+def passing(proxy: Any, cookie: str) -> None:  # noqa: F811
     answer = get(proxy, STATUS, cookie)
     assert answer.status_code == PASSED, answer.text
 
 
-def queries_of_one_request(proxy: Any, cookie: str) -> int:
+def queries_of_one_request(proxy: Any, cookie: str) -> int:  # noqa: F811
     with CaptureQueriesContext(connection) as queries:
         passing(proxy, cookie)
     return len(queries)

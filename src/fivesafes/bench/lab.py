@@ -241,6 +241,16 @@ class _Target:
         )  # fmt: skip
 
 
+def _refusals() -> list[str]:
+    """The reasons the proxy gave for its refusals, as audited (at most five, distinct)."""
+    from fivesafes.audit.models import AuditEvent
+
+    reasons = AuditEvent.objects.filter(
+        action__in=("lab_session.refused", "access.denied")
+    ).values_list("data", flat=True)
+    return sorted({str((data or {}).get("reason", ""))[:200] for data in reasons})[:5]
+
+
 def _move_generation() -> None:
     from django.db import transaction
 
@@ -387,6 +397,7 @@ def run(*, starts: int, rounds: int, concurrent: int) -> dict[str, Any]:
                 "all_used_at_once_s": round(used, 1),
                 "errors": len(errors),
                 "first_errors": errors[:3],
+                "refusals_audited": _refusals() if errors else [],
                 "memory_all_sessions_mb": round(memory / 1e6),
                 "cpu_all_sessions_s": round(cpu, 1),
                 "meets_target": not errors,

@@ -37,6 +37,14 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 logger = logging.getLogger("fivesafes.workspace")
 PREFIX = re.compile(r"^/workspace/(?P<project>[A-Za-z0-9][A-Za-z0-9_-]{0,39})/lab(?P<rest>/.*)?$")
 MAX_BODY = 64 * 1024 * 1024
+# One message from a kernel (an output, a figure) is held whole while it passes: no larger.
+MAX_MESSAGE = 32 * 1024 * 1024
+TOO_BIG = 1009  # the websocket close code for a message over the size allowed
+TOO_BIG_WORDS = (
+    "A kernel sent one output larger than 32 MB, more than fivesafes passes to the browser; "
+    "the connection was closed. Print less at once (for example the head of a table); the "
+    "kernel goes on running."
+)
 HOP_BY_HOP = {
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
     "trailers", "transfer-encoding", "upgrade", "host", "content-length",
@@ -291,7 +299,7 @@ class LabProxy:
         self, scope: Scope, receive: Receive, send: Send, project: str, rest: str
     ) -> None:
         from websockets.asyncio.client import unix_connect
-        from websockets.exceptions import WebSocketException
+        from websockets.exceptions import ConnectionClosed, WebSocketException
 
         first = await receive()
         if first["type"] != "websocket.connect":
@@ -316,7 +324,7 @@ class LabProxy:
                 uri="ws://localhost" + upstream_target(scope),
                 additional_headers=[("Authorization", f"token {grant.token}")],
                 subprotocols=scope.get("subprotocols") or None,
-                max_size=None,
+                max_size=MAX_MESSAGE,
                 compression=None,
                 open_timeout=10,
             )
@@ -336,12 +344,17 @@ class LabProxy:
                 elif message.get("bytes") is not None:
                     await upstream.send(message["bytes"])
 
-        async def to_browser() -> None:
-            async for data in upstream:
-                if isinstance(data, str):
-                    await send({"type": "websocket.send", "text": data})
-                else:
-                    await send({"type": "websocket.send", "bytes": data})
+        async def to_browser() -> str | None:
+            try:
+                async for data in upstream:
+                    if isinstance(data, str):
+                        await send({"type": "websocket.send", "text": data})
+                    else:
+                        await send({"type": "websocket.send", "bytes": data})
+            except ConnectionClosed as closed:
+                if closed.sent is not None and closed.sent.code == TOO_BIG:
+                    return TOO_BIG_WORDS
+            return None
 
         async def recheck() -> str:
             every = settings.FIVESAFES_LAB_RECHECK_SECONDS

@@ -33,6 +33,7 @@ from fivesafes.sandbox import (
     Stop,
     batch_command,
 )
+from fivesafes.sandbox.spec import words_for_bytes
 from fivesafes.shared import workflow
 from fivesafes.shared.refusals import AccessDenied, RuleViolation
 from fivesafes.workspace import areas
@@ -149,7 +150,11 @@ class _Log:
         data = (line + "\n").encode("utf-8", "replace")
         if self.bytes + len(data) > max_log_bytes():
             if not self.cut:
-                self.handle.write(b"-- output cut: the log's size limit was reached --\n")
+                kept = words_for_bytes(max_log_bytes())
+                self.handle.write(
+                    f"-- fivesafes keeps only the first {kept} of a run's output: the run goes "
+                    "on, but nothing more it prints is kept or shown --\n".encode()
+                )
                 self.cut = True
             return
         self.handle.write(data)
