@@ -234,7 +234,19 @@ def execute(run_id: int) -> dict[str, Any]:
         lines=log.lines,
         bytes=log.bytes,
     )
+    _measure(run.project)
     return _record(ended)
+
+
+def _measure(project: Any) -> None:
+    """The project's storage after the run, for the staff overview; a measurement that fails
+    leaves the run's record as it is (the periodic job measures again)."""
+    from fivesafes.workspace.services import storage
+
+    try:
+        storage.measure(project)
+    except Exception:
+        logger.exception("The storage of project %s could not be measured.", project.number)
 
 
 def _supervise(run: Run, handle: Any, log: _Log) -> str:
@@ -304,4 +316,18 @@ def settle_lost(*, person: Any = None, project: Any = None) -> list[int]:
             except RuleViolation:
                 continue  # it moved on meanwhile
             settled.append(run.pk)
+    return settled
+
+
+def settle_lost_everywhere() -> list[int]:
+    """The periodic sweep: every lost run of every project recorded as failed (each by its
+    run's own audited step), and the pass audited when it found any."""
+    from django.db import transaction
+
+    from fivesafes.audit.services import record
+
+    settled = settle_lost()
+    if settled:
+        with transaction.atomic():
+            record(action="workspace.lost_runs_settled", actor=None, data={"runs": settled})
     return settled
