@@ -130,6 +130,7 @@ class Kept:
 
 
 _kept: dict[tuple[int, str, str], Kept] = {}
+_tokens: dict[str, str] = {}  # session key -> its token, read once from its configuration
 KEPT_AT_MOST = 10_000
 
 
@@ -162,6 +163,7 @@ def authorize(
 
 def forget_answers() -> None:
     _kept.clear()
+    _tokens.clear()
 
 
 def _still_passes(request: HttpRequest, key: tuple[int, str, str], generation: int | None) -> bool:
@@ -193,13 +195,16 @@ def _authorize(request: HttpRequest, project_number: str, *, reuse: bool = True)
             _kept[key] = Kept(generation, _next_midnight())
     try:
         session = services.session_for_proxy(user, project_number)
-        token = services.folders_of(session).token()
+        token = _tokens.get(session.key) or services.folders_of(session).token()
     except AccessDenied as missing:
         raise refuse(request, Refusal(404, str(missing)), project=project_number) from None
     except SandboxError:
         raise refuse(
             request, Refusal(503, "The session cannot be reached; stop it and start a new one.")
         ) from None
+    if len(_tokens) >= KEPT_AT_MOST:
+        _tokens.clear()
+    _tokens[session.key] = token  # a session's token never changes; its key is never reused
     now = time.monotonic()
     if now - _touched.get(session.pk, 0.0) > TOUCH_EVERY:
         _touched[session.pk] = now
