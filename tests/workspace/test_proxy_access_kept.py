@@ -167,11 +167,17 @@ def test_every_change_to_a_person_ends_their_access_at_the_next_request_and_only
     assert answer.status_code == 403 and "not authorised" in answer.json()["message"]
 
 
-def test_a_closed_project_ends_access_at_the_next_request(lab_world, fake, proxy) -> None:  # noqa: F811
+def test_a_kept_answer_serves_one_address_and_a_closed_project_ends_it(
+    lab_world,  # noqa: F811
+    fake,  # noqa: F811
+    proxy,  # noqa: F811
+) -> None:
     start(lab_world)
     cookie = cookie_of(lab_world.owner)
     passing(proxy, cookie)
     passing(proxy, cookie)
+    elsewhere = get(proxy, STATUS, cookie, address="10.9.9.9")
+    assert elsewhere.status_code == 403 and "10.9.9.9" in elsewhere.json()["message"]
     _project_closed(lab_world)
     answer = get(proxy, STATUS, cookie)
     assert answer.status_code == 403 and "closed" in answer.json()["message"]

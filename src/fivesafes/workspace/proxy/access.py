@@ -33,7 +33,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django_otp.middleware import OTPMiddleware
 
-from fivesafes.audit.services import record, record_refusal
+from fivesafes.audit.services import client_ip, record, record_refusal
 from fivesafes.policy import access_generation
 from fivesafes.policy.checks import is_two_factor
 from fivesafes.policy.permissions import Permission, holds
@@ -185,7 +185,8 @@ def _authorize(request: HttpRequest, project_number: str, *, reuse: bool = True)
             request,
             Refusal(401, "Sign in to fivesafes first; JupyterLab opens from the workspace page."),
         )
-    key = (user.pk, project_number, request.META.get("REMOTE_ADDR", ""))
+    # The address as the rule reads it: an answer for one address is never reused for another.
+    key = (user.pk, project_number, client_ip(request) or "")
     generation = access_generation.current()  # read before the rule: a change meanwhile shows
     if not (reuse and _still_passes(request, key, generation)):
         _check_rule(request, user, project_number)
