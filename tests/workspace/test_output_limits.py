@@ -1,7 +1,8 @@
 """Output that never ends stays bounded: a batch run printing without end keeps only the first
 part of its output on disk and says so in plain words; a kernel's output passes JupyterLab's
 rate limit and keeps nothing for a browser that is away; one kernel message larger than the
-proxy passes closes the stream, audited with the reason."""
+proxy passes closes the stream, audited with the reason (as is a session that does not answer
+the connection)."""
 
 from __future__ import annotations
 
@@ -60,6 +61,13 @@ def test_one_kernel_message_too_large_closes_the_stream_with_the_reason(
         await connection.send("y" * 200_000)
         await asyncio.sleep(5)
 
+    async def unanswered() -> dict[str, Any]:
+        path = f"/workspace/{NUMBER}/lab/api/kernels/{uuid.uuid4()}/channels"
+        return await BrowserSocket(proxy, path, cookie).connect()
+
+    # Nothing listens on the session's socket yet: closed, and audited with the reason.
+    assert async_to_sync(unanswered)() == {"type": "websocket.close", "code": 1011}
+
     async def go() -> list[dict[str, Any]]:
         async with unix_serve(loud_kernel, session.socket_path, max_size=None):
             path = f"/workspace/{NUMBER}/lab/api/kernels/{uuid.uuid4()}/channels"
@@ -73,5 +81,10 @@ def test_one_kernel_message_too_large_closes_the_stream_with_the_reason(
     got = async_to_sync(go)()
     assert [m["type"] for m in got] == ["websocket.accept", "websocket.send", "websocket.close"]
     assert got[1]["text"] == "small"
-    closed = AuditEvent.objects.filter(action="lab_session.stream_closed").get()
-    assert "larger than" in closed.data["reason"]
+    reasons = list(
+        AuditEvent.objects.filter(action="lab_session.stream_closed")
+        .order_by("pk")
+        .values_list("data__reason", flat=True)
+    )
+    assert len(reasons) == 2
+    assert "did not answer" in reasons[0] and "larger than" in reasons[1]

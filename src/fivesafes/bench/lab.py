@@ -242,11 +242,12 @@ class _Target:
 
 
 def _refusals() -> list[str]:
-    """The reasons the proxy gave for its refusals, as audited (at most five, distinct)."""
+    """The reasons the proxy gave for its refusals and closed streams, as audited (at most
+    five, distinct)."""
     from fivesafes.audit.models import AuditEvent
 
     reasons = AuditEvent.objects.filter(
-        action__in=("lab_session.refused", "access.denied")
+        action__in=("lab_session.refused", "access.denied", "lab_session.stream_closed")
     ).values_list("data", flat=True)
     return sorted({str((data or {}).get("reason", ""))[:200] for data in reasons})[:5]
 

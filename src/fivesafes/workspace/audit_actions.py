@@ -29,5 +29,8 @@ ACTIONS = {
     "lab_session.culled": "An idle JupyterLab session was stopped",
     "lab_session.exited": "A JupyterLab session's server ended on its own or was lost",
     "lab_session.refused": "The JupyterLab proxy refused a request (the reason says which rule)",
-    "lab_session.stream_closed": "The JupyterLab proxy closed an open stream: access ended",
+    "lab_session.stream_closed": (
+        "The JupyterLab proxy closed a stream: access ended, an output too large, or the session "
+        "did not answer"
+    ),
 }

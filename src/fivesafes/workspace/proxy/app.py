@@ -328,7 +328,11 @@ class LabProxy:
                 compression=None,
                 open_timeout=10,
             )
-        except (OSError, WebSocketException, TimeoutError):
+        except (OSError, WebSocketException, TimeoutError) as error:
+            reason = (
+                f"The JupyterLab session did not answer the connection ({type(error).__name__})."
+            )
+            await _django(access.audit_stream_closed)(request, reason, project)
             await send({"type": "websocket.close", "code": 1011})
             return
         await send({"type": "websocket.accept", "subprotocol": upstream.subprotocol})
