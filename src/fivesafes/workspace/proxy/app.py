@@ -379,7 +379,7 @@ class LabProxy:
         }
         try:
             done, _pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-            reasons = [
+            reasons: list[str | None] = [
                 task.result()
                 for task in done
                 if not task.cancelled()
