@@ -329,10 +329,10 @@ class LabProxy:
                 open_timeout=10,
             )
         except (OSError, WebSocketException, TimeoutError) as error:
-            reason = (
+            words = (
                 f"The JupyterLab session did not answer the connection ({type(error).__name__})."
             )
-            await _django(access.audit_stream_closed)(request, reason, project)
+            await _django(access.audit_stream_closed)(request, words, project)
             await send({"type": "websocket.close", "code": 1011})
             return
         await send({"type": "websocket.accept", "subprotocol": upstream.subprotocol})
@@ -379,7 +379,7 @@ class LabProxy:
         }
         try:
             done, _pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-            reasons: list[str | None] = [
+            reasons = [
                 task.result()
                 for task in done
                 if not task.cancelled()
