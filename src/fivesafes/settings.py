@@ -303,7 +303,3 @@ FIVESAFES_LAB_START_SECONDS = config.integer("FIVESAFES_LAB_START_SECONDS", 60)
 FIVESAFES_LAB_RECHECK_SECONDS = config.integer("FIVESAFES_LAB_RECHECK_SECONDS", 5)
 FIVESAFES_LAB_MAX_BINARY_BYTES = config.integer("FIVESAFES_LAB_MAX_BINARY_BYTES", 512 * 1024)
 FIVESAFES_LAB_MAX_SESSIONS = config.integer("FIVESAFES_LAB_MAX_SESSIONS", 40)
-# 0: the proxy asks the whole access rule for every HTTP request. Above 0: a passing answer
-# for the same sign-in, project and address is reused by HTTP requests for that many seconds
-# (websocket re-checks always ask afresh). docs/workspace/lab.md gives the figures.
-FIVESAFES_LAB_ACCESS_CACHE_SECONDS = config.integer("FIVESAFES_LAB_ACCESS_CACHE_SECONDS", 0)

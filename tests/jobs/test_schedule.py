@@ -54,6 +54,8 @@ def test_the_sweeps_and_the_release_batch_are_scheduled_and_importable() -> None
         "delivery.daily_sweep",
         "release.batch",
         "workspace.lab_cull",
+        "workspace.lost_runs",
+        "workspace.storage",
     }
     assert sorted(enqueue_due(at(3, 2))) == sorted(
         [
@@ -62,6 +64,8 @@ def test_the_sweeps_and_the_release_batch_are_scheduled_and_importable() -> None
             "delivery.daily_sweep",
             "release.batch@03:00",
             "workspace.lab_cull@03:00",
+            "workspace.lost_runs@03:00",
+            "workspace.storage@03:00",
         ]
     )
     paths = set(DBTaskResult.objects.values_list("task_path", flat=True))
@@ -71,6 +75,8 @@ def test_the_sweeps_and_the_release_batch_are_scheduled_and_importable() -> None
         "fivesafes.delivery.tasks.daily_sweep",
         "fivesafes.release.tasks.release_batch",
         "fivesafes.workspace.tasks.lab.cull_lab_sessions",
+        "fivesafes.workspace.tasks.sweep.settle_lost_runs",
+        "fivesafes.workspace.tasks.sweep.measure_storage",
     }
 
 
@@ -92,6 +98,7 @@ def test_the_command_lists_the_schedule_and_enqueues_what_is_due(capsys, monkeyp
     out = capsys.readouterr().out
     # projects' is due at 02:15; the release batch runs in every five-minute slot
     assert out.splitlines()[0] == (
-        "Enqueued: people.daily_sweep, release.batch@02:05, workspace.lab_cull@02:05."
+        "Enqueued: people.daily_sweep, release.batch@02:05, workspace.lab_cull@02:05, "
+        "workspace.lost_runs@02:05, workspace.storage@02:00."
     )
     assert "last enqueued 2026-03-10 (READY)" in out

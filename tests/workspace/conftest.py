@@ -141,3 +141,13 @@ def start_script(ww: WorkspaceWorld, code: str, name: str = "job.py", person: An
     person = person or ww.member
     files.save_text(actor=person, project=ww.project, area="files", path=name, text=code)
     return runs.start(actor=person, project=ww.project, script=f"/project/files/{name}")
+
+
+@pytest.fixture(autouse=True)
+def _forget_kept_access_answers() -> Any:
+    """The proxy keeps passing answers per person in the process; ids repeat between tests."""
+    from fivesafes.workspace.proxy import access
+
+    access.forget_answers()
+    yield
+    access.forget_answers()

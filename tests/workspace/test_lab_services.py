@@ -138,6 +138,35 @@ def test_idle_sessions_are_culled(lab_world, fake, settings) -> None:  # noqa: F
     assert "lab_session.culled" in actions()
 
 
+def test_idle_sessions_follow_each_projects_own_minutes_in_one_query(
+    lab_world,  # noqa: F811
+    fake,  # noqa: F811
+    settings,
+    django_assert_num_queries,
+) -> None:
+    from fivesafes.workspace.models import WorkspaceLimits
+    from fivesafes.workspace.services.limits import default_limits
+
+    settings.FIVESAFES_WORKSPACE_IDLE_MINUTES = 30
+    first, second = start(lab_world), start(lab_world, lab_world.colleague)
+    long_ago = timezone.now() - timedelta(minutes=45)
+    LabSession.objects.update(last_activity_at=long_ago)
+    with django_assert_num_queries(1):
+        assert {s.pk for s in sessions.idle_sessions()} == {first.pk, second.pk}
+    limits = default_limits()
+    WorkspaceLimits.objects.create(
+        project=lab_world.project,
+        cpu_seconds=limits.cpu_seconds,
+        memory_bytes=limits.memory_bytes,
+        processes=limits.processes,
+        file_size_bytes=limits.file_size_bytes,
+        wall_seconds=limits.wall_seconds,
+        idle_minutes=60,
+    )
+    with django_assert_num_queries(1):
+        assert sessions.idle_sessions() == []  # the project's own 60 minutes
+
+
 def test_a_session_whose_server_is_gone_is_ended(lab_world, fake) -> None:  # noqa: F811
     session = start(lab_world)
     fake[session.key].cancel("crashed")

@@ -78,6 +78,20 @@ SCHEDULE: tuple[Scheduled, ...] = (
         "JupyterLab: idle sessions stopped, lost ones ended (issue 13)",
         every=5,
     ),
+    Scheduled(
+        "workspace.lost_runs",
+        "fivesafes.workspace.tasks.sweep.settle_lost_runs",
+        time(0, 0),
+        "Workspace: runs whose worker died recorded as failed (issue 13)",
+        every=5,
+    ),
+    Scheduled(
+        "workspace.storage",
+        "fivesafes.workspace.tasks.sweep.measure_storage",
+        time(0, 0),
+        "Workspace: storage of every active project measured for the staff overview",
+        every=60,
+    ),
 )
 
 

@@ -38,6 +38,8 @@ INSIDE_CONFIG = "/opt/session/config"
 INSIDE_SHARE = "/opt/session/share"
 SOCKET_NAME = "jupyter.sock"
 CONFIG_NAME = "jupyter_server_config.json"
+IOPUB_MESSAGES_PER_SECOND = 1000.0
+IOPUB_BYTES_PER_SECOND = 1_000_000.0
 ROOT_DIR = "/project"
 MAX_SOCKET_PATH = 100  # a Unix socket's path must fit in 108 bytes
 UPSTREAM = (
@@ -125,6 +127,15 @@ def server_config(*, token: str, base_url: str) -> dict[str, object]:
         "IdentityProvider": {"token": token},
         "KernelSpecManager": {"ensure_native_kernel": False, "allowed_kernelspecs": list(KERNELS)},
         "ContentsManager": {"allow_hidden": False},
+        # A kernel that prints without end: JupyterLab passes at most this much output on
+        # (and says so in the notebook), and keeps none in memory for a browser that is away.
+        "ZMQChannelsWebsocketConnection": {
+            "limit_rate": True,
+            "iopub_msg_rate_limit": IOPUB_MESSAGES_PER_SECOND,
+            "iopub_data_rate_limit": IOPUB_BYTES_PER_SECOND,
+            "rate_limit_window": 3.0,
+        },
+        "MappingKernelManager": {"buffer_offline_messages": False},
         "LabApp": {"check_for_updates_class": "jupyterlab.NeverCheckForUpdate"},
     }
 

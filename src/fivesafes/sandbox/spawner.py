@@ -42,6 +42,7 @@ from fivesafes.sandbox.spec import SandboxError, SandboxSpec
 STOP_GRACE = 3.0  # seconds the launcher has to stop a run and report before it is killed
 MAX_LINE = 64 * 1024  # a longer line of output is cut
 KEEP_LINES = 100_000  # output lines kept per run for late readers; older ones are dropped
+KEEP_BYTES = 4 * 1024 * 1024  # and at most this much text: a run printing without end stays small
 BATCH_KINDS = ("python", "r", "sql")
 DEFAULT_SANDBOX_USER = (61000, 61000)
 
@@ -92,22 +93,41 @@ def batch_command(kind: str, script: str, *, memory_bytes: int = 0) -> tuple[str
 
 
 class _Output:
-    """Lines of output, kept for readers that come late, with a cap."""
+    """Lines of output, kept for readers that come late, with a cap on lines and on bytes:
+    the oldest lines go first (a reader that falls behind skips them), so a run or a
+    JupyterLab session printing without end never grows this process's memory past the cap."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep_lines: int = KEEP_LINES, keep_bytes: int = KEEP_BYTES) -> None:
         self._lines: list[str] = []
         self._dropped = 0
+        self._size = 0
+        self._keep_lines = keep_lines
+        self._keep_bytes = keep_bytes
         self._closed = False
         self._cond = threading.Condition()
         self.head: list[str] = []
+
+    @property
+    def dropped(self) -> int:
+        """How many of the oldest lines are no longer kept."""
+        return self._dropped
 
     def append(self, line: str) -> None:
         with self._cond:
             if len(self.head) < 3:
                 self.head.append(line)
             self._lines.append(line)
-            if len(self._lines) > KEEP_LINES:
-                drop = len(self._lines) - KEEP_LINES
+            self._size += len(line) + 1
+            if len(self._lines) > self._keep_lines or self._size > self._keep_bytes:
+                # Over a cap: drop the oldest quarter at once (one shift of the list, not one
+                # per line), keeping at least the newest line.
+                lines_to, bytes_to = self._keep_lines * 3 // 4, self._keep_bytes * 3 // 4
+                drop = 0
+                while drop < len(self._lines) - 1 and (
+                    len(self._lines) - drop > lines_to or self._size > bytes_to
+                ):
+                    self._size -= len(self._lines[drop]) + 1
+                    drop += 1
                 del self._lines[:drop]
                 self._dropped += drop
             self._cond.notify_all()
@@ -119,7 +139,7 @@ class _Output:
 
     def tail(self, count: int) -> list[str]:
         with self._cond:
-            return self._lines[-count:]
+            return self._lines[-count:] if count > 0 else []
 
     def __iter__(self) -> Iterator[str]:
         index = 0

@@ -15,6 +15,12 @@ ACTIONS = {
     "workspace.access_ended": (
         "A person's (or a project's) access ended: their runs were stopped at once"
     ),
+    "workspace.storage_measured": (
+        "The periodic job measured the storage of every active project's workspace"
+    ),
+    "workspace.lost_runs_settled": (
+        "The periodic job recorded as failed the runs whose worker had died"
+    ),
     # JupyterLab sessions (issue 13)
     "lab_session.start": "A member asked for a JupyterLab session in the project's sandbox",
     "lab_session.started": "A JupyterLab session answered on its socket and is ready",
@@ -23,5 +29,8 @@ ACTIONS = {
     "lab_session.culled": "An idle JupyterLab session was stopped",
     "lab_session.exited": "A JupyterLab session's server ended on its own or was lost",
     "lab_session.refused": "The JupyterLab proxy refused a request (the reason says which rule)",
-    "lab_session.stream_closed": "The JupyterLab proxy closed an open stream: access ended",
+    "lab_session.stream_closed": (
+        "The JupyterLab proxy closed a stream: access ended, an output too large, or the session "
+        "did not answer"
+    ),
 }

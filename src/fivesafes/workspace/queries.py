@@ -4,6 +4,7 @@ each area, and the overview of every workspace for staff."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -67,23 +68,38 @@ class WorkspaceRow:
     runs: int
     open_runs: int
     storage: list[AreaUse]
+    measured_at: datetime | None = None  # None: not measured yet
 
     @property
     def bytes(self) -> int:
         return sum(use.bytes for use in self.storage)
 
 
+def _kept_storage(project: Project) -> tuple[list[AreaUse], datetime | None]:
+    kept = getattr(project, "workspace_storage", None)
+    if kept is None:
+        return [], None
+    uses = [
+        AreaUse(item["area"], areas.AREA_WORDS.get(item["area"], item["area"]), item["files"],
+                item["bytes"])
+        for item in kept.areas
+    ]  # fmt: skip
+    return uses, kept.measured_at
+
+
 def overview() -> list[WorkspaceRow]:
-    """Every active project's workspace, for staff: runs and storage per project."""
+    """Every active project's workspace, for staff: runs and the storage last measured (after
+    each run and by the periodic storage job; no folder is walked here)."""
     projects = (
         Project.objects.filter(state=Project.State.ACTIVE)
+        .select_related("workspace_storage")
         .annotate(
             run_count=Count("runs"),
             open_count=Count("runs", filter=Q(runs__state__in=[s.value for s in OPEN])),
         )
         .order_by("number")
     )
-    return [WorkspaceRow(p, p.run_count, p.open_count, storage(p)) for p in projects]
+    return [WorkspaceRow(p, p.run_count, p.open_count, *_kept_storage(p)) for p in projects]
 
 
 def recent_runs(limit: int = 50) -> QuerySet[Run]:

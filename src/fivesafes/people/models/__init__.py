@@ -1,5 +1,6 @@
 """The models of safe people, one concern per module."""
 
+from fivesafes.people.models.access_generation import AccessGeneration
 from fivesafes.people.models.agreement import AgreementSignature, ResearcherAgreement
 from fivesafes.people.models.authorisation import (
     Authorisation,
@@ -12,6 +13,7 @@ from fivesafes.people.models.researcher import Attachment
 from fivesafes.people.models.sanction import Breach, BreachEvidence, Sanction
 
 __all__ = [
+    "AccessGeneration",
     "AgreementSignature",
     "Attachment",
     "Authorisation",

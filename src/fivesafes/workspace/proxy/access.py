@@ -6,7 +6,11 @@ from the ASGI scope and runs Django's own session, authentication and two-factor
 middleware over it, so the answer is the same as for any page: the fivesafes session cookie,
 its second factor, its idle expiry. Then the one access rule (`check_enter_workspace`) with the
 request, and then the session of *this* person: another member of the same project finds
-none. When the rule fails for the person (not merely for this request's address or session),
+none. A passing answer of the rule is kept per person, project and address while the access
+generation (`policy.access_generation`) has not moved and the day has not turned, so a request
+costs Django's own reads, one read of the generation and one of the session, not the rule's
+fifteen; any change to what the rule reads moves the generation, and the next request asks the
+full rule. When the rule fails for the person (not merely for this request's address or session),
 their sessions in the project are stopped. Every refusal is audited; any error here refuses
 (fails closed).
 """
@@ -17,6 +21,7 @@ import io
 import logging
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +30,12 @@ from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.handlers.asgi import ASGIRequest
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django_otp.middleware import OTPMiddleware
 
-from fivesafes.audit.services import record, record_refusal
+from fivesafes.audit.services import client_ip, record, record_refusal
+from fivesafes.policy import access_generation
+from fivesafes.policy.checks import is_two_factor
 from fivesafes.policy.permissions import Permission, holds
 from fivesafes.policy.project_access import project_access
 from fivesafes.policy.projects import is_in_project
@@ -111,16 +119,24 @@ def refuse(request: HttpRequest, refusal: Refusal, **data: Any) -> Refused:
     return Refused(refusal)
 
 
-_answers: dict[tuple[str, str, str], tuple[float, Grant]] = {}
+@dataclass(frozen=True)
+class Kept:
+    """A passing answer of the access rule for one person, project and address: good while the
+    access generation is `generation` and until `until` (the next local midnight: every dated
+    condition of the rule is dated by day, so none can lapse by itself before then)."""
+
+    generation: int
+    until: datetime
 
 
-def _cache_key(request: HttpRequest, project_number: str) -> tuple[str, str, str] | None:
-    from django.conf import settings
+_kept: dict[tuple[int, str, str], Kept] = {}
+_tokens: dict[str, str] = {}  # session key -> its token, read once from its configuration
+KEPT_AT_MOST = 10_000
 
-    cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
-    if not cookie or settings.FIVESAFES_LAB_ACCESS_CACHE_SECONDS <= 0:
-        return None
-    return cookie, project_number, request.META.get("REMOTE_ADDR", "")
+
+def _next_midnight() -> datetime:
+    today = timezone.localdate()
+    return timezone.make_aware(datetime.combine(today + timedelta(days=1), datetime.min.time()))
 
 
 def authorize(
@@ -128,72 +144,76 @@ def authorize(
 ) -> tuple[Grant, HttpRequest]:
     """Raise Refused, or answer who may pass to which session.
 
-    With FIVESAFES_LAB_ACCESS_CACHE_SECONDS above 0 (default 0: every request is checked in
-    full), a passing answer for the same sign-in, project and address is reused for that many
-    seconds by HTTP requests (`reuse`); websocket re-checks never reuse one."""
-    from django.conf import settings
-
+    Django's session, sign-in and second factor are asked on every call. The access rule's
+    passing answer is kept and reused (`reuse`) while the access generation has not moved since
+    it was given and the day has not turned; any change to what the rule reads moves the
+    generation in the same transaction, so the next request asks the full rule again. When the
+    generation cannot be read, the full rule is asked."""
     request = django_request(scope)
-    key = _cache_key(request, project_number) if reuse else None
-    if key is not None:
-        hit = _answers.get(key)
-        if hit is not None and hit[0] > time.monotonic():
-            return hit[1], request
     try:
-        grant = _authorize(request, project_number)
+        grant = _authorize(request, project_number, reuse=reuse)
     except DatabaseError:
         logger.exception("The JupyterLab proxy could not ask the access rule.")
         connection.close()  # a fresh connection next time
         raise Refused(
             Refusal(503, "fivesafes cannot check your access just now; try again in a moment.")
         ) from None
-    if key is not None:
-        if len(_answers) > 10_000:
-            _answers.clear()
-        expires = time.monotonic() + settings.FIVESAFES_LAB_ACCESS_CACHE_SECONDS
-        _answers[key] = (expires, grant)
     return grant, request
 
 
 def forget_answers() -> None:
-    _answers.clear()
+    _kept.clear()
+    _tokens.clear()
 
 
-def _authorize(request: HttpRequest, project_number: str) -> Grant:
+def _still_passes(request: HttpRequest, key: tuple[int, str, str], generation: int | None) -> bool:
+    """Whether the kept answer for `key` still holds for this request."""
+    kept = _kept.get(key)
+    if kept is None or generation is None or kept.generation != generation:
+        return False
+    if timezone.now() >= kept.until:
+        return False
+    user = request.user
+    # The session's own conditions are asked afresh (the full rule then names what failed).
+    return bool(user.is_active and is_two_factor(user))
+
+
+def _authorize(request: HttpRequest, project_number: str, *, reuse: bool = True) -> Grant:
     user = request.user
     if not user.is_authenticated:
         raise refuse(
             request,
             Refusal(401, "Sign in to fivesafes first; JupyterLab opens from the workspace page."),
         )
-    project = Project.objects.filter(number=project_number).first()
-    if project is None:
-        raise refuse(request, Refusal(404, "There is no such project."))
-    try:
-        check_enter_workspace(user, project, request)
-    except AccessDenied as denied:
-        if access_ended(user, project):
-            services.stop_sessions(
-                person=user, project=project, reason=f"Access ended: {denied}", actor=None
-            )
-        raise refuse(request, Refusal(403, str(denied)), project=project_number) from None
+    # The address as the rule reads it: an answer for one address is never reused for another.
+    key = (user.pk, project_number, client_ip(request) or "")
+    generation = access_generation.current()  # read before the rule: a change meanwhile shows
+    if not (reuse and _still_passes(request, key, generation)):
+        _check_rule(request, user, project_number)
+        if generation is not None:
+            if len(_kept) >= KEPT_AT_MOST:
+                _kept.clear()
+            _kept[key] = Kept(generation, _next_midnight())
     try:
         session = services.session_for_proxy(user, project_number)
-        token = services.folders_of(session).token()
+        token = _tokens.get(session.key) or services.folders_of(session).token()
     except AccessDenied as missing:
         raise refuse(request, Refusal(404, str(missing)), project=project_number) from None
     except SandboxError:
         raise refuse(
             request, Refusal(503, "The session cannot be reached; stop it and start a new one.")
         ) from None
+    if len(_tokens) >= KEPT_AT_MOST:
+        _tokens.clear()
+    _tokens[session.key] = token  # a session's token never changes; its key is never reused
     now = time.monotonic()
     if now - _touched.get(session.pk, 0.0) > TOUCH_EVERY:
         _touched[session.pk] = now
         services.touch(session.pk)
         request.session.modified = True
         request.session.save()  # the sign-in's idle expiry counts work in JupyterLab too
-    areas = areas_for(project, user)
-    grant = Grant(
+    areas = areas_for(session.project, user)
+    return Grant(
         session_id=session.pk,
         person_id=user.pk,
         project=project_number,
@@ -206,7 +226,23 @@ def _authorize(request: HttpRequest, project_number: str) -> Grant:
             INSIDE_OUTPUTS: areas.outputs,
         },
     )
-    return grant
+
+
+def _check_rule(request: HttpRequest, user: Any, project_number: str) -> Project:
+    """The full access rule: the project, or a refusal (the person's sessions stop when their
+    access has ended, not merely this request's second factor or address)."""
+    project = Project.objects.filter(number=project_number).select_related("institution").first()
+    if project is None:
+        raise refuse(request, Refusal(404, "There is no such project."))
+    try:
+        check_enter_workspace(user, project, request)
+    except AccessDenied as denied:
+        if access_ended(user, project):
+            services.stop_sessions(
+                person=user, project=project, reason=f"Access ended: {denied}", actor=None
+            )
+        raise refuse(request, Refusal(403, str(denied)), project=project_number) from None
+    return project
 
 
 def access_ended(person: Any, project: Project) -> bool:

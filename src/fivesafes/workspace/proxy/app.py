@@ -4,7 +4,7 @@ HTTP goes through httpx over the session's Unix socket (`AsyncHTTPTransport(uds=
 websockets through the `websockets` library's `unix_connect`; there is no TCP port anywhere.
 For every HTTP request, and for a websocket at connect and every FIVESAFES_LAB_RECHECK_SECONDS
 while it is open, `access.authorize` asks who is signed in (with the second factor) and the
-access rule; then `rules` refuses what would move files out. The user's cookies never reach
+access rule (a passing answer kept while the access generation has not moved); then `rules` refuses what would move files out. The user's cookies never reach
 JupyterLab (so no fivesafes cookie can leak to a server run by researchers' code, and no
 Jupyter cookie comes back): the proxy sends the session's token itself. Hop-by-hop headers are
 dropped both ways, bodies stream, and a response asking the browser to save a file is refused.
@@ -37,6 +37,14 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 logger = logging.getLogger("fivesafes.workspace")
 PREFIX = re.compile(r"^/workspace/(?P<project>[A-Za-z0-9][A-Za-z0-9_-]{0,39})/lab(?P<rest>/.*)?$")
 MAX_BODY = 64 * 1024 * 1024
+# One message from a kernel (an output, a figure) is held whole while it passes: no larger.
+MAX_MESSAGE = 32 * 1024 * 1024
+TOO_BIG = 1009  # the websocket close code for a message over the size allowed
+TOO_BIG_WORDS = (
+    "A kernel sent one output larger than 32 MB, more than fivesafes passes to the browser; "
+    "the connection was closed. Print less at once (for example the head of a table); the "
+    "kernel goes on running."
+)
 HOP_BY_HOP = {
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
     "trailers", "transfer-encoding", "upgrade", "host", "content-length",
@@ -291,7 +299,7 @@ class LabProxy:
         self, scope: Scope, receive: Receive, send: Send, project: str, rest: str
     ) -> None:
         from websockets.asyncio.client import unix_connect
-        from websockets.exceptions import WebSocketException
+        from websockets.exceptions import ConnectionClosed, WebSocketException
 
         first = await receive()
         if first["type"] != "websocket.connect":
@@ -316,11 +324,15 @@ class LabProxy:
                 uri="ws://localhost" + upstream_target(scope),
                 additional_headers=[("Authorization", f"token {grant.token}")],
                 subprotocols=scope.get("subprotocols") or None,
-                max_size=None,
+                max_size=MAX_MESSAGE,
                 compression=None,
                 open_timeout=10,
             )
-        except (OSError, WebSocketException, TimeoutError):
+        except (OSError, WebSocketException, TimeoutError) as error:
+            words = (
+                f"The JupyterLab session did not answer the connection ({type(error).__name__})."
+            )
+            await _django(access.audit_stream_closed)(request, words, project)
             await send({"type": "websocket.close", "code": 1011})
             return
         await send({"type": "websocket.accept", "subprotocol": upstream.subprotocol})
@@ -336,19 +348,24 @@ class LabProxy:
                 elif message.get("bytes") is not None:
                     await upstream.send(message["bytes"])
 
-        async def to_browser() -> None:
-            async for data in upstream:
-                if isinstance(data, str):
-                    await send({"type": "websocket.send", "text": data})
-                else:
-                    await send({"type": "websocket.send", "bytes": data})
+        async def to_browser() -> str | None:
+            try:
+                async for data in upstream:
+                    if isinstance(data, str):
+                        await send({"type": "websocket.send", "text": data})
+                    else:
+                        await send({"type": "websocket.send", "bytes": data})
+            except ConnectionClosed as closed:
+                if closed.sent is not None and closed.sent.code == TOO_BIG:
+                    return TOO_BIG_WORDS
+            return None
 
         async def recheck() -> str:
             every = settings.FIVESAFES_LAB_RECHECK_SECONDS
             while True:
                 await asyncio.sleep(every)
                 try:
-                    again, _ = await _django(access.authorize)(dict(scope), project, reuse=False)
+                    again, _ = await _django(access.authorize)(dict(scope), project)
                 except access.Refused as refused:
                     return refused.refusal.reason
                 if again.session_id != grant.session_id:

@@ -33,6 +33,7 @@ from fivesafes.sandbox import (
     Stop,
     batch_command,
 )
+from fivesafes.sandbox.spec import words_for_bytes
 from fivesafes.shared import workflow
 from fivesafes.shared.refusals import AccessDenied, RuleViolation
 from fivesafes.workspace import areas
@@ -149,7 +150,11 @@ class _Log:
         data = (line + "\n").encode("utf-8", "replace")
         if self.bytes + len(data) > max_log_bytes():
             if not self.cut:
-                self.handle.write(b"-- output cut: the log's size limit was reached --\n")
+                kept = words_for_bytes(max_log_bytes())
+                self.handle.write(
+                    f"-- fivesafes keeps only the first {kept} of a run's output: the run goes "
+                    "on, but nothing more it prints is kept or shown --\n".encode()
+                )
                 self.cut = True
             return
         self.handle.write(data)
@@ -229,7 +234,19 @@ def execute(run_id: int) -> dict[str, Any]:
         lines=log.lines,
         bytes=log.bytes,
     )
+    _measure(run.project)
     return _record(ended)
+
+
+def _measure(project: Any) -> None:
+    """The project's storage after the run, for the staff overview; a measurement that fails
+    leaves the run's record as it is (the periodic job measures again)."""
+    from fivesafes.workspace.services import storage
+
+    try:
+        storage.measure(project)
+    except Exception:
+        logger.exception("The storage of project %s could not be measured.", project.number)
 
 
 def _supervise(run: Run, handle: Any, log: _Log) -> str:
@@ -299,4 +316,18 @@ def settle_lost(*, person: Any = None, project: Any = None) -> list[int]:
             except RuleViolation:
                 continue  # it moved on meanwhile
             settled.append(run.pk)
+    return settled
+
+
+def settle_lost_everywhere() -> list[int]:
+    """The periodic sweep: every lost run of every project recorded as failed (each by its
+    run's own audited step), and the pass audited when it found any."""
+    from django.db import transaction
+
+    from fivesafes.audit.services import record
+
+    settled = settle_lost()
+    if settled:
+        with transaction.atomic():
+            record(action="workspace.lost_runs_settled", actor=None, data={"runs": settled})
     return settled

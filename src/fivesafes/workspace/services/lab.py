@@ -31,7 +31,6 @@ from fivesafes.workspace.services import lab_processes as processes
 from fivesafes.workspace.services.limits import (
     areas_for,
     default_idle_minutes,
-    idle_minutes_for,
     limits_for,
 )
 
@@ -334,14 +333,20 @@ def reconcile(*, person: Any = None, project: Any = None) -> int:
 
 def idle_sessions(now: Any = None) -> list[LabSession]:
     """Running sessions unused for longer than their project's idle minutes (set by staff on
-    the workspace overview, `limits.idle_minutes_for`)."""
+    the workspace overview, `limits.idle_minutes_for`), in one query: each project's limits
+    come joined; each session found carries its `idle_minutes`."""
     now = now or timezone.now()
-    running = LabSession.objects.filter(state=LabSession.State.RUNNING).select_related("project")
-    return [
-        session
-        for session in running
-        if session.last_activity_at < now - timedelta(minutes=idle_minutes_for(session.project))
-    ]
+    running = LabSession.objects.filter(state=LabSession.State.RUNNING).select_related(
+        "project", "project__workspace_limits"
+    )
+    default = default_idle_minutes()
+    found = []
+    for session in running:
+        kept = getattr(session.project, "workspace_limits", None)
+        session.idle_minutes = int(kept.idle_minutes) if kept is not None else default
+        if session.last_activity_at < now - timedelta(minutes=session.idle_minutes):
+            found.append(session)
+    return found
 
 
 def cull_idle(now: Any = None) -> int:
@@ -350,7 +355,7 @@ def cull_idle(now: Any = None) -> int:
     reconcile()
     culled = 0
     for session in idle_sessions(now):
-        minutes = idle_minutes_for(session.project)
+        minutes = session.idle_minutes
         if _server_busy(session, now, minutes):
             continue
         why = f"Nobody used it for {minutes} minutes."
