@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from fivesafes.policy.permissions import Role
 from fivesafes.projects.services import decisions, pricing
-from tests.conftest import verified_client
 from fivesafes.shared import formats
+from tests.conftest import verified_client
 from tests.pdf import pdf_text
 
 
