@@ -1,5 +1,5 @@
-"""Upload bombs and oddities at the upload points of applications and breaches, on the page and
-over the API (issue 15): a zip bomb, a file over the limit, a PDF with a script and a program
+"""Upload bombs and oddities at the upload points of applications, breaches and consultancy
+exemptions, on the page and over the API (issue 15): a zip bomb, a file over the limit, a PDF with a script and a program
 renamed to a document are each refused with a message naming the reason, and nothing is
 stored, in the database, the file store or the audit log (a refused input changes nothing).
 A path-traversal name cannot place a file anywhere: the file is kept under a generated name
@@ -50,9 +50,27 @@ def _breach(pw: Any) -> Any:
     )
 
 
-def _post(client: Any, url: str, field: str, name: str, content: bytes, api: bool) -> str:
+def _exemption_case(pw: Any) -> Any:
+    from tests.people.test_institutions_and_researchers import consultancy_case
+
+    staff = {"case_handler": pw.case_handler, "approver": pw.approver, "secretary": pw.secretary}
+    return consultancy_case(pw.make_user, staff)
+
+
+# What a point sends besides the file.
+EXTRA = {
+    "exemption guarantee, API": {
+        "reason": "Evaluation for the Ministry of Labour",
+        "client_is_public_or_eligible_ngo": "true",
+    }
+}
+
+
+def _post(
+    client: Any, url: str, field: str, name: str, content: bytes, api: bool, extra: dict
+) -> str:
     """Send the file; the refusal's words (the page shown again with them, or the API's)."""
-    response = client.post(url, {field: SimpleUploadedFile(name, content)})
+    response = client.post(url, {field: SimpleUploadedFile(name, content), **extra})
     assert response.status_code == 400, (url, response.status_code, response.content[:300])
     return response.json()["detail"] if api else response.content.decode()
 
@@ -87,19 +105,27 @@ POINTS: dict[str, tuple[str, Callable[[Any], Any], Callable[[Any], str], str, bo
         "files",
         True,
     ),
+    "exemption guarantee, API": (
+        "approver",
+        _exemption_case,
+        lambda case: f"/api/v1/people/cases/{case.pk}/exemption",
+        "guarantee",
+        True,
+    ),
 }
 
 
-def _stored() -> tuple[int, int, int, list[str]]:
+def _stored() -> tuple[int, int, int, int, list[str]]:
     from fivesafes import files
     from fivesafes.audit.models import AuditEvent
-    from fivesafes.people.models import BreachEvidence
+    from fivesafes.people.models import Authorisation, BreachEvidence
     from fivesafes.projects.models import UploadedDocument
 
     kept = sorted(str(p) for p in Path(files.root()).rglob("*") if p.is_file())
     return (
         UploadedDocument.objects.count(),
         BreachEvidence.objects.count(),
+        Authorisation.objects.filter(business_data_exemption=True).count(),
         AuditEvent.objects.count(),
         kept,
     )
@@ -119,27 +145,31 @@ def limited(monkeypatch) -> None:
 
 @pytest.mark.parametrize("point", POINTS)
 def test_every_oddity_is_refused_at_every_upload_point_and_nothing_is_kept(
-    pw, limited, small_bomb, point: str
+    pw, make_user, limited, small_bomb, point: str
 ) -> None:
+    pw.make_user = make_user
     who, make, url_of, field, api = POINTS[point]
     target = make(pw)
     client = verified_client(getattr(pw, who))
     url = url_of(target)
     before = _stored()
     for oddity, name, content, words in ODDITIES:
-        text = _post(client, url, field, name, content or small_bomb, api)
+        text = _post(client, url, field, name, content or small_bomb, api, EXTRA.get(point, {}))
         assert words in text, f"{point}, {oddity}: the refusal does not say '{words}'"
         assert _stored() == before, f"{point}, {oddity}: something was kept"
 
 
 @pytest.mark.parametrize("point", POINTS)
-def test_a_path_traversal_name_places_nothing_outside_the_store(pw, point: str, tmp_path) -> None:
+def test_a_path_traversal_name_places_nothing_outside_the_store(
+    pw, make_user, point: str, tmp_path
+) -> None:
+    pw.make_user = make_user
     who, make, url_of, field, _api = POINTS[point]
     target = make(pw)
     client = verified_client(getattr(pw, who))
     escape = tmp_path / "escaped.pdf"
     name = "../" * 12 + str(escape).lstrip("/")
-    client.post(url_of(target), {field: SimpleUploadedFile(name, PDF)})
+    client.post(url_of(target), {field: SimpleUploadedFile(name, PDF), **EXTRA.get(point, {})})
     assert not escape.exists()
     from fivesafes import files
 
