@@ -105,3 +105,20 @@ def use_file_store(settings: Any, location: Any) -> Any:
     storages["default"] = {**storages["default"], "OPTIONS": {"location": location}}
     settings.STORAGES = storages
     return location
+
+
+def assert_refused_without_change(
+    before: dict[str, Any], state: Callable[[], dict[str, Any]], refusals: int = 1
+) -> None:
+    """After refused requests: nothing `state` (a room's `db_state`) reads has moved since
+    `before`, but the audit log, which gained exactly `refusals` events, each a refusal."""
+    from fivesafes.audit.models import AuditEvent
+
+    after = state()
+    assert {**after, "audit": before["audit"]} == before, "a refused request changed something"
+    added = list(
+        AuditEvent.objects.order_by("sequence").values_list("action", flat=True)[before["audit"] :]
+    )
+    assert len(added) == after["audit"] - before["audit"]
+    assert len(added) == refusals, f"expected {refusals} refusal event(s), the log gained {added}"
+    assert all(action.endswith(("denied", "refused")) for action in added), added

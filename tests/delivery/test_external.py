@@ -17,6 +17,7 @@ from fivesafes.delivery.models import ExternalUpload
 from fivesafes.delivery.services import external, planning, running
 from fivesafes.shared.refusals import AccessDenied, RuleViolation
 from tests.delivery.external_world import PNRS, REFERENCE, SOURCE, send, survey_csv, xw  # noqa: F401
+from tests.foundation.test_upload_bombs import bomb, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +110,11 @@ def test_an_oversized_file_is_refused_and_nothing_is_kept(xw, settings) -> None:
         ("survey.csv", survey_csv(PNRS + PNRS[:1]), "more than one row"),
         ("survey.csv", "pnr;by\n0101800001;K\xf8ge\n".encode("utf-16"), "The file"),
         ("../../survey.csv", b"pnr;a\n0101800001;1\n", ""),
+        # upload bombs and oddities (issue 15): a zip bomb, a PDF with a script and a program,
+        # each named as a survey, are refused by what they are
+        ("survey.csv", bomb(8), "ZIP"),
+        ("survey.csv", pdf(b"<< /OpenAction << /S /JavaScript /JS (x) >> >>"), "PDF"),
+        ("survey.csv", b"MZ\x90\x00\x03" + bytes(60) + b"PE\x00\x00", "none of the accepted kinds"),
     ],
 )
 def test_the_linkage_refusals_are_said_in_words_naming_the_field(

@@ -40,6 +40,8 @@ class SecurityWorld:
     people: dict[Role, Any]
     other_institution: Targets
     other_project: Targets
+    # The first researcher's own objects (institution A, "OWN-A project"): what they may see.
+    own: Targets
 
 
 def _project(number: str, title: str, institution: Any, responsible: Any, member: Any) -> Any:
@@ -232,9 +234,11 @@ def build(make_user: Callable[..., Any]) -> SecurityWorld:
     today = timezone.localdate()
 
     case_a, manager_a, researcher_a = _institution(make_user, staff, f"{OWN} University")
-    _project("P-A-1", f"{OWN} project", case_a.institution, manager_a, researcher_a)
-    _agreement(manager_a, researcher_a, case_a.institution.projects.get())
-    _application(researcher_a, case_a.institution, f"{OWN} application", variables["income"])
+    project_a = _project("P-A-1", f"{OWN} project", case_a.institution, manager_a, researcher_a)
+    agreement_a = _agreement(manager_a, researcher_a, project_a)
+    application_a = _application(
+        researcher_a, case_a.institution, f"{OWN} application", variables["income"]
+    )
     colleague = make_user(Role.RESEARCHER)
     from fivesafes.people.services import researchers
 
@@ -334,8 +338,26 @@ def build(make_user: Callable[..., Any]) -> SecurityWorld:
         Role.AUDITOR: make_user(Role.AUDITOR),
         Role.ADMINISTRATOR: make_user(Role.ADMINISTRATOR),
     }
+    own = Targets(
+        marker=OWN,
+        ids={
+            "institution": case_a.institution.pk,
+            "case": case_a.pk,
+            "attachment": case_a.institution.attachments.get(researcher=researcher_a).pk,
+            "agreement": agreement_a.pk,
+            "project": project_a.pk,
+            "application": application_a.pk,
+            "variable_line": application_a.variables.get().pk,
+            "member": application_a.members.get().pk,
+            "member_username": researcher_a.username,
+            "delivery": _delivery(project_a, OWN).pk,
+            "workspace_run": _workspace_run(project_a, researcher_a, OWN),
+            **_release(project_a, researcher_a, OWN),
+        },
+    )
     return SecurityWorld(
         people=people,
+        own=own,
         other_institution=Targets(
             marker=OTHER_INSTITUTION,
             ids={

@@ -1,5 +1,6 @@
 """The OpenAPI document says what each operation can answer (issue 15, defect 8): every
-operation documents its refusals in the one error format, files are documented as files (never
+operation documents its refusals in the one error format (400 wherever it changes something,
+422 wherever it reads a parameter), files are documented as files (never
 as JSON), and no two operations share an operationId."""
 
 from __future__ import annotations
@@ -28,8 +29,15 @@ def test_every_operation_documents_its_refusals_in_the_error_format(document) ->
         answers = {str(code): answer for code, answer in operation["responses"].items()}
         public = not operation.get("security")
         expected = (set() if public else {"401", "403"}) | ({"404"} if "{" in path else set())
-        if operation.get("requestBody"):
-            expected |= {"400", "422"}
+        if operation.get("requestBody") or (method != "get" and not public):
+            expected |= {"400"}  # a rule refuses the input, or the step in the object's state
+        malformable = [
+            p
+            for p in operation.get("parameters", [])
+            if p["in"] == "query" or p["schema"].get("type") == "integer"
+        ]
+        if operation.get("requestBody") or malformable:
+            expected |= {"422"}  # a malformed body, query or path (an id that is no integer)
         for code in sorted(expected - set(answers)):
             missing.append(f"{method.upper()} {path}: {code}")
         for code in expected & set(answers):
@@ -44,7 +52,8 @@ def test_files_are_documented_as_files(document) -> None:
         "/api/v1/projects/invoices/{invoice_id}/pdf": "application/pdf",
         "/api/v1/people/agreements/{agreement_id}/document": "application/pdf",
         "/api/v1/people/cases/{case_id}/agreement": "application/pdf",
-        "/api/v1/release/released/{released_id}/download": "text/csv",
+        # a released file of any kind is sent as bytes to save, never to be shown in place
+        "/api/v1/release/released/{released_id}/download": "application/octet-stream",
     }
     for path, media in files.items():
         responses = document["paths"][path]["get"]["responses"]

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from fivesafes.audit.models import AuditEvent
 from tests.conftest import verified_client
+from tests.foundation.test_upload_bombs import bomb, pdf
 from tests.workspace.conftest import WorkspaceWorld
 
 
@@ -145,6 +146,11 @@ def test_no_route_of_the_room_serves_a_file(ww: WorkspaceWorld) -> None:
         ("data.csv", b"id,income\n1,100\n", "only through a delivery"),
         ("tool.py", b"\x7fELF\x02\x01\x01", "Only text files"),
         ("big.py", b"#" * 1_000_001, "at most 1,000,000 bytes"),
+        # upload bombs and oddities (issue 15): a zip bomb and a PDF with a script, named as
+        # text or code, are refused by what they are
+        ("notes.txt", bomb(8), "Only text files"),
+        ("notes.py", pdf(b"<< /OpenAction << /S /JavaScript /JS (x) >> >>"), "a PDF document"),
+        ("report.pdf", pdf(b"<< /Type /Catalog >>"), "only through a delivery"),
     ],
 )
 def test_uploads_are_small_code_or_text(

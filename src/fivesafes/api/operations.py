@@ -53,12 +53,17 @@ class Op:
 def _errors(op: Op) -> dict[int, Any]:
     """The refusals an operation can answer, documented with the one error format: 401
     without a valid token, 403 when a role or a rule of the policy refuses, 404 for an id
-    that names nothing the caller may see, 400 and 422 for a refused or malformed input."""
+    that names nothing the caller may see, 400 when a rule refuses the input or the change
+    (any operation that changes something: a step not possible in the object's state is one),
+    422 for a malformed input (a body, a query parameter, a page's limit or offset, or an id in
+    the path that is no integer)."""
     codes = [401, 403]
     if "{" in op.path:
         codes.append(404)
-    if op.body is not None or op.params:
-        codes += [400, 422]
+    if op.body is not None or op.params or op.method != "GET":
+        codes.append(400)
+    if op.body is not None or op.params or op.paged or "_id}" in op.path:
+        codes.append(422)
     return dict.fromkeys(sorted(codes), ErrorOut)
 
 

@@ -19,6 +19,7 @@ from fivesafes.audit import anchor
 from fivesafes.audit.actions import require_declared
 from fivesafes.audit.chain import clean_text, compute_hash, to_json_value
 from fivesafes.audit.models import AuditChainHead, AuditEvent, RefusalWindow
+from fivesafes.shared.pages import REFUSAL_RECORDED
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -164,8 +165,6 @@ MAX_REASONS = 10  # distinct reasons counted in a summary; the rest count as "ot
 # The refusals that are bounded; each has a summary action `<name>_summarised`, declared with
 # it in accounts/audit_actions.py (written out in `_summarise`, so the actions scan finds it).
 REFUSALS = ("api.refused", "access.denied")
-# Set on a request whose refusal is recorded, so the policy's middleware does not record it again.
-REFUSAL_RECORDED = "_fivesafes_refusal_recorded"
 
 
 def bounded_path(path: str) -> dict[str, Any]:

@@ -209,18 +209,29 @@ def question_rows() -> QuerySet[ClarifyingQuestion]:
 # --- researcher agreements (R8) ---
 
 
-def _with_signatures(found: QuerySet[ResearcherAgreement]) -> QuerySet[ResearcherAgreement]:
-    in_force = (
-        Authorisation.objects.in_force()
-        .filter(institution=OuterRef("authorisation__institution"))
-        .values("pk")[:1]
+def authorisation_in_force_of(institution: str) -> Subquery:
+    """The id of the authorisation in force today of the institution the row names by the
+    lookup `institution` (None when there is none), for annotating a list in one query."""
+    return Subquery(
+        Authorisation.objects.in_force().filter(institution=OuterRef(institution)).values("pk")[:1]
     )
-    return (
-        found.select_related("researcher", "project", "authorisation__institution")
-        .prefetch_related(
+
+
+def with_authorisation_in_force(
+    found: QuerySet[ResearcherAgreement],
+) -> QuerySet[ResearcherAgreement]:
+    """Agreements knowing their institution's authorisation in force today (`in_force_id`,
+    read by `ResearcherAgreement.status` instead of asking once per agreement)."""
+    return found.annotate(in_force_id=authorisation_in_force_of("authorisation__institution"))
+
+
+def _with_signatures(found: QuerySet[ResearcherAgreement]) -> QuerySet[ResearcherAgreement]:
+    return with_authorisation_in_force(
+        found.select_related(
+            "researcher", "project", "authorisation__institution"
+        ).prefetch_related(
             Prefetch("signatures", AgreementSignature.objects.select_related("signer"))
         )
-        .annotate(in_force_id=Subquery(in_force))
     )
 
 

@@ -18,15 +18,18 @@ draws its buttons from it, the API lists it, the service refuses what `check_ste
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from fivesafes.delivery.models import Delivery, ExternalUpload, Reidentification
 from fivesafes.delivery.workflow import DELIVERY, DeliveryState
 from fivesafes.people.models import ResearcherAgreement
+from fivesafes.people.queries import with_authorisation_in_force
 from fivesafes.policy.permissions import Permission, holds, pk_of
-from fivesafes.projects.models import Application, Project, Quote
+from fivesafes.projects.models import Application, Project, ProjectMembership, Quote
 from fivesafes.shared.refusals import AccessDenied, Finding, RuleViolation, passes, unseen
 from fivesafes.shared.workflow import StepPolicy, Transition
 
@@ -118,12 +121,64 @@ def unsigned_members(project: Project) -> list[str]:
     return missing
 
 
+@dataclass(frozen=True)
+class _Readiness:
+    """What `readiness` asks the database about one project."""
+
+    approved: bool
+    quote_accepted: bool
+    unsigned: list[str]
+    has_members: bool
+
+
+# The attributes `with_readiness` leaves on each project of a list.
+_PREFETCHED = ("ready_approved", "ready_quoted", "ready_members", "ready_agreements")
+
+
+def with_readiness(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """A list of projects carrying what `readiness` asks, fetched for the whole list in a fixed
+    number of queries (a page of projects waiting for data shows the findings of each)."""
+    approved = Application.objects.filter(kind=Application.Kind.NEW, state="approved")
+    quoted = Application.objects.filter(quotes__state=Quote.State.ACCEPTED).distinct()
+    members = ProjectMembership.objects.select_related("person").order_by("person__username")
+    agreements = with_authorisation_in_force(
+        ResearcherAgreement.objects.select_related("authorisation__institution")
+    )
+    return projects.prefetch_related(
+        Prefetch("applications", approved, to_attr="ready_approved"),
+        Prefetch("applications", quoted, to_attr="ready_quoted"),
+        Prefetch("memberships", members, to_attr="ready_members"),
+        Prefetch("agreements", agreements, to_attr="ready_agreements"),
+    )
+
+
+def _facts(project: Project) -> _Readiness:
+    if not all(hasattr(project, name) for name in _PREFETCHED):
+        return _Readiness(
+            approved=approved_application(project) is not None,
+            quote_accepted=accepted_quote(project) is not None,
+            unsigned=unsigned_members(project),
+            has_members=project.memberships.exists(),
+        )
+    # today's status, read from the authorisation in force the list fetched with each one
+    current = {a.researcher_id for a in project.ready_agreements if a.status()[0]}
+    members = project.ready_members
+    return _Readiness(
+        approved=bool(project.ready_approved),
+        quote_accepted=bool(project.ready_quoted),
+        unsigned=[m.person.get_username() for m in members if m.person_id not in current],
+        has_members=bool(members),
+    )
+
+
 def readiness(project: Project) -> list[Finding]:
-    """Why the project cannot have data delivered now (empty when it can)."""
+    """Why the project cannot have data delivered now (empty when it can); a project of a
+    `with_readiness` list answers from what the list fetched."""
+    facts = _facts(project)
     found = []
     if project.is_closed:
         found.append(Finding("R25", "project", f"Project {project.number} is closed."))
-    if approved_application(project) is None:
+    if not facts.approved:
         found.append(
             Finding("R11", "project", f"Project {project.number} has no approved application.")
         )
@@ -131,7 +186,7 @@ def readiness(project: Project) -> list[Finding]:
         found.append(
             Finding("R11", "scope", f"The approved scope of {project.number} names no variables.")
         )
-    if accepted_quote(project) is None:
+    if not facts.quote_accepted:
         found.append(
             Finding(
                 "R18",
@@ -140,17 +195,16 @@ def readiness(project: Project) -> list[Finding]:
                 "institution's manager.",
             )
         )
-    unsigned = unsigned_members(project)
-    if unsigned:
+    if facts.unsigned:
         found.append(
             Finding(
                 "R8",
                 "agreements",
                 f"These members have no signed and countersigned researcher agreement for "
-                f"{project.number}: {', '.join(unsigned)}.",
+                f"{project.number}: {', '.join(facts.unsigned)}.",
             )
         )
-    if not project.memberships.exists():
+    if not facts.has_members:
         found.append(Finding("R8", "members", f"Project {project.number} has no members."))
     return found
 

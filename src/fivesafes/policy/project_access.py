@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from fivesafes.people import queries, rules
@@ -78,6 +78,52 @@ def _institution_condition(person: User | None, day: date) -> tuple[Condition, A
     )
 
 
+@dataclass(frozen=True)
+class _PersonFacts:
+    """The conditions on the person alone (the same for every project they ask about)."""
+
+    excluded: Condition
+    institution: Condition
+    attachment: Attachment | None
+    certification: Condition
+
+
+def _person_facts(person: User | None, day: date, on: date | None) -> _PersonFacts:
+    excluded = queries.exclusion_reason(person, on)
+    institution_condition, attachment = _institution_condition(person, day)
+    certification = queries.current_certification(person, day)
+    if certification is not None:
+        certified = Condition(
+            "Certification", True, f"certified until {certification.valid_until} (R9)"
+        )
+    else:
+        previous = queries.last_passed(person)
+        text = (
+            f"your certification lapsed on {previous.valid_until}; take the test again (R9)"
+            if previous
+            else "you have not passed the certification test (R9)"
+        )
+        certified = Condition("Certification", False, text)
+    return _PersonFacts(
+        excluded=Condition(
+            "Not sanctioned", excluded is None, excluded or "no exclusion in force (R24)"
+        ),
+        institution=institution_condition,
+        attachment=attachment,
+        certification=certified,
+    )
+
+
+def _own_agreements(person: User | None) -> QuerySet[ResearcherAgreement]:
+    """The person's agreements, newest first, each knowing its institution's authorisation in
+    force today (`in_force_id`, which `ResearcherAgreement.status` reads)."""
+    return queries.with_authorisation_in_force(
+        ResearcherAgreement.objects.select_related("authorisation__institution")
+        .filter(researcher=person)
+        .order_by("-starts_on")
+    )
+
+
 def project_access(
     person: User | None,
     project: Project,
@@ -87,16 +133,70 @@ def project_access(
 ) -> AccessAnswer:
     """Every condition for `person` working in `project` today (request-bound ones if given)."""
     day = on or timezone.localdate()
+    return _answer(
+        person,
+        project,
+        _person_facts(person, day, on),
+        list(
+            ResearcherAgreement.objects.select_related("authorisation__institution")
+            .filter(researcher=person, project=project)
+            .order_by("-starts_on")
+        ),
+        project.institution.is_authorised(day),
+        request,
+        on,
+    )
+
+
+def access_to_projects(
+    person: User | None, request: HttpRequest | None = None
+) -> list[tuple[Project, AccessAnswer]]:
+    """`project_access` today for every project within the person's reach, asking the database
+    the same few questions however many projects there are (a page lists them all)."""
+    from fivesafes.projects.models import Project as ProjectModel
+
+    day = timezone.localdate()
+    facts = _person_facts(person, day, None)
+    reach = [p.pk for p in projects_within_reach(person)]
+    found = (
+        ProjectModel.objects.filter(pk__in=reach)
+        .select_related("institution")
+        .annotate(owner_in_force=queries.authorisation_in_force_of("institution"))
+        .prefetch_related(Prefetch("agreements", _own_agreements(person), to_attr="own_agreements"))
+        .order_by("number")
+    )
+    return [
+        (
+            project,
+            _answer(
+                person,
+                project,
+                facts,
+                project.own_agreements,
+                project.owner_in_force is not None,
+                request,
+                None,
+            ),
+        )
+        for project in found
+    ]
+
+
+def _answer(
+    person: User | None,
+    project: Project,
+    facts: _PersonFacts,
+    agreements: list[ResearcherAgreement],
+    owner_ok: bool,
+    request: HttpRequest | None,
+    on: date | None,
+) -> AccessAnswer:
+    day = on or timezone.localdate()
     answer = AccessAnswer()
     add = answer.conditions.append
-
-    excluded = queries.exclusion_reason(person, on)
-    add(Condition("Not sanctioned", excluded is None, excluded or "no exclusion in force (R24)"))
-
-    institution_condition, attachment = _institution_condition(person, day)
-    add(institution_condition)
-
-    owner_ok = project.institution.is_authorised(day)
+    add(facts.excluded)
+    add(facts.institution)
+    attachment = facts.attachment
     add(
         Condition(
             "Project owner",
@@ -107,15 +207,10 @@ def project_access(
     )
     add(project_condition(project, day))
 
-    agreements = list(
-        ResearcherAgreement.objects.select_related("authorisation__institution")
-        .filter(researcher=person, project=project)
-        .order_by("-starts_on")
-    )
     current = None
     why = f"you have no researcher agreement for project {project.number} (R8)"
     for agreement in agreements:
-        ok, text = agreement.status(day)
+        ok, text = agreement.status(on)  # today: from `in_force_id` when the list fetched it
         made_with = agreement.authorisation.institution
         if ok and attachment is not None and attachment.institution_id != made_with.pk:
             ok, text = (
@@ -128,18 +223,7 @@ def project_access(
             break
         why = f"agreement R-{agreement.pk}: {text}"
     add(Condition("Researcher agreement", current is not None, why))
-
-    certification = queries.current_certification(person, day)
-    if certification is not None:
-        add(Condition("Certification", True, f"certified until {certification.valid_until} (R9)"))
-    else:
-        previous = queries.last_passed(person)
-        text = (
-            f"your certification lapsed on {previous.valid_until}; take the test again (R9)"
-            if previous
-            else "you have not passed the certification test (R9)"
-        )
-        add(Condition("Certification", False, text))
+    add(facts.certification)
 
     if request is not None:
         from fivesafes.audit.services import client_ip

@@ -27,9 +27,10 @@ V = TypeVar("V", bound=Callable[..., HttpResponse])
 
 
 # Request attributes: the reason of a refusal page (for the audit entry the policy's middleware
-# writes) and whether a refusal of this request is recorded already.
+# writes) and whether a refusal of this request is recorded already (set by the audit's
+# services when they record one, read by the policy's middleware so it records no second).
 REFUSAL_REASON = "_fivesafes_refusal_reason"
-REFUSAL_RECORDED = "_fivesafes_refusal_recorded"  # the same name as audit.services'
+REFUSAL_RECORDED = "_fivesafes_refusal_recorded"
 
 
 def refuse(request: HttpRequest, reason: str, status: int = 403) -> HttpResponse:

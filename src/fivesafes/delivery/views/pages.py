@@ -75,7 +75,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     plans to review, deliveries running and failed."""
     waiting = [
         {"project": project, "findings": policy.readiness(project)}
-        for project in queries.undelivered_projects()
+        for project in policy.with_readiness(queries.undelivered_projects())
     ]
     return render(
         request,

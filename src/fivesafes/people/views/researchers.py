@@ -21,10 +21,9 @@ from fivesafes.policy.certification import check_take_test
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
 from fivesafes.policy.project_access import (
+    access_to_projects,
     check_may_ask_about,
     check_project_access,
-    project_access,
-    projects_within_reach,
 )
 from fivesafes.projects.models import Project
 from fivesafes.shared.pages import form_page, load, refuse, run_action, shows_refusals
@@ -37,8 +36,8 @@ def my_access(request: HttpRequest) -> HttpResponse:
     current = queries.current_certification(user)
     context = {
         "rows": [
-            {"project": project, "answer": project_access(user, project, request=request)}
-            for project in projects_within_reach(user)
+            {"project": project, "answer": answer}
+            for project, answer in access_to_projects(user, request=request)
         ],
         "attachments": Attachment.objects.filter(researcher=user).select_related("institution"),
         "agreements": queries.researcher_agreements(user),

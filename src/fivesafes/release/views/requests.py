@@ -42,7 +42,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
         request,
         "release/my_requests.html",
         {
-            "requests": queries.my_requests(person),
+            "requests": queries.with_file_counts(queries.my_requests(person)),
             "projects": projects,
             "released": queries.released_files(person).filter(
                 request__in=queries.my_requests(person)

@@ -53,6 +53,12 @@ def sandbox_owner() -> tuple[int, int] | None:
 def _text(content: bytes, field: str) -> str:
     if b"\x00" in content or executable_kind(content):
         raise RuleViolation("R20", field, "Only text files (code, notes) are written here.")
+    if content.lstrip()[:5] == b"%PDF-":  # a document (it may carry scripts), however named
+        raise RuleViolation(
+            "R20",
+            field,
+            "The file is a PDF document; only text files (code, notes) are written here.",
+        )
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError:
