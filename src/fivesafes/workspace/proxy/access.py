@@ -241,7 +241,9 @@ def _check_rule(request: HttpRequest, user: Any, project_number: str) -> Project
             services.stop_sessions(
                 person=user, project=project, reason=f"Access ended: {denied}", actor=None
             )
-        raise refuse(request, Refusal(403, str(denied)), project=project_number) from None
+        # A project the person may not see reads as a missing one (404), as on every page.
+        status = 404 if denied.status == 404 else 403
+        raise refuse(request, Refusal(status, str(denied)), project=project_number) from None
     return project
 
 
