@@ -47,11 +47,10 @@ class Walk:
         self.seen: set[tuple[str, str]] = set()
         self.found: list[str] = []
         self.who: dict[int, str] = {}  # each tab's person
+        self.viewport = {"width": 1280, "height": 900}
 
     def tab(self, who: str, user: Any = None) -> Any:
-        context = self.browser.new_context(
-            base_url=self.base_url, viewport={"width": 1280, "height": 900}
-        )
+        context = self.browser.new_context(base_url=self.base_url, viewport=self.viewport)
         context.set_default_timeout(15_000)
         tab = context.new_page()
         self.who[id(tab)] = who
@@ -184,4 +183,30 @@ def test_every_roles_main_pages_pass_axe(
     assert pages >= 40, f"axe ran on {pages} pages only: the walk lost its way"
     assert not walk.found, f"axe found {len(walk.found)} serious or critical violations on " + (
         f"{pages} pages:\n" + "\n".join(sorted(walk.found))
+    )
+
+
+def test_a_researchers_and_a_case_handlers_pages_pass_axe_on_a_phone(
+    walk,
+    pw,  # noqa: F811
+    recommended,  # noqa: F811
+    catalogue,  # noqa: F811
+) -> None:
+    """At a phone's 390 px the layout folds (the menu behind one button, tables scrolling in
+    place); the pages must stay as accessible as on a desktop, the open menu too."""
+    walk.viewport = {"width": 390, "height": 844}
+    application = f"/projects/applications/{recommended.pk}/"
+    for who, user in (("researcher", pw.researcher), ("case handler", pw.case_handler)):
+        tab = walk.tab(f"{who} on a phone", user)
+        menu = tab.get_by_role("button", name="Menu")
+        menu.click()
+        expect(menu).to_have_attribute("aria-expanded", "true")
+        walk.check(tab)  # the dashboard with its menu open
+        for path in list(walk.navigation(tab)):  # read while the menu is open
+            walk.visit(tab, path)
+        walk.visit(tab, application)
+    pages = len(walk.seen)
+    assert pages >= 10, f"axe ran on {pages} pages only: the walk lost its way"
+    assert not walk.found, f"axe found {len(walk.found)} serious or critical violations on " + (
+        f"{pages} phone pages:\n" + "\n".join(sorted(walk.found))
     )

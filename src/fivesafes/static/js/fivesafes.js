@@ -108,4 +108,19 @@
       setOpen(button, false);
     }
   });
+
+  // On a phone a wide table scrolls sideways in its place (the CSS); one that does is made
+  // reachable with the keyboard, so that its hidden columns can be scrolled to without a mouse.
+  function focusableWhenScrolling() {
+    document.querySelectorAll("main table").forEach(function (table) {
+      if (table.scrollWidth > table.clientWidth + 1) {
+        table.setAttribute("tabindex", "0");
+      } else if (table.getAttribute("tabindex") === "0") {
+        table.removeAttribute("tabindex");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", focusableWhenScrolling);
+  document.addEventListener("htmx:load", focusableWhenScrolling);
+  window.addEventListener("resize", focusableWhenScrolling);
 })();
