@@ -7,11 +7,10 @@ from __future__ import annotations
 import gettext
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 
 import fivesafes
-
-import pytest
 
 SOURCE = Path(fivesafes.__file__).parent
 CATALOGUES = sorted(p.parent for p in SOURCE.glob("**/locale/da/LC_MESSAGES/django.po"))
