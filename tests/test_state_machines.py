@@ -178,7 +178,7 @@ def test_the_checks_catch_a_broken_table() -> None:
             transitions=[
                 Transition(
                     name="open",
-                    label="Open",
+                    words="Open",
                     sources=frozenset({Door.SHUT}),
                     target=Door.OPEN,
                     permission=Permission.VIEW_DASHBOARD,
@@ -186,7 +186,7 @@ def test_the_checks_catch_a_broken_table() -> None:
                 ),
                 Transition(
                     name="shut",
-                    label="",
+                    words="",
                     sources=frozenset({Door.OPEN, Door.GONE}),
                     target=Door.SHUT,
                     permission=Permission.VIEW_DASHBOARD,

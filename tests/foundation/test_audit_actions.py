@@ -204,7 +204,7 @@ def test_a_state_machine_declares_its_steps() -> None:
         transitions={
             "switch_on": workflow.Transition(
                 name="switch_on",
-                label="Switch on",
+                words="Switch on",
                 sources=frozenset({Lamp.OFF}),
                 target=Lamp.ON,
                 permission=next(iter(Permission)),

@@ -160,7 +160,7 @@ def _closing(
     """Every way of closing leaves the active state and writes "project.closed"."""
     return Transition(
         name=name,
-        label=label,
+        words=label,
         sources=frozenset({ProjectState.ACTIVE}),
         target=ProjectState.CLOSED,
         permission=permission,
@@ -215,7 +215,7 @@ QUOTE: StateMachine[QuoteState] = machine(
     transitions=[
         Transition(
             name="accept",
-            label="Accept the quote",
+            words="Accept the quote",
             sources=frozenset({QuoteState.OFFERED}),
             target=QuoteState.ACCEPTED,
             permission=P.ACCEPT_QUOTES,
@@ -224,7 +224,7 @@ QUOTE: StateMachine[QuoteState] = machine(
         ),
         Transition(
             name="supersede",
-            label="Supersede the quote",
+            words="Supersede the quote",
             sources=frozenset({QuoteState.OFFERED}),
             target=QuoteState.SUPERSEDED,
             permission=P.REVIEW_PROJECT_APPLICATIONS,

@@ -22,6 +22,7 @@ from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from fivesafes.policy.permissions import Permission, permissions_of
+from fivesafes.shared.labels import translated
 from fivesafes.shared.refusals import AccessDenied, RuleViolation
 
 S = TypeVar("S", bound=StrEnum)
@@ -32,7 +33,9 @@ class Transition(Generic[S]):
     """One step: from any of `sources` to `target`, taken by a person with `permission`."""
 
     name: str
-    label: str
+    # The step's name as written, in English (marked `gettext_noop` where it is declared);
+    # `label` is what a page shows, in the reader's language.
+    words: str
     sources: frozenset[S]
     target: S
     permission: Permission
@@ -51,6 +54,10 @@ class Transition(Generic[S]):
     automatic: bool = False
     # The system (a daily sweep) may take it too, though it is offered to people as well.
     by_system: bool = False
+
+    @property
+    def label(self) -> str:
+        return translated(self.words)
 
 
 @dataclass(frozen=True)
@@ -72,7 +79,7 @@ class Steps(Generic[S]):
     ) -> Transition[S]:
         return Transition(
             name=name,
-            label=label,
+            words=label,
             sources=frozenset(sources),
             target=target,
             permission=permission,
