@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fivesafes.policy.permissions import Role
 from fivesafes.shared.charts import Chart
-from fivesafes.web import panel_charts, panel_figures
+from fivesafes.web import panel_charts, panel_figures, panel_rooms
 from fivesafes.web.panel_figures import Figure
 
 
@@ -47,7 +47,9 @@ PANELS: dict[Role, tuple[Panel, ...]] = {
             panel_figures.certification_of_researcher,
         ),
         Panel(
-            _("Output releases"), _("Tables and results you asked to take out, and their checks.")
+            _("Output releases"),
+            _("Tables and results you asked to take out, and their checks."),
+            panel_rooms.releases_of_researcher,
         ),
         Panel(
             _("Applications"),
@@ -96,6 +98,11 @@ PANELS: dict[Role, tuple[Panel, ...]] = {
             panel_figures.questions_unanswered,
         ),
         Panel(
+            _("Data deliveries"),
+            _("Approved projects waiting for their data, plans to review and failed runs."),
+            panel_rooms.deliveries_to_handle,
+        ),
+        Panel(
             "Certifications",
             "Researchers whose yearly data-security certification expires soon (R9).",
             charts=panel_charts.certifications_expiring,
@@ -125,6 +132,7 @@ PANELS: dict[Role, tuple[Panel, ...]] = {
         Panel(
             _("Release requests"),
             _("Outputs flagged by the automatic checks, waiting for two reviews."),
+            panel_rooms.releases_to_check,
         ),
     ),
     Role.AUDITOR: (

@@ -58,6 +58,32 @@ WORDS: dict[str, Any] = {
     "to institutions, unanswered": ngettext_lazy(
         "to institutions, unanswered", "to institutions, unanswered", "count"
     ),
+    # The rooms of delivery and release (web/panel_rooms.py).
+    "approved projects without data": ngettext_lazy(
+        "approved project without data", "approved projects without data", "count"
+    ),
+    "delivery plans to review": ngettext_lazy(
+        "delivery plan to review", "delivery plans to review", "count"
+    ),
+    "failed deliveries": ngettext_lazy("failed delivery", "failed deliveries", "count"),
+    "requests waiting for a first review": ngettext_lazy(
+        "request waiting for a first review", "requests waiting for a first review", "count"
+    ),
+    "requests waiting for a second review": ngettext_lazy(
+        "request waiting for a second review", "requests waiting for a second review", "count"
+    ),
+    "reviewed requests to decide": ngettext_lazy(
+        "reviewed request to decide", "reviewed requests to decide", "count"
+    ),
+    "released files to look at again": ngettext_lazy(
+        "released file to look at again", "released files to look at again", "count"
+    ),
+    "release requests returned to you": ngettext_lazy(
+        "release request returned to you", "release requests returned to you", "count"
+    ),
+    "release requests not yet submitted": ngettext_lazy(
+        "release request not yet submitted", "release requests not yet submitted", "count"
+    ),
     "without access now: see why": ngettext_lazy(
         "without access now: see why", "without access now: see why", "count"
     ),
