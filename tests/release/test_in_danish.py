@@ -106,3 +106,18 @@ def test_a_withdrawal_tells_each_member_in_their_own_language(rw, mailoutbox):
     assert "Filen kan ikke længere hentes." in danish.body
     assert english.subject == f"Released file withdrawn: t.csv ({rw.project.number})"
     assert "It can no longer be downloaded" in english.body
+
+
+def test_the_release_log_and_dashboard_in_danish(rw):
+    submitted_and_checked(rw, request_with(rw, {"t.csv": (OK_TABLE, {"declarations": ROLES})}))
+    releasing.run_batch()
+    danish = verified_client(reads(rw.auditor, "da"))
+    log = danish.get(reverse("release:log")).content.decode()
+    assert "<h1>Udtrækslog (R22)</h1>" in log and "Eksportér som CSV" in log
+    assert "<td>bestået</td>" in log and "<td>frigivet automatisk</td>" in log
+    dashboard = danish.get(reverse("release:dashboard")).content.decode()
+    assert "<h1>Oversigt over udtræk</h1>" in dashboard
+    assert "1 bestod og blev frigivet automatisk" in dashboard
+    assert "Andel bestået automatisk: 100 %." in dashboard
+    english = verified_client(rw.checker).get(reverse("release:log")).content.decode()
+    assert "<td>pass</td>" in english and "<td>released automatically</td>" in english

@@ -69,6 +69,22 @@ def hours_to_release() -> dict[str, float | int | None]:
     }
 
 
+# The states as the dashboard's sentence on sample checks names them (their stored values),
+# marked for the catalogue so the page can say them in the reader's language.
+STATE_WORDS = (
+    gettext_noop("draft"),
+    gettext_noop("submitted"),
+    gettext_noop("checked"),
+    gettext_noop("partially_reviewed"),
+    gettext_noop("reviewed"),
+    gettext_noop("approved"),
+    gettext_noop("returned"),
+    gettext_noop("rejected"),
+    gettext_noop("released"),
+    gettext_noop("withdrawn"),
+)
+
+
 def sample_outcomes() -> dict[str, int]:
     return {
         row["state"]: row["n"]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fivesafes.release.workflow import EDITABLE_STATES, RELEASE_REQUEST, RequestState
+from fivesafes.shared.labels import gettext_noop
 from fivesafes.shared.models import InMachine, optional, state_field
 
 USER = settings.AUTH_USER_MODEL
@@ -25,6 +26,11 @@ class Verdict(models.TextChoices):
     PASS = "pass", _("Passes the automatic checks")
     FAIL = "fail", _("Fails the automatic checks")
     REVIEW = "review", _("Needs review by two checkers")
+
+
+# The verdicts as the release log records them (their stored values), marked for the
+# catalogue so the log's pages can show them in the reader's language.
+VERDICT_WORDS = (gettext_noop("pass"), gettext_noop("fail"), gettext_noop("review"))
 
 
 class ReleaseRequest(InMachine[RequestState], models.Model):
