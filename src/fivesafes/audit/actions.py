@@ -104,20 +104,35 @@ class Registry:
         return found
 
     def declared(self) -> dict[str, str]:
-        """Every declared name with its meaning; a room's words beat a step's label."""
+        """Every declared name with its meaning, in English as written (the cache is shared by
+        readers of every language); a room's words beat a step's words."""
         self.load()
         key = tuple(id(sm) for sm in self.machines())  # a machine declared since changes the answer
         if self._cache is not None and self._cache[0] == key:
             return self._cache[1]
         found = {
-            t.audit_action: f"{t.label} (a step of the {sm.subject})"
-            for sm in self.machines()
-            for t in sm.transitions.values()
+            action: f"{words} (a step of the {subject})"
+            for action, (words, subject) in self._steps().items()
         }
         for table in self._tables.values():
             found.update(table)
         self._cache = (key, found)
         return found
+
+    def _steps(self) -> dict[str, tuple[str, str]]:
+        return {
+            t.audit_action: (t.words, sm.subject)
+            for sm in self.machines()
+            for t in sm.transitions.values()
+        }
+
+    def step_words(self, action: str) -> tuple[str, str] | None:
+        """A step's words and its machine's subject, as written, when only its state machine
+        declares `action` (no room's table names it); else None."""
+        self.load()
+        if any(action in table for table in self._tables.values()):
+            return None
+        return self._steps().get(action)
 
     def meaning(self, action: str) -> str | None:
         return self.declared().get(action)

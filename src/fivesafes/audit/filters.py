@@ -7,31 +7,44 @@ from datetime import date, datetime, time, timedelta
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fivesafes.audit.models import AuditEvent
 
 
 class AuditFilterForm(forms.Form):
-    person = forms.CharField(required=False, max_length=150, help_text="Username, or part of it.")
+    person = forms.CharField(
+        required=False,
+        max_length=150,
+        label=gettext_lazy("Person"),
+        help_text=gettext_lazy("Username, or part of it."),
+    )
     action = forms.CharField(
-        required=False, max_length=100, help_text="Start of the action, e.g. 'login.' or 'job'."
+        required=False,
+        max_length=100,
+        label=gettext_lazy("Action"),
+        help_text=gettext_lazy("Start of the action, e.g. 'login.' or 'job'."),
     )
     object_type = forms.CharField(
-        required=False, max_length=100, label="Object type", help_text="e.g. accounts.user"
+        required=False,
+        max_length=100,
+        label=gettext_lazy("Object type"),
+        help_text=gettext_lazy("e.g. accounts.user"),
     )
-    object_id = forms.CharField(required=False, max_length=64, label="Object id")
+    object_id = forms.CharField(required=False, max_length=64, label=gettext_lazy("Object id"))
     since = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
     )
     until = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and since > until:
-            self.add_error("until", "The end date is before the start date.")
+            self.add_error("until", _("The end date is before the start date."))
         return cleaned
 
 

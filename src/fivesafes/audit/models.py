@@ -12,6 +12,7 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnlyError(Exception):
@@ -39,10 +40,10 @@ class AuditEvent(models.Model):
         related_name="+",
     )
     actor_pk = models.BigIntegerField(
-        null=True, blank=True, editable=False, help_text="The person's id at the time."
+        null=True, blank=True, editable=False, help_text=_("The person's id at the time.")
     )
     actor_label = models.CharField(
-        max_length=150, blank=True, editable=False, help_text="The username at the time."
+        max_length=150, blank=True, editable=False, help_text=_("The username at the time.")
     )
     action = models.CharField(max_length=100, db_index=True, editable=False)
     object_type = models.CharField(max_length=100, blank=True, editable=False)
@@ -88,7 +89,7 @@ class AuditChainHead(models.Model):
     sequence = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, blank=True)
     genesis = models.CharField(
-        max_length=64, blank=True, help_text="The hash of event #1: the chain's identity."
+        max_length=64, blank=True, help_text=_("The hash of event #1: the chain's identity.")
     )
 
     def __str__(self) -> str:

@@ -6,8 +6,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from fivesafes.audit.actions import meaning
+from django.utils.translation import gettext as _
+
+from fivesafes.audit.actions import REGISTRY, meaning
 from fivesafes.audit.models import AuditEvent
+from fivesafes.shared.labels import translated
 
 MISSING = object()
 
@@ -28,12 +31,20 @@ def show(value: Any) -> str:
 
 
 def in_words(action: str) -> str:
-    """What the action means, as declared by the room that records it. An old event whose name
-    is no longer declared reads as its name in words ('quote.issued' -> 'Quote issued')."""
+    """What the action means, as declared by the room that records it, in the reader's language
+    (the rooms mark their meanings for the catalogues). An old event whose name is no longer
+    declared reads as its name in words ('quote.issued' -> 'Quote issued')."""
     declared = meaning(action)
-    if declared is not None:
-        return declared
-    return action.replace(".", " ").replace("_", " ").capitalize()
+    if declared is None:
+        return action.replace(".", " ").replace("_", " ").capitalize()
+    step = REGISTRY.step_words(action)
+    if step is not None:
+        words, subject = step
+        return _("%(step)s (a step of the %(subject)s)") % {
+            "step": translated(words),
+            "subject": translated(subject),
+        }
+    return translated(declared)
 
 
 def details(event: AuditEvent) -> list[tuple[str, str]]:
@@ -72,7 +83,7 @@ def history(events: Any) -> list[HistoryRow]:
     the same person about the same object become one line."""
     rows: list[HistoryRow] = []
     for event in events:
-        actor = event.actor_label or "system"
+        actor = event.actor_label or _("system")
         previous = rows[-1] if rows else None
         same = (
             previous is not None

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
 
@@ -40,10 +41,10 @@ class JobProgress(models.Model):
         related_name="jobs",
     )
     title = models.CharField(max_length=200)
-    fraction = models.FloatField(default=0.0, help_text="How much is done, from 0 to 1.")
+    fraction = models.FloatField(default=0.0, help_text=_("How much is done, from 0 to 1."))
     message = models.CharField(max_length=500, blank=True)
     retry_safe = models.BooleanField(
-        default=False, help_text="May be started again if its worker dies while running it."
+        default=False, help_text=_("May be started again if its worker dies while running it.")
     )
     restarts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)

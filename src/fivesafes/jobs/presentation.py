@@ -9,11 +9,13 @@ from typing import Any
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from fivesafes.shared.labels import gettext_noop, translated
+
 STATUS_WORDS = {
-    TaskResultStatus.READY: ("Waiting", "warn"),
-    TaskResultStatus.RUNNING: ("Running", "warn"),
-    TaskResultStatus.SUCCESSFUL: ("Finished", "ok"),
-    TaskResultStatus.FAILED: ("Failed", "bad"),
+    TaskResultStatus.READY: (gettext_noop("Waiting"), "warn"),
+    TaskResultStatus.RUNNING: (gettext_noop("Running"), "warn"),
+    TaskResultStatus.SUCCESSFUL: (gettext_noop("Finished"), "ok"),
+    TaskResultStatus.FAILED: (gettext_noop("Failed"), "bad"),
 }
 
 
@@ -28,7 +30,9 @@ class JobView:
 
     @property
     def title(self) -> str:
-        return self.progress.title if self.progress else self.result.task_name
+        """The title the job was started with; a fixed one (a scheduled job's, say) in the
+        reader's language, when the catalogues know it."""
+        return translated(self.progress.title) if self.progress else self.result.task_name
 
     @property
     def owner(self) -> Any:
@@ -36,7 +40,8 @@ class JobView:
 
     @property
     def status_label(self) -> str:
-        return STATUS_WORDS.get(self.result.status, (self.result.status, ""))[0]
+        words = STATUS_WORDS.get(self.result.status)
+        return translated(words[0]) if words else str(self.result.status)
 
     @property
     def status_class(self) -> str:
@@ -54,7 +59,7 @@ class JobView:
 
     @property
     def message(self) -> str:
-        return self.progress.message if self.progress else ""
+        return translated(self.progress.message) if self.progress and self.progress.message else ""
 
     @property
     def result_text(self) -> str:

@@ -22,6 +22,7 @@ from django.utils.module_loading import import_string
 
 from fivesafes.jobs.models import ScheduledRun
 from fivesafes.jobs.services import enqueue
+from fivesafes.shared.labels import gettext_noop
 
 logger = logging.getLogger("fivesafes.jobs")
 
@@ -49,47 +50,53 @@ SCHEDULE: tuple[Scheduled, ...] = (
         "people.daily_sweep",
         "fivesafes.people.tasks.daily_sweep",
         time(2, 0),
-        "Daily sweep of safe people: expiries, reinstatements, certification reminders",
+        gettext_noop(
+            "Daily sweep of safe people: expiries, reinstatements, certification reminders"
+        ),
     ),
     Scheduled(
         "projects.daily_sweep",
         "fivesafes.projects.tasks.daily_sweep",
         time(2, 15),
-        "Daily sweep of safe projects: closures at the end date, end reminders",
+        gettext_noop("Daily sweep of safe projects: closures at the end date, end reminders"),
     ),
     Scheduled(
         "delivery.daily_sweep",
         "fivesafes.delivery.tasks.daily_sweep",
         time(2, 30),
-        "Daily sweep of data delivery: runs whose worker died, data of closed projects, "
-        "fast-track deliveries",
+        gettext_noop(
+            "Daily sweep of data delivery: runs whose worker died, data of closed projects, "
+            "fast-track deliveries"
+        ),
     ),
     Scheduled(
         "release.batch",
         "fivesafes.release.tasks.release_batch",
         time(0, 0),
-        "Release batch: approved outputs released and mailed to the researchers (R22)",
+        gettext_noop(
+            "Release batch: approved outputs released and mailed to the researchers (R22)"
+        ),
         every=5,
     ),
     Scheduled(
         "workspace.lab_cull",
         "fivesafes.workspace.tasks.lab.cull_lab_sessions",
         time(0, 0),
-        "JupyterLab: idle sessions stopped, lost ones ended (issue 13)",
+        gettext_noop("JupyterLab: idle sessions stopped, lost ones ended (issue 13)"),
         every=5,
     ),
     Scheduled(
         "workspace.lost_runs",
         "fivesafes.workspace.tasks.sweep.settle_lost_runs",
         time(0, 0),
-        "Workspace: runs whose worker died recorded as failed (issue 13)",
+        gettext_noop("Workspace: runs whose worker died recorded as failed (issue 13)"),
         every=5,
     ),
     Scheduled(
         "workspace.storage",
         "fivesafes.workspace.tasks.sweep.measure_storage",
         time(0, 0),
-        "Workspace: storage of every active project measured for the staff overview",
+        gettext_noop("Workspace: storage of every active project measured for the staff overview"),
         every=60,
     ),
 )

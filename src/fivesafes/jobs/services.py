@@ -21,6 +21,7 @@ from fivesafes.jobs.models import JobProgress
 from fivesafes.jobs.retry import is_retry_safe
 from fivesafes.policy.checks import can
 from fivesafes.policy.permissions import Permission
+from fivesafes.shared.labels import gettext_noop
 
 if TYPE_CHECKING:
     from fivesafes.accounts.models import User
@@ -48,7 +49,7 @@ def enqueue(
             owner=owner,
             title=title[:200],
             retry_safe=safe,
-            message="Waiting for a worker",
+            message=gettext_noop("Waiting for a worker"),
         )
         record(
             action="job.enqueued",

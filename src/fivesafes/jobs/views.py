@@ -18,6 +18,7 @@ from fivesafes.jobs.tasks import self_check
 from fivesafes.policy.checks import can
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
+from fivesafes.shared.labels import gettext_noop
 from fivesafes.shared.pages import refuse
 from fivesafes.shared.refusals import unseen
 
@@ -80,7 +81,7 @@ def start_self_check(request: HttpRequest) -> HttpResponse:
     progress = services.enqueue(
         self_check,
         owner=request.user,
-        title="System self-check",
+        title=gettext_noop("System self-check"),
         kwargs={"steps": 10, "pause": 0.5},
         request=request,
     )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from fivesafes.release.models import RequestFile
 
-DECLARATIONS_HELP = (
+DECLARATIONS_HELP = _(
     "For a CSV table without a check record: what each column holds, e.g. "
     "'region=label, sex=label, n=frequency' (roles: label, frequency, magnitude, mean, median, "
     "min, max, std, contributors, ignore)."
@@ -14,20 +15,22 @@ DECLARATIONS_HELP = (
 
 
 class UpdateFileForm(forms.Form):
-    context = forms.CharField(label="What the file shows", widget=forms.Textarea(attrs={"rows": 2}))
+    context = forms.CharField(
+        label=_("What the file shows"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     exception = forms.CharField(
-        label="Exception justification (only if the file does not pass)",
+        label=_("Exception justification (only if the file does not pass)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     declarations = forms.CharField(
-        label="Column roles", required=False, max_length=2000, help_text=DECLARATIONS_HELP
+        label=_("Column roles"), required=False, max_length=2000, help_text=DECLARATIONS_HELP
     )
 
 
 class FileForm(UpdateFileForm):
     path = forms.CharField(
-        label="File in the outputs area",
+        label=_("File in the outputs area"),
         max_length=500,
         widget=forms.TextInput(attrs={"list": "outputs-area"}),
     )
@@ -36,32 +39,34 @@ class FileForm(UpdateFileForm):
 
 
 class VoteForm(forms.Form):
-    decision = forms.ChoiceField(label="Your vote", choices=RequestFile.Decision.choices)
+    decision = forms.ChoiceField(label=_("Your vote"), choices=RequestFile.Decision.choices)
     comment = forms.CharField(
-        label="Comment (hidden from the other checker until both have voted)",
+        label=_("Comment (hidden from the other checker until both have voted)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class ConsolidateForm(forms.Form):
-    decision = forms.ChoiceField(label="Settled outcome", choices=RequestFile.Decision.choices)
-    note = forms.CharField(label="How it was settled", widget=forms.Textarea(attrs={"rows": 2}))
+    decision = forms.ChoiceField(label=_("Settled outcome"), choices=RequestFile.Decision.choices)
+    note = forms.CharField(label=_("How it was settled"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class BreachForm(forms.Form):
     what_happened = forms.CharField(
-        label="What is disclosive in the released file", widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What is disclosive in the released file"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class SamplingForm(forms.Form):
-    project = forms.CharField(label="Project number", max_length=20)
+    project = forms.CharField(label=_("Project number"), max_length=20)
     rate = forms.FloatField(
-        label="Share of passing requests sampled", min_value=0.0, max_value=1.0, initial=0.5
+        label=_("Share of passing requests sampled"), min_value=0.0, max_value=1.0, initial=0.5
     )
-    reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -11,8 +11,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fivesafes.release.workflow import EDITABLE_STATES, RELEASE_REQUEST, RequestState
+from fivesafes.shared.labels import gettext_noop
 from fivesafes.shared.models import InMachine, optional, state_field
 
 USER = settings.AUTH_USER_MODEL
@@ -21,9 +23,14 @@ FROZEN = "release/frozen"
 
 
 class Verdict(models.TextChoices):
-    PASS = "pass", "Passes the automatic checks"
-    FAIL = "fail", "Fails the automatic checks"
-    REVIEW = "review", "Needs review by two checkers"
+    PASS = "pass", _("Passes the automatic checks")
+    FAIL = "fail", _("Fails the automatic checks")
+    REVIEW = "review", _("Needs review by two checkers")
+
+
+# The verdicts as the release log records them (their stored values), marked for the
+# catalogue so the log's pages can show them in the reader's language.
+VERDICT_WORDS = (gettext_noop("pass"), gettext_noop("fail"), gettext_noop("review"))
 
 
 class ReleaseRequest(InMachine[RequestState], models.Model):
@@ -47,7 +54,7 @@ class ReleaseRequest(InMachine[RequestState], models.Model):
     sampled = models.BooleanField(default=False)
     risk_factors = models.JSONField(default=list, blank=True)
     route_reasons = models.JSONField(
-        default=list, blank=True, help_text="Why the checks routed the request as they did."
+        default=list, blank=True, help_text=_("Why the checks routed the request as they did.")
     )
     first_reviewer = optional()
     second_reviewer = optional()
@@ -76,18 +83,18 @@ class RequestFile(models.Model):
     """One file of the outputs area in a request, with the researcher's words about it."""
 
     class Decision(models.TextChoices):
-        APPROVE = "approve", "Approve"
-        CHANGES = "changes", "Request changes"
-        REJECT = "reject", "Reject"
+        APPROVE = "approve", _("Approve")
+        CHANGES = "changes", _("Request changes")
+        REJECT = "reject", _("Reject")
 
     request = models.ForeignKey(ReleaseRequest, on_delete=models.CASCADE, related_name="files")
-    path = models.CharField(max_length=500, help_text="Relative to the project's outputs area.")
-    context = models.TextField(help_text="What the file shows, for the checkers.")
+    path = models.CharField(max_length=500, help_text=_("Relative to the project's outputs area."))
+    context = models.TextField(help_text=_("What the file shows, for the checkers."))
     exception = models.TextField(
-        blank=True, help_text="Why a file that does not pass should be released anyway."
+        blank=True, help_text=_("Why a file that does not pass should be released anyway.")
     )
     declarations = models.JSONField(
-        default=dict, blank=True, help_text="A CSV table's column roles (sdc's plain tables)."
+        default=dict, blank=True, help_text=_("A CSV table's column roles (sdc's plain tables).")
     )
     added_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(default=timezone.now)
@@ -161,12 +168,12 @@ class ReleasedFile(models.Model):
     checks = models.JSONField(default=dict)
     reviewers = models.JSONField(default=list)
     recipients = models.JSONField(default=list)
-    automatic = models.BooleanField(default=False, help_text="Released without a checker.")
+    automatic = models.BooleanField(default=False, help_text=_("Released without a checker."))
     released_at = models.DateTimeField(default=timezone.now)
     emailed_at = models.DateTimeField(null=True, blank=True)
     mail_attempts = models.PositiveIntegerField(default=0)
     after_review = models.BooleanField(
-        default=False, help_text="Drawn to be looked at by a checker after its release."
+        default=False, help_text=_("Drawn to be looked at by a checker after its release.")
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by = optional()
@@ -190,7 +197,7 @@ class ProjectSampling(models.Model):
     project = models.OneToOneField(
         "projects.Project", on_delete=models.CASCADE, related_name="release_sampling"
     )
-    rate = models.FloatField(help_text="The share of passing requests sampled (0 to 1).")
+    rate = models.FloatField(help_text=_("The share of passing requests sampled (0 to 1)."))
     reason = models.TextField()
     set_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     set_at = models.DateTimeField(default=timezone.now)

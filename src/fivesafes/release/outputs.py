@@ -11,7 +11,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
+from fivesafes.shared import formats
 from fivesafes.shared.refusals import RuleViolation
 
 # What may be asked for release: tables, records, text, figures and reports.
@@ -36,7 +38,7 @@ def clean_path(path: str) -> str:
     pure = PurePosixPath(text)
     if not text or pure.is_absolute() or ".." in pure.parts or text.startswith("~"):
         raise RuleViolation(
-            "R22", "path", "Give the path of a file inside the project's outputs area."
+            "R22", "path", _("Give the path of a file inside the project's outputs area.")
         )
     return str(pure)
 
@@ -47,30 +49,48 @@ def resolve(project: Any, path: str) -> Path:
     base = outputs_dir(project).resolve()
     target = (base / relative).resolve()
     if base not in target.parents:
-        raise RuleViolation("R22", "path", f"'{relative}' is not inside the outputs area.")
+        raise RuleViolation(
+            "R22", "path", _("'%(path)s' is not inside the outputs area.") % {"path": relative}
+        )
     if not target.is_file():
-        raise RuleViolation("R22", "path", f"There is no file '{relative}' in the outputs area.")
+        raise RuleViolation(
+            "R22",
+            "path",
+            _("There is no file '%(path)s' in the outputs area.") % {"path": relative},
+        )
     suffix = target.suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
         raise RuleViolation(
             "R21",
             "path",
-            f"{suffix or 'Files without an extension'} files are not released; allowed: "
-            f"{', '.join(sorted(ALLOWED_SUFFIXES))}.",
+            (
+                _("%(kind)s files are not released; allowed: %(allowed)s.")
+                if suffix
+                else _("Files without an extension files are not released; allowed: %(allowed)s.")
+            )
+            % {"kind": suffix, "allowed": ", ".join(sorted(ALLOWED_SUFFIXES))},
         )
     size = target.stat().st_size
     if size > max_file_bytes():
         raise RuleViolation(
             "R21",
             "path",
-            f"'{relative}' is {size / 1e6:.1f} MB, over the limit of "
-            f"{max_file_bytes() / 1e6:.1f} MB for an output; an aggregated result is small, so "
-            "this looks like microdata.",
+            _(
+                "'%(path)s' is %(size)s MB, over the limit of %(limit)s MB for an output; an "
+                "aggregated result is small, so this looks like microdata."
+            )
+            % {
+                "path": relative,
+                "size": formats.number(round(size / 1e6, 1), 1),
+                "limit": formats.number(round(max_file_bytes() / 1e6, 1), 1),
+            },
         )
     with target.open("rb") as handle:
         head = handle.read(8)
     if any(head.startswith(magic) for magic in PROGRAMS):
-        raise RuleViolation("R21", "path", f"'{relative}' is a program; programs never leave.")
+        raise RuleViolation(
+            "R21", "path", _("'%(path)s' is a program; programs never leave.") % {"path": relative}
+        )
     return target
 
 

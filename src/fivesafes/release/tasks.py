@@ -10,6 +10,7 @@ from django_tasks import task
 
 from fivesafes.jobs.progress import report
 from fivesafes.jobs.retry import retry_safe
+from fivesafes.shared.labels import gettext_noop
 
 
 @retry_safe
@@ -19,7 +20,7 @@ def run_checks(release_id: int) -> dict[str, Any]:
     no longer submitted is left alone."""
     from fivesafes.release.services.requests import run_checks as check
 
-    report(0.0, "Starting the automatic checks")
+    report(0.0, gettext_noop("Starting the automatic checks"))
     try:
         result = check(release_id, progress=report)
     except Exception as exc:
@@ -36,7 +37,7 @@ def release_batch() -> dict[str, Any]:
     the job (it shows) and the next batch, five minutes later, tries again."""
     from fivesafes.release.services.release import run_batch
 
-    report(0.1, "Releasing approved requests and mailing released files")
+    report(0.1, gettext_noop("Releasing approved requests and mailing released files"))
     result = run_batch()
     report(1.0, f"{len(result['released'])} requests released, {result['mailed']} files mailed")
     return result

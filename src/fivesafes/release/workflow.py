@@ -13,21 +13,21 @@ the batch releases what is approved. Members withdraw a request while it is with
 from __future__ import annotations
 
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.labels import Labelled
+from fivesafes.shared.labels import Labelled, gettext_noop
 from fivesafes.shared.workflow import StateMachine, Steps, machine
 
 
 class RequestState(Labelled):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted: automatic checks running"
-    CHECKED = "checked", "Checked: waiting for two checkers"
-    PARTIALLY_REVIEWED = "partially_reviewed", "Reviewed by one checker"
-    REVIEWED = "reviewed", "Reviewed by two checkers"
-    APPROVED = "approved", "Approved: released in the next batch"
-    RETURNED = "returned", "Returned to the researcher"
-    REJECTED = "rejected", "Rejected"
-    RELEASED = "released", "Released"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", gettext_noop("Draft")
+    SUBMITTED = "submitted", gettext_noop("Submitted: automatic checks running")
+    CHECKED = "checked", gettext_noop("Checked: waiting for two checkers")
+    PARTIALLY_REVIEWED = "partially_reviewed", gettext_noop("Reviewed by one checker")
+    REVIEWED = "reviewed", gettext_noop("Reviewed by two checkers")
+    APPROVED = "approved", gettext_noop("Approved: released in the next batch")
+    RETURNED = "returned", gettext_noop("Returned to the researcher")
+    REJECTED = "rejected", gettext_noop("Rejected")
+    RELEASED = "released", gettext_noop("Released")
+    WITHDRAWN = "withdrawn", gettext_noop("Withdrawn")
 
 
 S = RequestState
@@ -47,7 +47,7 @@ _t = Steps[RequestState]("release_request")
 
 RELEASE_REQUEST: StateMachine[RequestState] = machine(
     name="release_request",
-    subject="a release request",
+    subject=gettext_noop("a release request"),
     rule="R22",
     states=RequestState,
     initial=S.DRAFT,
@@ -63,10 +63,16 @@ RELEASE_REQUEST: StateMachine[RequestState] = machine(
     },
     four_eyes_rule="R22",
     transitions=[
-        _t("submit", "Submit for checking", EDITABLE_STATES, S.SUBMITTED, P.WORK_IN_PROJECTS),
+        _t(
+            "submit",
+            gettext_noop("Submit for checking"),
+            EDITABLE_STATES,
+            S.SUBMITTED,
+            P.WORK_IN_PROJECTS,
+        ),
         _t(
             "checks_passed",
-            "Route after the automatic checks",
+            gettext_noop("Route after the automatic checks"),
             {S.SUBMITTED},
             S.CHECKED,
             P.REVIEW_OUTPUTS,
@@ -74,7 +80,7 @@ RELEASE_REQUEST: StateMachine[RequestState] = machine(
         ),
         _t(
             "auto_approve",
-            "Approve: every file passed and the request was not sampled",
+            gettext_noop("Approve: every file passed and the request was not sampled"),
             {S.SUBMITTED},
             S.APPROVED,
             P.REVIEW_OUTPUTS,
@@ -82,7 +88,7 @@ RELEASE_REQUEST: StateMachine[RequestState] = machine(
         ),
         _t(
             "auto_return",
-            "Return: a file failed without an exception",
+            gettext_noop("Return: a file failed without an exception"),
             {S.SUBMITTED},
             S.RETURNED,
             P.REVIEW_OUTPUTS,
@@ -90,7 +96,7 @@ RELEASE_REQUEST: StateMachine[RequestState] = machine(
         ),
         _t(
             "first_review",
-            "Submit my review",
+            gettext_noop("Submit my review"),
             {S.CHECKED},
             S.PARTIALLY_REVIEWED,
             P.REVIEW_OUTPUTS,
@@ -99,7 +105,7 @@ RELEASE_REQUEST: StateMachine[RequestState] = machine(
         ),
         _t(
             "second_review",
-            "Submit my review",
+            gettext_noop("Submit my review"),
             {S.PARTIALLY_REVIEWED},
             S.REVIEWED,
             P.REVIEW_OUTPUTS,
@@ -108,7 +114,7 @@ RELEASE_REQUEST: StateMachine[RequestState] = machine(
         ),
         _t(
             "approve",
-            "Approve the release",
+            gettext_noop("Approve the release"),
             {S.REVIEWED},
             S.APPROVED,
             P.REVIEW_OUTPUTS,
@@ -117,7 +123,7 @@ RELEASE_REQUEST: StateMachine[RequestState] = machine(
         ),
         _t(
             "return_to_author",
-            "Return to the researcher",
+            gettext_noop("Return to the researcher"),
             REVIEW_STATES,
             S.RETURNED,
             P.REVIEW_OUTPUTS,
@@ -128,7 +134,7 @@ RELEASE_REQUEST: StateMachine[RequestState] = machine(
         ),
         _t(
             "reject",
-            "Reject the request",
+            gettext_noop("Reject the request"),
             {S.REVIEWED},
             S.REJECTED,
             P.REVIEW_OUTPUTS,
@@ -139,13 +145,19 @@ RELEASE_REQUEST: StateMachine[RequestState] = machine(
         ),
         _t(
             "release",
-            "Release in the batch",
+            gettext_noop("Release in the batch"),
             {S.APPROVED},
             S.RELEASED,
             P.REVIEW_OUTPUTS,
             automatic=True,
         ),
-        _t("withdraw", "Withdraw the request", EDITABLE_STATES, S.WITHDRAWN, P.WORK_IN_PROJECTS),
+        _t(
+            "withdraw",
+            gettext_noop("Withdraw the request"),
+            EDITABLE_STATES,
+            S.WITHDRAWN,
+            P.WORK_IN_PROJECTS,
+        ),
     ],
 )
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fivesafes import files as file_store
 from fivesafes.audit.services import record
@@ -58,8 +59,8 @@ def clear_frozen_copies(*, project: Project, actor: Any = None, request: Any = N
             raise RuleViolation(
                 "R25",
                 "project",
-                f"Project {locked.number} is active; its release requests' files stay until it "
-                "closes.",
+                _("Project %(number)s is active; its release requests' files stay until it closes.")
+                % {"number": locked.number},
             )
         released = set(
             ReleasedFile.objects.filter(project=locked).values_list("file_id", flat=True)
@@ -95,8 +96,11 @@ def clear_frozen_copies(*, project: Project, actor: Any = None, request: Any = N
             raise RuleViolation(
                 "R25",
                 "files",
-                f"The frozen copy of {left[0]} in project {locked.number} is still on disk "
-                "after deletion.",
+                _(
+                    "The frozen copy of %(path)s in project %(number)s is still on disk after "
+                    "deletion."
+                )
+                % {"path": left[0], "number": locked.number},
             )
         done.verified = True
         done.requests = list(dict.fromkeys(done.requests))

@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail import EmailMessage, get_connection, send_mail
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from fivesafes.audit.services import event_stream_for, record
 from fivesafes.policy import releases as policy
@@ -48,8 +49,11 @@ class Tampered(RuleViolation):
         super().__init__(
             "R22",
             "file",
-            f"The frozen copy of {file.path} no longer has the SHA-256 taken at submission; it "
-            "is not released.",
+            _(
+                "The frozen copy of %(path)s no longer has the SHA-256 taken at submission; it "
+                "is not released."
+            )
+            % {"path": file.path},
         )
 
 
@@ -116,7 +120,10 @@ def _stamp(step: workflow.Step[RequestState]) -> None:
     project = step.obj.project
     if project.is_closed:
         raise RuleViolation(
-            "R22", "project", f"Project {project.number} was closed; nothing is released from it."
+            "R22",
+            "project",
+            _("Project %(number)s was closed; nothing is released from it.")
+            % {"number": project.number},
         )
     step.obj.released_at = timezone.now()
     step.fields.append("released_at")
@@ -155,15 +162,28 @@ def release_approved() -> tuple[list[str], list[str]]:
     return done, refused
 
 
+def language_of(person: Any) -> str:
+    """The language a person reads their e-mails in: their choice, else the office's."""
+    return getattr(person, "language", "") or settings.LANGUAGE_CODE
+
+
 def _message(release: ReleaseRequest, entries: list[ReleasedFile]) -> EmailMessage:
     names = "\n".join(f"- {e.name} (SHA-256 {e.sha256})" for e in entries)
+    words = {"number": release.project.number, "reference": release.reference, "names": names}
+    # Written in the researcher's language, whoever's batch sends it.
+    with translation.override(language_of(release.author)):
+        subject = _("Released files from %(number)s (%(reference)s)") % words
+        body = (
+            _(
+                "The following files of release request %(reference)s were checked and "
+                "released to you:\n\n%(names)s\n\nThey can also be downloaded from fivesafes "
+                "by the project's members. Every transfer is logged."
+            )
+            % words
+        )
     message = EmailMessage(
-        subject=f"Released files from {release.project.number} ({release.reference})",
-        body=(
-            f"The following files of release request {release.reference} were checked and "
-            f"released to you:\n\n{names}\n\nThey can also be downloaded from fivesafes by the "
-            "project's members. Every transfer is logged."
-        ),
+        subject=subject,
+        body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[release.author.email],
     )
@@ -319,7 +339,7 @@ def mark_breach(
     from fivesafes.people.services.sanctions import report_breach
 
     require(actor, Permission.REVIEW_OUTPUTS)
-    what_happened = written(what_happened, "R24", "what_happened", "Describe the breach.")
+    what_happened = written(what_happened, "R24", "what_happened", _("Describe the breach."))
     with transaction.atomic():
         released = (
             ReleasedFile.objects.select_for_update()
@@ -360,23 +380,41 @@ def mark_breach(
     return released
 
 
-def _member_addresses(released: ReleasedFile) -> list[str]:
+def _member_addresses(released: ReleasedFile) -> dict[str, list[str]]:
+    """The addresses of the project's responsible and members, by the language they read."""
     project = released.project
     people = [project.responsible, *project.members.all()]
-    return sorted({p.email for p in people if p.email})
+    by_language: dict[str, set[str]] = {}
+    for person in people:
+        if person.email:
+            by_language.setdefault(language_of(person), set()).add(person.email)
+    return {language: sorted(to) for language, to in sorted(by_language.items())}
 
 
-def _notify_withdrawal(released: ReleasedFile, to: list[str]) -> None:
-    try:
-        send_mail(
-            subject=f"Released file withdrawn: {released.name} ({released.project.number})",
-            message=(
-                f"{released.name}, released from {released.request.reference}, was withdrawn by "
-                "the office's output checkers as a possible breach of the confidentiality rules. "
-                "It can no longer be downloaded; delete any copy you have and do not publish it."
-            ),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=to,
-        )
-    except (smtplib.SMTPException, OSError) as exc:
-        logger.error("Telling the members of %s about a withdrawal failed: %s", released, exc)
+def _notify_withdrawal(released: ReleasedFile, members: dict[str, list[str]]) -> None:
+    """One notice a language, each in the language its recipients read."""
+    words = {
+        "name": released.name,
+        "number": released.project.number,
+        "reference": released.request.reference,
+    }
+    for language, to in members.items():
+        with translation.override(language):
+            subject = _("Released file withdrawn: %(name)s (%(number)s)") % words
+            body = (
+                _(
+                    "%(name)s, released from %(reference)s, was withdrawn by the office's output "
+                    "checkers as a possible breach of the confidentiality rules. It can no "
+                    "longer be downloaded; delete any copy you have and do not publish it."
+                )
+                % words
+            )
+        try:
+            send_mail(
+                subject=subject,
+                message=body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=to,
+            )
+        except (smtplib.SMTPException, OSError) as exc:
+            logger.error("Telling the members of %s about a withdrawal failed: %s", released, exc)

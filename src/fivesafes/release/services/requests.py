@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fivesafes import files as file_store
 from fivesafes.audit.services import record
@@ -89,7 +90,9 @@ def _declarations(value: Any) -> dict[str, str]:
         try:
             return parse_declarations([p for p in value.replace("\n", ",").split(",") if p.strip()])
         except SdcInputError as exc:
-            raise RuleViolation(RULE, "declarations", f"Column roles: {exc}") from None
+            raise RuleViolation(
+                RULE, "declarations", _("Column roles: %(problem)s") % {"problem": exc}
+            ) from None
     return {str(k): str(v) for k, v in dict(value).items()}
 
 
@@ -106,14 +109,16 @@ def add_file(
     """Put a file of the outputs area into the request, with its context (and, for a file
     that will not pass, the exception justification)."""
     require(actor, Permission.WORK_IN_PROJECTS)
-    context = written(context, RULE, "context", "Say what the file shows, for the checkers.")
+    context = written(context, RULE, "context", _("Say what the file shows, for the checkers."))
     with transaction.atomic():
         release = _locked(release)
         policy.check_edit(actor, release)
         relative = outputs.clean_path(path)
         outputs.resolve(release.project, relative)
         if release.active_files().filter(path=relative).exists():
-            raise RuleViolation(RULE, "path", f"{relative} is in the request already.")
+            raise RuleViolation(
+                RULE, "path", _("%(path)s is in the request already.") % {"path": relative}
+            )
         added = RequestFile.objects.create(
             request=release,
             path=relative,
@@ -143,13 +148,15 @@ def update_file(
 ) -> RequestFile:
     """Change a file's words (the bytes are read again at submission); its reviews reset."""
     require(actor, Permission.WORK_IN_PROJECTS)
-    context = written(context, RULE, "context", "Say what the file shows, for the checkers.")
+    context = written(context, RULE, "context", _("Say what the file shows, for the checkers."))
     with transaction.atomic():
         release = _locked(file.request)
         policy.check_edit(actor, release)
         file = RequestFile.objects.select_for_update().get(pk=file.pk, request=release)
         if file.withdrawn_at is not None:
-            raise RuleViolation(RULE, "file", f"{file.path} was withdrawn from the request.")
+            raise RuleViolation(
+                RULE, "file", _("%(path)s was withdrawn from the request.") % {"path": file.path}
+            )
         outputs.resolve(release.project, file.path)
         reset = Vote.objects.filter(file=file, round=release.round).delete()[0]
         file.context = context
@@ -176,7 +183,9 @@ def withdraw_file(*, actor: Any, file: RequestFile, request: Any = None) -> Requ
         policy.check_edit(actor, release)
         file = RequestFile.objects.select_for_update().get(pk=file.pk, request=release)
         if file.withdrawn_at is not None:
-            raise RuleViolation(RULE, "file", f"{file.path} was withdrawn already.")
+            raise RuleViolation(
+                RULE, "file", _("%(path)s was withdrawn already.") % {"path": file.path}
+            )
         file.withdrawn_at = timezone.now()
         file.save(update_fields=["withdrawn_at"])
         record(
@@ -386,12 +395,12 @@ def set_project_sample_rate(
     from fivesafes.release.models import ProjectSampling
 
     require(actor, Permission.REVIEW_OUTPUTS)
-    reason = written(reason, RULE, "reason", "Say why this project is sampled more.")
+    reason = written(reason, RULE, "reason", _("Say why this project is sampled more."))
     if not 0.0 <= rate <= 1.0:
-        raise RuleViolation(RULE, "rate", "Give a share between 0 and 1 (0.5 is half).")
+        raise RuleViolation(RULE, "rate", _("Give a share between 0 and 1 (0.5 is half)."))
     with transaction.atomic():
         before = project_rate(project)
-        sampling, _ = ProjectSampling.objects.update_or_create(
+        sampling, _created = ProjectSampling.objects.update_or_create(
             project=project,
             defaults={"rate": rate, "reason": reason, "set_by": actor, "set_at": timezone.now()},
         )
@@ -539,15 +548,15 @@ def vote(
     stays hidden from the other checker until both votes are in."""
     require(actor, Permission.REVIEW_OUTPUTS)
     if decision not in RequestFile.Decision.values:
-        raise RuleViolation(RULE, "decision", "Vote approve, request changes or reject.")
+        raise RuleViolation(RULE, "decision", _("Vote approve, request changes or reject."))
     if decision != RequestFile.Decision.APPROVE and not comment.strip():
-        raise RuleViolation(RULE, "comment", "Say what must change, or why it is rejected.")
+        raise RuleViolation(RULE, "comment", _("Say what must change, or why it is rejected."))
     with transaction.atomic():
         release = _locked(file.request)
         file = RequestFile.objects.select_for_update().select_related("request").get(pk=file.pk)
         file.request = release
         policy.check_vote(actor, file)
-        cast, _ = Vote.objects.update_or_create(
+        cast, _created = Vote.objects.update_or_create(
             file=file,
             round=release.round,
             checker=actor,
@@ -590,8 +599,8 @@ def consolidate(
     """The two checkers disagree on a file: a checker settles its outcome, with the reason."""
     require(actor, Permission.REVIEW_OUTPUTS)
     if decision not in RequestFile.Decision.values:
-        raise RuleViolation(RULE, "decision", "Settle on approve, request changes or reject.")
-    note = written(note, RULE, "note", "Say how the disagreement was settled.")
+        raise RuleViolation(RULE, "decision", _("Settle on approve, request changes or reject."))
+    note = written(note, RULE, "note", _("Say how the disagreement was settled."))
     with transaction.atomic():
         release = _locked(file.request)
         file = RequestFile.objects.select_for_update().get(pk=file.pk)

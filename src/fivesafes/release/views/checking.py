@@ -9,6 +9,7 @@ import io
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fivesafes.policy import releases as policy
@@ -18,6 +19,7 @@ from fivesafes.release import queries
 from fivesafes.release.forms import BreachForm, NoteForm, SamplingForm
 from fivesafes.release.models import ReleasedFile
 from fivesafes.release.services import release as releasing
+from fivesafes.shared import formats
 from fivesafes.shared.pages import load, run_action, shows_refusals
 
 
@@ -55,11 +57,11 @@ def raise_sampling(request: HttpRequest) -> HttpResponse:
     form = SamplingForm(request.POST)
     back = redirect("release:queue")
     if not form.is_valid():
-        messages.error(request, "Give a project number, a share between 0 and 1 and a reason.")
+        messages.error(request, _("Give a project number, a share between 0 and 1 and a reason."))
         return back
     project = Project.objects.filter(number=form.cleaned_data["project"].strip()).first()
     if project is None:
-        messages.error(request, "There is no project with that number.")
+        messages.error(request, _("There is no project with that number."))
         return back
     return run_action(
         request,
@@ -72,7 +74,11 @@ def raise_sampling(request: HttpRequest) -> HttpResponse:
         ),
         done=lambda _: back,
         failed=lambda: back,
-        success=f"Sampling of {project.number} set to {form.cleaned_data['rate']:.0%}.",
+        success=_("Sampling of %(number)s set to %(percent)s%%.")
+        % {
+            "number": project.number,
+            "percent": formats.number(round(form.cleaned_data["rate"] * 100)),
+        },
     )
 
 
@@ -175,7 +181,8 @@ def mark_breach(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done=lambda _: back,
         failed=lambda: back,
-        success=f"{released.name} withdrawn; a breach case is open and the members are told.",
+        success=_("%(name)s withdrawn; a breach case is open and the members are told.")
+        % {"name": released.name},
     )
 
 
@@ -193,5 +200,5 @@ def after_review(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done=lambda _: redirect("release:queue"),
         failed=lambda: redirect("release:queue"),
-        success=f"{released.name}: looked at, no breach.",
+        success=_("%(name)s: looked at, no breach.") % {"name": released.name},
     )

@@ -11,6 +11,8 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fivesafes.policy import projects as projects_policy
 from fivesafes.policy import releases as policy
@@ -74,7 +76,7 @@ def new_request(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: service.create(actor=request.user, project=project, request=request),
         done=lambda made: redirect("release:request", pk=made.pk),
         failed=lambda: redirect("release:my_requests"),
-        success="Release request started: add the files to release.",
+        success=_("Release request started: add the files to release."),
     )
 
 
@@ -172,7 +174,7 @@ def add_file(request: HttpRequest, pk: int) -> HttpResponse:
         lambda data: service.add_file(actor=request.user, release=release, request=request, **data),
         done=_back(pk),
         again=again,
-        success=lambda f: f"{f.path} added.",
+        success=lambda f: _("%(path)s added.") % {"path": f.path},
     )
 
 
@@ -194,12 +196,12 @@ def _on_file(
 ) -> HttpResponse:
     """A button or form of one file on the request page: `call(actor=, file=, request=,
     **the form's fields)`, then back to the request page with what happened or the refusal.
-    `success` names the file as `{path}`; a form's fields carry `prefix` and the file's id."""
+    `success` names the file as `%(path)s`; a form's fields carry `prefix` and the file's id."""
     file = _file(request, pk)
     back = _back(file.request_id)
     if request.method != "POST":
         return back()
-    said = success.format(path=file.path)
+    said = success % {"path": file.path}
 
     def run(data: dict[str, Any]) -> Any:
         return call(actor=request.user, file=file, request=request, **data)
@@ -213,24 +215,25 @@ def _on_file(
 @requires(Permission.WORK_IN_PROJECTS)
 @shows_refusals
 def update_file(request: HttpRequest, pk: int) -> HttpResponse:
-    said = "{path} updated; its reviews start again."
+    said = _("%(path)s updated; its reviews start again.")
     return _on_file(request, pk, service.update_file, said, UpdateFileForm, "u")
 
 
 @requires(Permission.WORK_IN_PROJECTS)
 @shows_refusals
 def withdraw_file(request: HttpRequest, pk: int) -> HttpResponse:
-    return _on_file(request, pk, service.withdraw_file, "{path} withdrawn from the request.")
+    said = _("%(path)s withdrawn from the request.")
+    return _on_file(request, pk, service.withdraw_file, said)
 
 
 STEP_WORDS = {
-    "submit": "Submitted: the automatic checks are running.",
-    "withdraw": "The request was withdrawn.",
-    "first_review": "Your review is submitted.",
-    "second_review": "Your review is submitted.",
-    "approve": "Approved: the files are released in the next batch.",
-    "return_to_author": "Returned to the researcher.",
-    "reject": "The request was rejected.",
+    "submit": gettext_lazy("Submitted: the automatic checks are running."),
+    "withdraw": gettext_lazy("The request was withdrawn."),
+    "first_review": gettext_lazy("Your review is submitted."),
+    "second_review": gettext_lazy("Your review is submitted."),
+    "approve": gettext_lazy("Approved: the files are released in the next batch."),
+    "return_to_author": gettext_lazy("Returned to the researcher."),
+    "reject": gettext_lazy("The request was rejected."),
 }
 
 
@@ -250,21 +253,21 @@ def take_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         ),
         done=_back(pk),
         failed=_back(pk),
-        success=STEP_WORDS[step],
+        success=str(STEP_WORDS[step]),
     )
 
 
 @requires(Permission.REVIEW_OUTPUTS)
 @shows_refusals
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
-    said = "Your vote on {path} is recorded."
+    said = _("Your vote on %(path)s is recorded.")
     return _on_file(request, pk, service.vote, said, VoteForm, "f")
 
 
 @requires(Permission.REVIEW_OUTPUTS)
 @shows_refusals
 def consolidate(request: HttpRequest, pk: int) -> HttpResponse:
-    said = "The outcome of {path} is settled."
+    said = _("The outcome of %(path)s is settled.")
     return _on_file(request, pk, service.consolidate, said, ConsolidateForm, "c")
 
 
