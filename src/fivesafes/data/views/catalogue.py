@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from fivesafes.data import queries
 from fivesafes.data.catalogue.chart import coverage_svg
@@ -30,7 +31,7 @@ def _filters(request: HttpRequest) -> tuple[Filters, str | None]:
             }
         ), None
     except ValueError:
-        return Filters.parse(q=request.GET.get("q", "")), "Year: enter a year such as 2015."
+        return Filters.parse(q=request.GET.get("q", "")), _("Year: enter a year such as 2015.")
 
 
 def _choices() -> dict[str, object]:
