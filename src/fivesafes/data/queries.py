@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_noop
 
 from fivesafes.data.models import BasketItem, CatalogueRegister, CatalogueVariable, RegisterVersion
 
@@ -22,10 +23,10 @@ if TYPE_CHECKING:
 R = TypeVar("R", CatalogueRegister, CatalogueVariable)
 
 SENSITIVITY_FIELDS = {
-    "directly_identifying": "directly identifying",
-    "particularly_identifying": "particularly identifying",
-    "special_category": "special category (art. 9)",
-    "business_data": "business data",
+    "directly_identifying": gettext_noop("directly identifying"),
+    "particularly_identifying": gettext_noop("particularly identifying"),
+    "special_category": gettext_noop("special category (art. 9)"),
+    "business_data": gettext_noop("business data"),
 }
 MAX_WORDS = 8
 # The years a filter may name (a bigger number would overflow the database's integers).

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from fivesafes.delivery.keys import key_store
 from fivesafes.metadata.population import PopulationError
@@ -125,7 +126,9 @@ def request_for(
         raise RuleViolation("R11", f"population:{error.field}", str(error)) from None
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
-        raise RuleViolation("R11", "formats", f"Unknown format: {', '.join(unknown)}.")
+        raise RuleViolation(
+            "R11", "formats", _("Unknown format: %(formats)s.") % {"formats": ", ".join(unknown)}
+        )
     return extraction.ExtractionRequest(
         project=project_number,
         delivery=delivery,
@@ -194,8 +197,10 @@ def check_within(stored_plan: dict[str, Any], approved: Any) -> Any:
         raise RuleViolation(
             "R15",
             "external_data",
-            "The plan's external files are not the checked uploads of this delivery; "
-            "plan the delivery again.",
+            _(
+                "The plan's external files are not the checked uploads of this delivery; "
+                "plan the delivery again."
+            ),
         )
     return plan
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fivesafes.delivery.workflow import DELIVERY, DeliveryState
 from fivesafes.shared.models import InMachine, state_field
@@ -34,15 +35,15 @@ class Delivery(InMachine[DeliveryState], models.Model):
     project = models.ForeignKey(
         "projects.Project", on_delete=models.PROTECT, related_name="deliveries"
     )
-    number = models.PositiveIntegerField(help_text="1, 2, ... within the project.")
+    number = models.PositiveIntegerField(help_text=_("1, 2, ... within the project."))
     machine = DELIVERY
     state = state_field(DELIVERY, max_length=12)
-    scope = models.JSONField(default=dict, help_text="The approved scope it was planned from.")
-    plan = models.JSONField(default=dict, help_text="The extraction plan (Plan.as_dict()).")
+    scope = models.JSONField(default=dict, help_text=_("The approved scope it was planned from."))
+    plan = models.JSONField(default=dict, help_text=_("The extraction plan (Plan.as_dict())."))
     description = models.JSONField(
-        default=list, help_text="The plan in words (Plan.describe()), as reviewed."
+        default=list, help_text=_("The plan in words (Plan.describe()), as reviewed.")
     )
-    formats = models.JSONField(default=list, help_text="parquet, plus any copies asked for.")
+    formats = models.JSONField(default=list, help_text=_("parquet, plus any copies asked for."))
     estimated_rows = models.BigIntegerField(null=True, blank=True)
     estimated_bytes = models.BigIntegerField(null=True, blank=True)
     estimated_seconds = models.FloatField(null=True, blank=True)
@@ -55,7 +56,7 @@ class Delivery(InMachine[DeliveryState], models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     runs = models.PositiveSmallIntegerField(default=0)
-    task_id = models.CharField(max_length=64, blank=True, help_text="The worker's job.")
+    task_id = models.CharField(max_length=64, blank=True, help_text=_("The worker's job."))
 
     stage = models.CharField(max_length=100, blank=True)
     done = models.BigIntegerField(default=0)
@@ -64,7 +65,7 @@ class Delivery(InMachine[DeliveryState], models.Model):
 
     population_size = models.BigIntegerField(null=True, blank=True)
     sample_size = models.BigIntegerField(null=True, blank=True)
-    files = models.JSONField(default=list, help_text="[{name, rows, bytes, sha256}]")
+    files = models.JSONField(default=list, help_text=_("[{name, rows, bytes, sha256}]"))
     manifest = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -107,7 +108,7 @@ class StaffTime(models.Model):
 
     delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="staff_time")
     quote = models.ForeignKey("projects.Quote", on_delete=models.PROTECT, related_name="+")
-    line = models.CharField(max_length=40, help_text="The quote line's price-list code.")
+    line = models.CharField(max_length=40, help_text=_("The quote line's price-list code."))
     hours = models.DecimalField(max_digits=7, decimal_places=2)
     note = models.CharField(max_length=300, blank=True)
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
@@ -129,32 +130,34 @@ class ExternalUpload(models.Model):
     expires or the delivery is discarded. The report holds counts, never identifiers."""
 
     class State(models.TextChoices):
-        ISSUED = "issued", "Link sent, waiting for the file"
-        RECEIVED = "received", "Received and checked, waiting for the delivery"
-        LINKED = "linked", "Linked into the delivery"
-        EXPIRED = "expired", "Link expired unused"
-        CANCELLED = "cancelled", "Cancelled"
+        ISSUED = "issued", _("Link sent, waiting for the file")
+        RECEIVED = "received", _("Received and checked, waiting for the delivery")
+        LINKED = "linked", _("Linked into the delivery")
+        EXPIRED = "expired", _("Link expired unused")
+        CANCELLED = "cancelled", _("Cancelled")
 
     delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="uploads")
-    source = models.CharField(max_length=200, help_text="The source as the scope names it.")
-    table_name = models.CharField(max_length=64, help_text="<NAME>.parquet in the delivery.")
-    owner = models.CharField(max_length=200, help_text="Who holds the data and uploads it.")
+    source = models.CharField(max_length=200, help_text=_("The source as the scope names it."))
+    table_name = models.CharField(max_length=64, help_text=_("<NAME>.parquet in the delivery."))
+    owner = models.CharField(max_length=200, help_text=_("Who holds the data and uploads it."))
     state = models.CharField(max_length=10, choices=State.choices, default=State.ISSUED)
     token_hash = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField()
     created_by = _person()
     created_at = models.DateTimeField(default=timezone.now)
     agreement_reference = models.CharField(max_length=100, blank=True)
-    file_name = models.CharField(max_length=200, blank=True, help_text="As the owner sent it.")
+    file_name = models.CharField(max_length=200, blank=True, help_text=_("As the owner sent it."))
     file_bytes = models.BigIntegerField(null=True, blank=True)
     received_at = models.DateTimeField(null=True, blank=True)
-    report = models.JSONField(default=dict, blank=True, help_text="Counts, never identifiers.")
+    report = models.JSONField(default=dict, blank=True, help_text=_("Counts, never identifiers."))
     checked_path = models.CharField(max_length=500, blank=True)
     # Distributed linking (seed 004): "serial" when the owner's file is keyed by the serials of
     # a scrambling-key file issued over the project's population (its record's path here)
     # instead of by person number; the key file is deleted when the upload ends.
     keyed_by = models.CharField(
-        max_length=10, choices=[("person", "Person number"), ("serial", "Serial")], default="person"
+        max_length=10,
+        choices=[("person", _("Person number")), ("serial", _("Serial"))],
+        default="person",
     )
     scrambling_key = models.CharField(max_length=500, blank=True)
     key_deleted_at = models.DateTimeField(null=True, blank=True)
@@ -189,10 +192,10 @@ class Reidentification(models.Model):
     is never stored and never written to the audit log."""
 
     class State(models.TextChoices):
-        ASKED = "asked", "Waiting for a second person"
-        APPROVED = "approved", "Approved"
-        REFUSED = "refused", "Refused"
-        SHOWN = "shown", "Shown to the one who asked"
+        ASKED = "asked", _("Waiting for a second person")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+        SHOWN = "shown", _("Shown to the one who asked")
 
     project = models.ForeignKey(
         "projects.Project", on_delete=models.PROTECT, related_name="reidentifications"

@@ -11,17 +11,17 @@ project's plan may start without review (the system's step). The walker is
 from __future__ import annotations
 
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.labels import Labelled
+from fivesafes.shared.labels import Labelled, gettext_noop
 from fivesafes.shared.workflow import StateMachine, Steps, machine
 
 
 class DeliveryState(Labelled):
-    PLANNED = "planned", "Planned"
-    RUNNING = "running", "Running"
-    DELIVERED = "delivered", "Delivered"
-    FAILED = "failed", "Failed"
-    DISCARDED = "discarded", "Discarded"
-    DELETED = "deleted", "Deleted"
+    PLANNED = "planned", gettext_noop("Planned")
+    RUNNING = "running", gettext_noop("Running")
+    DELIVERED = "delivered", gettext_noop("Delivered")
+    FAILED = "failed", gettext_noop("Failed")
+    DISCARDED = "discarded", gettext_noop("Discarded")
+    DELETED = "deleted", gettext_noop("Deleted")
 
 
 S = DeliveryState
@@ -47,7 +47,7 @@ DELIVERY: StateMachine[DeliveryState] = machine(
     transitions=[
         _t(
             "start",
-            "Start the delivery",
+            gettext_noop("Start the delivery"),
             {S.PLANNED},
             S.RUNNING,
             P.DELIVER_DATA,
@@ -55,7 +55,7 @@ DELIVERY: StateMachine[DeliveryState] = machine(
         ),
         _t(
             "start_automatically",
-            "Start on the fast track",
+            gettext_noop("Start on the fast track"),
             {S.PLANNED},
             S.RUNNING,
             P.DELIVER_DATA,
@@ -63,16 +63,23 @@ DELIVERY: StateMachine[DeliveryState] = machine(
         ),
         _t(
             "finish",
-            "Record the delivery",
+            gettext_noop("Record the delivery"),
             {S.RUNNING},
             S.DELIVERED,
             P.DELIVER_DATA,
             automatic=True,
         ),
-        _t("fail", "Record the failure", {S.RUNNING}, S.FAILED, P.DELIVER_DATA, automatic=True),
+        _t(
+            "fail",
+            gettext_noop("Record the failure"),
+            {S.RUNNING},
+            S.FAILED,
+            P.DELIVER_DATA,
+            automatic=True,
+        ),
         _t(
             "rerun",
-            "Run it again",
+            gettext_noop("Run it again"),
             {S.FAILED},
             S.RUNNING,
             P.DELIVER_DATA,
@@ -80,7 +87,7 @@ DELIVERY: StateMachine[DeliveryState] = machine(
         ),
         _t(
             "discard",
-            "Discard the plan",
+            gettext_noop("Discard the plan"),
             {S.PLANNED, S.FAILED},
             S.DISCARDED,
             P.DELIVER_DATA,
@@ -88,7 +95,7 @@ DELIVERY: StateMachine[DeliveryState] = machine(
         ),
         _t(
             "delete",
-            "Delete the delivered data",
+            gettext_noop("Delete the delivered data"),
             {S.DELIVERED},
             S.DELETED,
             P.CLOSE_PROJECTS,

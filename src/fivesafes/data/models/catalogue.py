@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from fivesafes.metadata import Register, register_from_dict
 
@@ -130,13 +131,13 @@ class CatalogueVariable(models.Model):
     def sensitivity_labels(self) -> list[str]:
         labels = []
         if self.directly_identifying:
-            labels.append("directly identifying (removed at extraction)")
+            labels.append(gettext_noop("directly identifying (removed at extraction)"))
         if self.particularly_identifying:
-            labels.append("particularly identifying (separate justification)")
+            labels.append(gettext_noop("particularly identifying (separate justification)"))
         if self.special_category:
-            labels.append("special category (GDPR art. 9)")
+            labels.append(gettext_noop("special category (GDPR art. 9)"))
         if self.business_data:
-            labels.append("business data")
+            labels.append(gettext_noop("business data"))
         return labels
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from fivesafes.audit.services import record
 from fivesafes.data.models import BasketItem, CatalogueVariable
@@ -31,11 +32,17 @@ def check_years(variable: CatalogueVariable, first: int, last: int) -> None:
     low, high = variable.version.first_year, variable.version.last_year
     if first > last:
         raise RuleViolation(
-            RULE, "years", f"Years: the first year ({first}) is after the last ({last})."
+            RULE,
+            "years",
+            _("Years: the first year (%(first)s) is after the last (%(last)s).")
+            % {"first": first, "last": last},
         )
     if first < low or last > high:
         raise RuleViolation(
-            RULE, "years", f"Years: {variable} covers {low}-{high}; {first}-{last} is outside it."
+            RULE,
+            "years",
+            _("Years: %(variable)s covers %(low)s-%(high)s; %(first)s-%(last)s is outside it.")
+            % {"variable": variable, "low": low, "high": high, "first": first, "last": last},
         )
 
 
@@ -65,7 +72,9 @@ def add_variable(
                 after={"variable": str(variable), "years": [first, last]},
             )
     except IntegrityError:
-        raise AlreadyInBasket(RULE, "variable", f"{variable} is already in your basket.") from None
+        raise AlreadyInBasket(
+            RULE, "variable", _("%(variable)s is already in your basket.") % {"variable": variable}
+        ) from None
     return item
 
 
@@ -73,7 +82,7 @@ def remove_item(*, actor: User, item: BasketItem, request: Any = None) -> None:
     """Take an item out of the actor's own basket."""
     require(actor, Permission.USE_DATA_BASKET)
     if item.user_id != actor.pk:
-        raise RuleViolation(RULE, "item", "This item is in someone else's basket.")
+        raise RuleViolation(RULE, "item", _("This item is in someone else's basket."))
     with transaction.atomic():
         record(
             action="basket.variable_removed",

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from fivesafes.audit.services import record
 from fivesafes.data.catalogue.importing import (
@@ -163,7 +164,7 @@ def import_registers(paths: Iterable[str | Path], *, actor: User | None = None) 
                 MetadataIssue(
                     file=", ".join(map(str, paths)),
                     path="$",
-                    reason="no metadata files (*.json) found",
+                    reason=_("no metadata files (*.json) found"),
                 )
             ]
         )

@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from fivesafes.data import queries
@@ -26,19 +28,19 @@ class YearsForm(forms.Form):
     """The years of a variable to put in the basket; empty means all the years it covers."""
 
     first_year = forms.IntegerField(
-        label="From year",
+        label=_("From year"),
         required=False,
         min_value=1,
         max_value=9999,
-        error_messages={"invalid": "enter a whole year such as 2010."},
+        error_messages={"invalid": _("enter a whole year such as 2010.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
     )
     last_year = forms.IntegerField(
-        label="To year",
+        label=_("To year"),
         required=False,
         min_value=1,
         max_value=9999,
-        error_messages={"invalid": "enter a whole year such as 2010."},
+        error_messages={"invalid": _("enter a whole year such as 2010.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
     )
 
@@ -83,9 +85,13 @@ def _put_in_basket(request: HttpRequest, variable: CatalogueVariable, form: Year
         return True
     except RuleViolation as refusal:
         # The service names the years in its words ("Years: ..."); the form names the field.
-        form.add_error("first_year", refusal.finding.message.removeprefix("Years: "))
+        form.add_error("first_year", refusal.finding.message.removeprefix(gettext("Years: ")))
         return False
-    messages.success(request, f"{variable} ({item.first_year}-{item.last_year}) is in your basket.")
+    messages.success(
+        request,
+        gettext("%(variable)s (%(first)s-%(last)s) is in your basket.")
+        % {"variable": variable, "first": item.first_year, "last": item.last_year},
+    )
     return True
 
 
@@ -108,9 +114,11 @@ def add(request: HttpRequest, variable_id: int) -> HttpResponse:
             {"variable": variable, "in_basket": in_basket, "basket_form": form, "answer": True},
         )
     for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else "Years"
+        label = form.fields[field].label if field in form.fields else gettext("Years")
         for error in errors:
-            messages.error(request, f"{label}: {error}")
+            messages.error(
+                request, gettext("%(field)s: %(error)s") % {"field": label, "error": error}
+            )
     back = request.POST.get("back") or ""
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = reverse("data:basket")  # only back to a page of this site

@@ -8,6 +8,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fivesafes.data import queries
 from fivesafes.data.catalogue.chart import coverage_svg
@@ -30,7 +32,7 @@ def _filters(request: HttpRequest) -> tuple[Filters, str | None]:
             }
         ), None
     except ValueError:
-        return Filters.parse(q=request.GET.get("q", "")), "Year: enter a year such as 2015."
+        return Filters.parse(q=request.GET.get("q", "")), _("Year: enter a year such as 2015.")
 
 
 def _choices() -> dict[str, object]:
@@ -42,9 +44,26 @@ def _choices() -> dict[str, object]:
     }
 
 
+# The subject areas' names, in English here and translated when shown.
+AREA_LABELS = {
+    SubjectArea.POPULATION: gettext_noop("Population"),
+    SubjectArea.FAMILY: gettext_noop("Family"),
+    SubjectArea.LABOUR_MARKET: gettext_noop("Labour market"),
+    SubjectArea.EARNINGS: gettext_noop("Earnings"),
+    SubjectArea.INCOME: gettext_noop("Income"),
+    SubjectArea.HEALTH: gettext_noop("Health"),
+    SubjectArea.EDUCATION: gettext_noop("Education"),
+    SubjectArea.BUSINESS: gettext_noop("Business"),
+    SubjectArea.HOUSING: gettext_noop("Housing"),
+    SubjectArea.SOCIAL: gettext_noop("Social"),
+    SubjectArea.OTHER: gettext_noop("Other"),
+}
+
+
 def area_label(subject_area: str) -> str:
-    """'labour_market' -> 'Labour market'."""
-    return subject_area.replace("_", " ").capitalize()
+    """'labour_market' -> 'Labour market' (in the reader's language)."""
+    written = AREA_LABELS.get(subject_area)  # type: ignore[call-overload]
+    return _(written) if written else subject_area.replace("_", " ").capitalize()
 
 
 SHOWN_VARIABLES = 50

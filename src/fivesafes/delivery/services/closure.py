@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from fivesafes.audit.services import record
 from fivesafes.delivery import folders
@@ -70,7 +71,8 @@ def delete_project_data(*, project: Project, actor: Any = None, request: Any = N
             raise RuleViolation(
                 "R25",
                 "project",
-                f"Project {locked.number} is active; its data stay until it closes.",
+                _("Project %(number)s is active; its data stay until it closes.")
+                % {"number": locked.number},
             )
         folder = folders.project_data_dir(locked.number)
         done.files, done.bytes = _measure(folder)
@@ -103,7 +105,8 @@ def delete_project_data(*, project: Project, actor: Any = None, request: Any = N
             raise RuleViolation(
                 "R25",
                 "data",
-                f"The data folder of {locked.number} is still on disk after deletion.",
+                _("The data folder of %(number)s is still on disk after deletion.")
+                % {"number": locked.number},
             )
         record(
             action="delivery.project_data_deleted",

@@ -35,6 +35,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fivesafes.audit.services import record
 from fivesafes.delivery import extract, folders
@@ -96,21 +97,26 @@ def issue_link(
     policy.check_issue_link(actor, delivery)
     if keyed_by not in ("person", "serial"):
         raise RuleViolation(
-            "R15", "keyed_by", "The owner's file is keyed by 'person' number or by 'serial'."
+            "R15",
+            "keyed_by",
+            _("The owner's file is keyed by 'person' number or by 'serial'."),
         )
     if source not in policy.sources(delivery):
         raise RuleViolation(
-            "R15", "source", f"'{source}' is not external data named in the approved scope."
+            "R15",
+            "source",
+            _("'%(source)s' is not external data named in the approved scope.")
+            % {"source": source},
         )
     owner = (owner or "").strip()
     if not owner:
-        raise RuleViolation("R15", "owner", "Name the data owner who will send the file.")
+        raise RuleViolation("R15", "owner", _("Name the data owner who will send the file."))
     name = (table_name or "").strip() or table_name_for(source)
     if not re.fullmatch(r"[A-Z][A-Z0-9_]{0,39}", name):
         raise RuleViolation(
             "R15",
             "table_name",
-            "The short name is a capital letter, then capitals, digits and _ (at most 40).",
+            _("The short name is a capital letter, then capitals, digits and _ (at most 40)."),
         )
     token = secrets.token_urlsafe(32)
     expires = timezone.now() + timedelta(days=link_days())
@@ -175,7 +181,8 @@ def _issue(
             raise RuleViolation(
                 "R15",
                 "source",
-                f"A link for '{source}' is open or its file has arrived; withdraw it first.",
+                _("A link for '%(source)s' is open or its file has arrived; withdraw it first.")
+                % {"source": source},
             )
         upload = ExternalUpload.objects.create(
             delivery=locked,
@@ -295,7 +302,7 @@ def receive(*, token: str, reference: str, uploaded: Any, request: Any = None) -
         raw_gone = raw is None or checks.delete_file(raw)
     if not raw_gone:
         checks.delete_file(checked)
-        raise RuleViolation("R15", "file", "The raw file could not be deleted; nothing is kept.")
+        raise RuleViolation("R15", "file", _("The raw file could not be deleted; nothing is kept."))
     try:
         with transaction.atomic():
             locked = ExternalUpload.objects.select_for_update().get(pk=upload.pk)
@@ -450,11 +457,13 @@ def take_scrambling_key(
     policy.check_take_scrambling_key(actor, upload)
     key = stored_key(upload)
     if key is None or not key.path.is_file():
-        raise RuleViolation("R15", "scrambling_key", "The scrambling-key file is gone.")
+        raise RuleViolation("R15", "scrambling_key", _("The scrambling-key file is gone."))
     content = key.path.read_bytes()
     if hashlib.sha256(content).hexdigest() != key.sha256:
         raise RuleViolation(
-            "R15", "scrambling_key", "The scrambling-key file has changed since it was issued."
+            "R15",
+            "scrambling_key",
+            _("The scrambling-key file has changed since it was issued."),
         )
     with transaction.atomic():
         record(

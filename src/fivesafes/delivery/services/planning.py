@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fivesafes.audit.services import record
 from fivesafes.delivery import extract, queries
@@ -27,8 +28,8 @@ def _formats(formats: Any) -> list[str]:
         raise RuleViolation(
             "R11",
             "formats",
-            f"'{', '.join(unknown)}' is not a format we deliver; choose from "
-            f"{', '.join(extract.FORMATS)}.",
+            _("'%(formats)s' is not a format we deliver; choose from %(offered)s.")
+            % {"formats": ", ".join(unknown), "offered": ", ".join(extract.FORMATS)},
         )
     return list(dict.fromkeys(["parquet", *chosen]))
 

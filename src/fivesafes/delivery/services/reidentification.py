@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fivesafes.audit.services import record
 from fivesafes.delivery.keys import key_store
@@ -36,8 +37,10 @@ def _pseudonym(value: Any) -> int:
         raise RuleViolation(
             "R14",
             "pseudonym",
-            "A pseudonym is a whole number from 0 to 4611686018427387903, as in the delivered "
-            "files' pnr column.",
+            _(
+                "A pseudonym is a whole number from 0 to 4611686018427387903, as in the "
+                "delivered files' pnr column."
+            ),
         )
     return number
 
@@ -75,7 +78,7 @@ def decide(
     policy.check_decide_reidentification(actor, item)
     note = (note or "").strip()[:500]
     if not approve and not note:
-        raise RuleViolation("R14", "decision_note", "Say why the re-identification is refused.")
+        raise RuleViolation("R14", "decision_note", _("Say why the re-identification is refused."))
     with transaction.atomic():
         locked = (
             Reidentification.objects.select_for_update().select_related("project").get(pk=item.pk)

@@ -19,6 +19,8 @@ from typing import Any
 
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fivesafes.delivery import extract, folders, queries
 from fivesafes.delivery.models import Delivery
@@ -44,7 +46,7 @@ def _enqueue(step: workflow.Step[DeliveryState]) -> None:
     delivery.requested_at = timezone.now()
     delivery.error = ""
     delivery.stage, delivery.done, delivery.total = "queued", 0, 0
-    delivery.message = "Waiting for a worker"
+    delivery.message = gettext_noop("Waiting for a worker")
     job = enqueue(
         run_delivery,
         owner=step.actor,
@@ -101,15 +103,17 @@ def _finish(step: workflow.Step[DeliveryState]) -> None:
         raise RuleViolation(
             "R25",
             "project",
-            f"Project {delivery.project.number} closed while delivery {delivery.number} ran; "
-            "its data are not delivered.",
+            _(
+                "Project %(project)s closed while delivery %(number)s ran; its data are not delivered."
+            )
+            % {"project": delivery.project.number, "number": delivery.number},
         )
     delivery.files = result.files
     delivery.manifest = result.manifest
     delivery.population_size = result.population_size
     delivery.sample_size = result.sample_size
     delivery.finished_at = timezone.now()
-    delivery.stage, delivery.message = "delivered", "Delivered"
+    delivery.stage, delivery.message = "delivered", gettext_noop("Delivered")
     delivery.done = delivery.total = max(delivery.total, 1)
     step.fields += [
         "files",
@@ -178,7 +182,10 @@ def run(delivery_id: int) -> dict[str, Any]:
     if delivery.state_enum is not DeliveryState.RUNNING:
         return {"delivery": delivery.pk, "skipped": f"it is {delivery.state_enum.label.lower()}"}
     Delivery.objects.filter(pk=delivery.pk).update(
-        started_at=timezone.now(), runs=F("runs") + 1, stage="starting", message="Starting"
+        started_at=timezone.now(),
+        runs=F("runs") + 1,
+        stage="starting",
+        message=gettext_noop("Starting"),
     )
     project = delivery.project
     folder = folders.delivery_dir(project.number, delivery.number)
@@ -189,8 +196,11 @@ def run(delivery_id: int) -> dict[str, Any]:
             raise RuleViolation(
                 "R16",
                 "scope",
-                f"The approved scope of {project.number} changed after delivery "
-                f"{delivery.number} was planned; plan a new delivery.",
+                _(
+                    "The approved scope of %(project)s changed after delivery %(number)s "
+                    "was planned; plan a new delivery."
+                )
+                % {"project": project.number, "number": delivery.number},
             )
         approved = extract.request_for(
             project.number,

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError
+from django.utils.translation import gettext as _
 
 from fivesafes.delivery.models import Delivery
 from fivesafes.delivery.workflow import DELIVERY
@@ -60,7 +61,10 @@ def take(
         raise RuleViolation(
             "R11",
             "state",
-            f"Another delivery of project {delivery.project.number} is running; one delivery "
-            "of a project runs at a time.",
+            _(
+                "Another delivery of project %(project)s is running; one delivery of a "
+                "project runs at a time."
+            )
+            % {"project": delivery.project.number},
         ) from None
     return taken

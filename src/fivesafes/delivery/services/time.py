@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from fivesafes.audit.services import record
 from fivesafes.delivery.models import Delivery, StaffTime
@@ -29,19 +30,27 @@ def record_time(
     try:
         amount = Decimal(str(hours))
     except (InvalidOperation, ValueError):
-        raise RuleViolation("R18", "hours", f"'{hours}' is not a number of hours.") from None
+        raise RuleViolation(
+            "R18", "hours", _("'%(hours)s' is not a number of hours.") % {"hours": hours}
+        ) from None
     if not amount.is_finite() or amount <= 0 or amount > MAX_HOURS:
-        raise RuleViolation("R18", "hours", f"Hours are more than 0 and at most {MAX_HOURS}.")
+        raise RuleViolation(
+            "R18", "hours", _("Hours are more than 0 and at most %(most)s.") % {"most": MAX_HOURS}
+        )
     quote = policy.accepted_quote(delivery.project)
     if quote is None:
-        raise RuleViolation("R18", "quote", "Time is booked against an accepted quote.")
+        raise RuleViolation("R18", "quote", _("Time is booked against an accepted quote."))
     codes = {entry.get("code") for entry in quote.lines}
     if line not in codes:
         raise RuleViolation(
             "R18",
             "line",
-            f"'{line}' is not a line of quote {quote.reference}; choose one of "
-            f"{', '.join(sorted(c for c in codes if c)) or 'none'}.",
+            _("'%(line)s' is not a line of quote %(quote)s; choose one of %(lines)s.")
+            % {
+                "line": line,
+                "quote": quote.reference,
+                "lines": ", ".join(sorted(c for c in codes if c)) or _("none"),
+            },
         )
     with transaction.atomic():
         entry = StaffTime.objects.create(

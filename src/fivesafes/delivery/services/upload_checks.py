@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from fivesafes.delivery.models import ExternalUpload
 from fivesafes.policy import deliveries as policy
@@ -46,41 +47,49 @@ def check_reference(upload: ExternalUpload, reference: str) -> str:
         raise RuleViolation(
             "R15",
             "agreement_reference",
-            "Give the reference of the data-processing agreement (the data-protection "
-            "approval) under which these data are sent.",
+            _(
+                "Give the reference of the data-processing agreement (the data-protection "
+                "approval) under which these data are sent."
+            ),
         )
     if len(reference) > 100:
-        raise RuleViolation("R15", "agreement_reference", "The reference is at most 100 long.")
+        raise RuleViolation("R15", "agreement_reference", _("The reference is at most 100 long."))
     on_file = reference_on_file(upload)
     if on_file and not _same(on_file, reference):
         raise RuleViolation(
             "R15",
             "agreement_reference",
-            "This is not the agreement reference the approved application gives for this "
-            "source; check it with the researcher's institution.",
+            _(
+                "This is not the agreement reference the approved application gives for this "
+                "source; check it with the researcher's institution."
+            ),
         )
     return reference
 
 
 def check_file(uploaded: Any) -> str:
     if uploaded is None:
-        raise RuleViolation("R15", "file", "Choose the file to send.")
+        raise RuleViolation("R15", "file", _("Choose the file to send."))
     name = os.path.basename(str(getattr(uploaded, "name", "") or "")).strip()
     if not name.lower().endswith(SUFFIXES):
         raise RuleViolation(
             "R15",
             "file",
-            f"The file must be CSV, Parquet, Stata (.dta), SPSS (.sav, .zsav) or SAS "
-            f"(.sas7bdat); '{name[:80]}' is none of these.",
+            _(
+                "The file must be CSV, Parquet, Stata (.dta), SPSS (.sav, .zsav) or SAS "
+                "(.sas7bdat); '%(name)s' is none of these."
+            )
+            % {"name": name[:80]},
         )
     size = int(getattr(uploaded, "size", 0) or 0)
     if size <= 0:
-        raise RuleViolation("R15", "file", "The file is empty.")
+        raise RuleViolation("R15", "file", _("The file is empty."))
     if size > max_bytes():
         raise RuleViolation(
             "R15",
             "file",
-            f"The file is {size // MIB} MiB; at most {max_bytes() // MIB} MiB are accepted.",
+            _("The file is %(size)s MiB; at most %(most)s MiB are accepted.")
+            % {"size": size // MIB, "most": max_bytes() // MIB},
         )
     return name[:200]
 
@@ -98,7 +107,9 @@ def store(uploaded: Any, folder: Path, stem: str) -> Path:
                 written += len(chunk)
                 if written > max_bytes():
                     raise RuleViolation(
-                        "R15", "file", f"The file is larger than {max_bytes() // MIB} MiB."
+                        "R15",
+                        "file",
+                        _("The file is larger than %(most)s MiB.") % {"most": max_bytes() // MIB},
                     )
                 out.write(chunk)
             out.flush()
@@ -112,10 +123,10 @@ def store(uploaded: Any, folder: Path, stem: str) -> Path:
 
 def _where(field: str) -> str:
     if field.startswith("column:"):
-        return f"Column '{field.removeprefix('column:')}'"
+        return _("Column '%(column)s'") % {"column": field.removeprefix("column:")}
     if field.startswith("line"):
         return field.capitalize()
-    return {"file": "The file", "encoding": "Encoding", "header": "Header line"}.get(
+    return {"file": _("The file"), "encoding": _("Encoding"), "header": _("Header line")}.get(
         field, field.capitalize()
     )
 
@@ -150,8 +161,13 @@ def read_checked(upload: ExternalUpload, raw: Path, checked: Path) -> Any:
             )
     except FileNotFoundError:
         raise RuleViolation(
-            "R15", "file", "The scrambling key of this link is gone; ask for a new link."
+            "R15", "file", _("The scrambling key of this link is gone; ask for a new link.")
         ) from None
     except ExternalDataError as error:
-        raise RuleViolation("R15", "file", f"{_where(error.field)}: {error.message}") from None
+        # The linkage core's own words (English) follow the field, named in the reader's language.
+        raise RuleViolation(
+            "R15",
+            "file",
+            _("%(where)s: %(problem)s") % {"where": _where(error.field), "problem": error.message},
+        ) from None
     return report

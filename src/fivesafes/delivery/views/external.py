@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -77,8 +78,10 @@ def issue_link(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _back_with_errors(request: HttpRequest, form: LinkForm, pk: int) -> HttpResponse:
     for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else "Link"
-        messages.error(request, f"{label}: {' '.join(errors)}")
+        label = form.fields[field].label if field in form.fields else _("Link")
+        messages.error(
+            request, _("%(field)s: %(errors)s") % {"field": label, "errors": " ".join(errors)}
+        )
     return redirect("delivery:delivery", pk=pk)
 
 
@@ -92,7 +95,10 @@ def cancel_upload(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: external.cancel(actor=request.user, upload=upload, request=request),
         done=lambda u: redirect("delivery:delivery", pk=u.delivery_id),
         failed=lambda: redirect("delivery:delivery", pk=upload.delivery_id),
-        success=lambda u: f"The upload of {u.source} is withdrawn; its files are deleted.",
+        success=lambda u: (
+            _("The upload of %(source)s is withdrawn; its files are deleted.")
+            % {"source": u.source}
+        ),
     )
 
 
@@ -148,7 +154,9 @@ def upload_page(request: HttpRequest, token: str) -> HttpResponse:
     if request.method != "POST":
         return render(request, "delivery/upload.html", context | {"form": UploadForm()})
     if _too_large(request):
-        too_large = f"The file is larger than {context['max_mib']} MiB; it was not accepted."
+        too_large = _("The file is larger than %(most)s MiB; it was not accepted.") % {
+            "most": context["max_mib"]
+        }
         return render(
             request,
             "delivery/upload.html",
@@ -234,7 +242,7 @@ def reidentify_page(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done=lambda item: redirect("delivery:reidentify", pk=project.pk),
         again=again,
-        success="Asked; a second member of staff decides.",
+        success=_("Asked; a second member of staff decides."),
     )
 
 
@@ -252,7 +260,7 @@ def _item(request: HttpRequest, pk: int) -> Reidentification:
 @shows_refusals
 def decide(request: HttpRequest, pk: int, verdict: str) -> HttpResponse:
     if verdict not in ("approve", "refuse"):
-        raise Http404("Approve or refuse.")
+        raise Http404(_("Approve or refuse."))
     item = _item(request, pk)
     form = DecideForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
@@ -263,7 +271,10 @@ def decide(request: HttpRequest, pk: int, verdict: str) -> HttpResponse:
         ),
         done=lambda i: redirect("delivery:reidentify", pk=i.project_id),
         failed=lambda: redirect("delivery:reidentify", pk=item.project_id),
-        success=lambda i: f"Re-identification {i.pk} is {i.get_state_display().lower()}.",
+        success=lambda i: (
+            _("Re-identification %(number)s is %(state)s.")
+            % {"number": i.pk, "state": i.get_state_display().lower()}
+        ),
     )
 
 

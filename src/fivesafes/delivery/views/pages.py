@@ -8,6 +8,7 @@ from typing import Any
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fivesafes.audit.services import event_stream_for
@@ -124,8 +125,16 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done=lambda delivery: redirect("delivery:delivery", pk=delivery.pk),
         again=again,
-        success=lambda d: f"Delivery {d.number} is {d.state_enum.label.lower()}.",
+        success=_delivery_is,
     )
+
+
+def _delivery_is(delivery: Delivery) -> str:
+    """The page message after a step: the delivery and its state, in the reader's language."""
+    return _("Delivery %(number)s is %(state)s.") % {
+        "number": delivery.number,
+        "state": delivery.state_enum.label.lower(),
+    }
 
 
 def _delivery_context(request: HttpRequest, delivery: Delivery) -> dict[str, Any]:
@@ -206,7 +215,7 @@ def take_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         call,
         done=lambda d: redirect("delivery:delivery", pk=d.pk),
         failed=lambda: redirect("delivery:delivery", pk=pk),
-        success=lambda d: f"Delivery {d.number} is {d.state_enum.label.lower()}.",
+        success=_delivery_is,
     )
 
 
@@ -230,7 +239,9 @@ def record_time(request: HttpRequest, pk: int) -> HttpResponse:
             _delivery_context(request, delivery) | {"time_form": form},
             status=400,
         ),
-        success=lambda entry: f"{entry.hours} hours booked on {entry.line}.",
+        success=lambda entry: (
+            _("%(hours)s hours booked on %(line)s.") % {"hours": entry.hours, "line": entry.line}
+        ),
     )
 
 
@@ -241,14 +252,14 @@ def document(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     the folder is ever served: the data stay on the research server (R20)."""
     delivery = load(request, DELIVERIES, policy.check_see_delivery, pk=pk)
     if name not in folders.DOCUMENTS:
-        raise Http404("Only the codebook and the manifest of a delivery are shown here.")
+        raise Http404(_("Only the codebook and the manifest of a delivery are shown here."))
     try:
         policy.check_read_documents(request.user, delivery)
     except RuleViolation as refusal:
         raise Http404(refusal.finding.message) from None
     path = folders.document_path(delivery.project.number, delivery.number, name)
     if path is None or path.is_symlink() or not path.is_file():
-        raise Http404("The delivery's folder holds no such document.")
+        raise Http404(_("The delivery's folder holds no such document."))
     response = FileResponse(path.open("rb"), content_type=folders.DOCUMENTS[name])
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
