@@ -34,6 +34,18 @@ def _anchor_folder(tmp_path_factory: Any) -> Any:
 
 
 @pytest.fixture(autouse=True)
+def language_back_to_english() -> Any:
+    """A page asked in Danish leaves Danish active in the test's thread (the locale middleware
+    activates the reader's language and nothing deactivates it); every test starts and ends in
+    the default language, so no test reads another's Danish."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def audit_anchor_per_test(_anchor_folder: Any) -> Any:
     """Each test anchors the audit chain in its own file: the database starts empty for every
     test, so a checkpoint another test wrote would name events this test's log never had."""
