@@ -41,3 +41,21 @@ def test_every_danish_text_is_translated_and_compiled(messages: Path) -> None:
         assert compiled.gettext(message.id) == message.string, (
             f"django.mo is older than django.po for {message.id!r}: run compilemessages"
         )
+
+
+def test_a_text_reads_the_same_in_every_room() -> None:
+    """Django merges the rooms' catalogues into one, so a text two rooms translate differently
+    would read as whichever room comes first: the same English has the same Danish everywhere."""
+    seen: dict[object, tuple[object, str]] = {}
+    differing = []
+    for messages in CATALOGUES:
+        with (messages / "django.po").open("rb") as handle:
+            for message in read_po(handle, locale="da"):
+                if not message.id:
+                    continue
+                key = (message.context, message.id)
+                room = str(messages.relative_to(SOURCE).parts[0])
+                if key in seen and seen[key][0] != message.string:
+                    differing.append((message.id, seen[key], (message.string, room)))
+                seen.setdefault(key, (message.string, room))
+    assert differing == []
