@@ -25,9 +25,9 @@ def codes_in_source() -> dict[str, str]:
     found: dict[str, str] = {}
     for path in SOURCE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if re.fullmatch(r"R[0-9]{1,2}", node.value):
-                    found.setdefault(node.value, str(path.relative_to(SOURCE)))
+            text = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(text, str) and re.fullmatch(r"R[0-9]{1,2}", text):
+                found.setdefault(text, str(path.relative_to(SOURCE)))
     return found
 
 

@@ -24,7 +24,11 @@ def rule_link(code: str) -> SafeString:
     """A link to the rule `code` on /rules/, titled with the rule's title in the page's language."""
     title = rulebook.rule(code, get_language()).title
     return format_html(
-        '<a class="rule-link" href="{}#{}" title="{}">{}</a>', reverse("web:rules"), code, title, code
+        '<a class="rule-link" href="{}#{}" title="{}">{}</a>',
+        reverse("web:rules"),
+        code,
+        title,
+        code,
     )
 
 
@@ -37,5 +41,7 @@ def rule_links(value: Any, autoescape: bool = True) -> SafeString:
         return mark_safe(text)  # noqa: S308 - made HTML already
     escape = conditional_escape if autoescape else str
     return mark_safe(  # noqa: S308 - every piece is escaped or a link built by format_html
-        "".join(rule_link(piece) if code else escape(piece) for piece, code in rulebook.pieces(text))
+        "".join(
+            rule_link(piece) if code else escape(piece) for piece, code in rulebook.pieces(text)
+        )
     )
