@@ -695,7 +695,7 @@ def exclusion_decided(a: Any) -> date:
     a.get_by_text("Decide the sanction", exact=True).click()
     a.get_by_role("button", name="Yes, decide the sanction").click()
     expect(a.locator(".field.has-error .error")).to_contain_text(
-        "Exclusion ends on: R24: An exclusion lasts at least 3 years"
+        "Exclusion ends on: An exclusion lasts at least 3 years"
     )
     ends = add_years(today, 3)
     a.get_by_label("Exclusion ends on").fill(ends.isoformat())
