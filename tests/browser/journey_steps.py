@@ -190,7 +190,7 @@ def sign_researcher_agreement(
     form.get_by_label("Allowed IP addresses or ranges").fill("127.0.0.1/8")
     form.get_by_role("button", name="Draw up the agreement").click()
     expect(m.locator(".field.has-error .error")).to_contain_text(
-        "'127.0.0.1/8' is not a valid IP address or CIDR range (R8)"
+        "'127.0.0.1/8' is not a valid IP address or CIDR range (e.g. 192.0.2.0/24) (R8)."
     )
     form = m.get_by_role("form", name="New researcher agreement")
     form.get_by_label("Allowed IP addresses or ranges").fill("127.0.0.0/8")
