@@ -42,6 +42,11 @@ class Finding:
     def __str__(self) -> str:
         return cited(self.message, f"{self.rule}, {self.severity.label.lower()}")
 
+    @property
+    def text(self) -> str:
+        """The words, then the rule: what a page shows beside the finding's severity."""
+        return cited(self.message, self.rule)
+
     def as_dict(self) -> dict[str, Any]:
         values = asdict(self)
         values["severity"] = self.severity.value
