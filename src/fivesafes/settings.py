@@ -84,8 +84,12 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "fivesafes.web.context.navigation",
             ],
-            # Numbers, money, dates and times the same way in every template.
-            "builtins": ["fivesafes.web.templatetags.formats"],
+            # Numbers, money, dates and times the same way in every template; rule codes
+            # linked to the rules' text.
+            "builtins": [
+                "fivesafes.web.templatetags.formats",
+                "fivesafes.web.templatetags.rule_links",
+            ],
         },
     },
 ]

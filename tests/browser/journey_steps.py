@@ -81,7 +81,7 @@ def authorise_institution(tabs: dict[str, Any], name: str) -> str:
     expect(h.get_by_text("Waiting for the applicant's answer.")).to_be_visible()
     # Preparing with the question open is refused, naming the rule.
     h.get_by_role("button", name="Prepare the agreement").click()
-    expect(h.locator(".errors")).to_contain_text("R6: A clarifying question is still unanswered.")
+    expect(h.locator(".errors")).to_contain_text("A clarifying question is still unanswered (R6).")
 
     # The manager answers in the system.
     m.goto(case_url)
@@ -190,7 +190,7 @@ def sign_researcher_agreement(
     form.get_by_label("Allowed IP addresses or ranges").fill("127.0.0.1/8")
     form.get_by_role("button", name="Draw up the agreement").click()
     expect(m.locator(".field.has-error .error")).to_contain_text(
-        "R8: '127.0.0.1/8' is not a valid IP address or CIDR range"
+        "'127.0.0.1/8' is not a valid IP address or CIDR range (e.g. 192.0.2.0/24) (R8)."
     )
     form = m.get_by_role("form", name="New researcher agreement")
     form.get_by_label("Allowed IP addresses or ranges").fill("127.0.0.0/8")
@@ -662,7 +662,7 @@ def report_breach(checker: Any, username: str) -> None:
     )
     checker.get_by_role("button", name="Report the breach").click()
     expect(checker.locator(".field.has-error .error")).to_contain_text(
-        "R24: The file is a Windows program, whatever its name says. "
+        "The file is a Windows program, whatever its name says. "
         "Only PDF, plain text, PNG and JPEG files are accepted"
     )
     checker.get_by_label("Evidence files").set_input_files(
@@ -695,7 +695,7 @@ def exclusion_decided(a: Any) -> date:
     a.get_by_text("Decide the sanction", exact=True).click()
     a.get_by_role("button", name="Yes, decide the sanction").click()
     expect(a.locator(".field.has-error .error")).to_contain_text(
-        "Exclusion ends on: R24: An exclusion lasts at least 3 years"
+        "Exclusion ends on: An exclusion lasts at least 3 years"
     )
     ends = add_years(today, 3)
     a.get_by_label("Exclusion ends on").fill(ends.isoformat())

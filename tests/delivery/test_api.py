@@ -69,8 +69,10 @@ def test_a_second_start_while_one_runs_answers_400_naming_the_reason(dw) -> None
     second = planning.plan(actor=dw.handler, project=dw.project)
     answer = api_as(dw.handler).post(f"{API}/{second.pk}/start")
     assert answer.status_code == 400
-    assert answer.json()["detail"].startswith(
-        "R11 (state): Delivery 1 of project P-2026-007 is running"
+    assert (
+        answer.json()["rule"] == "R11"
+        and answer.json()["field"] == "state"
+        and answer.json()["detail"].startswith("Delivery 1 of project P-2026-007 is running")
     )
 
 
@@ -97,6 +99,10 @@ def test_staff_time_and_discard(dw) -> None:
         {"line": "nothing", "hours": 1},
         content_type="application/json",
     )
-    assert wrong.status_code == 400 and wrong.json()["detail"].startswith("R18 (line)")
+    assert (
+        wrong.status_code == 400
+        and wrong.json()["rule"] == "R18"
+        and wrong.json()["field"] == "line"
+    )
     discarded = staff.post(f"{API}/{delivery.pk}/discard", {}, content_type="application/json")
     assert discarded.json()["state"] == "discarded"

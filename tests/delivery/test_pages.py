@@ -14,6 +14,7 @@ from fivesafes.delivery.services import planning, running
 from fivesafes.policy.permissions import Role
 from tests.conftest import verified_client
 from tests.delivery.conftest import run_queued
+from tests.page_text import rule_link, shown
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def test_a_plan_page_refusal_is_shown_on_the_page(dw) -> None:
     dw.quote.save()
     handler = verified_client(dw.handler)
     page = handler.get(reverse("delivery:plan", args=[dw.project.pk]))
-    assert "R18 (quote)" in page.content.decode()
+    assert "(R18, field: quote)" in shown(page) and rule_link("R18") in page.text
     answer = handler.post(reverse("delivery:plan", args=[dw.project.pk]), {})
     assert answer.status_code == 400
     assert "has not been accepted" in answer.content.decode()

@@ -134,7 +134,7 @@ def test_a_failed_run_names_the_reason_leaves_nothing_and_runs_again(dw, core) -
     core.FAIL["population"] = "yes"
     failed = run_queued(delivery)
     assert failed.state == "failed"
-    assert failed.error == "R11 (population): The population matches nobody."
+    assert failed.error == "The population matches nobody (R11, field: population)."
     parent = folders.project_data_dir("P-2026-007")
     assert list(parent.iterdir()) == []
     assert AuditEvent.objects.get(action="delivery.fail").data["reason"] == failed.error
@@ -197,7 +197,7 @@ def test_a_stored_plan_asking_more_than_the_approved_scope_fails_when_run(dw) ->
     Delivery.objects.filter(pk=delivery.pk).update(plan=plan)
     failed = run_queued(delivery)
     assert failed.state == "failed"
-    assert failed.error == "R11 (variables:persons.diagnosis): was not approved."
+    assert failed.error == "was not approved (R11, field: variables:persons.diagnosis)."
 
 
 def test_a_widened_scope_leads_to_a_new_delivery_the_old_one_unchanged(dw) -> None:

@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from fivesafes.audit.models import AuditEvent
 from fivesafes.policy.permissions import Role
 from tests.foundation.twofactor_helpers import current_code
+from tests.page_text import rule_link, shown
 
 PASSWORD = "correct horse battery 9"
 
@@ -206,7 +207,8 @@ def test_an_excluded_person_is_refused_at_sign_in_with_the_reason_and_audited(
     client = Client()
     response = sign_in_password(client, "rikke")
     assert response.status_code == 400
-    assert f"You cannot sign in: {reason}" in response.content.decode()
+    assert f"You cannot sign in: {reason}" in shown(response)
+    assert rule_link("R24") in response.content.decode()
     assert actions()[-1] == "login.refused_excluded"
     assert "fivesafes.pending_user" not in client.session
     # a wrong password does not reveal the exclusion

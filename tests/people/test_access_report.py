@@ -10,6 +10,7 @@ from django.utils import timezone
 from fivesafes.policy.access_report import access_report
 from fivesafes.policy.permissions import Role
 from tests.conftest import verified_client
+from tests.page_text import shown
 from tests.people.test_api import api_client
 
 
@@ -91,7 +92,7 @@ def test_the_register_report_page_and_api(world, make_user) -> None:
     assert "P-2026-001 Labour market careers" in page.text and "FIRM.size" in page.text
     unknown = verified_client(auditor).get(reverse("people:access_report"), {"register": "NOPE"})
     assert unknown.status_code == 400
-    assert "Register: R26: The catalogue has no register named &#x27;NOPE&#x27;." in unknown.text
+    assert "Register: The catalogue has no register named 'NOPE' (R26)." in shown(unknown)
 
     api = api_client(auditor)
     rows = api.get("/api/v1/people/access-report", {"register": "FIRM"}).json()["items"]
@@ -105,7 +106,11 @@ def test_the_register_report_page_and_api(world, make_user) -> None:
     assert [r["project"] for r in rows] == ["P-2026-001"]
     refused = api.get("/api/v1/people/access-report", {"register": "NOPE"})
     assert refused.status_code == 400
-    assert refused.json()["detail"] == "R26 (register): The catalogue has no register named 'NOPE'."
+    assert refused.json() == {
+        "detail": "The catalogue has no register named 'NOPE' (R26, field: register).",
+        "rule": "R26",
+        "field": "register",
+    }
 
 
 def test_a_closed_project_shows_no_access_in_the_report(world) -> None:

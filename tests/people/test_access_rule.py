@@ -19,6 +19,7 @@ from fivesafes.policy.project_access import (
 )
 from fivesafes.shared.refusals import AccessDenied
 from tests.conftest import verified_client
+from tests.page_text import shown
 from tests.people.conftest import add_member, authorise
 
 
@@ -260,4 +261,4 @@ def test_a_closed_project_names_every_failed_condition(world) -> None:
     assert response.status_code == 403
     assert "Project active: project P-2026-001 was closed" in response.text
     assert "Researcher agreement: agreement R-" in response.text
-    assert "the agreement was ended (project closed (R25))" in response.text
+    assert "the agreement was ended (project closed (R25))" in shown(response)

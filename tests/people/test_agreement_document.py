@@ -166,4 +166,8 @@ def test_either_party_ends_the_agreement_at_three_months_notice(world, make_user
     assert event.actor_label == "rikke"
     # notice once: the manager's second notice is refused, naming the rule
     response = api_client(world.manager).post(f"/api/v1/people/agreements/{agreement.pk}/notice")
-    assert response.status_code == 400 and response.json()["detail"].startswith("R25 (ends_on)")
+    assert (
+        response.status_code == 400
+        and response.json()["rule"] == "R25"
+        and response.json()["field"] == "ends_on"
+    )

@@ -20,7 +20,7 @@ def test_a_rule_refusal_is_400_naming_rule_and_field() -> None:
     with pytest.raises(HttpError) as caught:
         call_service(raising(RuleViolation("R8", "allowed_networks", "Not a CIDR range.")))
     assert caught.value.status_code == 400
-    assert str(caught.value) == "R8 (allowed_networks): Not a CIDR range."
+    assert str(caught.value) == "Not a CIDR range (R8, field: allowed_networks)."
 
 
 def test_a_role_refusal_keeps_its_status_and_reason() -> None:

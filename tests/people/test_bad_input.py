@@ -249,7 +249,8 @@ def test_steps_out_of_order_and_reporter_deciding_are_refused(world, make_user) 
             permanent=True,
             exclusion_ends_on=None,
         ),
-        "Four eyes",
+        "R24",
+        "decided_by",
     )
 
 

@@ -10,6 +10,7 @@ from fivesafes.people.models import Breach, BreachEvidence
 from fivesafes.people.services import sanctions
 from fivesafes.policy.permissions import Role
 from tests.conftest import verified_client
+from tests.page_text import rule_link, shown
 from tests.people.conftest import db_state
 from tests.people.test_api import api_client
 
@@ -72,7 +73,10 @@ def test_a_file_of_another_type_refuses_the_whole_report(world, people_files) ->
         ],
     )
     assert response.status_code == 400
-    assert "R24: The file is a Windows program, whatever its name says." in response.text
+    assert (
+        "The file is a Windows program, whatever its name says." in shown(response)
+        and rule_link("R24") in response.text
+    )
     assert "Only PDF, plain text, PNG and JPEG files are accepted" in response.text
     assert db_state() == before
     assert not Breach.objects.exists() and files_in(people_files) == []
@@ -83,7 +87,10 @@ def test_too_large_and_empty_files_are_refused(world, people_files, monkeypatch)
     client = verified_client(world.case_handler)
     response = report(client, files=[SimpleUploadedFile("big.txt", b"x" * 11)])
     assert response.status_code == 400
-    assert "R24: The file is 11 bytes; the limit is 10 bytes." in response.text
+    assert (
+        "The file is 11 bytes; the limit is 10 bytes (R24)." in shown(response)
+        and rule_link("R24") in response.text
+    )
     response = report(client, files=[SimpleUploadedFile("empty.txt", b"")])
     assert response.status_code == 400
     assert not Breach.objects.exists() and files_in(people_files) == []
@@ -111,7 +118,10 @@ def test_only_staff_read_evidence_and_none_is_added_after_the_decision(world, ma
         {"files": [SimpleUploadedFile("late.txt", b"too late")]},
     )
     assert response.status_code == 400
-    assert "R24: The breach has been decided; its evidence is closed." in response.text
+    assert (
+        "The breach has been decided; its evidence is closed (R24)." in shown(response)
+        and rule_link("R24") in response.text
+    )
     assert breach.files.count() == 1
 
 
@@ -125,7 +135,11 @@ def test_evidence_over_the_api(world, make_user) -> None:
     url = f"/api/v1/people/breaches/{breach['id']}/evidence"
     refused = checker.post(url, {"files": [SimpleUploadedFile("x.pdf", b"\x00\x01binary")]})
     assert refused.status_code == 400
-    assert refused.json()["detail"].startswith("R24 (files): Only PDF, plain text, PNG and JPEG")
+    assert (
+        refused.json()["rule"] == "R24"
+        and refused.json()["field"] == "files"
+        and refused.json()["detail"].startswith("Only PDF, plain text, PNG and JPEG")
+    )
     added = checker.post(url, {"files": [SimpleUploadedFile("log.pdf", PDF)]})
     assert added.status_code == 201, added.content
     [file] = added.json()

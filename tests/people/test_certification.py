@@ -14,6 +14,7 @@ from fivesafes.people.services.certification import current_certification
 from fivesafes.people.tasks import run_daily_sweep
 from fivesafes.policy.permissions import Role
 from tests.conftest import verified_client
+from tests.page_text import rule_link, shown
 
 
 def answers(right: int) -> dict[str, str]:
@@ -87,7 +88,10 @@ def test_staff_edit_the_question_bank(make_user) -> None:
         },
     )
     assert response.status_code == 400
-    assert "R9: The right answer is a number from 1 to 2" in response.text
+    assert (
+        "The right answer is a number from 1 to 2" in shown(response)
+        and rule_link("R9") in response.text
+    )
     assert not CertificationQuestion.objects.exists()
     client.post(
         reverse("people:question_bank"),

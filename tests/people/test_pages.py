@@ -10,6 +10,7 @@ from django.utils import timezone
 from fivesafes.people.models import Authorisation, ResearcherAgreement
 from fivesafes.policy.permissions import Role
 from tests.conftest import verified_client
+from tests.page_text import shown
 from tests.people.conftest import add_member, db_state
 
 
@@ -29,8 +30,8 @@ def test_invalid_cidr_in_the_agreement_form(world) -> None:
     )
     assert response.status_code == 400
     assert (
-        "Allowed IP addresses or ranges: R8: &#x27;192.0.2.1/24&#x27; is not a valid"
-        in response.text
+        "Allowed IP addresses or ranges: '192.0.2.1/24' is not a valid IP address or CIDR range"
+        in shown(response)
     )
     assert db_state() == before
 
@@ -68,8 +69,8 @@ def test_approving_own_preparation_on_the_case_page(make_user) -> None:
     response = staff.post(reverse("people:step", kwargs={"pk": case.pk, "step": "approve"}))
     assert response.status_code == 400
     assert (
-        f"R17: Four eyes: you prepared the agreement on Case A-{case.pk}, so a different person "
-        "must approve and sign for the office." in response.text.replace("&#x27;", "'")
+        f"Four eyes: you prepared the agreement on Case A-{case.pk}, so a different person "
+        "must approve and sign for the office (R17)." in shown(response)
     )
     assert db_state() == before
 

@@ -130,7 +130,8 @@ def test_the_reporter_may_not_decide_the_breach(world, make_user) -> None:
     )
     with pytest.raises(RuleViolation) as caught:
         sanctions.check_decide_breach(reporter, breach)
-    assert (caught.value.rule, caught.value.field) == ("Four eyes", "decided_by")
+    assert (caught.value.rule, caught.value.field) == ("R24", "decided_by")
+    assert str(caught.value).startswith("Four eyes: ")
     signed_in(reporter, world.approver)
     assert not sanctions.can_decide_breach(reporter, breach)
     assert sanctions.can_decide_breach(world.approver, breach)

@@ -19,6 +19,7 @@ from fivesafes.policy.permissions import Role
 from fivesafes.policy.project_access import project_access
 from fivesafes.shared.refusals import RuleViolation
 from tests.conftest import verified_client
+from tests.page_text import rule_link, shown
 from tests.people.conftest import db_state
 from tests.people.test_api import api_client
 
@@ -57,7 +58,10 @@ def test_the_manager_renews_from_the_institution_page(world) -> None:
         {"again-application_text": "Again.", "again-research_group": "A\nB"},
     )
     assert response.status_code == 400
-    assert f"R1: Case A-{renewal.pk} of Aarhus University is still being handled" in response.text
+    assert (
+        f"Case A-{renewal.pk} of Aarhus University is still being handled" in shown(response)
+        and rule_link("R1") in response.text
+    )
     assert db_state() == before
 
     # Registered, it takes over the day after the present authorisation ends.
@@ -129,7 +133,7 @@ def test_only_the_manager_applies_and_not_while_withdrawn(world, make_user) -> N
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert response.json()["detail"].startswith("R24 (institution)")
+    assert response.json()["rule"] == "R24" and response.json()["field"] == "institution"
     assert str(until) in response.json()["detail"]
     assert db_state() == before
 

@@ -14,6 +14,7 @@ from fivesafes.audit.presentation import in_words
 from fivesafes.policy.permissions import Role
 from fivesafes.projects.models import Application, Project
 from tests.conftest import verified_client
+from tests.page_text import rule_link, shown
 from tests.projects.conftest import PDF, complete, db_state
 
 
@@ -29,7 +30,8 @@ def test_new_application_from_the_basket_and_the_wizard(pw) -> None:
     assert response.status_code == 302
     assert response.url == reverse("projects:wizard", args=[application.pk, "project"])
     page = client.get(response.url)
-    assert b"R12" in page.content and b"Upload the research protocol" in page.content
+    assert "Blocking Upload the research protocol or project description (R12)." in shown(page)
+    assert rule_link("R12") in page.text
     variables = client.get(reverse("projects:wizard", args=[application.pk, "variables"]))
     assert b"persons.birth_date" in variables.content
     assert b"particularly identifying" in variables.content
@@ -70,7 +72,8 @@ def test_upload_by_page_and_wrong_type_refused(pw, draft) -> None:
     bad = client.post(
         url, {"file": SimpleUploadedFile("p.pdf", b"MZ\x90 exe", "application/pdf")}, follow=True
     )
-    assert b"R12: The file is a Windows program, whatever its name says" in bad.content
+    assert "The file is a Windows program, whatever its name says" in bad.text
+    assert rule_link("R12") in bad.text
     assert db_state() == before
     client.post(url, {"file": SimpleUploadedFile("My protocol.pdf", PDF, "application/pdf")})
     draft.refresh_from_db()

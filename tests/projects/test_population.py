@@ -364,7 +364,11 @@ def test_population_by_api(pw, draft) -> None:
     bad = {"criteria": [{"variable": "persons.nothing", "operator": "present", "on": "2010-01-01"}]}
     refused = client.put(url, data=json.dumps(bad), content_type="application/json")
     assert refused.status_code == 400
-    assert refused.json()["detail"].startswith("R11 (population:1): Criterion 1: persons.nothing")
+    assert (
+        refused.json()["rule"] == "R11"
+        and refused.json()["field"] == "population:1"
+        and refused.json()["detail"].startswith("Criterion 1: persons.nothing")
+    )
     assert db_state() == before
 
 

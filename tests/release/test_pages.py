@@ -123,7 +123,7 @@ def test_the_api_walks_a_request_from_start_to_release(rw):
         {"path": "../x.csv", "context": "c"},
         content_type="application/json",
     )
-    assert bad.status_code == 400 and bad.json()["detail"].startswith("R22 (path)")
+    assert bad.status_code == 400 and bad.json()["rule"] == "R22" and bad.json()["field"] == "path"
     assert (
         api.post(
             f"/api/v1/release/requests/{rid}/steps/submit", {}, content_type="application/json"

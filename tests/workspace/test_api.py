@@ -53,7 +53,7 @@ def test_bad_input_names_the_field_and_outsiders_are_refused(ww: WorkspaceWorld)
         content_type="application/json",
     )
     assert bad.status_code == 400
-    assert bad.json()["detail"].startswith("R20 (script):")
+    assert bad.json()["rule"] == "R20" and bad.json()["field"] == "script"
     outsider = api_client(ww.outsider)
     for path in (f"/projects/{ww.project.pk}/runs", f"/projects/{ww.project.pk}/outputs"):
         answer = outsider.get(BASE + path)

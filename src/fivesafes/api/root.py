@@ -14,7 +14,7 @@ from fivesafes.delivery.api import router as delivery_router
 from fivesafes.people.api import router as people_router
 from fivesafes.projects.api import router as projects_router
 from fivesafes.release.api import router as release_router
-from fivesafes.shared.api import validation_error
+from fivesafes.shared.api import RuleError, rule_answer, validation_error
 from fivesafes.workspace.api import router as workspace_router
 
 api = NinjaAPI(
@@ -49,3 +49,9 @@ def bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpRespon
 def invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """A malformed request answers 422 in the one error format, naming each field."""
     return api.create_response(request, validation_error(exc), status=422)
+
+
+@api.exception_handler(RuleError)
+def refused_by_rule(request: HttpRequest, exc: RuleError) -> HttpResponse:
+    """A rule's refusal answers 400: the words first, its rule and field also apart."""
+    return api.create_response(request, rule_answer(exc), status=exc.status_code)

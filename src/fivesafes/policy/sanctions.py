@@ -23,7 +23,7 @@ def check_decide_breach(user: User | None, breach: Breach) -> None:
         raise RuleViolation("R24", "state", "This breach has been decided already.")
     if user is not None and breach.reported_by_id == getattr(user, "pk", None):
         raise RuleViolation(
-            "Four eyes", "decided_by", "The person who reported a breach does not decide it."
+            "R24", "decided_by", "Four eyes: the person who reported a breach does not decide it."
         )
 
 

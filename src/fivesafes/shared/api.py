@@ -2,9 +2,10 @@
 map refusals to the one error format, page lists without a silent cut.
 
 Every error the API gives is `{"detail": "<words naming the field and the reason>"}`: a
-`RuleViolation` answers 400 with `"<rule> (<field>): <reason>"`, an `AccessDenied` its own
-status (403 unless it says otherwise), a malformed request 422 naming each field
-(`validation_error`, installed on the API in `fivesafes.api.root`).
+`RuleViolation` answers 400 with the words first, `"<reason> (<rule>, field: <field>)"`, and
+the rule and the field apart as `rule` and `field` for programs (`rule_answer`); an
+`AccessDenied` its own status (403 unless it says otherwise), a malformed request 422 naming
+each field (`validation_error`). Both handlers are installed on the API in `fivesafes.api.root`.
 """
 
 from __future__ import annotations
@@ -42,8 +43,22 @@ def linked(path: str, *, optional: bool = False) -> Any:
     return Field(None if optional else ..., alias=path)
 
 
+class RuleError(HttpError):
+    """A rule's refusal as the API answers it: 400, the words first, then the rule and field."""
+
+    def __init__(self, violation: RuleViolation) -> None:
+        super().__init__(400, violation.finding.with_field())
+        self.rule = violation.rule
+        self.field = violation.field
+
+
 def rule_error(violation: RuleViolation) -> HttpError:
-    return HttpError(400, f"{violation.rule} ({violation.field}): {violation.finding.message}")
+    return RuleError(violation)
+
+
+def rule_answer(error: RuleError) -> dict[str, Any]:
+    """The body of a rule's refusal: the words (`detail`), and the rule and field for programs."""
+    return {"detail": str(error), "rule": error.rule, "field": error.field}
 
 
 def access_error(denial: AccessDenied) -> HttpError:
@@ -178,9 +193,12 @@ def on(
 
 # A body of one text (a question, an answer, a reason), every room's under the one name.
 class ErrorOut(Schema):
-    """Every refusal and error: `detail` names the field (or the rule) and the reason."""
+    """Every refusal and error: `detail` gives the reason and names the field (or the rule);
+    a rule's refusal also gives its `rule` and `field` apart."""
 
     detail: str
+    rule: str | None = Field(None, description="the rule that refuses (R1 to R26), if one does")
+    field: str | None = Field(None, description="the field the rule's refusal concerns")
 
 
 class Paging(LimitOffsetPagination):

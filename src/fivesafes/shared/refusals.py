@@ -11,16 +11,31 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 
+def cited(message: str, reference: str) -> str:
+    """The words first, then the rule they rest on: "Sign the agreement first (R8)." (the
+    reference goes inside a closing full stop, after any other ending)."""
+    if message.endswith(".") and not message.endswith(".."):
+        return f"{message[:-1]} ({reference})."
+    return f"{message} ({reference})"
+
+
 @dataclass(frozen=True)
 class Finding:
-    """One rule not met: the rule's number, the field it concerns and what to do."""
+    """One rule not met: the rule's number, the field it concerns and what to do. It reads
+    words first, the rule after them: "Sign the agreement first (R8)." (issue 16)."""
 
     rule: str
     field: str
     message: str
 
     def __str__(self) -> str:
-        return f"{self.rule}: {self.message}"
+        return cited(self.message, self.rule)
+
+    def with_field(self) -> str:
+        """The words, then the rule and the field, for readers that act on the field (the
+        API, a run's stored reason): "Not a CIDR range (R8, field: allowed_networks)." reads
+        so."""
+        return cited(self.message, f"{self.rule}, field: {self.field}" if self.field else self.rule)
 
 
 class RuleViolation(Exception):

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("language/", language.choose, name="language"),
+    path("rules/", views.rules, name="rules"),
 ]

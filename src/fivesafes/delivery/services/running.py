@@ -157,7 +157,7 @@ FINISHING = steps.hooks(before={"finish": _finish, "fail": _fail})
 
 def _reason(error: BaseException) -> str:
     if isinstance(error, RuleViolation):
-        return f"{error.rule} ({error.field}): {error.finding.message}"
+        return error.finding.with_field()
     if isinstance(error, extract.DeliveryFailed):
         return str(error)
     return f"the extraction stopped with {type(error).__name__}: {error}"[:MAX_MESSAGE]

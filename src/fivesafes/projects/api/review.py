@@ -4,8 +4,6 @@ and a change request recorded without a decision (R16, R17)."""
 
 from typing import Any
 
-from ninja.errors import HttpError
-
 from fivesafes.accounts.models import User
 from fivesafes.api.operations import Op, routes
 from fivesafes.policy.permissions import Permission as P
@@ -20,7 +18,8 @@ from fivesafes.projects.models import ApplicationQuestion
 from fivesafes.projects.services import assignment, decisions
 from fivesafes.projects.services import projects as project_service
 from fivesafes.projects.workflow import APPLICATION
-from fivesafes.shared.api import Call, Fields, TextIn, body, on
+from fivesafes.shared.api import Call, Fields, TextIn, body, on, rule_error
+from fivesafes.shared.refusals import RuleViolation
 
 
 def _assign(call: Call) -> dict[str, Any]:
@@ -28,8 +27,10 @@ def _assign(call: Call) -> dict[str, Any]:
     if call.payload.handler:
         handler = User.objects.filter(username=call.payload.handler).first()
         if handler is None:
-            raise HttpError(
-                400, f"R17 (case_handler): No person with the user name '{call.payload.handler}'."
+            raise rule_error(
+                RuleViolation(
+                    "R17", "case_handler", f"No person with the user name '{call.payload.handler}'."
+                )
             )
     return {"handler": handler, "due_on": call.payload.due_on}
 

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from fivesafes.shared.labels import Labelled
+from fivesafes.shared.refusals import cited
 
 
 class Severity(Labelled):
@@ -39,7 +40,12 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.rule} ({self.severity.label.lower()}): {self.message}"
+        return cited(self.message, f"{self.rule}, {self.severity.label.lower()}")
+
+    @property
+    def text(self) -> str:
+        """The words, then the rule: what a page shows beside the finding's severity."""
+        return cited(self.message, self.rule)
 
     def as_dict(self) -> dict[str, Any]:
         values = asdict(self)
