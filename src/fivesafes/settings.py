@@ -198,7 +198,16 @@ FIVESAFES_OFFICE_ADDRESS = os.environ.get("FIVESAFES_OFFICE_ADDRESS", "").replac
 # locale/; their compiled .mo files are committed (docs/decisions/0007-translations.md).
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English"), ("da", "Dansk")]
-LOCALE_PATHS = [PROJECT_DIR / "locale"]
+# Each room keeps its own catalogue (<room>/locale); listing them here puts them before the
+# catalogues of Django's own apps (the admin's "Action" would otherwise win over a room's).
+LOCALE_PATHS = [
+    PROJECT_DIR / "locale",
+    *(
+        PROJECT_DIR / app.rsplit(".", 1)[-1] / "locale"
+        for app in INSTALLED_APPS
+        if app.startswith("fivesafes.")
+    ),
+]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True

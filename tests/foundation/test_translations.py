@@ -31,14 +31,22 @@ def test_every_danish_text_is_translated_and_compiled(messages: Path) -> None:
     assert texts
     for message in texts:
         assert not message.fuzzy, f"fuzzy, so left out of the compiled file: {message.id!r}"
+        context = message.context
         if isinstance(message.id, tuple):  # a text with a singular and a plural
             one, many = message.id
             assert all(message.string), f"not translated: {one!r}"
-            shown = (compiled.ngettext(one, many, 1), compiled.ngettext(one, many, 2))
+            if context:
+                shown = (
+                    compiled.npgettext(context, one, many, 1),
+                    compiled.npgettext(context, one, many, 2),
+                )
+            else:
+                shown = (compiled.ngettext(one, many, 1), compiled.ngettext(one, many, 2))
             assert shown == tuple(message.string), f"django.mo is older than django.po: {one!r}"
             continue
         assert message.string, f"not translated: {message.id!r}"
-        assert compiled.gettext(message.id) == message.string, (
+        read = compiled.pgettext(context, message.id) if context else compiled.gettext(message.id)
+        assert read == message.string, (
             f"django.mo is older than django.po for {message.id!r}: run compilemessages"
         )
 
