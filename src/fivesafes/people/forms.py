@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from fivesafes.people.rules import InstitutionKind
 
@@ -12,24 +14,24 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class ApplyForm(forms.Form):
-    name = forms.CharField(label="Name of the institution", max_length=200)
-    kind = forms.ChoiceField(label="Kind of institution", choices=InstitutionKind.choices())
-    country = forms.CharField(label="Country code", max_length=2, initial="DK")
+    name = forms.CharField(label=_("Name of the institution"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind of institution"), choices=InstitutionKind.choices)
+    country = forms.CharField(label=_("Country code"), max_length=2, initial="DK")
     recognition = forms.CharField(
-        label="Recognised by",
+        label=_("Recognised by"),
         required=False,
-        help_text="e.g. a research council or Eurostat; leave empty if not recognised.",
+        help_text=_("e.g. a research council or Eurostat; leave empty if not recognised."),
     )
-    address = forms.CharField(label="Address", widget=forms.Textarea(attrs={"rows": 2}))
+    address = forms.CharField(label=_("Address"), widget=forms.Textarea(attrs={"rows": 2}))
     application_text = forms.CharField(
-        label="The research environment",
+        label=_("The research environment"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Purpose, ownership, staff qualifications, research experience, clients.",
+        help_text=_("Purpose, ownership, staff qualifications, research experience, clients."),
     )
     research_group = forms.CharField(
-        label="Researchers and analysts",
+        label=_("Researchers and analysts"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One name per line; at least two (no authorisation to single persons, R5).",
+        help_text=_("One name per line; at least two (no authorisation to single persons, R5)."),
     )
 
 
@@ -42,24 +44,26 @@ class ApplyAgainForm(forms.Form):
 
 class CredibilityForm(forms.Form):
     assessment = forms.CharField(
-        label="Credibility assessment (R6)", widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Credibility assessment (R6)"), widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
 class QuestionForm(forms.Form):
     question = forms.CharField(
-        label="Clarifying question to the applicant", widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Clarifying question to the applicant"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label="Your answer", widget=forms.Textarea(attrs={"rows": 3}))
+    answer = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class StepForm(forms.Form):
-    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    valid_from = forms.DateField(label="Authorised from", required=False, widget=DATE)
-    valid_until = forms.DateField(label="Authorised until", required=False, widget=DATE)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    valid_from = forms.DateField(label=_("Authorised from"), required=False, widget=DATE)
+    valid_until = forms.DateField(label=_("Authorised until"), required=False, widget=DATE)
 
 
 class PersonField(forms.CharField):
@@ -76,34 +80,38 @@ class PersonField(forms.CharField):
             or User.objects.filter(email__iexact=text).first()
         )
         if person is None:
-            raise forms.ValidationError(f"No person with the username or e-mail '{text}'.")
+            raise forms.ValidationError(
+                gettext("No person with the username or e-mail '%(text)s'.") % {"text": text}
+            )
         return person
 
 
 class AttachForm(forms.Form):
-    researcher = PersonField(label="Researcher (username or e-mail)")
-    starts_on = forms.DateField(label="Attached from", required=False, widget=DATE)
-    working_abroad = forms.BooleanField(label="Works abroad for a period", required=False)
+    researcher = PersonField(label=_("Researcher (username or e-mail)"))
+    starts_on = forms.DateField(label=_("Attached from"), required=False, widget=DATE)
+    working_abroad = forms.BooleanField(label=_("Works abroad for a period"), required=False)
     affiliated = forms.BooleanField(
-        label="Foreign researcher (affiliation)",
+        label=_("Foreign researcher (affiliation)"),
         required=False,
-        help_text="A foreign researcher is affiliated under the institution's responsibility (R7).",
+        help_text=_(
+            "A foreign researcher is affiliated under the institution's responsibility (R7)."
+        ),
     )
-    contact_person = PersonField(label="Contact person (for an affiliation)", required=False)
+    contact_person = PersonField(label=_("Contact person (for an affiliation)"), required=False)
     accepts_responsibility = forms.BooleanField(
-        label="The institution accepts responsibility for the foreign researcher", required=False
+        label=_("The institution accepts responsibility for the foreign researcher"), required=False
     )
 
 
 class AgreementForm(forms.Form):
-    researcher = PersonField(label="Researcher (username or e-mail)")
-    project = forms.CharField(label="Project number", max_length=20)
-    starts_on = forms.DateField(label="Access from", widget=DATE)
-    ends_on = forms.DateField(label="Access until", widget=DATE)
+    researcher = PersonField(label=_("Researcher (username or e-mail)"))
+    project = forms.CharField(label=_("Project number"), max_length=20)
+    starts_on = forms.DateField(label=_("Access from"), widget=DATE)
+    ends_on = forms.DateField(label=_("Access until"), widget=DATE)
     allowed_networks = forms.CharField(
-        label="Allowed IP addresses or ranges",
+        label=_("Allowed IP addresses or ranges"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="One per line, e.g. 192.0.2.10 or 192.0.2.0/24 (CIDR).",
+        help_text=_("One per line, e.g. 192.0.2.10 or 192.0.2.0/24 (CIDR)."),
     )
 
     def clean_project(self) -> Any:
@@ -112,7 +120,9 @@ class AgreementForm(forms.Form):
         number = self.cleaned_data["project"].strip()
         project = Project.objects.filter(number=number).select_related("institution").first()
         if project is None:
-            raise forms.ValidationError(f"No project numbered '{number}'.")
+            raise forms.ValidationError(
+                gettext("No project numbered '%(number)s'.") % {"number": number}
+            )
         return project
 
 
@@ -134,98 +144,104 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-EVIDENCE_HELP = "PDF, plain text, PNG or JPEG, up to 20 MB each; checked by their content."
+EVIDENCE_HELP = _("PDF, plain text, PNG or JPEG, up to 20 MB each; checked by their content.")
 
 
 class BreachForm(forms.Form):
-    researcher = PersonField(label="Researcher (username or e-mail)")
-    what_happened = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 3}))
-    evidence = forms.CharField(
-        label="Evidence",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Where the evidence is: log references, requests, statements.",
+    researcher = PersonField(label=_("Researcher (username or e-mail)"))
+    what_happened = forms.CharField(
+        label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3})
     )
-    files = MultipleFileField(label="Evidence files", required=False, help_text=EVIDENCE_HELP)
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Where the evidence is: log references, requests, statements."),
+    )
+    files = MultipleFileField(label=_("Evidence files"), required=False, help_text=EVIDENCE_HELP)
 
 
 class EvidenceForm(forms.Form):
-    files = MultipleFileField(label="Evidence files", help_text=EVIDENCE_HELP)
+    files = MultipleFileField(label=_("Evidence files"), help_text=EVIDENCE_HELP)
 
 
 class DecisionForm(forms.Form):
     decision = forms.CharField(
-        label="Decision and reasons", widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Decision and reasons"), widget=forms.Textarea(attrs={"rows": 3})
     )
-    permanent = forms.BooleanField(label="Exclude permanently", required=False)
+    permanent = forms.BooleanField(label=_("Exclude permanently"), required=False)
     exclusion_ends_on = forms.DateField(
-        label="Exclusion ends on",
+        label=_("Exclusion ends on"),
         required=False,
         widget=DATE,
-        help_text="At least three years from today (R24), unless permanent.",
+        help_text=_("At least three years from today (R24), unless permanent."),
     )
     withdraw_institution_until = forms.DateField(
-        label="Withdraw the institution's authorisation until",
+        label=_("Withdraw the institution's authorisation until"),
         required=False,
         widget=DATE,
-        help_text="Leave empty to keep the institution's authorisation.",
+        help_text=_("Leave empty to keep the institution's authorisation."),
     )
 
 
 class DismissForm(forms.Form):
     reason = forms.CharField(
-        label="Why there was no breach",
+        label=_("Why there was no breach"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="E.g. the wrong person was named, or the evidence shows no breach of the rules.",
+        help_text=_(
+            "E.g. the wrong person was named, or the evidence shows no breach of the rules."
+        ),
     )
 
 
 class QuestionBankForm(forms.Form):
-    text = forms.CharField(label="Question", widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 2}))
     choices = forms.CharField(
-        label="Answers", widget=forms.Textarea(attrs={"rows": 4}), help_text="One per line."
+        label=_("Answers"), widget=forms.Textarea(attrs={"rows": 4}), help_text=_("One per line.")
     )
-    correct = forms.IntegerField(label="Number of the right answer", min_value=1)
-    active = forms.BooleanField(label="In use", required=False, initial=True)
+    correct = forms.IntegerField(label=_("Number of the right answer"), min_value=1)
+    active = forms.BooleanField(label=_("In use"), required=False, initial=True)
 
 
 class ReportFilterForm(forms.Form):
-    person = forms.CharField(label="Person", required=False)
-    project = forms.CharField(label="Project number", required=False)
-    institution = forms.CharField(label="Institution", required=False)
+    person = forms.CharField(label=_("Person"), required=False)
+    project = forms.CharField(label=_("Project number"), required=False)
+    institution = forms.CharField(label=_("Institution"), required=False)
     register = forms.CharField(
-        label="Register",
+        label=_("Register"),
         required=False,
-        help_text="A register's short name in the catalogue: who reaches it, through which project.",
+        help_text=_(
+            "A register's short name in the catalogue: who reaches it, through which project."
+        ),
     )
-    only_with_access = forms.BooleanField(label="Only those with access today", required=False)
+    only_with_access = forms.BooleanField(label=_("Only those with access today"), required=False)
 
 
 class CaseFilterForm(forms.Form):
-    state = forms.ChoiceField(label="State", required=False)
-    overdue = forms.BooleanField(label="Overdue only", required=False)
-    q = forms.CharField(label="Institution", required=False)
+    state = forms.ChoiceField(label=_("State"), required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    q = forms.CharField(label=_("Institution"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from fivesafes.people.workflow import CaseState
 
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [("", "Any open"), ("all", "Any")] + [
+        self.fields["state"].choices = [("", gettext("Any open")), ("all", gettext("Any"))] + [
             (s.value, s.label) for s in CaseState
         ]
 
 
 class ExemptionForm(forms.Form):
     reason = forms.CharField(
-        label="Client and assignment",
+        label=_("Client and assignment"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="The public authority or eligible NGO the firm works for, and the assignment.",
+        help_text=_("The public authority or eligible NGO the firm works for, and the assignment."),
     )
     client_is_public_or_eligible_ngo = forms.BooleanField(
-        label="The client is a public authority or an NGO that would itself be eligible",
+        label=_("The client is a public authority or an NGO that would itself be eligible"),
         required=False,
     )
     guarantee = forms.FileField(
-        label="The client's written guarantee of correct use",
+        label=_("The client's written guarantee of correct use"),
         required=False,
-        help_text="PDF, plain text, PNG or JPEG scan, up to 20 MB; checked by its content.",
+        help_text=_("PDF, plain text, PNG or JPEG scan, up to 20 MB; checked by its content."),
     )

@@ -21,6 +21,7 @@ from django.db.models import (
     Subquery,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fivesafes.people.models import (
     AgreementSignature,
@@ -74,11 +75,15 @@ def _exclusion_reason(person: User | Any, on: date) -> str | None:
     )
     if sanction is None:
         return None
-    until = f"until {sanction.ends_on}" if sanction.ends_on else "permanently"
-    return (
-        f"You are excluded from the research schemes {until} after a breach of the rules (R24). "
-        "Contact the research service."
-    )
+    if sanction.ends_on is None:
+        return _(
+            "You are excluded from the research schemes permanently after a breach of the rules "
+            "(R24). Contact the research service."
+        )
+    return _(
+        "You are excluded from the research schemes until %(day)s after a breach of the rules "
+        "(R24). Contact the research service."
+    ) % {"day": sanction.ends_on}
 
 
 def withdrawal_in_force(institution: Institution) -> Sanction | None:

@@ -12,7 +12,8 @@ import ipaddress
 from dataclasses import dataclass
 from datetime import date
 
-from fivesafes.shared.labels import Labelled
+from fivesafes.shared.labels import Labelled, gettext_noop
+from fivesafes.shared.labels import translated as _
 from fivesafes.shared.refusals import Finding
 
 DOMESTIC_COUNTRY = "DK"
@@ -22,17 +23,20 @@ NOTICE_MONTHS = 3
 
 
 class InstitutionKind(Labelled):
-    UNIVERSITY = "university", "University"
-    SECTOR_RESEARCH_INSTITUTE = "sector_research_institute", "Sector research institute"
-    MINISTRY_OR_AGENCY = "ministry_or_agency", "Ministry or agency"
+    UNIVERSITY = "university", gettext_noop("University")
+    SECTOR_RESEARCH_INSTITUTE = (
+        "sector_research_institute",
+        gettext_noop("Sector research institute"),
+    )
+    MINISTRY_OR_AGENCY = "ministry_or_agency", gettext_noop("Ministry or agency")
     NONPROFIT_FOUNDATION = (
         "nonprofit_foundation",
-        "Research organisation of a non-profit foundation",
+        gettext_noop("Research organisation of a non-profit foundation"),
     )
-    NGO = "ngo", "Non-governmental organisation"
-    CONSULTANCY = "consultancy", "Consultancy firm"
-    OTHER_ENTERPRISE = "other_enterprise", "Other enterprise"
-    FOREIGN = "foreign", "Foreign institution"
+    NGO = "ngo", gettext_noop("Non-governmental organisation")
+    CONSULTANCY = "consultancy", gettext_noop("Consultancy firm")
+    OTHER_ENTERPRISE = "other_enterprise", gettext_noop("Other enterprise")
+    FOREIGN = "foreign", gettext_noop("Foreign institution")
 
 
 PUBLIC_KINDS = frozenset(
@@ -66,19 +70,29 @@ def eligibility_findings(facts: InstitutionFacts) -> list[Finding]:
             Finding(
                 "R7",
                 "country",
-                "Institutions abroad cannot be authorised; their researchers may be affiliated "
-                "to an authorised domestic institution instead.",
+                _(
+                    "Institutions abroad cannot be authorised; their researchers may be "
+                    "affiliated to an authorised domestic institution instead."
+                ),
             )
         )
     if facts.kind not in PUBLIC_KINDS | PRIVATE_KINDS | {InstitutionKind.FOREIGN}:
-        findings.append(Finding("R2", "kind", f"'{facts.kind}' is not an eligible kind."))
+        findings.append(
+            Finding(
+                "R2",
+                "kind",
+                _("'%(kind)s' is not an eligible kind.") % {"kind": facts.kind},
+            )
+        )
     if not facts.has_manager:
         findings.append(
             Finding(
                 "R5",
                 "manager",
-                "An institution needs a responsible manager before it can be authorised "
-                "(no authorisation to single persons).",
+                _(
+                    "An institution needs a responsible manager before it can be authorised "
+                    "(no authorisation to single persons)."
+                ),
             )
         )
     if facts.researcher_count < 2:
@@ -86,8 +100,11 @@ def eligibility_findings(facts: InstitutionFacts) -> list[Finding]:
             Finding(
                 "R5",
                 "researchers",
-                "An institution needs a group of researchers (at least two) before it can be "
-                f"authorised; it has {facts.researcher_count}.",
+                _(
+                    "An institution needs a group of researchers (at least two) before it can "
+                    "be authorised; it has %(count)s."
+                )
+                % {"count": facts.researcher_count},
             )
         )
     return findings
@@ -98,7 +115,9 @@ def may_receive_business_data(kind: InstitutionKind, *, exemption: bool) -> list
     if kind == InstitutionKind.OTHER_ENTERPRISE:
         return [
             Finding(
-                "R4", "kind", "Other single enterprises cannot get microdata with business data."
+                "R4",
+                "kind",
+                _("Other single enterprises cannot get microdata with business data."),
             )
         ]
     if kind == InstitutionKind.CONSULTANCY and not exemption:
@@ -106,12 +125,14 @@ def may_receive_business_data(kind: InstitutionKind, *, exemption: bool) -> list
             Finding(
                 "R3",
                 "exemption",
-                "Consultancy firms get no microdata with business data unless the approver "
-                "grants an exemption backed by the client's written guarantee.",
+                _(
+                    "Consultancy firms get no microdata with business data unless the approver "
+                    "grants an exemption backed by the client's written guarantee."
+                ),
             )
         ]
     if kind == InstitutionKind.FOREIGN:
-        return [Finding("R7", "kind", "Institutions abroad get at most fully anonymous data.")]
+        return [Finding("R7", "kind", _("Institutions abroad get at most fully anonymous data."))]
     return []
 
 
@@ -122,15 +143,19 @@ def exemption_findings(
     findings: list[Finding] = []
     if kind != InstitutionKind.CONSULTANCY:
         findings.append(
-            Finding("R3", "kind", "The business-data exemption applies to consultancy firms only.")
+            Finding(
+                "R3", "kind", _("The business-data exemption applies to consultancy firms only.")
+            )
         )
     if not client_is_public_or_eligible_ngo:
         findings.append(
             Finding(
                 "R3",
                 "client_is_public_or_eligible_ngo",
-                "The exemption needs work for a public authority or an NGO that would itself be "
-                "eligible.",
+                _(
+                    "The exemption needs work for a public authority or an NGO that would "
+                    "itself be eligible."
+                ),
             )
         )
     if not has_written_guarantee:
@@ -138,7 +163,7 @@ def exemption_findings(
             Finding(
                 "R3",
                 "guarantee",
-                "The exemption needs the client's written guarantee of correct use, attached.",
+                _("The exemption needs the client's written guarantee of correct use, attached."),
             )
         )
     return findings
@@ -167,18 +192,26 @@ def exclusion_findings(*, starts_on: date, ends_on: date | None, permanent: bool
     """R24: an exclusion is permanent or lasts at least three years."""
     if permanent:
         if ends_on is not None:
-            return [Finding("R24", "ends_on", "A permanent exclusion has no end date.")]
+            return [Finding("R24", "ends_on", _("A permanent exclusion has no end date."))]
         return []
     if ends_on is None:
-        return [Finding("R24", "ends_on", "Give an end date, or make the exclusion permanent.")]
+        return [Finding("R24", "ends_on", _("Give an end date, or make the exclusion permanent."))]
     minimum = add_years(starts_on, MINIMUM_EXCLUSION_YEARS)
     if ends_on < minimum:
         return [
             Finding(
                 "R24",
                 "ends_on",
-                f"An exclusion lasts at least {MINIMUM_EXCLUSION_YEARS} years: from {starts_on} "
-                f"it may end on {minimum} at the earliest, not {ends_on}.",
+                _(
+                    "An exclusion lasts at least %(years)s years: from %(start)s it may end on "
+                    "%(earliest)s at the earliest, not %(end)s."
+                )
+                % {
+                    "years": MINIMUM_EXCLUSION_YEARS,
+                    "start": starts_on,
+                    "earliest": minimum,
+                    "end": ends_on,
+                },
             )
         ]
     return []
@@ -191,7 +224,10 @@ def withdrawal_findings(*, starts_on: date, ends_on: date | None) -> list[Findin
             Finding(
                 "R24",
                 "withdrawal_until",
-                "A withdrawal of the institution's authorisation needs an end date after its start.",
+                _(
+                    "A withdrawal of the institution's authorisation needs an end date after "
+                    "its start."
+                ),
             )
         ]
     return []
@@ -207,13 +243,13 @@ def period_findings(
     """R8: a researcher agreement's access period lies inside the institution's authorisation."""
     findings: list[Finding] = []
     if ends_on < starts_on:
-        findings.append(Finding("R8", "ends_on", "The access period ends before it starts."))
+        findings.append(Finding("R8", "ends_on", _("The access period ends before it starts.")))
     if authorised_from is None or authorised_until is None:
         findings.append(
             Finding(
                 "R8",
                 "institution",
-                "The institution has no current authorisation, so no agreement can be made.",
+                _("The institution has no current authorisation, so no agreement can be made."),
             )
         )
         return findings
@@ -222,8 +258,11 @@ def period_findings(
             Finding(
                 "R8",
                 "starts_on",
-                f"The access period starts on {starts_on}, before the institution's "
-                f"authorisation begins ({authorised_from}).",
+                _(
+                    "The access period starts on %(start)s, before the institution's "
+                    "authorisation begins (%(from)s)."
+                )
+                % {"start": starts_on, "from": authorised_from},
             )
         )
     if ends_on > authorised_until:
@@ -231,8 +270,11 @@ def period_findings(
             Finding(
                 "R8",
                 "ends_on",
-                f"The access period ends on {ends_on}, after the institution's authorisation "
-                f"ends ({authorised_until}).",
+                _(
+                    "The access period ends on %(end)s, after the institution's authorisation "
+                    "ends (%(until)s)."
+                )
+                % {"end": ends_on, "until": authorised_until},
             )
         )
     return findings
@@ -251,7 +293,7 @@ def parse_networks(
     entries = [part.strip() for part in text.replace(",", "\n").splitlines() if part.strip()]
     if not entries:
         findings.append(
-            Finding("R8", "allowed_networks", "Give at least one allowed IP address or range.")
+            Finding("R8", "allowed_networks", _("Give at least one allowed IP address or range."))
         )
     for entry in entries:
         try:
@@ -261,7 +303,8 @@ def parse_networks(
                 Finding(
                     "R8",
                     "allowed_networks",
-                    f"'{entry}' is not a valid IP address or CIDR range (e.g. 192.0.2.0/24).",
+                    _("'%(entry)s' is not a valid IP address or CIDR range (e.g. 192.0.2.0/24).")
+                    % {"entry": entry},
                 )
             )
     return networks, findings
@@ -278,7 +321,7 @@ def address_allowed(address: str | None, networks_text: str) -> bool:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         # A dual-stack server sees an IPv4 client as ::ffff:a.b.c.d; the agreement names a.b.c.d.
         ip = ip.ipv4_mapped
-    networks, _ = parse_networks(networks_text)
+    networks, _findings = parse_networks(networks_text)
     return any(ip.version == net.version and ip in net for net in networks)
 
 

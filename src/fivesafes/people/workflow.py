@@ -10,29 +10,24 @@ and the field its note is kept in. `owners` says who acts next in each open stat
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from fivesafes.policy.permissions import Permission
+from fivesafes.shared.labels import Labelled, gettext_noop
 from fivesafes.shared.workflow import StateMachine, Steps, machine
 
 
-class CaseState(StrEnum):
-    APPLIED = "applied"
-    UNDER_EVALUATION = "under_evaluation"
-    AGREEMENT_PREPARED = "agreement_prepared"
-    RECOMMENDED = "recommended"
-    APPROVED = "approved"
-    REFUSED = "refused"
-    SENT = "sent"
-    SIGNED = "signed"
-    REGISTERED = "registered"
-    WITHDRAWN = "withdrawn"
-    EXPIRED = "expired"
-    TERMINATED = "terminated"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+class CaseState(Labelled):
+    APPLIED = "applied", gettext_noop("Applied")
+    UNDER_EVALUATION = "under_evaluation", gettext_noop("Under evaluation")
+    AGREEMENT_PREPARED = "agreement_prepared", gettext_noop("Agreement prepared")
+    RECOMMENDED = "recommended", gettext_noop("Recommended")
+    APPROVED = "approved", gettext_noop("Approved")
+    REFUSED = "refused", gettext_noop("Refused")
+    SENT = "sent", gettext_noop("Sent")
+    SIGNED = "signed", gettext_noop("Signed")
+    REGISTERED = "registered", gettext_noop("Registered")
+    WITHDRAWN = "withdrawn", gettext_noop("Withdrawn")
+    EXPIRED = "expired", gettext_noop("Expired")
+    TERMINATED = "terminated", gettext_noop("Terminated")
 
 
 # States in which the case is finished and nothing more happens to it.
@@ -80,7 +75,7 @@ CASE: StateMachine[CaseState] = machine(
     transitions=[
         _t(
             "start_evaluation",
-            "Start evaluation",
+            gettext_noop("Start evaluation"),
             {S.APPLIED},
             S.UNDER_EVALUATION,
             P.EVALUATE_AUTHORISATIONS,
@@ -88,7 +83,7 @@ CASE: StateMachine[CaseState] = machine(
         ),
         _t(
             "prepare_agreement",
-            "Prepare the agreement",
+            gettext_noop("Prepare the agreement"),
             {S.UNDER_EVALUATION},
             S.AGREEMENT_PREPARED,
             P.EVALUATE_AUTHORISATIONS,
@@ -96,7 +91,7 @@ CASE: StateMachine[CaseState] = machine(
         ),
         _t(
             "recommend",
-            "Recommend for approval",
+            gettext_noop("Recommend for approval"),
             {S.AGREEMENT_PREPARED},
             S.RECOMMENDED,
             P.EVALUATE_AUTHORISATIONS,
@@ -105,7 +100,7 @@ CASE: StateMachine[CaseState] = machine(
         ),
         _t(
             "approve",
-            "Approve and sign for the office",
+            gettext_noop("Approve and sign for the office"),
             {S.RECOMMENDED},
             S.APPROVED,
             P.DECIDE_AUTHORISATIONS,
@@ -115,7 +110,7 @@ CASE: StateMachine[CaseState] = machine(
         ),
         _t(
             "refuse",
-            "Refuse",
+            gettext_noop("Refuse"),
             {S.RECOMMENDED, S.UNDER_EVALUATION, S.AGREEMENT_PREPARED},
             S.REFUSED,
             P.DECIDE_AUTHORISATIONS,
@@ -125,7 +120,7 @@ CASE: StateMachine[CaseState] = machine(
         ),
         _t(
             "send",
-            "Send to the institution",
+            gettext_noop("Send to the institution"),
             {S.APPROVED},
             S.SENT,
             P.REGISTER_AUTHORISATIONS,
@@ -133,7 +128,7 @@ CASE: StateMachine[CaseState] = machine(
         ),
         _t(
             "sign",
-            "Sign for the institution",
+            gettext_noop("Sign for the institution"),
             {S.SENT},
             S.SIGNED,
             P.SIGN_FOR_INSTITUTION,
@@ -141,7 +136,7 @@ CASE: StateMachine[CaseState] = machine(
         ),
         _t(
             "register",
-            "Register the institution",
+            gettext_noop("Register the institution"),
             {S.SIGNED},
             S.REGISTERED,
             P.REGISTER_AUTHORISATIONS,
@@ -149,7 +144,7 @@ CASE: StateMachine[CaseState] = machine(
         ),
         _t(
             "withdraw",
-            "Withdraw the authorisation",
+            gettext_noop("Withdraw the authorisation"),
             {S.REGISTERED},
             S.WITHDRAWN,
             P.DECIDE_SANCTIONS,
@@ -157,7 +152,7 @@ CASE: StateMachine[CaseState] = machine(
         # An approver reinstates after the withdrawal period, or the daily sweep does.
         _t(
             "reinstate",
-            "Reinstate after the withdrawal period",
+            gettext_noop("Reinstate after the withdrawal period"),
             {S.WITHDRAWN},
             S.REGISTERED,
             P.DECIDE_SANCTIONS,
@@ -165,7 +160,7 @@ CASE: StateMachine[CaseState] = machine(
         ),
         _t(
             "expire",
-            "Expire at the end of the period",
+            gettext_noop("Expire at the end of the period"),
             {S.REGISTERED, S.WITHDRAWN},
             S.EXPIRED,
             P.REGISTER_AUTHORISATIONS,
@@ -173,14 +168,14 @@ CASE: StateMachine[CaseState] = machine(
         ),
         _t(
             "terminate",
-            "Terminate at three months' notice",
+            gettext_noop("Terminate at three months' notice"),
             {S.REGISTERED},
             S.TERMINATED,
             P.DECIDE_AUTHORISATIONS,
         ),
         _t(
             "give_notice",
-            "Give three months' notice for the institution",
+            gettext_noop("Give three months' notice for the institution"),
             {S.REGISTERED},
             S.TERMINATED,
             P.SIGN_FOR_INSTITUTION,

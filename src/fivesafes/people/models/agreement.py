@@ -7,6 +7,8 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from fivesafes.people.models.signature import Signature
 from fivesafes.shared.models import optional
@@ -32,7 +34,7 @@ class ResearcherAgreement(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField()
     allowed_networks = models.TextField(
-        help_text="Allowed IP addresses or CIDR ranges, one per line (e.g. 192.0.2.0/24)."
+        help_text=_("Allowed IP addresses or CIDR ranges, one per line (e.g. 192.0.2.0/24).")
     )
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -42,7 +44,7 @@ class ResearcherAgreement(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=200, blank=True)
     document = models.CharField(
-        max_length=300, blank=True, help_text="The agreement as a PDF, in the file storage."
+        max_length=300, blank=True, help_text=_("The agreement as a PDF, in the file storage.")
     )
     document_sha256 = models.CharField(max_length=64, blank=True)
 
@@ -56,34 +58,38 @@ class ResearcherAgreement(models.Model):
         """(current, why) for this agreement on `on` (today)."""
         day = on or timezone.localdate()
         if self.ended_at is not None:
-            return False, f"the agreement was ended ({self.end_reason or 'no reason given'})"
+            reason = self.end_reason or gettext("no reason given")
+            return False, gettext("the agreement was ended (%(reason)s)") % {"reason": reason}
         if self.researcher_signed_at is None:
-            return False, "the researcher has not signed the agreement"
+            return False, gettext("the researcher has not signed the agreement")
         if self.countersigned_at is None:
-            return False, "the institution's manager has not countersigned the agreement"
+            return False, gettext("the institution's manager has not countersigned the agreement")
         if day < self.starts_on:
-            return False, f"the access period starts on {self.starts_on}"
+            return False, gettext("the access period starts on %(day)s") % {"day": self.starts_on}
         if day > self.ends_on:
-            return False, f"the access period ended on {self.ends_on}"
+            return False, gettext("the access period ended on %(day)s") % {"day": self.ends_on}
         # A list may have asked the database for today's authorisation in force already.
         in_force = getattr(self, "in_force_id", _UNKNOWN) if on is None else _UNKNOWN
         if in_force is _UNKNOWN:
             current = self.authorisation.institution.current_authorisation(day)
             in_force = current.pk if current is not None else None
         if in_force != self.authorisation_id:
-            return False, (
+            return False, gettext(
                 "the institution's authorisation it was made under has expired or changed, "
                 "so it lapsed (R8)"
             )
-        return True, f"signed and countersigned, valid {self.starts_on} to {self.ends_on}"
+        return True, gettext("signed and countersigned, valid %(start)s to %(end)s") % {
+            "start": self.starts_on,
+            "end": self.ends_on,
+        }
 
 
 class AgreementSignature(Signature):
     """The researcher's signature or the manager's countersignature, naming the document."""
 
     class Party(models.TextChoices):
-        RESEARCHER = "researcher", "The researcher"
-        INSTITUTION = "institution", "The institution's manager"
+        RESEARCHER = "researcher", _("The researcher")
+        INSTITUTION = "institution", _("The institution's manager")
 
     agreement = models.ForeignKey(
         ResearcherAgreement, on_delete=models.CASCADE, related_name="signatures"

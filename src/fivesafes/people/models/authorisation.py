@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fivesafes.people.models.signature import Signature
 from fivesafes.people.workflow import CASE, CaseState
@@ -41,17 +42,18 @@ class Authorisation(InMachine[CaseState], models.Model):
     machine = CASE
     state = state_field(CASE, max_length=30)
     application_text = models.TextField(
-        help_text="The research environment: its purpose, staff and research experience."
+        help_text=_("The research environment: its purpose, staff and research experience.")
     )
     research_group = models.TextField(
-        help_text="R5: the researchers/analysts of the environment, one per line."
+        help_text=_("R5: the researchers/analysts of the environment, one per line.")
     )
     applied_by = optional()
     applied_at = models.DateTimeField(default=timezone.now)
-    due_on = models.DateField(help_text="When the office should have finished its evaluation.")
+    due_on = models.DateField(help_text=_("When the office should have finished its evaluation."))
     case_handler = optional()
     credibility_assessment = models.TextField(
-        blank=True, help_text="R6: ownership, staff qualifications, research experience, clients."
+        blank=True,
+        help_text=_("R6: ownership, staff qualifications, research experience, clients."),
     )
     prepared_by = optional()
     recommended_by = optional()
@@ -66,7 +68,7 @@ class Authorisation(InMachine[CaseState], models.Model):
     withdrawn_until = models.DateField(null=True, blank=True)
     notice_given_on = models.DateField(null=True, blank=True)
     business_data_exemption = models.BooleanField(
-        default=False, help_text="R3: the approver's exemption for a consultancy firm."
+        default=False, help_text=_("R3: the approver's exemption for a consultancy firm.")
     )
     exemption_reason = models.TextField(blank=True)
     exemption_guarantee = models.FileField(upload_to="people/guarantees/", blank=True)
@@ -118,8 +120,8 @@ class SignatureEvent(Signature):
     """Who signed the agreement document for which party, and which document (its hash)."""
 
     class Party(models.TextChoices):
-        OFFICE = "office", "The statistics office"
-        INSTITUTION = "institution", "The institution"
+        OFFICE = "office", _("The statistics office")
+        INSTITUTION = "institution", _("The institution")
 
     authorisation = models.ForeignKey(
         Authorisation, on_delete=models.CASCADE, related_name="signatures"

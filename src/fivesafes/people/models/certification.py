@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fivesafes.people.rules import CERTIFICATION_VALID_DAYS
 from fivesafes.shared.models import optional
@@ -18,9 +19,9 @@ class CertificationQuestion(models.Model):
     """One multiple-choice question, edited by the office's staff."""
 
     text = models.TextField()
-    choices = models.JSONField(help_text="The answers to choose from, in order.")
+    choices = models.JSONField(help_text=_("The answers to choose from, in order."))
     correct_choice = models.PositiveSmallIntegerField(
-        help_text="Position of the right answer, from 0."
+        help_text=_("Position of the right answer, from 0.")
     )
     active = models.BooleanField(default=True)
     edited_by = optional()

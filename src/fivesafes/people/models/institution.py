@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fivesafes.people.rules import InstitutionKind
 from fivesafes.shared.models import optional
@@ -15,17 +16,17 @@ class Institution(models.Model):
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=40, choices=InstitutionKind.choices())
     country = models.CharField(
-        max_length=2, default="DK", help_text="Two-letter country code (ISO 3166), e.g. DK."
+        max_length=2, default="DK", help_text=_("Two-letter country code (ISO 3166), e.g. DK.")
     )
     recognition = models.CharField(
         max_length=200,
         blank=True,
-        help_text="Recognised by, e.g. a research council or Eurostat (leave empty if not).",
+        help_text=_("Recognised by, e.g. a research council or Eurostat (leave empty if not)."),
     )
     address = models.TextField(blank=True)
     manager = optional(
         related_name="managed_institutions",
-        help_text="The responsible manager, who signs the authorisation agreement.",
+        help_text=_("The responsible manager, who signs the authorisation agreement."),
     )
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fivesafes.shared.models import optional
 
@@ -28,8 +29,8 @@ class Attachment(models.Model):
     """
 
     class Kind(models.TextChoices):
-        ATTACHED = "attached", "Attached (employed)"
-        AFFILIATED = "affiliated", "Affiliated foreign researcher"
+        ATTACHED = "attached", _("Attached (employed)")
+        AFFILIATED = "affiliated", _("Affiliated foreign researcher")
 
     researcher = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="attachments")
     institution = models.ForeignKey(
@@ -40,7 +41,7 @@ class Attachment(models.Model):
     ends_on = models.DateField(null=True, blank=True)
     working_abroad = models.BooleanField(
         default=False,
-        help_text="Works abroad for a period, under the institution's responsibility.",
+        help_text=_("Works abroad for a period, under the institution's responsibility."),
     )
     contact_person = optional()
     accepted_by = optional()

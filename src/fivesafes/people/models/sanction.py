@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from fivesafes.shared.models import optional
 
@@ -18,15 +20,15 @@ class Breach(models.Model):
     """What happened, the evidence, and the approver's decision."""
 
     class State(models.TextChoices):
-        REPORTED = "reported", "Reported"
-        DECIDED = "decided", "Decided"
-        DISMISSED = "dismissed", "Dismissed: no breach"
+        REPORTED = "reported", _("Reported")
+        DECIDED = "decided", _("Decided")
+        DISMISSED = "dismissed", _("Dismissed: no breach")
 
     researcher = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="breaches")
     institution = optional("people.Institution", related_name="breaches")
     what_happened = models.TextField()
     evidence = models.TextField(
-        help_text="Where the evidence is: log references, files, statements."
+        help_text=_("Where the evidence is: log references, files, statements.")
     )
     reported_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     reported_at = models.DateTimeField(default=timezone.now)
@@ -46,7 +48,7 @@ class BreachEvidence(models.Model):
     """A file attached to a breach case: checked by content, stored under a random name."""
 
     breach = models.ForeignKey(Breach, on_delete=models.PROTECT, related_name="files")
-    name = models.CharField(max_length=120, help_text="The sanitised name shown to staff.")
+    name = models.CharField(max_length=120, help_text=_("The sanitised name shown to staff."))
     stored_name = models.CharField(max_length=120, unique=True)
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
@@ -71,15 +73,15 @@ class Sanction(models.Model):
     """An exclusion of a person, or a withdrawal of an institution's authorisation, for a period."""
 
     class Kind(models.TextChoices):
-        EXCLUSION = "exclusion", "Exclusion of the researcher"
-        WITHDRAWAL = "withdrawal", "Withdrawal of the institution's authorisation"
+        EXCLUSION = "exclusion", _("Exclusion of the researcher")
+        WITHDRAWAL = "withdrawal", _("Withdrawal of the institution's authorisation")
 
     breach = models.ForeignKey(Breach, on_delete=models.PROTECT, related_name="sanctions")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     person = optional(related_name="sanctions")
     institution = optional("people.Institution", related_name="sanctions")
     starts_on = models.DateField()
-    ends_on = models.DateField(null=True, blank=True, help_text="Empty: permanent.")
+    ends_on = models.DateField(null=True, blank=True, help_text=_("Empty: permanent."))
     decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
 
     objects = SanctionQuerySet.as_manager()
@@ -88,6 +90,10 @@ class Sanction(models.Model):
         ordering = ["-starts_on", "-pk"]
 
     def __str__(self) -> str:
-        until = self.ends_on or "permanently"
+        until = self.ends_on or gettext("permanently")
         who = self.person or self.institution
-        return f"{self.get_kind_display()}: {who} until {until}"
+        return gettext("%(kind)s: %(who)s until %(until)s") % {
+            "kind": self.get_kind_display(),
+            "who": who,
+            "until": until,
+        }

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fivesafes import files
 from fivesafes.accounts.models import User
@@ -48,7 +49,10 @@ def create(
     attachments = queries.current_attachments(researcher)
     if not attachments:
         raise RuleViolation(
-            "R1", "researcher", f"{researcher} is not attached to an institution today."
+            "R1",
+            "researcher",
+            _("%(researcher)s is not attached to an institution today.")
+            % {"researcher": researcher},
         )
     attachment = attachments[0]
     policy.check_make_agreement(actor, attachment)
@@ -66,32 +70,42 @@ def create(
     refuse_if(findings)
     if project.is_closed:
         raise RuleViolation(
-            "R8", "project", f"Project {project.number} is closed; no new agreement is made for it."
+            "R8",
+            "project",
+            _("Project %(number)s is closed; no new agreement is made for it.")
+            % {"number": project.number},
         )
     if queries.exclusion_reason(researcher) is not None:
         raise RuleViolation(
             "R24",
             "researcher",
-            f"{researcher} is excluded from the research schemes; no agreement is made.",
+            _("%(researcher)s is excluded from the research schemes; no agreement is made.")
+            % {"researcher": researcher},
         )
     if not project.memberships.filter(person=researcher).exists():
         raise RuleViolation(
             "R16",
             "researcher",
-            f"{researcher} is not a member of project {project.number}. Members come from the "
-            "approved application; a new member is added by a change request, then the "
-            "agreement is made.",
+            _(
+                "%(researcher)s is not a member of project %(number)s. Members come from the "
+                "approved application; a new member is added by a change request, then the "
+                "agreement is made."
+            )
+            % {"researcher": researcher, "number": project.number},
         )
     if not project.institution.is_authorised():
         raise RuleViolation(
-            "R1", "project", f"Project {project.number} is not owned by an authorised institution."
+            "R1",
+            "project",
+            _("Project %(number)s is not owned by an authorised institution.")
+            % {"number": project.number},
         )
     if ends_on > project.ends_on or starts_on < project.starts_on:
         raise RuleViolation(
             "R8",
             "ends_on",
-            f"The access period must lie inside the project's period "
-            f"({project.starts_on} to {project.ends_on}).",
+            _("The access period must lie inside the project's period (%(start)s to %(end)s).")
+            % {"start": project.starts_on, "end": project.ends_on},
         )
     assert authorisation is not None  # period_findings refused otherwise
     with transaction.atomic():
@@ -314,7 +328,7 @@ def _end(agreement: ResearcherAgreement, reason: str, actor: User | None) -> int
     access_ended(
         person=agreement.researcher,
         project=agreement.project,
-        reason=f"the agreement ended: {agreement.end_reason}",
+        reason=_("the agreement ended: %(reason)s") % {"reason": agreement.end_reason},
         actor=actor,
     )
     return 1

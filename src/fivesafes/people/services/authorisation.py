@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fivesafes import files
 from fivesafes.accounts.models import User
@@ -61,8 +62,10 @@ def _check_group(research_group: str) -> None:
         raise RuleViolation(
             "R5",
             "research_group",
-            "List the group of researchers (at least two, one per line): no authorisation to "
-            "single persons.",
+            _(
+                "List the group of researchers (at least two, one per line): no authorisation "
+                "to single persons."
+            ),
         )
 
 
@@ -112,15 +115,19 @@ def apply(
     try:
         kind_enum = rules.InstitutionKind(kind)
     except ValueError:
-        raise RuleViolation("R2", "kind", f"'{kind}' is not a kind of institution.") from None
+        raise RuleViolation(
+            "R2", "kind", _("'%(kind)s' is not a kind of institution.") % {"kind": kind}
+        ) from None
     if kind_enum == rules.InstitutionKind.FOREIGN or country.upper() != rules.DOMESTIC_COUNTRY:
         refuse_if(
             [
                 Finding(
                     "R7",
                     "country",
-                    "Institutions abroad cannot be authorised. A foreign researcher is "
-                    "affiliated to an authorised domestic institution instead.",
+                    _(
+                        "Institutions abroad cannot be authorised. A foreign researcher is "
+                        "affiliated to an authorised domestic institution instead."
+                    ),
                 )
             ]
         )
@@ -130,8 +137,11 @@ def apply(
             raise RuleViolation(
                 "R1",
                 "name",
-                f"An institution named '{name}' already exists; its manager applies again "
-                "from the institution's page.",
+                _(
+                    "An institution named '%(name)s' already exists; its manager applies again "
+                    "from the institution's page."
+                )
+                % {"name": name},
             )
         institution = Institution.objects.create(
             name=name.strip(),
@@ -165,7 +175,9 @@ def apply_again(
     """
     require(actor, Permission.APPLY_FOR_AUTHORISATION)
     check_apply_again(actor, institution)
-    text = written(application_text, "R6", "application_text", "Describe the research environment.")
+    text = written(
+        application_text, "R6", "application_text", _("Describe the research environment.")
+    )
     _check_group(research_group)
     with transaction.atomic():
         institution = lock(institution)
@@ -174,16 +186,26 @@ def apply_again(
             raise RuleViolation(
                 "R1",
                 "institution",
-                f"Case A-{open_case.pk} of {institution} is still being handled "
-                f"('{open_case.state_enum.label}'); follow it instead of applying again.",
+                _(
+                    "Case A-%(case)s of %(institution)s is still being handled ('%(state)s'); "
+                    "follow it instead of applying again."
+                )
+                % {
+                    "case": open_case.pk,
+                    "institution": institution,
+                    "state": open_case.state_enum.label,
+                },
             )
         withdrawal = queries.withdrawal_in_force(institution)
         if withdrawal is not None:
             raise RuleViolation(
                 "R24",
                 "institution",
-                f"{institution}'s authorisation is withdrawn until {withdrawal.ends_on} after a "
-                "breach; it may apply again after that.",
+                _(
+                    "%(institution)s's authorisation is withdrawn until %(until)s after a "
+                    "breach; it may apply again after that."
+                )
+                % {"institution": institution, "until": withdrawal.ends_on},
             )
         return _open_case(institution, text, research_group, actor, request, again=True)
 
@@ -197,7 +219,9 @@ def record_credibility(
 ) -> Authorisation:
     """R6: the case handler's assessment of the applicant's credibility."""
     require(actor, Permission.EVALUATE_AUTHORISATIONS)
-    text = written(assessment, "R6", "credibility_assessment", "Write the credibility assessment.")
+    text = written(
+        assessment, "R6", "credibility_assessment", _("Write the credibility assessment.")
+    )
     with transaction.atomic():
         case = _locked(authorisation)
         policy.check_evaluate(actor, case, "The credibility assessment is recorded")
@@ -217,7 +241,7 @@ def ask_question(
     *, actor: User, authorisation: Authorisation, question: str, request: HttpRequest | None = None
 ) -> ClarifyingQuestion:
     require(actor, Permission.EVALUATE_AUTHORISATIONS)
-    text = written(question, "R6", "question", "Write the question.")
+    text = written(question, "R6", "question", _("Write the question."))
     with transaction.atomic():
         case = _locked(authorisation)
         policy.check_evaluate(actor, case, "Questions are asked")
@@ -233,7 +257,7 @@ def answer_question(
 ) -> ClarifyingQuestion:
     """Only the applying institution's manager answers, once."""
     require(actor, Permission.APPLY_FOR_AUTHORISATION)
-    text = written(answer, "R6", "answer", "Write the answer.")
+    text = written(answer, "R6", "answer", _("Write the answer."))
     with transaction.atomic():
         asked = lock(question, "authorisation__institution")
         policy.check_answer(actor, asked)
@@ -271,12 +295,15 @@ def grant_exemption(
             )
         )
         if not reason.strip():
-            raise RuleViolation("R3", "reason", "Name the client and the assignment.")
+            raise RuleViolation("R3", "reason", _("Name the client and the assignment."))
         if case.business_data_exemption:
-            raise RuleViolation("R3", "state", "The exemption has been granted already.")
+            raise RuleViolation("R3", "state", _("The exemption has been granted already."))
         if case.state_enum in FINAL_STATES:
             raise RuleViolation(
-                "R3", "state", f"A case that is '{case.state_enum.label}' takes no exemption."
+                "R3",
+                "state",
+                _("A case that is '%(state)s' takes no exemption.")
+                % {"state": case.state_enum.label},
             )
         checked = check_upload(guarantee, rule="R3", field="guarantee")
         case.business_data_exemption = True
@@ -333,14 +360,14 @@ def _check_ready_to_prepare(step: Step[Any]) -> None:
     refuse_if(eligibility(case))
     if not case.credibility_assessment:
         raise RuleViolation(
-            "R6", "credibility_assessment", "Record the credibility assessment first."
+            "R6", "credibility_assessment", _("Record the credibility assessment first.")
         )
     if case.questions.filter(answered_at__isnull=True).exists():
-        raise RuleViolation("R6", "questions", "A clarifying question is still unanswered.")
+        raise RuleViolation("R6", "questions", _("A clarifying question is still unanswered."))
     start = step.options.get("valid_from") or _renewal_start(case) or timezone.localdate()
     end = step.options.get("valid_until") or rules.add_years(start, DEFAULT_YEARS)
     if end <= start:
-        raise RuleViolation("R1", "valid_until", "The authorisation must end after it starts.")
+        raise RuleViolation("R1", "valid_until", _("The authorisation must end after it starts."))
     case.valid_from, case.valid_until = start, end
     step.fields += ["valid_from", "valid_until"]
 
@@ -377,8 +404,11 @@ def _check_withdrawal_over(step: Step[Any]) -> None:
         raise RuleViolation(
             "R24",
             "withdrawn_until",
-            f"The authorisation was withdrawn after a breach until {withdrawn_until}; "
-            "it is reinstated only after that.",
+            _(
+                "The authorisation was withdrawn after a breach until %(until)s; it is "
+                "reinstated only after that."
+            )
+            % {"until": withdrawn_until},
         )
 
 
@@ -388,9 +418,11 @@ def _check_period_over(step: Step[Any]) -> None:
         raise RuleViolation(
             "R1",
             "valid_until",
-            f"The authorisation runs until {valid_until}; it expires only after that. "
-            "To end it earlier, an approver terminates it (three months' notice) or "
-            "withdraws it.",
+            _(
+                "The authorisation runs until %(until)s; it expires only after that. To end it "
+                "earlier, an approver terminates it (three months' notice) or withdraws it."
+            )
+            % {"until": valid_until},
         )
 
 
@@ -410,7 +442,7 @@ def _end_agreements(step: Step[Any]) -> None:
 
     end_agreements_under(
         step.obj,
-        reason=f"authorisation {step.transition.target.value} (R8)",
+        reason=_("authorisation %(state)s (R8)") % {"state": step.transition.target.label.lower()},
         actor=step.actor,
     )
 

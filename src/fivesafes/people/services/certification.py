@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from fivesafes.audit.services import record
 from fivesafes.people import queries, rules
@@ -39,10 +41,14 @@ def take_test(
     check_take_test(actor)
     questions = list(CertificationQuestion.objects.filter(active=True))
     if not questions:
-        raise RuleViolation("R9", "questions", "The question bank is empty; ask the office.")
+        raise RuleViolation("R9", "questions", _("The question bank is empty; ask the office."))
     missing = [q.pk for q in questions if q.pk not in answers]
     if missing:
-        raise RuleViolation("R9", "answers", f"Answer every question ({len(missing)} left).")
+        raise RuleViolation(
+            "R9",
+            "answers",
+            _("Answer every question (%(count)s left).") % {"count": len(missing)},
+        )
     correct = sum(1 for q in questions if answers[q.pk] == q.correct_choice)
     passed = rules.certification_passed(correct, len(questions), PASS_MARK)
     with transaction.atomic():
@@ -77,12 +83,14 @@ def save_question(
     require(actor, Permission.EDIT_CERTIFICATION_QUESTIONS)
     choices = [c.strip() for c in choices if c.strip()]
     if not text.strip():
-        raise RuleViolation("R9", "text", "Write the question.")
+        raise RuleViolation("R9", "text", _("Write the question."))
     if len(choices) < 2:
-        raise RuleViolation("R9", "choices", "Give at least two answers, one per line.")
+        raise RuleViolation("R9", "choices", _("Give at least two answers, one per line."))
     if not 0 <= correct_choice < len(choices):
         raise RuleViolation(
-            "R9", "correct_choice", f"The right answer is a number from 1 to {len(choices)}."
+            "R9",
+            "correct_choice",
+            _("The right answer is a number from 1 to %(count)s.") % {"count": len(choices)},
         )
     with transaction.atomic():
         before = None
@@ -116,6 +124,19 @@ def save_question(
     return question
 
 
+def _reminder(attempt: CertificationAttempt) -> tuple[str, str]:
+    """The reminder's subject and body, in the language the person chose (else English)."""
+    with translation.override(attempt.person.language or settings.LANGUAGE_CODE):
+        return (
+            _("Your data-security certification ends soon"),
+            _(
+                "Your certification is valid until %(day)s. Take the test again before then "
+                "to keep access to your projects (R9)."
+            )
+            % {"day": attempt.valid_until},
+        )
+
+
 def send_reminders(*, on: date | None = None) -> int:
     """Remind everyone whose certification ends within REMIND_DAYS_BEFORE days (once per result)."""
     day = on or timezone.localdate()
@@ -130,13 +151,8 @@ def send_reminders(*, on: date | None = None) -> int:
         if not day <= attempt.valid_until <= day + timedelta(days=REMIND_DAYS_BEFORE):
             continue
         with transaction.atomic():
-            send_mail(
-                "Your data-security certification ends soon",
-                f"Your certification is valid until {attempt.valid_until}. Take the test again "
-                "before then to keep access to your projects (R9).",
-                None,
-                [attempt.person.email],
-            )
+            subject, body = _reminder(attempt)
+            send_mail(subject, body, None, [attempt.person.email])
             attempt.reminder_sent_at = timezone.now()
             attempt.save(update_fields=["reminder_sent_at"])
             record(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fivesafes.audit.services import record
 from fivesafes.people.models import Attachment, Institution, Sanction
@@ -70,30 +71,41 @@ def attach(
             raise RuleViolation(
                 "R24",
                 "institution",
-                f"{institution}'s authorisation is withdrawn until {withdrawal.ends_on} after a "
-                "breach; no researcher can be attached to it.",
+                _(
+                    "%(institution)s's authorisation is withdrawn until %(until)s after a "
+                    "breach; no researcher can be attached to it."
+                )
+                % {"institution": institution, "until": withdrawal.ends_on},
             )
         for day in sorted({start, max(start, timezone.localdate())}):
             if not institution.is_authorised(day):
                 raise RuleViolation(
                     "R1",
                     "institution",
-                    f"{institution} is not an authorised institution on {day}, so no "
-                    "researcher can be attached to it.",
+                    _(
+                        "%(institution)s is not an authorised institution on %(day)s, so no "
+                        "researcher can be attached to it."
+                    )
+                    % {"institution": institution, "day": day},
                 )
         excluded = _sanction_during(start, kind=Sanction.Kind.EXCLUSION, person=researcher)
         if excluded is not None:
-            until = excluded.ends_on or "permanently"
+            until = excluded.ends_on or _("permanently")
             raise RuleViolation(
                 "R24",
                 "researcher",
-                f"{researcher} is excluded from the research schemes until {until} and cannot "
-                "be attached to any institution.",
+                _(
+                    "%(researcher)s is excluded from the research schemes until %(until)s and "
+                    "cannot be attached to any institution."
+                )
+                % {"researcher": researcher, "until": until},
             )
         if affiliated:
             if contact_person is None:
                 raise RuleViolation(
-                    "R7", "contact_person", "Appoint a contact person for the foreign researcher."
+                    "R7",
+                    "contact_person",
+                    _("Appoint a contact person for the foreign researcher."),
                 )
             if contact_person.pk != institution.manager_id and not (
                 Attachment.objects.current(start)
@@ -107,19 +119,25 @@ def attach(
                 raise RuleViolation(
                     "R7",
                     "contact_person",
-                    f"The contact person must be the manager or someone attached to "
-                    f"{institution}: {contact_person} is not.",
+                    _(
+                        "The contact person must be the manager or someone attached to "
+                        "%(institution)s: %(person)s is not."
+                    )
+                    % {"institution": institution, "person": contact_person},
                 )
             if not accepts_responsibility:
                 raise RuleViolation(
                     "R7",
                     "accepts_responsibility",
-                    "The institution must accept responsibility for the foreign researcher.",
+                    _("The institution must accept responsibility for the foreign researcher."),
                 )
         current = Attachment.objects.current(start).filter(researcher=researcher)
         if current.filter(institution=institution).exists():
             raise RuleViolation(
-                "R1", "researcher", f"{researcher} is already attached to {institution}."
+                "R1",
+                "researcher",
+                _("%(researcher)s is already attached to %(institution)s.")
+                % {"researcher": researcher, "institution": institution},
             )
         for old in current:
             change(
@@ -135,7 +153,8 @@ def attach(
 
                 end_agreements_of(
                     researcher,
-                    reason=f"the researcher moved to {institution} (R8)",
+                    reason=_("the researcher moved to %(institution)s (R8)")
+                    % {"institution": institution},
                     actor=actor,
                     institution=old.institution,
                 )
@@ -174,15 +193,20 @@ def set_working_abroad(
             raise RuleViolation(
                 "R7",
                 "working_abroad",
-                f"{attachment.researcher}'s attachment to {attachment.institution} is not "
-                "current; only a current researcher is marked as working abroad.",
+                _(
+                    "%(researcher)s's attachment to %(institution)s is not current; only a "
+                    "current researcher is marked as working abroad."
+                )
+                % {"researcher": attachment.researcher, "institution": attachment.institution},
             )
         if attachment.kind == Attachment.Kind.AFFILIATED:
             raise RuleViolation(
                 "R7",
                 "working_abroad",
-                "An affiliated foreign researcher works abroad by definition; the mark is for "
-                "the institution's own researchers.",
+                _(
+                    "An affiliated foreign researcher works abroad by definition; the mark is "
+                    "for the institution's own researchers."
+                ),
             )
         change(
             attachment,
@@ -214,8 +238,12 @@ def end_attachment(
             raise RuleViolation(
                 "R1",
                 "ends_on",
-                f"{attachment.researcher}'s attachment to {attachment.institution} ended on "
-                f"{attachment.ends_on} already.",
+                _("%(researcher)s's attachment to %(institution)s ended on %(day)s already.")
+                % {
+                    "researcher": attachment.researcher,
+                    "institution": attachment.institution,
+                    "day": attachment.ends_on,
+                },
             )
         change(
             attachment,
@@ -227,7 +255,8 @@ def end_attachment(
         if attachment.ends_on < today:
             end_agreements_of(
                 attachment.researcher,
-                reason=f"the researcher left {attachment.institution} (R8)",
+                reason=_("the researcher left %(institution)s (R8)")
+                % {"institution": attachment.institution},
                 actor=actor,
                 institution=attachment.institution,
             )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fivesafes import files as file_store
 from fivesafes.audit.services import record
@@ -38,7 +39,9 @@ def _check_files(uploads: Any) -> list[CheckedFile]:
     uploads = [u for u in (uploads or []) if u is not None]
     if len(uploads) > MAX_EVIDENCE_FILES:
         raise RuleViolation(
-            "R24", "files", f"Attach at most {MAX_EVIDENCE_FILES} evidence files at a time."
+            "R24",
+            "files",
+            _("Attach at most %(count)s evidence files at a time.") % {"count": MAX_EVIDENCE_FILES},
         )
     return [check_upload(u, rule="R24", field="files") for u in uploads]
 
@@ -79,8 +82,8 @@ def report_breach(
 ) -> Breach:
     """Record what happened and the evidence (a description and, if any, files)."""
     require(actor, Permission.REPORT_BREACHES)
-    written(what_happened, "R24", "what_happened", "Describe what happened.")
-    written(evidence, "R24", "evidence", "Say where the evidence is.")
+    written(what_happened, "R24", "what_happened", _("Describe what happened."))
+    written(evidence, "R24", "evidence", _("Say where the evidence is."))
     checked = _check_files(files)
     current = queries.current_attachments(researcher)
     attachment = current[0] if current else None
@@ -110,7 +113,7 @@ def add_evidence(
     require(actor, Permission.REPORT_BREACHES)
     checked = _check_files(files)
     if not checked:
-        raise RuleViolation("R24", "files", "Attach at least one evidence file.")
+        raise RuleViolation("R24", "files", _("Attach at least one evidence file."))
     with file_store.kept_if_committed(), transaction.atomic():
         breach = lock(breach)
         policy.check_add_evidence(actor, breach)
@@ -151,7 +154,7 @@ def dismiss(
 ) -> Breach:
     """The approver finds there was no breach (a wrong person, a false alarm): no sanction."""
     require(actor, Permission.DECIDE_SANCTIONS)
-    decision = written(decision, "R24", "decision", "Write why there was no breach.")
+    decision = written(decision, "R24", "decision", _("Write why there was no breach."))
     with transaction.atomic():
         breach = _open_breach(breach, actor)
         breach.state = Breach.State.DISMISSED
@@ -192,7 +195,7 @@ def decide(
     )
     if withdraw_institution_until is not None:
         refuse_if(rules.withdrawal_findings(starts_on=today, ends_on=withdraw_institution_until))
-    decision = written(decision, "R24", "decision", "Write the reasons for the decision.")
+    decision = written(decision, "R24", "decision", _("Write the reasons for the decision."))
     from fivesafes.people.services.access_ended import access_ended
     from fivesafes.people.services.agreements import end_agreements_of
     from fivesafes.people.services.authorisation import take_step
@@ -203,7 +206,7 @@ def decide(
             raise RuleViolation(
                 "R24",
                 "withdraw_institution_until",
-                "The researcher was attached to no institution when the breach was reported.",
+                _("The researcher was attached to no institution when the breach was reported."),
             )
         person = breach.researcher
         breach.state = Breach.State.DECIDED
@@ -220,9 +223,10 @@ def decide(
         )
         sessions = end_sessions_of(person)
         tokens = revoke_tokens_of(person)
-        agreements = end_agreements_of(person, reason="researcher excluded (R24)", actor=actor)
+        excluded = _("researcher excluded (R24)")
+        agreements = end_agreements_of(person, reason=excluded, actor=actor)
         # Everywhere, whether or not an agreement was open: the exclusion is the person's.
-        access_ended(person=person, project=None, reason="researcher excluded (R24)", actor=actor)
+        access_ended(person=person, project=None, reason=excluded, actor=actor)
         record(
             action="sanction.exclusion",
             actor=actor,

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fivesafes.audit.services import event_stream_for
@@ -101,7 +102,7 @@ def take_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         "step_form",
         StepForm(request.POST),
         service.take_step,
-        f"{transition.label}: done.",
+        _("%(step)s: done.") % {"step": transition.label},
         step=step,
     )
 
@@ -118,21 +119,21 @@ exemption = CASE_PAGE.form_view(
     "exemption_form",
     ExemptionForm,
     service.grant_exemption,
-    "Business-data exemption granted (R3).",
+    lambda _case: _("Business-data exemption granted (R3)."),
 )
 credibility = CASE_PAGE.form_view(
     Permission.EVALUATE_AUTHORISATIONS,
     "credibility_form",
     CredibilityForm,
     service.record_credibility,
-    "Credibility assessment recorded.",
+    lambda _case: _("Credibility assessment recorded."),
 )
 ask = CASE_PAGE.form_view(
     Permission.EVALUATE_AUTHORISATIONS,
     "question_form",
     QuestionForm,
     service.ask_question,
-    "Question sent to the applicant.",
+    lambda _question: _("Question sent to the applicant."),
 )
 
 
@@ -151,7 +152,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("people:case", pk=question.authorisation_id)
 
     if not form.is_valid():
-        messages.error(request, "Your answer: write the answer.")
+        messages.error(request, _("Your answer: write the answer."))
         return back()
     return run_action(
         request,
@@ -160,7 +161,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done=back,
         failed=back,
-        success="Answer sent to the research service.",
+        success=_("Answer sent to the research service."),
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fivesafes.people import queries
@@ -37,7 +38,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         template="people/apply.html",
         context=lambda form: {"form": form},
         done=lambda case: redirect("people:case", pk=case.pk),
-        success=lambda case: f"Application sent: case A-{case.pk}.",
+        success=lambda case: _("Application sent: case A-%(number)s.") % {"number": case.pk},
     )
 
 
@@ -101,7 +102,7 @@ apply_again = INSTITUTION_PAGE.form_view(
     "apply_again_form",
     ApplyAgainForm,
     authorisation.apply_again,
-    lambda case: f"Application sent: case A-{case.pk}.",
+    lambda case: _("Application sent: case A-%(number)s.") % {"number": case.pk},
     prefix="again",
     done=lambda case: redirect("people:case", pk=case.pk),
 )
@@ -110,7 +111,10 @@ attach = INSTITUTION_PAGE.form_view(
     "attach_form",
     AttachForm,
     researchers.attach,
-    lambda attached: f"{attached.researcher} is now attached to {attached.institution}.",
+    lambda attached: (
+        _("%(researcher)s is now attached to %(institution)s.")
+        % {"researcher": attached.researcher, "institution": attached.institution}
+    ),
     prefix="attach",
 )
 
@@ -127,7 +131,8 @@ def new_agreement(request: HttpRequest, pk: int) -> HttpResponse:
         done=INSTITUTION_PAGE.back(institution.pk),
         again=INSTITUTION_PAGE.again(request, institution, "agreement_form"),
         success=lambda agreement: (
-            f"Agreement R-{agreement.pk} drawn up; the researcher signs it next."
+            _("Agreement R-%(number)s drawn up; the researcher signs it next.")
+            % {"number": agreement.pk}
         ),
     )
 
@@ -141,7 +146,7 @@ def countersign(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         agreement.authorisation.institution_id,
         lambda: agreements.countersign(actor=request.user, agreement=agreement, request=request),
-        f"Agreement R-{agreement.pk} countersigned.",
+        _("Agreement R-%(number)s countersigned.") % {"number": agreement.pk},
     )
 
 
@@ -160,14 +165,18 @@ def working_abroad(request: HttpRequest, pk: int) -> HttpResponse:
     """The manager marks a researcher as working abroad, or back home (R7)."""
     attachment = _attachment(request, pk)
     abroad = request.POST.get("working_abroad") == "on"
-    where = "working abroad, under the institution's responsibility" if abroad else "home"
     return INSTITUTION_PAGE.button(
         request,
         attachment.institution_id,
         lambda: researchers.set_working_abroad(
             actor=request.user, attachment=attachment, working_abroad=abroad, request=request
         ),
-        f"{attachment.researcher} is marked as {where}.",
+        (
+            _("%(researcher)s is marked as working abroad, under the institution's responsibility.")
+            if abroad
+            else _("%(researcher)s is marked as home.")
+        )
+        % {"researcher": attachment.researcher},
     )
 
 
@@ -183,6 +192,9 @@ def end_attachment(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: researchers.end_attachment(
             actor=request.user, attachment=attachment, request=request
         ),
-        f"{attachment.researcher} is no longer attached from today; their agreements "
-        f"under {attachment.institution} have ended.",
+        _(
+            "%(researcher)s is no longer attached from today; their agreements under "
+            "%(institution)s have ended."
+        )
+        % {"researcher": attachment.researcher, "institution": attachment.institution},
     )

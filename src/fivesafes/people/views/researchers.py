@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fivesafes.people import queries
@@ -62,7 +63,7 @@ def sign_agreement(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: agreements.sign(actor=request.user, agreement=agreement, request=request),
         done=lambda _done: redirect("people:my_access"),
         failed=lambda: redirect("people:my_access"),
-        success=f"You signed agreement R-{agreement.pk}.",
+        success=_("You signed agreement R-%(number)s.") % {"number": agreement.pk},
     )
 
 
@@ -87,7 +88,8 @@ def agreement_notice(request: HttpRequest, pk: int) -> HttpResponse:
         done=back,
         failed=back,
         success=lambda done: (
-            f"Notice given: agreement R-{agreement.pk} now ends on {done.ends_on}."
+            _("Notice given: agreement R-%(number)s now ends on %(day)s.")
+            % {"number": agreement.pk, "day": done.ends_on}
         ),
     )
 
@@ -108,14 +110,21 @@ def _result(request: HttpRequest, result: CertificationAttempt) -> HttpResponse:
     if result.passed:
         messages.success(
             request,
-            f"Passed: {result.correct} of {result.total} right. "
-            f"Certified until {result.valid_until}.",
+            _("Passed: %(correct)s of %(total)s right. Certified until %(day)s.")
+            % {"correct": result.correct, "total": result.total, "day": result.valid_until},
         )
     else:
         messages.error(
             request,
-            f"Not passed: {result.correct} of {result.total} right; "
-            f"{int(result.pass_mark * 100)} % are needed. Read the rules and try again.",
+            _(
+                "Not passed: %(correct)s of %(total)s right; %(needed)s %% are needed. Read the "
+                "rules and try again."
+            )
+            % {
+                "correct": result.correct,
+                "total": result.total,
+                "needed": int(result.pass_mark * 100),
+            },
         )
     return redirect("people:my_access")
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from fivesafes.people import queries
@@ -58,7 +60,7 @@ def question_bank(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "questions": CertificationQuestion.objects.all(),
         },
         done=lambda _saved: redirect("people:question_bank"),
-        success="Question saved.",
+        success=lambda _question: _("Question saved."),
     )
 
 
@@ -84,7 +86,9 @@ def report_breach(request: HttpRequest) -> HttpResponse:
         template="people/report_breach.html",
         context=lambda form: {"form": form},
         done=done,
-        success=lambda breach: f"Breach B-{breach.pk} reported; an approver decides.",
+        success=lambda breach: (
+            _("Breach B-%(number)s reported; an approver decides.") % {"number": breach.pk}
+        ),
     )
 
 
@@ -122,7 +126,6 @@ def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, breach=breach, files=data["files"], request=request
         )
 
-    success = "{} evidence file(s) attached."
     if not policy.can_add_evidence(request.user, breach):
         # a decided breach shows no evidence form: its refusal is a message on the page
         return run_action(
@@ -137,7 +140,14 @@ def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
         call,
         done=BREACH_PAGE.back(breach.pk),
         again=BREACH_PAGE.again(request, breach, "evidence_form"),
-        success=lambda added: success.format(len(added)),
+        success=lambda added: (
+            ngettext(
+                "%(count)s evidence file(s) attached.",
+                "%(count)s evidence file(s) attached.",
+                len(added),
+            )
+            % {"count": len(added)}
+        ),
     )
 
 
@@ -155,7 +165,7 @@ def decide_breach(request: HttpRequest, pk: int) -> HttpResponse:
         "form",
         DecisionForm(request.POST),
         sanctions.decide,
-        "Decision recorded; the sanction is in force now.",
+        _("Decision recorded; the sanction is in force now."),
     )
 
 
@@ -172,7 +182,7 @@ def dismiss_breach(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done=BREACH_PAGE.back(breach.pk),
         again=BREACH_PAGE.again(request, breach, "dismiss_form"),
-        success="Dismissed: no breach, no sanction.",
+        success=_("Dismissed: no breach, no sanction."),
     )
 
 
