@@ -12,6 +12,7 @@ approver deciding it, and the researcher asking to release an output.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -22,12 +23,40 @@ from playwright.sync_api import expect
 from fivesafes.policy.permissions import Role
 from tests.browser import journey_steps as steps
 from tests.browser import keyboard as kb
+from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_project_journeys import people  # noqa: F401 - fixtures
+from tests.browser.test_release_journey import world  # noqa: F401 - fixtures
 from tests.browser.test_sign_in_journey import PASSWORD, code_for_key
 from tests.data.conftest import catalogue, metadata_dir, register_base  # noqa: F401 - fixtures
 from tests.foundation.twofactor_helpers import current_code
+from tests.projects.conftest import draft, pw, submitted, upload_dir  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def person(browser: Any, live_server: Any, request: Any) -> Iterator[Any]:
+    """`person(user)`: a tab in its own browser context, signed in with the keyboard; on
+    failure each keeps a screenshot."""
+    opened: list[tuple[str, Any]] = []
+
+    def open_for(user: Any) -> Any:
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": 1280, "height": 900}
+        )
+        context.set_default_timeout(15_000)
+        tab = context.new_page()
+        opened.append((user.username, tab))
+        sign_in(tab, user)
+        return tab
+
+    yield open_for
+    failed = getattr(request.node, "rep_call", None)
+    for who, tab in opened:
+        if failed is not None and failed.failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{who}.png"), full_page=True)
+        tab.context.close()
 
 
 def sign_in(page: Any, user: Any, *, offset_steps: int = 0) -> None:
@@ -178,6 +207,18 @@ def write_the_application(page: Any, folder: Any) -> None:
     criteria = page.get_by_test_id("criterion")
     expect(criteria).to_have_count(1)
     expect(criteria.first).to_contain_text("is between 1980-01-01 and 1990-12-31")
+    # The whole step in one round of Tab: no trap, the focus always shown, in reading order.
+    stops = kb.tab_round(page)
+    order = [
+        "input[date] 'Project starts'",
+        "input[date] 'Project ends'",
+        "input[number] 'Sample size'",
+        "button[submit] 'Save draft'",
+        "button[submit] 'Remove criterion 1'",
+        "input[text] 'Catalogue variable'",
+        "button[submit] 'Add the criterion'",
+    ]
+    assert [stop for stop in stops if stop in order] == order, "\n".join(stops)
     kb.press_on(page, "Variable list")
     expect(page.get_by_role("heading", name="Variable list", level=2)).to_be_visible()
 
@@ -203,3 +244,107 @@ def write_the_application(page: Any, folder: Any) -> None:
     expect(page.get_by_test_id("findings")).to_contain_text("0 blocking")
     kb.press_on(page, "Submit the application")
     expect(page.get_by_test_id("application-state")).to_have_text("Submitted")
+
+
+def test_the_case_handler_and_the_approver_decide_and_the_quote_is_accepted(
+    person,
+    pw,  # noqa: F811
+    submitted,  # noqa: F811
+) -> None:
+    reference = submitted.reference
+    # The case handler takes the case from the list, reviews and recommends.
+    h = person(pw.case_handler)
+    kb.open_page(h, "Project applications")
+    expect(h.get_by_role("heading", name="Project applications")).to_be_visible()
+    kb.press_on(h, f"Take {reference}")
+    steps.said(h, "is handled by camilla")
+    kb.press_on(h, reference)
+    expect(h.get_by_test_id("application-state")).to_have_text("Submitted")
+    kb.press_on(h, "Start the review")
+    steps.said(h, "Start the review: done.")
+    kb.enter_text(h, "Note", "Meets the rules; the months are needed.")
+    kb.press_on(h, "Recommend approval")
+    steps.said(h, "Recommend approval: done.")
+
+    # A second person approves.
+    a = person(pw.approver)
+    kb.open_page(a, "Project applications")
+    kb.press_on(a, reference)
+    expect(a.get_by_test_id("application-state")).to_have_text("Recommended")
+    kb.press_on(a, "Approve")
+    steps.said(a, "Approve: done.")
+    expect(a.get_by_test_id("application-state")).to_have_text("Approved")
+
+    # The case handler offers a quote; the manager answers the confirmation with the keyboard.
+    h.reload()
+    kb.press_on(h, "Offer a quote")
+    expect(h.get_by_test_id("quote")).to_contain_text("VAT 25 %")
+    m = person(pw.manager)
+    m.goto(h.url)  # the link in the manager's e-mail
+    kb.press_on(m, re.compile("^Accept the quote for"))
+    confirm = m.get_by_role("group", name="Confirm: Accept the quote")
+    expect(confirm).to_be_visible()
+    kb.press_on(m, "Yes, accept the quote")
+    expect(m.get_by_test_id("quote")).to_contain_text("Accepted")
+
+
+def test_a_researcher_asks_to_release_a_table_and_fixes_a_flagged_cell(
+    page,
+    world,  # noqa: F811
+) -> None:
+    from fivesafes.release.models import ReleaseRequest
+    from tests.release.conftest import OK_TABLE, SMALL_CELL, write_output
+
+    project, path = world["project"], "tables/income.csv"
+    write_output(project, path, SMALL_CELL)
+    sign_in(page, world["researcher"])
+    kb.open_page(page, "Outputs")
+    kb.press_on(page, f"New release request for {project.number}")
+    steps.said(page, "Release request started")
+
+    # The file is picked from the outputs area's suggestions, as a combobox.
+    kb.enter_text(page, "File in the outputs area", "income")
+    kb.pick_suggestion(page, path)
+    kb.enter_text(page, "What the file shows", "People by region and sex")
+    kb.enter_text(page, "Column roles", "region=label, sex=label, n=frequency")
+    kb.press_on(page, "Add the file")
+    steps.said(page, f"{path} added.")
+    kb.press_on(page, "Submit for checking")
+    steps.said(page, "Submitted: the automatic checks are running.")
+
+    # The checks return it; the researcher opens "Update" with Enter, fixes and submits again.
+    steps.checks_run(ReleaseRequest.objects.get(project=project))
+    page.reload()
+    expect(page.locator("#state")).to_contain_text("Returned to the researcher")
+    write_output(project, path, OK_TABLE)
+    kb.press_on(page, f"Update {path}")
+    expect(page.get_by_role("button", name="Update (its reviews start again)")).to_be_visible()
+    kb.enter_text(page, "What the file shows", "People by region and sex, small cells merged")
+    kb.press_on(page, "Update (its reviews start again)")
+    steps.said(page, "updated")
+    kb.press_on(page, "Submit for checking")
+    steps.said(page, "Submitted: the automatic checks are running.")
+
+
+def test_the_phone_menu_opens_with_enter_and_closes_with_escape(page, pw) -> None:  # noqa: F811
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, pw.researcher)
+    menu = page.get_by_role("button", name="Menu")
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav).to_be_hidden()
+    kb.press_on(page, menu)
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(nav).to_be_visible()
+    # The menu's sections follow the button in the focus order; one unfolds with Enter.
+    kb.press_on(page, "My research")
+    kb.tab_to(page, "Applications")
+    page.keyboard.press("Escape")  # folds the section, the focus back on its button
+    expect(nav.get_by_role("button", name="My research")).to_be_focused()
+    page.keyboard.press("Escape")  # folds the menu, the focus back on "Menu"
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(menu).to_be_focused()
+    expect(nav).to_be_hidden()
+    kb.focus_is_visible(page)
+    # Nothing hidden in the folded menu takes the focus: the next stop is in the page.
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.querySelector('main').contains(document.activeElement)")
