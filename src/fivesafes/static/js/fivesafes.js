@@ -146,12 +146,14 @@
      variables, members). The browser's own datalist popup cannot be worked with the keyboard
      everywhere and is not announced well, so the field becomes a combobox with a listbox under
      it: ArrowDown and ArrowUp move through the suggestions, Enter takes the one marked, Escape
-     closes the list. The datalist stays the source of the suggestions. */
+     closes the list. The datalist stays the source of the suggestions: what the server chose
+     for what was typed, or, for a fixed list, the options holding what was typed. */
   function matching(input, datalist) {
     var typed = input.value.trim().toLowerCase();
+    var fromServer = input.hasAttribute("hx-get");
     return Array.prototype.filter.call(datalist.querySelectorAll("option"), function (option) {
       var text = (option.value + " " + option.textContent).toLowerCase();
-      return typed !== "" && text.indexOf(typed) !== -1;
+      return typed !== "" && (fromServer || text.indexOf(typed) !== -1);
     });
   }
 
