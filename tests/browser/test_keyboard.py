@@ -33,6 +33,8 @@ from tests.projects.conftest import draft, pw, submitted, upload_dir  # noqa: F4
 
 pytestmark = pytest.mark.browser
 
+FOCUS_RING = "rgb(255, 191, 71)"  # the amber ring of :focus-visible (fivesafes.css)
+
 
 @pytest.fixture
 def person(browser: Any, live_server: Any, request: Any) -> Iterator[Any]:
@@ -284,6 +286,10 @@ def test_the_case_handler_and_the_approver_decide_and_the_quote_is_accepted(
     kb.press_on(m, re.compile("^Accept the quote for"))
     confirm = m.get_by_role("group", name="Confirm: Accept the quote")
     expect(confirm).to_be_visible()
+    # The open confirmation's button still shows the focus ring, not only its "open" outline.
+    summary = m.locator("details.confirm > summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_have_css("outline-color", FOCUS_RING)
     kb.press_on(m, "Yes, accept the quote")
     expect(m.get_by_test_id("quote")).to_contain_text("Accepted")
 
