@@ -303,7 +303,17 @@ def test_a_researcher_asks_to_release_a_table_and_fixes_a_flagged_cell(
 
     # The file is picked from the outputs area's suggestions, as a combobox.
     kb.enter_text(page, "File in the outputs area", "income")
+    field = page.get_by_role("combobox", name="File in the outputs area")
+    suggestions = page.get_by_role("listbox", name="Suggestions")
+    expect(suggestions).to_be_visible()
+    page.keyboard.press("Escape")  # closes the list; the field keeps the focus and the text
+    expect(suggestions).to_be_hidden()
+    expect(field).to_be_focused()
+    expect(field).to_have_value("income")
+    page.keyboard.press("ArrowDown")  # opens it again
+    expect(suggestions).to_be_visible()
     kb.pick_suggestion(page, path)
+    expect(field).to_have_value(path)
     kb.enter_text(page, "What the file shows", "People by region and sex")
     kb.enter_text(page, "Column roles", "region=label, sex=label, n=frequency")
     kb.press_on(page, "Add the file")
