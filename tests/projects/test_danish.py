@@ -9,13 +9,21 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from fivesafes.projects.rules import Severity
+from fivesafes.projects.rules import Severity, scope
 from fivesafes.projects.services import decisions, pricing
 from fivesafes.shared.refusals import RuleViolation
 from tests.conftest import verified_client
 from tests.projects.conftest import complete
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():  # noqa: ANN202
+    """A Danish request leaves Danish active in the thread (the language middleware does not
+    reset it); later tests that call services directly expect English."""
+    yield
+    translation.deactivate()
 
 
 def _danish(person) -> None:  # noqa: ANN001
@@ -138,3 +146,57 @@ def test_e_mails_are_written_in_the_recipients_language(
     assert quote.to == [pw.manager.email]
     assert quote.subject == f"Price quote for application {draft.reference}"
     assert "including VAT" in quote.body
+
+
+def test_the_population_reads_in_danish(pw, draft) -> None:
+    complete(draft, pw.researcher)
+    url = reverse("projects:wizard", args=[draft.pk, "population"])
+    english = _page(verified_client(pw.researcher), url, HTTP_ACCEPT_LANGUAGE="en")
+    assert "is recorded on 2010-01-01" in english
+    assert "is between 1950-01-01 and 1990-12-31" in english
+    _danish(pw.researcher)
+    danish = _page(verified_client(pw.researcher), url)
+    assert "er registreret den 2010-01-01" in danish
+    assert "er mellem 1950-01-01 og 1990-12-31" in danish
+    assert "Hvem der er i populationen (R11)" in danish and "is recorded" not in danish
+
+
+def test_the_difference_to_the_approved_scope_in_danish() -> None:
+    old = {
+        "variables": {"p.a": {"first_year": 2010, "last_year": 2015, "coarsening": "year"}},
+        "members": {"1": "ann", "2": "bo"},
+        "population": {"definition": "X", "total": False, "sample_size": 100},
+    }
+    new = {
+        "variables": {
+            "p.a": {"first_year": 2010, "last_year": 2015, "coarsening": ""},
+            "p.b": {"first_year": 2010, "last_year": 2010, "coarsening": ""},
+        },
+        "members": {"1": "ann"},
+        "population": {"definition": "X", "total": True},
+    }
+    with translation.override("da"):
+        described = [c.description for c in scope.diff(old, new)]
+    assert described == [
+        "p.a grovere inddeling 'year' -> 'ingen'",
+        "tilføj p.b 2010-2010",
+        "stikprøve -> totalpopulation",
+        "fjern medlem bo",
+    ]
+
+
+def test_the_manager_reads_the_quote_in_danish(pw, recommended) -> None:
+    approved = decisions.take_step(actor=pw.approver, application=recommended, step="approve")
+    pricing.issue_quote(actor=pw.case_handler, application=approved, coordination_hours=1)
+    _danish(pw.manager)
+    text = _page(verified_client(pw.manager), reverse("projects:application", args=[approved.pk]))
+    for danish in (
+        "Pristilbud og kontrakt (R18)",
+        "<td>Koordinering, afklaring, tilbud og aftale</td>",  # a line of the price list
+        "<td>Moms 25 %</td>",
+        "Ja, accepter tilbuddet",
+        "<strong>Hvad sker der:</strong>",
+        '<span class="badge">Tilbudt</span>',
+    ):
+        assert danish in text, danish
+    assert "Coordination, clarification" not in text and "VAT 25" not in text

@@ -10,16 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from fivesafes.metadata.population import Operator
 from fivesafes.projects.models import ApplicationVariable
+from fivesafes.projects.services.population import OPERATOR_WORDS
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TEXT = forms.Textarea(attrs={"rows": 3})
-# The population's operators in the reader's language (the framework-free core keeps English).
-OPERATOR_WORDS = {
-    Operator.PRESENT: _("is recorded"),
-    Operator.IN: _("is one of"),
-    Operator.NOT_IN: _("is none of"),
-    Operator.BETWEEN: _("is between"),
-}
 
 
 class NewApplicationForm(forms.Form):

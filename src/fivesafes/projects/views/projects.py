@@ -23,8 +23,8 @@ from fivesafes.shared.refusals import AccessDenied
 
 def scope_population(project: Project) -> list[str]:
     """The approved population's criteria in words, with the catalogue's labels."""
-    from fivesafes.metadata.population import PopulationError, describe_all, from_dict
-    from fivesafes.projects.services.population import catalogue_entries
+    from fivesafes.metadata.population import PopulationError, from_dict
+    from fivesafes.projects.services.population import catalogue_entries, describe_all
 
     try:
         population = project.scope.population
