@@ -18,14 +18,6 @@ from tests.projects.conftest import complete
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _english_afterwards():  # noqa: ANN202
-    """A Danish request leaves Danish active in the thread (the language middleware does not
-    reset it); later tests that call services directly expect English."""
-    yield
-    translation.deactivate()
-
-
 def _danish(person) -> None:  # noqa: ANN001
     person.language = "da"
     person.save(update_fields=["language"])
