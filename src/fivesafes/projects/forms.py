@@ -6,9 +6,11 @@ from typing import Any
 
 from django import forms
 from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
 
 from fivesafes.metadata.population import Operator
 from fivesafes.projects.models import ApplicationVariable
+from fivesafes.projects.services.population import OPERATOR_WORDS
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -16,11 +18,11 @@ TEXT = forms.Textarea(attrs={"rows": 3})
 
 class NewApplicationForm(forms.Form):
     institution = forms.ModelChoiceField(
-        label="Institution that owns the project", queryset=None, empty_label=None
+        label=_("Institution that owns the project"), queryset=None, empty_label=None
     )
-    title = forms.CharField(label="Project title", max_length=200)
+    title = forms.CharField(label=_("Project title"), max_length=200)
     from_basket = forms.BooleanField(
-        label="Start the variable list from my data basket", required=False, initial=True
+        label=_("Start the variable list from my data basket"), required=False, initial=True
     )
 
     def __init__(self, *args, institutions=None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
@@ -32,49 +34,49 @@ class NewApplicationForm(forms.Form):
 
 
 class ProjectStepForm(forms.Form):
-    title = forms.CharField(label="Project title", max_length=200)
-    purpose = forms.CharField(label="Purpose", required=False, widget=TEXT)
+    title = forms.CharField(label=_("Project title"), max_length=200)
+    purpose = forms.CharField(label=_("Purpose"), required=False, widget=TEXT)
     description = forms.CharField(
-        label="Project description",
+        label=_("Project description"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Each variable is justified against this description (R11).",
+        help_text=_("Each variable is justified against this description (R11)."),
     )
 
 
 class LegalStepForm(forms.Form):
     legal_basis_art6 = forms.CharField(
-        label="Legal basis (GDPR art. 6)", max_length=300, required=False
+        label=_("Legal basis (GDPR art. 6)"), max_length=300, required=False
     )
     legal_basis_art9 = forms.CharField(
-        label="Legal basis for special categories (GDPR art. 9)",
+        label=_("Legal basis for special categories (GDPR art. 9)"),
         max_length=300,
         required=False,
-        help_text="Needed when special-category data (e.g. health) are requested (R12).",
+        help_text=_("Needed when special-category data (e.g. health) are requested (R12)."),
     )
     no_dpia_reason = forms.CharField(
-        label="Reason no DPIA is needed",
+        label=_("Reason no DPIA is needed"),
         required=False,
         widget=TEXT,
-        help_text="Leave empty if you upload the DPIA.",
+        help_text=_("Leave empty if you upload the DPIA."),
     )
 
 
 class PopulationStepForm(forms.Form):
     population_definition = forms.CharField(
-        label="Population in words",
+        label=_("Population in words"),
         required=False,
         widget=TEXT,
-        help_text="Optional: explain the criteria below in your own words.",
+        help_text=_("Optional: explain the criteria below in your own words."),
     )
-    starts_on = forms.DateField(label="Project starts", required=False, widget=DATE)
-    ends_on = forms.DateField(label="Project ends", required=False, widget=DATE)
-    total_population = forms.BooleanField(label="Total population", required=False)
+    starts_on = forms.DateField(label=_("Project starts"), required=False, widget=DATE)
+    ends_on = forms.DateField(label=_("Project ends"), required=False, widget=DATE)
+    total_population = forms.BooleanField(label=_("Total population"), required=False)
     total_population_reason = forms.CharField(
-        label="Why the total population is required", required=False, widget=TEXT
+        label=_("Why the total population is required"), required=False, widget=TEXT
     )
-    sample_size = forms.IntegerField(label="Sample size", required=False, min_value=1)
-    sample_reason = forms.CharField(label="How the sample size was chosen", required=False)
+    sample_size = forms.IntegerField(label=_("Sample size"), required=False, min_value=1)
+    sample_reason = forms.CharField(label=_("How the sample size was chosen"), required=False)
 
 
 STEP_FORMS: dict[str, type[forms.Form]] = {
@@ -88,10 +90,12 @@ class CriterionForm(forms.Form):
     """One criterion of the population; the service checks it against the catalogue."""
 
     variable = forms.CharField(
-        label="Catalogue variable",
+        label=_("Catalogue variable"),
         max_length=140,
-        help_text="Type part of its name or label and pick it, or type REGISTER.variable, e.g. "
-        "RESIDENCE.municipality or POPULATION.birth_date.",
+        help_text=_(
+            "Type part of its name or label and pick it, or type REGISTER.variable, e.g. "
+            "RESIDENCE.municipality or POPULATION.birth_date."
+        ),
         widget=forms.TextInput(
             attrs={
                 "list": "population-variables",
@@ -103,15 +107,17 @@ class CriterionForm(forms.Form):
             }
         ),
     )
-    operator = forms.ChoiceField(label="Condition", choices=[(o.value, o.label) for o in Operator])
-    values = forms.CharField(
-        label="Values",
-        required=False,
-        help_text="Codes separated by commas (is one of), or low, high (is between).",
+    operator = forms.ChoiceField(
+        label=_("Condition"), choices=[(o.value, OPERATOR_WORDS[o]) for o in Operator]
     )
-    on = forms.DateField(label="On the date", required=False, widget=DATE)
-    period_from = forms.DateField(label="In the period from", required=False, widget=DATE)
-    period_to = forms.DateField(label="to", required=False, widget=DATE)
+    values = forms.CharField(
+        label=_("Values"),
+        required=False,
+        help_text=_("Codes separated by commas (is one of), or low, high (is between)."),
+    )
+    on = forms.DateField(label=_("On the date"), required=False, widget=DATE)
+    period_from = forms.DateField(label=_("In the period from"), required=False, widget=DATE)
+    period_to = forms.DateField(label=_("to"), required=False, widget=DATE)
 
     def criterion(self) -> dict[str, object]:
         data = self.cleaned_data
@@ -126,14 +132,14 @@ class CriterionForm(forms.Form):
 
 
 class VariableForm(forms.Form):
-    first_year = forms.IntegerField(label="From year")
-    last_year = forms.IntegerField(label="To year")
-    justification = forms.CharField(label="Justification", required=False, widget=TEXT)
+    first_year = forms.IntegerField(label=_("From year"))
+    last_year = forms.IntegerField(label=_("To year"))
+    justification = forms.CharField(label=_("Justification"), required=False, widget=TEXT)
     identifying_justification = forms.CharField(
-        label="Separate justification (particularly identifying)", required=False, widget=TEXT
+        label=_("Separate justification (particularly identifying)"), required=False, widget=TEXT
     )
     coarsening = forms.ChoiceField(
-        label="Coarsening", required=False, choices=ApplicationVariable.Coarsening.choices
+        label=_("Coarsening"), required=False, choices=ApplicationVariable.Coarsening.choices
     )
 
     def __init__(
@@ -157,14 +163,16 @@ class VariableForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    file = forms.FileField(label="File (PDF, DOCX, ODT or TXT)")
+    file = forms.FileField(label=_("File (PDF, DOCX, ODT or TXT)"))
 
 
 class MemberForm(forms.Form):
     username = forms.CharField(
-        label="Member",
+        label=_("Member"),
         max_length=150,
-        help_text="Type part of their name or institution and pick them, or type their user name.",
+        help_text=_(
+            "Type part of their name or institution and pick them, or type their user name."
+        ),
         widget=forms.TextInput(
             attrs={
                 "list": "member-suggestions",
@@ -179,22 +187,24 @@ class MemberForm(forms.Form):
 
 
 class ExternalDataForm(forms.Form):
-    source = forms.CharField(label="Source of the external data", max_length=200)
+    source = forms.CharField(label=_("Source of the external data"), max_length=200)
     approval_reference = forms.CharField(
-        label="Data-protection approval reference",
+        label=_("Data-protection approval reference"),
         max_length=100,
         required=False,
-        help_text="Must be on file before processing (R15).",
+        help_text=_("Must be on file before processing (R15)."),
     )
 
 
 class StepForm(forms.Form):
-    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     deletion_deadline = forms.DateField(
-        label="Deletion deadline (approval)",
+        label=_("Deletion deadline (approval)"),
         required=False,
         widget=DATE,
-        help_text="Data are deleted by this date after the project ends (R25).",
+        help_text=_("Data are deleted by this date after the project ends (R25)."),
     )
 
     def __init__(self, *args: Any, approving: bool = True, **kwargs: Any) -> None:
@@ -204,12 +214,12 @@ class StepForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    text = forms.CharField(label="Question to the applicant", widget=TEXT)
+    text = forms.CharField(label=_("Question to the applicant"), widget=TEXT)
 
 
 class AnswerForm(forms.Form):
-    text = forms.CharField(label="Your answer", widget=TEXT)
+    text = forms.CharField(label=_("Your answer"), widget=TEXT)
 
 
 class ChangeRequestForm(forms.Form):
-    summary = forms.CharField(label="What should change, and why", widget=TEXT)
+    summary = forms.CharField(label=_("What should change, and why"), widget=TEXT)

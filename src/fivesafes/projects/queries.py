@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fivesafes.policy.permissions import Permission, holds
 from fivesafes.projects.models import (
@@ -28,7 +29,7 @@ from fivesafes.projects.workflow import OPEN_STATES, ApplicationState
 V = TypeVar("V", Application, Project)
 
 # Filters of the staff lists: handler ("mine", "none" or a user name) and due ("overdue", "week").
-DUE_FILTERS = {"overdue": "Overdue", "week": "Due within 7 days"}
+DUE_FILTERS = {"overdue": _("Overdue"), "week": _("Due within 7 days")}
 STATES = {s.value for s in ApplicationState}
 # The office's cases: the earliest due first, then the earliest submitted.
 CASE_ORDER = (F("due_on").asc(nulls_last=True), "submitted_at", "pk")

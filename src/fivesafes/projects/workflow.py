@@ -11,19 +11,19 @@ request (R16) walks the same table. The table is data over `fivesafes.shared.wor
 from __future__ import annotations
 
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.labels import Labelled
+from fivesafes.shared.labels import Labelled, gettext_noop
 from fivesafes.shared.workflow import StateMachine, Steps, Transition, machine
 
 
 class ApplicationState(Labelled):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    UNDER_REVIEW = "under_review", "Under review"
-    RETURNED = "returned", "Returned for changes"
-    RECOMMENDED = "recommended", "Recommended"
-    APPROVED = "approved", "Approved"
-    REFUSED = "refused", "Refused"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", gettext_noop("Draft")
+    SUBMITTED = "submitted", gettext_noop("Submitted")
+    UNDER_REVIEW = "under_review", gettext_noop("Under review")
+    RETURNED = "returned", gettext_noop("Returned for changes")
+    RECOMMENDED = "recommended", gettext_noop("Recommended")
+    APPROVED = "approved", gettext_noop("Approved")
+    REFUSED = "refused", gettext_noop("Refused")
+    WITHDRAWN = "withdrawn", gettext_noop("Withdrawn")
 
 
 # The applicant may edit the application in these states.
@@ -62,7 +62,7 @@ APPLICATION: StateMachine[ApplicationState] = machine(
     transitions=[
         _t(
             "submit",
-            "Submit the application",
+            gettext_noop("Submit the application"),
             {S.DRAFT, S.RETURNED},
             S.SUBMITTED,
             P.APPLY_FOR_PROJECTS,
@@ -70,7 +70,7 @@ APPLICATION: StateMachine[ApplicationState] = machine(
         ),
         _t(
             "start_review",
-            "Start the review",
+            gettext_noop("Start the review"),
             {S.SUBMITTED},
             S.UNDER_REVIEW,
             P.REVIEW_PROJECT_APPLICATIONS,
@@ -79,7 +79,7 @@ APPLICATION: StateMachine[ApplicationState] = machine(
         ),
         _t(
             "recommend_fast_track",
-            "Recommend on the fast track",
+            gettext_noop("Recommend on the fast track"),
             {S.SUBMITTED},
             S.RECOMMENDED,
             P.REVIEW_PROJECT_APPLICATIONS,
@@ -89,7 +89,7 @@ APPLICATION: StateMachine[ApplicationState] = machine(
         ),
         _t(
             "return_for_changes",
-            "Return for changes",
+            gettext_noop("Return for changes"),
             {S.UNDER_REVIEW, S.RECOMMENDED},
             S.RETURNED,
             P.REVIEW_PROJECT_APPLICATIONS,
@@ -98,7 +98,7 @@ APPLICATION: StateMachine[ApplicationState] = machine(
         ),
         _t(
             "recommend",
-            "Recommend approval",
+            gettext_noop("Recommend approval"),
             {S.UNDER_REVIEW},
             S.RECOMMENDED,
             P.REVIEW_PROJECT_APPLICATIONS,
@@ -109,7 +109,7 @@ APPLICATION: StateMachine[ApplicationState] = machine(
         ),
         _t(
             "approve",
-            "Approve",
+            gettext_noop("Approve"),
             {S.RECOMMENDED},
             S.APPROVED,
             P.DECIDE_PROJECT_APPLICATIONS,
@@ -118,7 +118,7 @@ APPLICATION: StateMachine[ApplicationState] = machine(
         ),
         _t(
             "refuse",
-            "Refuse",
+            gettext_noop("Refuse"),
             {S.UNDER_REVIEW, S.RECOMMENDED},
             S.REFUSED,
             P.DECIDE_PROJECT_APPLICATIONS,
@@ -128,7 +128,7 @@ APPLICATION: StateMachine[ApplicationState] = machine(
         ),
         _t(
             "withdraw",
-            "Withdraw the application",
+            gettext_noop("Withdraw the application"),
             {S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.RETURNED, S.RECOMMENDED},
             S.WITHDRAWN,
             P.APPLY_FOR_PROJECTS,
@@ -150,8 +150,8 @@ WIZARD_STEPS = frozenset({"submit"})
 class ProjectState(Labelled):
     """A project is active from its approval until it closes (R25)."""
 
-    ACTIVE = "active", "Active"
-    CLOSED = "closed", "Closed"
+    ACTIVE = "active", gettext_noop("Active")
+    CLOSED = "closed", gettext_noop("Closed")
 
 
 def _closing(
@@ -180,15 +180,17 @@ PROJECT: StateMachine[ProjectState] = machine(
     final={ProjectState.CLOSED},
     owners={ProjectState.ACTIVE: "responsible researcher"},
     transitions=[
-        _closing("close", "Close the project", P.CLOSE_PROJECTS, actor_field="closed_by"),
+        _closing(
+            "close", gettext_noop("Close the project"), P.CLOSE_PROJECTS, actor_field="closed_by"
+        ),
         _closing(
             "close_own",
-            "Close the project",
+            gettext_noop("Close the project"),
             P.APPLY_FOR_PROJECTS,
             actor_field="closed_by",
             owner_field="responsible",
         ),
-        _closing("end", "Close at the end date", P.CLOSE_PROJECTS, automatic=True),
+        _closing("end", gettext_noop("Close at the end date"), P.CLOSE_PROJECTS, automatic=True),
     ],
 )
 
@@ -197,9 +199,9 @@ class QuoteState(Labelled):
     """A quote is offered, then accepted by the institution's manager or superseded by a new
     offer (R18)."""
 
-    OFFERED = "offered", "Offered"
-    ACCEPTED = "accepted", "Accepted"
-    SUPERSEDED = "superseded", "Superseded"
+    OFFERED = "offered", gettext_noop("Offered")
+    ACCEPTED = "accepted", gettext_noop("Accepted")
+    SUPERSEDED = "superseded", gettext_noop("Superseded")
 
 
 # The quote (R18): `services/pricing.py` walks it with the shared walker; its events are kept
@@ -215,7 +217,7 @@ QUOTE: StateMachine[QuoteState] = machine(
     transitions=[
         Transition(
             name="accept",
-            words="Accept the quote",
+            words=gettext_noop("Accept the quote"),
             sources=frozenset({QuoteState.OFFERED}),
             target=QuoteState.ACCEPTED,
             permission=P.ACCEPT_QUOTES,
@@ -224,7 +226,7 @@ QUOTE: StateMachine[QuoteState] = machine(
         ),
         Transition(
             name="supersede",
-            words="Supersede the quote",
+            words=gettext_noop("Supersede the quote"),
             sources=frozenset({QuoteState.OFFERED}),
             target=QuoteState.SUPERSEDED,
             permission=P.REVIEW_PROJECT_APPLICATIONS,
@@ -238,9 +240,9 @@ class ScrutinyState(Labelled):
     """A registered publication waits for the office's scrutiny, which finds no objection or
     objects (R23)."""
 
-    PENDING = "pending", "Waiting for scrutiny"
-    NO_OBJECTION = "no_objection", "No objection"
-    OBJECTION = "objection", "Objection"
+    PENDING = "pending", gettext_noop("Waiting for scrutiny")
+    NO_OBJECTION = "no_objection", gettext_noop("No objection")
+    OBJECTION = "objection", gettext_noop("Objection")
 
 
 def _scrutiny(name: ScrutinyState, label: str, **options: object) -> Transition[ScrutinyState]:
@@ -270,7 +272,7 @@ PUBLICATION: StateMachine[ScrutinyState] = machine(
     owners={ScrutinyState.PENDING: "staff who record scrutiny"},
     state_field="scrutiny",
     transitions=[
-        _scrutiny(ScrutinyState.NO_OBJECTION, "Record no objection"),
-        _scrutiny(ScrutinyState.OBJECTION, "Record an objection", needs_note=True),
+        _scrutiny(ScrutinyState.NO_OBJECTION, gettext_noop("Record no objection")),
+        _scrutiny(ScrutinyState.OBJECTION, gettext_noop("Record an objection"), needs_note=True),
     ],
 )

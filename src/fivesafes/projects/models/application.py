@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fivesafes.projects.workflow import APPLICATION, ApplicationState
 from fivesafes.shared.models import InMachine, Question, optional, state_field
@@ -19,8 +20,8 @@ USER = settings.AUTH_USER_MODEL
 
 class Application(InMachine[ApplicationState], models.Model):
     class Kind(models.TextChoices):
-        NEW = "new", "New project"
-        CHANGE = "change", "Change request"
+        NEW = "new", _("New project")
+        CHANGE = "change", _("Change request")
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NEW)
     machine = APPLICATION
@@ -32,11 +33,11 @@ class Application(InMachine[ApplicationState], models.Model):
     project = optional(
         "projects.Project",
         related_name="applications",
-        help_text="The project an approval created, or the project a change request changes.",
+        help_text=_("The project an approval created, or the project a change request changes."),
     )
     title = models.CharField(max_length=200)
     purpose = models.TextField(blank=True)
-    description = models.TextField(blank=True, help_text="Short project description.")
+    description = models.TextField(blank=True, help_text=_("Short project description."))
     protocol = optional("projects.UploadedDocument")
     legal_basis_art6 = models.CharField("Legal basis (GDPR art. 6)", max_length=300, blank=True)
     legal_basis_art9 = models.CharField(
@@ -45,12 +46,12 @@ class Application(InMachine[ApplicationState], models.Model):
     dpia = optional("projects.UploadedDocument")
     no_dpia_reason = models.TextField("Reason no DPIA is needed", blank=True)
     population_definition = models.TextField(
-        "Population in words", blank=True, help_text="Explains the criteria; optional."
+        "Population in words", blank=True, help_text=_("Explains the criteria; optional.")
     )
     population = models.JSONField(
         default=dict,
         blank=True,
-        help_text="Criteria over catalogue variables (metadata/population.py), as JSON.",
+        help_text=_("Criteria over catalogue variables (metadata/population.py), as JSON."),
     )
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
@@ -58,7 +59,7 @@ class Application(InMachine[ApplicationState], models.Model):
     total_population_reason = models.TextField(blank=True)
     sample_size = models.PositiveIntegerField(null=True, blank=True)
     sample_reason = models.TextField(blank=True)
-    change_summary = models.TextField(blank=True, help_text="Change requests: what and why.")
+    change_summary = models.TextField(blank=True, help_text=_("Change requests: what and why."))
 
     findings = models.JSONField(default=list, blank=True)
     fast_track = models.BooleanField(default=False)
@@ -67,7 +68,9 @@ class Application(InMachine[ApplicationState], models.Model):
     case_handler = optional()
     assigned_at = models.DateTimeField(null=True, blank=True)
     due_on = models.DateField(
-        null=True, blank=True, help_text="When the office means to have answered (case handling)."
+        null=True,
+        blank=True,
+        help_text=_("When the office means to have answered (case handling)."),
     )
     recommended_by = optional()
     recommendation = models.TextField(blank=True)
@@ -84,6 +87,10 @@ class Application(InMachine[ApplicationState], models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    def get_state_display(self) -> str:
+        """The state in the reader's language (the field's choices keep the English labels)."""
+        return self.state_enum.label
 
     @property
     def reference(self) -> str:
@@ -103,11 +110,11 @@ class ApplicationVariable(models.Model):
     """One line of the variable list; register and name are copied so the list outlives imports."""
 
     class Coarsening(models.TextChoices):
-        NONE = "", "None"
-        YEAR = "year", "To year"
-        MONTH = "month", "To year and month"
-        MUNICIPALITY = "municipality", "Post code to municipality"
-        GROUPS = "groups", "Grouped into intervals"
+        NONE = "", _("None")
+        YEAR = "year", _("To year")
+        MONTH = "month", _("To year and month")
+        MUNICIPALITY = "municipality", _("Post code to municipality")
+        GROUPS = "groups", _("Grouped into intervals")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="variables")
     variable = models.ForeignKey(
@@ -119,7 +126,7 @@ class ApplicationVariable(models.Model):
     last_year = models.IntegerField()
     justification = models.TextField(blank=True)
     identifying_justification = models.TextField(
-        blank=True, help_text="Particularly identifying variables: the separate justification."
+        blank=True, help_text=_("Particularly identifying variables: the separate justification.")
     )
     coarsening = models.CharField(max_length=20, choices=Coarsening.choices, blank=True)
 
@@ -148,7 +155,7 @@ class ExternalDataSource(models.Model):
     source = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     approval_reference = models.CharField(
-        max_length=100, blank=True, help_text="The data-protection approval's reference."
+        max_length=100, blank=True, help_text=_("The data-protection approval's reference.")
     )
 
     class Meta:

@@ -5,16 +5,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class UploadedDocument(models.Model):
     class Kind(models.TextChoices):
-        PROTOCOL = "protocol", "Protocol or project description"
-        DPIA = "dpia", "Data protection impact assessment"
-        OTHER = "other", "Other document"
+        PROTOCOL = "protocol", _("Protocol or project description")
+        DPIA = "dpia", _("Data protection impact assessment")
+        OTHER = "other", _("Other document")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    original_name = models.CharField(max_length=120, help_text="The sanitised name given.")
+    original_name = models.CharField(max_length=120, help_text=_("The sanitised name given."))
     stored_name = models.CharField(max_length=200, unique=True)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()

@@ -55,6 +55,10 @@ class Quote(models.Model):
     def __str__(self) -> str:
         return f"Quote Q-{self.pk} for {self.application.reference}: {self.total} DKK"
 
+    def get_state_display(self) -> str:
+        """The state in the reader's language (the field's choices keep the English labels)."""
+        return QuoteState(self.state).label
+
     @property
     def reference(self) -> str:
         return f"Q-{self.pk or 0:05d}"

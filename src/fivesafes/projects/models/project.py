@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from fivesafes.projects.scope import Scope
 from fivesafes.shared.models import optional
@@ -16,10 +17,10 @@ from fivesafes.shared.models import optional
 
 class Project(models.Model):
     class State(models.TextChoices):
-        ACTIVE = "active", "Active"
-        CLOSED = "closed", "Closed"
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
 
-    number = models.CharField(max_length=20, unique=True, help_text="e.g. P-2026-001")
+    number = models.CharField(max_length=20, unique=True, help_text=_("e.g. P-2026-001"))
     title = models.CharField(max_length=200)
     institution = models.ForeignKey(
         "people.Institution", on_delete=models.PROTECT, related_name="projects"
@@ -34,17 +35,17 @@ class Project(models.Model):
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
     approved_scope = models.JSONField(
-        default=dict, blank=True, help_text="The scope of the last decision (R16)."
+        default=dict, blank=True, help_text=_("The scope of the last decision (R16).")
     )
     deletion_deadline = models.DateField(
-        null=True, blank=True, help_text="Data are deleted by this date after the end (R25)."
+        null=True, blank=True, help_text=_("Data are deleted by this date after the end (R25).")
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = optional()
     closure_reason = models.TextField(blank=True)
     end_reminder_sent_at = models.DateTimeField(null=True, blank=True)
     transfer_area_emptied_by = models.DateField(
-        null=True, blank=True, help_text="Transfer areas are emptied six months after (R25)."
+        null=True, blank=True, help_text=_("Transfer areas are emptied six months after (R25).")
     )
     documentation_archived_at = models.DateTimeField(null=True, blank=True)
     archive_name = models.CharField(max_length=200, blank=True)

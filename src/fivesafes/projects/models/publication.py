@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fivesafes.projects.workflow import PUBLICATION, ScrutinyState
 from fivesafes.shared.models import optional, state_field
@@ -20,7 +21,7 @@ class Publication(models.Model):
     title = models.CharField(max_length=300)
     authors = models.CharField(max_length=300, blank=True)
     reference = models.CharField(
-        max_length=300, blank=True, help_text="Journal, report series, DOI or URL."
+        max_length=300, blank=True, help_text=_("Journal, report series, DOI or URL.")
     )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -36,3 +37,7 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.project.number})"
+
+    def get_scrutiny_display(self) -> str:
+        """The scrutiny's state in the reader's language (the choices keep the English labels)."""
+        return ScrutinyState(self.scrutiny).label

@@ -1,6 +1,8 @@
 """One function per rule: each reads the facts and returns its findings (empty: rule met).
 
-The reason names the variable or member concerned, so the person who reads it can act.
+The reason names the variable or member concerned, so the person who reads it can act. It is
+written in English and read in the active language (`shared.labels.translated`, Django's
+gettext once the web app has started), so the findings a page shows are in its reader's language.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from fivesafes.metadata.population import validate as validate_population
 from fivesafes.people.rules import InstitutionKind, add_years, may_receive_business_data
 from fivesafes.projects.rules.facts import ApplicationFacts
 from fivesafes.projects.rules.findings import Finding, Severity
+from fivesafes.shared.labels import gettext_noop, translated
+from fivesafes.shared.labels import translated as _
 
 B = Severity.BLOCKING
 J = Severity.NEEDS_JUSTIFICATION
@@ -22,10 +26,10 @@ MANY_SUBJECT_AREAS = 3
 BUSINESS_DATA_DELAY_YEARS = 1
 
 COARSENING_HINTS = {
-    "birth": "birth date to year or month",
-    "death": "date of death to year or month",
-    "post": "post code to municipality",
-    "address": "post code to municipality",
+    "birth": gettext_noop("birth date to year or month"),
+    "death": gettext_noop("date of death to year or month"),
+    "post": gettext_noop("post code to municipality"),
+    "address": gettext_noop("post code to municipality"),
 }
 
 
@@ -36,15 +40,25 @@ def _names(labels: list[str]) -> str:
 def institution(facts: ApplicationFacts) -> list[Finding]:
     """R1: the owning institution must be authorised today."""
     if not facts.institution_name:
-        return [Finding(B, "R1", "institution", "Choose the institution that owns the project.")]
+        return [
+            Finding(
+                B,
+                "R1",
+                field="institution",
+                message=_("Choose the institution that owns the project."),
+            )
+        ]
     if not facts.institution_authorised:
         return [
             Finding(
                 B,
                 "R1",
-                "institution",
-                f"{facts.institution_name} is not an authorised institution today; only "
-                "authorised institutions can own a project.",
+                field="institution",
+                message=_(
+                    "%(institution)s is not an authorised institution today; only authorised "
+                    "institutions can own a project."
+                )
+                % {"institution": facts.institution_name},
             )
         ]
     return []
@@ -53,15 +67,32 @@ def institution(facts: ApplicationFacts) -> list[Finding]:
 def business_data(facts: ApplicationFacts) -> list[Finding]:
     """R3/R4 (and R7 for institutions abroad): who may get microdata with business data."""
     wanted = [v.label for v in facts.variables if v.business_data]
-    wanted += [f"{e.label} (population)" for e in facts.population_entries() if e.business_data]
+    wanted += [
+        _("%(variable)s (population)") % {"variable": e.label}
+        for e in facts.population_entries()
+        if e.business_data
+    ]
     if not wanted or not facts.institution_kind:
         return []
     try:
         kind = InstitutionKind(facts.institution_kind)
     except ValueError:
-        return [Finding(B, "R2", "institution", f"Unknown kind '{facts.institution_kind}'.")]
+        return [
+            Finding(
+                B,
+                "R2",
+                field="institution",
+                message=_("Unknown kind '%(kind)s'.") % {"kind": facts.institution_kind},
+            )
+        ]
     findings = [
-        Finding(B, found.rule, "variables", f"{found.message} Requested: {_names(wanted)}.")
+        Finding(
+            B,
+            found.rule,
+            field="variables",
+            message=_("%(reason)s Requested: %(variables)s.")
+            % {"reason": found.message, "variables": _names(wanted)},
+        )
         for found in may_receive_business_data(kind, exemption=facts.business_data_exemption)
     ]
     if not findings and kind == InstitutionKind.CONSULTANCY:
@@ -69,9 +100,12 @@ def business_data(facts: ApplicationFacts) -> list[Finding]:
             Finding(
                 J,
                 "R3",
-                "variables",
-                f"Business data ({_names(wanted)}) for a consultancy firm under the approver's "
-                "exemption: the work must be for the client named in the exemption.",
+                field="variables",
+                message=_(
+                    "Business data (%(variables)s) for a consultancy firm under the approver's "
+                    "exemption: the work must be for the client named in the exemption."
+                )
+                % {"variables": _names(wanted)},
             )
         )
     return findings
@@ -99,10 +133,18 @@ def business_data_delay(facts: ApplicationFacts) -> list[Finding]:
                 Finding(
                     B,
                     "R13",
-                    f"variable:{variable.label}",
-                    f"{variable.label} is business data; year {variable.last_year} can be "
-                    f"accessed from {available} (one year after its reference period). "
-                    f"Ask for years up to {latest}.",
+                    field=f"variable:{variable.label}",
+                    message=_(
+                        "%(variable)s is business data; year %(year)s can be accessed from "
+                        "%(available)s (one year after its reference period). Ask for years up "
+                        "to %(latest)s."
+                    )
+                    % {
+                        "variable": variable.label,
+                        "year": variable.last_year,
+                        "available": available,
+                        "latest": latest,
+                    },
                 )
             )
     return findings
@@ -122,10 +164,19 @@ def population_business_delay(facts: ApplicationFacts) -> list[Finding]:
                 Finding(
                     B,
                     "R13",
-                    f"population:{n}",
-                    f"Criterion {n} selects on {entry.label}, business data of {day.year}, which "
-                    f"can be used from {available}. Use a date up to "
-                    f"{latest_business_year(facts.today)}.",
+                    field=f"population:{n}",
+                    message=_(
+                        "Criterion %(number)s selects on %(variable)s, business data of "
+                        "%(year)s, which can be used from %(available)s. Use a date up to "
+                        "%(latest)s."
+                    )
+                    % {
+                        "number": n,
+                        "variable": entry.label,
+                        "year": day.year,
+                        "available": available,
+                        "latest": latest_business_year(facts.today),
+                    },
                 )
             )
     return findings
@@ -137,9 +188,12 @@ def directly_identifying(facts: ApplicationFacts) -> list[Finding]:
         Finding(
             B,
             "R14",
-            f"variable:{v.label}",
-            f"{v.label} is directly identifying and is never delivered; the project gets a "
-            "project-specific pseudonym instead. Remove it.",
+            field=f"variable:{v.label}",
+            message=_(
+                "%(variable)s is directly identifying and is never delivered; the project gets a "
+                "project-specific pseudonym instead. Remove it."
+            )
+            % {"variable": v.label},
         )
         for v in facts.variables
         if v.directly_identifying
@@ -151,9 +205,13 @@ def directly_identifying(facts: ApplicationFacts) -> list[Finding]:
                 Finding(
                     B,
                     "R14",
-                    f"population:{n}",
-                    f"Criterion {n} selects on {entry.label}, which is directly identifying; "
-                    "a list of persons of your own is linked as external data (R15) instead.",
+                    field=f"population:{n}",
+                    message=_(
+                        "Criterion %(number)s selects on %(variable)s, which is directly "
+                        "identifying; a list of persons of your own is linked as external data "
+                        "(R15) instead."
+                    )
+                    % {"number": n, "variable": entry.label},
                 )
             )
     return findings
@@ -164,7 +222,12 @@ def justifications(facts: ApplicationFacts) -> list[Finding]:
     findings: list[Finding] = []
     if not facts.variables:
         findings.append(
-            Finding(B, "R11", "variables", "The variable list is empty: add the variables needed.")
+            Finding(
+                B,
+                "R11",
+                field="variables",
+                message=_("The variable list is empty: add the variables needed."),
+            )
         )
     for v in facts.variables:
         where = f"variable:{v.label}"
@@ -173,8 +236,11 @@ def justifications(facts: ApplicationFacts) -> list[Finding]:
                 Finding(
                     B,
                     "R11",
-                    where,
-                    f"{v.label} has no justification: say why the project's purpose needs it.",
+                    field=where,
+                    message=_(
+                        "%(variable)s has no justification: say why the project's purpose needs it."
+                    )
+                    % {"variable": v.label},
                 )
             )
         if not v.particularly_identifying:
@@ -184,8 +250,12 @@ def justifications(facts: ApplicationFacts) -> list[Finding]:
                 Finding(
                     B,
                     "R11",
-                    where,
-                    f"{v.label} is particularly identifying: give a separate justification for it.",
+                    field=where,
+                    message=_(
+                        "%(variable)s is particularly identifying: give a separate justification "
+                        "for it."
+                    )
+                    % {"variable": v.label},
                 )
             )
         else:
@@ -193,22 +263,28 @@ def justifications(facts: ApplicationFacts) -> list[Finding]:
                 Finding(
                     J,
                     "R11",
-                    where,
-                    f"{v.label} is particularly identifying; the case handler weighs its "
-                    "separate justification.",
+                    field=where,
+                    message=_(
+                        "%(variable)s is particularly identifying; the case handler weighs its "
+                        "separate justification."
+                    )
+                    % {"variable": v.label},
                 )
             )
         if not v.coarsening.strip():
             hint = next(
                 (text for key, text in COARSENING_HINTS.items() if key in v.name.lower()),
-                "a coarser grouping",
+                gettext_noop("a coarser grouping"),
             )
             findings.append(
                 Finding(
                     A,
                     "R11",
-                    where,
-                    f"Consider coarsening {v.label} ({hint}) if the purpose allows it.",
+                    field=where,
+                    message=_(
+                        "Consider coarsening %(variable)s (%(hint)s) if the purpose allows it."
+                    )
+                    % {"variable": v.label, "hint": translated(hint)},
                 )
             )
     return findings
@@ -222,7 +298,11 @@ def years(facts: ApplicationFacts) -> list[Finding]:
         if v.first_year > v.last_year:
             findings.append(
                 Finding(
-                    B, "R11", where, f"{v.label}: first year {v.first_year} after {v.last_year}."
+                    B,
+                    "R11",
+                    field=where,
+                    message=_("%(variable)s: first year %(first)s after %(last)s.")
+                    % {"variable": v.label, "first": v.first_year, "last": v.last_year},
                 )
             )
             continue
@@ -232,8 +312,17 @@ def years(facts: ApplicationFacts) -> list[Finding]:
                 Finding(
                     B,
                     "R11",
-                    where,
-                    f"{v.label} exists for {low}-{high}; {v.first_year}-{v.last_year} was asked.",
+                    field=where,
+                    message=_(
+                        "%(variable)s exists for %(low)s-%(high)s; %(first)s-%(last)s was asked."
+                    )
+                    % {
+                        "variable": v.label,
+                        "low": low,
+                        "high": high,
+                        "first": v.first_year,
+                        "last": v.last_year,
+                    },
                 )
             )
     return findings
@@ -247,22 +336,26 @@ def population(facts: ApplicationFacts) -> list[Finding]:
             Finding(
                 B,
                 "R11",
-                "population",
-                "Define the population with criteria over catalogue variables (e.g. persons "
-                "resident on 1 January 2020, born 1980-1990, with a diagnosis in a list).",
+                field="population",
+                message=_(
+                    "Define the population with criteria over catalogue variables (e.g. persons "
+                    "resident on 1 January 2020, born 1980-1990, with a diagnosis in a list)."
+                ),
             )
         )
     for problem in validate_population(facts.population, facts.population_catalogue, facts.today):
-        findings.append(Finding(B, "R11", problem.field, problem.message))
+        findings.append(Finding(B, "R11", field=problem.field, message=problem.message))
     if facts.total_population:
         if not facts.total_population_reason.strip():
             findings.append(
                 Finding(
                     B,
                     "R11",
-                    "total_population_reason",
-                    "The total population is given only when required: give the reason, or ask "
-                    "for a sample.",
+                    field="total_population_reason",
+                    message=_(
+                        "The total population is given only when required: give the reason, or "
+                        "ask for a sample."
+                    ),
                 )
             )
         else:
@@ -270,9 +363,11 @@ def population(facts: ApplicationFacts) -> list[Finding]:
                 Finding(
                     J,
                     "R11",
-                    "total_population_reason",
-                    "Total population requested; the case handler weighs the reason against a "
-                    "sample.",
+                    field="total_population_reason",
+                    message=_(
+                        "Total population requested; the case handler weighs the reason against a "
+                        "sample."
+                    ),
                 )
             )
     elif facts.sample_size is None or facts.sample_size <= 0:
@@ -280,14 +375,21 @@ def population(facts: ApplicationFacts) -> list[Finding]:
             Finding(
                 B,
                 "R11",
-                "sample_size",
-                "Give the sample size (a positive number), or ask for the total population with "
-                "a reason.",
+                field="sample_size",
+                message=_(
+                    "Give the sample size (a positive number), or ask for the total population "
+                    "with a reason."
+                ),
             )
         )
     elif not facts.sample_reason.strip():
         findings.append(
-            Finding(A, "R11", "sample_reason", "Say how the sample size was chosen (power, cost).")
+            Finding(
+                A,
+                "R11",
+                field="sample_reason",
+                message=_("Say how the sample size was chosen (power, cost)."),
+            )
         )
     return findings
 
@@ -295,16 +397,21 @@ def population(facts: ApplicationFacts) -> list[Finding]:
 def description(facts: ApplicationFacts) -> list[Finding]:
     """R12: title, purpose, project description and protocol."""
     findings = []
-    for name, value, label in (
-        ("title", facts.title, "title"),
-        ("purpose", facts.purpose, "purpose"),
-        ("description", facts.description, "project description"),
+    for name, value, missing in (
+        ("title", facts.title, gettext_noop("Write the title.")),
+        ("purpose", facts.purpose, gettext_noop("Write the purpose.")),
+        ("description", facts.description, gettext_noop("Write the project description.")),
     ):
         if not value.strip():
-            findings.append(Finding(B, "R12", name, f"Write the {label}."))
+            findings.append(Finding(B, "R12", field=name, message=translated(missing)))
     if not facts.has_protocol:
         findings.append(
-            Finding(B, "R12", "protocol", "Upload the research protocol or project description.")
+            Finding(
+                B,
+                "R12",
+                field="protocol",
+                message=_("Upload the research protocol or project description."),
+            )
         )
     return findings
 
@@ -314,18 +421,30 @@ def legal_basis(facts: ApplicationFacts) -> list[Finding]:
     findings = []
     if not facts.legal_basis_art6.strip():
         findings.append(
-            Finding(B, "R12", "legal_basis_art6", "Give the legal basis under GDPR article 6.")
+            Finding(
+                B,
+                "R12",
+                field="legal_basis_art6",
+                message=_("Give the legal basis under GDPR article 6."),
+            )
         )
     special = [v.label for v in facts.variables if v.special_category]
-    special += [f"{e.label} (population)" for e in facts.population_entries() if e.special_category]
+    special += [
+        _("%(variable)s (population)") % {"variable": e.label}
+        for e in facts.population_entries()
+        if e.special_category
+    ]
     if special and not facts.legal_basis_art9.strip():
         findings.append(
             Finding(
                 B,
                 "R12",
-                "legal_basis_art9",
-                f"{_names(special)} are special-category data: give the legal basis under GDPR "
-                "article 9.",
+                field="legal_basis_art9",
+                message=_(
+                    "%(variables)s are special-category data: give the legal basis under GDPR "
+                    "article 9."
+                )
+                % {"variables": _names(special)},
             )
         )
     return findings
@@ -339,9 +458,11 @@ def dpia(facts: ApplicationFacts) -> list[Finding]:
         Finding(
             B,
             "R12",
-            "dpia",
-            "Upload the data protection impact assessment (DPIA), or give the reason none is "
-            "needed.",
+            field="dpia",
+            message=_(
+                "Upload the data protection impact assessment (DPIA), or give the reason none is "
+                "needed."
+            ),
         )
     ]
 
@@ -350,28 +471,41 @@ def period(facts: ApplicationFacts) -> list[Finding]:
     """The project's period: both dates, in order, not ending in the past; advice when it
     outlasts the institution's authorisation (R8: agreements lapse with it)."""
     if facts.starts_on is None or facts.ends_on is None:
-        return [Finding(B, "R12", "period", "Give the project's start and end dates.")]
+        return [
+            Finding(B, "R12", field="period", message=_("Give the project's start and end dates."))
+        ]
     if facts.ends_on < facts.starts_on:
         return [
             Finding(
                 B,
                 "R12",
-                "period",
-                f"The project ends ({facts.ends_on}) before it starts ({facts.starts_on}).",
+                field="period",
+                message=_("The project ends (%(end)s) before it starts (%(start)s).")
+                % {"end": facts.ends_on, "start": facts.starts_on},
             )
         ]
     if facts.ends_on < facts.today:
-        return [Finding(B, "R12", "period", f"The end date {facts.ends_on} has passed.")]
+        return [
+            Finding(
+                B,
+                "R12",
+                field="period",
+                message=_("The end date %(end)s has passed.") % {"end": facts.ends_on},
+            )
+        ]
     until = facts.institution_authorised_until
     if facts.institution_authorised and until is not None and facts.ends_on > until:
         return [
             Finding(
                 A,
                 "R8",
-                "period",
-                f"{facts.institution_name}'s authorisation runs until {until}, before the "
-                f"project ends ({facts.ends_on}); the researchers' agreements lapse then "
-                "unless the authorisation is renewed.",
+                field="period",
+                message=_(
+                    "%(institution)s's authorisation runs until %(until)s, before the project "
+                    "ends (%(end)s); the researchers' agreements lapse then unless the "
+                    "authorisation is renewed."
+                )
+                % {"institution": facts.institution_name, "until": until, "end": facts.ends_on},
             )
         ]
     return []
@@ -386,9 +520,12 @@ def external_data(facts: ApplicationFacts) -> list[Finding]:
                 Finding(
                     B,
                     "R15",
-                    "external_data",
-                    f"External data from {item.source}: give the reference of its "
-                    "data-protection approval; it must be on file before processing.",
+                    field="external_data",
+                    message=_(
+                        "External data from %(source)s: give the reference of its data-protection "
+                        "approval; it must be on file before processing."
+                    )
+                    % {"source": item.source},
                 )
             )
     if facts.external_data:
@@ -396,9 +533,11 @@ def external_data(facts: ApplicationFacts) -> list[Finding]:
             Finding(
                 A,
                 "R15",
-                "external_data",
-                "External data are linked by distributed linking or by the office; the office "
-                "must receive them before processing starts.",
+                field="external_data",
+                message=_(
+                    "External data are linked by distributed linking or by the office; the office "
+                    "must receive them before processing starts."
+                ),
             )
         )
     return findings
@@ -408,16 +547,19 @@ def members(facts: ApplicationFacts) -> list[Finding]:
     """R1/R7/R9: members attached to an authorised institution and certified."""
     findings: list[Finding] = []
     if not facts.members:
-        findings.append(Finding(B, "R12", "members", "Add the project's members."))
+        findings.append(Finding(B, "R12", field="members", message=_("Add the project's members.")))
     for member in facts.members:
         if not member.attached:
             findings.append(
                 Finding(
                     B,
                     "R1",
-                    f"member:{member.name}",
-                    f"{member.name} is not attached to (or an accepted affiliate of) an "
-                    "authorised institution.",
+                    field=f"member:{member.name}",
+                    message=_(
+                        "%(person)s is not attached to (or an accepted affiliate of) an "
+                        "authorised institution."
+                    )
+                    % {"person": member.name},
                 )
             )
         if not member.certified:
@@ -425,9 +567,12 @@ def members(facts: ApplicationFacts) -> list[Finding]:
                 Finding(
                     A,
                     "R9",
-                    f"member:{member.name}",
-                    f"{member.name} has not passed the certification test; they get no access "
-                    "until they do.",
+                    field=f"member:{member.name}",
+                    message=_(
+                        "%(person)s has not passed the certification test; they get no access "
+                        "until they do."
+                    )
+                    % {"person": member.name},
                 )
             )
     return findings
@@ -441,9 +586,12 @@ def compilation(facts: ApplicationFacts) -> list[Finding]:
             Finding(
                 J,
                 "R19",
-                "variables",
-                f"The variables come from {len(areas)} statistical fields ({_names(areas)}); "
-                "data quality across fields is checked and a case of doubt goes to the approver.",
+                field="variables",
+                message=_(
+                    "The variables come from %(count)s statistical fields (%(fields)s); data "
+                    "quality across fields is checked and a case of doubt goes to the approver."
+                )
+                % {"count": len(areas), "fields": _names(areas)},
             )
         ]
     return []

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from fivesafes.projects.rules.checks import ALL_CHECKS
 from fivesafes.projects.rules.facts import ApplicationFacts
 from fivesafes.projects.rules.findings import Finding, Severity, ordered
+from fivesafes.shared.labels import translated as _
 
 
 def evaluate(facts: ApplicationFacts) -> list[Finding]:
@@ -34,9 +35,12 @@ class FastTrack:
 
     @property
     def summary(self) -> str:
+        """In the active language (the reasons were worded when the verdict was made)."""
         if self.eligible:
-            return "Fast track: no findings above advice and only the office's standard registers."
-        return "Ordinary review: " + "; ".join(self.reasons)
+            return _(
+                "Fast track: no findings above advice and only the office's standard registers."
+            )
+        return _("Ordinary review: %(reasons)s") % {"reasons": "; ".join(self.reasons)}
 
 
 def fast_track(facts: ApplicationFacts, findings: list[Finding]) -> FastTrack:
@@ -45,13 +49,19 @@ def fast_track(facts: ApplicationFacts, findings: list[Finding]) -> FastTrack:
     above = [f for f in findings if f.severity != Severity.ADVICE]
     if above:
         rules = sorted({f.rule for f in above})
-        reasons.append(f"{len(above)} finding(s) above advice ({', '.join(rules)})")
+        reasons.append(
+            _("%(count)s finding(s) above advice (%(rules)s)")
+            % {"count": len(above), "rules": ", ".join(rules)}
+        )
     other = sorted(
         {v.register for v in facts.variables if not v.standard_register}
         | {e.label.split(".")[0] for e in facts.population_entries() if not e.standard_register}
     )
     if other:
-        reasons.append(f"registers outside the standard ones: {', '.join(other)}")
+        reasons.append(
+            _("registers outside the standard ones: %(registers)s")
+            % {"registers": ", ".join(other)}
+        )
     if facts.external_data:
-        reasons.append("external data to be linked")
+        reasons.append(_("external data to be linked"))
     return FastTrack(eligible=not reasons, reasons=reasons)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from fivesafes.shared.labels import Labelled
+from fivesafes.shared.labels import Labelled, gettext_noop
 from fivesafes.shared.refusals import cited
 
 
@@ -18,9 +18,9 @@ class Severity(Labelled):
     ADVICE: worth knowing; nothing stops.
     """
 
-    BLOCKING = "blocking", "Blocking"
-    NEEDS_JUSTIFICATION = "needs_justification", "Needs justification"
-    ADVICE = "advice", "Advice"
+    BLOCKING = "blocking", gettext_noop("Blocking")
+    NEEDS_JUSTIFICATION = "needs_justification", gettext_noop("Needs justification")
+    ADVICE = "advice", gettext_noop("Advice")
 
     @property
     def rank(self) -> int:

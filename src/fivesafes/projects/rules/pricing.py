@@ -11,32 +11,46 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from fivesafes.shared.labels import gettext_noop
+
 VAT_RATE = Decimal("0.25")
 CENT = Decimal("0.01")
 
 PRICE_ITEMS: dict[str, tuple[str, str, Decimal]] = {
-    # code: (label, unit, default price in DKK)
+    # code: (label, unit, default price in DKK); label and unit are translated where shown
     "coordination_hour": (
-        "Coordination, clarification, quote and agreement",
-        "hour",
+        gettext_noop("Coordination, clarification, quote and agreement"),
+        gettext_noop("hour"),
         Decimal("1100.00"),
     ),
-    "population": ("Creating a population", "population", Decimal("4400.00")),
-    "third_party_data": ("Receiving and processing third-party data", "source", Decimal("6600.00")),
+    "population": (
+        gettext_noop("Creating a population"),
+        gettext_noop("population"),
+        Decimal("4400.00"),
+    ),
+    "third_party_data": (
+        gettext_noop("Receiving and processing third-party data"),
+        gettext_noop("source"),
+        Decimal("6600.00"),
+    ),
     "event_history_table": (
-        "Extraction from the event-history database",
-        "table",
+        gettext_noop("Extraction from the event-history database"),
+        gettext_noop("table"),
         Decimal("2200.00"),
     ),
     "statistical_area": (
-        "Extraction from variable lists",
-        "statistical area",
+        gettext_noop("Extraction from variable lists"),
+        gettext_noop("statistical area"),
         Decimal("3300.00"),
     ),
-    "outside_lists_hour": ("Extraction outside the variable lists", "hour", Decimal("1100.00")),
+    "outside_lists_hour": (
+        gettext_noop("Extraction outside the variable lists"),
+        gettext_noop("hour"),
+        Decimal("1100.00"),
+    ),
     "archiving_delivery": (
-        "Archiving, documentation and delivery",
-        "delivery",
+        gettext_noop("Archiving, documentation and delivery"),
+        gettext_noop("delivery"),
         Decimal("2750.00"),
     ),
 }

@@ -6,13 +6,17 @@ catalogue variables, see `population.py`, with words, total or sample size), mem
 description, protocol, legal basis, DPIA). `diff` lists each change and whether it widens
 the scope; only a change that widens it needs a change application and a decision. A new
 purpose, protocol, legal basis or DPIA is weighed anew (R11: need to know is judged against
-the purpose), so it widens; a new title does not.
+the purpose), so it widens; a new title does not. Each change is described in the active
+language (`shared.labels.translated`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from fivesafes.shared.labels import gettext_noop, translated
+from fivesafes.shared.labels import translated as _
 
 
 @dataclass(frozen=True)
@@ -32,9 +36,11 @@ def _variables(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     for label in sorted(set(old) | set(new)):
         before, after = old.get(label), new.get(label)
         if before is None and after is not None:
-            changes.append(Change("variables", label, f"add {label} {_years(after)}", True))
+            text = _("add %(variable)s %(years)s") % {"variable": label, "years": _years(after)}
+            changes.append(Change("variables", label, text, True))
         elif after is None and before is not None:
-            changes.append(Change("variables", label, f"remove {label}", False))
+            text = _("remove %(variable)s") % {"variable": label}
+            changes.append(Change("variables", label, text, False))
         elif before is not None and after is not None:
             if (before["first_year"], before["last_year"]) != (
                 after["first_year"],
@@ -48,7 +54,8 @@ def _variables(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
                     Change(
                         "variables",
                         label,
-                        f"{label} years {_years(before)} -> {_years(after)}",
+                        _("%(variable)s years %(before)s -> %(after)s")
+                        % {"variable": label, "before": _years(before), "after": _years(after)},
                         wider,
                     )
                 )
@@ -58,7 +65,12 @@ def _variables(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
                     Change(
                         "variables",
                         label,
-                        f"{label} coarsening '{old_c or 'none'}' -> '{new_c or 'none'}'",
+                        _("%(variable)s coarsening '%(before)s' -> '%(after)s'")
+                        % {
+                            "variable": label,
+                            "before": old_c or _("none"),
+                            "after": new_c or _("none"),
+                        },
                         not (new_c and not old_c),
                     )
                 )
@@ -67,7 +79,8 @@ def _variables(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
 
 def _criterion_text(c: dict[str, Any]) -> str:
     values = ", ".join(c.get("values") or [])
-    when = c.get("on") or (f"{c.get('from')} to {c.get('to')}" if c.get("from") else "")
+    span = {"start": c.get("from"), "end": c.get("to")}
+    when = c.get("on") or (_("%(start)s to %(end)s") % span if c.get("from") else "")
     return " ".join(
         part for part in (c.get("variable", "?"), c.get("operator", "?"), values, when) if part
     )
@@ -131,16 +144,26 @@ def _criteria(
     for key in sorted(set(before) | set(after)):
         b, a = before.get(key), after.get(key)
         if b is not None and a is None:
-            text = f"population no longer limited by {_criterion_text(b)}"
+            text = _("population no longer limited by %(criterion)s") % {
+                "criterion": _criterion_text(b)
+            }
             changes.append(Change("population", key[0], text, True))
         elif a is not None and b is None:
             new_data = key[0] not in known
-            text = f"population limited by {_criterion_text(a)}" + (
-                " (selects on data outside the approved scope)" if new_data else ""
-            )
+            if new_data:
+                said = _(
+                    "population limited by %(criterion)s (selects on data outside the approved "
+                    "scope)"
+                )
+            else:
+                said = _("population limited by %(criterion)s")
+            text = said % {"criterion": _criterion_text(a)}
             changes.append(Change("population", key[0], text, new_data))
         elif a is not None and b is not None and a != b:
-            text = f"population criterion {_criterion_text(b)} -> {_criterion_text(a)}"
+            text = _("population criterion %(before)s -> %(after)s") % {
+                "before": _criterion_text(b),
+                "after": _criterion_text(a),
+            }
             changes.append(Change("population", key[0], text, not _criterion_narrows(b, a)))
     return changes
 
@@ -153,34 +176,39 @@ def _population(
     old_text = (old.get("definition") or "").strip()
     new_text = (new.get("definition") or "").strip()
     if (old.get("unit") or "person") != (new.get("unit") or "person"):
+        units = {"before": old.get("unit"), "after": new.get("unit")}
         changes.append(
-            Change("population", "unit", f"unit {old.get('unit')} -> {new.get('unit')}", True)
+            Change("population", "unit", _("unit %(before)s -> %(after)s") % units, True)
         )
     known = {c.get("variable", "") for c in old_criteria} | set(variables or {})
     changes += _criteria(old_criteria, new_criteria, known)
     if old_text != new_text:
         # The words explain the criteria; only without criteria are they the definition.
         only_words = not old_criteria and not new_criteria
-        text = "population definition changed" if only_words else "population description reworded"
+        if only_words:
+            text = _("population definition changed")
+        else:
+            text = _("population description reworded")
         changes.append(Change("population", "definition", text, only_words))
     if bool(old.get("total")) != bool(new.get("total")):
         widened = bool(new.get("total"))
-        text = "sample -> total population" if widened else "total population -> sample"
+        text = _("sample -> total population") if widened else _("total population -> sample")
         changes.append(Change("population", "total", text, widened))
     elif not new.get("total") and old.get("sample_size") != new.get("sample_size"):
         before, after = old.get("sample_size") or 0, new.get("sample_size") or 0
-        changes.append(
-            Change("population", "sample_size", f"sample {before} -> {after}", after > before)
-        )
+        text = _("sample %(before)s -> %(after)s") % {"before": before, "after": after}
+        changes.append(Change("population", "sample_size", text, after > before))
     return changes
 
 
 def _members(old: dict[str, str], new: dict[str, str]) -> list[Change]:
     changes = []
     for key in sorted(set(new) - set(old)):
-        changes.append(Change("members", new[key], f"add member {new[key]}", True))
+        text = _("add member %(person)s") % {"person": new[key]}
+        changes.append(Change("members", new[key], text, True))
     for key in sorted(set(old) - set(new)):
-        changes.append(Change("members", old[key], f"remove member {old[key]}", False))
+        text = _("remove member %(person)s") % {"person": old[key]}
+        changes.append(Change("members", old[key], text, False))
     return changes
 
 
@@ -188,11 +216,17 @@ def _period(old: dict[str, str], new: dict[str, str]) -> list[Change]:
     changes = []
     if old.get("starts_on") != new.get("starts_on"):
         wider = (new.get("starts_on") or "") < (old.get("starts_on") or "")
-        text = f"start {old.get('starts_on')} -> {new.get('starts_on')}"
+        text = _("start %(before)s -> %(after)s") % {
+            "before": old.get("starts_on"),
+            "after": new.get("starts_on"),
+        }
         changes.append(Change("period", "starts_on", text, wider))
     if old.get("ends_on") != new.get("ends_on"):
         wider = (new.get("ends_on") or "") > (old.get("ends_on") or "")
-        text = f"end {old.get('ends_on')} -> {new.get('ends_on')}"
+        text = _("end %(before)s -> %(after)s") % {
+            "before": old.get("ends_on"),
+            "after": new.get("ends_on"),
+        }
         changes.append(Change("period", "ends_on", text, wider))
     return changes
 
@@ -200,19 +234,26 @@ def _period(old: dict[str, str], new: dict[str, str]) -> list[Change]:
 def _external(old: list[str], new: list[str]) -> list[Change]:
     added = [s for s in new if s not in old]
     removed = [s for s in old if s not in new]
-    return [Change("external_data", s, f"link external data {s}", True) for s in added] + [
-        Change("external_data", s, f"stop linking {s}", False) for s in removed
+    linked = [
+        Change("external_data", s, _("link external data %(source)s") % {"source": s}, True)
+        for s in added
     ]
+    stopped = [
+        Change("external_data", s, _("stop linking %(source)s") % {"source": s}, False)
+        for s in removed
+    ]
+    return linked + stopped
 
 
+# Each term and the words of its change (translated when described).
 TERMS = {
-    "title": "title",
-    "purpose": "purpose",
-    "description": "project description",
-    "protocol": "protocol",
-    "legal_basis_art6": "legal basis (art. 6)",
-    "legal_basis_art9": "legal basis (art. 9)",
-    "dpia": "DPIA",
+    "title": gettext_noop("title changed"),
+    "purpose": gettext_noop("purpose changed"),
+    "description": gettext_noop("project description changed"),
+    "protocol": gettext_noop("protocol changed"),
+    "legal_basis_art6": gettext_noop("legal basis (art. 6) changed"),
+    "legal_basis_art9": gettext_noop("legal basis (art. 9) changed"),
+    "dpia": gettext_noop("DPIA changed"),
 }
 
 
@@ -220,8 +261,8 @@ def _terms(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     if not old:
         return []  # a scope recorded before terms were part of it
     return [
-        Change("terms", key, f"{label} changed", key != "title")
-        for key, label in TERMS.items()
+        Change("terms", key, translated(changed), key != "title")
+        for key, changed in TERMS.items()
         if (old.get(key) or "") != (new.get(key) or "")
     ]
 

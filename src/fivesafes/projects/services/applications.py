@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fivesafes import files
 from fivesafes.accounts.models import User
@@ -92,8 +93,7 @@ def current_findings(application: Application) -> list[Finding]:
     authorisations change without a save), as stored for a decided one."""
     if application.state_enum in FINAL_STATES:
         return stored_findings(application)
-    findings, _ = compute_findings(application)
-    return findings
+    return compute_findings(application)[0]
 
 
 def refresh_findings(application: Application) -> list[Finding]:
@@ -153,27 +153,40 @@ def _clean(name: str, value: Any) -> Any:
         try:
             return date.fromisoformat(str(value))
         except ValueError:
-            raise RuleViolation("R12", name, f"'{value}' is not a date (YYYY-MM-DD).") from None
+            raise RuleViolation(
+                "R12", name, _("'%(value)s' is not a date (YYYY-MM-DD).") % {"value": value}
+            ) from None
     if name == "sample_size":
         if value in (None, ""):
             return None
         try:
             number = int(value)
         except (TypeError, ValueError):
-            raise RuleViolation("R11", name, f"'{value}' is not a whole number.") from None
+            raise RuleViolation(
+                "R11", name, _("'%(value)s' is not a whole number.") % {"value": value}
+            ) from None
         if number <= 0:
-            raise RuleViolation("R11", name, "The sample size must be a positive number.")
+            raise RuleViolation("R11", name, _("The sample size must be a positive number."))
         if number > LARGEST_SAMPLE:
-            raise RuleViolation("R11", name, f"{number} is more units than any register holds.")
+            raise RuleViolation(
+                "R11",
+                name,
+                _("%(number)s is more units than any register holds.") % {"number": number},
+            )
         return number
     if name == "total_population":
         return bool(value)
     text = "" if value is None else str(value).strip()
     limit = TEXT_LIMITS.get(name)
     if limit and len(text) > limit:
-        raise RuleViolation("R12", name, f"At most {limit} characters, not {len(text)}.")
+        raise RuleViolation(
+            "R12",
+            name,
+            _("At most %(limit)s characters, not %(length)s.")
+            % {"limit": limit, "length": len(text)},
+        )
     if name == "title" and not text:
-        raise RuleViolation("R12", "title", "Give the project a title.")
+        raise RuleViolation("R12", "title", _("Give the project a title."))
     return text
 
 
@@ -191,7 +204,7 @@ def create_draft(
         raise RuleViolation(
             "R1",
             "institution",
-            "You can apply only for an institution you are attached to (or manage).",
+            _("You can apply only for an institution you are attached to (or manage)."),
         )
     title = _clean("title", title)
     with transaction.atomic():
@@ -252,7 +265,11 @@ def update(
     """Save the application's own fields (a draft may be incomplete; findings say what is missing)."""
     unknown = sorted(set(changes) - set(DRAFT_FIELDS))
     if unknown:
-        raise RuleViolation("R12", unknown[0], f"'{unknown[0]}' is not a field of an application.")
+        raise RuleViolation(
+            "R12",
+            unknown[0],
+            _("'%(field)s' is not a field of an application.") % {"field": unknown[0]},
+        )
     cleaned = {name: _clean(name, value) for name, value in changes.items()}
     with transaction.atomic():
         locked = editable(actor, application)
@@ -285,21 +302,32 @@ def update_variable(
     for year in (first_year, last_year):
         if not YEARS[0] <= year <= YEARS[1]:
             raise RuleViolation(
-                "R11", where, f"{line.label}: {year} is not a year of any register."
+                "R11",
+                where,
+                _("%(variable)s: %(year)s is not a year of any register.")
+                % {"variable": line.label, "year": year},
             )
     if first_year > last_year:
         raise RuleViolation(
-            "R11", where, f"{line.label}: the first year {first_year} is after {last_year}."
+            "R11",
+            where,
+            _("%(variable)s: the first year %(first)s is after %(last)s.")
+            % {"variable": line.label, "first": first_year, "last": last_year},
         )
     if coarsening not in ApplicationVariable.Coarsening.values:
-        raise RuleViolation("R11", where, f"'{coarsening}' is not a kind of coarsening.")
+        raise RuleViolation(
+            "R11",
+            where,
+            _("'%(coarsening)s' is not a kind of coarsening.") % {"coarsening": coarsening},
+        )
     data_type = line.variable.data_type
     if coarsening and data_type not in COARSENING_TYPES[coarsening]:
         label = ApplicationVariable.Coarsening(coarsening).label.lower()
         raise RuleViolation(
             "R11",
             where,
-            f"{line.label} holds {data_type} values; '{label}' does not apply to it.",
+            _("%(variable)s holds %(type)s values; '%(coarsening)s' does not apply to it.")
+            % {"variable": line.label, "type": data_type, "coarsening": label},
         )
     with transaction.atomic():
         application = editable(actor, line.application)
@@ -335,7 +363,9 @@ def add_member(
     with transaction.atomic():
         locked = editable(actor, application)
         if locked.members.filter(person=person).exists():
-            raise RuleViolation("R12", "member", f"{person} is already a member.")
+            raise RuleViolation(
+                "R12", "member", _("%(person)s is already a member.") % {"person": person}
+            )
         member = ApplicationMember.objects.create(application=locked, person=person)
         _changed(
             actor,
@@ -365,21 +395,27 @@ def _member_named(text: str) -> User:
         raise RuleViolation(
             "R12",
             "member",
-            f"More than one person is named '{wanted}': pick the one at the right institution "
-            "from the suggestions, or type their user name.",
+            _(
+                "More than one person is named '%(name)s': pick the one at the right institution "
+                "from the suggestions, or type their user name."
+            )
+            % {"name": wanted},
         )
     raise RuleViolation(
         "R12",
         "member",
-        f"No person is named '{wanted}': type part of their name or institution and pick them "
-        "from the suggestions, or type their user name.",
+        _(
+            "No person is named '%(name)s': type part of their name or institution and pick them "
+            "from the suggestions, or type their user name."
+        )
+        % {"name": wanted},
     )
 
 
 def remove_member(*, actor: User, member: ApplicationMember, request: Any = None) -> None:
     def applicant_stays(application: Application) -> None:
         if member.person_id == application.applicant_id:
-            raise RuleViolation("R12", "member", "The applicant stays a member.")
+            raise RuleViolation("R12", "member", _("The applicant stays a member."))
 
     name = member.person.get_username()
     _remove(
@@ -402,7 +438,7 @@ def add_external_data(
     request: Any = None,
 ) -> ExternalDataSource:
     """R15: data from another source; the approval reference may follow, the findings remind."""
-    source = written(source, "R15", "source", "Name the source of the external data.")
+    source = written(source, "R15", "source", _("Name the source of the external data."))
     with transaction.atomic():
         locked = editable(actor, application)
         item = ExternalDataSource.objects.create(
@@ -432,7 +468,9 @@ def attach_document(
 ) -> UploadedDocument:
     """The protocol or the DPIA: checked by content, stored under a generated name (R12)."""
     if kind not in (UploadedDocument.Kind.PROTOCOL, UploadedDocument.Kind.DPIA):
-        raise RuleViolation("R12", "kind", f"'{kind}' is not a document of an application.")
+        raise RuleViolation(
+            "R12", "kind", _("'%(kind)s' is not a document of an application.") % {"kind": kind}
+        )
     # Check the person and the state before reading the file.
     with transaction.atomic():
         editable(actor, application)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fivesafes.accounts.models import User
 from fivesafes.policy.permissions import Permission, Role, permissions_of
@@ -63,11 +64,14 @@ def assign(
         raise RuleViolation(
             "R17",
             "case_handler",
-            f"{handler.get_username()} does not handle cases; choose a case handler.",
+            _("%(person)s does not handle cases; choose a case handler.")
+            % {"person": handler.get_username()},
         )
     if due_on is not None and due_on < timezone.localdate():
         raise RuleViolation(
-            "R17", "due_on", f"The due date {due_on} has passed; choose a later one."
+            "R17",
+            "due_on",
+            _("The due date %(day)s has passed; choose a later one.") % {"day": due_on},
         )
     with transaction.atomic():
         locked = lock(application)
@@ -75,16 +79,21 @@ def assign(
             raise RuleViolation(
                 "R17",
                 "state",
-                f"Application {locked.reference} is {locked.state_enum.label.lower()}; only "
-                "cases with the office are assigned.",
+                _(
+                    "Application %(reference)s is %(state)s; only cases with the office are "
+                    "assigned."
+                )
+                % {"reference": locked.reference, "state": locked.state_enum.label.lower()},
             )
         if handler.pk == locked.applicant_id or locked.members.filter(person=handler).exists():
-            role = "applied for" if handler.pk == locked.applicant_id else "is a member of"
+            if handler.pk == locked.applicant_id:
+                said = _("Four eyes: %(person)s applied for %(reference)s and cannot handle it.")
+            else:
+                said = _("Four eyes: %(person)s is a member of %(reference)s and cannot handle it.")
             raise RuleViolation(
                 "R17",
                 "case_handler",
-                f"Four eyes: {handler.get_username()} {role} {locked.reference} and cannot "
-                "handle it.",
+                said % {"person": handler.get_username(), "reference": locked.reference},
             )
         locked.assigned_at = timezone.now()
         change(

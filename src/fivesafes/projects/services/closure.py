@@ -18,9 +18,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from fivesafes import files
 from fivesafes.accounts.models import User
@@ -175,7 +177,7 @@ def _end_agreements(project: Project, actor: User | None) -> int:
     from fivesafes.people.services.agreements import end_agreements_for_project
 
     return end_agreements_for_project(
-        project, reason=f"project {project.number} closed", actor=actor
+        project, reason=_("project %(number)s closed") % {"number": project.number}, actor=actor
     )
 
 
@@ -265,7 +267,7 @@ CLOSING = workflow.Hooks(
     before={name: _close for name in PROJECT.transitions},
     after={name: _closed for name in PROJECT.transitions},
     on_commit={name: _tell_rooms for name in PROJECT.transitions},
-    describe=lambda project: f"Project {project.number}",
+    describe=lambda project: _("Project %(number)s") % {"number": project.number},
 )
 
 
@@ -284,7 +286,7 @@ def close(
     else:
         projects_policy.check_close(actor, project)
         step = "close" if holds(actor, Permission.CLOSE_PROJECTS) else "close_own"
-    reason = written(reason, "R25", "closure_reason", "Say why the project closes.")
+    reason = written(reason, "R25", "closure_reason", _("Say why the project closes."))
     with files.kept_if_committed():
         closed: Project = workflow.take_step(
             PROJECT,
@@ -310,7 +312,7 @@ def close_ended(*, on: date | None = None, failed: list[str] | None = None) -> i
     closed = 0
     for project in Project.objects.filter(state=Project.State.ACTIVE, ends_on__lt=day):
         try:
-            close(actor=None, project=project, reason="The end date has passed.", on=day)
+            close(actor=None, project=project, reason=_("The end date has passed."), on=day)
         except Exception:
             if Project.objects.filter(pk=project.pk, state=Project.State.CLOSED).exists():
                 continue
@@ -330,6 +332,34 @@ def _due_for_reminder(day: date) -> Any:
         ends_on__gte=day,
         ends_on__lte=day + timedelta(days=REMIND_DAYS_BEFORE_END),
     )
+
+
+def _remind(project: Project, people: set[User]) -> None:
+    """One reminder of the end date per language the people read, each to those who read it."""
+    by_language: dict[str, list[str]] = {}
+    for person in people:
+        if person.email:
+            language = person.language or settings.LANGUAGE_CODE
+            by_language.setdefault(language, []).append(person.email)
+    names = {
+        "number": project.number,
+        "title": project.title,
+        "ends_on": project.ends_on,
+        "deadline": project.deletion_deadline,
+    }
+    for language, addresses in sorted(by_language.items()):
+        with translation.override(language):
+            subject = _("Project %(number)s ends on %(ends_on)s") % names
+            body = (
+                _(
+                    "Project %(number)s (%(title)s) ends on %(ends_on)s. Access ends then and the "
+                    "data are deleted by the deadline of the decision (%(deadline)s). Register "
+                    "your publications for scrutiny, or ask for a longer period with a change "
+                    "request."
+                )
+                % names
+            )
+        send_mail(subject, body, None, sorted(addresses))
 
 
 def send_end_reminders(*, on: date | None = None) -> int:
@@ -353,15 +383,7 @@ def send_end_reminders(*, on: date | None = None) -> int:
             if project is None:
                 continue
             people = {project.responsible, *project.members.all()}
-            send_mail(
-                f"Project {project.number} ends on {project.ends_on}",
-                f"Project {project.number} ({project.title}) ends on {project.ends_on}. Access "
-                "ends then and the data are deleted by the deadline of the decision "
-                f"({project.deletion_deadline}). Register your publications for scrutiny, or "
-                "ask for a longer period with a change request.",
-                None,
-                sorted(p.email for p in people if p.email),
-            )
+            _remind(project, people)
             project.end_reminder_sent_at = timezone.now()
             project.save(update_fields=["end_reminder_sent_at"])
             record(
@@ -383,13 +405,13 @@ def confirm_deletion(
         locked = lock(project)
         if not locked.is_closed:
             raise RuleViolation(
-                "R25", "data_deleted_on", "Data are deleted after the project has closed."
+                "R25", "data_deleted_on", _("Data are deleted after the project has closed.")
             )
         if locked.data_deleted_on is not None:
-            raise RuleViolation("R25", "data_deleted_on", "The deletion is recorded already.")
+            raise RuleViolation("R25", "data_deleted_on", _("The deletion is recorded already."))
         if day > timezone.localdate():
             raise RuleViolation(
-                "R25", "data_deleted_on", "The deletion date cannot be in the future."
+                "R25", "data_deleted_on", _("The deletion date cannot be in the future.")
             )
         locked.data_deleted_on = day
         locked.data_deleted_by = actor
@@ -418,9 +440,11 @@ def register_publication(
     """R23: a researcher of the project submits a publication for scrutiny (also after closure)."""
     require(actor, Permission.WORK_IN_PROJECTS)
     projects_policy.check_publish(actor, project)
-    title = written(title, "R23", "title", "Give the publication's title.")
+    title = written(title, "R23", "title", _("Give the publication's title."))
     if len(title.strip()) > 300 or len(authors) > 300 or len(reference) > 300:
-        raise RuleViolation("R23", "title", "Title, authors and reference: at most 300 characters.")
+        raise RuleViolation(
+            "R23", "title", _("Title, authors and reference: at most 300 characters.")
+        )
     with transaction.atomic():
         publication = Publication.objects.create(
             project=project,
@@ -445,9 +469,11 @@ def record_scrutiny(
     """R23: the office's scrutiny result; an objection says why."""
     require(actor, Permission.RECORD_SCRUTINY)
     if result not in (Publication.Scrutiny.NO_OBJECTION, Publication.Scrutiny.OBJECTION):
-        raise RuleViolation("R23", "scrutiny", f"'{result}' is not a scrutiny result.")
+        raise RuleViolation(
+            "R23", "scrutiny", _("'%(result)s' is not a scrutiny result.") % {"result": result}
+        )
     if result == Publication.Scrutiny.OBJECTION and not note.strip():
-        raise RuleViolation("R23", "scrutiny_note", "An objection says what identifies whom.")
+        raise RuleViolation("R23", "scrutiny_note", _("An objection says what identifies whom."))
     scrutinised: Publication = workflow.take_step(
         PUBLICATION,
         SCRUTINY,
@@ -476,6 +502,6 @@ SCRUTINY = workflow.Hooks(
     before={name: _scrutinise for name in PUBLICATION.transitions},
     after={name: _scrutinised for name in PUBLICATION.transitions},
     snapshot=("scrutiny",),
-    describe=lambda publication: f"Publication '{publication.title}'",
+    describe=lambda publication: _("Publication '%(title)s'") % {"title": publication.title},
     audited=lambda publication: publication.project,
 )

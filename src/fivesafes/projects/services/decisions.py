@@ -14,6 +14,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fivesafes.accounts.models import User
 from fivesafes.policy import applications as policy
@@ -33,17 +35,24 @@ FOUR_EYES = "R17"
 DEFAULT_DELETION_DAYS = 30
 
 
-def _refuse_blocking(application: Application, when: str) -> None:
-    findings, _ = compute_findings(application)
-    stopping = blocking(findings)
+def _refuse_blocking(application: Application, step: str) -> None:
+    """Refuse the submission (`step` "submit") or approval while a finding blocks."""
+    stopping = blocking(compute_findings(application)[0])
     if stopping:
         first = stopping[0]
-        more = f" ({len(stopping) - 1} more blocking finding(s))" if len(stopping) > 1 else ""
-        raise RuleViolation(
-            first.rule,
-            first.field,
-            f"{when} is refused while findings block: {first.message}{more}",
-        )
+        if step == "submit":
+            said = _("Submission is refused while findings block: %(finding)s")
+        else:
+            said = _("Approval is refused while findings block: %(finding)s")
+        message = said % {"finding": first.message}
+        others = len(stopping) - 1
+        if others:
+            message += ngettext(
+                " (%(count)s more blocking finding(s))",
+                " (%(count)s more blocking finding(s))",
+                others,
+            ) % {"count": others}
+        raise RuleViolation(first.rule, first.field, message)
 
 
 def _fast_track_verdict(application: Application) -> FastTrack:
@@ -61,8 +70,11 @@ def deletion_deadline_of(application: Application, given: date | None) -> date:
             raise RuleViolation(
                 "R25",
                 "deletion_deadline",
-                f"The deletion deadline {given} is before the project's end date {end}; the "
-                "data are deleted after the project ends.",
+                _(
+                    "The deletion deadline %(given)s is before the project's end date %(end)s; "
+                    "the data are deleted after the project ends."
+                )
+                % {"given": given, "end": end},
             )
         return given
     if application.kind == Application.Kind.CHANGE and application.project is not None:
@@ -77,7 +89,7 @@ def deletion_deadline_of(application: Application, given: date | None) -> date:
 
 def _submit(step: workflow.Step[ApplicationState]) -> None:
     application = step.obj
-    _refuse_blocking(application, "Submission")
+    _refuse_blocking(application, "submit")
     application.submitted_at = timezone.now()
     application.due_on = assignment.due_after_submission()
     step.fields += ["submitted_at", "due_on"]
@@ -109,7 +121,7 @@ def _decide(step: workflow.Step[ApplicationState]) -> None:
 
 def _approve(step: workflow.Step[ApplicationState]) -> None:
     application = step.obj
-    _refuse_blocking(application, "Approval")
+    _refuse_blocking(application, "approve")
     if application.kind == Application.Kind.CHANGE:
         projects.check_change_is_current(application)
     application.deletion_deadline = deletion_deadline_of(
@@ -188,7 +200,7 @@ def ask_question(
 ) -> ApplicationQuestion:
     """The case handler asks the applicant a clarifying question during the review."""
     require(actor, Permission.REVIEW_PROJECT_APPLICATIONS)
-    text = written(text, "R17", "text", "Write the question.")
+    text = written(text, "R17", "text", _("Write the question."))
     with transaction.atomic():
         locked = lock(application)
         policy.check_ask(actor, locked)
@@ -206,7 +218,7 @@ def answer_question(
 ) -> ApplicationQuestion:
     """The applicant answers; an answer is given once."""
     require(actor, Permission.APPLY_FOR_PROJECTS)
-    text = written(text, "R17", "answer", "Write the answer.")
+    text = written(text, "R17", "answer", _("Write the answer."))
     with transaction.atomic():
         locked = lock(question)
         policy.check_answer(actor, locked.application)

@@ -5,25 +5,32 @@ manager of a quote to accept (R18). Mail goes out only once the change is commit
 (`transaction.on_commit`), so a refused or rolled-back step sends nothing, and a mail server
 that fails is logged, never turned into a failed decision. Texts name the application and
 where to act; they carry no microdata and nothing the person could not read on the page.
+Each is written in the recipient's language (`User.language`, else the site's default).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from fivesafes.accounts.models import User
 
 logger = logging.getLogger("fivesafes.projects")
 
-STEP_SUBJECTS = {
-    "return_for_changes": "returned for changes",
-    "approve": "approved",
-    "refuse": "refused",
-}
+
+@contextmanager
+def in_language_of(person: User) -> Iterator[None]:
+    """Texts built inside are in the person's chosen language, else the site's default."""
+    with translation.override(getattr(person, "language", "") or settings.LANGUAGE_CODE):
+        yield
 
 
 def _send(person: User, subject: str, body: str) -> None:
@@ -40,36 +47,76 @@ def _send(person: User, subject: str, body: str) -> None:
     transaction.on_commit(deliver)
 
 
+def _step_words(step: str) -> tuple[str, str] | None:
+    """The subject and first sentence of the mail for a step, or None for a step not told."""
+    if step == "return_for_changes":
+        return (
+            _("Application %(reference)s returned for changes"),
+            _("Application %(reference)s '%(title)s' was returned for changes."),
+        )
+    if step == "approve":
+        return (
+            _("Application %(reference)s approved"),
+            _("Application %(reference)s '%(title)s' was approved."),
+        )
+    if step == "refuse":
+        return (
+            _("Application %(reference)s refused"),
+            _("Application %(reference)s '%(title)s' was refused."),
+        )
+    return None
+
+
 def step_taken(application: Any, step: str, note: str) -> None:
     """Tell the applicant their application was returned, approved or refused."""
-    outcome = STEP_SUBJECTS.get(step)
-    if outcome is None:
-        return
-    body = f"Application {application.reference} '{application.title}' was {outcome}."
-    if note:
-        body += f"\n\nThe office's note: {note}"
-    if step == "return_for_changes":
-        body += "\n\nChange it in fivesafes and submit it again."
-    _send(application.applicant, f"Application {application.reference} {outcome}", body)
+    applicant = application.applicant
+    with in_language_of(applicant):
+        words = _step_words(step)
+        if words is None:
+            return
+        names = {"reference": application.reference, "title": application.title}
+        subject, body = words[0] % names, words[1] % names
+        if note:
+            body += "\n\n" + _("The office's note: %(note)s") % {"note": note}
+        if step == "return_for_changes":
+            body += "\n\n" + _("Change it in fivesafes and submit it again.")
+    _send(applicant, subject, body)
 
 
 def question_asked(application: Any) -> None:
-    _send(
-        application.applicant,
-        f"A question about application {application.reference}",
-        f"The office asks a question about application {application.reference} "
-        f"'{application.title}'. Read and answer it on the application's page in fivesafes.",
-    )
+    applicant = application.applicant
+    names = {"reference": application.reference, "title": application.title}
+    with in_language_of(applicant):
+        subject = _("A question about application %(reference)s") % names
+        body = (
+            _(
+                "The office asks a question about application %(reference)s '%(title)s'. "
+                "Read and answer it on the application's page in fivesafes."
+            )
+            % names
+        )
+    _send(applicant, subject, body)
 
 
 def quote_offered(quote: Any) -> None:
     manager = quote.application.institution.manager
     if manager is None:
         return
-    _send(
-        manager,
-        f"Price quote for application {quote.application.reference}",
-        f"The office offers a price quote for application {quote.application.reference} "
-        f"'{quote.application.title}' of {quote.application.institution}: total {quote.total} "
-        "including VAT. Accept it on the application's page in fivesafes (R18).",
-    )
+    application = quote.application
+    names = {
+        "reference": application.reference,
+        "title": application.title,
+        "institution": application.institution,
+        "total": quote.total,
+    }
+    with in_language_of(manager):
+        subject = _("Price quote for application %(reference)s") % names
+        body = (
+            _(
+                "The office offers a price quote for application %(reference)s '%(title)s' of "
+                "%(institution)s: total %(total)s including VAT. Accept it on the application's "
+                "page in fivesafes (R18)."
+            )
+            % names
+        )
+    _send(manager, subject, body)

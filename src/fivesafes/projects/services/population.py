@@ -13,21 +13,35 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from fivesafes.accounts.models import User
 from fivesafes.metadata.population import (
     CatalogueEntry,
     CodeEntry,
+    Criterion,
+    Operator,
     PopulationDefinition,
     PopulationError,
     criterion_from_dict,
-    describe_all,
+    expand_codes,
     from_dict,
     validate,
 )
 from fivesafes.projects.models import Application
 from fivesafes.shared.refusals import RuleViolation
 from fivesafes.shared.services import change
+
+# The operators in the reader's language (the framework-free core words them in English).
+OPERATOR_WORDS = {
+    Operator.PRESENT: gettext_lazy("is recorded"),
+    Operator.IN: gettext_lazy("is one of"),
+    Operator.NOT_IN: gettext_lazy("is none of"),
+    Operator.BETWEEN: gettext_lazy("is between"),
+}
+# At most this many values of a criterion are named; the rest are counted.
+NAMED_VALUES = 12
 
 
 def catalogue_entries(labels: Iterable[str]) -> dict[str, CatalogueEntry]:
@@ -92,6 +106,59 @@ def readable(application: Application) -> list[str]:
     if definition.is_empty:
         return []
     return describe_all(definition, catalogue_entries(definition.variables))
+
+
+def _code_text(code: str, entry: CatalogueEntry | None) -> str:
+    if not (entry and entry.codes and code in entry.codes):
+        return code
+    text = f"{code} {entry.codes[code].label}" if entry.codes[code].label else code
+    below = len(expand_codes((code,), entry.codes)) - 1
+    if below:
+        text += ngettext(
+            " (with the %(count)s code below it)", " (with the %(count)s codes below it)", below
+        ) % {"count": below}
+    return text
+
+
+def describe(criterion: Criterion, entry: CatalogueEntry | None = None) -> str:
+    """One criterion in words in the active language, with the catalogue's labels and code
+    texts, e.g. "HOSPITAL.diagnosis (Main diagnosis) is one of E11 Type 2 diabetes"."""
+    name = criterion.variable + (f" ({entry.title})" if entry and entry.title else "")
+    said = {"variable": name, "condition": OPERATOR_WORDS[criterion.operator]}
+    values = criterion.values
+    if criterion.operator == Operator.PRESENT:
+        text = _("%(variable)s %(condition)s") % said
+    elif criterion.operator == Operator.BETWEEN and len(values) == 2:
+        text = _("%(variable)s %(condition)s %(low)s and %(high)s") % {
+            **said,
+            "low": values[0],
+            "high": values[1],
+        }
+    else:
+        named = ", ".join(_code_text(v, entry) for v in values[:NAMED_VALUES])
+        if len(values) > NAMED_VALUES:
+            named = _("%(values)s and %(count)s more") % {
+                "values": named,
+                "count": len(values) - NAMED_VALUES,
+            }
+        text = _("%(variable)s %(condition)s %(values)s") % {**said, "values": named}
+    if criterion.on:
+        return _("%(criterion)s on %(day)s") % {"criterion": text, "day": criterion.on}
+    if criterion.start and criterion.end:
+        return _("%(criterion)s at some time from %(start)s to %(end)s") % {
+            "criterion": text,
+            "start": criterion.start,
+            "end": criterion.end,
+        }
+    return text
+
+
+def describe_all(
+    definition: PopulationDefinition, catalogue: dict[str, CatalogueEntry] | None = None
+) -> list[str]:
+    """Every criterion of the definition in words (see `describe`)."""
+    lookup = catalogue or {}
+    return [describe(c, lookup.get(c.variable)) for c in definition.criteria]
 
 
 def checked(data: Any) -> PopulationDefinition:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fivesafes import files
 from fivesafes.accounts.models import User
@@ -36,13 +37,17 @@ def set_price(*, actor: User, code: str, unit_price: Any, request: Any = None) -
     try:
         value = Decimal(str(unit_price))
     except (InvalidOperation, ValueError):
-        raise RuleViolation("R18", "unit_price", f"'{unit_price}' is not an amount.") from None
+        raise RuleViolation(
+            "R18", "unit_price", _("'%(value)s' is not an amount.") % {"value": unit_price}
+        ) from None
     if not value.is_finite() or value < 0 or value >= Decimal("1e10"):
-        raise RuleViolation("R18", "unit_price", "A price is an amount of zero or more.")
+        raise RuleViolation("R18", "unit_price", _("A price is an amount of zero or more."))
     with transaction.atomic():
         item = PriceItem.objects.select_for_update().filter(code=code).first()
         if item is None:
-            raise RuleViolation("R18", "code", f"'{code}' is not an item of the price list.")
+            raise RuleViolation(
+                "R18", "code", _("'%(code)s' is not an item of the price list.") % {"code": code}
+            )
         item.changed_at = timezone.now()
         item.changed_by = actor
         change(
@@ -82,9 +87,11 @@ def _hours(value: Any, field: str) -> Decimal:
     try:
         hours = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise RuleViolation("R18", field, f"'{value}' is not a number of hours.") from None
+        raise RuleViolation(
+            "R18", field, _("'%(value)s' is not a number of hours.") % {"value": value}
+        ) from None
     if not hours.is_finite() or hours < 0 or hours > 10000:
-        raise RuleViolation("R18", field, "Hours are a number from 0 to 10000.")
+        raise RuleViolation("R18", field, _("Hours are a number from 0 to 10000."))
     return hours
 
 
@@ -95,7 +102,8 @@ def _refuse_if_closed(application: Application) -> None:
         raise RuleViolation(
             "R18",
             "state",
-            f"Project {project.number} is closed; no quote is offered or accepted for it.",
+            _("Project %(number)s is closed; no quote is offered or accepted for it.")
+            % {"number": project.number},
         )
 
 
@@ -115,12 +123,18 @@ def issue_quote(
         locked = lock(application)
         if locked.state != "approved":
             raise RuleViolation(
-                "R18", "state", f"A quote is offered once {locked.reference} is approved."
+                "R18",
+                "state",
+                _("A quote is offered once %(reference)s is approved.")
+                % {"reference": locked.reference},
             )
         _refuse_if_closed(locked)
         if locked.quotes.filter(state=Quote.State.ACCEPTED).exists():
             raise RuleViolation(
-                "R18", "state", f"The quote for {locked.reference} has been accepted already."
+                "R18",
+                "state",
+                _("The quote for %(reference)s has been accepted already.")
+                % {"reference": locked.reference},
             )
         computed = pricing.compute_quote(prices(), quote_input(locked, coordination, outside))
         superseded = []
@@ -173,8 +187,10 @@ def _accept(step: workflow.Step[QuoteState]) -> None:
         raise RuleViolation(
             "R18",
             "accepted_by",
-            "Only the manager of the institution that owns the project and pays the invoices "
-            "accepts the quote.",
+            _(
+                "Only the manager of the institution that owns the project and pays the invoices "
+                "accepts the quote."
+            ),
         )
     _refuse_if_closed(quote.application)
     quote.accepted_at = timezone.now()
@@ -197,7 +213,7 @@ QUOTE_HOOKS = workflow.Hooks(
     lock=lambda quote: lock(quote, "application__institution"),
     before={"accept": _accept},
     after={"accept": _write_contract},
-    describe=lambda quote: f"Quote {quote.reference}",
+    describe=lambda quote: _("Quote %(reference)s") % {"reference": quote.reference},
     audited=lambda quote: quote.application,
 )
 
@@ -226,10 +242,17 @@ def issue_invoice(*, actor: User, quote: Quote, request: Any = None) -> Invoice:
         locked = lock(quote, "invoice_to")
         if locked.state != Quote.State.ACCEPTED:
             raise RuleViolation(
-                "R18", "state", f"Quote {locked.reference} is not accepted; nothing to invoice."
+                "R18",
+                "state",
+                _("Quote %(reference)s is not accepted; nothing to invoice.")
+                % {"reference": locked.reference},
             )
         if Invoice.objects.filter(quote=locked).exists():
-            raise RuleViolation("R18", "state", f"Quote {locked.reference} is invoiced already.")
+            raise RuleViolation(
+                "R18",
+                "state",
+                _("Quote %(reference)s is invoiced already.") % {"reference": locked.reference},
+            )
         institution = locked.invoice_to
         invoice = Invoice.objects.create(
             quote=locked,

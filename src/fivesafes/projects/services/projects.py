@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fivesafes.accounts.models import User
 from fivesafes.audit.models import AuditEvent
@@ -48,13 +49,18 @@ def refuse_if_closed(project: Project) -> None:
     """R16/R25: a closed project's access has ended and its data are being deleted; a change
     request can no longer change it (a new project needs a new application)."""
     if project.is_closed:
-        when = f" on {timezone.localdate(project.closed_at)}" if project.closed_at else ""
-        raise RuleViolation(
-            "R16",
-            "project",
-            f"Project {project.number} was closed{when}; a change request can no longer change "
-            "it. Apply for a new project instead.",
-        )
+        if project.closed_at:
+            said = _(
+                "Project %(number)s was closed on %(day)s; a change request can no longer "
+                "change it. Apply for a new project instead."
+            )
+        else:
+            said = _(
+                "Project %(number)s was closed; a change request can no longer change it. "
+                "Apply for a new project instead."
+            )
+        day = timezone.localdate(project.closed_at) if project.closed_at else None
+        raise RuleViolation("R16", "project", said % {"number": project.number, "day": day})
 
 
 def check_project_open(change: Application) -> None:
@@ -79,7 +85,10 @@ def _end_agreements_of_leavers(project: Project, person_ids: list[int], actor: U
     from fivesafes.people.services import agreements
 
     agreements.end_agreements_of_members(
-        project, person_ids, reason=f"removed from project {project.number}", actor=actor
+        project,
+        person_ids,
+        reason=_("removed from project %(number)s") % {"number": project.number},
+        actor=actor,
     )
 
 
@@ -149,12 +158,15 @@ def start_change_request(
     """R16: a change request starts as a copy of the approved scope for the responsible researcher."""
     require(actor, Permission.APPLY_FOR_PROJECTS)
     projects_policy.check_change(actor, project)
-    summary = written(summary, "R16", "change_summary", "Say what should change and why.")
+    summary = written(summary, "R16", "change_summary", _("Say what should change and why."))
     with transaction.atomic():
         lock(project)
         if open_change_request(project) is not None:
             raise RuleViolation(
-                "R16", "project", f"Project {project.number} already has an open change request."
+                "R16",
+                "project",
+                _("Project %(number)s already has an open change request.")
+                % {"number": project.number},
             )
         base = _approved_application(project)
         change = Application.objects.get(pk=base.pk)
@@ -195,7 +207,11 @@ def _approved_application(project: Project) -> Application:
         .first()
     )
     if approved is None:
-        raise RuleViolation("R16", "project", f"Project {project.number} has no approved scope.")
+        raise RuleViolation(
+            "R16",
+            "project",
+            _("Project %(number)s has no approved scope.") % {"number": project.number},
+        )
     return approved
 
 
@@ -218,7 +234,7 @@ def changes_of(change: Application) -> list[scopes.Change]:
 
 def check_change_is_current(change: Application) -> None:
     if not changes_of(change):
-        raise RuleViolation("R16", "change_summary", "The change request changes nothing.")
+        raise RuleViolation("R16", "change_summary", _("The change request changes nothing."))
 
 
 # Findings that say the scope itself does not hold (a period that ends before it starts, no
@@ -230,17 +246,16 @@ def _refuse_broken_scope(change: Application) -> None:
     from fivesafes.projects.rules.engine import blocking
     from fivesafes.projects.services.applications import compute_findings
 
-    findings, _ = compute_findings(change)
     broken = [
         f
-        for f in blocking(findings)
+        for f in blocking(compute_findings(change)[0])
         if f.field in SCOPE_FIELDS or f.field.startswith("population:")
     ]
     if broken:
         raise RuleViolation(
             broken[0].rule,
             broken[0].field,
-            f"The changed scope does not hold: {broken[0].message}",
+            _("The changed scope does not hold: %(finding)s") % {"finding": broken[0].message},
         )
 
 
@@ -251,26 +266,28 @@ def record_small_change(*, actor: User, change: Application, request: Any = None
     with transaction.atomic():
         locked = lock(change)
         if locked.kind != Application.Kind.CHANGE or locked.applicant_id != actor.pk:
-            raise AccessDenied("Only the applicant records their own change request.")
+            raise AccessDenied(_("Only the applicant records their own change request."))
         if locked.state not in ("draft", "returned"):
-            raise RuleViolation("R16", "state", "This change request is no longer a draft.")
+            raise RuleViolation("R16", "state", _("This change request is no longer a draft."))
         check_project_open(locked)
         changes = changes_of(locked)
         if not changes:
-            raise RuleViolation("R16", "change_summary", "The change request changes nothing.")
+            raise RuleViolation("R16", "change_summary", _("The change request changes nothing."))
         _refuse_broken_scope(locked)
         if scopes.widens(changes):
             wide = [c.description for c in changes if c.widens]
             raise RuleViolation(
                 "R16",
                 "change_summary",
-                "These changes go beyond the approved scope and need a decision: "
-                + "; ".join(wide)
-                + ". Submit the change request instead.",
+                _(
+                    "These changes go beyond the approved scope and need a decision: "
+                    "%(changes)s. Submit the change request instead."
+                )
+                % {"changes": "; ".join(wide)},
             )
         locked.state = "approved"
         locked.decided_at = timezone.now()
-        locked.decision_note = "Narrowing change recorded without a decision (R16)."
+        locked.decision_note = _("Narrowing change recorded without a decision (R16).")
         locked.deletion_deadline = deadline_after_change(locked.project, locked.ends_on)
         locked.save()
         project = apply_decision(actor=actor, application=locked, request=request)

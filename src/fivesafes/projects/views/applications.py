@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from fivesafes.policy import applications as policy
 from fivesafes.policy.decorators import requires
@@ -86,7 +87,9 @@ def new_application(request: HttpRequest) -> HttpResponse:
         template="projects/new_application.html",
         context=lambda form: {"form": form, "institutions": institutions},
         done=lambda application: redirect("projects:wizard", pk=application.pk, step="project"),
-        success=lambda application: f"Draft {application.reference} saved.",
+        success=lambda application: (
+            _("Draft %(reference)s saved.") % {"reference": application.reference}
+        ),
     )
 
 
@@ -171,7 +174,7 @@ def wizard(request: HttpRequest, application: Application, step: str) -> HttpRes
     def saved(application: Application) -> HttpResponse:
         if htmx:
             return render(request, "projects/_findings.html", findings_context(application))
-        messages.success(request, "Draft saved.")
+        messages.success(request, _("Draft saved."))
         target = request.POST.get("go") or step
         return redirect(
             "projects:wizard", pk=application.pk, step=target if target in WIZARD_SLUGS else step
@@ -210,11 +213,11 @@ def save_variable(request: HttpRequest, pk: int) -> HttpResponse:
         identifying=_identifying(line),
     )
 
-    def saved(_: object) -> HttpResponse:
+    def saved(_line: object) -> HttpResponse:
         application.refresh_from_db()
         if getattr(request, "htmx", False):
             return render(request, "projects/_findings.html", findings_context(application))
-        messages.success(request, f"{line.label} saved.")
+        messages.success(request, _("%(variable)s saved.") % {"variable": line.label})
         return redirect("projects:wizard", pk=application.pk, step="variables")
 
     return form_action(
@@ -234,7 +237,11 @@ def save_variable(request: HttpRequest, pk: int) -> HttpResponse:
 def _back(request: HttpRequest, application: Application, step: str, **forms) -> HttpResponse:  # noqa: ANN003
     """The wizard step again with the refused form, only for the applicant who may edit."""
     if not policy.can_edit(request.user, application):
-        return refuse(request, f"Only the applicant edits application {application.reference}.")
+        return refuse(
+            request,
+            _("Only the applicant edits application %(reference)s.")
+            % {"reference": application.reference},
+        )
     return _wizard_page(request, application, step, status=400, **forms)
 
 
@@ -323,7 +330,7 @@ def add_criterion(request: HttpRequest, pk: int) -> HttpResponse:
         lambda _: population_service.add_criterion(
             actor=request.user, application=application, criterion=form.criterion(), request=request
         ),
-        success="The criterion was added to the population.",
+        success=_("The criterion was added to the population."),
     )
 
 
@@ -429,10 +436,8 @@ def upload_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         return _wizard_page(
             request, application, step, status=400, form=step_form, document_form=document_form
         )
-    messages.success(
-        request,
-        f"{stored.original_name} uploaded" + ("; the draft is saved." if typed else "."),
-    )
+    said = _("%(name)s uploaded; the draft is saved.") if typed else _("%(name)s uploaded.")
+    messages.success(request, said % {"name": stored.original_name})
     return back
 
 
@@ -464,7 +469,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done=lambda _: redirect(reverse("projects:application", kwargs={"pk": pk})),
         failed=lambda: redirect("projects:wizard", pk=pk, step="submit"),
-        success=f"Application {application.reference} submitted.",
+        success=_("Application %(reference)s submitted.") % {"reference": application.reference},
     )
 
 
@@ -474,7 +479,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     form = AnswerForm(request.POST)
     back = redirect("projects:application", pk=question.application_id)
     if not form.is_valid():
-        messages.error(request, "Your answer: write the answer.")
+        messages.error(request, _("Your answer: write the answer."))
         return back
     return run_action(
         request,

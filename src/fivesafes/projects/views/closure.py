@@ -10,6 +10,8 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fivesafes.policy.decorators import requires
 from fivesafes.policy.permissions import Permission
@@ -22,27 +24,29 @@ from fivesafes.shared.pages import run_action
 
 class CloseForm(forms.Form):
     reason = forms.CharField(
-        label="Why the project closes", widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Why the project closes"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class PublicationForm(forms.Form):
-    title = forms.CharField(label="Title", max_length=300)
-    authors = forms.CharField(label="Authors", max_length=300, required=False)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
+    authors = forms.CharField(label=gettext_lazy("Authors"), max_length=300, required=False)
     reference = forms.CharField(
-        label="Journal, report series, DOI or URL", max_length=300, required=False
+        label=gettext_lazy("Journal, report series, DOI or URL"), max_length=300, required=False
     )
 
 
 class ScrutinyForm(forms.Form):
     result = forms.ChoiceField(
-        label="Result",
+        label=gettext_lazy("Result"),
         choices=[
-            (Publication.Scrutiny.NO_OBJECTION, "No objection"),
-            (Publication.Scrutiny.OBJECTION, "Objection"),
+            (Publication.Scrutiny.NO_OBJECTION, gettext_lazy("No objection")),
+            (Publication.Scrutiny.OBJECTION, gettext_lazy("Objection")),
         ],
     )
-    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 def _run(
@@ -69,14 +73,14 @@ def close_project(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(Project, pk=pk)
     form = CloseForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    closed = f"Project {project.number} closed."
+    closed = _("Project %(number)s closed.") % {"number": project.number}
     return _run(request, pk, closure.close, closed, project=project, reason=reason)
 
 
 @posts(Permission.CLOSE_PROJECTS)
 def confirm_deletion(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(Project, pk=pk)
-    recorded = "The deletion of the data is recorded."
+    recorded = _("The deletion of the data is recorded.")
     return _run(request, pk, closure.confirm_deletion, recorded, project=project)
 
 
@@ -85,9 +89,9 @@ def register_publication(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(Project, pk=pk)
     form = PublicationForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Title: give the publication's title.")
+        messages.error(request, _("Title: give the publication's title."))
         return redirect("projects:project", pk=pk)
-    registered = "The publication is registered for scrutiny (R23)."
+    registered = _("The publication is registered for scrutiny (R23).")
     return _run(
         request, pk, closure.register_publication, registered, project=project, **form.cleaned_data
     )
@@ -103,7 +107,7 @@ def record_scrutiny(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         publication.project_id,
         closure.record_scrutiny,
-        "The scrutiny result is recorded.",
+        _("The scrutiny result is recorded."),
         publication=publication,
         result=result,
         note=note,

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from fivesafes.policy import applications as policy
@@ -23,15 +24,15 @@ from fivesafes.shared.pages import refuse
 from fivesafes.shared.refusals import AccessDenied
 
 # The wizard's steps, in order: (slug, title).
-WIZARD: tuple[tuple[str, str], ...] = (
-    ("project", "Project"),
-    ("legal", "Legal basis and DPIA"),
-    ("population", "Population and period"),
-    ("variables", "Variable list"),
-    ("people", "Members and external data"),
-    ("submit", "Findings and submission"),
+WIZARD: tuple[tuple[str, Any], ...] = (
+    ("project", _("Project")),
+    ("legal", _("Legal basis and DPIA")),
+    ("population", _("Population and period")),
+    ("variables", _("Variable list")),
+    ("people", _("Members and external data")),
+    ("submit", _("Findings and submission")),
 )
-WIZARD_SLUGS = [slug for slug, _ in WIZARD]
+WIZARD_SLUGS = [slug for slug, _title in WIZARD]
 
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])

@@ -7,6 +7,8 @@ from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fivesafes.policy import quotes as quotes_policy
 from fivesafes.policy.decorators import requires
@@ -23,15 +25,19 @@ from fivesafes.shared.pages import run_action
 
 
 class PriceForm(forms.Form):
-    unit_price = forms.DecimalField(label="Price (DKK, before VAT)", min_value=0, decimal_places=2)
+    unit_price = forms.DecimalField(
+        label=gettext_lazy("Price (DKK, before VAT)"), min_value=0, decimal_places=2
+    )
 
 
 class QuoteForm(forms.Form):
     coordination_hours = forms.DecimalField(
-        label="Coordination, clarification, quote and agreement (hours)", min_value=0, initial=4
+        label=gettext_lazy("Coordination, clarification, quote and agreement (hours)"),
+        min_value=0,
+        initial=4,
     )
     outside_list_hours = forms.DecimalField(
-        label="Extraction outside the variable lists (hours)", min_value=0, initial=0
+        label=gettext_lazy("Extraction outside the variable lists (hours)"), min_value=0, initial=0
     )
 
 
@@ -42,7 +48,7 @@ def price_list(request: HttpRequest) -> HttpResponse:
         code = request.POST.get("code", "")
         form = PriceForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Price: give an amount of zero or more.")
+            messages.error(request, _("Price: give an amount of zero or more."))
         else:
             response = run_action(
                 request,
@@ -54,7 +60,7 @@ def price_list(request: HttpRequest) -> HttpResponse:
                 ),
                 done=lambda _: redirect("projects:prices"),
                 failed=lambda: _price_page(request, items),
-                success="The price was changed.",
+                success=_("The price was changed."),
             )
             return response
     return _price_page(request, items)
@@ -73,7 +79,7 @@ def issue_quote(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     form = QuoteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Hours: give numbers of zero or more.")
+        messages.error(request, _("Hours: give numbers of zero or more."))
         return redirect("projects:application", pk=pk)
     back = redirect("projects:application", pk=pk)
     return run_action(
@@ -83,7 +89,10 @@ def issue_quote(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done=lambda _: back,
         failed=lambda: back,
-        success=lambda quote: f"Quote {quote.reference} offered: {quote.total} DKK.",
+        success=lambda quote: (
+            _("Quote %(reference)s offered: %(total)s DKK.")
+            % {"reference": quote.reference, "total": quote.total}
+        ),
     )
 
 
@@ -96,7 +105,8 @@ def accept_quote(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: _accept(request, quote),
         done=lambda _: back,
         failed=lambda: back,
-        success=f"Quote {quote.reference} accepted; the contract is ready.",
+        success=_("Quote %(reference)s accepted; the contract is ready.")
+        % {"reference": quote.reference},
     )
 
 
@@ -139,7 +149,10 @@ def issue_invoice(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: pricing.issue_invoice(actor=request.user, quote=quote, request=request),
         done=lambda _: back,
         failed=lambda: back,
-        success=lambda invoice: f"Invoice {invoice.number} issued to {invoice.addressed_to}.",
+        success=lambda invoice: (
+            _("Invoice %(number)s issued to %(institution)s.")
+            % {"number": invoice.number, "institution": invoice.addressed_to}
+        ),
     )
 
 

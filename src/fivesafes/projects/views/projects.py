@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from fivesafes.policy import projects as policy
 from fivesafes.policy.decorators import requires
@@ -22,8 +23,8 @@ from fivesafes.shared.refusals import AccessDenied
 
 def scope_population(project: Project) -> list[str]:
     """The approved population's criteria in words, with the catalogue's labels."""
-    from fivesafes.metadata.population import PopulationError, describe_all, from_dict
-    from fivesafes.projects.services.population import catalogue_entries
+    from fivesafes.metadata.population import PopulationError, from_dict
+    from fivesafes.projects.services.population import catalogue_entries, describe_all
 
     try:
         population = project.scope.population
@@ -100,7 +101,9 @@ def start_change(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done=lambda change: redirect("projects:wizard", pk=change.pk, step="variables"),
         failed=lambda: redirect("projects:project", pk=pk),
-        success=lambda change: f"Change request {change.reference} started as a draft.",
+        success=lambda change: (
+            _("Change request %(reference)s started as a draft.") % {"reference": change.reference}
+        ),
     )
 
 
@@ -112,5 +115,5 @@ def record_small_change(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: service.record_small_change(actor=request.user, change=change, request=request),
         done=lambda project: redirect("projects:project", pk=project.pk),
         failed=lambda: redirect("projects:wizard", pk=pk, step="submit"),
-        success="The change was recorded without a decision (it narrows the scope).",
+        success=_("The change was recorded without a decision (it narrows the scope)."),
     )

@@ -9,6 +9,8 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fivesafes.audit.services import event_stream_for
 from fivesafes.policy import applications as policy
@@ -55,17 +57,17 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 
 class AssignForm(forms.Form):
-    handler = forms.ChoiceField(label="Case handler", required=False)
+    handler = forms.ChoiceField(label=gettext_lazy("Case handler"), required=False)
     due_on = forms.DateField(
-        label="Due date",
+        label=gettext_lazy("Due date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="When the office means to have answered.",
+        help_text=gettext_lazy("When the office means to have answered."),
     )
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.fields["handler"].choices = [("", "Me")] + [
+        self.fields["handler"].choices = [("", _("Me"))] + [
             (person.get_username(), person.get_username()) for person in assignment.handlers()
         ]
 
@@ -83,7 +85,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = AssignForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Case handler: choose a case handler; due date: YYYY-MM-DD.")
+        messages.error(request, _("Case handler: choose a case handler; due date: YYYY-MM-DD."))
         return back
     name = form.cleaned_data.get("handler") or ""
     handler = User.objects.filter(username=name).first() if name else None
@@ -98,11 +100,20 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done=lambda _: back,
         failed=lambda: back,
-        success=lambda done: (
-            f"{done.reference} is handled by {done.case_handler.get_username()}, due "
-            f"{done.due_on or 'without a date'}."
-        ),
+        success=lambda done: _handled(done),
     )
+
+
+def _handled(application: Application) -> str:
+    """What the case handler sees once a case is taken or assigned."""
+    names = {
+        "reference": application.reference,
+        "person": application.case_handler.get_username() if application.case_handler else "",
+        "day": application.due_on,
+    }
+    if application.due_on:
+        return _("%(reference)s is handled by %(person)s, due %(day)s.") % names
+    return _("%(reference)s is handled by %(person)s, due without a date.") % names
 
 
 def _buttons(request: HttpRequest, application: Application) -> list[Transition[Any]]:
@@ -161,7 +172,11 @@ def take_step(request: HttpRequest, application: Application, step: str) -> Http
         problems = "; ".join(
             f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
         )
-        messages.error(request, f"{transition.label}: not done. {problems}")
+        messages.error(
+            request,
+            _("%(step)s: not done. %(problems)s")
+            % {"step": transition.label, "problems": problems},
+        )
         return redirect("projects:application", pk=application.pk)
     data = form.cleaned_data
     back = redirect("projects:application", pk=application.pk)
@@ -177,7 +192,7 @@ def take_step(request: HttpRequest, application: Application, step: str) -> Http
         ),
         done=lambda _: back,
         failed=lambda: back,
-        success=f"{transition.label}: done.",
+        success=_("%(step)s: done.") % {"step": transition.label},
     )
 
 
