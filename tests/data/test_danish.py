@@ -7,22 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from fivesafes.data.models import BasketItem, CatalogueVariable
 from fivesafes.policy.permissions import Role
 from tests.conftest import verified_client
-
-
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    """A page asked for in Danish leaves Danish active in this thread (the locale middleware
-    does not switch back); the tests after these ones expect English."""
-    yield
-    translation.deactivate()
 
 
 def danish_researcher(make_user):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from fivesafes.delivery.models import Delivery, Reidentification
 from fivesafes.delivery.services import external
@@ -15,14 +14,6 @@ from tests.delivery.external_world import REFERENCE, SOURCE, file_of, xw  # noqa
 from tests.delivery.test_reidentification import REASON, pseudonym_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    """A page asked for in Danish leaves Danish active in this thread (the locale middleware
-    does not switch back); the tests after these ones expect English."""
-    yield
-    translation.deactivate()
 
 
 def reads(person, language: str):

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from fivesafes.policy.permissions import Role
 from tests.conftest import use_file_store
@@ -125,16 +125,6 @@ POPULATION = {
         },
     ],
 }
-
-
-@pytest.fixture(autouse=True)
-def _english():  # noqa: ANN202
-    """Each test starts in the default language: a page requested in Danish leaves Danish active
-    in the thread (the language middleware does not reset it), and the rules, refusals and
-    labels read the active language."""
-    translation.deactivate()
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture
