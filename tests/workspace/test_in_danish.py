@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fivesafes.audit.models import AuditEvent
 from fivesafes.workspace.models import LabSession
@@ -20,7 +21,13 @@ from tests.workspace.lab_world import NUMBER, cookie_of, lab_world  # noqa: F401
 from tests.workspace.test_lab_services import fake, start  # noqa: F401
 from tests.workspace.test_proxy_access import get, proxy, refusals  # noqa: F401
 
-DANISH = {"HTTP_ACCEPT_LANGUAGE": "da-DK,da;q=0.9"}
+
+@pytest.fixture(autouse=True)
+def _english_again() -> Any:
+    """A Danish request leaves Danish active on the thread (Django activates a language per
+    request and never resets it); the tests after these expect English."""
+    yield
+    translation.deactivate()
 
 
 def url(name: str, *args: Any) -> str:
@@ -48,6 +55,7 @@ def test_a_danish_member_reads_the_workspace_in_danish_an_english_one_in_english
         "Anmod om udtræk af resultater",
         "Start JupyterLab",
         ">Kørsler</a>",
+        "Grænser for hver kørsel og session: CPU 3 s, hukommelse 1,5 GB, 40 processer",
     ):
         assert words in danish, words
     assert "You may work in this project now." not in danish and "Shared files" not in danish

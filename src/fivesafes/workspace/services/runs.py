@@ -81,7 +81,8 @@ def _enqueue(run: Run, actor: Any, request: Any) -> None:
     job = enqueue(
         run_batch,
         owner=actor,
-        title=f"Run {run.pk} of {run.script_name} in {run.project.number}",
+        title=_("Run %(run)s of %(script)s in %(project)s")
+        % {"run": run.pk, "script": run.script_name, "project": run.project.number},
         kwargs={"run_id": run.pk},
         retry_safe=False,
         request=request,

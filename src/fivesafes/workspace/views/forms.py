@@ -12,7 +12,9 @@ from fivesafes.workspace.models import RunKind
 
 class TextFileForm(forms.Form):
     path = forms.CharField(max_length=300, label=_("File name (in this folder, e.g. analysis.py)"))
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 24, "cols": 100}), required=False)
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 24, "cols": 100}), required=False, label=_("Text")
+    )
 
 
 class UploadForm(forms.Form):
@@ -33,7 +35,7 @@ class RunForm(forms.Form):
     script = forms.CharField(
         max_length=500, label=_("Script (/project/files/... or /project/private/...)")
     )
-    kind = forms.ChoiceField(choices=kind_choices, required=False)
+    kind = forms.ChoiceField(choices=kind_choices, required=False, label=_("Kind"))
 
 
 class SqlForm(forms.Form):

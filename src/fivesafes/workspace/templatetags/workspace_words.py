@@ -1,0 +1,23 @@
+"""Template filters for the sandbox's words in the reader's language (`workspace.words`):
+`{{ run|run_words }}` says how a run ended, `{{ limits|limits_words }}` a set of limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from fivesafes.sandbox import Limits
+from fivesafes.workspace import words
+
+register = template.Library()
+
+
+@register.filter
+def run_words(run: Any) -> str:
+    return words.run_words(run)
+
+
+@register.filter
+def limits_words(limits: Limits) -> str:
+    return words.limits_words(limits)
