@@ -1,5 +1,5 @@
 """How a run ended and a project's limits, as the workspace shows them: in English exactly the
-sandbox's own words, in Danish the same figures in Danish (`workspace.words`)."""
+sandbox's own words, in Danish the same figures in Danish (`workspace.views.words`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.utils import translation
 
 from fivesafes.sandbox import Limits, Stop
 from fivesafes.sandbox.outcome import describe
-from fivesafes.workspace.words import limits_words, run_words
+from fivesafes.workspace.views.words import limits_words, run_words
 
 LIMITS = Limits(
     cpu_seconds=90,

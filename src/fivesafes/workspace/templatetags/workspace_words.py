@@ -1,4 +1,4 @@
-"""Template filters for the sandbox's words in the reader's language (`workspace.words`):
+"""Template filters for the sandbox's words in the reader's language (`workspace.views.words`):
 `{{ run|run_words }}` says how a run ended, `{{ limits|limits_words }}` a set of limits."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 
 from fivesafes.sandbox import Limits
-from fivesafes.workspace import words
+from fivesafes.workspace.views import words
 
 register = template.Library()
 
