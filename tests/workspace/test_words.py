@@ -12,7 +12,7 @@ from django.utils import translation
 
 from fivesafes.sandbox import Limits, Stop
 from fivesafes.sandbox.outcome import describe
-from fivesafes.workspace.views.words import limits_words, run_words
+from fivesafes.workspace.views.words import limits_words, run_words, stop_name
 
 LIMITS = Limits(
     cpu_seconds=90,
@@ -98,3 +98,14 @@ def test_limits_in_danish() -> None:
         assert limits_words(LIMITS) == (
             "CPU 90 s, hukommelse 1,5 GB, 40 processer, filer op til 2 MB, samlet tid 1 t"
         )
+
+
+def test_the_short_name_of_a_stop_is_the_sandboxs_in_english_and_danish_in_danish() -> None:
+    with translation.override("en-gb"):
+        assert [stop_name(s) for s in ("finished", "cpu_limit", "")] == [
+            "finished",
+            "cpu_limit",
+            "",
+        ]
+    with translation.override("da"):
+        assert [stop_name(s) for s in ("finished", "cpu_limit", "")] == ["færdig", "CPU-grænse", ""]

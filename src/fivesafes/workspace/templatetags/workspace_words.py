@@ -1,5 +1,6 @@
 """Template filters for the sandbox's words in the reader's language (`workspace.views.words`):
-`{{ run|run_words }}` says how a run ended, `{{ limits|limits_words }}` a set of limits."""
+`{{ run|run_words }}` says how a run ended, `{{ run.stop|stop_name }}` the short name of how
+it stopped, `{{ limits|limits_words }}` a set of limits."""
 
 from __future__ import annotations
 
@@ -21,3 +22,8 @@ def run_words(run: Any) -> str:
 @register.filter
 def limits_words(limits: Limits) -> str:
     return words.limits_words(limits)
+
+
+@register.filter
+def stop_name(stop: str) -> str:
+    return words.stop_name(stop)

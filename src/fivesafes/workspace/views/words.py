@@ -13,10 +13,31 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fivesafes.sandbox import GB, MB, Limits, SandboxError, Stop
 from fivesafes.sandbox.spec import KB
 from fivesafes.shared.formats import number
+
+# The sandbox's short names of how a run stopped (`Stop`), as the staff overview shows them.
+STOP_NAMES = {
+    Stop.FINISHED: gettext_noop("finished"),
+    Stop.FAILED: gettext_noop("failed"),
+    Stop.CPU_LIMIT: gettext_noop("cpu_limit"),
+    Stop.MEMORY_LIMIT: gettext_noop("memory_limit"),
+    Stop.PROCESS_LIMIT: gettext_noop("process_limit"),
+    Stop.FILE_SIZE_LIMIT: gettext_noop("file_size_limit"),
+    Stop.DISK_FULL: gettext_noop("disk_full"),
+    Stop.WALL_CLOCK: gettext_noop("wall_clock"),
+    Stop.CANCELLED: gettext_noop("cancelled"),
+    Stop.KILLED: gettext_noop("killed"),
+    Stop.NOT_STARTED: gettext_noop("not_started"),
+}
+
+
+def stop_name(stop: str) -> str:
+    """The short name of how a run stopped, in the reader's language ("" while it runs)."""
+    return _(STOP_NAMES[Stop(stop)]) if stop in {s.value for s in Stop} else stop
 
 
 def amount(size: int) -> str:
