@@ -44,7 +44,7 @@ def test_a_danish_case_handler_plans_and_starts_a_delivery_in_danish(dw) -> None
     started = handler.post(reverse("delivery:step", args=[delivery.pk, "start"]), follow=True)
     text = started.content.decode()
     assert "Datalevering 1 er i gang." in text
-    assert "Venter på en ledig kørsel" in text  # the room's own progress message
+    assert "Venter på en jobafvikler" in text  # the room's own progress message
 
 
 def test_an_english_reader_keeps_english_on_the_same_pages(dw) -> None:
@@ -71,7 +71,7 @@ def test_a_refusal_is_shown_to_a_danish_reader_in_danish(dw) -> None:
         reverse("delivery:decide_reidentification", args=[item.pk, "refuse"]), follow=True
     )
     text = refused.content.decode()
-    assert "Skriv, hvorfor re-identifikationen afvises." in text
+    assert "Skriv, hvorfor re-identifikationen afvises (" in text
     assert "Say why the re-identification is refused." not in text
     item.refresh_from_db()
     assert item.state == "asked"

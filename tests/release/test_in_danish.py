@@ -46,7 +46,7 @@ def test_a_refusal_of_the_outputs_area_is_said_in_the_readers_language(rw):
         {"path": "tables/nothing.csv", "context": "Tal pr. region"},
         follow=True,
     ).content.decode()
-    assert "Der er ingen fil &#x27;tables/nothing.csv&#x27; i resultatområdet." in refused
+    assert "Der er ingen fil &#x27;tables/nothing.csv&#x27; i resultatområdet (" in refused
     english = verified_client(reads(rw.colleague, "en-gb"))
     refused = english.post(
         reverse("release:add_file", args=[release.pk]),

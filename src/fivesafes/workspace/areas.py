@@ -22,23 +22,32 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fivesafes.sandbox import ProjectAreas
 from fivesafes.sandbox.spec import INSIDE_FILES, INSIDE_OUTPUTS, INSIDE_PRIVATE
+from fivesafes.shared.formats import number
 from fivesafes.shared.refusals import RuleViolation
 
 AREAS = ("files", "private", "outputs", "data")
 WRITABLE = ("files", "private", "outputs")
 INSIDE = {"files": INSIDE_FILES, "private": INSIDE_PRIVATE, "outputs": INSIDE_OUTPUTS}
+# The areas' names as written (English); `area_label` gives them in the reader's language.
 AREA_WORDS = {
-    "files": "Shared files",
-    "private": "My private area",
-    "outputs": "Outputs",
-    "data": "Delivered data",
+    "files": gettext_noop("Shared files"),
+    "private": gettext_noop("My private area"),
+    "outputs": gettext_noop("Outputs"),
+    "data": gettext_noop("Delivered data"),
 }
 MAX_PATH = 300
 MAX_LISTED = 1000
 MAX_WALKED = 20_000
+
+
+def area_label(area: str) -> str:
+    """The name of an area in the reader's language (an unknown area: as given)."""
+    return _(AREA_WORDS[area]) if area in AREA_WORDS else area
 
 
 def member_folder_name(person: Any) -> str:
@@ -52,7 +61,9 @@ def areas_for(project: Any, person: Any) -> ProjectAreas:
 
 def area_root(areas: ProjectAreas, area: str) -> Path:
     if area not in AREAS:
-        raise RuleViolation("R20", "area", f"'{area}' is not an area of the workspace.")
+        raise RuleViolation(
+            "R20", "area", _("'%(area)s' is not an area of the workspace.") % {"area": area}
+        )
     root: Path = getattr(areas, area)
     return root
 
@@ -63,7 +74,7 @@ def clean(path: str, *, allow_root: bool = False) -> PurePosixPath:
     if not text:
         if allow_root:
             return PurePosixPath(".")
-        raise RuleViolation("R20", "path", "Give the name of a file in the area.")
+        raise RuleViolation("R20", "path", _("Give the name of a file in the area."))
     pure = PurePosixPath(text)
     if (
         len(text) > MAX_PATH
@@ -73,7 +84,7 @@ def clean(path: str, *, allow_root: bool = False) -> PurePosixPath:
         or text.startswith("/")
     ):
         raise RuleViolation(
-            "R20", "path", "A path stays inside its area: no '..', no absolute paths."
+            "R20", "path", _("A path stays inside its area: no '..', no absolute paths.")
         )
     return pure
 
@@ -85,14 +96,17 @@ def _folder_fd(root: Path, parts: tuple[str, ...]) -> Iterator[int]:
     try:
         fd = os.open(root, flags)
     except FileNotFoundError:
-        raise RuleViolation("R20", "path", "The area does not exist yet.") from None
+        raise RuleViolation("R20", "path", _("The area does not exist yet.")) from None
     try:
         for part in parts:
             try:
                 step = os.open(part, flags, dir_fd=fd)
             except (FileNotFoundError, NotADirectoryError, OSError):
                 raise RuleViolation(
-                    "R20", "path", f"There is no folder '{part}' here (links are not followed)."
+                    "R20",
+                    "path",
+                    _("There is no folder '%(folder)s' here (links are not followed).")
+                    % {"folder": part},
                 ) from None
             os.close(fd)
             fd = step
@@ -144,14 +158,21 @@ def _open_file(root: Path, relative: PurePosixPath, flags: int, mode: int = 0o64
         try:
             fd = os.open(relative.name, flags | os.O_NOFOLLOW | os.O_CLOEXEC, mode, dir_fd=folder)
         except FileNotFoundError:
-            raise RuleViolation("R20", "path", f"There is no file '{relative}'.") from None
+            raise RuleViolation(
+                "R20", "path", _("There is no file '%(path)s'.") % {"path": relative}
+            ) from None
         except OSError:
             raise RuleViolation(
-                "R20", "path", f"'{relative}' is not a file of the area (links are not followed)."
+                "R20",
+                "path",
+                _("'%(path)s' is not a file of the area (links are not followed).")
+                % {"path": relative},
             ) from None
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
-        raise RuleViolation("R20", "path", f"'{relative}' is not a regular file.")
+        raise RuleViolation(
+            "R20", "path", _("'%(path)s' is not a regular file.") % {"path": relative}
+        )
     return fd
 
 
@@ -173,16 +194,21 @@ def read_text(root: Path, path: str, max_bytes: int) -> str:
             raise RuleViolation(
                 "R20",
                 "path",
-                f"'{relative}' is {size:,} bytes; only text files up to {max_bytes:,} bytes are "
-                "shown here. Open it in a run or in JupyterLab.",
+                _(
+                    "'%(path)s' is %(size)s bytes; only text files up to %(most)s bytes are "
+                    "shown here. Open it in a run or in JupyterLab."
+                )
+                % {"path": relative, "size": number(size), "most": number(max_bytes)},
             )
         content = handle.read(max_bytes + 1)
     if b"\x00" in content:
-        raise RuleViolation("R20", "path", f"'{relative}' is not a text file.")
+        raise RuleViolation("R20", "path", _("'%(path)s' is not a text file.") % {"path": relative})
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError:
-        raise RuleViolation("R20", "path", f"'{relative}' is not UTF-8 text.") from None
+        raise RuleViolation(
+            "R20", "path", _("'%(path)s' is not UTF-8 text.") % {"path": relative}
+        ) from None
 
 
 def write_bytes(root: Path, path: str, content: bytes, owner: tuple[int, int] | None) -> int:
@@ -193,7 +219,11 @@ def write_bytes(root: Path, path: str, content: bytes, owner: tuple[int, int] | 
     for part in relative.parts[:-1]:
         folder_path = folder_path / part
         if folder_path.is_symlink():
-            raise RuleViolation("R20", "path", f"'{part}' is a link; links are not followed.")
+            raise RuleViolation(
+                "R20",
+                "path",
+                _("'%(folder)s' is a link; links are not followed.") % {"folder": part},
+            )
         folder_path.mkdir(exist_ok=True)
         if owner is not None:
             os.chown(folder_path, *owner, follow_symlinks=False)
@@ -213,9 +243,13 @@ def delete(root: Path, path: str) -> int:
         try:
             st = os.stat(relative.name, dir_fd=folder, follow_symlinks=False)
         except FileNotFoundError:
-            raise RuleViolation("R20", "path", f"There is no file '{relative}'.") from None
+            raise RuleViolation(
+                "R20", "path", _("There is no file '%(path)s'.") % {"path": relative}
+            ) from None
         if stat.S_ISDIR(st.st_mode):
-            raise RuleViolation("R20", "path", f"'{relative}' is a folder; delete its files.")
+            raise RuleViolation(
+                "R20", "path", _("'%(path)s' is a folder; delete its files.") % {"path": relative}
+            )
         os.unlink(relative.name, dir_fd=folder)
         return st.st_size if stat.S_ISREG(st.st_mode) else 0
 
@@ -286,6 +320,8 @@ def inside_path(script: str) -> tuple[str, PurePosixPath]:
     raise RuleViolation(
         "R20",
         "script",
-        "A script is run from the shared files (/project/files/...) or your private area "
-        "(/project/private/...).",
+        _(
+            "A script is run from the shared files (/project/files/...) or your private area "
+            "(/project/private/...)."
+        ),
     )

@@ -52,7 +52,7 @@ def storage(project: Any, person: Any | None = None) -> list[AreaUse]:
         else:
             root = getattr(areas.areas_for(project, _Nobody()), area)
         files, used = areas.usage(root)
-        found.append(AreaUse(area, areas.AREA_WORDS[area], files, used))
+        found.append(AreaUse(area, areas.area_label(area), files, used))
     return found
 
 
@@ -80,7 +80,7 @@ def _kept_storage(project: Project) -> tuple[list[AreaUse], datetime | None]:
     if kept is None:
         return [], None
     uses = [
-        AreaUse(item["area"], areas.AREA_WORDS.get(item["area"], item["area"]), item["files"],
+        AreaUse(item["area"], areas.area_label(item["area"]), item["files"],
                 item["bytes"])
         for item in kept.areas
     ]  # fmt: skip

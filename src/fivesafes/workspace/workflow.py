@@ -11,17 +11,17 @@ The walker is `fivesafes.shared.workflow`; `services/` walks it.
 from __future__ import annotations
 
 from fivesafes.policy.permissions import Permission
-from fivesafes.shared.labels import Labelled
+from fivesafes.shared.labels import Labelled, gettext_noop
 from fivesafes.shared.workflow import StateMachine, Steps, machine
 
 
 class RunState(Labelled):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    FINISHED = "finished", "Finished"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled"
-    STOPPED = "stopped", "Stopped"
+    QUEUED = "queued", gettext_noop("Queued")
+    RUNNING = "running", gettext_noop("Running")
+    FINISHED = "finished", gettext_noop("Finished")
+    FAILED = "failed", gettext_noop("Failed")
+    CANCELLED = "cancelled", gettext_noop("Cancelled")
+    STOPPED = "stopped", gettext_noop("Stopped")
 
 
 S = RunState
@@ -39,11 +39,25 @@ RUN: StateMachine[RunState] = machine(
     final={S.FINISHED, S.FAILED, S.CANCELLED, S.STOPPED},
     owners={S.QUEUED: "the workspace worker", S.RUNNING: "the workspace worker"},
     transitions=[
-        _t("begin", "Begin the run", {S.QUEUED}, S.RUNNING, P.WORK_IN_PROJECTS, automatic=True),
-        _t("finish", "Record the run", {S.RUNNING}, S.FINISHED, P.WORK_IN_PROJECTS, automatic=True),
+        _t(
+            "begin",
+            gettext_noop("Begin the run"),
+            {S.QUEUED},
+            S.RUNNING,
+            P.WORK_IN_PROJECTS,
+            automatic=True,
+        ),
+        _t(
+            "finish",
+            gettext_noop("Record the run"),
+            {S.RUNNING},
+            S.FINISHED,
+            P.WORK_IN_PROJECTS,
+            automatic=True,
+        ),
         _t(
             "fail",
-            "Record the failure",
+            gettext_noop("Record the failure"),
             {S.QUEUED, S.RUNNING},
             S.FAILED,
             P.WORK_IN_PROJECTS,
@@ -51,7 +65,7 @@ RUN: StateMachine[RunState] = machine(
         ),
         _t(
             "cancel",
-            "Cancel the run",
+            gettext_noop("Cancel the run"),
             {S.QUEUED},
             S.CANCELLED,
             P.WORK_IN_PROJECTS,
@@ -60,7 +74,7 @@ RUN: StateMachine[RunState] = machine(
         ),
         _t(
             "stop",
-            "Stop the run",
+            gettext_noop("Stop the run"),
             {S.QUEUED},
             S.STOPPED,
             P.OVERSEE_WORKSPACES,
@@ -70,7 +84,7 @@ RUN: StateMachine[RunState] = machine(
         ),
         _t(
             "cancelled",
-            "Record the cancelled run",
+            gettext_noop("Record the cancelled run"),
             {S.RUNNING},
             S.CANCELLED,
             P.WORK_IN_PROJECTS,
@@ -78,7 +92,7 @@ RUN: StateMachine[RunState] = machine(
         ),
         _t(
             "stopped",
-            "Record the stopped run",
+            gettext_noop("Record the stopped run"),
             {S.RUNNING},
             S.STOPPED,
             P.OVERSEE_WORKSPACES,

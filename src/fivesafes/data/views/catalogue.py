@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import pgettext_lazy
 
 from fivesafes.data import queries
 from fivesafes.data.catalogue.chart import coverage_svg
@@ -44,26 +44,27 @@ def _choices() -> dict[str, object]:
     }
 
 
-# The subject areas' names, in English here and translated when shown.
+# The subject areas' names, translated when shown; "subject area" tells them apart from the
+# same words elsewhere ("Population" is a subject area here, a project's persons in projects).
 AREA_LABELS = {
-    SubjectArea.POPULATION: gettext_noop("Population"),
-    SubjectArea.FAMILY: gettext_noop("Family"),
-    SubjectArea.LABOUR_MARKET: gettext_noop("Labour market"),
-    SubjectArea.EARNINGS: gettext_noop("Earnings"),
-    SubjectArea.INCOME: gettext_noop("Income"),
-    SubjectArea.HEALTH: gettext_noop("Health"),
-    SubjectArea.EDUCATION: gettext_noop("Education"),
-    SubjectArea.BUSINESS: gettext_noop("Business"),
-    SubjectArea.HOUSING: gettext_noop("Housing"),
-    SubjectArea.SOCIAL: gettext_noop("Social"),
-    SubjectArea.OTHER: gettext_noop("Other"),
+    SubjectArea.POPULATION: pgettext_lazy("subject area", "Population"),
+    SubjectArea.FAMILY: pgettext_lazy("subject area", "Family"),
+    SubjectArea.LABOUR_MARKET: pgettext_lazy("subject area", "Labour market"),
+    SubjectArea.EARNINGS: pgettext_lazy("subject area", "Earnings"),
+    SubjectArea.INCOME: pgettext_lazy("subject area", "Income"),
+    SubjectArea.HEALTH: pgettext_lazy("subject area", "Health"),
+    SubjectArea.EDUCATION: pgettext_lazy("subject area", "Education"),
+    SubjectArea.BUSINESS: pgettext_lazy("subject area", "Business"),
+    SubjectArea.HOUSING: pgettext_lazy("subject area", "Housing"),
+    SubjectArea.SOCIAL: pgettext_lazy("subject area", "Social"),
+    SubjectArea.OTHER: pgettext_lazy("subject area", "Other"),
 }
 
 
 def area_label(subject_area: str) -> str:
     """'labour_market' -> 'Labour market' (in the reader's language)."""
     written = AREA_LABELS.get(subject_area)  # type: ignore[call-overload]
-    return _(written) if written else subject_area.replace("_", " ").capitalize()
+    return str(written) if written else subject_area.replace("_", " ").capitalize()
 
 
 SHOWN_VARIABLES = 50

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 __all__ = ["ENDING_WORDS", "Ending", "LabSession"]
 
@@ -30,21 +31,21 @@ class Ending:
 
 
 ENDING_WORDS = {
-    Ending.STOPPED: "Stopped by its owner",
-    Ending.STOPPED_BY_STAFF: "Stopped by staff",
-    Ending.IDLE: "Stopped after being idle",
-    Ending.ACCESS_ENDED: "Stopped because access to the project ended",
-    Ending.FAILED: "Did not start",
-    Ending.EXITED: "The server stopped on its own",
-    Ending.RESTARTED: "Lost when the research server restarted",
+    Ending.STOPPED: _("Stopped by its owner"),
+    Ending.STOPPED_BY_STAFF: _("Stopped by staff"),
+    Ending.IDLE: _("Stopped after being idle"),
+    Ending.ACCESS_ENDED: _("Stopped because access to the project ended"),
+    Ending.FAILED: _("Did not start"),
+    Ending.EXITED: _("The server stopped on its own"),
+    Ending.RESTARTED: _("Lost when the research server restarted"),
 }
 
 
 class LabSession(models.Model):
     class State(models.TextChoices):
-        STARTING = "starting", "Starting"
-        RUNNING = "running", "Running"
-        ENDED = "ended", "Ended"
+        STARTING = "starting", _("Starting")
+        RUNNING = "running", _("Running")
+        ENDED = "ended", _("Ended")
 
     LIVE = (State.STARTING, State.RUNNING)
 
@@ -55,11 +56,11 @@ class LabSession(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="lab_sessions"
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.STARTING)
-    key = models.CharField(max_length=32, unique=True, help_text="Names its host folder.")
+    key = models.CharField(max_length=32, unique=True, help_text=_("Names its host folder."))
     socket_path = models.CharField(max_length=255)
-    token_sha256 = models.CharField(max_length=64, help_text="The token itself is never stored.")
-    host = models.CharField(max_length=100, blank=True, help_text="The machine running it.")
-    pid = models.PositiveIntegerField(null=True, blank=True, help_text="bubblewrap's host pid.")
+    token_sha256 = models.CharField(max_length=64, help_text=_("The token itself is never stored."))
+    host = models.CharField(max_length=100, blank=True, help_text=_("The machine running it."))
+    pid = models.PositiveIntegerField(null=True, blank=True, help_text=_("bubblewrap's host pid."))
     started_at = models.DateTimeField(default=timezone.now)
     ready_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(default=timezone.now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fivesafes.shared.models import optional
 
@@ -21,7 +22,9 @@ class WorkspaceLimits(models.Model):
     processes = models.PositiveIntegerField()
     file_size_bytes = models.BigIntegerField()
     wall_seconds = models.PositiveIntegerField()
-    idle_minutes = models.PositiveIntegerField(help_text="JupyterLab sessions idle this long stop.")
+    idle_minutes = models.PositiveIntegerField(
+        help_text=_("JupyterLab sessions idle this long stop.")
+    )
     set_by = optional()
     set_at = models.DateTimeField(default=timezone.now)
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from fivesafes.shared.labels import Labelled
+from fivesafes.shared.labels import Labelled, gettext_noop
 from fivesafes.shared.models import InMachine, optional, state_field
 from fivesafes.workspace.workflow import RUN, RunState
 
@@ -22,9 +23,9 @@ __all__ = ["Run", "RunKind"]
 
 
 class RunKind(Labelled):
-    PYTHON = "python", "Python script"
-    R = "r", "R script"
-    SQL = "sql", "SQL file (DuckDB, read-only)"
+    PYTHON = "python", gettext_noop("Python script")
+    R = "r", gettext_noop("R script")
+    SQL = "sql", gettext_noop("SQL file (DuckDB, read-only)")
 
 
 class Run(InMachine[RunState], models.Model):
@@ -33,10 +34,10 @@ class Run(InMachine[RunState], models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="workspace_runs"
     )
     kind = models.CharField(max_length=10, choices=RunKind.choices())
-    script = models.CharField(max_length=500, help_text="As the member sees it: /project/...")
+    script = models.CharField(max_length=500, help_text=_("As the member sees it: /project/..."))
     machine = RUN
     state = state_field(RUN, max_length=12)
-    limits = models.JSONField(default=dict, help_text="The sandbox limits it ran under.")
+    limits = models.JSONField(default=dict, help_text=_("The sandbox limits it ran under."))
     task_id = models.CharField(max_length=64, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now)
@@ -48,8 +49,8 @@ class Run(InMachine[RunState], models.Model):
     stop_requested_by = optional()
     stop_reason = models.CharField(max_length=300, blank=True)
 
-    stop = models.CharField(max_length=20, blank=True, help_text="The sandbox's Stop value.")
-    words = models.CharField(max_length=500, blank=True, help_text="How it ended, in words.")
+    stop = models.CharField(max_length=20, blank=True, help_text=_("The sandbox's Stop value."))
+    words = models.CharField(max_length=500, blank=True, help_text=_("How it ended, in words."))
     exit_code = models.IntegerField(null=True, blank=True)
     signal = models.CharField(max_length=20, blank=True)
     cpu_seconds = models.FloatField(null=True, blank=True)
@@ -57,7 +58,7 @@ class Run(InMachine[RunState], models.Model):
     wall_seconds = models.FloatField(null=True, blank=True)
     output_lines = models.PositiveIntegerField(default=0)
     output_bytes = models.BigIntegerField(default=0)
-    files_written = models.JSONField(default=list, help_text="[{area, path, bytes}]")
+    files_written = models.JSONField(default=list, help_text=_("[{area, path, bytes}]"))
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -69,6 +70,14 @@ class Run(InMachine[RunState], models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in (RunState.QUEUED.value, RunState.RUNNING.value)
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in the reader's language (the field's choices keep the English labels)."""
+        try:
+            return RunKind(self.kind).label
+        except ValueError:
+            return self.kind
 
     @property
     def script_name(self) -> str:

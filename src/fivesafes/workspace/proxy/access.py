@@ -12,7 +12,8 @@ costs Django's own reads, one read of the generation and one of the session, not
 fifteen; any change to what the rule reads moves the generation, and the next request asks the
 full rule. When the rule fails for the person (not merely for this request's address or session),
 their sessions in the project are stopped. Every refusal is audited; any error here refuses
-(fails closed).
+(fails closed). A refusal is worded in the person's language (their account's choice, else the
+language cookie or the browser's, as on the pages), and audited in that wording.
 """
 
 from __future__ import annotations
@@ -25,12 +26,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.handlers.asgi import ASGIRequest
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_otp.middleware import OTPMiddleware
 
 from fivesafes.audit.services import client_ip, record, record_refusal
@@ -96,6 +99,24 @@ def django_request(scope: dict[str, Any]) -> HttpRequest:
     return request
 
 
+LANGUAGES = {code for code, _name in settings.LANGUAGES}
+
+
+def language_of(request: HttpRequest) -> str:
+    """The language the person reads: their account's choice, else the language cookie's or
+    the browser's (Django's choice from the request), as the pages choose it."""
+    user = getattr(request, "user", None)
+    chosen = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+    return chosen if chosen in LANGUAGES else translation.get_language_from_request(request)
+
+
+def worded(request: HttpRequest, refusal: Refusal) -> Refusal:
+    """A refusal the rules wrote in English (marked for the catalogue), in the person's
+    language."""
+    with translation.override(language_of(request)):
+        return Refusal(refusal.status, _(refusal.reason))
+
+
 def refuse(request: HttpRequest, refusal: Refusal, **data: Any) -> Refused:
     """Audit a refusal; the exception to raise."""
     user = getattr(request, "user", None)
@@ -151,13 +172,14 @@ def authorize(
     generation cannot be read, the full rule is asked."""
     request = django_request(scope)
     try:
-        grant = _authorize(request, project_number, reuse=reuse)
+        with translation.override(language_of(request)):
+            grant = _authorize(request, project_number, reuse=reuse)
     except DatabaseError:
         logger.exception("The JupyterLab proxy could not ask the access rule.")
         connection.close()  # a fresh connection next time
-        raise Refused(
-            Refusal(503, "fivesafes cannot check your access just now; try again in a moment.")
-        ) from None
+        with translation.override(translation.get_language_from_request(request)):
+            said = _("fivesafes cannot check your access just now; try again in a moment.")
+        raise Refused(Refusal(503, said)) from None
     return grant, request
 
 
@@ -183,7 +205,9 @@ def _authorize(request: HttpRequest, project_number: str, *, reuse: bool = True)
     if not user.is_authenticated:
         raise refuse(
             request,
-            Refusal(401, "Sign in to fivesafes first; JupyterLab opens from the workspace page."),
+            Refusal(
+                401, _("Sign in to fivesafes first; JupyterLab opens from the workspace page.")
+            ),
         )
     # The address as the rule reads it: an answer for one address is never reused for another.
     key = (user.pk, project_number, client_ip(request) or "")
@@ -201,7 +225,8 @@ def _authorize(request: HttpRequest, project_number: str, *, reuse: bool = True)
         raise refuse(request, Refusal(404, str(missing)), project=project_number) from None
     except SandboxError:
         raise refuse(
-            request, Refusal(503, "The session cannot be reached; stop it and start a new one.")
+            request,
+            Refusal(503, _("The session cannot be reached; stop it and start a new one.")),
         ) from None
     if len(_tokens) >= KEPT_AT_MOST:
         _tokens.clear()
@@ -233,13 +258,16 @@ def _check_rule(request: HttpRequest, user: Any, project_number: str) -> Project
     access has ended, not merely this request's second factor or address)."""
     project = Project.objects.filter(number=project_number).select_related("institution").first()
     if project is None:
-        raise refuse(request, Refusal(404, "There is no such project."))
+        raise refuse(request, Refusal(404, _("There is no such project.")))
     try:
         check_enter_workspace(user, project, request)
     except AccessDenied as denied:
         if access_ended(user, project):
             services.stop_sessions(
-                person=user, project=project, reason=f"Access ended: {denied}", actor=None
+                person=user,
+                project=project,
+                reason=_("Access ended: %(reason)s") % {"reason": denied},
+                actor=None,
             )
         # A project the person may not see reads as a missing one (404), as on every page.
         status = 404 if denied.status == 404 else 403
@@ -257,9 +285,12 @@ def access_ended(person: Any, project: Project) -> bool:
     return not project_access(person, project).allowed
 
 
-def audit_refusal(request: HttpRequest, refusal: Refusal, project: str) -> None:
-    """A rule of `proxy.rules` refused a request that passed the access rule."""
-    refuse(request, refusal, project=project)
+def audit_refusal(request: HttpRequest, refusal: Refusal, project: str) -> Refusal:
+    """A rule of `proxy.rules` refused a request that passed the access rule: audited, and
+    answered, in the person's language."""
+    said = worded(request, refusal)
+    refuse(request, said, project=project)
+    return said
 
 
 def audit_stream_closed(request: HttpRequest, reason: str, project: str) -> None:

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import httpx
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from fivesafes.sandbox.lab import UPSTREAM
 from fivesafes.workspace.proxy import access, rules
@@ -225,10 +226,14 @@ class LabProxy:
             and method not in SAFE_METHODS
             and not same_origin(scope, required=False)
         ):
-            refusal = rules.Refusal(403, "The request did not come from fivesafes' own pages.")
+            refusal = rules.Refusal(
+                403, gettext_noop("The request did not come from fivesafes' own pages.")
+            )
         body = await _read_body(receive)
         if body is None:
-            refusal = refusal or rules.Refusal(413, "The request was too large or was cut off.")
+            refusal = refusal or rules.Refusal(
+                413, gettext_noop("The request was too large or was cut off.")
+            )
         contents = rules.contents_path(subpath) if refusal is None else None
         if contents is not None and method == "GET":
             refusal = await asyncio.to_thread(
@@ -240,8 +245,8 @@ class LabProxy:
         elif contents is not None and method in ("POST", "PUT", "PATCH"):
             refusal = rules.check_contents_write(body or b"", grant.mounts)
         if refusal is not None:
-            await _django(access.audit_refusal)(request, refusal, project)
-            await _answer(send, refusal.status, refusal.reason)
+            said = await _django(access.audit_refusal)(request, refusal, project)
+            await _answer(send, said.status, said.reason)
             return
         await self._forward(scope, send, grant, method, body or b"", request, project)
 
@@ -265,18 +270,23 @@ class LabProxy:
         try:
             response = await client.send(outgoing, stream=True)
         except httpx.HTTPError:
-            await _answer(
-                send, 502, "Your JupyterLab session is not answering; stop it and start it again."
+            silent = rules.Refusal(
+                502,
+                gettext_noop(
+                    "Your JupyterLab session is not answering; stop it and start it again."
+                ),
             )
+            said = await _django(access.worded)(request, silent)
+            await _answer(send, said.status, said.reason)
             return
         try:
             disposition = response.headers.get("content-disposition", "").lower()
             if disposition.startswith("attachment"):
                 refusal = rules.Refusal(
-                    403, "Downloading files is not possible: they stay on the server."
+                    403, gettext_noop("Downloading files is not possible: they stay on the server.")
                 )
-                await _django(access.audit_refusal)(request, refusal, project)
-                await _answer(send, refusal.status, refusal.reason)
+                said = await _django(access.audit_refusal)(request, refusal, project)
+                await _answer(send, said.status, said.reason)
                 return
             await send(
                 {
@@ -313,7 +323,9 @@ class LabProxy:
             return
         refusal = rules.check_websocket(subpath, query)
         if refusal is None and not same_origin(scope, required=True):
-            refusal = rules.Refusal(403, "The connection did not come from fivesafes' own pages.")
+            refusal = rules.Refusal(
+                403, gettext_noop("The connection did not come from fivesafes' own pages.")
+            )
         if refusal is not None:
             await _django(access.audit_refusal)(request, refusal, project)
             await send({"type": "websocket.close", "code": 4403})

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl
 
+from fivesafes.shared.labels import gettext_noop
+
 AREAS = ("data", "files", "private", "outputs")
 TEXT_SUFFIXES = {
     ".py", ".r", ".R", ".sql", ".txt", ".md", ".csv", ".tsv", ".json", ".yaml", ".yml",
@@ -47,24 +49,30 @@ _EXTENSION_MANAGER = re.compile(r"^lab/api/extensions(/|$)")
 
 @dataclass(frozen=True)
 class Refusal:
-    """A refused request: the HTTP status and a plain-words reason (shown and audited)."""
+    """A refused request: the HTTP status and a plain-words reason (shown and audited). The
+    reasons here are written in English and marked `gettext_noop`; the proxy words them in the
+    person's language (`access.worded`)."""
 
     status: int
     reason: str
 
 
-NOT_OFFERED = Refusal(403, "This JupyterLab address is not offered through fivesafes.")
+NOT_OFFERED = Refusal(
+    403, gettext_noop("This JupyterLab address is not offered through fivesafes.")
+)
 
 
 def check_path(subpath: str) -> Refusal | None:
     """Refuse paths that could mean something else to the server than to these rules."""
     if "\\" in subpath or "%" in subpath or "\x00" in subpath:
-        return Refusal(400, "The address has characters that are not allowed.")
+        return Refusal(400, gettext_noop("The address has characters that are not allowed."))
     parts = subpath.split("/")
     if parts[-1] == "":
         parts.pop()  # one trailing slash is fine
     if any(part in ("", ".", "..") for part in parts):
-        return Refusal(400, "The address has empty, '.' or '..' parts, which are not allowed.")
+        return Refusal(
+            400, gettext_noop("The address has empty, '.' or '..' parts, which are not allowed.")
+        )
     return None
 
 
@@ -72,7 +80,10 @@ def check_query(query: str) -> Refusal | None:
     for name, _value in parse_qsl(query, keep_blank_values=True):
         if name.lower() == "download":
             return Refusal(
-                403, "Downloading files is not possible: data and results stay on the server."
+                403,
+                gettext_noop(
+                    "Downloading files is not possible: data and results stay on the server."
+                ),
             )
     return None
 
@@ -84,12 +95,18 @@ def check_http(method: str, subpath: str, query: str) -> Refusal | None:
         return refused
     if _NEVER.match(subpath):
         if subpath.startswith(("nbconvert", "api/nbconvert")):
-            return Refusal(403, "Exporting notebooks is not possible: they stay on the server.")
+            return Refusal(
+                403, gettext_noop("Exporting notebooks is not possible: they stay on the server.")
+            )
         if "terminals" in subpath:
-            return Refusal(403, "Terminals are not offered; use a Python or R notebook.")
-        return Refusal(403, "Opening raw files in the browser is not possible (R20).")
+            return Refusal(
+                403, gettext_noop("Terminals are not offered; use a Python or R notebook.")
+            )
+        return Refusal(403, gettext_noop("Opening raw files in the browser is not possible (R20)."))
     if _EXTENSION_MANAGER.match(subpath) and method != "GET":
-        return Refusal(403, "Extensions cannot be installed; staff manage the analysis packages.")
+        return Refusal(
+            403, gettext_noop("Extensions cannot be installed; staff manage the analysis packages.")
+        )
     if not _HTTP_ALLOWED.match(subpath.rstrip("/") if subpath != "" else "lab"):
         return NOT_OFFERED
     return None
@@ -179,7 +196,7 @@ def check_contents_read(
         return None  # the root's listing: the four folders
     real = resolve_inside("/project/" + inside_path, mounts)
     if real is None:
-        return Refusal(403, "That file is outside the project's folders.")
+        return Refusal(403, gettext_noop("That file is outside the project's folders."))
     host = _host_path(real, mounts)
     if host is None or not host.exists():
         return None  # the server answers "not found" itself
@@ -188,19 +205,23 @@ def check_contents_read(
     if real == "/project/data" or real.startswith("/project/data/"):
         return Refusal(
             403,
-            "Files of the data folder cannot be opened in the browser; read them in a "
-            "notebook or script (R20).",
+            gettext_noop(
+                "Files of the data folder cannot be opened in the browser; read them in a "
+                "notebook or script (R20)."
+            ),
         )
     size = host.stat().st_size
     if host.suffix == ".ipynb" or is_text(host):
         if size > MAX_TEXT_BYTES:
-            return Refusal(403, "That file is too large to open in the browser.")
+            return Refusal(403, gettext_noop("That file is too large to open in the browser."))
         return None
     if size > max_binary_bytes:
         return Refusal(
             403,
-            "Only notebooks, text files and small files (such as figures) open in the browser; "
-            "this file is larger and stays on the server.",
+            gettext_noop(
+                "Only notebooks, text files and small files (such as figures) open in the "
+                "browser; this file is larger and stays on the server."
+            ),
         )
     return None
 
@@ -218,6 +239,9 @@ def check_contents_write(body: bytes, mounts: Mapping[str, Path]) -> Refusal | N
         real = resolve_inside("/project/" + source.strip("/"), mounts)
         if real is None or real == "/project/data" or real.startswith("/project/data/"):
             return Refusal(
-                403, "Files of the data folder cannot be copied; read them where they are."
+                403,
+                gettext_noop(
+                    "Files of the data folder cannot be copied; read them where they are."
+                ),
             )
     return None

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from fivesafes.policy import workspaces as policy
 from fivesafes.workspace.services import lab, runs
 
@@ -22,6 +24,6 @@ def person_access_ended(*, person: Any, project: Any, reason: str, actor: Any = 
 
 def project_closed(project: Any, actor: Any = None) -> None:
     """The project closed: nobody works in it any more."""
-    reason = f"project {project.number} closed (R25)"
+    reason = _("project %(project)s closed (R25)") % {"project": project.number}
     runs.stop_runs(project=project, reason=reason, actor=actor)
     lab.stop_sessions(project=project, reason=reason, actor=actor)

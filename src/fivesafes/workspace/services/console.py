@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from fivesafes.audit.services import record
 from fivesafes.policy import workspaces as policy
 from fivesafes.sandbox import (
@@ -23,6 +25,7 @@ from fivesafes.sandbox import (
     Stop,
     batch_command,
 )
+from fivesafes.shared.formats import number
 from fivesafes.shared.refusals import RuleViolation
 from fivesafes.workspace import areas
 from fivesafes.workspace.services.files import sandbox_owner
@@ -58,13 +61,15 @@ def check_sql(sql: str) -> str:
     """One reading statement, without its closing semicolon; a refusal naming `sql`."""
     text = (sql or "").strip().rstrip(";").strip()
     if not text:
-        raise RuleViolation("R20", "sql", "Write a SELECT statement.")
+        raise RuleViolation("R20", "sql", _("Write a SELECT statement."))
     if len(text) > MAX_SQL:
-        raise RuleViolation("R20", "sql", f"A query is at most {MAX_SQL:,} characters.")
+        raise RuleViolation(
+            "R20", "sql", _("A query is at most %(most)s characters.") % {"most": number(MAX_SQL)}
+        )
     if ";" in text:
-        raise RuleViolation("R20", "sql", "The console runs one statement at a time.")
+        raise RuleViolation("R20", "sql", _("The console runs one statement at a time."))
     if not _READING.match(text):
-        raise RuleViolation("R20", "sql", "The console only reads: start with SELECT or WITH.")
+        raise RuleViolation("R20", "sql", _("The console only reads: start with SELECT or WITH."))
     return text
 
 
@@ -72,7 +77,7 @@ def _parse(lines: list[str], answer: Answer) -> None:
     try:
         start = lines.index("-- statement 1")
     except ValueError:
-        answer.error = "\n".join(lines[-8:]) or "The query gave no result."
+        answer.error = "\n".join(lines[-8:]) or _("The query gave no result.")
         return
     body = [line for line in lines[start + 1 :] if not line.startswith("-- ")]
     if not body:
@@ -89,7 +94,10 @@ def query(*, actor: Any, project: Any, sql: str, page: int = 0, request: Any = N
     text = check_sql(sql)
     if page < 0 or page * PAGE_ROWS >= ROW_CAP:
         raise RuleViolation(
-            "R21", "page", f"The console shows at most the first {ROW_CAP:,} rows of a result."
+            "R21",
+            "page",
+            _("The console shows at most the first %(most)s rows of a result.")
+            % {"most": number(ROW_CAP)},
         )
     view = areas.areas_for(project, actor)
     wrapped = (

@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fivesafes.policy import workspaces as policy
 from fivesafes.sandbox import (
@@ -39,6 +41,7 @@ from fivesafes.shared.refusals import AccessDenied, RuleViolation
 from fivesafes.workspace import areas
 from fivesafes.workspace.models import Run
 from fivesafes.workspace.services import steps
+from fivesafes.workspace.services.runs import cancelled_by_member
 from fivesafes.workspace.workflow import RunState
 
 logger = logging.getLogger(__name__)
@@ -114,7 +117,7 @@ def _ended(step: workflow.Step[RunState]) -> None:
         "output_bytes",
     ]
     if run.stop_reason and step.transition.name in ("cancelled", "stopped"):
-        run.words = f"stopped: {run.stop_reason}"[:500]
+        run.words = (_("stopped: %(reason)s") % {"reason": run.stop_reason})[:500]
     step.after.update(stop=run.stop, words=run.words)
     step.data.update(
         project=run.project.number,
@@ -151,10 +154,11 @@ class _Log:
         if self.bytes + len(data) > max_log_bytes():
             if not self.cut:
                 kept = words_for_bytes(max_log_bytes())
-                self.handle.write(
-                    f"-- fivesafes keeps only the first {kept} of a run's output: the run goes "
-                    "on, but nothing more it prints is kept or shown --\n".encode()
-                )
+                said = _(
+                    "-- fivesafes keeps only the first %(kept)s of a run's output: the run goes "
+                    "on, but nothing more it prints is kept or shown --"
+                ) % {"kept": kept}
+                self.handle.write(f"{said}\n".encode())
                 self.cut = True
             return
         self.handle.write(data)
@@ -184,8 +188,14 @@ def _prepare(view: areas.ProjectAreas) -> None:
 
 
 def execute(run_id: int) -> dict[str, Any]:
-    """The worker's job: run a queued run (see the module docstring)."""
+    """The worker's job: run a queued run (see the module docstring). What fivesafes itself
+    says of the run (a refusal, why it stopped) is written in the member's language."""
     run = Run.objects.select_related("project", "person").get(pk=run_id)
+    with translation.override(run.person.language or settings.LANGUAGE_CODE):
+        return _execute(run)
+
+
+def _execute(run: Run) -> dict[str, Any]:
     if run.state != RunState.QUEUED.value:
         return {"run": run.pk, "skipped": f"it is {run.state_enum.label.lower()}"}
     refusal = _access_refusal(run)
@@ -204,7 +214,8 @@ def execute(run_id: int) -> dict[str, Any]:
     except SandboxError as error:
         return _record(_fail(run, str(error)))
     except OSError as error:
-        return _record(_fail(run, f"not run: the workspace could not be prepared ({error})"))
+        said = _("not run: the workspace could not be prepared (%(error)s)") % {"error": error}
+        return _record(_fail(run, said))
     log = _Log(log_path(run.pk))
 
     def copy_output() -> None:
@@ -219,7 +230,7 @@ def execute(run_id: int) -> dict[str, Any]:
     result = handle.wait(timeout=10)
     if result is None:  # pragma: no cover - the spawner always ends a run it was told to
         handle.cancel("the worker gave up waiting")
-        result = handle.wait(timeout=10) or _not_run("stopped: the run did not end")
+        result = handle.wait(timeout=10) or _not_run(_("stopped: the run did not end"))
     files = areas.written(before, areas.snapshot(view))
     step = "finish" if result.stop is Stop.FINISHED else "fail"
     if result.stop is Stop.CANCELLED and stop_step:
@@ -260,7 +271,7 @@ def _supervise(run: Run, handle: Any, log: _Log) -> str:
             continue
         row = Run.objects.filter(pk=run.pk).values("stop_requested_at", "stop_reason").first()
         if row and row["stop_requested_at"] is not None:
-            by_member = row["stop_reason"] == "cancelled by its member"
+            by_member = cancelled_by_member(row["stop_reason"])
             step = "cancelled" if by_member else "stopped"
             handle.cancel(row["stop_reason"] or "stopped")
             continue
@@ -291,7 +302,7 @@ def own_log_folder() -> None:
     os.chmod(folder, 0o700)
 
 
-LOST = "not finished: the worker running it stopped; start the run again"
+LOST = gettext_noop("not finished: the worker running it stopped; start the run again")
 
 
 def settle_lost(*, person: Any = None, project: Any = None) -> list[int]:
@@ -300,7 +311,9 @@ def settle_lost(*, person: Any = None, project: Any = None) -> list[int]:
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    found = Run.objects.filter(state__in=[RunState.QUEUED.value, RunState.RUNNING.value])
+    found = Run.objects.filter(
+        state__in=[RunState.QUEUED.value, RunState.RUNNING.value]
+    ).select_related("person")
     if person is not None:
         found = found.filter(person=person)
     if project is not None:
@@ -312,7 +325,8 @@ def settle_lost(*, person: Any = None, project: Any = None) -> list[int]:
         )
         if status is None or status in (TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL):
             try:
-                _fail(run, LOST)
+                with translation.override(run.person.language or settings.LANGUAGE_CODE):
+                    _fail(run, _(LOST))
             except RuleViolation:
                 continue  # it moved on meanwhile
             settled.append(run.pk)

@@ -14,9 +14,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from fivesafes.audit.services import record
 from fivesafes.policy import workspaces as policy
+from fivesafes.shared.formats import number
 from fivesafes.shared.refusals import RuleViolation
 from fivesafes.shared.uploads import executable_kind
 from fivesafes.workspace import areas
@@ -33,7 +35,7 @@ def max_text_bytes() -> int:
 def _writable_root(project: Any, person: Any, area: str) -> Any:
     if area not in areas.WRITABLE:
         raise RuleViolation(
-            "R20", "area", "The data folder is read-only: write to files, private or outputs."
+            "R20", "area", _("The data folder is read-only: write to files, private or outputs.")
         )
     return areas.area_root(areas.areas_for(project, person), area)
 
@@ -52,17 +54,17 @@ def sandbox_owner() -> tuple[int, int] | None:
 
 def _text(content: bytes, field: str) -> str:
     if b"\x00" in content or executable_kind(content):
-        raise RuleViolation("R20", field, "Only text files (code, notes) are written here.")
+        raise RuleViolation("R20", field, _("Only text files (code, notes) are written here."))
     if content.lstrip()[:5] == b"%PDF-":  # a document (it may carry scripts), however named
         raise RuleViolation(
             "R20",
             field,
-            "The file is a PDF document; only text files (code, notes) are written here.",
+            _("The file is a PDF document; only text files (code, notes) are written here."),
         )
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError:
-        raise RuleViolation("R20", field, "The file is not UTF-8 text.") from None
+        raise RuleViolation("R20", field, _("The file is not UTF-8 text.")) from None
 
 
 def save_text(
@@ -75,7 +77,10 @@ def save_text(
     content = (text or "").replace("\r\n", "\n").encode("utf-8")
     if len(content) > max_text_bytes():
         raise RuleViolation(
-            "R20", "text", f"A text file saved here is at most {max_text_bytes():,} bytes."
+            "R20",
+            "text",
+            _("A text file saved here is at most %(most)s bytes.")
+            % {"most": number(max_text_bytes())},
         )
     _text(content, "text")
     with transaction.atomic():
@@ -97,7 +102,10 @@ def read_upload(upload: Any) -> bytes:
         total += len(chunk)
         if total > MAX_UPLOAD_BYTES:
             raise RuleViolation(
-                "R20", "upload", f"An upload is at most {MAX_UPLOAD_BYTES:,} bytes of code or text."
+                "R20",
+                "upload",
+                _("An upload is at most %(most)s bytes of code or text.")
+                % {"most": number(MAX_UPLOAD_BYTES)},
             )
         chunks.append(chunk)
     return b"".join(chunks)
@@ -115,8 +123,11 @@ def upload(
         raise RuleViolation(
             "R15",
             "upload",
-            "Upload code or text (" + ", ".join(sorted(UPLOAD_SUFFIXES)) + "); data come into "
-            "the project only through a delivery.",
+            _(
+                "Upload code or text (%(suffixes)s); data come into the project only through "
+                "a delivery."
+            )
+            % {"suffixes": ", ".join(sorted(UPLOAD_SUFFIXES))},
         )
     content = read_upload(upload)
     _text(content, "upload")

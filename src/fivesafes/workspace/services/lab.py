@@ -19,7 +19,8 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from fivesafes.audit.services import record
 from fivesafes.policy.workspaces import check_enter_workspace, check_oversee_workspaces, check_own
@@ -83,8 +84,10 @@ def start_session(
     running = LabSession.objects.filter(state__in=LabSession.LIVE).count()
     if running >= settings.FIVESAFES_LAB_MAX_SESSIONS:
         raise LabRefused(
-            "The research server is running as many JupyterLab sessions as it can; try again "
-            "later, or stop a session you no longer use."
+            _(
+                "The research server is running as many JupyterLab sessions as it can; try "
+                "again later, or stop a session you no longer use."
+            )
         )
     token = core.new_token()
     key = secrets.token_hex(16)
@@ -152,7 +155,7 @@ def _failed(session: LabSession, error: SandboxError, person: Any) -> NoReturn:
     processes.stop(session.key, session.pid, str(folders.root), "did not start")
     folders.remove()
     _end(session, Ending.FAILED, str(error), audit_action="lab_session.start_failed", actor=person)
-    raise LabRefused(f"JupyterLab did not start: {error}") from error
+    raise LabRefused(_("JupyterLab did not start: %(error)s") % {"error": error}) from error
 
 
 def _until_ready(session: LabSession, person: Any) -> LabSession:
@@ -174,7 +177,7 @@ def _until_ready(session: LabSession, person: Any) -> LabSession:
         )
         if session.state != LabSession.State.STARTING:  # stopped while it started
             processes.stop(session.key, session.pid, str(folders.root), "stopped while starting")
-            raise LabRefused("The session was stopped while it started.")
+            raise LabRefused(_("The session was stopped while it started."))
         session.state = LabSession.State.RUNNING
         session.ready_at = session.last_activity_at = timezone.now()
         session.save(update_fields=["state", "ready_at", "last_activity_at"])
@@ -262,7 +265,7 @@ def stop_session(
         check_oversee_workspaces(actor)
     else:
         check_own(actor, session.person_id, "JupyterLab session")
-    text = why or ENDING_WORDS[ending]
+    text = why or str(ENDING_WORDS[ending])
     ended = _end(
         session, ending, text, audit_action="lab_session.stopped", actor=actor, request=request
     )
@@ -310,7 +313,7 @@ def reconcile(*, person: Any = None, project: Any = None) -> int:
     web process that ran it restarted); how many."""
     sessions = LabSession.objects.filter(
         state=LabSession.State.RUNNING, host=processes.machine()
-    ).select_related("project")
+    ).select_related("project", "person")
     if person is not None:
         sessions = sessions.filter(person=person)
     if project is not None:
@@ -322,7 +325,12 @@ def reconcile(*, person: Any = None, project: Any = None) -> int:
             continue
         handle = processes.handle_of(session.key)
         result = handle.wait(0) if handle is not None else None
-        why = f"The server stopped: {result.words}." if result else ENDING_WORDS[Ending.RESTARTED]
+        with in_owners_language(session):
+            why = (
+                _("The server stopped: %(words)s.") % {"words": result.words}
+                if result
+                else str(ENDING_WORDS[Ending.RESTARTED])
+            )
         ending = Ending.EXITED if result else Ending.RESTARTED
         if _end(session, ending, why, audit_action="lab_session.exited"):
             ended += 1
@@ -331,13 +339,19 @@ def reconcile(*, person: Any = None, project: Any = None) -> int:
     return ended
 
 
+def in_owners_language(session: LabSession) -> Any:
+    """Words the system writes of a session by itself (no one asked) are in its owner's
+    language: the owner reads them on their page."""
+    return translation.override(session.person.language or settings.LANGUAGE_CODE)
+
+
 def idle_sessions(now: Any = None) -> list[LabSession]:
     """Running sessions unused for longer than their project's idle minutes (set by staff on
     the workspace overview, `limits.idle_minutes_for`), in one query: each project's limits
     come joined; each session found carries its `idle_minutes`."""
     now = now or timezone.now()
     running = LabSession.objects.filter(state=LabSession.State.RUNNING).select_related(
-        "project", "project__workspace_limits"
+        "project", "project__workspace_limits", "person"
     )
     default = default_idle_minutes()
     found = []
@@ -358,7 +372,8 @@ def cull_idle(now: Any = None) -> int:
         minutes = session.idle_minutes
         if _server_busy(session, now, minutes):
             continue
-        why = f"Nobody used it for {minutes} minutes."
+        with in_owners_language(session):
+            why = _("Nobody used it for %(minutes)s minutes.") % {"minutes": minutes}
         if _end(session, Ending.IDLE, why, audit_action="lab_session.culled"):
             culled += 1
         _halt(session)
@@ -428,5 +443,5 @@ def session_for_proxy(person: Any, project_number: str) -> LabSession:
         .first()
     )
     if session is None:
-        raise AccessDenied("You have no running JupyterLab session in this project.", status=404)
+        raise AccessDenied(_("You have no running JupyterLab session in this project."), status=404)
     return session

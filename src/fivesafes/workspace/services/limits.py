@@ -15,6 +15,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fivesafes.audit.services import record
 from fivesafes.policy.workspaces import check_oversee_workspaces
@@ -28,6 +30,15 @@ member_folder_name = areas.member_folder_name
 areas_for = areas.areas_for
 FIELDS = ("cpu_seconds", "memory_bytes", "processes", "file_size_bytes", "wall_seconds")
 DEFAULT_IDLE_MINUTES = 60
+# What each limit is called in a refusal (English as written; translated when said).
+LIMIT_WORDS = {
+    "cpu_seconds": gettext_noop("cpu seconds"),
+    "memory_bytes": gettext_noop("memory bytes"),
+    "processes": gettext_noop("processes"),
+    "file_size_bytes": gettext_noop("file size bytes"),
+    "wall_seconds": gettext_noop("wall seconds"),
+    "idle_minutes": gettext_noop("idle minutes"),
+}
 
 
 def default_limits() -> Limits:
@@ -62,7 +73,11 @@ def set_limits(
     numbers = {name: values.get(name) for name in (*FIELDS, "idle_minutes")}
     for name, value in numbers.items():
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise RuleViolation("R20", name, f"Give {name.replace('_', ' ')} as a positive number.")
+            raise RuleViolation(
+                "R20",
+                name,
+                _("Give %(limit)s as a positive number.") % {"limit": _(LIMIT_WORDS[name])},
+            )
     try:
         Limits(**{name: int(numbers[name] or 0) for name in FIELDS})
     except SandboxError as error:

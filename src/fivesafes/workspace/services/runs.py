@@ -16,7 +16,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fivesafes.audit.services import record
 from fivesafes.policy import workspaces as policy
@@ -31,6 +33,9 @@ from fivesafes.workspace.workflow import RunState
 
 SUFFIXES = {"python": (".py",), "r": (".r",), "sql": (".sql",)}
 KIND_BY_SUFFIX = {suffix: kind for kind, found in SUFFIXES.items() for suffix in found}
+# The stop reason of a run its member cancelled, written in the member's language; the worker
+# tells a cancel from a stop by it (`cancelled_by_member`).
+CANCELLED_BY_MEMBER = gettext_noop("cancelled by its member")
 
 
 def max_open_runs() -> int:
@@ -55,13 +60,16 @@ def _check_script(project: Any, person: Any, kind: str, script: str) -> tuple[st
     kind = (kind or kind_of(script)).strip().lower()
     if kind not in BATCH_KINDS:
         raise RuleViolation(
-            "R20", "kind", "A batch run is a Python script (.py), an R script (.R) or a SQL file."
+            "R20",
+            "kind",
+            _("A batch run is a Python script (.py), an R script (.R) or a SQL file."),
         )
     if not str(relative).lower().endswith(SUFFIXES[kind]):
         raise RuleViolation(
             "R20",
             "script",
-            f"A {kind} run needs a file ending in {' or '.join(SUFFIXES[kind])}.",
+            _("A %(kind)s run needs a file ending in %(suffix)s.")
+            % {"kind": kind, "suffix": ", ".join(SUFFIXES[kind])},
         )
     return kind, f"{areas.INSIDE[area]}/{relative}"
 
@@ -73,7 +81,8 @@ def _enqueue(run: Run, actor: Any, request: Any) -> None:
     job = enqueue(
         run_batch,
         owner=actor,
-        title=f"Run {run.pk} of {run.script_name} in {run.project.number}",
+        title=_("Run %(run)s of %(script)s in %(project)s")
+        % {"run": run.pk, "script": run.script_name, "project": run.project.number},
         kwargs={"run_id": run.pk},
         retry_safe=False,
         request=request,
@@ -94,8 +103,8 @@ def start(*, actor: Any, project: Any, script: str, kind: str = "", request: Any
             raise RuleViolation(
                 "R20",
                 "script",
-                f"You have {max_open_runs()} runs queued or running; wait for one to end or "
-                "cancel one.",
+                _("You have %(open)s runs queued or running; wait for one to end or cancel one.")
+                % {"open": max_open_runs()},
             )
         limits = limits_for(project)
         run = Run.objects.create(
@@ -137,15 +146,24 @@ def cancel(*, actor: Any, run: Run, request: Any = None) -> Run:
     with transaction.atomic():
         if run.state == RunState.QUEUED.value:
             return steps.take(run, "cancel", actor=actor, hooks=steps.hooks(), request=request)
-        _ask_to_stop(run, actor=actor, reason="cancelled by its member", request=request)
+        _ask_to_stop(run, actor=actor, reason=_(CANCELLED_BY_MEMBER), request=request)
     run.refresh_from_db()
     return run
+
+
+def cancelled_by_member(reason: str) -> bool:
+    """Whether a stop reason is the member's own cancel, in any of the interface languages."""
+    said = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            said.add(_(CANCELLED_BY_MEMBER))
+    return reason in said
 
 
 def stop(*, actor: Any, run: Run, reason: str = "", request: Any = None) -> Run:
     """Staff stop a run (queued or running)."""
     policy.check_stop_run(actor, run)
-    why = reason.strip() or "stopped by staff"
+    why = reason.strip() or _("stopped by staff")
     with transaction.atomic():
         if run.state == RunState.QUEUED.value:
             return steps.take(

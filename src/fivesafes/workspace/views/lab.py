@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fivesafes.policy.decorators import requires
@@ -69,7 +70,7 @@ def stop(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: sessions.stop_session(session=session, actor=request.user, request=request),
         done=lambda _: _back(request, redirect("workspace:lab_sessions", number=number)),
         failed=lambda: _back(request, redirect("workspace:lab_sessions", number=number)),
-        success="JupyterLab stopped. Your files are kept; unsaved notebook changes are lost.",
+        success=_("JupyterLab stopped. Your files are kept; unsaved notebook changes are lost."),
     )
 
 
@@ -92,10 +93,10 @@ def staff_stop(request: HttpRequest, pk: int) -> HttpResponse:
             session=session,
             actor=request.user,
             ending=Ending.STOPPED_BY_STAFF,
-            why=why or "Stopped by staff who oversee the research server.",
+            why=why or _("Stopped by staff who oversee the research server."),
             request=request,
         ),
         done=lambda _: _back(request, redirect("workspace:lab_running")),
         failed=lambda: _back(request, redirect("workspace:lab_running")),
-        success="The session was stopped and its owner will see why.",
+        success=_("The session was stopped and its owner will see why."),
     )

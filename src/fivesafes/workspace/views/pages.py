@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fivesafes.delivery import queries as deliveries
@@ -82,7 +83,7 @@ def area(request: HttpRequest, project: Project, area: str) -> HttpResponse:
     context: dict[str, Any] = {
         "project": project,
         "area": area,
-        "area_label": areas.AREA_WORDS[area],
+        "area_label": areas.area_label(area),
         "writable": area in areas.WRITABLE,
         "folder": folder,
         "crumbs": _crumbs(folder),
@@ -148,7 +149,7 @@ def edit(request: HttpRequest, project: Project, area: str) -> HttpResponse:
         context=lambda form: {
             "project": project,
             "area": area,
-            "area_label": areas.AREA_WORDS[area],
+            "area_label": areas.area_label(area),
             "form": form,
             "error": error,
             "inside": areas.INSIDE[area],
@@ -163,7 +164,7 @@ def edit(request: HttpRequest, project: Project, area: str) -> HttpResponse:
                 }
             )
         ),
-        success="Saved.",
+        success=_("Saved."),
     )
 
 
@@ -187,7 +188,7 @@ def upload(request: HttpRequest, project: Project, area: str) -> HttpResponse:
         ),
         done=lambda path: back,
         again=lambda form: _form_refused(request, form, back),
-        success=lambda path: f"Uploaded {path}.",
+        success=lambda path: _("Uploaded %(path)s.") % {"path": path},
     )
 
 
@@ -196,7 +197,12 @@ def _form_refused(request: HttpRequest, form: Any, back: HttpResponse) -> HttpRe
 
     for field, errors in form.errors.items():
         for error in errors:
-            messages.error(request, f"{field}: {error}" if field != "__all__" else error)
+            said = (
+                _("%(field)s: %(error)s") % {"field": field, "error": error}
+                if field != "__all__"
+                else error
+            )
+            messages.error(request, said)
     return back
 
 
@@ -217,5 +223,5 @@ def delete(request: HttpRequest, project: Project, area: str) -> HttpResponse:
         ),
         done=lambda _size: back,
         again=lambda form: _form_refused(request, form, back),
-        success=f"Deleted {path}.",
+        success=_("Deleted %(path)s.") % {"path": path},
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fivesafes.policy import workspaces as policy
@@ -47,7 +48,7 @@ def run_list(request: HttpRequest, project: Project) -> HttpResponse:
             "runs": queries.runs_of(project, request.user)[:100],
         },
         done=lambda run: redirect("workspace:run", pk=run.pk),
-        success=lambda run: f"Run {run.pk} is queued.",
+        success=lambda run: _("Run %(run)s is queued.") % {"run": run.pk},
     )
 
 
@@ -86,7 +87,7 @@ def cancel(request: HttpRequest, run: Run) -> HttpResponse:
         lambda: runs.cancel(actor=request.user, run=run, request=request),
         done=lambda _run: redirect("workspace:run", pk=run.pk),
         failed=lambda: redirect("workspace:run", pk=run.pk),
-        success="Cancelled." if run.state == "queued" else "The run is being stopped.",
+        success=_("Cancelled.") if run.state == "queued" else _("The run is being stopped."),
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fivesafes.policy.decorators import requires
@@ -87,7 +88,7 @@ def limits(request: HttpRequest, pk: int) -> HttpResponse:
             },
             status=400,
         ),
-        success=f"Limits of {project.number} saved.",
+        success=_("Limits of %(project)s saved.") % {"project": project.number},
     )
 
 
@@ -101,7 +102,7 @@ def stop_run(request: HttpRequest, pk: int) -> HttpResponse:
     def refused(form: StopForm) -> HttpResponse:
         from django.contrib import messages
 
-        messages.error(request, "reason: Say why the run is stopped (the member reads it).")
+        messages.error(request, _("reason: Say why the run is stopped (the member reads it)."))
         return redirect("workspace:staff")
 
     return form_action(
@@ -110,5 +111,5 @@ def stop_run(request: HttpRequest, pk: int) -> HttpResponse:
         lambda data: runs.stop(actor=request.user, run=run, reason=data["reason"], request=request),
         done=lambda _run: redirect("workspace:staff"),
         again=refused,
-        success=f"Run {run.pk} is being stopped.",
+        success=_("Run %(run)s is being stopped.") % {"run": run.pk},
     )
