@@ -4,6 +4,8 @@ and a change request recorded without a decision (R16, R17)."""
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from fivesafes.accounts.models import User
 from fivesafes.api.operations import Op, routes
 from fivesafes.policy.permissions import Permission as P
@@ -29,7 +31,9 @@ def _assign(call: Call) -> dict[str, Any]:
         if handler is None:
             raise rule_error(
                 RuleViolation(
-                    "R17", "case_handler", f"No person with the user name '{call.payload.handler}'."
+                    "R17",
+                    "case_handler",
+                    _("No person with the user name '%(name)s'.") % {"name": call.payload.handler},
                 )
             )
     return {"handler": handler, "due_on": call.payload.due_on}
