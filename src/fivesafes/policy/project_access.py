@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fivesafes.people import queries, rules
 from fivesafes.people.models import Attachment, ResearcherAgreement
@@ -295,7 +296,7 @@ def check_may_ask_about(user: User | None, project: Project) -> None:
 
     reach = Q(agreements__researcher=user) | Q(members=user)
     if user is None or not ProjectModel.objects.filter(reach, pk=project.pk).exists():
-        raise unseen("project")
+        raise unseen(_("project"))
 
 
 def can_ask_about(user: User | None, project: Project) -> bool:
@@ -310,7 +311,10 @@ def check_project_access(
     check_permission(user, Permission.WORK_IN_PROJECTS)
     answer = project_access(user, project, request=request)
     if not answer.allowed:
-        raise AccessDenied(f"You cannot work in project {project.number}. {answer.reason}.")
+        raise AccessDenied(
+            _("You cannot work in project %(project)s. %(reason)s.")
+            % {"project": project.number, "reason": answer.reason}
+        )
     return answer
 
 

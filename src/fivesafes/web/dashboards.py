@@ -96,8 +96,8 @@ PANELS: dict[Role, tuple[Panel, ...]] = {
             panel_figures.questions_unanswered,
         ),
         Panel(
-            "Certifications",
-            "Researchers whose yearly data-security certification expires soon (R9).",
+            _("Certifications"),
+            _("Researchers whose yearly data-security certification expires soon (R9)."),
             charts=panel_charts.certifications_expiring,
         ),
     ),

@@ -58,6 +58,7 @@ WORDS: dict[str, Any] = {
     "to institutions, unanswered": ngettext_lazy(
         "to institutions, unanswered", "to institutions, unanswered", "count"
     ),
+    "with the office": ngettext_lazy("with the office", "with the office", "count"),
     "without access now: see why": ngettext_lazy(
         "without access now: see why", "without access now: see why", "count"
     ),
