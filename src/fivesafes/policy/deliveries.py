@@ -219,9 +219,9 @@ def readiness(project: Project) -> list[Finding]:
                 "agreements",
                 _(
                     "These members have no signed and countersigned researcher agreement for "
-                    "%(project)s: %(join)s."
+                    "%(project)s: %(members)s."
                 )
-                % {"project": project.number, "join": ", ".join(facts.unsigned)},
+                % {"project": project.number, "members": ", ".join(facts.unsigned)},
             )
         )
     if not facts.has_members:
@@ -242,8 +242,8 @@ def _refusal(finding: Finding) -> RuleViolation:
 def _staff_refusal(person: Any, project: Project) -> Exception | None:
     if not holds(person, Permission.DELIVER_DATA):
         return AccessDenied(
-            _("Your roles do not include the permission '%(DELIVER_DATA)s' needed to deliver data.")
-            % {"DELIVER_DATA": Permission.DELIVER_DATA.value}
+            _("Your roles do not include the permission '%(permission)s' needed to deliver data.")
+            % {"permission": Permission.DELIVER_DATA.value}
         )
     if is_in_project(person, project):
         return RuleViolation(
@@ -393,11 +393,11 @@ def external_refusal(delivery: Delivery) -> Exception | None:
             "R15",
             "external_data",
             _(
-                "The external data %(join)s named in the approved scope of %(project)s have "
+                "The external data %(sources)s named in the approved scope of %(project)s have "
                 "not arrived and been checked; send the data owner an upload link from the "
                 "delivery page."
             )
-            % {"join": ", ".join(repr(s) for s in missing), "project": delivery.project.number},
+            % {"sources": ", ".join(repr(s) for s in missing), "project": delivery.project.number},
         )
     return None
 
@@ -569,9 +569,9 @@ def check_reveal(person: Any, item: Reidentification) -> None:
             "state",
             _(
                 "The person number is shown once, after a second person approved; this "
-                "re-identification is %(get_state_display)s."
+                "re-identification is %(state)s."
             )
-            % {"get_state_display": item.get_state_display().lower()},
+            % {"state": item.get_state_display().lower()},
         )
 
 
