@@ -9,11 +9,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from fivesafes.people.services import researchers
 from fivesafes.policy.permissions import Role
+from fivesafes.policy.project_access import check_project_access, project_access
 from fivesafes.projects.services import decisions
 from fivesafes.shared.refusals import AccessDenied
 from tests.conftest import verified_client
 from tests.pdf import pdf_text
+from tests.people.conftest import certify, staff, world  # noqa: F401 - fixtures
 from tests.projects.conftest import (  # noqa: F401 - fixtures
     draft,
     pw,
@@ -114,3 +117,24 @@ def test_a_step_the_roles_do_not_allow_is_refused_in_the_actors_language(
         with translation.override(language), pytest.raises(AccessDenied) as refused:
             decisions.take_step(actor=pw.case_handler, application=recommended, step="approve")
         assert refused.value.reason.startswith(reason), refused.value.reason
+
+
+def test_the_access_rule_names_what_fails_in_the_readers_language(world, make_user) -> None:  # noqa: F811
+    newcomer = make_user(Role.RESEARCHER)
+    researchers.attach(actor=world.manager, institution=world.institution, researcher=newcomer)
+    certify(newcomer)
+    newcomer.is_verified = lambda: True  # signed in with two factors
+    number = world.project.number
+    with translation.override("da"), pytest.raises(AccessDenied) as refused:
+        check_project_access(newcomer, world.project)
+    assert refused.value.reason.startswith(
+        f"Du kan ikke arbejde i projekt {number}. "
+        f"Forskeraftale: du har ingen forskeraftale for projekt {number} (R8)"
+    )
+    with translation.override("da"):  # the name stays the key; the label is read in Danish
+        failed = [(c.name, c.label) for c in project_access(newcomer, world.project).failed]
+    assert failed == [("Researcher agreement", "Forskeraftale")]
+
+    with pytest.raises(AccessDenied) as refused:
+        check_project_access(newcomer, world.project)
+    assert "Researcher agreement: you have no researcher agreement" in refused.value.reason

@@ -95,11 +95,11 @@ def _office_kind(content: bytes) -> str | None:
         names = archive.names
         if "mimetype" in names and read_member(archive, "mimetype", 256).strip() == ODT_MIMETYPE:
             if _odf_has_macros(names):
-                raise UnsafeContent("it holds macros")
+                raise UnsafeContent(_("it holds macros"))
             return "odt"
         if "[Content_Types].xml" in names and "word/document.xml" in names:
             if _has_macros(archive):
-                raise UnsafeContent("it holds macros")
+                raise UnsafeContent(_("it holds macros"))
             return "docx"
     except UnsafeArchive as unsafe:
         raise UnsafeContent(str(unsafe)) from unsafe
