@@ -36,9 +36,9 @@ class CodeForm(forms.Form):
 
 class EnrolForm(forms.Form):
     code = forms.RegexField(
-        label="Code shown by your authenticator app",
+        label=_("Code shown by your authenticator app"),
         regex=r"^\s*\d{6}\s*$",
-        error_messages={"invalid": "Enter the 6 digits your app shows, without spaces."},
+        error_messages={"invalid": _("Enter the 6 digits your app shows, without spaces.")},
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
@@ -47,12 +47,14 @@ class EnrolForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        label="Name", max_length=100, help_text="What the token is for, so you recognise it later."
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, so you recognise it later."),
     )
     days = forms.IntegerField(
-        label="Valid for (days)",
+        label=_("Valid for (days)"),
         min_value=1,
         max_value=365,
         initial=lambda: settings.FIVESAFES_API_TOKEN_DAYS,
-        help_text="The token stops working after this many days (at most 365).",
+        help_text=_("The token stops working after this many days (at most 365)."),
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fivesafes.accounts import twofactor
@@ -45,7 +46,7 @@ def revoke_token(*, actor: User, token: ApiToken, request: Any = None) -> bool:
     """Revoke one of the actor's own tokens; False when it was revoked already (no change)."""
     require(actor, Permission.USE_API_TOKENS)
     if token.user_id != actor.pk:
-        raise AccessDenied("You may revoke only your own API tokens.")
+        raise AccessDenied(_("You may revoke only your own API tokens."))
     with transaction.atomic():
         locked = ApiToken.objects.select_for_update().get(pk=token.pk)
         if locked.revoked_at is not None:
@@ -77,7 +78,7 @@ def confirm_authenticator(*, person: User, device: TOTPDevice, request: Any = No
     """Enrolment (R10): the device whose code the person just entered becomes their second
     factor, with a first set of recovery codes (returned, to be shown once)."""
     if device.user_id != person.pk:
-        raise AccessDenied("An authenticator is confirmed only by the person enrolling it.")
+        raise AccessDenied(_("An authenticator is confirmed only by the person enrolling it."))
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
@@ -100,13 +101,15 @@ def create_administrator(*, username: str, email: str, full_name: str) -> tuple[
 
     username, email, full_name = username.strip(), email.strip(), full_name.strip()
     if not username or len(username) > 150:
-        raise RuleViolation("R10", "username", "Give a user name of 1 to 150 characters.")
+        raise RuleViolation("R10", "username", _("Give a user name of 1 to 150 characters."))
     try:
         validate_email(email)
     except ValidationError:
-        raise RuleViolation("R10", "email", f"'{email}' is not an e-mail address.") from None
+        raise RuleViolation(
+            "R10", "email", _("'%(email)s' is not an e-mail address.") % {"email": email}
+        ) from None
     if not full_name:
-        raise RuleViolation("R10", "full_name", "Give the administrator's full name.")
+        raise RuleViolation("R10", "full_name", _("Give the administrator's full name."))
     with transaction.atomic():
         if RoleAssignment.objects.filter(
             role=Role.ADMINISTRATOR.value, user__is_active=True
@@ -114,13 +117,21 @@ def create_administrator(*, username: str, email: str, full_name: str) -> tuple[
             raise RuleViolation(
                 "R10",
                 "username",
-                "An administrator exists already; further administrators are appointed by one "
-                "of them in the administration pages.",
+                _(
+                    "An administrator exists already; further administrators are appointed by "
+                    "one of them in the administration pages."
+                ),
             )
         if User.objects.filter(username__iexact=username).exists():
-            raise RuleViolation("R10", "username", f"The user name '{username}' is taken.")
+            raise RuleViolation(
+                "R10",
+                "username",
+                _("The user name '%(username)s' is taken.") % {"username": username},
+            )
         if User.objects.filter(email__iexact=email).exists():
-            raise RuleViolation("R10", "email", f"The e-mail address '{email}' is in use.")
+            raise RuleViolation(
+                "R10", "email", _("The e-mail address '%(email)s' is in use.") % {"email": email}
+            )
         password = secrets.token_urlsafe(18)
         user = User.objects.create_user(
             username=username,

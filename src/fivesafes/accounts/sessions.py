@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from fivesafes.policy.checks import is_two_factor
 
@@ -58,7 +59,9 @@ def note_expired_session(request: HttpRequest) -> None:
 
     user = User.objects.filter(pk=user_id).first()
     record(action="session.expired", actor=user, request=request, data={"path": request.path})
-    messages.warning(request, "Your session ended after a period without activity. Sign in again.")
+    messages.warning(
+        request, _("Your session ended after a period without activity. Sign in again.")
+    )
 
 
 def mark_session_cookie(request: HttpRequest, response: HttpResponse) -> HttpResponse:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
@@ -40,7 +41,10 @@ def bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpRespon
     """A file upload whose body is not multipart/form-data gets a JSON answer saying so."""
     return api.create_response(
         request,
-        {"detail": f"The body must be multipart/form-data with the file in a part: {exc}"},
+        {
+            "detail": _("The body must be multipart/form-data with the file in a part: %(error)s")
+            % {"error": exc}
+        },
         status=400,
     )
 

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -83,8 +84,11 @@ def api_requires(*permissions: Permission, any_of: tuple[Permission, ...] = ()) 
                     check_signed_in(request.auth)  # not signed in: that is the reason
                     names = ", ".join(f"'{p.value}'" for p in any_of)
                     raise AccessDenied(
-                        f"Your roles include none of the permissions {names}; this operation "
-                        "needs one of them."
+                        _(
+                            "Your roles include none of the permissions %(names)s; this "
+                            "operation needs one of them."
+                        )
+                        % {"names": names}
                     )
             except AccessDenied as denial:
                 _audit_refusal(request, denial.reason)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from fivesafes.policy.project_access import AccessAnswer, project_access
 from fivesafes.shared.refusals import RuleViolation
@@ -29,7 +30,8 @@ class ReportRow:
 
 
 def approved_variables(project: Any, register: str | None = None) -> list[str]:
-    """The variable labels (REGISTER.NAME) of the project's approved scope, of one register if given."""
+    "The variable labels (REGISTER.NAME) of the project's approved scope, of one register if"
+    "given."
     labels = sorted((project.approved_scope or {}).get("variables", {}))
     if register is None:
         return labels
@@ -43,7 +45,9 @@ def known_register(name: str) -> str:
 
     found = CatalogueRegister.objects.filter(short_name__iexact=name.strip()).first()
     if found is None:
-        raise RuleViolation("R26", "register", f"The catalogue has no register named '{name}'.")
+        raise RuleViolation(
+            "R26", "register", _("The catalogue has no register named '%(name)s'.") % {"name": name}
+        )
     return found.short_name
 
 
@@ -88,11 +92,11 @@ def access_report(
         )
     pairs = set(agreements.values_list("researcher_id", "project_id"))
     pairs |= set(memberships.values_list("person_id", "project_id"))
-    projects = Project.objects.select_related("institution").in_bulk({p for _, p in pairs})
+    projects = Project.objects.select_related("institution").in_bulk({p for _user, p in pairs})
     if register_name is not None:
         reaching = {pk for pk, p in projects.items() if approved_variables(p, register_name)}
         pairs = {(u, p) for u, p in pairs if p in reaching}
-    users = User.objects.in_bulk({u for u, _ in pairs})
+    users = User.objects.in_bulk({u for u, _project in pairs})
     rows = []
     for u, p in pairs:
         answer = project_access(users[u], projects[p])

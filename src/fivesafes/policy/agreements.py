@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fivesafes.people import rules
 from fivesafes.policy.checks import can
@@ -37,7 +38,7 @@ def check_read_agreement(user: User | None, agreement: ResearcherAgreement) -> N
         or can(user, Permission.VIEW_PEOPLE_CASES)
     ):
         return
-    raise unseen("agreement")
+    raise unseen(_("agreement"))
 
 
 def can_read_agreement(user: User | None, agreement: ResearcherAgreement) -> bool:
@@ -52,21 +53,23 @@ def check_make_agreement(user: User | None, attachment: Attachment) -> None:
         raise RuleViolation(
             COUNTERPARTY,
             "institution",
-            "Only the manager of the researcher's institution makes agreements for its "
-            "researchers.",
+            _(
+                "Only the manager of the researcher's institution makes agreements for its "
+                "researchers."
+            ),
         )
     if not attachment.is_accepted:
-        raise RuleViolation("R7", "researcher", "The affiliation has not been accepted yet.")
+        raise RuleViolation("R7", "researcher", _("The affiliation has not been accepted yet."))
 
 
 def check_sign_agreement(user: User | None, agreement: ResearcherAgreement) -> None:
     """The researcher named in it signs it, once, while it runs (R8)."""
     if not _is(user, agreement.researcher_id):
         raise RuleViolation(
-            "R8", "researcher", "Only the researcher named in the agreement signs it."
+            "R8", "researcher", _("Only the researcher named in the agreement signs it.")
         )
     if agreement.researcher_signed_at is not None or agreement.ended_at is not None:
-        raise RuleViolation("R8", "state", "This agreement cannot be signed now.")
+        raise RuleViolation("R8", "state", _("This agreement cannot be signed now."))
 
 
 def can_sign_agreement(user: User | None, agreement: ResearcherAgreement) -> bool:
@@ -80,13 +83,15 @@ def check_countersign(user: User | None, agreement: ResearcherAgreement) -> None
         raise RuleViolation(
             COUNTERPARTY,
             "institution",
-            "Only the manager of the institution the agreement is made under countersigns; you "
-            "cannot sign for another institution.",
+            _(
+                "Only the manager of the institution the agreement is made under countersigns; "
+                "you cannot sign for another institution."
+            ),
         )
     if agreement.researcher_signed_at is None:
-        raise RuleViolation("R8", "state", "The researcher signs first.")
+        raise RuleViolation("R8", "state", _("The researcher signs first."))
     if agreement.countersigned_at is not None or agreement.ended_at is not None:
-        raise RuleViolation("R8", "state", "This agreement cannot be countersigned now.")
+        raise RuleViolation("R8", "state", _("This agreement cannot be countersigned now."))
 
 
 def can_countersign(user: User | None, agreement: ResearcherAgreement) -> bool:
@@ -103,18 +108,29 @@ def check_give_notice(user: User | None, agreement: ResearcherAgreement) -> None
         raise RuleViolation(
             COUNTERPARTY,
             "agreement",
-            f"Only {agreement.researcher} or the manager of {institution} gives notice on "
-            f"agreement R-{agreement.pk}.",
+            _(
+                "Only %(researcher)s or the manager of %(institution)s gives notice on "
+                "agreement R-%(agreement)s."
+            )
+            % {
+                "researcher": agreement.researcher,
+                "institution": institution,
+                "agreement": agreement.pk,
+            },
         )
     today = timezone.localdate()
     if agreement.ended_at is not None or agreement.ends_on < today:
-        raise RuleViolation("R8", "state", f"Agreement R-{agreement.pk} has ended already.")
+        raise RuleViolation(
+            "R8",
+            "state",
+            _("Agreement R-%(agreement)s has ended already.") % {"agreement": agreement.pk},
+        )
     if agreement.ends_on <= rules.add_months(today, rules.NOTICE_MONTHS):
         raise RuleViolation(
             "R25",
             "ends_on",
-            f"Agreement R-{agreement.pk} ends on {agreement.ends_on}, within three months' "
-            "notice already.",
+            _("Agreement R-%(agreement)s ends on %(ends_on)s, within three months' notice already.")
+            % {"agreement": agreement.pk, "ends_on": agreement.ends_on},
         )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fivesafes.audit.services import event_stream_for
 from fivesafes.policy.permissions import Permission, holds, pk_of
@@ -49,21 +50,26 @@ def can_see(person: Any, application: Application) -> bool:
 
 def check_see(person: Any, application: Application) -> None:
     if not can_see(person, application):
-        raise unseen("application")
+        raise unseen(_("application"))
 
 
 def check_edit(person: Any, application: Application) -> None:
     """Only the applicant edits, and only a draft or an application returned for changes
     (the service checks the role besides)."""
     if application.applicant_id != pk_of(person):
-        raise AccessDenied(f"Only the applicant edits application {application.reference}.")
+        raise AccessDenied(
+            _("Only the applicant edits application %(application)s.")
+            % {"application": application.reference}
+        )
     if application.state_enum not in EDITABLE_STATES:
         raise RuleViolation(
             "R16",
             "state",
-            f"Application {application.reference} is {application.state_enum.label.lower()}; "
-            "it can be changed only as a draft or when returned for changes (after approval: "
-            "a change request).",
+            _(
+                "Application %(application)s is %(state)s; it can be changed only as a draft "
+                "or when returned for changes (after approval: a change request)."
+            )
+            % {"application": application.reference, "state": application.state_enum.label.lower()},
         )
 
 
@@ -105,8 +111,11 @@ def room_refusal(
         return RuleViolation(
             FOUR_EYES,
             "decided_by",
-            f"Four eyes: you are a member of application {application.reference}, so a "
-            f"different person must {transition.label.lower()}.",
+            _(
+                "Four eyes: you are a member of application %(application)s, so a different "
+                "person must %(transition)s."
+            )
+            % {"application": application.reference, "transition": transition.label.lower()},
         )
     if transition.name in ("start_review", "recommend_fast_track") and (
         application.case_handler_id and application.case_handler_id != person.pk
@@ -115,8 +124,14 @@ def room_refusal(
         return RuleViolation(
             "R17",
             "case_handler",
-            f"Application {application.reference} is assigned to "
-            f"{application.case_handler.get_username()}; take the case over first.",
+            _(
+                "Application %(application)s is assigned to %(case_handler)s; take the case "
+                "over first."
+            )
+            % {
+                "application": application.reference,
+                "case_handler": application.case_handler.get_username(),
+            },
         )
     if transition.name in CHANGING_STEPS:
         closed = _closed_project(application)
@@ -136,8 +151,11 @@ def _closed_project(application: Application) -> RuleViolation | None:
     return RuleViolation(
         "R16",
         "project",
-        f"Project {project.number} was closed{when}; a change request can no longer change "
-        "it. Apply for a new project instead.",
+        _(
+            "Project %(project)s was closed%(when)s; a change request can no longer change it. "
+            "Apply for a new project instead."
+        )
+        % {"project": project.number, "when": when},
     )
 
 
@@ -163,21 +181,24 @@ def can_answer(person: Any, application: Application) -> bool:
 
 def check_answer(person: Any, application: Application) -> None:
     if not can_answer(person, application):
-        raise AccessDenied("Only the applicant answers the office's questions.")
+        raise AccessDenied(_("Only the applicant answers the office's questions."))
 
 
 def check_ask(person: Any, application: Application) -> None:
     """A case handler outside the application asks questions while it is under review."""
     if application.state_enum != ApplicationState.UNDER_REVIEW:
         raise RuleViolation(
-            "R17", "text", "Questions are asked while the application is under review."
+            "R17", "text", _("Questions are asked while the application is under review.")
         )
     if application.applicant_id == pk_of(person) or _is_member(person, application):
         raise RuleViolation(
             FOUR_EYES,
             "text",
-            f"Four eyes: you are in application {application.reference}; a case handler "
-            "outside it asks the questions.",
+            _(
+                "Four eyes: you are in application %(application)s; a case handler outside it "
+                "asks the questions."
+            )
+            % {"application": application.reference},
         )
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from fivesafes.people.workflow import CASE, SIGNATORY_STEPS, CaseState
 from fivesafes.policy.checks import can
 from fivesafes.policy.institutions import check_act_for, check_see_institution, is_manager_of
@@ -30,7 +32,7 @@ def describe(case: Authorisation) -> str:
 
 def check_see_case(user: User | None, case: Authorisation) -> None:
     """The applying institution's manager and the office's staff see the case."""
-    check_see_institution(user, case.institution, "case")
+    check_see_institution(user, case.institution, _("case"))
 
 
 def can_see_case(user: User | None, case: Authorisation) -> bool:
@@ -42,7 +44,7 @@ def _signs_for(user: User | None, case: Authorisation, transition: Transition[Ca
         check_act_for(
             user,
             case.institution,
-            "signs for it; you cannot sign for another institution",
+            _("signs for it; you cannot sign for another institution"),
         )
 
 
@@ -74,18 +76,18 @@ def check_evaluate(user: User | None, case: Authorisation, what: str) -> None:
     """The case handler records the assessment and asks questions while evaluating (R6)."""
     require(user, Permission.EVALUATE_AUTHORISATIONS)
     if case.state != CaseState.UNDER_EVALUATION:
-        raise RuleViolation("R6", "state", f"{what} while under evaluation.")
+        raise RuleViolation("R6", "state", _("%(what)s while under evaluation.") % {"what": what})
 
 
 def can_evaluate(user: User | None, case: Authorisation) -> bool:
-    return passes(lambda: check_evaluate(user, case, "Evaluation happens"))
+    return passes(lambda: check_evaluate(user, case, _("Evaluation happens")))
 
 
 def check_answer(user: User | None, question: ClarifyingQuestion) -> None:
     """Only the applying institution's manager answers its questions, once (R6)."""
-    check_act_for(user, question.authorisation.institution, "answers its questions")
+    check_act_for(user, question.authorisation.institution, _("answers its questions"))
     if question.answered_at is not None:
-        raise RuleViolation("R6", "answer", "This question has been answered already.")
+        raise RuleViolation("R6", "answer", _("This question has been answered already."))
 
 
 def can_answer(user: User | None, case: Authorisation) -> bool:

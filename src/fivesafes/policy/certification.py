@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from fivesafes.people import queries
 from fivesafes.shared.refusals import RuleViolation, passes
 
@@ -21,8 +23,11 @@ def check_take_test(person: User | None) -> None:
         raise RuleViolation(
             "R9",
             "answers",
-            f"{FAILED_ATTEMPTS_PER_DAY} attempts failed today; read the data security rules "
-            "again and take the test tomorrow.",
+            _(
+                "%(attempts)s attempts failed today; read the data security "
+                "rules again and take the test tomorrow."
+            )
+            % {"attempts": FAILED_ATTEMPTS_PER_DAY},
         )
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext as _
+
 from fivesafes.policy.permissions import Permission, permissions_of
 from fivesafes.shared.refusals import AccessDenied
 
@@ -39,12 +41,12 @@ def is_two_factor(user: Any) -> bool:
 
 def check_signed_in(user: Any) -> None:
     if user is None or not user.is_authenticated:
-        raise AccessDenied("Sign in to see this page.", status=401, sign_in=True)
+        raise AccessDenied(_("Sign in to see this page."), status=401, sign_in=True)
     if not user.is_active:
-        raise AccessDenied("This account is disabled. Contact the research service.", status=403)
+        raise AccessDenied(_("This account is disabled. Contact the research service."), status=403)
     if not is_two_factor(user):
         raise AccessDenied(
-            "This page needs a two-factor session: sign in again with your authenticator code.",
+            _("This page needs a two-factor session: sign in again with your authenticator code."),
             status=401,
             sign_in=True,
         )
@@ -69,7 +71,8 @@ def check_permission(user: Any, permission: Permission) -> None:
     check_signed_in(user)
     if permission not in permissions_of(user.roles):
         raise AccessDenied(
-            f"Your roles do not include the permission '{permission.value}' this page needs."
+            _("Your roles do not include the permission '%(permission)s' this page needs.")
+            % {"permission": permission.value}
         )
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fivesafes.delivery.models import Delivery, ExternalUpload, Reidentification
 from fivesafes.delivery.workflow import DELIVERY, DeliveryState
@@ -64,7 +65,7 @@ def can_see(person: Any, project: Project) -> bool:
 
 def check_see(person: Any, project: Project) -> None:
     if not can_see(person, project):
-        raise unseen("project")
+        raise unseen(_("project"))
 
 
 def check_see_delivery(person: Any, delivery: Delivery) -> None:
@@ -82,8 +83,8 @@ def check_read_documents(person: Any, delivery: Delivery) -> None:
         raise RuleViolation(
             "R11",
             "state",
-            f"Delivery {delivery.number} is {delivery.state_enum.label.lower()}; its codebook "
-            "is there once it is delivered.",
+            _("Delivery %(delivery)s is %(state)s; its codebook is there once it is delivered.")
+            % {"delivery": delivery.number, "state": delivery.state_enum.label.lower()},
         )
 
 
@@ -177,22 +178,38 @@ def readiness(project: Project) -> list[Finding]:
     facts = _facts(project)
     found = []
     if project.is_closed:
-        found.append(Finding("R25", "project", f"Project {project.number} is closed."))
+        found.append(
+            Finding(
+                "R25", "project", _("Project %(project)s is closed.") % {"project": project.number}
+            )
+        )
     if not facts.approved:
         found.append(
-            Finding("R11", "project", f"Project {project.number} has no approved application.")
+            Finding(
+                "R11",
+                "project",
+                _("Project %(project)s has no approved application.") % {"project": project.number},
+            )
         )
     if not project.scope.variables:
         found.append(
-            Finding("R11", "scope", f"The approved scope of {project.number} names no variables.")
+            Finding(
+                "R11",
+                "scope",
+                _("The approved scope of %(project)s names no variables.")
+                % {"project": project.number},
+            )
         )
     if not facts.quote_accepted:
         found.append(
             Finding(
                 "R18",
                 "quote",
-                f"The quote for project {project.number} has not been accepted by the "
-                "institution's manager.",
+                _(
+                    "The quote for project %(project)s has not been accepted by the "
+                    "institution's manager."
+                )
+                % {"project": project.number},
             )
         )
     if facts.unsigned:
@@ -200,12 +217,21 @@ def readiness(project: Project) -> list[Finding]:
             Finding(
                 "R8",
                 "agreements",
-                f"These members have no signed and countersigned researcher agreement for "
-                f"{project.number}: {', '.join(facts.unsigned)}.",
+                _(
+                    "These members have no signed and countersigned researcher agreement for "
+                    "%(project)s: %(members)s."
+                )
+                % {"project": project.number, "members": ", ".join(facts.unsigned)},
             )
         )
     if not facts.has_members:
-        found.append(Finding("R8", "members", f"Project {project.number} has no members."))
+        found.append(
+            Finding(
+                "R8",
+                "members",
+                _("Project %(project)s has no members.") % {"project": project.number},
+            )
+        )
     return found
 
 
@@ -216,15 +242,18 @@ def _refusal(finding: Finding) -> RuleViolation:
 def _staff_refusal(person: Any, project: Project) -> Exception | None:
     if not holds(person, Permission.DELIVER_DATA):
         return AccessDenied(
-            f"Your roles do not include the permission '{Permission.DELIVER_DATA.value}' "
-            "needed to deliver data."
+            _("Your roles do not include the permission '%(permission)s' needed to deliver data.")
+            % {"permission": Permission.DELIVER_DATA.value}
         )
     if is_in_project(person, project):
         return RuleViolation(
             "R17",
             "requested_by",
-            f"Four eyes: you are a member of project {project.number}, so someone outside it "
-            "delivers its data.",
+            _(
+                "Four eyes: you are a member of project %(project)s, so someone outside it "
+                "delivers its data."
+            )
+            % {"project": project.number},
         )
     return None
 
@@ -253,8 +282,11 @@ def start_refusal(delivery: Delivery) -> Exception | None:
         return RuleViolation(
             "R16",
             "scope",
-            f"The approved scope of {project.number} has changed since delivery "
-            f"{delivery.number} was planned; plan a new delivery.",
+            _(
+                "The approved scope of %(project)s has changed since delivery %(delivery)s was "
+                "planned; plan a new delivery."
+            )
+            % {"project": project.number, "delivery": delivery.number},
         )
     other = (
         Delivery.objects.filter(project_id=delivery.project_id, state=DeliveryState.RUNNING.value)
@@ -265,8 +297,11 @@ def start_refusal(delivery: Delivery) -> Exception | None:
         return RuleViolation(
             "R11",
             "state",
-            f"Delivery {other.number} of project {project.number} is running; one delivery of "
-            "a project runs at a time.",
+            _(
+                "Delivery %(other)s of project %(project)s is running; one delivery of a "
+                "project runs at a time."
+            )
+            % {"other": other.number, "project": project.number},
         )
     return None
 
@@ -287,8 +322,11 @@ def room_refusal(
         return RuleViolation(
             "R17",
             "fast_track",
-            f"Project {delivery.project.number} is not on the fast track; a case handler "
-            "reviews the plan and starts it.",
+            _(
+                "Project %(project)s is not on the fast track; a case handler reviews the plan "
+                "and starts it."
+            )
+            % {"project": delivery.project.number},
         )
     return None
 
@@ -316,13 +354,13 @@ def system_refusal(delivery: Delivery, step: str) -> Exception | None:
 def check_record_time(person: Any, delivery: Delivery) -> None:
     """R18: staff who deliver data book their time on a delivery that is not discarded."""
     if not holds(person, Permission.DELIVER_DATA):
-        raise AccessDenied("Only staff who deliver data book time on a delivery.")
+        raise AccessDenied(_("Only staff who deliver data book time on a delivery."))
     if delivery.state_enum in (DeliveryState.DISCARDED, DeliveryState.DELETED):
         raise RuleViolation(
             "R18",
             "state",
-            f"Delivery {delivery.number} is {delivery.state_enum.label.lower()}; no time is "
-            "booked on it.",
+            _("Delivery %(delivery)s is %(state)s; no time is booked on it.")
+            % {"delivery": delivery.number, "state": delivery.state_enum.label.lower()},
         )
 
 
@@ -354,9 +392,12 @@ def external_refusal(delivery: Delivery) -> Exception | None:
         return RuleViolation(
             "R15",
             "external_data",
-            f"The external data {', '.join(repr(s) for s in missing)} named in the approved "
-            f"scope of {delivery.project.number} have not arrived and been checked; send the "
-            "data owner an upload link from the delivery page.",
+            _(
+                "The external data %(sources)s named in the approved scope of %(project)s have "
+                "not arrived and been checked; send the data owner an upload link from the "
+                "delivery page."
+            )
+            % {"sources": ", ".join(repr(s) for s in missing), "project": delivery.project.number},
         )
     return None
 
@@ -368,19 +409,27 @@ def check_issue_link(person: Any, delivery: Delivery) -> None:
     if refusal is not None:
         raise refusal
     if delivery.project.is_closed:
-        raise RuleViolation("R25", "project", f"Project {delivery.project.number} is closed.")
+        raise RuleViolation(
+            "R25",
+            "project",
+            _("Project %(project)s is closed.") % {"project": delivery.project.number},
+        )
     if delivery.state_enum not in UPLOADABLE:
         raise RuleViolation(
             "R15",
             "state",
-            f"Delivery {delivery.number} is {delivery.state_enum.label.lower()}; external data "
-            "are sent for a delivery that is planned (or failed, to run again).",
+            _(
+                "Delivery %(delivery)s is %(state)s; external data are sent for a delivery "
+                "that is planned (or failed, to run again)."
+            )
+            % {"delivery": delivery.number, "state": delivery.state_enum.label.lower()},
         )
     if not sources(delivery):
         raise RuleViolation(
             "R15",
             "source",
-            f"The approved scope of {delivery.project.number} names no external data.",
+            _("The approved scope of %(project)s names no external data.")
+            % {"project": delivery.project.number},
         )
 
 
@@ -395,7 +444,10 @@ def check_cancel_upload(person: Any, upload: ExternalUpload) -> None:
         raise refusal
     if upload.state not in LIVE_UPLOADS:
         raise RuleViolation(
-            "R15", "state", f"The upload of {upload.source} is {upload.state_label.lower()}."
+            "R15",
+            "state",
+            _("The upload of %(source)s is %(state)s.")
+            % {"source": upload.source, "state": upload.state_label.lower()},
         )
 
 
@@ -413,7 +465,8 @@ def check_take_scrambling_key(person: Any, upload: ExternalUpload) -> None:
         raise RuleViolation(
             "R15",
             "scrambling_key",
-            f"The upload of {upload.source} has no scrambling-key file waiting to be sent.",
+            _("The upload of %(source)s has no scrambling-key file waiting to be sent.")
+            % {"source": upload.source},
         )
 
 
@@ -435,8 +488,10 @@ def check_use_link(upload: ExternalUpload | None, now: Any = None) -> None:
     )
     if not usable:
         raise AccessDenied(
-            "This upload link cannot be used: it is wrong, used already, expired or withdrawn. "
-            "Ask the statistics office for a new one.",
+            _(
+                "This upload link cannot be used: it is wrong, used already, expired or "
+                "withdrawn. Ask the statistics office for a new one."
+            ),
             status=404,
         )
 
@@ -467,15 +522,16 @@ def _outside(person: Any, project: Project, what: str) -> None:
         raise RuleViolation(
             "R14",
             "project",
-            f"You are a member of project {project.number}; someone outside it {what}.",
+            _("You are a member of project %(project)s; someone outside it %(what)s.")
+            % {"project": project.number, "what": what},
         )
 
 
 def check_ask_reidentification(person: Any, project: Project) -> None:
     """Staff who deliver data, outside the project, ask (with a reason)."""
     if not holds(person, Permission.DELIVER_DATA):
-        raise AccessDenied("Only staff who deliver data ask to re-identify a pseudonym.")
-    _outside(person, project, "asks to re-identify its pseudonyms")
+        raise AccessDenied(_("Only staff who deliver data ask to re-identify a pseudonym."))
+    _outside(person, project, _("asks to re-identify its pseudonyms"))
 
 
 def can_ask_reidentification(person: Any, project: Project) -> bool:
@@ -486,16 +542,16 @@ def check_decide_reidentification(person: Any, item: Reidentification) -> None:
     """A second person: staff who deliver data or decide applications, outside the project,
     not the one who asked, while the question waits."""
     if not any(holds(person, p) for p in DECIDERS):
-        raise AccessDenied("Only staff who deliver data or decide applications decide this.")
-    _outside(person, item.project, "decides on re-identifying its pseudonyms")
+        raise AccessDenied(_("Only staff who deliver data or decide applications decide this."))
+    _outside(person, item.project, _("decides on re-identifying its pseudonyms"))
     if item.asked_by_id == pk_of(person):
         raise RuleViolation(
             "R14",
             "decided_by",
-            "Four eyes: you asked for this re-identification; a second person decides it.",
+            _("Four eyes: you asked for this re-identification; a second person decides it."),
         )
     if item.state != Reidentification.State.ASKED:
-        raise RuleViolation("R14", "state", "This re-identification has been decided already.")
+        raise RuleViolation("R14", "state", _("This re-identification has been decided already."))
 
 
 def can_decide_reidentification(person: Any, item: Reidentification) -> bool:
@@ -505,14 +561,17 @@ def can_decide_reidentification(person: Any, item: Reidentification) -> bool:
 def check_reveal(person: Any, item: Reidentification) -> None:
     """The one who asked sees the person number once, after a second person approved."""
     if item.asked_by_id != pk_of(person) or not holds(person, Permission.DELIVER_DATA):
-        raise AccessDenied("Only the member of staff who asked sees the person number.")
-    _outside(person, item.project, "sees the person behind its pseudonyms")
+        raise AccessDenied(_("Only the member of staff who asked sees the person number."))
+    _outside(person, item.project, _("sees the person behind its pseudonyms"))
     if item.state != Reidentification.State.APPROVED:
         raise RuleViolation(
             "R14",
             "state",
-            "The person number is shown once, after a second person approved; this "
-            f"re-identification is {item.get_state_display().lower()}.",
+            _(
+                "The person number is shown once, after a second person approved; this "
+                "re-identification is %(state)s."
+            )
+            % {"state": item.get_state_display().lower()},
         )
 
 
@@ -522,7 +581,7 @@ def can_reveal(person: Any, item: Reidentification) -> bool:
 
 def check_see_reidentifications(person: Any) -> None:
     if not any(holds(person, p) for p in DECIDERS):
-        raise AccessDenied("Re-identifications are seen by the staff who ask and decide them.")
+        raise AccessDenied(_("Re-identifications are seen by the staff who ask and decide them."))
 
 
 def can_see_reidentifications(person: Any) -> bool:

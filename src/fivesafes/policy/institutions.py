@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from fivesafes.policy.checks import can
 from fivesafes.policy.permissions import Permission
 from fivesafes.shared.refusals import RuleViolation, passes, unseen
@@ -33,7 +35,7 @@ def is_manager_of(user: User | None, institution: Institution) -> bool:
 def check_see_institution(user: User | None, institution: Institution, what: str = "") -> None:
     """The institution's manager and the office's staff see it, its cases and researchers."""
     if not (is_people_staff(user) or is_manager_of(user, institution)):
-        raise unseen(what or "institution")
+        raise unseen(what or _("institution"))
 
 
 def can_see_institution(user: User | None, institution: Institution) -> bool:
@@ -44,7 +46,10 @@ def check_act_for(user: User | None, institution: Institution, doing: str) -> No
     """Only the responsible manager acts for the institution (`doing`: "signs for it")."""
     if not is_manager_of(user, institution):
         raise RuleViolation(
-            SIGNATORY, "institution", f"Only the responsible manager of {institution} {doing}."
+            SIGNATORY,
+            "institution",
+            _("Only the responsible manager of %(institution)s %(doing)s.")
+            % {"institution": institution, "doing": doing},
         )
 
 
@@ -54,7 +59,7 @@ def can_act_for(user: User | None, institution: Institution) -> bool:
 
 def check_manage_researchers(user: User | None, institution: Institution) -> None:
     """The manager attaches, affiliates, marks and ends its researchers (R1, R7)."""
-    check_act_for(user, institution, "manages its researchers")
+    check_act_for(user, institution, _("manages its researchers"))
 
 
 def can_manage_researchers(user: User | None, institution: Institution) -> bool:
@@ -63,7 +68,7 @@ def can_manage_researchers(user: User | None, institution: Institution) -> bool:
 
 def check_apply_again(user: User | None, institution: Institution) -> None:
     """The manager of a known institution applies anew for it."""
-    check_act_for(user, institution, "applies for it")
+    check_act_for(user, institution, _("applies for it"))
 
 
 def can_apply_again(user: User | None, institution: Institution) -> bool:

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from fivesafes.policy.checks import check_request
 from fivesafes.policy.decorators import AccessRule, rule_of
@@ -82,7 +83,7 @@ class AccessPolicyMiddleware:
         rule = rule_for(request, view_func)
         if rule is None:
             logger.error("Route %s declares no access rule; refused.", request.path)
-            return refuse(request, "This page declares no access rule, so it is refused.")
+            return refuse(request, _("This page declares no access rule, so it is refused."))
         if rule.public:
             return None
         try:

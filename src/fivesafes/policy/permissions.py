@@ -9,18 +9,18 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from fivesafes.shared.labels import Labelled
+from fivesafes.shared.labels import Labelled, gettext_noop
 
 
 class Role(Labelled):
-    RESEARCHER = "researcher", "Researcher"
-    INSTITUTION_MANAGER = "institution_manager", "Institution manager"
-    CASE_HANDLER = "case_handler", "Case handler"
-    SECRETARY = "secretary", "Secretary"
-    APPROVER = "approver", "Approver"
-    OUTPUT_CHECKER = "output_checker", "Output checker"
-    AUDITOR = "auditor", "Auditor"
-    ADMINISTRATOR = "administrator", "Administrator"
+    RESEARCHER = "researcher", gettext_noop("Researcher")
+    INSTITUTION_MANAGER = "institution_manager", gettext_noop("Institution manager")
+    CASE_HANDLER = "case_handler", gettext_noop("Case handler")
+    SECRETARY = "secretary", gettext_noop("Secretary")
+    APPROVER = "approver", gettext_noop("Approver")
+    OUTPUT_CHECKER = "output_checker", gettext_noop("Output checker")
+    AUDITOR = "auditor", gettext_noop("Auditor")
+    ADMINISTRATOR = "administrator", gettext_noop("Administrator")
 
 
 # Roles held by the statistics office's own staff (as opposed to researchers and institutions).

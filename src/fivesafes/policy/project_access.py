@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fivesafes.people import queries, rules
 from fivesafes.people.models import Attachment, ResearcherAgreement
 from fivesafes.policy.checks import check_permission, is_two_factor
 from fivesafes.policy.permissions import Permission
+from fivesafes.shared.labels import gettext_noop, translated
 from fivesafes.shared.refusals import AccessDenied, passes, unseen
 
 if TYPE_CHECKING:
@@ -31,9 +33,30 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Condition:
+    # The condition's name as written, in English (marked `gettext_noop`); `label` is what a
+    # page shows, in the reader's language. `why` is worded in the language it was asked in.
     name: str
     met: bool
     why: str
+
+    @property
+    def label(self) -> str:
+        return translated(self.name)
+
+
+# The conditions' names (`Condition.name`), marked for the catalogue.
+NOT_SANCTIONED = gettext_noop("Not sanctioned")
+INSTITUTION = gettext_noop("Institution")
+PROJECT_OWNER = gettext_noop("Project owner")
+PROJECT_ACTIVE = gettext_noop("Project active")
+RESEARCHER_AGREEMENT = gettext_noop("Researcher agreement")
+CERTIFICATION = gettext_noop("Certification")
+TWO_FACTOR_SESSION = gettext_noop("Two-factor session")
+ALLOWED_ADDRESS = gettext_noop("Allowed address")
+
+
+def _agreement_words(pk: int, text: str) -> str:
+    return _("agreement R-%(agreement)s: %(status)s") % {"agreement": pk, "status": text}
 
 
 @dataclass
@@ -51,28 +74,36 @@ class AccessAnswer:
     @property
     def reason(self) -> str:
         """Every failed condition, named, in the order of the rule ("" when allowed)."""
-        return "; ".join(f"{c.name}: {c.why}" for c in self.failed)
+        return "; ".join(f"{c.label}: {c.why}" for c in self.failed)
 
 
 def _institution_condition(person: User | None, day: date) -> tuple[Condition, Attachment | None]:
     attachments = queries.current_attachments(person, day)
     if not attachments:
-        return Condition("Institution", False, "you are not attached to any institution (R1)"), None
+        return (
+            Condition(INSTITUTION, False, _("you are not attached to any institution (R1)")),
+            None,
+        )
     attachment = queries.accepted_attachment(attachments, day)
     if attachment is not None:
-        how = "affiliated to" if attachment.kind == "affiliated" else "attached to"
-        abroad = ", working abroad under its responsibility" if attachment.working_abroad else ""
-        return (
-            Condition("Institution", True, f"{how} {attachment.institution}, authorised{abroad}"),
-            attachment,
-        )
+        words = {"institution": attachment.institution}
+        if attachment.kind == "affiliated":
+            how = _("affiliated to %(institution)s, authorised") % words
+        else:
+            how = _("attached to %(institution)s, authorised") % words
+        if attachment.working_abroad:
+            how = _("%(how)s, working abroad under its responsibility") % {"how": how}
+        return Condition(INSTITUTION, True, how), attachment
     names = ", ".join(str(a.institution) for a in attachments)
     return (
         Condition(
-            "Institution",
+            INSTITUTION,
             False,
-            f"your institution ({names}) is not authorised today, or your affiliation is not "
-            "yet accepted (R1, R7)",
+            _(
+                "your institution (%(names)s) is not authorised today, or your affiliation is "
+                "not yet accepted (R1, R7)"
+            )
+            % {"names": names},
         ),
         None,
     )
@@ -94,19 +125,22 @@ def _person_facts(person: User | None, day: date, on: date | None) -> _PersonFac
     certification = queries.current_certification(person, day)
     if certification is not None:
         certified = Condition(
-            "Certification", True, f"certified until {certification.valid_until} (R9)"
+            CERTIFICATION,
+            True,
+            _("certified until %(day)s (R9)") % {"day": certification.valid_until},
         )
     else:
         previous = queries.last_passed(person)
         text = (
-            f"your certification lapsed on {previous.valid_until}; take the test again (R9)"
+            _("your certification lapsed on %(day)s; take the test again (R9)")
+            % {"day": previous.valid_until}
             if previous
-            else "you have not passed the certification test (R9)"
+            else _("you have not passed the certification test (R9)")
         )
-        certified = Condition("Certification", False, text)
+        certified = Condition(CERTIFICATION, False, text)
     return _PersonFacts(
         excluded=Condition(
-            "Not sanctioned", excluded is None, excluded or "no exclusion in force (R24)"
+            NOT_SANCTIONED, excluded is None, excluded or _("no exclusion in force (R24)")
         ),
         institution=institution_condition,
         attachment=attachment,
@@ -199,30 +233,42 @@ def _answer(
     attachment = facts.attachment
     add(
         Condition(
-            "Project owner",
+            PROJECT_OWNER,
             owner_ok,
-            f"project {project.number} is owned by {project.institution}, "
-            + ("an authorised institution" if owner_ok else "which is not authorised today (R1)"),
+            (
+                _("project %(project)s is owned by %(institution)s, an authorised institution")
+                if owner_ok
+                else _(
+                    "project %(project)s is owned by %(institution)s, which is not authorised "
+                    "today (R1)"
+                )
+            )
+            % {"project": project.number, "institution": project.institution},
         )
     )
     add(project_condition(project, day))
 
     current = None
-    why = f"you have no researcher agreement for project {project.number} (R8)"
+    why = _("you have no researcher agreement for project %(project)s (R8)") % {
+        "project": project.number
+    }
     for agreement in agreements:
         ok, text = agreement.status(on)  # today: from `in_force_id` when the list fetched it
         made_with = agreement.authorisation.institution
         if ok and attachment is not None and attachment.institution_id != made_with.pk:
             ok, text = (
                 False,
-                f"it was made under {made_with}, but you are now with {attachment.institution}; "
-                "a new agreement is needed (R8)",
+                _(
+                    "it was made under %(made_with)s, but you are now with %(institution)s; a "
+                    "new agreement is needed (R8)"
+                )
+                % {"made_with": made_with, "institution": attachment.institution},
             )
         if ok:
-            current, why = agreement, f"agreement R-{agreement.pk}: {text}"
+            current, why = agreement, _agreement_words(agreement.pk, text)
             break
-        why = f"agreement R-{agreement.pk}: {text}"
-    add(Condition("Researcher agreement", current is not None, why))
+        why = _agreement_words(agreement.pk, text)
+    add(Condition(RESEARCHER_AGREEMENT, current is not None, why))
     add(facts.certification)
 
     if request is not None:
@@ -231,25 +277,30 @@ def _answer(
         user = getattr(request, "user", person)
         add(
             Condition(
-                "Two-factor session",
+                TWO_FACTOR_SESSION,
                 is_two_factor(user),
-                "signed in with two factors (R10)"
+                _("signed in with two factors (R10)")
                 if is_two_factor(user)
-                else "this session did not pass two-factor sign-in (R10)",
+                else _("this session did not pass two-factor sign-in (R10)"),
             )
         )
         address = client_ip(request)
         if current is None:
-            add(Condition("Allowed address", False, "no current agreement lists allowed addresses"))
+            add(
+                Condition(ALLOWED_ADDRESS, False, _("no current agreement lists allowed addresses"))
+            )
         else:
             allowed = rules.address_allowed(address, current.allowed_networks)
             add(
                 Condition(
-                    "Allowed address",
+                    ALLOWED_ADDRESS,
                     allowed,
-                    f"{address or 'unknown address'} is "
-                    + ("" if allowed else "not ")
-                    + "among the addresses of the agreement (R8)",
+                    (
+                        _("%(address)s is among the addresses of the agreement (R8)")
+                        if allowed
+                        else _("%(address)s is not among the addresses of the agreement (R8)")
+                    )
+                    % {"address": address or _("unknown address")},
                 )
             )
     return answer
@@ -257,22 +308,36 @@ def _answer(
 
 def project_condition(project: Project, day: date) -> Condition:
     """The project itself: active (not closed) and inside its period on `day` (R8, R25)."""
-    name = "Project active"
+    name = PROJECT_ACTIVE
+    number = project.number
     if project.is_closed:
-        when = f" on {timezone.localdate(project.closed_at)}" if project.closed_at else ""
-        return Condition(name, False, f"project {project.number} was closed{when} (R25)")
+        if project.closed_at:
+            why = _("project %(project)s was closed on %(day)s (R25)") % {
+                "project": number,
+                "day": timezone.localdate(project.closed_at),
+            }
+        else:
+            why = _("project %(project)s was closed (R25)") % {"project": number}
+        return Condition(name, False, why)
     if day < project.starts_on:
         return Condition(
-            name, False, f"project {project.number} starts on {project.starts_on} (R8)"
+            name,
+            False,
+            _("project %(project)s starts on %(day)s (R8)")
+            % {"project": number, "day": project.starts_on},
         )
     if day > project.ends_on:
         return Condition(
-            name, False, f"project {project.number}'s period ended on {project.ends_on} (R25)"
+            name,
+            False,
+            _("project %(project)s's period ended on %(day)s (R25)")
+            % {"project": number, "day": project.ends_on},
         )
     return Condition(
         name,
         True,
-        f"project {project.number} is active, {project.starts_on} to {project.ends_on}",
+        _("project %(project)s is active, %(starts)s to %(ends)s")
+        % {"project": number, "starts": project.starts_on, "ends": project.ends_on},
     )
 
 
@@ -295,7 +360,7 @@ def check_may_ask_about(user: User | None, project: Project) -> None:
 
     reach = Q(agreements__researcher=user) | Q(members=user)
     if user is None or not ProjectModel.objects.filter(reach, pk=project.pk).exists():
-        raise unseen("project")
+        raise unseen(_("project"))
 
 
 def can_ask_about(user: User | None, project: Project) -> bool:
@@ -310,7 +375,10 @@ def check_project_access(
     check_permission(user, Permission.WORK_IN_PROJECTS)
     answer = project_access(user, project, request=request)
     if not answer.allowed:
-        raise AccessDenied(f"You cannot work in project {project.number}. {answer.reason}.")
+        raise AccessDenied(
+            _("You cannot work in project %(project)s. %(reason)s.")
+            % {"project": project.number, "reason": answer.reason}
+        )
     return answer
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from fivesafes.policy.permissions import Permission, holds, pk_of
 from fivesafes.projects.models import Project, Publication
@@ -31,7 +32,7 @@ def can_see(person: Any, project: Project) -> bool:
 
 def check_see(person: Any, project: Project) -> None:
     if not can_see(person, project):
-        raise unseen("project")
+        raise unseen(_("project"))
 
 
 def visible_to(person: Any, found: QuerySet[Project]) -> QuerySet[Project]:
@@ -47,9 +48,14 @@ def visible_to(person: Any, found: QuerySet[Project]) -> QuerySet[Project]:
 def check_change(person: Any, project: Project) -> None:
     """R16: the responsible researcher asks for changes to an active project."""
     if not holds(person, Permission.APPLY_FOR_PROJECTS) or project.responsible_id != pk_of(person):
-        raise AccessDenied(f"Only the responsible researcher of {project.number} asks for changes.")
+        raise AccessDenied(
+            _("Only the responsible researcher of %(project)s asks for changes.")
+            % {"project": project.number}
+        )
     if project.is_closed:
-        raise RuleViolation("R16", "project", f"Project {project.number} is closed.")
+        raise RuleViolation(
+            "R16", "project", _("Project %(project)s is closed.") % {"project": project.number}
+        )
 
 
 def can_change(person: Any, project: Project) -> bool:
@@ -63,8 +69,11 @@ def check_close(person: Any, project: Project) -> None:
     )
     if not responsible and not holds(person, Permission.CLOSE_PROJECTS):
         raise AccessDenied(
-            f"Only the responsible researcher of {project.number} or staff who close projects "
-            "close it."
+            _(
+                "Only the responsible researcher of %(project)s or staff who close projects "
+                "close it."
+            )
+            % {"project": project.number}
         )
 
 
@@ -79,7 +88,9 @@ def can_confirm_deletion(person: Any, project: Project) -> bool:
 def check_publish(person: Any, project: Project) -> None:
     """R23: a researcher of the project registers its publications (also after closure)."""
     if not holds(person, Permission.WORK_IN_PROJECTS) or not is_in_project(person, project):
-        raise AccessDenied(f"You are not a member of project {project.number}.")
+        raise AccessDenied(
+            _("You are not a member of project %(project)s.") % {"project": project.number}
+        )
 
 
 def can_publish(person: Any, project: Project) -> bool:
@@ -89,10 +100,10 @@ def can_publish(person: Any, project: Project) -> bool:
 def check_scrutinise(person: Any, publication: Publication) -> None:
     """R23 with four eyes: the office's scrutiny is not by whoever registered it."""
     if not holds(person, Permission.RECORD_SCRUTINY):
-        raise AccessDenied("Your roles do not include recording the scrutiny of publications.")
+        raise AccessDenied(_("Your roles do not include recording the scrutiny of publications."))
     if publication.registered_by_id == pk_of(person):
         raise RuleViolation(
-            "R17", "scrutiny", "Four eyes: you registered this publication yourself."
+            "R17", "scrutiny", _("Four eyes: you registered this publication yourself.")
         )
 
 

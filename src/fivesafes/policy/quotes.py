@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from fivesafes.policy import applications
 from fivesafes.policy.permissions import Permission, holds, pk_of
 from fivesafes.projects.models import Application, Invoice, Quote
@@ -32,7 +34,7 @@ def check_accept(person: Any, quote: Quote) -> None:
     if not holds(person, Permission.ACCEPT_QUOTES) or (
         quote.application.institution.manager_id != pk_of(person)
     ):
-        raise AccessDenied("Only the institution's manager accepts this quote.")
+        raise AccessDenied(_("Only the institution's manager accepts this quote."))
 
 
 def can_accept(person: Any, quote: Quote) -> bool:
@@ -66,4 +68,4 @@ def can_see_invoices_of(person: Any, application: Application) -> bool:
 
 def check_see_invoice(person: Any, invoice: Invoice) -> None:
     if not can_see_invoice(person, invoice):
-        raise unseen("invoice")
+        raise unseen(_("invoice"))

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from fivesafes.people.queries import accepted_institution_ids
 from fivesafes.policy.permissions import Permission, holds, pk_of
 from fivesafes.policy.projects import is_in_project
@@ -41,7 +43,8 @@ def _closed(project: Project) -> RuleViolation | None:
     return RuleViolation(
         RULE,
         "project",
-        f"Project {project.number} is closed; nothing more is released from it.",
+        _("Project %(project)s is closed; nothing more is released from it.")
+        % {"project": project.number},
     )
 
 
@@ -61,7 +64,7 @@ def can_see(person: Any, request: ReleaseRequest) -> bool:
 
 def check_see(person: Any, request: ReleaseRequest) -> None:
     if not can_see(person, request):
-        raise unseen("release request")
+        raise unseen(_("release request"))
 
 
 def check_see_file(person: Any, file: RequestFile) -> None:
@@ -70,7 +73,7 @@ def check_see_file(person: Any, file: RequestFile) -> None:
 
 def check_see_log(person: Any) -> None:
     if not holds(person, Permission.VIEW_RELEASE_LOG):
-        raise AccessDenied("Your roles do not include reading the release log.")
+        raise AccessDenied(_("Your roles do not include reading the release log."))
 
 
 def can_see_log(person: Any) -> bool:
@@ -83,7 +86,9 @@ def can_see_log(person: Any) -> bool:
 def check_create(person: Any, project: Project) -> None:
     """A member starts a request for an open project."""
     if not holds(person, Permission.WORK_IN_PROJECTS) or not is_in_project(person, project):
-        raise AccessDenied(f"You are not a member of project {project.number}.")
+        raise AccessDenied(
+            _("You are not a member of project %(project)s.") % {"project": project.number}
+        )
     closed = _closed(project)
     if closed is not None:
         raise closed
@@ -100,8 +105,11 @@ def check_edit(person: Any, request: ReleaseRequest) -> None:
         raise RuleViolation(
             RULE,
             "state",
-            f"Release request {request.reference} is {request.state_enum.label.lower()}; its "
-            "files change only while it is a draft or returned.",
+            _(
+                "Release request %(request)s is %(state)s; its files change only while it is a "
+                "draft or returned."
+            )
+            % {"request": request.reference, "state": request.state_enum.label.lower()},
         )
 
 
@@ -118,13 +126,16 @@ def _conflict(person: Any, request: ReleaseRequest) -> RuleViolation | None:
     what = describe(request)
     if request.author_id == pk_of(person):
         return RuleViolation(
-            RULE, "reviewer", f"Four eyes: you wrote {what}; two other people review it."
+            RULE,
+            "reviewer",
+            _("Four eyes: you wrote %(what)s; two other people review it.") % {"what": what},
         )
     if is_in_project(person, request.project):
         return RuleViolation(
             RULE,
             "reviewer",
-            f"Independent review: you are a member of project {request.project.number}.",
+            _("Independent review: you are a member of project %(project)s.")
+            % {"project": request.project.number},
         )
     mine = accepted_institution_ids(person)
     theirs = {request.project.institution_id} | accepted_institution_ids(request.author)
@@ -132,7 +143,8 @@ def _conflict(person: Any, request: ReleaseRequest) -> RuleViolation | None:
         return RuleViolation(
             RULE,
             "reviewer",
-            f"Independent review: you belong to the institution behind {what}.",
+            _("Independent review: you belong to the institution behind %(what)s.")
+            % {"what": what},
         )
     return None
 
@@ -140,7 +152,7 @@ def _conflict(person: Any, request: ReleaseRequest) -> RuleViolation | None:
 def check_review(person: Any, request: ReleaseRequest) -> None:
     """An output checker outside the project and its institution."""
     if not holds(person, Permission.REVIEW_OUTPUTS):
-        raise AccessDenied("Your roles do not include checking outputs.")
+        raise AccessDenied(_("Your roles do not include checking outputs."))
     conflict = _conflict(person, request)
     if conflict is not None:
         raise conflict
@@ -159,21 +171,28 @@ def check_vote(person: Any, file: RequestFile) -> None:
         raise RuleViolation(
             RULE,
             "state",
-            f"{describe(request)} is {request.state_enum.label.lower()}; votes are cast while "
-            "it waits for its checkers.",
+            _("%(request)s is %(state)s; votes are cast while it waits for its checkers.")
+            % {"request": describe(request), "state": request.state_enum.label.lower()},
         )
     if file.withdrawn_at is not None or file.is_evidence:
-        raise RuleViolation(RULE, "file", f"{file.path} is not a file to vote on.")
+        raise RuleViolation(
+            RULE, "file", _("%(path)s is not a file to vote on.") % {"path": file.path}
+        )
     if request.first_reviewer_id == pk_of(person):
         raise RuleViolation(
             RULE,
             "reviewer",
-            f"Four eyes: you have reviewed {describe(request)} already; the second review is "
-            "another checker's.",
+            _(
+                "Four eyes: you have reviewed %(request)s already; the second review is "
+                "another checker's."
+            )
+            % {"request": describe(request)},
         )
     others = Vote.objects.filter(file=file, round=request.round).exclude(checker_id=pk_of(person))
     if others.values("checker").distinct().count() >= 2:
-        raise RuleViolation(RULE, "file", f"{file.path} has its two votes already.")
+        raise RuleViolation(
+            RULE, "file", _("%(path)s has its two votes already.") % {"path": file.path}
+        )
 
 
 def can_vote(person: Any, file: RequestFile) -> bool:
@@ -185,12 +204,16 @@ def check_consolidate(person: Any, file: RequestFile) -> None:
     request = file.request
     check_review(person, request)
     if request.state_enum != RequestState.REVIEWED:
-        raise RuleViolation(RULE, "state", "A disagreement is settled once both reviews are in.")
+        raise RuleViolation(RULE, "state", _("A disagreement is settled once both reviews are in."))
     decisions = set(
         Vote.objects.filter(file=file, round=request.round).values_list("decision", flat=True)
     )
     if len(decisions) < 2:
-        raise RuleViolation(RULE, "file", f"The checkers agree on {file.path}; nothing to settle.")
+        raise RuleViolation(
+            RULE,
+            "file",
+            _("The checkers agree on %(path)s; nothing to settle.") % {"path": file.path},
+        )
 
 
 def can_consolidate(person: Any, file: RequestFile) -> bool:
@@ -216,15 +239,21 @@ def room_refusal(
     """The room's conditions on top of the state machine's (see the module docstring)."""
     if transition.automatic:
         # Routing after the checks and the release itself are the system's, never a person's.
-        return AccessDenied(f"'{transition.label}' is taken by the system, not by a person.")
+        return AccessDenied(
+            _("'%(transition)s' is taken by the system, not by a person.")
+            % {"transition": transition.label}
+        )
     if transition.name in MEMBER_STEPS:
         if not is_in_project(person, request.project):
-            return AccessDenied(f"You are not a member of project {request.project.number}.")
+            return AccessDenied(
+                _("You are not a member of project %(project)s.")
+                % {"project": request.project.number}
+            )
         closed = _closed(request.project)
         if closed is not None:
             return closed
         if transition.name == "submit" and not request.active_files().exists():
-            return RuleViolation(RULE, "files", "Add at least one file before submitting.")
+            return RuleViolation(RULE, "files", _("Add at least one file before submitting."))
         return None
     conflict = _conflict(person, request)
     if conflict is not None:
@@ -237,7 +266,10 @@ def room_refusal(
         missing = _unvoted(request, person)
         if missing:
             return RuleViolation(
-                RULE, "votes", f"Vote on every file before submitting your review: {missing[0]}."
+                RULE,
+                "votes",
+                _("Vote on every file before submitting your review: %(missing)s.")
+                % {"missing": missing[0]},
             )
     if transition.name in ("approve", "reject"):
         files = _reviewable_files(request)
@@ -246,19 +278,20 @@ def room_refusal(
             return RuleViolation(
                 RULE,
                 "decision",
-                f"The checkers disagree on {undecided[0]}; settle it first.",
+                _("The checkers disagree on %(undecided)s; settle it first.")
+                % {"undecided": undecided[0]},
             )
         if transition.name == "approve" and any(
             f.decision != RequestFile.Decision.APPROVE for f in files
         ):
             return RuleViolation(
-                RULE, "decision", "Not every file was approved; return or reject the request."
+                RULE, "decision", _("Not every file was approved; return or reject the request.")
             )
         if transition.name == "reject" and not any(
             f.decision == RequestFile.Decision.REJECT for f in files
         ):
             return RuleViolation(
-                RULE, "decision", "No file was rejected; approve or return the request."
+                RULE, "decision", _("No file was rejected; approve or return the request.")
             )
     return None
 
@@ -282,13 +315,18 @@ def check_download(person: Any, released: ReleasedFile) -> None:
     ):
         if can_see_log(person):
             raise AccessDenied(
-                "Checkers and auditors read the release log; only the project's members "
-                "download its released files."
+                _(
+                    "Checkers and auditors read the release log; only the project's members "
+                    "download its released files."
+                )
             )
-        raise unseen("released file")
+        raise unseen(_("released file"))
     if released.is_withdrawn:
         raise RuleViolation(
-            "R24", "file", f"{released.name} was withdrawn and can no longer be downloaded."
+            "R24",
+            "file",
+            _("%(released)s was withdrawn and can no longer be downloaded.")
+            % {"released": released.name},
         )
     closed = _closed(released.project)
     if closed is not None:
@@ -304,14 +342,16 @@ def check_see_released(person: Any, released: ReleasedFile) -> None:
         holds(person, Permission.WORK_IN_PROJECTS) and is_in_project(person, released.project)
     ):
         return
-    raise unseen("released file")
+    raise unseen(_("released file"))
 
 
 def check_mark_breach(person: Any, released: ReleasedFile) -> None:
     """An output checker outside the project marks a released file as a breach (R24)."""
     check_review(person, released.request)
     if released.is_withdrawn:
-        raise RuleViolation("R24", "file", f"{released.name} is withdrawn already.")
+        raise RuleViolation(
+            "R24", "file", _("%(released)s is withdrawn already.") % {"released": released.name}
+        )
 
 
 def can_mark_breach(person: Any, released: ReleasedFile) -> bool:
@@ -321,7 +361,11 @@ def can_mark_breach(person: Any, released: ReleasedFile) -> bool:
 def check_after_review(person: Any, released: ReleasedFile) -> None:
     check_review(person, released.request)
     if not released.after_review:
-        raise RuleViolation(RULE, "file", f"{released.name} is not waiting to be looked at.")
+        raise RuleViolation(
+            RULE,
+            "file",
+            _("%(released)s is not waiting to be looked at.") % {"released": released.name},
+        )
 
 
 def can_after_review(person: Any, released: ReleasedFile) -> bool:

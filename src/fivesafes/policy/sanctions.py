@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from fivesafes.people.models import Breach
 from fivesafes.policy.checks import can
 from fivesafes.policy.permissions import Permission
@@ -20,10 +22,12 @@ if TYPE_CHECKING:
 def check_decide_breach(user: User | None, breach: Breach) -> None:
     """A breach is decided (or dismissed) once, and not by the person who reported it."""
     if breach.state != Breach.State.REPORTED:
-        raise RuleViolation("R24", "state", "This breach has been decided already.")
+        raise RuleViolation("R24", "state", _("This breach has been decided already."))
     if user is not None and breach.reported_by_id == getattr(user, "pk", None):
         raise RuleViolation(
-            "R24", "decided_by", "Four eyes: the person who reported a breach does not decide it."
+            "R24",
+            "decided_by",
+            _("Four eyes: the person who reported a breach does not decide it."),
         )
 
 
@@ -39,11 +43,15 @@ def check_add_evidence(user: User | None, breach: Breach) -> None:
     reporter = user is not None and breach.reported_by_id == getattr(user, "pk", None)
     if not reporter and not can(user, Permission.VIEW_PEOPLE_CASES):
         raise AccessDenied(
-            "Evidence is added by the person who reported the breach or by the office's staff "
-            "who handle people cases."
+            _(
+                "Evidence is added by the person who reported the breach or by the office's "
+                "staff who handle people cases."
+            )
         )
     if breach.state != Breach.State.REPORTED:
-        raise RuleViolation("R24", "files", "The breach has been decided; its evidence is closed.")
+        raise RuleViolation(
+            "R24", "files", _("The breach has been decided; its evidence is closed.")
+        )
 
 
 def can_add_evidence(user: User | None, breach: Breach) -> bool:

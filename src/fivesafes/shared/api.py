@@ -17,6 +17,7 @@ from typing import Any, TypeAlias, TypeVar
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination
@@ -216,4 +217,4 @@ def validation_error(exc: ValidationError) -> dict[str, Any]:
         location = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path")]
         where = ".".join(location) or "request"
         parts.append(f"{where}: {error.get('msg', 'invalid')}")
-    return {"detail": "; ".join(parts) or "The request is not valid.", "errors": exc.errors}
+    return {"detail": "; ".join(parts) or _("The request is not valid."), "errors": exc.errors}

@@ -12,6 +12,8 @@ import io
 import zipfile
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 # What an office document of an application or a case may hold, unpacked.
 MAX_MEMBERS = 2_000
 MAX_TOTAL_UNPACKED = 200 * 1024 * 1024
@@ -36,7 +38,9 @@ class Archive:
 
 
 def _words(size: int) -> str:
-    return f"{size / (1024 * 1024):,.0f} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):,.0f} MB"
+    return _("%(size)s bytes") % {"size": f"{size:,}"}
 
 
 def open_office_archive(content: bytes) -> Archive:
@@ -46,27 +50,37 @@ def open_office_archive(content: bytes) -> Archive:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise UnsafeArchive("it is a damaged zip archive") from error
+        raise UnsafeArchive(_("it is a damaged zip archive")) from error
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
-        raise UnsafeArchive(f"it holds {len(infos):,} files; a document holds far fewer")
+        raise UnsafeArchive(
+            _("it holds %(count)s files; a document holds far fewer") % {"count": f"{len(infos):,}"}
+        )
     total = 0
     for info in infos:
         total += info.file_size
         if info.flag_bits & 0x1:
-            raise UnsafeArchive(f"its part '{info.filename[:80]}' is encrypted")
+            raise UnsafeArchive(
+                _("its part '%(part)s' is encrypted") % {"part": info.filename[:80]}
+            )
         if info.filename.startswith("/") or ".." in info.filename.split("/"):
-            raise UnsafeArchive(f"its part '{info.filename[:80]}' names a path outside it")
+            raise UnsafeArchive(
+                _("its part '%(part)s' names a path outside it") % {"part": info.filename[:80]}
+            )
         packed = max(info.compress_size, 1)
         if info.file_size > RATIO_FLOOR and info.file_size / packed > MAX_RATIO:
             raise UnsafeArchive(
-                f"its part '{info.filename[:80]}' would unpack from {_words(packed)} to "
-                f"{_words(info.file_size)} (a zip bomb)"
+                _("its part '%(part)s' would unpack from %(packed)s to %(unpacked)s (a zip bomb)")
+                % {
+                    "part": info.filename[:80],
+                    "packed": _words(packed),
+                    "unpacked": _words(info.file_size),
+                }
             )
     if total > MAX_TOTAL_UNPACKED:
         raise UnsafeArchive(
-            f"it would unpack to {_words(total)}, over the {_words(MAX_TOTAL_UNPACKED)} a "
-            "document may hold"
+            _("it would unpack to %(total)s, over the %(most)s a document may hold")
+            % {"total": _words(total), "most": _words(MAX_TOTAL_UNPACKED)}
         )
     return Archive(zip=archive, names=frozenset(archive.namelist()))
 
@@ -79,7 +93,9 @@ def read_member(archive: Archive, name: str, cap: int | None = None) -> bytes:
         with archive.zip.open(name) as member:
             data = member.read(cap + 1)
     except (KeyError, zipfile.BadZipFile, OSError, RuntimeError, EOFError) as error:
-        raise UnsafeArchive(f"its part '{name}' cannot be read") from error
+        raise UnsafeArchive(_("its part '%(part)s' cannot be read") % {"part": name}) from error
     if len(data) > cap:
-        raise UnsafeArchive(f"its part '{name}' is larger than {_words(cap)}")
+        raise UnsafeArchive(
+            _("its part '%(part)s' is larger than %(cap)s") % {"part": name, "cap": _words(cap)}
+        )
     return data

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 WIDTH, HEIGHT, PAD = 640, 140, 24
 
@@ -27,12 +28,17 @@ def bars_svg(
     names the chart for a screen reader, `count(n)` writes a count, `gap` separates bars."""
     if not points:
         return ""
-    peak = max(n for _, n in points) or 1
+    peak = max(n for _label, n in points) or 1
     bar = (WIDTH - 2 * PAD) / len(points)
     css = f' class="{css_class}"' if css_class else ""
+    spoken = _("%(what)s, %(first)s to %(last)s") % {
+        "what": what,
+        "first": points[0][0],
+        "last": points[-1][0],
+    }
     parts = [
         f'<svg viewBox="0 0 {WIDTH} {HEIGHT + PAD}" width="100%" role="img" '
-        f'aria-label="{escape(what)}, {escape(points[0][0])} to {escape(points[-1][0])}"{css}>'
+        f'aria-label="{escape(spoken)}"{css}>'
     ]
     for i, (label, n) in enumerate(points):
         h = (HEIGHT - PAD) * n / peak
@@ -45,7 +51,8 @@ def bars_svg(
             f'<text x="{x}" y="{HEIGHT + 16}" font-size="12" text-anchor="{anchor}">'
             f"{escape(label)}</text>"
         )
-    parts.append(f'<text x="{PAD}" y="12" font-size="12">peak {count(peak)}</text></svg>')
+    peak_words = escape(_("peak %(count)s") % {"count": count(peak)})
+    parts.append(f'<text x="{PAD}" y="12" font-size="12">{peak_words}</text></svg>')
     return "".join(parts)
 
 
@@ -63,7 +70,7 @@ class Chart:
 
     @property
     def total(self) -> int:
-        return sum(n for _, n in self.rows)
+        return sum(n for _label, n in self.rows)
 
     @property
     def svg(self) -> SafeString:
@@ -80,7 +87,7 @@ def breakdown_svg(chart: Chart) -> str:
     if not chart.rows:
         return ""
     key = slugify(chart.title) or "chart"
-    peak = max(n for _, n in chart.rows) or 1
+    peak = max(n for _label, n in chart.rows) or 1
     room = BREAKDOWN_WIDTH - LABEL_WIDTH - VALUE_WIDTH
     height = ROW * len(chart.rows) + 4
     description = chart.description or ", ".join(f"{label}: {n}" for label, n in chart.rows)

@@ -17,6 +17,7 @@ import re
 from datetime import date
 from typing import Any, ClassVar
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import ValidationInfo, field_validator, model_validator
 
@@ -36,8 +37,13 @@ class In(Schema):
     def _an_object(cls, data: Any) -> Any:
         data = getattr(data, "_obj", data)  # django-ninja wraps what it was given
         if data is None or isinstance(data, list | tuple | str | int | float | bool):
-            kind = "a list" if isinstance(data, list | tuple) else "not an object"
-            raise ValueError(f"The body must be a JSON object with named fields; this is {kind}.")
+            if isinstance(data, list | tuple):
+                refusal = _("The body must be a JSON object with named fields; this is a list.")
+            else:
+                refusal = _(
+                    "The body must be a JSON object with named fields; this is not an object."
+                )
+            raise ValueError(refusal)
         return data
 
     @field_validator("*", mode="after")
@@ -46,13 +52,17 @@ class In(Schema):
         name = info.field_name or ""
         if isinstance(value, str):
             if CONTROL.search(value):
-                raise ValueError("Text may not hold NUL bytes or other control characters.")
+                raise ValueError(_("Text may not hold NUL bytes or other control characters."))
             limit = cls.limits.get(name, MAX_TEXT)
             if len(value) > limit:
-                raise ValueError(f"At most {limit:,} characters; this text has {len(value):,}.")
+                raise ValueError(
+                    _("At most %(limit)s characters; this text has %(length)s.")
+                    % {"limit": f"{limit:,}", "length": f"{len(value):,}"}
+                )
         elif isinstance(value, date) and not EARLIEST <= value <= LATEST:
             raise ValueError(
-                f"A date between {EARLIEST.isoformat()} and {LATEST.isoformat()}, please."
+                _("A date between %(earliest)s and %(latest)s, please.")
+                % {"earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()}
             )
         return value
 
@@ -61,8 +71,8 @@ class In(Schema):
         starts, ends = getattr(self, "starts_on", None), getattr(self, "ends_on", None)
         if isinstance(starts, date) and isinstance(ends, date) and ends < starts:
             raise ValueError(
-                f"ends_on: the period ends ({ends.isoformat()}) before it starts "
-                f"({starts.isoformat()})."
+                _("ends_on: the period ends (%(ends)s) before it starts (%(starts)s).")
+                % {"ends": ends.isoformat(), "starts": starts.isoformat()}
             )
         return self
 

@@ -1,7 +1,12 @@
 """The office's documents as PDFs: an HTML template under the office's letterhead, rendered on
 A4 by WeasyPrint, so staff change a document's wording and look in its template
 (templates/documents/). The letterhead's name and address come from the settings
-(FIVESAFES_OFFICE_NAME, FIVESAFES_OFFICE_ADDRESS), with the defaults below."""
+(FIVESAFES_OFFICE_NAME, FIVESAFES_OFFICE_ADDRESS), with the defaults below.
+
+A document is written in its recipient's language (`User.language`, else the site's default,
+English), whoever asks for it: `pdf(..., recipient=person)` renders the template in it, and
+`in_language_of(person)` is the block a caller builds the document's other words in (its
+title, terms and signature parties), so the whole document reads in one language."""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 OFFICE_NAME = "The Statistics Office, Research Services"
 OFFICE_ADDRESS = "Sejrøgade 11\n2100 København Ø\nDenmark"
@@ -63,12 +68,26 @@ class SignatureLine:
         return bool(self.signer)
 
 
-def pdf(template: str, context: dict[str, Any], *, title: str) -> bytes:
+def language_of(recipient: Any) -> str:
+    """The language a document to `recipient` is written in: the one they chose on their
+    account, else the site's default (also when there is no recipient)."""
+    chosen = getattr(recipient, "language", "") or ""
+    codes = {code for code, _name in settings.LANGUAGES}
+    return chosen if chosen in codes else settings.LANGUAGE_CODE
+
+
+def in_language_of(recipient: Any) -> translation.override:
+    """The block in which the words of a document to `recipient` are written."""
+    return translation.override(language_of(recipient))
+
+
+def pdf(template: str, context: dict[str, Any], *, title: str, recipient: Any = None) -> bytes:
     """The document `template` (extending documents/letter.html) rendered with `context`, as
-    an A4 PDF titled `title`."""
+    an A4 PDF titled `title`, in the language of `recipient` (the person it is addressed to)."""
     from weasyprint import HTML
 
-    html = render_to_string(
-        template, {**context, "title": title, "office": letterhead(), "author": AUTHOR}
-    )
+    with in_language_of(recipient):
+        html = render_to_string(
+            template, {**context, "title": str(title), "office": letterhead(), "author": AUTHOR}
+        )
     return bytes(HTML(string=html).write_pdf())

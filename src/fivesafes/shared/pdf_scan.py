@@ -12,14 +12,18 @@ from __future__ import annotations
 import re
 import zlib
 
+from django.utils.translation import gettext as _
+
+from fivesafes.shared.labels import gettext_noop, translated
+
 ACTIVE = {
-    b"/JavaScript": "a script (JavaScript)",
-    b"/JS": "a script (JavaScript)",
-    b"/Launch": "an action that starts a program",
-    b"/EmbeddedFile": "an embedded file",
-    b"/EmbeddedFiles": "embedded files",
-    b"/RichMedia": "embedded rich media",
-    b"/XFA": "an XFA form, which can hold scripts",
+    b"/JavaScript": gettext_noop("a script (JavaScript)"),
+    b"/JS": gettext_noop("a script (JavaScript)"),
+    b"/Launch": gettext_noop("an action that starts a program"),
+    b"/EmbeddedFile": gettext_noop("an embedded file"),
+    b"/EmbeddedFiles": gettext_noop("embedded files"),
+    b"/RichMedia": gettext_noop("embedded rich media"),
+    b"/XFA": gettext_noop("an XFA form, which can hold scripts"),
 }
 # A name token: a slash and the characters up to the next delimiter or white space.
 NAME = re.compile(rb"/[^\s/<>\[\]()%{}]+")
@@ -67,10 +71,10 @@ def check_pdf(content: bytes) -> None:
         try:
             data = inflater.decompress(packed, min(STREAM_CAP, budget) + 1)
         except zlib.error as error:
-            raise UnsafePdf("it holds compressed objects that cannot be checked") from error
+            raise UnsafePdf(_("it holds compressed objects that cannot be checked")) from error
         if len(data) > min(STREAM_CAP, budget) or inflater.unconsumed_tail:
-            raise UnsafePdf("it holds compressed objects too large to be checked")
+            raise UnsafePdf(_("it holds compressed objects too large to be checked"))
         budget -= len(data)
         what = what or _active_in(data)
     if what:
-        raise UnsafePdf(f"it holds {what}")
+        raise UnsafePdf(_("it holds %(what)s") % {"what": translated(what)})

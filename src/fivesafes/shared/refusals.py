@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from fivesafes.shared.labels import gettext_noop, translated
+
 
 def cited(message: str, reference: str) -> str:
     """The words first, then the rule they rest on: "Sign the agreement first (R8)." (the
@@ -81,11 +83,14 @@ class AccessDenied(Exception):
 
 def unseen(what: str) -> AccessDenied:
     """The refusal of an object the person may not see: it reads as a missing one (404, no
-    name, no owner), so ids cannot be walked to learn what exists (issue 15)."""
-    return AccessDenied(
-        f"There is no such {what} for you: it does not exist, or it is not yours to see.",
-        status=404,
+        name, no owner), so ids cannot be walked to learn what exists (issue 15). `what` is a noun the
+    caller has put in the reader's language already (`unseen(_("application"))`)."""
+    reason = translated(
+        gettext_noop(
+            "There is no such %(what)s for you: it does not exist, or it is not yours to see."
+        )
     )
+    return AccessDenied(reason % {"what": what}, status=404)
 
 
 def passes(check: Callable[[], object]) -> bool:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.utils.translation import gettext as _
+
 from fivesafes.policy.permissions import Permission, permissions_of
 from fivesafes.shared.refusals import AccessDenied, RuleViolation
 
@@ -26,10 +28,11 @@ Q = TypeVar("Q", bound="Question")
 def require(actor: Any, permission: Permission) -> None:
     """The actor's roles must grant `permission` (the web/API layer has checked two factors)."""
     if actor is None or not getattr(actor, "is_authenticated", False):
-        raise AccessDenied("Sign in first.", status=401, sign_in=True)
+        raise AccessDenied(_("Sign in first."), status=401, sign_in=True)
     if permission not in permissions_of(actor.roles):
         raise AccessDenied(
-            f"Your roles do not include the permission '{permission.value}' this step needs."
+            _("Your roles do not include the permission '%(permission)s' this step needs.")
+            % {"permission": permission.value}
         )
 
 
@@ -125,7 +128,7 @@ def answer_once(
     from fivesafes.audit.services import record
 
     if question.answered_at is not None:
-        raise RuleViolation(rule, "answer", "This question has been answered already.")
+        raise RuleViolation(rule, "answer", _("This question has been answered already."))
     question.record_answer(text, actor)
     record(
         action=audit_action,

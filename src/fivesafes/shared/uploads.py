@@ -14,7 +14,10 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from fivesafes.shared.archives import Archive, UnsafeArchive, open_office_archive, read_member
+from fivesafes.shared.labels import gettext_noop, translated
 from fivesafes.shared.pdf_scan import UnsafePdf, check_pdf
 from fivesafes.shared.refusals import RuleViolation
 
@@ -31,7 +34,7 @@ KIND_WORDS = {
     "pdf": "PDF",
     "docx": "DOCX",
     "odt": "ODT",
-    "txt": "plain text",
+    "txt": gettext_noop("plain text"),
     "png": "PNG",
     "jpg": "JPEG",
 }
@@ -41,12 +44,12 @@ ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 TRANSLITERATE = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "oe", "Ø": "Oe", "ß": "ss", "đ": "d"})
 # Programs, by their first bytes: whatever the name says, they are refused.
 EXECUTABLES: tuple[tuple[bytes, str], ...] = (
-    (b"\x7fELF", "a Linux program (ELF)"),
-    (b"MZ", "a Windows program"),
-    (b"#!", "a script"),
-    (b"\xcf\xfa\xed\xfe", "a macOS program"),
-    (b"\xce\xfa\xed\xfe", "a macOS program"),
-    (b"\xca\xfe\xba\xbe", "a macOS or Java program"),
+    (b"\x7fELF", gettext_noop("a Linux program (ELF)")),
+    (b"MZ", gettext_noop("a Windows program")),
+    (b"#!", gettext_noop("a script")),
+    (b"\xcf\xfa\xed\xfe", gettext_noop("a macOS program")),
+    (b"\xce\xfa\xed\xfe", gettext_noop("a macOS program")),
+    (b"\xca\xfe\xba\xbe", gettext_noop("a macOS or Java program")),
 )
 # Where an OpenDocument file keeps macros: Basic modules and scripts (Python, JavaScript, ...).
 ODF_MACRO_FOLDERS = ("basic/", "scripts/")
@@ -92,11 +95,11 @@ def _office_kind(content: bytes) -> str | None:
         names = archive.names
         if "mimetype" in names and read_member(archive, "mimetype", 256).strip() == ODT_MIMETYPE:
             if _odf_has_macros(names):
-                raise UnsafeContent("it holds macros")
+                raise UnsafeContent(_("it holds macros"))
             return "odt"
         if "[Content_Types].xml" in names and "word/document.xml" in names:
             if _has_macros(archive):
-                raise UnsafeContent("it holds macros")
+                raise UnsafeContent(_("it holds macros"))
             return "docx"
     except UnsafeArchive as unsafe:
         raise UnsafeContent(str(unsafe)) from unsafe
@@ -140,8 +143,10 @@ def detect_type(content: bytes) -> str | None:
 
 def accepted_words(accept: frozenset[str]) -> str:
     """'PDF, DOCX, ODT and plain text' for the kinds in `accept`."""
-    words = [KIND_WORDS[k] for k in KIND_WORDS if k in accept]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    words = [translated(KIND_WORDS[k]) for k in KIND_WORDS if k in accept]
+    if len(words) == 1:
+        return words[0]
+    return _("%(some)s and %(last)s") % {"some": ", ".join(words[:-1]), "last": words[-1]}
 
 
 @dataclass(frozen=True)
@@ -171,35 +176,51 @@ def check_upload(
     `MAX_UPLOAD_BYTES`)."""
     limit = limit or MAX_UPLOAD_BYTES
     if upload is None:
-        raise RuleViolation(rule, field, "Attach the file.")
+        raise RuleViolation(rule, field, _("Attach the file."))
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
-        raise RuleViolation(rule, field, f"The file is {size} bytes; the limit is {limit} bytes.")
+        raise RuleViolation(
+            rule,
+            field,
+            _("The file is %(size)s bytes; the limit is %(limit)s bytes.")
+            % {"size": size, "limit": limit},
+        )
     content = upload.read(limit + 1)
     if len(content) > limit:
-        raise RuleViolation(rule, field, f"The file is larger than the limit of {limit} bytes.")
+        raise RuleViolation(
+            rule,
+            field,
+            _("The file is larger than the limit of %(limit)s bytes.") % {"limit": limit},
+        )
     if not content:
-        raise RuleViolation(rule, field, "The file is empty.")
+        raise RuleViolation(rule, field, _("The file is empty."))
     words = accepted_words(accept)
     program = executable_kind(content)
     if program:
         raise RuleViolation(
             rule,
             field,
-            f"The file is {program}, whatever its name says. Only {words} files are accepted.",
+            _("The file is %(program)s, whatever its name says. Only %(kinds)s files are accepted.")
+            % {"program": translated(program), "kinds": words},
         )
     try:
         extension = inspect(content)
     except UnsafeContent as unsafe:
         raise RuleViolation(
-            rule, field, f"The file is refused because {unsafe}. Only {words} files are accepted."
+            rule,
+            field,
+            _("The file is refused because %(reason)s. Only %(kinds)s files are accepted.")
+            % {"reason": unsafe, "kinds": words},
         ) from unsafe
     if extension not in accept:
         raise RuleViolation(
             rule,
             field,
-            f"Only {words} files are accepted, checked by their content; this file is none "
-            "of them.",
+            _(
+                "Only %(kinds)s files are accepted, checked by their content; this file is none "
+                "of them."
+            )
+            % {"kinds": words},
         )
     return CheckedFile(
         content=content,

@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
+from django.utils.translation import gettext as _
+
 from fivesafes.policy.permissions import Permission, permissions_of
-from fivesafes.shared.labels import translated
+from fivesafes.shared.labels import gettext_noop, translated
 from fivesafes.shared.refusals import AccessDenied, RuleViolation
 
 S = TypeVar("S", bound=StrEnum)
@@ -114,7 +116,12 @@ class StateMachine(Generic[S]):
         """The transition called `name`, or a refusal naming the field `step`."""
         transition = self.transitions.get(name)
         if transition is None:
-            raise RuleViolation(self.rule, "step", f"'{name}' is not a step of {self.subject}.")
+            raise RuleViolation(
+                self.rule,
+                "step",
+                _("'%(step)s' is not a step of %(subject)s.")
+                % {"step": name, "subject": self.subject},
+            )
         return transition
 
     def available(self, state: S) -> list[Transition[S]]:
@@ -140,8 +147,12 @@ class StateMachine(Generic[S]):
         return RuleViolation(
             self.rule,
             "state",
-            f"{what} is {state.label.lower()}; "  # type: ignore[attr-defined]
-            f"'{transition.label}' is not possible now.",
+            _("%(what)s is %(state)s; '%(step)s' is not possible now.")
+            % {
+                "what": what,
+                "state": state.label.lower(),  # type: ignore[attr-defined]
+                "step": transition.label,
+            },
         )
 
     def check_state(self, state: S, transition: Transition[S], what: str) -> None:
@@ -156,8 +167,8 @@ def permission_refusal(actor: Any, transition: Transition[Any]) -> AccessDenied 
     if transition.permission in permissions_of(getattr(actor, "roles", frozenset())):
         return None
     return AccessDenied(
-        f"Your roles do not include the permission '{transition.permission.value}' "
-        f"needed to {transition.label.lower()}."
+        _("Your roles do not include the permission '%(permission)s' needed to %(step)s.")
+        % {"permission": transition.permission.value, "step": transition.label.lower()}
     )
 
 
@@ -196,9 +207,22 @@ def machine(
     return declared
 
 
+# The people the tables' fields name, as a refusal names them (marked for the catalogue).
+PERSON_WORDS = {
+    "applicant": gettext_noop("applicant"),
+    "case_handler": gettext_noop("case handler"),
+    "responsible": gettext_noop("responsible"),
+    "person": gettext_noop("person"),
+    "author": gettext_noop("author"),
+    "first_reviewer": gettext_noop("first reviewer"),
+}
+
+
 def person_label(field_name: str) -> str:
-    """'recommended_by' -> 'recommended', 'case_handler' -> 'case handler'."""
-    return field_name.removesuffix("_by").replace("_", " ")
+    """'recommended_by' -> 'recommended', 'case_handler' -> 'case handler', in the reader's
+    language for the fields of PERSON_WORDS."""
+    written = PERSON_WORDS.get(field_name)
+    return translated(written) if written else field_name.removesuffix("_by").replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -238,32 +262,34 @@ def refusal_for(
     if wrong_state is not None:
         return wrong_state
     if actor is None or not getattr(actor, "is_authenticated", False):
-        return AccessDenied("Sign in first.", status=401, sign_in=True)
+        return AccessDenied(_("Sign in first."), status=401, sign_in=True)
     not_permitted = permission_refusal(actor, transition)
     if not_permitted is not None:
         return not_permitted
     if transition.owner_field and getattr(obj, f"{transition.owner_field}_id") != actor.pk:
         return AccessDenied(
-            f"Only the {person_label(transition.owner_field)} can {transition.label.lower()}."
+            _("Only the %(person)s can %(step)s.")
+            % {"person": person_label(transition.owner_field), "step": transition.label.lower()}
         )
     for name in transition.not_by:
         if getattr(obj, f"{name}_id", None) == actor.pk or (earlier is not None and earlier(name)):
             return RuleViolation(
                 sm.four_eyes_rule,
                 sm.four_eyes_field or name,
-                f"Four eyes: you {_did(name)} on {label}, so a different person must "
-                f"{transition.label.lower()}.",
+                _("Four eyes: you %(did)s on %(what)s, so a different person must %(step)s.")
+                % {"did": _did(name), "what": label, "step": transition.label.lower()},
             )
     return None
 
 
 def _did(field_name: str) -> str:
-    return {
-        "applicant": "applied",
-        "case_handler": "handled it",
-        "recommended_by": "recommended it",
-        "prepared_by": "prepared the agreement",
-    }.get(field_name, f"were the {person_label(field_name)}")
+    done = {
+        "applicant": _("applied"),
+        "case_handler": _("handled it"),
+        "recommended_by": _("recommended it"),
+        "prepared_by": _("prepared the agreement"),
+    }
+    return done.get(field_name) or _("were the %(person)s") % {"person": person_label(field_name)}
 
 
 @dataclass
@@ -331,7 +357,7 @@ def take_step(
     transition = sm.step(step)
     note = note.strip()
     if actor is None and not (transition.automatic or transition.by_system):
-        raise AccessDenied("Sign in first.", status=401, sign_in=True)
+        raise AccessDenied(_("Sign in first."), status=401, sign_in=True)
     if actor is not None and (not_permitted := permission_refusal(actor, transition)):
         raise not_permitted
     with transaction.atomic():
@@ -344,7 +370,9 @@ def take_step(
             if refusal is not None:
                 raise refusal
         if transition.needs_note and not note:
-            raise RuleViolation(sm.rule, "note", f"'{transition.label}' needs a note.")
+            raise RuleViolation(
+                sm.rule, "note", _("'%(step)s' needs a note.") % {"step": transition.label}
+            )
         taken = Step(
             obj=locked,
             transition=transition,

@@ -103,8 +103,8 @@ PANELS: dict[Role, tuple[Panel, ...]] = {
             panel_rooms.deliveries_to_handle,
         ),
         Panel(
-            "Certifications",
-            "Researchers whose yearly data-security certification expires soon (R9).",
+            _("Certifications"),
+            _("Researchers whose yearly data-security certification expires soon (R9)."),
             charts=panel_charts.certifications_expiring,
         ),
     ),

@@ -84,6 +84,7 @@ WORDS: dict[str, Any] = {
     "release requests not yet submitted": ngettext_lazy(
         "release request not yet submitted", "release requests not yet submitted", "count"
     ),
+    "with the office": ngettext_lazy("with the office", "with the office", "count"),
     "without access now: see why": ngettext_lazy(
         "without access now: see why", "without access now: see why", "count"
     ),

@@ -15,21 +15,23 @@ from statistics import median
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fivesafes.shared.charts import Chart
+from fivesafes.shared.labels import gettext_noop, translated
 
 # How old an open application is, counted from its submission: (label, fewer than so many days).
 AGES: tuple[tuple[str, int | None], ...] = (
-    ("Under a week", 7),
-    ("1 to 4 weeks", 28),
-    ("1 to 3 months", 91),
-    ("Over 3 months", None),
+    (gettext_noop("Under a week"), 7),
+    (gettext_noop("1 to 4 weeks"), 28),
+    (gettext_noop("1 to 3 months"), 91),
+    (gettext_noop("Over 3 months"), None),
 )
 # When a certification expires, counted from today: (label, within so many days).
 EXPIRY: tuple[tuple[str, int], ...] = (
-    ("Within 30 days", 30),
-    ("In 31 to 60 days", 60),
-    ("In 61 to 90 days", 90),
+    (gettext_noop("Within 30 days"), 30),
+    (gettext_noop("In 31 to 60 days"), 60),
+    (gettext_noop("In 61 to 90 days"), 90),
 )
 DECISION_MONTHS = 6
 
@@ -42,7 +44,7 @@ def applications_of_applicant(request: Any) -> list[Chart]:
     rows = _by_state(mine.values_list("state", flat=True))
     if not rows:
         return []
-    return [Chart("Your applications by state", rows, "applications", "State")]
+    return [Chart(_("Your applications by state"), rows, _("applications"), _("State"))]
 
 
 def applications_open(request: Any) -> list[Chart]:
@@ -60,16 +62,19 @@ def applications_open(request: Any) -> list[Chart]:
     ]
     return [
         Chart(
-            "Open applications by state",
+            _("Open applications by state"),
             _by_state(open_cases.values_list("state", flat=True)),
-            "applications",
-            "State",
+            _("applications"),
+            _("State"),
         ),
         Chart(
-            "Open applications by time since submission",
-            tuple((label, sum(1 for age in ages if _age_band(age) == label)) for label, _ in AGES),
-            "applications",
-            "Submitted",
+            _("Open applications by time since submission"),
+            tuple(
+                (translated(label), sum(1 for age in ages if _age_band(age) == label))
+                for label, _below in AGES
+            ),
+            _("applications"),
+            _("Submitted"),
         ),
     ]
 
@@ -93,19 +98,19 @@ def time_to_decision(request: Any) -> list[Chart]:
         return []
     return [
         Chart(
-            "Days from submission to decision",
+            _("Days from submission to decision"),
             rows,
-            "days (median)",
-            "Month of the decision",
-            "Median days from submission to decision, by month of the decision: "
-            + ", ".join(f"{month}: {n}" for month, n in rows),
+            _("days (median)"),
+            _("Month of the decision"),
+            _("Median days from submission to decision, by month of the decision: %(figures)s")
+            % {"figures": ", ".join(f"{month}: {n}" for month, n in rows)},
         )
     ]
 
 
 def certifications_expiring(request: Any) -> list[Chart]:
     """For the office: researchers whose certification expires in the next 90 days."""
-    return [_expiring("Certifications expiring", None)]
+    return [_expiring(_("Certifications expiring"), None)]
 
 
 def certifications_expiring_at_institution(request: Any) -> list[Chart]:
@@ -119,7 +124,7 @@ def certifications_expiring_at_institution(request: Any) -> list[Chart]:
     )
     if not people:
         return []
-    return [_expiring("Your researchers' certifications expiring", people)]
+    return [_expiring(_("Your researchers' certifications expiring"), people)]
 
 
 def _expiring(title: str, people: set[int] | None) -> Chart:
@@ -135,9 +140,9 @@ def _expiring(title: str, people: set[int] | None) -> Chart:
     left = [(until - today).days for until in latest.values() if until >= today]
     rows, start = [], 0
     for label, within in EXPIRY:
-        rows.append((label, sum(1 for n in left if start <= n <= within)))
+        rows.append((translated(label), sum(1 for n in left if start <= n <= within)))
         start = within + 1
-    return Chart(title, tuple(rows), "researchers", "Expires")
+    return Chart(title, tuple(rows), _("researchers"), _("Expires"))
 
 
 def _by_state(states: Iterable[str]) -> tuple[tuple[str, int], ...]:

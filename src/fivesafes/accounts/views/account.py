@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fivesafes.accounts import services, twofactor
@@ -48,7 +49,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     codes = request.session.pop(CODES_KEY, None)
     if not codes:
         messages.info(
-            request, "Recovery codes are shown only once. Make a new set if you lost them."
+            request, _("Recovery codes are shown only once. Make a new set if you lost them.")
         )
         return redirect("accounts:account")
     return render(request, "accounts/recovery_codes.html", {"codes": codes})
@@ -66,7 +67,7 @@ def create_token(request: HttpRequest) -> HttpResponse:
         days=form.cleaned_data["days"],
         request=request,
     )
-    messages.success(request, "Token created. Copy it now: it will not be shown again.")
+    messages.success(request, _("Token created. Copy it now: it will not be shown again."))
     return account(request, new_token=plain)
 
 
@@ -75,5 +76,5 @@ def create_token(request: HttpRequest) -> HttpResponse:
 def revoke_token(request: HttpRequest, key_id: str) -> HttpResponse:
     token = get_object_or_404(ApiToken, key_id=key_id, user=request.user)
     if services.revoke_token(actor=request.user, token=token, request=request):
-        messages.success(request, f"Token '{token.name}' is revoked.")
+        messages.success(request, _("Token '%(token)s' is revoked.") % {"token": token.name})
     return redirect("accounts:account")

@@ -125,7 +125,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     user = sessions.pending_user(request)
     if user is None:
         messages.info(
-            request, "Sign in with your password first (the code step lasts five minutes)."
+            request, _("Sign in with your password first (the code step lasts five minutes).")
         )
         return redirect("accounts:login")
     if not twofactor.has_authenticator(user):
@@ -148,8 +148,11 @@ def verify(request: HttpRequest) -> HttpResponse:
                     left = twofactor.recovery_codes_left(user)
                     messages.warning(
                         request,
-                        f"You used a recovery code; {left} remain. "
-                        "Make new ones on your account page.",
+                        _(
+                            "You used a recovery code; %(left)s remain. Make new ones on your "
+                            "account page."
+                        )
+                        % {"left": left},
                     )
                 return redirect(request.session.pop(NEXT_KEY, None) or settings.LOGIN_REDIRECT_URL)
     return render(

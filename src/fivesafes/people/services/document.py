@@ -83,7 +83,12 @@ def render_agreement(
         "signature_lines": lines,
         "signed_copy": bool(signed),
     }
-    return pdf("documents/authorisation.html", context, title=f"Authorisation A-{authorisation.pk}")
+    return pdf(
+        "documents/authorisation.html",
+        context,
+        title=f"Authorisation A-{authorisation.pk}",
+        recipient=institution.manager,
+    )
 
 
 def _line(
@@ -193,6 +198,7 @@ def render_researcher_agreement(
         "documents/researcher_agreement.html",
         context,
         title=f"Researcher agreement R-{agreement.pk}",
+        recipient=agreement.researcher,
     )
 
 

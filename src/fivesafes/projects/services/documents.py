@@ -39,7 +39,10 @@ def render_decision_letter(application: Application) -> bytes:
         "decided_at": moment(application.decided_at) if application.decided_at else "",
     }
     return pdf(
-        "documents/decision_letter.html", context, title=f"Decision on {application.reference}"
+        "documents/decision_letter.html",
+        context,
+        title=f"Decision on {application.reference}",
+        recipient=application.applicant,
     )
 
 
@@ -62,7 +65,12 @@ def render_contract(quote: Quote) -> bytes:
         "terms": CONTRACT_TERMS,
         "signature_lines": [line],
     }
-    return pdf("documents/contract.html", context, title=f"Contract {quote.reference}")
+    return pdf(
+        "documents/contract.html",
+        context,
+        title=f"Contract {quote.reference}",
+        recipient=application.institution.manager,
+    )
 
 
 def _totals(priced: Quote | Invoice) -> list[tuple[str, str]]:
@@ -102,7 +110,12 @@ def render_invoice(invoice: Invoice) -> bytes:
         "rows": _quote_rows(quote),
         "totals": _totals(invoice),
     }
-    return pdf("documents/invoice.html", context, title=f"Invoice {invoice.number}")
+    return pdf(
+        "documents/invoice.html",
+        context,
+        title=f"Invoice {invoice.number}",
+        recipient=quote.application.institution.manager,
+    )
 
 
 CONTRACTS = "projects/contracts"

@@ -1,7 +1,7 @@
 """`{% confirm %}`: an irreversible action asked twice (issue #16 item 6), without JavaScript.
 
     <form method="post" action="...">{% csrf_token %}
-    {% confirm yes="Yes, accept the quote" style="danger" %}Accept the quote for {{ name }}
+    {% confirm yes=_("Yes, accept the quote") style="danger" %}Accept the quote for {{ name }}
     {% consequences %}<p><strong>What happens:</strong> ...</p>{% endconfirm %}</form>
 
 The first part is the button that opens the confirmation (a <summary>); the second says what
@@ -14,8 +14,9 @@ from typing import Any
 
 from django import template
 from django.template.base import FilterExpression, NodeList, Parser, Token
-from django.utils.html import format_html, strip_tags
+from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -32,14 +33,15 @@ class ConfirmNode(template.Node):
         text = mark_safe(strip_tags(label))  # noqa: S308 - no tags left; entities stay escaped
         return format_html(
             '<details class="confirm {}"><summary>{}</summary>'
-            '<div class="confirm-body" role="group" aria-label="Confirm: {}">{}'
+            '<div class="confirm-body" role="group" aria-label="{}">{}'
             '<button type="submit"{}>{}</button></div></details>',
             style,
             label,
-            text,
+            # the words escaped before the (escaped) label goes in, so nothing is escaped twice
+            mark_safe(escape(_("Confirm: %(action)s")) % {"action": text}),  # noqa: S308
             mark_safe(self.body.render(context)),  # noqa: S308 - rendered, hence escaped
             format_html(' class="{}"', style) if style else "",
-            values.get("yes", "Yes, go ahead"),
+            values.get("yes") or _("Yes, go ahead"),
         )
 
 
