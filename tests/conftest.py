@@ -56,17 +56,6 @@ def audit_anchor_per_test(_anchor_folder: Any) -> Any:
         yield path
 
 
-@pytest.fixture(autouse=True)
-def english_after_each_test() -> Any:
-    """A request in Danish leaves Danish active in the thread (the locale middleware activates
-    the language and never deactivates it), so the next test would read its refusals in Danish;
-    every test starts in the default language."""
-    from django.utils import translation
-
-    translation.deactivate()
-    yield
-    translation.deactivate()
-
 
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., Any]:
