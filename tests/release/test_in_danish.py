@@ -53,7 +53,7 @@ def test_a_refusal_of_the_outputs_area_is_said_in_the_readers_language(rw):
         {"path": "tables/nothing.csv", "context": "Counts by region"},
         follow=True,
     ).content.decode()
-    assert "There is no file &#x27;tables/nothing.csv&#x27; in the outputs area." in refused
+    assert "There is no file &#x27;tables/nothing.csv&#x27; in the outputs area (" in refused
     assert "resultatområdet" not in refused
     assert not release.files.exists()
 
