@@ -56,7 +56,6 @@ def audit_anchor_per_test(_anchor_folder: Any) -> Any:
         yield path
 
 
-
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., Any]:
     """Create a person with roles and a confirmed authenticator (TOTP) device."""

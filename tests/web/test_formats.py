@@ -51,3 +51,21 @@ def test_the_template_filters_are_everywhere() -> None:
         assert template.render(context) == "48.213 · 1.999,50 kr. · 4.1.2027 · 5.12.2026 14.30"
     with translation.override("en-gb"):
         assert template.render(context) == "48,213 · DKK 1,999.50 · 2027-01-04 · 2026-12-05 14:30"
+
+
+def test_a_catalogue_text_is_shown_in_the_readers_language() -> None:
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from fivesafes.shared.formats import in_language
+
+    variable = SimpleNamespace(label_en="Income", label_da="Indkomst")
+    unit = SimpleNamespace(en="Person", da="")
+    with translation.override("da"):
+        assert in_language(variable) == "Indkomst"
+        assert in_language(unit) == "Person"  # no Danish: the English
+        assert in_language({"en": "Family", "da": "Familie"}) == "Familie"
+    with translation.override("en-gb"):
+        assert in_language(variable) == "Income"
+    assert in_language(None) == ""

@@ -31,6 +31,8 @@ def english_with_danish() -> frozenset[str]:
     for path in Path(fivesafes.__file__).parent.glob("**/locale/da/LC_MESSAGES/django.po"):
         with path.open("rb") as handle:
             for message in read_po(handle, locale="da"):
+                if message.context:  # its English elsewhere may read the same in Danish
+                    continue
                 ids = message.id if isinstance(message.id, tuple) else (message.id,)
                 strings = message.string if isinstance(message.string, tuple) else (message.string,)
                 texts.update(i for i in ids if i and "%" not in i and i not in strings)

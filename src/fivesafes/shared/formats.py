@@ -103,3 +103,20 @@ def _local(value: datetime) -> datetime:
     if timezone.is_naive(value):
         return value
     return timezone.localtime(value, timezone.get_default_timezone())
+
+
+def in_language(value: Any) -> str:
+    """A text the catalogue holds in English and in Danish (a variable's or a code's
+    `label_en`/`label_da`, or the metadata's `Text` with `en`/`da`), in the reader's language;
+    English where the Danish is missing."""
+    if value is None:
+        return ""
+    if hasattr(value, "label_en"):
+        english, danish = value.label_en, getattr(value, "label_da", "")
+    elif isinstance(value, dict):
+        english, danish = value.get("en", ""), value.get("da", "")
+    else:
+        english, danish = getattr(value, "en", ""), getattr(value, "da", "")
+    if _language() == "da" and danish:
+        return str(danish)
+    return str(english or danish or "")

@@ -33,3 +33,8 @@ def day(value: Any) -> str:
 @register.filter(name="when")
 def when(value: Any, zone: str = "") -> str:
     return formats.when(value, zone=zone == "zone")
+
+
+@register.filter(name="in_language")
+def in_language(value: Any) -> str:
+    return formats.in_language(value)
