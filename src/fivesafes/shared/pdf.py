@@ -5,7 +5,7 @@ A4 by WeasyPrint, so staff change a document's wording and look in its template
 
 A document is written in its recipient's language (`User.language`, else the site's default,
 English), whoever asks for it: `pdf(..., recipient=person)` renders the template in it, and
-`in_language_of(person)` is the block a caller builds the document's other words in (its
+`shared.language.in_language_of(person)` is the block a caller builds the document's other words in (its
 title, terms and signature parties), so the whole document reads in one language."""
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
+
+from fivesafes.shared.language import in_language_of
 
 OFFICE_NAME = "The Statistics Office, Research Services"
 OFFICE_ADDRESS = "Sejrøgade 11\n2100 København Ø\nDenmark"
@@ -66,19 +68,6 @@ class SignatureLine:
     @property
     def signed(self) -> bool:
         return bool(self.signer)
-
-
-def language_of(recipient: Any) -> str:
-    """The language a document to `recipient` is written in: the one they chose on their
-    account, else the site's default (also when there is no recipient)."""
-    chosen = getattr(recipient, "language", "") or ""
-    codes = {code for code, _name in settings.LANGUAGES}
-    return chosen if chosen in codes else settings.LANGUAGE_CODE
-
-
-def in_language_of(recipient: Any) -> translation.override:
-    """The block in which the words of a document to `recipient` are written."""
-    return translation.override(language_of(recipient))
 
 
 def pdf(template: str, context: dict[str, Any], *, title: str, recipient: Any = None) -> bytes:

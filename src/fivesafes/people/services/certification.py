@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fivesafes.audit.services import record
@@ -17,6 +16,7 @@ from fivesafes.people.models import CertificationAttempt, CertificationQuestion
 from fivesafes.people.models.certification import PASS_MARK
 from fivesafes.policy.certification import check_take_test
 from fivesafes.policy.permissions import Permission
+from fivesafes.shared.language import in_language_of
 from fivesafes.shared.refusals import RuleViolation
 from fivesafes.shared.services import lock, require
 
@@ -126,7 +126,7 @@ def save_question(
 
 def _reminder(attempt: CertificationAttempt) -> tuple[str, str]:
     """The reminder's subject and body, in the language the person chose (else English)."""
-    with translation.override(attempt.person.language or settings.LANGUAGE_CODE):
+    with in_language_of(attempt.person):
         return (
             _("Your data-security certification ends soon"),
             _(

@@ -11,26 +11,16 @@ Each is written in the recipient's language (`User.language`, else the site's de
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from fivesafes.accounts.models import User
+from fivesafes.shared.language import in_language_of
 
 logger = logging.getLogger("fivesafes.projects")
-
-
-@contextmanager
-def in_language_of(person: User) -> Iterator[None]:
-    """Texts built inside are in the person's chosen language, else the site's default."""
-    with translation.override(getattr(person, "language", "") or settings.LANGUAGE_CODE):
-        yield
 
 
 def _send(person: User, subject: str, body: str) -> None:

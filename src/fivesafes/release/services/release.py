@@ -29,6 +29,7 @@ from fivesafes.release.models import ReleasedFile, ReleaseRequest, RequestFile, 
 from fivesafes.release.services.requests import HOOKS, frozen_path, sha256_of
 from fivesafes.release.workflow import RELEASE_REQUEST, RequestState
 from fivesafes.shared import formats, workflow
+from fivesafes.shared.language import language_of
 from fivesafes.shared.refusals import RuleViolation, written
 from fivesafes.shared.services import require
 
@@ -160,11 +161,6 @@ def release_approved() -> tuple[list[str], list[str]]:
             continue
         done.append(release.reference)
     return done, refused
-
-
-def language_of(person: Any) -> str:
-    """The language a person reads their e-mails in: their choice, else the office's."""
-    return getattr(person, "language", "") or settings.LANGUAGE_CODE
 
 
 def _message(release: ReleaseRequest, entries: list[ReleasedFile]) -> EmailMessage:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -37,6 +37,7 @@ from fivesafes.sandbox import (
 )
 from fivesafes.sandbox.spec import words_for_bytes
 from fivesafes.shared import workflow
+from fivesafes.shared.language import in_language_of
 from fivesafes.shared.refusals import AccessDenied, RuleViolation
 from fivesafes.workspace import areas
 from fivesafes.workspace.models import Run
@@ -191,7 +192,7 @@ def execute(run_id: int) -> dict[str, Any]:
     """The worker's job: run a queued run (see the module docstring). What fivesafes itself
     says of the run (a refusal, why it stopped) is written in the member's language."""
     run = Run.objects.select_related("project", "person").get(pk=run_id)
-    with translation.override(run.person.language or settings.LANGUAGE_CODE):
+    with in_language_of(run.person):
         return _execute(run)
 
 
@@ -325,7 +326,7 @@ def settle_lost(*, person: Any = None, project: Any = None) -> list[int]:
         )
         if status is None or status in (TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL):
             try:
-                with translation.override(run.person.language or settings.LANGUAGE_CODE):
+                with in_language_of(run.person):
                     _fail(run, _(LOST))
             except RuleViolation:
                 continue  # it moved on meanwhile

@@ -19,13 +19,14 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fivesafes.audit.services import record
 from fivesafes.policy.workspaces import check_enter_workspace, check_oversee_workspaces, check_own
 from fivesafes.sandbox import SandboxError
 from fivesafes.sandbox import lab as core
+from fivesafes.shared.language import in_language_of
 from fivesafes.shared.refusals import AccessDenied, RuleViolation
 from fivesafes.workspace.models import ENDING_WORDS, Ending, LabSession
 from fivesafes.workspace.services import lab_processes as processes
@@ -342,7 +343,7 @@ def reconcile(*, person: Any = None, project: Any = None) -> int:
 def in_owners_language(session: LabSession) -> Any:
     """Words the system writes of a session by itself (no one asked) are in its owner's
     language: the owner reads them on their page."""
-    return translation.override(session.person.language or settings.LANGUAGE_CODE)
+    return in_language_of(session.person)
 
 
 def idle_sessions(now: Any = None) -> list[LabSession]:
