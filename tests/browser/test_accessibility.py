@@ -86,7 +86,7 @@ class Walk:
 
     def navigation(self, tab: Any) -> Iterator[str]:
         """The paths of the person's main navigation, in order (also those folded in a section)."""
-        links = tab.get_by_role("navigation", name="Main").locator("a")
+        links = tab.get_by_role("navigation", name=re.compile("^(Main|Hovedmenu)$")).locator("a")
         for href in links.evaluate_all("links => links.map(a => a.getAttribute('href'))"):
             if href and href.startswith("/") and not href.startswith(NOT_OURS):
                 yield href
@@ -209,4 +209,32 @@ def test_a_researchers_and_a_case_handlers_pages_pass_axe_on_a_phone(
     assert pages >= 10, f"axe ran on {pages} pages only: the walk lost its way"
     assert not walk.found, f"axe found {len(walk.found)} serious or critical violations on " + (
         f"{pages} phone pages:\n" + "\n".join(sorted(walk.found))
+    )
+
+
+def test_a_danish_researchers_and_case_handlers_pages_pass_axe(
+    walk,
+    pw,  # noqa: F811
+    recommended,  # noqa: F811
+    catalogue,  # noqa: F811
+) -> None:
+    """In Danish the pages say `lang="da"` and their words are longer; they must pass as the
+    English ones do."""
+    application = f"/projects/applications/{recommended.pk}/"
+    for who, user in (
+        ("Danish researcher", pw.researcher),
+        ("Danish case handler", pw.case_handler),
+    ):
+        tab = walk.tab(who, user)  # signs in (in English), then reads Danish
+        user.language = "da"
+        user.save(update_fields=["language"])
+        tab.reload()
+        assert tab.locator("html").get_attribute("lang") == "da"
+        walk.walk_navigation(tab)
+        walk.visit(tab, application)
+        walk.visit(tab, "/accounts/")
+    pages = len(walk.seen)
+    assert pages >= 12, f"axe ran on {pages} pages only: the walk lost its way"
+    assert not walk.found, f"axe found {len(walk.found)} serious or critical violations on " + (
+        f"{pages} pages:\n" + "\n".join(sorted(walk.found))
     )
