@@ -35,16 +35,19 @@ def test_every_object_page_passes_axe(walk: Any, world: Any) -> None:  # noqa: F
                 if (role.value, url) in walk.seen:
                     continue
                 # Asked first without the page (a POST-only step answers 405 with no body, a
-                # document is a PDF); only a page that opens is loaded and checked.
+                # document is a PDF; the world's codebook is a stand-in, the real one is written
+                # whole by the extraction core); only a page that opens is loaded and checked.
                 answer = tab.request.get(url, max_redirects=0)
                 if answer.status != 200 or "text/html" not in answer.headers.get(
                     "content-type", ""
                 ):
                     continue
+                if "<html" not in answer.text()[:500].lower():
+                    continue  # a part of a page htmx swaps in: checked inside its page
                 tab.goto(url)
                 walk.check(tab)
                 opened += 1
-    assert opened >= 45, f"axe ran on {opened} object pages only: the walk lost its way"
+    assert opened >= 40, f"axe ran on {opened} object pages only: the walk lost its way"
     assert not walk.found, f"axe found {len(walk.found)} serious or critical violations on " + (
         f"{opened} object pages:\n" + "\n".join(sorted(walk.found))
     )
