@@ -6,7 +6,9 @@ A4 by WeasyPrint, so staff change a document's wording and look in its template
 A document is written in its recipient's language (`User.language`, else the site's default,
 English), whoever asks for it: `pdf(..., recipient=person)` renders the template in it, and
 `shared.language.in_language_of(person)` is the block a caller builds the document's other words in (its
-title, terms and signature parties), so the whole document reads in one language."""
+title, terms and signature parties), so the whole document reads in one language. A signed copy
+is written in the language its stored document was (`language=`), whatever the recipient reads
+now."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from fivesafes.shared.language import in_language_of
+from fivesafes.shared.language import in_language, in_language_of
 
 OFFICE_NAME = "The Statistics Office, Research Services"
 OFFICE_ADDRESS = "Sejrøgade 11\n2100 København Ø\nDenmark"
@@ -70,12 +72,20 @@ class SignatureLine:
         return bool(self.signer)
 
 
-def pdf(template: str, context: dict[str, Any], *, title: str, recipient: Any = None) -> bytes:
+def pdf(
+    template: str,
+    context: dict[str, Any],
+    *,
+    title: str,
+    recipient: Any = None,
+    language: str | None = None,
+) -> bytes:
     """The document `template` (extending documents/letter.html) rendered with `context`, as
-    an A4 PDF titled `title`, in the language of `recipient` (the person it is addressed to)."""
+    an A4 PDF titled `title`, in the language of `recipient` (the person it is addressed to),
+    or in `language` when given ("" for the default)."""
     from weasyprint import HTML
 
-    with in_language_of(recipient):
+    with in_language(language) if language is not None else in_language_of(recipient):
         html = render_to_string(
             template, {**context, "title": str(title), "office": letterhead(), "author": AUTHOR}
         )

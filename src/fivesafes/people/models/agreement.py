@@ -47,6 +47,12 @@ class ResearcherAgreement(models.Model):
         max_length=300, blank=True, help_text=_("The agreement as a PDF, in the file storage.")
     )
     document_sha256 = models.CharField(max_length=64, blank=True)
+    document_language = models.CharField(
+        max_length=10,
+        blank=True,
+        default="",
+        help_text=_("The language the document was written in; its signed copy uses it too."),
+    )
 
     class Meta:
         ordering = ["-starts_on", "pk"]

@@ -77,6 +77,12 @@ class Authorisation(InMachine[CaseState], models.Model):
     exemption_decided_at = models.DateTimeField(null=True, blank=True)
     agreement_document = models.CharField(max_length=300, blank=True)
     agreement_sha256 = models.CharField(max_length=64, blank=True)
+    agreement_language = models.CharField(
+        max_length=10,
+        blank=True,
+        default="",
+        help_text=_("The language the agreement was written in; its signed copy uses it too."),
+    )
     changed_at = models.DateTimeField(default=timezone.now)
 
     objects = AuthorisationQuerySet.as_manager()

@@ -151,10 +151,12 @@ def ensure_document(
     if affiliated is None:
         affiliated, contact_person = affiliation_of(agreement)
     with files.kept_if_committed(), transaction.atomic():
-        agreement.document, agreement.document_sha256 = store_researcher_agreement(
-            agreement, affiliated=affiliated, contact_person=contact_person
+        agreement.document, agreement.document_sha256, agreement.document_language = (
+            store_researcher_agreement(
+                agreement, affiliated=affiliated, contact_person=contact_person
+            )
         )
-        agreement.save(update_fields=["document", "document_sha256"])
+        agreement.save(update_fields=["document", "document_sha256", "document_language"])
         record(
             action="agreement.document_generated",
             actor=actor,

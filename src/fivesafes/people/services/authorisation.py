@@ -376,8 +376,8 @@ def _store_agreement(step: Step[Any]) -> None:
     from fivesafes.people.services.document import store_agreement
 
     case: Authorisation = step.obj
-    case.agreement_document, case.agreement_sha256 = store_agreement(case)
-    case.save(update_fields=["agreement_document", "agreement_sha256"])
+    case.agreement_document, case.agreement_sha256, case.agreement_language = store_agreement(case)
+    case.save(update_fields=["agreement_document", "agreement_sha256", "agreement_language"])
 
 
 def _check_eligible(step: Step[Any]) -> None:
