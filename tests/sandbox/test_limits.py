@@ -20,7 +20,9 @@ def test_a_loop_forever_is_stopped_by_the_cpu_limit(run: Callable[..., Ran]) -> 
     assert ran.result.stop is Stop.CPU_LIMIT, (ran.result, ran.text)
     assert ran.result.words == "stopped: it used more than its 1 s CPU-time limit"
     assert ran.result.signal == "SIGXCPU"
-    assert ran.result.cpu_seconds >= 0.9  # the kernel's accounting is coarse
+    # SIGXCPU is the kernel saying its own count reached the 1 s limit; the rusage figure is
+    # sampled per tick and reads lower on a loaded machine (0.898 s in one CI run).
+    assert ran.result.cpu_seconds >= 0.75
 
 
 def test_a_sleeping_job_is_stopped_by_the_wall_clock_limit(run: Callable[..., Ran]) -> None:
